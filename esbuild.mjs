@@ -1,0 +1,68 @@
+// Builds three kinds of output from one place so they cannot drift apart:
+// the extension host bundle, the `iwb` CLI, and one browser bundle per webview app.
+import * as esbuild from 'esbuild';
+import { readdirSync, existsSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Every folder under webview/ except shared/ is one app with an index.ts entry. */
+const webviewApps = readdirSync('webview', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'shared' && existsSync(join('webview', d.name, 'index.ts')))
+  .map((d) => d.name);
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: 'src/host/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  ...webviewApps.map((app) => ({
+    ...common,
+    entryPoints: { [app]: `webview/${app}/index.ts` },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  })),
+];
+
+function copyCodicons() {
+  // Codicons ship a font + CSS; the webview loads them from dist/ so localResourceRoots stays tight.
+  const src = 'node_modules/@vscode/codicons/dist';
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(src, f), join('dist/codicons', f));
+}
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+  copyCodicons();
+  console.log('[watch] building extension, cli and webviews:', webviewApps.join(', '));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyCodicons();
+  chmodSync('dist/cli.js', 0o755);
+}
