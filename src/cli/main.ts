@@ -1,1 +1,52 @@
-console.log('iwb');
+import { parseArgs, UsageError } from './args';
+import { validateCommand, validateUsage } from './commands/validate';
+import { EXIT, processIO, type CliIO } from './output';
+import { version } from '../../package.json';
+
+const USAGE = `iwb ${version} — Incident Workbench from the command line
+
+Usage:
+  iwb --version
+  ${validateUsage.split('\n').join('\n  ')}
+
+Every command takes --json for machine-readable output.`;
+
+type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; valueOptions?: string[] }> = {
+  validate: { run: validateCommand },
+};
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.out(version);
+    return EXIT.ok;
+  }
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`iwb: unknown command "${name}". Run "iwb --help" for the list.`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(parseArgs(rest, new Set(command.valueOptions ?? [])), io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`iwb ${name}: ${e.message}. Run "iwb --help".`);
+      return EXIT.usage;
+    }
+    // Anything else is a bug in iwb, not in the user's files; one line, not a stack, unless asked.
+    io.err(`iwb ${name}: internal error: ${(e as Error).message}${process.env.IWB_DEBUG ? `\n${(e as Error).stack}` : ''}`);
+    return EXIT.usage;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

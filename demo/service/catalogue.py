@@ -1,0 +1,32 @@
+"""The item catalogue, in SQLite. `load_items` issues one query per item: the N+1 the demo incident finds."""
+
+import sqlite3
+import threading
+
+_local = threading.local()
+
+
+def connection(size=2000):
+    conn = getattr(_local, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:")
+        conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, embedding TEXT)")
+        conn.executemany(
+            "INSERT INTO items VALUES (?, ?, ?)",
+            ((i, f"item-{i}", ",".join(str(((i * 7 + k * 13) % 97) / 97) for k in range(16))) for i in range(size)),
+        )
+        _local.conn = conn
+    return conn
+
+
+def candidate_ids(user_id, limit=200):
+    rows = connection().execute("SELECT id FROM items WHERE id % 7 = ? LIMIT ?", (user_id % 7, limit))
+    return [row[0] for row in rows]
+
+
+def load_items(ids):
+    items = []
+    for item_id in ids:
+        row = connection().execute("SELECT id, name, embedding FROM items WHERE id = ?", (item_id,)).fetchone()
+        items.append({"id": row[0], "name": row[1], "embedding": [float(x) for x in row[2].split(",")]})
+    return items

@@ -1,0 +1,27 @@
+/**
+ * The few file operations the store needs, on POSIX-style paths relative to the workspace folder.
+ * The extension implements it over `workspace.fs`, the CLI and the unit tests over Node's fs; keeping
+ * the interface this small is what lets the store's rules be tested without an editor.
+ */
+export type EntryType = 'file' | 'directory' | 'other';
+
+export interface FileStat {
+  type: EntryType;
+  size: number;
+  mtime: number;
+}
+
+export interface StoreFileSystem {
+  stat(path: string): Promise<FileStat | undefined>;
+  readFile(path: string): Promise<Uint8Array>;
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Must fail when `to` exists and `overwrite` is false. */
+  rename(from: string, to: string, options: { overwrite: boolean }): Promise<void>;
+  delete(path: string): Promise<void>;
+  readDirectory(path: string): Promise<[name: string, type: EntryType][]>;
+  createDirectory(path: string): Promise<void>;
+}
+
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/').replace(/\/{2,}/g, '/');
+}

@@ -1,0 +1,199 @@
+import { createIncident, type NewIncidentInput } from '../incident/create';
+import { isIncidentId, nextIncidentId } from '../incident/ids';
+import type { Incident } from '../incident/types';
+import { locate, parseJsonWithPositions } from '../json/positions';
+import type { FileProblem } from '../validation/problems';
+import { validateParsed, type IncidentFileKind } from '../validation/validate';
+import { StoreError } from './errors';
+import { joinPath, type StoreFileSystem } from './fileSystem';
+import { INCIDENTS_FOLDER, POSTMORTEM_FILE, incidentDir, incidentFile } from './layout';
+
+export type EntryState = 'valid' | 'invalid' | 'missing' | 'unreadable' | 'tooLarge';
+
+/** What one file under `.incidents/` holds, or why it cannot be used. */
+export interface FileReport<T = unknown> {
+  path: string;
+  kind: IncidentFileKind;
+  state: EntryState;
+  /** The parsed object when the file is JSON (also when it fails the schema), for best-effort display. */
+  value?: T;
+  problems: FileProblem[];
+}
+
+export interface IncidentEntry extends FileReport<Incident> {
+  /** The folder name, which is the incident id. */
+  id: string;
+}
+
+export interface StoreOptions {
+  root?: string;
+  /** Files larger than this are reported, not read: a stray 2 GB file must not take the editor down. */
+  maxFileBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+function wholeFileProblem(message: string): FileProblem {
+  return { line: 1, column: 1, offset: 0, length: 0, pointer: '', severity: 'error', message };
+}
+
+export class IncidentStore {
+  readonly root: string;
+  private readonly maxFileBytes: number;
+
+  constructor(
+    private readonly fs: StoreFileSystem,
+    options: StoreOptions = {},
+  ) {
+    this.root = options.root ?? INCIDENTS_FOLDER;
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_BYTES;
+  }
+
+  /** Incident folder names, newest id first. Folders that are not incident ids are ignored. */
+  async ids(): Promise<string[]> {
+    const stat = await this.fs.stat(this.root);
+    if (!stat || stat.type !== 'directory') return [];
+    const entries = await this.fs.readDirectory(this.root);
+    return entries
+      .filter(([name, type]) => type === 'directory' && isIncidentId(name))
+      .map(([name]) => name)
+      .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }));
+  }
+
+  async list(): Promise<IncidentEntry[]> {
+    const ids = await this.ids();
+    return Promise.all(ids.map((id) => this.read(id)));
+  }
+
+  async read(id: string): Promise<IncidentEntry> {
+    const report = await this.readFile<Incident>(incidentFile(id, this.root), 'incident');
+    if (report.state === 'valid' && report.value && report.value.id !== id) {
+      // The folder name is the id people and links use; a mismatch means a copied folder, so say which.
+      const parsed = parseJsonWithPositions(await this.readText(report.path));
+      report.state = 'invalid';
+      report.problems.push({
+        ...locate(parsed, ['id']),
+        pointer: '/id',
+        severity: 'error',
+        message: `/id is "${report.value.id}" but the folder is "${id}"; they must be equal`,
+      });
+    }
+    return { ...report, id };
+  }
+
+  /** Reads and validates one file without ever throwing for bad content. */
+  async readFile<T>(path: string, kind: IncidentFileKind): Promise<FileReport<T>> {
+    const stat = await this.fs.stat(path);
+    if (!stat) return { path, kind, state: 'missing', problems: [wholeFileProblem(`${path} does not exist`)] };
+    if (stat.type !== 'file') return { path, kind, state: 'unreadable', problems: [wholeFileProblem(`${path} is not a file`)] };
+    if (stat.size > this.maxFileBytes) {
+      const mb = (stat.size / 1024 / 1024).toFixed(1);
+      return {
+        path,
+        kind,
+        state: 'tooLarge',
+        problems: [wholeFileProblem(`${path} is ${mb} MB, over the ${(this.maxFileBytes / 1024 / 1024).toFixed(1)} MB limit for incident files; keep large data under evidence/ and link it`)],
+      };
+    }
+    let text: string;
+    try {
+      text = await this.readText(path);
+    } catch (e) {
+      const reason = e instanceof TypeError ? 'it is not UTF-8 text' : (e as Error).message;
+      return { path, kind, state: 'unreadable', problems: [wholeFileProblem(`${path} cannot be read: ${reason}`)] };
+    }
+    const result = validateParsed<T>(parseJsonWithPositions(text), kind);
+    return { path, kind, state: result.valid ? 'valid' : 'invalid', value: result.value, problems: result.problems };
+  }
+
+  /** Every incident.json and postmortem.json, for `iwb validate` and the Problems panel. */
+  async validateAll(): Promise<FileReport[]> {
+    const reports: FileReport[] = [];
+    for (const id of await this.ids()) {
+      reports.push(await this.read(id));
+      const pm = await this.readFile(joinPath(incidentDir(id, this.root), POSTMORTEM_FILE), 'postmortem');
+      if (pm.state !== 'missing') reports.push(pm);
+    }
+    return reports;
+  }
+
+  /**
+   * Creates `.incidents/<id>/incident.json` with the next free id of the year. The final rename refuses to
+   * overwrite, so two windows creating at once get two ids instead of one lost incident.
+   */
+  async create(input: Omit<NewIncidentInput, 'id'>): Promise<Incident> {
+    const year = Number(input.now.slice(0, 4));
+    const taken = new Set(await this.ids());
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const id = nextIncidentId(taken, year);
+      const incident = createIncident({ ...input, id });
+      await this.fs.createDirectory(incidentDir(id, this.root));
+      try {
+        await this.writeAtomically(incidentFile(id, this.root), serialize(incident), false);
+        return incident;
+      } catch (e) {
+        if (e instanceof StoreError && e.code === 'CONFLICT') {
+          taken.add(id);
+          continue;
+        }
+        throw e;
+      }
+    }
+    throw new StoreError('CONFLICT', 'Could not find a free incident id after 20 attempts; is another tool creating incidents?');
+  }
+
+  /**
+   * Read-modify-write of one incident. The mutation receives the file's whole object, so fields this version
+   * does not know survive; a file that is not valid is never rewritten.
+   */
+  async update(id: string, mutate: (incident: Incident) => Incident): Promise<Incident> {
+    const entry = await this.read(id);
+    if (entry.state === 'missing') throw new StoreError('NOT_FOUND', `Incident ${id} does not exist (${entry.path}).`, entry.path);
+    if (entry.state !== 'valid' || !entry.value) {
+      const first = entry.problems[0];
+      throw new StoreError(
+        entry.state === 'tooLarge' ? 'TOO_LARGE' : 'INVALID',
+        `${entry.path} was not changed because it is invalid${first ? ` (${first.line}:${first.column}: ${first.message})` : ''}. Fix it first; nothing was overwritten.`,
+        entry.path,
+      );
+    }
+    const next = mutate(structuredClone(entry.value));
+    const text = serialize(next);
+    const check = validateParsed<Incident>(parseJsonWithPositions(text), 'incident');
+    if (!check.valid) {
+      throw new StoreError('INVALID', `The change would make ${entry.path} invalid (${check.problems[0]?.message}); nothing was written.`, entry.path);
+    }
+    await this.writeAtomically(entry.path, text, true);
+    return next;
+  }
+
+  private async readText(path: string): Promise<string> {
+    return decoder.decode(await this.fs.readFile(path));
+  }
+
+  /** Temp file + rename: a crash or a full disk mid-write leaves the old file, never half a file. */
+  private async writeAtomically(path: string, text: string, overwrite: boolean): Promise<void> {
+    const temp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+    try {
+      await this.fs.writeFile(temp, encoder.encode(text));
+    } catch (e) {
+      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${(e as Error).message}`, path);
+    }
+    try {
+      if (!overwrite && (await this.fs.stat(path))) throw new StoreError('CONFLICT', `${path} already exists`, path);
+      await this.fs.rename(temp, path, { overwrite });
+    } catch (e) {
+      await this.fs.delete(temp).catch(() => undefined);
+      if (e instanceof StoreError) throw e;
+      if (!overwrite && (await this.fs.stat(path))) throw new StoreError('CONFLICT', `${path} already exists`, path);
+      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${(e as Error).message}`, path);
+    }
+  }
+}
+
+export function serialize(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+

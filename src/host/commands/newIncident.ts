@@ -1,0 +1,82 @@
+import * as vscode from 'vscode';
+import { checkTitle } from '../../core/incident/create';
+import { SEVERITIES, isSeverity, type Incident, type Severity } from '../../core/incident/types';
+import { StoreError } from '../../core/store/errors';
+import { incidentFile } from '../../core/store/layout';
+import { resolveReporter } from '../identity';
+import type { Command } from './command';
+
+const SEVERITY_HELP: Record<Severity, string> = {
+  CRITICAL: 'Service down, data loss or a security breach',
+  HIGH: 'A major feature broken or many users affected',
+  MEDIUM: 'Degraded: slower, partial errors, a workaround exists',
+  LOW: 'Minor or cosmetic, few users affected',
+};
+
+/** Arguments for scripted use (tests, other extensions); the palette asks for each. */
+export interface NewIncidentArgs {
+  title?: string;
+  severity?: Severity;
+  description?: string;
+}
+
+export const newIncident: Command = {
+  id: 'incidentWorkbench.newIncident',
+  async run(services, rawArgs?: unknown): Promise<Incident | undefined> {
+    const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as NewIncidentArgs;
+    const store = services.repository.store();
+    if (!store) {
+      const choice = await vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.', 'Open Folder');
+      if (choice) await vscode.commands.executeCommand('workbench.action.files.openFolder');
+      return undefined;
+    }
+    const title =
+      args.title ??
+      (await vscode.window.showInputBox({
+        title: 'New Incident (1/2)',
+        prompt: 'Title: what is broken, for whom',
+        placeHolder: 'e.g. Checkout p95 latency above 5 s for EU users',
+        ignoreFocusOut: true,
+        validateInput: (value) => checkTitle(value),
+      }));
+    if (title === undefined) return undefined;
+    const titleProblem = checkTitle(title);
+    if (titleProblem) {
+      void vscode.window.showErrorMessage(titleProblem);
+      return undefined;
+    }
+    let severity = args.severity;
+    if (severity !== undefined && !isSeverity(severity)) {
+      void vscode.window.showErrorMessage(`Severity must be one of ${SEVERITIES.join(', ')}.`);
+      return undefined;
+    }
+    if (!severity) {
+      const picked = await vscode.window.showQuickPick(
+        SEVERITIES.map((s) => ({ label: s, description: SEVERITY_HELP[s], severity: s })),
+        { title: 'New Incident (2/2)', placeHolder: 'Severity', ignoreFocusOut: true },
+      );
+      if (!picked) return undefined;
+      severity = picked.severity;
+    }
+    try {
+      const incident = await store.create({
+        title,
+        severity,
+        reportedBy: await resolveReporter(services.repository.folder),
+        now: new Date().toISOString(),
+        ...(args.description ? { description: args.description } : {}),
+      });
+      services.log.info(`Created ${incident.id} (${incident.severity}) in ${incidentFile(incident.id)}`);
+      services.repository.invalidate();
+      const node = await services.incidentsTree.nodeFor(incident.id);
+      if (node) await services.incidentsView.reveal(node, { select: true, focus: true, expand: true });
+      vscode.window.setStatusBarMessage(`$(check) Created ${incident.id}`, 5000);
+      return incident;
+    } catch (e) {
+      const message = e instanceof StoreError ? e.message : `Could not create the incident: ${(e as Error).message}`;
+      services.log.error(message);
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+  },
+};

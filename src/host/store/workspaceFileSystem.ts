@@ -1,0 +1,55 @@
+import * as vscode from 'vscode';
+import type { EntryType, FileStat, StoreFileSystem } from '../../core/store/fileSystem';
+
+function typeOf(t: vscode.FileType): EntryType {
+  if (t & vscode.FileType.Directory) return 'directory';
+  if (t & vscode.FileType.File) return 'file';
+  return 'other';
+}
+
+/**
+ * The store's file system over `workspace.fs`, rooted at a workspace folder. Going through workspace.fs
+ * (not Node's fs) keeps remote, WSL and container workspaces working and lets editors see the writes.
+ */
+export class WorkspaceFileSystem implements StoreFileSystem {
+  constructor(readonly root: vscode.Uri) {}
+
+  uri(path: string): vscode.Uri {
+    return path === '' || path === '.' ? this.root : vscode.Uri.joinPath(this.root, ...path.split('/'));
+  }
+
+  async stat(path: string): Promise<FileStat | undefined> {
+    try {
+      const s = await vscode.workspace.fs.stat(this.uri(path));
+      return { type: typeOf(s.type), size: s.size, mtime: s.mtime };
+    } catch (e) {
+      if (e instanceof vscode.FileSystemError && e.code === 'FileNotFound') return undefined;
+      throw e;
+    }
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    return vscode.workspace.fs.readFile(this.uri(path));
+  }
+
+  async writeFile(path: string, data: Uint8Array): Promise<void> {
+    await vscode.workspace.fs.writeFile(this.uri(path), data);
+  }
+
+  async rename(from: string, to: string, options: { overwrite: boolean }): Promise<void> {
+    await vscode.workspace.fs.rename(this.uri(from), this.uri(to), options);
+  }
+
+  async delete(path: string): Promise<void> {
+    await vscode.workspace.fs.delete(this.uri(path), { useTrash: false });
+  }
+
+  async readDirectory(path: string): Promise<[string, EntryType][]> {
+    const entries = await vscode.workspace.fs.readDirectory(this.uri(path));
+    return entries.map(([name, type]) => [name, typeOf(type)]);
+  }
+
+  async createDirectory(path: string): Promise<void> {
+    await vscode.workspace.fs.createDirectory(this.uri(path));
+  }
+}

@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import type { IncidentEntry } from '../../core/store/incidentStore';
+import { incidentDir } from '../../core/store/layout';
+import {
+  INCIDENT_OVERVIEW_VIEW_TYPE,
+  type IncidentOverviewIntent,
+  type IncidentOverviewSnapshot,
+  type IncidentOverviewState,
+} from '../../protocol/incidentOverview';
+import type { Services } from '../services';
+import { WebviewBridge } from './bridge';
+import { buildWebviewHtml, webviewOptions } from './html';
+
+export function toOverviewSnapshot(entry: IncidentEntry): IncidentOverviewSnapshot {
+  const i = entry.state === 'valid' ? entry.value : undefined;
+  return {
+    id: entry.id,
+    incident: i && {
+      title: i.title,
+      severity: i.severity,
+      status: i.status,
+      reportedBy: i.reportedBy,
+      reportedAt: i.reportedAt,
+      description: i.description ?? '',
+      ...(i.rootCause ? { rootCause: i.rootCause } : {}),
+      evidence: (i.evidence ?? []).map(({ kind, path, note, at }) => ({ kind, path, at, ...(note ? { note } : {}) })),
+      hypotheses: (i.hypotheses ?? []).map((h) => ({ text: h.text, ...(h.verification ? { result: h.verification.result } : {}) })),
+      events: i.events ?? [],
+    },
+    problems: entry.problems.map(({ line, column, message }) => ({ line, column, message })),
+  };
+}
+
+const INTENTS = new Set<IncidentOverviewIntent['type']>(['openIncidentFile', 'openEvidence', 'revealInTree']);
+
+function isIntent(m: { type: string }): m is IncidentOverviewIntent {
+  if (!INTENTS.has(m.type as IncidentOverviewIntent['type'])) return false;
+  return m.type !== 'openEvidence' || typeof (m as { path?: unknown }).path === 'string';
+}
+
+/** One overview panel per incident; showing an incident again reveals its panel. */
+export class IncidentOverviewPanel implements vscode.Disposable {
+  private static readonly open = new Map<string, IncidentOverviewPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly bridge: WebviewBridge<IncidentOverviewSnapshot, IncidentOverviewIntent>;
+
+  static show(services: Services, id: string): IncidentOverviewPanel {
+    const existing = IncidentOverviewPanel.open.get(id);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(INCIDENT_OVERVIEW_VIEW_TYPE, id, vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
+    return new IncidentOverviewPanel(services, panel, id);
+  }
+
+  /** Restores panels after a window reload, from the state the page saved. */
+  static serializer(services: Services): vscode.WebviewPanelSerializer<IncidentOverviewState> {
+    return {
+      async deserializeWebviewPanel(panel, state) {
+        if (!state || typeof state.incidentId !== 'string') {
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = webviewOptions(services.context.extensionUri);
+        new IncidentOverviewPanel(services, panel, state.incidentId);
+      },
+    };
+  }
+
+  private constructor(
+    private readonly services: Services,
+    readonly panel: vscode.WebviewPanel,
+    readonly id: string,
+  ) {
+    IncidentOverviewPanel.open.set(id, this);
+    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'incidents.svg');
+    panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'incident', title: `Incident ${id}` });
+    this.bridge = new WebviewBridge(panel.webview, () => this.snapshot(), isIntent, (intent) => this.handle(intent));
+    this.disposables.push(
+      this.bridge,
+      services.repository.onDidChange(() => void this.bridge.push()),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  private async snapshot(): Promise<IncidentOverviewSnapshot> {
+    const store = this.services.repository.store();
+    if (!store) return { id: this.id, problems: [{ line: 1, column: 1, message: 'No workspace folder is open.' }] };
+    const entry = await store.read(this.id);
+    this.panel.title = entry.value?.title ? `${this.id} ${entry.value.title}` : this.id;
+    return toOverviewSnapshot(entry);
+  }
+
+  private async handle(intent: IncidentOverviewIntent): Promise<void> {
+    switch (intent.type) {
+      case 'openIncidentFile':
+        await vscode.commands.executeCommand('incidentWorkbench.openIncidentFile', this.id, intent.line, intent.column);
+        return;
+      case 'openEvidence': {
+        // The page only names a path; resolve it inside this incident's folder and refuse anything outside.
+        const segments = intent.path.split('/');
+        if (segments.some((s) => s === '..' || s === '') || intent.path.startsWith('/')) return;
+        const uri = this.services.repository.uri(`${incidentDir(this.id)}/${intent.path}`);
+        if (uri) await vscode.commands.executeCommand('vscode.open', uri);
+        return;
+      }
+      case 'revealInTree': {
+        const node = await this.services.incidentsTree.nodeFor(this.id);
+        if (node) await this.services.incidentsView.reveal(node, { select: true, focus: true });
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    IncidentOverviewPanel.open.delete(this.id);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

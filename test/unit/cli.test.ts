@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CliIO } from '../../src/cli/output';
+import { tempDir, validIncident, repoRoot } from './helpers';
+
+async function run(argv: string[], cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function workspace(t: Parameters<typeof tempDir>[0], files: Record<string, string>) {
+  const dir = tempDir(t);
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+    writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+test('iwb --version prints the package version', async () => {
+  const { version } = require(path.join(repoRoot, 'package.json')) as { version: string };
+  assert.deepEqual(await run(['--version'], process.cwd()), { code: 0, out: version, err: '' });
+});
+
+test('iwb validate exits 0 on valid files', async (t) => {
+  const dir = workspace(t, { '.incidents/INC-2026-001/incident.json': JSON.stringify(validIncident) });
+  const r = await run(['validate'], dir);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, '');
+  assert.match(r.err, /1 file checked, 0 invalid/);
+});
+
+test('iwb validate prints file:line:column: message and exits 1 on a broken file', async (t) => {
+  const text = JSON.stringify({ ...validIncident, status: 'DONE' }, null, 2);
+  const dir = workspace(t, { '.incidents/INC-2026-001/incident.json': text });
+  const r = await run(['validate'], dir);
+  assert.equal(r.code, 1);
+  const line = text.split('\n').findIndex((l) => l.includes('"status"')) + 1;
+  assert.equal(r.out, `.incidents/INC-2026-001/incident.json:${line}:3: /status must be one of "OPEN", "INVESTIGATING", "MITIGATED", "RESOLVED", "CLOSED" (found "DONE")`);
+});
+
+test('iwb validate DIR --json reports every file with its problems', async (t) => {
+  const dir = workspace(t, {
+    'x/.incidents/INC-2026-001/incident.json': JSON.stringify(validIncident),
+    'x/.incidents/INC-2026-002/incident.json': '{',
+  });
+  const r = await run(['validate', 'x/.incidents', '--json'], dir);
+  assert.equal(r.code, 1);
+  const report = JSON.parse(r.out);
+  assert.equal(report.checked, 2);
+  assert.equal(report.invalid, 1);
+  const bad = report.files.find((f: { file: string }) => f.file.includes('INC-2026-002'));
+  assert.equal(bad.file, path.join('x', '.incidents', 'INC-2026-002', 'incident.json'));
+  assert.equal(bad.state, 'invalid');
+  assert.deepEqual([bad.problems[0].line, bad.problems[0].column], [1, 2]);
+});
+
+test('iwb validate on a missing directory exits 2 with one line, no stack', async (t) => {
+  const r = await run(['validate', 'nope'], tempDir(t));
+  assert.equal(r.code, 2);
+  assert.equal(r.err.split('\n').length, 1);
+  assert.match(r.err, /nope does not exist/);
+});
+
+test('unknown commands and options exit 2', async () => {
+  assert.equal((await run(['frobnicate'], process.cwd())).code, 2);
+  assert.equal((await run(['validate', '--bogus'], process.cwd())).code, 2);
+});

@@ -1,0 +1,24 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+/** A fresh temp directory, removed after the test. */
+export function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'iwb-unit-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Repository root, from the compiled file's location (out/test/unit) or the source (test/unit). */
+export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
+
+export const validIncident = {
+  id: 'INC-2026-001',
+  title: 'Checkout latency',
+  severity: 'HIGH',
+  status: 'OPEN',
+  reportedBy: 'alice',
+  reportedAt: '2026-11-20T09:12:00Z',
+  description: 'p95 5 s',
+  events: [{ at: '2026-11-20T09:12:00Z', actor: 'alice', kind: 'opened', text: 'Opened' }],
+};

@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from './helpers';
+
+interface Manifest {
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    menus: Record<string, { command: string }[]>;
+    viewsWelcome: { view: string; contents: string }[];
+    views: Record<string, { id: string }[]>;
+    jsonValidation: { url: string }[];
+    configuration: { properties: Record<string, unknown> };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
+const commandIds = new Set(manifest.contributes.commands.map((c) => c.command));
+const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+
+test('every menu entry names a contributed command', () => {
+  for (const [menu, entries] of Object.entries(manifest.contributes.menus)) {
+    for (const e of entries) assert.ok(commandIds.has(e.command), `${menu} -> ${e.command}`);
+  }
+});
+
+test('every command link in a welcome view names a contributed or built-in command', () => {
+  for (const w of manifest.contributes.viewsWelcome) {
+    for (const m of w.contents.matchAll(/\(command:([\w.]+)\)/g)) {
+      assert.ok(commandIds.has(m[1]!) || m[1]!.startsWith('workbench.'), `${w.view} -> ${m[1]}`);
+    }
+  }
+});
+
+test('welcome views exist for both views', () => {
+  const views = Object.values(manifest.contributes.views).flat().map((v) => v.id);
+  for (const v of views) assert.ok(manifest.contributes.viewsWelcome.some((w) => w.view === v), v);
+});
+
+test('the command category is Incident Workbench and every command is in the palette list', () => {
+  const palette = new Set(manifest.contributes.menus.commandPalette!.map((e) => e.command));
+  for (const c of manifest.contributes.commands) {
+    assert.equal(c.category, 'Incident Workbench', c.command);
+    assert.ok(palette.has(c.command), c.command);
+  }
+});
+
+test('jsonValidation schemas exist', () => {
+  for (const j of manifest.contributes.jsonValidation) assert.ok(existsSync(path.join(repoRoot, j.url)), j.url);
+});
+
+test('the README documents every command and setting', () => {
+  for (const c of manifest.contributes.commands) assert.ok(readme.includes(c.title), `README lacks command "${c.title}"`);
+  for (const key of Object.keys(manifest.contributes.configuration.properties)) assert.ok(readme.includes(key), `README lacks setting ${key}`);
+});
+
+test('the command ids in src/host/commands match package.json', () => {
+  const union = readFileSync(path.join(repoRoot, 'src/host/commands/command.ts'), 'utf8');
+  const declared = new Set([...union.matchAll(/'(incidentWorkbench\.\w+)'/g)].map((m) => m[1]!));
+  assert.deepEqual([...declared].sort(), [...commandIds].sort());
+});
