@@ -31,6 +31,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // Marks when the bundle starts evaluating, so activation can report load + activate time honestly.
+    banner: { js: 'globalThis.__iwbLoadStart = performance.now();' },
   },
   {
     ...common,

@@ -8,12 +8,18 @@ import { ErrorsTreeProvider } from './views/errorsTree';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 import { IncidentOverviewPanel } from './webviews/incidentOverviewPanel';
 
-/** Milliseconds `activate` took, for the activation benchmark (bench/activation). */
-export let activationMs = 0;
+/** What activation cost, for bench/activation and the integration tests. */
+export interface ActivationTiming {
+  /** Evaluating the bundle (from the esbuild banner) until `activate` was called. */
+  loadMs: number;
+  /** The body of `activate`. */
+  activationMs: number;
+}
 
 /** Only registrations: nothing is read from disk until a view or command asks for it. */
-export function activate(context: vscode.ExtensionContext): { activationMs: number } {
+export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const started = performance.now();
+  const loadStart = (globalThis as { __iwbLoadStart?: number }).__iwbLoadStart;
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
   const incidentsTree = new IncidentsTreeProvider(repository);
@@ -31,8 +37,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: numb
     vscode.window.registerWebviewPanelSerializer(INCIDENT_OVERVIEW_VIEW_TYPE, IncidentOverviewPanel.serializer(services)),
     ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),
   );
-  activationMs = performance.now() - started;
-  return { activationMs };
+  return { loadMs: loadStart === undefined ? 0 : started - loadStart, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {}

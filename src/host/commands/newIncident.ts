@@ -4,6 +4,7 @@ import { SEVERITIES, isSeverity, type Incident, type Severity } from '../../core
 import { StoreError } from '../../core/store/errors';
 import { incidentFile } from '../../core/store/layout';
 import { resolveReporter } from '../identity';
+import type { Services } from '../services';
 import type { Command } from './command';
 
 const SEVERITY_HELP: Record<Severity, string> = {
@@ -67,9 +68,7 @@ export const newIncident: Command = {
         ...(args.description ? { description: args.description } : {}),
       });
       services.log.info(`Created ${incident.id} (${incident.severity}) in ${incidentFile(incident.id)}`);
-      services.repository.invalidate();
-      const node = await services.incidentsTree.nodeFor(incident.id);
-      if (node) await services.incidentsView.reveal(node, { select: true, focus: true, expand: true });
+      await revealIncident(services, incident.id);
       vscode.window.setStatusBarMessage(`$(check) Created ${incident.id}`, 5000);
       return incident;
     } catch (e) {
@@ -80,3 +79,14 @@ export const newIncident: Command = {
     }
   },
 };
+
+/** Shows the new incident in the tree; the incident exists either way, so a failure here is only logged. */
+async function revealIncident(services: Services, id: string): Promise<void> {
+  try {
+    services.repository.invalidate();
+    const node = await services.incidentsTree.nodeFor(id);
+    if (node) await services.incidentsView.reveal(node, { select: true, focus: true, expand: true });
+  } catch (e) {
+    services.log.warn(`Created ${id} but could not reveal it in the Incidents view: ${(e as Error).message}`);
+  }
+}
