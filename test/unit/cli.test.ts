@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/output';
@@ -24,7 +24,7 @@ function workspace(t: Parameters<typeof tempDir>[0], files: Record<string, strin
 }
 
 test('iwb --version prints the package version', async () => {
-  const { version } = require(path.join(repoRoot, 'package.json')) as { version: string };
+  const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   assert.deepEqual(await run(['--version'], process.cwd()), { code: 0, out: version, err: '' });
 });
 

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Everything the product and its tests need on a fresh Debian machine, idempotent and quick when done:
+# Debian packages + code-server (setup-vscode-host.sh), npm packages, and the Python packages in
+# requirements-dev.txt (real tools the tests run: py-spy, the OpenTelemetry SDK, ...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-vscode-host.sh
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "[install] npm ci"
+  npm ci --no-audit --no-fund
+fi
+if [ -s requirements-dev.txt ]; then
+  marker=.vscode-host/.python-deps
+  if [ ! -f "$marker" ] || [ requirements-dev.txt -nt "$marker" ]; then
+    echo "[install] python3 -m pip install -r requirements-dev.txt"
+    python3 -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+    touch "$marker"
+  fi
+fi
