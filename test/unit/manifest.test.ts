@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from './helpers';
 
@@ -55,8 +55,16 @@ test('the README documents every command and setting', () => {
   for (const key of Object.keys(manifest.contributes.configuration.properties)) assert.ok(readme.includes(key), `README lacks setting ${key}`);
 });
 
-test('the command ids in src/host/commands match package.json', () => {
-  const union = readFileSync(path.join(repoRoot, 'src/host/commands/command.ts'), 'utf8');
-  const declared = new Set([...union.matchAll(/'(incidentWorkbench\.\w+)'/g)].map((m) => m[1]!));
+test('the command ids declared under src/host/commands match package.json', () => {
+  const dir = path.join(repoRoot, 'src/host/commands');
+  const declared = new Set<string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/\bid:\s*'(incidentWorkbench\.\w+)'/g)) declared.add(m[1]!);
+    }
+  };
+  walk(dir);
   assert.deepEqual([...declared].sort(), [...commandIds].sort());
 });
