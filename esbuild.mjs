@@ -33,6 +33,7 @@ const builds = [
     external: ['vscode'],
     // Marks when the bundle starts evaluating, so activation can report load + activate time honestly.
     banner: { js: 'globalThis.__iwbLoadStart = performance.now();' },
+    footer: { js: 'globalThis.__iwbLoadEnd = performance.now();' },
   },
   {
     ...common,

@@ -1,4 +1,5 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import incidentSchema from '../../../schemas/incident.schema.json';
 import postmortemSchema from '../../../schemas/postmortem.schema.json';
 import { locate, parseJsonWithPositions, pointerToPath, type ParsedJson } from '../json/positions';
@@ -15,7 +16,11 @@ const compiled = new Map<IncidentFileKind, ValidateFunction>();
 function validatorFor(kind: IncidentFileKind): ValidateFunction {
   let fn = compiled.get(kind);
   if (!fn) {
-    ajv ??= new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    // Required here, not imported at the top: loading ajv is most of this bundle's start-up cost, and
+    // activation must not pay it before anyone validates anything.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default;
+    ajv ??= new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
     fn = ajv.compile(SCHEMAS[kind]);
     compiled.set(kind, fn);
   }
