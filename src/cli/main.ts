@@ -1,4 +1,6 @@
 import { parseArgs, UsageError } from './args';
+import { postmortemCommand, postmortemUsage } from './commands/postmortem';
+import { profileCommand, profileUsage } from './commands/profile';
 import { validateCommand, validateUsage } from './commands/validate';
 import { EXIT, processIO, type CliIO } from './output';
 import { version } from '../../package.json';
@@ -8,6 +10,8 @@ const USAGE = `iwb ${version} — Incident Workbench from the command line
 Usage:
   iwb --version
   ${validateUsage.split('\n').join('\n  ')}
+  ${profileUsage.split('\n').join('\n  ')}
+  ${postmortemUsage.split('\n').join('\n  ')}
 
 Every command takes --json for machine-readable output.`;
 
@@ -15,6 +19,8 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number
 
 const COMMANDS: Record<string, { run: Command; valueOptions?: string[] }> = {
   validate: { run: validateCommand },
+  profile: { run: profileCommand, valueOptions: ['top'] },
+  postmortem: { run: postmortemCommand },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

@@ -6,7 +6,8 @@ import type { FileProblem } from '../validation/problems';
 import { validateParsed, type IncidentFileKind } from '../validation/validate';
 import { StoreError } from './errors';
 import { joinPath, type StoreFileSystem } from './fileSystem';
-import { INCIDENTS_FOLDER, POSTMORTEM_FILE, incidentDir, incidentFile } from './layout';
+import type { PostMortem } from '../postmortem/types';
+import { INCIDENTS_FOLDER, POSTMORTEM_FILE, incidentDir, incidentFile, postmortemFile } from './layout';
 
 export type EntryState = 'valid' | 'invalid' | 'missing' | 'unreadable' | 'tooLarge';
 
@@ -167,6 +168,24 @@ export class IncidentStore {
     }
     await this.writeAtomically(entry.path, text, true);
     return next;
+  }
+
+  /** The incident's postmortem.json, validated; `state: 'missing'` when there is none yet. */
+  async readPostmortem(id: string): Promise<FileReport<PostMortem>> {
+    return this.readFile<PostMortem>(postmortemFile(id, this.root), 'postmortem');
+  }
+
+  /**
+   * Writes a new postmortem.json; never replaces one that exists (CONFLICT), so a draft pre-filled from the
+   * incident cannot overwrite what someone already wrote.
+   */
+  async createPostmortem(id: string, postmortem: PostMortem): Promise<string> {
+    const path = postmortemFile(id, this.root);
+    const text = serialize(postmortem);
+    const check = validateParsed<PostMortem>(parseJsonWithPositions(text), 'postmortem');
+    if (!check.valid) throw new StoreError('INVALID', `The new post-mortem would be invalid (${check.problems[0]?.message}); nothing was written.`, path);
+    await this.writeAtomically(path, text, false);
+    return path;
   }
 
   private async readText(path: string): Promise<string> {
