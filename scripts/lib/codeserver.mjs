@@ -11,6 +11,7 @@
 // Command-line use (scripts/start-demo.sh):
 //   node scripts/lib/codeserver.mjs serve --workspace DIR --extensions-dir DIR --user-data-dir DIR
 //        [--port N] [--strict-port] [--detach --pid-file FILE] [--log-file FILE]
+//   node scripts/lib/codeserver.mjs install-vsix --vsix FILE --extensions-dir DIR [--user-data-dir DIR]
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -169,7 +170,7 @@ function groupAlive(pgid) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Kills a whole process group: SIGTERM, then SIGKILL after `graceMs`. Safe to call twice. */
-export async function killProcessGroup(pgid, graceMs = 5000) {
+export async function killProcessGroup(pgid, graceMs = 3000) {
   if (!pgid || !groupAlive(pgid)) {
     liveGroups.delete(pgid);
     return;
@@ -356,9 +357,12 @@ export async function installVsix(vsixPath, extensionsDir, { userDataDir } = {})
   mkdirSync(ext, { recursive: true });
   const udd = resolve(userDataDir ?? join(dirname(ext), 'install-user-data'));
   const stateDir = dirname(udd);
+  mkdirSync(stateDir, { recursive: true });
+  const configFile = join(stateDir, 'code-server-config.yaml');
+  if (!existsSync(configFile)) writeFileSync(configFile, 'auth: none\n');
   const r = await capture(
     CODE_SERVER_BIN,
-    ['--extensions-dir', ext, '--user-data-dir', udd, '--install-extension', resolve(vsixPath), '--force'],
+    ['--config', configFile, '--extensions-dir', ext, '--user-data-dir', udd, '--install-extension', resolve(vsixPath), '--force'],
     { env: serverEnv({}, stateDir) },
   );
   const text = `${r.stdout}${r.stderr}`;
@@ -369,7 +373,7 @@ export async function installVsix(vsixPath, extensionsDir, { userDataDir } = {})
 }
 
 // ------------------------------------------------------------------------------------------------
-// CLI: `node scripts/lib/codeserver.mjs serve ...` (used by scripts/start-demo.sh)
+// CLI: `node scripts/lib/codeserver.mjs serve|install-vsix ...` (used by scripts/start-demo.sh)
 // ------------------------------------------------------------------------------------------------
 async function cli(argv) {
   const [cmd, ...rest] = argv;
@@ -381,7 +385,17 @@ async function cli(argv) {
     if (['detach', 'strict-port'].includes(key)) opts[key] = true;
     else opts[key] = rest[++i];
   }
-  if (cmd !== 'serve') throw new Error('usage: codeserver.mjs serve --workspace DIR --extensions-dir DIR --user-data-dir DIR [--port N] [--strict-port] [--detach --pid-file FILE] [--log-file FILE]');
+  if (cmd === 'install-vsix') {
+    if (!opts.vsix || !opts['extensions-dir']) throw new Error('usage: codeserver.mjs install-vsix --vsix FILE --extensions-dir DIR [--user-data-dir DIR]');
+    console.log(await installVsix(opts.vsix, opts['extensions-dir'], { userDataDir: opts['user-data-dir'] }));
+    return;
+  }
+  if (cmd !== 'serve') {
+    throw new Error(
+      'usage: codeserver.mjs serve --workspace DIR --extensions-dir DIR --user-data-dir DIR [--port N] [--strict-port] [--detach --pid-file FILE] [--log-file FILE]\n' +
+        '       codeserver.mjs install-vsix --vsix FILE --extensions-dir DIR [--user-data-dir DIR]',
+    );
+  }
   let port = opts.port ? Number(opts.port) : undefined;
   if (port && !(await isPortFree(port))) {
     if (opts['strict-port']) throw new Error(`port ${port} is taken`);
@@ -408,22 +422,20 @@ async function cli(argv) {
   console.log('Press Ctrl-C to stop.');
   await new Promise((resolvePromise) => {
     let stopping = false;
-    const onSignal = async () => {
+    let watch;
+    const stop = async (message) => {
       if (stopping) return;
       stopping = true;
-      console.log('\nstopping code-server ...');
+      clearInterval(watch);
+      console.log(message);
       await server.stop();
       resolvePromise();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-    process.on('SIGHUP', onSignal);
-    const watch = setInterval(() => {
-      if (server.exited()) {
-        clearInterval(watch);
-        console.error(`code-server exited; log tail:\n${server.logTail(30)}`);
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stop('\nstopping code-server ...'));
+    watch = setInterval(() => {
+      if (!stopping && server.exited()) {
         process.exitCode = 1;
-        onSignal();
+        stop(`code-server exited on its own; log tail:\n${server.logTail(30)}`);
       }
     }, 1000);
   });

@@ -1,0 +1,286 @@
+// Playwright helpers for end-to-end specs against the real VS Code workbench (code-server 4.100.3 in
+// Debian's Chromium) with the packaged extension installed. Specs are `test/e2e/*.e2e.mjs`, run by
+// `npm run test:e2e` (scripts/run-e2e.mjs) with node's test runner, one file at a time.
+//
+// A spec typically looks like:
+//
+//   import { describe, it, before, after } from 'node:test';
+//   import assert from 'node:assert/strict';
+//   import { openWorkbench, runCommand, pickQuickItem, openViewContainer, treeItem, webviewFrame,
+//            screenshot } from './helpers.mjs';
+//
+//   describe('incident overview', () => {
+//     let wb;
+//     before(async () => { wb = await openWorkbench({ workspace: 'test/fixtures/workspace' }); });
+//     after(async () => { await wb?.close(); });
+//
+//     it('opens from the command palette', async () => {
+//       await runCommand(wb.page, 'Incident Workbench: Show Incident Overview');
+//       await pickQuickItem(wb.page, 'INC-2026-001');
+//       const view = await webviewFrame(wb.page, /INC-2026-001/);
+//       await view.locator('h1').waitFor();
+//       await screenshot(wb.page, 'overview');
+//     });
+//   });
+//
+// All helpers take the Playwright `page` first so they also work on pages you open yourself. Locators
+// returned here auto-wait; use `await expect`-style polling via `locator.waitFor()` or assert on
+// `await locator.textContent()`.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../../scripts/lib/codeserver.mjs';
+
+export { REPO_ROOT };
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'test', 'e2e', 'artifacts');
+export const EXTENSION_ID = 'incident-workbench.incident-workbench';
+/** Title of our activity-bar view container (package.json contributes.viewsContainers.activitybar). */
+export const VIEW_CONTAINER_TITLE = 'Incidents';
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
+const QUICK_ROWS = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const attr = (s) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/**
+ * The extensions dir prepared by scripts/run-e2e.mjs (IWB_E2E_EXTENSIONS_DIR); when a spec is run by
+ * hand (`node --test test/e2e/x.e2e.mjs`) the vsix in IWB_E2E_VSIX is installed into a temp dir instead.
+ */
+async function preparedExtensionsDir(tmp) {
+  if (process.env.IWB_E2E_EXTENSIONS_DIR) return process.env.IWB_E2E_EXTENSIONS_DIR;
+  if (process.env.IWB_E2E_VSIX) {
+    const dir = join(tmp, 'installed-extensions');
+    await installVsix(process.env.IWB_E2E_VSIX, dir);
+    return dir;
+  }
+  throw new Error('no extension to test: run `npm run test:e2e`, or set IWB_E2E_VSIX to a packaged .vsix');
+}
+
+/**
+ * Starts code-server on a fresh temp copy of `workspace` with the packaged extension installed, opens
+ * Chromium at 1400x900 and waits until the workbench (and, by default, our activity-bar container) is
+ * there. Every call is isolated: own copy of the workspace, extensions, user data and browser.
+ *
+ * @param {object} [o]
+ * @param {string} [o.workspace='test/fixtures/workspace']  folder to copy (relative to the repo root)
+ * @param {object} [o.settings]   extra user settings (merged over the test defaults)
+ * @param {boolean} [o.trust]     false: Workspace Trust on, so the folder opens in Restricted Mode
+ * @param {object} [o.env]        extra environment for code-server and its extension host
+ * @param {{width:number,height:number}} [o.viewport]
+ * @param {boolean} [o.waitForExtension=true]  wait for the "Incidents" activity-bar item
+ * @returns {Promise<{page: import('playwright-core').Page, browser: import('playwright-core').Browser,
+ *   server: object, workspace: string, tmp: string, consoleErrors: string[],
+ *   screenshot: (name: string) => Promise<string>, close: () => Promise<void>}>}
+ *   `workspace` is the absolute path of the temp copy (inspect files the extension wrote there).
+ */
+export async function openWorkbench(o = {}) {
+  const source = resolve(REPO_ROOT, o.workspace ?? join('test', 'fixtures', 'workspace'));
+  if (!existsSync(source)) throw new Error(`workspace ${source} does not exist`);
+  const tmp = mkdtempSync(join(tmpdir(), 'iwb-e2e-'));
+  let server;
+  let browser;
+  const close = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop().catch(() => {});
+    if (process.env.IWB_KEEP_TMP !== '1') rmSync(tmp, { recursive: true, force: true });
+  };
+  try {
+    const workspace = join(tmp, 'workspace');
+    cpSync(source, workspace, { recursive: true });
+    // A private copy: code-server writes bookkeeping (extensions.json, .obsolete) into its extensions dir.
+    const extensionsDir = join(tmp, 'extensions');
+    cpSync(await preparedExtensionsDir(tmp), extensionsDir, { recursive: true });
+
+    server = await startCodeServer({
+      workspace,
+      extensionsDir,
+      userDataDir: join(tmp, 'user-data'),
+      settings: o.settings,
+      trust: o.trust,
+      env: o.env,
+    });
+    browser = await launchBrowser();
+    const page = await browser.newPage({ viewport: o.viewport ?? { width: 1400, height: 900 } });
+    const consoleErrors = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource|open-vsx\.org/.test(m.text())) consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+    await page.goto(server.workbenchUrl());
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    if (o.waitForExtension !== false) await activityBarItem(page, VIEW_CONTAINER_TITLE).waitFor({ timeout: 60000 });
+    return {
+      page,
+      browser,
+      server,
+      workspace,
+      tmp,
+      consoleErrors,
+      screenshot: (name) => screenshot(page, name),
+      close,
+    };
+  } catch (err) {
+    const log = server ? `\n--- code-server log ---\n${server.logTail(30)}` : '';
+    await close();
+    err.message += log;
+    throw err;
+  }
+}
+
+/** Locator of the quick input's text box (command palette, quick picks, input boxes). */
+export function quickInput(page) {
+  return page.locator(QUICK_INPUT_BOX);
+}
+
+/**
+ * Runs a command from the command palette by its full title as shown there, e.g.
+ * 'Incident Workbench: New Incident' (category + ': ' + title). Clicks the row whose label is exactly
+ * `title`, so a fuzzy match on another command never runs by accident.
+ */
+export async function runCommand(page, title, { timeout = 15000 } = {}) {
+  const input = quickInput(page);
+  await page.keyboard.press('Escape'); // close any quick input that is still open
+  await page.keyboard.press('F1');
+  try {
+    await input.waitFor({ state: 'visible', timeout: 3000 });
+  } catch {
+    await page.keyboard.press('Control+Shift+P'); // F1 can be swallowed by a focused webview
+    await input.waitFor({ state: 'visible', timeout });
+  }
+  await input.fill(`>${title}`);
+  const row = quickRow(page, title, { exact: true });
+  try {
+    await row.waitFor({ state: 'visible', timeout });
+  } catch (err) {
+    const shown = await page.locator(QUICK_ROWS).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    throw new Error(`command "${title}" is not in the command palette; rows shown: ${JSON.stringify(shown)}\n${err.message}`);
+  }
+  await row.click();
+}
+
+/** Locator of the quick-pick row whose label is `label` (exact) or contains it (exact:false). */
+export function quickRow(page, label, { exact = false } = {}) {
+  const text = label instanceof RegExp ? label : exact ? new RegExp(`^\\s*${escapeRe(label)}\\s*$`) : label;
+  return page.locator(QUICK_ROWS).filter({ has: page.locator('.label-name', { hasText: text }) }).first();
+}
+
+/**
+ * Picks an item of the open quick pick: the first row whose label contains `label` (string) or
+ * matches it (RegExp). Use `{ exact: true }` for whole-label matches.
+ */
+export async function pickQuickItem(page, label, { exact = false, timeout = 15000 } = {}) {
+  await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout });
+  const row = quickRow(page, label, { exact });
+  try {
+    await row.waitFor({ state: 'visible', timeout });
+  } catch (err) {
+    const shown = await page.locator(QUICK_ROWS).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    throw new Error(`no quick-pick item "${label}"; rows shown: ${JSON.stringify(shown)}\n${err.message}`);
+  }
+  await row.click();
+}
+
+/**
+ * Answers an open input box (vscode.window.showInputBox, or a quick pick that takes free text):
+ * replaces its value with `text` and presses Enter (pass `{ submit: false }` to only type).
+ * Returns the validation message shown, if any, so specs can assert on it.
+ */
+export async function answerInput(page, text, { submit = true, timeout = 15000 } = {}) {
+  const input = quickInput(page);
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(text);
+  const message = page.locator(`${QUICK_INPUT} .quick-input-message`);
+  const shown = (await message.isVisible().catch(() => false)) ? (await message.textContent())?.trim() : '';
+  if (submit) await input.press('Enter');
+  return shown || undefined;
+}
+
+/** Locator of an activity-bar item by its title (aria-label "Title" or "Title (Ctrl+…)"). */
+export function activityBarItem(page, title) {
+  const a = attr(title);
+  return page.locator(`.part.activitybar .action-label[aria-label="${a}"], .part.activitybar .action-label[aria-label^="${a} ("]`).first();
+}
+
+/**
+ * Shows a view container of the activity bar (e.g. 'Incidents') in the side bar. Idempotent: clicking
+ * an already selected item would hide the side bar, so it only clicks when needed.
+ */
+export async function openViewContainer(page, title, { timeout = 30000 } = {}) {
+  const item = activityBarItem(page, title);
+  await item.waitFor({ state: 'visible', timeout });
+  const tab = item.locator('xpath=ancestor::li[@role="tab"][1]');
+  const selected = async () => (await tab.getAttribute('aria-selected')) === 'true';
+  const sidebarVisible = () => page.locator('.part.sidebar').isVisible();
+  if (!(await selected()) || !(await sidebarVisible())) await item.click();
+  await page.locator('.part.sidebar .composite.title').filter({ hasText: new RegExp(escapeRe(title), 'i') }).waitFor({ timeout });
+  return page.locator('.part.sidebar');
+}
+
+/** Locator of a tree item (any tree view, explorer included) whose text contains `text`. */
+export function treeItem(page, text) {
+  return page.locator('[role="treeitem"]').filter({ hasText: text }).first();
+}
+
+/** Locator of a pane (view) header in the side bar, e.g. 'Errors'; click it to expand or collapse. */
+export function viewPane(page, name) {
+  return page.locator('.part.sidebar .pane-header').filter({ hasText: new RegExp(`^\\s*${escapeRe(name)}`, 'i') }).first();
+}
+
+/** Locator of an editor tab whose label contains `label`. */
+export function editorTab(page, label) {
+  return page.locator('.tabs-container .tab').filter({ hasText: label }).first();
+}
+
+/** Locator of a notification toast whose text contains `text`. */
+export function notification(page, text) {
+  return page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+}
+
+/**
+ * The content frame of a webview (panel, custom editor or webview view). Webviews sit two iframes deep:
+ * `iframe.webview.ready` (VS Code's host page) → `#active-frame` (the extension's HTML). With several
+ * webviews pass `title` (string: contained in, RegExp: matched against) the panel title, which VS Code
+ * puts on the inner frame; without it the only/first visible webview is used. Waits until one matches.
+ * @returns {Promise<import('playwright-core').FrameLocator>}
+ */
+export async function webviewFrame(page, title, { timeout = 30000 } = {}) {
+  const deadline = Date.now() + timeout;
+  let seen = [];
+  for (;;) {
+    seen = [];
+    for (const outer of await page.locator('iframe.webview.ready').elementHandles()) {
+      const name = await outer.getAttribute('name');
+      const visible = await outer.isVisible();
+      const frame = await outer.contentFrame();
+      // eslint-disable-next-line no-undef -- runs in the page
+      const innerTitle = frame ? await frame.evaluate(() => document.querySelector('#active-frame')?.title ?? null).catch(() => null) : null;
+      if (innerTitle === null || !name) continue;
+      seen.push({ name, title: innerTitle, visible });
+    }
+    const matches = seen.filter((w) =>
+      title === undefined ? true : title instanceof RegExp ? title.test(w.title) : w.title.includes(title),
+    );
+    const pick = matches.find((w) => w.visible) ?? matches[0];
+    if (pick) return page.frameLocator(`iframe.webview.ready[name="${attr(pick.name)}"]`).frameLocator('#active-frame');
+    if (Date.now() > deadline) {
+      throw new Error(`no webview${title ? ` titled ${title}` : ''} within ${timeout} ms; webviews: ${JSON.stringify(seen)}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
+/** Saves a PNG of the page (or of `locator`) as test/e2e/artifacts/<name>.png; returns the path. */
+export async function screenshot(page, name, { locator, fullPage = false } = {}) {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = isAbsolute(name) ? name : join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  if (locator) await locator.screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage });
+  return file;
+}
+
+/** Closes every notification toast (they can cover the bottom right of the workbench). */
+export async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+}
