@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `npm start`: the demo workspace (demo/) in a real VS Code (code-server) with the packaged extension
+# installed, on http://127.0.0.1:${IWB_PORT:-8080} (a free port when that one is taken).
+#
+#   npm start                  foreground; Ctrl-C stops code-server (its whole process group)
+#   IWB_NO_WAIT=1 npm start    prints the URL and leaves code-server running in the background; its
+#                              process group id is in .run/demo/pid (stop: kill -- -$(cat .run/demo/pid))
+#   IWB_PORT=9000 npm start    another port
+#
+# Installs what is missing first: Debian packages and code-server (scripts/setup-vscode-host.sh), npm
+# packages (npm ci when node_modules is missing or older than package-lock.json). State lives in
+# .run/demo/ (git-ignored): extensions, user data (Workspace Trust off: the demo is trusted), logs.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+RUN_DIR="$ROOT/.run/demo"
+PID_FILE="$RUN_DIR/pid"
+PORT="${IWB_PORT:-8080}"
+
+log() { printf '[start] %s\n' "$*"; }
+
+bash scripts/setup-vscode-host.sh
+
+if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+mkdir -p "$RUN_DIR"
+[ -d demo ] || mkdir -p demo
+
+# A demo started earlier shares .run/demo/user with this one: stop it first.
+if [ -s "$PID_FILE" ]; then
+  old="$(tr -dc '0-9' < "$PID_FILE")"
+  if [ -n "$old" ] && kill -0 -- "-$old" 2>/dev/null && grep -qa "code-server" "/proc/$old/cmdline" 2>/dev/null \
+     && grep -qa "$RUN_DIR" "/proc/$old/cmdline" 2>/dev/null; then
+    log "stopping the demo started earlier (process group $old)"
+    kill -TERM -- "-$old" 2>/dev/null || true
+    for _ in $(seq 1 30); do kill -0 -- "-$old" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$old" 2>/dev/null || true
+  fi
+  : > "$PID_FILE"
+fi
+
+log "packaging the extension"
+if ! node scripts/package.mjs --out "$RUN_DIR/incident-workbench.vsix" > "$RUN_DIR/package.log" 2>&1; then
+  cat "$RUN_DIR/package.log" >&2
+  log "packaging failed"
+  exit 1
+fi
+VSIX="$(tail -n 1 "$RUN_DIR/package.log")"
+
+log "installing $(basename "$VSIX") into .run/demo/ext"
+rm -rf "$RUN_DIR/ext"
+node scripts/lib/codeserver.mjs install-vsix --vsix "$VSIX" --extensions-dir "$RUN_DIR/ext" \
+  --user-data-dir "$RUN_DIR/install-user-data" > "$RUN_DIR/install.log" 2>&1 || { cat "$RUN_DIR/install.log" >&2; exit 1; }
+
+args=(serve --workspace "$ROOT/demo" --extensions-dir "$RUN_DIR/ext" --user-data-dir "$RUN_DIR/user"
+      --port "$PORT" --log-file "$RUN_DIR/code-server.log" --pid-file "$PID_FILE")
+if [ "${IWB_NO_WAIT:-0}" = "1" ]; then
+  exec node scripts/lib/codeserver.mjs "${args[@]}" --detach
+fi
+# exec: node gets Ctrl-C and stops code-server's process group (code-server has its own group).
+exec node scripts/lib/codeserver.mjs "${args[@]}"
