@@ -1,4 +1,5 @@
 import { parseArgs, UsageError } from './args';
+import { ABTEST_VALUE_OPTIONS, abtestCommand, abtestUsage } from './commands/abtest';
 import { postmortemCommand, postmortemUsage } from './commands/postmortem';
 import { profileCommand, profileUsage } from './commands/profile';
 import { validateCommand, validateUsage } from './commands/validate';
@@ -12,6 +13,7 @@ Usage:
   ${validateUsage.split('\n').join('\n  ')}
   ${profileUsage.split('\n').join('\n  ')}
   ${postmortemUsage.split('\n').join('\n  ')}
+  ${abtestUsage.split('\n').join('\n  ')}
 
 Every command takes --json for machine-readable output.`;
 
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, { run: Command; valueOptions?: string[] }> = {
   validate: { run: validateCommand },
   profile: { run: profileCommand, valueOptions: ['top'] },
   postmortem: { run: postmortemCommand },
+  abtest: { run: abtestCommand, valueOptions: ABTEST_VALUE_OPTIONS },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

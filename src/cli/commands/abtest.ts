@@ -1,0 +1,99 @@
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import { analyzeAbTest, parseAbTest, type AbTestReport } from '../../core/abtest';
+import { sampleSizePerArm } from '../../core/stats';
+import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
+import { EXIT, type CliIO } from '../output';
+
+export const abtestUsage = `iwb abtest FILE [--json]
+  Analyses an A/B test (*.abtest.json, or CSV with one row per variant or per user): validation issues,
+  two-proportion z-test, CIs, sample-ratio mismatch, power, Simpson's paradox, peeking, novelty.
+  Exit 0: analysed. 1: the input or the design is invalid (e.g. sample-ratio mismatch). 2: unreadable.
+iwb abtest sample-size --baseline P --mde REL [--alpha A] [--power B] [--json]
+  Users needed per arm to detect a relative change REL (0.1 = +10 %) from rate P (two-sample formula).`;
+
+export const ABTEST_VALUE_OPTIONS = ['baseline', 'mde', 'alpha', 'power'];
+
+const MAX_BYTES = 200 * 1024 * 1024;
+
+function numberOption(args: ParsedArgs, name: string, fallback?: number): number {
+  const raw = args.flags.get(name);
+  if (raw === undefined) {
+    if (fallback === undefined) throw new UsageError(`--${name} is required`);
+    return fallback;
+  }
+  const n = raw === true ? NaN : Number(raw);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${raw === true ? '' : raw}"`);
+  return n;
+}
+
+async function sampleSize(args: ParsedArgs, io: CliIO): Promise<number> {
+  rejectUnknown(args, ['json', ...ABTEST_VALUE_OPTIONS]);
+  const json = args.flags.has('json');
+  const baseline = numberOption(args, 'baseline');
+  const mde = numberOption(args, 'mde');
+  const alpha = numberOption(args, 'alpha', 0.05);
+  const power = numberOption(args, 'power', 0.8);
+  let r;
+  try {
+    r = sampleSizePerArm(baseline, mde, alpha, power);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (json) {
+    io.out(JSON.stringify({ perArm: r.perArm, total: r.total, exact: r.exact, cohenH: r.h, baseline: r.baseline, target: r.target, mde: r.mde, alpha: r.alpha, power: r.power }, null, 2));
+  } else {
+    io.out(`${r.perArm.toLocaleString('en-US')} users per arm (${r.total.toLocaleString('en-US')} in total)`);
+    io.out(`  to detect ${(r.baseline * 100).toFixed(2)} % → ${(r.target * 100).toFixed(2)} % (${r.mde >= 0 ? '+' : ''}${(r.mde * 100).toFixed(1)} % relative, Cohen's h ${r.h.toFixed(6)})`);
+    io.out(`  two-sided α ${r.alpha}, power ${r.power}; exact n ${r.exact.toFixed(1)}`);
+  }
+  return EXIT.ok;
+}
+
+function human(report: AbTestReport, io: CliIO): void {
+  const mark = { winner: '✔', loser: '✖', 'no-difference': '=', inconclusive: '?', 'not-enough-data': '!', untrustworthy: '✖', invalid: '✖' }[report.verdict.kind];
+  io.out(`${mark} ${report.verdict.headline}`);
+  io.out('');
+  for (const line of report.interpretation.slice(report.verdict.kind === 'invalid' ? 1 : 0)) io.out(`  ${line}`);
+  if (report.arms.length) {
+    io.out('');
+    io.out('  arm                          users   successes   rate      Wilson 95 %');
+    for (const a of report.arms) {
+      io.out(`  ${a.name.slice(0, 26).padEnd(26)} ${String(a.sampleSize).padStart(8)} ${String(a.successes).padStart(11)}   ${(a.rate * 100).toFixed(2).padStart(6)} %  [${(a.wilsonLow * 100).toFixed(2)} %, ${(a.wilsonHigh * 100).toFixed(2)} %]`);
+    }
+  }
+  if (report.validation.issues.length) {
+    io.out('');
+    for (const i of report.validation.issues) io.out(`  ${i.severity.toUpperCase().padEnd(7)} ${i.type}: ${i.message}`);
+  }
+}
+
+export async function abtestCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  if (args.positionals[0] === 'sample-size') return sampleSize({ ...args, positionals: args.positionals.slice(1) }, io);
+  rejectUnknown(args, ['json']);
+  const json = args.flags.has('json');
+  const file = args.positionals[0];
+  if (!file) throw new UsageError('give the A/B test file: iwb abtest FILE (or iwb abtest sample-size --baseline P --mde REL)');
+  const path = nodePath.resolve(io.cwd, file);
+  const fail = (message: string) => {
+    if (json) io.out(JSON.stringify({ error: `${file}: ${message}` }));
+    else io.err(`iwb abtest: ${file}: ${message}`);
+    return EXIT.usage;
+  };
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (!stat) return fail('does not exist');
+  if (!stat.isFile()) return fail('is not a file');
+  if (stat.size > MAX_BYTES) return fail(`is ${(stat.size / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_BYTES / 1024 / 1024} MB`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
+  } catch (e) {
+    return fail(e instanceof TypeError ? 'is not UTF-8 text' : (e as Error).message);
+  }
+  const report = analyzeAbTest(parseAbTest(text, file));
+  if (json) {
+    const { validation, test, srm, simpson, power, arms, comparisons, continuous, peeking, novelty, forest, verdict, interpretation, alpha, name } = report;
+    io.out(JSON.stringify({ name, alpha, verdict, validation, test, srm, simpson, power, arms, comparisons, continuous, peeking, novelty, forest, interpretation }, null, 2));
+  } else human(report, io);
+  return report.validation.valid ? EXIT.ok : EXIT.findings;
+}
