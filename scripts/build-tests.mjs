@@ -10,9 +10,12 @@
 // out/test/fixtures is a symlink to test/fixtures, so `path.join(__dirname, '../fixtures/...')` from a
 // compiled test finds the same files as from its source.
 //
-// Usage: node scripts/build-tests.mjs [--typecheck]
+// Usage: node scripts/build-tests.mjs [unit|integration ...] [--typecheck]
+//   With folder names (under test/) only those tests and their imports are compiled and only their part
+//   of out/test/ is cleaned, so e.g. `npm run test:integration` is not blocked by a unit test that
+//   does not compile yet.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync, mkdirSync, symlinkSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, rmSync, mkdirSync, symlinkSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
@@ -41,7 +44,10 @@ function resolveTs(fromDir, spec) {
 
 // Entry points: every .ts under test/ except e2e (plain .mjs run by node --test) and fixtures (data).
 const skip = [join(ROOT, 'test', 'e2e') + sep, join(ROOT, 'test', 'fixtures') + sep];
-const queue = walk(join(ROOT, 'test')).filter((f) => !skip.some((s) => f.startsWith(s)));
+const scopes = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+for (const s of scopes) if (!existsSync(join(ROOT, 'test', s))) throw new Error(`test/${s} does not exist`);
+const roots = scopes.length ? scopes.map((s) => join(ROOT, 'test', s)) : [join(ROOT, 'test')];
+const queue = roots.flatMap((r) => walk(r)).filter((f) => !skip.some((s) => f.startsWith(s)));
 const seen = new Set(queue);
 
 /** Keeps relative .ts imports as imports (and queues their files), bundles nothing else but JSON. */
@@ -61,7 +67,8 @@ const perFilePlugin = {
   },
 };
 
-rmSync(OUT, { recursive: true, force: true });
+if (scopes.length) for (const s of scopes) rmSync(join(OUT, 'test', s), { recursive: true, force: true });
+else rmSync(OUT, { recursive: true, force: true });
 let compiled = 0;
 while (queue.length) {
   const batch = queue.splice(0, queue.length);
@@ -85,11 +92,18 @@ while (queue.length) {
 }
 
 const fixtures = join(ROOT, 'test', 'fixtures');
-if (existsSync(fixtures)) {
+const linked = (() => {
+  try {
+    return lstatSync(join(OUT, 'test', 'fixtures')).isSymbolicLink();
+  } catch {
+    return false;
+  }
+})();
+if (existsSync(fixtures) && !linked) {
   mkdirSync(join(OUT, 'test'), { recursive: true });
   symlinkSync(relative(join(OUT, 'test'), fixtures), join(OUT, 'test', 'fixtures'), 'dir');
 }
-console.log(`build-tests: ${compiled} files -> out/ in ${Date.now() - started} ms`);
+console.log(`build-tests${scopes.length ? ` (${scopes.join(', ')})` : ''}: ${compiled} files -> out/ in ${Date.now() - started} ms`);
 
 if (process.argv.includes('--typecheck')) {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -112,7 +112,7 @@ async function main() {
   await ensureHost();
   if (process.env.IWB_SKIP_BUILD !== '1') {
     await run(npm, ['run', '--silent', 'build'], { cwd: REPO_ROOT });
-    await run(process.execPath, [join(REPO_ROOT, 'scripts', 'build-tests.mjs')], { cwd: REPO_ROOT });
+    await run(process.execPath, [join(REPO_ROOT, 'scripts', 'build-tests.mjs'), 'integration'], { cwd: REPO_ROOT });
   }
   if (!existsSync(join(SUITE_DIR, 'index.js'))) throw new Error(`${SUITE_DIR}/index.js missing: build the tests first`);
 
