@@ -146,7 +146,9 @@ export function workbenchUrl(baseUrl, { folder, payload } = {}) {
   return `${baseUrl.replace(/\/$/, '')}/${params.length ? `?${params.join('&')}` : ''}`;
 }
 
-// Process groups still alive; killed synchronously if this Node process exits without stopping them.
+// Process groups started here and not stopped yet. They are in their own groups, so Ctrl-C in a
+// terminal does not reach them: they are killed when this process exits normally ('exit') and when it
+// is ended by a signal (a signal ends Node without 'exit' events; see onFatalSignal).
 const liveGroups = new Set();
 process.on('exit', () => {
   for (const pgid of liveGroups) {
@@ -157,6 +159,42 @@ process.on('exit', () => {
     }
   }
 });
+
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+let signalHandlersInstalled = false;
+/**
+ * SIGTERM to every live group, plus a detached reaper that SIGKILLs what is left 3 s later. When no
+ * one else handles the signal, it is raised again so the process ends as it would have without us.
+ */
+function onFatalSignal(signal) {
+  const groups = [...liveGroups];
+  liveGroups.clear();
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, 'SIGTERM');
+    } catch {
+      /* gone already */
+    }
+  }
+  if (groups.length) {
+    spawn(process.execPath, [fileURLToPath(import.meta.url), 'reap', ...groups.map(String)], {
+      detached: true,
+      stdio: 'ignore',
+    }).unref();
+  }
+  if (process.listenerCount(signal) === 1) {
+    for (const s of FATAL_SIGNALS) process.removeListener(s, onFatalSignal);
+    signalHandlersInstalled = false;
+    process.kill(process.pid, signal);
+  }
+}
+function trackGroup(pgid) {
+  liveGroups.add(pgid);
+  if (!signalHandlersInstalled) {
+    signalHandlersInstalled = true;
+    for (const s of FATAL_SIGNALS) process.on(s, onFatalSignal);
+  }
+}
 
 function groupAlive(pgid) {
   try {
@@ -287,7 +325,7 @@ export async function startCodeServer(o) {
     let exitInfo = null;
     child.on('exit', (code, signal) => (exitInfo = { code, signal }));
     if (o.detached) child.unref();
-    else liveGroups.add(pgid);
+    else trackGroup(pgid);
 
     const url = `http://127.0.0.1:${port}`;
     const stop = () => killProcessGroup(pgid);
@@ -377,6 +415,14 @@ export async function installVsix(vsixPath, extensionsDir, { userDataDir } = {})
 // ------------------------------------------------------------------------------------------------
 async function cli(argv) {
   const [cmd, ...rest] = argv;
+  if (cmd === 'reap') {
+    // internal: SIGKILL process groups that survived SIGTERM (see onFatalSignal)
+    await sleep(3000);
+    for (const pgid of rest.map(Number)) {
+      if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
+    }
+    return;
+  }
   const opts = {};
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
