@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-vscode-host.sh
+# A real Prometheus (Debian's package: prometheus + promtool) for the rollback tests (test/support/prometheus.mjs).
+if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  echo "[install] apt-get install prometheus"
+  sudo_=(); [ "$(id -u)" -eq 0 ] || sudo_=(sudo)
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
+    || { "${sudo_[@]}" apt-get update && "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "[install] npm ci"
   npm ci --no-audit --no-fund

@@ -1,7 +1,9 @@
 import { parseArgs, UsageError } from './args';
 import { ABTEST_VALUE_OPTIONS, abtestCommand, abtestUsage } from './commands/abtest';
+import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackUsage } from './commands/rollback';
 import { postmortemCommand, postmortemUsage } from './commands/postmortem';
 import { profileCommand, profileUsage } from './commands/profile';
+import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsUsage } from './commands/errors';
 import { validateCommand, validateUsage } from './commands/validate';
 import { EXIT, processIO, type CliIO } from './output';
 import { version } from '../../package.json';
@@ -11,9 +13,11 @@ const USAGE = `iwb ${version} — Incident Workbench from the command line
 Usage:
   iwb --version
   ${validateUsage.split('\n').join('\n  ')}
+  ${errorsUsage.split('\n').join('\n  ')}
   ${profileUsage.split('\n').join('\n  ')}
   ${postmortemUsage.split('\n').join('\n  ')}
   ${abtestUsage.split('\n').join('\n  ')}
+  ${rollbackUsage.split('\n').join('\n  ')}
 
 Every command takes --json for machine-readable output.`;
 
@@ -21,9 +25,11 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number
 
 const COMMANDS: Record<string, { run: Command; valueOptions?: string[] }> = {
   validate: { run: validateCommand },
+  errors: { run: errorsCommand, valueOptions: ERRORS_VALUE_OPTIONS },
   profile: { run: profileCommand, valueOptions: ['top'] },
   postmortem: { run: postmortemCommand },
   abtest: { run: abtestCommand, valueOptions: ABTEST_VALUE_OPTIONS },
+  rollback: { run: rollbackCommand, valueOptions: ROLLBACK_VALUE_OPTIONS },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

@@ -9,6 +9,7 @@ import {
   achievedPower,
   cohenH,
   formatPValue,
+  pStatement,
   noveltyCheck,
   peekingCheck,
   powerCurve,
@@ -162,7 +163,7 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
   const srm = { chi2: srmRaw.chi2, pValue: srmRaw.pValue, pValueText: formatPValue(srmRaw.pValue), mismatch: srmRaw.mismatch, expectedShare: srmRaw.expectedShare, observedShare: srmRaw.observedShare };
   if (srm.mismatch) {
     const shares = input.variants.map((v, i) => `${v.name} ${pct(srmRaw.observedShare[i]!)} (planned ${pct(srmRaw.expectedShare[i]!)})`).join(', ');
-    issues.push({ type: 'srm', severity: 'error', message: `Sample-ratio mismatch: traffic split ${shares}; χ² = ${srm.chi2.toFixed(2)}, p = ${srm.pValueText} < 0.001. Assignment or logging is broken (bots, redirects, a crashing variant); do not trust the comparison until it is fixed.` });
+    issues.push({ type: 'srm', severity: 'error', message: `Sample-ratio mismatch: traffic split ${shares}; χ² = ${srm.chi2.toFixed(2)}, ${pStatement(srm.pValue)} (below 0.001). Assignment or logging is broken (bots, redirects, a crashing variant); do not trust the comparison until it is fixed.` });
   }
   const allSame = input.variants.every((v) => v.successes === 0) || input.variants.every((v) => v.successes === v.sampleSize);
   if (allSame) {
@@ -314,7 +315,7 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
     lines.push(`Pooled, the gap would appear by chance with probability ${test.pValueText}; but the arms saw different segment mixes, so compare within segments (size-weighted difference ${simpson.adjustedDiff === null ? 'n/a' : pp(simpson.adjustedDiff)}).`);
   } else if (sig) {
     const better = test.diff > 0;
-    verdict = { kind: better ? 'winner' : 'loser', headline: `${treatment.name} is statistically significantly ${better ? 'better' : 'worse'} than ${control.name} (p = ${test.pValueText}).` };
+    verdict = { kind: better ? 'winner' : 'loser', headline: `${treatment.name} is statistically significantly ${better ? 'better' : 'worse'} than ${control.name} (${pStatement(test.pValue)}).` };
     lines.push(`If there were no real difference, a gap this large would appear by chance with probability ${test.pValueText}, below α = ${perAlpha}. ${ciText}.`);
     if (power && !power.adequate) lines.push(`But the test is underpowered (${pct(power.achieved)} power): significant results from small tests overstate the effect. Confirm with ${power.requiredPerArm.toLocaleString('en-US')} users per arm.`);
   } else if (power && !power.adequate) {
@@ -322,21 +323,21 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
       kind: 'not-enough-data',
       headline: `Not a result: ${control.sampleSize.toLocaleString('en-US')} and ${treatment.sampleSize.toLocaleString('en-US')} users are ${power.achieved < 0.5 ? 'far ' : ''}too few to tell a ${signedPct(power.mde)} change from chance.`,
     };
-    lines.push(`The observed gap could easily be noise (p = ${test.pValueText}; ${ciText}${test.ciLow <= 0 && test.ciHigh >= 0 ? ', which includes zero' : ''}${test.ciHigh - test.ciLow > 0.1 ? ` — ${Math.round((test.ciHigh - test.ciLow) * 100)} points wide` : ''}).`);
+    lines.push(`The observed gap could easily be noise (${pStatement(test.pValue)}; ${ciText}${test.ciLow <= 0 && test.ciHigh >= 0 ? ', which includes zero' : ''}${test.ciHigh - test.ciLow > 0.1 ? ` — ${Math.round((test.ciHigh - test.ciLow) * 100)} points wide` : ''}).`);
     lines.push(`Even if the ${power.mdeSource === 'planned' ? 'planned' : 'observed'} ${signedPct(power.mde)} change were real, a test this size would detect it only ${pct(power.achieved, 0)} of the time; ${pct(input.power, 0)} needs ${power.requiredPerArm.toLocaleString('en-US')} users per arm.`);
   } else if (test.pValue < alpha && peeking) {
-    verdict = { kind: 'inconclusive', headline: `Inconclusive: p = ${test.pValueText} passes ${alpha} only because the results were checked ${peeking.looks} times.` };
+    verdict = { kind: 'inconclusive', headline: `Inconclusive: ${pStatement(test.pValue)} passes ${alpha} only because the results were checked ${peeking.looks} times.` };
     lines.push(peeking.message);
   } else {
-    verdict = { kind: power ? 'no-difference' : 'inconclusive', headline: power ? `No detectable difference between ${treatment.name} and ${control.name} (p = ${test.pValueText}).` : `Inconclusive: the difference could be chance (p = ${test.pValueText}).` };
+    verdict = { kind: power ? 'no-difference' : 'inconclusive', headline: power ? `No detectable difference between ${treatment.name} and ${control.name} (${pStatement(test.pValue)}).` : `Inconclusive: the difference could be chance (${pStatement(test.pValue)}).` };
     lines.push(`A gap this large would appear by chance with probability ${test.pValueText} (α = ${perAlpha}), so the data do not show a difference; ${ciText}.`);
     if (power) lines.push(`The test had ${pct(power.achieved, 0)} power to detect a ${signedPct(power.mde)} change, so a real effect of that size would most likely have shown.`);
   }
   if (continuous) {
     lines.push(
       continuous.significant
-        ? `${continuous.metric}: mean ${continuous.treatment.mean.toPrecision(4)} vs ${continuous.control.mean.toPrecision(4)} — statistically significant by Welch's t-test (p = ${continuous.pValueText}).`
-        : `${continuous.metric}: mean ${continuous.treatment.mean.toPrecision(4)} vs ${continuous.control.mean.toPrecision(4)} — the difference could be chance (Welch's t-test p = ${continuous.pValueText}).`,
+        ? `${continuous.metric}: mean ${continuous.treatment.mean.toPrecision(4)} vs ${continuous.control.mean.toPrecision(4)} — statistically significant by Welch's t-test (${pStatement(continuous.pValue)}).`
+        : `${continuous.metric}: mean ${continuous.treatment.mean.toPrecision(4)} vs ${continuous.control.mean.toPrecision(4)} — the difference could be chance (Welch's t-test, ${pStatement(continuous.pValue)}).`,
     );
   }
   if (simpson.detected) lines.push(simpson.explanation);

@@ -204,3 +204,9 @@ export function formatPValue(p: number): string {
   if (p < 0.001) return p.toExponential(2);
   return p.toFixed(p < 0.01 ? 4 : 3);
 }
+
+/** "p = 0.326" or "p < 1e-12": a p-value as part of a sentence. */
+export function pStatement(p: number): string {
+  const text = formatPValue(p);
+  return text.startsWith('<') ? `p ${text}` : `p = ${text}`;
+}

@@ -3,7 +3,7 @@
  * days overstates the lasting one. With per-day data, compare the lift of the first half of the days with
  * the second half (difference of two independent differences, normal approximation).
  */
-import { normalInv, zPValue } from './distributions';
+import { normalInv, pStatement, zPValue } from './distributions';
 
 export interface DayCounts {
   day: string;
@@ -54,7 +54,7 @@ export function noveltyCheck(days: readonly DayCounts[], alpha = 0.05): NoveltyR
   const detected = fading && Number.isFinite(pValue) && pValue < alpha;
   const pct = (x: number) => `${(x * 100).toFixed(2)} pp`;
   const message = detected
-    ? `Novelty effect likely: the lift was ${pct(early.diff)} in the first ${half} days and ${pct(late.diff)} in the last ${half} (p = ${pValue.toPrecision(3)} for the change). Judge the variant on the later days, or run longer.`
+    ? `Novelty effect likely: the lift was ${pct(early.diff)} in the first ${half} days and ${pct(late.diff)} in the last ${half} (${pStatement(pValue)} for the change). Judge the variant on the later days, or run longer.`
     : `No sign of a fading effect: first ${half} days ${pct(early.diff)}, last ${half} days ${pct(late.diff)}.`;
   return { days: perDay, earlyDiff: early.diff, lateDiff: late.diff, z, pValue, detected, message };
 }
