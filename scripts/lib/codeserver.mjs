@@ -242,9 +242,9 @@ function serverEnv(extra, stateDir) {
       delete env[k];
     }
   }
-  // code-server keeps its own logs and config under the XDG dirs; keep them out of $HOME.
+  // code-server writes rotating logs to $XDG_DATA_HOME/code-server/coder-logs: keep them out of $HOME
+  // (the extension host inherits this too). Its config file is --config in the state dir.
   env.XDG_DATA_HOME = join(stateDir, 'xdg-data');
-  env.XDG_CONFIG_HOME = join(stateDir, 'xdg-config');
   return { ...env, ...extra };
 }
 
