@@ -1,8 +1,10 @@
 import { parseArgs, UsageError } from './args';
 import { ABTEST_VALUE_OPTIONS, abtestCommand, abtestUsage } from './commands/abtest';
+import { MODEL_VALUE_OPTIONS, modelCommand, modelUsage } from './commands/model';
 import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackUsage } from './commands/rollback';
 import { postmortemCommand, postmortemUsage } from './commands/postmortem';
 import { profileCommand, profileUsage } from './commands/profile';
+import { traceCommand, traceUsage, traceValueOptions } from './commands/trace';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsUsage } from './commands/errors';
 import { validateCommand, validateUsage } from './commands/validate';
 import { EXIT, processIO, type CliIO } from './output';
@@ -18,6 +20,8 @@ Usage:
   ${postmortemUsage.split('\n').join('\n  ')}
   ${abtestUsage.split('\n').join('\n  ')}
   ${rollbackUsage.split('\n').join('\n  ')}
+  ${traceUsage.split('\n').join('\n  ')}
+  ${modelUsage.split('\n').join('\n  ')}
 
 Every command takes --json for machine-readable output.`;
 
@@ -30,6 +34,8 @@ const COMMANDS: Record<string, { run: Command; valueOptions?: string[] }> = {
   postmortem: { run: postmortemCommand },
   abtest: { run: abtestCommand, valueOptions: ABTEST_VALUE_OPTIONS },
   rollback: { run: rollbackCommand, valueOptions: ROLLBACK_VALUE_OPTIONS },
+  trace: { run: traceCommand, valueOptions: traceValueOptions },
+  model: { run: modelCommand, valueOptions: MODEL_VALUE_OPTIONS },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

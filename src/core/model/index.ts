@@ -1,0 +1,3 @@
+export * from './analyze';
+export * from './robustness';
+export * from './predictors';
