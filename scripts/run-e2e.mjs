@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, capture, ensureHost, installVsix } from './lib/codeserver.mjs';
+import { REPO_ROOT, capture, ensureHost, installVsix, removeOnExit } from './lib/codeserver.mjs';
 
 const E2E_DIR = join(REPO_ROOT, 'test', 'e2e');
 const log = (msg) => console.log(`[e2e] ${msg}`);
@@ -31,7 +31,7 @@ if (specs.length === 0) {
 await ensureHost();
 
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8'));
-const tmp = mkdtempSync(join(tmpdir(), 'iwb-e2e-ext-'));
+const tmp = removeOnExit(mkdtempSync(join(tmpdir(), 'iwb-e2e-ext-')));
 const extensionsDir = join(tmp, 'extensions');
 let vsix = join(REPO_ROOT, `${pkg.name}-${pkg.version}.vsix`);
 if (process.env.IWB_E2E_SKIP_PACKAGE === '1' && existsSync(vsix)) {

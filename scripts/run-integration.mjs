@@ -19,7 +19,9 @@ import { join } from 'node:path';
 import {
   REPO_ROOT,
   ensureHost,
+  forgetTempDir,
   launchBrowser,
+  removeOnExit,
   run,
   startCodeServer,
   tailFile,
@@ -54,8 +56,10 @@ async function cleanup() {
   }
   await browser?.close().catch(() => {});
   await server?.stop().catch(() => {});
-  if (tmp && process.env.IWB_KEEP_TMP !== '1') rmSync(tmp, { recursive: true, force: true });
-  else if (tmp) log(`kept ${tmp}`);
+  if (tmp && process.env.IWB_KEEP_TMP !== '1') {
+    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    forgetTempDir(tmp);
+  } else if (tmp) log(`kept ${tmp}`);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM']) {
@@ -117,6 +121,7 @@ async function main() {
   if (!existsSync(join(SUITE_DIR, 'index.js'))) throw new Error(`${SUITE_DIR}/index.js missing: build the tests first`);
 
   tmp = mkdtempSync(join(tmpdir(), 'iwb-integration-'));
+  if (process.env.IWB_KEEP_TMP !== '1') removeOnExit(tmp);
   const workspace = join(tmp, 'workspace');
   cpSync(FIXTURE, workspace, { recursive: true });
   const resultsFile = join(tmp, 'results.json');

@@ -13,7 +13,7 @@
 //        [--port N] [--strict-port] [--detach --pid-file FILE] [--log-file FILE]
 //   node scripts/lib/codeserver.mjs install-vsix --vsix FILE --extensions-dir DIR [--user-data-dir DIR]
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, openSync, closeSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, openSync, closeSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -150,6 +150,8 @@ export function workbenchUrl(baseUrl, { folder, payload } = {}) {
 // terminal does not reach them: they are killed when this process exits normally ('exit') and when it
 // is ended by a signal (a signal ends Node without 'exit' events; see onFatalSignal).
 const liveGroups = new Set();
+// Temp dirs removed at exit, also after a signal (by the reaper, once the groups are gone).
+const tempDirs = new Set();
 process.on('exit', () => {
   for (const pgid of liveGroups) {
     try {
@@ -158,7 +160,27 @@ process.on('exit', () => {
       /* gone already */
     }
   }
+  for (const dir of tempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      /* best effort */
+    }
+  }
 });
+
+/**
+ * Removes `dir` when this process ends, however it ends (normal exit, process.exit, SIGINT/SIGTERM/
+ * SIGHUP). Returns `dir`. Call `forgetTempDir(dir)` after removing it yourself or to keep it.
+ */
+export function removeOnExit(dir) {
+  tempDirs.add(dir);
+  installSignalHandlers();
+  return dir;
+}
+export function forgetTempDir(dir) {
+  tempDirs.delete(dir);
+}
 
 const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 let signalHandlersInstalled = false;
@@ -168,7 +190,9 @@ let signalHandlersInstalled = false;
  */
 function onFatalSignal(signal) {
   const groups = [...liveGroups];
+  const dirs = [...tempDirs];
   liveGroups.clear();
+  tempDirs.clear();
   for (const pgid of groups) {
     try {
       process.kill(-pgid, 'SIGTERM');
@@ -176,8 +200,8 @@ function onFatalSignal(signal) {
       /* gone already */
     }
   }
-  if (groups.length) {
-    spawn(process.execPath, [fileURLToPath(import.meta.url), 'reap', ...groups.map(String)], {
+  if (groups.length || dirs.length) {
+    spawn(process.execPath, [fileURLToPath(import.meta.url), 'reap', ...groups.map(String), '--', ...dirs], {
       detached: true,
       stdio: 'ignore',
     }).unref();
@@ -188,12 +212,15 @@ function onFatalSignal(signal) {
     process.kill(process.pid, signal);
   }
 }
-function trackGroup(pgid) {
-  liveGroups.add(pgid);
+function installSignalHandlers() {
   if (!signalHandlersInstalled) {
     signalHandlersInstalled = true;
     for (const s of FATAL_SIGNALS) process.on(s, onFatalSignal);
   }
+}
+function trackGroup(pgid) {
+  liveGroups.add(pgid);
+  installSignalHandlers();
 }
 
 function groupAlive(pgid) {
@@ -416,11 +443,15 @@ export async function installVsix(vsixPath, extensionsDir, { userDataDir } = {})
 async function cli(argv) {
   const [cmd, ...rest] = argv;
   if (cmd === 'reap') {
-    // internal: SIGKILL process groups that survived SIGTERM (see onFatalSignal)
-    await sleep(3000);
-    for (const pgid of rest.map(Number)) {
-      if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
-    }
+    // internal (see onFatalSignal): `reap PGID... -- DIR...` waits up to 3 s for the groups to end
+    // after their SIGTERM, SIGKILLs the rest, then removes the temp dirs.
+    const sep = rest.indexOf('--');
+    const groups = (sep < 0 ? rest : rest.slice(0, sep)).map(Number);
+    const dirs = sep < 0 ? [] : rest.slice(sep + 1);
+    const deadline = Date.now() + 3000;
+    while (Date.now() < deadline && groups.some(groupAlive)) await sleep(100);
+    for (const pgid of groups) await killProcessGroup(pgid, 0);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     return;
   }
   const opts = {};

@@ -29,7 +29,14 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { REPO_ROOT, installVsix, launchBrowser, startCodeServer } from '../../scripts/lib/codeserver.mjs';
+import {
+  REPO_ROOT,
+  forgetTempDir,
+  installVsix,
+  launchBrowser,
+  removeOnExit,
+  startCodeServer,
+} from '../../scripts/lib/codeserver.mjs';
 
 export { REPO_ROOT };
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test', 'e2e', 'artifacts');
@@ -79,12 +86,17 @@ export async function openWorkbench(o = {}) {
   const source = resolve(REPO_ROOT, o.workspace ?? join('test', 'fixtures', 'workspace'));
   if (!existsSync(source)) throw new Error(`workspace ${source} does not exist`);
   const tmp = mkdtempSync(join(tmpdir(), 'iwb-e2e-'));
+  const keep = process.env.IWB_KEEP_TMP === '1';
+  if (!keep) removeOnExit(tmp); // also when the run is interrupted
   let server;
   let browser;
   const close = async () => {
     await browser?.close().catch(() => {});
     await server?.stop().catch(() => {});
-    if (process.env.IWB_KEEP_TMP !== '1') rmSync(tmp, { recursive: true, force: true });
+    if (!keep) {
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+      forgetTempDir(tmp);
+    }
   };
   try {
     const workspace = join(tmp, 'workspace');
