@@ -2,6 +2,8 @@
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
+  /** Every option in order, so options that may repeat (`--map A=B --map C=D`) keep all their values. */
+  all?: [name: string, value: string | true][];
 }
 
 export class UsageError extends Error {}
@@ -9,6 +11,11 @@ export class UsageError extends Error {}
 export function parseArgs(argv: string[], valueOptions: ReadonlySet<string> = new Set()): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
+  const all: [string, string | true][] = [];
+  const set = (name: string, value: string | true) => {
+    flags.set(name, value);
+    all.push([name, value]);
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--') {
@@ -18,17 +25,17 @@ export function parseArgs(argv: string[], valueOptions: ReadonlySet<string> = ne
     if (arg.startsWith('--')) {
       const eq = arg.indexOf('=');
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      if (eq !== -1) flags.set(name, arg.slice(eq + 1));
+      if (eq !== -1) set(name, arg.slice(eq + 1));
       else if (valueOptions.has(name)) {
         const value = argv[++i];
         if (value === undefined) throw new UsageError(`--${name} needs a value`);
-        flags.set(name, value);
-      } else flags.set(name, true);
+        set(name, value);
+      } else set(name, true);
     } else if (arg.length > 1 && arg.startsWith('-') && !/^-\d/.test(arg)) {
-      for (const ch of arg.slice(1)) flags.set(ch, true);
+      for (const ch of arg.slice(1)) set(ch, true);
     } else positionals.push(arg);
   }
-  return { positionals, flags };
+  return { positionals, flags, all };
 }
 
 export function rejectUnknown(args: ParsedArgs, known: readonly string[]): void {

@@ -1,0 +1,123 @@
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import { compileCategoryRules } from '../../core/errors/categories';
+import type { ClusterSummary, ErrorReport, ReportFrame } from '../../core/errors/analyzer';
+import { analyzeLogFiles } from '../../core/errors/load';
+import { compileGroupingRules } from '../../core/errors/rules';
+import { parseFieldMapping } from '../../core/logs/fieldMapping';
+import { formatCount } from '../../core/logs/skips';
+import { applyPathMappings, parseMapArguments } from '../../core/paths/pathMappings';
+import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import { EXIT, type CliIO } from '../output';
+
+export const errorsUsage = `iwb errors FILE|DIR... [--map FROM=TO]... [--field NAME=PATH]... [--rules FILE] [--json]
+  Groups the error events of JSON Lines or plain-text Python logs (gzip too) into clusters by stack
+  fingerprint and message template, biggest first, with categories and patterns.
+  --map /app=.        rewrite logged paths (container → checkout) in the frames printed
+  --field userId=ctx.uid   read a canonical field from another JSON path (repeatable)
+  --rules FILE        JSON {"groupingRules": [...], "categoryRules": [...], "fieldMapping": {...}}
+  Exit 0: no error events. 1: error clusters found. 2: a file cannot be read or the arguments are wrong.`;
+
+export const ERRORS_VALUE_OPTIONS = ['map', 'field', 'rules'];
+
+function values(args: ParsedArgs, name: string): string[] {
+  return (args.all ?? []).filter(([n, v]) => n === name && typeof v === 'string').map(([, v]) => v as string);
+}
+
+async function readRulesFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--rules ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+    return v as Record<string, unknown>;
+  } catch (e) {
+    throw new UsageError(`--rules ${path} is not a JSON object (${(e as Error).message})`);
+  }
+}
+
+export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  rejectUnknown(args, ['json', ...ERRORS_VALUE_OPTIONS]);
+  const json = args.flags.has('json');
+  if (args.positionals.length === 0) throw new UsageError('name at least one log file or folder');
+  const problems: string[] = [];
+  const maps = parseMapArguments(values(args, 'map'));
+  if (maps.problems.length) throw new UsageError(maps.problems[0]!);
+  const fieldEntries: Record<string, unknown> = {};
+  for (const f of values(args, 'field')) {
+    const eq = f.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--field needs NAME=PATH, got "${f}"`);
+    fieldEntries[f.slice(0, eq)] = f.slice(eq + 1);
+  }
+  const rulesPath = values(args, 'rules')[0];
+  const config = rulesPath ? await readRulesFile(nodePath.resolve(io.cwd, rulesPath)) : {};
+  const fromConfig = parseFieldMapping((config.fieldMapping as Record<string, unknown>) ?? {});
+  const fromArgs = parseFieldMapping(fieldEntries);
+  if (fromArgs.problems.length) throw new UsageError(fromArgs.problems[0]!);
+  const grouping = compileGroupingRules(config.groupingRules);
+  const categories = compileCategoryRules(config.categoryRules);
+  problems.push(...fromConfig.problems, ...grouping.problems, ...categories.problems);
+
+  const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
+  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  const { report, errors } = await analyzeLogFiles(paths, {
+    fields: { ...fromConfig.mapping, ...fromArgs.mapping },
+    groupingRules: grouping.rules,
+    categoryRules: categories.rules,
+    label: display,
+    problems,
+  });
+  if (errors.length) {
+    const first = errors[0]!;
+    const message = `${display(first.path)} ${first.message}`;
+    if (json) io.out(JSON.stringify({ error: message, errors: errors.map((e) => ({ file: display(e.path), message: e.message })) }));
+    else for (const e of errors) io.err(`iwb errors: ${display(e.path)} ${e.message}`);
+    return EXIT.usage;
+  }
+  const vars = { workspaceFolders: [{ name: nodePath.basename(io.cwd), path: io.cwd }] };
+  const mapFrame = (f: ReportFrame): ReportFrame & { loggedFile?: string } => {
+    const local = applyPathMappings(f.file, maps.mappings, vars);
+    if (local === undefined) return f;
+    return { ...f, file: display(nodePath.resolve(io.cwd, local)), loggedFile: f.file };
+  };
+  const mapped: ErrorReport = maps.mappings.length
+    ? {
+        ...report,
+        clusters: report.clusters.map((c) => ({ ...c, frames: c.frames.map(mapFrame), chain: c.chain.map((e) => ({ ...e, frames: e.frames.map(mapFrame) })) })),
+      }
+    : report;
+  if (json) io.out(JSON.stringify(mapped, null, 2));
+  else printHuman(mapped, io);
+  return report.clusters.length > 0 ? EXIT.findings : EXIT.ok;
+}
+
+function time(iso: string | undefined): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
+}
+
+function topFrame(c: ClusterSummary): ReportFrame | undefined {
+  const frames = c.frames.length ? c.frames : (c.chain[0]?.frames ?? []);
+  return [...frames].reverse().find((f) => f.inApp) ?? frames[frames.length - 1];
+}
+
+function printHuman(r: ErrorReport, io: CliIO): void {
+  io.out(
+    `${r.sources.length} file${r.sources.length === 1 ? '' : 's'}, ${formatCount(r.lines)} lines, ${formatCount(r.events)} error events in ${r.clusters.length} cluster${r.clusters.length === 1 ? '' : 's'}` +
+      (r.firstSeen ? ` (${time(r.firstSeen)} – ${time(r.lastSeen)})` : ''),
+  );
+  r.clusters.forEach((c, i) => {
+    const title = c.exceptionType ? `${c.exceptionType}: ${c.template}` : c.template;
+    io.out(`${String(i + 1).padStart(3)}. ${formatCount(c.count).padStart(7)}  ${title}  [${c.category}]  ${c.id}`);
+    io.out(`            first ${time(c.firstSeen)}, last ${time(c.lastSeen)}`);
+    const f = topFrame(c);
+    if (f) io.out(`            at ${f.file}${f.line !== undefined ? `:${f.line}` : ''} in ${f.function}`);
+    for (const p of c.patterns) if (p.type !== 'common_frames') io.out(`            ${p.type}: ${p.description}`);
+  });
+  for (const p of r.patterns) io.out(`correlated: ${p.description}`);
+  for (const s of r.skipped) io.err(s.message);
+  for (const p of r.problems) io.err(`warning: ${p}`);
+}

@@ -1,0 +1,429 @@
+/**
+ * Accumulates error events into clusters in bounded memory (counts, time buckets, top-N breakdowns, a few
+ * samples) so a 1 GB log costs the same as a small one, then summarises them into an `ErrorReport`.
+ */
+import { isErrorRecord, type LogRecord, type ParsedException, type StackFrame } from '../logs/types';
+import type { SkipSummary } from '../logs/skips';
+import type { FieldMapping } from '../logs/fieldMapping';
+import { categorise, type CompiledCategoryRule } from './categories';
+import { Drain, WILDCARD } from './drain';
+import { exceptionMessageOf, exceptionTypeOf, fingerprintOf, frameKey, isInAppFrame, make, primaryException, type Fingerprint, type FingerprintKind } from './fingerprint';
+import { normalizeMessage } from './normalize';
+import { clusterPatterns, correlatedClusters, type ClusterPattern, type ReportPattern } from './patterns';
+import { ruleMatches, type CompiledRule } from './rules';
+
+export interface ReportFrame {
+  file: string;
+  line?: number;
+  function: string;
+  inApp: boolean;
+  source?: string;
+}
+
+export interface ReportException {
+  type: string;
+  message: string;
+  frames: ReportFrame[];
+  linkToNext?: 'cause' | 'context';
+  truncated?: boolean;
+}
+
+export interface ReportSample {
+  source: string;
+  line: number;
+  timestamp?: string;
+  message: string;
+  exceptionType?: string;
+  exceptionMessage?: string;
+  userId?: string;
+  endpoint?: string;
+  service?: string;
+  version?: string;
+  requestId?: string;
+  traceId?: string;
+  spanId?: string;
+  chain?: ReportException[];
+}
+
+export interface Count {
+  value: string;
+  count: number;
+}
+
+export interface ClusterSummary {
+  /** First 12 hex digits of the fingerprint: short enough for a tree, unique enough for a log. */
+  id: string;
+  fingerprint: string;
+  kind: FingerprintKind;
+  /** Why these events are together: the fingerprint's parts. */
+  reason: string[];
+  count: number;
+  category: string;
+  hypothesis: string;
+  actionItems: string[];
+  exceptionType: string;
+  template: string;
+  firstSeen?: string;
+  lastSeen?: string;
+  /** The raised exception's frames of the first event, outermost first. */
+  frames: ReportFrame[];
+  /** The whole chain of the first event (causes first), for details and the tree. */
+  chain: ReportException[];
+  users: Count[];
+  endpoints: Count[];
+  services: Count[];
+  versions: Count[];
+  /** Distinct users/endpoints seen (the lists above are the top ones). */
+  distinctUsers: number;
+  distinctEndpoints: number;
+  /** In-app frames by `file:function` and how many events contain each. */
+  frameFrequency: Count[];
+  /** Workspace lines that appear in the cluster's stacks: file as logged, line, events. */
+  lines: { file: string; line: number; count: number }[];
+  samples: ReportSample[];
+  timeline?: { start: number; bucketMs: number; counts: number[] };
+  patterns: ClusterPattern[];
+}
+
+export interface ErrorReport {
+  events: number;
+  lines: number;
+  records: number;
+  sources: string[];
+  skipped: SkipSummary[];
+  fieldMapping: FieldMapping;
+  firstSeen?: string;
+  lastSeen?: string;
+  clusters: ClusterSummary[];
+  patterns: ReportPattern[];
+  problems: string[];
+}
+
+export interface AnalyzerOptions {
+  groupingRules?: readonly CompiledRule[];
+  categoryRules?: readonly CompiledCategoryRule[];
+  samplesPerCluster?: number;
+  /** Distinct values kept per breakdown before the rest is counted as "other". */
+  maxDistinct?: number;
+  /** Drain parameters for messages without exceptions. */
+  drain?: { depth?: number; simTh?: number; maxChildren?: number };
+}
+
+/** Counts values, keeping at most `max` distinct ones; the rest go to `other`. */
+export class BoundedCounter {
+  readonly counts = new Map<string, number>();
+  other = 0;
+  constructor(private readonly max: number) {}
+
+  add(v: string | undefined): void {
+    if (v === undefined || v === '') return;
+    const c = this.counts.get(v);
+    if (c !== undefined) this.counts.set(v, c + 1);
+    else if (this.counts.size < this.max) this.counts.set(v, 1);
+    else this.other++;
+  }
+
+  top(n: number): Count[] {
+    return [...this.counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([value, count]) => ({ value, count }));
+  }
+
+  get distinct(): number {
+    return this.counts.size + (this.other > 0 ? 1 : 0);
+  }
+}
+
+const MINUTE = 60_000;
+
+class Cluster {
+  count = 0;
+  first?: number;
+  last?: number;
+  readonly minutes = new Map<number, number>();
+  readonly users: BoundedCounter;
+  readonly endpoints: BoundedCounter;
+  readonly services: BoundedCounter;
+  readonly versions: BoundedCounter;
+  readonly frames: BoundedCounter;
+  readonly lines = new Map<string, { file: string; line: number; count: number }>();
+  readonly samples: LogRecord[] = [];
+  readonly messageTemplates = new BoundedCounter(50);
+  templateTokens: string[] | undefined;
+  exceptionType = '';
+  exceptionMessage: string | undefined;
+  message = '';
+  private seen = 0;
+  private rng = 0x2545f491;
+
+  constructor(
+    readonly key: string,
+    public fingerprint: Fingerprint | undefined,
+    readonly drainId: number | undefined,
+    maxDistinct: number,
+    private readonly maxSamples: number,
+  ) {
+    this.users = new BoundedCounter(maxDistinct);
+    this.endpoints = new BoundedCounter(maxDistinct);
+    this.services = new BoundedCounter(100);
+    this.versions = new BoundedCounter(100);
+    this.frames = new BoundedCounter(500);
+  }
+
+  add(r: LogRecord, normalized: string): void {
+    this.count++;
+    if (this.count === 1) {
+      this.exceptionType = exceptionTypeOf(r);
+      this.exceptionMessage = exceptionMessageOf(r);
+      this.message = r.message;
+    }
+    if (r.timestamp !== undefined) {
+      if (this.first === undefined || r.timestamp < this.first) this.first = r.timestamp;
+      if (this.last === undefined || r.timestamp > this.last) this.last = r.timestamp;
+      const m = Math.floor(r.timestamp / MINUTE);
+      if (this.minutes.has(m) || this.minutes.size < 200_000) this.minutes.set(m, (this.minutes.get(m) ?? 0) + 1);
+    }
+    this.users.add(r.userId);
+    this.endpoints.add(r.endpoint);
+    this.services.add(r.service);
+    this.versions.add(r.version);
+    // Template: token-wise merge of the normalised messages (positions that differ become <*>).
+    const tokens = normalized.split(' ');
+    if (!this.templateTokens) this.templateTokens = tokens;
+    else if (this.templateTokens.length === tokens.length) {
+      for (let i = 0; i < tokens.length; i++) if (this.templateTokens[i] !== tokens[i]) this.templateTokens[i] = WILDCARD;
+    } else this.messageTemplates.add(normalized);
+    const chain = r.exception?.chain ?? [];
+    const keys = new Set<string>();
+    const lineKeys = new Set<string>();
+    for (const e of chain) {
+      for (const f of e.frames) {
+        if (!isInAppFrame(f)) continue;
+        keys.add(frameKey(f));
+        if (f.line !== undefined) lineKeys.add(`${f.file}\u0000${f.line}`);
+      }
+    }
+    for (const k of keys) this.frames.add(k);
+    for (const k of lineKeys) {
+      const hit = this.lines.get(k);
+      if (hit) hit.count++;
+      else if (this.lines.size < 2000) {
+        const [file, line] = k.split('\u0000');
+        this.lines.set(k, { file: file!, line: Number(line), count: 1 });
+      }
+    }
+    this.sample(r);
+  }
+
+  /** The first event, then a reservoir (deterministic) over the rest. */
+  private sample(r: LogRecord): void {
+    this.seen++;
+    if (this.samples.length < this.maxSamples) {
+      this.samples.push(r);
+      return;
+    }
+    this.rng = (Math.imul(this.rng, 1103515245) + 12345) >>> 0;
+    const j = 1 + (this.rng % Math.max(1, this.seen - 1));
+    if (j < this.maxSamples) this.samples[j] = r;
+  }
+}
+
+function iso(t: number | undefined): string | undefined {
+  return t === undefined ? undefined : new Date(t).toISOString();
+}
+
+function reportFrame(f: StackFrame): ReportFrame {
+  return { file: f.file, ...(f.line !== undefined ? { line: f.line } : {}), function: f.function, inApp: isInAppFrame(f), ...(f.source ? { source: f.source.slice(0, 300) } : {}) };
+}
+
+function reportChain(chain: ParsedException[] | undefined): ReportException[] {
+  return (chain ?? []).map((e) => ({
+    type: e.type || (e.truncated ? 'Truncated traceback' : ''),
+    message: e.message.slice(0, 2000),
+    frames: e.frames.slice(-200).map(reportFrame),
+    ...(e.linkToNext ? { linkToNext: e.linkToNext } : {}),
+    ...(e.truncated ? { truncated: true } : {}),
+  }));
+}
+
+function sampleOf(r: LogRecord): ReportSample {
+  const s: ReportSample = { source: r.source, line: r.line, message: r.message.slice(0, 2000) };
+  const t = iso(r.timestamp);
+  if (t) s.timestamp = t;
+  const et = exceptionTypeOf(r);
+  if (et) s.exceptionType = et;
+  const em = exceptionMessageOf(r);
+  if (em !== undefined) s.exceptionMessage = em.slice(0, 2000);
+  for (const k of ['userId', 'endpoint', 'service', 'version', 'requestId', 'traceId', 'spanId'] as const) if (r[k] !== undefined) s[k] = r[k];
+  if (r.exception) s.chain = reportChain(r.exception.chain);
+  return s;
+}
+
+export class ErrorAnalyzer {
+  private readonly clusters = new Map<string, Cluster>();
+  private readonly drain: Drain;
+  private readonly maxDistinct: number;
+  private readonly samplesPerCluster: number;
+  private events = 0;
+  private first?: number;
+  private last?: number;
+
+  constructor(private readonly options: AnalyzerOptions = {}) {
+    this.drain = new Drain({ ...options.drain, premasked: true });
+    this.maxDistinct = options.maxDistinct ?? 1000;
+    this.samplesPerCluster = options.samplesPerCluster ?? 5;
+  }
+
+  /** Adds a record; records that are not errors are ignored. Returns the cluster key (see `fingerprintOfKey`). */
+  add(r: LogRecord): string | undefined {
+    if (!isErrorRecord(r)) return undefined;
+    this.events++;
+    if (r.timestamp !== undefined) {
+      if (this.first === undefined || r.timestamp < this.first) this.first = r.timestamp;
+      if (this.last === undefined || r.timestamp > this.last) this.last = r.timestamp;
+    }
+    const primary = primaryException(r);
+    const messageText = primary ? primary.message : r.exceptionType ? (r.exceptionMessage ?? r.message) : r.message;
+    const normalized = normalizeMessage(messageText);
+    let drainId: number | undefined;
+    let fp: Fingerprint | undefined;
+    let key: string;
+    const rules = this.options.groupingRules ?? [];
+    const subject = rules.length
+      ? {
+          exceptionType: exceptionTypeOf(r),
+          message: messageText,
+          frames: (r.exception?.chain ?? []).flatMap((e) => e.frames.map((f) => `${f.file}:${f.function}`)),
+          service: r.service,
+          endpoint: r.endpoint,
+        }
+      : undefined;
+    const merge = subject ? rules.find((x) => x.action === 'merge' && ruleMatches(x, subject)) : undefined;
+    if (merge) {
+      fp = make('rule', [`merged by grouping rule "${merge.name}" (errors.groupingRules[${merge.index}])`]);
+      key = fp.hash;
+    } else {
+      if (!r.exception && !r.exceptionType) {
+        drainId = this.drain.add(normalized).id;
+        key = `drain:${drainId}`;
+      } else {
+        fp = fingerprintOf(r, () => normalized);
+        key = fp.hash;
+      }
+      const splits = subject ? rules.filter((x) => x.action === 'split' && ruleMatches(x, subject)) : [];
+      for (const s of splits) {
+        const value =
+          s.by === 'message'
+            ? normalized
+            : s.by === 'lines'
+              ? (r.exception?.chain ?? []).flatMap((e) => e.frames.filter(isInAppFrame).map((f) => `${f.function}@${f.line ?? '?'}`)).join(',')
+              : (r[s.by] ?? '(none)');
+        key += `\n${s.name}=${value}`;
+        const part = `split by grouping rule "${s.name}" on ${s.by}: ${value}`;
+        fp = fp ? make(fp.kind, [...fp.components, part]) : undefined;
+        if (drainId !== undefined) (this.splitParts.get(key) ?? this.splitParts.set(key, []).get(key)!).push(part);
+      }
+    }
+    let c = this.clusters.get(key);
+    if (!c) {
+      c = new Cluster(key, fp, drainId, this.maxDistinct, this.samplesPerCluster);
+      this.clusters.set(key, c);
+    }
+    c.add(r, normalized);
+    return key;
+  }
+
+  private readonly finalFingerprints = new Map<string, string>();
+
+  /** After `report()`: the fingerprint of the cluster an `add` key ended in (message clusters are named late). */
+  fingerprintOfKey(key: string): string | undefined {
+    return this.finalFingerprints.get(key);
+  }
+
+  private readonly splitParts = new Map<string, string[]>();
+
+  report(extra: { lines: number; records: number; sources: string[]; skipped: SkipSummary[]; fieldMapping: FieldMapping; problems?: string[] }): ErrorReport {
+    const clusters: ClusterSummary[] = [];
+    const range = this.first !== undefined && this.last !== undefined ? { first: this.first, last: this.last } : undefined;
+    const merged = new Map<string, ClusterSummary>();
+    for (const c of this.clusters.values()) {
+      let fp = c.fingerprint;
+      let template = c.templateTokens ? c.templateTokens.join(' ') : '';
+      if (c.drainId !== undefined) {
+        // Message-only clusters are named by their final Drain template, which is stable once mined.
+        const dc = this.drain.clusters[c.drainId - 1]!;
+        template = Drain.template(dc);
+        fp = make('message', [`message template "${template}"`, 'no exception in the event', ...(this.splitParts.get(c.key) ?? [])]);
+      }
+      fp ??= make('message', ['(none)']);
+      const sample0 = c.samples[0]!;
+      const primary = primaryException(sample0);
+      const cat = categorise({ exceptionType: c.exceptionType || undefined, exceptionMessage: c.exceptionMessage, message: c.message }, this.options.categoryRules);
+      const chain = reportChain(sample0.exception?.chain);
+      const summary: ClusterSummary = {
+        id: fp.hash.slice(0, 12),
+        fingerprint: fp.hash,
+        kind: fp.kind,
+        reason: fp.components,
+        count: c.count,
+        category: cat.category,
+        hypothesis: cat.hypothesis,
+        actionItems: cat.actionItems,
+        exceptionType: c.exceptionType,
+        template: template || normalizeMessage(c.message),
+        ...(c.first !== undefined ? { firstSeen: iso(c.first)! } : {}),
+        ...(c.last !== undefined ? { lastSeen: iso(c.last)! } : {}),
+        frames: primary ? primary.frames.slice(-200).map(reportFrame) : [],
+        chain,
+        users: c.users.top(10),
+        endpoints: c.endpoints.top(10),
+        services: c.services.top(10),
+        versions: c.versions.top(10),
+        distinctUsers: c.users.distinct,
+        distinctEndpoints: c.endpoints.distinct,
+        frameFrequency: c.frames.top(50),
+        lines: [...c.lines.values()].sort((a, b) => b.count - a.count).slice(0, 200),
+        samples: c.samples.map(sampleOf),
+        patterns: [],
+      };
+      summary.timeline = timeline(c.minutes, range);
+      summary.patterns = clusterPatterns(summary, c.minutes, range);
+      this.finalFingerprints.set(c.key, summary.fingerprint);
+      // Two Drain clusters can end on the same template (rare); report them as one.
+      const same = merged.get(summary.fingerprint);
+      if (same) {
+        same.count += summary.count;
+        continue;
+      }
+      merged.set(summary.fingerprint, summary);
+      clusters.push(summary);
+    }
+    clusters.sort((a, b) => b.count - a.count || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.id.localeCompare(b.id));
+    return {
+      events: this.events,
+      lines: extra.lines,
+      records: extra.records,
+      sources: extra.sources,
+      skipped: extra.skipped,
+      fieldMapping: extra.fieldMapping,
+      ...(range ? { firstSeen: iso(range.first)!, lastSeen: iso(range.last)! } : {}),
+      clusters,
+      patterns: correlatedClusters(clusters),
+      problems: extra.problems ?? [],
+    };
+  }
+}
+
+/** Counts per bucket over the whole log's time range, at most ~240 buckets (1 min, 5 min, 15 min, 1 h, …). */
+export function timeline(minutes: Map<number, number>, range: { first: number; last: number } | undefined): ClusterSummary['timeline'] {
+  if (!range || minutes.size === 0) return undefined;
+  const startMin = Math.floor(range.first / MINUTE);
+  const endMin = Math.floor(range.last / MINUTE);
+  const span = endMin - startMin + 1;
+  const steps = [1, 5, 15, 30, 60, 180, 360, 720, 1440, 10080];
+  const step = steps.find((s) => span / s <= 240) ?? Math.ceil(span / 240);
+  const counts = new Array<number>(Math.ceil(span / step)).fill(0);
+  for (const [m, n] of minutes) {
+    const i = Math.floor((m - startMin) / step);
+    if (i >= 0 && i < counts.length) counts[i]! += n;
+  }
+  return { start: startMin * MINUTE, bucketMs: step * MINUTE, counts };
+}

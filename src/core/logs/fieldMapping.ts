@@ -1,0 +1,168 @@
+/**
+ * Which JSON field holds what. Every canonical field has candidate paths covering the shapes common Python
+ * loggers write (the seed's StructuredLogger, python-json-logger, structlog, OpenTelemetry log records,
+ * ECS-style dotted keys); the first candidate seen in the data wins and stays, so detection costs nothing
+ * after the first records. A user mapping (setting or `--field`) overrides detection for its fields.
+ *
+ * Paths are dotted; a key that itself contains dots (`service.name`, `exception.type` as OTel attribute
+ * keys) is found too: at each level the longest run of segments that is a key is taken first.
+ */
+
+export const CANONICAL_FIELDS = [
+  'timestamp',
+  'level',
+  'message',
+  'exceptionType',
+  'exceptionMessage',
+  'stackTrace',
+  'traceId',
+  'spanId',
+  'requestId',
+  'userId',
+  'endpoint',
+  'service',
+  'version',
+  'logger',
+] as const;
+export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
+
+/** A user's mapping: canonical field → dotted path in the JSON object. */
+export type FieldMapping = Partial<Record<CanonicalField, string>>;
+
+export const FIELD_CANDIDATES: Record<CanonicalField, readonly string[]> = {
+  timestamp: ['timestamp', '@timestamp', 'time', 'ts', 'asctime', 'timeUnixNano', 'observedTimeUnixNano', 'observed_timestamp', 'created', 'datetime', 'date', 't'],
+  level: ['level', 'levelname', 'severity', 'severityText', 'severity_text', 'log.level', 'lvl', 'loglevel', 'level_name', 'severityNumber', 'severity_number', 'levelno'],
+  message: ['message', 'msg', 'event', 'body', 'log', 'text', 'short_message'],
+  exceptionType: ['exception.type', 'error_type', 'exc_type', 'error.type', 'attributes.exception.type', 'exception_type', 'error.kind', 'err.type'],
+  exceptionMessage: ['exception.message', 'error_message', 'exc_value', 'error.message', 'attributes.exception.message', 'exception_message', 'err.message'],
+  stackTrace: [
+    'exception.traceback',
+    'exception.stacktrace',
+    'exc_info',
+    'exception',
+    'exc_text',
+    'stack_trace',
+    'stacktrace',
+    'traceback',
+    'error.stack_trace',
+    'error.stack',
+    'attributes.exception.stacktrace',
+    'stack',
+    'err.stack',
+  ],
+  traceId: ['trace_id', 'traceId', 'otelTraceID', 'trace.id', 'dd.trace_id', 'traceid', 'attributes.trace_id'],
+  spanId: ['span_id', 'spanId', 'otelSpanID', 'span.id', 'dd.span_id', 'spanid', 'attributes.span_id'],
+  requestId: ['request_id', 'requestId', 'req_id', 'correlation_id', 'http.request_id', 'attributes.request_id', 'x_request_id'],
+  userId: ['user_id', 'userId', 'uid', 'user.id', 'enduser.id', 'attributes.user_id', 'attributes.enduser.id', 'user'],
+  endpoint: ['endpoint', 'http.route', 'route', 'path', 'url.path', 'request_path', 'http.target', 'attributes.http.route', 'attributes.url.path', 'attributes.http.target', 'url'],
+  service: ['service', 'service.name', 'service_name', 'resource.service.name', 'resource.attributes.service.name', 'app', 'application'],
+  version: ['version', 'service.version', 'resource.service.version', 'resource.attributes.service.version', 'release', 'app_version', 'model_version'],
+  logger: ['logger', 'name', 'logger_name', 'scope.name', 'log.logger'],
+};
+
+type Getter = (o: Record<string, unknown>) => unknown;
+
+/** Compiles a dotted path into a getter that prefers the longest key at each level. */
+export function compilePath(path: string): Getter {
+  const segs = path.split('.');
+  if (segs.length === 1) return (o) => o[path];
+  const get = (o: unknown, from: number): unknown => {
+    if (typeof o !== 'object' || o === null) return undefined;
+    const obj = o as Record<string, unknown>;
+    for (let to = segs.length; to > from; to--) {
+      const key = to - from === 1 ? segs[from]! : segs.slice(from, to).join('.');
+      if (key in obj) {
+        const v = obj[key];
+        if (to === segs.length) return v;
+        const r = get(v, to);
+        if (r !== undefined) return r;
+      }
+    }
+    return undefined;
+  };
+  return (o) => get(o, 0);
+}
+
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '';
+}
+
+/**
+ * Resolves canonical fields on objects: fixed paths for mapped fields, detection for the rest. Detection
+ * picks, for each field, the first candidate that has a value and keeps it ("locks" it) for later records,
+ * so a field found once is read with a single lookup afterwards.
+ */
+export class FieldResolver {
+  private readonly locked = new Map<CanonicalField, { path: string; get: Getter }>();
+  private readonly candidates = new Map<CanonicalField, { path: string; get: Getter }[]>();
+  /** Fields the user mapped explicitly. */
+  readonly explicit: ReadonlySet<CanonicalField>;
+
+  constructor(mapping: FieldMapping = {}) {
+    const explicit = new Set<CanonicalField>();
+    for (const field of CANONICAL_FIELDS) {
+      const path = mapping[field];
+      if (path) {
+        this.locked.set(field, { path, get: compilePath(path) });
+        explicit.add(field);
+      } else {
+        this.candidates.set(field, FIELD_CANDIDATES[field].map((p) => ({ path: p, get: compilePath(p) })));
+      }
+    }
+    this.explicit = explicit;
+  }
+
+  get(o: Record<string, unknown>, field: CanonicalField): unknown {
+    const lock = this.locked.get(field);
+    if (lock) {
+      const v = lock.get(o);
+      if (present(v) || this.explicit.has(field)) return v;
+      // A detected path missing on this record: another shape may be mixed in (e.g. stderr tracebacks
+      // wrapped by another logger); look at the other candidates without moving the lock.
+      for (const c of this.candidates.get(field) ?? []) {
+        if (c.path === lock.path) continue;
+        const w = c.get(o);
+        if (present(w)) return w;
+      }
+      return v;
+    }
+    for (const c of this.candidates.get(field) ?? []) {
+      const v = c.get(o);
+      if (present(v)) {
+        this.locked.set(field, c);
+        return v;
+      }
+    }
+    return undefined;
+  }
+
+  /** The mapping in use so far: explicit fields and detected ones. */
+  mapping(): FieldMapping {
+    const out: FieldMapping = {};
+    for (const [field, { path }] of this.locked) out[field] = path;
+    return out;
+  }
+}
+
+/**
+ * Parses `--field key=path` / setting entries into a mapping; unknown keys are reported, not ignored.
+ * Accepts the canonical names and snake_case (`user_id=ctx.uid`).
+ */
+export function parseFieldMapping(entries: Record<string, unknown>): { mapping: FieldMapping; problems: string[] } {
+  const mapping: FieldMapping = {};
+  const problems: string[] = [];
+  const byLower = new Map(CANONICAL_FIELDS.map((f) => [f.toLowerCase(), f]));
+  for (const [key, value] of Object.entries(entries)) {
+    const field = byLower.get(key.replace(/[_-]/g, '').toLowerCase());
+    if (!field) {
+      problems.push(`unknown field "${key}" (known: ${CANONICAL_FIELDS.join(', ')})`);
+      continue;
+    }
+    if (typeof value !== 'string' || value.trim() === '') {
+      problems.push(`field "${key}" needs a JSON path such as "ctx.user"`);
+      continue;
+    }
+    mapping[field] = value.trim();
+  }
+  return { mapping, problems };
+}

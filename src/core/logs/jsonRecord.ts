@@ -1,0 +1,128 @@
+/**
+ * Turns one parsed JSON value into log records: an object per line in most loggers; an OTLP/JSON export
+ * line (`{"resourceLogs": [...]}`) holds many records, flattened here so the same field mapping applies
+ * (`attributes.exception.type`, `resource.service.name`, `traceId`, `severityNumber`, `body`).
+ */
+import type { FieldResolver } from './fieldMapping';
+import { parseTraceback, fromStructuredExceptions } from './traceback';
+import { ERROR_LEVELS, type ExceptionInfo, type LogRecord } from './types';
+import { asText, normaliseId, normaliseLevel, parseTimestamp } from './values';
+
+/** OTLP AnyValue → plain JS value. */
+function anyValue(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  const o = v as Record<string, unknown>;
+  if ('stringValue' in o) return o.stringValue;
+  if ('intValue' in o) return typeof o.intValue === 'string' ? Number(o.intValue) : o.intValue;
+  if ('doubleValue' in o) return o.doubleValue;
+  if ('boolValue' in o) return o.boolValue;
+  if ('bytesValue' in o) return o.bytesValue;
+  if ('arrayValue' in o) return ((o.arrayValue as { values?: unknown[] })?.values ?? []).map(anyValue);
+  if ('kvlistValue' in o) return attributes((o.kvlistValue as { values?: unknown[] })?.values);
+  return undefined;
+}
+
+/** OTLP `[{key, value}]` → `{key: value}` (keys keep their dots; the path resolver handles them). */
+function attributes(list: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) {
+    if (kv && typeof kv === 'object' && typeof (kv as { key?: unknown }).key === 'string') {
+      out[(kv as { key: string }).key] = anyValue((kv as { value?: unknown }).value);
+    }
+  }
+  return out;
+}
+
+/** The objects a JSON line stands for: itself, or the flattened records of an OTLP logs export. */
+export function expandJson(value: unknown): Record<string, unknown>[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  const o = value as Record<string, unknown>;
+  if (!Array.isArray(o.resourceLogs)) return [o];
+  const out: Record<string, unknown>[] = [];
+  for (const rl of o.resourceLogs as Record<string, unknown>[]) {
+    const resource = attributes((rl?.resource as { attributes?: unknown })?.attributes);
+    for (const sl of (rl?.scopeLogs as Record<string, unknown>[] | undefined) ?? []) {
+      const scope = (sl?.scope as Record<string, unknown>) ?? {};
+      for (const lr of (sl?.logRecords as Record<string, unknown>[] | undefined) ?? []) {
+        if (!lr || typeof lr !== 'object') continue;
+        out.push({ ...lr, body: anyValue(lr.body), attributes: attributes(lr.attributes), resource, scope });
+      }
+    }
+  }
+  return out;
+}
+
+function exceptionFrom(v: unknown): ExceptionInfo | undefined {
+  if (typeof v === 'string') return v.includes('File "') || /Traceback|Error|Exception/.test(v) ? parseTraceback(v) : undefined;
+  if (Array.isArray(v)) {
+    if (v.length > 0 && v.every((x) => typeof x === 'string')) return parseTraceback(v.join(''));
+    return fromStructuredExceptions(v);
+  }
+  if (v && typeof v === 'object') {
+    // {type, message, traceback|stacktrace} objects (the seed's StructuredLogger, ECS `error`).
+    const o = v as Record<string, unknown>;
+    const inner = o.traceback ?? o.stacktrace ?? o.stack_trace ?? o.stack;
+    if (inner !== undefined) return exceptionFrom(inner);
+    return fromStructuredExceptions([v]);
+  }
+  return undefined;
+}
+
+const levelCache = new Map<unknown, string | undefined>();
+
+/** normaliseLevel with a cache: a log has a handful of distinct level values and millions of lines. */
+export function normaliseLevelCached(v: unknown): string | undefined {
+  let r = levelCache.get(v);
+  if (r === undefined && !levelCache.has(v)) {
+    r = normaliseLevel(v);
+    if (levelCache.size < 256) levelCache.set(v, r);
+  }
+  return r;
+}
+
+/** True when the record is worth a full read for errors: an error level, or no level but an exception. */
+export function quickIsError(o: Record<string, unknown>, fields: FieldResolver): boolean | 'noFields' {
+  const level = normaliseLevelCached(fields.get(o, 'level'));
+  if (level !== undefined) return ERROR_LEVELS.has(level);
+  if (fields.get(o, 'stackTrace') !== undefined || fields.get(o, 'exceptionType') !== undefined) return true;
+  return fields.get(o, 'message') === undefined ? 'noFields' : false;
+}
+
+/** Reads every canonical field of one object. Returns undefined when it has none of the fields we read. */
+export function toRecord(o: Record<string, unknown>, fields: FieldResolver, source: string, line: number): LogRecord | undefined {
+  const levelRaw = fields.get(o, 'level');
+  const messageRaw = fields.get(o, 'message');
+  const stackRaw = fields.get(o, 'stackTrace');
+  const typeRaw = fields.get(o, 'exceptionType');
+  if (levelRaw === undefined && messageRaw === undefined && stackRaw === undefined && typeRaw === undefined) return undefined;
+  const record: LogRecord = { source, line, message: asText(messageRaw) ?? '' };
+  const level = normaliseLevelCached(levelRaw);
+  if (level) record.level = level;
+  const ts = parseTimestamp(fields.get(o, 'timestamp'));
+  if (ts !== undefined) record.timestamp = ts;
+  const exc = stackRaw !== undefined ? exceptionFrom(stackRaw) : undefined;
+  if (exc) record.exception = exc;
+  const et = asText(typeRaw);
+  if (et) record.exceptionType = et;
+  const em = asText(fields.get(o, 'exceptionMessage'));
+  if (em !== undefined) record.exceptionMessage = em;
+  const text = (f: 'service' | 'version' | 'endpoint' | 'logger') => asText(fields.get(o, f), 300);
+  const service = text('service');
+  if (service) record.service = service;
+  const version = text('version');
+  if (version) record.version = version;
+  const endpoint = text('endpoint');
+  if (endpoint) record.endpoint = endpoint;
+  const logger = text('logger');
+  if (logger) record.logger = logger;
+  const user = fields.get(o, 'userId');
+  if (user !== undefined && user !== null && user !== '') record.userId = asText(user, 200)!;
+  const req = normaliseId(fields.get(o, 'requestId'));
+  if (req) record.requestId = req;
+  const trace = normaliseId(fields.get(o, 'traceId'));
+  if (trace && !/^0+$/.test(trace)) record.traceId = trace;
+  const span = normaliseId(fields.get(o, 'spanId'));
+  if (span && !/^0+$/.test(span)) record.spanId = span;
+  return record;
+}

@@ -1,0 +1,339 @@
+/**
+ * Streaming log reader: text chunks in, `LogRecord`s out, in constant memory. Lines are split as chunks
+ * arrive; a line longer than the limit is dropped as it streams (never buffered whole) and counted. JSON
+ * lines are parsed one by one; plain-text lines go through a small state machine that joins a log line
+ * with the traceback printed under it. The two can be mixed in one file (stderr tracebacks between JSON
+ * lines). Nothing here throws on content: every unusable line is counted in `SkipCounter`.
+ */
+import { FieldResolver, type FieldMapping } from './fieldMapping';
+import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
+import { SkipCounter } from './skips';
+import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
+import { isErrorRecord, type LogRecord } from './types';
+import { parseTimestamp } from './values';
+
+export interface ReaderOptions {
+  fields?: FieldMapping;
+  /** Longest line read, in characters (default 1 Mi). Longer lines are skipped as they stream. */
+  maxLineLength?: number;
+  /** Every record (for correlation by trace id) instead of error records only. */
+  allRecords?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ReaderStats {
+  lines: number;
+  records: number;
+  errorRecords: number;
+  sources: number;
+}
+
+export class IngestCancelled extends Error {
+  constructor() {
+    super('Loading logs was cancelled.');
+  }
+}
+
+const LEVEL_WORDS = 'TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|ERR|CRITICAL|CRIT|FATAL|ALERT|EMERG|EXCEPTION|SEVERE|PANIC';
+const TEXT_TS = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]?\s*/;
+const LEVEL_NEAR_START = new RegExp(`^(.{0,60}?)\\[?\\b(${LEVEL_WORDS})\\b\\]?:?\\s*(.*)$`, 'i');
+const BASIC_CONFIG = new RegExp(`^(${LEVEL_WORDS}):([\\w.<>-]+):(.*)$`);
+// Control characters other than tab, newline, carriage return, form feed and escape: binary data.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
+
+interface TextHeader {
+  line: number;
+  timestamp?: number;
+  level?: string;
+  logger?: string;
+  message: string;
+}
+
+/** A plain-text log line's time, level, logger and message, when it looks like one. */
+export function parseTextHeader(text: string, line: number): TextHeader | undefined {
+  const basic = BASIC_CONFIG.exec(text);
+  if (basic) return { line, level: normaliseLevelCached(basic[1]), logger: basic[2]!, message: basic[3]! };
+  const ts = TEXT_TS.exec(text);
+  const rest = ts ? text.slice(ts[0].length) : text;
+  const lv = LEVEL_NEAR_START.exec(rest);
+  if (!ts && !(lv && lv[1] === '')) return undefined;
+  const header: TextHeader = { line, message: rest };
+  if (ts) {
+    const t = parseTimestamp(ts[1]);
+    if (t !== undefined) header.timestamp = t;
+  }
+  if (lv) {
+    header.level = normaliseLevelCached(lv[2]!.toUpperCase());
+    let msg = lv[3]!;
+    const name = /^([\w.<>-]+): (.*)$/s.exec(msg);
+    if (name) {
+      header.logger = name[1]!;
+      msg = name[2]!;
+    }
+    header.message = msg.replace(/^[-:|\]]\s*/, '');
+  }
+  return header;
+}
+
+/** Reads one source (file). Feed it text with `push`, then call `end`. */
+export class SourceReader {
+  private carry = '';
+  private skippingLong = false;
+  private lineNo = 0;
+  private jsonMode: boolean | undefined;
+  private pending: TextHeader | undefined;
+  private block: { lines: string[]; start: number; header: TextHeader | undefined; afterException: boolean; extra: number } | undefined;
+  private chunkHasReplacement = false;
+
+  constructor(
+    readonly source: string,
+    private readonly ctx: ReaderContext,
+  ) {
+    ctx.stats.sources++;
+  }
+
+  push(text: string): void {
+    if (this.ctx.signal?.aborted) throw new IngestCancelled();
+    this.chunkHasReplacement = text.includes('\uFFFD');
+    const max = this.ctx.maxLineLength;
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl === -1) {
+        if (this.skippingLong) return;
+        this.carry += text.slice(start);
+        if (this.carry.length > max) {
+          this.skippingLong = true;
+          this.carry = '';
+        }
+        return;
+      }
+      if (this.skippingLong) {
+        this.lineNo++;
+        this.ctx.stats.lines++;
+        this.skippingLong = false;
+        this.ctx.skips.add('tooLong', this.source, this.lineNo);
+        this.carry = '';
+        start = nl + 1;
+        continue;
+      }
+      let line = this.carry.length ? this.carry + text.slice(start, nl) : text.slice(start, nl);
+      this.carry = '';
+      start = nl + 1;
+      if (line.length > max) {
+        this.lineNo++;
+        this.ctx.stats.lines++;
+        this.ctx.skips.add('tooLong', this.source, this.lineNo);
+        continue;
+      }
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      this.line(line);
+    }
+  }
+
+  end(): void {
+    if (this.skippingLong) {
+      this.lineNo++;
+      this.ctx.stats.lines++;
+      this.ctx.skips.add('tooLong', this.source, this.lineNo);
+    } else if (this.carry.length) {
+      const last = this.carry;
+      this.carry = '';
+      this.line(last.charCodeAt(last.length - 1) === 13 ? last.slice(0, -1) : last);
+    }
+    this.flushBlock();
+    this.flushPending();
+  }
+
+  private line(text: string): void {
+    const n = ++this.lineNo;
+    this.ctx.stats.lines++;
+    if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
+    if (this.block && this.continuesBlock(text)) {
+      this.block.lines.push(text);
+      return;
+    }
+    if (this.block) this.flushBlock();
+    const first = text.charCodeAt(0);
+    if (first === 123 /* { */ || first === 91 /* [ */ || (first === 32 && text.trimStart().startsWith('{'))) {
+      if (this.jsonMode === undefined) this.jsonMode = true;
+      if (this.json(text, n)) return;
+    } else if (this.jsonMode === undefined && text.trim() !== '') {
+      this.jsonMode = false;
+    }
+    this.text(text, n);
+  }
+
+  private json(text: string, n: number): boolean {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      if (CONTROL.test(text)) {
+        this.ctx.skips.add('binary', this.source, n);
+        return true;
+      }
+      if (this.jsonMode) {
+        this.ctx.skips.add('notJson', this.source, n);
+        return true;
+      }
+      return false;
+    }
+    this.flushPending();
+    const ctx = this.ctx;
+    const objects = typeof value === 'object' && value !== null && !Array.isArray(value) && !('resourceLogs' in value) ? [value as Record<string, unknown>] : expandJson(value);
+    if (objects.length === 0) {
+      ctx.skips.add('noFields', this.source, n);
+      return true;
+    }
+    for (const o of objects) {
+      if (!ctx.allRecords) {
+        const quick = quickIsError(o, ctx.fields);
+        if (quick === 'noFields') {
+          ctx.skips.add('noFields', this.source, n);
+          continue;
+        }
+        if (!quick) {
+          ctx.stats.records++;
+          continue;
+        }
+      }
+      const record = toRecord(o, ctx.fields, this.source, n);
+      if (!record) {
+        ctx.skips.add('noFields', this.source, n);
+        continue;
+      }
+      ctx.stats.records++;
+      this.emit(record);
+    }
+    return true;
+  }
+
+  private text(text: string, n: number): void {
+    if (isTracebackStart(text)) {
+      const header = this.pending && this.pending.line === n - 1 ? this.pending : undefined;
+      if (header) this.pending = undefined;
+      else this.flushPending();
+      this.block = { lines: [text], start: header?.line ?? n, header, afterException: false, extra: 0 };
+      return;
+    }
+    if (text.trim() === '') return;
+    if (CONTROL.test(text)) {
+      this.flushPending();
+      this.ctx.skips.add('binary', this.source, n);
+      return;
+    }
+    const header = parseTextHeader(text, n);
+    if (header) {
+      this.flushPending();
+      this.pending = header;
+      return;
+    }
+    if (this.jsonMode) {
+      this.ctx.skips.add('notJson', this.source, n);
+      return;
+    }
+    // A continuation of a multi-line text message.
+    if (this.pending && this.pending.message.length < 4000) this.pending.message += `\n${text}`;
+  }
+
+  private continuesBlock(text: string): boolean {
+    const b = this.block!;
+    if (text === '') return true;
+    const c = text.charCodeAt(0);
+    if (c === 32 || c === 9) {
+      return true;
+    }
+    if (isChainLine(text) || isTracebackStart(text)) {
+      b.afterException = false;
+      return true;
+    }
+    if (c === 123 /* { */ || parseTextHeader(text, 0)) return false;
+    if (!b.afterException) {
+      b.afterException = true;
+      return true;
+    }
+    // Lines of a multi-line exception message or its notes; bounded so a missing header cannot swallow a file.
+    return ++b.extra <= 50;
+  }
+
+  private flushBlock(): void {
+    const b = this.block;
+    if (!b) return;
+    this.block = undefined;
+    const exception = parseTraceback(b.lines.join('\n'));
+    const h = b.header;
+    const last = exception?.chain[exception.chain.length - 1];
+    const record: LogRecord = {
+      source: this.source,
+      line: b.start,
+      level: h?.level ?? 'ERROR',
+      message: h?.message ?? (last ? (last.message ? `${last.type}: ${last.message}` : last.type) : ''),
+    };
+    if (h?.timestamp !== undefined) record.timestamp = h.timestamp;
+    if (h?.logger) record.logger = h.logger;
+    if (exception) record.exception = exception;
+    this.ctx.stats.records++;
+    this.emit(record);
+  }
+
+  private flushPending(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.ctx.stats.records++;
+    const record: LogRecord = { source: this.source, line: p.line, message: p.message };
+    if (p.level) record.level = p.level;
+    if (p.timestamp !== undefined) record.timestamp = p.timestamp;
+    if (p.logger) record.logger = p.logger;
+    if (this.ctx.allRecords || isErrorRecord(record)) this.emit(record);
+  }
+
+  private emit(record: LogRecord): void {
+    if (record.exception?.truncated) this.ctx.skips.add('truncatedTraceback', record.source, record.line);
+    if (isErrorRecord(record)) this.ctx.stats.errorRecords++;
+    this.ctx.onRecord(record);
+  }
+}
+
+/** Shared by every source of one load: field detection, counters, the consumer. */
+export class ReaderContext {
+  readonly fields: FieldResolver;
+  readonly skips = new SkipCounter();
+  readonly stats: ReaderStats = { lines: 0, records: 0, errorRecords: 0, sources: 0 };
+  readonly maxLineLength: number;
+  readonly allRecords: boolean;
+  readonly signal: AbortSignal | undefined;
+
+  constructor(
+    readonly onRecord: (record: LogRecord) => void,
+    options: ReaderOptions = {},
+  ) {
+    this.fields = new FieldResolver(options.fields);
+    this.maxLineLength = options.maxLineLength ?? 1024 * 1024;
+    this.allRecords = options.allRecords ?? false;
+    this.signal = options.signal;
+  }
+
+  source(name: string): SourceReader {
+    return new SourceReader(name, this);
+  }
+
+  /** Reads a whole source given as text chunks (strings already decoded). */
+  async read(name: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<void> {
+    const reader = this.source(name);
+    for await (const chunk of chunks) reader.push(chunk);
+    reader.end();
+  }
+}
+
+/** Convenience for tests and small inputs: every record of a text. */
+export function readText(text: string, options: ReaderOptions & { source?: string } = {}): { records: LogRecord[]; context: ReaderContext } {
+  const records: LogRecord[] = [];
+  const context = new ReaderContext((r) => records.push(r), options);
+  const reader = context.source(options.source ?? 'input');
+  reader.push(text);
+  reader.end();
+  return { records, context };
+}

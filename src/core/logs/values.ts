@@ -1,0 +1,78 @@
+/** Normalising the values of log fields: levels, timestamps, ids. */
+
+const SEVERITY_NUMBER_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/** Level names upper-cased; OTel severity numbers (1–24) and Python levelno (10–50) mapped to names. */
+export function normaliseLevel(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    if (v.length === 0) return undefined;
+    const u = v.toUpperCase();
+    if (u === 'WARN') return 'WARNING';
+    if (/^\d+$/.test(u)) return normaliseLevel(Number(u));
+    return u;
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    if (v >= 1 && v <= 24) {
+      const name = SEVERITY_NUMBER_LEVELS[Math.floor((v - 1) / 4)]!;
+      return name === 'WARN' ? 'WARNING' : name;
+    }
+    if (v >= 50) return 'CRITICAL';
+    if (v >= 40) return 'ERROR';
+    if (v >= 30) return 'WARNING';
+    if (v >= 20) return 'INFO';
+    if (v >= 0) return 'DEBUG';
+  }
+  return undefined;
+}
+
+/** Epoch numbers by magnitude: seconds, milliseconds, microseconds or nanoseconds. */
+function fromEpoch(n: number): number | undefined {
+  if (!Number.isFinite(n) || n <= 0) return undefined;
+  if (n < 1e11) return n * 1000;
+  if (n < 1e14) return n;
+  if (n < 1e17) return n / 1000;
+  return n / 1e6;
+}
+
+const PY_ASCTIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * Timestamps as loggers write them: ISO 8601 (with or without zone), Python's asctime
+ * (`2026-11-20 09:00:01,123`), epoch numbers in any unit, OTLP's decimal nanosecond strings. A time
+ * without a zone is taken as UTC (servers log in UTC; say so in the README).
+ */
+export function parseTimestamp(v: unknown): number | undefined {
+  if (typeof v === 'number') return fromEpoch(v);
+  if (typeof v !== 'string' || v.length === 0) return undefined;
+  if (/^\d+(?:\.\d+)?$/.test(v)) return fromEpoch(Number(v));
+  const m = PY_ASCTIME.exec(v);
+  if (m) {
+    const frac = m[3] ? `.${m[3].slice(0, 3).padEnd(3, '0')}` : '';
+    const zone = m[4] ? (m[4] === 'Z' ? 'Z' : m[4].length === 5 ? `${m[4].slice(0, 3)}:${m[4].slice(3)}` : m[4]) : 'Z';
+    const t = Date.parse(`${m[1]}T${m[2]}${frac}${zone}`);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Ids as lower-case hex without `0x`; numbers and other strings as they are. */
+export function normaliseId(v: unknown): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v !== 'string' || v.length === 0) return undefined;
+  const s = v.startsWith('0x') || v.startsWith('0X') ? v.slice(2) : v;
+  return /^[0-9a-fA-F]+$/.test(s) ? s.toLowerCase() : v;
+}
+
+/** A scalar as display text; objects as compact JSON (bounded). */
+export function asText(v: unknown, max = 2000): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  try {
+    const s = JSON.stringify(v);
+    return s.length > max ? `${s.slice(0, max)}…` : s;
+  } catch {
+    return undefined;
+  }
+}

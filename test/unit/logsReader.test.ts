@@ -1,0 +1,272 @@
+// The streaming log reader: the shapes real Python loggers wrote (test/fixtures/logs/formats, NOTE.md),
+// OTLP log records, gzip, and bad input counted rather than fatal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { readText, ReaderContext, IngestCancelled } from '../../src/core/logs/reader';
+import { readLogFiles } from '../../src/core/logs/nodeSource';
+import { FieldResolver, compilePath, parseFieldMapping } from '../../src/core/logs/fieldMapping';
+import { parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
+import type { LogRecord } from '../../src/core/logs/types';
+import { repoRoot, tempDir } from './helpers';
+
+const fixture = (name: string) => readFileSync(path.join(repoRoot, 'test/fixtures/logs', name), 'utf8');
+
+function errorsOf(name: string, options = {}) {
+  return readText(fixture(name), { source: name, ...options });
+}
+
+const shape = (r: LogRecord) => r.exception?.chain[r.exception.chain.length - 1]?.type;
+
+for (const name of ['formats/seed.jsonl', 'formats/python-json-logger.jsonl', 'formats/structlog.jsonl', 'formats/structlog-dict.jsonl', 'formats/stdlib.log']) {
+  test(`${name}: every logged exception is read with its type, frames and time`, () => {
+    const { records, context } = errorsOf(name);
+    const text = fixture(name);
+    const failed = (text.match(/request failed/g) ?? []).length;
+    const withException = records.filter((r) => r.exception);
+    assert.equal(withException.length, failed, 'one record per logged exception');
+    assert.ok(failed >= 10);
+    for (const r of withException) {
+      assert.ok(shape(r), `${r.source}:${r.line} has a type`);
+      assert.ok(r.timestamp && r.timestamp > Date.parse('2020-01-01'), 'timestamp read');
+      assert.equal(r.level, 'ERROR');
+      const last = r.exception!.chain[r.exception!.chain.length - 1]!;
+      assert.ok(last.frames.length > 0 || last.type === 'ExceptionGroup', `${r.line} ${last.type} has frames`);
+    }
+    assert.equal(context.skips.total, 0, JSON.stringify(context.skips.summaries()));
+    const types = new Set(withException.map(shape));
+    for (const t of ['KeyError', 'ValueError', 'ZeroDivisionError', 'RecursionError']) assert.ok(types.has(t), `${name} has ${t}: ${[...types]}`);
+  });
+}
+
+test('field detection picks each logger’s own names', () => {
+  assert.deepEqual(errorsOf('formats/seed.jsonl').context.fields.mapping().stackTrace, 'exception.traceback');
+  const pjl = errorsOf('formats/python-json-logger.jsonl').context.fields.mapping();
+  assert.equal(pjl.stackTrace, 'exc_info');
+  assert.equal(pjl.level, 'levelname');
+  assert.equal(pjl.userId, 'user_id');
+  const sl = errorsOf('formats/structlog.jsonl').context.fields.mapping();
+  assert.equal(sl.message, 'event');
+  assert.equal(sl.endpoint, 'path');
+});
+
+test('structlog dict tracebacks keep the chain order and the cause link', () => {
+  const { records } = errorsOf('formats/structlog-dict.jsonl');
+  const chained = records.find((r) => shape(r) === 'shop.checkout.CheckoutError' || shape(r) === 'CheckoutError')!;
+  assert.ok(chained, 'a chained exception was logged');
+  assert.deepEqual(chained.exception!.chain.map((e) => e.type.replace(/^shop\.checkout\./, '')), ['KeyError', 'CheckoutError']);
+  assert.equal(chained.exception!.chain[0]!.linkToNext, 'cause');
+});
+
+test('plain-text logs: the log line before a traceback gives time, level, logger and message', () => {
+  const { records } = errorsOf('formats/stdlib.log');
+  const r = records.find((x) => x.exception)!;
+  assert.equal(r.logger, 'shop');
+  assert.equal(r.message, 'request failed');
+  const lines = fixture('formats/stdlib.log').split('\n');
+  assert.match(lines[r.line - 1]!, /ERROR shop: request failed$/);
+  assert.match(lines[r.line]!, /Traceback|Exception Group/);
+});
+
+test('OTLP/JSON log export lines: one line, several records, attributes and resource mapped', () => {
+  const line = JSON.stringify({
+    resourceLogs: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }, { key: 'service.version', value: { stringValue: '2.4.1' } }] },
+        scopeLogs: [
+          {
+            scope: { name: 'app' },
+            logRecords: [
+              {
+                timeUnixNano: '1763629201123000000',
+                severityNumber: 17,
+                severityText: 'ERROR',
+                body: { stringValue: 'payment failed' },
+                traceId: '5B8EFFF798038103D269B633813FC60C',
+                spanId: 'EEE19B7EC3C1B174',
+                attributes: [
+                  { key: 'exception.type', value: { stringValue: 'TimeoutError' } },
+                  { key: 'exception.message', value: { stringValue: 'upstream took 30 s' } },
+                  { key: 'exception.stacktrace', value: { stringValue: 'Traceback (most recent call last):\n  File "/app/pay.py", line 9, in charge\n    raise TimeoutError("upstream took 30 s")\nTimeoutError: upstream took 30 s' } },
+                  { key: 'enduser.id', value: { stringValue: 'u7' } },
+                ],
+              },
+              { timeUnixNano: '1763629202000000000', severityNumber: 9, body: { stringValue: 'ok' } },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  const { records, context } = readText(`${line}\n`, { allRecords: true });
+  assert.equal(records.length, 2);
+  const r = records[0]!;
+  assert.equal(r.service, 'checkout');
+  assert.equal(r.version, '2.4.1');
+  assert.equal(r.level, 'ERROR');
+  assert.equal(r.message, 'payment failed');
+  assert.equal(r.traceId, '5b8efff798038103d269b633813fc60c');
+  assert.equal(r.spanId, 'eee19b7ec3c1b174');
+  assert.equal(r.userId, 'u7');
+  assert.equal(r.timestamp, 1763629201123);
+  assert.equal(shape(r), 'TimeoutError');
+  assert.equal(records[1]!.level, 'INFO');
+  assert.equal(context.stats.records, 2);
+});
+
+test('a user mapping wins over detection; unknown names are reported', () => {
+  const { records } = readText('{"lvl":"error","m":"boom","ctx":{"who":"u1"},"level":"info"}\n', { fields: { level: 'lvl', message: 'm', userId: 'ctx.who' } });
+  assert.equal(records.length, 1);
+  assert.deepEqual([records[0]!.level, records[0]!.message, records[0]!.userId], ['ERROR', 'boom', 'u1']);
+  const parsed = parseFieldMapping({ user_id: 'ctx.who', colour: 'x' });
+  assert.deepEqual(parsed.mapping, { userId: 'ctx.who' });
+  assert.match(parsed.problems[0]!, /unknown field "colour"/);
+});
+
+test('dotted keys and nested paths both resolve', () => {
+  assert.equal(compilePath('resource.service.name')({ resource: { 'service.name': 'a' } }), 'a');
+  assert.equal(compilePath('resource.service.name')({ resource: { service: { name: 'b' } } }), 'b');
+  assert.equal(compilePath('a.b')({ 'a.b': 1, a: { b: 2 } }), 1);
+  const f = new FieldResolver();
+  assert.equal(f.get({ levelname: 'ERROR' }, 'level'), 'ERROR');
+  assert.equal(f.mapping().level, 'levelname');
+});
+
+test('timestamps and levels in the forms loggers write', () => {
+  const t = Date.parse('2026-11-20T09:00:01.123Z');
+  for (const v of ['2026-11-20T09:00:01.123Z', '2026-11-20 09:00:01,123', '2026-11-20T09:00:01.123+00:00', '2026-11-20T09:00:01.123456', 1763629201.123, 1763629201123, '1763629201123000000']) {
+    assert.equal(parseTimestamp(v), v === 1763629201.123 || v === 1763629201123 || v === '1763629201123000000' ? 1763629201123 : t, String(v));
+  }
+  assert.equal(parseTimestamp('yesterday'), undefined);
+  assert.deepEqual([normaliseLevel('error'), normaliseLevel(17), normaliseLevel(40), normaliseLevel('warn'), normaliseLevel(21)], ['ERROR', 'ERROR', 'ERROR', 'WARNING', 'FATAL']);
+});
+
+test('bad input is counted with the first place it happened, never fatal', () => {
+  const good = '{"level":"ERROR","message":"x"}';
+  const lines = [
+    good,
+    'not json at all',
+    '{"level": "ERROR", "message": "cut',
+    `{"level":"ERROR","message":"${'a'.repeat(3000)}"}`,
+    '\u0000\u0001\u0002binary\u0003',
+    '{"foo": 1}',
+    '[1,2,3]',
+    '{"level":"ERROR","message":"caf\uFFFD"}',
+    good,
+  ];
+  const { records, context } = readText(lines.join('\n'), { source: 'svc.jsonl', maxLineLength: 1000 });
+  const by = Object.fromEntries(context.skips.summaries().map((s) => [s.reason, s]));
+  assert.equal(by.notJson.count, 2);
+  assert.equal(by.notJson.first.line, 2);
+  assert.equal(by.notJson.message, '2 lines skipped: not JSON — first at svc.jsonl:2');
+  assert.equal(by.tooLong.count, 1);
+  assert.equal(by.tooLong.first.line, 4);
+  assert.equal(by.binary.count, 1);
+  assert.equal(by.noFields.count, 2);
+  assert.equal(by.notUtf8.count, 1);
+  assert.equal(records.length, 3);
+  assert.deepEqual(records.map((r) => r.line), [1, 8, 9]);
+  assert.equal(context.stats.lines, 9);
+});
+
+test('a 10 MB single line is skipped while streaming, in small chunks, without keeping it', () => {
+  const records: LogRecord[] = [];
+  const ctx = new ReaderContext((r) => records.push(r), { maxLineLength: 1024 * 1024 });
+  const reader = ctx.source('big.jsonl');
+  reader.push('{"level":"ERROR","message":"before"}\n{"level":"ERROR","message":"');
+  const chunk = 'x'.repeat(64 * 1024);
+  for (let i = 0; i < 160; i++) reader.push(chunk);
+  reader.push('"}\n{"level":"ERROR","message":"after"}\n');
+  reader.end();
+  assert.deepEqual(records.map((r) => r.message), ['before', 'after']);
+  assert.deepEqual(records.map((r) => r.line), [1, 3]);
+  const s = ctx.skips.summaries()[0]!;
+  assert.equal(s.reason, 'tooLong');
+  assert.equal(s.first.line, 2);
+});
+
+test('gzip files are read by content, mixed encodings are read with replacement characters', async (t) => {
+  const dir = tempDir(t);
+  const text = fixture('formats/python-json-logger.jsonl');
+  writeFileSync(path.join(dir, 'a.log.gz'), gzipSync(Buffer.from(text)));
+  writeFileSync(path.join(dir, 'b.jsonl'), Buffer.concat([Buffer.from('{"level":"ERROR","message":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]));
+  writeFileSync(path.join(dir, 'c.gz'), gzipSync(Buffer.from(text)).subarray(0, 2000));
+  const records: LogRecord[] = [];
+  const result = await readLogFiles([dir], (r) => records.push(r), { label: (p) => path.basename(p) });
+  assert.deepEqual(result.files.map((f) => path.basename(f)), ['a.log.gz', 'b.jsonl', 'c.gz']);
+  const plain = readText(text).records.length;
+  assert.equal(records.filter((r) => r.source === 'a.log.gz').length, plain);
+  assert.equal(records.find((r) => r.source === 'b.jsonl')!.message, 'caf\uFFFD');
+  assert.equal(result.errors.length, 1);
+  assert.match(result.errors[0]!.message, /gzip data is damaged or cut short/);
+  assert.ok(result.context.skips.summaries().some((s) => s.reason === 'notUtf8'));
+});
+
+test('missing paths and empty folders are reported by name', async (t) => {
+  const dir = tempDir(t);
+  const result = await readLogFiles([path.join(dir, 'nope.jsonl'), dir], () => undefined);
+  assert.deepEqual(result.errors.map((e) => e.message), ['does not exist', 'contains no log files (*.log, *.jsonl, *.ndjson, *.json, *.txt, *.gz)']);
+});
+
+test('cancellation stops the read', () => {
+  const ac = new AbortController();
+  const ctx = new ReaderContext(() => undefined, { signal: ac.signal });
+  const reader = ctx.source('x');
+  reader.push('{"level":"ERROR","message":"a"}\n');
+  ac.abort();
+  assert.throws(() => reader.push('{"level":"ERROR","message":"b"}\n'), IngestCancelled);
+});
+
+test('JSON lines with stderr tracebacks between them: both are read', () => {
+  const tb = readFileSync(path.join(repoRoot, 'test/fixtures/logs/tracebacks/checkout_cause.txt'), 'utf8');
+  const text = `{"level":"INFO","message":"start"}\n${tb}{"level":"ERROR","message":"after","exc_info":null}\n`;
+  const { records, context } = readText(text, { source: 'mixed' });
+  assert.deepEqual(records.map((r) => [r.line, shape(r) ?? r.message]), [
+    [2, 'shop.checkout.CheckoutError'],
+    [2 + tb.trimEnd().split('\n').length, 'after'],
+  ]);
+  assert.equal(context.skips.total, 0);
+});
+
+test('property: any chunking of a file gives the same records and counts', () => {
+  const text = [fixture('formats/stdlib.log').slice(0, 6000), fixture('formats/seed.jsonl').slice(0, 8000), 'junk line\n\u0000bin\n'].join('\n');
+  const whole = readText(text, { source: 's' });
+  const expected = JSON.stringify([whole.records, whole.context.skips.summaries(), whole.context.stats]);
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 1, max: 3000 }), { minLength: 1, maxLength: 20 }), (cuts) => {
+      const records: LogRecord[] = [];
+      const ctx = new ReaderContext((r) => records.push(r));
+      const reader = ctx.source('s');
+      let i = 0;
+      for (const c of cuts) {
+        reader.push(text.slice(i, i + c));
+        i += c;
+      }
+      reader.push(text.slice(i));
+      reader.end();
+      assert.equal(JSON.stringify([records, ctx.skips.summaries(), ctx.stats]), expected);
+    }),
+    { numRuns: 100 },
+  );
+});
+
+test('property: arbitrary lines (JSON-ish, text, control characters) never throw and every line is accounted', () => {
+  const line = fc.oneof(
+    fc.string({ maxLength: 80 }),
+    fc.json({ maxDepth: 3 }),
+    fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify({ level: 'ERROR', message: v })),
+    fc.constantFrom('Traceback (most recent call last):', '  File "/app/x.py", line 3, in f', 'ValueError: x', '  + Exception Group Traceback (most recent call last):', '  |   File "a", line 1, in b', '  +-+---------------- 1 ----------------'),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 30 }), (lines) => {
+      const text = lines.join('\n');
+      const { context } = readText(text);
+      const expected = text === '' ? 0 : text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+      assert.equal(context.stats.lines, expected);
+    }),
+    { numRuns: 300 },
+  );
+});
