@@ -207,16 +207,19 @@ async function main() {
   log(`finished in ${Math.round((Date.now() - started) / 1000)} s`);
   if (pending) console.log(`integration: ${pending} pending`);
   if (passed + failedCount === 0) console.log('integration: no tests ran');
-  console.log(`integration: ${passed} passed, ${failedCount} failed`);
+  summary = `integration: ${passed} passed, ${failedCount} failed`;
   if (failedCount > 0 || passed + failedCount === 0) process.exitCode = 1;
 }
 
+// The summary is the last line printed, after cleanup.
+let summary = 'integration: 0 passed, 1 failed';
 try {
   await main();
 } catch (err) {
   console.error(`[integration] ${err.harness ? err.message : (err.stack ?? err.message)}`);
-  console.log('integration: 0 passed, 1 failed');
+  summary = 'integration: 0 passed, 1 failed';
   process.exitCode = 1;
 } finally {
   await cleanup();
 }
+console.log(summary);
