@@ -2,8 +2,12 @@ import * as vscode from 'vscode';
 import { INCIDENT_OVERVIEW_VIEW_TYPE } from '../protocol/incidentOverview';
 import { COMMANDS } from './commands/index';
 import { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
+import { ActiveIncident } from './incident/activeIncident';
+import { PostmortemDiagnostics } from './postmortem/postmortemDiagnostics';
+import { PostmortemEditorProvider } from './postmortem/postmortemEditor';
 import type { Services } from './services';
 import { IncidentRepository } from './store/incidentRepository';
+import { ActionItemsTreeProvider } from './views/actionItemsTree';
 import { ErrorsTreeProvider } from './views/errorsTree';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 import { IncidentOverviewPanel } from './webviews/incidentOverviewPanel';
@@ -22,10 +26,14 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const marks = globalThis as { __iwbLoadStart?: number; __iwbLoadEnd?: number };
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
-  const incidentsTree = new IncidentsTreeProvider(repository);
+  const activeIncident = new ActiveIncident(context.workspaceState, repository);
+  const incidentsTree = new IncidentsTreeProvider(repository, () => activeIncident.id, activeIncident.onDidChange);
   const incidentsView = vscode.window.createTreeView('incidentWorkbench.incidents', { treeDataProvider: incidentsTree, showCollapseAll: true });
   const diagnostics = new IncidentDiagnostics(repository);
-  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log };
+  const actionItemsTree = new ActionItemsTreeProvider(repository);
+  const actionItemsView = vscode.window.createTreeView('incidentWorkbench.actionItems', { treeDataProvider: actionItemsTree });
+  actionItemsTree.attach(actionItemsView);
+  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, activeIncident, actionItemsTree };
 
   context.subscriptions.push(
     log,
@@ -33,6 +41,11 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     incidentsTree,
     incidentsView,
     diagnostics,
+    activeIncident,
+    actionItemsTree,
+    actionItemsView,
+    new PostmortemDiagnostics(),
+    PostmortemEditorProvider.register(services),
     vscode.window.registerTreeDataProvider('incidentWorkbench.errors', new ErrorsTreeProvider()),
     vscode.window.registerWebviewPanelSerializer(INCIDENT_OVERVIEW_VIEW_TYPE, IncidentOverviewPanel.serializer(services)),
     ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),

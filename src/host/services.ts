@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
+import type { ActiveIncident } from './incident/activeIncident';
 import type { IncidentRepository } from './store/incidentRepository';
+import type { ActionItemsTreeProvider } from './views/actionItemsTree';
 import type { IncidentsNode, IncidentsTreeProvider } from './views/incidentsTree';
 
 /** What commands and views share; built once in `activate`, passed explicitly rather than imported. */
@@ -11,4 +13,7 @@ export interface Services {
   incidentsView: vscode.TreeView<IncidentsNode>;
   diagnostics: IncidentDiagnostics;
   log: vscode.LogOutputChannel;
+  /** The incident being worked on (status bar): `activeIncident.id`, `set(id)`, `onDidChange`. Other features attach evidence there. */
+  activeIncident: ActiveIncident;
+  actionItemsTree: ActionItemsTreeProvider;
 }

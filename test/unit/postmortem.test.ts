@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { checkPostmortemText } from '../../src/core/postmortem/check';
 import { followUp, isOverdue, openActionItems } from '../../src/core/postmortem/actionItems';
 import { lintPostmortem, lintText, type LintRule } from '../../src/core/postmortem/lint';
 import { escapeInline, renderMarkdown } from '../../src/core/postmortem/markdown';
@@ -235,4 +236,23 @@ test('follow-up review is due 30 days after the close unless reviewed', () => {
   assert.equal(followUp('INC-1', '2026-11-20T12:00:00Z', undefined, '2026-12-20')!.due, true);
   assert.equal(followUp('INC-1', undefined, undefined, '2026-12-20'), undefined);
   assert.equal(followUp('INC-1', '2026-11-20T12:00:00Z', { title: 't', incidentId: 'INC-1', review: { reviewedAt: '2026-12-21' } }, '2026-12-30'), undefined);
+});
+
+test('lint findings land on the exact words in the file, escapes included', () => {
+  const pm = { title: 't', incidentId: 'INC-2026-001', summary: 'Tab\there: "quoted" then human error.', whatWentWrong: ['ok', 'Someone forgot to check'] };
+  const text = JSON.stringify(pm, null, 2);
+  const c = checkPostmortemText(text);
+  assert.deepEqual(c.schemaProblems, []);
+  assert.deepEqual(c.lint.map((f) => f.rule), ['human-error', 'person-blamed', 'should-have']);
+  const raw0 = text.slice(c.lintProblems[0]!.offset, c.lintProblems[0]!.offset + c.lintProblems[0]!.length);
+  assert.equal(raw0, 'human error');
+  const p1 = c.lintProblems[1]!;
+  assert.equal(text.slice(p1.offset, p1.offset + p1.length), 'Someone forgot');
+  const p2 = c.lintProblems[2]!;
+  assert.equal(text.slice(p2.offset, p2.offset + p2.length), 'forgot to');
+  assert.equal(p1.line, text.split('\n').findIndex((l) => l.includes('Someone forgot')) + 1);
+  assert.equal(p1.severity, 'warning');
+  const broken = checkPostmortemText('{"title": ');
+  assert.equal(broken.value, undefined);
+  assert.ok(broken.schemaProblems[0]!.message.startsWith('JSON syntax error'));
 });

@@ -1,4 +1,23 @@
 import type { Command } from './command';
+import { addReproductionStep } from './addReproductionStep';
+import { recordReproductionAttempt } from './recordReproductionAttempt';
+import { attachEvidence } from './attachEvidence';
+import { addHypothesis } from './addHypothesis';
+import { recordHypothesisVerification } from './recordHypothesisVerification';
+import { setRootCause } from './setRootCause';
+import { recordFix } from './recordFix';
+import { verifyFix } from './verifyFix';
+import { addPreventionMeasure } from './addPreventionMeasure';
+import { setActiveIncident } from './setActiveIncident';
+import { changeSeverity } from './changeSeverity';
+import { changeStatus } from './changeStatus';
+import { closeIncident } from './closeIncident';
+import { openPostmortem } from './openPostmortem';
+import { exportPostmortem } from './exportPostmortem';
+import { openPostmortemAsText } from './openPostmortemAsText';
+import { openPostmortemForm } from './openPostmortemForm';
+import { refreshActionItems } from './refreshActionItems';
+import { markActionItemDone } from './markActionItemDone';
 import { newIncident } from './newIncident';
 import { openIncidentFile } from './openIncidentFile';
 import { openIncidentFolder } from './openIncidentFolder';
@@ -13,4 +32,23 @@ export const COMMANDS: readonly Command[] = [
   validateIncidentFiles,
   refreshIncidents,
   showIncident,
+  addReproductionStep,
+  recordReproductionAttempt,
+  attachEvidence,
+  addHypothesis,
+  recordHypothesisVerification,
+  setRootCause,
+  recordFix,
+  verifyFix,
+  addPreventionMeasure,
+  setActiveIncident,
+  changeSeverity,
+  changeStatus,
+  closeIncident,
+  openPostmortem,
+  exportPostmortem,
+  openPostmortemAsText,
+  openPostmortemForm,
+  refreshActionItems,
+  markActionItemDone,
 ];

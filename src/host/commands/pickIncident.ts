@@ -8,7 +8,7 @@ import type { IncidentsNode } from '../views/incidentsTree';
  */
 export async function incidentIdFrom(services: Services, arg: unknown, placeHolder: string): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'entry' in arg) return (arg as IncidentsNode).entry.id;
+  if (arg && typeof arg === 'object' && 'entry' in arg) return (arg as Extract<IncidentsNode, { entry: unknown }>).entry.id;
   if (!services.repository.folder) {
     void vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.');
     return undefined;

@@ -1,0 +1,42 @@
+import type { TimelineEntry } from './types';
+
+const pick = (o: Record<string, unknown>, keys: string[]): string | undefined => {
+  for (const k of keys) if (typeof o[k] === 'string' && o[k] !== '') return o[k] as string;
+  for (const k of keys) if (typeof o[k] === 'number') return new Date(o[k] as number).toISOString();
+  return undefined;
+};
+
+/**
+ * Timeline entries from a forensics export: a JSON array, `{timeline: [...]}`/`{events: [...]}`, or JSON lines,
+ * each with a time (timestamp|at|time|ts) and text (event|message|text|summary). Rows without both are skipped.
+ */
+export function parseForensicsTimeline(text: string): TimelineEntry[] {
+  let rows: unknown[];
+  const trimmed = text.trim();
+  try {
+    const v = JSON.parse(trimmed) as unknown;
+    rows = Array.isArray(v) ? v : v && typeof v === 'object' ? (((v as Record<string, unknown>).timeline ?? (v as Record<string, unknown>).events ?? []) as unknown[]) : [];
+  } catch {
+    rows = trimmed.split(/\r?\n/).flatMap((l) => {
+      try {
+        return [JSON.parse(l) as unknown];
+      } catch {
+        return [];
+      }
+    });
+  }
+  if (!Array.isArray(rows)) return [];
+  const out: TimelineEntry[] = [];
+  for (const r of rows) {
+    if (!r || typeof r !== 'object') continue;
+    const o = r as Record<string, unknown>;
+    const timestamp = pick(o, ['timestamp', 'at', 'time', 'ts']);
+    const event = pick(o, ['event', 'message', 'text', 'summary', 'msg']);
+    if (!timestamp || !event || Number.isNaN(Date.parse(timestamp))) continue;
+    const iso = /[zZ]|[+-]\d{2}:\d{2}$/.test(timestamp) ? timestamp : new Date(Date.parse(timestamp)).toISOString();
+    const actor = pick(o, ['actor', 'source', 'service', 'span']);
+    const action = pick(o, ['action', 'kind', 'level', 'type']);
+    out.push({ timestamp: iso, event, ...(actor ? { actor } : {}), ...(action ? { action } : {}) });
+  }
+  return out;
+}

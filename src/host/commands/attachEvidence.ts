@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { attachEvidence as attach } from '../../core/incident/session';
+import type { EvidenceKind } from '../../core/incident/types';
+import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
+import type { Command } from './command';
+import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+
+const KINDS: { kind: EvidenceKind; label: string }[] = [
+  { kind: 'profile', label: 'CPU / memory profile' },
+  { kind: 'errors', label: 'Error cluster(s)' },
+  { kind: 'trace', label: 'Distributed trace' },
+  { kind: 'logs', label: 'Logs' },
+  { kind: 'metrics', label: 'Metrics' },
+  { kind: 'snapshot', label: 'State snapshot' },
+  { kind: 'abtest', label: 'A/B test analysis' },
+  { kind: 'rollback', label: 'Rollback decision' },
+  { kind: 'model', label: 'Model debugging' },
+  { kind: 'file', label: 'Other file' },
+];
+
+export function guessKind(name: string): EvidenceKind {
+  const n = name.toLowerCase();
+  if (/speedscope|\.prof$|\.pstats$|flame|py-?spy|\.raw$/.test(n)) return 'profile';
+  if (/trace|otlp|span/.test(n)) return 'trace';
+  if (/error|traceback|cluster/.test(n)) return 'errors';
+  if (/\.log$|\.jsonl$|logs?\b/.test(n)) return 'logs';
+  if (/metric|prom|\.csv$/.test(n)) return 'metrics';
+  return 'file';
+}
+
+function isInside(child: vscode.Uri, parent: vscode.Uri): boolean {
+  const p = parent.path.endsWith('/') ? parent.path : `${parent.path}/`;
+  return child.scheme === parent.scheme && child.path.startsWith(p);
+}
+
+/**
+ * Args: `{ path, kind?, note? }` with `path` relative to the incident folder, or `{ uri, kind?, note? }` for
+ * a file anywhere (other views pass what they produced): a file outside the incident folder is copied into
+ * its evidence/ folder, so the incident is self-contained in a pull request.
+ */
+export const attachEvidence: Command = {
+  id: 'incidentWorkbench.attachEvidence',
+  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+    const args = stepArgs(rawArgs);
+    const id = await targetIncident(services, target, 'Attach evidence to which incident?');
+    if (!id) return { status: 'cancelled' };
+    const folderUri = services.repository.uri(incidentDir(id));
+    if (!folderUri) return { status: 'failed', message: 'no folder' };
+    let relative = typeof args?.path === 'string' ? args.path : undefined;
+    let source: vscode.Uri | undefined = args?.uri instanceof vscode.Uri ? args.uri : typeof args?.uri === 'string' ? vscode.Uri.parse(args.uri) : undefined;
+    if (!args) {
+      const picked = await vscode.window.showOpenDialog({ title: `${id}: Attach Evidence`, openLabel: 'Attach', canSelectMany: false, defaultUri: vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER) });
+      if (!picked?.[0]) return { status: 'cancelled' };
+      source = picked[0];
+    }
+    if (source) {
+      if (isInside(source, folderUri)) relative = source.path.slice(folderUri.path.length + 1);
+      else {
+        const name = source.path.split('/').pop() || 'evidence';
+        const dest = vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER, name);
+        try {
+          await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER));
+          await vscode.workspace.fs.copy(source, dest, { overwrite: false });
+        } catch (e) {
+          const exists = await Promise.resolve(vscode.workspace.fs.stat(dest)).then(() => true, () => false);
+          if (!exists) {
+            const message = `Could not copy ${source.fsPath} into ${id}/evidence: ${(e as Error).message}`;
+            void vscode.window.showErrorMessage(message);
+            return { status: 'failed', message };
+          }
+          // The same file name is already there; attach that one rather than overwrite it.
+        }
+        relative = `${EVIDENCE_FOLDER}/${name}`;
+      }
+    }
+    if (!relative) return { status: 'failed', message: 'path or uri is required' };
+    let kind = (typeof args?.kind === 'string' ? args.kind : undefined) as EvidenceKind | undefined;
+    let note = typeof args?.note === 'string' ? args.note : undefined;
+    if (!args) {
+      const guess = guessKind(relative);
+      const picked = await vscode.window.showQuickPick(
+        [...KINDS].sort((a, b) => Number(b.kind === guess) - Number(a.kind === guess)).map((k) => ({ label: k.kind, description: k.label, evidenceKind: k.kind })),
+        { title: `${id}: what kind of evidence is ${relative}?`, ignoreFocusOut: true },
+      );
+      if (!picked) return { status: 'cancelled' };
+      kind = picked.evidenceKind;
+      note = await vscode.window.showInputBox({ title: `${id}: what does it show? (optional)`, placeHolder: 'e.g. pairwise_diversity is 81% of CPU', ignoreFocusOut: true });
+      if (note === undefined) return { status: 'cancelled' };
+    }
+    kind ??= guessKind(relative);
+    if (!KINDS.some((k) => k.kind === kind)) return { status: 'failed', message: `kind must be one of ${KINDS.map((k) => k.kind).join(', ')}` };
+    const path = relative;
+    const k = kind;
+    return runStep(services, id, `${k} evidence attached`, (i, ctx) => attach(i, { kind: k, path, ...(note ? { note } : {}) }, ctx), args);
+  },
+};

@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import { checkPostmortemText } from '../../core/postmortem/check';
+import { renderMarkdown } from '../../core/postmortem/markdown';
+import type { PostMortemEvidence } from '../../core/postmortem/types';
+import { postmortemFile } from '../../core/store/layout';
+import { incidentIdOf } from '../postmortem/postmortemEditor';
+import type { Command } from './command';
+import { targetIncident } from './sessionStep';
+
+/**
+ * Writes `postmortem.md` next to `postmortem.json` (the open document's text when it is open, unsaved edits
+ * included). Evidence of the incident is linked by its path relative to that folder. Target: the post-mortem
+ * URI (editor title, form) or an incident id/tree node. Returns `{ uri, markdown }`.
+ */
+export const exportPostmortem: Command = {
+  id: 'incidentWorkbench.exportPostmortem',
+  async run(services, target?: unknown, options?: unknown): Promise<{ uri: string; markdown: string } | undefined> {
+    let source: vscode.Uri | undefined;
+    if (target instanceof vscode.Uri) source = target;
+    else {
+      const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined;
+      if (target === undefined && active?.uri && incidentIdOf(active.uri)) source = active.uri;
+      else {
+        const id = await targetIncident(services, target, 'Export the post-mortem of which incident?');
+        if (!id) return undefined;
+        source = services.repository.uri(postmortemFile(id));
+      }
+    }
+    if (!source) return undefined;
+    const id = incidentIdOf(source);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === source.toString());
+    let text: string;
+    try {
+      text = open ? open.getText() : new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(source));
+    } catch (e) {
+      const message = `There is no readable post-mortem at ${vscode.workspace.asRelativePath(source)} (${(e as Error).message}). Open the post-mortem first to create it.`;
+      void vscode.window.showErrorMessage(message);
+      return undefined;
+    }
+    const check = checkPostmortemText(text);
+    if (!check.value) {
+      const p = check.schemaProblems[0];
+      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(source)} is not valid JSON${p ? ` (${p.line}:${p.column}: ${p.message})` : ''}; nothing was exported.`);
+      return undefined;
+    }
+    const pm = { ...check.value };
+    if (id) {
+      const entry = await services.repository.store()?.read(id).catch(() => undefined);
+      const extra = entry?.state === 'valid' ? (entry.value?.evidence ?? []) : [];
+      const known = new Set((Array.isArray(pm.evidence) ? pm.evidence : []).map((e) => e?.path));
+      const merged: PostMortemEvidence[] = [...(Array.isArray(pm.evidence) ? pm.evidence : [])];
+      for (const e of extra) if (!known.has(e.path)) merged.push({ kind: e.kind, path: e.path, ...(e.note ? { note: e.note } : {}) });
+      if (merged.length) pm.evidence = merged;
+    }
+    const markdown = renderMarkdown(pm);
+    const out = vscode.Uri.joinPath(source, '..', 'postmortem.md');
+    try {
+      await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(markdown));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Could not write ${vscode.workspace.asRelativePath(out)}: ${(e as Error).message}`);
+      return undefined;
+    }
+    services.log.info(`Exported ${vscode.workspace.asRelativePath(out)}${check.lint.length ? ` (${check.lint.length} blameless-lint warnings)` : ''}`);
+    const quiet = options && typeof options === 'object' && (options as { quiet?: unknown }).quiet === true;
+    if (!quiet) {
+      void vscode.window
+        .showInformationMessage(`Exported ${vscode.workspace.asRelativePath(out)}${check.lint.length ? `; ${check.lint.length} blameless-lint warning(s) remain` : ''}.`, 'Open Preview', 'Open')
+        .then((choice) => {
+          if (choice === 'Open Preview') void vscode.commands.executeCommand('markdown.showPreview', out);
+          else if (choice === 'Open') void vscode.window.showTextDocument(out);
+        });
+    }
+    return { uri: out.toString(), markdown };
+  },
+};

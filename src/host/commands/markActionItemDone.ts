@@ -1,0 +1,48 @@
+import * as vscode from 'vscode';
+import { postmortemFile } from '../../core/store/layout';
+import { PostmortemEditorProvider } from '../postmortem/postmortemEditor';
+import type { ActionItemsNode } from '../views/actionItemsTree';
+import type { Command } from './command';
+
+/**
+ * Sets an action item's status to DONE through the post-mortem's TextDocument (so an open form or text editor
+ * sees it and undo works), then saves it. Args: an Action Items node, or `(incidentId, index)`.
+ */
+export const markActionItemDone: Command = {
+  id: 'incidentWorkbench.markActionItemDone',
+  async run(services, target?: unknown, indexArg?: unknown): Promise<boolean> {
+    let incidentId: string | undefined;
+    let index: number | undefined;
+    if (target && typeof target === 'object' && (target as ActionItemsNode).kind === 'item') {
+      incidentId = (target as Extract<ActionItemsNode, { kind: 'item' }>).open.incidentId;
+      index = (target as Extract<ActionItemsNode, { kind: 'item' }>).open.index;
+    } else if (typeof target === 'string' && typeof indexArg === 'number') {
+      incidentId = target;
+      index = indexArg;
+    } else {
+      const items = (await services.actionItemsTree.compute()).filter((n): n is Extract<ActionItemsNode, { kind: 'item' }> => n.kind === 'item');
+      if (items.length === 0) {
+        void vscode.window.showInformationMessage('There are no open action items.');
+        return false;
+      }
+      const picked = await vscode.window.showQuickPick(
+        items.map((n) => ({ label: n.open.item.description, description: `${n.open.incidentId} · ${n.open.item.owner ?? 'no owner'}`, n })),
+        { title: 'Mark Action Item Done' },
+      );
+      if (!picked) return false;
+      incidentId = picked.n.open.incidentId;
+      index = picked.n.open.index;
+    }
+    const uri = services.repository.uri(postmortemFile(incidentId));
+    if (!uri) return false;
+    const document = await vscode.workspace.openTextDocument(uri);
+    const ok = await PostmortemEditorProvider.applyIntent(document, { type: 'set', path: ['actionItems', index, 'status'], value: 'DONE' });
+    if (!ok) {
+      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(uri)} is not valid JSON; the action item was not changed.`);
+      return false;
+    }
+    await document.save();
+    services.repository.invalidate();
+    return true;
+  },
+};

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { postmortemFromIncident } from '../../core/postmortem/prefill';
+import { StoreError } from '../../core/store/errors';
+import { postmortemFile } from '../../core/store/layout';
+import { POSTMORTEM_VIEW_TYPE } from '../../protocol/postmortem';
+import type { Command } from './command';
+import { targetIncident } from './sessionStep';
+
+/**
+ * Opens `.incidents/<id>/postmortem.json` in the post-mortem form, first creating it pre-filled from the
+ * incident (timeline, root cause, fix, prevention as action items, milestones, evidence) when there is none.
+ * Never replaces an existing file. Returns `{ uri, created }`.
+ */
+export const openPostmortem: Command = {
+  id: 'incidentWorkbench.openPostmortem',
+  async run(services, target?: unknown): Promise<{ uri: string; created: boolean } | undefined> {
+    const id = await targetIncident(services, target, 'Open the post-mortem of which incident?');
+    if (!id) return undefined;
+    const store = services.repository.store();
+    const uri = services.repository.uri(postmortemFile(id));
+    if (!store || !uri) return undefined;
+    let created = false;
+    const existing = await store.readPostmortem(id);
+    if (existing.state === 'missing') {
+      const entry = await store.read(id);
+      if (entry.state !== 'valid' || !entry.value) {
+        void vscode.window.showErrorMessage(`${id}: incident.json is ${entry.state}, so the post-mortem cannot be pre-filled from it. Fix it first (${entry.problems[0]?.message ?? ''}).`);
+        return undefined;
+      }
+      try {
+        await store.createPostmortem(id, postmortemFromIncident(entry.value));
+        created = true;
+        services.log.info(`${id}: created postmortem.json from the incident timeline`);
+      } catch (e) {
+        // Someone created it a moment ago: open theirs.
+        if (!(e instanceof StoreError && e.code === 'CONFLICT')) {
+          void vscode.window.showErrorMessage((e as Error).message);
+          return undefined;
+        }
+      }
+      services.repository.invalidate();
+    }
+    await vscode.commands.executeCommand('vscode.openWith', uri, POSTMORTEM_VIEW_TYPE);
+    return { uri: uri.toString(), created };
+  },
+};

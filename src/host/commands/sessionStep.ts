@@ -1,0 +1,117 @@
+/**
+ * Shared plumbing of the session step commands (not a command itself): which incident, who is acting, the
+ * read-modify-write through IncidentStore.update, and the guardrail dialog with its recorded override.
+ *
+ * Every step command is `run(services, target?, args?)`: `target` is a tree node or an incident id (else the
+ * active incident, else a QuickPick); `args` is an object for scripted use (tests, other commands). With
+ * `args` nothing is asked: a guardrail finding returns `{status: 'blocked', findings}` unless
+ * `args.override` carries the reason.
+ */
+import * as vscode from 'vscode';
+import type { GuardrailFinding } from '../../core/incident/guardrails';
+import { StepError, type StepContext, type StepOutcome } from '../../core/incident/session';
+import type { Incident } from '../../core/incident/types';
+import { StoreError } from '../../core/store/errors';
+import { resolveReporter } from '../identity';
+import type { Services } from '../services';
+import { incidentIdFrom } from './pickIncident';
+
+export interface StepResult {
+  status: 'applied' | 'blocked' | 'cancelled' | 'failed';
+  incident?: Incident;
+  findings?: GuardrailFinding[];
+  /** Findings that were overridden (and recorded). */
+  overridden?: GuardrailFinding[];
+  message?: string;
+}
+
+export type StepArgs = Record<string, unknown> & { override?: string };
+
+/** The scripted-arguments object, when the caller passed one. */
+export function stepArgs(raw: unknown): StepArgs | undefined {
+  return raw && typeof raw === 'object' && !('kind' in raw && 'entry' in raw) ? (raw as StepArgs) : undefined;
+}
+
+/** The incident a step applies to: explicit target, else the active incident, else ask. */
+export async function targetIncident(services: Services, target: unknown, placeHolder: string): Promise<string | undefined> {
+  if (target === undefined && services.activeIncident.id) return services.activeIncident.id;
+  return incidentIdFrom(services, target, placeHolder);
+}
+
+class Blocked extends Error {
+  constructor(readonly findings: GuardrailFinding[]) {
+    super('blocked');
+  }
+}
+
+/** Asks for a value unless scripted args supplied one; undefined means cancelled. */
+export async function ask(args: StepArgs | undefined, key: string, options: vscode.InputBoxOptions): Promise<string | undefined> {
+  if (args) {
+    const v = args[key];
+    return typeof v === 'string' ? v : undefined;
+  }
+  return vscode.window.showInputBox({ ignoreFocusOut: true, ...options, validateInput: (v) => (v.trim() ? undefined : 'Required') });
+}
+
+export async function runStep(
+  services: Services,
+  id: string,
+  what: string,
+  apply: (incident: Incident, ctx: StepContext, override: string | undefined) => StepOutcome | Incident,
+  args: StepArgs | undefined,
+): Promise<StepResult> {
+  const store = services.repository.store();
+  if (!store) {
+    void vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.');
+    return { status: 'failed', message: 'no folder' };
+  }
+  const ctx: StepContext = { now: new Date().toISOString(), actor: await resolveReporter(services.repository.folder) };
+  let override = typeof args?.override === 'string' ? args.override : undefined;
+  for (;;) {
+    let overridden: GuardrailFinding[] = [];
+    try {
+      // `apply` runs inside the read-modify-write, so it sees the file as it is now (evidence another feature
+      // attached a moment ago included) and the guardrails judge that, not a stale copy.
+      const incident = await store.update(id, (current) => {
+        const outcome = apply(current, ctx, override);
+        if ('ok' in outcome && typeof outcome.ok === 'boolean') {
+          const o = outcome as StepOutcome;
+          if (!o.ok) throw new Blocked(o.findings);
+          overridden = o.overridden;
+          return o.incident;
+        }
+        return outcome as Incident;
+      });
+      services.repository.invalidate();
+      services.log.info(`${id}: ${what}${overridden.length ? ` (overrode ${overridden.map((f) => f.rule).join(', ')})` : ''}`);
+      vscode.window.setStatusBarMessage(`$(check) ${id}: ${what}`, 4000);
+      return { status: 'applied', incident, overridden };
+    } catch (e) {
+      if (e instanceof Blocked) {
+        if (args) {
+          void vscode.window.showWarningMessage(`${id}: ${what} was not recorded. ${e.findings.map((f) => f.message).join(' ')}`);
+          return { status: 'blocked', findings: e.findings };
+        }
+        const choice = await vscode.window.showWarningMessage(
+          `${what}: the method says not yet.`,
+          { modal: true, detail: e.findings.map((f) => `• ${f.message}`).join('\n\n') + '\n\nYou can override; the override and your reason are recorded in the incident timeline.' },
+          'Override and Record Reason…',
+        );
+        if (!choice) return { status: 'blocked', findings: e.findings };
+        const reason = await vscode.window.showInputBox({
+          title: `Override: ${e.findings.map((f) => f.rule).join(', ')}`,
+          prompt: 'Why is it right to go ahead anyway? This is recorded in the incident.',
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim().length >= 5 ? undefined : 'Give a reason a reviewer can understand'),
+        });
+        if (!reason?.trim()) return { status: 'cancelled', findings: e.findings };
+        override = reason;
+        continue;
+      }
+      const message = e instanceof StoreError || e instanceof StepError ? e.message : `${what} failed: ${(e as Error).message}`;
+      services.log.error(`${id}: ${message}`);
+      void vscode.window.showErrorMessage(message);
+      return { status: 'failed', message };
+    }
+  }
+}

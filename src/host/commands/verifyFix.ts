@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { verifyFix as verify } from '../../core/incident/session';
+import type { Command } from './command';
+import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+
+/** Args: `{ method, verified, override? }`. "Verified" needs a reproduction or a named method. */
+export const verifyFix: Command = {
+  id: 'incidentWorkbench.verifyFix',
+  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+    const args = stepArgs(rawArgs);
+    const id = await targetIncident(services, target, 'Record the fix verification of which incident?');
+    if (!id) return { status: 'cancelled' };
+    let method: string;
+    let verified: boolean;
+    if (args) {
+      method = typeof args.method === 'string' ? args.method : '';
+      if (typeof args.verified !== 'boolean') return { status: 'failed', message: 'verified must be true or false' };
+      verified = args.verified;
+    } else {
+      const m = await vscode.window.showInputBox({
+        title: `${id}: Record Fix Verification (1/2)`,
+        prompt: 'How was it verified?',
+        placeHolder: 'e.g. reproduction no longer fails (0.18 s per request); p95 under 200 ms for 1 h',
+        ignoreFocusOut: true,
+      });
+      if (m === undefined) return { status: 'cancelled' };
+      method = m;
+      const picked = await vscode.window.showQuickPick(
+        [
+          { label: '$(pass) Verified', description: 'the problem is gone', value: true },
+          { label: '$(error) Not verified', description: 'the check failed or is still running', value: false },
+        ],
+        { title: `${id}: Record Fix Verification (2/2)`, ignoreFocusOut: true },
+      );
+      if (!picked) return { status: 'cancelled' };
+      verified = picked.value;
+    }
+    return runStep(services, id, `fix ${verified ? 'verified' : 'not verified'}`, (i, ctx, override) => verify(i, method, verified, ctx, override), args);
+  },
+};

@@ -1,0 +1,211 @@
+import * as vscode from 'vscode';
+import type { Incident } from '../../core/incident/types';
+import { checkPostmortemText } from '../../core/postmortem/check';
+import { responseMetrics } from '../../core/postmortem/metrics';
+import { mergeTimeline, timelineFromEvents } from '../../core/postmortem/prefill';
+import type { TimelineEntry } from '../../core/postmortem/types';
+import { incidentDir } from '../../core/store/layout';
+import { POSTMORTEM_VIEW_TYPE, isPostmortemIntent, type PostmortemIntent, type PostmortemSnapshot } from '../../protocol/postmortem';
+import type { Services } from '../services';
+import { WebviewBridge } from '../webviews/bridge';
+import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import { editsFor } from './edits';
+import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
+
+/** `.incidents/<id>/postmortem.json` → `<id>`, or undefined for a post-mortem somewhere else. */
+export function incidentIdOf(uri: vscode.Uri): string | undefined {
+  const m = /\/\.incidents\/([^/]+)\/postmortem\.json$/.exec(uri.path);
+  return m?.[1];
+}
+
+function localToday(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/**
+ * The post-mortem form. The TextDocument is the only model: the page renders snapshots computed from the text
+ * and sends intents; intents become minimal WorkspaceEdits on the document, so undo/redo, dirty state, save,
+ * hot exit and external changes behave as for any text file. When the text does not parse, the page shows a
+ * banner and every edit intent is refused: nothing is written over what cannot be read.
+ */
+export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider {
+  /** Open forms by document URI, for tests and for "Open Post-Mortem Form" to focus an existing one. */
+  static readonly open = new Map<string, { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot }>();
+
+  constructor(private readonly services: Services) {}
+
+  static register(services: Services): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(POSTMORTEM_VIEW_TYPE, new PostmortemEditorProvider(services), {
+      webviewOptions: { enableFindWidget: true },
+      supportsMultipleEditorsPerDocument: true,
+    });
+  }
+
+  resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
+    const extensionUri = this.services.context.extensionUri;
+    panel.webview.options = webviewOptions(extensionUri);
+    const id = incidentIdOf(document.uri);
+    panel.webview.html = buildWebviewHtml(panel.webview, extensionUri, { app: 'postmortem', title: `Post-Mortem ${id ?? ''}`.trim() });
+    const key = document.uri.toString();
+    const record: { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot } = { panel };
+    PostmortemEditorProvider.open.set(key, record);
+
+    let cached: { version: number; snapshot: PostmortemSnapshot } | undefined;
+    const snapshot = async (): Promise<PostmortemSnapshot> => {
+      if (cached?.version === document.version) return cached.snapshot;
+      const s = await this.snapshot(document, id);
+      cached = { version: document.version, snapshot: s };
+      record.lastSnapshot = s;
+      return s;
+    };
+    const bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent> = new WebviewBridge<PostmortemSnapshot, PostmortemIntent>(panel.webview, snapshot, isPostmortemIntent, (intent): Promise<void> => this.onIntent(document, id, intent, bridge));
+
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = () => {
+      clearTimeout(timer);
+      // Coalesce bursts (typing in the text editor) into one snapshot; form edits are single changes anyway.
+      timer = setTimeout(() => void bridge.push(), 60);
+    };
+    const subscriptions = [
+      bridge,
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() === key && e.contentChanges.length > 0) schedule();
+      }),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) void bridge.push();
+      }),
+    ];
+    panel.onDidDispose(() => {
+      clearTimeout(timer);
+      if (PostmortemEditorProvider.open.get(key) === record) PostmortemEditorProvider.open.delete(key);
+      for (const s of subscriptions) s.dispose();
+    });
+  }
+
+  private async snapshot(document: vscode.TextDocument, id: string | undefined): Promise<PostmortemSnapshot> {
+    const text = document.getText();
+    const check = checkPostmortemText(text);
+    const base = { version: document.version, fileName: vscode.workspace.asRelativePath(document.uri), today: localToday() };
+    const incident = id ? await this.incident(id) : undefined;
+    const incidentEvents = incident ? (incident.events ?? []).length : undefined;
+    if (!check.value) {
+      const first = check.parsed.syntaxErrors[0] ?? check.schemaProblems[0];
+      return {
+        ...base,
+        state: 'invalid',
+        error: first ? { line: first.line, column: first.column, message: first.message } : { line: 1, column: 1, message: 'The file is not a JSON object.' },
+        problems: [],
+        lint: [],
+        metrics: { problems: [] },
+        ...(incidentEvents !== undefined ? { incidentEvents } : {}),
+      };
+    }
+    return {
+      ...base,
+      state: 'ok',
+      document: check.value as Record<string, unknown>,
+      problems: check.schemaProblems.map(({ line, column, message, pointer }) => ({ line, column, message, pointer })),
+      lint: check.lint.map(({ path, field, rule, text: t, explanation, suggestion }) => ({ path, field, rule, text: t, explanation, suggestion })),
+      metrics: responseMetrics(typeof check.value.milestones === 'object' && check.value.milestones !== null ? check.value.milestones : undefined),
+      ...(incidentEvents !== undefined ? { incidentEvents } : {}),
+    };
+  }
+
+  private async incident(id: string): Promise<Incident | undefined> {
+    try {
+      const entry = await this.services.repository.store()?.read(id);
+      return entry?.state === 'valid' ? entry.value : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Applies one form change as a minimal edit. Returns false (and changes nothing) when the text does not parse. */
+  static async applyIntent(document: vscode.TextDocument, intent: Extract<PostmortemIntent, { type: 'set' | 'remove' | 'insert' }>): Promise<boolean> {
+    const text = document.getText();
+    const check = checkPostmortemText(text);
+    if (!check.value) return false;
+    const edits = editsFor(text, intent);
+    if (edits.length === 0) return true;
+    const edit = new vscode.WorkspaceEdit();
+    for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
+    return vscode.workspace.applyEdit(edit);
+  }
+
+  private async onIntent(document: vscode.TextDocument, id: string | undefined, intent: PostmortemIntent, bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent>): Promise<void> {
+    switch (intent.type) {
+      case 'set':
+      case 'remove':
+      case 'insert': {
+        const ok = await PostmortemEditorProvider.applyIntent(document, intent);
+        if (!ok) {
+          void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(document.uri)} is not valid JSON right now; the form did not change it. Fix it as text first.`);
+          await bridge.push();
+        }
+        return;
+      }
+      case 'importIncidentEvents': {
+        const incident = id ? await this.incident(id) : undefined;
+        if (!incident) {
+          void vscode.window.showWarningMessage(`The incident.json of ${id ?? 'this post-mortem'} cannot be read, so there are no events to import.`);
+          return;
+        }
+        await this.importEntries(document, timelineFromEvents(incident.events ?? []), `${id} events`);
+        return;
+      }
+      case 'importTimelineFile': {
+        const base = id ? this.services.repository.uri(incidentDir(id)) : undefined;
+        const picked = await vscode.window.showOpenDialog({ title: 'Import a timeline (forensics export, JSON)', canSelectMany: false, filters: { 'JSON timeline': ['json', 'jsonl'] }, ...(base ? { defaultUri: base } : {}) });
+        if (!picked?.[0]) return;
+        try {
+          const bytes = await vscode.workspace.fs.readFile(picked[0]);
+          const entries = parseForensicsTimeline(new TextDecoder().decode(bytes));
+          if (entries.length === 0) {
+            void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(picked[0])} has no timeline entries with a timestamp and an event.`);
+            return;
+          }
+          await this.importEntries(document, entries, vscode.workspace.asRelativePath(picked[0]));
+        } catch (e) {
+          void vscode.window.showErrorMessage(`Cannot import ${vscode.workspace.asRelativePath(picked[0])}: ${(e as Error).message}`);
+        }
+        return;
+      }
+      case 'openAsText': {
+        const options: vscode.TextDocumentShowOptions = {};
+        if (intent.line) {
+          const p = new vscode.Position(Math.max(0, intent.line - 1), Math.max(0, (intent.column ?? 1) - 1));
+          options.selection = new vscode.Range(p, p);
+        }
+        await vscode.commands.executeCommand('vscode.openWith', document.uri, 'default', options);
+        return;
+      }
+      case 'openEvidence': {
+        if (!id || /(^|[\\/])\.\.([\\/]|$)/.test(intent.path) || /^([a-z]+:|[\\/])/i.test(intent.path)) return;
+        const uri = this.services.repository.uri(`${incidentDir(id)}/${intent.path}`);
+        if (uri) await vscode.commands.executeCommand('vscode.open', uri);
+        return;
+      }
+      case 'export':
+        await vscode.commands.executeCommand('incidentWorkbench.exportPostmortem', document.uri);
+        return;
+    }
+  }
+
+  private async importEntries(document: vscode.TextDocument, incoming: TimelineEntry[], from: string): Promise<void> {
+    const check = checkPostmortemText(document.getText());
+    if (!check.value) return;
+    const existing = Array.isArray(check.value.timeline) ? check.value.timeline.filter((e) => e && typeof e === 'object' && typeof e.timestamp === 'string' && typeof e.event === 'string') : [];
+    if (Array.isArray(check.value.timeline) && existing.length !== check.value.timeline.length) {
+      void vscode.window.showWarningMessage('Some timeline rows lack a timestamp or an event; fix them before importing so nothing is lost.');
+      return;
+    }
+    const { timeline, added } = mergeTimeline(existing, incoming);
+    if (added === 0) {
+      vscode.window.setStatusBarMessage(`Timeline already has every entry from ${from}`, 4000);
+      return;
+    }
+    await PostmortemEditorProvider.applyIntent(document, { type: 'set', path: ['timeline'], value: timeline });
+    vscode.window.setStatusBarMessage(`$(check) Imported ${added} timeline entr${added === 1 ? 'y' : 'ies'} from ${from}`, 4000);
+  }
+}
