@@ -20,12 +20,8 @@ PORT="${IWB_PORT:-8080}"
 
 log() { printf '[start] %s\n' "$*"; }
 
-bash scripts/setup-vscode-host.sh
-
-if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund
-fi
+# Debian packages, code-server, npm packages and the Python tools the demo uses (py-spy, ...).
+bash scripts/install-deps.sh
 
 mkdir -p "$RUN_DIR"
 [ -d demo ] || mkdir -p demo
