@@ -6,6 +6,17 @@ const pick = (o: Record<string, unknown>, keys: string[]): string | undefined =>
   return undefined;
 };
 
+/** The schema's timestamp form: date, time and a zone. */
+const SCHEMA_TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})$/;
+
+function normalizeTimestamp(value: string): string | undefined {
+  if (SCHEMA_TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value))) return value;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return undefined;
+  const iso = new Date(ms).toISOString();
+  return SCHEMA_TIMESTAMP.test(iso) ? iso : undefined;
+}
+
 /**
  * Timeline entries from a forensics export: a JSON array, `{timeline: [...]}`/`{events: [...]}`, or JSON lines,
  * each with a time (timestamp|at|time|ts) and text (event|message|text|summary). Rows without both are skipped.
@@ -32,8 +43,9 @@ export function parseForensicsTimeline(text: string): TimelineEntry[] {
     const o = r as Record<string, unknown>;
     const timestamp = pick(o, ['timestamp', 'at', 'time', 'ts']);
     const event = pick(o, ['event', 'message', 'text', 'summary', 'msg']);
-    if (!timestamp || !event || Number.isNaN(Date.parse(timestamp))) continue;
-    const iso = /[zZ]|[+-]\d{2}:\d{2}$/.test(timestamp) ? timestamp : new Date(Date.parse(timestamp)).toISOString();
+    if (!timestamp || !event) continue;
+    const iso = normalizeTimestamp(timestamp);
+    if (!iso) continue;
     const actor = pick(o, ['actor', 'source', 'service', 'span']);
     const action = pick(o, ['action', 'kind', 'level', 'type']);
     out.push({ timestamp: iso, event, ...(actor ? { actor } : {}), ...(action ? { action } : {}) });
