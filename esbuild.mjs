@@ -20,6 +20,9 @@ const common = {
   legalComments: 'none',
   // jsonc-parser's "main" is a UMD build whose dynamic requires esbuild cannot follow; its ESM build bundles.
   mainFields: ['module', 'main'],
+  // web-tree-sitter's ESM build finds itself through import.meta.url, which a CommonJS bundle does not have;
+  // its CommonJS build is used instead (the .wasm files are passed as bytes, see src/core/logging/parser.ts).
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
 };
 
 const builds = [
@@ -61,13 +64,23 @@ function copyCodicons() {
   for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(src, f), join('dist/codicons', f));
 }
 
+function copyWasm() {
+  // The Python parser of the logging linter (web-tree-sitter runtime + grammar), read lazily by the extension
+  // and the CLI from dist/wasm/.
+  mkdirSync('dist/wasm', { recursive: true });
+  copyFileSync('node_modules/web-tree-sitter/tree-sitter.wasm', 'dist/wasm/tree-sitter.wasm');
+  copyFileSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/wasm/tree-sitter-python.wasm');
+}
+
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
   copyCodicons();
+  copyWasm();
   console.log('[watch] building extension, cli and webviews:', webviewApps.join(', '));
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyCodicons();
+  copyWasm();
   chmodSync('dist/cli.js', 0o755);
 }

@@ -3,6 +3,8 @@
 import sqlite3
 import threading
 
+from .telemetry import traced
+
 _local = threading.local()
 
 
@@ -19,14 +21,16 @@ def connection(size=2000):
     return conn
 
 
+@traced
 def candidate_ids(user_id, limit=200):
-    rows = connection().execute("SELECT id FROM items WHERE id % 7 = ? LIMIT ?", (user_id % 7, limit))
+    rows = connection().cursor().execute("SELECT id FROM items WHERE id % 7 = ? LIMIT ?", (user_id % 7, limit))
     return [row[0] for row in rows]
 
 
+@traced
 def load_items(ids):
     items = []
     for item_id in ids:
-        row = connection().execute("SELECT id, name, embedding FROM items WHERE id = ?", (item_id,)).fetchone()
+        row = connection().cursor().execute("SELECT id, name, embedding FROM items WHERE id = ?", (item_id,)).fetchone()
         items.append({"id": row[0], "name": row[1], "embedding": [float(x) for x in row[2].split(",")]})
     return items

@@ -4,12 +4,14 @@
 """
 
 from .features import normalise
+from .telemetry import traced
 
 
 def dot(a, b):
     return sum(x * y for x, y in zip(a, b))
 
 
+@traced
 def pairwise_diversity(items):
     penalty = [0.0] * len(items)
     for i, a in enumerate(items):
@@ -19,6 +21,7 @@ def pairwise_diversity(items):
     return penalty
 
 
+@traced
 def rank(features, items, top_k=10):
     user = normalise(features)
     penalty = pairwise_diversity(items)

@@ -5,13 +5,14 @@ import json
 import logging
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import catalogue
+from . import catalogue, telemetry
 from .features import extract_features
 from .model import rank
 
 logger = logging.getLogger("service")
 
 
+@telemetry.traced
 def recommend(payload):
     features = extract_features(payload)
     user_id = int(payload.get("user_id", 0))
@@ -39,12 +40,15 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": "not found"})
             return
         length = int(self.headers.get("Content-Length", "0"))
-        try:
-            payload = json.loads(self.rfile.read(length) or b"{}")
-            self._send(200, recommend(payload))
-        except (ValueError, TypeError) as e:
-            logger.error(f"Prediction failed: {e}")
-            self._send(400, {"error": str(e)})
+        with telemetry.request_span("POST", self.path, self.headers, Handler.do_POST) as span:
+            try:
+                payload = json.loads(self.rfile.read(length) or b"{}")
+                self._send(200, recommend(payload))
+                span.status(200)
+            except (ValueError, TypeError) as e:
+                logger.error(f"Prediction failed: {e}")
+                self._send(400, {"error": str(e)})
+                span.status(400, e)
 
     def log_message(self, format, *args):
         logger.info(format, *args)
@@ -56,6 +60,7 @@ def main():
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO)
+    telemetry.setup()
     server = ThreadingHTTPServer((args.host, args.port), Handler)
     print(f"demo service on http://{args.host}:{args.port}", flush=True)
     server.serve_forever()

@@ -7,6 +7,8 @@ import { profileCommand, profileUsage } from './commands/profile';
 import { traceCommand, traceUsage, traceValueOptions } from './commands/trace';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsUsage } from './commands/errors';
 import { validateCommand, validateUsage } from './commands/validate';
+import { lintLoggingCommand, lintLoggingUsage } from './commands/lintLogging';
+import { redactCommand, redactUsage } from './commands/redact';
 import { EXIT, processIO, type CliIO } from './output';
 import { version } from '../../package.json';
 
@@ -22,6 +24,8 @@ Usage:
   ${rollbackUsage.split('\n').join('\n  ')}
   ${traceUsage.split('\n').join('\n  ')}
   ${modelUsage.split('\n').join('\n  ')}
+  ${lintLoggingUsage.split('\n').join('\n  ')}
+  ${redactUsage.split('\n').join('\n  ')}
 
 Every command takes --json for machine-readable output.`;
 
@@ -36,6 +40,8 @@ const COMMANDS: Record<string, { run: Command; valueOptions?: string[] }> = {
   rollback: { run: rollbackCommand, valueOptions: ROLLBACK_VALUE_OPTIONS },
   trace: { run: traceCommand, valueOptions: traceValueOptions },
   model: { run: modelCommand, valueOptions: MODEL_VALUE_OPTIONS },
+  'lint-logging': { run: lintLoggingCommand, valueOptions: ['rules'] },
+  redact: { run: redactCommand, valueOptions: ['out', 'fields', 'pattern'] },
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

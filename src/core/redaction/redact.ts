@@ -1,0 +1,355 @@
+/**
+ * The redactor: everything copied into `.incidents/` (logs, trace attributes, error samples) passes through
+ * here first, and the evidence records that it ran and how many values it replaced.
+ *
+ *   const r = createRedactor({ fieldNames: ['member_no'], patterns: [{ name: 'order-ref', pattern: 'ORD-\\d{8}' }] });
+ *   r.redactText('password=hunter2 from ada@example.com')   // { value: 'password=[REDACTED:field] from [REDACTED:email]', replaced: 2, byKind: {...} }
+ *   r.redactJson({ user: 'ada', api_key: 'k', attrs: [{ key: 'http.request.header.authorization', value: { stringValue: 'Bearer x' } }] })
+ *   redactContent(text, 'app.jsonl')                          // JSON, JSON Lines or text, chosen by name and content
+ *
+ * What it replaces, each with `[REDACTED:<kind>]` (kinds are the keys of `byKind`):
+ * - private-key: PEM private key blocks;            - bearer: `Bearer <token>` / `Basic <base64>` credentials;
+ * - jwt: JSON Web Tokens;                           - api-key: AWS, GitHub, Slack, Stripe, Google, OpenAI-style keys;
+ * - field: the value of a sensitive field — JSON keys, `key=value` / `key: value` / `"key": "value"` in text,
+ *   `{key|name: <sensitive>, value: ...}` attribute pairs (OTLP, header lists); names per ./fields.ts plus
+ *   `fieldNames`;
+ * - email; card: 13–19 digit card numbers (spaces/dashes allowed) with a known issuer prefix and a valid Luhn
+ *   check digit; ssn: US social security numbers (valid area/group/serial);
+ * - custom patterns (`patterns`): the whole match, or only capture group 1 when the pattern has groups;
+ *   replaced with `[REDACTED:<name>]`.
+ * Already redacted text is left alone, so redacting twice replaces nothing the second time. JSON keys are kept
+ * (they are structure); only values change.
+ */
+import { isSensitiveName } from './fields';
+
+export const DETECTORS = ['private-key', 'bearer', 'jwt', 'api-key', 'field', 'email', 'card', 'ssn'] as const;
+export type DetectorId = (typeof DETECTORS)[number];
+
+export interface CustomPattern {
+  name: string;
+  /** A JavaScript regular expression source (no slashes). */
+  pattern: string;
+  /** Regular-expression flags; `g` is always added. */
+  flags?: string;
+}
+
+export interface RedactionOptions {
+  /** Extra field names whose values are always secret (case and separators ignored). */
+  fieldNames?: readonly string[];
+  patterns?: readonly CustomPattern[];
+  /** Built-in detectors to turn off. */
+  disable?: readonly DetectorId[];
+}
+
+export interface Redacted<T> {
+  value: T;
+  /** How many values were replaced. */
+  replaced: number;
+  byKind: Record<string, number>;
+}
+
+export class RedactionConfigError extends Error {}
+
+export interface Redactor {
+  redactText(text: string): Redacted<string>;
+  redactJson<T = unknown>(value: T): Redacted<T>;
+}
+
+const MARK = '[REDACTED';
+const placeholder = (kind: string) => `[REDACTED:${kind}]`;
+
+/** Luhn check over a string of digits. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+/** Issuer prefixes and lengths of the major card networks (Visa, Mastercard, Amex, Discover, JCB, Diners, UnionPay, Maestro). */
+export function plausibleCard(digits: string): boolean {
+  const n = digits.length;
+  if (n < 13 || n > 19) return false;
+  const p2 = Number(digits.slice(0, 2));
+  const p4 = Number(digits.slice(0, 4));
+  if (digits[0] === '4') return n === 13 || n === 16 || n === 19;
+  if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720)) return n === 16;
+  if (p2 === 34 || p2 === 37) return n === 15;
+  if (p4 === 6011 || p2 === 65 || (Number(digits.slice(0, 3)) >= 644 && Number(digits.slice(0, 3)) <= 649)) return n >= 16;
+  if (p4 >= 3528 && p4 <= 3589) return n >= 16;
+  if (p2 === 36 || p2 === 38 || (Number(digits.slice(0, 3)) >= 300 && Number(digits.slice(0, 3)) <= 305)) return n >= 14;
+  if (p2 === 62) return n >= 16;
+  if (p2 === 50 || (p2 >= 56 && p2 <= 69)) return n >= 12;
+  return false;
+}
+
+export function isCardNumber(digits: string): boolean {
+  return plausibleCard(digits) && luhnValid(digits);
+}
+
+interface Detector {
+  kind: string;
+  regex: RegExp;
+  replace(match: RegExpExecArray): string | undefined;
+}
+
+const KEY_VALUE =
+  /(?<![A-Za-z0-9_])(["']?)([A-Za-z][A-Za-z0-9_.-]{0,63})\1([ \t]*[:=][ \t]*)(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|((?:Bearer|Basic|Digest|Token)\s+[^\s"',;&)}\]]+|[^\s"',;&)}\]]+))/g;
+
+function builtins(fieldNames: readonly string[]): Record<DetectorId, Detector> {
+  return {
+    'private-key': {
+      kind: 'private-key',
+      regex: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g,
+      replace: () => placeholder('private-key'),
+    },
+    bearer: {
+      kind: 'bearer',
+      regex: /\b(Bearer)\s+([A-Za-z0-9\-._~+/]{8,}=*)|\b(Basic)\s+((?=[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{8,}={0,2})/g,
+      replace: (m) => `${m[1] ?? m[3]} ${placeholder('bearer')}`,
+    },
+    jwt: {
+      kind: 'jwt',
+      regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+      replace: () => placeholder('jwt'),
+    },
+    'api-key': {
+      kind: 'api-key',
+      regex: /\b(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g,
+      replace: () => placeholder('api-key'),
+    },
+    field: {
+      kind: 'field',
+      regex: KEY_VALUE,
+      replace: (m) => {
+        const [whole, , key, , dq, sq, bare] = m;
+        if (!isSensitiveName(key!, fieldNames)) return undefined;
+        const value = dq ?? sq ?? bare ?? '';
+        if (value === '' || value.startsWith(MARK) || /^(Bearer|Basic|Digest|Token)\s+\[REDACTED/.test(value) || /^(null|None|true|false)$/.test(value)) return undefined;
+        const valueStart = whole.length - (dq !== undefined || sq !== undefined ? value.length + 1 : value.length);
+        return whole.slice(0, valueStart) + placeholder('field') + whole.slice(valueStart + value.length);
+      },
+    },
+    email: {
+      kind: 'email',
+      regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
+      replace: () => placeholder('email'),
+    },
+    card: {
+      kind: 'card',
+      regex: /(?<![\d])\d(?:[ -]?\d){11,}(?!\d)/g,
+      replace: (m) => redactCardRun(m[0]),
+    },
+    ssn: {
+      kind: 'ssn',
+      regex: /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g,
+      replace: () => placeholder('ssn'),
+    },
+  };
+}
+
+/**
+ * A run of digits with optional single spaces/dashes: the card numbers in it, aligned to its groups (so
+ * `order 7 4111 1111 1111 1111` still finds the card after the 7). Undefined when it holds none.
+ */
+function redactCardRun(run: string): string | undefined {
+  const groups = run.split(/[ -]/);
+  const seps = run.match(/[ -]/g) ?? [];
+  const out: string[] = [];
+  let found = false;
+  for (let i = 0; i < groups.length; ) {
+    let matched = 0;
+    let digits = '';
+    for (let j = i; j < groups.length && digits.length < 19; j++) {
+      digits += groups[j];
+      if (isCardNumber(digits)) matched = j - i + 1;
+    }
+    if (matched > 0) {
+      out.push(placeholder('card'));
+      found = true;
+      i += matched;
+    } else {
+      out.push(groups[i]!);
+      i++;
+    }
+    if (i < groups.length) out.push(seps[i - 1]!);
+  }
+  return found ? out.join('') : undefined;
+}
+
+export function createRedactor(options: RedactionOptions = {}): Redactor {
+  const fieldNames = options.fieldNames ?? [];
+  const all = builtins(fieldNames);
+  const disabled = new Set(options.disable ?? []);
+  const detectors: Detector[] = DETECTORS.filter((d) => !disabled.has(d)).map((d) => all[d]);
+  for (const p of options.patterns ?? []) {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(p.pattern, `${(p.flags ?? '').replace(/[gy]/g, '')}g`);
+    } catch (e) {
+      throw new RedactionConfigError(`Redaction pattern "${p.name}" is not a valid regular expression: ${(e as Error).message}`);
+    }
+    if (regex.test('')) throw new RedactionConfigError(`Redaction pattern "${p.name}" matches the empty string; it would redact everything`);
+    const kind = p.name || 'custom';
+    detectors.push({
+      kind,
+      regex,
+      replace: (m) => {
+        if (m[0].includes(MARK)) return undefined;
+        if (m.length > 1 && m[1] !== undefined && m[1] !== '') {
+          const at = m[0].indexOf(m[1]);
+          return m[0].slice(0, at) + placeholder(kind) + m[0].slice(at + m[1].length);
+        }
+        return placeholder(kind);
+      },
+    });
+  }
+
+  function redactText(text: string): Redacted<string> {
+    const byKind: Record<string, number> = {};
+    let replaced = 0;
+    let value = text;
+    for (const d of detectors) {
+      // exec() in a loop rather than replace(): when a match is not a secret (a key that is not sensitive, a
+      // digit run that is no card), scanning resumes one character later instead of after the whole match,
+      // so `a: password=x` still finds the password inside the first, harmless match.
+      const re = d.regex;
+      re.lastIndex = 0;
+      let out = '';
+      let last = 0;
+      for (let m = re.exec(value); m; m = re.exec(value)) {
+        if (m[0] === '') {
+          re.lastIndex = m.index + 1;
+          continue;
+        }
+        const replacement = m[0].includes(MARK) && d.kind !== 'field' ? undefined : d.replace(m);
+        if (replacement === undefined || replacement === m[0]) {
+          re.lastIndex = m.index + 1;
+          continue;
+        }
+        const n = (replacement.match(/\[REDACTED:/g) ?? []).length - (m[0].match(/\[REDACTED:/g) ?? []).length;
+        replaced += n;
+        byKind[d.kind] = (byKind[d.kind] ?? 0) + n;
+        out += value.slice(last, m.index) + replacement;
+        last = m.index + m[0].length;
+        re.lastIndex = last;
+      }
+      value = out + value.slice(last);
+    }
+    return { value, replaced, byKind };
+  }
+
+  function redactJson<T>(input: T): Redacted<T> {
+    const byKind: Record<string, number> = {};
+    let replaced = 0;
+    const count = (kinds: Record<string, number>, n: number) => {
+      replaced += n;
+      for (const [k, v] of Object.entries(kinds)) byKind[k] = (byKind[k] ?? 0) + v;
+    };
+    const secret = (v: unknown) => v !== null && v !== undefined && v !== '' && !(typeof v === 'string' && v.startsWith(MARK));
+    const walk = (v: unknown, depth: number): unknown => {
+      if (depth > 200) return v;
+      if (typeof v === 'string') {
+        const r = redactText(v);
+        count(r.byKind, r.replaced);
+        return r.value;
+      }
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v > 1e11) {
+        const s = String(v);
+        if (!disabled.has('card') && isCardNumber(s)) {
+          count({ card: 1 }, 1);
+          return placeholder('card');
+        }
+        return v;
+      }
+      if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
+      if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        const out: Record<string, unknown> = {};
+        // {key: "http.request.header.authorization", value: {...}} and {name: "Authorization", value: "..."}
+        const pairName = typeof o.key === 'string' ? o.key : typeof o.name === 'string' ? o.name : undefined;
+        const pairIsSecret = pairName !== undefined && 'value' in o && !disabled.has('field') && isSensitiveName(pairName, fieldNames) && secret(o.value);
+        for (const [k, x] of Object.entries(o)) {
+          if (pairIsSecret && k === 'value') {
+            out[k] = redactWhole(x);
+          } else if (!disabled.has('field') && isSensitiveName(k, fieldNames) && secret(x) && typeof x !== 'boolean') {
+            out[k] = redactWhole(x);
+          } else out[k] = walk(x, depth + 1);
+        }
+        return out;
+      }
+      return v;
+    };
+    /** A secret value: a scalar becomes the placeholder; an OTLP AnyValue keeps its shape. */
+    const redactWhole = (x: unknown): unknown => {
+      count({ field: 1 }, 1);
+      if (x && typeof x === 'object' && !Array.isArray(x)) {
+        const keys = Object.keys(x);
+        if (keys.length === 1 && /Value$/.test(keys[0]!)) return { stringValue: placeholder('field') };
+      }
+      return placeholder('field');
+    };
+    const value = walk(input, 0) as T;
+    return { value, replaced, byKind };
+  }
+
+  return { redactText, redactJson };
+}
+
+export function redactText(text: string, options?: RedactionOptions): Redacted<string> {
+  return createRedactor(options).redactText(text);
+}
+
+export function redactJson<T>(value: T, options?: RedactionOptions): Redacted<T> {
+  return createRedactor(options).redactJson(value);
+}
+
+export type ContentFormat = 'json' | 'jsonl' | 'text';
+
+/**
+ * Redacts a whole file's text: JSON documents through redactJson (re-serialised with 2-space indentation),
+ * JSON Lines line by line (lines that are not JSON as text), anything else as text.
+ */
+export function redactContent(text: string, name: string, redactor: Redactor = createRedactor()): Redacted<string> & { format: ContentFormat } {
+  const lower = name.toLowerCase();
+  const trimmed = text.trimStart();
+  if (lower.endsWith('.json') || ((trimmed.startsWith('{') || trimmed.startsWith('[')) && !/\n\s*[{[]/.test(trimmed.slice(0, 100_000)) && !/\.(jsonl|ndjson|log)$/.test(lower))) {
+    try {
+      const r = redactor.redactJson(JSON.parse(text));
+      return { value: `${JSON.stringify(r.value, null, 2)}\n`, replaced: r.replaced, byKind: r.byKind, format: 'json' };
+    } catch {
+      // not one JSON document: fall through
+    }
+  }
+  const lines = text.split('\n');
+  const jsonLines = lines.filter((l) => /^\s*[{[]/.test(l)).length;
+  if (/\.(jsonl|ndjson)$/.test(lower) || (jsonLines > 0 && jsonLines >= lines.filter((l) => l.trim()).length / 2)) {
+    const byKind: Record<string, number> = {};
+    let replaced = 0;
+    const out = lines.map((line) => {
+      let r: Redacted<string>;
+      if (/^\s*[{[]/.test(line)) {
+        try {
+          const j = redactor.redactJson(JSON.parse(line));
+          r = { value: JSON.stringify(j.value), replaced: j.replaced, byKind: j.byKind };
+        } catch {
+          r = redactor.redactText(line);
+        }
+      } else r = redactor.redactText(line);
+      replaced += r.replaced;
+      for (const [k, v] of Object.entries(r.byKind)) byKind[k] = (byKind[k] ?? 0) + v;
+      return r.value;
+    });
+    return { value: out.join('\n'), replaced, byKind, format: 'jsonl' };
+  }
+  return { ...redactor.redactText(text), format: 'text' };
+}
