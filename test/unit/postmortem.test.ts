@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkPostmortemText } from '../../src/core/postmortem/check';
 import { followUp, isOverdue, openActionItems } from '../../src/core/postmortem/actionItems';
@@ -255,4 +255,17 @@ test('lint findings land on the exact words in the file, escapes included', () =
   const broken = checkPostmortemText('{"title": ');
   assert.equal(broken.value, undefined);
   assert.ok(broken.schemaProblems[0]!.message.startsWith('JSON syntax error'));
+});
+
+test('the demo post-mortem is schema-valid and passes the blameless lint; its session is complete', () => {
+  const text = readFileSync(path.join(repoRoot, 'demo/.incidents/INC-2026-001/postmortem.json'), 'utf8');
+  const c = checkPostmortemText(text);
+  assert.deepEqual(c.schemaProblems, []);
+  assert.deepEqual(c.lint, []);
+  const i = demoIncident();
+  assert.ok(i.evidence!.length > 0 && i.hypotheses!.some((h) => h.verification?.result === 'CONFIRMED'));
+  assert.ok(i.rootCause && i.fix?.description && i.fixVerification?.verified && i.prevention!.length > 0);
+  assert.match(i.rootCause, /pairwise_diversity/);
+  for (const e of i.evidence!) assert.ok(existsSync(path.join(repoRoot, 'demo/.incidents/INC-2026-001', e.path)), e.path);
+  assert.ok(c.value!.actionItems!.some((a) => a.owner && a.dueDate), 'closable: an owned, dated action item');
 });
