@@ -229,6 +229,19 @@ export interface ModuleLogger {
 
 const IMPORTS = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 
+/** After the module docstring and the leading imports (end of that line), else the top of the file. */
+export function moduleLoggerInsertionPoint(root: Node, text: string): { offset: number; afterImports: boolean } {
+  let after: Node | undefined;
+  for (const [i, stmt] of named(root).entries()) {
+    if (IMPORTS.has(stmt.type)) after = stmt;
+    else if (i === 0 && stmt.type === 'expression_statement' && named(stmt)[0]?.type === 'string') after = stmt;
+    else break;
+  }
+  if (after) return { offset: lineEndOf(text, after.endIndex), afterImports: true };
+  const first = named(root)[0];
+  return { offset: first ? lineStartOf(text, first.startIndex) : text.length, afterImports: false };
+}
+
 export function moduleLogger(root: Node, text: string, usedAt: number): ModuleLogger {
   let loggingAlias: string | undefined;
   let getLoggerName: string | undefined;
