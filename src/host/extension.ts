@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { INCIDENT_OVERVIEW_VIEW_TYPE } from '../protocol/incidentOverview';
 import { COMMANDS } from './commands/index';
+import { AbTestEditorProvider } from './decisions/abtestView';
 import { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
 import { ActiveIncident } from './incident/activeIncident';
 import { PostmortemDiagnostics } from './postmortem/postmortemDiagnostics';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     PostmortemEditorProvider.register(services),
     vscode.window.registerTreeDataProvider('incidentWorkbench.errors', new ErrorsTreeProvider()),
     vscode.window.registerWebviewPanelSerializer(INCIDENT_OVERVIEW_VIEW_TYPE, IncidentOverviewPanel.serializer(services)),
+    AbTestEditorProvider.register(services),
     ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };

@@ -1,4 +1,8 @@
 import type { Command } from './command';
+import { analyzeAbTest } from './analyzeAbTest';
+import { judgeRollback } from './judgeRollback';
+import { rollBack } from './rollBack';
+import { analyzeModelPredictions } from './analyzeModelPredictions';
 import { addReproductionStep } from './addReproductionStep';
 import { recordReproductionAttempt } from './recordReproductionAttempt';
 import { attachEvidence } from './attachEvidence';
@@ -51,4 +55,8 @@ export const COMMANDS: readonly Command[] = [
   openPostmortemForm,
   refreshActionItems,
   markActionItemDone,
+  analyzeAbTest,
+  judgeRollback,
+  rollBack,
+  analyzeModelPredictions,
 ];

@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { analyzeAbTest as analyze, parseAbTest, type AbTestReport } from '../../core/abtest';
+import { ABTEST_VIEW_TYPE } from '../../protocol/abtest';
+import { showAbTestPanel } from '../decisions/abtestView';
+import { readText, resolveUri } from '../decisions/settings';
+import type { Command } from './command';
+
+/**
+ * Opens an A/B test in the analysis view: `*.abtest.json` in its custom editor, CSV (or other JSON) in a
+ * panel. Argument: a Uri or a workspace-relative path; else the active editor's file; else a file dialog.
+ * Returns the analysis, so tests and other commands can use the verdict without the UI.
+ */
+export const analyzeAbTest: Command = {
+  id: 'incidentWorkbench.analyzeAbTest',
+  async run(services, arg?: unknown): Promise<{ uri: string; report: AbTestReport } | undefined> {
+    let uri = resolveUri(arg);
+    if (!uri) {
+      const active = vscode.window.activeTextEditor?.document.uri ?? vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      const candidate = active instanceof vscode.Uri ? active : (active as { uri?: unknown } | undefined)?.uri;
+      if (candidate instanceof vscode.Uri && /\.(abtest\.json|csv)$/i.test(candidate.path)) uri = candidate;
+    }
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({
+        title: 'Analyze A/B Test',
+        openLabel: 'Analyze',
+        canSelectMany: false,
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+        filters: { 'A/B tests': ['json', 'csv'] },
+      });
+      uri = picked?.[0];
+    }
+    if (!uri) return undefined;
+    let text: string;
+    try {
+      text = await readText(uri);
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cannot analyze the A/B test: ${(e as Error).message}`);
+      return undefined;
+    }
+    const report = analyze(parseAbTest(text, uri.path));
+    if (/\.abtest\.json$/i.test(uri.path)) await vscode.commands.executeCommand('vscode.openWith', uri, ABTEST_VIEW_TYPE);
+    else showAbTestPanel(services, uri);
+    return { uri: uri.toString(), report };
+  },
+};

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import type { ModelReport, RobustnessReport } from '../../core/model';
+import { ModelPanel } from '../decisions/modelPanel';
+import { resolveUri } from '../decisions/settings';
+import type { Command } from './command';
+
+/**
+ * Opens prediction JSONL in the model panel. Args: a Uri / workspace-relative path, or `{ file, robustness:
+ * true }` to also run the robustness check (needs a trusted workspace and a configured predictor).
+ * Returns the analysis (and the robustness result) for tests and other commands.
+ */
+export const analyzeModelPredictions: Command = {
+  id: 'incidentWorkbench.analyzeModelPredictions',
+  async run(services, arg?: unknown): Promise<{ report?: ModelReport; robustness?: RobustnessReport } | undefined> {
+    const options = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as { file?: unknown; robustness?: unknown }) : { file: arg };
+    let uri = resolveUri(options.file);
+    if (!uri) {
+      const active = vscode.window.activeTextEditor?.document.uri;
+      if (active && /\.jsonl$/i.test(active.path)) uri = active;
+    }
+    if (!uri) {
+      const picked = await vscode.window.showOpenDialog({ title: 'Analyze Model Predictions (JSONL)', openLabel: 'Analyze', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'Predictions (JSON Lines)': ['jsonl', 'json', 'ndjson'] } });
+      uri = picked?.[0];
+    }
+    if (!uri) return undefined;
+    const panel = await ModelPanel.show(services, uri);
+    if (!panel.lastReport) {
+      void vscode.window.showErrorMessage(`Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`);
+      return {};
+    }
+    const robustness = options.robustness === true ? await panel.runRobustness() : undefined;
+    return { report: panel.lastReport, ...(robustness ? { robustness } : {}) };
+  },
+};

@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import type { RollbackReport } from '../../core/rollback';
+import { judge } from '../decisions/rollback';
+import { RollbackPanel } from '../decisions/rollbackPanel';
+import { resolveUri } from '../decisions/settings';
+import type { Command } from './command';
+
+async function pick(title: string): Promise<vscode.Uri | undefined> {
+  const picked = await vscode.window.showOpenDialog({ title, openLabel: 'Use', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'Metrics (JSON)': ['json'] } });
+  return picked?.[0];
+}
+
+/**
+ * Judges a deploy: args `{ baseline, current }` (Uris or workspace-relative paths), else two file dialogs.
+ * Prometheus-sourced metrics are queried with progress and cancel; the decision opens in the rollback panel.
+ */
+export const judgeRollback: Command = {
+  id: 'incidentWorkbench.judgeRollback',
+  async run(services, rawArgs?: unknown): Promise<{ decision?: string; report?: RollbackReport; error?: string } | undefined> {
+    const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; show?: boolean };
+    const baseline = resolveUri(args.baseline) ?? (await pick('Judge Rollback: baseline metrics (the version running before, same window)'));
+    if (!baseline) return undefined;
+    const current = resolveUri(args.current) ?? (await pick('Judge Rollback: current metrics (the new version)'));
+    if (!current) return undefined;
+    const judgement = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Judging the deploy against its baseline…', cancellable: true },
+      (_progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        return judge(baseline, current, controller.signal);
+      },
+    );
+    if (judgement.error) void vscode.window.showErrorMessage(`Rollback judgement failed: ${judgement.error}`);
+    if (args.show !== false) RollbackPanel.show(services, judgement);
+    return { decision: judgement.report?.decision, report: judgement.report, error: judgement.error };
+  },
+};

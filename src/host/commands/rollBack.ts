@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { judge, runRollback, type RollbackRunResult } from '../decisions/rollback';
+import { RollbackPanel } from '../decisions/rollbackPanel';
+import { resolveUri } from '../decisions/settings';
+import type { Command } from './command';
+
+/**
+ * "Roll Back…": runs incidentWorkbench.rollback.command as a VS Code task, only in a trusted workspace,
+ * only after the evidence snapshot is written into the incident and the user confirms.
+ * Args (all optional): `{ baseline, current, incident, confirm, evidence: [paths] }`; without baseline and
+ * current it uses what the rollback panel shows. `confirm: true` is for scripted callers (tests); the user
+ * path always asks.
+ */
+export const rollBack: Command = {
+  id: 'incidentWorkbench.rollBack',
+  async run(services, rawArgs?: unknown): Promise<RollbackRunResult> {
+    const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; incident?: unknown; confirm?: unknown; evidence?: unknown };
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
+      return { status: 'untrusted' };
+    }
+    const baseline = resolveUri(args.baseline) ?? RollbackPanel.current?.judgement.baselineUri;
+    const current = resolveUri(args.current) ?? RollbackPanel.current?.judgement.currentUri;
+    if (!baseline || !current) {
+      void vscode.window.showInformationMessage('Judge the deploy first (Incident Workbench: Judge Rollback…), then roll back from its panel.');
+      await vscode.commands.executeCommand('incidentWorkbench.judgeRollback');
+      return { status: 'not-judged' };
+    }
+    const judgement = await judge(baseline, current);
+    if (!judgement.report) {
+      void vscode.window.showErrorMessage(`Cannot roll back without a judgement: ${judgement.error}`);
+      return { status: 'not-judged', message: judgement.error };
+    }
+    const extra = Array.isArray(args.evidence) ? args.evidence.map(resolveUri).filter((u): u is vscode.Uri => !!u) : [];
+    return runRollback(services, judgement, { incident: args.incident, confirm: args.confirm === true, extraEvidence: extra });
+  },
+};

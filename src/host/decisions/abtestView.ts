@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import { analyzeAbTest, parseAbTest, type AbTestReport } from '../../core/abtest';
+import { ABTEST_VIEW_TYPE, type AbIntent, type AbSnapshot } from '../../protocol/abtest';
+import { targetIncident } from '../commands/sessionStep';
+import type { Services } from '../services';
+import { WebviewBridge } from '../webviews/bridge';
+import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import { safeName, stamp, writeEvidence } from './evidence';
+import { readText } from './settings';
+
+const baseName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
+
+export function toAbSnapshot(report: AbTestReport, file: string, canOpenAsText: boolean): AbSnapshot {
+  return {
+    file,
+    name: report.name,
+    alpha: report.alpha,
+    verdict: report.verdict,
+    interpretation: report.interpretation,
+    issues: report.validation.issues,
+    arms: report.arms,
+    test: report.test,
+    srm: report.srm && { chi2: report.srm.chi2, pValueText: report.srm.pValueText, mismatch: report.srm.mismatch, expectedShare: report.srm.expectedShare, observedShare: report.srm.observedShare },
+    forest: report.forest,
+    power: report.power && {
+      mde: report.power.mde,
+      mdeSource: report.power.mdeSource,
+      baseline: report.power.baseline,
+      requiredPerArm: report.power.requiredPerArm,
+      achieved: report.power.achieved,
+      controlN: report.power.controlN,
+      treatmentN: report.power.treatmentN,
+      adequate: report.power.adequate,
+      curve: report.power.curve,
+    },
+    simpson: { detected: report.simpson.detected, overallDirection: report.simpson.overallDirection, segmentDirections: report.simpson.segmentDirections },
+    canOpenAsText,
+  };
+}
+
+function isIntent(m: { type: string }): m is AbIntent {
+  return m.type === 'openAsText' || m.type === 'attachToIncident';
+}
+
+/** What the last render of each A/B view showed, for tests and the attach intent. */
+export const lastAbReports = new Map<string, AbTestReport>();
+
+/** Wires one webview (editor or panel) to a text source. */
+function wire(services: Services, panel: vscode.WebviewPanel, uri: vscode.Uri, text: () => Promise<string>, canOpenAsText: boolean, changes?: vscode.Event<unknown>): vscode.Disposable {
+  const disposables: vscode.Disposable[] = [];
+  panel.webview.options = webviewOptions(services.context.extensionUri);
+  panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'abtest', title: `A/B test: ${baseName(uri)}` });
+  let report: AbTestReport | undefined;
+  const snapshot = async (): Promise<AbSnapshot> => {
+    let source: string;
+    try {
+      source = await text();
+    } catch (e) {
+      report = analyzeAbTest({ issues: [{ type: 'unreadable', severity: 'error', message: (e as Error).message }], format: 'json' });
+      return { ...toAbSnapshot(report, baseName(uri), canOpenAsText), error: (e as Error).message };
+    }
+    report = analyzeAbTest(parseAbTest(source, uri.path));
+    lastAbReports.set(uri.toString(), report);
+    return toAbSnapshot(report, baseName(uri), canOpenAsText);
+  };
+  const bridge = new WebviewBridge<AbSnapshot, AbIntent>(panel.webview, snapshot, isIntent, async (intent) => {
+    if (intent.type === 'openAsText') {
+      await vscode.commands.executeCommand('vscode.openWith', uri, 'default');
+    } else if (intent.type === 'attachToIncident' && report) {
+      const id = await targetIncident(services, undefined, 'Attach this A/B analysis to which incident?');
+      if (!id) return;
+      try {
+        const { path } = await writeEvidence(services, id, `abtest-${safeName(baseName(uri).replace(/\.(abtest\.)?(json|csv)$/i, ''))}-${stamp()}.json`, `${JSON.stringify({ source: vscode.workspace.asRelativePath(uri), ...report }, null, 2)}\n`, 'abtest', report.verdict.headline);
+        void vscode.window.showInformationMessage(`A/B analysis saved to ${id}/${path}.`);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not attach the analysis: ${(e as Error).message}`);
+      }
+    }
+  });
+  disposables.push(bridge);
+  if (changes) disposables.push(changes(() => void bridge.push()));
+  return vscode.Disposable.from(...disposables);
+}
+
+/** `*.abtest.json` opens here: the TextDocument is the source; every edit re-analyses. */
+export class AbTestEditorProvider implements vscode.CustomTextEditorProvider {
+  static register(services: Services): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(ABTEST_VIEW_TYPE, new AbTestEditorProvider(services), { supportsMultipleEditorsPerDocument: true });
+  }
+
+  private constructor(private readonly services: Services) {}
+
+  resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
+    const changes = new vscode.EventEmitter<unknown>();
+    const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document.uri.toString() === document.uri.toString()) changes.fire(undefined);
+    });
+    const wired = wire(this.services, panel, document.uri, async () => document.getText(), true, changes.event);
+    panel.onDidDispose(() => {
+      wired.dispose();
+      sub.dispose();
+      changes.dispose();
+    });
+  }
+}
+
+/** CSV files (and any other A/B file) shown in a panel; the file is re-read when it changes on disk. */
+export function showAbTestPanel(services: Services, uri: vscode.Uri): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(ABTEST_VIEW_TYPE, `A/B: ${baseName(uri)}`, vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), baseName(uri)));
+  const changes = new vscode.EventEmitter<unknown>();
+  watcher.onDidChange(() => changes.fire(undefined));
+  const wired = wire(services, panel, uri, () => readText(uri), false, changes.event);
+  panel.onDidDispose(() => {
+    wired.dispose();
+    watcher.dispose();
+    changes.dispose();
+  });
+  return panel;
+}

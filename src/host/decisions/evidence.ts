@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import { attachEvidence } from '../../core/incident/session';
+import type { EvidenceKind, Incident } from '../../core/incident/types';
+import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
+import { resolveReporter } from '../identity';
+import type { Services } from '../services';
+
+export const stamp = (d = new Date()) => d.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+
+export function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'evidence';
+}
+
+/**
+ * Writes `content` to `.incidents/<id>/evidence/<fileName>` (never over an existing file) and records it in
+ * the incident through IncidentStore.update (evidence item + timeline event). Returns the path relative to
+ * the incident folder.
+ */
+export async function writeEvidence(services: Services, id: string, fileName: string, content: string, kind: EvidenceKind, note: string): Promise<{ path: string; incident: Incident }> {
+  const store = services.repository.store();
+  const folder = services.repository.uri(incidentDir(id));
+  if (!store || !folder) throw new Error('Open a folder first: incidents are kept in its .incidents/ folder.');
+  const dir = vscode.Uri.joinPath(folder, EVIDENCE_FOLDER);
+  await vscode.workspace.fs.createDirectory(dir);
+  let name = fileName;
+  for (let i = 2; ; i++) {
+    const exists = await Promise.resolve(vscode.workspace.fs.stat(vscode.Uri.joinPath(dir, name))).then(() => true, () => false);
+    if (!exists) break;
+    name = fileName.replace(/(\.[^.]+)?$/, `-${i}$1`);
+  }
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, name), new TextEncoder().encode(content));
+  const path = `${EVIDENCE_FOLDER}/${name}`;
+  const ctx = { now: new Date().toISOString(), actor: await resolveReporter(services.repository.folder) };
+  const incident = await store.update(id, (i) => attachEvidence(i, { kind, path, note }, ctx));
+  return { path, incident };
+}
+
+/** Appends one timeline event to an incident. */
+export async function recordEvent(services: Services, id: string, kind: string, text: string): Promise<Incident> {
+  const store = services.repository.store();
+  if (!store) throw new Error('Open a folder first.');
+  const actor = await resolveReporter(services.repository.folder);
+  return store.update(id, (i) => ({ ...i, events: [...(i.events ?? []), { at: new Date().toISOString(), actor, kind, text }] }));
+}

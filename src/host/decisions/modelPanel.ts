@@ -1,0 +1,180 @@
+import * as vscode from 'vscode';
+import {
+  analyzePredictions,
+  checkRobustness,
+  commandPredictor,
+  httpPredictor,
+  parsePredictions,
+  type ModelReport,
+  type Prediction,
+  type Predictor,
+  type RobustnessReport,
+} from '../../core/model';
+import { MODEL_VIEW_TYPE, type ModelIntent, type ModelSnapshot } from '../../protocol/model';
+import type { Services } from '../services';
+import { WebviewBridge } from '../webviews/bridge';
+import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import { decisionSettings, readText } from './settings';
+
+const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);
+
+function isIntent(m: { type: string }): m is ModelIntent {
+  if (!INTENTS.has(m.type)) return false;
+  return m.type !== 'openLine' || Number.isInteger((m as { line?: unknown }).line);
+}
+
+type RobustnessState = ModelSnapshot['robustness'];
+
+function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name?: string; state?: RobustnessState } {
+  const s = decisionSettings(scope);
+  if (!s.predictCommand.length && !s.predictEndpoint) {
+    return { state: { state: 'unconfigured', message: 'Set incidentWorkbench.model.predictCommand (JSON on stdin/stdout) or incidentWorkbench.model.predictEndpoint to test robustness.' } };
+  }
+  if (!vscode.workspace.isTrusted) return { state: { state: 'untrusted', message: 'Testing robustness runs your model (a program or an endpoint from settings); trust this workspace first.' } };
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (s.predictCommand.length) return { predictor: commandPredictor(s.predictCommand, folder ? { cwd: folder } : {}), name: s.predictCommand.join(' ') };
+  return { predictor: httpPredictor(s.predictEndpoint!), name: s.predictEndpoint! };
+}
+
+/** One panel per predictions file. */
+export class ModelPanel implements vscode.Disposable {
+  static readonly open = new Map<string, ModelPanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly bridge: WebviewBridge<ModelSnapshot, ModelIntent>;
+  private report: ModelReport | undefined;
+  private predictions: Prediction[] = [];
+  private error: string | undefined;
+  private robustness: RobustnessState | undefined;
+  robustnessResult: RobustnessReport | undefined;
+
+  static async show(services: Services, uri: vscode.Uri): Promise<ModelPanel> {
+    const key = uri.toString();
+    const existing = ModelPanel.open.get(key);
+    if (existing) {
+      await existing.load();
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(MODEL_VIEW_TYPE, `Model: ${uri.path.split('/').pop()}`, vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
+    const p = new ModelPanel(services, panel, uri);
+    await p.load();
+    return p;
+  }
+
+  private constructor(
+    services: Services,
+    readonly panel: vscode.WebviewPanel,
+    readonly uri: vscode.Uri,
+  ) {
+    ModelPanel.open.set(uri.toString(), this);
+    panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'model', title: `Model: ${uri.path.split('/').pop()}` });
+    this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isIntent, (i) => this.handle(i));
+    this.disposables.push(this.bridge, panel.onDidDispose(() => this.dispose()), vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge.push()));
+  }
+
+  get lastReport(): ModelReport | undefined {
+    return this.report;
+  }
+
+  async load(): Promise<void> {
+    try {
+      const { predictions, issues } = parsePredictions(await readText(this.uri, 512 * 1024 * 1024));
+      this.predictions = predictions;
+      this.report = analyzePredictions(predictions, issues);
+      this.error = undefined;
+    } catch (e) {
+      this.error = (e as Error).message;
+      this.report = undefined;
+    }
+    await this.bridge.push();
+  }
+
+  private snapshot(): ModelSnapshot {
+    const file = vscode.workspace.asRelativePath(this.uri);
+    const r = this.report;
+    const robustness = this.robustness ?? (predictorFromSettings(this.uri).state ?? { state: 'ready', predictor: predictorFromSettings(this.uri).name ?? '' });
+    if (!r) {
+      return {
+        file, error: this.error ?? 'not loaded', total: 0, errors: 0, errorRate: 0, summary: [], confusion: { labels: [], matrix: [] }, highConfidenceErrors: [], highConfidenceErrorCount: 0,
+        lowConfidenceErrors: [], lowConfidenceErrorCount: 0, calibration: { ece: null, bins: [], counted: 0 }, byCharacteristic: [], byGroup: [], inputValidation: [], issues: [], robustness,
+      };
+    }
+    return {
+      file,
+      total: r.total,
+      errors: r.errors,
+      errorRate: r.errorRate,
+      summary: r.summary,
+      confusion: r.confusion,
+      highConfidenceErrors: r.highConfidenceErrors,
+      highConfidenceErrorCount: r.highConfidenceErrorCount,
+      lowConfidenceErrors: r.lowConfidenceErrors,
+      lowConfidenceErrorCount: r.lowConfidenceErrorCount,
+      calibration: { ece: r.calibration.ece, bins: r.calibration.bins, counted: r.calibration.counted },
+      byCharacteristic: r.byCharacteristic,
+      byGroup: r.byGroup,
+      inputValidation: r.inputValidation,
+      issues: r.issues,
+      robustness,
+    };
+  }
+
+  /** Sends the seed's variations to the configured model, with progress and cancel. */
+  async runRobustness(): Promise<RobustnessReport | undefined> {
+    const { predictor, name, state } = predictorFromSettings(this.uri);
+    if (!predictor) {
+      this.robustness = state;
+      await this.bridge.push();
+      if (state?.state === 'unconfigured') {
+        const choice = await vscode.window.showInformationMessage(state.message, 'Open Settings');
+        if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.model');
+      }
+      return undefined;
+    }
+    this.robustness = { state: 'running', predictor: name! };
+    await this.bridge.push();
+    try {
+      const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Testing model robustness', cancellable: true }, (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let last = 0;
+        return checkRobustness(this.predictions, predictor, {
+          signal: controller.signal,
+          onProgress: (done, total) => {
+            progress.report({ message: `${done}/${total} predictions`, increment: ((done - last) / total) * 100 });
+            last = done;
+          },
+        });
+      });
+      this.robustnessResult = result;
+      this.robustness = { state: 'done', predictor: name!, tested: result.tested, checks: result.checks, consistency: result.consistency, inconsistent: result.inconsistent, byVariation: result.byVariation };
+      await this.bridge.push();
+      return result;
+    } catch (e) {
+      this.robustness = { state: 'failed', predictor: name!, message: (e as Error).message };
+      await this.bridge.push();
+      return undefined;
+    }
+  }
+
+  private async handle(intent: ModelIntent): Promise<void> {
+    switch (intent.type) {
+      case 'runRobustness':
+        await this.runRobustness();
+        return;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.model');
+        return;
+      case 'openLine': {
+        const line = Math.max(0, intent.line - 1);
+        await vscode.window.showTextDocument(this.uri, { selection: new vscode.Range(line, 0, line, 0), preview: true });
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    ModelPanel.open.delete(this.uri.toString());
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,234 @@
+import * as vscode from 'vscode';
+import { decideRollback, formatMetric, parseMetricsWindow, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
+import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
+import { formatPValue } from '../../core/stats';
+import type { RollbackSnapshot } from '../../protocol/rollback';
+import { targetIncident } from '../commands/sessionStep';
+import type { Services } from '../services';
+import { recordEvent, stamp, writeEvidence } from './evidence';
+import { decisionSettings, readText } from './settings';
+
+export interface Judgement {
+  baselineUri: vscode.Uri;
+  currentUri: vscode.Uri;
+  baseline?: MetricsWindow;
+  current?: MetricsWindow;
+  report?: RollbackReport;
+  notes: string[];
+  error?: string;
+}
+
+async function loadWindow(uri: vscode.Uri, label: string, prometheusUrl: string | undefined, notes: string[], signal?: AbortSignal): Promise<MetricsWindow> {
+  const parsed = parseMetricsWindow(await readText(uri), label);
+  const name = vscode.workspace.asRelativePath(uri);
+  if (!parsed.window) throw new Error(`${name}: ${parsed.problems[0]}`);
+  notes.push(...parsed.problems.map((p) => `${name}: ${p}`));
+  if (signal?.aborted) throw new Error('cancelled');
+  const resolved = await resolvePrometheus(parsed.window, prometheusUrl);
+  notes.push(...resolved.notes);
+  return resolved.window;
+}
+
+/** Reads both windows (querying Prometheus where they say so) and decides, with the thresholds from settings. */
+export async function judge(baselineUri: vscode.Uri, currentUri: vscode.Uri, signal?: AbortSignal): Promise<Judgement> {
+  const settings = decisionSettings(baselineUri);
+  const notes: string[] = [];
+  const j: Judgement = { baselineUri, currentUri, notes };
+  try {
+    j.baseline = await loadWindow(baselineUri, 'baseline', settings.prometheusUrl, notes, signal);
+    j.current = await loadWindow(currentUri, 'current', settings.prometheusUrl, notes, signal);
+    const { thresholds, problems } = settings.thresholds();
+    notes.push(...problems.map((p) => `incidentWorkbench.rollback.thresholds: ${p} (default used)`));
+    j.report = decideRollback(j.baseline, j.current, thresholds);
+  } catch (e) {
+    j.error = (e as Error).message;
+  }
+  return j;
+}
+
+export function rollbackAvailability(services: Services, incidentId?: string): RollbackSnapshot['rollback'] {
+  const command = decisionSettings().rollbackCommand;
+  if (!vscode.workspace.isTrusted) return { available: false, reason: 'Rolling back runs a program, which needs a trusted workspace.' };
+  if (!command.length) return { available: false, reason: 'No rollback command is configured (incidentWorkbench.rollback.command).' };
+  const id = incidentId ?? services.activeIncident?.id;
+  return { available: true, command: command.join(' '), ...(id ? { incidentId: id } : {}) };
+}
+
+export function toRollbackSnapshot(services: Services, j: Judgement, lastRun?: RollbackSnapshot['lastRun']): RollbackSnapshot {
+  const r = j.report;
+  return {
+    baselineFile: vscode.workspace.asRelativePath(j.baselineUri),
+    currentFile: vscode.workspace.asRelativePath(j.currentUri),
+    ...(j.error ? { error: j.error } : {}),
+    ...(r
+      ? {
+          decision: r.decision,
+          reasoning: r.reasoning,
+          score: r.score,
+          baselineLabel: r.baselineLabel,
+          currentLabel: r.currentLabel,
+          thresholds: { errorRate: r.thresholds.errorRate, latencyIncrease: r.thresholds.latencyIncrease, successRateDrop: r.thresholds.successRateDrop, critical: r.thresholds.critical },
+        }
+      : {}),
+    metrics: (r?.metrics ?? []).map((m) => ({
+      metric: m.metric,
+      label: m.label,
+      status: m.status,
+      severity: m.severity,
+      baselineText: formatMetric(m.metric, m.baseline),
+      currentText: formatMetric(m.metric, m.current),
+      significant: m.significant,
+      pValueText: m.pValue === null ? '—' : formatPValue(m.pValue),
+      test: m.test,
+      critical: m.critical,
+      reason: m.reason,
+    })),
+    notes: j.notes,
+    rollback: rollbackAvailability(services),
+    ...(lastRun ? { lastRun } : {}),
+  };
+}
+
+/** Keeps the snapshot file readable: long sample lists are cut, with the count kept. */
+function compactWindow(w: MetricsWindow | undefined): unknown {
+  if (!w) return undefined;
+  const metrics: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(w.metrics)) {
+    metrics[k] = v.kind === 'samples' && v.samples.length > 5000 ? { ...v, samples: v.samples.slice(0, 5000), truncatedFrom: v.samples.length } : v;
+  }
+  return { ...w, metrics };
+}
+
+export interface RollbackRunResult {
+  status: 'untrusted' | 'unconfigured' | 'no-incident' | 'not-judged' | 'cancelled' | 'ran' | 'failed';
+  message?: string;
+  decision?: string;
+  incidentId?: string;
+  evidencePath?: string;
+  exitCode?: number | null;
+}
+
+/**
+ * The "Roll Back…" flow: trusted workspace and a configured command first; then the evidence snapshot
+ * (metrics, decision, the logs/traces the current metrics file lists) is written into the incident and
+ * recorded on its timeline; only then the user is asked; the command runs as a VS Code task (argument array,
+ * no shell) and its exit code is recorded too.
+ */
+export async function runRollback(services: Services, j: Judgement, options: { incident?: unknown; confirm?: boolean; extraEvidence?: vscode.Uri[] } = {}): Promise<RollbackRunResult> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
+    return { status: 'untrusted' };
+  }
+  const settings = decisionSettings(j.currentUri);
+  const argv = settings.rollbackCommand;
+  if (!argv.length) {
+    const choice = await vscode.window.showErrorMessage('No rollback command is configured. Set incidentWorkbench.rollback.command, e.g. ["kubectl", "rollout", "undo", "deployment/checkout"].', 'Open Settings');
+    if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.rollback.command');
+    return { status: 'unconfigured' };
+  }
+  if (!j.report) return { status: 'not-judged', message: j.error ?? 'no decision' };
+  const id = await targetIncident(services, options.incident, 'Preserve the rollback evidence in which incident?');
+  if (!id) {
+    void vscode.window.showErrorMessage('Pick or create an incident first: the evidence is preserved there before anything is rolled back.');
+    return { status: 'no-incident' };
+  }
+  const when = stamp();
+  const folder = services.repository.uri(incidentDir(id));
+  const copied: { source: string; path: string }[] = [];
+  const listed = (j.current?.evidence ?? []).map((p) => vscode.Uri.joinPath(j.currentUri, '..', p));
+  for (const source of [...listed, ...(options.extraEvidence ?? [])]) {
+    if (!folder) break;
+    const name = source.path.split('/').pop() ?? 'file';
+    const dest = vscode.Uri.joinPath(folder, EVIDENCE_FOLDER, `rollback-${when}`, name);
+    try {
+      const stat = await vscode.workspace.fs.stat(source);
+      if (stat.size > 50 * 1024 * 1024) throw new Error('over 50 MB');
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(dest, '..'));
+      await vscode.workspace.fs.copy(source, dest, { overwrite: false });
+      copied.push({ source: vscode.workspace.asRelativePath(source), path: `${EVIDENCE_FOLDER}/rollback-${when}/${name}` });
+    } catch (e) {
+      j.notes.push(`evidence ${vscode.workspace.asRelativePath(source)} not copied: ${(e as Error).message}`);
+    }
+  }
+  const snapshot = {
+    kind: 'rollback-evidence',
+    at: new Date().toISOString(),
+    decision: j.report.decision,
+    reasoning: j.report.reasoning,
+    command: argv,
+    baselineFile: vscode.workspace.asRelativePath(j.baselineUri),
+    currentFile: vscode.workspace.asRelativePath(j.currentUri),
+    report: j.report,
+    baseline: compactWindow(j.baseline),
+    current: compactWindow(j.current),
+    copiedEvidence: copied,
+    notes: j.notes,
+  };
+  let evidencePath: string;
+  try {
+    ({ path: evidencePath } = await writeEvidence(services, id, `rollback-${when}.json`, `${JSON.stringify(snapshot, null, 2)}\n`, 'rollback', `Before rollback: decision ${j.report.decision} (score ${j.report.score}/100)`));
+  } catch (e) {
+    const message = `The evidence could not be written, so nothing was rolled back: ${(e as Error).message}`;
+    void vscode.window.showErrorMessage(message);
+    return { status: 'failed', message, incidentId: id };
+  }
+  let confirmed = options.confirm === true;
+  if (!confirmed) {
+    const warning = j.report.decision === 'ROLLBACK' ? '' : ` The judgement is ${j.report.decision}, not ROLLBACK.`;
+    const choice = await vscode.window.showWarningMessage(
+      `Run "${argv.join(' ')}" now?${warning}`,
+      { modal: true, detail: `Evidence saved to ${id}/${evidencePath}.\n\n${j.report.reasoning}` },
+      'Roll Back',
+    );
+    confirmed = choice === 'Roll Back';
+  }
+  if (!confirmed) {
+    await recordEvent(services, id, 'rollback', `Rollback not run (cancelled by the user); decision was ${j.report.decision}. Evidence: ${evidencePath}`).catch(() => undefined);
+    return { status: 'cancelled', incidentId: id, evidencePath, decision: j.report.decision };
+  }
+  await recordEvent(services, id, 'rollback', `Rollback started: ${argv.join(' ')} (decision ${j.report.decision}; evidence ${evidencePath})`);
+  const exitCode = await runAsTask(argv, id);
+  await recordEvent(services, id, 'rollback', `Rollback command finished with exit code ${exitCode ?? 'unknown'}: ${argv.join(' ')}`);
+  if (exitCode !== 0) void vscode.window.showErrorMessage(`The rollback command exited with code ${exitCode ?? 'unknown'}; see the terminal. The incident timeline records it.`);
+  else void vscode.window.showInformationMessage(`Rollback command finished. Evidence and timeline are in ${id}.`);
+  return { status: exitCode === 0 ? 'ran' : 'failed', exitCode, incidentId: id, evidencePath, decision: j.report.decision };
+}
+
+export const ROLLBACK_TASK_TYPE = 'incidentWorkbench.rollback';
+
+/** Runs argv as a VS Code task (ProcessExecution: no shell) and resolves with its exit code. */
+async function runAsTask(argv: string[], incidentId: string): Promise<number | null> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const runId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const [command, ...args] = argv as [string, ...string[]];
+  const task = new vscode.Task(
+    { type: ROLLBACK_TASK_TYPE, command: argv, runId },
+    folder ?? vscode.TaskScope.Workspace,
+    `Roll back (${incidentId})`,
+    'Incident Workbench',
+    new vscode.ProcessExecution(command, args, folder ? { cwd: folder.uri.fsPath } : {}),
+  );
+  task.presentationOptions = { reveal: vscode.TaskRevealKind.Always, panel: vscode.TaskPanelKind.Dedicated, clear: true };
+  return new Promise<number | null>((resolve) => {
+    const ended = vscode.tasks.onDidEndTaskProcess((e) => {
+      if ((e.execution.task.definition as { runId?: string }).runId !== runId) return;
+      ended.dispose();
+      failed.dispose();
+      resolve(e.exitCode ?? null);
+    });
+    // A command that cannot start ends the task without a process event.
+    const failed = vscode.tasks.onDidEndTask((e) => {
+      if ((e.execution.task.definition as { runId?: string }).runId !== runId) return;
+      setTimeout(() => {
+        ended.dispose();
+        failed.dispose();
+        resolve(null);
+      }, 1000);
+    });
+    vscode.tasks.executeTask(task).then(undefined, () => {
+      ended.dispose();
+      failed.dispose();
+      resolve(null);
+    });
+  });
+}

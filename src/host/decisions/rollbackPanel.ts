@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { ROLLBACK_VIEW_TYPE, type RollbackIntent, type RollbackSnapshot } from '../../protocol/rollback';
+import type { Services } from '../services';
+import { WebviewBridge } from '../webviews/bridge';
+import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import { judge, toRollbackSnapshot, type Judgement } from './rollback';
+
+const INTENTS = new Set(['rollBack', 'refresh', 'openSettings', 'openFile']);
+
+function isIntent(m: { type: string }): m is RollbackIntent {
+  if (!INTENTS.has(m.type)) return false;
+  return m.type !== 'openFile' || ['baseline', 'current'].includes((m as { which?: unknown }).which as string);
+}
+
+/** One rollback panel; judging another pair of files replaces what it shows. */
+export class RollbackPanel implements vscode.Disposable {
+  static current: RollbackPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly bridge: WebviewBridge<RollbackSnapshot, RollbackIntent>;
+  private lastRun: RollbackSnapshot['lastRun'];
+
+  static show(services: Services, judgement: Judgement): RollbackPanel {
+    if (RollbackPanel.current) {
+      RollbackPanel.current.judgement = judgement;
+      RollbackPanel.current.lastRun = undefined;
+      RollbackPanel.current.panel.reveal();
+      void RollbackPanel.current.bridge.push();
+      return RollbackPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(ROLLBACK_VIEW_TYPE, 'Rollback Judgement', vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
+    return (RollbackPanel.current = new RollbackPanel(services, panel, judgement));
+  }
+
+  private constructor(
+    private readonly services: Services,
+    readonly panel: vscode.WebviewPanel,
+    public judgement: Judgement,
+  ) {
+    panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'rollback', title: 'Rollback Judgement' });
+    this.bridge = new WebviewBridge(panel.webview, async () => toRollbackSnapshot(this.services, this.judgement, this.lastRun), isIntent, (i) => this.handle(i));
+    this.disposables.push(
+      this.bridge,
+      panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge.push()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('incidentWorkbench.rollback') || e.affectsConfiguration('incidentWorkbench.prometheusUrl')) void this.refresh();
+      }),
+    );
+    if (services.activeIncident) this.disposables.push(services.activeIncident.onDidChange(() => void this.bridge.push()));
+  }
+
+  async refresh(): Promise<void> {
+    this.judgement = await judge(this.judgement.baselineUri, this.judgement.currentUri);
+    await this.bridge.push();
+  }
+
+  private async handle(intent: RollbackIntent): Promise<void> {
+    switch (intent.type) {
+      case 'refresh':
+        await this.refresh();
+        return;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.rollback');
+        return;
+      case 'openFile':
+        await vscode.commands.executeCommand('vscode.open', intent.which === 'baseline' ? this.judgement.baselineUri : this.judgement.currentUri);
+        return;
+      case 'rollBack': {
+        const result = (await vscode.commands.executeCommand('incidentWorkbench.rollBack', { baseline: this.judgement.baselineUri, current: this.judgement.currentUri })) as
+          | { status: string; exitCode?: number | null; evidencePath?: string; incidentId?: string }
+          | undefined;
+        if (result?.evidencePath && result.incidentId) {
+          this.lastRun = { at: new Date().toISOString(), exitCode: result.exitCode ?? null, evidencePath: result.evidencePath, incidentId: result.incidentId, status: result.status };
+          await this.bridge.push();
+        }
+        return;
+      }
+    }
+  }
+
+  dispose(): void {
+    if (RollbackPanel.current === this) RollbackPanel.current = undefined;
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
