@@ -7,6 +7,8 @@ import { ActiveIncident } from './incident/activeIncident';
 import { PostmortemDiagnostics } from './postmortem/postmortemDiagnostics';
 import { PostmortemEditorProvider } from './postmortem/postmortemEditor';
 import type { Services } from './services';
+import { LoggingCodeActions } from './logging/codeActions';
+import { LoggingLinter } from './logging/loggingLinter';
 import { IncidentRepository } from './store/incidentRepository';
 import { ActionItemsTreeProvider } from './views/actionItemsTree';
 import { ErrorsTreeProvider } from './views/errorsTree';
@@ -34,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const actionItemsTree = new ActionItemsTreeProvider(repository);
   const actionItemsView = vscode.window.createTreeView('incidentWorkbench.actionItems', { treeDataProvider: actionItemsTree });
   actionItemsTree.attach(actionItemsView);
-  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, activeIncident, actionItemsTree };
+  const logging = new LoggingLinter(context.extensionUri, log);
+  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, logging, activeIncident, actionItemsTree };
 
   context.subscriptions.push(
     log,
@@ -50,6 +53,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     vscode.window.registerTreeDataProvider('incidentWorkbench.errors', new ErrorsTreeProvider()),
     vscode.window.registerWebviewPanelSerializer(INCIDENT_OVERVIEW_VIEW_TYPE, IncidentOverviewPanel.serializer(services)),
     AbTestEditorProvider.register(services),
+    logging,
+    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new LoggingCodeActions(logging), { providedCodeActionKinds: LoggingCodeActions.kinds }),
     ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
+import type { LoggingLinter } from './logging/loggingLinter';
 import type { ActiveIncident } from './incident/activeIncident';
 import type { IncidentRepository } from './store/incidentRepository';
 import type { ActionItemsTreeProvider } from './views/actionItemsTree';
@@ -13,6 +14,8 @@ export interface Services {
   incidentsView: vscode.TreeView<IncidentsNode>;
   diagnostics: IncidentDiagnostics;
   log: vscode.LogOutputChannel;
+  /** Logging linter: diagnostics as you type, workspace scan, Logging health summary (src/host/logging/). */
+  logging: LoggingLinter;
   /** The incident being worked on (status bar): `activeIncident.id`, `set(id)`, `onDidChange`. Other features attach evidence there. */
   activeIncident: ActiveIncident;
   actionItemsTree: ActionItemsTreeProvider;

@@ -1,4 +1,6 @@
 import type { Command } from './command';
+import { insertStructuredLoggingSetup } from './insertStructuredLoggingSetup';
+import { scanWorkspaceLogging } from './scanWorkspaceLogging';
 import { analyzeAbTest } from './analyzeAbTest';
 import { judgeRollback } from './judgeRollback';
 import { rollBack } from './rollBack';
@@ -35,6 +37,8 @@ export const COMMANDS: readonly Command[] = [
   openIncidentFile,
   validateIncidentFiles,
   refreshIncidents,
+  scanWorkspaceLogging,
+  insertStructuredLoggingSetup,
   showIncident,
   addReproductionStep,
   recordReproductionAttempt,
