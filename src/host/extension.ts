@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
+import { ERROR_DETAILS_VIEW_TYPE } from '../protocol/errorDetails';
 import { INCIDENT_OVERVIEW_VIEW_TYPE } from '../protocol/incidentOverview';
 import { COMMANDS } from './commands/index';
 import { AbTestEditorProvider } from './decisions/abtestView';
 import { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
+import { ClusterDetailsPanel } from './errors/clusterDetailsPanel';
+import { ErrorsFeature } from './errors/errorsFeature';
 import { ActiveIncident } from './incident/activeIncident';
 import { PostmortemDiagnostics } from './postmortem/postmortemDiagnostics';
 import { PostmortemEditorProvider } from './postmortem/postmortemEditor';
@@ -11,7 +14,6 @@ import { LoggingCodeActions } from './logging/codeActions';
 import { LoggingLinter } from './logging/loggingLinter';
 import { IncidentRepository } from './store/incidentRepository';
 import { ActionItemsTreeProvider } from './views/actionItemsTree';
-import { ErrorsTreeProvider } from './views/errorsTree';
 import { IncidentsTreeProvider } from './views/incidentsTree';
 import { IncidentOverviewPanel } from './webviews/incidentOverviewPanel';
 
@@ -37,7 +39,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const actionItemsView = vscode.window.createTreeView('incidentWorkbench.actionItems', { treeDataProvider: actionItemsTree });
   actionItemsTree.attach(actionItemsView);
   const logging = new LoggingLinter(context.extensionUri, log);
-  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, logging, activeIncident, actionItemsTree };
+  const errors = new ErrorsFeature(context);
+  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, errors, logging, activeIncident, actionItemsTree };
 
   context.subscriptions.push(
     log,
@@ -50,7 +53,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     actionItemsView,
     new PostmortemDiagnostics(),
     PostmortemEditorProvider.register(services),
-    vscode.window.registerTreeDataProvider('incidentWorkbench.errors', new ErrorsTreeProvider()),
+    errors,
+    vscode.window.registerWebviewPanelSerializer(ERROR_DETAILS_VIEW_TYPE, ClusterDetailsPanel.serializer(services)),
     vscode.window.registerWebviewPanelSerializer(INCIDENT_OVERVIEW_VIEW_TYPE, IncidentOverviewPanel.serializer(services)),
     AbTestEditorProvider.register(services),
     logging,

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
+import type { ErrorsFeature } from './errors/errorsFeature';
 import type { LoggingLinter } from './logging/loggingLinter';
 import type { ActiveIncident } from './incident/activeIncident';
 import type { IncidentRepository } from './store/incidentRepository';
@@ -14,6 +15,8 @@ export interface Services {
   incidentsView: vscode.TreeView<IncidentsNode>;
   diagnostics: IncidentDiagnostics;
   log: vscode.LogOutputChannel;
+  /** Error clusters from production logs: model, Errors view, code lenses (src/host/errors/). */
+  errors: ErrorsFeature;
   /** Logging linter: diagnostics as you type, workspace scan, Logging health summary (src/host/logging/). */
   logging: LoggingLinter;
   /** The incident being worked on (status bar): `activeIncident.id`, `set(id)`, `onDidChange`. Other features attach evidence there. */

@@ -1,7 +1,7 @@
 /**
  * Error categories, hypotheses and action items from the seed's ErrorAnalyzer (Part 3), with its gaps
  * filled: the seed gives third_party and unknown no hypothesis, and looks at the message only. Here the
- * exception type is read first, then the exception message, then the log message; rules from the
+ * exception type is read first, then the exception message (the log message when there is no exception); rules from the
  * `incidentWorkbench.errors.categoryRules` setting come before all of them.
  */
 
@@ -108,13 +108,11 @@ export function categorise(input: { exceptionType?: string; exceptionMessage?: s
   if (input.exceptionType) {
     for (const [category, re] of TYPE_RULES) if (re.test(input.exceptionType)) return { category, ...ADVICE[category] };
   }
-  for (const text of [input.exceptionMessage, input.exceptionType ? undefined : input.message]) {
-    if (!text) continue;
+  // With an exception, its own message decides (the log line's text is often a generic "Prediction failed");
+  // without one, the log message does, as in the seed.
+  const text = input.exceptionType ? input.exceptionMessage : input.message;
+  if (text) {
     const msg = text.toLowerCase();
-    for (const [category, words] of KEYWORDS) if (words.some((w) => msg.includes(w))) return { category, ...ADVICE[category] };
-  }
-  if (input.message && input.exceptionType) {
-    const msg = input.message.toLowerCase();
     for (const [category, words] of KEYWORDS) if (words.some((w) => msg.includes(w))) return { category, ...ADVICE[category] };
   }
   return { category: 'unknown', ...ADVICE.unknown };

@@ -1,4 +1,12 @@
 import type { Command } from './command';
+import { addErrorClusterToIncident } from './addErrorClusterToIncident';
+import { clearErrorClustersFilter } from './clearErrorClustersFilter';
+import { copyErrorFingerprint } from './copyErrorFingerprint';
+import { filterErrorClusters } from './filterErrorClusters';
+import { loadLogs } from './loadLogs';
+import { openErrorFrame } from './openErrorFrame';
+import { reloadLogs } from './reloadLogs';
+import { showErrorClusterDetails } from './showErrorClusterDetails';
 import { insertStructuredLoggingSetup } from './insertStructuredLoggingSetup';
 import { scanWorkspaceLogging } from './scanWorkspaceLogging';
 import { analyzeAbTest } from './analyzeAbTest';
@@ -40,6 +48,14 @@ export const COMMANDS: readonly Command[] = [
   scanWorkspaceLogging,
   insertStructuredLoggingSetup,
   showIncident,
+  loadLogs,
+  reloadLogs,
+  filterErrorClusters,
+  clearErrorClustersFilter,
+  openErrorFrame,
+  showErrorClusterDetails,
+  addErrorClusterToIncident,
+  copyErrorFingerprint,
   addReproductionStep,
   recordReproductionAttempt,
   attachEvidence,

@@ -1,0 +1,21 @@
+import * as vscode from 'vscode';
+import type { Command } from './command';
+
+/** Shows only clusters whose type, template, category, frames, services or endpoints contain the text. */
+export const filterErrorClusters: Command = {
+  id: 'incidentWorkbench.filterErrorClusters',
+  async run(services, text?: unknown): Promise<number | undefined> {
+    const model = services.errors.model;
+    const value =
+      typeof text === 'string'
+        ? text
+        : await vscode.window.showInputBox({
+            title: 'Filter error clusters',
+            prompt: 'Text in the exception type, message template, category, frames, services or endpoints (empty: show all)',
+            value: model.filter,
+          });
+    if (value === undefined) return undefined;
+    model.setFilter(value);
+    return model.visibleClusters().length;
+  },
+};

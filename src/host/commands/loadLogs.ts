@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import type { LoadSummary } from '../errors/errorsModel';
+import type { Command } from './command';
+
+function toPaths(arg: unknown): string[] | undefined {
+  const items = Array.isArray(arg) ? arg : arg === undefined ? [] : [arg];
+  const paths = items.map((x) => (x instanceof vscode.Uri ? x.fsPath : typeof x === 'string' ? x : undefined)).filter((x): x is string => !!x);
+  return paths.length ? paths : undefined;
+}
+
+/**
+ * Load Logs…: files or folders (JSON Lines, plain-text Python logs, gzip) into the Errors view. Arguments:
+ * a path, a Uri, or an array of them (scripts, tests, the Explorer context menu); otherwise an open dialog.
+ * Relative paths are taken from the first workspace folder.
+ */
+export const loadLogs: Command = {
+  id: 'incidentWorkbench.loadLogs',
+  async run(services, arg?: unknown, second?: unknown): Promise<LoadSummary | undefined> {
+    let paths = toPaths(Array.isArray(second) && second.length > 1 ? second : arg);
+    if (!paths) {
+      const picked = await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: true,
+        openLabel: 'Load Logs',
+        title: 'Load logs: JSON Lines, plain-text Python logs or .gz files, or folders of them',
+        defaultUri: services.errors.model.sources[0] ? vscode.Uri.file(services.errors.model.sources[0]) : vscode.workspace.workspaceFolders?.[0]?.uri,
+      });
+      if (!picked?.length) return undefined;
+      paths = picked.map((u) => u.fsPath);
+    }
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    paths = paths.map((p) => (root && !/^([A-Za-z]:)?[\\/]/.test(p) ? vscode.Uri.joinPath(vscode.Uri.file(root), p).fsPath : p));
+    const summary = await services.errors.model.load(paths);
+    if (summary && !summary.cancelled && summary.files.length) {
+      await vscode.commands.executeCommand('incidentWorkbench.errors.focus');
+    }
+    return summary;
+  },
+};

@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import type { LoadSummary } from '../errors/errorsModel';
+import type { Command } from './command';
+
+/** Reads the same log files again (after they grew, or after changing a setting). */
+export const reloadLogs: Command = {
+  id: 'incidentWorkbench.reloadLogs',
+  async run(services): Promise<LoadSummary | undefined> {
+    const model = services.errors.model;
+    const sources = model.sources.length ? model.sources : model.lastSources;
+    if (!sources.length) {
+      void vscode.window.showInformationMessage('No logs loaded yet.', 'Load Logs…').then((c) => c && vscode.commands.executeCommand('incidentWorkbench.loadLogs'));
+      return undefined;
+    }
+    return model.load(sources);
+  },
+};

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { ErrorsTreeProvider, type ErrorsNode } from '../views/errorsTree';
+import { ErrorLenses } from './errorLenses';
+import { ErrorsModel } from './errorsModel';
+
+/**
+ * Everything the Errors view needs, built once in `activate` (no I/O there: the last sources are re-read
+ * only when the view is first shown).
+ */
+export class ErrorsFeature implements vscode.Disposable {
+  readonly model: ErrorsModel;
+  readonly tree: ErrorsTreeProvider;
+  readonly view: vscode.TreeView<ErrorsNode>;
+  readonly lenses: ErrorLenses;
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(context: vscode.ExtensionContext) {
+    this.model = new ErrorsModel(context.workspaceState);
+    this.tree = new ErrorsTreeProvider(this.model);
+    this.view = vscode.window.createTreeView('incidentWorkbench.errors', { treeDataProvider: this.tree, showCollapseAll: true });
+    this.lenses = new ErrorLenses(this.model);
+    const files: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'vscode-remote' }];
+    this.disposables = [
+      this.model,
+      this.tree,
+      this.view,
+      this.lenses,
+      vscode.window.registerFileDecorationProvider(this.tree),
+      vscode.languages.registerCodeLensProvider(files, this.lenses),
+      vscode.languages.registerHoverProvider(files, this.lenses),
+      this.model.onDidChange(() => {
+        this.view.message = this.model.message();
+        this.view.description = this.model.filter ? `filter: ${this.model.filter}` : undefined;
+        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsLoaded', this.model.report !== undefined);
+        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsFiltered', this.model.filter !== '');
+      }),
+    ];
+  }
+
+  async reveal(idOrFingerprint: string, options: { focus?: boolean } = {}): Promise<boolean> {
+    const node = this.tree.clusterNode(idOrFingerprint);
+    if (!node) return false;
+    await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: true });
+    return true;
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,198 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ClusterSummary, ErrorReport } from '../../core/errors/analyzer';
+import { analyzeLogFiles } from '../../core/errors/load';
+import { IngestCancelled } from '../../core/logs/reader';
+import { formatCount } from '../../core/logs/skips';
+import { FrameResolver } from './frameResolver';
+import { ERRORS_SETTINGS, readErrorsSettings } from './settings';
+
+const LAST_SOURCES = 'incidentWorkbench.errors.lastSources';
+
+export interface LoadSummary {
+  events: number;
+  clusters: number;
+  lines: number;
+  skipped: number;
+  files: string[];
+  errors: { path: string; message: string }[];
+  cancelled?: boolean;
+}
+
+/**
+ * The loaded error report and where it came from. Loading streams the files through core (constant memory)
+ * with a cancellable progress notification; the sources are remembered per workspace and re-read the next
+ * time the Errors view is shown.
+ */
+export class ErrorsModel implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  readonly resolver: FrameResolver;
+  report: ErrorReport | undefined;
+  /** Absolute paths of the files read, by the label used in the report. */
+  private files = new Map<string, string>();
+  sources: string[] = [];
+  loadErrors: { path: string; message: string }[] = [];
+  filter = '';
+  private loading: Promise<LoadSummary | undefined> | undefined;
+  private restored = false;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly memento: vscode.Memento) {
+    this.resolver = new FrameResolver(readErrorsSettings().pathMappings);
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('incidentWorkbench.pathMappings')) {
+          this.resolver.reset(readErrorsSettings().pathMappings);
+          this.changed.fire();
+        }
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.resolver.reset(readErrorsSettings().pathMappings)),
+    );
+  }
+
+  get lastSources(): string[] {
+    const v = this.memento.get<unknown>(LAST_SOURCES);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  get isLoading(): boolean {
+    return this.loading !== undefined;
+  }
+
+  /** On first show: re-read the sources of the last session, if they are still there. */
+  restore(): void {
+    if (this.restored || this.report || this.loading) return;
+    this.restored = true;
+    const last = this.lastSources;
+    if (last.length) void this.load(last, { quiet: true });
+  }
+
+  /** Display label of an absolute path: workspace-relative when inside the workspace. */
+  label(fsPath: string): string {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath));
+    return folder ? path.relative(folder.uri.fsPath, fsPath) || path.basename(fsPath) : fsPath;
+  }
+
+  fileOf(label: string): string | undefined {
+    return this.files.get(label);
+  }
+
+  cluster(idOrFingerprint: string): ClusterSummary | undefined {
+    return this.report?.clusters.find((c) => c.id === idOrFingerprint || c.fingerprint === idOrFingerprint);
+  }
+
+  setFilter(text: string): void {
+    this.filter = text.trim();
+    this.changed.fire();
+  }
+
+  visibleClusters(): ClusterSummary[] {
+    const clusters = this.report?.clusters ?? [];
+    const q = this.filter.toLowerCase();
+    if (!q) return clusters;
+    return clusters.filter((c) =>
+      [c.exceptionType, c.template, c.category, c.id, ...c.services.map((s) => s.value), ...c.endpoints.map((s) => s.value), ...c.frames.flatMap((f) => [f.function, f.file])]
+        .join('\n')
+        .toLowerCase()
+        .includes(q),
+    );
+  }
+
+  async load(paths: string[], options: { quiet?: boolean } = {}): Promise<LoadSummary | undefined> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    const run = this.doLoad(paths, options);
+    this.loading = run;
+    this.changed.fire();
+    try {
+      return await run;
+    } finally {
+      this.loading = undefined;
+      this.changed.fire();
+    }
+  }
+
+  private async doLoad(paths: string[], options: { quiet?: boolean }): Promise<LoadSummary | undefined> {
+    const settings = readErrorsSettings();
+    this.resolver.reset(settings.pathMappings);
+    const title = paths.length === 1 ? `Loading ${path.basename(paths[0]!)}` : `Loading ${paths.length} log sources`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      let reported = 0;
+      try {
+        const labels = new Map<string, string>();
+        const result = await analyzeLogFiles(paths, {
+          fields: settings.fields,
+          groupingRules: settings.groupingRules,
+          categoryRules: settings.categoryRules,
+          maxLineLength: settings.maxLineLength,
+          problems: settings.problems,
+          signal: ac.signal,
+          label: (p) => {
+            const l = this.label(p);
+            labels.set(l, p);
+            return l;
+          },
+          onProgress: (done, total, file) => {
+            const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
+            if (pct > reported) {
+              progress.report({ increment: pct - reported, message: `${file} (${pct}%)` });
+              reported = pct;
+            }
+          },
+        });
+        if (result.files.length === 0 && result.errors.length > 0) {
+          const e = result.errors[0]!;
+          if (!options.quiet) void vscode.window.showErrorMessage(`Cannot load logs: ${e.path} ${e.message}.`);
+          return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: result.errors };
+        }
+        this.report = result.report;
+        this.files = labels;
+        this.sources = paths;
+        this.loadErrors = result.errors;
+        await this.memento.update(LAST_SOURCES, paths);
+        const skipped = result.report.skipped.filter((s) => s.reason !== 'notUtf8' && s.reason !== 'truncatedTraceback').reduce((a, s) => a + s.count, 0);
+        const summary: LoadSummary = {
+          events: result.report.events,
+          clusters: result.report.clusters.length,
+          lines: result.report.lines,
+          skipped,
+          files: result.files,
+          errors: result.errors,
+        };
+        if (!options.quiet) {
+          for (const e of result.errors) void vscode.window.showWarningMessage(`${this.label(e.path)}: ${e.message}.`);
+          for (const p of result.report.problems) void vscode.window.showWarningMessage(`Incident Workbench setting ignored: ${p}`);
+          if (result.report.skipped.some((s) => s.reason === 'notJson' || s.reason === 'binary' || s.reason === 'noFields' || s.reason === 'tooLong')) {
+            void vscode.window.showInformationMessage(result.report.skipped.map((s) => s.message).join('; '));
+          }
+        }
+        return summary;
+      } catch (e) {
+        if (e instanceof IngestCancelled) return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: [], cancelled: true };
+        if (!options.quiet) void vscode.window.showErrorMessage(`Loading logs failed: ${(e as Error).message}`);
+        return undefined;
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
+  /** One line over the tree: what was read and what was not. */
+  message(): string | undefined {
+    const r = this.report;
+    if (!r) return this.loading ? 'Loading logs…' : undefined;
+    const parts = [`${formatCount(r.events)} error events in ${formatCount(r.clusters.length)} clusters from ${formatCount(r.lines)} lines`];
+    const skipped = r.skipped.filter((s) => s.reason !== 'notUtf8' && s.reason !== 'truncatedTraceback');
+    if (skipped.length) parts.push(skipped.map((s) => s.message).join('; '));
+    if (this.filter) parts.push(`filter: "${this.filter}" (${this.visibleClusters().length} shown)`);
+    return parts.join(' · ');
+  }
+
+  static readonly settings = ERRORS_SETTINGS;
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
