@@ -38,6 +38,14 @@ export async function targetIncident(services: Services, target: unknown, placeH
   return incidentIdFrom(services, target, placeHolder);
 }
 
+/** Dialog titles of the guarded steps, by the `what` their commands pass. */
+const GUARDED_STEP: Record<string, string> = {
+  'root cause set': 'Set Root Cause',
+  'fix verified': 'Record Fix Verification',
+  'fix not verified': 'Record Fix Verification',
+  closed: 'Close Incident',
+};
+
 class Blocked extends Error {
   constructor(readonly findings: GuardrailFinding[]) {
     super('blocked');
@@ -93,7 +101,7 @@ export async function runStep(
           return { status: 'blocked', findings: e.findings };
         }
         const choice = await vscode.window.showWarningMessage(
-          `${what}: the method says not yet.`,
+          `${id}: ${GUARDED_STEP[what] ?? what} — the method asks for more first.`,
           { modal: true, detail: e.findings.map((f) => `• ${f.message}`).join('\n\n') + '\n\nYou can override; the override and your reason are recorded in the incident timeline.' },
           'Override and Record Reason…',
         );

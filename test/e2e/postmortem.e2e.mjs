@@ -1,0 +1,203 @@
+// Issue 6 in the real workbench (code-server + Chromium): the post-mortem form over postmortem.json —
+// type, add an action item, undo, save and read the file on disk; an external change shows in the form;
+// a broken file gets a banner and is never written; export writes the Markdown; the Incidents tree shows
+// the method's stages and the Action Items view lists the items.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  openWorkbench,
+  openViewContainer,
+  treeItem,
+  viewPane,
+  runCommand,
+  pickQuickItem,
+  answerInput,
+  webviewFrame,
+  editorTab,
+  screenshot,
+  VIEW_CONTAINER_TITLE,
+} from './helpers.mjs';
+
+async function until(what, probe, timeout = 30000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const INITIAL = {
+  title: 'Checkout latency after deploy',
+  incidentId: 'INC-2026-001',
+  severity: 'HIGH',
+  summary: 'p95 rose to 5 s.',
+  'x-team-notes': { kept: 'unknown fields survive form edits' },
+  actionItems: [{ description: 'Add a latency test at 2x load', owner: 'checkout team', dueDate: '2020-01-15', priority: 'HIGH', status: 'TODO' }],
+  milestones: { started: '2026-11-01T09:00:00Z', detected: '2026-11-01T09:20:00Z', acknowledged: '2026-11-01T09:25:00Z', resolved: '2026-11-01T11:00:00Z' },
+};
+
+describe('post-mortem form in the real workbench', () => {
+  let wb;
+  let pmFile;
+  let frame;
+  const read = () => readFileSync(pmFile, 'utf8');
+  const rows = () => frame.locator('table.action-items tbody tr').count();
+
+  before(async () => {
+    wb = await openWorkbench({ workspace: 'test/fixtures/workspace' });
+    pmFile = join(wb.workspace, '.incidents', 'INC-2026-001', 'postmortem.json');
+    writeFileSync(pmFile, `${JSON.stringify(INITIAL, null, 2)}\n`);
+    await openViewContainer(wb.page, VIEW_CONTAINER_TITLE);
+    await treeItem(wb.page, 'INC-2026-001').waitFor({ timeout: 30000 });
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('opens the post-mortem as a form with computed MTTD/MTTA/MTTR and the overdue item highlighted', async () => {
+    await runCommand(wb.page, 'Incident Workbench: Open Post-Mortem');
+    await pickQuickItem(wb.page, 'INC-2026-001');
+    // A custom editor's inner frame has no title of its own; it is the only webview open.
+    frame = await webviewFrame(wb.page);
+    await frame.locator('#actionItems').waitFor({ timeout: 30000 });
+    assert.equal(await frame.locator('vscode-textfield[data-path=\'["title"]\']').evaluate((el) => el.value), INITIAL.title);
+    assert.match(await frame.locator('#mttd').textContent(), /20 min/);
+    assert.match(await frame.locator('#mtta').textContent(), /5 min/);
+    assert.match(await frame.locator('#mttr').textContent(), /2 h 0 min/);
+    assert.equal(await frame.locator('table.action-items tr.overdue').count(), 1);
+    await screenshot(wb.page, 'postmortem-form');
+  });
+
+  it('typing, adding an action item, undo and save go through the document to disk', async () => {
+    const summary = frame.locator('vscode-textarea[data-path=\'["summary"]\'] textarea');
+    await summary.click();
+    await summary.fill('p95 of checkout rose to 5 s for 2 h because the pool was undersized.');
+    await summary.press('Tab');
+    await until('the tab to be dirty', async () => (await editorTab(wb.page, 'postmortem.json').getAttribute('class'))?.includes('dirty'));
+    assert.equal(JSON.parse(read()).summary, INITIAL.summary, 'nothing is on disk before saving');
+
+    const before = await rows();
+    await frame.locator('#add-action-item').click();
+    await until('a new action item row', async () => (await rows()) === before + 1);
+    await screenshot(wb.page, 'postmortem-added-item');
+
+    // Undo (Ctrl+Z) from the form undoes the last document edit: the added action item.
+    await frame.locator('#actionItems h2').click();
+    await wb.page.keyboard.press('Control+z');
+    await until('the added row to be undone', async () => (await rows()) === before);
+    // The typed summary is still there.
+    assert.match(await frame.locator('vscode-textarea[data-path=\'["summary"]\']').evaluate((el) => el.value), /undersized/);
+
+    await wb.page.keyboard.press('Control+s');
+    await until('the file on disk to have the summary', () => JSON.parse(read()).summary.includes('undersized'));
+    const onDisk = JSON.parse(read());
+    assert.equal(onDisk.actionItems.length, 1, 'the undone item is not saved');
+    assert.deepEqual(onDisk['x-team-notes'], INITIAL['x-team-notes'], 'unknown fields are preserved');
+    await until('the tab to be clean', async () => !(await editorTab(wb.page, 'postmortem.json').getAttribute('class'))?.includes('dirty'));
+  });
+
+  it('a change made on disk shows in the form', async () => {
+    const changed = { ...JSON.parse(read()), title: 'Checkout latency: connection pool undersized' };
+    writeFileSync(pmFile, `${JSON.stringify(changed, null, 2)}\n`);
+    await until('the form to show the new title', async () => (await frame.locator('vscode-textfield[data-path=\'["title"]\']').evaluate((el) => el.value)) === changed.title);
+  });
+
+  it('shows blameless-lint warnings inline', async () => {
+    const factor = frame.locator('#whatWentWrong vscode-button');
+    await factor.click();
+    const input = frame.locator('vscode-textfield[data-path=\'["whatWentWrong",0]\'] input');
+    await input.waitFor();
+    await input.fill('Human error: the on-call should have checked the pool');
+    await input.press('Enter');
+    await frame.locator('#whatWentWrong ul.lint li').first().waitFor({ timeout: 15000 });
+    assert.match(await frame.locator('#whatWentWrong ul.lint').textContent(), /human-error[\s\S]*should-have|should-have[\s\S]*human-error/);
+    assert.match(await frame.locator('#lint-count').textContent(), /2 blameless-language warnings/);
+    await screenshot(wb.page, 'postmortem-lint');
+    await wb.page.keyboard.press('Control+s');
+    await until('saved', () => JSON.parse(read()).whatWentWrong?.[0]?.startsWith('Human error'));
+  });
+
+  it('exports postmortem.md next to the file', async () => {
+    await frame.locator('#export').click();
+    const md = join(wb.workspace, '.incidents', 'INC-2026-001', 'postmortem.md');
+    await until('postmortem.md', () => existsSync(md));
+    const text = readFileSync(md, 'utf8');
+    assert.match(text, /^# Post-Mortem: Checkout latency: connection pool undersized/);
+    for (const h of ['## Summary', '## Impact', '## Timeline', '## Detection and Response', '## Root Cause', '## Action Items', '## Review and Follow-up']) assert.ok(text.includes(h), h);
+    assert.match(text, /Add a latency test at 2x load/);
+  });
+
+  it('a broken file gets a banner with line and column, and nothing is written', async () => {
+    const broken = '{\n  "title": "Broken",\n  "incidentId": "INC-2026-001",\n  "summary": "unterminated\n}\n';
+    writeFileSync(pmFile, broken);
+    const banner = frame.locator('#invalid-banner');
+    await banner.waitFor({ timeout: 30000 });
+    assert.match(await banner.textContent(), /line 4, column \d+/);
+    await screenshot(wb.page, 'postmortem-broken');
+    // Saving from the form writes nothing new: the document is clean and equals the file.
+    await frame.locator('#invalid-banner p').first().click();
+    await wb.page.keyboard.press('Control+s');
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(read(), broken);
+    // "Open as text" shows the same file in the text editor.
+    await frame.locator('#open-as-text').click();
+    await until('the text editor', async () => (await wb.page.locator('.monaco-editor .view-lines').first().textContent())?.includes('unterminated'));
+    assert.equal(read(), broken);
+  });
+
+  it('the Incidents tree shows the method stages and the Action Items view lists open items', async () => {
+    writeFileSync(pmFile, `${JSON.stringify(INITIAL, null, 2)}\n`);
+    await treeItem(wb.page, 'INC-2026-001').locator('.monaco-tl-twistie').click();
+    for (const stage of ['Reproduction', 'Evidence', 'Hypotheses', 'Root cause', 'Fix verification', 'Prevention', 'Post-mortem']) {
+      await treeItem(wb.page, stage).waitFor({ timeout: 15000 });
+    }
+    const pane = viewPane(wb.page, 'Action Items');
+    if ((await pane.getAttribute('aria-expanded')) !== 'true') await pane.click();
+    await treeItem(wb.page, 'Add a latency test at 2x load').waitFor({ timeout: 30000 });
+    assert.match(await treeItem(wb.page, 'Add a latency test at 2x load').textContent(), /checkout team/);
+    await screenshot(wb.page, 'postmortem-tree-and-action-items');
+  });
+
+  it('a guardrail stops a symptom as root cause from the tree; Cancel writes nothing, Override records the reason', async () => {
+    const incidentFile = join(wb.workspace, '.incidents', 'INC-2026-001', 'incident.json');
+    const before = readFileSync(incidentFile, 'utf8');
+    const stage = treeItem(wb.page, 'Root cause');
+    await stage.hover();
+    await stage.locator('.action-label[aria-label="Set Root Cause"]').click();
+    await answerInput(wb.page, 'Restarted the service');
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15000 });
+    const text = await dialog.textContent();
+    assert.match(text, /No evidence is attached yet/);
+    assert.match(text, /reads like a symptom/);
+    await screenshot(wb.page, 'guardrail-root-cause');
+    await wb.page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(readFileSync(incidentFile, 'utf8'), before, 'cancelled: nothing written');
+
+    await stage.hover();
+    await stage.locator('.action-label[aria-label="Set Root Cause"]').click();
+    await answerInput(wb.page, 'Restarted the service');
+    await dialog.waitFor({ timeout: 15000 });
+    await dialog.locator('.monaco-button', { hasText: 'Override and Record Reason' }).click();
+    await answerInput(wb.page, 'Mitigation only; the investigation continues');
+    await until('the override in incident.json', () => {
+      const i = JSON.parse(readFileSync(incidentFile, 'utf8'));
+      return i.rootCause === 'Restarted the service' && i.overrides?.length === 3 ? i : undefined;
+    });
+    const i = JSON.parse(readFileSync(incidentFile, 'utf8'));
+    assert.deepEqual(i.overrides.map((o) => o.rule), ['root-cause-needs-evidence', 'root-cause-needs-verified-hypothesis', 'root-cause-is-symptom']);
+    assert.ok(i.overrides.every((o) => o.reason === 'Mitigation only; the investigation continues'));
+    assert.deepEqual(i['x-kept-by-tools'], JSON.parse(before)['x-kept-by-tools'], 'unknown fields kept');
+    await treeItem(wb.page, 'Root cause').filter({ hasText: 'Restarted the service' }).waitFor({ timeout: 15000 });
+  });
+});
