@@ -9,6 +9,7 @@ import { ErrorsFeature } from './errors/errorsFeature';
 import { ActiveIncident } from './incident/activeIncident';
 import { PostmortemDiagnostics } from './postmortem/postmortemDiagnostics';
 import { PostmortemEditorProvider } from './postmortem/postmortemEditor';
+import { TraceWaterfallProvider } from './traces/waterfallEditor';
 import type { Services } from './services';
 import { LoggingCodeActions } from './logging/codeActions';
 import { LoggingLinter } from './logging/loggingLinter';
@@ -40,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   actionItemsTree.attach(actionItemsView);
   const logging = new LoggingLinter(context.extensionUri, log);
   const errors = new ErrorsFeature(context);
-  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, errors, logging, activeIncident, actionItemsTree };
+  const traces = new TraceWaterfallProvider(() => services);
+  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, errors, logging, activeIncident, actionItemsTree, traces };
 
   context.subscriptions.push(
     log,
@@ -51,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     activeIncident,
     actionItemsTree,
     actionItemsView,
+    TraceWaterfallProvider.register(traces),
     new PostmortemDiagnostics(),
     PostmortemEditorProvider.register(services),
     errors,

@@ -5,6 +5,7 @@ import type { LoggingLinter } from './logging/loggingLinter';
 import type { ActiveIncident } from './incident/activeIncident';
 import type { IncidentRepository } from './store/incidentRepository';
 import type { ActionItemsTreeProvider } from './views/actionItemsTree';
+import type { TraceWaterfallProvider } from './traces/waterfallEditor';
 import type { IncidentsNode, IncidentsTreeProvider } from './views/incidentsTree';
 
 /** What commands and views share; built once in `activate`, passed explicitly rather than imported. */
@@ -22,4 +23,6 @@ export interface Services {
   /** The incident being worked on (status bar): `activeIncident.id`, `set(id)`, `onDidChange`. Other features attach evidence there. */
   activeIncident: ActiveIncident;
   actionItemsTree: ActionItemsTreeProvider;
+  /** Trace waterfall custom editor (src/host/traces/): `traces.active` is the focused waterfall. */
+  traces: TraceWaterfallProvider;
 }

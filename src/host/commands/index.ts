@@ -1,4 +1,7 @@
 import type { Command } from './command';
+import { appendForensicsTimeline } from './appendForensicsTimeline';
+import { importEvidenceBundle } from './importEvidenceBundle';
+import { openTraceWaterfall } from './openTraceWaterfall';
 import { addErrorClusterToIncident } from './addErrorClusterToIncident';
 import { clearErrorClustersFilter } from './clearErrorClustersFilter';
 import { copyErrorFingerprint } from './copyErrorFingerprint';
@@ -79,4 +82,7 @@ export const COMMANDS: readonly Command[] = [
   judgeRollback,
   rollBack,
   analyzeModelPredictions,
+  openTraceWaterfall,
+  importEvidenceBundle,
+  appendForensicsTimeline,
 ];

@@ -1,0 +1,118 @@
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import * as vscode from 'vscode';
+import { classifyEvidence, EVIDENCE_SUBFOLDER, type BundleKind } from '../../core/forensics/bundle';
+import { incidentDir } from '../../core/store/layout';
+import { incidentIdFrom } from '../commands/pickIncident';
+import { resolveReporter } from '../identity';
+import type { Services } from '../services';
+
+const LINK_ABOVE_BYTES = 100 * 1024 * 1024;
+
+async function head(file: string): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    if (buf[0] === 0x1f && buf[1] === 0x8b) return ''; // gzip: classify by name
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface PlacedFile {
+  source: string;
+  path: string;
+  kind: BundleKind;
+  linked: boolean;
+  skipped?: string;
+}
+
+/** Copies (or, when big, symlinks) one file into the incident's evidence folder. Never overwrites. */
+async function place(source: string, incidentFolder: string, kind: BundleKind): Promise<PlacedFile> {
+  const stat = await fs.stat(source);
+  const relDir = `evidence/${EVIDENCE_SUBFOLDER[kind]}`;
+  await fs.mkdir(nodePath.join(incidentFolder, relDir), { recursive: true });
+  const base = nodePath.basename(source);
+  let name = base;
+  for (let i = 2; ; i++) {
+    try {
+      await fs.lstat(nodePath.join(incidentFolder, relDir, name));
+      const ext = nodePath.extname(base);
+      name = `${base.slice(0, base.length - ext.length)}-${i}${ext}`;
+    } catch {
+      break;
+    }
+  }
+  const dest = nodePath.join(incidentFolder, relDir, name);
+  const linked = stat.size > LINK_ABOVE_BYTES;
+  if (linked) await fs.symlink(nodePath.resolve(source), dest);
+  else await fs.copyFile(source, dest, fs.constants?.COPYFILE_EXCL ?? 1);
+  return { source, path: `${relDir}/${name}`, kind, linked };
+}
+
+async function record(services: Services, id: string, placed: PlacedFile[], note: string): Promise<void> {
+  const store = services.repository.store();
+  const folder = services.repository.folder;
+  if (!store || !folder) throw new Error('no workspace folder is open');
+  const at = new Date().toISOString();
+  const actor = await resolveReporter(folder);
+  const ok = placed.filter((p) => !p.skipped);
+  await store.update(id, (incident) => ({
+    ...incident,
+    evidence: [...(incident.evidence ?? []), ...ok.map((p) => ({ kind: p.kind === 'file' ? ('file' as const) : p.kind, path: p.path, at, note: `${note}${p.linked ? ' (linked: large file)' : ''}` }))],
+    events: [...(incident.events ?? []), { at, actor, kind: 'evidence', text: `${note}: ${ok.map((p) => p.path).join(', ')}` }],
+  }));
+  services.repository.invalidate();
+}
+
+/** Puts one file into an incident's evidence (copy, or link when big) and records it. Returns a summary. */
+export async function attachFileToIncident(services: Services, file: vscode.Uri, kind: BundleKind, note: string, incidentArg?: string): Promise<string | undefined> {
+  const store = services.repository.store();
+  const folder = services.repository.folder;
+  if (!store || !folder) throw new Error('Open a workspace folder first.');
+  const already = /\/\.incidents\/([^/]+)\//.exec(file.path);
+  const id = incidentArg ?? already?.[1] ?? (await incidentIdFrom(services, services.activeIncident.id, 'Attach this trace to which incident?'));
+  if (!id) return undefined;
+  const incidentFolder = nodePath.join(folder.uri.fsPath, incidentDir(id, store.root));
+  let placed: PlacedFile;
+  if (file.fsPath.startsWith(incidentFolder + nodePath.sep)) placed = { source: file.fsPath, path: nodePath.relative(incidentFolder, file.fsPath).split(nodePath.sep).join('/'), kind, linked: false };
+  else placed = await place(file.fsPath, incidentFolder, kind);
+  await record(services, id, [placed], note);
+  return `${placed.path} attached to ${id}${placed.linked ? ' (linked: large file)' : ''}.`;
+}
+
+/**
+ * Imports an evidence bundle (a folder of traces, logs, metrics) into an incident: each file classified by
+ * content, copied or linked into evidence/<kind>/, one evidence entry each and one timeline event.
+ */
+export async function importEvidenceBundle(services: Services, folderUri: vscode.Uri, id: string, token?: vscode.CancellationToken): Promise<PlacedFile[]> {
+  const store = services.repository.store();
+  const ws = services.repository.folder;
+  if (!store || !ws) throw new Error('Open a workspace folder first.');
+  const incidentFolder = nodePath.join(ws.uri.fsPath, incidentDir(id, store.root));
+  const files: string[] = [];
+  const walk = async (dir: string, depth: number) => {
+    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const full = nodePath.join(dir, e.name);
+      if (e.isDirectory() && depth < 3) await walk(full, depth + 1);
+      else if (e.isFile()) files.push(full);
+    }
+  };
+  await walk(folderUri.fsPath, 0);
+  if (files.length === 0) throw new Error(`${folderUri.fsPath} holds no files.`);
+  const placed: PlacedFile[] = [];
+  for (const f of files.sort()) {
+    if (token?.isCancellationRequested) break;
+    try {
+      const kind = classifyEvidence(nodePath.basename(f), await head(f));
+      placed.push(await place(f, incidentFolder, kind));
+    } catch (e) {
+      placed.push({ source: f, path: '', kind: 'file', linked: false, skipped: (e as Error).message });
+    }
+  }
+  if (placed.some((p) => !p.skipped)) await record(services, id, placed, `Imported evidence bundle ${nodePath.basename(folderUri.fsPath)}`);
+  return placed;
+}

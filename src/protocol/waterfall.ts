@@ -1,0 +1,169 @@
+/**
+ * The trace waterfall webview. Spans travel as columns (one array per field, a row per span in depth-first
+ * order) so a 100k-span trace is a handful of arrays, not 100k objects; attributes, events and logs of a
+ * span are asked for when it is selected (`spanDetail` answers `selectSpan`).
+ */
+
+export const WATERFALL_VIEW_TYPE = 'incidentWorkbench.traceWaterfall';
+
+/** Bits of `WaterfallRows.flags`. */
+export const FLAG = { error: 1, critical: 2, code: 4, orphan: 8, synthetic: 16, skew: 32 } as const;
+
+export interface WaterfallRows {
+  /** Start, µs after the trace start. */
+  start: number[];
+  dur: number[];
+  self: number[];
+  depth: number[];
+  /** Parent row, -1 for the root. */
+  parent: number[];
+  /** Index into `services`. */
+  service: number[];
+  /** Index into `names`. */
+  name: number[];
+  flags: number[];
+  spanId: string[];
+}
+
+export interface WaterfallTraceRow {
+  traceId: string;
+  rootService: string;
+  rootOperation: string;
+  durationMs: number;
+  spans: number;
+  errors: number;
+}
+
+export interface WaterfallLog {
+  time: string;
+  /** ms after the trace start (may be negative). */
+  offsetMs: number | null;
+  level: string;
+  service: string;
+  spanId: string;
+  message: string;
+  source: string;
+}
+
+export interface WaterfallMetric {
+  series: string;
+  /** [ms after the trace start, value]. */
+  points: [number, number][];
+}
+
+export interface WaterfallSnapshot {
+  file: string;
+  error?: string;
+  traceId?: string;
+  format?: string;
+  /** Epoch ms of the trace start. */
+  startMs?: number;
+  durationUs?: number;
+  services?: string[];
+  names?: string[];
+  rows?: WaterfallRows;
+  /** Critical sections as [row, startUs, endUs] triples, flattened, µs after the trace start. */
+  critical?: number[];
+  summary?: {
+    spanCount: number;
+    errorCount: number;
+    slowest?: { row: number; service: string; operation: string; durationMs: number; percentage: number; criticalMs: number };
+    criticalSpans: number;
+    nPlusOne: { parentRow: number; parentOperation: string; statement: string; count: number; totalMs: number; percentOfParent: number }[];
+    slowQueries: { statement: string; count: number; meanMs: number; p95Ms: number; maxMs: number }[];
+    statistics: { service: string; operation: string; count: number; totalMs: number; avgMs: number; maxMs: number; selfMs: number; selfPercent: number }[];
+    problems: string[];
+  };
+  traces: WaterfallTraceRow[];
+  logs: { source?: string; count: number; all: WaterfallLog[]; note?: string };
+  metrics: { source?: string; series: WaterfallMetric[]; note?: string };
+  prometheus: { configured: boolean };
+  /** Inside an incident's folder: the id, for "Append timeline to post-mortem". */
+  incidentId?: string;
+}
+
+export interface SpanDetail {
+  type: 'spanDetail';
+  row: number;
+  spanId: string;
+  name: string;
+  service: string;
+  kind: string;
+  status: string;
+  statusMessage?: string;
+  startOffsetMs: number;
+  durationMs: number;
+  selfMs: number;
+  criticalMs: number;
+  attributes: [string, string][];
+  resource: [string, string][];
+  events: { offsetMs: number; name: string; attributes: [string, string][] }[];
+  links: { traceId: string; spanId: string }[];
+  code?: { file: string; line?: number };
+  logs: WaterfallLog[];
+}
+
+export interface WaterfallNotice {
+  type: 'notice';
+  text: string;
+  kind: 'info' | 'error';
+}
+
+/** `analyze_metric_anomaly` around the peak of one metric of the band. */
+export interface AnomalyReport {
+  type: 'anomaly';
+  series: string;
+  anomalyTime: string;
+  windowMinutes: number;
+  startTime?: string;
+  peakTime?: string;
+  peakValue?: number;
+  baselineMedian: number;
+  errorCount: number;
+  failedTraces: number;
+  tracesInWindow: number;
+  topErrors: { message: string; count: number }[];
+  servicesInvolved: string[];
+  bubbleUp: { attribute: string; score: number; values: { value: string; outlierShare: number; baselineShare: number }[] }[];
+  correlatedErrors: { start: string; end: string; errorCount: number; services: string[]; uniqueErrors: { message: string; count: number }[] }[];
+}
+
+/** Rows whose attributes match a `key=value` (or `key`) filter; the page has no attributes itself. */
+export interface AttributeMatches {
+  type: 'matches';
+  query: string;
+  rows: number[];
+}
+
+export type WaterfallMessage = SpanDetail | WaterfallNotice | AnomalyReport | AttributeMatches;
+
+export type WaterfallIntent =
+  | { type: 'selectSpan'; row: number }
+  | { type: 'openCode'; row: number }
+  | { type: 'openTrace'; traceId: string }
+  | { type: 'filterAttribute'; query: string }
+  | { type: 'loadLogs' }
+  | { type: 'loadMetrics' }
+  | { type: 'queryPrometheus' }
+  | { type: 'analyzeAnomaly'; series: number }
+  | { type: 'appendTimeline' }
+  | { type: 'attachToIncident' }
+  | { type: 'openAsText' };
+
+const INTENTS = new Set(['selectSpan', 'openCode', 'openTrace', 'filterAttribute', 'loadLogs', 'loadMetrics', 'queryPrometheus', 'analyzeAnomaly', 'appendTimeline', 'attachToIncident', 'openAsText']);
+
+export function isWaterfallIntent(m: { type: string }): m is WaterfallIntent {
+  if (!INTENTS.has(m.type)) return false;
+  const o = m as { row?: unknown; traceId?: unknown };
+  if (m.type === 'selectSpan' || m.type === 'openCode') return typeof o.row === 'number' && Number.isInteger(o.row) && o.row >= 0;
+  if (m.type === 'openTrace') return typeof o.traceId === 'string';
+  if (m.type === 'filterAttribute') return typeof (m as { query?: unknown }).query === 'string';
+  if (m.type === 'analyzeAnomaly') return typeof (m as { series?: unknown }).series === 'number';
+  return true;
+}
+
+/** What the page keeps through hide/show. */
+export interface WaterfallState {
+  file: string;
+  selected?: number;
+}
