@@ -55,6 +55,7 @@ def main():
     parser.add_argument("--requests", type=int, default=12)
     parser.add_argument("--bad", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--logs", metavar="FILE", help="also write the service's JSON-lines log to FILE (service --log-json)")
     args = parser.parse_args()
     random.seed(args.seed)
     work = tempfile.mkdtemp(prefix="iwb-traces-")
@@ -63,7 +64,8 @@ def main():
     port = free_port()
     env = dict(os.environ, OTEL_TRACES_FILE=service_file, PYTHONDONTWRITEBYTECODE="1")
     server = subprocess.Popen(
-        [sys.executable, os.path.join(HERE, "deployed.py"), "--map", f"{DEMO}=/app", "-m", "service.server", "--port", str(port)],
+        [sys.executable, os.path.join(HERE, "deployed.py"), "--map", f"{DEMO}=/app", "-m", "service.server", "--port", str(port)]
+        + (["--log-json", os.path.abspath(args.logs)] if args.logs else []),
         cwd=DEMO,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -79,7 +81,11 @@ def main():
         random.shuffle(plan)
         for i, kind in enumerate(plan):
             n = 16 if kind == "ok" else random.choice([3, 15, 17])
-            body = json.dumps({"user_id": random.randint(1, 500), "features": [random.random() for _ in range(n)]}).encode()
+            payload = {"user_id": random.randint(1, 500), "features": [random.random() for _ in range(n)]}
+            if kind == "ok" and i % 2 == 0:
+                # Items pinned by the client (its cache) are scored too: more candidates, quadratic scoring.
+                payload["pinned"] = random.sample(range(2000), 150)
+            body = json.dumps(payload).encode()
             with tracer.start_as_current_span("POST /recommend", kind=trace.SpanKind.CLIENT, attributes={"http.request.method": "POST", "url.full": url + "/recommend", "server.address": "127.0.0.1", "server.port": port}) as span:
                 headers = {"Content-Type": "application/json"}
                 propagate.inject(headers)

@@ -1,11 +1,13 @@
 """The item catalogue, in SQLite. `load_items` issues one query per item: the N+1 the demo incident finds."""
 
+import logging
 import sqlite3
 import threading
 
 from .telemetry import traced
 
 _local = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def connection(size=2000):
@@ -33,4 +35,5 @@ def load_items(ids):
     for item_id in ids:
         row = connection().cursor().execute("SELECT id, name, embedding FROM items WHERE id = ?", (item_id,)).fetchone()
         items.append({"id": row[0], "name": row[1], "embedding": [float(x) for x in row[2].split(",")]})
+    logger.info("loaded %d items with one query each", len(items))
     return items

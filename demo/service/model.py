@@ -3,8 +3,12 @@
 `pairwise_diversity` is quadratic in the number of candidates: fine at 20 items, the hot path at 200.
 """
 
+import logging
+
 from .features import normalise
 from .telemetry import traced
+
+logger = logging.getLogger(__name__)
 
 
 def dot(a, b):
@@ -13,6 +17,7 @@ def dot(a, b):
 
 @traced
 def pairwise_diversity(items):
+    logger.info("pairwise diversity over %d candidates: %d comparisons", len(items), len(items) * (len(items) - 1))
     penalty = [0.0] * len(items)
     for i, a in enumerate(items):
         for j, b in enumerate(items):

@@ -90,7 +90,7 @@ class _TraceIdsInLogs(logging.Filter):
         return True
 
 
-def setup(service_name="recommendation-service", path=None):
+def setup(service_name="recommend", path=None):
     """Starts tracing to `path` (default: $OTEL_TRACES_FILE). Returns the provider, or None when off."""
     global _tracer
     path = path or os.environ.get("OTEL_TRACES_FILE")

@@ -34,7 +34,7 @@ export function investigate(trace: TraceModel, options: { logs?: readonly LogRec
   const pad = options.metricsPaddingMs ?? 60_000;
   const from = trace.startUs / 1000 - pad;
   const to = trace.endUs / 1000 + pad;
-  const logs = options.logs ? logsForTrace(options.logs, trace, { widenMs: 1000 }) : [];
+  const logs = options.logs ? logsForTrace(options.logs, trace, { widenMs: 100 }) : [];
   const metrics = options.metrics ? metricsInWindow(options.metrics, from, to) : [];
   const rows = breakdown(trace);
   return {

@@ -104,7 +104,7 @@ export function buildSnapshot(input: {
   const rowOf = new Map(trace.nodes.map((n, i) => [n.span.spanId, i]));
   const slow = slowestSpan(trace);
   const startMs = trace.startUs / 1000;
-  const logs = input.logs ? logsForTrace(input.logs.records, trace, { widenMs: 1000 }) : [];
+  const logs = input.logs ? logsForTrace(input.logs.records, trace, { widenMs: 100 }) : [];
   return {
     file: input.file,
     traceId: trace.traceId,
