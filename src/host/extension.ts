@@ -12,6 +12,7 @@ import { PostmortemEditorProvider } from './postmortem/postmortemEditor';
 import { TraceWaterfallProvider } from './traces/waterfallEditor';
 import type { Services } from './services';
 import { LoggingCodeActions } from './logging/codeActions';
+import { LoggingHealth } from './logging/loggingHealth';
 import { LoggingLinter } from './logging/loggingLinter';
 import { IncidentRepository } from './store/incidentRepository';
 import { ActionItemsTreeProvider } from './views/actionItemsTree';
@@ -40,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const actionItemsView = vscode.window.createTreeView('incidentWorkbench.actionItems', { treeDataProvider: actionItemsTree });
   actionItemsTree.attach(actionItemsView);
   const logging = new LoggingLinter(context.extensionUri, log);
+  const loggingHealth = new LoggingHealth(logging);
+  incidentsTree.setLoggingHealth(loggingHealth);
   const errors = new ErrorsFeature(context);
   const traces = new TraceWaterfallProvider(() => services);
   const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, errors, logging, activeIncident, actionItemsTree, traces };
@@ -61,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     vscode.window.registerWebviewPanelSerializer(INCIDENT_OVERVIEW_VIEW_TYPE, IncidentOverviewPanel.serializer(services)),
     AbTestEditorProvider.register(services),
     logging,
+    loggingHealth,
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new LoggingCodeActions(logging), { providedCodeActionKinds: LoggingCodeActions.kinds }),
     ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),
   );

@@ -69,7 +69,7 @@ export interface Finding {
 export interface FileFacts {
   /** A JSON formatter is configured or defined here (a Formatter subclass that json.dumps, python-json-logger, structlog's JSONRenderer...). */
   jsonFormatter: boolean;
-  /** A ContextVar for a request/trace/user id, structlog contextvars, or OpenTelemetry's LoggingInstrumentor. */
+  /** A request/trace/user id context variable is set here (`request_id_var.set(...)`), structlog contextvars are bound, or OpenTelemetry's LoggingInstrumentor is used. */
   contextVarContext: boolean;
   /** The web-service markers: a framework import or an http.server handler class. */
   service: boolean;
@@ -306,11 +306,12 @@ function collectFacts(root: Node, ctx: Context): FileFacts {
     const fn = dotted(call.childForFieldName('function')) ?? '';
     const name = fn.slice(fn.lastIndexOf('.') + 1);
     if (/^(basicConfig|dictConfig|fileConfig)$/.test(name) && !facts.loggingConfig) facts.loggingConfig = ctx.span(call.startIndex, call.endIndex);
-    if (name === 'ContextVar') {
-      const first = named(call.childForFieldName('arguments'))[0];
-      const varName = first ? stringValue(first) : undefined;
-      const target = call.parent?.type === 'assignment' ? lastName(call.parent.childForFieldName('left')) : undefined;
-      if ([varName, target].some((n) => n && [...contextNames].some((c) => words(n).join('').includes(c)))) facts.contextVarContext = true;
+    // A request-id context variable only helps once something sets it (a handler or a middleware):
+    // `request_id_var.set(...)`. Defining one that nobody sets carries nothing into the log.
+    if (name === 'set' && fn.includes('.')) {
+      const receiver = fn.slice(0, fn.lastIndexOf('.'));
+      const last = receiver.slice(receiver.lastIndexOf('.') + 1);
+      if ([...contextNames].some((c) => words(last).join('').includes(c))) facts.contextVarContext = true;
     }
     if (/^(merge_contextvars|bind_contextvars)$/.test(name)) facts.contextVarContext = true;
     if (name === 'LoggingInstrumentor') facts.contextVarContext = true;
@@ -643,6 +644,11 @@ function checkContext(lc: LogCall, ctx: Context, facts: FileFacts): void {
   // The handler sets a context variable itself (request_id_var.set(...)).
   if (handler.fn.descendantsOfType('call').some((c) => c && lastName(c.childForFieldName('function')) === 'set' && isContext(lastName(c.childForFieldName('function')?.childForFieldName('object')) ?? '') )) return;
   if (handler.fn.descendantsOfType('call').some((c) => c && /set.*(request|trace|correlation).*id|bind_contextvars/i.test(lastName(c.childForFieldName('function')) ?? ''))) return;
+  // ... or binds it through a helper: `with log_context(request_id=rid):`, `set_context(user_id=...)`, `log.bind(...)`.
+  const binds = (c: Node) =>
+    !logCall(c, ctx.known) &&
+    named(c.childForFieldName('arguments')).some((a) => a.type === 'keyword_argument' && isContext(a.childForFieldName('name')?.text ?? ''));
+  if (handler.fn.descendantsOfType('call').some((c) => c && c.endIndex <= lc.call.startIndex && binds(c))) return;
 
   const entries = contextEntries(lc, handler, ctx, isContext);
   const fixes: Fix[] = [];

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { attachEvidence as attach } from '../../core/incident/session';
 import type { EvidenceKind } from '../../core/incident/types';
 import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
+import { redactEvidenceBytes, withRedaction } from '../../core/redaction/evidence';
+import { configuredRedactor } from '../logging/settings';
 import type { Command } from './command';
 import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
 
@@ -47,6 +49,7 @@ export const attachEvidence: Command = {
     const folderUri = services.repository.uri(incidentDir(id));
     if (!folderUri) return { status: 'failed', message: 'no folder' };
     let relative = typeof args?.path === 'string' ? args.path : undefined;
+    let redaction: { ran: boolean; replaced: number } | undefined;
     let source: vscode.Uri | undefined = args?.uri instanceof vscode.Uri ? args.uri : typeof args?.uri === 'string' ? vscode.Uri.parse(args.uri) : undefined;
     if (!args) {
       const picked = await vscode.window.showOpenDialog({ title: `${id}: Attach Evidence`, openLabel: 'Attach', canSelectMany: false, defaultUri: vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER) });
@@ -60,7 +63,11 @@ export const attachEvidence: Command = {
         const dest = vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER, name);
         try {
           await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER));
-          await vscode.workspace.fs.copy(source, dest, { overwrite: false });
+          // Redacted on the way in (src/core/redaction): secrets in logs and traces never reach .incidents/.
+          if (await Promise.resolve(vscode.workspace.fs.stat(dest)).then(() => true, () => false)) throw new Error(`${name} exists`);
+          const redacted = redactEvidenceBytes(await vscode.workspace.fs.readFile(source), name, configuredRedactor(services.log), guessKind(name) === 'profile');
+          await vscode.workspace.fs.writeFile(dest, redacted.bytes);
+          redaction = redacted.redaction;
         } catch (e) {
           const exists = await Promise.resolve(vscode.workspace.fs.stat(dest)).then(() => true, () => false);
           if (!exists) {
@@ -91,6 +98,9 @@ export const attachEvidence: Command = {
     if (!KINDS.some((k) => k.kind === kind)) return { status: 'failed', message: `kind must be one of ${KINDS.map((k) => k.kind).join(', ')}` };
     const path = relative;
     const k = kind;
-    return runStep(services, id, `${k} evidence attached`, (i, ctx) => attach(i, { kind: k, path, ...(note ? { note } : {}) }, ctx), args);
+    return runStep(services, id, `${k} evidence attached`, (i, ctx) => {
+      const next = attach(i, { kind: k, path, ...(note ? { note } : {}) }, ctx);
+      return redaction ? withRedaction(next, path, redaction) : next;
+    }, args);
   },
 };

@@ -8,6 +8,7 @@ import type { FileReport, IncidentEntry } from '../../core/store/incidentStore';
 import { incidentDir, postmortemFile } from '../../core/store/layout';
 import type { FileProblem } from '../../core/validation/problems';
 import type { IncidentRepository } from '../store/incidentRepository';
+import type { LoggingHealth, LoggingHealthNode } from '../logging/loggingHealth';
 
 /** The seed's method, in order; each is a node under an incident with its own inline actions. */
 export const STAGES = ['reproduction', 'evidence', 'hypotheses', 'rootCause', 'fix', 'fixVerification', 'prevention', 'postmortem', 'timeline'] as const;
@@ -36,7 +37,8 @@ export type IncidentsNode =
   | { kind: 'evidence'; entry: IncidentEntry; item: EvidenceItem }
   | { kind: 'hypothesis'; entry: IncidentEntry; index: number; hypothesis: Hypothesis }
   | { kind: 'event'; entry: IncidentEntry; event: IncidentEvent }
-  | { kind: 'info'; entry: IncidentEntry; label: string; detail: string; icon?: string; command?: vscode.Command };
+  | { kind: 'info'; entry: IncidentEntry; label: string; detail: string; icon?: string; command?: vscode.Command }
+  | LoggingHealthNode;
 
 const SEVERITY_ICON: Record<Severity, [string, string]> = {
   CRITICAL: ['flame', 'charts.red'],
@@ -73,6 +75,13 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
     if (onActiveChange) this.subscriptions.push(onActiveChange(() => this.changed.fire(undefined)));
   }
 
+  /** The "Logging health" branch (src/host/logging/loggingHealth.ts), shown under the incidents. */
+  private loggingHealth: LoggingHealth | undefined;
+  setLoggingHealth(health: LoggingHealth): void {
+    this.loggingHealth = health;
+    this.subscriptions.push(health.onDidChange(() => this.changed.fire(undefined)));
+  }
+
   refresh(): void {
     this.repository.invalidate();
   }
@@ -100,8 +109,9 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
         this.groups.set(g, group);
         groups.push(group);
       }
-      return entries.length === 0 ? [] : groups;
+      return entries.length === 0 ? [] : [...groups, ...(this.loggingHealth?.roots() ?? [])];
     }
+    if (node.kind === 'loggingHealth' || node.kind === 'loggingFile' || node.kind === 'loggingScan') return this.loggingHealth?.children(node) ?? [];
     if (node.kind === 'group') return [...this.roots.values()].filter((n) => 'entry' in n && this.parents.get(n.entry.id) === node.group);
     const { entry } = node;
     const incident = entry.value as Incident;
@@ -160,6 +170,7 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
 
   getParent(node: IncidentsNode): IncidentsNode | undefined {
     if (node.kind === 'group') return undefined;
+    if (node.kind === 'loggingHealth' || node.kind === 'loggingFile' || node.kind === 'loggingScan') return this.loggingHealth?.parent(node);
     if (node.kind === 'incident' || node.kind === 'invalid') return this.groups.get(this.parents.get(node.entry.id) ?? 'open');
     if (node.kind === 'stage' || node.kind === 'problem') return this.roots.get(node.entry.id);
     return undefined;
@@ -172,6 +183,7 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
   }
 
   getTreeItem(node: IncidentsNode): vscode.TreeItem | Promise<vscode.TreeItem> {
+    if (node.kind === 'loggingHealth' || node.kind === 'loggingFile' || node.kind === 'loggingScan') return this.loggingHealth!.treeItem(node);
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.group === 'open' ? 'Open' : 'Closed', node.group === 'open' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${node.group}`;
