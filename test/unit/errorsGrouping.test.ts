@@ -211,3 +211,22 @@ test('patterns in a report: user and endpoint concentration, common frames, corr
   assert.equal(report.patterns.length, 1);
   assert.deepEqual(report.patterns[0]!.services.sort(), ['api', 'worker']);
 });
+
+test('spikes are measured over the whole log: a burst after a quiet hour without errors is a spike', () => {
+  const t0 = Date.parse('2026-11-20T08:00:00Z');
+  const lines: string[] = [];
+  for (let m = 0; m < 60; m++) lines.push(JSON.stringify({ timestamp: new Date(t0 + m * 60000).toISOString(), level: 'INFO', message: 'ok' }));
+  for (let i = 0; i < 12; i++) lines.push(JSON.stringify({ timestamp: new Date(t0 + 60 * 60000 + i * 2000).toISOString(), level: 'ERROR', message: 'disk full on /dev/sda1' }));
+  const text = lines.join('\n');
+  const { records, context } = readText(text);
+  const analyzer = new ErrorAnalyzer();
+  for (const r of records) analyzer.add(r);
+  const range = context.timeRange()!;
+  assert.deepEqual(range, { first: t0, last: t0 + 60 * 60000 + 22000 });
+  const withRange = analyzer.report({ lines: 0, records: 0, sources: [], skipped: [], fieldMapping: {}, timeRange: range });
+  assert.equal(withRange.clusters[0]!.patterns[0]!.type, 'spike');
+  assert.equal(withRange.firstSeen, new Date(t0).toISOString());
+  const errorsOnly = new ErrorAnalyzer();
+  for (const r of records) errorsOnly.add(r);
+  assert.equal(errorsOnly.report({ lines: 0, records: 0, sources: [], skipped: [], fieldMapping: {} }).clusters[0]!.patterns.some((p) => p.type === 'spike'), false);
+});

@@ -270,3 +270,38 @@ test('property: arbitrary lines (JSON-ish, text, control characters) never throw
     { numRuns: 300 },
   );
 });
+
+test('the raw-text fast path for non-error lines changes nothing but speed', () => {
+  const lines = [
+    '{"timestamp":"2026-11-20T09:00:00Z","level":"INFO","message":"start"}',
+    '{"timestamp":"2026-11-20T09:00:01Z","level":"INFO","message":"cut',
+    '{"ctx":{"level":"ERROR"},"level":"INFO","message":"nested first"}',
+    '{"timestamp":"2026-11-20T09:00:02Z","level":"ERROR","message":"boom"}',
+    '{"timestamp":"2026-11-20T09:00:03Z", "level": "WARNING", "message":"w"}  ',
+    '{"timestamp":"2026-11-20T09:00:04Z","level":"INFO","message":"last"}',
+  ].join('\n');
+  const fast = readText(lines, { source: 'f' });
+  const slow = readText(lines, { source: 'f', fastPath: false });
+  assert.deepEqual(fast.records, slow.records);
+  assert.deepEqual(fast.context.skips.summaries(), slow.context.skips.summaries());
+  assert.deepEqual(fast.context.timeRange(), slow.context.timeRange());
+  assert.equal(fast.context.skips.summaries()[0]!.first.line, 2);
+  assert.deepEqual(fast.context.timeRange(), { first: Date.parse('2026-11-20T09:00:00Z'), last: Date.parse('2026-11-20T09:00:04Z') });
+  const line = fc.oneof(
+    fc.record({ level: fc.constantFrom('INFO', 'DEBUG', 'ERROR', 'warning', 20, 40), message: fc.string({ maxLength: 30 }), n: fc.option(fc.jsonValue({ maxDepth: 2 })) }).map((o) => JSON.stringify({ timestamp: '2026-11-20T09:00:00Z', ...o })),
+    // Cut lines. (A broken non-error line that still ends with `}` is counted as a record, not as "not JSON":
+    // the fast path checks the shape of lines it does not use, and says so in the README.)
+    fc.string({ maxLength: 40 }).filter((s) => !s.trimEnd().endsWith('}')).map((s) => `{"level":"INFO",${s}`),
+  );
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 25 }), (ls) => {
+      const text = ls.join('\n');
+      const a = readText(text);
+      const b = readText(text, { fastPath: false });
+      assert.deepEqual(a.records, b.records);
+      assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
+      assert.deepEqual(a.context.stats, b.context.stats);
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -340,9 +340,14 @@ export class ErrorAnalyzer {
 
   private readonly splitParts = new Map<string, string[]>();
 
-  report(extra: { lines: number; records: number; sources: string[]; skipped: SkipSummary[]; fieldMapping: FieldMapping; problems?: string[] }): ErrorReport {
+  /**
+   * `timeRange` is the span of the whole log (all records): rates and spikes are measured over it, so a burst
+   * after a quiet hour stands out even when the quiet hour had no errors.
+   */
+  report(extra: { lines: number; records: number; sources: string[]; skipped: SkipSummary[]; fieldMapping: FieldMapping; problems?: string[]; timeRange?: { first: number; last: number } }): ErrorReport {
     const clusters: ClusterSummary[] = [];
-    const range = this.first !== undefined && this.last !== undefined ? { first: this.first, last: this.last } : undefined;
+    let range = this.first !== undefined && this.last !== undefined ? { first: this.first, last: this.last } : undefined;
+    if (range && extra.timeRange) range = { first: Math.min(range.first, extra.timeRange.first), last: Math.max(range.last, extra.timeRange.last) };
     const merged = new Map<string, ClusterSummary>();
     for (const c of this.clusters.values()) {
       let fp = c.fingerprint;

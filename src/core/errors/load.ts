@@ -37,6 +37,7 @@ export async function analyzeLogFiles(paths: string[], options: LoadOptions = {}
     skipped: context.skips.summaries(),
     fieldMapping: context.fields.mapping(),
     problems: options.problems ?? [],
+    timeRange: context.timeRange(),
   });
   return { report, files, errors, bytes };
 }

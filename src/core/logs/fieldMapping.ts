@@ -66,11 +66,13 @@ type Getter = (o: Record<string, unknown>) => unknown;
 export function compilePath(path: string): Getter {
   const segs = path.split('.');
   if (segs.length === 1) return (o) => o[path];
+  // keys[from][to] = segs[from..to) joined with dots, computed once.
+  const keys = segs.map((_, from) => segs.map((__, k) => segs.slice(from, k + 1).join('.')));
   const get = (o: unknown, from: number): unknown => {
     if (typeof o !== 'object' || o === null) return undefined;
     const obj = o as Record<string, unknown>;
     for (let to = segs.length; to > from; to--) {
-      const key = to - from === 1 ? segs[from]! : segs.slice(from, to).join('.');
+      const key = keys[from]![to - 1]!;
       if (key in obj) {
         const v = obj[key];
         if (to === segs.length) return v;
@@ -95,6 +97,9 @@ function present(v: unknown): boolean {
 export class FieldResolver {
   private readonly locked = new Map<CanonicalField, { path: string; get: Getter }>();
   private readonly candidates = new Map<CanonicalField, { path: string; get: Getter }[]>();
+  /** Records looked at without finding an undetected field; past GIVE_UP the field is taken as absent. */
+  private readonly misses = new Map<CanonicalField, number>();
+  static readonly GIVE_UP = 20_000;
   /** Fields the user mapped explicitly. */
   readonly explicit: ReadonlySet<CanonicalField>;
 
@@ -126,14 +131,26 @@ export class FieldResolver {
       }
       return v;
     }
-    for (const c of this.candidates.get(field) ?? []) {
+    const list = this.candidates.get(field);
+    if (!list || list.length === 0) return undefined;
+    for (const c of list) {
       const v = c.get(o);
       if (present(v)) {
         this.locked.set(field, c);
         return v;
       }
     }
+    // A field absent from the first 20,000 records read for it is not looked for again (a log either has
+    // trace ids or it does not); this keeps absent fields from costing a dozen lookups on every line.
+    const m = (this.misses.get(field) ?? 0) + 1;
+    this.misses.set(field, m);
+    if (m >= FieldResolver.GIVE_UP) this.candidates.set(field, []);
     return undefined;
+  }
+
+  /** The path a field is read from once known (explicit or detected), else undefined. */
+  lockedPath(field: CanonicalField): string | undefined {
+    return this.locked.get(field)?.path;
   }
 
   /** The mapping in use so far: explicit fields and detected ones. */

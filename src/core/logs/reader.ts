@@ -9,7 +9,7 @@ import { FieldResolver, type FieldMapping } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
-import { isErrorRecord, type LogRecord } from './types';
+import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
 import { parseTimestamp } from './values';
 
 export interface ReaderOptions {
@@ -19,6 +19,8 @@ export interface ReaderOptions {
   /** Every record (for correlation by trace id) instead of error records only. */
   allRecords?: boolean;
   signal?: AbortSignal;
+  /** Count non-error JSON lines from their raw text when certain (default true); false parses every line. */
+  fastPath?: boolean;
 }
 
 export interface ReaderStats {
@@ -26,6 +28,9 @@ export interface ReaderStats {
   records: number;
   errorRecords: number;
   sources: number;
+  /** Time of the earliest and latest record read (all records, not only errors), ms since the epoch. */
+  firstTimestamp?: number;
+  lastTimestamp?: number;
 }
 
 export class IngestCancelled extends Error {
@@ -165,7 +170,47 @@ export class SourceReader {
     this.text(text, n);
   }
 
+  /**
+   * The fast path of errors-only reading: when the level is a top-level key (`"level":"INFO"`), its value is
+   * read from the raw text and a record whose level is not an error is counted without JSON.parse. Only when
+   * the answer is certain: the key must come before any nested object or array, the value must be a plain
+   * string or number, and the line must end with `}`; anything else takes the full parse.
+   */
+  private fastNonError(text: string): boolean {
+    const ctx = this.ctx;
+    if (!ctx.fastPath || ctx.allRecords || ctx.stats.firstTimestamp === undefined) return false;
+    const key = ctx.levelKey();
+    if (key === undefined) return false;
+    const at = text.indexOf(key);
+    if (at === -1) return false;
+    const nested = Math.min(...[text.indexOf('{', 1), text.indexOf('[')].map((i) => (i === -1 ? Infinity : i)));
+    if (nested < at) return false;
+    let i = at + key.length;
+    while (text.charCodeAt(i) === 32) i++;
+    let value: string | number;
+    if (text.charCodeAt(i) === 34 /* " */) {
+      const end = text.indexOf('"', i + 1);
+      if (end === -1 || end - i > 40) return false;
+      value = text.slice(i + 1, end);
+      if (value.includes('\\')) return false;
+    } else {
+      const m = /^-?\d+/.exec(text.slice(i, i + 12));
+      if (!m) return false;
+      value = Number(m[0]);
+    }
+    const level = normaliseLevelCached(value);
+    if (level === undefined || ERROR_LEVELS.has(level)) return false;
+    let e = text.length - 1;
+    while (e > 0 && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9)) e--;
+    if (text.charCodeAt(e) !== 125 /* } */) return false;
+    this.flushPending();
+    ctx.stats.records++;
+    ctx.noteRawLine(text);
+    return true;
+  }
+
   private json(text: string, n: number): boolean {
+    if (this.fastNonError(text)) return true;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -196,6 +241,7 @@ export class SourceReader {
         }
         if (!quick) {
           ctx.stats.records++;
+          ctx.noteRawTime(ctx.fields.get(o, 'timestamp'));
           continue;
         }
       }
@@ -285,12 +331,16 @@ export class SourceReader {
     this.ctx.stats.records++;
     const record: LogRecord = { source: this.source, line: p.line, message: p.message };
     if (p.level) record.level = p.level;
-    if (p.timestamp !== undefined) record.timestamp = p.timestamp;
+    if (p.timestamp !== undefined) {
+      record.timestamp = p.timestamp;
+      this.ctx.noteTime(p.timestamp);
+    }
     if (p.logger) record.logger = p.logger;
     if (this.ctx.allRecords || isErrorRecord(record)) this.emit(record);
   }
 
   private emit(record: LogRecord): void {
+    if (record.timestamp !== undefined) this.ctx.noteTime(record.timestamp);
     if (record.exception?.truncated) this.ctx.skips.add('truncatedTraceback', record.source, record.line);
     if (isErrorRecord(record)) this.ctx.stats.errorRecords++;
     this.ctx.onRecord(record);
@@ -305,6 +355,7 @@ export class ReaderContext {
   readonly maxLineLength: number;
   readonly allRecords: boolean;
   readonly signal: AbortSignal | undefined;
+  readonly fastPath: boolean;
 
   constructor(
     readonly onRecord: (record: LogRecord) => void,
@@ -314,6 +365,67 @@ export class ReaderContext {
     this.maxLineLength = options.maxLineLength ?? 1024 * 1024;
     this.allRecords = options.allRecords ?? false;
     this.signal = options.signal;
+    this.fastPath = options.fastPath ?? true;
+  }
+
+  private lastRaw: unknown;
+  private lastRawLine: string | undefined;
+  private levelKeyCache: { path: string | undefined; key: string | undefined } = { path: undefined, key: undefined };
+
+  /** `"level":` when the level field is a top-level key (for the raw-text fast path), else undefined. */
+  levelKey(): string | undefined {
+    const path = this.fields.lockedPath('level');
+    if (path !== this.levelKeyCache.path) {
+      this.levelKeyCache = { path, key: path && !path.includes('.') && !/["\\]/.test(path) ? `"${path}":` : undefined };
+    }
+    return this.levelKeyCache.key;
+  }
+
+  /** A record read by the fast path: its time is taken from the last such line at the end. */
+  noteRawLine(line: string): void {
+    this.lastRawLine = line;
+    this.lastRaw = undefined;
+  }
+
+  /** A record's time, parsed: widens the time range. */
+  noteTime(t: number): void {
+    const s = this.stats;
+    if (s.firstTimestamp === undefined || t < s.firstTimestamp) s.firstTimestamp = t;
+    if (s.lastTimestamp === undefined || t > s.lastTimestamp) s.lastTimestamp = t;
+  }
+
+  /**
+   * A non-error record's raw time: only the first is parsed at once; the latest raw value is kept and parsed
+   * once at the end (`timeRange`), so millions of records cost one lookup each, not a date parse.
+   */
+  noteRawTime(raw: unknown): void {
+    if (raw === undefined) return;
+    if (this.stats.firstTimestamp === undefined) {
+      const t = parseTimestamp(raw);
+      if (t !== undefined) this.noteTime(t);
+    }
+    this.lastRaw = raw;
+    this.lastRawLine = undefined;
+  }
+
+  /** The time span of everything read, for rates over the whole log (spikes need the quiet part too). */
+  timeRange(): { first: number; last: number } | undefined {
+    if (this.lastRawLine !== undefined) {
+      try {
+        const o = JSON.parse(this.lastRawLine) as Record<string, unknown>;
+        this.lastRaw = this.fields.get(o, 'timestamp');
+      } catch {
+        // the fast path checked its shape only; a line that does not parse has no time to offer
+      }
+      this.lastRawLine = undefined;
+    }
+    if (this.lastRaw !== undefined) {
+      const t = parseTimestamp(this.lastRaw);
+      if (t !== undefined) this.noteTime(t);
+      this.lastRaw = undefined;
+    }
+    const { firstTimestamp: first, lastTimestamp: last } = this.stats;
+    return first !== undefined && last !== undefined ? { first, last } : undefined;
   }
 
   source(name: string): SourceReader {

@@ -92,10 +92,17 @@ export function applyPathMappings(file: string, mappings: readonly PathMapping[]
  * synthetic modules (`<frozen runpy>`, `<string>`). Decided from the path alone, so a fingerprint is the
  * same in the editor and the CLI whatever the local checkout looks like.
  */
+const libraryCache = new Map<string, boolean>();
+
 export function isLibraryPath(file: string): boolean {
-  const f = normalise(file);
-  if (f.startsWith('<') && f.endsWith('>')) return true;
-  return /\/(?:site|dist)-packages\/|\/lib(?:64)?\/python\d+(?:\.\d+)?\/|\/Lib\/|\/lib\/pypy\d|\/\.pyenv\/versions\/[^/]+\/lib\/|\/python\d+(?:\.\d+)?\/lib\//.test(f);
+  let hit = libraryCache.get(file);
+  if (hit === undefined) {
+    const f = normalise(file);
+    hit = (f.startsWith('<') && f.endsWith('>')) || /\/(?:site|dist)-packages\/|\/lib(?:64)?\/python\d+(?:\.\d+)?\/|\/Lib\/|\/lib\/pypy\d|\/\.pyenv\/versions\/[^/]+\/lib\/|\/python\d+(?:\.\d+)?\/lib\//.test(f);
+    if (libraryCache.size > 10_000) libraryCache.clear();
+    libraryCache.set(file, hit);
+  }
+  return hit;
 }
 
 /**
