@@ -10,6 +10,8 @@ import { ActiveIncident } from './incident/activeIncident';
 import { PostmortemDiagnostics } from './postmortem/postmortemDiagnostics';
 import { PostmortemEditorProvider } from './postmortem/postmortemEditor';
 import { TraceWaterfallProvider } from './traces/waterfallEditor';
+import { Profiling } from './profile/profiling';
+import { PY_SPY_TASK_TYPE, PySpyTaskProvider } from './profile/pySpyTask';
 import type { Services } from './services';
 import { LoggingCodeActions } from './logging/codeActions';
 import { LoggingHealth } from './logging/loggingHealth';
@@ -45,7 +47,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   incidentsTree.setLoggingHealth(loggingHealth);
   const errors = new ErrorsFeature(context);
   const traces = new TraceWaterfallProvider(() => services);
-  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, errors, logging, activeIncident, actionItemsTree, traces };
+  const profiling = new Profiling(context, log);
+  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, errors, logging, activeIncident, actionItemsTree, traces, profiling };
 
   context.subscriptions.push(
     log,
@@ -66,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     logging,
     loggingHealth,
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new LoggingCodeActions(logging), { providedCodeActionKinds: LoggingCodeActions.kinds }),
+    profiling,
+    vscode.tasks.registerTaskProvider(PY_SPY_TASK_TYPE, new PySpyTaskProvider(services)),
     ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };

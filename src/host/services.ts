@@ -3,6 +3,7 @@ import type { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
 import type { ErrorsFeature } from './errors/errorsFeature';
 import type { LoggingLinter } from './logging/loggingLinter';
 import type { ActiveIncident } from './incident/activeIncident';
+import type { Profiling } from './profile/profiling';
 import type { IncidentRepository } from './store/incidentRepository';
 import type { ActionItemsTreeProvider } from './views/actionItemsTree';
 import type { TraceWaterfallProvider } from './traces/waterfallEditor';
@@ -25,4 +26,6 @@ export interface Services {
   actionItemsTree: ActionItemsTreeProvider;
   /** Trace waterfall custom editor (src/host/traces/): `traces.active` is the focused waterfall. */
   traces: TraceWaterfallProvider;
+  /** Profiling: path resolution, source heat, the flamegraph editor (src/host/profile/). */
+  profiling: Profiling;
 }

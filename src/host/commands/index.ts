@@ -1,4 +1,8 @@
 import type { Command } from './command';
+import { compareProfiles } from './compareProfiles';
+import { openProfile } from './openProfile';
+import { profilePythonProcess } from './profilePythonProcess';
+import { toggleProfileHeat } from './toggleProfileHeat';
 import { appendForensicsTimeline } from './appendForensicsTimeline';
 import { importEvidenceBundle } from './importEvidenceBundle';
 import { openTraceWaterfall } from './openTraceWaterfall';
@@ -85,4 +89,8 @@ export const COMMANDS: readonly Command[] = [
   openTraceWaterfall,
   importEvidenceBundle,
   appendForensicsTimeline,
+  profilePythonProcess,
+  openProfile,
+  compareProfiles,
+  toggleProfileHeat,
 ];

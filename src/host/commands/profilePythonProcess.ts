@@ -1,0 +1,162 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_DURATION, DEFAULT_RATE } from '../../core/profile/pySpy';
+import { listPythonProcesses } from '../profile/processList';
+import { activeInterpreter } from '../profile/pySpyLocator';
+import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../profile/pySpyTask';
+import type { Services } from '../services';
+import type { Command } from './command';
+
+/** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
+export interface ProfileArgs {
+  pid?: number;
+  program?: string;
+  args?: string[];
+  cwd?: string;
+  duration?: number;
+  rate?: number;
+  native?: boolean;
+  idle?: boolean;
+  gil?: boolean;
+  subprocesses?: boolean;
+  threads?: boolean;
+  output?: string;
+  open?: boolean;
+}
+
+const OPTIONS_KEY = 'incidentWorkbench.profileOptions';
+type Remembered = { duration: number; rate: number; native: boolean; idle: boolean; gil: boolean; subprocesses: boolean; threads: boolean };
+const DEFAULTS: Remembered = { duration: DEFAULT_DURATION, rate: DEFAULT_RATE, native: false, idle: false, gil: false, subprocesses: false, threads: false };
+
+type Target = { pid: number } | { program: string; args: string[]; cwd?: string };
+
+async function pickTarget(services: Services): Promise<Target | undefined> {
+  type Item = vscode.QuickPickItem & { target?: Target; action?: 'launch' | 'pid' };
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = 'Profile Python Process (1/3)';
+  qp.placeholder = 'Pick a running Python process, launch a script, or enter a PID';
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  qp.ignoreFocusOut = true;
+  const fixed: Item[] = [
+    { label: '$(debug-start) Launch a script and profile it…', action: 'launch', alwaysShow: true },
+    { label: '$(edit) Enter PID…', action: 'pid', alwaysShow: true },
+  ];
+  qp.items = fixed;
+  qp.busy = true;
+  qp.show();
+  void listPythonProcesses().then((rows) => {
+    qp.items = [
+      ...fixed,
+      { label: rows.length ? 'Running Python processes' : 'No running Python process found', kind: vscode.QuickPickItemKind.Separator },
+      ...rows.map((r) => ({
+        label: `$(pulse) ${r.command.length > 90 ? `${r.command.slice(0, 89)}…` : r.command}`,
+        description: `PID ${r.pid}${r.cpu !== undefined ? ` · ${r.cpu.toFixed(1)}% CPU` : ''}`,
+        detail: r.cwd ? `cwd ${r.cwd}` : undefined,
+        target: { pid: r.pid },
+      })),
+    ];
+    qp.busy = false;
+  });
+  const picked = await new Promise<Item | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
+    qp.onDidHide(() => resolve(undefined));
+  });
+  qp.dispose();
+  if (!picked) return undefined;
+  if (picked.target) return picked.target;
+  if (picked.action === 'pid') {
+    const v = await vscode.window.showInputBox({ title: 'Profile Python Process: PID', prompt: 'Process id of a running Python program', ignoreFocusOut: true, validateInput: (s) => (/^\s*\d+\s*$/.test(s) && Number(s) > 0 ? undefined : 'A positive whole number') });
+    return v ? { pid: Number(v) } : undefined;
+  }
+  const active = vscode.window.activeTextEditor?.document;
+  const defaultUri = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : services.repository.folder?.uri;
+  const files = await vscode.window.showOpenDialog({ title: 'Launch a script and profile it', canSelectMany: false, filters: { Python: ['py'] }, ...(defaultUri ? { defaultUri } : {}) });
+  if (!files?.[0]) return undefined;
+  const extra = await vscode.window.showInputBox({ title: `Arguments for ${path.basename(files[0].fsPath)}`, prompt: 'Space-separated; leave empty for none', ignoreFocusOut: true });
+  if (extra === undefined) return undefined;
+  const program = (await activeInterpreter(files[0])) ?? (process.platform === 'win32' ? 'python' : 'python3');
+  return { program, args: [files[0].fsPath, ...extra.split(/\s+/).filter(Boolean)], cwd: services.repository.folder?.uri.fsPath ?? path.dirname(files[0].fsPath) };
+}
+
+async function pickOptions(last: Remembered): Promise<Remembered | undefined> {
+  const durations = [
+    { label: `${last.duration > 0 ? `${last.duration} seconds` : 'Until stopped'}`, description: 'last used', value: last.duration },
+    ...[10, 30, 60, 120].filter((d) => d !== last.duration).map((d) => ({ label: `${d} seconds`, description: d === DEFAULT_DURATION ? 'default' : '', value: d })),
+    ...(last.duration !== 0 ? [{ label: 'Until stopped', description: 'Cancel the notification to stop', value: 0 }] : []),
+  ];
+  const d = await vscode.window.showQuickPick(durations, { title: 'Profile Python Process (2/3): how long', ignoreFocusOut: true });
+  if (!d) return undefined;
+  type Opt = vscode.QuickPickItem & { key: keyof Omit<Remembered, 'duration' | 'rate'> | 'rate' };
+  const opts: Opt[] = [
+    { label: `Sampling rate: ${last.rate} Hz`, description: 'pick to change', key: 'rate' },
+    { label: 'Native frames', description: '--native: C/C++/Rust frames of extensions (Linux, Windows)', key: 'native', picked: last.native },
+    { label: 'Include idle', description: '--idle: also samples threads that wait', key: 'idle', picked: last.idle },
+    { label: 'GIL only', description: '--gil: only the thread holding the GIL', key: 'gil', picked: last.gil },
+    { label: 'Subprocesses', description: '--subprocesses: also child processes', key: 'subprocesses', picked: last.subprocesses },
+    { label: 'Per thread', description: '--threads: thread ids in the stacks', key: 'threads', picked: last.threads },
+  ];
+  const chosen = await vscode.window.showQuickPick(opts, { title: 'Profile Python Process (3/3): options (Enter to start)', canPickMany: true, ignoreFocusOut: true });
+  if (!chosen) return undefined;
+  let rate = last.rate;
+  if (chosen.some((o) => o.key === 'rate')) {
+    const v = await vscode.window.showInputBox({ title: 'Sampling rate (Hz)', value: String(last.rate), ignoreFocusOut: true, validateInput: (s) => (/^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 10000 ? undefined : '1 to 10000') });
+    if (v === undefined) return undefined;
+    rate = Number(v);
+  }
+  const has = (k: Opt['key']) => chosen.some((o) => o.key === k);
+  return { duration: d.value, rate, native: has('native'), idle: has('idle'), gil: has('gil'), subprocesses: has('subprocesses'), threads: has('threads') };
+}
+
+export const profilePythonProcess: Command = {
+  id: 'incidentWorkbench.profilePythonProcess',
+  async run(services, raw?: unknown): Promise<ProfileRunResult | undefined> {
+    const given = (raw && typeof raw === 'object' ? raw : {}) as ProfileArgs;
+    if (!vscode.workspace.isTrusted) {
+      const choice = await vscode.window.showErrorMessage('Profiling runs py-spy, a program; it is only available in a trusted workspace.', 'Manage Workspace Trust');
+      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+      return undefined;
+    }
+    if (!services.repository.folder) {
+      void vscode.window.showErrorMessage('Open a folder first: profiles are written into the workspace.');
+      return undefined;
+    }
+    const memento = services.context.workspaceState;
+    const last = { ...DEFAULTS, ...memento.get<Partial<Remembered>>(OPTIONS_KEY, {}) };
+    let target: Target | undefined = given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}) } : undefined;
+    let options: Remembered = { ...last, ...Object.fromEntries(Object.entries(given).filter(([k, v]) => k in DEFAULTS && v !== undefined)) };
+    if (!target) {
+      target = await pickTarget(services);
+      if (!target) return undefined;
+      const picked = await pickOptions(last);
+      if (!picked) return undefined;
+      options = picked;
+      await memento.update(OPTIONS_KEY, options);
+    }
+    const runId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const def: PySpyTaskDefinition & { runId: string } = {
+      type: 'py-spy',
+      ...target,
+      duration: options.duration,
+      rate: options.rate,
+      native: options.native,
+      idle: options.idle,
+      gil: options.gil,
+      subprocesses: options.subprocesses,
+      threads: options.threads,
+      ...(given.output ? { output: given.output } : {}),
+      ...(given.open === false ? { open: false } : {}),
+      runId,
+    };
+    const finished = new Promise<ProfileRunResult>((resolve) => {
+      const sub = onDidFinishProfileRun((r) => {
+        if ((r.definition as { runId?: string }).runId === runId) {
+          sub.dispose();
+          resolve(r);
+        }
+      });
+    });
+    await vscode.tasks.executeTask(createPySpyTask(services, def, services.repository.folder));
+    return finished;
+  },
+};

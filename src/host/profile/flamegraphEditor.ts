@@ -1,0 +1,159 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { diffProfiles } from '../../core/profile/diff';
+import { FLAMEGRAPH_VIEW_TYPE, PROFILE_DIFF_VIEW_TYPE, isFlamegraphIntent, type FlamegraphIntent, type FlamegraphSnapshot } from '../../protocol/flamegraph';
+import { WebviewBridge } from '../webviews/bridge';
+import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import { offerPathMapping, type PathResolver } from './pathResolver';
+import { ProfileDocument } from './profileDocument';
+import type { SourceHeat } from './sourceHeat';
+
+export interface FlamegraphHost {
+  extensionUri: vscode.Uri;
+  resolver: PathResolver;
+  heat: SourceHeat;
+  cwdFor(uri: vscode.Uri): string | undefined;
+  log: vscode.LogOutputChannel;
+}
+
+/** Opens a frame's file at its line in the editor group left of the flamegraph. Returns the editor, or undefined. */
+export async function openFrameSource(host: FlamegraphHost, file: string, line: number, cwd?: string): Promise<vscode.TextEditor | undefined> {
+  const uri = await host.resolver.resolve(file, cwd);
+  if (!uri) {
+    if (await offerPathMapping(file)) return openFrameSource(host, file, line, cwd);
+    return undefined;
+  }
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const position = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), 0);
+  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position), preserveFocus: false, preview: true });
+}
+
+/** The read-only custom editor for profile files; every open panel is a flamegraph of one document. */
+export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProvider<ProfileDocument> {
+  private readonly panels = new Map<ProfileDocument, Set<WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>>>();
+  /** The last focused flamegraph's document (the Compare command starts from it). */
+  active: ProfileDocument | undefined;
+  /** Tests read what the last page-initiated navigation opened. */
+  lastOpened: vscode.TextEditor | undefined;
+
+  constructor(private readonly host: FlamegraphHost) {
+    host.heat.onDidChange(() => this.pushAll());
+  }
+
+  static register(host: FlamegraphHost): { provider: FlamegraphEditorProvider; disposable: vscode.Disposable } {
+    const provider = new FlamegraphEditorProvider(host);
+    const disposable = vscode.window.registerCustomEditorProvider(FLAMEGRAPH_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true, webviewOptions: { enableFindWidget: false } });
+    return { provider, disposable };
+  }
+
+  async openCustomDocument(uri: vscode.Uri): Promise<ProfileDocument> {
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${path.basename(uri.path)}` }, () => ProfileDocument.load(uri, this.host.resolver, this.host.cwdFor(uri)));
+  }
+
+  async resolveCustomEditor(doc: ProfileDocument, panel: vscode.WebviewPanel): Promise<void> {
+    panel.webview.options = webviewOptions(this.host.extensionUri);
+    panel.webview.html = buildWebviewHtml(panel.webview, this.host.extensionUri, { app: 'flamegraph', title: `Flame graph: ${path.basename(doc.uri.path)}` });
+    const bridge = new WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>(
+      panel.webview,
+      async () => this.snapshot(doc),
+      isFlamegraphIntent,
+      (intent) => this.onIntent(doc, intent),
+    );
+    let set = this.panels.get(doc);
+    if (!set) this.panels.set(doc, (set = new Set()));
+    set.add(bridge);
+    const focus = () => {
+      this.active = doc;
+      if (doc.profile) void this.host.heat.follow(doc);
+    };
+    focus();
+    panel.onDidChangeViewState((e) => e.webviewPanel.active && focus());
+    panel.onDidDispose(() => {
+      bridge.dispose();
+      set.delete(bridge);
+      if (set.size === 0) {
+        this.panels.delete(doc);
+        this.host.heat.forget(doc);
+        if (this.active === doc) this.active = undefined;
+      }
+    });
+    if (doc.error) this.host.log.warn(doc.error);
+  }
+
+  snapshot(doc: ProfileDocument): FlamegraphSnapshot {
+    return {
+      id: doc.version,
+      mode: 'profile',
+      title: path.basename(doc.uri.path),
+      description: doc.description,
+      ...(doc.data ? { data: doc.data } : {}),
+      warnings: doc.profile?.warnings ?? [],
+      ...(doc.error ? { error: doc.error } : {}),
+      heatOn: this.host.heat.enabled,
+    };
+  }
+
+  private pushAll(): void {
+    for (const set of this.panels.values()) for (const b of set) void b.push();
+  }
+
+  async onIntent(doc: ProfileDocument, intent: FlamegraphIntent): Promise<void> {
+    switch (intent.type) {
+      case 'openSourceFor':
+        if (!doc.hasFile(intent.file)) return;
+        this.lastOpened = await openFrameSource(this.host, intent.file, intent.line, doc.cwd);
+        return;
+      case 'setHeat':
+        await this.host.heat.setEnabled(intent.on);
+        return;
+      case 'threads':
+        await this.host.heat.follow(doc, intent.threads);
+        return;
+      case 'openAsText':
+        await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default');
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+/** A differential flamegraph of two profiles in a panel, plus the table of biggest changes. */
+export async function showProfileDiff(host: FlamegraphHost, before: vscode.Uri, after: vscode.Uri): Promise<{ panel: vscode.WebviewPanel; snapshot: FlamegraphSnapshot }> {
+  const [a, b] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading both profiles…' }, () =>
+    Promise.all([ProfileDocument.load(before, host.resolver, host.cwdFor(before)), ProfileDocument.load(after, host.resolver, host.cwdFor(after))]),
+  );
+  const title = `${path.basename(before.path)} → ${path.basename(after.path)}`;
+  const error = a.error ?? b.error;
+  const diff = a.profile && b.profile ? diffProfiles(a.profile, b.profile) : undefined;
+  const snapshot: FlamegraphSnapshot = {
+    id: `${a.version}|${b.version}`,
+    mode: 'diff',
+    title: `Profile diff: ${title}`,
+    description: `Colour: share of samples grew (red) or fell (blue) from ${vscode.workspace.asRelativePath(before)} to ${vscode.workspace.asRelativePath(after)}. Before: ${a.description}. After: ${b.description}.`,
+    ...(b.data && !error ? { data: b.data } : {}),
+    ...(a.data && !error ? { base: a.data } : {}),
+    ...(diff ? { diffRows: diff.functions.slice(0, 200).map(({ function: fn, file, line, beforePct, afterPct, deltaPct }) => ({ function: fn, file, line, beforePct, afterPct, deltaPct })) } : {}),
+    warnings: [...(a.profile?.warnings ?? []).map((w) => `before: ${w}`), ...(b.profile?.warnings ?? []).map((w) => `after: ${w}`)],
+    ...(error ? { error } : {}),
+    heatOn: host.heat.enabled,
+  };
+  const panel = vscode.window.createWebviewPanel(PROFILE_DIFF_VIEW_TYPE, `Diff: ${title}`, vscode.ViewColumn.Beside, webviewOptions(host.extensionUri));
+  panel.webview.html = buildWebviewHtml(panel.webview, host.extensionUri, { app: 'flamegraph', title: `Profile diff: ${title}` });
+  const files = new Set([...(a.profile?.frames ?? []), ...(b.profile?.frames ?? [])].map((f) => f.file));
+  const bridge = new WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>(
+    panel.webview,
+    async () => ({ ...snapshot, heatOn: host.heat.enabled }),
+    isFlamegraphIntent,
+    async (intent) => {
+      if (intent.type === 'openSourceFor' && files.has(intent.file)) await openFrameSource(host, intent.file, intent.line, b.cwd ?? a.cwd);
+      else if (intent.type === 'setHeat') await host.heat.setEnabled(intent.on);
+    },
+  );
+  const sub = host.heat.onDidChange(() => void bridge.push());
+  panel.onDidDispose(() => {
+    bridge.dispose();
+    sub.dispose();
+  });
+  return { panel, snapshot };
+}

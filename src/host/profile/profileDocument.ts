@@ -1,0 +1,62 @@
+import { createReadStream } from 'node:fs';
+import * as vscode from 'vscode';
+import { isIdleFrame } from '../../core/profile/idle';
+import { ProfileParseError, type Profile } from '../../core/profile/model';
+import { FORMAT_LABELS, parseProfile } from '../../core/profile/parse';
+import { formatWeight, summarize } from '../../core/profile/summary';
+import type { FlameData } from '../../protocol/flamegraph';
+import type { PathResolver } from './pathResolver';
+
+/** A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. */
+export class ProfileDocument implements vscode.CustomDocument {
+  private constructor(
+    readonly uri: vscode.Uri,
+    readonly profile: Profile | undefined,
+    readonly error: string | undefined,
+    readonly cwd: string | undefined,
+    readonly data: FlameData | undefined,
+    readonly description: string,
+    readonly version: string,
+  ) {}
+
+  static async load(uri: vscode.Uri, resolver: PathResolver, cwd?: string): Promise<ProfileDocument> {
+    const version = `${uri.toString()}#${Date.now()}`;
+    let profile: Profile | undefined;
+    let error: string | undefined;
+    try {
+      // Streamed from disk: a 600 MB trace never becomes one string.
+      const source = uri.scheme === 'file' ? createReadStream(uri.fsPath, { highWaterMark: 1 << 20 }) : await vscode.workspace.fs.readFile(uri);
+      profile = await parseProfile(source);
+    } catch (e) {
+      if (e instanceof ProfileParseError) {
+        error = `${vscode.workspace.asRelativePath(uri)}: ${e.message}`;
+        if (e.partial) {
+          profile = e.partial;
+          error = undefined;
+          profile.warnings.unshift(`Only part of the file could be read: ${e.message}`);
+        }
+      } else error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${(e as Error).message}`;
+    }
+    if (!profile) return new ProfileDocument(uri, undefined, error, cwd, undefined, '', version);
+    const files = [...new Set(profile.frames.map((f) => f.file).filter((f) => f !== ''))];
+    const mine = new Map<string, boolean>();
+    await Promise.all(files.map(async (f) => mine.set(f, await resolver.isMine(f, cwd))));
+    const data: FlameData = {
+      frames: profile.frames.map((f) => ({ name: f.name, file: f.file, line: f.line, kind: f.kind, mine: mine.get(f.file) ?? false, idle: isIdleFrame(f) })),
+      stackParent: profile.stackParent,
+      stackFrame: profile.stackFrame,
+      threads: profile.threads.map((t) => ({ name: t.name, stacks: t.stacks, weights: t.weights, samples: t.samples })),
+      unit: profile.unit,
+    };
+    const s = summarize(profile, { top: 1 });
+    const description = `${FORMAT_LABELS[profile.format]}${profile.exporter ? ` from ${profile.exporter}` : ''} · ${s.samples.toLocaleString('en')} samples · ${formatWeight(s.totalWeight, profile.unit)} · ${profile.threads.length} thread${profile.threads.length === 1 ? '' : 's'}${cwd ? ` · cwd ${cwd}` : ''}`;
+    return new ProfileDocument(uri, profile, undefined, cwd, data, description, version);
+  }
+
+  /** Whether `file` is a frame file of this profile (the page may only ask to open those). */
+  hasFile(file: string): boolean {
+    return !!this.profile?.frames.some((f) => f.file === file);
+  }
+
+  dispose(): void {}
+}

@@ -1,0 +1,52 @@
+import * as vscode from 'vscode';
+import { FlamegraphEditorProvider, openFrameSource, type FlamegraphHost } from './flamegraphEditor';
+import { PathResolver } from './pathResolver';
+import { SourceHeat } from './sourceHeat';
+
+const CWD_KEY = 'incidentWorkbench.profileCwds';
+
+/**
+ * What the profiling feature shares between its commands, the py-spy task, the flamegraph editor and the
+ * source heat. Built in `activate` without any I/O; everything reads files only when asked.
+ */
+export class Profiling implements vscode.Disposable, FlamegraphHost {
+  readonly resolver = new PathResolver();
+  readonly heat: SourceHeat;
+  readonly editor: FlamegraphEditorProvider;
+  readonly extensionUri: vscode.Uri;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly log: vscode.LogOutputChannel,
+  ) {
+    this.extensionUri = context.extensionUri;
+    this.heat = new SourceHeat(this.resolver, context.workspaceState);
+    const { provider, disposable } = FlamegraphEditorProvider.register(this);
+    this.editor = provider;
+    this.disposables.push(
+      this.resolver,
+      this.heat,
+      disposable,
+      // Internal (not in the palette): what a click on a frame does, for other features and the tests —
+      // resolve the recorded path (mappings, cwd, workspace) and open the file at the line.
+      vscode.commands.registerCommand('incidentWorkbench._openProfileFrame', (file: unknown, line: unknown, cwd?: unknown) =>
+        typeof file === 'string' && typeof line === 'number' ? openFrameSource(this, file, line, typeof cwd === 'string' ? cwd : undefined) : undefined,
+      ),
+    );
+  }
+
+  /** The profiled process's working directory, kept per profile file so relative frame paths resolve later. */
+  async rememberCwd(uri: vscode.Uri, cwd: string): Promise<void> {
+    const all = { ...this.context.workspaceState.get<Record<string, string>>(CWD_KEY, {}), [uri.toString()]: cwd };
+    await this.context.workspaceState.update(CWD_KEY, all);
+  }
+
+  cwdFor(uri: vscode.Uri): string | undefined {
+    return this.context.workspaceState.get<Record<string, string>>(CWD_KEY, {})[uri.toString()];
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
