@@ -1,0 +1,74 @@
+// The logging linter as a new user meets it in the demo workspace, in the real workbench (code-server +
+// Chromium, the packaged .vsix with its WebAssembly parser): open a demo module, see the findings as
+// squiggles and in the Problems panel, fix one with the light bulb, and find the file under Logging health.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openWorkbench, openViewContainer, treeItem, runCommand, answerInput, quickRow, screenshot, clearNotifications, VIEW_CONTAINER_TITLE } from './helpers.mjs';
+
+async function until(what, probe, timeout = 30000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('logging linter in the real workbench', () => {
+  let wb;
+  before(async () => {
+    wb = await openWorkbench({ workspace: 'demo' });
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('shows the findings of a demo module as squiggles and in the Problems panel', async () => {
+    const { page } = wb;
+    await runCommand(page, 'Go to File...');
+    await answerInput(page, 'feedback.py', { submit: false });
+    await quickRow(page, 'feedback.py').waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-lines').getByText('def apply_rating', { exact: false }).first().waitFor({ timeout: 30000 });
+    await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60000 });
+    await runCommand(page, 'View: Toggle Problems');
+    const problems = page.locator('.markers-panel');
+    for (const rule of ['swallowed-exception', 'exception-without-traceback', 'eager-formatting', 'print-logging', 'sensitive-data']) {
+      await problems.getByText(rule, { exact: false }).first().waitFor({ timeout: 30000 });
+    }
+    await clearNotifications(page);
+    await screenshot(page, 'logging-findings');
+  });
+
+  it('fixes an error log with the quick fix "Use logger.exception" and saves a file that logs the traceback', async () => {
+    const { page } = wb;
+    await page.locator('.monaco-editor .view-lines').first().click();
+    await runCommand(page, 'Go to Line/Column...');
+    await answerInput(page, ':28:16');
+    await page.keyboard.press('Control+.');
+    const menu = page.locator('.action-widget');
+    await menu.getByText('Use logger.exception(...)', { exact: false }).first().waitFor({ timeout: 30000 });
+    await screenshot(page, 'logging-quick-fix-menu');
+    await menu.getByText('Use logger.exception(...)', { exact: false }).first().click();
+    await page.keyboard.press('Control+S');
+    const file = join(wb.workspace, 'service', 'feedback.py');
+    await until('the fix saved to disk', () => readFileSync(file, 'utf8').includes('logger.exception(f"Skipping feedback event {event!r}: {e}")'));
+    const problems = page.locator('.markers-panel');
+    await until('the traceback finding gone from Problems', async () => (await problems.getByText('exception-without-traceback', { exact: false }).count()) === 0);
+    await screenshot(page, 'logging-quick-fix-applied');
+  });
+
+  it('lists the file under Logging health in the Incidents view', async () => {
+    const { page } = wb;
+    await openViewContainer(page, VIEW_CONTAINER_TITLE);
+    await treeItem(page, 'Logging health').first().waitFor({ timeout: 30000 });
+    await treeItem(page, 'Logging health').first().click();
+    await treeItem(page, 'feedback.py').first().waitFor({ timeout: 30000 });
+    const label = await treeItem(page, 'feedback.py').first().textContent();
+    assert.match(label ?? '', /error/);
+    await screenshot(page, 'logging-health');
+  });
+});
