@@ -20,12 +20,14 @@ const VERDICT_STYLE: Record<AbSnapshot['verdict']['kind'], [string, string]> = {
   invalid: ['bad', 'error'],
 };
 
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} %`;
+
 const SEVERITY_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
 
 function forestPlot(s: AbSnapshot): SVGSVGElement | null {
   if (!s.forest.length) return null;
   const rowH = 28;
-  const margin = { top: 10, right: 20, bottom: 34, left: 220 };
+  const margin = { top: 10, right: 20, bottom: 34, left: 250 };
   const width = 720;
   const height = margin.top + margin.bottom + rowH * s.forest.length;
   const lo = Math.min(0, ...s.forest.map((r) => r.ciLow));
@@ -42,7 +44,7 @@ function forestPlot(s: AbSnapshot): SVGSVGElement | null {
   s.forest.forEach((r, i) => {
     const y = margin.top + rowH * i + rowH / 2;
     const cls = r.overall ? ' overall' : '';
-    svg.append('text').attr('x', margin.left - 10).attr('y', y + 4).attr('text-anchor', 'end').text(`${r.label} (n ${int(r.controlN)} / ${int(r.treatmentN)})`);
+    svg.append('text').attr('x', margin.left - 10).attr('y', y + 4).attr('text-anchor', 'end').text(`${r.label.length > 24 ? `${r.label.slice(0, 23)}…` : r.label} (n ${int(r.controlN)} / ${int(r.treatmentN)})`);
     svg.append('line').attr('class', `ci${cls}`).attr('x1', x(r.ciLow)).attr('x2', x(r.ciHigh)).attr('y1', y).attr('y2', y);
     svg.append('rect').attr('class', `point${cls}`).attr('x', x(r.diff) - 5).attr('y', y - 5).attr('width', 10).attr('height', 10);
     svg.append('title').text(`${r.label}: ${pp(r.diff)} [${pp(r.ciLow)}, ${pp(r.ciHigh)}]`);
@@ -139,7 +141,7 @@ function render(s: AbSnapshot): void {
           h('h2', {}, 'Arms'),
           h('table', {},
             h('thead', {}, h('tr', {}, h('th', {}, 'Variant'), h('th', { class: 'num' }, 'Users'), h('th', { class: 'num' }, 'Successes'), h('th', { class: 'num' }, 'Rate'), h('th', { class: 'num' }, `Wilson ${pct(1 - s.alpha, 0)} interval`))),
-            h('tbody', {}, ...s.arms.map((a, i) => h('tr', {}, h('td', {}, a.name, i === 0 ? h('span', { class: 'muted' }, ' (control)') : null), h('td', { class: 'num' }, int(a.sampleSize)), h('td', { class: 'num' }, int(a.successes)), h('td', { class: 'num' }, pct(a.rate, 2)), h('td', { class: 'num' }, `${pct(a.wilsonLow, 2)} – ${pct(a.wilsonHigh, 2)}`)))),
+            h('tbody', {}, ...s.arms.map((a, i) => h('tr', {}, h('td', {}, a.name, i === 0 && a.name.toLowerCase() !== 'control' ? h('span', { class: 'muted' }, ' (control)') : null), h('td', { class: 'num' }, int(a.sampleSize)), h('td', { class: 'num' }, int(a.successes)), h('td', { class: 'num' }, pct(a.rate, 2)), h('td', { class: 'num' }, `${pct(a.wilsonLow, 2)} – ${pct(a.wilsonHigh, 2)}`)))),
           ))
       : null,
     t
@@ -147,7 +149,7 @@ function render(s: AbSnapshot): void {
           h('h2', {}, `${t.treatment} vs ${t.control}`),
           h('table', {}, h('tbody', {},
             h('tr', {}, h('th', {}, 'Difference (absolute)'), h('td', { class: 'num' }, pp(t.diff)), h('td', { class: 'muted' }, `CI ${pp(t.ciLow)} to ${pp(t.ciHigh)} (unpooled SE)`)),
-            h('tr', {}, h('th', {}, 'Relative lift'), h('td', { class: 'num' }, t.relativeLift === null ? '—' : pct(t.relativeLift)), h('td', { class: 'muted' }, t.relativeCiLow === null ? '' : `CI ${pct(t.relativeCiLow)} to ${pct(t.relativeCiHigh)}`)),
+            h('tr', {}, h('th', {}, 'Relative lift'), h('td', { class: 'num' }, t.relativeLift === null ? '—' : signed(t.relativeLift)), h('td', { class: 'muted' }, t.relativeCiLow === null ? '' : `CI ${signed(t.relativeCiLow)} to ${signed(t.relativeCiHigh!)}`)),
             h('tr', {}, h('th', {}, 'z (pooled SE)'), h('td', { class: 'num' }, t.z.toFixed(4)), h('td', {})),
             h('tr', {}, h('th', {}, 'p-value (two-sided)'), h('td', { class: 'num' }, t.pValueText), h('td', { class: 'muted' }, `${t.significant ? 'below' : 'not below'} α = ${t.alpha}`)),
             s.srm ? h('tr', {}, h('th', {}, 'Sample ratio (χ²)'), h('td', { class: 'num' }, s.srm.chi2.toFixed(3)), h('td', { class: s.srm.mismatch ? 'sev-error' : 'muted' }, `p ${s.srm.pValueText}${s.srm.mismatch ? ' — mismatch (p < 0.001)' : ' — split as planned'}`)) : null,

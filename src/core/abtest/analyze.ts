@@ -261,7 +261,7 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
 
   // ---- Simpson's paradox across segments
   let simpson = emptySimpson();
-  const forest: ForestRow[] = [{ label: `${treatment.name} vs ${control.name} (all)`, diff: test.diff, ciLow: test.ciLow, ciHigh: test.ciHigh, controlN: control.sampleSize, treatmentN: treatment.sampleSize, overall: true }];
+  const forest: ForestRow[] = [{ label: 'all users', diff: test.diff, ciLow: test.ciLow, ciHigh: test.ciHigh, controlN: control.sampleSize, treatmentN: treatment.sampleSize, overall: true }];
   if (input.segments?.length) {
     const complete = input.segments.flatMap((s) => {
       const c = s.variants.find((v) => v.name === control.name);

@@ -305,7 +305,7 @@ export function analyzePredictions(predictions: readonly Prediction[], issues: r
     if (confidentWrong.length) summary.push(`${confidentWrong.length} of them were made with confidence above ${HIGH_CONFIDENCE} — the model is sure and wrong; look at these first.`);
     if (ece !== null) summary.push(`Calibration: ECE ${ece.toFixed(3)}; mean confidence ${pct(meanConfidence!)} vs accuracy ${pct(scoredAccuracy!)}${meanConfidence! > scoredAccuracy! + 0.05 ? ' — overconfident' : ''}.`);
     const worst = byCharacteristic.filter((c) => c.significantlyWorse).sort((a, b) => a.pValue! - b.pValue! || b.count - a.count)[0];
-    if (worst) summary.push(`Inputs that are ${worst.name} fail ${pct(worst.errorRate)} of the time vs ${pct(worst.restErrorRate ?? 0)} for the rest (${pStatement(worst.pValue!)}).`);
+    if (worst) summary.push(`Inputs marked "${worst.name}" fail ${pct(worst.errorRate)} of the time vs ${pct(worst.restErrorRate ?? 0)} for the rest (${pStatement(worst.pValue!)}).`);
     if (groupGap && groupGap.gap > 0) summary.push(`Group "${groupGap.highest}" has the highest error rate (${pct(byGroup[0]!.errorRate)}), "${groupGap.lowest}" the lowest (${pct(byGroup[byGroup.length - 1]!.errorRate)}).`);
   } else summary.push('No usable predictions.');
 

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import {
   analyzePredictions,
+  CHARACTERISTIC_LABELS,
+  type ErrorRow,
   checkRobustness,
   commandPredictor,
   httpPredictor,
@@ -10,13 +12,15 @@ import {
   type Predictor,
   type RobustnessReport,
 } from '../../core/model';
-import { MODEL_VIEW_TYPE, type ModelIntent, type ModelSnapshot } from '../../protocol/model';
+import { MODEL_VIEW_TYPE, type ModelErrorView, type ModelIntent, type ModelSnapshot } from '../../protocol/model';
 import type { Services } from '../services';
 import { WebviewBridge } from '../webviews/bridge';
 import { buildWebviewHtml, webviewOptions } from '../webviews/html';
 import { decisionSettings, readText } from './settings';
 
 const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);
+
+const withLabels = (e: ErrorRow): ModelErrorView => ({ ...e, characteristics: e.characteristics.map((c) => CHARACTERISTIC_LABELS[c]) });
 
 function isIntent(m: { type: string }): m is ModelIntent {
   if (!INTENTS.has(m.type)) return false;
@@ -106,9 +110,9 @@ export class ModelPanel implements vscode.Disposable {
       errorRate: r.errorRate,
       summary: r.summary,
       confusion: r.confusion,
-      highConfidenceErrors: r.highConfidenceErrors,
+      highConfidenceErrors: r.highConfidenceErrors.map(withLabels),
       highConfidenceErrorCount: r.highConfidenceErrorCount,
-      lowConfidenceErrors: r.lowConfidenceErrors,
+      lowConfidenceErrors: r.lowConfidenceErrors.map(withLabels),
       lowConfidenceErrorCount: r.lowConfidenceErrorCount,
       calibration: { ece: r.calibration.ece, bins: r.calibration.bins, counted: r.calibration.counted },
       byCharacteristic: r.byCharacteristic,
