@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import { attachEvidence } from '../../core/incident/session';
 import type { EvidenceKind, Incident } from '../../core/incident/types';
 import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
+import { redactContent } from '../../core/redaction/redact';
+import { withRedaction } from '../../core/redaction/evidence';
+import { configuredRedactor } from '../logging/settings';
 import { resolveReporter } from '../identity';
 import type { Services } from '../services';
 
@@ -28,10 +31,12 @@ export async function writeEvidence(services: Services, id: string, fileName: st
     if (!exists) break;
     name = fileName.replace(/(\.[^.]+)?$/, `-${i}$1`);
   }
-  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, name), new TextEncoder().encode(content));
+  // Inputs and analyses can quote user data: redacted (src/core/redaction) before they reach .incidents/.
+  const redacted = redactContent(content, name, configuredRedactor(services.log));
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, name), new TextEncoder().encode(redacted.value));
   const path = `${EVIDENCE_FOLDER}/${name}`;
   const ctx = { now: new Date().toISOString(), actor: await resolveReporter(services.repository.folder) };
-  const incident = await store.update(id, (i) => attachEvidence(i, { kind, path, note }, ctx));
+  const incident = await store.update(id, (i) => withRedaction(attachEvidence(i, { kind, path, note }, ctx), path, { ran: true, replaced: redacted.replaced }));
   return { path, incident };
 }
 

@@ -3,6 +3,7 @@ import type { ClusterSummary } from '../../core/errors/analyzer';
 import { evidenceDir } from '../../core/store/layout';
 import type { Incident } from '../../core/incident/types';
 import type { IncidentRepository } from '../store/incidentRepository';
+import { configuredRedactor } from '../logging/settings';
 
 export interface ClusterEvidence {
   incidentId: string;
@@ -44,12 +45,14 @@ export async function addClusterToIncident(
   }
   const at = (context.now ?? new Date()).toISOString();
   const body = { kind: 'incident-workbench/error-cluster', exportedAt: at, sources: context.sources, cluster };
-  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folderUri, name), new TextEncoder().encode(`${JSON.stringify(body, null, 2)}\n`));
+  // Samples are production log lines: redacted (src/core/redaction) before they reach .incidents/.
+  const redacted = configuredRedactor().redactJson(body);
+  await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(folderUri, name), new TextEncoder().encode(`${JSON.stringify(redacted.value, null, 2)}\n`));
   const path = `evidence/${name}`;
-  const note = summaryLine(cluster);
+  const note = summaryLine(redacted.value.cluster);
   await store.update(incidentId, (incident: Incident) => ({
     ...incident,
-    evidence: [...(incident.evidence ?? []), { kind: 'errors', path, note, at }],
+    evidence: [...(incident.evidence ?? []), { kind: 'errors', path, note, at, redaction: { ran: true, replaced: redacted.replaced } }],
     events: [...(incident.events ?? []), { at, actor: context.actor, kind: 'evidence', text: `Added ${note}` }],
   }));
   repository.invalidate();

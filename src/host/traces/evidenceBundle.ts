@@ -2,9 +2,11 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { classifyEvidence, EVIDENCE_SUBFOLDER, type BundleKind } from '../../core/forensics/bundle';
+import { redactEvidenceBytes } from '../../core/redaction/evidence';
 import { incidentDir } from '../../core/store/layout';
 import { incidentIdFrom } from '../commands/pickIncident';
 import { resolveReporter } from '../identity';
+import { configuredRedactor } from '../logging/settings';
 import type { Services } from '../services';
 
 const LINK_ABOVE_BYTES = 100 * 1024 * 1024;
@@ -27,6 +29,8 @@ export interface PlacedFile {
   kind: BundleKind;
   linked: boolean;
   skipped?: string;
+  /** Whether the copy was redacted (src/core/redaction) and how many values were replaced. */
+  redaction?: { ran: boolean; replaced: number };
 }
 
 /** Copies (or, when big, symlinks) one file into the incident's evidence folder. Never overwrites. */
@@ -47,9 +51,15 @@ async function place(source: string, incidentFolder: string, kind: BundleKind): 
   }
   const dest = nodePath.join(incidentFolder, relDir, name);
   const linked = stat.size > LINK_ABOVE_BYTES;
+  // Copies are redacted on the way in; binary files (gzip) cannot be and are recorded as not redacted.
+  let redaction = { ran: false, replaced: 0 };
   if (linked) await fs.symlink(nodePath.resolve(source), dest);
-  else await fs.copyFile(source, dest, fs.constants?.COPYFILE_EXCL ?? 1);
-  return { source, path: `${relDir}/${name}`, kind, linked };
+  else {
+    const redacted = redactEvidenceBytes(await fs.readFile(source), base, configuredRedactor(), true);
+    await fs.writeFile(dest, redacted.bytes, { flag: 'wx' });
+    redaction = redacted.redaction;
+  }
+  return { source, path: `${relDir}/${name}`, kind, linked, redaction };
 }
 
 async function record(services: Services, id: string, placed: PlacedFile[], note: string): Promise<void> {
@@ -61,7 +71,7 @@ async function record(services: Services, id: string, placed: PlacedFile[], note
   const ok = placed.filter((p) => !p.skipped);
   await store.update(id, (incident) => ({
     ...incident,
-    evidence: [...(incident.evidence ?? []), ...ok.map((p) => ({ kind: p.kind === 'file' ? ('file' as const) : p.kind, path: p.path, at, note: `${note}${p.linked ? ' (linked: large file)' : ''}` }))],
+    evidence: [...(incident.evidence ?? []), ...ok.map((p) => ({ kind: p.kind === 'file' ? ('file' as const) : p.kind, path: p.path, at, note: `${note}${p.linked ? ' (linked: large file)' : ''}`, ...(p.redaction ? { redaction: p.redaction } : {}) }))],
     events: [...(incident.events ?? []), { at, actor, kind: 'evidence', text: `${note}: ${ok.map((p) => p.path).join(', ')}` }],
   }));
   services.repository.invalidate();

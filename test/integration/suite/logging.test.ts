@@ -223,6 +223,24 @@ describe('Logging linter', function () {
     const json = JSON.parse(readFileSync(path.join(folder, 'incident.json'), 'utf8')) as { evidence: { path: string; redaction?: { ran: boolean; replaced: number } }[] };
     assert.deepStrictEqual(json.evidence.at(-1), { ...json.evidence.at(-1), path: 'evidence/secrets.log', redaction: { ran: true, replaced: 4 } });
   });
+
+  it('Import Evidence Bundle redacts logs and trace attributes on the way into .incidents/', async () => {
+    const incident = (await vscode.commands.executeCommand('incidentWorkbench.newIncident', { title: 'Bundle with secrets', severity: 'LOW' })) as { id: string };
+    const bundle = path.join(root().fsPath, 'logging-it', 'bundle');
+    mkdirSync(bundle, { recursive: true });
+    writeFileSync(path.join(bundle, 'service.log'), '2026-11-29 10:00:00 ERROR login failed for ada@example.com password=hunter2-secret\n');
+    const span = { traceId: '5b8efff798038103d269b633813fc60c', spanId: 'eee19b7ec3c1b174', name: 'POST /login', startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: [{ key: 'http.request.header.authorization', value: { stringValue: 'Bearer sk_live_0123456789abcdefghij' } }] };
+    writeFileSync(path.join(bundle, 'trace.json'), JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 't' }, spans: [span] }] }] }));
+    const placed = (await vscode.commands.executeCommand('incidentWorkbench.importEvidenceBundle', incident.id, vscode.Uri.file(bundle))) as { path: string; skipped?: string; redaction?: { ran: boolean; replaced: number } }[];
+    assert.ok(placed && placed.length === 2 && placed.every((p) => !p.skipped), JSON.stringify(placed));
+    const folder = path.join(root().fsPath, '.incidents', incident.id);
+    const copied = placed.map((p) => readFileSync(path.join(folder, p.path), 'utf8')).join('\n');
+    for (const secret of ['ada@example.com', 'hunter2-secret', 'sk_live_0123456789abcdefghij']) assert.ok(!copied.includes(secret), `${secret} leaked into ${copied}`);
+    assert.match(copied, /5b8efff798038103d269b633813fc60c/, 'trace ids are kept');
+    const json = JSON.parse(readFileSync(path.join(folder, 'incident.json'), 'utf8')) as { evidence: { redaction?: { ran: boolean; replaced: number } }[] };
+    assert.deepStrictEqual(json.evidence.map((e) => e.redaction?.ran), [true, true]);
+    assert.strictEqual(json.evidence.reduce((n, e) => n + (e.redaction?.replaced ?? 0), 0), 3);
+  });
 });
 
 async function applyFixUnsaved(doc: vscode.TextDocument, rule: string, title: RegExp): Promise<void> {
