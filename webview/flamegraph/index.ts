@@ -4,7 +4,7 @@ import { FrameKeys, buildDiffTree, buildFlameTree, matchedShare, pathTo, sandwic
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
-import { FlameChart } from './chart';
+import { FlameChart, ROW } from './chart';
 
 const root = document.getElementById('app')!;
 const api = vscodeApi<{ snapshot?: FlamegraphSnapshot; view?: FlamegraphViewState }>();
@@ -153,6 +153,10 @@ function describe(node: number): void {
   ];
   if (snap?.mode === 'diff') parts.push(`before ${pct(tree.base[node]! / rootTotal)} → after ${pct(t / rootTotal)}`);
   status.textContent = parts.join(' · ');
+  // Where the selected frame is drawn (CSS pixels in the canvas), for assistive tooling and the e2e test.
+  const box = chart.boxOf(node);
+  canvas.dataset.selected = box ? `${Math.round(box.px)},${Math.round(box.py)},${Math.round(box.pw)},${ROW}` : '';
+  canvas.dataset.selectedLabel = node > 0 ? chart.label(node) : 'all';
 }
 
 function updateCrumbs(): void {

@@ -8,9 +8,14 @@ export function profileUriFrom(services: Services, arg: unknown): vscode.Uri | u
   if (arg instanceof vscode.Uri) return arg;
   if (typeof arg === 'string') return services.repository.uri(arg) ?? vscode.Uri.file(arg);
   if (arg && typeof arg === 'object') {
-    const o = arg as { resourceUri?: unknown; uri?: unknown };
+    const o = arg as { resourceUri?: unknown; uri?: unknown; kind?: unknown; entry?: { id?: unknown }; item?: { path?: unknown } };
     if (o.resourceUri instanceof vscode.Uri) return o.resourceUri;
     if (o.uri instanceof vscode.Uri) return o.uri;
+    // An evidence item of the Incidents tree: its path is relative to the incident folder.
+    if (o.kind === 'evidence' && typeof o.entry?.id === 'string' && typeof o.item?.path === 'string') {
+      const store = services.repository.store();
+      return store ? services.repository.uri(`${store.root}/${o.entry.id}/${o.item.path}`) : undefined;
+    }
   }
   return undefined;
 }
