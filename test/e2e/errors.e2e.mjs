@@ -55,7 +55,11 @@ describe('error clusters', () => {
     if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
     await runCommand(page, 'Incident Workbench: Load Logs…');
     // code-server's open dialog is a quick input that takes a path.
-    await answerInput(page, join(wb.workspace, 'logs', 'service.jsonl'));
+    // Enter only once the dialog lists the typed file: pressed earlier, it accepts the folder shown instead.
+    await answerInput(page, join(wb.workspace, 'logs', 'service.jsonl'), { submit: false });
+    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'service.jsonl' }).first().waitFor();
+    await page.waitForTimeout(500);
+    await page.locator('.quick-input-widget .quick-input-box input').press('Enter');
     const biggest = report.clusters[0];
     const title = `${biggest.exceptionType}: ${biggest.template}`;
     const item = treeItem(page, title.slice(0, 40));
