@@ -305,3 +305,15 @@ test('the raw-text fast path for non-error lines changes nothing but speed', () 
     { numRuns: 300 },
   );
 });
+
+test('all-records mode keeps trace and span ids for correlation (the demo service traced by the OpenTelemetry SDK)', () => {
+  const file = path.join(repoRoot, 'demo/.incidents/INC-2026-001/evidence/logs/recommend-traced.jsonl');
+  const text = readFileSync(file, 'utf8');
+  const { records, context } = readText(text, { allRecords: true });
+  const withTrace = text.split('\n').filter((l) => l.includes('"trace_id"')).length;
+  assert.ok(withTrace > 0);
+  assert.equal(records.filter((r) => r.traceId && r.spanId).length, withTrace);
+  assert.equal(records.length, context.stats.records);
+  assert.ok(records.every((r) => !r.traceId || /^[0-9a-f]{32}$/.test(r.traceId)));
+  assert.equal(context.fields.mapping().traceId, 'trace_id');
+});
