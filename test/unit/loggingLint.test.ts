@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -253,4 +253,28 @@ test('property: arbitrary text never throws; findings lie inside the text; fixes
     }),
     { numRuns: 400 },
   );
+});
+
+test('the demo module service/feedback.py: every preferred quick fix applied in turn, then it logs tracebacks and no token', async (t) => {
+  const parser = await pythonParser();
+  let text = readFileSync(path.join(fixturesDir, '../../../demo/service/feedback.py'), 'utf8');
+  const rules = new Set<string>();
+  for (let i = 0; i < 20; i++) {
+    const next = lintPython(parser, text, { path: 'service/feedback.py' }).findings.find((f) => f.fixes.some((x) => x.preferred));
+    if (!next) break;
+    rules.add(next.rule);
+    text = applyEdits(text, next.fixes.find((x) => x.preferred)!.edits);
+  }
+  assert.deepEqual([...rules].sort(), ['eager-formatting', 'exception-without-traceback', 'print-logging', 'sensitive-data', 'swallowed-exception']);
+  assert.deepEqual(lintPython(parser, text, { path: 'service/feedback.py' }).findings, []);
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'feedback.py'), text.replace('level=logging.INFO', 'level=logging.DEBUG'));
+  writeFileSync(path.join(dir, 'in.jsonl'), '{"item_id": 1, "stars": 5}\nnot json\n{"item_id": 2, "stars": "many"}\n');
+  const r = spawnSync('python3', [path.join(dir, 'feedback.py'), path.join(dir, 'in.jsonl')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, /Unexpected error in parse\nTraceback \(most recent call last\)[\s\S]*JSONDecodeError/);
+  assert.match(r.stderr, /Skipping feedback event \{'item_id': 2, 'stars': 'many'\}: invalid literal[\s\S]*Traceback[\s\S]*ValueError/);
+  assert.match(r.stderr, /INFO:__main__:uploading 1 ratings/);
+  assert.match(r.stderr, /upload authorised with \[REDACTED\]/);
+  assert.ok(!r.stderr.includes('demo-token'));
 });

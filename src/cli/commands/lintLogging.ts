@@ -54,7 +54,7 @@ async function collect(root: string, display: string, out: { abs: string; displa
     for (const e of entries) {
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory() && !SKIP_DIRS.has(e.name) && !e.name.endsWith('.egg-info')) await walk(nodePath.join(dir, e.name), childRel);
-      else if (e.isFile() && /\.(py|pyi|ipynb)$/.test(e.name) && !e.name.endsWith('.pyi')) out.push({ abs: nodePath.join(dir, e.name), display: nodePath.join(display, childRel), rel: childRel });
+      else if (e.isFile() && /\.(py|ipynb)$/.test(e.name)) out.push({ abs: nodePath.join(dir, e.name), display: nodePath.join(display, childRel), rel: childRel });
     }
   };
   await walk(root, '');
