@@ -30,8 +30,20 @@ export function basename(file: string): string {
   return i === -1 ? file : file.slice(i + 1);
 }
 
+const fileKeys = new Map<string, string>();
+
+/** `file basename (lower case) or module:function`; the basename of each distinct file is computed once. */
 export function frameKey(f: StackFrame): string {
-  return `${f.module ?? basename(f.file).toLowerCase()}:${f.function}`;
+  let base = f.module;
+  if (base === undefined) {
+    base = fileKeys.get(f.file);
+    if (base === undefined) {
+      base = basename(f.file).toLowerCase();
+      if (fileKeys.size > 10_000) fileKeys.clear();
+      fileKeys.set(f.file, base);
+    }
+  }
+  return `${base}:${f.function}`;
 }
 
 export function isInAppFrame(f: StackFrame): boolean {

@@ -8,20 +8,22 @@
 interface Mask {
   re: RegExp;
   to: string | ((...m: string[]) => string);
+  /** A character every match contains: when the message has none, the regex is not run. */
+  needs?: string;
 }
 
 const MASKS: Mask[] = [
-  { re: /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>]+/g, to: '<url>' },
-  { re: /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, to: '<email>' },
-  { re: /\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g, to: '<uuid>' },
-  { re: /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, to: '<ip>' },
-  { re: /\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b/g, to: '<ip>' },
-  { re: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, to: '<date>' },
-  { re: /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, to: '<time>' },
+  { re: /\b[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s"'<>]+/g, to: '<url>', needs: '://' },
+  { re: /\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/g, to: '<email>', needs: '@' },
+  { re: /\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b/g, to: '<uuid>', needs: '-' },
+  { re: /\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b/g, to: '<ip>', needs: '.' },
+  { re: /\b(?:[0-9a-fA-F]{1,4}:){3,7}[0-9a-fA-F]{1,4}\b/g, to: '<ip>', needs: ':' },
+  { re: /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, to: '<date>', needs: '-' },
+  { re: /\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, to: '<time>', needs: ':' },
   { re: /(^|[\s'"(=:[])((?:[A-Za-z]:)?(?:[\\/][\w.@~+-]+){2,}[\\/]?)/g, to: (_m, pre) => `${pre}<path>` },
   { re: /'(?:[^'\\\n]|\\.){0,200}'|"(?:[^"\\\n]|\\.){0,200}"/g, to: '<str>' },
-  { re: /\b([A-Za-z_][\w.-]*)=(?!<)[^\s,;&)\]}]+/g, to: (_m, k) => `${k}=<*>` },
-  { re: /\b0x[0-9a-fA-F]+\b/g, to: '<hex>' },
+  { re: /\b([A-Za-z_][\w.-]*)=(?!<)[^\s,;&)\]}]+/g, to: (_m, k) => `${k}=<*>`, needs: '=' },
+  { re: /\b0x[0-9a-fA-F]+\b/g, to: '<hex>', needs: '0x' },
   { re: /\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b/g, to: '<hex>' },
   { re: /(?<![\w<])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w>])/g, to: '<num>' },
   { re: /(?<=[A-Za-z_-])\d+\b/g, to: '<num>' },
@@ -31,6 +33,9 @@ const MAX_INPUT = 4000;
 
 export function normalizeMessage(message: string): string {
   let s = message.length > MAX_INPUT ? message.slice(0, MAX_INPUT) : message;
-  for (const { re, to } of MASKS) s = s.replace(re, to as string);
+  for (const { re, to, needs } of MASKS) {
+    if (needs !== undefined && !s.includes(needs)) continue;
+    s = s.replace(re, to as string);
+  }
   return s.replace(/\s+/g, ' ').trim();
 }

@@ -99,7 +99,7 @@ export class FieldResolver {
   private readonly candidates = new Map<CanonicalField, { path: string; get: Getter }[]>();
   /** Records looked at without finding an undetected field; past GIVE_UP the field is taken as absent. */
   private readonly misses = new Map<CanonicalField, number>();
-  static readonly GIVE_UP = 20_000;
+  static readonly GIVE_UP = 5_000;
   /** Fields the user mapped explicitly. */
   readonly explicit: ReadonlySet<CanonicalField>;
 
@@ -140,7 +140,7 @@ export class FieldResolver {
         return v;
       }
     }
-    // A field absent from the first 20,000 records read for it is not looked for again (a log either has
+    // A field absent from the first 5,000 records read for it is not looked for again (a log either has
     // trace ids or it does not); this keeps absent fields from costing a dozen lookups on every line.
     const m = (this.misses.get(field) ?? 0) + 1;
     this.misses.set(field, m);

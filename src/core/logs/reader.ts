@@ -183,8 +183,8 @@ export class SourceReader {
     if (key === undefined) return false;
     const at = text.indexOf(key);
     if (at === -1) return false;
-    const nested = Math.min(...[text.indexOf('{', 1), text.indexOf('[')].map((i) => (i === -1 ? Infinity : i)));
-    if (nested < at) return false;
+    // Only the text before the key is searched (backwards from it).
+    if (text.lastIndexOf('{', at) > 0 || text.lastIndexOf('[', at) !== -1) return false;
     let i = at + key.length;
     while (text.charCodeAt(i) === 32) i++;
     let value: string | number;
