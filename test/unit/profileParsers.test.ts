@@ -301,3 +301,30 @@ test('parseFrameText splits py-spy frames', () => {
   assert.deepEqual(parseFrameText('<module>'), { name: '<module>', file: '', line: 0 });
   assert.deepEqual(parseFrameText('g (C:\\x\\y.py:3)'), { name: 'g', file: 'C:\\x\\y.py', line: 3 });
 });
+
+test('collapsed stacks sharing prefixes (the parser reuses a shared prefix of the previous line) come back exactly (property)', async () => {
+  // A small alphabet so consecutive lines share prefixes; frames that are prefixes of each other ("b" and
+  // "b (x)") and thread roots make a wrong reuse visible.
+  const frame = fc.constantFrom('a', 'b', 'b (x)', 'b (x:1)', 'c d', 'thread-like', 'e (/p;q.py:2)'.replace(';', '_'));
+  const root = fc.constantFrom('', 'thread (1): MainThread;', 'thread (2): worker;', 'process 9:"python x.py";thread (3): T;');
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(root, fc.array(frame, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 9 })), { minLength: 1, maxLength: 50 }), async (rows) => {
+      const expected = new Map<string, number>();
+      for (const [r, st, n] of rows) {
+        const key = `${r}|${st.join(';')}`;
+        expected.set(key, (expected.get(key) ?? 0) + n);
+      }
+      const p = await parseProfile(rows.map(([r, st, n]) => `${r}${st.join(';')} ${n}`).join('\n'));
+      const got = new Map<string, number>();
+      for (const t of p.threads) {
+        const r = t.name === 'all' ? '' : t.name.startsWith('process') ? 'process 9:"python x.py";thread (3): T;' : t.name.startsWith('MainThread') ? 'thread (1): MainThread;' : 'thread (2): worker;';
+        t.stacks.forEach((s, k) => {
+          const key = `${r}|${stackFrames(p, s).map((f) => { const fr = p.frames[f]!; return fr.file ? `${fr.name} (${fr.file}${fr.line ? `:${fr.line}` : ''})` : fr.name; }).join(';')}`;
+          got.set(key, (got.get(key) ?? 0) + t.weights[k]!);
+        });
+      }
+      assert.deepEqual(got, expected);
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -1,4 +1,3 @@
-import { lines } from './input';
 import { ProfileBuilder, ProfileParseError, type Profile } from './model';
 
 /**
@@ -41,58 +40,123 @@ export function looksCollapsed(head: string): boolean {
 export async function parseCollapsed(chunks: AsyncIterable<string>): Promise<Profile> {
   const b = new ProfileBuilder();
   const frameCache = new Map<string, number>();
+  const threadOfRoots = new Map<string, number>();
   let pySpyFrames = 0;
   let good = 0;
   let bad = 0;
   let firstBad: string | undefined;
   let lineNo = 0;
-  const defaultThread = 'all';
+  const defaultThread = b.thread('all');
+  // The previous line, to reuse the stacks of a shared prefix: py-spy and flamegraph.pl write lines whose
+  // stacks share long prefixes, and comparing characters is much cheaper than splitting and hashing frames.
+  let prevText = '';
+  let prevStart = -1;
+  const prevEnds: number[] = [];
+  const prevStacks: number[] = [];
 
-  for await (const { text, terminated } of lines(chunks)) {
+  const frameId = (ft: string): number => {
+    let f = frameCache.get(ft);
+    if (f === undefined) {
+      const p = parseFrameText(ft);
+      if (p.file !== '') pySpyFrames++;
+      f = b.frame(p.name, p.file, p.line);
+      frameCache.set(ft, f);
+    }
+    return f;
+  };
+
+  /** Synthetic roots from py-spy: processes (nested with -s), then the thread (`thread (TID): NAME` in 0.4). */
+  const roots = (text: string, space: number): { start: number; thread: number } => {
+    const c = text.charCodeAt(0);
+    if (c !== 112 /* p */ && c !== 116 /* t */) return { start: 0, thread: defaultThread };
+    let start = 0;
+    let process: string | undefined;
+    let threadName: string | undefined;
+    for (;;) {
+      let end = text.indexOf(';', start);
+      if (end === -1 || end > space) end = space;
+      const part = text.slice(start, end);
+      const m = process === undefined || threadName === undefined ? PROCESS_FRAME.exec(part) : null;
+      if (m && threadName === undefined) {
+        process = m[2] ? `${m[1]} ${m[2]}` : `${m[1]}`;
+        start = end + 1;
+        continue;
+      }
+      const t = threadName === undefined ? THREAD_FRAME.exec(part) : null;
+      if (t) {
+        threadName = t[2] ? `${t[2]} (${t[1]})` : `thread ${t[1]}`;
+        start = end + 1;
+      }
+      break;
+    }
+    if (start === 0) return { start: 0, thread: defaultThread };
+    const key = text.slice(0, start);
+    let thread = threadOfRoots.get(key);
+    if (thread === undefined) {
+      const name = process === undefined ? threadName! : threadName === undefined ? `process ${process}` : `process ${process} · ${threadName}`;
+      thread = b.thread(name);
+      threadOfRoots.set(key, thread);
+    }
+    return { start: Math.min(start, space), thread };
+  };
+
+  const line = (text: string, terminated: boolean): void => {
     lineNo++;
-    if (text === '' || text.trim() === '') continue;
+    if (text === '' || text.trim() === '') return;
     const space = text.lastIndexOf(' ');
     const countText = space === -1 ? '' : text.slice(space + 1);
     const count = Number(countText);
     if (space <= 0 || countText === '' || !Number.isFinite(count) || count < 0) {
       bad++;
       firstBad ??= `line ${lineNo}: ${!terminated ? 'the last line is cut off (truncated file?)' : `no sample count at the end of "${text.slice(0, 60)}"`}`;
-      continue;
+      return;
     }
     good++;
-    const parts = text.slice(0, space).split(';');
-    let thread = defaultThread;
-    let first = 0;
-    // Synthetic roots from py-spy: processes (nested with -s), then the thread (`thread (TID): NAME` in 0.4).
-    let process: string | undefined;
-    for (let m = PROCESS_FRAME.exec(parts[first] ?? ''); m; m = PROCESS_FRAME.exec(parts[first] ?? '')) {
-      process = m[2] ? `${m[1]} ${m[2]}` : `${m[1]}`;
-      first++;
+    const { start, thread } = roots(text, space);
+    let k = 0;
+    if (start === prevStart) {
+      const max = Math.min(space, prevText.length);
+      let common = start;
+      while (common < max && text.charCodeAt(common) === prevText.charCodeAt(common)) common++;
+      while (k < prevEnds.length && prevEnds[k]! < common && prevText.charCodeAt(prevEnds[k]!) === 59 /* ; */) k++;
     }
-    const t = THREAD_FRAME.exec(parts[first] ?? '');
-    if (t) first++;
-    const threadName = t ? (t[2] ? `${t[2]} (${t[1]})` : `thread ${t[1]}`) : undefined;
-    if (process !== undefined || threadName !== undefined) {
-      thread = process === undefined ? threadName! : threadName === undefined ? `process ${process}` : `process ${process} · ${threadName}`;
+    prevEnds.length = k;
+    prevStacks.length = k;
+    let stack = k > 0 ? prevStacks[k - 1]! : -1;
+    let pos = k > 0 ? prevEnds[k - 1]! + 1 : start;
+    while (pos < space) {
+      let end = text.indexOf(';', pos);
+      if (end === -1 || end > space) end = space;
+      stack = b.stack(stack, frameId(text.slice(pos, end)));
+      prevEnds.push(end);
+      prevStacks.push(stack);
+      pos = end + 1;
     }
-    let stack = -1;
-    for (let i = first; i < parts.length; i++) {
-      const ft = parts[i]!;
-      let f = frameCache.get(ft);
-      if (f === undefined) {
-        const p = parseFrameText(ft);
-        if (p.file !== '') pySpyFrames++;
-        f = b.frame(p.name, p.file, p.line);
-        frameCache.set(ft, f);
-      }
-      stack = b.stack(stack, f);
+    prevText = text;
+    prevStart = start;
+    b.add(thread, stack, count, count);
+  };
+
+  let rest = '';
+  for await (const chunk of chunks) {
+    const buf = rest === '' ? chunk : rest + chunk;
+    let from = 0;
+    for (;;) {
+      const nl = buf.indexOf('\n', from);
+      if (nl === -1) break;
+      line(buf.slice(from, nl > from && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl), true);
+      from = nl + 1;
     }
-    b.add(b.thread(thread), stack, count, count);
+    rest = buf.slice(from);
   }
+  if (rest !== '') line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, false);
+
   if (good === 0) {
     if (bad === 0) throw new ProfileParseError('the profile is empty: no stacks');
     throw new ProfileParseError(`not a collapsed-stack profile: ${firstBad}`);
   }
   if (bad > 0) b.warn(`${bad} line${bad === 1 ? '' : 's'} skipped (${firstBad})`);
-  return b.build(pySpyFrames > 0 ? 'pyspy-raw' : 'collapsed', 'samples');
+  const profile = b.build(pySpyFrames > 0 ? 'pyspy-raw' : 'collapsed', 'samples');
+  profile.threads = profile.threads.filter((t) => t.samples > 0);
+  return profile;
 }

@@ -32,27 +32,6 @@ export async function* textChunks(source: ProfileSource, chunkChars = 1 << 20): 
 }
 
 /**
- * Lines of a text stream without their terminators (`\n`, `\r\n`); `last` tells whether the final
- * line ended with a newline (a missing one can mean a truncated file).
- */
-export async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<{ text: string; terminated: boolean }> {
-  let rest = '';
-  for await (const chunk of chunks) {
-    let start = 0;
-    const buf = rest === '' ? chunk : rest + chunk;
-    for (;;) {
-      const nl = buf.indexOf('\n', start);
-      if (nl === -1) break;
-      const end = nl > start && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield { text: buf.slice(start, end), terminated: true };
-      start = nl + 1;
-    }
-    rest = buf.slice(start);
-  }
-  if (rest !== '') yield { text: rest.endsWith('\r') ? rest.slice(0, -1) : rest, terminated: false };
-}
-
-/**
  * Lets a parser look at the beginning of a stream (to detect its format) and then read the whole of it,
  * beginning included, exactly once.
  */
