@@ -904,14 +904,18 @@ function tables(s: WaterfallSnapshot): HTMLElement {
     if (byId >= 0) return byId;
     return rows.name.findIndex((n) => snap!.names![n] === spanIdOrName);
   },
-  /** Scrolls the row into view and returns client coordinates of its name and its code icon. */
+  /** Scrolls the row into view (expanding its ancestors); positions of its name and code icon on the canvas. */
   locate: (row: number) => {
-    select(row, true);
-    draw();
+    const rows = snap?.rows;
+    if (!rows) return undefined;
+    for (let p = rows.parent[row]!; p >= 0; p = rows.parent[p]!) collapsed.delete(p);
+    computeVisible();
     const k = visible.indexOf(row);
-    const rect = canvas.getBoundingClientRect();
-    const y = rect.top + AXIS_H + k * ROW_H - scroller.scrollTop + ROW_H / 2;
-    return { x: rect.left + nameWidth() / 2, y, codeX: rect.left + nameWidth() - 14 };
+    if (k < 0) return undefined;
+    const y = k * ROW_H;
+    if (y < scroller.scrollTop || y > scroller.scrollTop + scroller.clientHeight - AXIS_H - ROW_H) scroller.scrollTop = Math.max(0, y - scroller.clientHeight / 3);
+    draw();
+    return { x: nameWidth() / 2, y: AXIS_H + k * ROW_H - scroller.scrollTop + ROW_H / 2, codeX: nameWidth() - 14 };
   },
   scrollTo: (y: number) => {
     scroller.scrollTop = y;

@@ -82,16 +82,15 @@ export class TraceDocument implements vscode.CustomDocument {
    */
   private async discoverCompanions(): Promise<void> {
     const dir = nodePath.dirname(this.uri.fsPath);
-    const dirs = [dir, nodePath.join(dir, 'logs'), nodePath.join(dir, 'metrics'), nodePath.join(dir, '..', 'logs'), nodePath.join(dir, '..', 'metrics')];
-    const files: string[] = [];
-    for (const d of dirs) {
-      const names = await fs.readdir(d).catch(() => [] as string[]);
-      for (const n of names.sort()) files.push(nodePath.join(d, n));
-    }
     const self = nodePath.resolve(this.uri.fsPath);
-    const isTrace = (n: string) => /\.(otlp|trace|jaeger|zipkin)\.jsonl?$|traces?[^/]*\.jsonl?$/i.test(n);
-    const logFile = files.find((f) => f !== self && !isTrace(nodePath.basename(f)) && /log/i.test(nodePath.basename(f)) && /\.(jsonl|ndjson|log|json)(\.gz)?$/i.test(f));
-    const metricsFile = files.find((f) => f !== self && /(metric|prom)/i.test(nodePath.basename(f)) && /\.(json|csv|jsonl)$/i.test(f));
+    const list = async (d: string) => (await fs.readdir(d).catch(() => [] as string[])).sort().map((n) => nodePath.join(d, n));
+    const isTrace = (f: string) => /\.(otlp|trace|jaeger|zipkin)\.jsonl?$|traces?[^/]*\.jsonl?$/i.test(nodePath.basename(f));
+    const here = (await list(dir)).filter((f) => f !== self && !isTrace(f));
+    const logDirs = [...(await list(nodePath.join(dir, 'logs'))), ...(await list(nodePath.join(dir, '..', 'logs')))];
+    const metricDirs = [...(await list(nodePath.join(dir, 'metrics'))), ...(await list(nodePath.join(dir, '..', 'metrics')))];
+    // In a logs/ or metrics/ folder any file of the right type; next to the trace only files named so.
+    const logFile = [...logDirs, ...here.filter((f) => /log/i.test(nodePath.basename(f)))].find((f) => /\.(jsonl|ndjson|log|json)(\.gz)?$/i.test(f));
+    const metricsFile = [...metricDirs, ...here.filter((f) => /(metric|prom)/i.test(nodePath.basename(f)))].find((f) => /\.(json|csv|jsonl)$/i.test(f));
     if (logFile) await this.loadLogs(vscode.Uri.file(logFile)).catch(() => undefined);
     if (metricsFile) await this.loadMetrics(vscode.Uri.file(metricsFile)).catch(() => undefined);
   }
