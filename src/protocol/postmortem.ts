@@ -20,19 +20,39 @@ export interface PostmortemSnapshot {
   today: string;
   /** Events in the incident's timeline that can be imported, or undefined when incident.json is unusable. */
   incidentEvents?: number;
+  /**
+   * The timeline is sent as the rows the form shows (sorted and limited as the form asked), never whole: a
+   * 5 MB file must not cost a 5 MB message per keystroke. `document.timeline` is absent.
+   */
+  timeline: { rows: { index: number; entry: Record<string, unknown> }[]; total: number; sortedInFile: boolean; view: TimelineView };
+  /** Other long lists are cut to their first entries; `lengths` has their real sizes. */
+  lengths: Record<string, number>;
+  truncated: { key: string; shown: number; total: number }[];
+  /** All findings; `lint` lists those outside the timeline and those of the shown timeline rows. */
+  lintTotal: number;
+}
+
+export interface TimelineView {
+  sortKey: '' | 'timestamp' | 'event' | 'actor' | 'action';
+  desc: boolean;
+  limit: number;
 }
 
 export type PostmortemIntent =
   | { type: 'set'; path: JsonPath; value: unknown }
   | { type: 'remove'; path: JsonPath }
   | { type: 'insert'; path: JsonPath; index: number; value: unknown }
+  /** Adds at the end of a top-level list (created when missing); the host knows its real length. */
+  | { type: 'append'; key: string; value: unknown }
+  | { type: 'timelineView'; view: TimelineView }
+  | { type: 'sortTimeline' }
   | { type: 'importIncidentEvents' }
   | { type: 'importTimelineFile' }
   | { type: 'openAsText'; line?: number; column?: number }
   | { type: 'openEvidence'; path: string }
   | { type: 'export' };
 
-const INTENTS = new Set(['set', 'remove', 'insert', 'importIncidentEvents', 'importTimelineFile', 'openAsText', 'openEvidence', 'export']);
+const INTENTS = new Set(['set', 'remove', 'insert', 'append', 'timelineView', 'sortTimeline', 'importIncidentEvents', 'importTimelineFile', 'openAsText', 'openEvidence', 'export']);
 
 function isPath(p: unknown): p is JsonPath {
   return Array.isArray(p) && p.length > 0 && p.length < 16 && p.every((x) => typeof x === 'string' || (typeof x === 'number' && Number.isInteger(x) && x >= 0));
@@ -51,6 +71,12 @@ export function isPostmortemIntent(m: { type: string }): m is PostmortemIntent {
       return isPath(x.path) && typeof x.index === 'number' && Number.isInteger(x.index) && x.index >= 0 && 'value' in x;
     case 'openEvidence':
       return typeof x.path === 'string';
+    case 'append':
+      return typeof x.key === 'string' && x.key.length > 0 && 'value' in x;
+    case 'timelineView': {
+      const v = x.view as Record<string, unknown> | undefined;
+      return !!v && ['', 'timestamp', 'event', 'actor', 'action'].includes(v.sortKey as string) && typeof v.desc === 'boolean' && typeof v.limit === 'number' && v.limit > 0;
+    }
     default:
       return true;
   }

@@ -114,7 +114,7 @@ describe('post-mortem form in the real workbench', () => {
   it('shows blameless-lint warnings inline', async () => {
     const factor = frame.locator('#whatWentWrong vscode-button');
     await factor.click();
-    const input = frame.locator('vscode-textfield[data-path=\'["whatWentWrong",0]\'] input');
+    const input = frame.locator('input[data-path=\'["whatWentWrong",0]\']');
     await input.waitFor();
     await input.fill('Human error: the on-call should have checked the pool');
     await input.press('Enter');

@@ -269,3 +269,16 @@ test('the demo post-mortem is schema-valid and passes the blameless lint; its se
   for (const e of i.evidence!) assert.ok(existsSync(path.join(repoRoot, 'demo/.incidents/INC-2026-001', e.path)), e.path);
   assert.ok(c.value!.actionItems!.some((a) => a.owner && a.dueDate), 'closable: an owned, dated action item');
 });
+
+test('the fast check (no positions) agrees with the full one; problems still get positions', () => {
+  const text = JSON.stringify(fullPm, null, 2);
+  const fast = checkPostmortemText(text, { positions: false });
+  const full = checkPostmortemText(text);
+  assert.deepEqual(fast.value, full.value);
+  assert.deepEqual(fast.lint, full.lint);
+  assert.deepEqual(fast.schemaProblems, []);
+  const bad = JSON.stringify({ ...fullPm, severity: 'SEV1' }, null, 2);
+  const p = checkPostmortemText(bad, { positions: false }).schemaProblems[0]!;
+  assert.equal(p.line, bad.split('\n').findIndex((l) => l.includes('"severity"')) + 1);
+  assert.equal(checkPostmortemText('{"title": ', { positions: false }).value, undefined);
+});

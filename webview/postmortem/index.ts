@@ -1,4 +1,4 @@
-import type { JsonPath, PostmortemIntent, PostmortemSnapshot } from '../../src/protocol/postmortem';
+import type { JsonPath, PostmortemIntent, PostmortemSnapshot, TimelineView } from '../../src/protocol/postmortem';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
@@ -15,7 +15,7 @@ type Lint = PostmortemSnapshot['lint'][number];
 
 const PAGE = 100;
 const root = document.getElementById('app')!;
-const view = { sortKey: '' as '' | 'timestamp' | 'event' | 'actor' | 'action', sortDesc: false, timelineShown: PAGE, lastRenderMs: 0 };
+const view = { lastRenderMs: 0 };
 
 // Our stylesheet next to the shared one (same origin as webview.css, so the CSP allows it).
 const shared = document.querySelector<HTMLLinkElement>('link[href*="webview.css"]');
@@ -110,6 +110,19 @@ function select(path: JsonPath, value: unknown, options: readonly string[], labe
   return el;
 }
 
+/** A native select for table rows: hundreds of them must stay cheap (vscode-single-select is heavy). */
+function cellSelect(path: JsonPath, value: unknown, options: readonly string[], label: string): HTMLElement {
+  const el = h(
+    'select',
+    { class: 'cell', 'data-path': pathKey(path), 'aria-label': label },
+    h('option', { value: '' }, '—'),
+    ...options.map((o) => h('option', { value: o, selected: o === value }, o)),
+  ) as HTMLSelectElement;
+  el.value = options.includes(str(value)) ? str(value) : '';
+  el.addEventListener('change', () => commit(path, el.value, true));
+  return el;
+}
+
 function button(label: string, codicon: string, onClick: () => void, options: { secondary?: boolean; title?: string; id?: string } = {}): HTMLElement {
   return h('vscode-button', { icon: codicon, secondary: options.secondary, title: options.title, id: options.id, onclick: onClick }, label);
 }
@@ -126,10 +139,13 @@ function field(label: string, control: HTMLElement, notes: HTMLElement | null = 
   return h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control, notes);
 }
 
-function appendTo(doc: Doc, key: string, value: unknown): void {
-  const list = doc[key];
-  if (Array.isArray(list)) send({ type: 'insert', path: [key], index: list.length, value });
-  else send({ type: 'set', path: [key], value: [value] });
+function appendTo(key: string, value: unknown): void {
+  send({ type: 'append', key, value });
+}
+
+function truncatedNote(key: string): HTMLElement | null {
+  const t = current?.truncated.find((x) => x.key === key);
+  return t ? h('p', { class: 'warning-text' }, icon('warning'), ` Showing the first ${t.shown} of ${t.total}; open as text for the rest.`) : null;
 }
 
 function stringList(doc: Doc, key: string, title: string, placeholder: string): HTMLElement {
@@ -142,11 +158,12 @@ function stringList(doc: Doc, key: string, title: string, placeholder: string): 
           'ol',
           { class: 'string-list' },
           ...items.map((item, i) =>
-            h('li', {}, h('div', { class: 'row' }, textField([key, i], item, { label: `${title} ${i + 1}`, className: 'grow' }), iconButton('trash', `Remove item ${i + 1}`, () => send({ type: 'remove', path: [key, i] }))), lintNotes([key, i])),
+            h('li', {}, h('div', { class: 'row' }, cell([key, i], item, `${title} ${i + 1}`), iconButton('trash', `Remove item ${i + 1}`, () => send({ type: 'remove', path: [key, i] }))), lintNotes([key, i])),
           ),
         )
       : h('p', { class: 'empty' }, 'None yet.'),
-    button('Add', 'add', () => appendTo(doc, key, ''), { secondary: true, title: placeholder }),
+    truncatedNote(key),
+    button('Add', 'add', () => appendTo(key, ''), { secondary: true, title: placeholder }),
   );
 }
 
@@ -156,40 +173,24 @@ function minutes(v: number | undefined): string {
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`;
 }
 
-function timelineSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
-  const rows = arr(doc.timeline).map((e, i) => ({ e: obj(e), i }));
-  if (view.sortKey) {
-    const k = view.sortKey;
-    rows.sort((a, b) => {
-      const x = k === 'timestamp' ? Date.parse(str(a.e[k])) || 0 : str(a.e[k]).toLowerCase();
-      const y = k === 'timestamp' ? Date.parse(str(b.e[k])) || 0 : str(b.e[k]).toLowerCase();
-      return (x < y ? -1 : x > y ? 1 : a.i - b.i) * (view.sortDesc ? -1 : 1);
-    });
-  }
-  const header = (key: typeof view.sortKey, label: string) =>
+function timelineSection(s: PostmortemSnapshot): HTMLElement {
+  const { rows, total, sortedInFile, view } = s.timeline;
+  const setView = (next: Partial<TimelineView>) => send({ type: 'timelineView', view: { ...view, ...next } });
+  const header = (key: TimelineView['sortKey'], label: string) =>
     h(
       'th',
-      { 'aria-sort': view.sortKey === key ? (view.sortDesc ? 'descending' : 'ascending') : 'none' },
+      { 'aria-sort': view.sortKey === key ? (view.desc ? 'descending' : 'ascending') : 'none' },
       h(
         'button',
         {
           class: 'sort',
           title: `Sort by ${label} (view only; "Sort by time" changes the file)`,
-          onclick: () => {
-            if (view.sortKey === key) view.sortDesc = !view.sortDesc;
-            else {
-              view.sortKey = key;
-              view.sortDesc = false;
-            }
-            render(s);
-          },
+          onclick: () => setView(view.sortKey === key ? { desc: !view.desc } : { sortKey: key, desc: false }),
         },
         label,
-        view.sortKey === key ? icon(view.sortDesc ? 'arrow-down' : 'arrow-up') : null,
+        view.sortKey === key ? icon(view.desc ? 'arrow-down' : 'arrow-up') : null,
       ),
     );
-  const shown = rows.slice(0, view.timelineShown);
-  const sortedInFile = arr(doc.timeline).every((e, i, all) => i === 0 || (Date.parse(str(obj(all[i - 1]).timestamp)) || 0) <= (Date.parse(str(obj(e).timestamp)) || 0));
   return section(
     'Timeline',
     'timeline',
@@ -198,9 +199,9 @@ function timelineSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
       { class: 'toolbar' },
       button(`Import from incident events${s.incidentEvents !== undefined ? ` (${s.incidentEvents})` : ''}`, 'history', () => send({ type: 'importIncidentEvents' }), { secondary: true, id: 'import-events' }),
       button('Import timeline file…', 'cloud-download', () => send({ type: 'importTimelineFile' }), { secondary: true, title: 'A JSON/JSONL timeline exported by forensics (timestamp + event per entry)' }),
-      sortedInFile ? null : button('Sort by time', 'sort-precedence', () => send({ type: 'set', path: ['timeline'], value: [...arr(doc.timeline)].sort((a, b) => (Date.parse(str(obj(a).timestamp)) || 0) - (Date.parse(str(obj(b).timestamp)) || 0)) }), { secondary: true }),
+      sortedInFile ? null : button('Sort by time', 'sort-precedence', () => send({ type: 'sortTimeline' }), { secondary: true, title: 'Reorder the entries in the file by timestamp' }),
     ),
-    rows.length
+    total
       ? h(
           'table',
           { class: 'timeline' },
@@ -208,7 +209,7 @@ function timelineSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
           h(
             'tbody',
             {},
-            ...shown.map(({ e, i }) =>
+            ...rows.map(({ index: i, entry: e }) =>
               h(
                 'tr',
                 { 'data-index': i },
@@ -222,10 +223,10 @@ function timelineSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
           ),
         )
       : h('p', { class: 'empty' }, 'No timeline yet. Import it from the incident’s events.'),
-    rows.length > shown.length
-      ? h('p', {}, `Showing ${shown.length} of ${rows.length} entries. `, h('button', { class: 'link', onclick: () => { view.timelineShown += PAGE * 5; render(s); } }, 'Show more'))
+    total > rows.length
+      ? h('p', { id: 'timeline-more' }, `Showing ${rows.length} of ${total} entries. `, h('button', { class: 'link', onclick: () => setView({ limit: view.limit + PAGE * 5 }) }, 'Show more'))
       : null,
-    button('Add entry', 'add', () => appendTo(doc, 'timeline', { timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), event: '' }), { secondary: true }),
+    button('Add entry', 'add', () => send({ type: 'append', key: 'timeline', value: { timestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), event: '' } }), { secondary: true }),
   );
 }
 
@@ -253,8 +254,8 @@ function actionItemsSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
                 h('td', {}, cell(['actionItems', i, 'description'], a.description, `Action item ${i + 1} description`, 'What will change, so this cannot recur'), lintNotes(['actionItems', i])),
                 h('td', {}, cell(['actionItems', i, 'owner'], a.owner, `Action item ${i + 1} owner`, 'team or role')),
                 h('td', {}, dateCell(['actionItems', i, 'dueDate'], a.dueDate, `Action item ${i + 1} due date`), overdue ? h('span', { class: 'badge-overdue' }, icon('error'), ' overdue') : null),
-                h('td', {}, select(['actionItems', i, 'priority'], a.priority, PRIORITIES, `Action item ${i + 1} priority`)),
-                h('td', {}, select(['actionItems', i, 'status'], a.status, STATUSES, `Action item ${i + 1} status`)),
+                h('td', {}, cellSelect(['actionItems', i, 'priority'], a.priority, PRIORITIES, `Action item ${i + 1} priority`)),
+                h('td', {}, cellSelect(['actionItems', i, 'status'], a.status, STATUSES, `Action item ${i + 1} status`)),
                 h('td', {}, cell(['actionItems', i, 'link'], a.link, `Action item ${i + 1} link`, 'ticket URL')),
                 h('td', {}, iconButton('trash', `Remove action item ${i + 1}`, () => send({ type: 'remove', path: ['actionItems', i] }))),
               );
@@ -262,7 +263,8 @@ function actionItemsSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
           ),
         )
       : h('p', { class: 'empty' }, 'No action items. HIGH and CRITICAL incidents need one with an owner and a due date before they close.'),
-    button('Add action item', 'add', () => appendTo(doc, 'actionItems', { description: 'New action item', priority: 'HIGH', status: 'TODO' }), { id: 'add-action-item' }),
+    truncatedNote('actionItems'),
+    button('Add action item', 'add', () => appendTo('actionItems', { description: 'New action item', priority: 'HIGH', status: 'TODO' }), { id: 'add-action-item' }),
   );
 }
 
@@ -326,7 +328,7 @@ function impactSection(doc: Doc): HTMLElement {
           ),
         )
       : h('p', { class: 'empty' }, 'No impact documented.'),
-    button('Add impact row', 'add', () => appendTo(doc, 'impact', { key: '', value: '' }), { secondary: true }),
+    button('Add impact row', 'add', () => appendTo('impact', { key: '', value: '' }), { secondary: true }),
   );
 }
 
@@ -391,7 +393,12 @@ function render(s: PostmortemSnapshot): void {
     // What the document said for that field before: if it still says so, the user's text wins.
     const path = JSON.parse(saved.key) as JsonPath;
     let v: unknown = current?.document;
-    for (const k of path) v = obj(v)[k as string] ?? arr(v)[k as number];
+    let rest = path;
+    if (path[0] === 'timeline') {
+      v = current?.timeline.rows.find((r) => r.index === path[1])?.entry;
+      rest = path.slice(2);
+    }
+    for (const k of rest) v = typeof k === 'number' ? arr(v)[k] : obj(v)[k];
     if (old) previous.set(saved.key, Array.isArray(v) ? v.join(', ') : str(v));
   }
   current = s;
@@ -417,7 +424,7 @@ function render(s: PostmortemSnapshot): void {
     return;
   }
   const doc = s.document;
-  const lintCount = s.lint.length;
+  const lintCount = s.lintTotal;
   replaceChildren(
     root,
     h(
@@ -451,7 +458,7 @@ function render(s: PostmortemSnapshot): void {
     ),
     section('Summary', 'summary', textArea(['summary'], doc.summary, 'Summary', 'What happened, in two or three sentences'), lintNotes(['summary'])),
     impactSection(doc),
-    timelineSection(doc, s),
+    timelineSection(s),
     section(
       'Root cause',
       'rootCause',

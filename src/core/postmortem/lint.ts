@@ -72,6 +72,9 @@ const NOT_PEOPLE = new Set(
   ),
 );
 
+/** Cheap pre-check: without a failure verb the person rule cannot match. */
+const FAILURE_VERB_RE = new RegExp(`\\b${FAILURE_VERBS}\\b`);
+
 function personRule(names: readonly string[]): RegExp {
   const extra = names.filter((n) => n.trim().length >= 2).map((n) => n.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const subject = ['@[\\w.-]+', '\\b[A-Z][a-z]+(?: [A-Z][a-z]+)?', '\\b(?:[Hh]e|[Ss]he|[Ss]omeone)', ...extra.map((n) => `\\b${n}`)].join('|');
@@ -105,6 +108,8 @@ export interface LintTextOptions {
   allowOutage?: boolean;
   /** "Where we got lucky" is about what could have happened: counterfactuals are its point. */
   allowCounterfactual?: boolean;
+  /** The person rule built once per document (it depends on `names`). */
+  personRe?: RegExp;
 }
 
 export function lintText(text: string, options: LintTextOptions = {}): Omit<LintFinding, 'field' | 'path'>[] {
@@ -116,7 +121,10 @@ export function lintText(text: string, options: LintTextOptions = {}): Omit<Lint
     r.re.lastIndex = 0;
     for (const m of text.matchAll(r.re)) out.push({ rule: r.rule, text: m[0], index: m.index ?? 0, explanation: r.explanation, suggestion: r.suggestion });
   }
-  for (const m of text.matchAll(personRule(names))) {
+  const person = options.personRe ?? personRule(names);
+  person.lastIndex = 0;
+  if (!FAILURE_VERB_RE.test(text)) return finish(out);
+  for (const m of text.matchAll(person)) {
     const who = m[1] ?? '';
     if (NOT_PEOPLE.has(who.split(' ')[0]!) || /^[A-Z]{2,}$/.test(who)) continue;
     out.push({
@@ -127,7 +135,11 @@ export function lintText(text: string, options: LintTextOptions = {}): Omit<Lint
       suggestion: `Make the system the subject: instead of "${m[0]}", write what the process allowed, e.g. "the release went out without the canary check because the pipeline made it optional".`,
     });
   }
-  // One finding per place: overlapping rules on the same words keep the first.
+  return finish(out);
+}
+
+/** Sorted by position; the same rule twice at one place is reported once. */
+function finish(out: Omit<LintFinding, 'field' | 'path'>[]): Omit<LintFinding, 'field' | 'path'>[] {
   out.sort((a, b) => a.index - b.index);
   return out.filter((f, i) => i === 0 || !(f.index === out[i - 1]!.index && f.rule === out[i - 1]!.rule));
 }
@@ -141,10 +153,11 @@ export function lintPostmortem(pm: PostMortem): LintFinding[] {
   // Roles and systems are fine subjects; only names that look like a person's are used.
   const personNames = [...names].filter((n) => /^[A-Z][a-z]+(?: [A-Z][a-z]+)?$|^@[\w.-]+$/.test(n.trim()) && !NOT_PEOPLE.has(n.trim().split(' ')[0]!));
   const allowOutage = wasFullOutage(pm);
+  const personRe = personRule(personNames);
   const findings: LintFinding[] = [];
   for (const [text, path] of strings(pm, [])) {
     if (path.length === 0) continue;
-    const options = { names: personNames, allowOutage, allowCounterfactual: path[0] === 'whereWeGotLucky' };
+    const options = { names: personNames, allowOutage, allowCounterfactual: path[0] === 'whereWeGotLucky', personRe };
     for (const f of lintText(text, options)) findings.push({ field: displayPath(path), path, ...f });
   }
   return findings;

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import type { Incident } from '../../core/incident/types';
-import { checkPostmortemText } from '../../core/postmortem/check';
-import { responseMetrics } from '../../core/postmortem/metrics';
+import { checkPostmortemText, parsesAsObject } from '../../core/postmortem/check';
 import { mergeTimeline, timelineFromEvents } from '../../core/postmortem/prefill';
 import type { TimelineEntry } from '../../core/postmortem/types';
 import { incidentDir } from '../../core/store/layout';
-import { POSTMORTEM_VIEW_TYPE, isPostmortemIntent, type PostmortemIntent, type PostmortemSnapshot } from '../../protocol/postmortem';
+import { POSTMORTEM_VIEW_TYPE, isPostmortemIntent, type PostmortemIntent, type PostmortemSnapshot, type TimelineView } from '../../protocol/postmortem';
 import type { Services } from '../services';
 import { WebviewBridge } from '../webviews/bridge';
 import { buildWebviewHtml, webviewOptions } from '../webviews/html';
 import { editsFor } from './edits';
+import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from './snapshot';
 import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
 
 /** `.incidents/<id>/postmortem.json` → `<id>`, or undefined for a post-mortem somewhere else. */
@@ -51,15 +51,24 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     const record: { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot } = { panel };
     PostmortemEditorProvider.open.set(key, record);
 
-    let cached: { version: number; snapshot: PostmortemSnapshot } | undefined;
+    let cached: { version: number; view: TimelineView; snapshot: PostmortemSnapshot } | undefined;
+    // What the page asked to see of the timeline (sort, how many rows); per panel, like a scroll position.
+    let view: TimelineView = DEFAULT_TIMELINE_VIEW;
     const snapshot = async (): Promise<PostmortemSnapshot> => {
-      if (cached?.version === document.version) return cached.snapshot;
-      const s = await this.snapshot(document, id);
-      cached = { version: document.version, snapshot: s };
+      if (cached?.version === document.version && cached.view === view) return cached.snapshot;
+      const s = await this.snapshot(document, id, view);
+      cached = { version: document.version, view, snapshot: s };
       record.lastSnapshot = s;
       return s;
     };
-    const bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent> = new WebviewBridge<PostmortemSnapshot, PostmortemIntent>(panel.webview, snapshot, isPostmortemIntent, (intent): Promise<void> => this.onIntent(document, id, intent, bridge));
+    const bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent> = new WebviewBridge<PostmortemSnapshot, PostmortemIntent>(panel.webview, snapshot, isPostmortemIntent, async (intent): Promise<void> => {
+      if (intent.type === 'timelineView') {
+        view = { sortKey: intent.view.sortKey, desc: intent.view.desc, limit: Math.min(100000, Math.max(1, Math.floor(intent.view.limit))) };
+        await bridge.push();
+        return;
+      }
+      await this.onIntent(document, id, intent, bridge);
+    });
 
     let timer: ReturnType<typeof setTimeout> | undefined;
     const schedule = () => {
@@ -83,33 +92,14 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     });
   }
 
-  private async snapshot(document: vscode.TextDocument, id: string | undefined): Promise<PostmortemSnapshot> {
-    const text = document.getText();
-    const check = checkPostmortemText(text);
-    const base = { version: document.version, fileName: vscode.workspace.asRelativePath(document.uri), today: localToday() };
+  private async snapshot(document: vscode.TextDocument, id: string | undefined, view: TimelineView): Promise<PostmortemSnapshot> {
+    const check = checkPostmortemText(document.getText(), { positions: false });
     const incident = id ? await this.incident(id) : undefined;
-    const incidentEvents = incident ? (incident.events ?? []).length : undefined;
-    if (!check.value) {
-      const first = check.parsed.syntaxErrors[0] ?? check.schemaProblems[0];
-      return {
-        ...base,
-        state: 'invalid',
-        error: first ? { line: first.line, column: first.column, message: first.message } : { line: 1, column: 1, message: 'The file is not a JSON object.' },
-        problems: [],
-        lint: [],
-        metrics: { problems: [] },
-        ...(incidentEvents !== undefined ? { incidentEvents } : {}),
-      };
-    }
-    return {
-      ...base,
-      state: 'ok',
-      document: check.value as Record<string, unknown>,
-      problems: check.schemaProblems.map(({ line, column, message, pointer }) => ({ line, column, message, pointer })),
-      lint: check.lint.map(({ path, field, rule, text: t, explanation, suggestion }) => ({ path, field, rule, text: t, explanation, suggestion })),
-      metrics: responseMetrics(typeof check.value.milestones === 'object' && check.value.milestones !== null ? check.value.milestones : undefined),
-      ...(incidentEvents !== undefined ? { incidentEvents } : {}),
-    };
+    return buildSnapshot(
+      check,
+      { version: document.version, fileName: vscode.workspace.asRelativePath(document.uri), today: localToday(), ...(incident ? { incidentEvents: (incident.events ?? []).length } : {}) },
+      view,
+    );
   }
 
   private async incident(id: string): Promise<Incident | undefined> {
@@ -122,11 +112,15 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
   }
 
   /** Applies one form change as a minimal edit. Returns false (and changes nothing) when the text does not parse. */
-  static async applyIntent(document: vscode.TextDocument, intent: Extract<PostmortemIntent, { type: 'set' | 'remove' | 'insert' }>): Promise<boolean> {
+  static async applyIntent(document: vscode.TextDocument, intent: Extract<PostmortemIntent, { type: 'set' | 'remove' | 'insert' | 'append' }>): Promise<boolean> {
     const text = document.getText();
-    const check = checkPostmortemText(text);
-    if (!check.value) return false;
-    const edits = editsFor(text, intent);
+    if (!parsesAsObject(text)) return false;
+    let change: Parameters<typeof editsFor>[1];
+    if (intent.type === 'append') {
+      const list = (JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text) as Record<string, unknown>)[intent.key];
+      change = Array.isArray(list) ? { type: 'insert', path: [intent.key], index: list.length, value: intent.value } : { type: 'set', path: [intent.key], value: [intent.value] };
+    } else change = intent;
+    const edits = editsFor(text, change);
     if (edits.length === 0) return true;
     const edit = new vscode.WorkspaceEdit();
     for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.content);
@@ -135,8 +129,19 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
 
   private async onIntent(document: vscode.TextDocument, id: string | undefined, intent: PostmortemIntent, bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent>): Promise<void> {
     switch (intent.type) {
+      case 'timelineView':
+        return;
+      case 'sortTimeline': {
+        const check = checkPostmortemText(document.getText(), { positions: false });
+        const timeline = check.value && Array.isArray(check.value.timeline) ? check.value.timeline : undefined;
+        if (!timeline) return;
+        const sorted = timeline.map((e, i) => ({ e, i, t: Date.parse(typeof e?.timestamp === 'string' ? e.timestamp : '') || 0 })).sort((a, b) => a.t - b.t || a.i - b.i).map((x) => x.e);
+        await PostmortemEditorProvider.applyIntent(document, { type: 'set', path: ['timeline'], value: sorted });
+        return;
+      }
       case 'set':
       case 'remove':
+      case 'append':
       case 'insert': {
         const ok = await PostmortemEditorProvider.applyIntent(document, intent);
         if (!ok) {
@@ -193,7 +198,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
   }
 
   private async importEntries(document: vscode.TextDocument, incoming: TimelineEntry[], from: string): Promise<void> {
-    const check = checkPostmortemText(document.getText());
+    const check = checkPostmortemText(document.getText(), { positions: false });
     if (!check.value) return;
     const existing = Array.isArray(check.value.timeline) ? check.value.timeline.filter((e) => e && typeof e === 'object' && typeof e.timestamp === 'string' && typeof e.event === 'string') : [];
     if (Array.isArray(check.value.timeline) && existing.length !== check.value.timeline.length) {
