@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { analyzeAbTest, parseAbTest, parseAbTestCsv, parseAbTestJson, parseCsv, type AbTestReport } from '../../src/core/abtest';
+import { parseQuoted } from '../../src/core/abtest/csv';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/output';
 import { repoRoot, tempDir } from './helpers';
@@ -237,4 +238,14 @@ test('iwb abtest sample-size: 14,745 per arm for 0.10 → +10 %', async () => {
   assert.equal(bad.code, 2);
   assert.match(bad.err, /baseline must be a rate/);
   assert.equal((await run(['abtest', 'sample-size', '--mde', '0.1'])).code, 2);
+});
+
+test('property: the unquoted fast path and the full CSV reader agree', () => {
+  fc.assert(
+    fc.property(fc.array(fc.array(fc.stringMatching(/^[a-z0-9 .]{0,6}$/), { minLength: 1, maxLength: 4 }), { maxLength: 20 }), fc.constantFrom('\n', '\r\n', '\r'), (rows, eol) => {
+      const text = rows.map((r) => r.join(',')).join(eol);
+      assert.deepEqual(parseCsv(text), parseQuoted(text));
+      return true;
+    }),
+  );
 });

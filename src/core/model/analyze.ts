@@ -186,11 +186,11 @@ function preview(input: unknown): string {
   return s.length > 500 ? `${s.slice(0, 500)}…` : s;
 }
 
-function rateRow(name: string, subset: readonly Prediction[], all: readonly Prediction[], wrong: (p: Prediction) => boolean): RateRow {
+function rateRow(name: string, subset: readonly Prediction[], all: readonly Prediction[], totalErrors: number, wrong: (p: Prediction) => boolean): RateRow {
   const errors = subset.filter(wrong).length;
   const w = wilsonInterval(errors, subset.length);
   const restCount = all.length - subset.length;
-  const restErrors = all.filter(wrong).length - errors;
+  const restErrors = totalErrors - errors;
   let pValue: number | null = null;
   if (restCount > 0 && subset.length > 0) {
     const t = twoProportionTest({ successes: restErrors, n: restCount }, { successes: errors, n: subset.length }, { alternative: 'larger' });
@@ -275,11 +275,16 @@ export function analyzePredictions(predictions: readonly Prediction[], issues: r
 
   // ---- characteristics and groups
   const chars = new Map<Characteristic, Prediction[]>();
-  for (const p of predictions) for (const c of characterize(p.input)) chars.set(c, [...(chars.get(c) ?? []), p]);
-  const byCharacteristic = CHARACTERISTICS.filter((c) => chars.has(c)).map((c) => ({ characteristic: c, ...rateRow(CHARACTERISTIC_LABELS[c], chars.get(c)!, predictions, wrong) }));
+  const pushTo = <K>(m: Map<K, Prediction[]>, k: K, p: Prediction) => {
+    const list = m.get(k);
+    if (list) list.push(p);
+    else m.set(k, [p]);
+  };
+  for (const p of predictions) for (const c of characterize(p.input)) pushTo(chars, c, p);
+  const byCharacteristic = CHARACTERISTICS.filter((c) => chars.has(c)).map((c) => ({ characteristic: c, ...rateRow(CHARACTERISTIC_LABELS[c], chars.get(c)!, predictions, errors, wrong) }));
   const groups = new Map<string, Prediction[]>();
-  for (const p of predictions) if (p.group !== undefined) groups.set(p.group, [...(groups.get(p.group) ?? []), p]);
-  const byGroup = [...groups].map(([g, list]) => rateRow(g, list, predictions, wrong)).sort((a, b) => b.errorRate - a.errorRate);
+  for (const p of predictions) if (p.group !== undefined) pushTo(groups, p.group, p);
+  const byGroup = [...groups].map(([g, list]) => rateRow(g, list, predictions, errors, wrong)).sort((a, b) => b.errorRate - a.errorRate);
   const groupGap = byGroup.length >= 2 ? { highest: byGroup[0]!.name, lowest: byGroup[byGroup.length - 1]!.name, gap: byGroup[0]!.errorRate - byGroup[byGroup.length - 1]!.errorRate } : null;
 
   // ---- input validation (the seed's checks plus inconsistent duplicates)
@@ -293,7 +298,7 @@ export function analyzePredictions(predictions: readonly Prediction[], issues: r
   const byInput = new Map<string, Prediction[]>();
   for (const p of predictions) {
     const key = typeof p.input === 'string' ? p.input : JSON.stringify(p.input);
-    byInput.set(key, [...(byInput.get(key) ?? []), p]);
+    pushTo(byInput, key, p);
   }
   const inconsistent = [...byInput.values()].filter((list) => new Set(list.map((p) => p.predictedLabel)).size > 1).flat();
   addFinding('inconsistent-duplicates', inconsistent, 'The same input got different predictions (non-determinism, or a preprocessing difference).');
