@@ -11,7 +11,9 @@ import {
   commandPredictor,
   commandArgv,
   httpPredictor,
+  parseAnswers,
   parsePredictions,
+  PredictorError,
   selectForRobustness,
   vary,
   type ModelReport,
@@ -176,4 +178,20 @@ test('iwb model --json has the named fields; --predict runs the robustness check
   assert.match(human.out, /High-confidence errors \(> 0.9\), most confident first:\n {2}0\.953/);
   assert.equal((await run(['model', 'missing.jsonl'])).code, 2);
   assert.equal((await run(['model', 'demo/model/predictions.jsonl', '--predict', 'nonexistent-cmd-iwb'])).code, 2);
+});
+
+test('property: model answers are read or rejected with a PredictorError, never anything else', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.json(), fc.string()), fc.integer({ min: 0, max: 3 }), (text, n) => {
+      try {
+        const answers = parseAnswers(text, n, 'model');
+        assert.equal(answers.length, n);
+        for (const a of answers) assert.equal(typeof a.label, 'string');
+      } catch (e) {
+        assert.ok(e instanceof PredictorError, String(e));
+      }
+      return true;
+    }),
+    { numRuns: 300 },
+  );
 });

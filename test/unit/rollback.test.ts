@@ -208,3 +208,18 @@ test('metrics from a real Prometheus (backfilled with promtool) drive the decisi
   const down = await resolvePrometheus(window('1.4.2'), 'http://127.0.0.1:9');
   assert.match((down.window.metrics.cpu as { reason: string }).reason, /cannot reach Prometheus at http:\/\/127\.0\.0\.1:9/);
 });
+
+test('property: thresholds from any JSON give numbers in range or a problem, never NaN', () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.json().map((j) => JSON.parse(j) as unknown), fc.dictionary(fc.constantFrom('errorRate', 'latencyIncrease', 'successRateDrop', 'alpha', 'critical', 'minRequests', 'bogus'), fc.oneof(fc.double(), fc.string(), fc.array(fc.string())))), (value) => {
+      const { thresholds } = parseThresholds(value);
+      for (const [k, v] of Object.entries(thresholds)) {
+        if (k === 'critical') assert.ok(Array.isArray(v));
+        else assert.ok(Number.isFinite(v) && (v as number) >= 0, `${k} = ${String(v)}`);
+      }
+      assert.ok(thresholds.alpha > 0 && thresholds.alpha < 0.5);
+      return true;
+    }),
+    { numRuns: 300 },
+  );
+});
