@@ -30,6 +30,8 @@ export interface PostmortemSnapshot {
   truncated: { key: string; shown: number; total: number }[];
   /** All findings; `lint` lists those outside the timeline and those of the shown timeline rows. */
   lintTotal: number;
+  /** Allowed values, from schemas/postmortem.schema.json. */
+  enums: { severity: string[]; priority: string[]; status: string[] };
 }
 
 export interface TimelineView {

@@ -160,6 +160,7 @@ const fullPm: PostMortem = {
   impact: [{ key: 'Requests affected', value: '40% | slow' }],
   timeline: [
     { timestamp: '2026-11-20T10:00:00Z', event: 'Fix deployed', actor: 'ci', action: 'fix', link: 'evidence/deploy.log' },
+    { timestamp: '2026-11-20T09:30:00Z', event: 'First error', actor: 'api', link: 'evidence/app.log:1042' },
     { timestamp: '2026-11-20T09:12:00Z', event: 'Alert <script>alert(1)</script>', actor: 'alertmanager' },
   ],
   rootCause: 'Quadratic diversity penalty.',
@@ -188,6 +189,7 @@ test('markdown has the seed sections in order, action items by priority and evid
   assert.ok(md.indexOf('Alert') < md.indexOf('Fix deployed'), 'timeline sorted by time');
   assert.match(md, /\[evidence\/cpu profile\.speedscope\.json\]\(evidence\/cpu%20profile\.speedscope\.json\)/);
   assert.match(md, /\[Fix deployed\]\(evidence\/deploy\.log\)/);
+  assert.match(md, /\[First error\]\(evidence\/app\.log#L1042\)/);
   assert.match(md, /MTTD\): 17 min/);
   assert.match(md, /MTTR\): 4 h/);
   assert.ok(!md.includes('<script>'), 'HTML is escaped');

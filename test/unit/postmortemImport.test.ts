@@ -6,7 +6,7 @@ import { validateText } from '../../src/core/validation/validate';
 
 test('forensics timelines: arrays, {timeline}, {events} and JSON lines with different field names', () => {
   const rows = [
-    { timestamp: '2026-11-20T09:12:00Z', event: 'alert fired', source: 'alertmanager' },
+    { timestamp: '2026-11-20T09:12:00Z', event: 'alert fired', source: 'alertmanager', link: 'evidence/app.log:12' },
     { at: '2026-11-20T09:13:00+01:00', message: 'retry storm', level: 'WARN' },
     { time: 1763630000000, text: 'deploy' },
     { ts: 'not a date', msg: 'skipped' },
@@ -16,6 +16,7 @@ test('forensics timelines: arrays, {timeline}, {events} and JSON lines with diff
   const fromArray = parseForensicsTimeline(JSON.stringify(rows));
   assert.deepEqual(fromArray.map((e) => e.event), ['alert fired', 'retry storm', 'deploy']);
   assert.equal(fromArray[0]!.actor, 'alertmanager');
+  assert.equal(fromArray[0]!.link, 'evidence/app.log:12');
   assert.equal(fromArray[1]!.action, 'WARN');
   assert.match(fromArray[2]!.timestamp, /Z$/);
   assert.deepEqual(parseForensicsTimeline(JSON.stringify({ timeline: rows })), fromArray);

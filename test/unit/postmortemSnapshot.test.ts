@@ -50,3 +50,8 @@ test('a broken file gives an invalid snapshot with the first syntax error positi
   assert.equal(s.document, undefined);
   assert.equal(s.error!.line, 3);
 });
+
+test('the form offers the values the schema allows', () => {
+  const s = buildSnapshot(checkPostmortemText('{"title":"t","incidentId":"INC-2026-001"}', { positions: false }), base);
+  assert.deepEqual(s.enums, { severity: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'], priority: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'], status: ['TODO', 'IN_PROGRESS', 'DONE'] });
+});

@@ -230,8 +230,6 @@ function timelineSection(s: PostmortemSnapshot): HTMLElement {
   );
 }
 
-const PRIORITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
-const STATUSES = ['TODO', 'IN_PROGRESS', 'DONE'] as const;
 
 function actionItemsSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
   const items = arr(doc.actionItems).map((a, i) => ({ a: obj(a), i }));
@@ -254,8 +252,8 @@ function actionItemsSection(doc: Doc, s: PostmortemSnapshot): HTMLElement {
                 h('td', {}, cell(['actionItems', i, 'description'], a.description, `Action item ${i + 1} description`, 'What will change, so this cannot recur'), lintNotes(['actionItems', i])),
                 h('td', {}, cell(['actionItems', i, 'owner'], a.owner, `Action item ${i + 1} owner`, 'team or role')),
                 h('td', {}, dateCell(['actionItems', i, 'dueDate'], a.dueDate, `Action item ${i + 1} due date`), overdue ? h('span', { class: 'badge-overdue' }, icon('error'), ' overdue') : null),
-                h('td', {}, cellSelect(['actionItems', i, 'priority'], a.priority, PRIORITIES, `Action item ${i + 1} priority`)),
-                h('td', {}, cellSelect(['actionItems', i, 'status'], a.status, STATUSES, `Action item ${i + 1} status`)),
+                h('td', {}, cellSelect(['actionItems', i, 'priority'], a.priority, s.enums.priority, `Action item ${i + 1} priority`)),
+                h('td', {}, cellSelect(['actionItems', i, 'status'], a.status, s.enums.status, `Action item ${i + 1} status`)),
                 h('td', {}, cell(['actionItems', i, 'link'], a.link, `Action item ${i + 1} link`, 'ticket URL')),
                 h('td', {}, iconButton('trash', `Remove action item ${i + 1}`, () => send({ type: 'remove', path: ['actionItems', i] }))),
               );
@@ -437,7 +435,7 @@ function render(s: PostmortemSnapshot): void {
         { class: 'grid meta' },
         field('Incident', textField(['incidentId'], doc.incidentId, { placeholder: 'INC-YYYY-NNN' })),
         field('Date', textField(['date'], doc.date, { type: 'date', removeEmpty: true })),
-        field('Severity', select(['severity'], doc.severity, PRIORITIES, 'Severity')),
+        field('Severity', select(['severity'], doc.severity, s.enums.severity, 'Severity')),
         field('Duration (minutes)', textField(['durationMinutes'], doc.durationMinutes, { type: 'number', parse: (v) => (v === '' ? undefined : Number.isFinite(Number(v)) && Number(v) >= 0 ? Number(v) : undefined) })),
       ),
       h(

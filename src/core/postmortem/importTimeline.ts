@@ -48,7 +48,8 @@ export function parseForensicsTimeline(text: string): TimelineEntry[] {
     if (!iso) continue;
     const actor = pick(o, ['actor', 'source', 'service', 'span']);
     const action = pick(o, ['action', 'kind', 'level', 'type']);
-    out.push({ timestamp: iso, event, ...(actor ? { actor } : {}), ...(action ? { action } : {}) });
+    const link = typeof o.link === 'string' && o.link ? o.link : undefined;
+    out.push({ timestamp: iso, event, ...(actor ? { actor } : {}), ...(action ? { action } : {}), ...(link ? { link } : {}) });
   }
   return out;
 }

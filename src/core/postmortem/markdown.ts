@@ -23,8 +23,11 @@ function escapeBlock(text: unknown): string {
 }
 
 function linkTarget(path: string): string {
-  // Relative paths only; spaces and parentheses would end the link target.
-  return path.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/');
+  // Relative paths only; spaces and parentheses would end the link target. `file:42` (a line, as forensics
+  // timelines link log lines) becomes `file#L42`, the anchor code hosts understand.
+  const line = /^(.*?):(\d+)$/.exec(path);
+  const file = line ? line[1]! : path;
+  return file.replace(/\\/g, '/').split('/').map(encodeURIComponent).join('/') + (line ? `#L${line[2]}` : '');
 }
 
 function list(items: unknown): string {

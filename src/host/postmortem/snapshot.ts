@@ -5,6 +5,15 @@
 import type { PostmortemCheck } from '../../core/postmortem/check';
 import { responseMetrics } from '../../core/postmortem/metrics';
 import type { PostmortemSnapshot, TimelineView } from '../../protocol/postmortem';
+import schema from '../../../schemas/postmortem.schema.json';
+
+/** The form's choices come from the schema, so a new enum value there shows up in the form. */
+const props = schema.properties as Record<string, { enum?: string[]; items?: { properties?: Record<string, { enum?: string[] }> } }>;
+export const ENUMS: PostmortemSnapshot['enums'] = {
+  severity: props.severity?.enum ?? [],
+  priority: props.actionItems?.items?.properties?.priority?.enum ?? [],
+  status: props.actionItems?.items?.properties?.status?.enum ?? [],
+};
 
 export const DEFAULT_TIMELINE_VIEW: TimelineView = { sortKey: '', desc: false, limit: 100 };
 /** Lists longer than this are cut in the form (the text editor has the rest). */
@@ -18,7 +27,7 @@ export function buildSnapshot(
   base: { version: number; fileName: string; today: string; incidentEvents?: number },
   view: TimelineView = DEFAULT_TIMELINE_VIEW,
 ): PostmortemSnapshot {
-  const common = { ...base, ...(base.incidentEvents === undefined ? {} : { incidentEvents: base.incidentEvents }) };
+  const common = { ...base, enums: ENUMS, ...(base.incidentEvents === undefined ? {} : { incidentEvents: base.incidentEvents }) };
   if (!check.value) {
     const first = check.parsed.syntaxErrors[0] ?? check.schemaProblems[0];
     return {

@@ -306,4 +306,27 @@ describe('Post-mortem editor, diagnostics, export and action items (issue 6)', f
     const again = await run<{ kind: string; open?: { incidentId: string } }[]>('incidentWorkbench.refreshActionItems');
     assert.strictEqual(again.filter((n) => n.kind === 'item' && n.open!.incidentId === id).length, 1);
   });
+
+  it('a form-style edit and an unsaved text edit of the same document both survive', async () => {
+    const pm = { title: 'Concurrent', incidentId: id, summary: 'before', actionItems: [{ description: 'a', owner: 'o', dueDate: '2999-01-01' }] };
+    await writeSynced(pmUri(), JSON.stringify(pm, null, 2));
+    const doc = await vscode.workspace.openTextDocument(pmUri());
+    await vscode.window.showTextDocument(doc);
+    // The text editor changes the summary and does not save.
+    const start = doc.getText().indexOf('"before"');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(pmUri(), new vscode.Range(doc.positionAt(start), doc.positionAt(start + 8)), '"typed in the text editor"');
+    await vscode.workspace.applyEdit(edit);
+    assert.ok(doc.isDirty);
+    // The form path (a minimal jsonc edit on the current document text) changes another field, then saves.
+    assert.strictEqual(await run<boolean>('incidentWorkbench.markActionItemDone', id, 0), true);
+    const onDisk = JSON.parse(await text(pmUri())) as { summary: string; actionItems: { status?: string }[] };
+    assert.strictEqual(onDisk.summary, 'typed in the text editor');
+    assert.strictEqual(onDisk.actionItems[0]!.status, 'DONE');
+    // Undo in the text editor takes back the form's edit first, as in any file.
+    await vscode.commands.executeCommand('undo');
+    assert.strictEqual((JSON.parse(doc.getText()) as { actionItems: { status?: string }[] }).actionItems[0]!.status, undefined);
+    assert.strictEqual((JSON.parse(doc.getText()) as { summary: string }).summary, 'typed in the text editor');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });
