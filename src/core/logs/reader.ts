@@ -123,6 +123,14 @@ export class SourceReader {
         start = nl + 1;
         continue;
       }
+      if (this.carry.length === 0 && !this.chunkHasReplacement && nl - start <= max && this.isCertainNonError(text, start, nl)) {
+        this.lineNo++;
+        this.ctx.stats.lines++;
+        if (this.jsonMode === undefined) this.jsonMode = true;
+        this.countFast(text, start, nl);
+        start = nl + 1;
+        continue;
+      }
       let line = this.carry.length ? this.carry + text.slice(start, nl) : text.slice(start, nl);
       this.carry = '';
       start = nl + 1;
@@ -172,45 +180,59 @@ export class SourceReader {
 
   /**
    * The fast path of errors-only reading: when the level is a top-level key (`"level":"INFO"`), its value is
-   * read from the raw text and a record whose level is not an error is counted without JSON.parse. Only when
-   * the answer is certain: the key must come before any nested object or array, the value must be a plain
-   * string or number, and the line must end with `}`; anything else takes the full parse.
+   * read from the raw text and a record whose level is not an error is counted without JSON.parse (and, for
+   * lines inside a chunk, without even cutting the line out of it). Only when the answer is certain: the
+   * line starts with `{`, the key comes before any nested object or array, the value is a plain string or
+   * number, and the line ends with `}`; anything else takes the full parse.
    */
-  private fastNonError(text: string): boolean {
+  private isCertainNonError(text: string, start: number, end: number): boolean {
     const ctx = this.ctx;
-    if (!ctx.fastPath || ctx.allRecords || ctx.stats.firstTimestamp === undefined) return false;
+    if (!ctx.fastPath || ctx.allRecords || ctx.stats.firstTimestamp === undefined || this.block) return false;
+    if (text.charCodeAt(start) !== 123 /* { */) return false;
     const key = ctx.levelKey();
     if (key === undefined) return false;
-    const at = text.indexOf(key);
-    if (at === -1) return false;
-    // Only the text before the key is searched (backwards from it).
-    if (text.lastIndexOf('{', at) > 0 || text.lastIndexOf('[', at) !== -1) return false;
+    const at = text.indexOf(key, start);
+    if (at === -1 || at >= end) return false;
+    // No nested object or array may open before the key (only the few characters before it are looked at).
+    for (let k = start + 1; k < at; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 123 /* { */ || c === 91 /* [ */) return false;
+    }
     let i = at + key.length;
     while (text.charCodeAt(i) === 32) i++;
     let value: string | number;
     if (text.charCodeAt(i) === 34 /* " */) {
-      const end = text.indexOf('"', i + 1);
-      if (end === -1 || end - i > 40) return false;
-      value = text.slice(i + 1, end);
+      const q = text.indexOf('"', i + 1);
+      if (q === -1 || q >= end || q - i > 40) return false;
+      value = text.slice(i + 1, q);
       if (value.includes('\\')) return false;
     } else {
-      const m = /^-?\d+/.exec(text.slice(i, i + 12));
-      if (!m) return false;
-      value = Number(m[0]);
+      let k = i;
+      if (text.charCodeAt(k) === 45 /* - */) k++;
+      const digits = k;
+      while (k < end && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+      if (k === digits || k - i > 11) return false;
+      value = Number(text.slice(i, k));
     }
     const level = normaliseLevelCached(value);
     if (level === undefined || ERROR_LEVELS.has(level)) return false;
-    let e = text.length - 1;
-    while (e > 0 && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9)) e--;
-    if (text.charCodeAt(e) !== 125 /* } */) return false;
+    let e = end - 1;
+    for (let c = text.charCodeAt(e); e > start && (c === 32 || c === 9 || c === 13); c = text.charCodeAt(--e));
+    return text.charCodeAt(e) === 125 /* } */;
+  }
+
+  /** Accounting of a line the fast path took. */
+  private countFast(text: string, start: number, end: number): void {
     this.flushPending();
-    ctx.stats.records++;
-    ctx.noteRawLine(text);
-    return true;
+    this.ctx.stats.records++;
+    this.ctx.noteRawLine(text, start, end);
   }
 
   private json(text: string, n: number): boolean {
-    if (this.fastNonError(text)) return true;
+    if (this.isCertainNonError(text, 0, text.length)) {
+      this.countFast(text, 0, text.length);
+      return true;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -369,7 +391,8 @@ export class ReaderContext {
   }
 
   private lastRaw: unknown;
-  private lastRawLine: string | undefined;
+  /** The last fast-path line, as a range of the chunk it is in (no copy per line). */
+  private lastRawLine: { text: string; start: number; end: number } | undefined;
   private levelKeyCache: { path: string | undefined; key: string | undefined } = { path: undefined, key: undefined };
 
   /** `"level":` when the level field is a top-level key (for the raw-text fast path), else undefined. */
@@ -382,8 +405,12 @@ export class ReaderContext {
   }
 
   /** A record read by the fast path: its time is taken from the last such line at the end. */
-  noteRawLine(line: string): void {
-    this.lastRawLine = line;
+  noteRawLine(text: string, start: number, end: number): void {
+    if (this.lastRawLine) {
+      this.lastRawLine.text = text;
+      this.lastRawLine.start = start;
+      this.lastRawLine.end = end;
+    } else this.lastRawLine = { text, start, end };
     this.lastRaw = undefined;
   }
 
@@ -412,7 +439,8 @@ export class ReaderContext {
   timeRange(): { first: number; last: number } | undefined {
     if (this.lastRawLine !== undefined) {
       try {
-        const o = JSON.parse(this.lastRawLine) as Record<string, unknown>;
+        const { text, start, end } = this.lastRawLine;
+        const o = JSON.parse(text.slice(start, end)) as Record<string, unknown>;
         this.lastRaw = this.fields.get(o, 'timestamp');
       } catch {
         // the fast path checked its shape only; a line that does not parse has no time to offer
