@@ -200,4 +200,15 @@ describe('post-mortem form in the real workbench', () => {
     assert.deepEqual(i['x-kept-by-tools'], JSON.parse(before)['x-kept-by-tools'], 'unknown fields kept');
     await treeItem(wb.page, 'Root cause').filter({ hasText: 'Restarted the service' }).waitFor({ timeout: 15000 });
   });
+
+  it('sets the active incident from the tree and shows it in the status bar', async () => {
+    const incident = treeItem(wb.page, 'INC-2026-001');
+    await incident.hover();
+    await incident.locator('.action-label[aria-label="Set Active Incident"]').click();
+    // The item shows the id and status; its tooltip names the incident (another status message may show the id too).
+    const item = wb.page.locator('.statusbar-item').filter({ hasText: /INC-2026-001 INVESTIGATING/ }).first();
+    await item.waitFor({ timeout: 15000 });
+    await treeItem(wb.page, 'INC-2026-001').filter({ hasText: 'active' }).waitFor({ timeout: 15000 });
+    await screenshot(wb.page, 'active-incident-status-bar');
+  });
 });

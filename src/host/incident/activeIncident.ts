@@ -23,7 +23,11 @@ export class ActiveIncident implements vscode.Disposable {
     this.item.command = 'incidentWorkbench.setActiveIncident';
     this.disposables.push(repository.onDidChange(() => void this.render()));
     this.paint(undefined);
-    if (this.id) queueMicrotask(() => void this.render());
+    // The title and status need .incidents/: read once the window has settled, not on the activation path.
+    if (this.id) {
+      const timer = setTimeout(() => void this.render(), 1000);
+      this.disposables.push({ dispose: () => clearTimeout(timer) });
+    }
   }
 
   /** The active incident's id, or undefined when none is set. */
