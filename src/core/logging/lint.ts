@@ -33,6 +33,8 @@ import {
   logCall,
   loggerNames,
   named,
+  parentOf,
+  resetParents,
   stringValue,
   words,
   type LogCall,
@@ -134,6 +136,24 @@ class Context {
   private readonly ignoredLines = new Map<number, Set<string> | '*'>();
   private readonly ignoredFile = new Set<string>();
   private logger: { name: string; edits: TextEdit[] } | undefined;
+  private fromImportsCache: Node[] | undefined;
+
+  private readonly callsCache = new Map<number, Node[]>();
+  /** The calls inside a function, looked up once per function however many log calls it has. */
+  callsIn(fn: Node): Node[] {
+    let calls = this.callsCache.get(fn.id);
+    if (!calls) {
+      calls = fn.descendantsOfType('call').filter((c): c is Node => c !== null);
+      this.callsCache.set(fn.id, calls);
+    }
+    return calls;
+  }
+
+  /** `from X import ...` statements anywhere in the file (looked up once). */
+  fromImports(): Node[] {
+    this.fromImportsCache ??= this.root.descendantsOfType('import_from_statement').filter((n): n is Node => n !== null);
+    return this.fromImportsCache;
+  }
 
   constructor(
     readonly root: Node,
@@ -233,6 +253,7 @@ export function lintPython(parser: PythonParser, text: string, options: LintOpti
 }
 
 export function lintTree(root: Node, text: string, options: LintOptions = {}): LintResult {
+  resetParents(root);
   const ctx = new Context(root, text, options);
   const facts = collectFacts(root, ctx);
   const calls = root.descendantsOfType('call').filter((c): c is Node => c !== null);
@@ -338,8 +359,9 @@ function checkPrints(root: Node, calls: Node[], ctx: Context): void {
   const inScriptPart = (node: Node): boolean => {
     if (guard && node.startIndex >= guard.startIndex && node.endIndex <= guard.endIndex) return true;
     for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
-      if (!enclosingClass(fn) && mainCalls.has(fn.childForFieldName('name')?.text ?? '') && fn.parent?.type !== 'block') return true;
-      if (fn.parent?.type === 'module' || fn.parent?.parent?.type === 'module') break;
+      if (!enclosingClass(fn) && mainCalls.has(fn.childForFieldName('name')?.text ?? '') && parentOf(fn)?.type !== 'block') return true;
+      const up = parentOf(fn);
+      if (up?.type === 'module' || (up && parentOf(up)?.type === 'module')) break;
     }
     return false;
   };
@@ -592,19 +614,20 @@ interface Handler {
   framework: 'http.server' | 'flask' | 'fastapi' | 'django' | 'view';
 }
 
-function requestHandler(node: Node, root: Node): Handler | undefined {
+function requestHandler(node: Node, ctx: Context): Handler | undefined {
   const fn = enclosingFunction(node);
   if (!fn) return undefined;
   const name = fn.childForFieldName('name')?.text ?? '';
   const params = named(fn.childForFieldName('parameters')).map((p) => (p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? named(p)[0])?.text ?? ''));
-  const decorated = fn.parent?.type === 'decorated_definition' ? fn.parent : undefined;
+  const up = parentOf(fn);
+  const decorated = up?.type === 'decorated_definition' ? up : undefined;
   if (decorated) {
     for (const d of named(decorated).filter((c) => c.type === 'decorator')) {
       const expr = named(d)[0];
       const callee = expr?.type === 'call' ? expr.childForFieldName('function') : expr;
       const method = lastName(callee);
       if (method && ROUTE_DECORATORS.has(method) && callee?.type === 'attribute') {
-        const usesFastapi = root.descendantsOfType('import_from_statement').some((s) => s?.childForFieldName('module_name')?.text.startsWith('fastapi'));
+        const usesFastapi = ctx.fromImports().some((s) => s.childForFieldName('module_name')?.text.startsWith('fastapi'));
         return { fn, framework: usesFastapi ? 'fastapi' : 'flask' };
       }
       if (method === 'api_view' || method === 'require_http_methods' || method === 'login_required') return { fn, framework: 'django' };
@@ -624,8 +647,8 @@ function requestHandler(node: Node, root: Node): Handler | undefined {
 function checkContext(lc: LogCall, ctx: Context, facts: FileFacts): void {
   if ((lc.level ?? 0) < 40 || lc.splat) return;
   if (facts.contextVarContext || ctx.options.project?.contextVarContext) return;
-  const fields = ctx.options.contextFields ?? DEFAULT_CONTEXT_FIELDS;
-  const isContext = (name: string) => fields.some((f) => words(f).join('') === words(name).join(''));
+  const fields = new Set((ctx.options.contextFields ?? DEFAULT_CONTEXT_FIELDS).map((f) => words(f).join('')));
+  const isContext = (name: string) => fields.has(words(name).join(''));
   // A logger bound with context (structlog .bind(), LoggerAdapter) carries it.
   if (lc.receiver.type === 'call') return;
   for (const [name, kw] of lc.keywords) {
@@ -639,16 +662,17 @@ function checkContext(lc: LogCall, ctx: Context, facts: FileFacts): void {
       if (keys.some(isContext)) return;
     }
   }
-  const handler = requestHandler(lc.call, ctx.root);
+  const handler = requestHandler(lc.call, ctx);
   if (!handler) return;
   // The handler sets a context variable itself (request_id_var.set(...)).
-  if (handler.fn.descendantsOfType('call').some((c) => c && lastName(c.childForFieldName('function')) === 'set' && isContext(lastName(c.childForFieldName('function')?.childForFieldName('object')) ?? '') )) return;
-  if (handler.fn.descendantsOfType('call').some((c) => c && /set.*(request|trace|correlation).*id|bind_contextvars/i.test(lastName(c.childForFieldName('function')) ?? ''))) return;
+  const calls = ctx.callsIn(handler.fn);
+  if (calls.some((c) => lastName(c.childForFieldName('function')) === 'set' && isContext(lastName(c.childForFieldName('function')?.childForFieldName('object')) ?? ''))) return;
+  if (calls.some((c) => /set.*(request|trace|correlation).*id|bind_contextvars/i.test(lastName(c.childForFieldName('function')) ?? ''))) return;
   // ... or binds it through a helper: `with log_context(request_id=rid):`, `set_context(user_id=...)`, `log.bind(...)`.
   const binds = (c: Node) =>
     !logCall(c, ctx.known) &&
     named(c.childForFieldName('arguments')).some((a) => a.type === 'keyword_argument' && isContext(a.childForFieldName('name')?.text ?? ''));
-  if (handler.fn.descendantsOfType('call').some((c) => c && c.endIndex <= lc.call.startIndex && binds(c))) return;
+  if (calls.some((c) => c.endIndex <= lc.call.startIndex && binds(c))) return;
 
   const entries = contextEntries(lc, handler, ctx, isContext);
   const fixes: Fix[] = [];
@@ -675,7 +699,7 @@ function contextEntries(lc: LogCall, handler: Handler, ctx: Context, isContext: 
     const key = words(name).join('_');
     if (!entries.has(key)) entries.set(key, expr);
   };
-  for (const id of lc.call.descendantsOfType('identifier')) if (id && isContext(id.text) && id.parent?.type !== 'keyword_argument') add(id.text, id.text);
+  for (const id of lc.call.descendantsOfType('identifier')) if (id && isContext(id.text) && parentOf(id)?.type !== 'keyword_argument') add(id.text, id.text);
   for (const p of named(handler.fn.childForFieldName('parameters'))) {
     const name = p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? named(p)[0])?.text;
     if (name && isContext(name)) add(name, name);
@@ -689,7 +713,7 @@ function contextEntries(lc: LogCall, handler: Handler, ctx: Context, isContext: 
     if (handler.framework === 'http.server') add('request_id', `self.headers.get(${header})`);
     else {
       const params = named(handler.fn.childForFieldName('parameters')).map((p) => (p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? named(p)[0])?.text));
-      const flaskRequest = ctx.root.descendantsOfType('import_from_statement').some((s) => s && /^(flask|quart)$/.test(s.childForFieldName('module_name')?.text ?? '') && named(s).slice(1).some((n) => n.text === 'request'));
+      const flaskRequest = ctx.fromImports().some((s) => /^(flask|quart)$/.test(s.childForFieldName('module_name')?.text ?? '') && named(s).slice(1).some((n) => n.text === 'request'));
       if (params.includes('request') || flaskRequest) add('request_id', `request.headers.get(${header})`);
     }
   }

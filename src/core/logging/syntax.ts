@@ -3,6 +3,7 @@
  * function, how names are spelled. Everything works on the syntax tree; source text is only read back for
  * the spans of nodes the tree found.
  */
+import { nameWords } from '../redaction/fields';
 import type { Node } from './parser';
 
 export const LOG_METHODS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log']);
@@ -117,9 +118,30 @@ export function logCall(call: Node, known: ReadonlySet<string>): LogCall | undef
 
 const SCOPES = new Set(['function_definition', 'class_definition', 'lambda', 'module']);
 
+/**
+ * Parents, cached by node id. tree-sitter nodes do not store their parent: `node.parent` searches down from
+ * the root, which costs the number of top-level statements each time (quadratic on a 5,000-function module).
+ * The cache answers a node's siblings from one lookup and the root's children without any.
+ */
+let parents = new Map<number, Node | null>();
+
+export function resetParents(root: Node): void {
+  parents = new Map([[root.id, null]]);
+  for (const c of root.children) if (c) parents.set(c.id, root);
+}
+
+export function parentOf(node: Node): Node | null {
+  const hit = parents.get(node.id);
+  if (hit !== undefined) return hit;
+  const p = node.parent;
+  if (p) for (const c of p.children) if (c) parents.set(c.id, p);
+  parents.set(node.id, p);
+  return p;
+}
+
 /** The nearest except clause around `node` within the same function, if any. */
 export function enclosingExcept(node: Node): Node | undefined {
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     if (n.type === 'except_clause' || n.type === 'except_group_clause') return n;
     if (SCOPES.has(n.type)) return undefined;
   }
@@ -127,7 +149,7 @@ export function enclosingExcept(node: Node): Node | undefined {
 }
 
 export function enclosingFunction(node: Node): Node | undefined {
-  for (let n = node.parent; n; n = n.parent) {
+  for (let n = parentOf(node); n; n = parentOf(n)) {
     if (n.type === 'function_definition') return n;
     if (n.type === 'class_definition' || n.type === 'module') return undefined;
   }
@@ -136,9 +158,10 @@ export function enclosingFunction(node: Node): Node | undefined {
 
 export function enclosingClass(fn: Node): Node | undefined {
   // function_definition -> block -> class_definition (possibly through decorated_definition)
-  let n = fn.parent;
-  if (n?.type === 'decorated_definition') n = n.parent;
-  if (n?.type === 'block' && n.parent?.type === 'class_definition') return n.parent;
+  let n = parentOf(fn);
+  if (n?.type === 'decorated_definition') n = parentOf(n);
+  const cls = n?.type === 'block' ? parentOf(n) : null;
+  if (cls?.type === 'class_definition') return cls;
   return undefined;
 }
 
@@ -193,14 +216,16 @@ export function isStringish(node: Node | undefined): boolean {
   return !!node && (node.type === 'string' || node.type === 'concatenated_string');
 }
 
-/** Words of an identifier: `apiKey` -> [api, key], `X_AUTH_TOKEN` -> [x, auth, token]. */
+/** Words of an identifier: `apiKey` -> [api, key], `X_AUTH_TOKEN` -> [x, auth, token] (memoised: names repeat). */
+const wordCache = new Map<string, string[]>();
 export function words(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w.toLowerCase());
+  let w = wordCache.get(name);
+  if (!w) {
+    w = nameWords(name);
+    if (wordCache.size > 50_000) wordCache.clear();
+    wordCache.set(name, w);
+  }
+  return w;
 }
 
 /** Column of the first non-blank character of the line `offset` is on, and that line's indentation text. */
