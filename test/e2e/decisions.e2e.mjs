@@ -91,6 +91,28 @@ describe('decisions in the real workbench', () => {
     assert.equal(await view.locator('body').getAttribute('data-pwned'), null);
   });
 
+  it('runs the rollback gate against the demo metrics from the command palette', async () => {
+    await runCommand(wb.page, 'Incident Workbench: Judge Rollback…');
+    const box = wb.page.locator('.quick-input-widget .quick-input-box input');
+    for (const file of ['baseline.json', 'current.json']) {
+      await box.waitFor({ timeout: 15000 });
+      // code-server's file dialog is a quick input that takes a path.
+      await box.click();
+      await wb.page.keyboard.press('Control+A');
+      await wb.page.keyboard.type(join(wb.workspace, 'deploy', file));
+      await wb.page.waitForTimeout(300);
+      await wb.page.keyboard.press('Enter');
+      await wb.page.waitForTimeout(800);
+    }
+    const view = await webviewWith(wb.page, '.verdict', 'ROLLBACK');
+    const verdict = await view.locator('.verdict').textContent();
+    assert.match(verdict, /ROLLBACK — Roll back/);
+    assert.match(verdict, /error rate — 0\.40 % → 7\.9 %: above the 5 % limit/);
+    assert.equal(await view.locator('tr[data-metric="errorRate"] td.status-fail').count(), 1);
+    assert.match(await view.locator('tr[data-metric="latencyP95"]').textContent(), /fail/);
+    await screenshot(wb.page, 'decisions-rollback');
+  });
+
   it('lists the demo model high-confidence errors first', async () => {
     await openInExplorer(wb.page, 'model', 'predictions.jsonl');
     await wb.page.locator('.tabs-container .tab', { hasText: 'predictions.jsonl' }).waitFor({ timeout: 15000 });
