@@ -29,7 +29,8 @@ export type StepArgs = Record<string, unknown> & { override?: string };
 
 /** The scripted-arguments object, when the caller passed one. */
 export function stepArgs(raw: unknown): StepArgs | undefined {
-  return raw && typeof raw === 'object' && !('kind' in raw && 'entry' in raw) ? (raw as StepArgs) : undefined;
+  // A tree passes (node, selectedNodes[]): neither is a scripted-arguments object.
+  return raw && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof vscode.Uri) && !('kind' in raw && ('entry' in raw || 'open' in raw || 'group' in raw)) ? (raw as StepArgs) : undefined;
 }
 
 /** The incident a step applies to: explicit target, else the active incident, else ask. */
