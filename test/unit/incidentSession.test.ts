@@ -169,3 +169,34 @@ test('closing: HIGH and CRITICAL need a post-mortem with an owned, dated action 
   const blocked = closeIncident(high, undefined, ctx);
   assert.equal(blocked.ok, false);
 });
+
+test('guardrails (property): findings depend only on what is missing; an override always applies and is recorded', () => {
+  fc.assert(
+    fc.property(
+      fc.record({
+        evidence: fc.nat({ max: 3 }),
+        results: fc.array(fc.constantFrom<'CONFIRMED' | 'REJECTED' | 'INCONCLUSIVE' | undefined>('CONFIRMED', 'REJECTED', 'INCONCLUSIVE', undefined), { maxLength: 4 }),
+        reason: fc.string({ minLength: 1 }).filter((s) => s.trim().length > 0),
+      }),
+      ({ evidence, results, reason }) => {
+        let i = base();
+        for (let k = 0; k < evidence; k++) i = attachEvidence(i, { kind: 'logs', path: `evidence/${k}.log` }, ctx);
+        results.forEach((r, k) => {
+          i = addHypothesis(i, `h${k}`, ctx);
+          if (r) i = recordVerification(i, k, 't', r, ctx);
+        });
+        const cause = 'The pool was exhausted because a retry path leaked connections';
+        const rules = checkRootCause(i, cause).map((f) => f.rule);
+        const expected = [...(evidence === 0 ? ['root-cause-needs-evidence'] : []), ...(results.includes('CONFIRMED') ? [] : ['root-cause-needs-verified-hypothesis'])];
+        assert.deepEqual(rules, expected);
+        const forced = setRootCause(i, cause, ctx, reason);
+        assert.ok(forced.ok);
+        if (forced.ok) {
+          assert.equal(forced.incident.rootCause, cause);
+          assert.equal(((forced.incident.overrides as unknown[] | undefined) ?? []).length, expected.length);
+          assert.equal(forced.incident.events!.filter((e) => e.kind === 'guardrail-override').length, expected.length);
+        }
+      },
+    ),
+  );
+});

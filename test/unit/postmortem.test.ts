@@ -284,3 +284,27 @@ test('the fast check (no positions) agrees with the full one; problems still get
   assert.equal(p.line, bad.split('\n').findIndex((l) => l.includes('"severity"')) + 1);
   assert.equal(checkPostmortemText('{"title": ', { positions: false }).value, undefined);
 });
+
+const SYSTEM_WORDS = ['the', 'pool', 'queue', 'latency', 'rose', 'catalogue', 'import', 'doubled', 'scoring', 'time', 'alert', 'fired', 'after', 'threshold', 'dashboard', 'showed', 'retries', 'requests', 'p95', 'cache', 'replica', 'was', 'slow'];
+const PHRASES: [string, LintRule][] = [
+  ['human error', 'human-error'],
+  ['should have', 'should-have'],
+  ['careless', 'blame-word'],
+  ['if the canary had', 'counterfactual'],
+  ['outage', 'outage-overstated'],
+  ['Dana forgot', 'person-blamed'],
+];
+
+test('lint (property): systems sentences pass; inserting a blame phrase anywhere is found at its place', () => {
+  const sentence = fc.array(fc.constantFrom(...SYSTEM_WORDS), { minLength: 0, maxLength: 25 }).map((w) => w.join(' '));
+  fc.assert(
+    fc.property(sentence, sentence, fc.constantFrom(...PHRASES), (before, after, [phrase, rule]) => {
+      assert.deepEqual(lintText(`${before} ${after}`), []);
+      const text = `${before}${before ? ' ' : ''}${phrase}${after ? ' ' : ''}${after}`;
+      const found = lintText(text).find((f) => f.rule === rule);
+      assert.ok(found, `${rule} in "${text}"`);
+      assert.equal(found.index, before ? before.length + 1 : 0);
+    }),
+    { numRuns: 500 },
+  );
+});
