@@ -144,7 +144,10 @@ class Cluster {
   readonly services: BoundedCounter;
   readonly versions: BoundedCounter;
   readonly frames: BoundedCounter;
-  readonly lines = new Map<string, { file: string; line: number; count: number }>();
+  /** file → line → events: nested so that counting a frame builds no key string. */
+  readonly lines = new Map<string, Map<number, { file: string; line: number; count: number }>>();
+  private lineEntries = 0;
+  private lastNormalized = '';
   readonly samples: LogRecord[] = [];
   readonly messageTemplates = new BoundedCounter(50);
   templateTokens: string[] | undefined;
@@ -186,29 +189,40 @@ class Cluster {
     this.services.add(r.service);
     this.versions.add(r.version);
     // Template: token-wise merge of the normalised messages (positions that differ become <*>).
-    const tokens = normalized.split(' ');
-    if (!this.templateTokens) this.templateTokens = tokens;
-    else if (this.templateTokens.length === tokens.length) {
-      for (let i = 0; i < tokens.length; i++) if (this.templateTokens[i] !== tokens[i]) this.templateTokens[i] = WILDCARD;
-    } else this.messageTemplates.add(normalized);
-    const chain = r.exception?.chain ?? [];
-    const keys = new Set<string>();
-    const lineKeys = new Set<string>();
-    for (const e of chain) {
-      for (const f of e.frames) {
-        if (!isInAppFrame(f)) continue;
-        keys.add(frameKey(f));
-        if (f.line !== undefined) lineKeys.add(`${f.file}\u0000${f.line}`);
-      }
+    if (normalized !== this.lastNormalized) {
+      this.lastNormalized = normalized;
+      const tokens = normalized.split(' ');
+      if (!this.templateTokens) this.templateTokens = tokens;
+      else if (this.templateTokens.length === tokens.length) {
+        for (let i = 0; i < tokens.length; i++) if (this.templateTokens[i] !== tokens[i]) this.templateTokens[i] = WILDCARD;
+      } else this.messageTemplates.add(normalized);
     }
-    for (const k of keys) this.frames.add(k);
-    for (const k of lineKeys) {
-      const hit = this.lines.get(k);
-      if (hit) hit.count++;
-      else if (this.lines.size < 2000) {
-        const [file, line] = k.split('\u0000');
-        this.lines.set(k, { file: file!, line: Number(line), count: 1 });
+    const chain = r.exception?.chain;
+    if (chain) {
+      // Each in-app frame key and each (file, line) once per event.
+      const keys = new Set<string>();
+      const seen: { file: string; line: number; count: number }[] = [];
+      for (const e of chain) {
+        for (const f of e.frames) {
+          if (!isInAppFrame(f)) continue;
+          keys.add(frameKey(f));
+          if (f.line === undefined) continue;
+          let byLine = this.lines.get(f.file);
+          if (!byLine) {
+            if (this.lineEntries >= 2000) continue;
+            this.lines.set(f.file, (byLine = new Map()));
+          }
+          let entry = byLine.get(f.line);
+          if (!entry) {
+            if (this.lineEntries >= 2000) continue;
+            this.lineEntries++;
+            byLine.set(f.line, (entry = { file: f.file, line: f.line, count: 0 }));
+          }
+          if (!seen.includes(entry)) seen.push(entry);
+        }
       }
+      for (const entry of seen) entry.count++;
+      for (const k of keys) this.frames.add(k);
     }
     this.sample(r);
   }
@@ -385,7 +399,7 @@ export class ErrorAnalyzer {
         distinctUsers: c.users.distinct,
         distinctEndpoints: c.endpoints.distinct,
         frameFrequency: c.frames.top(50),
-        lines: [...c.lines.values()].sort((a, b) => b.count - a.count).slice(0, 200),
+        lines: [...c.lines.values()].flatMap((m) => [...m.values()]).sort((a, b) => b.count - a.count).slice(0, 200),
         samples: c.samples.map(sampleOf),
         patterns: [],
       };

@@ -68,25 +68,48 @@ export function exceptionMessageOf(r: LogRecord): string | undefined {
   return r.exceptionMessage;
 }
 
-function collapse(keys: string[]): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const k of keys) {
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(k);
+/** Keeps the first occurrence of each key (recursion collapsed), in place. */
+function collapseInPlace(keys: string[]): void {
+  if (keys.length > 32) {
+    const unique = [...new Set(keys)];
+    keys.length = 0;
+    keys.push(...unique);
+    return;
   }
-  return out;
+  let n = 0;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    let dup = false;
+    for (let j = 0; j < n; j++) {
+      if (keys[j] === k) {
+        dup = true;
+        break;
+      }
+    }
+    if (!dup) keys[n++] = k;
+  }
+  keys.length = n;
 }
 
 export function stackComponents(chain: ParsedException[]): string[] | undefined {
-  const anyInApp = chain.some((e) => e.frames.some(isInAppFrame));
-  const anyFrame = chain.some((e) => e.frames.length > 0);
+  let anyInApp = false;
+  let anyFrame = false;
+  for (const e of chain) {
+    if (e.frames.length > 0) anyFrame = true;
+    for (const f of e.frames) {
+      if (isInAppFrame(f)) {
+        anyInApp = true;
+        break;
+      }
+    }
+    if (anyInApp) break;
+  }
   if (!anyFrame) return undefined;
   const components: string[] = [];
   for (const e of chain) {
-    const frames = anyInApp ? e.frames.filter(isInAppFrame) : e.frames;
-    const keys = collapse(frames.map(frameKey));
+    const keys: string[] = [];
+    for (const f of e.frames) if (!anyInApp || isInAppFrame(f)) keys.push(frameKey(f));
+    collapseInPlace(keys);
     const type = e.type || (e.truncated ? '(truncated)' : '(unknown type)');
     components.push(`${type} at ${keys.length ? keys.join(' → ') : '(no in-app frames)'}`);
   }

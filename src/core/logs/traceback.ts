@@ -94,8 +94,12 @@ function parsePlain(lines: string[]): ParsedException | undefined {
       const indent = m[1]!.length;
       i++;
       const body: string[] = [];
-      while (i < n && indentOf(lines[i]!) > indent && !FRAME_RE.test(lines[i]!) && !REPEATED_RE.test(lines[i]!) && lines[i]!.trim() !== '') {
-        body.push(lines[i]!);
+      // The frame's source and caret lines: more indented, and neither a frame nor a repeat marker.
+      while (i < n) {
+        const next = lines[i]!;
+        const ind = indentOf(next);
+        if (ind <= indent || ind === next.length || next.startsWith('File "', ind) || next.startsWith('[Previous line', ind)) break;
+        body.push(next);
         i++;
       }
       const file = m[2]!;

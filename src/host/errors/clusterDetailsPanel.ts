@@ -103,6 +103,8 @@ export class ClusterDetailsPanel implements vscode.Disposable {
         }
         panel.webview.options = webviewOptions(services.context.extensionUri);
         new ClusterDetailsPanel(services, panel, state.fingerprint);
+        // After a window reload the cluster comes back once the remembered logs are read again.
+        services.errors.model.restore();
       },
     };
   }
