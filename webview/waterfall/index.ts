@@ -349,6 +349,43 @@ function buildMinimapImage(): void {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   const n = rows.spanId.length;
   const total = Math.max(1, snap!.durationUs ?? 1);
+  if (n > hgt * 4) {
+    // Many spans per pixel row: paint pixels directly (first span to cover a pixel gives its colour), one
+    // putImageData instead of 100k rectangles.
+    const W = Math.max(1, Math.floor(w));
+    const H = Math.max(1, Math.floor(hgt));
+    const image = new ImageData(W, H);
+    const px = image.data;
+    const rgb = (hex: string): [number, number, number] => {
+      const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(hex);
+      return m ? [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)] : [200, 80, 80];
+    };
+    const palette = schemeTableau10.map(rgb);
+    const errorRgb = rgb(colors.error.startsWith('#') ? colors.error : '#f14c4c');
+    for (let i = 0; i < n; i++) {
+      const y = Math.min(H - 1, Math.floor((i / n) * H));
+      const x0 = Math.min(W - 1, Math.floor((rows.start[i]! / total) * W));
+      const x1 = Math.min(W, Math.max(x0 + 1, Math.ceil(((rows.start[i]! + rows.dur[i]!) / total) * W)));
+      const c = rows.flags[i]! & FLAG.error ? errorRgb : palette[rows.service[i]! % palette.length]!;
+      for (let x = x0; x < x1; x++) {
+        const o = (y * W + x) * 4;
+        if (px[o + 3]) continue;
+        px[o] = c[0];
+        px[o + 1] = c[1];
+        px[o + 2] = c[2];
+        px[o + 3] = 255;
+      }
+    }
+    const small = document.createElement('canvas');
+    small.width = W;
+    small.height = H;
+    small.getContext('2d')!.putImageData(image, 0, 0);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(small, 0, 0, img.width, img.height);
+    minimapImage = img;
+    return;
+  }
   const rowH = hgt / Math.max(1, n);
   // One rectangle per span, batched by colour so 100k spans are a few fill calls' worth of state changes.
   const byColor = new Map<string, number[]>();
@@ -721,9 +758,10 @@ function render(): void {
           )
         : null,
       h('p', { 'data-testid': 'critical' }, h('span', { class: 'wf-critical-key' }), ` Critical path: ${sum.criticalSpans} span${sum.criticalSpans === 1 ? '' : 's'} (thick line on the bars)`),
-      ...sum.nPlusOne.map((p) =>
+      ...sum.nPlusOne.slice(0, 5).map((p) =>
         h('p', { class: 'wf-warn' }, icon('warning'), ` N+1: ${p.count} × `, h('code', {}, p.statement), ` under `, h('button', { class: 'link', onclick: () => select(p.parentRow, true) }, p.parentOperation), ` (${p.totalMs} ms, ${p.percentOfParent}% of it)`),
       ),
+      sum.nPlusOne.length > 5 ? h('p', { class: 'wf-warn' }, `… and ${sum.nPlusOne.length - 5} more N+1 patterns (see the database table below).`) : null,
       sum.problems.length ? h('details', { class: 'wf-problems' }, h('summary', {}, icon('warning'), ` ${sum.problems.length} note${sum.problems.length === 1 ? '' : 's'} about this file`), h('ul', {}, ...sum.problems.map((p) => h('li', {}, p)))) : null,
     ),
     s.traces.length > 1 ? traceList(s) : null,

@@ -47,6 +47,12 @@ export function normalizeId(value: unknown, bytes: 8 | 16): string {
 
 /** A time written as a number or a string of digits, in the unit given; ISO-8601 strings are accepted too. */
 export function toMicros(value: unknown, unit: 'ns' | 'us' | 'ms' | 's'): number | undefined {
+  if (unit === 'ns' && typeof value === 'string' && value.length >= 16 && value.length <= 21) {
+    // Fast path for OTLP's decimal nanosecond strings (beyond 2^53): split so microseconds stay exact.
+    const us = Number(value.slice(0, -3));
+    const frac = Number(value.slice(-3));
+    if (Number.isInteger(us) && Number.isInteger(frac) && us >= 0 && frac >= 0 && value.charCodeAt(value.length - 4) !== 46) return us + frac / 1000;
+  }
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'bigint') n = Number(value);
