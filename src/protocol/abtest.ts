@@ -48,7 +48,7 @@ export interface AbSnapshot {
   test: AbTestView | null;
   srm: { chi2: number; pValueText: string; mismatch: boolean; expectedShare: number[]; observedShare: number[] } | null;
   forest: { label: string; diff: number; ciLow: number; ciHigh: number; controlN: number; treatmentN: number; overall: boolean }[];
-  power: { mde: number; mdeSource: 'planned' | 'observed'; baseline: number; requiredPerArm: number; achieved: number; controlN: number; treatmentN: number; adequate: boolean; curve: { n: number; power: number }[] } | null;
+  power: { target: number; mde: number; mdeSource: 'planned' | 'observed'; baseline: number; requiredPerArm: number; achieved: number; controlN: number; treatmentN: number; adequate: boolean; curve: { n: number; power: number }[] } | null;
   simpson: { detected: boolean; overallDirection: string; segmentDirections: { name: string; direction: string; diff: number; controlN: number; treatmentN: number; controlShare: number; treatmentShare: number }[] };
   /** Whether the source is a text document that can be opened as text. */
   canOpenAsText: boolean;

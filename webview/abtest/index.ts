@@ -69,7 +69,7 @@ function powerChart(s: AbSnapshot): SVGSVGElement | null {
     .attr('width', width)
     .attr('role', 'img')
     .attr('aria-label', `Power curve: chance of detecting a ${pct(p.mde)} change by users per arm`);
-  svg.append('line').attr('class', 'target').attr('x1', margin.left).attr('x2', width - margin.right).attr('y1', y(0.8)).attr('y2', y(0.8));
+  svg.append('line').attr('class', 'target').attr('x1', margin.left).attr('x2', width - margin.right).attr('y1', y(p.target)).attr('y2', y(p.target));
   svg.append('path').attr('class', 'curve').attr('d', line<{ n: number; power: number }>().x((d) => x(d.n)).y((d) => y(d.power))([{ n: 0, power: s.alpha }, ...p.curve]) ?? '');
   const nowN = Math.min(p.controlN, p.treatmentN);
   svg.append('line').attr('class', 'marker').attr('x1', x(Math.min(nowN, maxN))).attr('x2', x(Math.min(nowN, maxN))).attr('y1', margin.top).attr('y2', height - margin.bottom);
@@ -86,7 +86,7 @@ function powerChart(s: AbSnapshot): SVGSVGElement | null {
 
 function calculator(s: AbSnapshot): HTMLElement {
   const baseline = s.power?.baseline ?? s.arms[0]?.rate ?? 0.1;
-  const state = { baseline: Number(baseline.toFixed(4)) || 0.1, mde: Number((s.power?.mde ?? 0.1).toFixed(4)), alpha: s.alpha, power: 0.8 };
+  const state = { baseline: Number(baseline.toFixed(4)) || 0.1, mde: Number((s.power?.mde ?? 0.1).toFixed(4)), alpha: s.alpha, power: s.power?.target ?? 0.8 };
   const result = h('p', { class: 'calc-result', 'aria-live': 'polite' });
   const update = () => {
     try {
@@ -168,7 +168,7 @@ function render(s: AbSnapshot): void {
     s.power
       ? h('section', {},
           h('h2', {}, 'Power'),
-          h('p', {}, `To detect a ${pct(s.power.mde)} change (${s.power.mdeSource === 'planned' ? 'planned MDE' : 'the lift observed — no MDE was planned'}) from ${pct(s.power.baseline, 2)}: ${int(s.power.requiredPerArm)} users per arm for 80 % power. This test has ${int(s.power.controlN)} and ${int(s.power.treatmentN)}: power ${pct(s.power.achieved)}.`),
+          h('p', {}, `To detect a ${pct(s.power.mde)} change (${s.power.mdeSource === 'planned' ? 'planned MDE' : 'the lift observed — no MDE was planned'}) from ${pct(s.power.baseline, 2)}: ${int(s.power.requiredPerArm)} users per arm for ${pct(s.power.target, 0)} power. This test has ${int(s.power.controlN)} and ${int(s.power.treatmentN)}: power ${pct(s.power.achieved)}.`),
           powerChart(s))
       : null,
     h('h2', {}, 'Sample-size calculator'),

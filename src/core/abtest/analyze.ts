@@ -64,6 +64,8 @@ export interface ForestRow {
 }
 
 export interface PowerReport {
+  /** The power the plan aims for (input "power", default 0.8). */
+  target: number;
   /** Relative effect the power refers to, and where it came from. */
   mde: number;
   mdeSource: 'planned' | 'observed';
@@ -236,6 +238,7 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
       const plan = sampleSizePerArm(baseline, mde, perAlpha, input.power);
       const achieved = achievedPower(cohenH(baseline, plan.target), control.sampleSize, treatment.sampleSize, perAlpha);
       power = {
+        target: input.power,
         mde,
         mdeSource: input.mde !== undefined ? 'planned' : 'observed',
         baseline,

@@ -19,7 +19,7 @@ function toSeconds(t: string | number): number {
   return ms / 1000;
 }
 
-export async function queryRange(baseUrl: string, source: PrometheusSource, options: { timeoutMs?: number; fetchImpl?: typeof fetch } = {}): Promise<RangeSeries[]> {
+export async function queryRange(baseUrl: string, source: PrometheusSource, options: { timeoutMs?: number; fetchImpl?: typeof fetch; signal?: AbortSignal } = {}): Promise<RangeSeries[]> {
   let url: URL;
   try {
     url = new URL('api/v1/query_range', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
@@ -33,9 +33,11 @@ export async function queryRange(baseUrl: string, source: PrometheusSource, opti
   const doFetch = options.fetchImpl ?? fetch;
   let response: Response;
   try {
-    response = await doFetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 15000), headers: { accept: 'application/json' } });
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 15000);
+    response = await doFetch(url, { signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout, headers: { accept: 'application/json' } });
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code;
+    if (options.signal?.aborted) throw new PrometheusError('cancelled');
     throw new PrometheusError(`cannot reach Prometheus at ${url.origin}${cause ? ` (${cause})` : `: ${(e as Error).message}`}`);
   }
   const text = await response.text();
@@ -54,7 +56,7 @@ export async function queryRange(baseUrl: string, source: PrometheusSource, opti
 }
 
 /** Replaces every Prometheus-sourced metric of a window with the samples it returns (or "no data"). */
-export async function resolvePrometheus(window: MetricsWindow, defaultUrl: string | undefined, options: { timeoutMs?: number; fetchImpl?: typeof fetch } = {}): Promise<{ window: MetricsWindow; notes: string[] }> {
+export async function resolvePrometheus(window: MetricsWindow, defaultUrl: string | undefined, options: { timeoutMs?: number; fetchImpl?: typeof fetch; signal?: AbortSignal } = {}): Promise<{ window: MetricsWindow; notes: string[] }> {
   const notes: string[] = [];
   const metrics: MetricsWindow['metrics'] = {};
   for (const [key, value] of Object.entries(window.metrics) as [keyof MetricsWindow['metrics'], MetricValue][]) {

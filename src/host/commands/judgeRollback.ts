@@ -11,13 +11,14 @@ async function pick(title: string): Promise<vscode.Uri | undefined> {
 }
 
 /**
- * Judges a deploy: args `{ baseline, current }` (Uris or workspace-relative paths), else two file dialogs.
+ * Judges a deploy: args `{ baseline, current, thresholds? }` (Uris or workspace-relative paths; a thresholds
+ * file goes over the incidentWorkbench.rollback.thresholds setting), else two file dialogs.
  * Prometheus-sourced metrics are queried with progress and cancel; the decision opens in the rollback panel.
  */
 export const judgeRollback: Command = {
   id: 'incidentWorkbench.judgeRollback',
   async run(services, rawArgs?: unknown): Promise<{ decision?: string; report?: RollbackReport; error?: string } | undefined> {
-    const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; show?: boolean };
+    const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; thresholds?: unknown; show?: boolean };
     const baseline = resolveUri(args.baseline) ?? (await pick('Judge Rollback: baseline metrics (the version running before, same window)'));
     if (!baseline) return undefined;
     const current = resolveUri(args.current) ?? (await pick('Judge Rollback: current metrics (the new version)'));
@@ -27,7 +28,7 @@ export const judgeRollback: Command = {
       (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return judge(baseline, current, controller.signal);
+        return judge(baseline, current, controller.signal, resolveUri(args.thresholds));
       },
     );
     if (judgement.error) void vscode.window.showErrorMessage(`Rollback judgement failed: ${judgement.error}`);

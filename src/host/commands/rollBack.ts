@@ -7,14 +7,14 @@ import type { Command } from './command';
 /**
  * "Roll Back…": runs incidentWorkbench.rollback.command as a VS Code task, only in a trusted workspace,
  * only after the evidence snapshot is written into the incident and the user confirms.
- * Args (all optional): `{ baseline, current, incident, confirm, evidence: [paths] }`; without baseline and
+ * Args (all optional): `{ baseline, current, thresholds, incident, confirm, evidence: [paths] }`; without baseline and
  * current it uses what the rollback panel shows. `confirm: true` is for scripted callers (tests); the user
  * path always asks.
  */
 export const rollBack: Command = {
   id: 'incidentWorkbench.rollBack',
   async run(services, rawArgs?: unknown): Promise<RollbackRunResult> {
-    const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; incident?: unknown; confirm?: unknown; evidence?: unknown };
+    const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; thresholds?: unknown; incident?: unknown; confirm?: unknown; evidence?: unknown };
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
       return { status: 'untrusted' };
@@ -26,7 +26,8 @@ export const rollBack: Command = {
       await vscode.commands.executeCommand('incidentWorkbench.judgeRollback');
       return { status: 'not-judged' };
     }
-    const judgement = await judge(baseline, current);
+    const thresholds = resolveUri(args.thresholds) ?? (resolveUri(args.baseline) ? undefined : RollbackPanel.current?.judgement.thresholdsUri);
+    const judgement = await judge(baseline, current, undefined, thresholds);
     if (!judgement.report) {
       void vscode.window.showErrorMessage(`Cannot roll back without a judgement: ${judgement.error}`);
       return { status: 'not-judged', message: judgement.error };

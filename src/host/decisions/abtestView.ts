@@ -23,6 +23,7 @@ export function toAbSnapshot(report: AbTestReport, file: string, canOpenAsText: 
     srm: report.srm && { chi2: report.srm.chi2, pValueText: report.srm.pValueText, mismatch: report.srm.mismatch, expectedShare: report.srm.expectedShare, observedShare: report.srm.observedShare },
     forest: report.forest,
     power: report.power && {
+      target: report.power.target,
       mde: report.power.mde,
       mdeSource: report.power.mdeSource,
       baseline: report.power.baseline,

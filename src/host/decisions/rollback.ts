@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { decideRollback, formatMetric, parseMetricsWindow, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
+import { decideRollback, formatMetric, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
 import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
 import { formatPValue } from '../../core/stats';
 import type { RollbackSnapshot } from '../../protocol/rollback';
@@ -11,6 +11,7 @@ import { decisionSettings, readText } from './settings';
 export interface Judgement {
   baselineUri: vscode.Uri;
   currentUri: vscode.Uri;
+  thresholdsUri?: vscode.Uri;
   baseline?: MetricsWindow;
   current?: MetricsWindow;
   report?: RollbackReport;
@@ -24,21 +25,33 @@ async function loadWindow(uri: vscode.Uri, label: string, prometheusUrl: string 
   if (!parsed.window) throw new Error(`${name}: ${parsed.problems[0]}`);
   notes.push(...parsed.problems.map((p) => `${name}: ${p}`));
   if (signal?.aborted) throw new Error('cancelled');
-  const resolved = await resolvePrometheus(parsed.window, prometheusUrl);
+  const resolved = await resolvePrometheus(parsed.window, prometheusUrl, signal ? { signal } : {});
   notes.push(...resolved.notes);
   return resolved.window;
 }
 
 /** Reads both windows (querying Prometheus where they say so) and decides, with the thresholds from settings. */
-export async function judge(baselineUri: vscode.Uri, currentUri: vscode.Uri, signal?: AbortSignal): Promise<Judgement> {
+export async function judge(baselineUri: vscode.Uri, currentUri: vscode.Uri, signal?: AbortSignal, thresholdsUri?: vscode.Uri): Promise<Judgement> {
   const settings = decisionSettings(baselineUri);
   const notes: string[] = [];
-  const j: Judgement = { baselineUri, currentUri, notes };
+  const j: Judgement = { baselineUri, currentUri, notes, ...(thresholdsUri ? { thresholdsUri } : {}) };
   try {
     j.baseline = await loadWindow(baselineUri, 'baseline', settings.prometheusUrl, notes, signal);
     j.current = await loadWindow(currentUri, 'current', settings.prometheusUrl, notes, signal);
-    const { thresholds, problems } = settings.thresholds();
+    let { thresholds, problems } = settings.thresholds();
     notes.push(...problems.map((p) => `incidentWorkbench.rollback.thresholds: ${p} (default used)`));
+    if (thresholdsUri) {
+      // A thresholds file (as for iwb rollback --thresholds) goes over the settings.
+      const name = vscode.workspace.asRelativePath(thresholdsUri);
+      let value: unknown;
+      try {
+        value = JSON.parse(await readText(thresholdsUri));
+      } catch (e) {
+        throw new Error(`${name}: ${(e as Error).message}`);
+      }
+      ({ thresholds, problems } = parseThresholds(value, thresholds));
+      if (problems.length) throw new Error(`${name}: ${problems.join('; ')}`);
+    }
     j.report = decideRollback(j.baseline, j.current, thresholds);
   } catch (e) {
     j.error = (e as Error).message;

@@ -50,7 +50,7 @@ export class RollbackPanel implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    this.judgement = await judge(this.judgement.baselineUri, this.judgement.currentUri);
+    this.judgement = await judge(this.judgement.baselineUri, this.judgement.currentUri, undefined, this.judgement.thresholdsUri);
     await this.bridge.push();
   }
 
@@ -66,7 +66,7 @@ export class RollbackPanel implements vscode.Disposable {
         await vscode.commands.executeCommand('vscode.open', intent.which === 'baseline' ? this.judgement.baselineUri : this.judgement.currentUri);
         return;
       case 'rollBack': {
-        const result = (await vscode.commands.executeCommand('incidentWorkbench.rollBack', { baseline: this.judgement.baselineUri, current: this.judgement.currentUri })) as
+        const result = (await vscode.commands.executeCommand('incidentWorkbench.rollBack', { baseline: this.judgement.baselineUri, current: this.judgement.currentUri, thresholds: this.judgement.thresholdsUri })) as
           | { status: string; exitCode?: number | null; evidencePath?: string; incidentId?: string }
           | undefined;
         if (result?.evidencePath && result.incidentId) {

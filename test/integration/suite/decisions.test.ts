@@ -169,6 +169,21 @@ describe('Decisions: A/B tests, rollback, model errors', function () {
     assert.ok(onDisk.events!.some((e) => e.kind === 'rollback' && /exit code 7/.test(e.text)));
   });
 
+  it('a thresholds file goes over the settings (2 % errors against a 1 % limit → ROLLBACK)', async () => {
+    const baseline = await copyIn('demo/deploy/baseline.json', 'deploy3/baseline.json');
+    const current = await copyIn('demo/deploy/current-minor.json', 'deploy3/current.json');
+    const plain = (await vscode.commands.executeCommand('incidentWorkbench.judgeRollback', { baseline, current, show: false })) as { decision: string };
+    assert.strictEqual(plain.decision, 'HOLD');
+    const strict = await write('deploy3/strict.json', JSON.stringify({ errorRate: 0.01 }));
+    const r = (await vscode.commands.executeCommand('incidentWorkbench.judgeRollback', { baseline, current, thresholds: strict, show: false })) as { decision: string; report: { thresholds: { errorRate: number } } };
+    assert.strictEqual(r.decision, 'ROLLBACK');
+    assert.strictEqual(r.report.thresholds.errorRate, 0.01);
+    const bad = await write('deploy3/bad.json', JSON.stringify({ errorRate: 'high' }));
+    const b = (await vscode.commands.executeCommand('incidentWorkbench.judgeRollback', { baseline, current, thresholds: bad, show: false })) as { decision?: string; error: string };
+    assert.strictEqual(b.decision, undefined);
+    assert.match(b.error, /bad\.json: threshold errorRate must be a non-negative number/);
+  });
+
   it('finds the demo model high-confidence errors and its inconsistent predictions (real predict.py)', async () => {
     const file = await copyIn('demo/model/predictions.jsonl', 'model/predictions.jsonl');
     await config().update('model.predictCommand', ['python3', path.join(REPO, 'demo', 'model', 'predict.py')], vscode.ConfigurationTarget.Workspace);
