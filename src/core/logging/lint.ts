@@ -116,6 +116,7 @@ export const DEFAULT_CONTEXT_FIELDS = ['request_id', 'trace_id', 'span_id', 'cor
 const FRAMEWORKS = /^(flask|fastapi|django|starlette|aiohttp|tornado|bottle|sanic|falcon|quart|litestar|pyramid|http\.server|socketserver|wsgiref|grpc)(\.|$)/;
 const ROUTE_DECORATORS = new Set(['route', 'get', 'post', 'put', 'delete', 'patch', 'head', 'options', 'websocket', 'api_route', 'api_view', 'view_config', 'action']);
 const HTTP_METHODS = /^(do_[A-Z]+|get|post|put|patch|delete|head|options|dispatch|handle|list|create|retrieve|update|partial_update|destroy)$/;
+const INDEXED = ['assignment', 'comment', 'call', 'import_statement', 'import_from_statement', 'class_definition', 'string_content', 'print_statement', 'except_clause', 'except_group_clause'];
 const SUPPRESS = /#\s*iwb:\s*ignore(-file)?(?:\[([^\]]*)\])?/;
 
 function isScriptPath(path: string | undefined): boolean {
@@ -149,10 +150,26 @@ class Context {
     return calls;
   }
 
+  private readonly assignmentsCache = new Map<number, Node[]>();
+  assignmentsIn(fn: Node): Node[] {
+    let list = this.assignmentsCache.get(fn.id);
+    if (!list) {
+      list = fn.descendantsOfType('assignment').filter((c): c is Node => c !== null);
+      this.assignmentsCache.set(fn.id, list);
+    }
+    return list;
+  }
+
   /** `from X import ...` statements anywhere in the file (looked up once). */
   fromImports(): Node[] {
-    this.fromImportsCache ??= this.root.descendantsOfType('import_from_statement').filter((n): n is Node => n !== null);
+    this.fromImportsCache ??= this.byType('import_from_statement');
     return this.fromImportsCache;
+  }
+
+  /** Nodes of the types the rules start from, found in one walk of the tree (each walk costs the whole file). */
+  private readonly index = new Map<string, Node[]>();
+  byType(...types: string[]): Node[] {
+    return types.flatMap((t) => this.index.get(t) ?? []).sort((a, b) => a.startIndex - b.startIndex);
   }
 
   constructor(
@@ -160,8 +177,14 @@ class Context {
     readonly text: string,
     readonly options: LintOptions,
   ) {
-    this.known = loggerNames(root);
-    for (const c of root.descendantsOfType('comment')) {
+    for (const n of root.descendantsOfType(INDEXED)) {
+      if (!n) continue;
+      const list = this.index.get(n.type);
+      if (list) list.push(n);
+      else this.index.set(n.type, [n]);
+    }
+    this.known = loggerNames(this.byType('assignment'));
+    for (const c of this.byType('comment')) {
       if (!c) continue;
       const m = SUPPRESS.exec(c.text);
       if (!m) continue;
@@ -256,7 +279,7 @@ export function lintTree(root: Node, text: string, options: LintOptions = {}): L
   resetParents(root);
   const ctx = new Context(root, text, options);
   const facts = collectFacts(root, ctx);
-  const calls = root.descendantsOfType('call').filter((c): c is Node => c !== null);
+  const calls = ctx.byType('call');
   const logCalls: LogCall[] = [];
   for (const call of calls) {
     const lc = logCall(call, ctx.known);
@@ -269,8 +292,9 @@ export function lintTree(root: Node, text: string, options: LintOptions = {}): L
     checkSensitive(lc, ctx);
     checkContext(lc, ctx, facts);
   }
-  checkSwallowed(root, ctx);
+  checkSwallowed(ctx);
   ctx.findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  // ERROR cannot share a descendantsOfType walk with named types (web-tree-sitter then finds nothing): its own walk, only for broken files.
   const syntaxErrors = root.hasError ? root.descendantsOfType('ERROR').length + countMissing(root) : 0;
   return { findings: ctx.findings, facts, syntaxErrors };
 }
@@ -299,8 +323,7 @@ function countMissing(root: Node): number {
 
 function collectFacts(root: Node, ctx: Context): FileFacts {
   const facts: FileFacts = { jsonFormatter: false, contextVarContext: false, service: false };
-  for (const stmt of root.descendantsOfType(['import_statement', 'import_from_statement'])) {
-    if (!stmt) continue;
+  for (const stmt of ctx.byType('import_statement', 'import_from_statement')) {
     const modules =
       stmt.type === 'import_from_statement'
         ? [stmt.childForFieldName('module_name')?.text ?? '']
@@ -312,8 +335,7 @@ function collectFacts(root: Node, ctx: Context): FileFacts {
       if (modules[0] === 'opentelemetry.instrumentation.logging' && names.some((n) => /LoggingInstrumentor/.test(n))) facts.contextVarContext = true;
     }
   }
-  for (const cls of root.descendantsOfType('class_definition')) {
-    if (!cls) continue;
+  for (const cls of ctx.byType('class_definition')) {
     const supers = cls.childForFieldName('superclasses')?.text ?? '';
     if (/BaseHTTPRequestHandler|RequestHandler\b/.test(supers)) facts.service = true;
     if (/Formatter\b/.test(supers)) {
@@ -322,8 +344,7 @@ function collectFacts(root: Node, ctx: Context): FileFacts {
     }
   }
   const contextNames = new Set((ctx.options.contextFields ?? DEFAULT_CONTEXT_FIELDS).map((f) => words(f).join('')));
-  for (const call of root.descendantsOfType('call')) {
-    if (!call) continue;
+  for (const call of ctx.byType('call')) {
     const fn = dotted(call.childForFieldName('function')) ?? '';
     const name = fn.slice(fn.lastIndexOf('.') + 1);
     if (/^(basicConfig|dictConfig|fileConfig)$/.test(name) && !facts.loggingConfig) facts.loggingConfig = ctx.span(call.startIndex, call.endIndex);
@@ -338,9 +359,9 @@ function collectFacts(root: Node, ctx: Context): FileFacts {
     if (name === 'LoggingInstrumentor') facts.contextVarContext = true;
     if (/^(JSONRenderer|JsonFormatter|JSONFormatter)$/.test(name)) facts.jsonFormatter = true;
   }
-  for (const s of root.descendantsOfType('string_content')) {
+  for (const s of ctx.byType('string_content')) {
     // dictConfig written as data: {"()": "pythonjsonlogger.jsonlogger.JsonFormatter"}
-    if (s && /jsonlogger|JsonFormatter|JSONFormatter|json_log_formatter|ecs_logging/.test(s.text)) facts.jsonFormatter = true;
+    if (/jsonlogger|JsonFormatter|JSONFormatter|json_log_formatter|ecs_logging/.test(s.text)) facts.jsonFormatter = true;
   }
   const guard = named(root).find(isMainGuard);
   if (guard) facts.entryPoint = ctx.span(guard.startIndex, guard.childForFieldName('condition')?.endIndex ?? guard.endIndex);
@@ -388,8 +409,8 @@ function checkPrints(root: Node, calls: Node[], ctx: Context): void {
     }
     ctx.report('print-logging', call, `print() in a module that is not a script.`, fixes);
   }
-  for (const stmt of root.descendantsOfType('print_statement')) {
-    if (!stmt || inScriptPart(stmt)) continue;
+  for (const stmt of ctx.byType('print_statement')) {
+    if (inScriptPart(stmt)) continue;
     // Python 2 `print x, y`: same finding; the fix also makes it Python 3.
     const items = named(stmt);
     const fixes: Fix[] = [];
@@ -704,7 +725,7 @@ function contextEntries(lc: LogCall, handler: Handler, ctx: Context, isContext: 
     const name = p.type === 'identifier' ? p.text : (p.childForFieldName('name') ?? named(p)[0])?.text;
     if (name && isContext(name)) add(name, name);
   }
-  for (const a of handler.fn.descendantsOfType('assignment')) {
+  for (const a of ctx.assignmentsIn(handler.fn)) {
     const left = a?.childForFieldName('left');
     if (a && left?.type === 'identifier' && isContext(left.text) && a.endIndex <= lc.call.startIndex) add(left.text, left.text);
   }
@@ -725,9 +746,8 @@ function contextEntries(lc: LogCall, handler: Handler, ctx: Context, isContext: 
 
 const BROAD = new Set(['Exception', 'BaseException', 'builtins.Exception', 'builtins.BaseException']);
 
-function checkSwallowed(root: Node, ctx: Context): void {
-  for (const clause of root.descendantsOfType(['except_clause', 'except_group_clause'])) {
-    if (!clause) continue;
+function checkSwallowed(ctx: Context): void {
+  for (const clause of ctx.byType('except_clause', 'except_group_clause')) {
     const { types, body } = exceptParts(clause);
     if (!body) continue;
     const broad = types.length === 0 || types.some((t) => BROAD.has(t.text));

@@ -57,10 +57,9 @@ export interface LogCall {
 }
 
 /** Names assigned from getLogger()/get_logger()/LoggerAdapter()/.bind() anywhere in the file. */
-export function loggerNames(root: Node): Set<string> {
+export function loggerNames(assignments: readonly Node[]): Set<string> {
   const names = new Set<string>();
-  for (const a of root.descendantsOfType('assignment')) {
-    if (!a) continue;
+  for (const a of assignments) {
     const left = a.childForFieldName('left');
     const right = a.childForFieldName('right');
     if (!left || right?.type !== 'call') continue;
