@@ -14,12 +14,17 @@ import {
 } from '../../src/core/rollback';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/output';
-import { repoRoot } from './helpers';
+import { writeFileSync } from 'node:fs';
+import { repoRoot, tempDir } from './helpers';
 
 async function run(argv: string[]) {
+  return runIn(repoRoot, argv);
+}
+
+async function runIn(cwd: string, argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd: repoRoot };
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
   const code = await main(argv, io);
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -201,7 +206,15 @@ test('metrics from a real Prometheus (backfilled with promtool) drive the decisi
   assert.equal(r.metrics.find((m) => m.metric === 'memory')!.status, 'nodata');
   assert.equal(r.decision, 'ROLLBACK');
 
-  // The CLI queries the same server.
+  // The CLI queries the same server (--prometheus), and exits 4.
+  const dir = tempDir(t);
+  for (const v of ['1.4.2', '1.5.0']) {
+    writeFileSync(path.join(dir, `${v}.json`), JSON.stringify({ label: v, window: { start, end, step: '15s' }, metrics: { latencyP95: { prometheus: `checkout_latency_p95_seconds{version="${v}"} * 1000` } } }));
+  }
+  writeFileSync(path.join(dir, 'critical.json'), JSON.stringify({ critical: ['latencyP95'] }));
+  const cli = await runIn(dir, ['rollback', '--baseline', '1.4.2.json', '--current', '1.5.0.json', '--thresholds', 'critical.json', '--prometheus', server.url, '--json']);
+  assert.equal(cli.code, 4, cli.err);
+  assert.deepEqual(JSON.parse(cli.out).violations.map((v: { metric: string }) => v.metric), ['latencyP95']);
   const bad = await resolvePrometheus(parseMetricsWindow(JSON.stringify({ window: { start, end }, metrics: { cpu: { prometheus: 'rate(' } } }), 'x').window!, server.url);
   assert.equal(bad.window.metrics.cpu!.kind, 'none');
   assert.match((bad.window.metrics.cpu as { reason: string }).reason, /Prometheus rejected the query "rate\("/);
