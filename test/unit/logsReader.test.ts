@@ -317,3 +317,33 @@ test('all-records mode keeps trace and span ids for correlation (the demo servic
   assert.ok(records.every((r) => !r.traceId || /^[0-9a-f]{32}$/.test(r.traceId)));
   assert.equal(context.fields.mapping().traceId, 'trace_id');
 });
+
+test('property: field paths find values at any depth, dotted keys included; timestamps round-trip', () => {
+  const key = fc.stringMatching(/^[a-z_][a-z0-9_]{0,6}$/);
+  fc.assert(
+    fc.property(fc.array(key, { minLength: 1, maxLength: 4 }), fc.jsonValue(), fc.boolean(), (segs, value, dotted) => {
+      fc.pre(value !== undefined);
+      const obj: Record<string, unknown> = {};
+      if (dotted) obj[segs.join('.')] = value;
+      else {
+        let cur = obj;
+        segs.forEach((s, i) => {
+          if (i === segs.length - 1) cur[s] = value;
+          else cur = (cur[s] = {}) as Record<string, unknown>;
+        });
+      }
+      assert.deepEqual(compilePath(segs.join('.'))(obj), value);
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }), (d) => {
+      const t = d.getTime();
+      assert.equal(parseTimestamp(d.toISOString()), t);
+      assert.equal(parseTimestamp(d.toISOString().replace('T', ' ').replace('.', ',').replace('Z', '')), t);
+      assert.equal(parseTimestamp(t), t);
+      assert.equal(parseTimestamp(String(BigInt(t) * 1_000_000n)), t);
+    }),
+    { numRuns: 300 },
+  );
+});

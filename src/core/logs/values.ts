@@ -12,7 +12,7 @@ export function normaliseLevel(v: unknown): string | undefined {
     return u;
   }
   if (typeof v === 'number' && Number.isFinite(v)) {
-    if (v >= 1 && v <= 24) {
+    if (v >= 1 && v <= 24 && Number.isInteger(v)) {
       const name = SEVERITY_NUMBER_LEVELS[Math.floor((v - 1) / 4)]!;
       return name === 'WARN' ? 'WARNING' : name;
     }
@@ -44,6 +44,13 @@ const PY_ASCTIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))
 export function parseTimestamp(v: unknown): number | undefined {
   if (typeof v === 'number') return fromEpoch(v);
   if (typeof v !== 'string' || v.length === 0) return undefined;
+  if (/^\d{16,}$/.test(v)) {
+    // Microseconds or nanoseconds as decimal strings (OTLP's timeUnixNano): beyond 2^53, so split the digits
+    // instead of rounding the whole number.
+    const cut = v.length >= 18 ? 6 : 3;
+    const ms = Number(v.slice(0, v.length - cut)) + Number(v.slice(v.length - cut)) / 10 ** cut;
+    return fromEpoch(ms);
+  }
   if (/^\d+(?:\.\d+)?$/.test(v)) return fromEpoch(Number(v));
   const m = PY_ASCTIME.exec(v);
   if (m) {
