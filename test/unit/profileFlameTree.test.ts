@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { FrameKeys, buildDiffTree, buildFlameTree, layoutBoxes, matchedShare, pathTo, sandwich, sortChildren, type TreeInput } from '../../src/core/profile/flameTree';
+import { FrameKeys, buildDiffTree, buildFlameTree, children, layoutBoxes, matchedShare, pathTo, sandwich, sortChildren, type TreeInput } from '../../src/core/profile/flameTree';
 import { isIdleFrame } from '../../src/core/profile/idle';
 import { parseProfile } from '../../src/core/profile/parse';
 import { functionStats } from '../../src/core/profile/summary';
@@ -53,6 +53,13 @@ test('flame tree: the root holds every sample; filters fold or drop exactly what
       const one = buildFlameTree(input, canon, { threads: [0] });
       assert.equal(one.total[0], input.threads[0]!.weights.reduce((a, b) => a + b, 0));
       sortChildren(all, keys.frames, leftHeavy);
+      for (let n = 0; n < all.count; n++) {
+        const c = children(all, n);
+        for (let i = 1; i < c.length; i++) {
+          if (leftHeavy) assert.ok(all.total[c[i - 1]!]! >= all.total[c[i]!]!);
+          else assert.ok(keys.frames[all.key[c[i - 1]!]!]!.name <= keys.frames[all.key[c[i]!]!]!.name);
+        }
+      }
       const boxes = layoutBoxes(all, 0, 0.05);
       for (const b of boxes) {
         assert.ok(b.node === 0 || b.width >= 0.05);

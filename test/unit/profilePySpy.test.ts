@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseProfile } from '../../src/core/profile/parse';
 import { explainPySpyFailure, parseRecordOutput, recordArgs } from '../../src/core/profile/pySpy';
@@ -100,4 +100,25 @@ test('/proc shows the workload as a Python process with its command line and CPU
   assert.ok(isPythonExecutable(argv[0]!), argv[0]);
   assert.equal(argv[1], WORKLOAD);
   assert.ok((cpuTicks(readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? -1) >= 0);
+});
+
+test('a denied attach (real py-spy run as another user) is explained as such, with the sudo command', {
+  skip: (process.platform !== 'linux' || process.getuid?.() !== 0 || spawnSync('runuser', ['--help']).status !== 0 || !pySpyVersion()) && 'needs Linux, root and runuser',
+}, async (t) => {
+  // Copy the real py-spy binary where the unprivileged user can run it, then attach to root's process.
+  const scripts = spawnSync(PYTHON, ['-c', "import sysconfig,os; print(os.path.join(sysconfig.get_path('scripts'), 'py-spy'))"], { encoding: 'utf8' }).stdout.trim();
+  const dir = tempDir(t);
+  chmodSync(dir, 0o777);
+  const exe = path.join(dir, 'py-spy');
+  copyFileSync(existsSync(scripts) ? scripts : PY_SPY, exe);
+  chmodSync(exe, 0o755);
+  const child = await startWorkload(20);
+  t.after(() => child.kill());
+  const r = await run('runuser', ['-u', 'nobody', '--', exe, ...recordArgs({ pid: child.pid!, output: path.join(dir, 'x.json'), durationSeconds: 1 })]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.output, /Permission Denied|Operation not permitted/);
+  const problem = explainPySpyFailure(r.output, { platform: 'linux', uid: 65534, targetUid: 0, inContainer: false, pySpyPath: exe, pid: child.pid! });
+  assert.equal(problem?.kind, 'permission');
+  assert.match(problem!.message, /another user \(uid 0\)/);
+  assert.match(problem!.nextStep, new RegExp(`sudo "${exe.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}" record --pid ${child.pid}`));
 });

@@ -1,6 +1,6 @@
 import { format } from 'd3-format';
 import type { FlamegraphIntent, FlamegraphSnapshot, FlamegraphViewState, FlameData } from '../../src/protocol/flamegraph';
-import { FrameKeys, buildDiffTree, buildFlameTree, matchedShare, pathTo, sandwich, sortChildren, type FlameTree } from '../../src/core/profile/flameTree';
+import { FrameKeys, buildDiffTree, buildFlameTree, children, matchedShare, pathTo, sandwich, sortChildren, type FlameTree } from '../../src/core/profile/flameTree';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
@@ -331,11 +331,10 @@ canvas.addEventListener('keydown', (e) => {
   else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
     const p = n > 0 ? tree.parent[n]! : -1;
     if (p >= 0) {
-      const a = tree.childStart[p]!;
-      const b = tree.childStart[p + 1]!;
-      const i = Array.from(tree.childIndex.subarray(a, b)).indexOf(n);
+      const siblings = children(tree, p);
+      const i = siblings.indexOf(n);
       const j = e.key === 'ArrowLeft' ? i - 1 : i + 1;
-      if (j >= 0 && j < b - a) next = tree.childIndex[a + j]!;
+      if (j >= 0 && j < siblings.length) next = siblings[j]!;
     }
   } else if (e.key === 'Enter') {
     openSource(n);

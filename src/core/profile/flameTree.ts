@@ -37,6 +37,9 @@ export interface FlameTree {
   childStart: Int32Array;
   childIndex: Int32Array;
   maxDepth: number;
+  /** Set by sortChildren: children are ordered on first access through `children`. */
+  sortBy?: { frames: readonly TreeFrame[]; leftHeavy: boolean };
+  sorted?: Uint8Array;
 }
 
 /** Interns frames by name+file+line across one or two profiles, and functions by name+file. */
@@ -173,12 +176,22 @@ export function buildDiffTree(after: TreeInput, afterCanon: Int32Array, before: 
   return finish(g);
 }
 
-/** Orders every node's children: by weight, heaviest first ("left heavy"), or by name (classic flame graph). */
+/**
+ * Orders children by weight, heaviest first ("left heavy"), or by name (classic flame graph). Lazily: a
+ * node's children are sorted the first time they are asked for (see `children`), so a 200k-node tree only
+ * pays for the nodes that are drawn or navigated.
+ */
 export function sortChildren(tree: FlameTree, frames: readonly TreeFrame[], leftHeavy: boolean): void {
-  for (let n = 0; n < tree.count; n++) {
-    const a = tree.childStart[n]!;
-    const b = tree.childStart[n + 1]!;
-    if (b - a < 2) continue;
+  tree.sortBy = { frames, leftHeavy };
+  tree.sorted = new Uint8Array(tree.count);
+}
+
+/** The children of `node`, in the order `sortChildren` asked for. */
+export function children(tree: FlameTree, node: number): Int32Array {
+  const a = tree.childStart[node]!;
+  const b = tree.childStart[node + 1]!;
+  if (tree.sortBy && tree.sorted && !tree.sorted[node] && b - a > 1) {
+    const { frames, leftHeavy } = tree.sortBy;
     const kids = Array.from(tree.childIndex.subarray(a, b));
     kids.sort(
       leftHeavy
@@ -191,6 +204,8 @@ export function sortChildren(tree: FlameTree, frames: readonly TreeFrame[], left
     );
     tree.childIndex.set(kids, a);
   }
+  if (tree.sorted) tree.sorted[node] = 1;
+  return tree.childIndex.subarray(a, b);
 }
 
 export interface Box {
@@ -216,8 +231,7 @@ export function layoutBoxes(tree: FlameTree, zoom: number, minFraction: number, 
     const width = tree.total[node]! / rootTotal;
     boxes.push({ node, x, width, row });
     let cx = x;
-    for (let i = tree.childStart[node]!; i < tree.childStart[node + 1]!; i++) {
-      const c = tree.childIndex[i]!;
+    for (const c of children(tree, node)) {
       const w = tree.total[c]! / rootTotal;
       if (w >= minFraction) stack.push({ node: c, x: cx, row: row + 1 });
       cx += w;

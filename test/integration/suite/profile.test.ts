@@ -82,6 +82,19 @@ describe('Profiling (issue 3)', function () {
     assert.ok(r.processExited, 'the script ends before the 10 s duration');
   });
 
+  it('Cancel (terminating the task) stops py-spy and keeps what was sampled', async () => {
+    workload ??= await startWorkload(30);
+    const pending = run<RunResult>('incidentWorkbench.profilePythonProcess', { pid: workload.pid, duration: 0, open: false });
+    const execution = await waitFor('the py-spy task', () => vscode.tasks.taskExecutions.find((e) => e.task.definition.type === 'py-spy' && e.task.definition.pid === workload!.pid));
+    await new Promise((r) => setTimeout(r, 2500));
+    execution.terminate();
+    const r = await pending;
+    assert.ok(r.ok, JSON.stringify(r.problem));
+    assert.equal(r.cancelled, true);
+    assert.ok((r.samples ?? 0) > 20, `samples ${r.samples}`);
+    assert.ok(fs.statSync(r.output!.fsPath).size > 0);
+  });
+
   it('a missing py-spy is reported with the install command, and the extension stays up', async () => {
     const config = vscode.workspace.getConfiguration('incidentWorkbench');
     await config.update('pySpyPath', '/nonexistent/py-spy', vscode.ConfigurationTarget.Workspace);
