@@ -347,3 +347,20 @@ test('property: field paths find values at any depth, dotted keys included; time
     { numRuns: 300 },
   );
 });
+
+test('files: ASCII chunks and UTF-8 characters split across the 1 MiB chunk boundary read the same as the whole text', async (t) => {
+  const dir = tempDir(t);
+  const filler = '{"level":"INFO","message":"ok"}\n';
+  let text = filler.repeat(Math.floor((2 * 1024 * 1024 - 40) / filler.length));
+  const prefix = '{"level":"ERROR","message":"caf';
+  // The first chunk is plain ASCII; the two bytes of "é" sit on either side of the second chunk boundary.
+  text += 'x'.repeat(2 * 1024 * 1024 - Buffer.byteLength(text) - Buffer.byteLength(prefix) - 1 - 1) + '\n';
+  text += `${prefix}é ünïcode"}\n${filler}{"level":"ERROR","message":"ascii again"}\n`;
+  const file = path.join(dir, 'mixed.jsonl');
+  writeFileSync(file, text);
+  assert.equal(Buffer.from(text).indexOf(Buffer.from('é')), 2 * 1024 * 1024 - 1);
+  const records: LogRecord[] = [];
+  await readLogFiles([file], (r) => records.push(r));
+  assert.deepEqual(records.map((r) => r.message), ['café ünïcode', 'ascii again']);
+  assert.deepEqual(records, readText(text, { source: file }).records);
+});
