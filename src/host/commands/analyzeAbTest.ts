@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzeAbTest as analyze, parseAbTest, type AbTestReport } from '../../core/abtest';
+import type { AbTestReport } from '../../core/abtest';
 import { ABTEST_VIEW_TYPE } from '../../protocol/abtest';
 import { showAbTestPanel } from '../decisions/abtestView';
 import { readText, resolveUri } from '../decisions/settings';
@@ -37,6 +37,7 @@ export const analyzeAbTest: Command = {
       void vscode.window.showErrorMessage(`Cannot analyze the A/B test: ${(e as Error).message}`);
       return undefined;
     }
+    const { analyzeAbTest: analyze, parseAbTest } = await import('../../core/abtest');
     const report = analyze(parseAbTest(text, uri.path));
     if (/\.abtest\.json$/i.test(uri.path)) await vscode.commands.executeCommand('vscode.openWith', uri, ABTEST_VIEW_TYPE);
     else showAbTestPanel(services, uri);

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { ModelReport, RobustnessReport } from '../../core/model';
-import { ModelPanel } from '../decisions/modelPanel';
 import { resolveUri } from '../decisions/settings';
 import type { Command } from './command';
 
@@ -23,6 +22,7 @@ export const analyzeModelPredictions: Command = {
       uri = picked?.[0];
     }
     if (!uri) return undefined;
+    const { ModelPanel } = await import('../decisions/modelPanel');
     const panel = await ModelPanel.show(services, uri);
     if (!panel.lastReport) {
       void vscode.window.showErrorMessage(`Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`);

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
 import type { RollbackReport } from '../../core/rollback';
-import { judge } from '../decisions/rollback';
-import { RollbackPanel } from '../decisions/rollbackPanel';
 import { resolveUri } from '../decisions/settings';
 import type { Command } from './command';
 
@@ -23,6 +21,9 @@ export const judgeRollback: Command = {
     if (!baseline) return undefined;
     const current = resolveUri(args.current) ?? (await pick('Judge Rollback: current metrics (the new version)'));
     if (!current) return undefined;
+    // Loaded on first use: the statistics (and jstat) stay off the activation path.
+    const { judge } = await import('../decisions/rollback');
+    const { RollbackPanel } = await import('../decisions/rollbackPanel');
     const judgement = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Judging the deploy against its baseline…', cancellable: true },
       (_progress, token) => {

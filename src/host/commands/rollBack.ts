@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { judge, runRollback, type RollbackRunResult } from '../decisions/rollback';
-import { RollbackPanel } from '../decisions/rollbackPanel';
+import type { RollbackRunResult } from '../decisions/rollback';
 import { resolveUri } from '../decisions/settings';
 import type { Command } from './command';
 
@@ -19,6 +18,8 @@ export const rollBack: Command = {
       void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
       return { status: 'untrusted' };
     }
+    const { judge, runRollback } = await import('../decisions/rollback');
+    const { RollbackPanel } = await import('../decisions/rollbackPanel');
     const baseline = resolveUri(args.baseline) ?? RollbackPanel.current?.judgement.baselineUri;
     const current = resolveUri(args.current) ?? RollbackPanel.current?.judgement.currentUri;
     if (!baseline || !current) {

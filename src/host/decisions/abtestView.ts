@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { analyzeAbTest, parseAbTest, type AbTestReport } from '../../core/abtest';
+import type { AbTestReport } from '../../core/abtest';
 import { ABTEST_VIEW_TYPE, type AbIntent, type AbSnapshot } from '../../protocol/abtest';
 import { targetIncident } from '../commands/sessionStep';
 import type { Services } from '../services';
@@ -53,6 +53,8 @@ function wire(services: Services, panel: vscode.WebviewPanel, uri: vscode.Uri, t
   panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'abtest', title: `A/B test: ${baseName(uri)}` });
   let report: AbTestReport | undefined;
   const snapshot = async (): Promise<AbSnapshot> => {
+    // Loaded on first use: the statistics (and jstat) stay off the activation path.
+    const { analyzeAbTest, parseAbTest } = await import('../../core/abtest');
     let source: string;
     try {
       source = await text();
