@@ -170,6 +170,7 @@ function stringList(doc: Doc, key: string, title: string, placeholder: string): 
 function minutes(v: number | undefined): string {
   if (v === undefined) return '—';
   const m = Math.round(v);
+  if (m >= 1440) return `${Math.floor(m / 1440)} d ${Math.floor((m % 1440) / 60)} h`;
   return m >= 60 ? `${Math.floor(m / 60)} h ${m % 60} min` : `${m} min`;
 }
 
