@@ -49,9 +49,8 @@ export async function parseCollapsed(chunks: AsyncIterable<string>): Promise<Pro
   const defaultThread = b.thread('all');
   // The previous line, to reuse the stacks of a shared prefix: py-spy and flamegraph.pl write lines whose
   // stacks share long prefixes, and comparing characters is much cheaper than splitting and hashing frames.
-  let prevText = '';
   let prevStart = -1;
-  const prevEnds: number[] = [];
+  const prevFrames: string[] = [];
   const prevStacks: number[] = [];
 
   const frameId = (ft: string): number => {
@@ -113,26 +112,32 @@ export async function parseCollapsed(chunks: AsyncIterable<string>): Promise<Pro
     }
     good++;
     const { start, thread } = roots(text, space);
+    // Frames shared with the previous line keep their stacks: startsWith compares natively, no slicing.
     let k = 0;
+    let pos = start;
     if (start === prevStart) {
-      const max = Math.min(space, prevText.length);
-      let common = start;
-      while (common < max && text.charCodeAt(common) === prevText.charCodeAt(common)) common++;
-      while (k < prevEnds.length && prevEnds[k]! < common && prevText.charCodeAt(prevEnds[k]!) === 59 /* ; */) k++;
+      while (k < prevFrames.length) {
+        const f = prevFrames[k]!;
+        if (!text.startsWith(f, pos)) break;
+        const after = pos + f.length;
+        if (text.charCodeAt(after) === 59 /* ; */ && after < space) pos = after + 1;
+        else if (after === space) pos = space;
+        else break;
+        k++;
+      }
     }
-    prevEnds.length = k;
+    prevFrames.length = k;
     prevStacks.length = k;
     let stack = k > 0 ? prevStacks[k - 1]! : -1;
-    let pos = k > 0 ? prevEnds[k - 1]! + 1 : start;
     while (pos < space) {
       let end = text.indexOf(';', pos);
       if (end === -1 || end > space) end = space;
-      stack = b.stack(stack, frameId(text.slice(pos, end)));
-      prevEnds.push(end);
+      const ft = text.slice(pos, end);
+      stack = b.stack(stack, frameId(ft));
+      prevFrames.push(ft);
       prevStacks.push(stack);
       pos = end + 1;
     }
-    prevText = text;
     prevStart = start;
     b.add(thread, stack, count, count);
   };

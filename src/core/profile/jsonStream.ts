@@ -217,6 +217,22 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
           }
           // numbers and literals (true, false, null, NaN, Infinity, -Infinity)
           let j = i;
+          if (c >= 48 && c <= 57) {
+            // Fast path for the plain integers that fill sample arrays: no substring, no Number().
+            let v = c - 48;
+            j = i + 1;
+            let d = j < n ? buf.charCodeAt(j) : -1;
+            while (d >= 48 && d <= 57 && j - i < 15) {
+              v = v * 10 + (d - 48);
+              d = ++j < n ? buf.charCodeAt(j) : -1;
+            }
+            if (j < n && !numberChar(d) && !(c === 48 && j - i > 1)) {
+              i = j;
+              emit(v);
+              continue;
+            }
+            j = i;
+          }
           if (numberChar(c)) {
             while (j < n && numberChar(buf.charCodeAt(j))) j++;
             if (j < n && buf.charCodeAt(j) === 73 /* I */ && j === i + 1 && c === 45) {

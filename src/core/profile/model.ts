@@ -84,7 +84,12 @@ export class ProfileBuilder {
   readonly stackFrame: number[] = [];
   readonly warnings: string[] = [];
   private readonly frameIds = new Map<string, number>();
-  private readonly stackIds = new Map<number, number>();
+  // (parent, frame) -> stack: open addressing over typed arrays; a Map with keys past 2^31 (parent * 2^21 +
+  // frame) boxes every key as a heap number, which made this the slowest part of reading big profiles.
+  private slotParent = new Int32Array(1 << 12).fill(-2);
+  private slotFrame = new Int32Array(1 << 12);
+  private slotStack = new Int32Array(1 << 12);
+  private slotMask = (1 << 12) - 1;
   private readonly threadIds = new Map<string, number>();
   private readonly threadWeights: Map<number, number>[] = [];
   private readonly threadNames: string[] = [];
@@ -110,15 +115,43 @@ export class ProfileBuilder {
 
   /** The stack `parent` + `frame` (parent -1 for a root). */
   stack(parent: number, frame: number): number {
-    const key = (parent + 1) * MAX_FRAMES + frame;
-    let id = this.stackIds.get(key);
-    if (id === undefined) {
-      id = this.stackParent.length;
-      this.stackParent.push(parent);
-      this.stackFrame.push(frame);
-      this.stackIds.set(key, id);
+    const mask = this.slotMask;
+    let i = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) & mask;
+    for (;;) {
+      const p = this.slotParent[i]!;
+      if (p === -2) break;
+      if (p === parent && this.slotFrame[i] === frame) return this.slotStack[i]!;
+      i = (i + 1) & mask;
     }
+    const id = this.stackParent.length;
+    this.stackParent.push(parent);
+    this.stackFrame.push(frame);
+    this.slotParent[i] = parent;
+    this.slotFrame[i] = frame;
+    this.slotStack[i] = id;
+    if (id * 2 > mask) this.grow();
     return id;
+  }
+
+  private grow(): void {
+    const size = (this.slotMask + 1) * 2;
+    const mask = size - 1;
+    const parents = new Int32Array(size).fill(-2);
+    const frames = new Int32Array(size);
+    const stacks = new Int32Array(size);
+    for (let id = 0; id < this.stackParent.length; id++) {
+      const parent = this.stackParent[id]!;
+      const frame = this.stackFrame[id]!;
+      let i = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) & mask;
+      while (parents[i] !== -2) i = (i + 1) & mask;
+      parents[i] = parent;
+      frames[i] = frame;
+      stacks[i] = id;
+    }
+    this.slotParent = parents;
+    this.slotFrame = frames;
+    this.slotStack = stacks;
+    this.slotMask = mask;
   }
 
   thread(name: string): number {
