@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, pickQuickItem, webviewFrame, screenshot, REPO_ROOT } from './helpers.mjs';
+import { openWorkbench, runCommand, answerInput, webviewFrame, screenshot, REPO_ROOT } from './helpers.mjs';
 
 async function until(what, probe, timeout = 30000) {
   const end = Date.now() + timeout;
@@ -36,7 +36,8 @@ describe('trace waterfall in the real workbench', () => {
 
   it('opens the demo trace from the incident: slowest span and critical path are shown', async () => {
     await runCommand(wb.page, 'Incident Workbench: Show Incident Overview');
-    await pickQuickItem(wb.page, 'INC-2026-001');
+    // Filter and press Enter rather than click: a workbench hover can sit over the list under load.
+    await answerInput(wb.page, 'INC-2026-001');
     const overview = await webviewFrame(wb.page, 'INC-2026-001');
     await overview.getByRole('button', { name: 'evidence/traces/recommend.otlp.jsonl' }).click();
     // A custom editor's inner frame has no title of its own: take the visible webview that is the waterfall.
