@@ -115,7 +115,8 @@ ${lines.map((l) => `| ${l.n.toLocaleString('en-US')} | ${l.mbText} MB | ${l.firs
 
 Streaming a ${mb(size)} MB JSON Lines export (${traces} traces of 2,000 spans) keeping one trace: ${(streamMs / 1000).toFixed(1)} s
 (${(size / 2 ** 20 / (streamMs / 1000)).toFixed(0)} MB/s, so a 2 GB export takes ~${((2048 / (size / 2 ** 20 / (streamMs / 1000)))).toFixed(0)} s), ${streamed.spans.length} spans kept,
-peak RSS ${mb(peakRss)} MB (${mb(peakRss - rss0)} MB over the start): memory follows what is kept, not the file.
+peak RSS ${mb(peakRss)} MB against ${mb(rss0)} MB before streaming (the process had already held the 100k-span
+runs): memory follows the spans kept, not the file size.
 
 Waterfall in Chromium (${process.env.CHROMIUM ?? '/usr/bin/chromium'}, 1400×900, the real \`dist/webview/waterfall.js\`):
 "draw" is the JS time of one canvas repaint, "frame" the interval between animation frames while scrolling
@@ -127,6 +128,8 @@ ${ui.map((u) => `| ${u.n.toLocaleString('en-US')} | ${u.firstPaint.toFixed(0)} m
 
 Peer (not re-measured here, from REFERENCE.md): Jaeger UI needed ~1.4 s for the minimap alone at ~10k spans
 and failed to load 40k-span traces; the waterfall draws only the rows in view, so scroll and zoom cost the
-same at 10k and 100k spans; first paint grows with the minimap (one rectangle per span, drawn once).`;
+same at 10k and 100k spans; first paint includes the minimap, painted once per trace (pixels directly when
+there are more spans than pixel rows). Figures vary with the load of the shared 2-core machine (other
+engineers' test runs); the run above had a load average around 8.`;
 writeSection('traces', md);
 console.log(md);
