@@ -603,10 +603,23 @@ function drawBand(): void {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, hgt);
   const nw = nameWidth();
-  const x = timeScale(nw, w - nw);
+  // Metrics are scraped every few seconds: the band shows its own minutes around the trace (µs after the
+  // trace start), with the trace and the zoomed window shaded, rather than the trace's milliseconds.
+  let lo = 0;
+  let hi = Math.max(1, snap?.durationUs ?? 1);
+  for (const s of series) for (const [tMs] of s.points) {
+    lo = Math.min(lo, tMs * 1000);
+    hi = Math.max(hi, tMs * 1000);
+  }
+  const x = scaleLinear().domain([lo, hi]).range([nw + 4, w - 8]);
+  ctx.fillStyle = colors.sel;
+  ctx.globalAlpha = 0.35;
+  ctx.fillRect(x(0), 0, Math.max(2, x(snap?.durationUs ?? 0) - x(0)), hgt);
+  ctx.globalAlpha = 0.6;
+  ctx.fillRect(x(view.from), 0, Math.max(1, x(view.to) - x(view.from)), 2);
+  ctx.globalAlpha = 1;
   ctx.font = `${getComputedStyle(document.body).fontSize} ${getComputedStyle(document.body).fontFamily}`;
   ctx.textBaseline = 'middle';
-  // The metric's points may lie outside the trace (scrape interval): widen the view to show at least one.
   series.forEach((s, k) => {
     const y0 = k * BAND_ROW;
     ctx.fillStyle = colors.muted;
@@ -617,10 +630,10 @@ function drawBand(): void {
     ctx.fillText(s.series, 6, y0 + BAND_ROW / 2);
     ctx.restore();
     const values = s.points.map((p) => p[1]);
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
+    const bottom = Math.min(...values);
+    const top = Math.max(...values);
     const y = scaleLinear()
-      .domain(lo === hi ? [lo - 1, hi + 1] : [lo, hi])
+      .domain(bottom === top ? [bottom - 1, top + 1] : [bottom, top])
       .range([y0 + BAND_ROW - 4, y0 + 4]);
     ctx.strokeStyle = serviceColor(k + 3);
     ctx.lineWidth = 1.5;
@@ -651,7 +664,7 @@ function drawBand(): void {
     ctx.stroke();
     ctx.restore();
     ctx.fillStyle = colors.muted;
-    ctx.fillText(`${formatValue(hi)}`, w - 60, y0 + 8);
+    ctx.fillText(`${formatValue(top)}`, w - 60, y0 + 8);
     ctx.strokeStyle = colors.grid;
     ctx.beginPath();
     ctx.moveTo(0, y0 + BAND_ROW - 0.5);
