@@ -244,6 +244,15 @@ test('importers never throw: any JSON, any text, truncated files', async () => {
   );
 });
 
+test('JSON Lines with a damaged first line or a cut last line keeps the good lines and says which were skipped', () => {
+  const lines = fixture('demo-service.otlp.jsonl').trim().split('\n');
+  const whole = importTraces(lines.join('\n'));
+  const damaged = importTraces([lines[0]!.slice(0, 50), ...lines.slice(1, -1), lines[lines.length - 1]!.slice(0, 100)].join('\n'));
+  assert.equal(damaged.format, 'otlp-jsonl');
+  assert.ok(damaged.spans.length > 0 && damaged.spans.length < whole.spans.length);
+  assert.deepEqual(damaged.problems.filter((p) => /not valid JSON/.test(p.message)).map((p) => p.line), [1, lines.length]);
+});
+
 test('ids: hex is lower-cased and padded, base64 is decoded, anything else is kept', () => {
   assert.equal(normalizeId('5B8EFFF798038103D269B633813FC60C', 16), '5b8efff798038103d269b633813fc60c');
   assert.equal(normalizeId(b64('5b8efff798038103d269b633813fc60c'), 16), '5b8efff798038103d269b633813fc60c');

@@ -195,7 +195,12 @@ export function importTraces(text: string, options: ImportOptions = {}): TraceFi
   try {
     doc = JSON.parse(body);
   } catch (e) {
-    // A truncated export: keep the complete lines if it was JSON Lines with one long line, else report.
+    // Not one document: JSON Lines whose first line is damaged still has good lines after it.
+    if (/\n\s*[[{]/.test(body)) {
+      c.format = 'otlp-jsonl';
+      feedLines(body, c, 1);
+      if (c.spanCount > 0) return c.result();
+    }
     c.problem(`not valid JSON: ${(e as Error).message}`);
     return c.result();
   }
