@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- loaded by the extension host as CommonJS */
 // Runs inside a real VS Code extension host (code-server), loaded as `extensionTestsPath` by
 // bench/logging.bench.mjs: opens a generated 5,000-line Python file, then types into it and measures the
 // time from each edit to the logging diagnostics of the new text (setting logging.debounceMs comes from the
