@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { readCorrelationLogs } from '../../core/forensics/logs';
+import { parseFieldMapping } from '../../core/logs/fieldMapping';
 import type { LogRecord } from '../../core/logs/types';
 import { importMetrics } from '../../core/metrics/parse';
 import type { MetricSeries } from '../../core/metrics/types';
@@ -55,7 +56,9 @@ export class TraceDocument implements vscode.CustomDocument {
   async loadLogs(file: vscode.Uri): Promise<string> {
     const text = await readTextFile(file.fsPath, 'log');
     const name = vscode.workspace.asRelativePath(file);
-    const r = readCorrelationLogs(text, name);
+    // The Errors view's field mapping (setting incidentWorkbench.errors.fieldMapping) applies here too.
+    const { mapping } = parseFieldMapping(vscode.workspace.getConfiguration('incidentWorkbench').get<Record<string, unknown>>('errors.fieldMapping') ?? {});
+    const r = readCorrelationLogs(text, name, mapping);
     this.logs = { source: name, records: r.records, ...(r.problems.length ? { note: r.problems.slice(0, 3).join('; ') } : {}) };
     this.version++;
     return `${r.records.length} log records read from ${name}`;
