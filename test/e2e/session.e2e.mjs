@@ -103,7 +103,14 @@ describe('an incident from open to closed through the tree', () => {
 
     await runCommand(wb.page, 'Incident Workbench: Attach Evidence…');
     // code-server's file picker is a quick input: type the path, accept it (Enter until the kind pick shows).
-    await answerInput(wb.page, join(wb.workspace, 'app.log'), { submit: false });
+    // Let the picker list its folder first: it sets its own value once loaded, which would replace ours.
+    await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'app.log' }).first().waitFor({ timeout: 15000 });
+    const box = wb.page.locator('.quick-input-widget .quick-input-box input');
+    await until('the typed path to stay', async () => {
+      await box.fill(join(wb.workspace, 'app.log'));
+      await new Promise((r) => setTimeout(r, 300));
+      return (await box.inputValue()) === join(wb.workspace, 'app.log');
+    });
     const kindRow = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Logs' }).first();
     for (let i = 0; i < 5 && !(await kindRow.isVisible()); i++) {
       await wb.page.locator('.quick-input-widget .quick-input-box input').press('Enter');
@@ -128,8 +135,11 @@ describe('an incident from open to closed through the tree', () => {
     await until('root cause', async () => incident().rootCause?.startsWith('Connection pool'));
 
     await stageAction(/^\s*Fix(?! verification)/, 'Record Fix');
+    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Record Fix (1/2)' }).waitFor({ timeout: 15000 });
     await answerInput(wb.page, 'Release the connection before the payment call');
+    await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Record Fix (2/2)' }).waitFor({ timeout: 15000 });
     await answerInput(wb.page, 'PR #7');
+    await until('the fix', async () => incident().fix?.ref === 'PR #7');
     await stageAction('Fix verification', 'Record Fix Verification');
     await answerInput(wb.page, 'Reproduction (50 concurrent) now 190 ms p95');
     await pickQuickItem(wb.page, 'Verified', { exact: false });

@@ -52,7 +52,11 @@ export const attachEvidence: Command = {
     let redaction: { ran: boolean; replaced: number } | undefined;
     let source: vscode.Uri | undefined = args?.uri instanceof vscode.Uri ? args.uri : typeof args?.uri === 'string' ? vscode.Uri.parse(args.uri) : undefined;
     if (!args) {
-      const picked = await vscode.window.showOpenDialog({ title: `${id}: Attach Evidence`, openLabel: 'Attach', canSelectMany: false, defaultUri: vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER) });
+      // Start in the incident's evidence/ when it has one, else in the workspace, where logs and profiles are.
+      const evidenceUri = vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER);
+      const hasEvidence = await Promise.resolve(vscode.workspace.fs.stat(evidenceUri)).then(() => true, () => false);
+      const defaultUri = hasEvidence ? evidenceUri : (services.repository.folder?.uri ?? folderUri);
+      const picked = await vscode.window.showOpenDialog({ title: `${id}: Attach Evidence`, openLabel: 'Attach', canSelectMany: false, defaultUri });
       if (!picked?.[0]) return { status: 'cancelled' };
       source = picked[0];
     }

@@ -1,3 +1,4 @@
+import { promises as fsPromises } from 'node:fs';
 import * as vscode from 'vscode';
 import type { EntryType, FileStat, StoreFileSystem } from '../../core/store/fileSystem';
 
@@ -37,7 +38,15 @@ export class WorkspaceFileSystem implements StoreFileSystem {
   }
 
   async rename(from: string, to: string, options: { overwrite: boolean }): Promise<void> {
-    await vscode.workspace.fs.rename(this.uri(from), this.uri(to), options);
+    const source = this.uri(from);
+    const target = this.uri(to);
+    if (options.overwrite && source.scheme === 'file' && target.scheme === 'file') {
+      // workspace.fs.rename with overwrite deletes the target first, so a reader (another feature, the CLI)
+      // can find no file at all for a moment; rename(2) replaces it atomically.
+      await fsPromises.rename(source.fsPath, target.fsPath);
+      return;
+    }
+    await vscode.workspace.fs.rename(source, target, options);
   }
 
   async delete(path: string): Promise<void> {
