@@ -1,9 +1,9 @@
 // Runs inside a real VS Code extension host (code-server), loaded as `extensionTestsPath` by
-// bench/logging.bench.mjs: opens a generated 5,000-line Python file, then types into it and measures the
+// bench/logging.bench.mjs: opens a Python file (IWB_BENCH_SOURCE, else a generated 5,000-line one), then types into it and measures the
 // time from each edit to the logging diagnostics of the new text (setting logging.debounceMs comes from the
 // bench; 0 measures the work itself).
 const vscode = require('vscode');
-const { writeFileSync } = require('fs');
+const { readFileSync, writeFileSync } = require('fs');
 
 const SOURCE = 'Incident Workbench logging';
 
@@ -30,7 +30,8 @@ exports.run = async function run() {
   const ext = vscode.extensions.getExtension('incident-workbench.incident-workbench');
   await ext.activate();
   const lines = Number(process.env.IWB_BENCH_LINES || 5000);
-  const doc = await vscode.workspace.openTextDocument({ language: 'python', content: pythonFile(lines) });
+  const content = process.env.IWB_BENCH_SOURCE ? readFileSync(process.env.IWB_BENCH_SOURCE, 'utf8') : pythonFile(lines);
+  const doc = await vscode.workspace.openTextDocument({ language: 'python', content });
   const key = doc.uri.toString();
   const next = () =>
     new Promise((resolve) => {
