@@ -112,12 +112,25 @@ def setup(service_name="recommend", path=None):
     return provider
 
 
+def _def_line(fn):
+    """The `def` line: co_firstlineno is the first decorator's line."""
+    try:
+        import inspect
+
+        lines, start = inspect.getsourcelines(fn)
+        for i, line in enumerate(lines):
+            if line.lstrip().startswith(("def ", "async def ")):
+                return start + i
+    except (OSError, TypeError):
+        pass
+    return fn.__code__.co_firstlineno
+
+
 def _code_attributes(fn):
-    code = fn.__code__
     return {
         "code.function.name": f"{fn.__module__}.{fn.__qualname__}",
-        "code.file.path": code.co_filename,
-        "code.line.number": code.co_firstlineno,
+        "code.file.path": fn.__code__.co_filename,
+        "code.line.number": _def_line(fn),
     }
 
 
