@@ -46,6 +46,15 @@ test('the command category is Incident Workbench and every command is in the pal
   }
 });
 
+test('no command is listed twice in the palette, and no custom editor has overlapping selectors', () => {
+  const palette = manifest.contributes.menus.commandPalette!.map((e) => e.command);
+  assert.deepEqual(palette.filter((c, i) => palette.indexOf(c) !== i), []);
+  // Two patterns of one editor matching the same file make VS Code ask the user to pick a default editor.
+  for (const editor of (manifest.contributes as unknown as { customEditors?: { viewType: string; selector: unknown[] }[] }).customEditors ?? []) {
+    assert.equal(editor.selector.length, 1, `${editor.viewType} should use one (brace) pattern`);
+  }
+});
+
 test('jsonValidation schemas exist', () => {
   for (const j of manifest.contributes.jsonValidation) assert.ok(existsSync(path.join(repoRoot, j.url)), j.url);
 });
