@@ -296,3 +296,22 @@ export async function screenshot(page, name, { locator, fullPage = false } = {})
 export async function clearNotifications(page) {
   await runCommand(page, 'Notifications: Clear All Notifications');
 }
+
+/**
+ * Polls `probe` until it returns something truthy (a probe that throws counts as "not yet"); the error
+ * names what was awaited and the last value or error seen.
+ */
+export async function until(what, probe, timeout = 30000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -16,19 +16,10 @@ import {
   screenshot,
   clearNotifications,
   VIEW_CONTAINER_TITLE,
+  until,
 } from './helpers.mjs';
 
 const BROKEN = '{\n  "id": "INC-2026-009",\n  "title": "Broken by hand",\n  "severity": "SEV-1",\n  "status": "OPEN",\n  "reportedBy": "e2e",\n  "reportedAt": "2026-11-01T10:00:00Z"\n}\n';
-
-async function until(what, probe, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('incidents in the real workbench', () => {
   let wb;

@@ -5,17 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, openViewContainer, treeItem, runCommand, answerInput, quickRow, screenshot, clearNotifications, VIEW_CONTAINER_TITLE } from './helpers.mjs';
-
-async function until(what, probe, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { openWorkbench, openViewContainer, treeItem, runCommand, answerInput, quickRow, screenshot, clearNotifications, VIEW_CONTAINER_TITLE, until } from './helpers.mjs';
 
 describe('logging linter in the real workbench', () => {
   let wb;

@@ -18,22 +18,8 @@ import {
   editorTab,
   screenshot,
   VIEW_CONTAINER_TITLE,
+  until,
 } from './helpers.mjs';
-
-async function until(what, probe, timeout = 30000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const INITIAL = {
   title: 'Checkout latency after deploy',

@@ -17,17 +17,8 @@ import {
   screenshot,
   clearNotifications,
   VIEW_CONTAINER_TITLE,
+  until,
 } from './helpers.mjs';
-
-async function until(what, probe, timeout = 30000) {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('an incident from open to closed through the tree', () => {
   let wb;

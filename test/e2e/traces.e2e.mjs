@@ -6,22 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, answerInput, webviewFrame, screenshot, REPO_ROOT } from './helpers.mjs';
-
-async function until(what, probe, timeout = 30000) {
-  const end = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await probe();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+import { openWorkbench, runCommand, answerInput, webviewFrame, screenshot, REPO_ROOT, until } from './helpers.mjs';
 
 describe('trace waterfall in the real workbench', () => {
   let wb;

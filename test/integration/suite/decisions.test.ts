@@ -2,6 +2,7 @@
 // editor, the rollback gate against a real Prometheus (Debian's package, backfilled with promtool) and a
 // real, harmless rollback command run as a task, and the model robustness test against the demo's real
 // predict script.
+import { waitFor } from './wait';
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { readFileSync } from 'fs';
@@ -33,16 +34,6 @@ async function write(workspacePath: string, text: string): Promise<vscode.Uri> {
 
 async function readJson<T = Record<string, unknown>>(...segments: string[]): Promise<T> {
   return JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), ...segments))).toString('utf8')) as T;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const config = () => vscode.workspace.getConfiguration('incidentWorkbench');

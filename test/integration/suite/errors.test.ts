@@ -1,6 +1,7 @@
 // Error clusters in a real extension host: Load Logs on real python-json-logger logs, frames that open the
 // workspace file at the line through incidentWorkbench.pathMappings, code lenses and hovers on those lines,
 // details, filter, fingerprint, and adding a cluster to an incident through IncidentStore.update.
+import { waitFor } from './wait';
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -13,16 +14,6 @@ function root(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'a workspace folder is open');
   return folder.uri;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface Summary {

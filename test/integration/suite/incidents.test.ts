@@ -1,4 +1,5 @@
 // The foundation's commands, run in a real extension host against the copied fixture workspace.
+import { waitFor } from './wait';
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { readFileSync } from 'fs';
@@ -21,16 +22,6 @@ async function write(text: string, ...segments: string[]): Promise<vscode.Uri> {
   const uri = vscode.Uri.joinPath(root(), ...segments);
   await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
   return uri;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('Incident Workbench foundation', () => {

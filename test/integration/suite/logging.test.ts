@@ -1,5 +1,6 @@
 // The logging linter in a real extension host: diagnostics on open and as you type, each quick fix applied
 // through the code action provider, then the fixed file run under real CPython and its log read back.
+import { waitFor as waitForDefault } from './wait';
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -16,15 +17,8 @@ function root(): vscode.Uri {
   return folder.uri;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20000): Promise<T> =>
+  waitForDefault(what, async () => (await probe()) || undefined, timeoutMs);
 
 /** Copies a fixture into the workspace (under logging-it/) and opens it. */
 async function openFixture(name: string): Promise<vscode.TextDocument> {

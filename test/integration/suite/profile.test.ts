@@ -1,10 +1,13 @@
 // Issue 3: profiling with real py-spy in a real extension host — the py-spy task by PID and by launch,
 // evidence in the active incident, the flamegraph custom editor, click-to-source, source heat, diff.
+import { waitFor as waitForDefault } from './wait';
 import * as assert from 'assert';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+
+const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> => waitForDefault(what, probe, timeoutMs);
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/profile');
 const WORKLOAD = path.join(FIXTURES, 'workload.py');
@@ -21,16 +24,6 @@ interface RunResult {
 }
 
 const run = <T>(command: string, ...args: unknown[]) => vscode.commands.executeCommand(command, ...args) as Thenable<T>;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function startWorkload(seconds: number): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {

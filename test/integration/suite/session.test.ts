@@ -1,5 +1,6 @@
 // Issue 6: incident session step commands, guardrails with recorded overrides, the active incident, and the
 // post-mortem (custom editor, diagnostics, export, action items) — in a real extension host.
+import { waitFor } from './wait';
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 
@@ -46,16 +47,6 @@ async function writeSynced(uri: vscode.Uri, content: string): Promise<void> {
   if (doc) await waitFor(`${uri.path} to reload`, () => (doc.getText() === content ? true : undefined));
 }
 const run = <T = StepResult>(command: string, ...args: unknown[]) => vscode.commands.executeCommand(command, ...args) as Thenable<T>;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function newIncident(severity: string, title: string): Promise<string> {
   const created = (await vscode.commands.executeCommand('incidentWorkbench.newIncident', { title, severity })) as { id: string };

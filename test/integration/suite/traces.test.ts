@@ -2,12 +2,15 @@
 // OpenTelemetry trace in the waterfall custom editor (slowest span, critical path, N+1, span logs,
 // click-to-code), metrics from a real Prometheus (Debian's package, backfilled with promtool) for the
 // trace's window, the anomaly analysis, and the forensics timeline appended to the post-mortem.
+import { waitFor as waitForDefault } from './wait';
 import * as assert from 'assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import * as vscode from 'vscode';
+
+const waitFor = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> => waitForDefault(what, probe, timeoutMs);
 
 const EXTENSION_ID = 'incident-workbench.incident-workbench';
 const REPO = path.resolve(__dirname, '../../../..');
@@ -33,16 +36,6 @@ interface State {
 const root = () => vscode.workspace.workspaceFolders![0]!.uri;
 const config = () => vscode.workspace.getConfiguration('incidentWorkbench');
 const state = (intent?: unknown) => vscode.commands.executeCommand('incidentWorkbench._traceWaterfall', intent) as Thenable<State | undefined>;
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function rowOf(s: Snapshot, name: string): number {
   return s.rows!.name.findIndex((n) => s.names![n] === name);
