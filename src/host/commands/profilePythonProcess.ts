@@ -3,26 +3,12 @@ import * as vscode from 'vscode';
 import { DEFAULT_DURATION, DEFAULT_RATE } from '../../core/profile/pySpy';
 import { listPythonProcesses } from '../profile/processList';
 import { activeInterpreter } from '../profile/pySpyLocator';
-import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../profile/pySpyTask';
+import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyRunOptions, type PySpyTaskDefinition } from '../profile/pySpyTask';
 import type { Services } from '../services';
 import type { Command } from './command';
 
 /** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
-export interface ProfileArgs {
-  pid?: number;
-  program?: string;
-  args?: string[];
-  cwd?: string;
-  duration?: number;
-  rate?: number;
-  native?: boolean;
-  idle?: boolean;
-  gil?: boolean;
-  subprocesses?: boolean;
-  threads?: boolean;
-  output?: string;
-  open?: boolean;
-}
+export type ProfileArgs = PySpyRunOptions;
 
 const OPTIONS_KEY = 'incidentWorkbench.profileOptions';
 type Remembered = { duration: number; rate: number; native: boolean; idle: boolean; gil: boolean; subprocesses: boolean; threads: boolean };

@@ -12,9 +12,8 @@ import { findPySpy, offerInstall, pySpyVersion } from './pySpyLocator';
 
 export const PY_SPY_TASK_TYPE = 'py-spy';
 
-/** The `py-spy` task definition (package.json taskDefinitions holds its JSON schema for tasks.json). */
-export interface PySpyTaskDefinition extends vscode.TaskDefinition {
-  type: typeof PY_SPY_TASK_TYPE;
+/** What to profile and how: the `py-spy` task's fields, also the Profile command's scripted arguments. */
+export interface PySpyRunOptions {
   pid?: number;
   program?: string;
   args?: string[];
@@ -31,6 +30,11 @@ export interface PySpyTaskDefinition extends vscode.TaskDefinition {
   output?: string;
   /** Open the flamegraph when done (default true). */
   open?: boolean;
+}
+
+/** The `py-spy` task definition (package.json taskDefinitions holds its JSON schema for tasks.json). */
+export interface PySpyTaskDefinition extends vscode.TaskDefinition, PySpyRunOptions {
+  type: typeof PY_SPY_TASK_TYPE;
 }
 
 export interface ProfileRunResult {
