@@ -123,14 +123,27 @@ export class ClusterDetailsPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'incidents.svg');
     panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'errorDetails', title: `Error cluster ${fingerprint.slice(0, 12)}` });
     this.bridge = new WebviewBridge(panel.webview, () => Promise.resolve(this.snapshot()), isIntent, (intent) => this.handle(intent));
-    this.disposables.push(this.bridge, services.errors.model.onDidChange(() => void this.bridge.push()), panel.onDidDispose(() => this.dispose()));
+    this.disposables.push(
+      this.bridge,
+      services.errors.model.onDidChange(() => {
+        this.updateTitle();
+        void this.bridge.push();
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+    // Named from the model at once: the tab should not wait for the page to load and say `ready`.
+    this.updateTitle();
+  }
+
+  private updateTitle(): void {
+    const c = this.services.errors.model.cluster(this.fingerprint);
+    this.panel.title = c ? `${c.exceptionType || 'Errors'} ×${c.count}` : 'Error cluster';
   }
 
   snapshot(): ErrorDetailsSnapshot {
     const model = this.services.errors.model;
-    const c = model.cluster(this.fingerprint);
-    this.panel.title = c ? `${c.exceptionType || 'Errors'} ×${c.count}` : 'Error cluster';
-    return toDetailsSnapshot(c, model.sources.map((s) => model.label(s)));
+    this.updateTitle();
+    return toDetailsSnapshot(model.cluster(this.fingerprint), model.sources.map((s) => model.label(s)));
   }
 
   private async handle(intent: ErrorDetailsIntent): Promise<void> {
