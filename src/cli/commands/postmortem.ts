@@ -1,5 +1,3 @@
-import { promises as fs } from 'node:fs';
-import * as nodePath from 'node:path';
 import { parseJsonWithPositions } from '../../core/json/positions';
 import { lintPostmortem } from '../../core/postmortem/lint';
 import { renderMarkdown } from '../../core/postmortem/markdown';
@@ -7,6 +5,7 @@ import type { PostMortem } from '../../core/postmortem/types';
 import { validateParsed } from '../../core/validation/validate';
 import { formatProblem } from '../../core/validation/problems';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import { readTextInput } from '../input';
 import { EXIT, type CliIO } from '../output';
 
 export const postmortemUsage = `iwb postmortem render FILE [--json]
@@ -24,17 +23,9 @@ async function load(file: string, io: CliIO, json: boolean): Promise<PostMortem 
     else io.err(`iwb postmortem: ${message}`);
     return EXIT.usage;
   };
-  const full = nodePath.resolve(io.cwd, file);
-  const stat = await fs.stat(full).catch(() => undefined);
-  if (!stat) return fail(`${file} does not exist`);
-  if (!stat.isFile()) return fail(`${file} is not a file`);
-  if (stat.size > MAX_BYTES) return fail(`${file} is ${(stat.size / 1048576).toFixed(1)} MB, over the ${MAX_BYTES / 1048576} MB limit`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(full));
-  } catch (e) {
-    return fail(`${file} cannot be read: ${e instanceof TypeError ? 'it is not UTF-8 text' : (e as Error).message}`);
-  }
+  const input = await readTextInput(io.cwd, file, MAX_BYTES);
+  if ('error' in input) return fail(input.error);
+  const text = input.text;
   const parsed = parseJsonWithPositions(text);
   const result = validateParsed<PostMortem>(parsed, 'postmortem');
   if (result.value === undefined || typeof result.value !== 'object' || result.value === null || Array.isArray(result.value)) {

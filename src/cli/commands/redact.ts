@@ -2,6 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { createRedactor, RedactionConfigError, redactContent, type CustomPattern } from '../../core/redaction/redact';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import { readTextInput } from '../input';
 import { EXIT, type CliIO } from '../output';
 
 export const redactUsage = `iwb redact FILE [--out FILE] [--check] [--json] [--fields NAME,...] [--pattern REGEX]
@@ -35,18 +36,10 @@ export async function redactCommand(args: ParsedArgs, io: CliIO): Promise<number
     else io.err(`iwb redact: ${message}`);
     return EXIT.usage;
   };
-  const full = nodePath.resolve(io.cwd, file);
-  const stat = await fs.stat(full).catch(() => undefined);
-  if (!stat) return fail(`${file} does not exist`);
-  if (!stat.isFile()) return fail(`${file} is not a file`);
-  if (stat.size > MAX_BYTES) return fail(`${file} is ${(stat.size / 1048576).toFixed(1)} MB, over the ${MAX_BYTES / 1048576} MB limit`);
   if (out && existsSync(nodePath.resolve(io.cwd, out))) return fail(`${out} already exists; choose a new file (iwb redact never overwrites)`);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(full));
-  } catch (e) {
-    return fail(`${file} cannot be read: ${e instanceof TypeError ? 'it is not UTF-8 text (binary files cannot be redacted)' : (e as Error).message}`);
-  }
+  const input = await readTextInput(io.cwd, file, MAX_BYTES, 'it is not UTF-8 text (binary files cannot be redacted)');
+  if ('error' in input) return fail(input.error);
+  const text = input.text;
   let redactor;
   try {
     const patterns: CustomPattern[] = pattern ? [{ name: 'pattern', pattern }] : [];

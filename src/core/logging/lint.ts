@@ -139,25 +139,24 @@ class Context {
   private logger: { name: string; edits: TextEdit[] } | undefined;
   private fromImportsCache: Node[] | undefined;
 
-  private readonly callsCache = new Map<number, Node[]>();
-  /** The calls inside a function, looked up once per function however many log calls it has. */
-  callsIn(fn: Node): Node[] {
-    let calls = this.callsCache.get(fn.id);
-    if (!calls) {
-      calls = fn.descendantsOfType('call').filter((c): c is Node => c !== null);
-      this.callsCache.set(fn.id, calls);
+  private readonly descendantsCache = new Map<string, Node[]>();
+  /** Nodes of one type inside a function, looked up once per function however many log calls it has. */
+  private descendantsIn(fn: Node, type: 'call' | 'assignment'): Node[] {
+    const key = `${type}:${fn.id}`;
+    let nodes = this.descendantsCache.get(key);
+    if (!nodes) {
+      nodes = fn.descendantsOfType(type).filter((c): c is Node => c !== null);
+      this.descendantsCache.set(key, nodes);
     }
-    return calls;
+    return nodes;
   }
 
-  private readonly assignmentsCache = new Map<number, Node[]>();
+  callsIn(fn: Node): Node[] {
+    return this.descendantsIn(fn, 'call');
+  }
+
   assignmentsIn(fn: Node): Node[] {
-    let list = this.assignmentsCache.get(fn.id);
-    if (!list) {
-      list = fn.descendantsOfType('assignment').filter((c): c is Node => c !== null);
-      this.assignmentsCache.set(fn.id, list);
-    }
-    return list;
+    return this.descendantsIn(fn, 'assignment');
   }
 
   /** `from X import ...` statements anywhere in the file (looked up once). */
