@@ -328,3 +328,49 @@ test('collapsed stacks sharing prefixes (the parser reuses a shared prefix of th
     { numRuns: 300 },
   );
 });
+
+test('collapsed stacks read as bytes: any split into chunks, UTF-8 names, a BOM and CRLF give the same stacks (property)', async () => {
+  // The collapsed parser works on bytes and decodes a frame only when first seen; chunk edges that cut a
+  // line, a multi-byte character or a CRLF pair must not change what comes back.
+  const frame = fc.constantFrom('a', 'ä (/app/ü.py:3)', '测试 (/srv/模块.py:12)', 'b (x)', 'emoji 🔥 (/e.py:1)', 'c', 'process 1:"py"', 'thread (0x1): T');
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.array(frame, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 99 })), { minLength: 1, maxLength: 30 }),
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
+      fc.boolean(),
+      async (rows, cuts, crlf) => {
+        const text = `\uFEFF${rows.map(([st, n]) => `${st.join(';')} ${n}`).join(crlf ? '\r\n' : '\n')}\n`;
+        const bytes = new TextEncoder().encode(text);
+        function* chunks() {
+          let at = 0;
+          for (let i = 0; at < bytes.length; i++) {
+            const size = cuts[i % cuts.length]!;
+            yield bytes.slice(at, at + size);
+            at += size;
+          }
+        }
+        const whole = await parseProfile(text);
+        const split = await parseProfile(chunks());
+        assert.deepEqual(stacksOf(split), stacksOf(whole));
+        assert.deepEqual(split.threads.map((t) => t.name).sort(), whole.threads.map((t) => t.name).sort());
+        assert.ok(!split.frames.some((f) => f.name.includes('\uFFFD') || f.name.startsWith('\uFEFF')));
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test('collapsed stacks: the same lines in any order give the same profile (property)', async () => {
+  // Prefix reuse with the previous line must give the same stacks whether or not neighbours share a prefix.
+  const frame = fc.constantFrom('a', 'a b', 'ab', 'b (x:1)', 'b (x:12)', 'c');
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(fc.array(frame, { minLength: 1, maxLength: 7 }), fc.integer({ min: 1, max: 9 })), { minLength: 2, maxLength: 40 }), fc.integer(), async (rows, seed) => {
+      const sorted = [...rows].sort((x, y) => x[0].join(';').localeCompare(y[0].join(';')));
+      const shuffled = [...rows].sort((x, y) => ((x[1] * 31 + x[0].length * seed) % 7) - ((y[1] * 31 + y[0].length * seed) % 7));
+      const read = async (r: typeof rows) => stacksOf(await parseProfile(r.map(([st, n]) => `${st.join(';')} ${n}`).join('\n')));
+      assert.deepEqual(await read(sorted), await read(shuffled));
+      assert.deepEqual(await read(sorted), await read(rows));
+    }),
+    { numRuns: 200 },
+  );
+});

@@ -1,4 +1,4 @@
-import { ProfileBuilder, ProfileParseError, type Profile } from './model';
+import { ProfileBuilder, ProfileParseError, frameKind, type Profile } from './model';
 
 /**
  * Collapsed ("folded") stacks, Brendan Gregg's format and py-spy's `--format raw`: one line per unique
@@ -6,11 +6,18 @@ import { ProfileBuilder, ProfileParseError, type Profile } from './model';
  * `name (file)` or `name`; `--threads` adds a root `thread (0x…)` and `--subprocesses` a root
  * `process PID:"cmdline"` (benfred/py-spy src/flamegraph.rs, src/main.rs). Those become thread names
  * here, not frames, so per-thread views and merges work the same as for speedscope files.
+ *
+ * Read as bytes, not text: a 200k-stack py-spy file is ~100 MB of a few hundred thousand distinct frame
+ * texts repeated millions of times. Decoding it all, slicing a string per frame and hashing it in a Map
+ * cost most of the time; here each frame is hashed while scanning for ';', looked up in a byte-keyed table,
+ * and only a frame text seen for the first time is decoded.
  */
 
 const PY_SPY_FRAME = /^(.*) \(([^()]*)\)$/;
 const THREAD_FRAME = /^thread \((0x[0-9a-fA-F]+|\d+)\)(?:: (.*))?$/s;
 const PROCESS_FRAME = /^process (\d+):"(.*)"$/s;
+/** A line longer than this is not a stack (py-spy's deepest are a few hundred KB); it would only eat memory. */
+const MAX_LINE_BYTES = 64 << 20;
 
 export interface ParsedFrame {
   name: string;
@@ -37,124 +44,410 @@ export function looksCollapsed(head: string): boolean {
   return complete.length > 0 && complete.every((l) => /\S \d+(\.\d+)?$/.test(l));
 }
 
-export async function parseCollapsed(chunks: AsyncIterable<string>): Promise<Profile> {
+const enum Root {
+  None = 0,
+  Process = 1,
+  Thread = 2,
+}
+
+/**
+ * The distinct frame texts (the bytes between two ';'), interned by their bytes: an open-addressing table
+ * of ids, the bytes of each in one arena. A hit is confirmed byte by byte, so colliding hashes never merge
+ * two frames.
+ */
+class SegmentTable {
+  private arena = new Uint8Array(1 << 16);
+  private arenaView = new DataView(this.arena.buffer);
+  private used = 0;
+  /** [id + 1, hash, arena offset, length] per slot, 0 = empty: one probe reads one cache line. */
+  private slots = new Int32Array(4 << 11);
+  private mask = (1 << 11) - 1;
+  count = 0;
+  readonly texts: string[] = [];
+  /** Frame id of each segment once used as a frame; -1 before (thread/process roots never become frames). */
+  frames = new Int32Array(1 << 10).fill(-1);
+  readonly roots: Root[] = [];
+  /** For a root: the process (`PID cmdline`) or the thread name. */
+  readonly rootNames: string[] = [];
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+
+  /** The id of `buf[start, end)` (`view` over the same bytes), whose hash the caller computed with `hashBytes`. */
+  intern(buf: Uint8Array, view: DataView, start: number, end: number, hash: number): number {
+    const len = end - start;
+    const mask = this.mask;
+    const slots = this.slots;
+    let i = hash & mask;
+    for (;;) {
+      const at = i << 2;
+      const slot = slots[at]!;
+      if (slot === 0) break;
+      if (slots[at + 1] === hash && slots[at + 3] === len && sameBytes(this.arenaView, slots[at + 2]!, view, start, len)) return slot - 1;
+      i = (i + 1) & mask;
+    }
+    return this.add(buf, start, end, hash, i);
+  }
+
+  private add(buf: Uint8Array, start: number, end: number, hash: number, slot: number): number {
+    const len = end - start;
+    const id = this.count++;
+    if (this.used + len > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
+      bigger.set(this.arena.subarray(0, this.used));
+      this.arena = bigger;
+      this.arenaView = new DataView(bigger.buffer);
+    }
+    const offset = this.used;
+    const arena = this.arena;
+    for (let k = 0; k < len; k++) arena[offset + k] = buf[start + k]!;
+    this.used += len;
+    if (id >= this.frames.length) {
+      const frames = new Int32Array(this.frames.length * 2).fill(-1);
+      frames.set(this.frames);
+      this.frames = frames;
+    }
+    const at = slot << 2;
+    this.slots[at] = id + 1;
+    this.slots[at + 1] = hash;
+    this.slots[at + 2] = offset;
+    this.slots[at + 3] = len;
+    const text = this.decoder.decode(arena.subarray(offset, offset + len));
+    this.texts.push(text);
+    const c = buf[start];
+    let root = Root.None;
+    let rootName = '';
+    if (c === 112 /* p */ || c === 116 /* t */) {
+      const p = PROCESS_FRAME.exec(text);
+      const t = p ? null : THREAD_FRAME.exec(text);
+      if (p) [root, rootName] = [Root.Process, p[2] ? `${p[1]} ${p[2]}` : `${p[1]}`];
+      else if (t) [root, rootName] = [Root.Thread, t[2] ? `${t[2]} (${t[1]})` : `thread ${t[1]}`];
+    }
+    this.roots.push(root);
+    this.rootNames.push(rootName);
+    if (this.count * 2 > this.mask) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const mask = (this.mask + 1) * 2 - 1;
+    const slots = new Int32Array((mask + 1) << 2);
+    const old = this.slots;
+    for (let from = 0; from < old.length; from += 4) {
+      if (old[from] === 0) continue;
+      let i = old[from + 1]! & mask;
+      while (slots[i << 2] !== 0) i = (i + 1) & mask;
+      slots.set(old.subarray(from, from + 4), i << 2);
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/**
+ * Stacks by (parent stack, bytes of the frame's text), so a stack seen before costs one probe and one
+ * comparison: going through the frame text table and then the builder's (parent, frame) table touched
+ * four places in memory per frame, and a 100 MB profile's tables do not fit in the cache. Each stack's
+ * frame bytes are kept in an arena, after their length.
+ */
+class StackIndex {
+  /** [parent + 2 (0 = empty), hash, stack, arena offset] per slot. */
+  private slots = new Int32Array(4 << 12);
+  private mask = (1 << 12) - 1;
+  private count = 0;
+  private arena = new Uint8Array(1 << 16);
+  private arenaView = new DataView(this.arena.buffer);
+  private used = 0;
+
+  find(parent: number, hash: number, view: DataView, start: number, len: number): number {
+    const slots = this.slots;
+    const arena = this.arenaView;
+    let i = (hash ^ Math.imul(parent + 2, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const at = i << 2;
+      const p = slots[at]!;
+      if (p === 0) return -1;
+      if (p === parent + 2 && slots[at + 1] === hash) {
+        const offset = slots[at + 3]!;
+        if (arena.getUint32(offset, true) === len && sameBytes(arena, offset + 4, view, start, len)) return slots[at + 2]!;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  insert(parent: number, hash: number, buf: Uint8Array, start: number, len: number, stack: number): void {
+    if (this.used + len + 4 > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + len + 4));
+      bigger.set(this.arena.subarray(0, this.used));
+      this.arena = bigger;
+      this.arenaView = new DataView(bigger.buffer);
+    }
+    const offset = this.used;
+    this.arenaView.setUint32(offset, len, true);
+    const arena = this.arena;
+    for (let k = 0; k < len; k++) arena[offset + 4 + k] = buf[start + k]!;
+    this.used += len + 4;
+    this.place(this.slots, this.mask, parent + 2, hash, stack, offset);
+    if (++this.count * 2 > this.mask) {
+      const old = this.slots;
+      this.mask = (this.mask + 1) * 2 - 1;
+      this.slots = new Int32Array((this.mask + 1) << 2);
+      for (let at = 0; at < old.length; at += 4) if (old[at] !== 0) this.place(this.slots, this.mask, old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+    }
+  }
+
+  private place(slots: Int32Array, mask: number, parentKey: number, hash: number, stack: number, offset: number): void {
+    let i = (hash ^ Math.imul(parentKey, 0x9e3779b1)) & mask;
+    while (slots[i << 2] !== 0) i = (i + 1) & mask;
+    slots[i << 2] = parentKey;
+    slots[(i << 2) + 1] = hash;
+    slots[(i << 2) + 2] = stack;
+    slots[(i << 2) + 3] = offset;
+  }
+}
+
+/**
+ * A hash of `view[start, end)`, four bytes at a time: per-byte hashing is a chain of dependent multiplies
+ * over the whole file and was the slowest part of reading it; DataView reads of unaligned words are
+ * inlined by V8.
+ */
+function hashBytes(view: DataView, start: number, end: number): number {
+  let h = (end - start) ^ 0x811c9dc5;
+  let i = start;
+  for (; i + 4 <= end; i += 4) {
+    h = Math.imul(h ^ view.getUint32(i, true), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  for (; i < end; i++) h = Math.imul(h ^ view.getUint8(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h | 0;
+}
+
+function sameBytes(a: DataView, aStart: number, b: DataView, bStart: number, len: number): boolean {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) if (a.getUint32(aStart + i, true) !== b.getUint32(bStart + i, true)) return false;
+  for (; i < len; i++) if (a.getUint8(aStart + i) !== b.getUint8(bStart + i)) return false;
+  return true;
+}
+
+/** How many bytes `view` has in common at `a` and at `b`, at most `max`. */
+function commonPrefix(view: DataView, a: number, b: number, max: number): number {
+  let i = 0;
+  for (; i + 4 <= max; i += 4) if (view.getUint32(a + i, true) !== view.getUint32(b + i, true)) break;
+  while (i < max && view.getUint8(a + i) === view.getUint8(b + i)) i++;
+  return i;
+}
+
+function isBlank(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c !== 32 && c !== 9 && c !== 11 && c !== 12 && c !== 13) return false;
+  }
+  return true;
+}
+
+export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise<Profile> {
   const b = new ProfileBuilder();
-  const frameCache = new Map<string, number>();
+  const segments = new SegmentTable();
+  const children = new StackIndex();
   const threadOfRoots = new Map<string, number>();
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   let pySpyFrames = 0;
   let good = 0;
   let bad = 0;
   let firstBad: string | undefined;
   let lineNo = 0;
   const defaultThread = b.thread('all');
-  // The previous line, to reuse the stacks of a shared prefix: py-spy and flamegraph.pl write lines whose
-  // stacks share long prefixes, and comparing characters is much cheaper than splitting and hashing frames.
-  let prevStart = -1;
-  const prevFrames: string[] = [];
-  const prevStacks: number[] = [];
 
-  const frameId = (ft: string): number => {
-    let f = frameCache.get(ft);
-    if (f === undefined) {
-      const p = parseFrameText(ft);
+  const frameOf = (seg: number): number => {
+    let f = segments.frames[seg]!;
+    if (f < 0) {
+      const p = parseFrameText(segments.texts[seg]!);
       if (p.file !== '') pySpyFrames++;
-      f = b.frame(p.name, p.file, p.line);
-      frameCache.set(ft, f);
+      // Frames are told apart by their text (the table above), so the builder need not de-duplicate them.
+      f = b.rawFrame({ name: p.name, file: p.file, line: p.line, kind: frameKind(p.name, p.file) });
+      segments.frames[seg] = f;
     }
     return f;
   };
 
-  /** Synthetic roots from py-spy: processes (nested with -s), then the thread (`thread (TID): NAME` in 0.4). */
-  const roots = (text: string, space: number): { start: number; thread: number } => {
-    const c = text.charCodeAt(0);
-    if (c !== 112 /* p */ && c !== 116 /* t */) return { start: 0, thread: defaultThread };
-    let start = 0;
+  // The buffer being read, a view of it, and the next ';' at or after the read position (-1: not searched
+  // yet; past the end: none left). Remembering it keeps the search linear when lines have few frames.
+  let buf: Uint8Array = new Uint8Array(0);
+  let view = new DataView(buf.buffer);
+  let semi = -1;
+  const NONE_LEFT = 2 ** 53;
+  const use = (bytes: Uint8Array): void => {
+    buf = bytes;
+    view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    semi = -1;
+  };
+
+  // The previous line: where it lies, and per frame (after the roots) its end, relative to the line's
+  // start, and its stack.
+  let prevBuf: Uint8Array | undefined;
+  let prevStart = 0;
+  let prevSpace = 0;
+  let prevDepth = 0;
+  let prevThread = defaultThread;
+  const prevEnds: number[] = [];
+  const prevStacks: number[] = [];
+
+  /** Reads `buf[start, end)` (no line break); returns nothing, feeds the builder. */
+  const line = (start: number, end: number, terminated: boolean): void => {
+    lineNo++;
+    if (lineNo === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    if (end > start && buf[end - 1] === 13) end--;
+    if (isBlank(buf, start, end)) return;
+    let space = end - 1;
+    while (space >= start && buf[space] !== 32) space--;
+    let count = 0;
+    let digits = true;
+    for (let i = space + 1; i < end; i++) {
+      const d = buf[i]! - 48;
+      if (d < 0 || d > 9) {
+        digits = false;
+        break;
+      }
+      count = count * 10 + d;
+    }
+    if (!digits || end - space > 16) count = Number(decoder.decode(buf.subarray(space + 1, end)));
+    if (space <= start || space === end - 1 || !Number.isFinite(count) || count < 0) {
+      bad++;
+      if (firstBad === undefined) {
+        const text = decoder.decode(buf.subarray(start, Math.min(end, start + 240)));
+        firstBad = `line ${lineNo}: ${!terminated ? 'the last line is cut off (truncated file?)' : `no sample count at the end of "${text.slice(0, 60)}"`}`;
+      }
+      return;
+    }
+    good++;
+    let thread = defaultThread;
+    let stack = -1;
+    let pos = start;
+    // Frames shared with the previous line keep their stacks: files written in order (flamegraph.pl's
+    // collapse scripts, a sorted py-spy file) repeat long prefixes, and comparing bytes that are already in
+    // the cache is much cheaper than looking each frame up again.
+    let k = 0;
+    if (prevBuf === buf && prevDepth > 0) {
+      const rel = space - start;
+      const same = commonPrefix(view, prevStart, start, Math.min(prevSpace - prevStart, rel) + 1);
+      while (k < prevDepth && prevEnds[k]! < same && (buf[start + prevEnds[k]!] === 59 || prevEnds[k] === rel)) k++;
+      if (k > 0) {
+        stack = prevStacks[k - 1]!;
+        thread = prevThread;
+        pos = start + prevEnds[k - 1]! + 1;
+      }
+    }
+    let rootKey = '';
     let process: string | undefined;
     let threadName: string | undefined;
-    for (;;) {
-      let end = text.indexOf(';', start);
-      if (end === -1 || end > space) end = space;
-      const part = text.slice(start, end);
-      const m = process === undefined || threadName === undefined ? PROCESS_FRAME.exec(part) : null;
-      if (m && threadName === undefined) {
-        process = m[2] ? `${m[1]} ${m[2]}` : `${m[1]}`;
-        start = end + 1;
-        continue;
+    while (pos < space) {
+      if (semi < pos) {
+        semi = buf.indexOf(59 /* ; */, pos);
+        if (semi === -1) semi = NONE_LEFT;
       }
-      const t = threadName === undefined ? THREAD_FRAME.exec(part) : null;
-      if (t) {
-        threadName = t[2] ? `${t[2]} (${t[1]})` : `thread ${t[1]}`;
-        start = end + 1;
+      const segEnd = semi < space ? semi : space;
+      const len = segEnd - pos;
+      const hash = hashBytes(view, pos, segEnd);
+      const segStart = pos;
+      pos = segEnd + 1;
+      let next = children.find(stack, hash, view, segStart, len);
+      if (next < 0) {
+        const seg = segments.intern(buf, view, segStart, segEnd, hash);
+        const root = segments.roots[seg]!;
+        // Synthetic roots from py-spy, only before the first real frame: processes (nested with -s),
+        // then the thread (`thread (TID): NAME` in 0.4). They are never indexed as stacks.
+        if (stack === -1 && threadName === undefined && root !== Root.None) {
+          if (root === Root.Process) process = segments.rootNames[seg]!;
+          else threadName = segments.rootNames[seg]!;
+          rootKey += `${seg};`;
+          continue;
+        }
+        if (stack === -1 && root !== Root.None) {
+          // A root-like frame after the thread's root: indexing it would make it a frame at the start of
+          // every later line too, so the builder's own table finds it.
+          next = b.stack(-1, frameOf(seg));
+        } else {
+          next = b.appendStack(stack, frameOf(seg));
+          children.insert(stack, hash, buf, segStart, len, next);
+        }
       }
-      break;
+      if (rootKey !== '') {
+        thread = threadFor(rootKey, process, threadName);
+        rootKey = '';
+      }
+      stack = next;
+      prevEnds[k] = segEnd - start;
+      prevStacks[k++] = stack;
     }
-    if (start === 0) return { start: 0, thread: defaultThread };
-    const key = text.slice(0, start);
+    if (rootKey !== '') thread = threadFor(rootKey, process, threadName);
+    b.add(thread, stack, count, count);
+    prevBuf = buf;
+    prevStart = start;
+    prevSpace = space;
+    prevDepth = k;
+    prevThread = thread;
+  };
+
+  const threadFor = (key: string, process: string | undefined, threadName: string | undefined): number => {
     let thread = threadOfRoots.get(key);
     if (thread === undefined) {
       const name = process === undefined ? threadName! : threadName === undefined ? `process ${process}` : `process ${process} · ${threadName}`;
       thread = b.thread(name);
       threadOfRoots.set(key, thread);
     }
-    return { start: Math.min(start, space), thread };
+    return thread;
   };
 
-  const line = (text: string, terminated: boolean): void => {
-    lineNo++;
-    if (text === '' || text.trim() === '') return;
-    const space = text.lastIndexOf(' ');
-    const countText = space === -1 ? '' : text.slice(space + 1);
-    const count = Number(countText);
-    if (space <= 0 || countText === '' || !Number.isFinite(count) || count < 0) {
-      bad++;
-      firstBad ??= `line ${lineNo}: ${!terminated ? 'the last line is cut off (truncated file?)' : `no sample count at the end of "${text.slice(0, 60)}"`}`;
-      return;
-    }
-    good++;
-    const { start, thread } = roots(text, space);
-    // Frames shared with the previous line keep their stacks: startsWith compares natively, no slicing.
-    let k = 0;
-    let pos = start;
-    if (start === prevStart) {
-      while (k < prevFrames.length) {
-        const f = prevFrames[k]!;
-        if (!text.startsWith(f, pos)) break;
-        const after = pos + f.length;
-        if (text.charCodeAt(after) === 59 /* ; */ && after < space) pos = after + 1;
-        else if (after === space) pos = space;
-        else break;
-        k++;
-      }
-    }
-    prevFrames.length = k;
-    prevStacks.length = k;
-    let stack = k > 0 ? prevStacks[k - 1]! : -1;
-    while (pos < space) {
-      let end = text.indexOf(';', pos);
-      if (end === -1 || end > space) end = space;
-      const ft = text.slice(pos, end);
-      stack = b.stack(stack, frameId(ft));
-      prevFrames.push(ft);
-      prevStacks.push(stack);
-      pos = end + 1;
-    }
-    prevStart = start;
-    b.add(thread, stack, count, count);
-  };
-
-  let rest = '';
+  // Complete lines are read where they lie in each chunk; only a line split across chunks is copied.
+  let carry: Uint8Array[] = [];
+  let carried = 0;
   for await (const chunk of chunks) {
-    const buf = rest === '' ? chunk : rest + chunk;
     let from = 0;
-    for (;;) {
-      const nl = buf.indexOf('\n', from);
-      if (nl === -1) break;
-      line(buf.slice(from, nl > from && buf.charCodeAt(nl - 1) === 13 ? nl - 1 : nl), true);
+    if (carried > 0) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) {
+        carry.push(chunk);
+        carried += chunk.length;
+        if (carried > MAX_LINE_BYTES) throw new ProfileParseError(`line ${lineNo + 1} is longer than ${MAX_LINE_BYTES >> 20} MB: not a collapsed-stack profile`);
+        continue;
+      }
+      carry.push(chunk.subarray(0, nl));
+      const joined = new Uint8Array(carried + nl);
+      let at = 0;
+      for (const part of carry) {
+        joined.set(part, at);
+        at += part.length;
+      }
+      use(joined);
+      line(0, joined.length, true);
+      carry = [];
+      carried = 0;
       from = nl + 1;
     }
-    rest = buf.slice(from);
+    use(chunk);
+    for (;;) {
+      const nl = chunk.indexOf(10, from);
+      if (nl === -1) break;
+      line(from, nl, true);
+      from = nl + 1;
+    }
+    if (from < chunk.length) {
+      // The chunk may be a view the producer reuses: keep a copy.
+      carry.push(chunk.slice(from));
+      carried += chunk.length - from;
+    }
   }
-  if (rest !== '') line(rest.endsWith('\r') ? rest.slice(0, -1) : rest, false);
+  if (carried > 0) {
+    const joined = new Uint8Array(carried);
+    let at = 0;
+    for (const part of carry) {
+      joined.set(part, at);
+      at += part.length;
+    }
+    use(joined);
+    line(0, joined.length, false);
+  }
 
   if (good === 0) {
     if (bad === 0) throw new ProfileParseError('the profile is empty: no stacks');

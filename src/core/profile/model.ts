@@ -84,14 +84,13 @@ export class ProfileBuilder {
   readonly stackFrame: number[] = [];
   readonly warnings: string[] = [];
   private readonly frameIds = new Map<string, number>();
-  // (parent, frame) -> stack: open addressing over typed arrays; a Map with keys past 2^31 (parent * 2^21 +
-  // frame) boxes every key as a heap number, which made this the slowest part of reading big profiles.
-  private slotParent = new Int32Array(1 << 12).fill(-2);
-  private slotFrame = new Int32Array(1 << 12);
-  private slotStack = new Int32Array(1 << 12);
+  // (parent, frame) -> stack: open addressing over one typed array of [parent, frame, stack, _] slots, so
+  // a probe touches one cache line. A Map keyed by parent * 2^21 + frame boxed every key as a heap number
+  // and made this the slowest part of reading big profiles.
+  private slots = new Int32Array(4 << 12).fill(-2);
   private slotMask = (1 << 12) - 1;
   private readonly threadIds = new Map<string, number>();
-  private readonly threadWeights: Map<number, number>[] = [];
+  private readonly threadWeights: WeightTable[] = [];
   private readonly threadNames: string[] = [];
   private readonly threadSamples: number[] = [];
 
@@ -99,9 +98,7 @@ export class ProfileBuilder {
     const key = `${name}\u0000${file}\u0000${line}`;
     let id = this.frameIds.get(key);
     if (id === undefined) {
-      id = this.frames.length;
-      if (id >= MAX_FRAMES) throw new ProfileParseError(`more than ${MAX_FRAMES} distinct frames; this is not a profile Incident Workbench can show`);
-      this.frames.push({ name, file, line: Number.isFinite(line) && line > 0 ? Math.floor(line) : 0, kind });
+      id = this.rawFrame({ name, file, line: Number.isFinite(line) && line > 0 ? Math.floor(line) : 0, kind });
       this.frameIds.set(key, id);
     }
     return id;
@@ -109,48 +106,57 @@ export class ProfileBuilder {
 
   /** Adds a frame table entry without de-duplication (formats whose frames are already indexed). */
   rawFrame(frame: Frame): number {
+    const id = this.frames.length;
+    if (id >= MAX_FRAMES) throw new ProfileParseError(`more than ${MAX_FRAMES} distinct frames; this is not a profile Incident Workbench can show`);
     this.frames.push(frame);
-    return this.frames.length - 1;
+    return id;
   }
 
   /** The stack `parent` + `frame` (parent -1 for a root). */
   stack(parent: number, frame: number): number {
     const mask = this.slotMask;
+    const slots = this.slots;
     let i = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) & mask;
     for (;;) {
-      const p = this.slotParent[i]!;
+      const p = slots[i << 2]!;
       if (p === -2) break;
-      if (p === parent && this.slotFrame[i] === frame) return this.slotStack[i]!;
+      if (p === parent && slots[(i << 2) + 1] === frame) return slots[(i << 2) + 2]!;
       i = (i + 1) & mask;
     }
     const id = this.stackParent.length;
     this.stackParent.push(parent);
     this.stackFrame.push(frame);
-    this.slotParent[i] = parent;
-    this.slotFrame[i] = frame;
-    this.slotStack[i] = id;
+    slots[i << 2] = parent;
+    slots[(i << 2) + 1] = frame;
+    slots[(i << 2) + 2] = id;
     if (id * 2 > mask) this.grow();
     return id;
+  }
+
+  /**
+   * Appends the stack `parent` + `frame` without looking for it: for parsers that already know it is new
+   * (they index stacks themselves). `stack()` does not find stacks appended this way.
+   */
+  appendStack(parent: number, frame: number): number {
+    this.stackParent.push(parent);
+    this.stackFrame.push(frame);
+    return this.stackParent.length - 1;
   }
 
   private grow(): void {
     const size = (this.slotMask + 1) * 2;
     const mask = size - 1;
-    const parents = new Int32Array(size).fill(-2);
-    const frames = new Int32Array(size);
-    const stacks = new Int32Array(size);
+    const slots = new Int32Array(size << 2).fill(-2);
     for (let id = 0; id < this.stackParent.length; id++) {
       const parent = this.stackParent[id]!;
       const frame = this.stackFrame[id]!;
       let i = (Math.imul(parent + 1, 0x9e3779b1) ^ Math.imul(frame, 0x85ebca77)) & mask;
-      while (parents[i] !== -2) i = (i + 1) & mask;
-      parents[i] = parent;
-      frames[i] = frame;
-      stacks[i] = id;
+      while (slots[i << 2] !== -2) i = (i + 1) & mask;
+      slots[i << 2] = parent;
+      slots[(i << 2) + 1] = frame;
+      slots[(i << 2) + 2] = id;
     }
-    this.slotParent = parents;
-    this.slotFrame = frames;
-    this.slotStack = stacks;
+    this.slots = slots;
     this.slotMask = mask;
   }
 
@@ -160,7 +166,7 @@ export class ProfileBuilder {
       id = this.threadNames.length;
       this.threadIds.set(name, id);
       this.threadNames.push(name);
-      this.threadWeights.push(new Map());
+      this.threadWeights.push(new WeightTable());
       this.threadSamples.push(0);
     }
     return id;
@@ -170,8 +176,7 @@ export class ProfileBuilder {
   add(thread: number, stack: number, weight: number, samples = 1): void {
     this.threadSamples[thread]! += samples;
     if (stack < 0 || !(weight > 0) || !Number.isFinite(weight)) return;
-    const m = this.threadWeights[thread]!;
-    m.set(stack, (m.get(stack) ?? 0) + weight);
+    this.threadWeights[thread]!.add(stack, weight);
   }
 
   warn(message: string): void {
@@ -185,8 +190,8 @@ export class ProfileBuilder {
 
   build(format: ProfileFormat, unit: WeightUnit, exporter?: string): Profile {
     const threads: ThreadProfile[] = this.threadNames.map((name, i) => {
-      const m = this.threadWeights[i]!;
-      return { name, stacks: [...m.keys()], weights: [...m.values()], samples: this.threadSamples[i]! };
+      const w = this.threadWeights[i]!;
+      return { name, stacks: w.stacks, weights: w.weights, samples: this.threadSamples[i]! };
     });
     return {
       format,
@@ -198,6 +203,47 @@ export class ProfileBuilder {
       threads,
       warnings: this.warnings,
     };
+  }
+}
+
+/** Weight per stack of one thread, in first-seen order; a typed open-addressing index finds a stack's entry. */
+class WeightTable {
+  readonly stacks: number[] = [];
+  readonly weights: number[] = [];
+  /** [stack, index] pairs; stack -1 marks an empty slot. */
+  private slots = new Int32Array(2 << 8).fill(-1);
+  private mask = (1 << 8) - 1;
+
+  add(stack: number, weight: number): void {
+    const slots = this.slots;
+    let i = Math.imul(stack, 0x9e3779b1) & this.mask;
+    for (;;) {
+      const s = slots[i << 1]!;
+      if (s === stack) {
+        this.weights[slots[(i << 1) + 1]!]! += weight;
+        return;
+      }
+      if (s === -1) break;
+      i = (i + 1) & this.mask;
+    }
+    slots[i << 1] = stack;
+    slots[(i << 1) + 1] = this.stacks.length;
+    this.stacks.push(stack);
+    this.weights.push(weight);
+    if (this.stacks.length * 2 > this.mask) this.grow();
+  }
+
+  private grow(): void {
+    const mask = (this.mask + 1) * 2 - 1;
+    const slots = new Int32Array((mask + 1) << 1).fill(-1);
+    this.stacks.forEach((stack, index) => {
+      let i = Math.imul(stack, 0x9e3779b1) & mask;
+      while (slots[i << 1] !== -1) i = (i + 1) & mask;
+      slots[i << 1] = stack;
+      slots[(i << 1) + 1] = index;
+    });
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 

@@ -1,23 +1,24 @@
 import { looksCollapsed, parseCollapsed } from './collapsed';
-import { peekable, textChunks, type ProfileSource } from './input';
+import { byteChunks, peekBytes, textChunks, type ProfileSource } from './input';
 import { parseJsonProfile } from './jsonProfiles';
 import { ProfileParseError, type Profile } from './model';
 
 /**
  * Reads any supported profile, detecting the format from its content (never from the file name, which
  * users rename freely): `{`/`[` is JSON (speedscope or a Chrome trace, told apart by their keys), text
- * whose lines end in a count is collapsed stacks. Everything else gets a message saying what it is.
+ * whose lines end in a count is collapsed stacks. Collapsed stacks are read as bytes (see collapsed.ts). Everything else gets a message saying what it is.
  */
 export async function parseProfile(source: ProfileSource): Promise<Profile> {
-  if (source instanceof Uint8Array) sniffBinary(source.subarray(0, 4096));
-  const { head, all } = await peekable(textChunks(source));
+  const { head: headBytes, all } = await peekBytes(byteChunks(source));
+  sniffBinary(headBytes);
+  const head = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(headBytes);
   const trimmed = head.replace(/^[\uFEFF\s]+/, '');
   if (trimmed === '') throw new ProfileParseError('the file is empty');
   if (trimmed.startsWith('\u001f\u008b') || trimmed.startsWith('\u001f\uFFFD')) throw new ProfileParseError('gzip-compressed data (a pprof profile?); decompress it, or record with py-spy --format speedscope');
   const nul = head.indexOf('\u0000');
   if (nul !== -1 && nul < 4096) throw new ProfileParseError('binary data, not a text profile (py-spy raw, speedscope JSON or a Chrome trace)');
   const c = trimmed[0]!;
-  if (c === '{' || c === '[') return parseJsonProfile(all);
+  if (c === '{' || c === '[') return parseJsonProfile(textChunks(all));
   if (/^<(\?xml|svg|!DOCTYPE svg)/i.test(trimmed)) {
     throw new ProfileParseError("an SVG flame graph (py-spy's default output) has no stack data to read; record with --format speedscope or --format raw");
   }
