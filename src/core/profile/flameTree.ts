@@ -46,26 +46,34 @@ export interface FlameTree {
 export class FrameKeys {
   readonly frames: TreeFrame[] = [];
   readonly func: number[] = [];
-  private readonly ids = new Map<string, number>();
-  private readonly funcs = new Map<string, number>();
+  // name -> file -> line -> id. Nested maps look the frame's own strings up (their hashes are cached in
+  // the strings) instead of building a key string per frame, which cost most of a 100k-frame intern.
+  private readonly ids = new Map<string, Map<string, Map<number, number>>>();
+  private readonly funcs = new Map<string, Map<string, number>>();
+  private funcCount = 0;
 
   /** The canonical id of each frame of `frames`. */
   intern(frames: readonly TreeFrame[]): Int32Array {
     const out = new Int32Array(frames.length);
-    frames.forEach((f, i) => {
-      const k = `${f.name}\u0000${f.file}\u0000${f.line}`;
-      let id = this.ids.get(k);
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames[i]!;
+      let byFile = this.ids.get(f.name);
+      if (byFile === undefined) this.ids.set(f.name, (byFile = new Map()));
+      let byLine = byFile.get(f.file);
+      if (byLine === undefined) byFile.set(f.file, (byLine = new Map()));
+      let id = byLine.get(f.line);
       if (id === undefined) {
         id = this.frames.length;
-        this.ids.set(k, id);
+        byLine.set(f.line, id);
         this.frames.push(f);
-        const fk = `${f.name}\u0000${f.file}`;
-        let fn = this.funcs.get(fk);
-        if (fn === undefined) this.funcs.set(fk, (fn = this.funcs.size));
+        let fnByFile = this.funcs.get(f.name);
+        if (fnByFile === undefined) this.funcs.set(f.name, (fnByFile = new Map()));
+        let fn = fnByFile.get(f.file);
+        if (fn === undefined) fnByFile.set(f.file, (fn = this.funcCount++));
         this.func.push(fn);
       }
       out[i] = id;
-    });
+    }
     return out;
   }
 }
@@ -77,59 +85,111 @@ export interface TreeOptions {
   hideIdle?: boolean;
 }
 
+/**
+ * A call tree being built: node columns in typed arrays, and (parent, key) -> node in an open-addressing
+ * table of [parent, key, node, _] slots. A Map keyed by parent * 2^22 + key boxed every key past 2^31 and
+ * made building a 200k-node tree several times slower.
+ */
 class Growing {
-  parent: number[] = [0];
-  key: number[] = [-1];
-  depth: number[] = [0];
-  self: number[] = [0];
-  baseSelf: number[] = [0];
-  private readonly map = new Map<number, number>();
+  count = 1;
+  parent = new Int32Array(1024);
+  key = new Int32Array(1024).fill(-1);
+  depth = new Int32Array(1024);
+  self = new Float64Array(1024);
+  baseSelf = new Float64Array(1024);
+  private slots = new Int32Array(4 << 11).fill(-1);
+  private mask = (1 << 11) - 1;
+
   child(parent: number, key: number): number {
-    const k = parent * 4194304 + key;
-    let id = this.map.get(k);
-    if (id === undefined) {
-      id = this.parent.length;
-      this.map.set(k, id);
-      this.parent.push(parent);
-      this.key.push(key);
-      this.depth.push(this.depth[parent]! + 1);
-      this.self.push(0);
-      this.baseSelf.push(0);
+    const slots = this.slots;
+    let i = (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 1, 0x85ebca77)) & this.mask;
+    for (;;) {
+      const p = slots[i << 2]!;
+      if (p === -1) break;
+      if (p === parent && slots[(i << 2) + 1] === key) return slots[(i << 2) + 2]!;
+      i = (i + 1) & this.mask;
     }
+    const id = this.count++;
+    if (id >= this.parent.length) this.growColumns();
+    this.parent[id] = parent;
+    this.key[id] = key;
+    this.depth[id] = this.depth[parent]! + 1;
+    slots[i << 2] = parent;
+    slots[(i << 2) + 1] = key;
+    slots[(i << 2) + 2] = id;
+    if (this.count * 2 > this.mask) this.growSlots();
     return id;
+  }
+
+  private growColumns(): void {
+    const size = this.parent.length * 2;
+    const grow = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.parent = grow(this.parent, (n) => new Int32Array(n));
+    this.key = grow(this.key, (n) => new Int32Array(n));
+    this.depth = grow(this.depth, (n) => new Int32Array(n));
+    this.self = grow(this.self, (n) => new Float64Array(n));
+    this.baseSelf = grow(this.baseSelf, (n) => new Float64Array(n));
+  }
+
+  private growSlots(): void {
+    const mask = (this.mask + 1) * 2 - 1;
+    const slots = new Int32Array((mask + 1) << 2).fill(-1);
+    for (let id = 1; id < this.count; id++) {
+      const parent = this.parent[id]!;
+      const key = this.key[id]!;
+      let i = (Math.imul(parent, 0x9e3779b1) ^ Math.imul(key + 1, 0x85ebca77)) & mask;
+      while (slots[i << 2] !== -1) i = (i + 1) & mask;
+      slots[i << 2] = parent;
+      slots[(i << 2) + 1] = key;
+      slots[(i << 2) + 2] = id;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 
 function addProfile(g: Growing, input: TreeInput, canon: Int32Array, options: TreeOptions, into: 'self' | 'baseSelf', scale = 1): number {
-  const memo = new Int32Array(input.stackParent.length).fill(-1);
-  const nodeOf = (s: number): number => {
-    // Iterative: deep recursion in real profiles (1000+ frames) must not overflow the JS stack.
-    const chain: number[] = [];
-    let cur = s;
-    while (cur >= 0 && memo[cur] === -1) {
-      chain.push(cur);
-      cur = input.stackParent[cur]!;
-    }
-    let node = cur >= 0 ? memo[cur]! : 0;
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const st = chain[i]!;
-      const f = input.stackFrame[st]!;
-      const frame = input.frames[f];
-      if (frame && (!options.onlyMine || frame.mine)) node = g.child(node, canon[f]!);
-      memo[st] = node;
-    }
-    return node;
-  };
+  const n = input.stackParent.length;
+  const threads = (options.threads ?? input.threads.map((_, i) => i)).map((t) => input.threads[t]).filter((t) => t !== undefined);
+  // Which frames stay (all, or only the workspace's) and which leaves are idle, once per frame.
+  const frameCount = input.frames.length;
+  const keep = new Uint8Array(frameCount);
+  const idle = new Uint8Array(frameCount);
+  for (let f = 0; f < frameCount; f++) {
+    const frame = input.frames[f]!;
+    keep[f] = !options.onlyMine || frame.mine ? 1 : 0;
+    idle[f] = options.hideIdle && frame.idle ? 1 : 0;
+  }
+  // The stacks sampled on the chosen threads and their callers: a stack's parent has a smaller index, so
+  // one backward pass marks callers and one forward pass maps every needed stack to its tree node.
+  const needed = new Uint8Array(n);
+  for (const th of threads) for (const s of th.stacks) if (s >= 0 && s < n) needed[s] = 1;
+  for (let s = n - 1; s >= 0; s--) if (needed[s]) {
+    const p = input.stackParent[s]!;
+    if (p >= 0) needed[p] = 1;
+  }
+  const node = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    if (!needed[s]) continue;
+    const p = input.stackParent[s]!;
+    const up = p >= 0 ? node[p]! : 0;
+    const f = input.stackFrame[s]!;
+    node[s] = f >= 0 && f < frameCount && keep[f] ? g.child(up, canon[f]!) : up;
+  }
   let total = 0;
-  const threads = options.threads ?? input.threads.map((_, i) => i);
-  for (const t of threads) {
-    const th = input.threads[t];
-    if (!th) continue;
+  const weights = g[into];
+  for (const th of threads) {
     for (let k = 0; k < th.stacks.length; k++) {
       const s = th.stacks[k]!;
+      if (s >= n) continue;
       const w = th.weights[k]!;
-      if (options.hideIdle && input.frames[input.stackFrame[s]!]?.idle) continue;
-      g[into][nodeOf(s)] += w * scale;
+      if (s >= 0 && idle[input.stackFrame[s]!]) continue;
+      // An empty stack (-1) is a sample with no frames: it counts at the root.
+      weights[s >= 0 ? node[s]! : 0] += w * scale;
       total += w;
     }
   }
@@ -137,13 +197,13 @@ function addProfile(g: Growing, input: TreeInput, canon: Int32Array, options: Tr
 }
 
 function finish(g: Growing): FlameTree {
-  const n = g.parent.length;
-  const parent = Int32Array.from(g.parent);
-  const depth = Int32Array.from(g.depth);
-  const self = Float64Array.from(g.self);
-  const baseSelf = Float64Array.from(g.baseSelf);
-  const total = Float64Array.from(g.self);
-  const base = Float64Array.from(g.baseSelf);
+  const n = g.count;
+  const parent = g.parent.slice(0, n);
+  const depth = g.depth.slice(0, n);
+  const self = g.self.slice(0, n);
+  const baseSelf = g.baseSelf.slice(0, n);
+  const total = g.self.slice(0, n);
+  const base = g.baseSelf.slice(0, n);
   let maxDepth = 0;
   // Children are created after their parents, so one backward pass sums subtrees.
   for (let i = n - 1; i > 0; i--) {
@@ -157,7 +217,7 @@ function finish(g: Growing): FlameTree {
   const fill = childStart.slice(0, n);
   const childIndex = new Int32Array(Math.max(0, n - 1));
   for (let i = 1; i < n; i++) childIndex[fill[parent[i]!]!++] = i;
-  return { count: n, parent, key: Int32Array.from(g.key), depth, total, self, base, baseSelf, childStart, childIndex, maxDepth };
+  return { count: n, parent, key: g.key.slice(0, n), depth, total, self, base, baseSelf, childStart, childIndex, maxDepth };
 }
 
 export function buildFlameTree(input: TreeInput, canon: Int32Array, options: TreeOptions = {}): FlameTree {
