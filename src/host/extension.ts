@@ -18,7 +18,7 @@ import { LoggingHealth } from './logging/loggingHealth';
 import { LoggingLinter } from './logging/loggingLinter';
 import { IncidentRepository } from './store/incidentRepository';
 import { ActionItemsTreeProvider } from './views/actionItemsTree';
-import { IncidentsTreeProvider } from './views/incidentsTree';
+import { IncidentsTreeProvider, type IncidentsNode } from './views/incidentsTree';
 import { IncidentOverviewPanel } from './webviews/incidentOverviewPanel';
 
 /** What activation cost, for bench/activation and the integration tests. */
@@ -37,7 +37,9 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const repository = new IncidentRepository();
   const activeIncident = new ActiveIncident(context.workspaceState, repository);
   const incidentsTree = new IncidentsTreeProvider(repository, () => activeIncident.id, activeIncident.onDidChange);
-  const incidentsView = vscode.window.createTreeView('incidentWorkbench.incidents', { treeDataProvider: incidentsTree, showCollapseAll: true });
+  // Several items can be selected (two profiles for Compare Profiles): context-menu commands then get
+  // (clickedNode, selectedNodes[]) and act on the clicked node unless they compare.
+  const incidentsView = vscode.window.createTreeView('incidentWorkbench.incidents', { treeDataProvider: incidentsTree, showCollapseAll: true, canSelectMany: true });
   const diagnostics = new IncidentDiagnostics(repository);
   const actionItemsTree = new ActionItemsTreeProvider(repository);
   const actionItemsView = vscode.window.createTreeView('incidentWorkbench.actionItems', { treeDataProvider: actionItemsTree });
@@ -71,6 +73,9 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     vscode.languages.registerCodeActionsProvider({ language: 'python' }, new LoggingCodeActions(logging), { providedCodeActionKinds: LoggingCodeActions.kinds }),
     profiling,
     vscode.tasks.registerTaskProvider(PY_SPY_TASK_TYPE, new PySpyTaskProvider(services)),
+    // For tests: the nodes the Incidents tree lists under a node (the roots without one), the same objects its
+    // context-menu commands receive.
+    vscode.commands.registerCommand('incidentWorkbench._incidentsTreeChildren', (node?: IncidentsNode) => incidentsTree.getChildren(node)),
     ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };

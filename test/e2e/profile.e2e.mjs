@@ -1,13 +1,28 @@
 // Profiling in the real workbench (code-server + Chromium, packaged extension, real py-spy): a new user
 // opens the demo workspace while the demo's busy loop runs, runs "Profile Python Process…" from the
 // command palette, picks the process, waits for the flame graph, clicks the hot frame and lands in the
-// editor on the hot line, which shows its heat. Screenshots: test/e2e/artifacts/profile-*.png.
+// editor on the hot line, which shows its heat. Then, in the Incidents tree, two profile evidence items
+// are ctrl-clicked and compared from the context menu. Screenshots: test/e2e/artifacts/profile-*.png.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT, openWorkbench, pickQuickItem, quickInput, runCommand, screenshot, webviewFrame } from './helpers.mjs';
+import {
+  REPO_ROOT,
+  VIEW_CONTAINER_TITLE,
+  editorTab,
+  openViewContainer,
+  openWorkbench,
+  pickQuickItem,
+  quickInput,
+  runCommand,
+  screenshot,
+  treeItem,
+  until,
+  webviewFrame,
+} from './helpers.mjs';
 
 // The hottest self frame of the demo's rank loop: the generator expression in model.dot.
 const MODEL = readFileSync(join(REPO_ROOT, 'demo', 'service', 'model.py'), 'utf8').split('\n');
@@ -74,6 +89,77 @@ describe('profiling from the command palette', () => {
     // The profile was written into the workspace (no active incident: profiles/).
     const written = readdirSync(join(wb.workspace, 'profiles')).filter((f) => f.endsWith('.speedscope.json'));
     assert.equal(written.length, 1);
+    assert.deepEqual(wb.consoleErrors.filter((e) => /flamegraph|Incident Workbench/i.test(e)), []);
+  });
+});
+
+describe('comparing two profile evidence items from the Incidents tree', () => {
+  let wb;
+  let source;
+  before(async () => {
+    // The test workspace with two profiles in INC-2026-001's evidence: real py-spy 0.4.3 output copied from
+    // test/fixtures/profile (how each was recorded: test/fixtures/profile/NOTE.md). workload.speedscope.json
+    // is the slow run, workload-fast.speedscope.json the same workload with hot_loop doing a tenth of the work.
+    // The newer one is listed first, so "before" has to come from the recorded times, not the tree order.
+    source = mkdtempSync(join(tmpdir(), 'iwb-e2e-profile-evidence-'));
+    cpSync(join(REPO_ROOT, 'test', 'fixtures', 'workspace'), source, { recursive: true });
+    const incidentDir = join(source, '.incidents', 'INC-2026-001');
+    mkdirSync(join(incidentDir, 'evidence', 'profiles'), { recursive: true });
+    for (const f of ['workload.speedscope.json', 'workload-fast.speedscope.json']) {
+      copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'profile', f), join(incidentDir, 'evidence', 'profiles', f));
+    }
+    const file = join(incidentDir, 'incident.json');
+    const incident = JSON.parse(readFileSync(file, 'utf8'));
+    incident.evidence = [
+      { kind: 'profile', path: 'evidence/profiles/workload-fast.speedscope.json', at: '2026-11-01T11:30:00Z', note: 'py-spy after the fix' },
+      { kind: 'profile', path: 'evidence/profiles/workload.speedscope.json', at: '2026-11-01T10:20:00Z', note: 'py-spy during the incident' },
+    ];
+    writeFileSync(file, `${JSON.stringify(incident, null, 2)}\n`);
+    wb = await openWorkbench({ workspace: source });
+  });
+  after(async () => {
+    await wb?.close();
+    if (source) rmSync(source, { recursive: true, force: true });
+  });
+
+  it('ctrl-click two profiles, "Compare Profiles…" from the context menu: the differential flame graph, older one as before', async () => {
+    const { page } = wb;
+    const sidebar = await openViewContainer(page, VIEW_CONTAINER_TITLE);
+    const exactLabel = (label) => page.locator('.label-name', { hasText: new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) });
+    const row = (label) => sidebar.locator('.monaco-list-row[role="treeitem"]').filter({ has: exactLabel(label) });
+    const incident = treeItem(page, 'INC-2026-001');
+    await incident.waitFor({ timeout: 30000 });
+    await incident.locator('.monaco-tl-twistie').click();
+    await row('Evidence').locator('.monaco-tl-twistie').click();
+    const slow = row('workload.speedscope.json');
+    const fast = row('workload-fast.speedscope.json');
+    await fast.waitFor({ timeout: 15000 });
+
+    await fast.click({ modifiers: ['Control'] });
+    await slow.click({ modifiers: ['Control'] });
+    const selected = sidebar.locator('.monaco-list-row[role="treeitem"][aria-selected="true"]');
+    await until('exactly the two profiles selected', async () => {
+      const labels = await selected.locator('.label-name').allTextContents();
+      return labels.length === 2 && labels.map((l) => l.trim()).sort().join(',') === 'workload-fast.speedscope.json,workload.speedscope.json' ? labels : undefined;
+    });
+
+    await fast.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    const compare = menu.locator('.action-item').filter({ has: page.locator('.action-label', { hasText: /^Compare Profiles/ }) });
+    await compare.waitFor({ timeout: 10000 });
+    // A single-item action is not offered for two items.
+    assert.equal(await menu.locator('.action-label', { hasText: /^Open Profile/ }).count(), 0);
+    await screenshot(page, 'profile-compare-context-menu');
+    await compare.click();
+
+    const title = 'workload.speedscope.json → workload-fast.speedscope.json';
+    await editorTab(page, `Diff: ${title}`).waitFor({ timeout: 30000 });
+    const view = await webviewFrame(page, `Diff: ${title}`, { timeout: 30000 });
+    await view.locator('h1').filter({ hasText: `Profile diff: ${title}` }).waitFor();
+    await view.locator('canvas.fg-canvas').first().waitFor();
+    // hot_loop does a tenth of the work after: it is among the improvements.
+    await view.locator('.fg-diff tr').filter({ hasText: 'hot_loop' }).first().waitFor();
+    await screenshot(page, 'profile-compare-diff');
     assert.deepEqual(wb.consoleErrors.filter((e) => /flamegraph|Incident Workbench/i.test(e)), []);
   });
 });

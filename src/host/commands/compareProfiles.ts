@@ -23,17 +23,46 @@ async function pickProfile(services: Services, title: string, exclude?: vscode.U
   return files?.[0];
 }
 
+const SELECT_TWO = 'Select exactly two profiles to compare';
+
+/** When a selected profile was recorded: an Incidents-tree evidence node's `at`, else undefined. */
+function recordedAt(arg: unknown): number | undefined {
+  const o = arg as { kind?: unknown; item?: { at?: unknown } } | undefined;
+  if (!o || typeof o !== 'object' || o.kind !== 'evidence' || typeof o.item?.at !== 'string') return undefined;
+  const t = Date.parse(o.item.at);
+  return Number.isNaN(t) ? undefined : t;
+}
+
 /**
- * Compares two profiles: from the Explorer with two files selected (clicked + selection), from arguments
- * (before, after), or by picking. Opens the differential flamegraph with the table of changes.
+ * A selection as [before, after]: the older recorded evidence item first, else the selection order. A string
+ * (the message to show) when it is not exactly two profile files.
+ */
+function orderedPair(services: Services, selected: unknown[]): [vscode.Uri, vscode.Uri] | string {
+  if (selected.length !== 2) return `${SELECT_TWO} (${selected.length} selected).`;
+  const [a, b] = selected.map((x) => ({ uri: profileUriFrom(services, x), at: recordedAt(x) }));
+  if (!a?.uri || !b?.uri) return `${SELECT_TWO}: one of the two selected items is not a profile file.`;
+  const swap = a.at !== undefined && b.at !== undefined && b.at < a.at;
+  return swap ? [b.uri, a.uri] : [a.uri, b.uri];
+}
+
+/**
+ * Compares two profiles: from a multi-selection in the Explorer or the Incidents tree (clicked item +
+ * selected items; exactly two, the older evidence item is "before"), from arguments (before, after), or by
+ * picking. Opens the differential flamegraph with the table of changes.
  */
 export const compareProfiles: Command = {
   id: 'incidentWorkbench.compareProfiles',
   async run(services, first?: unknown, second?: unknown) {
     let before: vscode.Uri | undefined;
     let after: vscode.Uri | undefined;
-    if (Array.isArray(second) && second.length === 2) {
-      [before, after] = [profileUriFrom(services, second[0]), profileUriFrom(services, second[1])];
+    if (Array.isArray(second)) {
+      // A list or tree context menu: (clickedItem, selectedItems[]). Never guess which two were meant.
+      const pair = orderedPair(services, second);
+      if (typeof pair === 'string') {
+        void vscode.window.showWarningMessage(pair);
+        return undefined;
+      }
+      [before, after] = pair;
     } else {
       before = profileUriFrom(services, first);
       after = profileUriFrom(services, second);

@@ -251,7 +251,8 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
         item.description = `${node.item.kind}${node.item.note ? ` · ${node.item.note}` : ''}${node.item.redaction?.ran ? ' · redacted' : ''}`;
         item.tooltip = `${node.item.path}\n${node.item.note ?? ''}\nadded ${node.item.at}`;
         item.iconPath = new vscode.ThemeIcon(EVIDENCE_ICON[node.item.kind] ?? 'file');
-        item.contextValue = 'evidence';
+        // `evidence.profile` adds Open Profile and, with two selected, Compare Profiles to the context menu.
+        item.contextValue = isProfileEvidence(node.item) ? 'evidence.profile' : 'evidence';
         const uri = this.repository.uri(`${incidentDir(entry.id)}/${node.item.path}`);
         if (uri) {
           item.resourceUri = uri;
@@ -382,6 +383,11 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
     for (const s of this.subscriptions) s.dispose();
     this.changed.dispose();
   }
+}
+
+/** A profile among an incident's evidence: kind `profile`, or a file under `evidence/profiles/` (where the py-spy task writes). */
+export function isProfileEvidence(item: EvidenceItem): boolean {
+  return item.kind === 'profile' || /^evidence\/profiles\/[^/]/.test(item.path);
 }
 
 const EVIDENCE_ICON: Partial<Record<string, string>> = {

@@ -144,4 +144,91 @@ describe('Profiling (issue 3)', function () {
     const hot = snapshot.diffRows.find((r) => r.function === 'hot_loop')!;
     assert.ok(hot.deltaPct < -10, String(hot.deltaPct));
   });
+
+  describe('Compare Profiles from two profile evidence items selected in the Incidents tree', () => {
+    type Node = { kind: string; entry?: { id: string }; group?: string; stage?: string; item?: { path: string; at: string; kind: string } };
+    const children = (node?: Node) => run<Node[]>('incidentWorkbench._incidentsTreeChildren', node);
+    const diffTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Diff: '));
+    /** Waits for the diff panel a call opened: its tab shows up a moment after the call returns. */
+    const newDiffTab = async <T>(label: string, call: () => Thenable<T>): Promise<T> => {
+      const count = () => diffTabs().filter((t) => t.label === label).length;
+      const before = count();
+      const result = await call();
+      await waitFor(`a new tab "${label}"`, () => count() > before || undefined);
+      return result;
+    };
+    const SLOW_TO_FAST = 'workload.speedscope.json → workload-fast.speedscope.json';
+    let id: string;
+    let slow: Node;
+    let fast: Node;
+
+    before(async () => {
+      // The two real py-spy fixtures (test/fixtures/profile/NOTE.md) as the incident's profile evidence:
+      // workload.speedscope.json recorded first, workload-fast.speedscope.json (hot_loop does a tenth of the work) later.
+      ({ id } = await run<{ id: string }>('incidentWorkbench.newIncident', { title: 'Compare profile evidence', severity: 'MEDIUM' }));
+      const profiles = vscode.Uri.joinPath(root(), '.incidents', id, 'evidence', 'profiles');
+      for (const f of ['workload.speedscope.json', 'workload-fast.speedscope.json']) {
+        await vscode.workspace.fs.copy(vscode.Uri.file(path.join(FIXTURES, f)), vscode.Uri.joinPath(profiles, f));
+        const r = await run<{ status: string }>('incidentWorkbench.attachEvidence', id, { path: `evidence/profiles/${f}`, kind: 'profile', note: f });
+        assert.equal(r.status, 'applied');
+        await new Promise((resolve) => setTimeout(resolve, 20)); // distinct recorded times
+      }
+      // Down the real tree provider: group → incident → Evidence stage → evidence items.
+      const groups = await children();
+      const incidentNode = await waitFor('the incident in the tree', async () => {
+        for (const g of groups.filter((n) => n.kind === 'group')) {
+          const found = (await children(g)).find((n) => n.kind === 'incident' && n.entry?.id === id);
+          if (found) return found;
+        }
+        return undefined;
+      });
+      const stage = (await children(incidentNode)).find((n) => n.kind === 'stage' && n.stage === 'evidence')!;
+      const items = await children(stage);
+      assert.deepEqual(items.map((n) => n.kind), ['evidence', 'evidence']);
+      [slow, fast] = items as [Node, Node];
+      assert.equal(slow.item!.path, 'evidence/profiles/workload.speedscope.json');
+      assert.ok(Date.parse(slow.item!.at) < Date.parse(fast.item!.at), `${slow.item!.at} < ${fast.item!.at}`);
+    });
+
+    it('the older evidence item is "before", whichever was clicked or selected first', async () => {
+      // As VS Code calls a context-menu command on a multi-selection: (clicked item, selected items).
+      const snapshot = await newDiffTab(`Diff: ${SLOW_TO_FAST}`, () =>
+        run<{ mode: string; title: string; description: string; diffRows: { function: string; deltaPct: number }[]; error?: string }>('incidentWorkbench.compareProfiles', fast, [fast, slow]),
+      );
+      assert.equal(snapshot.error, undefined);
+      assert.equal(snapshot.mode, 'diff');
+      assert.equal(snapshot.title, `Profile diff: ${SLOW_TO_FAST}`);
+      assert.ok(snapshot.description.includes(`from .incidents/${id}/evidence/profiles/workload.speedscope.json to .incidents/${id}/evidence/profiles/workload-fast.speedscope.json`), snapshot.description);
+      const hot = snapshot.diffRows.find((r) => r.function === 'hot_loop')!;
+      assert.ok(hot.deltaPct < -10, String(hot.deltaPct));
+
+      // The same selection right-clicked on the other item gives the same order.
+      const again = await newDiffTab(`Diff: ${SLOW_TO_FAST}`, () => run<{ title: string }>('incidentWorkbench.compareProfiles', slow, [slow, fast]));
+      assert.equal(again.title, snapshot.title);
+    });
+
+    it('without recorded times (Explorer files) the selection order decides', async () => {
+      const a = vscode.Uri.file(path.join(FIXTURES, 'workload-fast.speedscope.json'));
+      const b = vscode.Uri.file(path.join(FIXTURES, 'workload.speedscope.json'));
+      const snapshot = await newDiffTab('Diff: workload-fast.speedscope.json → workload.speedscope.json', () => run<{ title: string }>('incidentWorkbench.compareProfiles', b, [a, b]));
+      assert.equal(snapshot.title, 'Profile diff: workload-fast.speedscope.json → workload.speedscope.json');
+    });
+
+    it('one or three selected items: nothing is guessed, no diff opens', async () => {
+      const tabsBefore = diffTabs().length;
+      assert.equal(await run('incidentWorkbench.compareProfiles', slow, [slow]), undefined);
+      assert.equal(await run('incidentWorkbench.compareProfiles', slow, [slow, fast, slow]), undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(diffTabs().length, tabsBefore);
+    });
+
+    it('single-item commands act on the clicked item of a multi-selection', async () => {
+      const opened = await run<vscode.Uri>('incidentWorkbench.openProfile', fast, [slow, fast]);
+      assert.equal(path.basename(opened.path), 'workload-fast.speedscope.json');
+      const incidentNode = (await children((await children()).find((n) => n.kind === 'group' && n.group === 'open'))).find((n) => n.entry?.id === id)!;
+      const editor = await run<vscode.TextEditor>('incidentWorkbench.openIncidentFile', incidentNode, [incidentNode, slow]);
+      assert.equal(path.relative(root().fsPath, editor.document.uri.fsPath), path.join('.incidents', id, 'incident.json'));
+      assert.equal(await run<string>('incidentWorkbench.showIncident', incidentNode, [slow, incidentNode]), id);
+    });
+  });
 });
