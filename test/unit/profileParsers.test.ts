@@ -374,3 +374,20 @@ test('collapsed stacks: the same lines in any order give the same profile (prope
     { numRuns: 200 },
   );
 });
+
+test('parseFrameText agrees with the py-spy frame pattern on any text (property)', () => {
+  // The reference: py-spy's `name (file:line)` as one regular expression; the parser splits by hand.
+  const reference = (text: string) => {
+    const m = /^(.*) \(([^()]*)\)$/s.exec(text);
+    if (!m) return { name: text, file: '', line: 0 };
+    const colon = m[2]!.lastIndexOf(':');
+    return colon > 0 && /^\d+$/.test(m[2]!.slice(colon + 1)) ? { name: m[1]!, file: m[2]!.slice(0, colon), line: Number(m[2]!.slice(colon + 1)) } : { name: m[1]!, file: m[2]!, line: 0 };
+  };
+  const piece = fc.constantFrom('f', ' ', '(', ')', ':', '1', '42', '/a.py', 'x y', '');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 10 }).map((p) => p.join('')), (text) => {
+      assert.deepEqual(parseFrameText(text), reference(text));
+    }),
+    { numRuns: 2000 },
+  );
+});

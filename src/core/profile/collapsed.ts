@@ -13,7 +13,6 @@ import { ProfileBuilder, ProfileParseError, frameKind, type Profile } from './mo
  * and only a frame text seen for the first time is decoded.
  */
 
-const PY_SPY_FRAME = /^(.*) \(([^()]*)\)$/;
 const THREAD_FRAME = /^thread \((0x[0-9a-fA-F]+|\d+)\)(?:: (.*))?$/s;
 const PROCESS_FRAME = /^process (\d+):"(.*)"$/s;
 /** A line longer than this is not a stack (py-spy's deepest are a few hundred KB); it would only eat memory. */
@@ -25,16 +24,30 @@ export interface ParsedFrame {
   line: number;
 }
 
-/** Splits `name (file:line)` / `name (file)` / `name`. */
+/**
+ * Splits `name (file:line)` / `name (file)` / `name`: the last ` (` whose parenthesis closes at the end
+ * with no parenthesis inside. By hand rather than with a regular expression: it runs once per distinct
+ * frame, and a profile has hundreds of thousands of them.
+ */
 export function parseFrameText(text: string): ParsedFrame {
-  const m = PY_SPY_FRAME.exec(text);
-  if (!m) return { name: text, file: '', line: 0 };
-  const inner = m[2]!;
-  const colon = inner.lastIndexOf(':');
-  if (colon > 0 && /^\d+$/.test(inner.slice(colon + 1))) {
-    return { name: m[1]!, file: inner.slice(0, colon), line: Number(inner.slice(colon + 1)) };
+  const last = text.length - 1;
+  const open = text.lastIndexOf('(');
+  if (last < 2 || text.charCodeAt(last) !== 41 /* ) */ || open < 1 || text.charCodeAt(open - 1) !== 32 || text.indexOf(')', open) !== last) {
+    return { name: text, file: '', line: 0 };
   }
-  return { name: m[1]!, file: inner, line: 0 };
+  const name = text.slice(0, open - 1);
+  const colon = text.lastIndexOf(':', last - 1);
+  if (colon > open + 1 && colon < last - 1) {
+    let line = 0;
+    let i = colon + 1;
+    for (; i < last; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      line = line * 10 + d;
+    }
+    if (i === last) return { name, file: text.slice(open + 1, colon), line };
+  }
+  return { name, file: text.slice(open + 1, last), line: 0 };
 }
 
 /** True when the text looks like collapsed stacks (used by format detection on the first lines). */
@@ -57,9 +70,12 @@ const enum Root {
  */
 class SegmentTable {
   private arena = new Uint8Array(1 << 16);
-  private arenaView = new DataView(this.arena.buffer);
+  /** The bytes of every frame text, each after its length (u32): stacks point here too (see StackIndex). */
+  arenaView = new DataView(this.arena.buffer);
   private used = 0;
-  /** [id + 1, hash, arena offset, length] per slot, 0 = empty: one probe reads one cache line. */
+  /** Where each segment's length and bytes start in the arena. */
+  offsets = new Int32Array(1 << 10);
+  /** [id + 1, hash, arena offset of the bytes, length] per slot, 0 = empty: one probe reads one cache line. */
   private slots = new Int32Array(4 << 11);
   private mask = (1 << 11) - 1;
   count = 0;
@@ -90,21 +106,26 @@ class SegmentTable {
   private add(buf: Uint8Array, start: number, end: number, hash: number, slot: number): number {
     const len = end - start;
     const id = this.count++;
-    if (this.used + len > this.arena.length) {
-      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + len));
+    if (this.used + len + 4 > this.arena.length) {
+      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + len + 4));
       bigger.set(this.arena.subarray(0, this.used));
       this.arena = bigger;
       this.arenaView = new DataView(bigger.buffer);
     }
-    const offset = this.used;
+    this.arenaView.setUint32(this.used, len, true);
+    const offset = this.used + 4;
     const arena = this.arena;
-    for (let k = 0; k < len; k++) arena[offset + k] = buf[start + k]!;
-    this.used += len;
+    copyBytes(buf, start, len, arena, offset);
+    this.used += len + 4;
     if (id >= this.frames.length) {
       const frames = new Int32Array(this.frames.length * 2).fill(-1);
       frames.set(this.frames);
       this.frames = frames;
+      const offsets = new Int32Array(this.offsets.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
     }
+    this.offsets[id] = offset - 4;
     const at = slot << 2;
     this.slots[at] = id + 1;
     this.slots[at + 1] = hash;
@@ -145,27 +166,31 @@ class SegmentTable {
 /**
  * Stacks by (parent stack, bytes of the frame's text), so a stack seen before costs one probe and one
  * comparison: going through the frame text table and then the builder's (parent, frame) table touched
- * four places in memory per frame, and a 100 MB profile's tables do not fit in the cache. Each stack's
- * frame bytes are kept in an arena, after their length.
+ * four places in memory per frame, and a 100 MB profile's tables do not fit in the cache. A slot points
+ * at its frame's text in the segment table's arena, which all stacks of that frame share (and so keep in
+ * the cache).
+ *
+ * A slot is found by a hash of the whole path's text (`pathKey`), not by the parent's id: the probe for a
+ * frame then does not wait for the previous frame's probe to come back from memory, so the processor
+ * overlaps them. The parent and the bytes are still compared, so equal hashes never merge stacks.
  */
 class StackIndex {
-  /** [parent + 2 (0 = empty), hash, stack, arena offset] per slot. */
+  /** [parent + 2 (0 = empty), path key, stack, arena offset of the frame text] per slot. */
   private slots = new Int32Array(4 << 12);
   private mask = (1 << 12) - 1;
   private count = 0;
-  private arena = new Uint8Array(1 << 16);
-  private arenaView = new DataView(this.arena.buffer);
-  private used = 0;
 
-  find(parent: number, hash: number, view: DataView, start: number, len: number): number {
+  constructor(private readonly texts: SegmentTable) {}
+
+  find(parent: number, key: number, view: DataView, start: number, len: number): number {
     const slots = this.slots;
-    const arena = this.arenaView;
-    let i = (hash ^ Math.imul(parent + 2, 0x9e3779b1)) & this.mask;
+    const arena = this.texts.arenaView;
+    let i = key & this.mask;
     for (;;) {
       const at = i << 2;
       const p = slots[at]!;
       if (p === 0) return -1;
-      if (p === parent + 2 && slots[at + 1] === hash) {
+      if (p === parent + 2 && slots[at + 1] === key) {
         const offset = slots[at + 3]!;
         if (arena.getUint32(offset, true) === len && sameBytes(arena, offset + 4, view, start, len)) return slots[at + 2]!;
       }
@@ -173,19 +198,28 @@ class StackIndex {
     }
   }
 
-  insert(parent: number, hash: number, buf: Uint8Array, start: number, len: number, stack: number): void {
-    if (this.used + len + 4 > this.arena.length) {
-      const bigger = new Uint8Array(Math.max(this.arena.length * 2, this.used + len + 4));
-      bigger.set(this.arena.subarray(0, this.used));
-      this.arena = bigger;
-      this.arenaView = new DataView(bigger.buffer);
+  /** What `touch` read, kept so the reads are not optimised away. */
+  touched = 0;
+
+  /**
+   * Reads the first slot each of `count` path keys (every 4th int of `keys`, from the 4th) will probe, and
+   * the frame text it points to. The reads do not depend on each other, so their cache misses overlap
+   * instead of coming one after another in `find`.
+   */
+  touch(keys: Int32Array, count: number): void {
+    const slots = this.slots;
+    const arena = this.texts.arenaView;
+    let sum = 0;
+    for (let j = 0; j < count; j++) {
+      const at = (keys[(j << 2) + 3]! & this.mask) << 2;
+      if (slots[at] !== 0) sum += arena.getUint8(slots[at + 3]! + 4);
     }
-    const offset = this.used;
-    this.arenaView.setUint32(offset, len, true);
-    const arena = this.arena;
-    for (let k = 0; k < len; k++) arena[offset + 4 + k] = buf[start + k]!;
-    this.used += len + 4;
-    this.place(this.slots, this.mask, parent + 2, hash, stack, offset);
+    this.touched = sum;
+  }
+
+  /** Indexes `stack`, whose frame text is the segment `seg`. */
+  insert(parent: number, key: number, seg: number, stack: number): void {
+    this.place(this.slots, this.mask, parent + 2, key, stack, this.texts.offsets[seg]!);
     if (++this.count * 2 > this.mask) {
       const old = this.slots;
       this.mask = (this.mask + 1) * 2 - 1;
@@ -195,7 +229,7 @@ class StackIndex {
   }
 
   private place(slots: Int32Array, mask: number, parentKey: number, hash: number, stack: number, offset: number): void {
-    let i = (hash ^ Math.imul(parentKey, 0x9e3779b1)) & mask;
+    let i = hash & mask;
     while (slots[i << 2] !== 0) i = (i + 1) & mask;
     slots[i << 2] = parentKey;
     slots[(i << 2) + 1] = hash;
@@ -207,16 +241,35 @@ class StackIndex {
 /**
  * A hash of `view[start, end)`, four bytes at a time: per-byte hashing is a chain of dependent multiplies
  * over the whole file and was the slowest part of reading it; DataView reads of unaligned words are
- * inlined by V8.
+ * inlined by V8. A long frame text is sampled: its first 16 bytes (the function), 8 from the middle and the
+ * last 16 (the end of the file name and the line). Every hit is compared byte by byte, so the sample only
+ * has to spread frames over the table, and sibling frames that differ only elsewhere are rare.
  */
+function mix(h: number, word: number): number {
+  h = Math.imul(h ^ word, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
 function hashBytes(view: DataView, start: number, end: number): number {
-  let h = (end - start) ^ 0x811c9dc5;
-  let i = start;
-  for (; i + 4 <= end; i += 4) {
-    h = Math.imul(h ^ view.getUint32(i, true), 0x5bd1e995);
-    h ^= h >>> 15;
+  const len = end - start;
+  let h = len ^ 0x811c9dc5;
+  if (len >= 48) {
+    const mid = start + ((len >> 1) & ~3);
+    h = mix(h, view.getUint32(start, true));
+    h = mix(h, view.getUint32(start + 4, true));
+    h = mix(h, view.getUint32(start + 8, true));
+    h = mix(h, view.getUint32(start + 12, true));
+    h = mix(h, view.getUint32(mid, true));
+    h = mix(h, view.getUint32(mid + 4, true));
+    h = mix(h, view.getUint32(end - 16, true));
+    h = mix(h, view.getUint32(end - 12, true));
+    h = mix(h, view.getUint32(end - 8, true));
+    h = mix(h, view.getUint32(end - 4, true));
+  } else {
+    let i = start;
+    for (; i + 4 <= end; i += 4) h = mix(h, view.getUint32(i, true));
+    for (; i < end; i++) h = Math.imul(h ^ view.getUint8(i), 0x01000193);
   }
-  for (; i < end; i++) h = Math.imul(h ^ view.getUint8(i), 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -228,6 +281,19 @@ function sameBytes(a: DataView, aStart: number, b: DataView, bStart: number, len
   for (; i + 4 <= len; i += 4) if (a.getUint32(aStart + i, true) !== b.getUint32(bStart + i, true)) return false;
   for (; i < len; i++) if (a.getUint8(aStart + i) !== b.getUint8(bStart + i)) return false;
   return true;
+}
+
+function copyBytes(from: Uint8Array, start: number, len: number, to: Uint8Array, at: number): void {
+  if (len > 64) to.set(from.subarray(start, start + len), at);
+  else for (let k = 0; k < len; k++) to[at + k] = from[start + k]!;
+}
+
+/** The key of a path: the parent path's key and the frame's hash (roots first: `PATH_SEED`). */
+const PATH_SEED = 0x2545f491;
+function pathKey(parentKey: number, frameHash: number): number {
+  let h = Math.imul(parentKey ^ (parentKey >>> 15), 0x2c1b3c6d) ^ frameHash;
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return (h ^ (h >>> 15)) | 0;
 }
 
 /** How many bytes `view` has in common at `a` and at `b`, at most `max`. */
@@ -249,7 +315,7 @@ function isBlank(buf: Uint8Array, start: number, end: number): boolean {
 export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise<Profile> {
   const b = new ProfileBuilder();
   const segments = new SegmentTable();
-  const children = new StackIndex();
+  const children = new StackIndex(segments);
   const threadOfRoots = new Map<string, number>();
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   let pySpyFrames = 0;
@@ -277,6 +343,21 @@ export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise
   let view = new DataView(buf.buffer);
   let semi = -1;
   const NONE_LEFT = 2 ** 53;
+  /** The end of the frame at `pos`: the next ';' or the line's last space. */
+  const delimiter = (pos: number, space: number): number => {
+    if (semi < pos) {
+      semi = buf.indexOf(59 /* ; */, pos);
+      if (semi === -1) semi = NONE_LEFT;
+    }
+    return semi < space ? semi : space;
+  };
+  /** Per frame of the line being read: start, end, hash, path key. */
+  let scratch: Int32Array = new Int32Array(4 * 64);
+  const grown = (a: Int32Array): Int32Array => {
+    const b = new Int32Array(a.length * 2);
+    b.set(a);
+    return b;
+  };
   const use = (bytes: Uint8Array): void => {
     buf = bytes;
     view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -292,6 +373,7 @@ export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise
   let prevThread = defaultThread;
   const prevEnds: number[] = [];
   const prevStacks: number[] = [];
+  const prevKeys: number[] = [];
 
   /** Reads `buf[start, end)` (no line break); returns nothing, feeds the builder. */
   const line = (start: number, end: number, terminated: boolean): void => {
@@ -328,59 +410,71 @@ export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise
     // collapse scripts, a sorted py-spy file) repeat long prefixes, and comparing bytes that are already in
     // the cache is much cheaper than looking each frame up again.
     let k = 0;
+    let path = PATH_SEED;
     if (prevBuf === buf && prevDepth > 0) {
       const rel = space - start;
       const same = commonPrefix(view, prevStart, start, Math.min(prevSpace - prevStart, rel) + 1);
       while (k < prevDepth && prevEnds[k]! < same && (buf[start + prevEnds[k]!] === 59 || prevEnds[k] === rel)) k++;
       if (k > 0) {
         stack = prevStacks[k - 1]!;
+        path = prevKeys[k - 1]!;
         thread = prevThread;
         pos = start + prevEnds[k - 1]! + 1;
       }
     }
-    let rootKey = '';
-    let process: string | undefined;
-    let threadName: string | undefined;
-    while (pos < space) {
-      if (semi < pos) {
-        semi = buf.indexOf(59 /* ; */, pos);
-        if (semi === -1) semi = NONE_LEFT;
-      }
-      const segEnd = semi < space ? semi : space;
-      const len = segEnd - pos;
-      const hash = hashBytes(view, pos, segEnd);
-      const segStart = pos;
-      pos = segEnd + 1;
-      let next = children.find(stack, hash, view, segStart, len);
-      if (next < 0) {
-        const seg = segments.intern(buf, view, segStart, segEnd, hash);
+    if (k === 0) {
+      // Synthetic roots from py-spy, only at the start of a line: processes (nested with -s), then the
+      // thread (`thread (TID): NAME` in 0.4). They name the thread and are never stacks.
+      let rootKey = '';
+      let process: string | undefined;
+      let threadName: string | undefined;
+      while (pos < space && threadName === undefined && (buf[pos] === 112 /* p */ || buf[pos] === 116) /* t */) {
+        const segEnd = delimiter(pos, space);
+        const seg = segments.intern(buf, view, pos, segEnd, hashBytes(view, pos, segEnd));
         const root = segments.roots[seg]!;
-        // Synthetic roots from py-spy, only before the first real frame: processes (nested with -s),
-        // then the thread (`thread (TID): NAME` in 0.4). They are never indexed as stacks.
-        if (stack === -1 && threadName === undefined && root !== Root.None) {
-          if (root === Root.Process) process = segments.rootNames[seg]!;
-          else threadName = segments.rootNames[seg]!;
-          rootKey += `${seg};`;
-          continue;
-        }
-        if (stack === -1 && root !== Root.None) {
-          // A root-like frame after the thread's root: indexing it would make it a frame at the start of
-          // every later line too, so the builder's own table finds it.
-          next = b.stack(-1, frameOf(seg));
-        } else {
-          next = b.appendStack(stack, frameOf(seg));
-          children.insert(stack, hash, buf, segStart, len, next);
-        }
+        if (root === Root.None) break;
+        if (root === Root.Process) process = segments.rootNames[seg]!;
+        else threadName = segments.rootNames[seg]!;
+        rootKey += `${seg};`;
+        pos = segEnd + 1;
       }
-      if (rootKey !== '') {
-        thread = threadFor(rootKey, process, threadName);
-        rootKey = '';
+      if (rootKey !== '') thread = threadFor(rootKey, process, threadName);
+    }
+    // First every frame's place and path key, then a touch of the table slots they will probe (independent
+    // loads the processor overlaps), then the walk down the stacks, which now mostly hits the cache.
+    let depth = 0;
+    while (pos < space) {
+      const segEnd = delimiter(pos, space);
+      const hash = hashBytes(view, pos, segEnd);
+      path = pathKey(path, hash);
+      if (depth === scratch.length >> 2) scratch = grown(scratch);
+      const at = depth++ << 2;
+      scratch[at] = pos;
+      scratch[at + 1] = segEnd;
+      scratch[at + 2] = hash;
+      scratch[at + 3] = path;
+      pos = segEnd + 1;
+    }
+    children.touch(scratch, depth);
+    let fresh = false;
+    for (let j = 0; j < depth; j++) {
+      const at = j << 2;
+      const segStart = scratch[at]!;
+      const segEnd = scratch[at + 1]!;
+      const key = scratch[at + 3]!;
+      // Once a frame is new, the frames under it are new too: no need to look.
+      let next = fresh ? -1 : children.find(stack, key, view, segStart, segEnd - segStart);
+      if (next < 0) {
+        const seg = segments.intern(buf, view, segStart, segEnd, scratch[at + 2]!);
+        next = b.appendStack(stack, frameOf(seg));
+        children.insert(stack, key, seg, next);
+        fresh = true;
       }
       stack = next;
       prevEnds[k] = segEnd - start;
+      prevKeys[k] = key;
       prevStacks[k++] = stack;
     }
-    if (rootKey !== '') thread = threadFor(rootKey, process, threadName);
     b.add(thread, stack, count, count);
     prevBuf = buf;
     prevStart = start;
