@@ -14,14 +14,30 @@ export interface FlameFrame {
   idle: boolean;
 }
 
-/** A profile as the page needs it: the model's frame and stack tables, weights per thread. */
+/**
+ * A profile as the page needs it: the model's frame and stack tables and the weights per thread, in
+ * columns of typed arrays. VS Code passes typed arrays in a webview message as binary buffers, where
+ * arrays of numbers and objects become JSON: a 200k-stack profile was a 20 MB string to write, send and
+ * parse. Names and files are stored once and frames point at them.
+ */
 export interface FlameData {
-  frames: FlameFrame[];
-  stackParent: number[];
-  stackFrame: number[];
-  threads: { name: string; stacks: number[]; weights: number[]; samples: number }[];
+  names: string[];
+  files: string[];
+  /** Per frame: index into `names`, index into `files`, line (0: unknown), FRAME_* flags. */
+  frameName: Int32Array;
+  frameFile: Int32Array;
+  frameLine: Int32Array;
+  frameFlags: Uint8Array;
+  stackParent: Int32Array;
+  stackFrame: Int32Array;
+  threads: { name: string; stacks: Int32Array; weights: Float64Array; samples: number }[];
   unit: string;
 }
+
+/** Frame flags: resolved to workspace code ("only my code"), an idle frame; the kind in the bits above. */
+export const FRAME_MINE = 1;
+export const FRAME_IDLE = 2;
+export const FRAME_KINDS = ['python', 'native', 'op', 'other'] as const;
 
 export interface FlameDiffRow {
   function: string;

@@ -7,6 +7,7 @@ import { FrameKeys, buildDiffTree, buildFlameTree, children, layoutBoxes, matche
 import { isIdleFrame } from '../../src/core/profile/idle';
 import { parseProfile } from '../../src/core/profile/parse';
 import { functionStats } from '../../src/core/profile/summary';
+import { decodeFrames, encodeFlameData, treeInput } from '../../src/core/profile/flameData';
 
 /** A random profile in the model's shape: frames, a stack table where parents come first, weights. */
 const inputArb: fc.Arbitrary<TreeInput> = fc
@@ -30,7 +31,7 @@ const inputArb: fc.Arbitrary<TreeInput> = fc
   });
 
 const sum = (input: TreeInput, pick: (frameIdx: number) => boolean = () => true) =>
-  input.threads.reduce((a, t) => a + t.weights.reduce((x, w, k) => x + (pick(input.stackFrame[t.stacks[k]!]!) ? w : 0), 0), 0);
+  input.threads.reduce((a, t) => a + Array.from(t.weights).reduce((x, w, k) => x + (pick(input.stackFrame[t.stacks[k]!]!) ? w : 0), 0), 0);
 
 test('flame tree: the root holds every sample; filters fold or drop exactly what they should (property)', () => {
   fc.assert(
@@ -51,7 +52,7 @@ test('flame tree: the root holds every sample; filters fold or drop exactly what
       const busy = buildFlameTree(input, canon, { hideIdle: true });
       assert.equal(busy.total[0], sum(input, (f) => !input.frames[f]!.idle));
       const one = buildFlameTree(input, canon, { threads: [0] });
-      assert.equal(one.total[0], input.threads[0]!.weights.reduce((a, b) => a + b, 0));
+      assert.equal(one.total[0], Array.from(input.threads[0]!.weights).reduce((a, b) => a + b, 0));
       sortChildren(all, keys.frames, leftHeavy);
       for (let n = 0; n < all.count; n++) {
         const c = children(all, n);
@@ -109,4 +110,33 @@ test('idle frames: the standard library blocking calls, not user functions of th
   assert.ok(isIdleFrame({ name: 'select', file: '/usr/lib/python3.11/selectors.py' }));
   assert.ok(!isIdleFrame({ name: 'wait', file: '/app/service/model.py' }));
   assert.ok(!isIdleFrame({ name: 'hot_loop', file: '/app/workload.py' }));
+});
+
+test('the page columns (typed arrays) give back every frame and the same tree as the profile (property)', async () => {
+  const frame = fc.constantFrom('a (/app/a.py:1)', 'b (/app/b.py:2)', 'wait (/usr/lib/python3.11/threading.py:320)', 'c', 'a (/app/a.py:9)');
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(fc.array(frame, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 50 })), { minLength: 1, maxLength: 30 }), async (rows) => {
+      const p = await parseProfile(rows.map(([st, n]) => `${st.join(';')} ${n}`).join('\n'));
+      const mine = (file: string) => file.startsWith('/app/');
+      const data = encodeFlameData(p, mine, isIdleFrame);
+      // Own buffers only: VS Code sends a typed array's whole underlying buffer.
+      for (const a of [data.frameName, data.frameFile, data.frameLine, data.frameFlags, data.stackParent, data.stackFrame, ...data.threads.flatMap((t) => [t.stacks, t.weights])]) {
+        assert.equal(a.byteOffset, 0);
+        assert.equal(a.byteLength, a.buffer.byteLength);
+      }
+      const frames = decodeFrames(data);
+      assert.deepEqual(
+        frames,
+        p.frames.map((f) => ({ name: f.name, file: f.file, line: f.line, kind: f.kind, mine: f.file !== '' && mine(f.file), idle: isIdleFrame(f) })),
+      );
+      const plainKeys = new FrameKeys();
+      const plain = buildFlameTree({ frames: frames, stackParent: p.stackParent, stackFrame: p.stackFrame, threads: p.threads }, plainKeys.intern(frames), { hideIdle: true });
+      const typedKeys = new FrameKeys();
+      const input = treeInput(data);
+      const typed = buildFlameTree(input, typedKeys.intern(input.frames), { hideIdle: true });
+      assert.deepEqual([...typed.total], [...plain.total]);
+      assert.deepEqual([...typed.key], [...plain.key]);
+    }),
+    { numRuns: 100 },
+  );
 });

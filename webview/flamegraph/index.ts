@@ -1,6 +1,7 @@
 import { format } from 'd3-format';
 import type { FlamegraphIntent, FlamegraphSnapshot, FlamegraphViewState, FlameData } from '../../src/protocol/flamegraph';
 import { FrameKeys, buildDiffTree, buildFlameTree, children, matchedShare, pathTo, sandwich, sortChildren, type FlameTree } from '../../src/core/profile/flameTree';
+import { treeInput } from '../../src/core/profile/flameData';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
@@ -22,6 +23,9 @@ const num = format(',.4~r');
 
 let snap: FlamegraphSnapshot | undefined;
 let keys = new FrameKeys();
+/** The snapshot's profile (and diff base) as the flame tree reads them, decoded once per snapshot id. */
+let input: ReturnType<typeof treeInput> | undefined;
+let baseInput: ReturnType<typeof treeInput> | undefined;
 let canon: Int32Array = new Int32Array(0);
 let baseCanon: Int32Array = new Int32Array(0);
 let tree: FlameTree | undefined;
@@ -106,9 +110,9 @@ function toolbar(): HTMLElement {
 // ---------------------------------------------------------------- model
 
 function rebuild(): void {
-  if (!snap?.data) return;
+  if (!snap?.data || !input) return;
   const options = { threads: view.thread >= 0 ? [view.thread] : null, onlyMine: view.onlyMine, hideIdle: view.hideIdle };
-  tree = snap.mode === 'diff' && snap.base ? buildDiffTree(snap.data, canon, snap.base, baseCanon, options) : buildFlameTree(snap.data, canon, options);
+  tree = snap.mode === 'diff' && baseInput ? buildDiffTree(input, canon, baseInput, baseCanon, options) : buildFlameTree(input, canon, options);
   sortChildren(tree, keys.frames, view.leftHeavy);
   chart.options.diff = snap.mode === 'diff';
   chart.setTree(tree, keys);
@@ -405,9 +409,11 @@ function render(s: FlamegraphSnapshot): void {
     return;
   }
   if (!first) return;
+  input = treeInput(s.data);
+  baseInput = s.base ? treeInput(s.base) : undefined;
   keys = new FrameKeys();
-  canon = keys.intern(s.data.frames);
-  baseCanon = s.base ? keys.intern(s.base.frames) : new Int32Array(0);
+  canon = keys.intern(input.frames);
+  baseCanon = baseInput ? keys.intern(baseInput.frames) : new Int32Array(0);
   fillThreads(s.data);
   replaceChildren(
     root,

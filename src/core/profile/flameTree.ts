@@ -14,11 +14,12 @@ export interface TreeFrame {
   idle?: boolean;
 }
 
+/** Plain arrays from a parser, or the typed columns the page receives (see flameData.ts). */
 export interface TreeInput {
-  frames: TreeFrame[];
-  stackParent: number[];
-  stackFrame: number[];
-  threads: { stacks: number[]; weights: number[] }[];
+  frames: readonly TreeFrame[];
+  stackParent: ArrayLike<number>;
+  stackFrame: ArrayLike<number>;
+  threads: readonly { stacks: ArrayLike<number>; weights: ArrayLike<number> }[];
 }
 
 export interface FlameTree {
@@ -167,7 +168,12 @@ function addProfile(g: Growing, input: TreeInput, canon: Int32Array, options: Tr
   // The stacks sampled on the chosen threads and their callers: a stack's parent has a smaller index, so
   // one backward pass marks callers and one forward pass maps every needed stack to its tree node.
   const needed = new Uint8Array(n);
-  for (const th of threads) for (const s of th.stacks) if (s >= 0 && s < n) needed[s] = 1;
+  for (const th of threads) {
+    for (let k = 0; k < th.stacks.length; k++) {
+      const s = th.stacks[k]!;
+      if (s >= 0 && s < n) needed[s] = 1;
+    }
+  }
   for (let s = n - 1; s >= 0; s--) if (needed[s]) {
     const p = input.stackParent[s]!;
     if (p >= 0) needed[p] = 1;
