@@ -10,9 +10,13 @@ import { applyPathMappings, isLibraryPath, parsePathMappings, suffixCandidates }
  */
 export class PathResolver implements vscode.Disposable {
   private cache = new Map<string, Promise<vscode.Uri | undefined>>();
-  private readonly subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('incidentWorkbench.pathMappings')) this.cache.clear();
-  });
+  private readonly pythonFiles = new WorkspacePythonFiles();
+  private readonly subscriptions = [
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('incidentWorkbench.pathMappings')) this.cache.clear();
+    }),
+    this.pythonFiles.onDidChange(() => this.cache.clear()),
+  ];
 
   resolve(file: string, cwd?: string): Promise<vscode.Uri | undefined> {
     if (!file || (file.startsWith('<') && file.endsWith('>'))) return Promise.resolve(undefined);
@@ -42,23 +46,83 @@ export class PathResolver implements vscode.Disposable {
     }
     for (const c of candidates) if (await isFile(c)) return vscode.Uri.file(c);
     if (isLibraryPath(file)) return undefined;
-    for (const suffix of suffixCandidates(file).slice(0, -1)) {
+    const suffixes = suffixCandidates(file);
+    const base = suffixes[suffixes.length - 1] ?? '';
+    if (PYTHON_FILE.test(base)) {
+      // Python files are looked up in one listing of the workspace: a profile names thousands of files, and
+      // a search or a few file checks for each made opening a big profile take seconds.
+      const listing = await this.pythonFiles.listing();
+      for (const suffix of suffixes.slice(0, -1)) {
+        for (let i = 0; i < folders.length; i++) {
+          const hit = listing.byPath.get(`${i}\u0000${suffix}`);
+          if (hit) return hit;
+        }
+      }
+      // A bare file name: only when exactly one workspace file has it.
+      const same = listing.byName.get(base);
+      return same?.length === 1 ? same[0] : undefined;
+    }
+    for (const suffix of suffixes.slice(0, -1)) {
       for (const f of folders) {
         const c = path.join(f.uri.fsPath, suffix);
         if (await isFile(c)) return vscode.Uri.file(c);
       }
     }
-    // A bare file name: only when exactly one workspace file has it.
-    const base = path.basename(file);
-    if (base && /\.pyx?$/.test(base)) {
-      const found = await vscode.workspace.findFiles(`**/${base.replace(/[[\]{}*?]/g, '?')}`, '**/{node_modules,.venv,venv,site-packages}/**', 2);
-      if (found.length === 1) return found[0];
-    }
     return undefined;
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const d of this.subscriptions) d.dispose();
+    this.pythonFiles.dispose();
+  }
+}
+
+const PYTHON_FILE = /\.py[xiw]?$/i;
+const LISTING_LIMIT = 100_000;
+
+/**
+ * The workspace's Python files by folder-relative path and by base name, listed with one search when first
+ * needed and listed again after Python files are created or deleted.
+ */
+class WorkspacePythonFiles implements vscode.Disposable {
+  private current: Promise<{ byPath: Map<string, vscode.Uri>; byName: Map<string, vscode.Uri[]> }> | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,pyx,pyi,pyw}', false, true, false);
+  private readonly subscriptions = [this.watcher.onDidCreate(() => this.invalidate()), this.watcher.onDidDelete(() => this.invalidate()), vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate())];
+
+  listing(): Promise<{ byPath: Map<string, vscode.Uri>; byName: Map<string, vscode.Uri[]> }> {
+    this.current ??= this.list();
+    return this.current;
+  }
+
+  private invalidate(): void {
+    this.current = undefined;
+    this.changed.fire();
+  }
+
+  private async list(): Promise<{ byPath: Map<string, vscode.Uri>; byName: Map<string, vscode.Uri[]> }> {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    const uris = await vscode.workspace.findFiles('**/*.{py,pyx,pyi,pyw}', '**/{node_modules,.venv,venv,site-packages,.git}/**', LISTING_LIMIT);
+    const byPath = new Map<string, vscode.Uri>();
+    const byName = new Map<string, vscode.Uri[]>();
+    for (const uri of uris) {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (!folder) continue;
+      const rel = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
+      byPath.set(`${folders.indexOf(folder)}\u0000${rel}`, uri);
+      const name = path.basename(uri.fsPath);
+      const same = byName.get(name);
+      if (same) same.push(uri);
+      else byName.set(name, [uri]);
+    }
+    return { byPath, byName };
+  }
+
+  dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
+    this.watcher.dispose();
+    this.changed.dispose();
   }
 }
 

@@ -30,6 +30,10 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
       disposable,
       // Internal (not in the palette): what a click on a frame does, for other features and the tests —
       // resolve the recorded path (mappings, cwd, workspace) and open the file at the line.
+      // For tests: where a frame's recorded file resolves, without the prompt for a mapping on a miss.
+      vscode.commands.registerCommand('incidentWorkbench._resolveProfileFile', (file: unknown, cwd?: unknown) =>
+        typeof file === 'string' ? this.resolver.resolve(file, typeof cwd === 'string' ? cwd : undefined) : undefined,
+      ),
       vscode.commands.registerCommand('incidentWorkbench._openProfileFrame', (file: unknown, line: unknown, cwd?: unknown) =>
         typeof file === 'string' && typeof line === 'number' ? openFrameSource(this, file, line, typeof cwd === 'string' ? cwd : undefined) : undefined,
       ),

@@ -122,6 +122,32 @@ describe('Profiling (issue 3)', function () {
     await run('incidentWorkbench.toggleProfileHeat', true);
   });
 
+  it('frame files recorded elsewhere (a container, another host) resolve to the workspace: trailing segments, a unique file name, a path mapping', async () => {
+    // Files created now: the workspace listing the resolver keeps must notice them.
+    const deep = vscode.Uri.joinPath(root(), 'resolve_me', 'deep', 'handler_only_here.py');
+    await vscode.workspace.fs.writeFile(deep, Buffer.from('def handle():\n    return 1\n\n\ndef other():\n    return 2\n'));
+    const resolved = async (file: string) => (await run<vscode.Uri | undefined>('incidentWorkbench._resolveProfileFile', file))?.fsPath === deep.fsPath || undefined;
+    const opened = async (file: string, line: number) => {
+      const editor = await run<vscode.TextEditor | undefined>('incidentWorkbench._openProfileFrame', file, line);
+      return editor && editor.document.uri.fsPath === deep.fsPath && editor.selection.active.line + 1 === line ? editor : undefined;
+    };
+    // `/app/...` does not exist here; its trailing segments do (once the file watcher has told the resolver).
+    await waitFor('the trailing segments found in the workspace', () => resolved('/app/resolve_me/deep/handler_only_here.py'));
+    assert.ok(await opened('/app/resolve_me/deep/handler_only_here.py', 5));
+    // Only the file name matches, and only one workspace file has it.
+    assert.ok(await resolved('/somewhere/else/handler_only_here.py'));
+    // A second file of that name: the name alone no longer says which.
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root(), 'resolve_me', 'handler_only_here.py'), Buffer.from('x = 1\n'));
+    await waitFor('the name alone to be ambiguous', async () => (await run<vscode.Uri | undefined>('incidentWorkbench._resolveProfileFile', '/elsewhere/handler_only_here.py')) === undefined || undefined);
+    const config = vscode.workspace.getConfiguration('incidentWorkbench');
+    await config.update('pathMappings', { '/srv/app': '${workspaceFolder}/resolve_me' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      assert.ok(await opened('/srv/app/deep/handler_only_here.py', 1));
+    } finally {
+      await config.update('pathMappings', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('opens every fixture format in the flamegraph editor, and bad files with a message instead of a crash', async () => {
     const bad = vscode.Uri.joinPath(root(), 'garbage.speedscope.json');
     await vscode.workspace.fs.writeFile(bad, Buffer.from('{"profiles": [ <script>alert(1)</script>'));
