@@ -84,30 +84,43 @@ export function functionStats(profile: Profile, threads?: readonly number[]): { 
   });
   const funcStamp = new Int32Array(accs.length).fill(-1);
   const frameStamp = new Int32Array(frames.length).fill(-1);
-  const lineOf = (acc: Acc, line: number): LineStat => {
-    let l = acc.lines.get(line);
-    if (!l) acc.lines.set(line, (l = { self: 0, total: 0 }));
-    return l;
-  };
+  // Per frame first, in typed arrays; lines are per function and filled from the frames afterwards. A
+  // line map updated at every step of every stack cost most of a 200k-stack summary.
+  const frameSelf = new Float64Array(frames.length);
+  const frameTotal = new Float64Array(frames.length);
+  const funcSelf = new Float64Array(accs.length);
+  const funcTotal = new Float64Array(accs.length);
   for (let s = 0; s < stackSelf.length; s++) {
     const w = stackSelf[s]!;
     if (w <= 0) continue;
     const leafFrame = stackFrame[s]!;
-    const leaf = accs[funcOfFrame[leafFrame]!]!;
-    leaf.self += w;
-    lineOf(leaf, frames[leafFrame]!.line).self += w;
+    funcSelf[funcOfFrame[leafFrame]!] += w;
+    frameSelf[leafFrame] += w;
     for (let p = s; p >= 0; p = stackParent[p]!) {
       const fr = stackFrame[p]!;
       const fn = funcOfFrame[fr]!;
       if (funcStamp[fn] !== s) {
         funcStamp[fn] = s;
-        accs[fn]!.total += w;
+        funcTotal[fn] += w;
       }
       if (frameStamp[fr] !== s) {
         frameStamp[fr] = s;
-        lineOf(accs[fn]!, frames[fr]!.line).total += w;
+        frameTotal[fr] += w;
       }
     }
+  }
+  accs.forEach((acc, fn) => {
+    acc.self = funcSelf[fn]!;
+    acc.total = funcTotal[fn]!;
+  });
+  for (let fr = 0; fr < frames.length; fr++) {
+    if (frameTotal[fr] === 0 && frameSelf[fr] === 0) continue;
+    const acc = accs[funcOfFrame[fr]!]!;
+    const line = frames[fr]!.line;
+    let l = acc.lines.get(line);
+    if (!l) acc.lines.set(line, (l = { self: 0, total: 0 }));
+    l.self += frameSelf[fr]!;
+    l.total += frameTotal[fr]!;
   }
   const functions = new Map<string, Acc>();
   for (const [key, id] of byKey) if (accs[id]!.total > 0) functions.set(key, accs[id]!);
