@@ -88,10 +88,14 @@ class WorkspacePythonFiles implements vscode.Disposable {
   private current: Promise<{ byPath: Map<string, vscode.Uri>; byName: Map<string, vscode.Uri[]> }> | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
-  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,pyx,pyi,pyw}', false, true, false);
-  private readonly subscriptions = [this.watcher.onDidCreate(() => this.invalidate()), this.watcher.onDidDelete(() => this.invalidate()), vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate())];
+  /** Watching starts with the first listing: a workspace that never opens a profile never watches. */
+  private subscriptions: vscode.Disposable[] = [];
 
   listing(): Promise<{ byPath: Map<string, vscode.Uri>; byName: Map<string, vscode.Uri[]> }> {
+    if (this.subscriptions.length === 0) {
+      const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,pyx,pyi,pyw}', false, true, false);
+      this.subscriptions = [watcher, watcher.onDidCreate(() => this.invalidate()), watcher.onDidDelete(() => this.invalidate()), vscode.workspace.onDidChangeWorkspaceFolders(() => this.invalidate())];
+    }
     this.current ??= this.list();
     return this.current;
   }
@@ -121,7 +125,6 @@ class WorkspacePythonFiles implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.subscriptions) d.dispose();
-    this.watcher.dispose();
     this.changed.dispose();
   }
 }
