@@ -63,7 +63,12 @@ describe('error clusters', () => {
     const biggest = report.clusters[0];
     const title = `${biggest.exceptionType}: ${biggest.template}`;
     const item = treeItem(page, title.slice(0, 40));
-    await item.waitFor({ timeout: 60000 });
+    try {
+      await item.waitFor({ timeout: 60000 });
+    } catch (e) {
+      await screenshot(page, 'errors-load-failed');
+      throw e;
+    }
     const rows = await errorsPane(page).locator('[role="treeitem"][aria-level="1"]').allTextContents();
     assert.ok(rows[0].includes(title.slice(0, 40)), `first row is the biggest cluster: ${rows[0]}`);
     assert.ok(rows[0].includes(String(biggest.count)), 'with its count');
