@@ -16,6 +16,7 @@ import {
   runCommand,
   screenshot,
   treeItem,
+  until,
   viewPane,
   webviewFrame,
   VIEW_CONTAINER_TITLE,
@@ -59,12 +60,23 @@ describe('error clusters', () => {
     await answerInput(page, join(wb.workspace, 'logs', 'service.jsonl'), { submit: false });
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'service.jsonl' }).first().waitFor();
     await page.waitForTimeout(500);
-    await page.locator('.quick-input-widget .quick-input-box input').press('Enter');
+    const dialogInput = page.locator('.quick-input-widget .quick-input-box input');
+    await dialogInput.press('Enter');
     const biggest = report.clusters[0];
     const title = `${biggest.exceptionType}: ${biggest.template}`;
     const item = treeItem(page, title.slice(0, 40));
     try {
-      await item.waitFor({ timeout: 60000 });
+      // Under load the dialog can still be busy listing the folder when Enter arrives and keep its value:
+      // press Enter again while it is open with the file typed, as a user would.
+      await until(
+        'the clusters of the loaded logs',
+        async () => {
+          if (await item.isVisible()) return true;
+          if ((await dialogInput.isVisible()) && (await dialogInput.inputValue()).endsWith('service.jsonl')) await dialogInput.press('Enter');
+          return false;
+        },
+        60000,
+      );
     } catch (e) {
       await screenshot(page, 'errors-load-failed');
       throw e;
