@@ -277,10 +277,7 @@ function hashBytes(view: DataView, start: number, end: number): number {
 }
 
 function sameBytes(a: DataView, aStart: number, b: DataView, bStart: number, len: number): boolean {
-  let i = 0;
-  for (; i + 4 <= len; i += 4) if (a.getUint32(aStart + i, true) !== b.getUint32(bStart + i, true)) return false;
-  for (; i < len; i++) if (a.getUint8(aStart + i) !== b.getUint8(bStart + i)) return false;
-  return true;
+  return commonPrefix(a, aStart, b, bStart, len) === len;
 }
 
 function copyBytes(from: Uint8Array, start: number, len: number, to: Uint8Array, at: number): void {
@@ -296,11 +293,11 @@ function pathKey(parentKey: number, frameHash: number): number {
   return (h ^ (h >>> 15)) | 0;
 }
 
-/** How many bytes `view` has in common at `a` and at `b`, at most `max`. */
-function commonPrefix(view: DataView, a: number, b: number, max: number): number {
+/** How many bytes `a` at `aStart` and `b` at `bStart` have in common, at most `max`. */
+function commonPrefix(a: DataView, aStart: number, b: DataView, bStart: number, max: number): number {
   let i = 0;
-  for (; i + 4 <= max; i += 4) if (view.getUint32(a + i, true) !== view.getUint32(b + i, true)) break;
-  while (i < max && view.getUint8(a + i) === view.getUint8(b + i)) i++;
+  for (; i + 4 <= max; i += 4) if (a.getUint32(aStart + i, true) !== b.getUint32(bStart + i, true)) break;
+  while (i < max && a.getUint8(aStart + i) === b.getUint8(bStart + i)) i++;
   return i;
 }
 
@@ -413,7 +410,7 @@ export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise
     let path = PATH_SEED;
     if (prevBuf === buf && prevDepth > 0) {
       const rel = space - start;
-      const same = commonPrefix(view, prevStart, start, Math.min(prevSpace - prevStart, rel) + 1);
+      const same = commonPrefix(view, prevStart, view, start, Math.min(prevSpace - prevStart, rel) + 1);
       while (k < prevDepth && prevEnds[k]! < same && (buf[start + prevEnds[k]!] === 59 || prevEnds[k] === rel)) k++;
       if (k > 0) {
         stack = prevStacks[k - 1]!;

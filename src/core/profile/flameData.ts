@@ -2,7 +2,7 @@ import { FRAME_IDLE, FRAME_KINDS, FRAME_MINE, type FlameData, type FlameFrame } 
 import type { Profile } from './model';
 import type { TreeInput } from './flameTree';
 
-/** The page's columns for a profile; `mine` and `idle` decide the flags of each frame. */
+/** The page's columns for a profile; `mine` (asked per frame: make it a lookup) and `idle` decide the flags. */
 export function encodeFlameData(profile: Profile, mine: (file: string) => boolean, idle: (frame: Profile['frames'][number]) => boolean): FlameData {
   const names: string[] = [];
   const files: string[] = [];
@@ -22,13 +22,11 @@ export function encodeFlameData(profile: Profile, mine: (file: string) => boolea
   const frameFile = new Int32Array(n);
   const frameLine = new Int32Array(n);
   const frameFlags = new Uint8Array(n);
-  const mineOf = new Map<string, boolean>();
   profile.frames.forEach((f, i) => {
     frameName[i] = intern(names, nameIds, f.name);
     frameFile[i] = intern(files, fileIds, f.file);
     frameLine[i] = f.line;
-    let m = mineOf.get(f.file);
-    if (m === undefined) mineOf.set(f.file, (m = f.file !== '' && mine(f.file)));
+    const m = f.file !== '' && mine(f.file);
     const kind = Math.max(0, FRAME_KINDS.indexOf(f.kind as (typeof FRAME_KINDS)[number]));
     frameFlags[i] = (m ? FRAME_MINE : 0) | (idle(f) ? FRAME_IDLE : 0) | (kind << 2);
   });

@@ -36,24 +36,12 @@ export async function* byteChunks(source: ProfileSource, chunkSize = 1 << 20): A
   }
 }
 
-/** Text chunks of a source; invalid UTF-8 becomes U+FFFD rather than an error (names may be binary junk). */
-export async function* textChunks(source: ProfileSource, chunkChars = 1 << 20): AsyncGenerator<string> {
-  if (typeof source === 'string') {
-    for (let i = 0; i < source.length; i += chunkChars) yield source.slice(i, i + chunkChars);
-    return;
-  }
+/** Text of byte chunks; invalid UTF-8 becomes U+FFFD rather than an error (names may be binary junk). */
+export async function* textChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
-  if (source instanceof Uint8Array) {
-    for (let i = 0; i < source.length; i += chunkChars) {
-      const text = decoder.decode(source.subarray(i, i + chunkChars), { stream: true });
-      if (text) yield text;
-    }
-  } else {
-    const iter = isAsyncIterable(source) ? source : (source as Iterable<Uint8Array | string>);
-    for await (const chunk of iter) {
-      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-      if (text) yield text;
-    }
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
   }
   const tail = decoder.decode();
   if (tail) yield tail;
