@@ -55,24 +55,28 @@ describe('error clusters', () => {
     await pane.waitFor();
     if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
     await runCommand(page, 'Incident Workbench: Load Logs…');
-    // code-server's open dialog is a quick input that takes a path.
-    // Enter only once the dialog lists the typed file: pressed earlier, it accepts the folder shown instead.
-    await answerInput(page, join(wb.workspace, 'logs', 'service.jsonl'), { submit: false });
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'service.jsonl' }).first().waitFor();
-    await page.waitForTimeout(500);
+    // code-server's open dialog is a quick input that takes a path. It can finish listing its first folder
+    // after the path is typed and put that folder back in the box (seen under load), and Enter pressed before
+    // it lists the typed file accepts the folder shown. So: type the path until it stays, and press Enter
+    // only while the box holds it and the list shows the file, until the clusters appear.
+    const logFile = join(wb.workspace, 'logs', 'service.jsonl');
+    await answerInput(page, logFile, { submit: false });
     const dialogInput = page.locator('.quick-input-widget .quick-input-box input');
-    await dialogInput.press('Enter');
+    const fileRow = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'service.jsonl' }).first();
     const biggest = report.clusters[0];
     const title = `${biggest.exceptionType}: ${biggest.template}`;
     const item = treeItem(page, title.slice(0, 40));
     try {
-      // Under load the dialog can still be busy listing the folder when Enter arrives and keep its value:
-      // press Enter again while it is open with the file typed, as a user would.
       await until(
         'the clusters of the loaded logs',
         async () => {
           if (await item.isVisible()) return true;
-          if ((await dialogInput.isVisible()) && (await dialogInput.inputValue()).endsWith('service.jsonl')) await dialogInput.press('Enter');
+          if (!(await dialogInput.isVisible())) return false;
+          if ((await dialogInput.inputValue()) !== logFile) await dialogInput.fill(logFile);
+          else if (await fileRow.isVisible()) {
+            await page.waitForTimeout(500);
+            if ((await dialogInput.inputValue()) === logFile) await dialogInput.press('Enter');
+          }
           return false;
         },
         60000,
