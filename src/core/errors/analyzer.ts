@@ -7,97 +7,13 @@ import type { SkipSummary } from '../logs/skips';
 import type { FieldMapping } from '../logs/fieldMapping';
 import { categorise, type CompiledCategoryRule } from './categories';
 import { Drain, WILDCARD } from './drain';
-import { exceptionMessageOf, exceptionTypeOf, fingerprintOf, frameKey, isInAppFrame, make, primaryException, type Fingerprint, type FingerprintKind } from './fingerprint';
+import { exceptionMessageOf, exceptionTypeOf, fingerprintOf, frameKey, isInAppFrame, make, primaryException, type Fingerprint } from './fingerprint';
 import { normalizeMessage } from './normalize';
-import { clusterPatterns, correlatedClusters, type ClusterPattern, type ReportPattern } from './patterns';
+import { clusterPatterns, correlatedClusters } from './patterns';
 import { ruleMatches, type CompiledRule } from './rules';
 
-export interface ReportFrame {
-  file: string;
-  line?: number;
-  function: string;
-  inApp: boolean;
-  source?: string;
-}
-
-export interface ReportException {
-  type: string;
-  message: string;
-  frames: ReportFrame[];
-  linkToNext?: 'cause' | 'context';
-  truncated?: boolean;
-}
-
-export interface ReportSample {
-  source: string;
-  line: number;
-  timestamp?: string;
-  message: string;
-  exceptionType?: string;
-  exceptionMessage?: string;
-  userId?: string;
-  endpoint?: string;
-  service?: string;
-  version?: string;
-  requestId?: string;
-  traceId?: string;
-  spanId?: string;
-  chain?: ReportException[];
-}
-
-export interface Count {
-  value: string;
-  count: number;
-}
-
-export interface ClusterSummary {
-  /** First 12 hex digits of the fingerprint: short enough for a tree, unique enough for a log. */
-  id: string;
-  fingerprint: string;
-  kind: FingerprintKind;
-  /** Why these events are together: the fingerprint's parts. */
-  reason: string[];
-  count: number;
-  category: string;
-  hypothesis: string;
-  actionItems: string[];
-  exceptionType: string;
-  template: string;
-  firstSeen?: string;
-  lastSeen?: string;
-  /** The raised exception's frames of the first event, outermost first. */
-  frames: ReportFrame[];
-  /** The whole chain of the first event (causes first), for details and the tree. */
-  chain: ReportException[];
-  users: Count[];
-  endpoints: Count[];
-  services: Count[];
-  versions: Count[];
-  /** Distinct users/endpoints seen (the lists above are the top ones). */
-  distinctUsers: number;
-  distinctEndpoints: number;
-  /** In-app frames by `file:function` and how many events contain each. */
-  frameFrequency: Count[];
-  /** Workspace lines that appear in the cluster's stacks: file as logged, line, events. */
-  lines: { file: string; line: number; count: number }[];
-  samples: ReportSample[];
-  timeline?: { start: number; bucketMs: number; counts: number[] };
-  patterns: ClusterPattern[];
-}
-
-export interface ErrorReport {
-  events: number;
-  lines: number;
-  records: number;
-  sources: string[];
-  skipped: SkipSummary[];
-  fieldMapping: FieldMapping;
-  firstSeen?: string;
-  lastSeen?: string;
-  clusters: ClusterSummary[];
-  patterns: ReportPattern[];
-  problems: string[];
-}
+export type { ClusterPattern, ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportPattern, ReportSample } from './report';
+import type { ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportSample } from './report';
 
 export interface AnalyzerOptions {
   groupingRules?: readonly CompiledRule[];

@@ -5,22 +5,9 @@
  * mostly quiet log); users and endpoints are reported when few of them carry most errors; frames common to
  * ≥ 50% of the events; clusters of different services starting within the same window are correlated.
  */
-import type { ClusterSummary, Count } from './analyzer';
+import type { ClusterPattern, ClusterSummary, Count, ReportPattern } from './report';
 
-export type ClusterPattern =
-  | { type: 'spike'; bucket: 'minute' | 'hour'; at: string; count: number; mean: number; magnitude: number; onset: string; description: string }
-  | { type: 'user_specific'; top: Count[]; share: number; description: string }
-  | { type: 'endpoint_specific'; top: Count[]; share: number; description: string }
-  | { type: 'common_frames'; frames: Count[]; description: string };
-
-export interface ReportPattern {
-  type: 'correlated';
-  clusters: string[];
-  services: string[];
-  start: string;
-  end: string;
-  description: string;
-}
+export type { ClusterPattern, ReportPattern } from './report';
 
 export const SPIKE_FACTOR = 3;
 export const SPIKE_MIN_EVENTS = 5;
