@@ -1,25 +1,14 @@
 import * as vscode from 'vscode';
-import { ERROR_DETAILS_VIEW_TYPE } from '../protocol/errorDetails';
-import { INCIDENT_OVERVIEW_VIEW_TYPE } from '../protocol/incidentOverview';
-import { COMMANDS } from './commands/index';
-import { AbTestEditorProvider } from './decisions/abtestView';
-import { IncidentDiagnostics } from './diagnostics/incidentDiagnostics';
-import { ClusterDetailsPanel } from './errors/clusterDetailsPanel';
-import { ErrorsFeature } from './errors/errorsFeature';
-import { ActiveIncident } from './incident/activeIncident';
-import { PostmortemDiagnostics } from './postmortem/postmortemDiagnostics';
-import { PostmortemEditorProvider } from './postmortem/postmortemEditor';
-import { TraceWaterfallProvider } from './traces/waterfallEditor';
-import { Profiling } from './profile/profiling';
-import { PY_SPY_TASK_TYPE, PySpyTaskProvider } from './profile/pySpyTask';
-import type { Services } from './services';
-import { LoggingCodeActions } from './logging/codeActions';
-import { LoggingHealth } from './logging/loggingHealth';
-import { LoggingLinter } from './logging/loggingLinter';
-import { IncidentRepository } from './store/incidentRepository';
-import { ActionItemsTreeProvider } from './views/actionItemsTree';
-import { IncidentsTreeProvider, type IncidentsNode } from './views/incidentsTree';
-import { IncidentOverviewPanel } from './webviews/incidentOverviewPanel';
+import { registerDecisions } from './decisions/register';
+import { registerErrors } from './errors/register';
+import { registerIncident } from './incident/register';
+import { registerLogging } from './logging/register';
+import { registerPostmortem } from './postmortem/register';
+import { registerProfile } from './profile/register';
+import { ActiveIncident } from './shared/activeIncident';
+import { IncidentRepository } from './shared/incidentRepository';
+import type { Workbench } from './shared/workbench';
+import { registerTraces } from './traces/register';
 
 /** What activation cost, for bench/activation and the integration tests. */
 export interface ActivationTiming {
@@ -29,54 +18,29 @@ export interface ActivationTiming {
   activationMs: number;
 }
 
-/** Only registrations: nothing is read from disk until a view or command asks for it. */
+/**
+ * Only registrations: nothing is read from disk until a view or command asks for it. Each feature folder
+ * registers its own views, editors and commands with what it needs; features never import each other.
+ */
 export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const started = performance.now();
   const marks = globalThis as { __iwbLoadStart?: number; __iwbLoadEnd?: number };
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
   const activeIncident = new ActiveIncident(context.workspaceState, repository);
-  const incidentsTree = new IncidentsTreeProvider(repository, () => activeIncident.id, activeIncident.onDidChange);
-  // Several items can be selected (two profiles for Compare Profiles): context-menu commands then get
-  // (clickedNode, selectedNodes[]) and act on the clicked node unless they compare.
-  const incidentsView = vscode.window.createTreeView('incidentWorkbench.incidents', { treeDataProvider: incidentsTree, showCollapseAll: true, canSelectMany: true });
-  const diagnostics = new IncidentDiagnostics(repository);
-  const actionItemsTree = new ActionItemsTreeProvider(repository);
-  const actionItemsView = vscode.window.createTreeView('incidentWorkbench.actionItems', { treeDataProvider: actionItemsTree });
-  actionItemsTree.attach(actionItemsView);
-  const logging = new LoggingLinter(context.extensionUri, log);
-  const loggingHealth = new LoggingHealth(logging);
-  incidentsTree.setLoggingHealth(loggingHealth);
-  const errors = new ErrorsFeature(context);
-  const traces = new TraceWaterfallProvider(() => services);
-  const profiling = new Profiling(context, log);
-  const services: Services = { context, repository, incidentsTree, incidentsView, diagnostics, log, errors, logging, activeIncident, actionItemsTree, traces, profiling };
-
+  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident };
+  const logging = registerLogging(workbench);
   context.subscriptions.push(
     log,
     repository,
-    incidentsTree,
-    incidentsView,
-    diagnostics,
     activeIncident,
-    actionItemsTree,
-    actionItemsView,
-    TraceWaterfallProvider.register(traces),
-    new PostmortemDiagnostics(),
-    PostmortemEditorProvider.register(services),
-    errors,
-    vscode.window.registerWebviewPanelSerializer(ERROR_DETAILS_VIEW_TYPE, ClusterDetailsPanel.serializer(services)),
-    vscode.window.registerWebviewPanelSerializer(INCIDENT_OVERVIEW_VIEW_TYPE, IncidentOverviewPanel.serializer(services)),
-    AbTestEditorProvider.register(services),
-    logging,
-    loggingHealth,
-    vscode.languages.registerCodeActionsProvider({ language: 'python' }, new LoggingCodeActions(logging), { providedCodeActionKinds: LoggingCodeActions.kinds }),
-    profiling,
-    vscode.tasks.registerTaskProvider(PY_SPY_TASK_TYPE, new PySpyTaskProvider(services)),
-    // For tests: the nodes the Incidents tree lists under a node (the roots without one), the same objects its
-    // context-menu commands receive.
-    vscode.commands.registerCommand('incidentWorkbench._incidentsTreeChildren', (node?: IncidentsNode) => incidentsTree.getChildren(node)),
-    ...COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(services, ...args))),
+    ...registerIncident(workbench, [logging.health]),
+    ...registerPostmortem(workbench),
+    ...registerErrors(workbench),
+    ...logging.disposables,
+    ...registerTraces(workbench),
+    ...registerProfile(workbench),
+    ...registerDecisions(workbench),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };
 }

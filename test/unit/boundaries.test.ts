@@ -52,5 +52,72 @@ test('only src/host imports vscode', () => {
 
 test('the checker itself sees imports (guards against a regex that matches nothing)', () => {
   assert.ok(specifiers('src/host/extension.ts').includes('vscode'));
-  assert.ok(specifiers('src/host/identity.ts').includes('node:child_process'));
+  assert.ok(specifiers('src/host/shared/identity.ts').includes('node:child_process'));
+  assert.equal(target('src/host/errors/register.ts', './commands/loadLogs'), 'src/host/errors/commands/loadLogs');
+});
+
+/** The repo path (without extension) a relative specifier of `file` names, or undefined for packages. */
+function target(file: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  return path.join(path.dirname(file), spec).replace(/\.(ts|js|mjs)$/, '');
+}
+
+test('a host feature folder imports only itself, host/shared, core and protocol', () => {
+  const feature = (f: string) => /^src\/host\/([^/]+)\//.exec(f)?.[1];
+  const offenders = files('src/host').flatMap((f) => {
+    const own = feature(f);
+    if (!own) return []; // extension.ts wires the features together
+    return specifiers(f)
+      .map((s) => target(f, s))
+      .filter((t): t is string => t !== undefined && t.startsWith('src/host/'))
+      .filter((t) => {
+        const other = feature(`${t}/`) ?? feature(t);
+        if (t === 'src/host/extension' || other === undefined) return true;
+        // shared is for every feature; it imports none of them
+        return own === 'shared' ? other !== 'shared' : other !== own && other !== 'shared';
+      })
+      .map((t) => `${f} -> ${t}`);
+  });
+  assert.deepEqual(offenders, []);
+});
+
+test('src and webview have no import loops (type-only imports count)', () => {
+  const all = [...files('src'), ...files('webview')];
+  const known = new Set(all.map((f) => f.replace(/\.ts$/, '')));
+  const edges = new Map<string, string[]>();
+  for (const f of all) {
+    const from = f.replace(/\.ts$/, '');
+    edges.set(from, specifiers(f).map((s) => target(f, s)).flatMap((t) => (t === undefined ? [] : known.has(t) ? [t] : known.has(`${t}/index`) ? [`${t}/index`] : [])));
+  }
+  // Tarjan's strongly connected components: any component of two or more files is a loop.
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const loops: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1) loops.push(component.sort());
+    }
+  };
+  for (const v of edges.keys()) if (!index.has(v)) visit(v);
+  assert.deepEqual(loops, []);
 });

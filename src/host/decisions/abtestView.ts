@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { AbTestReport } from '../../core/abtest';
 import { ABTEST_VIEW_TYPE, type AbIntent, type AbSnapshot } from '../../protocol/abtest';
-import { targetIncident } from '../commands/sessionStep';
-import type { Services } from '../services';
-import { WebviewBridge } from '../webviews/bridge';
-import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import { targetIncident } from '../shared/sessionStep';
+import type { Workbench } from '../shared/workbench';
+import { WebviewBridge } from '../shared/webviewBridge';
+import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { safeName, stamp, writeEvidence } from './evidence';
 import { readText } from './settings';
 
@@ -47,10 +47,10 @@ function isIntent(m: { type: string }): m is AbIntent {
 export const lastAbReports = new Map<string, AbTestReport>();
 
 /** Wires one webview (editor or panel) to a text source. */
-function wire(services: Services, panel: vscode.WebviewPanel, uri: vscode.Uri, text: () => Promise<string>, canOpenAsText: boolean, changes?: vscode.Event<unknown>): vscode.Disposable {
+function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text: () => Promise<string>, canOpenAsText: boolean, changes?: vscode.Event<unknown>): vscode.Disposable {
   const disposables: vscode.Disposable[] = [];
-  panel.webview.options = webviewOptions(services.context.extensionUri);
-  panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'abtest', title: `A/B test: ${baseName(uri)}` });
+  panel.webview.options = webviewOptions(deps.extensionUri);
+  panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'abtest', title: `A/B test: ${baseName(uri)}` });
   let report: AbTestReport | undefined;
   const snapshot = async (): Promise<AbSnapshot> => {
     // Loaded on first use: the statistics (and jstat) stay off the activation path.
@@ -70,10 +70,10 @@ function wire(services: Services, panel: vscode.WebviewPanel, uri: vscode.Uri, t
     if (intent.type === 'openAsText') {
       await vscode.commands.executeCommand('vscode.openWith', uri, 'default');
     } else if (intent.type === 'attachToIncident' && report) {
-      const id = await targetIncident(services, undefined, 'Attach this A/B analysis to which incident?');
+      const id = await targetIncident(deps, undefined, 'Attach this A/B analysis to which incident?');
       if (!id) return;
       try {
-        const { path } = await writeEvidence(services, id, `abtest-${safeName(baseName(uri).replace(/\.(abtest\.)?(json|csv)$/i, ''))}-${stamp()}.json`, `${JSON.stringify({ source: vscode.workspace.asRelativePath(uri), ...report }, null, 2)}\n`, 'abtest', report.verdict.headline);
+        const { path } = await writeEvidence(deps, id, `abtest-${safeName(baseName(uri).replace(/\.(abtest\.)?(json|csv)$/i, ''))}-${stamp()}.json`, `${JSON.stringify({ source: vscode.workspace.asRelativePath(uri), ...report }, null, 2)}\n`, 'abtest', report.verdict.headline);
         void vscode.window.showInformationMessage(`A/B analysis saved to ${id}/${path}.`);
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not attach the analysis: ${(e as Error).message}`);
@@ -87,18 +87,18 @@ function wire(services: Services, panel: vscode.WebviewPanel, uri: vscode.Uri, t
 
 /** `*.abtest.json` opens here: the TextDocument is the source; every edit re-analyses. */
 export class AbTestEditorProvider implements vscode.CustomTextEditorProvider {
-  static register(services: Services): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(ABTEST_VIEW_TYPE, new AbTestEditorProvider(services), { supportsMultipleEditorsPerDocument: true });
+  static register(deps: Workbench): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(ABTEST_VIEW_TYPE, new AbTestEditorProvider(deps), { supportsMultipleEditorsPerDocument: true });
   }
 
-  private constructor(private readonly services: Services) {}
+  private constructor(private readonly deps: Workbench) {}
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     const changes = new vscode.EventEmitter<unknown>();
     const sub = vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document.uri.toString() === document.uri.toString()) changes.fire(undefined);
     });
-    const wired = wire(this.services, panel, document.uri, async () => document.getText(), true, changes.event);
+    const wired = wire(this.deps, panel, document.uri, async () => document.getText(), true, changes.event);
     panel.onDidDispose(() => {
       wired.dispose();
       sub.dispose();
@@ -108,12 +108,12 @@ export class AbTestEditorProvider implements vscode.CustomTextEditorProvider {
 }
 
 /** CSV files (and any other A/B file) shown in a panel; the file is re-read when it changes on disk. */
-export function showAbTestPanel(services: Services, uri: vscode.Uri): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(ABTEST_VIEW_TYPE, `A/B: ${baseName(uri)}`, vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
+export function showAbTestPanel(deps: Workbench, uri: vscode.Uri): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(ABTEST_VIEW_TYPE, `A/B: ${baseName(uri)}`, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), baseName(uri)));
   const changes = new vscode.EventEmitter<unknown>();
   watcher.onDidChange(() => changes.fire(undefined));
-  const wired = wire(services, panel, uri, () => readText(uri), false, changes.event);
+  const wired = wire(deps, panel, uri, () => readText(uri), false, changes.event);
   panel.onDidDispose(() => {
     wired.dispose();
     watcher.dispose();

@@ -4,9 +4,9 @@ import type { EvidenceKind, Incident } from '../../core/incident/types';
 import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
 import { redactContent } from '../../core/redaction/redact';
 import { withRedaction } from '../../core/redaction/evidence';
-import { configuredRedactor } from '../logging/settings';
-import { resolveReporter } from '../identity';
-import type { Services } from '../services';
+import { configuredRedactor } from '../shared/redaction';
+import { resolveReporter } from '../shared/identity';
+import type { Workbench } from '../shared/workbench';
 
 export const stamp = (d = new Date()) => d.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
 
@@ -19,9 +19,9 @@ export function safeName(name: string): string {
  * the incident through IncidentStore.update (evidence item + timeline event). Returns the path relative to
  * the incident folder.
  */
-export async function writeEvidence(services: Services, id: string, fileName: string, content: string, kind: EvidenceKind, note: string): Promise<{ path: string; incident: Incident }> {
-  const store = services.repository.store();
-  const folder = services.repository.uri(incidentDir(id));
+export async function writeEvidence(deps: Workbench, id: string, fileName: string, content: string, kind: EvidenceKind, note: string): Promise<{ path: string; incident: Incident }> {
+  const store = deps.repository.store();
+  const folder = deps.repository.uri(incidentDir(id));
   if (!store || !folder) throw new Error('Open a folder first: incidents are kept in its .incidents/ folder.');
   const dir = vscode.Uri.joinPath(folder, EVIDENCE_FOLDER);
   await vscode.workspace.fs.createDirectory(dir);
@@ -32,18 +32,18 @@ export async function writeEvidence(services: Services, id: string, fileName: st
     name = fileName.replace(/(\.[^.]+)?$/, `-${i}$1`);
   }
   // Inputs and analyses can quote user data: redacted (src/core/redaction) before they reach .incidents/.
-  const redacted = redactContent(content, name, configuredRedactor(services.log));
+  const redacted = redactContent(content, name, configuredRedactor(deps.log));
   await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, name), new TextEncoder().encode(redacted.value));
   const path = `${EVIDENCE_FOLDER}/${name}`;
-  const ctx = { now: new Date().toISOString(), actor: await resolveReporter(services.repository.folder) };
+  const ctx = { now: new Date().toISOString(), actor: await resolveReporter(deps.repository.folder) };
   const incident = await store.update(id, (i) => withRedaction(attachEvidence(i, { kind, path, note }, ctx), path, { ran: true, replaced: redacted.replaced }));
   return { path, incident };
 }
 
 /** Appends one timeline event to an incident. */
-export async function recordEvent(services: Services, id: string, kind: string, text: string): Promise<Incident> {
-  const store = services.repository.store();
+export async function recordEvent(deps: Workbench, id: string, kind: string, text: string): Promise<Incident> {
+  const store = deps.repository.store();
   if (!store) throw new Error('Open a folder first.');
-  const actor = await resolveReporter(services.repository.folder);
+  const actor = await resolveReporter(deps.repository.folder);
   return store.update(id, (i) => ({ ...i, events: [...(i.events ?? []), { at: new Date().toISOString(), actor, kind, text }] }));
 }

@@ -13,9 +13,9 @@ import {
   type RobustnessReport,
 } from '../../core/model';
 import { MODEL_VIEW_TYPE, type ModelErrorView, type ModelIntent, type ModelSnapshot } from '../../protocol/model';
-import type { Services } from '../services';
-import { WebviewBridge } from '../webviews/bridge';
-import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import type { Workbench } from '../shared/workbench';
+import { WebviewBridge } from '../shared/webviewBridge';
+import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { decisionSettings, readText } from './settings';
 
 const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);
@@ -51,7 +51,7 @@ export class ModelPanel implements vscode.Disposable {
   private robustness: RobustnessState | undefined;
   robustnessResult: RobustnessReport | undefined;
 
-  static async show(services: Services, uri: vscode.Uri): Promise<ModelPanel> {
+  static async show(deps: Workbench, uri: vscode.Uri): Promise<ModelPanel> {
     const key = uri.toString();
     const existing = ModelPanel.open.get(key);
     if (existing) {
@@ -59,19 +59,19 @@ export class ModelPanel implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MODEL_VIEW_TYPE, `Model: ${uri.path.split('/').pop()}`, vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
-    const p = new ModelPanel(services, panel, uri);
+    const panel = vscode.window.createWebviewPanel(MODEL_VIEW_TYPE, `Model: ${uri.path.split('/').pop()}`, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const p = new ModelPanel(deps, panel, uri);
     await p.load();
     return p;
   }
 
   private constructor(
-    services: Services,
+    deps: Workbench,
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
   ) {
     ModelPanel.open.set(uri.toString(), this);
-    panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'model', title: `Model: ${uri.path.split('/').pop()}` });
+    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'model', title: `Model: ${uri.path.split('/').pop()}` });
     this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isIntent, (i) => this.handle(i));
     this.disposables.push(this.bridge, panel.onDidDispose(() => this.dispose()), vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge.push()));
   }

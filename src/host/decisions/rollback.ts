@@ -3,8 +3,8 @@ import { decideRollback, formatMetric, parseMetricsWindow, parseThresholds, reso
 import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
 import { formatPValue } from '../../core/stats';
 import type { RollbackSnapshot } from '../../protocol/rollback';
-import { targetIncident } from '../commands/sessionStep';
-import type { Services } from '../services';
+import { targetIncident } from '../shared/sessionStep';
+import type { Workbench } from '../shared/workbench';
 import { recordEvent, stamp, writeEvidence } from './evidence';
 import { decisionSettings, readText } from './settings';
 
@@ -59,15 +59,15 @@ export async function judge(baselineUri: vscode.Uri, currentUri: vscode.Uri, sig
   return j;
 }
 
-export function rollbackAvailability(services: Services, incidentId?: string): RollbackSnapshot['rollback'] {
+export function rollbackAvailability(deps: Workbench, incidentId?: string): RollbackSnapshot['rollback'] {
   const command = decisionSettings().rollbackCommand;
   if (!vscode.workspace.isTrusted) return { available: false, reason: 'Rolling back runs a program, which needs a trusted workspace.' };
   if (!command.length) return { available: false, reason: 'No rollback command is configured (incidentWorkbench.rollback.command).' };
-  const id = incidentId ?? services.activeIncident?.id;
+  const id = incidentId ?? deps.activeIncident?.id;
   return { available: true, command: command.join(' '), ...(id ? { incidentId: id } : {}) };
 }
 
-export function toRollbackSnapshot(services: Services, j: Judgement, lastRun?: RollbackSnapshot['lastRun']): RollbackSnapshot {
+export function toRollbackSnapshot(deps: Workbench, j: Judgement, lastRun?: RollbackSnapshot['lastRun']): RollbackSnapshot {
   const r = j.report;
   return {
     baselineFile: vscode.workspace.asRelativePath(j.baselineUri),
@@ -97,7 +97,7 @@ export function toRollbackSnapshot(services: Services, j: Judgement, lastRun?: R
       reason: m.reason,
     })),
     notes: j.notes,
-    rollback: rollbackAvailability(services),
+    rollback: rollbackAvailability(deps),
     ...(lastRun ? { lastRun } : {}),
   };
 }
@@ -127,7 +127,7 @@ export interface RollbackRunResult {
  * recorded on its timeline; only then the user is asked; the command runs as a VS Code task (argument array,
  * no shell) and its exit code is recorded too.
  */
-export async function runRollback(services: Services, j: Judgement, options: { incident?: unknown; confirm?: boolean; extraEvidence?: vscode.Uri[] } = {}): Promise<RollbackRunResult> {
+export async function runRollback(deps: Workbench, j: Judgement, options: { incident?: unknown; confirm?: boolean; extraEvidence?: vscode.Uri[] } = {}): Promise<RollbackRunResult> {
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
     return { status: 'untrusted' };
@@ -140,13 +140,13 @@ export async function runRollback(services: Services, j: Judgement, options: { i
     return { status: 'unconfigured' };
   }
   if (!j.report) return { status: 'not-judged', message: j.error ?? 'no decision' };
-  const id = await targetIncident(services, options.incident, 'Preserve the rollback evidence in which incident?');
+  const id = await targetIncident(deps, options.incident, 'Preserve the rollback evidence in which incident?');
   if (!id) {
     void vscode.window.showErrorMessage('Pick or create an incident first: the evidence is preserved there before anything is rolled back.');
     return { status: 'no-incident' };
   }
   const when = stamp();
-  const folder = services.repository.uri(incidentDir(id));
+  const folder = deps.repository.uri(incidentDir(id));
   const copied: { source: string; path: string }[] = [];
   const listed = (j.current?.evidence ?? []).map((p) => vscode.Uri.joinPath(j.currentUri, '..', p));
   for (const source of [...listed, ...(options.extraEvidence ?? [])]) {
@@ -179,7 +179,7 @@ export async function runRollback(services: Services, j: Judgement, options: { i
   };
   let evidencePath: string;
   try {
-    ({ path: evidencePath } = await writeEvidence(services, id, `rollback-${when}.json`, `${JSON.stringify(snapshot, null, 2)}\n`, 'rollback', `Before rollback: decision ${j.report.decision} (score ${j.report.score}/100)`));
+    ({ path: evidencePath } = await writeEvidence(deps, id, `rollback-${when}.json`, `${JSON.stringify(snapshot, null, 2)}\n`, 'rollback', `Before rollback: decision ${j.report.decision} (score ${j.report.score}/100)`));
   } catch (e) {
     const message = `The evidence could not be written, so nothing was rolled back: ${(e as Error).message}`;
     void vscode.window.showErrorMessage(message);
@@ -196,12 +196,12 @@ export async function runRollback(services: Services, j: Judgement, options: { i
     confirmed = choice === 'Roll Back';
   }
   if (!confirmed) {
-    await recordEvent(services, id, 'rollback', `Rollback not run (cancelled by the user); decision was ${j.report.decision}. Evidence: ${evidencePath}`).catch(() => undefined);
+    await recordEvent(deps, id, 'rollback', `Rollback not run (cancelled by the user); decision was ${j.report.decision}. Evidence: ${evidencePath}`).catch(() => undefined);
     return { status: 'cancelled', incidentId: id, evidencePath, decision: j.report.decision };
   }
-  await recordEvent(services, id, 'rollback', `Rollback started: ${argv.join(' ')} (decision ${j.report.decision}; evidence ${evidencePath})`);
+  await recordEvent(deps, id, 'rollback', `Rollback started: ${argv.join(' ')} (decision ${j.report.decision}; evidence ${evidencePath})`);
   const exitCode = await runAsTask(argv, id);
-  await recordEvent(services, id, 'rollback', `Rollback command finished with exit code ${exitCode ?? 'unknown'}: ${argv.join(' ')}`);
+  await recordEvent(deps, id, 'rollback', `Rollback command finished with exit code ${exitCode ?? 'unknown'}: ${argv.join(' ')}`);
   if (exitCode !== 0) void vscode.window.showErrorMessage(`The rollback command exited with code ${exitCode ?? 'unknown'}; see the terminal. The incident timeline records it.`);
   else void vscode.window.showInformationMessage(`Rollback command finished. Evidence and timeline are in ${id}.`);
   return { status: exitCode === 0 ? 'ran' : 'failed', exitCode, incidentId: id, evidencePath, decision: j.report.decision };

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { ROLLBACK_VIEW_TYPE, type RollbackIntent, type RollbackSnapshot } from '../../protocol/rollback';
-import type { Services } from '../services';
-import { WebviewBridge } from '../webviews/bridge';
-import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import type { Workbench } from '../shared/workbench';
+import { WebviewBridge } from '../shared/webviewBridge';
+import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { judge, toRollbackSnapshot, type Judgement } from './rollback';
 
 const INTENTS = new Set(['rollBack', 'refresh', 'openSettings', 'openFile']);
@@ -19,7 +19,7 @@ export class RollbackPanel implements vscode.Disposable {
   private readonly bridge: WebviewBridge<RollbackSnapshot, RollbackIntent>;
   private lastRun: RollbackSnapshot['lastRun'];
 
-  static show(services: Services, judgement: Judgement): RollbackPanel {
+  static show(deps: Workbench, judgement: Judgement): RollbackPanel {
     if (RollbackPanel.current) {
       RollbackPanel.current.judgement = judgement;
       RollbackPanel.current.lastRun = undefined;
@@ -27,17 +27,17 @@ export class RollbackPanel implements vscode.Disposable {
       void RollbackPanel.current.bridge.push();
       return RollbackPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(ROLLBACK_VIEW_TYPE, 'Rollback Judgement', vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
-    return (RollbackPanel.current = new RollbackPanel(services, panel, judgement));
+    const panel = vscode.window.createWebviewPanel(ROLLBACK_VIEW_TYPE, 'Rollback Judgement', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return (RollbackPanel.current = new RollbackPanel(deps, panel, judgement));
   }
 
   private constructor(
-    private readonly services: Services,
+    private readonly deps: Workbench,
     readonly panel: vscode.WebviewPanel,
     public judgement: Judgement,
   ) {
-    panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'rollback', title: 'Rollback Judgement' });
-    this.bridge = new WebviewBridge(panel.webview, async () => toRollbackSnapshot(this.services, this.judgement, this.lastRun), isIntent, (i) => this.handle(i));
+    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'rollback', title: 'Rollback Judgement' });
+    this.bridge = new WebviewBridge(panel.webview, async () => toRollbackSnapshot(this.deps, this.judgement, this.lastRun), isIntent, (i) => this.handle(i));
     this.disposables.push(
       this.bridge,
       panel.onDidDispose(() => this.dispose()),
@@ -46,7 +46,7 @@ export class RollbackPanel implements vscode.Disposable {
         if (e.affectsConfiguration('incidentWorkbench.rollback') || e.affectsConfiguration('incidentWorkbench.prometheusUrl')) void this.refresh();
       }),
     );
-    if (services.activeIncident) this.disposables.push(services.activeIncident.onDidChange(() => void this.bridge.push()));
+    if (deps.activeIncident) this.disposables.push(deps.activeIncident.onDidChange(() => void this.bridge.push()));
   }
 
   async refresh(): Promise<void> {

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { ClusterSummary, ReportException } from '../../core/errors/analyzer';
 import { ERROR_DETAILS_VIEW_TYPE, type ErrorDetailsIntent, type ErrorDetailsSnapshot, type ErrorDetailsState } from '../../protocol/errorDetails';
-import type { Services } from '../services';
-import { clusterTitle } from '../views/errorsTree';
-import { WebviewBridge } from '../webviews/bridge';
-import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import type { ErrorsDeps } from './deps';
+import { clusterTitle } from './errorsTree';
+import { WebviewBridge } from '../shared/webviewBridge';
+import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 
 /** A chain printed the way Python prints it, for reading samples as text. */
 export function formatChain(chain: ReportException[]): string {
@@ -84,27 +84,27 @@ export class ClusterDetailsPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly bridge: WebviewBridge<ErrorDetailsSnapshot, ErrorDetailsIntent>;
 
-  static show(services: Services, fingerprint: string): ClusterDetailsPanel {
+  static show(deps: ErrorsDeps, fingerprint: string): ClusterDetailsPanel {
     const existing = ClusterDetailsPanel.open.get(fingerprint);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(ERROR_DETAILS_VIEW_TYPE, 'Error cluster', vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
-    return new ClusterDetailsPanel(services, panel, fingerprint);
+    const panel = vscode.window.createWebviewPanel(ERROR_DETAILS_VIEW_TYPE, 'Error cluster', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new ClusterDetailsPanel(deps, panel, fingerprint);
   }
 
-  static serializer(services: Services): vscode.WebviewPanelSerializer<ErrorDetailsState> {
+  static serializer(deps: ErrorsDeps): vscode.WebviewPanelSerializer<ErrorDetailsState> {
     return {
       async deserializeWebviewPanel(panel, state) {
         if (!state || typeof state.fingerprint !== 'string') {
           panel.dispose();
           return;
         }
-        panel.webview.options = webviewOptions(services.context.extensionUri);
-        new ClusterDetailsPanel(services, panel, state.fingerprint);
+        panel.webview.options = webviewOptions(deps.extensionUri);
+        new ClusterDetailsPanel(deps, panel, state.fingerprint);
         // After a window reload the cluster comes back once the remembered logs are read again.
-        services.errors.model.restore();
+        deps.errors.model.restore();
       },
     };
   }
@@ -115,17 +115,17 @@ export class ClusterDetailsPanel implements vscode.Disposable {
   }
 
   private constructor(
-    private readonly services: Services,
+    private readonly deps: ErrorsDeps,
     readonly panel: vscode.WebviewPanel,
     readonly fingerprint: string,
   ) {
     ClusterDetailsPanel.open.set(fingerprint, this);
-    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'incidents.svg');
-    panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'errorDetails', title: `Error cluster ${fingerprint.slice(0, 12)}` });
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'incidents.svg');
+    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'errorDetails', title: `Error cluster ${fingerprint.slice(0, 12)}` });
     this.bridge = new WebviewBridge(panel.webview, () => Promise.resolve(this.snapshot()), isIntent, (intent) => this.handle(intent));
     this.disposables.push(
       this.bridge,
-      services.errors.model.onDidChange(() => {
+      deps.errors.model.onDidChange(() => {
         this.updateTitle();
         void this.bridge.push();
       }),
@@ -136,18 +136,18 @@ export class ClusterDetailsPanel implements vscode.Disposable {
   }
 
   private updateTitle(): void {
-    const c = this.services.errors.model.cluster(this.fingerprint);
+    const c = this.deps.errors.model.cluster(this.fingerprint);
     this.panel.title = c ? `${c.exceptionType || 'Errors'} ×${c.count}` : 'Error cluster';
   }
 
   snapshot(): ErrorDetailsSnapshot {
-    const model = this.services.errors.model;
+    const model = this.deps.errors.model;
     this.updateTitle();
     return toDetailsSnapshot(model.cluster(this.fingerprint), model.sources.map((s) => model.label(s)));
   }
 
   private async handle(intent: ErrorDetailsIntent): Promise<void> {
-    const c = this.services.errors.model.cluster(this.fingerprint);
+    const c = this.deps.errors.model.cluster(this.fingerprint);
     if (!c) return;
     switch (intent.type) {
       case 'openFrame': {
@@ -157,7 +157,7 @@ export class ClusterDetailsPanel implements vscode.Disposable {
       }
       case 'openSample': {
         const s = c.samples[intent.index];
-        const file = s && this.services.errors.model.fileOf(s.source);
+        const file = s && this.deps.errors.model.fileOf(s.source);
         if (s && file) await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(s.line - 1, 0, s.line - 1, 0), viewColumn: vscode.ViewColumn.Beside });
         return;
       }
@@ -168,7 +168,7 @@ export class ClusterDetailsPanel implements vscode.Disposable {
         await vscode.commands.executeCommand('incidentWorkbench.copyErrorFingerprint', c.fingerprint);
         return;
       case 'revealInTree':
-        await this.services.errors.reveal(c.fingerprint, { focus: true });
+        await this.deps.errors.reveal(c.fingerprint, { focus: true });
         return;
     }
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ErrorsTreeProvider, type ErrorsNode } from '../views/errorsTree';
+import { ErrorsTreeProvider, type ErrorsNode } from './errorsTree';
 import { ErrorLenses } from './errorLenses';
 import { ErrorsModel } from './errorsModel';
 
@@ -14,8 +14,8 @@ export class ErrorsFeature implements vscode.Disposable {
   readonly lenses: ErrorLenses;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(context: vscode.ExtensionContext) {
-    this.model = new ErrorsModel(context.workspaceState);
+  constructor(workspaceState: vscode.Memento) {
+    this.model = new ErrorsModel(workspaceState);
     this.tree = new ErrorsTreeProvider(this.model);
     this.view = vscode.window.createTreeView('incidentWorkbench.errors', { treeDataProvider: this.tree, showCollapseAll: true });
     this.lenses = new ErrorLenses(this.model);

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { ClusterSummary, ReportException, ReportFrame, ReportSample } from '../../core/errors/analyzer';
 import { basename } from '../../core/errors/fingerprint';
 import type { ClusterPattern } from '../../core/errors/patterns';
-import type { ErrorsModel } from '../errors/errorsModel';
-import { FrameResolver } from '../errors/frameResolver';
+import type { ErrorsModel } from './errorsModel';
+import { FrameResolver } from './frameResolver';
 
 export type ErrorsNode =
   | { kind: 'cluster'; cluster: ClusterSummary }

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { ClusterSummary } from '../../core/errors/analyzer';
 import { evidenceDir } from '../../core/store/layout';
 import type { Incident } from '../../core/incident/types';
-import type { IncidentRepository } from '../store/incidentRepository';
-import { configuredRedactor } from '../logging/settings';
+import type { IncidentRepository } from '../shared/incidentRepository';
+import { configuredRedactor } from '../shared/redaction';
 
 export interface ClusterEvidence {
   incidentId: string;

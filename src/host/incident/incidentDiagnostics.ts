@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FileReport } from '../../core/store/incidentStore';
 import type { FileProblem } from '../../core/validation/problems';
-import type { IncidentRepository } from '../store/incidentRepository';
+import type { IncidentRepository } from '../shared/incidentRepository';
 
 function toDiagnostic(p: FileProblem): vscode.Diagnostic {
   const line = p.line - 1;

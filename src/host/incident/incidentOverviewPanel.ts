@@ -7,9 +7,9 @@ import {
   type IncidentOverviewSnapshot,
   type IncidentOverviewState,
 } from '../../protocol/incidentOverview';
-import type { Services } from '../services';
-import { WebviewBridge } from './bridge';
-import { buildWebviewHtml, webviewOptions } from './html';
+import type { IncidentDeps } from './deps';
+import { WebviewBridge } from '../shared/webviewBridge';
+import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 
 export function toOverviewSnapshot(entry: IncidentEntry): IncidentOverviewSnapshot {
   const i = entry.state === 'valid' ? entry.value : undefined;
@@ -44,48 +44,48 @@ export class IncidentOverviewPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly bridge: WebviewBridge<IncidentOverviewSnapshot, IncidentOverviewIntent>;
 
-  static show(services: Services, id: string): IncidentOverviewPanel {
+  static show(deps: IncidentDeps, id: string): IncidentOverviewPanel {
     const existing = IncidentOverviewPanel.open.get(id);
     if (existing) {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(INCIDENT_OVERVIEW_VIEW_TYPE, id, vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
-    return new IncidentOverviewPanel(services, panel, id);
+    const panel = vscode.window.createWebviewPanel(INCIDENT_OVERVIEW_VIEW_TYPE, id, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    return new IncidentOverviewPanel(deps, panel, id);
   }
 
   /** Restores panels after a window reload, from the state the page saved. */
-  static serializer(services: Services): vscode.WebviewPanelSerializer<IncidentOverviewState> {
+  static serializer(deps: IncidentDeps): vscode.WebviewPanelSerializer<IncidentOverviewState> {
     return {
       async deserializeWebviewPanel(panel, state) {
         if (!state || typeof state.incidentId !== 'string') {
           panel.dispose();
           return;
         }
-        panel.webview.options = webviewOptions(services.context.extensionUri);
-        new IncidentOverviewPanel(services, panel, state.incidentId);
+        panel.webview.options = webviewOptions(deps.extensionUri);
+        new IncidentOverviewPanel(deps, panel, state.incidentId);
       },
     };
   }
 
   private constructor(
-    private readonly services: Services,
+    private readonly deps: IncidentDeps,
     readonly panel: vscode.WebviewPanel,
     readonly id: string,
   ) {
     IncidentOverviewPanel.open.set(id, this);
-    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'incidents.svg');
-    panel.webview.html = buildWebviewHtml(panel.webview, services.context.extensionUri, { app: 'incident', title: `Incident ${id}` });
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'incidents.svg');
+    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'incident', title: `Incident ${id}` });
     this.bridge = new WebviewBridge(panel.webview, () => this.snapshot(), isIntent, (intent) => this.handle(intent));
     this.disposables.push(
       this.bridge,
-      services.repository.onDidChange(() => void this.bridge.push()),
+      deps.repository.onDidChange(() => void this.bridge.push()),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
   private async snapshot(): Promise<IncidentOverviewSnapshot> {
-    const store = this.services.repository.store();
+    const store = this.deps.repository.store();
     if (!store) return { id: this.id, problems: [{ line: 1, column: 1, message: 'No workspace folder is open.' }] };
     const entry = await store.read(this.id);
     this.panel.title = entry.value?.title ? `${this.id} ${entry.value.title}` : this.id;
@@ -101,13 +101,13 @@ export class IncidentOverviewPanel implements vscode.Disposable {
         // The page only names a path; resolve it inside this incident's folder and refuse anything outside.
         const segments = intent.path.split('/');
         if (segments.some((s) => s === '..' || s === '') || intent.path.startsWith('/')) return;
-        const uri = this.services.repository.uri(`${incidentDir(this.id)}/${intent.path}`);
+        const uri = this.deps.repository.uri(`${incidentDir(this.id)}/${intent.path}`);
         if (uri) await vscode.commands.executeCommand('vscode.open', uri);
         return;
       }
       case 'revealInTree': {
-        const node = await this.services.incidentsTree.nodeFor(this.id);
-        if (node) await this.services.incidentsView.reveal(node, { select: true, focus: true });
+        const node = await this.deps.incidentsTree.nodeFor(this.id);
+        if (node) await this.deps.incidentsView.reveal(node, { select: true, focus: true });
         return;
       }
     }

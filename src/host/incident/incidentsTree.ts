@@ -7,8 +7,8 @@ import type { PostMortem } from '../../core/postmortem/types';
 import type { FileReport, IncidentEntry } from '../../core/store/incidentStore';
 import { incidentDir, postmortemFile } from '../../core/store/layout';
 import type { FileProblem } from '../../core/validation/problems';
-import type { IncidentRepository } from '../store/incidentRepository';
-import type { LoggingHealth, LoggingHealthNode } from '../logging/loggingHealth';
+import type { IncidentRepository } from '../shared/incidentRepository';
+import type { TreeSection } from '../shared/treeSection';
 
 /** The seed's method, in order; each is a node under an incident with its own inline actions. */
 export const STAGES = ['reproduction', 'evidence', 'hypotheses', 'rootCause', 'fix', 'fixVerification', 'prevention', 'postmortem', 'timeline'] as const;
@@ -38,7 +38,14 @@ export type IncidentsNode =
   | { kind: 'hypothesis'; entry: IncidentEntry; index: number; hypothesis: Hypothesis }
   | { kind: 'event'; entry: IncidentEntry; event: IncidentEvent }
   | { kind: 'info'; entry: IncidentEntry; label: string; detail: string; icon?: string; command?: vscode.Command }
-  | LoggingHealthNode;
+  | SectionNode;
+
+/** A node of a branch another feature contributes (see TreeSection), wrapped so the tree can route it back. */
+export interface SectionNode {
+  kind: 'section';
+  section: TreeSection<unknown>;
+  node: unknown;
+}
 
 const SEVERITY_ICON: Record<Severity, [string, string]> = {
   CRITICAL: ['flame', 'charts.red'],
@@ -46,6 +53,10 @@ const SEVERITY_ICON: Record<Severity, [string, string]> = {
   MEDIUM: ['info', 'charts.yellow'],
   LOW: ['circle-outline', 'charts.blue'],
 };
+
+function wrap(section: TreeSection<unknown>, node: unknown): SectionNode {
+  return { kind: 'section', section, node };
+}
 
 const DONE = new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('testing.iconPassed'));
 const TODO = new vscode.ThemeIcon('circle-large-outline');
@@ -75,11 +86,11 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
     if (onActiveChange) this.subscriptions.push(onActiveChange(() => this.changed.fire(undefined)));
   }
 
-  /** The "Logging health" branch (src/host/logging/loggingHealth.ts), shown under the incidents. */
-  private loggingHealth: LoggingHealth | undefined;
-  setLoggingHealth(health: LoggingHealth): void {
-    this.loggingHealth = health;
-    this.subscriptions.push(health.onDidChange(() => this.changed.fire(undefined)));
+  /** Branches other features show under the incidents (the logging linter's "Logging health"). */
+  private readonly sections: TreeSection<unknown>[] = [];
+  addSection(section: TreeSection<unknown>): void {
+    this.sections.push(section);
+    this.subscriptions.push(section.onDidChange(() => this.changed.fire(undefined)));
   }
 
   refresh(): void {
@@ -109,9 +120,9 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
         this.groups.set(g, group);
         groups.push(group);
       }
-      return entries.length === 0 ? [] : [...groups, ...(this.loggingHealth?.roots() ?? [])];
+      return entries.length === 0 ? [] : [...groups, ...this.sections.flatMap((s) => s.roots().map((n) => wrap(s, n)))];
     }
-    if (node.kind === 'loggingHealth' || node.kind === 'loggingFile' || node.kind === 'loggingScan') return this.loggingHealth?.children(node) ?? [];
+    if (node.kind === 'section') return node.section.children(node.node).map((n) => wrap(node.section, n));
     if (node.kind === 'group') return [...this.roots.values()].filter((n) => 'entry' in n && this.parents.get(n.entry.id) === node.group);
     const { entry } = node;
     const incident = entry.value as Incident;
@@ -170,7 +181,10 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
 
   getParent(node: IncidentsNode): IncidentsNode | undefined {
     if (node.kind === 'group') return undefined;
-    if (node.kind === 'loggingHealth' || node.kind === 'loggingFile' || node.kind === 'loggingScan') return this.loggingHealth?.parent(node);
+    if (node.kind === 'section') {
+      const parent = node.section.parent(node.node);
+      return parent === undefined ? undefined : wrap(node.section, parent);
+    }
     if (node.kind === 'incident' || node.kind === 'invalid') return this.groups.get(this.parents.get(node.entry.id) ?? 'open');
     if (node.kind === 'stage' || node.kind === 'problem') return this.roots.get(node.entry.id);
     return undefined;
@@ -183,7 +197,7 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
   }
 
   getTreeItem(node: IncidentsNode): vscode.TreeItem | Promise<vscode.TreeItem> {
-    if (node.kind === 'loggingHealth' || node.kind === 'loggingFile' || node.kind === 'loggingScan') return this.loggingHealth!.treeItem(node);
+    if (node.kind === 'section') return node.section.treeItem(node.node);
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.group === 'open' ? 'Open' : 'Closed', node.group === 'open' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${node.group}`;

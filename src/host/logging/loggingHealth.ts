@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { RULES } from '../../core/logging/rules';
+import type { TreeSection } from '../shared/treeSection';
 import type { FileHealth, LoggingLinter, LoggingHealthSummary } from './loggingLinter';
 
 /** Nodes of the Incidents view's "Logging health" branch (the tree delegates them here). */
@@ -11,7 +12,7 @@ const MAX_FILES = 100;
  * The logging linter's findings, one node per file (most errors first), for the Incidents view: a summary of
  * how debuggable the code's logging is next to the incidents it will have to explain.
  */
-export class LoggingHealth implements vscode.Disposable {
+export class LoggingHealth implements TreeSection<LoggingHealthNode>, vscode.Disposable {
   private readonly root: LoggingHealthNode = { kind: 'loggingHealth' };
   private summaryCache: LoggingHealthSummary | undefined;
   readonly onDidChange: vscode.Event<void>;

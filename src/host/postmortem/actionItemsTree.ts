@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { closedAt } from '../../core/incident/session';
 import { followUp, openActionItems, type FollowUp, type OpenActionItem } from '../../core/postmortem/actionItems';
 import type { PostMortem } from '../../core/postmortem/types';
-import type { IncidentRepository } from '../store/incidentRepository';
+import type { IncidentRepository } from '../shared/incidentRepository';
 
 export type ActionItemsNode = { kind: 'item'; open: OpenActionItem } | { kind: 'followUp'; followUp: FollowUp } | { kind: 'problem'; incidentId: string; message: string };
 

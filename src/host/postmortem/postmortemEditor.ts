@@ -5,9 +5,9 @@ import { mergeTimeline, timelineFromEvents } from '../../core/postmortem/prefill
 import type { TimelineEntry } from '../../core/postmortem/types';
 import { incidentDir } from '../../core/store/layout';
 import { POSTMORTEM_VIEW_TYPE, isPostmortemIntent, type PostmortemIntent, type PostmortemSnapshot, type TimelineView } from '../../protocol/postmortem';
-import type { Services } from '../services';
-import { WebviewBridge } from '../webviews/bridge';
-import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import type { PostmortemDeps } from './deps';
+import { WebviewBridge } from '../shared/webviewBridge';
+import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { editsFor } from './edits';
 import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from './snapshot';
 import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
@@ -33,17 +33,17 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
   /** Open forms by document URI, for tests and for "Open Post-Mortem Form" to focus an existing one. */
   static readonly open = new Map<string, { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot }>();
 
-  constructor(private readonly services: Services) {}
+  constructor(private readonly deps: PostmortemDeps) {}
 
-  static register(services: Services): vscode.Disposable {
-    return vscode.window.registerCustomEditorProvider(POSTMORTEM_VIEW_TYPE, new PostmortemEditorProvider(services), {
+  static register(deps: PostmortemDeps): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(POSTMORTEM_VIEW_TYPE, new PostmortemEditorProvider(deps), {
       webviewOptions: { enableFindWidget: true },
       supportsMultipleEditorsPerDocument: true,
     });
   }
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
-    const extensionUri = this.services.context.extensionUri;
+    const extensionUri = this.deps.extensionUri;
     panel.webview.options = webviewOptions(extensionUri);
     const id = incidentIdOf(document.uri);
     panel.webview.html = buildWebviewHtml(panel.webview, extensionUri, { app: 'postmortem', title: `Post-Mortem ${id ?? ''}`.trim() });
@@ -104,7 +104,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
 
   private async incident(id: string): Promise<Incident | undefined> {
     try {
-      const entry = await this.services.repository.store()?.read(id);
+      const entry = await this.deps.repository.store()?.read(id);
       return entry?.state === 'valid' ? entry.value : undefined;
     } catch {
       return undefined;
@@ -160,7 +160,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
         return;
       }
       case 'importTimelineFile': {
-        const base = id ? this.services.repository.uri(incidentDir(id)) : undefined;
+        const base = id ? this.deps.repository.uri(incidentDir(id)) : undefined;
         const picked = await vscode.window.showOpenDialog({ title: 'Import a timeline (forensics export, JSON)', canSelectMany: false, filters: { 'JSON timeline': ['json', 'jsonl'] }, ...(base ? { defaultUri: base } : {}) });
         if (!picked?.[0]) return;
         try {
@@ -187,7 +187,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       }
       case 'openEvidence': {
         if (!id || /(^|[\\/])\.\.([\\/]|$)/.test(intent.path) || /^([a-z]+:|[\\/])/i.test(intent.path)) return;
-        const uri = this.services.repository.uri(`${incidentDir(id)}/${intent.path}`);
+        const uri = this.deps.repository.uri(`${incidentDir(id)}/${intent.path}`);
         if (uri) await vscode.commands.executeCommand('vscode.open', uri);
         return;
       }

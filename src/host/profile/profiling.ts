@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { FlamegraphEditorProvider, openFrameSource, type FlamegraphHost } from './flamegraphEditor';
 import { PathResolver } from './pathResolver';
+import type { Workbench } from '../shared/workbench';
 import { SourceHeat } from './sourceHeat';
 
 const CWD_KEY = 'incidentWorkbench.profileCwds';
@@ -14,14 +15,15 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
   readonly heat: SourceHeat;
   readonly editor: FlamegraphEditorProvider;
   readonly extensionUri: vscode.Uri;
+  readonly log: vscode.LogOutputChannel;
+  private readonly workspaceState: vscode.Memento;
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(
-    private readonly context: vscode.ExtensionContext,
-    readonly log: vscode.LogOutputChannel,
-  ) {
-    this.extensionUri = context.extensionUri;
-    this.heat = new SourceHeat(this.resolver, context.workspaceState);
+  constructor(workbench: Workbench) {
+    this.extensionUri = workbench.extensionUri;
+    this.log = workbench.log;
+    this.workspaceState = workbench.workspaceState;
+    this.heat = new SourceHeat(this.resolver, workbench.workspaceState);
     const { provider, disposable } = FlamegraphEditorProvider.register(this);
     this.editor = provider;
     this.disposables.push(
@@ -42,12 +44,12 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
 
   /** The profiled process's working directory, kept per profile file so relative frame paths resolve later. */
   async rememberCwd(uri: vscode.Uri, cwd: string): Promise<void> {
-    const all = { ...this.context.workspaceState.get<Record<string, string>>(CWD_KEY, {}), [uri.toString()]: cwd };
-    await this.context.workspaceState.update(CWD_KEY, all);
+    const all = { ...this.workspaceState.get<Record<string, string>>(CWD_KEY, {}), [uri.toString()]: cwd };
+    await this.workspaceState.update(CWD_KEY, all);
   }
 
   cwdFor(uri: vscode.Uri): string | undefined {
-    return this.context.workspaceState.get<Record<string, string>>(CWD_KEY, {})[uri.toString()];
+    return this.workspaceState.get<Record<string, string>>(CWD_KEY, {})[uri.toString()];
   }
 
   dispose(): void {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { explainPySpyFailure, parseRecordOutput, recordArgs, stripAnsi, DEFAULT_DURATION, DEFAULT_RATE, type PySpyProblem } from '../../core/profile/pySpy';
 import { joinPath } from '../../core/store/fileSystem';
 import { evidenceDir } from '../../core/store/layout';
-import type { Services } from '../services';
+import type { ProfileDeps } from './deps';
 import { recordProfileEvidence } from './evidence';
 import { pySpyEnvironment, processCwd } from './processList';
 import { findPySpy, offerInstall, pySpyVersion } from './pySpyLocator';
@@ -64,36 +64,36 @@ function label(def: PySpyTaskDefinition): string {
 }
 
 /** Where a run writes: the task's `output`, else the active incident's evidence/profiles/, else profiles/. */
-export function outputLocation(services: Services, def: PySpyTaskDefinition): { uri: vscode.Uri; incidentId?: string } | undefined {
-  const folder = services.repository.folder;
+export function outputLocation(deps: ProfileDeps, def: PySpyTaskDefinition): { uri: vscode.Uri; incidentId?: string } | undefined {
+  const folder = deps.repository.folder;
   if (!folder) return undefined;
   if (def.output) {
     const uri = path.isAbsolute(def.output) ? vscode.Uri.file(def.output) : vscode.Uri.joinPath(folder.uri, def.output);
     return { uri };
   }
   const name = `${stamp()}-${label(def)}.speedscope.json`;
-  const incidentId = services.activeIncident?.id;
+  const incidentId = deps.activeIncident?.id;
   if (incidentId) return { uri: vscode.Uri.joinPath(folder.uri, joinPath(evidenceDir(incidentId), 'profiles', name)), incidentId };
   return { uri: vscode.Uri.joinPath(folder.uri, 'profiles', name) };
 }
 
-export function createPySpyTask(services: Services, def: PySpyTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
+export function createPySpyTask(deps: ProfileDeps, def: PySpyTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
   const name = def.pid !== undefined ? `Profile PID ${def.pid}` : `Profile ${label(def)}`;
-  const task = new vscode.Task(def, scope, name, 'py-spy', new vscode.CustomExecution(async (resolved) => new PySpyTerminal(services, resolved as PySpyTaskDefinition)));
+  const task = new vscode.Task(def, scope, name, 'py-spy', new vscode.CustomExecution(async (resolved) => new PySpyTerminal(deps, resolved as PySpyTaskDefinition)));
   task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
   task.detail = 'py-spy record';
   return task;
 }
 
 export class PySpyTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly services: Services) {}
+  constructor(private readonly deps: ProfileDeps) {}
   provideTasks(): vscode.Task[] {
     return [];
   }
   resolveTask(task: vscode.Task): vscode.Task | undefined {
     const def = task.definition as PySpyTaskDefinition;
     if (def.type !== PY_SPY_TASK_TYPE) return undefined;
-    return createPySpyTask(this.services, def, task.scope ?? vscode.TaskScope.Workspace);
+    return createPySpyTask(this.deps, def, task.scope ?? vscode.TaskScope.Workspace);
   }
 }
 
@@ -108,7 +108,7 @@ class PySpyTerminal implements vscode.Pseudoterminal {
   private finished = false;
 
   constructor(
-    private readonly services: Services,
+    private readonly deps: ProfileDeps,
     private readonly def: PySpyTaskDefinition,
   ) {}
 
@@ -155,19 +155,19 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     };
     if (!vscode.workspace.isTrusted) return fail('Profiling runs py-spy, a program; this workspace is not trusted.', 'Trust the workspace (Manage Workspace Trust), then run the task again.');
     if ((def.pid === undefined) === (def.program === undefined)) return fail('A py-spy task needs either "pid" or "program".', 'Add "pid": <number> or "program": "python3" with "args" to the task.');
-    const located = await findPySpy(this.services.repository.folder?.uri);
+    const located = await findPySpy(this.deps.repository.folder?.uri);
     if (!located) {
       fail('py-spy was not found.', 'Install it: python -m pip install py-spy (or set incidentWorkbench.pySpyPath).');
-      void offerInstall(this.services.repository.folder?.uri);
+      void offerInstall(this.deps.repository.folder?.uri);
       return;
     }
     const version = await pySpyVersion(located.path);
     if (version.error) {
       fail(`py-spy from ${located.source === 'setting' ? 'incidentWorkbench.pySpyPath' : located.source} does not run: ${version.error}`, 'Fix incidentWorkbench.pySpyPath or install py-spy: python -m pip install py-spy');
-      if (located.source === 'setting') void offerInstall(this.services.repository.folder?.uri, `incidentWorkbench.pySpyPath points at ${located.path}, which does not run (${version.error}).`);
+      if (located.source === 'setting') void offerInstall(this.deps.repository.folder?.uri, `incidentWorkbench.pySpyPath points at ${located.path}, which does not run (${version.error}).`);
       return;
     }
-    const where = outputLocation(this.services, def);
+    const where = outputLocation(this.deps, def);
     if (!where) return fail('Open a folder first: profiles are written into the workspace.', 'File > Open Folder…');
     await fs.mkdir(path.dirname(where.uri.fsPath), { recursive: true });
     const duration = def.duration ?? DEFAULT_DURATION;
@@ -183,7 +183,7 @@ class PySpyTerminal implements vscode.Pseudoterminal {
       subprocesses: def.subprocesses,
       threads: def.threads,
     });
-    const cwd = def.cwd ?? this.services.repository.folder?.uri.fsPath;
+    const cwd = def.cwd ?? this.deps.repository.folder?.uri.fsPath;
     const targetCwd = def.pid !== undefined ? await processCwd(def.pid) : cwd;
     this.line(`\x1b[1m${version.version}\x1b[0m (${located.source}: ${located.path})`);
     this.line(`$ ${[located.path, ...args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
@@ -248,7 +248,7 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     if (incidentId) {
       const note = `py-spy ${def.pid !== undefined ? `PID ${def.pid}` : `launch of ${[def.program, ...(def.args ?? [])].join(' ')}`}, ${rate} Hz, ${samples ?? '?'} samples${targetCwd ? `, cwd ${targetCwd}` : ''}${this.cancelled ? ', stopped early' : ''}`;
       try {
-        await recordProfileEvidence(this.services, incidentId, where.uri, note);
+        await recordProfileEvidence(this.deps, incidentId, where.uri, note);
         this.line(`Added to ${incidentId}'s evidence.`);
       } catch (e) {
         incidentId = undefined;
@@ -256,7 +256,7 @@ class PySpyTerminal implements vscode.Pseudoterminal {
         void vscode.window.showWarningMessage(`The profile was written, but not added to the incident's evidence: ${(e as Error).message}`);
       }
     }
-    if (targetCwd) this.services.profiling.rememberCwd(where.uri, targetCwd);
+    if (targetCwd) this.deps.profiling.rememberCwd(where.uri, targetCwd);
     const result: ProfileRunResult = { definition: def, ok: true, output: where.uri, ...(samples !== undefined ? { samples } : {}), cancelled: this.cancelled, processExited: outcome.processExited, ...(incidentId ? { incidentId } : {}) };
     this.finish(result, 0);
     if (def.open !== false) {

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { Incident } from '../../core/incident/types';
-import type { IncidentRepository } from '../store/incidentRepository';
+import type { IncidentRepository } from './incidentRepository';
 
 const STATE_KEY = 'incidentWorkbench.activeIncident';
 
 /**
  * "The incident I am working on": kept per workspace (workspaceState), shown in the status bar, and read by
- * other features (profiling, errors, rollback) through `services.activeIncident.id` to know where evidence
+ * other features (profiling, errors, rollback) through `deps.activeIncident.id` to know where evidence
  * goes. Activation only reads the memento (in memory); the incident's title is looked up lazily.
  */
 export class ActiveIncident implements vscode.Disposable {

@@ -1,12 +1,18 @@
-import type { Services } from '../services';
+import * as vscode from 'vscode';
+import type { Workbench } from './workbench';
 
 /**
  * A contributed command id. Each command file declares its own; test/unit/manifest.test.ts checks that the
- * ids found under src/host/commands/ and the commands in package.json are the same set.
+ * ids found under src/host/ and the commands in package.json are the same set.
  */
 export type CommandId = `incidentWorkbench.${string}`;
 
-export interface Command {
+/** One command, one file: `run` gets its feature's deps first, then whatever VS Code or a caller passes. */
+export interface Command<Deps = Workbench> {
   id: CommandId;
-  run(services: Services, ...args: unknown[]): unknown;
+  run(deps: Deps, ...args: unknown[]): unknown;
+}
+
+export function registerCommands<Deps>(commands: readonly Command<Deps>[], deps: Deps): vscode.Disposable[] {
+  return commands.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(deps, ...args)));
 }

@@ -1,19 +1,20 @@
 import * as vscode from 'vscode';
-import type { Services } from '../services';
-import type { IncidentsNode } from '../views/incidentsTree';
+import type { Workbench } from './workbench';
 
 /**
  * The incident a command is about: from a tree node, an id string (scripts, tests, other commands), or else
  * a QuickPick. Undefined when the user cancels or there is nothing to pick.
  */
-export async function incidentIdFrom(services: Services, arg: unknown, placeHolder: string): Promise<string | undefined> {
+export async function incidentIdFrom(deps: Workbench, arg: unknown, placeHolder: string): Promise<string | undefined> {
   if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && 'entry' in arg) return (arg as Extract<IncidentsNode, { entry: unknown }>).entry.id;
-  if (!services.repository.folder) {
+  // A node of the Incidents view carries the incident's entry; the shape is enough, the tree is another feature's.
+  const entryId = arg && typeof arg === 'object' && 'entry' in arg ? (arg as { entry?: { id?: unknown } }).entry?.id : undefined;
+  if (typeof entryId === 'string') return entryId;
+  if (!deps.repository.folder) {
     void vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.');
     return undefined;
   }
-  const entries = await services.repository.list();
+  const entries = await deps.repository.list();
   if (entries.length === 0) {
     const choice = await vscode.window.showInformationMessage('There are no incidents in this workspace yet.', 'New Incident');
     if (choice) await vscode.commands.executeCommand('incidentWorkbench.newIncident');

@@ -2,7 +2,7 @@
  * Shared plumbing of the session step commands (not a command itself): which incident, who is acting, the
  * read-modify-write through IncidentStore.update, and the guardrail dialog with its recorded override.
  *
- * Every step command is `run(services, target?, args?)`: `target` is a tree node or an incident id (else the
+ * Every step command is `run(deps, target?, args?)`: `target` is a tree node or an incident id (else the
  * active incident, else a QuickPick); `args` is an object for scripted use (tests, other commands). With
  * `args` nothing is asked: a guardrail finding returns `{status: 'blocked', findings}` unless
  * `args.override` carries the reason.
@@ -12,8 +12,8 @@ import type { GuardrailFinding } from '../../core/incident/guardrails';
 import { StepError, type StepContext, type StepOutcome } from '../../core/incident/session';
 import type { Incident } from '../../core/incident/types';
 import { StoreError } from '../../core/store/errors';
-import { resolveReporter } from '../identity';
-import type { Services } from '../services';
+import { resolveReporter } from './identity';
+import type { Workbench } from './workbench';
 import { incidentIdFrom } from './pickIncident';
 
 export interface StepResult {
@@ -34,9 +34,9 @@ export function stepArgs(raw: unknown): StepArgs | undefined {
 }
 
 /** The incident a step applies to: explicit target, else the active incident, else ask. */
-export async function targetIncident(services: Services, target: unknown, placeHolder: string): Promise<string | undefined> {
-  if (target === undefined && services.activeIncident.id) return services.activeIncident.id;
-  return incidentIdFrom(services, target, placeHolder);
+export async function targetIncident(deps: Workbench, target: unknown, placeHolder: string): Promise<string | undefined> {
+  if (target === undefined && deps.activeIncident.id) return deps.activeIncident.id;
+  return incidentIdFrom(deps, target, placeHolder);
 }
 
 /** Dialog titles of the guarded steps, by the `what` their commands pass. */
@@ -63,18 +63,18 @@ export async function ask(args: StepArgs | undefined, key: string, options: vsco
 }
 
 export async function runStep(
-  services: Services,
+  deps: Workbench,
   id: string,
   what: string,
   apply: (incident: Incident, ctx: StepContext, override: string | undefined) => StepOutcome | Incident,
   args: StepArgs | undefined,
 ): Promise<StepResult> {
-  const store = services.repository.store();
+  const store = deps.repository.store();
   if (!store) {
     void vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.');
     return { status: 'failed', message: 'no folder' };
   }
-  const ctx: StepContext = { now: new Date().toISOString(), actor: await resolveReporter(services.repository.folder) };
+  const ctx: StepContext = { now: new Date().toISOString(), actor: await resolveReporter(deps.repository.folder) };
   let override = typeof args?.override === 'string' ? args.override : undefined;
   for (;;) {
     let overridden: GuardrailFinding[] = [];
@@ -91,8 +91,8 @@ export async function runStep(
         }
         return outcome as Incident;
       });
-      services.repository.invalidate();
-      services.log.info(`${id}: ${what}${overridden.length ? ` (overrode ${overridden.map((f) => f.rule).join(', ')})` : ''}`);
+      deps.repository.invalidate();
+      deps.log.info(`${id}: ${what}${overridden.length ? ` (overrode ${overridden.map((f) => f.rule).join(', ')})` : ''}`);
       vscode.window.setStatusBarMessage(`$(check) ${id}: ${what}`, 4000);
       return { status: 'applied', incident, overridden };
     } catch (e) {
@@ -118,7 +118,7 @@ export async function runStep(
         continue;
       }
       const message = e instanceof StoreError || e instanceof StepError ? e.message : `${what} failed: ${(e as Error).message}`;
-      services.log.error(`${id}: ${message}`);
+      deps.log.error(`${id}: ${message}`);
       void vscode.window.showErrorMessage(message);
       return { status: 'failed', message };
     }

@@ -4,10 +4,10 @@ import * as vscode from 'vscode';
 import { classifyEvidence, EVIDENCE_SUBFOLDER, type BundleKind } from '../../core/forensics/bundle';
 import { redactEvidenceBytes } from '../../core/redaction/evidence';
 import { incidentDir } from '../../core/store/layout';
-import { incidentIdFrom } from '../commands/pickIncident';
-import { resolveReporter } from '../identity';
-import { configuredRedactor } from '../logging/settings';
-import type { Services } from '../services';
+import { incidentIdFrom } from '../shared/pickIncident';
+import { resolveReporter } from '../shared/identity';
+import { configuredRedactor } from '../shared/redaction';
+import type { Workbench } from '../shared/workbench';
 
 const LINK_ABOVE_BYTES = 100 * 1024 * 1024;
 
@@ -62,9 +62,9 @@ async function place(source: string, incidentFolder: string, kind: BundleKind): 
   return { source, path: `${relDir}/${name}`, kind, linked, redaction };
 }
 
-async function record(services: Services, id: string, placed: PlacedFile[], note: string): Promise<void> {
-  const store = services.repository.store();
-  const folder = services.repository.folder;
+async function record(deps: Workbench, id: string, placed: PlacedFile[], note: string): Promise<void> {
+  const store = deps.repository.store();
+  const folder = deps.repository.folder;
   if (!store || !folder) throw new Error('no workspace folder is open');
   const at = new Date().toISOString();
   const actor = await resolveReporter(folder);
@@ -74,22 +74,22 @@ async function record(services: Services, id: string, placed: PlacedFile[], note
     evidence: [...(incident.evidence ?? []), ...ok.map((p) => ({ kind: p.kind === 'file' ? ('file' as const) : p.kind, path: p.path, at, note: `${note}${p.linked ? ' (linked: large file)' : ''}`, ...(p.redaction ? { redaction: p.redaction } : {}) }))],
     events: [...(incident.events ?? []), { at, actor, kind: 'evidence', text: `${note}: ${ok.map((p) => p.path).join(', ')}` }],
   }));
-  services.repository.invalidate();
+  deps.repository.invalidate();
 }
 
 /** Puts one file into an incident's evidence (copy, or link when big) and records it. Returns a summary. */
-export async function attachFileToIncident(services: Services, file: vscode.Uri, kind: BundleKind, note: string, incidentArg?: string): Promise<string | undefined> {
-  const store = services.repository.store();
-  const folder = services.repository.folder;
+export async function attachFileToIncident(deps: Workbench, file: vscode.Uri, kind: BundleKind, note: string, incidentArg?: string): Promise<string | undefined> {
+  const store = deps.repository.store();
+  const folder = deps.repository.folder;
   if (!store || !folder) throw new Error('Open a workspace folder first.');
   const already = /\/\.incidents\/([^/]+)\//.exec(file.path);
-  const id = incidentArg ?? already?.[1] ?? (await incidentIdFrom(services, services.activeIncident.id, 'Attach this trace to which incident?'));
+  const id = incidentArg ?? already?.[1] ?? (await incidentIdFrom(deps, deps.activeIncident.id, 'Attach this trace to which incident?'));
   if (!id) return undefined;
   const incidentFolder = nodePath.join(folder.uri.fsPath, incidentDir(id, store.root));
   let placed: PlacedFile;
   if (file.fsPath.startsWith(incidentFolder + nodePath.sep)) placed = { source: file.fsPath, path: nodePath.relative(incidentFolder, file.fsPath).split(nodePath.sep).join('/'), kind, linked: false };
   else placed = await place(file.fsPath, incidentFolder, kind);
-  await record(services, id, [placed], note);
+  await record(deps, id, [placed], note);
   return `${placed.path} attached to ${id}${placed.linked ? ' (linked: large file)' : ''}.`;
 }
 
@@ -97,9 +97,9 @@ export async function attachFileToIncident(services: Services, file: vscode.Uri,
  * Imports an evidence bundle (a folder of traces, logs, metrics) into an incident: each file classified by
  * content, copied or linked into evidence/<kind>/, one evidence entry each and one timeline event.
  */
-export async function importEvidenceBundle(services: Services, folderUri: vscode.Uri, id: string, token?: vscode.CancellationToken): Promise<PlacedFile[]> {
-  const store = services.repository.store();
-  const ws = services.repository.folder;
+export async function importEvidenceBundle(deps: Workbench, folderUri: vscode.Uri, id: string, token?: vscode.CancellationToken): Promise<PlacedFile[]> {
+  const store = deps.repository.store();
+  const ws = deps.repository.folder;
   if (!store || !ws) throw new Error('Open a workspace folder first.');
   const incidentFolder = nodePath.join(ws.uri.fsPath, incidentDir(id, store.root));
   const files: string[] = [];
@@ -123,6 +123,6 @@ export async function importEvidenceBundle(services: Services, folderUri: vscode
       placed.push({ source: f, path: '', kind: 'file', linked: false, skipped: (e as Error).message });
     }
   }
-  if (placed.some((p) => !p.skipped)) await record(services, id, placed, `Imported evidence bundle ${nodePath.basename(folderUri.fsPath)}`);
+  if (placed.some((p) => !p.skipped)) await record(deps, id, placed, `Imported evidence bundle ${nodePath.basename(folderUri.fsPath)}`);
   return placed;
 }

@@ -8,10 +8,10 @@ import { slowestSpan } from '../../core/traces/analysis';
 import { codeLocation } from '../../core/traces/analysis';
 import { incidentDir } from '../../core/store/layout';
 import { isWaterfallIntent, WATERFALL_VIEW_TYPE, type AnomalyReport, type WaterfallIntent, type WaterfallMessage, type WaterfallSnapshot } from '../../protocol/waterfall';
-import type { Services } from '../services';
-import { WorkspaceFileSystem } from '../store/workspaceFileSystem';
-import { WebviewBridge } from '../webviews/bridge';
-import { buildWebviewHtml, webviewOptions } from '../webviews/html';
+import type { Workbench } from '../shared/workbench';
+import { WorkspaceFileSystem } from '../shared/workspaceFileSystem';
+import { WebviewBridge } from '../shared/webviewBridge';
+import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { prometheusSettings, queryPrometheusWindow } from './prometheusMetrics';
 import { buildSnapshot, matchAttribute, spanDetail } from './snapshot';
 import { TraceDocument } from './traceDocument';
@@ -35,12 +35,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
   /** The last messages posted to pages besides snapshots (integration tests read them). */
   lastMessage: WaterfallMessage | undefined;
 
-  /** Services are passed lazily: the provider is itself one of them. */
-  constructor(private readonly servicesOf: () => Services) {}
-
-  private get services(): Services {
-    return this.servicesOf();
-  }
+  constructor(private readonly deps: Workbench) {}
 
   static register(provider: TraceWaterfallProvider): vscode.Disposable {
     return vscode.Disposable.from(
@@ -65,8 +60,8 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
   }
 
   async resolveCustomEditor(doc: TraceDocument, panel: vscode.WebviewPanel): Promise<void> {
-    panel.webview.options = webviewOptions(this.services.context.extensionUri);
-    panel.webview.html = buildWebviewHtml(panel.webview, this.services.context.extensionUri, { app: 'waterfall', title: `Trace: ${nodePath.basename(doc.uri.path)}` });
+    panel.webview.options = webviewOptions(this.deps.extensionUri);
+    panel.webview.html = buildWebviewHtml(panel.webview, this.deps.extensionUri, { app: 'waterfall', title: `Trace: ${nodePath.basename(doc.uri.path)}` });
     const entry = { doc, panel } as Open;
     entry.bridge = new WebviewBridge<WaterfallSnapshot, WaterfallIntent>(panel.webview, async () => this.snapshot(doc), isWaterfallIntent, (intent) => this.onIntent(entry, intent));
     this.open.add(entry);
@@ -83,7 +78,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
       this.open.delete(entry);
       if (this.active === entry) this.active = undefined;
     });
-    if (doc.error) this.services.log.warn(doc.error);
+    if (doc.error) this.deps.log.warn(doc.error);
   }
 
   snapshot(doc: TraceDocument): WaterfallSnapshot {
@@ -186,7 +181,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
           return;
         }
         case 'attachToIncident': {
-          const r = await attachFileToIncident(this.services, doc.uri, 'trace', `Trace ${doc.trace?.traceId ?? ''}`.trim());
+          const r = await attachFileToIncident(this.deps, doc.uri, 'trace', `Trace ${doc.trace?.traceId ?? ''}`.trim());
           if (r) this.notice(open, r);
           return;
         }
@@ -236,10 +231,10 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
 
   /** Builds the forensics timeline and appends it to the incident's post-mortem. Returns a summary. */
   async appendTimeline(doc: TraceDocument, incidentArg?: string): Promise<string | undefined> {
-    const folder = this.services.repository.folder;
-    const store = this.services.repository.store();
+    const folder = this.deps.repository.folder;
+    const store = this.deps.repository.store();
     if (!folder || !store) throw new Error('Open a workspace folder first: the post-mortem lives in its .incidents/ folder.');
-    let id = incidentArg ?? doc.incidentId ?? this.services.activeIncident.id;
+    let id = incidentArg ?? doc.incidentId ?? this.deps.activeIncident.id;
     if (!id) {
       const ids = await store.ids();
       id = await vscode.window.showQuickPick(ids, { title: 'Append the timeline to which incident’s post-mortem?' });
@@ -275,7 +270,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
       incidentEvents: entry.value?.events ?? [],
     });
     const r = await appendTimelineToPostmortem(new WorkspaceFileSystem(folder.uri), id, entries, { root: store.root, ...(entry.value?.title ? { title: `Post-mortem: ${entry.value.title}` } : {}) });
-    this.services.repository.invalidate();
+    this.deps.repository.invalidate();
     const message = `${r.added} timeline entr${r.added === 1 ? 'y' : 'ies'} appended to ${incidentDir(id, store.root)}/postmortem.json${r.created ? ' (created)' : ''}; ${entries.length - r.added} were already there.`;
     void vscode.window.showInformationMessage(message, 'Open Post-Mortem').then((c) => {
       if (c) void vscode.commands.executeCommand('vscode.open', vscode.Uri.joinPath(folder.uri, r.path));

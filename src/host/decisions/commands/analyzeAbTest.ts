@@ -1,18 +1,19 @@
 import * as vscode from 'vscode';
-import type { AbTestReport } from '../../core/abtest';
-import { ABTEST_VIEW_TYPE } from '../../protocol/abtest';
-import { showAbTestPanel } from '../decisions/abtestView';
-import { readText, resolveUri } from '../decisions/settings';
-import type { Command } from './command';
+import type { AbTestReport } from '../../../core/abtest';
+import { ABTEST_VIEW_TYPE } from '../../../protocol/abtest';
+import { showAbTestPanel } from '../abtestView';
+import { readText, resolveUri } from '../settings';
+import type { Workbench } from '../../shared/workbench';
+import type { Command } from '../../shared/command';
 
 /**
  * Opens an A/B test in the analysis view: `*.abtest.json` in its custom editor, CSV (or other JSON) in a
  * panel. Argument: a Uri or a workspace-relative path; else the active editor's file; else a file dialog.
  * Returns the analysis, so tests and other commands can use the verdict without the UI.
  */
-export const analyzeAbTest: Command = {
+export const analyzeAbTest: Command<Workbench> = {
   id: 'incidentWorkbench.analyzeAbTest',
-  async run(services, arg?: unknown): Promise<{ uri: string; report: AbTestReport } | undefined> {
+  async run(deps, arg?: unknown): Promise<{ uri: string; report: AbTestReport } | undefined> {
     let uri = resolveUri(arg);
     if (!uri) {
       const active = vscode.window.activeTextEditor?.document.uri ?? vscode.window.tabGroups.activeTabGroup.activeTab?.input;
@@ -37,10 +38,10 @@ export const analyzeAbTest: Command = {
       void vscode.window.showErrorMessage(`Cannot analyze the A/B test: ${(e as Error).message}`);
       return undefined;
     }
-    const { analyzeAbTest: analyze, parseAbTest } = await import('../../core/abtest');
+    const { analyzeAbTest: analyze, parseAbTest } = await import('../../../core/abtest');
     const report = analyze(parseAbTest(text, uri.path));
     if (/\.abtest\.json$/i.test(uri.path)) await vscode.commands.executeCommand('vscode.openWith', uri, ABTEST_VIEW_TYPE);
-    else showAbTestPanel(services, uri);
+    else showAbTestPanel(deps, uri);
     return { uri: uri.toString(), report };
   },
 };

@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
-import type { ModelReport, RobustnessReport } from '../../core/model';
-import { resolveUri } from '../decisions/settings';
-import type { Command } from './command';
+import type { ModelReport, RobustnessReport } from '../../../core/model';
+import { resolveUri } from '../settings';
+import type { Workbench } from '../../shared/workbench';
+import type { Command } from '../../shared/command';
 
 /**
  * Opens prediction JSONL in the model panel. Args: a Uri / workspace-relative path, or `{ file, robustness:
  * true }` to also run the robustness check (needs a trusted workspace and a configured predictor).
  * Returns the analysis (and the robustness result) for tests and other commands.
  */
-export const analyzeModelPredictions: Command = {
+export const analyzeModelPredictions: Command<Workbench> = {
   id: 'incidentWorkbench.analyzeModelPredictions',
-  async run(services, arg?: unknown): Promise<{ report?: ModelReport; robustness?: RobustnessReport } | undefined> {
+  async run(deps, arg?: unknown): Promise<{ report?: ModelReport; robustness?: RobustnessReport } | undefined> {
     const options = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as { file?: unknown; robustness?: unknown }) : { file: arg };
     let uri = resolveUri(options.file);
     if (!uri) {
@@ -22,8 +23,8 @@ export const analyzeModelPredictions: Command = {
       uri = picked?.[0];
     }
     if (!uri) return undefined;
-    const { ModelPanel } = await import('../decisions/modelPanel');
-    const panel = await ModelPanel.show(services, uri);
+    const { ModelPanel } = await import('../modelPanel');
+    const panel = await ModelPanel.show(deps, uri);
     if (!panel.lastReport) {
       void vscode.window.showErrorMessage(`Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`);
       return {};

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { RollbackReport } from '../../core/rollback';
-import { resolveUri } from '../decisions/settings';
-import type { Command } from './command';
+import type { RollbackReport } from '../../../core/rollback';
+import { resolveUri } from '../settings';
+import type { Workbench } from '../../shared/workbench';
+import type { Command } from '../../shared/command';
 
 async function pick(title: string): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({ title, openLabel: 'Use', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'Metrics (JSON)': ['json'] } });
@@ -13,17 +14,17 @@ async function pick(title: string): Promise<vscode.Uri | undefined> {
  * file goes over the incidentWorkbench.rollback.thresholds setting), else two file dialogs.
  * Prometheus-sourced metrics are queried with progress and cancel; the decision opens in the rollback panel.
  */
-export const judgeRollback: Command = {
+export const judgeRollback: Command<Workbench> = {
   id: 'incidentWorkbench.judgeRollback',
-  async run(services, rawArgs?: unknown): Promise<{ decision?: string; report?: RollbackReport; error?: string } | undefined> {
+  async run(deps, rawArgs?: unknown): Promise<{ decision?: string; report?: RollbackReport; error?: string } | undefined> {
     const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; thresholds?: unknown; show?: boolean };
     const baseline = resolveUri(args.baseline) ?? (await pick('Judge Rollback: baseline metrics (the version running before, same window)'));
     if (!baseline) return undefined;
     const current = resolveUri(args.current) ?? (await pick('Judge Rollback: current metrics (the new version)'));
     if (!current) return undefined;
     // Loaded on first use: the statistics (and jstat) stay off the activation path.
-    const { judge } = await import('../decisions/rollback');
-    const { RollbackPanel } = await import('../decisions/rollbackPanel');
+    const { judge } = await import('../rollback');
+    const { RollbackPanel } = await import('../rollbackPanel');
     const judgement = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Judging the deploy against its baseline…', cancellable: true },
       (_progress, token) => {
@@ -33,7 +34,7 @@ export const judgeRollback: Command = {
       },
     );
     if (judgement.error) void vscode.window.showErrorMessage(`Rollback judgement failed: ${judgement.error}`);
-    if (args.show !== false) RollbackPanel.show(services, judgement);
+    if (args.show !== false) RollbackPanel.show(deps, judgement);
     return { decision: judgement.report?.decision, report: judgement.report, error: judgement.error };
   },
 };

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { RollbackRunResult } from '../decisions/rollback';
-import { resolveUri } from '../decisions/settings';
-import type { Command } from './command';
+import type { RollbackRunResult } from '../rollback';
+import { resolveUri } from '../settings';
+import type { Workbench } from '../../shared/workbench';
+import type { Command } from '../../shared/command';
 
 /**
  * "Roll Back…": runs incidentWorkbench.rollback.command as a VS Code task, only in a trusted workspace,
@@ -10,16 +11,16 @@ import type { Command } from './command';
  * current it uses what the rollback panel shows. `confirm: true` is for scripted callers (tests); the user
  * path always asks.
  */
-export const rollBack: Command = {
+export const rollBack: Command<Workbench> = {
   id: 'incidentWorkbench.rollBack',
-  async run(services, rawArgs?: unknown): Promise<RollbackRunResult> {
+  async run(deps, rawArgs?: unknown): Promise<RollbackRunResult> {
     const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; thresholds?: unknown; incident?: unknown; confirm?: unknown; evidence?: unknown };
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
       return { status: 'untrusted' };
     }
-    const { judge, runRollback } = await import('../decisions/rollback');
-    const { RollbackPanel } = await import('../decisions/rollbackPanel');
+    const { judge, runRollback } = await import('../rollback');
+    const { RollbackPanel } = await import('../rollbackPanel');
     const baseline = resolveUri(args.baseline) ?? RollbackPanel.current?.judgement.baselineUri;
     const current = resolveUri(args.current) ?? RollbackPanel.current?.judgement.currentUri;
     if (!baseline || !current) {
@@ -34,6 +35,6 @@ export const rollBack: Command = {
       return { status: 'not-judged', message: judgement.error };
     }
     const extra = Array.isArray(args.evidence) ? args.evidence.map(resolveUri).filter((u): u is vscode.Uri => !!u) : [];
-    return runRollback(services, judgement, { incident: args.incident, confirm: args.confirm === true, extraEvidence: extra });
+    return runRollback(deps, judgement, { incident: args.incident, confirm: args.confirm === true, extraEvidence: extra });
   },
 };

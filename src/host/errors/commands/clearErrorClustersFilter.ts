@@ -1,9 +1,10 @@
-import type { Command } from './command';
+import type { Command } from '../../shared/command';
+import type { ErrorsDeps } from '../deps';
 
-export const clearErrorClustersFilter: Command = {
+export const clearErrorClustersFilter: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.clearErrorClustersFilter',
-  run(services): number {
-    services.errors.model.setFilter('');
-    return services.errors.model.visibleClusters().length;
+  run(deps): number {
+    deps.errors.model.setFilter('');
+    return deps.errors.model.visibleClusters().length;
   },
 };

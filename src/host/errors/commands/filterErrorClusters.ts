@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import type { Command } from './command';
+import type { Command } from '../../shared/command';
+import type { ErrorsDeps } from '../deps';
 
 /** Shows only clusters whose type, template, category, frames, services or endpoints contain the text. */
-export const filterErrorClusters: Command = {
+export const filterErrorClusters: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.filterErrorClusters',
-  async run(services, text?: unknown): Promise<number | undefined> {
-    const model = services.errors.model;
+  async run(deps, text?: unknown): Promise<number | undefined> {
+    const model = deps.errors.model;
     const value =
       typeof text === 'string'
         ? text

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { LoadSummary } from '../errors/errorsModel';
-import type { Command } from './command';
+import type { LoadSummary } from '../errorsModel';
+import type { Command } from '../../shared/command';
+import type { ErrorsDeps } from '../deps';
 
 function toPaths(arg: unknown): string[] | undefined {
   const items = Array.isArray(arg) ? arg : arg === undefined ? [] : [arg];
@@ -13,9 +14,9 @@ function toPaths(arg: unknown): string[] | undefined {
  * a path, a Uri, or an array of them (scripts, tests, the Explorer context menu); otherwise an open dialog.
  * Relative paths are taken from the first workspace folder.
  */
-export const loadLogs: Command = {
+export const loadLogs: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.loadLogs',
-  async run(services, arg?: unknown, second?: unknown): Promise<LoadSummary | undefined> {
+  async run(deps, arg?: unknown, second?: unknown): Promise<LoadSummary | undefined> {
     let paths = toPaths(Array.isArray(second) && second.length > 1 ? second : arg);
     if (!paths) {
       const picked = await vscode.window.showOpenDialog({
@@ -24,14 +25,14 @@ export const loadLogs: Command = {
         canSelectMany: true,
         openLabel: 'Load Logs',
         title: 'Load logs: JSON Lines, plain-text Python logs or .gz files, or folders of them',
-        defaultUri: services.errors.model.sources[0] ? vscode.Uri.file(services.errors.model.sources[0]) : vscode.workspace.workspaceFolders?.[0]?.uri,
+        defaultUri: deps.errors.model.sources[0] ? vscode.Uri.file(deps.errors.model.sources[0]) : vscode.workspace.workspaceFolders?.[0]?.uri,
       });
       if (!picked?.length) return undefined;
       paths = picked.map((u) => u.fsPath);
     }
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     paths = paths.map((p) => (root && !/^([A-Za-z]:)?[\\/]/.test(p) ? vscode.Uri.joinPath(vscode.Uri.file(root), p).fsPath : p));
-    const summary = await services.errors.model.load(paths);
+    const summary = await deps.errors.model.load(paths);
     if (summary && !summary.cancelled && summary.files.length) {
       await vscode.commands.executeCommand('incidentWorkbench.errors.focus');
     }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { Command } from './command';
+import type { Command } from '../../shared/command';
+import type { ErrorsDeps } from '../deps';
 
 interface FrameArg {
   file: string;
@@ -11,12 +12,12 @@ interface FrameArg {
  * Opens the workspace file of a stack frame at its line (path mappings, then the path, then a workspace file
  * with the same trailing path). Returns the opened Uri, or undefined with a message saying what to set.
  */
-export const openErrorFrame: Command = {
+export const openErrorFrame: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.openErrorFrame',
-  async run(services, arg?: unknown): Promise<vscode.Uri | undefined> {
+  async run(deps, arg?: unknown): Promise<vscode.Uri | undefined> {
     const frame = arg as FrameArg | undefined;
     if (!frame || typeof frame.file !== 'string') return undefined;
-    const uri = await services.errors.model.resolver.resolve(frame.file);
+    const uri = await deps.errors.model.resolver.resolve(frame.file);
     if (!uri) {
       const choice = await vscode.window.showWarningMessage(
         `${frame.file} is not in this workspace. Map the production path to your checkout with incidentWorkbench.pathMappings, e.g. {"/app": "\${workspaceFolder}"}.`,

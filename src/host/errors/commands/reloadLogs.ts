@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
-import type { LoadSummary } from '../errors/errorsModel';
-import type { Command } from './command';
+import type { LoadSummary } from '../errorsModel';
+import type { Command } from '../../shared/command';
+import type { ErrorsDeps } from '../deps';
 
 /** Reads the same log files again (after they grew, or after changing a setting). */
-export const reloadLogs: Command = {
+export const reloadLogs: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.reloadLogs',
-  async run(services): Promise<LoadSummary | undefined> {
-    const model = services.errors.model;
+  async run(deps): Promise<LoadSummary | undefined> {
+    const model = deps.errors.model;
     const sources = model.sources.length ? model.sources : model.lastSources;
     if (!sources.length) {
       void vscode.window.showInformationMessage('No logs loaded yet.', 'Load Logs…').then((c) => c && vscode.commands.executeCommand('incidentWorkbench.loadLogs'));

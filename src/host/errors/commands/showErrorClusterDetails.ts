@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { ClusterSummary } from '../../core/errors/analyzer';
-import { ClusterDetailsPanel } from '../errors/clusterDetailsPanel';
-import type { Services } from '../services';
-import { clusterTitle, type ErrorsNode } from '../views/errorsTree';
-import type { Command } from './command';
+import type { ClusterSummary } from '../../../core/errors/analyzer';
+import { ClusterDetailsPanel } from '../clusterDetailsPanel';
+import type { ErrorsDeps } from '../deps';
+import { clusterTitle, type ErrorsNode } from '../errorsTree';
+import type { Command } from '../../shared/command';
 
 /** The cluster a command is about: a tree node, an id or fingerprint, or a pick among the loaded ones. */
-export async function clusterFrom(services: Services, arg: ErrorsNode | string | undefined): Promise<ClusterSummary | undefined> {
-  const model = services.errors.model;
+export async function clusterFrom(deps: ErrorsDeps, arg: ErrorsNode | string | undefined): Promise<ClusterSummary | undefined> {
+  const model = deps.errors.model;
   if (typeof arg === 'string') return model.cluster(arg);
   if (arg && typeof arg === 'object' && 'cluster' in arg) return arg.cluster;
   const clusters = model.report?.clusters ?? [];
@@ -24,13 +24,13 @@ export async function clusterFrom(services: Services, arg: ErrorsNode | string |
 }
 
 /** Opens the cluster's details (histogram, breakdowns, samples) and selects it in the Errors view. */
-export const showErrorClusterDetails: Command = {
+export const showErrorClusterDetails: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.showErrorClusterDetails',
-  async run(services, arg?: unknown): Promise<string | undefined> {
-    const cluster = await clusterFrom(services, arg as ErrorsNode | string | undefined);
+  async run(deps, arg?: unknown): Promise<string | undefined> {
+    const cluster = await clusterFrom(deps, arg as ErrorsNode | string | undefined);
     if (!cluster) return undefined;
-    ClusterDetailsPanel.show(services, cluster.fingerprint);
-    await services.errors.reveal(cluster.fingerprint).catch(() => false);
+    ClusterDetailsPanel.show(deps, cluster.fingerprint);
+    await deps.errors.reveal(cluster.fingerprint).catch(() => false);
     return cluster.id;
   },
 };

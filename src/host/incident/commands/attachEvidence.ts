@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { attachEvidence as attach } from '../../core/incident/session';
-import type { EvidenceKind } from '../../core/incident/types';
-import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
-import { redactEvidenceBytes, withRedaction } from '../../core/redaction/evidence';
-import { configuredRedactor } from '../logging/settings';
-import type { Command } from './command';
-import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+import { attachEvidence as attach } from '../../../core/incident/session';
+import type { EvidenceKind } from '../../../core/incident/types';
+import { EVIDENCE_FOLDER, incidentDir } from '../../../core/store/layout';
+import { redactEvidenceBytes, withRedaction } from '../../../core/redaction/evidence';
+import { configuredRedactor } from '../../shared/redaction';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 const KINDS: { kind: EvidenceKind; label: string }[] = [
   { kind: 'profile', label: 'CPU / memory profile' },
@@ -40,13 +41,13 @@ function isInside(child: vscode.Uri, parent: vscode.Uri): boolean {
  * a file anywhere (other views pass what they produced): a file outside the incident folder is copied into
  * its evidence/ folder, so the incident is self-contained in a pull request.
  */
-export const attachEvidence: Command = {
+export const attachEvidence: Command<IncidentDeps> = {
   id: 'incidentWorkbench.attachEvidence',
-  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
     const args = stepArgs(rawArgs);
-    const id = await targetIncident(services, target, 'Attach evidence to which incident?');
+    const id = await targetIncident(deps, target, 'Attach evidence to which incident?');
     if (!id) return { status: 'cancelled' };
-    const folderUri = services.repository.uri(incidentDir(id));
+    const folderUri = deps.repository.uri(incidentDir(id));
     if (!folderUri) return { status: 'failed', message: 'no folder' };
     let relative = typeof args?.path === 'string' ? args.path : undefined;
     let redaction: { ran: boolean; replaced: number } | undefined;
@@ -55,7 +56,7 @@ export const attachEvidence: Command = {
       // Start in the incident's evidence/ when it has one, else in the workspace, where logs and profiles are.
       const evidenceUri = vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER);
       const hasEvidence = await Promise.resolve(vscode.workspace.fs.stat(evidenceUri)).then(() => true, () => false);
-      const defaultUri = hasEvidence ? evidenceUri : (services.repository.folder?.uri ?? folderUri);
+      const defaultUri = hasEvidence ? evidenceUri : (deps.repository.folder?.uri ?? folderUri);
       const picked = await vscode.window.showOpenDialog({ title: `${id}: Attach Evidence`, openLabel: 'Attach', canSelectMany: false, defaultUri });
       if (!picked?.[0]) return { status: 'cancelled' };
       source = picked[0];
@@ -69,7 +70,7 @@ export const attachEvidence: Command = {
           await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER));
           // Redacted on the way in (src/core/redaction): secrets in logs and traces never reach .incidents/.
           if (await Promise.resolve(vscode.workspace.fs.stat(dest)).then(() => true, () => false)) throw new Error(`${name} exists`);
-          const redacted = redactEvidenceBytes(await vscode.workspace.fs.readFile(source), name, configuredRedactor(services.log), guessKind(name) === 'profile');
+          const redacted = redactEvidenceBytes(await vscode.workspace.fs.readFile(source), name, configuredRedactor(deps.log), guessKind(name) === 'profile');
           await vscode.workspace.fs.writeFile(dest, redacted.bytes);
           redaction = redacted.redaction;
         } catch (e) {
@@ -102,7 +103,7 @@ export const attachEvidence: Command = {
     if (!KINDS.some((k) => k.kind === kind)) return { status: 'failed', message: `kind must be one of ${KINDS.map((k) => k.kind).join(', ')}` };
     const path = relative;
     const k = kind;
-    return runStep(services, id, `${k} evidence attached`, (i, ctx) => {
+    return runStep(deps, id, `${k} evidence attached`, (i, ctx) => {
       const next = attach(i, { kind: k, path, ...(note ? { note } : {}) }, ctx);
       return redaction ? withRedaction(next, path, redaction) : next;
     }, args);

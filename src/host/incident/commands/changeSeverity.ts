@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
-import { changeSeverity as change } from '../../core/incident/session';
-import { SEVERITIES, isSeverity, type Severity } from '../../core/incident/types';
-import type { Command } from './command';
-import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+import { changeSeverity as change } from '../../../core/incident/session';
+import { SEVERITIES, isSeverity, type Severity } from '../../../core/incident/types';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 /** Args: `{ severity, reason? }`. */
-export const changeSeverity: Command = {
+export const changeSeverity: Command<IncidentDeps> = {
   id: 'incidentWorkbench.changeSeverity',
-  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
     const args = stepArgs(rawArgs);
-    const id = await targetIncident(services, target, 'Change the severity of which incident?');
+    const id = await targetIncident(deps, target, 'Change the severity of which incident?');
     if (!id) return { status: 'cancelled' };
     let severity: Severity | undefined;
     let reason: string | undefined;
@@ -18,7 +19,7 @@ export const changeSeverity: Command = {
       severity = args.severity;
       reason = typeof args.reason === 'string' ? args.reason : undefined;
     } else {
-      const current = (await services.repository.list()).find((e) => e.id === id)?.value?.severity;
+      const current = (await deps.repository.list()).find((e) => e.id === id)?.value?.severity;
       const picked = await vscode.window.showQuickPick(
         SEVERITIES.map((s) => ({ label: s, description: s === current ? 'current' : '' })),
         { title: `${id}: Change Severity`, ignoreFocusOut: true },
@@ -29,6 +30,6 @@ export const changeSeverity: Command = {
       if (reason === undefined) return { status: 'cancelled' };
     }
     const s = severity;
-    return runStep(services, id, `severity set to ${s}`, (i, ctx) => change(i, s, reason, ctx), args);
+    return runStep(deps, id, `severity set to ${s}`, (i, ctx) => change(i, s, reason, ctx), args);
   },
 };

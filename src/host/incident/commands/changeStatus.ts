@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { changeStatus as change } from '../../core/incident/session';
-import { STATUSES, type IncidentStatus } from '../../core/incident/types';
-import type { Command } from './command';
-import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+import { changeStatus as change } from '../../../core/incident/session';
+import { STATUSES, type IncidentStatus } from '../../../core/incident/types';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 const HELP: Record<IncidentStatus, string> = {
   OPEN: 'reported, nobody on it yet',
@@ -13,11 +14,11 @@ const HELP: Record<IncidentStatus, string> = {
 };
 
 /** Args: `{ status }` (OPEN, INVESTIGATING, MITIGATED, RESOLVED). CLOSED goes through Close Incident. */
-export const changeStatus: Command = {
+export const changeStatus: Command<IncidentDeps> = {
   id: 'incidentWorkbench.changeStatus',
-  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
     const args = stepArgs(rawArgs);
-    const id = await targetIncident(services, target, 'Change the status of which incident?');
+    const id = await targetIncident(deps, target, 'Change the status of which incident?');
     if (!id) return { status: 'cancelled' };
     let status = args?.status as IncidentStatus | undefined;
     if (!args) {
@@ -31,6 +32,6 @@ export const changeStatus: Command = {
     if (status === 'CLOSED') return vscode.commands.executeCommand('incidentWorkbench.closeIncident', id, args) as Promise<StepResult>;
     if (!status || !STATUSES.includes(status)) return { status: 'failed', message: `status must be one of ${STATUSES.join(', ')}` };
     const s = status;
-    return runStep(services, id, `status set to ${s}`, (i, ctx) => change(i, s, ctx), args);
+    return runStep(deps, id, `status set to ${s}`, (i, ctx) => change(i, s, ctx), args);
   },
 };

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { checkTitle } from '../../core/incident/create';
-import { SEVERITIES, isSeverity, type Incident, type Severity } from '../../core/incident/types';
-import { StoreError } from '../../core/store/errors';
-import { incidentFile } from '../../core/store/layout';
-import { resolveReporter } from '../identity';
-import type { Services } from '../services';
-import type { Command } from './command';
+import { checkTitle } from '../../../core/incident/create';
+import { SEVERITIES, isSeverity, type Incident, type Severity } from '../../../core/incident/types';
+import { StoreError } from '../../../core/store/errors';
+import { incidentFile } from '../../../core/store/layout';
+import { resolveReporter } from '../../shared/identity';
+import type { IncidentDeps } from '../deps';
+import type { Command } from '../../shared/command';
 
 const SEVERITY_HELP: Record<Severity, string> = {
   CRITICAL: 'Service down, data loss or a security breach',
@@ -21,11 +21,11 @@ export interface NewIncidentArgs {
   description?: string;
 }
 
-export const newIncident: Command = {
+export const newIncident: Command<IncidentDeps> = {
   id: 'incidentWorkbench.newIncident',
-  async run(services, rawArgs?: unknown): Promise<Incident | undefined> {
+  async run(deps, rawArgs?: unknown): Promise<Incident | undefined> {
     const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as NewIncidentArgs;
-    const store = services.repository.store();
+    const store = deps.repository.store();
     if (!store) {
       const choice = await vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.', 'Open Folder');
       if (choice) await vscode.commands.executeCommand('workbench.action.files.openFolder');
@@ -63,17 +63,17 @@ export const newIncident: Command = {
       const incident = await store.create({
         title,
         severity,
-        reportedBy: await resolveReporter(services.repository.folder),
+        reportedBy: await resolveReporter(deps.repository.folder),
         now: new Date().toISOString(),
         ...(args.description ? { description: args.description } : {}),
       });
-      services.log.info(`Created ${incident.id} (${incident.severity}) in ${incidentFile(incident.id)}`);
-      await revealIncident(services, incident.id);
+      deps.log.info(`Created ${incident.id} (${incident.severity}) in ${incidentFile(incident.id)}`);
+      await revealIncident(deps, incident.id);
       vscode.window.setStatusBarMessage(`$(check) Created ${incident.id}`, 5000);
       return incident;
     } catch (e) {
       const message = e instanceof StoreError ? e.message : `Could not create the incident: ${(e as Error).message}`;
-      services.log.error(message);
+      deps.log.error(message);
       void vscode.window.showErrorMessage(message);
       return undefined;
     }
@@ -81,12 +81,12 @@ export const newIncident: Command = {
 };
 
 /** Shows the new incident in the tree; the incident exists either way, so a failure here is only logged. */
-async function revealIncident(services: Services, id: string): Promise<void> {
+async function revealIncident(deps: IncidentDeps, id: string): Promise<void> {
   try {
-    services.repository.invalidate();
-    const node = await services.incidentsTree.nodeFor(id);
-    if (node) await services.incidentsView.reveal(node, { select: true, focus: true, expand: true });
+    deps.repository.invalidate();
+    const node = await deps.incidentsTree.nodeFor(id);
+    if (node) await deps.incidentsView.reveal(node, { select: true, focus: true, expand: true });
   } catch (e) {
-    services.log.warn(`Created ${id} but could not reveal it in the Incidents view: ${(e as Error).message}`);
+    deps.log.warn(`Created ${id} but could not reveal it in the Incidents view: ${(e as Error).message}`);
   }
 }

@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
-import { incidentFile } from '../../core/store/layout';
-import type { IncidentsNode } from '../views/incidentsTree';
-import type { Command } from './command';
-import { incidentIdFrom } from './pickIncident';
+import { incidentFile } from '../../../core/store/layout';
+import type { IncidentsNode } from '../incidentsTree';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { incidentIdFrom } from '../../shared/pickIncident';
 
 /** Opens incident.json, at a problem's position when given one (a tree problem node or line/column args). */
-export const openIncidentFile: Command = {
+export const openIncidentFile: Command<IncidentDeps> = {
   id: 'incidentWorkbench.openIncidentFile',
-  async run(services, arg?: unknown, line?: unknown, column?: unknown): Promise<vscode.TextEditor | undefined> {
-    const id = await incidentIdFrom(services, arg, 'Open which incident?');
+  async run(deps, arg?: unknown, line?: unknown, column?: unknown): Promise<vscode.TextEditor | undefined> {
+    const id = await incidentIdFrom(deps, arg, 'Open which incident?');
     if (!id) return undefined;
-    const uri = services.repository.uri(incidentFile(id));
+    const uri = deps.repository.uri(incidentFile(id));
     if (!uri) return undefined;
     let position: vscode.Position | undefined;
     const node = arg as IncidentsNode | undefined;

@@ -1,15 +1,16 @@
 import * as vscode from 'vscode';
-import { incidentDir, INCIDENTS_FOLDER } from '../../core/store/layout';
-import type { Command } from './command';
-import { incidentIdFrom } from './pickIncident';
+import { incidentDir, INCIDENTS_FOLDER } from '../../../core/store/layout';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { incidentIdFrom } from '../../shared/pickIncident';
 
-export const openIncidentFolder: Command = {
+export const openIncidentFolder: Command<IncidentDeps> = {
   id: 'incidentWorkbench.openIncidentFolder',
-  async run(services, arg?: unknown): Promise<vscode.Uri | undefined> {
-    const id = await incidentIdFrom(services, arg, 'Which incident folder?');
+  async run(deps, arg?: unknown): Promise<vscode.Uri | undefined> {
+    const id = await incidentIdFrom(deps, arg, 'Which incident folder?');
     if (!id) return undefined;
-    const uri = services.repository.uri(incidentDir(id));
-    const store = services.repository.store();
+    const uri = deps.repository.uri(incidentDir(id));
+    const store = deps.repository.store();
     if (!uri || !store || !(await store.ids()).includes(id)) {
       void vscode.window.showErrorMessage(`There is no folder ${INCIDENTS_FOLDER}/${id} in this workspace.`);
       return undefined;

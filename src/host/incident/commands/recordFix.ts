@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { recordFix as record } from '../../core/incident/session';
-import type { Command } from './command';
-import { ask, runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+import { recordFix as record } from '../../../core/incident/session';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { ask, runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 /** Args: `{ description, ref? }` — ref is a commit, PR or ticket reference. */
-export const recordFix: Command = {
+export const recordFix: Command<IncidentDeps> = {
   id: 'incidentWorkbench.recordFix',
-  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
     const args = stepArgs(rawArgs);
-    const id = await targetIncident(services, target, 'Record the fix of which incident?');
+    const id = await targetIncident(deps, target, 'Record the fix of which incident?');
     if (!id) return { status: 'cancelled' };
     const description = await ask(args, 'description', { title: `${id}: Record Fix (1/2)`, prompt: 'What was changed, addressing the root cause', placeHolder: 'e.g. Vectorised the diversity penalty; O(n) per candidate' });
     if (description === undefined) return { status: 'cancelled' };
@@ -17,6 +18,6 @@ export const recordFix: Command = {
       ref = await vscode.window.showInputBox({ title: `${id}: Record Fix (2/2)`, prompt: 'Commit, pull request or ticket (optional)', placeHolder: 'e.g. a1b2c3d or PR #42', ignoreFocusOut: true });
       if (ref === undefined) return { status: 'cancelled' };
     }
-    return runStep(services, id, 'fix recorded', (i, ctx) => record(i, description, ref, ctx), args);
+    return runStep(deps, id, 'fix recorded', (i, ctx) => record(i, description, ref, ctx), args);
   },
 };

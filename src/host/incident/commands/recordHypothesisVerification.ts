@@ -1,22 +1,23 @@
 import * as vscode from 'vscode';
-import { recordVerification, type VerificationResult } from '../../core/incident/session';
-import type { IncidentsNode } from '../views/incidentsTree';
-import type { Command } from './command';
-import { ask, runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+import { recordVerification, type VerificationResult } from '../../../core/incident/session';
+import type { IncidentsNode } from '../incidentsTree';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { ask, runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 const RESULTS: VerificationResult[] = ['CONFIRMED', 'REJECTED', 'INCONCLUSIVE'];
 
 /** Args: `{ index, test, result }` (index 0-based). From a hypothesis node in the tree, that hypothesis. */
-export const recordHypothesisVerification: Command = {
+export const recordHypothesisVerification: Command<IncidentDeps> = {
   id: 'incidentWorkbench.recordHypothesisVerification',
-  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
     const args = stepArgs(rawArgs);
-    const id = await targetIncident(services, target, 'Verify a hypothesis of which incident?');
+    const id = await targetIncident(deps, target, 'Verify a hypothesis of which incident?');
     if (!id) return { status: 'cancelled' };
     let index = typeof args?.index === 'number' ? args.index : (target as IncidentsNode | undefined)?.kind === 'hypothesis' ? (target as Extract<IncidentsNode, { kind: 'hypothesis' }>).index : undefined;
     if (index === undefined) {
       if (args) return { status: 'failed', message: 'index is required' };
-      const entry = (await services.repository.list()).find((e) => e.id === id);
+      const entry = (await deps.repository.list()).find((e) => e.id === id);
       const hypotheses = entry?.value?.hypotheses ?? [];
       if (hypotheses.length === 0) {
         const choice = await vscode.window.showInformationMessage(`${id} has no hypotheses yet.`, 'Add Hypothesis');
@@ -41,6 +42,6 @@ export const recordHypothesisVerification: Command = {
     if (!result || !RESULTS.includes(result)) return { status: 'failed', message: `result must be one of ${RESULTS.join(', ')}` };
     const r = result;
     const i = index;
-    return runStep(services, id, `hypothesis #${i + 1} ${r.toLowerCase()}`, (incident, ctx) => recordVerification(incident, i, test, r, ctx), args);
+    return runStep(deps, id, `hypothesis #${i + 1} ${r.toLowerCase()}`, (incident, ctx) => recordVerification(incident, i, test, r, ctx), args);
   },
 };

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { recordAttempt } from '../../core/incident/session';
-import type { Command } from './command';
-import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+import { recordAttempt } from '../../../core/incident/session';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 /** Args: `{ reproduced: boolean, note? }`. The reproduction rate is recomputed from all attempts. */
-export const recordReproductionAttempt: Command = {
+export const recordReproductionAttempt: Command<IncidentDeps> = {
   id: 'incidentWorkbench.recordReproductionAttempt',
-  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
     const args = stepArgs(rawArgs);
-    const id = await targetIncident(services, target, 'Record a reproduction attempt for which incident?');
+    const id = await targetIncident(deps, target, 'Record a reproduction attempt for which incident?');
     if (!id) return { status: 'cancelled' };
     let reproduced: boolean;
     let note: string | undefined;
@@ -29,6 +30,6 @@ export const recordReproductionAttempt: Command = {
       note = await vscode.window.showInputBox({ title: `${id}: attempt note (optional)`, prompt: 'What you saw, e.g. "1.3 s per request with 200 candidates"', ignoreFocusOut: true });
       if (note === undefined) return { status: 'cancelled' };
     }
-    return runStep(services, id, `reproduction attempt recorded (${reproduced ? 'reproduced' : 'not reproduced'})`, (i, ctx) => recordAttempt(i, reproduced, note, ctx), args);
+    return runStep(deps, id, `reproduction attempt recorded (${reproduced ? 'reproduced' : 'not reproduced'})`, (i, ctx) => recordAttempt(i, reproduced, note, ctx), args);
   },
 };

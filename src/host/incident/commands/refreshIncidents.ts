@@ -1,8 +1,9 @@
-import type { Command } from './command';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
 
-export const refreshIncidents: Command = {
+export const refreshIncidents: Command<IncidentDeps> = {
   id: 'incidentWorkbench.refreshIncidents',
-  run(services): void {
-    services.incidentsTree.refresh();
+  run(deps): void {
+    deps.incidentsTree.refresh();
   },
 };

@@ -1,13 +1,14 @@
-import { IncidentOverviewPanel } from '../webviews/incidentOverviewPanel';
-import type { Command } from './command';
-import { incidentIdFrom } from './pickIncident';
+import { IncidentOverviewPanel } from '../incidentOverviewPanel';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { incidentIdFrom } from '../../shared/pickIncident';
 
-export const showIncident: Command = {
+export const showIncident: Command<IncidentDeps> = {
   id: 'incidentWorkbench.showIncident',
-  async run(services, arg?: unknown): Promise<string | undefined> {
-    const id = await incidentIdFrom(services, arg, 'Show which incident?');
+  async run(deps, arg?: unknown): Promise<string | undefined> {
+    const id = await incidentIdFrom(deps, arg, 'Show which incident?');
     if (!id) return undefined;
-    IncidentOverviewPanel.show(services, id);
+    IncidentOverviewPanel.show(deps, id);
     return id;
   },
 };

@@ -1,25 +1,26 @@
 import * as vscode from 'vscode';
-import type { Command } from './command';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
 
 export interface ValidationSummary {
   checked: number;
   invalid: number;
 }
 
-export const validateIncidentFiles: Command = {
+export const validateIncidentFiles: Command<IncidentDeps> = {
   id: 'incidentWorkbench.validateIncidentFiles',
-  async run(services): Promise<ValidationSummary | undefined> {
-    if (!services.repository.folder) {
+  async run(deps): Promise<ValidationSummary | undefined> {
+    if (!deps.repository.folder) {
       void vscode.window.showErrorMessage('Open a folder first: there is no .incidents/ folder to validate.');
       return undefined;
     }
     const reports = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Validating incident files' },
-      () => services.diagnostics.validateAll(),
+      () => deps.diagnostics.validateAll(),
     );
     const invalid = reports.filter((r) => r.state !== 'valid').length;
     const summary = { checked: reports.length, invalid };
-    services.log.info(`Validated ${summary.checked} incident files: ${invalid} invalid`);
+    deps.log.info(`Validated ${summary.checked} incident files: ${invalid} invalid`);
     if (reports.length === 0) {
       void vscode.window.showInformationMessage('No incident files found in .incidents/.');
     } else if (invalid === 0) {

@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { verifyFix as verify } from '../../core/incident/session';
-import type { Command } from './command';
-import { runStep, stepArgs, targetIncident, type StepResult } from './sessionStep';
+import { verifyFix as verify } from '../../../core/incident/session';
+import type { Command } from '../../shared/command';
+import type { IncidentDeps } from '../deps';
+import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 /** Args: `{ method, verified, override? }`. "Verified" needs a reproduction or a named method. */
-export const verifyFix: Command = {
+export const verifyFix: Command<IncidentDeps> = {
   id: 'incidentWorkbench.verifyFix',
-  async run(services, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
     const args = stepArgs(rawArgs);
-    const id = await targetIncident(services, target, 'Record the fix verification of which incident?');
+    const id = await targetIncident(deps, target, 'Record the fix verification of which incident?');
     if (!id) return { status: 'cancelled' };
     let method: string;
     let verified: boolean;
@@ -35,6 +36,6 @@ export const verifyFix: Command = {
       if (!picked) return { status: 'cancelled' };
       verified = picked.value;
     }
-    return runStep(services, id, `fix ${verified ? 'verified' : 'not verified'}`, (i, ctx, override) => verify(i, method, verified, ctx, override), args);
+    return runStep(deps, id, `fix ${verified ? 'verified' : 'not verified'}`, (i, ctx, override) => verify(i, method, verified, ctx, override), args);
   },
 };

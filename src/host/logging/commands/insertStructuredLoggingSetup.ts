@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { structuredLoggingSetup, type SetupResult } from '../../core/logging/setup';
-import type { Command } from './command';
+import { structuredLoggingSetup, type SetupResult } from '../../../core/logging/setup';
+import type { Command } from '../../shared/command';
+import type { LoggingDeps } from '../deps';
 
 /**
  * Adds a JSON log formatter with a request-id context variable and configure_logging() to a Python module (the
  * active editor's, or `{uri}`), replacing its logging.basicConfig call. One undoable edit. Returns the result.
  */
-export const insertStructuredLoggingSetup: Command = {
+export const insertStructuredLoggingSetup: Command<LoggingDeps> = {
   id: 'incidentWorkbench.insertStructuredLoggingSetup',
-  async run(services, rawArgs?: unknown): Promise<(SetupResult & { applied: boolean }) | undefined> {
+  async run(deps, rawArgs?: unknown): Promise<(SetupResult & { applied: boolean }) | undefined> {
     const args = rawArgs && typeof rawArgs === 'object' ? (rawArgs as { uri?: unknown }) : {};
     const uri = args.uri instanceof vscode.Uri ? args.uri : typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : vscode.window.activeTextEditor?.document.uri;
     if (!uri) {
@@ -20,7 +21,7 @@ export const insertStructuredLoggingSetup: Command = {
       void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(uri)} is not a Python file; open the module that starts your service.`);
       return undefined;
     }
-    const parser = await services.logging.parser();
+    const parser = await deps.logging.parser();
     const result = structuredLoggingSetup(parser, document.getText());
     if (result.edits.length === 0) {
       void vscode.window.showInformationMessage(result.message);

@@ -1,29 +1,30 @@
 import * as vscode from 'vscode';
-import { checkPostmortemText } from '../../core/postmortem/check';
-import { renderMarkdown } from '../../core/postmortem/markdown';
-import type { PostMortemEvidence } from '../../core/postmortem/types';
-import { postmortemFile } from '../../core/store/layout';
-import { incidentIdOf } from '../postmortem/postmortemEditor';
-import type { Command } from './command';
-import { targetIncident } from './sessionStep';
+import { checkPostmortemText } from '../../../core/postmortem/check';
+import { renderMarkdown } from '../../../core/postmortem/markdown';
+import type { PostMortemEvidence } from '../../../core/postmortem/types';
+import { postmortemFile } from '../../../core/store/layout';
+import { incidentIdOf } from '../postmortemEditor';
+import type { Command } from '../../shared/command';
+import type { PostmortemDeps } from '../deps';
+import { targetIncident } from '../../shared/sessionStep';
 
 /**
  * Writes `postmortem.md` next to `postmortem.json` (the open document's text when it is open, unsaved edits
  * included). Evidence of the incident is linked by its path relative to that folder. Target: the post-mortem
  * URI (editor title, form) or an incident id/tree node. Returns `{ uri, markdown }`.
  */
-export const exportPostmortem: Command = {
+export const exportPostmortem: Command<PostmortemDeps> = {
   id: 'incidentWorkbench.exportPostmortem',
-  async run(services, target?: unknown, options?: unknown): Promise<{ uri: string; markdown: string } | undefined> {
+  async run(deps, target?: unknown, options?: unknown): Promise<{ uri: string; markdown: string } | undefined> {
     let source: vscode.Uri | undefined;
     if (target instanceof vscode.Uri) source = target;
     else {
       const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined;
       if (target === undefined && active?.uri && incidentIdOf(active.uri)) source = active.uri;
       else {
-        const id = await targetIncident(services, target, 'Export the post-mortem of which incident?');
+        const id = await targetIncident(deps, target, 'Export the post-mortem of which incident?');
         if (!id) return undefined;
-        source = services.repository.uri(postmortemFile(id));
+        source = deps.repository.uri(postmortemFile(id));
       }
     }
     if (!source) return undefined;
@@ -45,7 +46,7 @@ export const exportPostmortem: Command = {
     }
     const pm = { ...check.value };
     if (id) {
-      const entry = await services.repository.store()?.read(id).catch(() => undefined);
+      const entry = await deps.repository.store()?.read(id).catch(() => undefined);
       const extra = entry?.state === 'valid' ? (entry.value?.evidence ?? []) : [];
       const known = new Set((Array.isArray(pm.evidence) ? pm.evidence : []).map((e) => e?.path));
       const merged: PostMortemEvidence[] = [...(Array.isArray(pm.evidence) ? pm.evidence : [])];
@@ -60,7 +61,7 @@ export const exportPostmortem: Command = {
       void vscode.window.showErrorMessage(`Could not write ${vscode.workspace.asRelativePath(out)}: ${(e as Error).message}`);
       return undefined;
     }
-    services.log.info(`Exported ${vscode.workspace.asRelativePath(out)}${check.lint.length ? ` (${check.lint.length} blameless-lint warnings)` : ''}`);
+    deps.log.info(`Exported ${vscode.workspace.asRelativePath(out)}${check.lint.length ? ` (${check.lint.length} blameless-lint warnings)` : ''}`);
     const quiet = options && typeof options === 'object' && (options as { quiet?: unknown }).quiet === true;
     if (!quiet) {
       void vscode.window

@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
-import { postmortemFile } from '../../core/store/layout';
-import { PostmortemEditorProvider } from '../postmortem/postmortemEditor';
-import type { ActionItemsNode } from '../views/actionItemsTree';
-import type { Command } from './command';
+import { postmortemFile } from '../../../core/store/layout';
+import { PostmortemEditorProvider } from '../postmortemEditor';
+import type { ActionItemsNode } from '../actionItemsTree';
+import type { Command } from '../../shared/command';
+import type { PostmortemDeps } from '../deps';
 
 /**
  * Sets an action item's status to DONE through the post-mortem's TextDocument (so an open form or text editor
  * sees it and undo works), then saves it. Args: an Action Items node, or `(incidentId, index)`.
  */
-export const markActionItemDone: Command = {
+export const markActionItemDone: Command<PostmortemDeps> = {
   id: 'incidentWorkbench.markActionItemDone',
-  async run(services, target?: unknown, indexArg?: unknown): Promise<boolean> {
+  async run(deps, target?: unknown, indexArg?: unknown): Promise<boolean> {
     let incidentId: string | undefined;
     let index: number | undefined;
     if (target && typeof target === 'object' && (target as ActionItemsNode).kind === 'item') {
@@ -20,7 +21,7 @@ export const markActionItemDone: Command = {
       incidentId = target;
       index = indexArg;
     } else {
-      const items = (await services.actionItemsTree.compute()).filter((n): n is Extract<ActionItemsNode, { kind: 'item' }> => n.kind === 'item');
+      const items = (await deps.actionItemsTree.compute()).filter((n): n is Extract<ActionItemsNode, { kind: 'item' }> => n.kind === 'item');
       if (items.length === 0) {
         void vscode.window.showInformationMessage('There are no open action items.');
         return false;
@@ -33,7 +34,7 @@ export const markActionItemDone: Command = {
       incidentId = picked.n.open.incidentId;
       index = picked.n.open.index;
     }
-    const uri = services.repository.uri(postmortemFile(incidentId));
+    const uri = deps.repository.uri(postmortemFile(incidentId));
     if (!uri) return false;
     const document = await vscode.workspace.openTextDocument(uri);
     const ok = await PostmortemEditorProvider.applyIntent(document, { type: 'set', path: ['actionItems', index, 'status'], value: 'DONE' });
@@ -42,7 +43,7 @@ export const markActionItemDone: Command = {
       return false;
     }
     await document.save();
-    services.repository.invalidate();
+    deps.repository.invalidate();
     return true;
   },
 };

@@ -1,23 +1,24 @@
 import * as vscode from 'vscode';
-import { postmortemFromIncident } from '../../core/postmortem/prefill';
-import { StoreError } from '../../core/store/errors';
-import { postmortemFile } from '../../core/store/layout';
-import { POSTMORTEM_VIEW_TYPE } from '../../protocol/postmortem';
-import type { Command } from './command';
-import { targetIncident } from './sessionStep';
+import { postmortemFromIncident } from '../../../core/postmortem/prefill';
+import { StoreError } from '../../../core/store/errors';
+import { postmortemFile } from '../../../core/store/layout';
+import { POSTMORTEM_VIEW_TYPE } from '../../../protocol/postmortem';
+import type { Command } from '../../shared/command';
+import type { PostmortemDeps } from '../deps';
+import { targetIncident } from '../../shared/sessionStep';
 
 /**
  * Opens `.incidents/<id>/postmortem.json` in the post-mortem form, first creating it pre-filled from the
  * incident (timeline, root cause, fix, prevention as action items, milestones, evidence) when there is none.
  * Never replaces an existing file. Returns `{ uri, created }`.
  */
-export const openPostmortem: Command = {
+export const openPostmortem: Command<PostmortemDeps> = {
   id: 'incidentWorkbench.openPostmortem',
-  async run(services, target?: unknown): Promise<{ uri: string; created: boolean } | undefined> {
-    const id = await targetIncident(services, target, 'Open the post-mortem of which incident?');
+  async run(deps, target?: unknown): Promise<{ uri: string; created: boolean } | undefined> {
+    const id = await targetIncident(deps, target, 'Open the post-mortem of which incident?');
     if (!id) return undefined;
-    const store = services.repository.store();
-    const uri = services.repository.uri(postmortemFile(id));
+    const store = deps.repository.store();
+    const uri = deps.repository.uri(postmortemFile(id));
     if (!store || !uri) return undefined;
     let created = false;
     const existing = await store.readPostmortem(id);
@@ -30,7 +31,7 @@ export const openPostmortem: Command = {
       try {
         await store.createPostmortem(id, postmortemFromIncident(entry.value));
         created = true;
-        services.log.info(`${id}: created postmortem.json from the incident timeline`);
+        deps.log.info(`${id}: created postmortem.json from the incident timeline`);
       } catch (e) {
         // Someone created it a moment ago: open theirs.
         if (!(e instanceof StoreError && e.code === 'CONFLICT')) {
@@ -38,7 +39,7 @@ export const openPostmortem: Command = {
           return undefined;
         }
       }
-      services.repository.invalidate();
+      deps.repository.invalidate();
     }
     await vscode.commands.executeCommand('vscode.openWith', uri, POSTMORTEM_VIEW_TYPE);
     return { uri: uri.toString(), created };

@@ -1,12 +1,13 @@
-import type { ActionItemsNode } from '../views/actionItemsTree';
-import type { Command } from './command';
+import type { ActionItemsNode } from '../actionItemsTree';
+import type { Command } from '../../shared/command';
+import type { PostmortemDeps } from '../deps';
 
 /** Re-reads every post-mortem; returns the list as the view shows it. */
-export const refreshActionItems: Command = {
+export const refreshActionItems: Command<PostmortemDeps> = {
   id: 'incidentWorkbench.refreshActionItems',
-  async run(services): Promise<ActionItemsNode[]> {
-    services.repository.invalidate();
-    services.actionItemsTree.refresh();
-    return services.actionItemsTree.compute();
+  async run(deps): Promise<ActionItemsNode[]> {
+    deps.repository.invalidate();
+    deps.actionItemsTree.refresh();
+    return deps.actionItemsTree.compute();
   },
 };

@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { showProfileDiff } from '../profile/flamegraphEditor';
-import type { Services } from '../services';
-import type { Command } from './command';
+import { showProfileDiff } from '../flamegraphEditor';
+import type { ProfileDeps } from '../deps';
+import type { Command } from '../../shared/command';
 import { PROFILE_FILTERS, profileUriFrom } from './openProfile';
 
 const PROFILE_GLOB = '{**/*.speedscope.json,**/*.raw,**/*.collapsed,**/*.folded,**/*.chrometrace.json,**/*.pt.trace.json,**/profiles/**,**/evidence/profiles/**}';
 
-async function pickProfile(services: Services, title: string, exclude?: vscode.Uri): Promise<vscode.Uri | undefined> {
+async function pickProfile(deps: ProfileDeps, title: string, exclude?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const found = (await vscode.workspace.findFiles(PROFILE_GLOB, '**/node_modules/**', 500)).filter((u) => u.toString() !== exclude?.toString());
   type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
   const items: Item[] = [
@@ -19,7 +19,7 @@ async function pickProfile(services: Services, title: string, exclude?: vscode.U
   const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, ignoreFocusOut: true });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  const files = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: PROFILE_FILTERS, ...(services.repository.folder ? { defaultUri: services.repository.folder.uri } : {}) });
+  const files = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: PROFILE_FILTERS, ...(deps.repository.folder ? { defaultUri: deps.repository.folder.uri } : {}) });
   return files?.[0];
 }
 
@@ -37,9 +37,9 @@ function recordedAt(arg: unknown): number | undefined {
  * A selection as [before, after]: the older recorded evidence item first, else the selection order. A string
  * (the message to show) when it is not exactly two profile files.
  */
-function orderedPair(services: Services, selected: unknown[]): [vscode.Uri, vscode.Uri] | string {
+function orderedPair(deps: ProfileDeps, selected: unknown[]): [vscode.Uri, vscode.Uri] | string {
   if (selected.length !== 2) return `${SELECT_TWO} (${selected.length} selected).`;
-  const [a, b] = selected.map((x) => ({ uri: profileUriFrom(services, x), at: recordedAt(x) }));
+  const [a, b] = selected.map((x) => ({ uri: profileUriFrom(deps, x), at: recordedAt(x) }));
   if (!a?.uri || !b?.uri) return `${SELECT_TWO}: one of the two selected items is not a profile file.`;
   const swap = a.at !== undefined && b.at !== undefined && b.at < a.at;
   return swap ? [b.uri, a.uri] : [a.uri, b.uri];
@@ -50,28 +50,28 @@ function orderedPair(services: Services, selected: unknown[]): [vscode.Uri, vsco
  * selected items; exactly two, the older evidence item is "before"), from arguments (before, after), or by
  * picking. Opens the differential flamegraph with the table of changes.
  */
-export const compareProfiles: Command = {
+export const compareProfiles: Command<ProfileDeps> = {
   id: 'incidentWorkbench.compareProfiles',
-  async run(services, first?: unknown, second?: unknown) {
+  async run(deps, first?: unknown, second?: unknown) {
     let before: vscode.Uri | undefined;
     let after: vscode.Uri | undefined;
     if (Array.isArray(second)) {
       // A list or tree context menu: (clickedItem, selectedItems[]). Never guess which two were meant.
-      const pair = orderedPair(services, second);
+      const pair = orderedPair(deps, second);
       if (typeof pair === 'string') {
         void vscode.window.showWarningMessage(pair);
         return undefined;
       }
       [before, after] = pair;
     } else {
-      before = profileUriFrom(services, first);
-      after = profileUriFrom(services, second);
+      before = profileUriFrom(deps, first);
+      after = profileUriFrom(deps, second);
     }
-    before ??= await pickProfile(services, 'Compare Profiles (1/2): the profile BEFORE (baseline)');
+    before ??= await pickProfile(deps, 'Compare Profiles (1/2): the profile BEFORE (baseline)');
     if (!before) return undefined;
-    after ??= await pickProfile(services, `Compare Profiles (2/2): the profile AFTER (compared with ${path.basename(before.path)})`, before);
+    after ??= await pickProfile(deps, `Compare Profiles (2/2): the profile AFTER (compared with ${path.basename(before.path)})`, before);
     if (!after) return undefined;
-    const { snapshot } = await showProfileDiff(services.profiling, before, after);
+    const { snapshot } = await showProfileDiff(deps.profiling, before, after);
     if (snapshot.error) void vscode.window.showErrorMessage(snapshot.error);
     return snapshot;
   },

@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_DURATION, DEFAULT_RATE } from '../../core/profile/pySpy';
-import { listPythonProcesses } from '../profile/processList';
-import { activeInterpreter } from '../profile/pySpyLocator';
-import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyRunOptions, type PySpyTaskDefinition } from '../profile/pySpyTask';
-import type { Services } from '../services';
-import type { Command } from './command';
+import { DEFAULT_DURATION, DEFAULT_RATE } from '../../../core/profile/pySpy';
+import { listPythonProcesses } from '../processList';
+import { activeInterpreter } from '../pySpyLocator';
+import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyRunOptions, type PySpyTaskDefinition } from '../pySpyTask';
+import type { ProfileDeps } from '../deps';
+import type { Command } from '../../shared/command';
 
 /** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
 export type ProfileArgs = PySpyRunOptions;
@@ -16,7 +16,7 @@ const DEFAULTS: Remembered = { duration: DEFAULT_DURATION, rate: DEFAULT_RATE, n
 
 type Target = { pid: number } | { program: string; args: string[]; cwd?: string };
 
-async function pickTarget(services: Services): Promise<Target | undefined> {
+async function pickTarget(deps: ProfileDeps): Promise<Target | undefined> {
   type Item = vscode.QuickPickItem & { target?: Target; action?: 'launch' | 'pid' };
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = 'Profile Python Process (1/3)';
@@ -56,13 +56,13 @@ async function pickTarget(services: Services): Promise<Target | undefined> {
     return v ? { pid: Number(v) } : undefined;
   }
   const active = vscode.window.activeTextEditor?.document;
-  const defaultUri = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : services.repository.folder?.uri;
+  const defaultUri = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : deps.repository.folder?.uri;
   const files = await vscode.window.showOpenDialog({ title: 'Launch a script and profile it', canSelectMany: false, filters: { Python: ['py'] }, ...(defaultUri ? { defaultUri } : {}) });
   if (!files?.[0]) return undefined;
   const extra = await vscode.window.showInputBox({ title: `Arguments for ${path.basename(files[0].fsPath)}`, prompt: 'Space-separated; leave empty for none', ignoreFocusOut: true });
   if (extra === undefined) return undefined;
   const program = (await activeInterpreter(files[0])) ?? (process.platform === 'win32' ? 'python' : 'python3');
-  return { program, args: [files[0].fsPath, ...extra.split(/\s+/).filter(Boolean)], cwd: services.repository.folder?.uri.fsPath ?? path.dirname(files[0].fsPath) };
+  return { program, args: [files[0].fsPath, ...extra.split(/\s+/).filter(Boolean)], cwd: deps.repository.folder?.uri.fsPath ?? path.dirname(files[0].fsPath) };
 }
 
 async function pickOptions(last: Remembered): Promise<Remembered | undefined> {
@@ -94,25 +94,25 @@ async function pickOptions(last: Remembered): Promise<Remembered | undefined> {
   return { duration: d.value, rate, native: has('native'), idle: has('idle'), gil: has('gil'), subprocesses: has('subprocesses'), threads: has('threads') };
 }
 
-export const profilePythonProcess: Command = {
+export const profilePythonProcess: Command<ProfileDeps> = {
   id: 'incidentWorkbench.profilePythonProcess',
-  async run(services, raw?: unknown): Promise<ProfileRunResult | undefined> {
+  async run(deps, raw?: unknown): Promise<ProfileRunResult | undefined> {
     const given = (raw && typeof raw === 'object' ? raw : {}) as ProfileArgs;
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showErrorMessage('Profiling runs py-spy, a program; it is only available in a trusted workspace.', 'Manage Workspace Trust');
       if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
       return undefined;
     }
-    if (!services.repository.folder) {
+    if (!deps.repository.folder) {
       void vscode.window.showErrorMessage('Open a folder first: profiles are written into the workspace.');
       return undefined;
     }
-    const memento = services.context.workspaceState;
+    const memento = deps.workspaceState;
     const last = { ...DEFAULTS, ...memento.get<Partial<Remembered>>(OPTIONS_KEY, {}) };
     let target: Target | undefined = given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}) } : undefined;
     let options: Remembered = { ...last, ...Object.fromEntries(Object.entries(given).filter(([k, v]) => k in DEFAULTS && v !== undefined)) };
     if (!target) {
-      target = await pickTarget(services);
+      target = await pickTarget(deps);
       if (!target) return undefined;
       const picked = await pickOptions(last);
       if (!picked) return undefined;
@@ -142,7 +142,7 @@ export const profilePythonProcess: Command = {
         }
       });
     });
-    await vscode.tasks.executeTask(createPySpyTask(services, def, services.repository.folder));
+    await vscode.tasks.executeTask(createPySpyTask(deps, def, deps.repository.folder));
     return finished;
   },
 };

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import type { Command } from './command';
+import type { Command } from '../../shared/command';
+import type { ProfileDeps } from '../deps';
 
 /** Shows or hides the per-line heat of the focused profile in the editors. Returns the new state. */
-export const toggleProfileHeat: Command = {
+export const toggleProfileHeat: Command<ProfileDeps> = {
   id: 'incidentWorkbench.toggleProfileHeat',
-  async run(services, on?: unknown): Promise<boolean> {
-    const heat = services.profiling.heat;
+  async run(deps, on?: unknown): Promise<boolean> {
+    const heat = deps.profiling.heat;
     const next = typeof on === 'boolean' ? on : !heat.enabled;
     await heat.setEnabled(next);
     if (next && !heat.current) void vscode.window.showInformationMessage('Profile heat is on; open a profile (Incident Workbench: Open Profile…) to see hot lines in the editor.');

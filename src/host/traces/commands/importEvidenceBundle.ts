@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
-import { importEvidenceBundle as importBundle, type PlacedFile } from '../traces/evidenceBundle';
-import type { Command } from './command';
-import { incidentIdFrom } from './pickIncident';
+import { importEvidenceBundle as importBundle, type PlacedFile } from '../evidenceBundle';
+import type { Command } from '../../shared/command';
+import type { TracesDeps } from '../deps';
+import { incidentIdFrom } from '../../shared/pickIncident';
 
 /**
  * Copies a folder of production exports (traces, logs, metrics) into an incident's evidence/, sorted by
  * kind; big files are linked. Args: (incident id?, folder Uri?).
  */
-export const importEvidenceBundle: Command = {
+export const importEvidenceBundle: Command<TracesDeps> = {
   id: 'incidentWorkbench.importEvidenceBundle',
-  async run(services, target?: unknown, folderArg?: unknown): Promise<PlacedFile[] | undefined> {
-    const id = await incidentIdFrom(services, target ?? services.activeIncident.id, 'Import the evidence bundle into which incident?');
+  async run(deps, target?: unknown, folderArg?: unknown): Promise<PlacedFile[] | undefined> {
+    const id = await incidentIdFrom(deps, target ?? deps.activeIncident.id, 'Import the evidence bundle into which incident?');
     if (!id) return undefined;
     let folder = folderArg instanceof vscode.Uri ? folderArg : typeof folderArg === 'string' ? vscode.Uri.file(folderArg) : undefined;
     if (!folder) {
@@ -19,7 +20,7 @@ export const importEvidenceBundle: Command = {
     }
     if (!folder) return undefined;
     try {
-      const placed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Importing evidence into ${id}`, cancellable: true }, (_p, token) => importBundle(services, folder, id, token));
+      const placed = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Importing evidence into ${id}`, cancellable: true }, (_p, token) => importBundle(deps, folder, id, token));
       const ok = placed.filter((p) => !p.skipped);
       const skipped = placed.filter((p) => p.skipped);
       const counts = ['trace', 'logs', 'metrics', 'file'].map((k) => [k, ok.filter((p) => p.kind === k).length] as const).filter(([, n]) => n > 0);

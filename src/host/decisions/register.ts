@@ -1,0 +1,15 @@
+import type * as vscode from 'vscode';
+import { registerCommands } from '../shared/command';
+import type { Workbench } from '../shared/workbench';
+import { AbTestEditorProvider } from './abtestView';
+import { analyzeAbTest } from './commands/analyzeAbTest';
+import { analyzeModelPredictions } from './commands/analyzeModelPredictions';
+import { judgeRollback } from './commands/judgeRollback';
+import { rollBack } from './commands/rollBack';
+
+export const DECISIONS_COMMANDS = [analyzeAbTest, judgeRollback, rollBack, analyzeModelPredictions];
+
+/** Decisions with statistics: the A/B test editor and panel, rollback judgement and run, the model panel. */
+export function registerDecisions(workbench: Workbench): vscode.Disposable[] {
+  return [AbTestEditorProvider.register(workbench), ...registerCommands(DECISIONS_COMMANDS, workbench)];
+}

@@ -1,0 +1,19 @@
+import * as vscode from 'vscode';
+import { registerCommands } from '../shared/command';
+import type { Workbench } from '../shared/workbench';
+import { compareProfiles } from './commands/compareProfiles';
+import { openProfile } from './commands/openProfile';
+import { profilePythonProcess } from './commands/profilePythonProcess';
+import { toggleProfileHeat } from './commands/toggleProfileHeat';
+import type { ProfileDeps } from './deps';
+import { Profiling } from './profiling';
+import { PY_SPY_TASK_TYPE, PySpyTaskProvider } from './pySpyTask';
+
+export const PROFILE_COMMANDS = [profilePythonProcess, openProfile, compareProfiles, toggleProfileHeat];
+
+/** CPU profiling: the py-spy task, the flame graph editor, source heat and profile comparison. */
+export function registerProfile(workbench: Workbench): vscode.Disposable[] {
+  const profiling = new Profiling(workbench);
+  const deps: ProfileDeps = { ...workbench, profiling };
+  return [profiling, vscode.tasks.registerTaskProvider(PY_SPY_TASK_TYPE, new PySpyTaskProvider(deps)), ...registerCommands(PROFILE_COMMANDS, deps)];
+}

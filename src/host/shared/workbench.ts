@@ -1,0 +1,17 @@
+import type * as vscode from 'vscode';
+import type { ActiveIncident } from './activeIncident';
+import type { IncidentRepository } from './incidentRepository';
+
+/**
+ * What every feature may use, built once in `activate` and passed to each feature's `register`: the
+ * `.incidents/` store, the incident being worked on, the output channel, and the extension's own places.
+ * A feature's own objects (its tree, its editor) stay inside the feature and travel in its own deps type.
+ */
+export interface Workbench {
+  readonly extensionUri: vscode.Uri;
+  readonly workspaceState: vscode.Memento;
+  readonly extensionMode: vscode.ExtensionMode;
+  readonly log: vscode.LogOutputChannel;
+  readonly repository: IncidentRepository;
+  readonly activeIncident: ActiveIncident;
+}
