@@ -3,7 +3,17 @@
  * Flags and messages from benfred/py-spy 0.4 (src/config.rs, src/main.rs, src/python_spy.rs).
  */
 
-export interface RecordOptions {
+/** How py-spy samples: flags of `record` that the `py-spy` task and the Profile command pass on as they are. */
+export interface SamplingOptions {
+  rate?: number;
+  native?: boolean;
+  idle?: boolean;
+  gil?: boolean;
+  subprocesses?: boolean;
+  threads?: boolean;
+}
+
+export interface RecordOptions extends SamplingOptions {
   /** Attach to a running process... */
   pid?: number;
   /** ...or start this program under py-spy (py-spy is then its parent, so ptrace rules allow it). */
@@ -12,13 +22,28 @@ export interface RecordOptions {
   format?: 'speedscope' | 'raw' | 'chrometrace';
   /** Seconds; undefined or 0: until stopped. */
   durationSeconds?: number;
-  rate?: number;
-  native?: boolean;
-  idle?: boolean;
-  gil?: boolean;
-  subprocesses?: boolean;
-  threads?: boolean;
   nonblocking?: boolean;
+}
+
+/**
+ * The `py-spy` task's fields, also the Profile command's scripted arguments. package.json's taskDefinitions
+ * describes the same fields as JSON schema for tasks.json; a unit test keeps the two in step.
+ */
+export interface PySpyTaskFields extends SamplingOptions {
+  /** Attach to this running process... */
+  pid?: number;
+  /** ...or launch this program with `args` in `cwd`. */
+  program?: string;
+  args?: string[];
+  cwd?: string;
+  /** Seconds; 0: until stopped. */
+  duration?: number;
+  /** Workspace-relative or absolute output file; default under the active incident's evidence/profiles/. */
+  output?: string;
+  /** Open the flamegraph when done (default true). */
+  open?: boolean;
+  /** Set by the extension to recognise a run it started. */
+  runId?: string;
 }
 
 export const DEFAULT_RATE = 100;
@@ -41,6 +66,21 @@ export function recordArgs(o: RecordOptions): string[] {
     args.push('--pid', String(o.pid));
   } else args.push('--', o.launch!.program, ...o.launch!.args);
   return args;
+}
+
+/** What a task asks `record` for, written to `output` (a path the task has resolved); defaults filled in. */
+export function taskRecordOptions(def: PySpyTaskFields, output: string): RecordOptions & { durationSeconds: number; rate: number } {
+  return {
+    ...(def.pid !== undefined ? { pid: def.pid } : { launch: { program: def.program ?? '', args: def.args ?? [] } }),
+    output,
+    durationSeconds: def.duration ?? DEFAULT_DURATION,
+    rate: def.rate ?? DEFAULT_RATE,
+    native: def.native,
+    idle: def.idle,
+    gil: def.gil,
+    subprocesses: def.subprocesses,
+    threads: def.threads,
+  };
 }
 
 export interface RecordOutcome {

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { explainPySpyFailure, parseRecordOutput, recordArgs, stripAnsi, DEFAULT_DURATION, DEFAULT_RATE, type PySpyProblem } from '../../core/profile/pySpy';
+import { explainPySpyFailure, parseRecordOutput, recordArgs, stripAnsi, taskRecordOptions, type PySpyProblem, type PySpyTaskFields } from '../../core/profile/pySpy';
 import { joinPath } from '../../core/store/fileSystem';
 import { evidenceDir } from '../../core/store/layout';
 import type { ProfileDeps } from './deps';
@@ -12,28 +12,8 @@ import { findPySpy, offerInstall, pySpyVersion } from './pySpyLocator';
 
 export const PY_SPY_TASK_TYPE = 'py-spy';
 
-/** What to profile and how: the `py-spy` task's fields, also the Profile command's scripted arguments. */
-export interface PySpyRunOptions {
-  pid?: number;
-  program?: string;
-  args?: string[];
-  cwd?: string;
-  /** Seconds; 0: until stopped. */
-  duration?: number;
-  rate?: number;
-  native?: boolean;
-  idle?: boolean;
-  gil?: boolean;
-  subprocesses?: boolean;
-  threads?: boolean;
-  /** Workspace-relative or absolute output file; default under the active incident's evidence/profiles/. */
-  output?: string;
-  /** Open the flamegraph when done (default true). */
-  open?: boolean;
-}
-
 /** The `py-spy` task definition (package.json taskDefinitions holds its JSON schema for tasks.json). */
-export interface PySpyTaskDefinition extends vscode.TaskDefinition, PySpyRunOptions {
+export interface PySpyTaskDefinition extends vscode.TaskDefinition, PySpyTaskFields {
   type: typeof PY_SPY_TASK_TYPE;
 }
 
@@ -170,19 +150,9 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     const where = outputLocation(this.deps, def);
     if (!where) return fail('Open a folder first: profiles are written into the workspace.', 'File > Open Folder…');
     await fs.mkdir(path.dirname(where.uri.fsPath), { recursive: true });
-    const duration = def.duration ?? DEFAULT_DURATION;
-    const rate = def.rate ?? DEFAULT_RATE;
-    const args = recordArgs({
-      ...(def.pid !== undefined ? { pid: def.pid } : { launch: { program: def.program!, args: def.args ?? [] } }),
-      output: where.uri.fsPath,
-      durationSeconds: duration,
-      rate,
-      native: def.native,
-      idle: def.idle,
-      gil: def.gil,
-      subprocesses: def.subprocesses,
-      threads: def.threads,
-    });
+    const record = taskRecordOptions(def, where.uri.fsPath);
+    const { durationSeconds: duration, rate } = record;
+    const args = recordArgs(record);
     const cwd = def.cwd ?? this.deps.repository.folder?.uri.fsPath;
     const targetCwd = def.pid !== undefined ? await processCwd(def.pid) : cwd;
     this.line(`\x1b[1m${version.version}\x1b[0m (${located.source}: ${located.path})`);

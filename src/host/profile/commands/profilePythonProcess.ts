@@ -1,17 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_DURATION, DEFAULT_RATE } from '../../../core/profile/pySpy';
+import { DEFAULT_DURATION, DEFAULT_RATE, type PySpyTaskFields, type SamplingOptions } from '../../../core/profile/pySpy';
 import { listPythonProcesses } from '../processList';
 import { activeInterpreter } from '../pySpyLocator';
-import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyRunOptions, type PySpyTaskDefinition } from '../pySpyTask';
+import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../pySpyTask';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
 
 /** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
-export type ProfileArgs = PySpyRunOptions;
+export type ProfileArgs = PySpyTaskFields;
 
 const OPTIONS_KEY = 'incidentWorkbench.profileOptions';
-type Remembered = { duration: number; rate: number; native: boolean; idle: boolean; gil: boolean; subprocesses: boolean; threads: boolean };
+/** The choices of the last interactive run, offered again next time. */
+type Remembered = Required<SamplingOptions> & { duration: number };
 const DEFAULTS: Remembered = { duration: DEFAULT_DURATION, rate: DEFAULT_RATE, native: false, idle: false, gil: false, subprocesses: false, threads: false };
 
 type Target = { pid: number } | { program: string; args: string[]; cwd?: string };
@@ -120,7 +121,7 @@ export const profilePythonProcess: Command<ProfileDeps> = {
       await memento.update(OPTIONS_KEY, options);
     }
     const runId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const def: PySpyTaskDefinition & { runId: string } = {
+    const def: PySpyTaskDefinition = {
       type: 'py-spy',
       ...target,
       duration: options.duration,
@@ -136,7 +137,7 @@ export const profilePythonProcess: Command<ProfileDeps> = {
     };
     const finished = new Promise<ProfileRunResult>((resolve) => {
       const sub = onDidFinishProfileRun((r) => {
-        if ((r.definition as { runId?: string }).runId === runId) {
+        if (r.definition.runId === runId) {
           sub.dispose();
           resolve(r);
         }
