@@ -1,16 +1,19 @@
 // Builds three kinds of output from one place so they cannot drift apart:
 // the extension host bundle, the `iwb` CLI, and one browser bundle per webview app.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
+import { readFileSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Every folder under webview/ except shared/ is one app with an index.ts entry. */
-const webviewApps = readdirSync('webview', { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'shared' && existsSync(join('webview', d.name, 'index.ts')))
-  .map((d) => d.name);
+/** The apps the host can open (src/protocol/apps.ts, read as TypeScript): one webview/<app>/index.ts each. */
+async function listWebviewApps() {
+  const { code } = await esbuild.transform(readFileSync(join('src', 'protocol', 'apps.ts'), 'utf8'), { loader: 'ts', format: 'esm' });
+  const { WEBVIEW_APPS } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  return WEBVIEW_APPS;
+}
+const webviewApps = await listWebviewApps();
 
 const common = {
   bundle: true,

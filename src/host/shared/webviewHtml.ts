@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { WebviewApp } from '../../protocol/apps';
 
 /** What every webview may load: our bundles, icons and CSS; nothing from the network. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -17,7 +18,7 @@ export function escapeHtml(text: string): string {
  * The one HTML page all webviews use. Data never goes into this HTML: it arrives later as a message and
  * is rendered as text, so a `<script>` in a log line or span name stays a string.
  */
-export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, options: { app: string; title: string }): string {
+export function buildWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, options: { app: WebviewApp; title: string }): string {
   const nonce = randomBytes(18).toString('base64');
   const asset = (...path: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString();
   const csp = [
