@@ -64,7 +64,7 @@ async function loadCore() {
       `export { renderMarkdown } from ${JSON.stringify(join(REPO_ROOT, 'src/core/postmortem/markdown.ts'))};`,
       `export { responseMetrics } from ${JSON.stringify(join(REPO_ROOT, 'src/core/postmortem/metrics.ts'))};`,
       `export { editsFor, applyEdits } from ${JSON.stringify(join(REPO_ROOT, 'src/host/postmortem/edits.ts'))};`,
-      `export { buildSnapshot } from ${JSON.stringify(join(REPO_ROOT, 'src/host/postmortem/snapshot.ts'))};`,
+      `export { buildSnapshot } from ${JSON.stringify(join(REPO_ROOT, 'src/presenters/postmortem.ts'))};`,
     ].join('\n'),
   );
   const out = join(dir, 'core.cjs');

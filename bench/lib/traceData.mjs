@@ -88,7 +88,7 @@ export async function loadCore() {
     [
       `export { importTraces, importTraceStream } from ${JSON.stringify(join(REPO_ROOT, 'src/core/traces/import'))};`,
       `export { buildTrace } from ${JSON.stringify(join(REPO_ROOT, 'src/core/traces/model'))};`,
-      `export { buildSnapshot } from ${JSON.stringify(join(REPO_ROOT, 'src/host/traces/snapshot'))};`,
+      `export { buildSnapshot } from ${JSON.stringify(join(REPO_ROOT, 'src/presenters/traces'))};`,
     ].join('\n'),
   );
   const out = join(dir, 'core.cjs');

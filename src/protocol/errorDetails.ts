@@ -1,59 +1,32 @@
 /** The error cluster details webview: what the host sends, and what the page may ask for. */
 
+import type { ClusterPattern, ClusterSummary, Count, ReportFrame, ReportSample } from '../core/errors/report';
+
 export const ERROR_DETAILS_VIEW_TYPE = 'incidentWorkbench.errorClusterDetails';
 
-export interface DetailsCount {
-  value: string;
-  count: number;
-}
+export type DetailsCount = Count;
 
-export interface DetailsFrame {
-  file: string;
-  line?: number;
-  function: string;
-  inApp: boolean;
-}
+/** A frame as the page lists it (the source line stays on the host). */
+export type DetailsFrame = Omit<ReportFrame, 'source'>;
 
-export interface DetailsSample {
-  timestamp?: string;
-  source: string;
-  line: number;
-  message: string;
-  userId?: string;
-  endpoint?: string;
-  service?: string;
-  version?: string;
-  requestId?: string;
-  traceId?: string;
+export type DetailsSample = Pick<ReportSample, 'timestamp' | 'source' | 'line' | 'message' | 'userId' | 'endpoint' | 'service' | 'version' | 'requestId' | 'traceId'> & {
   /** The exception as Python would print it (type, message, frames), or the log message. */
   text: string;
-}
+};
+
+type SpikePattern = Extract<ClusterPattern, { type: 'spike' }>;
 
 export interface ErrorDetailsSnapshot {
-  cluster?: {
-    id: string;
-    fingerprint: string;
+  cluster?: Pick<
+    ClusterSummary,
+    'id' | 'fingerprint' | 'exceptionType' | 'category' | 'hypothesis' | 'actionItems' | 'count' | 'firstSeen' | 'lastSeen' | 'reason' | 'timeline' | 'users' | 'endpoints' | 'services' | 'versions' | 'distinctUsers' | 'distinctEndpoints'
+  > & {
     title: string;
-    exceptionType: string;
-    category: string;
-    hypothesis: string;
-    actionItems: string[];
-    count: number;
-    firstSeen?: string;
-    lastSeen?: string;
-    reason: string[];
-    /** Counts per bucket over the whole log's time range. */
-    timeline?: { start: number; bucketMs: number; counts: number[] };
     /** The spike bucket to mark, when there is one. */
-    spike?: { at: string; bucketMs: number; count: number; magnitude: number; description: string };
-    users: DetailsCount[];
-    endpoints: DetailsCount[];
-    services: DetailsCount[];
-    versions: DetailsCount[];
-    distinctUsers: number;
-    distinctEndpoints: number;
+    spike?: Pick<SpikePattern, 'at' | 'count' | 'magnitude' | 'description'> & { bucketMs: number };
+    /** The raised exception's frames, most recent call first. */
     frames: DetailsFrame[];
-    patterns: { type: string; description: string }[];
+    patterns: Pick<ClusterPattern, 'type' | 'description'>[];
     samples: DetailsSample[];
   };
   /** Why there is no cluster (logs reloaded without it, nothing loaded). */
@@ -67,6 +40,14 @@ export type ErrorDetailsIntent =
   | { type: 'addToIncident' }
   | { type: 'copyFingerprint' }
   | { type: 'revealInTree' };
+
+const INTENTS = new Set(['openFrame', 'openSample', 'addToIncident', 'copyFingerprint', 'revealInTree']);
+
+export function isErrorDetailsIntent(m: { type: string }): m is ErrorDetailsIntent {
+  if (!INTENTS.has(m.type)) return false;
+  if (m.type === 'openFrame' || m.type === 'openSample') return Number.isInteger((m as { index?: unknown }).index);
+  return true;
+}
 
 /** State the page keeps through hide/show and window reloads. */
 export interface ErrorDetailsState {

@@ -1,18 +1,19 @@
 /** The flamegraph webview (custom editor for profile files, and the profile diff panel). */
 
+import type { FunctionDelta } from '../core/profile/diff';
+import type { TreeInput } from '../core/profile/flameTree';
+import type { Frame, FrameKind, ThreadProfile, WeightUnit } from '../core/profile/model';
+
 export const FLAMEGRAPH_VIEW_TYPE = 'incidentWorkbench.flamegraph';
 export const PROFILE_DIFF_VIEW_TYPE = 'incidentWorkbench.profileDiff';
 
-export interface FlameFrame {
-  name: string;
-  file: string;
-  line: number;
-  kind: string;
+/** A frame as the page reads it: the model's frame, resolved to workspace code or not, idle or not. */
+export type FlameFrame = Frame & {
   /** Resolved to a file under a workspace folder, not a library ("only my code"). */
   mine: boolean;
   /** A frame where a thread waits rather than works (hide idle). */
   idle: boolean;
-}
+};
 
 /**
  * A profile as the page needs it: the model's frame and stack tables and the weights per thread, in
@@ -30,23 +31,39 @@ export interface FlameData {
   frameFlags: Uint8Array;
   stackParent: Int32Array;
   stackFrame: Int32Array;
-  threads: { name: string; stacks: Int32Array; weights: Float64Array; samples: number }[];
-  unit: string;
+  threads: (Pick<ThreadProfile, 'name' | 'samples'> & { stacks: Int32Array; weights: Float64Array })[];
+  unit: WeightUnit;
 }
 
 /** Frame flags: resolved to workspace code ("only my code"), an idle frame; the kind in the bits above. */
 export const FRAME_MINE = 1;
 export const FRAME_IDLE = 2;
-export const FRAME_KINDS = ['python', 'native', 'op', 'other'] as const;
+export const FRAME_KINDS = ['python', 'native', 'op', 'other'] as const satisfies readonly FrameKind[];
 
-export interface FlameDiffRow {
-  function: string;
-  file: string;
-  line: number;
-  beforePct: number;
-  afterPct: number;
-  deltaPct: number;
+/** The frames of the page's columns as objects (what the flame tree and the page's labels read). */
+export function decodeFrames(data: FlameData): FlameFrame[] {
+  const out: FlameFrame[] = new Array(data.frameName.length);
+  for (let i = 0; i < out.length; i++) {
+    const flags = data.frameFlags[i]!;
+    out[i] = {
+      name: data.names[data.frameName[i]!] ?? '',
+      file: data.files[data.frameFile[i]!] ?? '',
+      line: data.frameLine[i]!,
+      kind: FRAME_KINDS[flags >> 2] ?? 'other',
+      mine: (flags & FRAME_MINE) !== 0,
+      idle: (flags & FRAME_IDLE) !== 0,
+    };
+  }
+  return out;
 }
+
+/** What the flame tree reads, from the page's columns. */
+export function treeInput(data: FlameData, frames: FlameFrame[] = decodeFrames(data)): TreeInput & { frames: FlameFrame[] } {
+  return { frames, stackParent: data.stackParent, stackFrame: data.stackFrame, threads: data.threads };
+}
+
+/** One row of the diff table: how a function's share of self time moved. */
+export type FlameDiffRow = Pick<FunctionDelta, 'function' | 'file' | 'line' | 'beforePct' | 'afterPct' | 'deltaPct'>;
 
 export interface FlamegraphSnapshot {
   /** Changes when the data changes (a new file, a reload); the page keeps its zoom otherwise. */

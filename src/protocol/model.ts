@@ -1,51 +1,39 @@
 /** The model debugging panel. */
+import type { CalibrationBin, ErrorRow, ModelReport, RateRow } from '../core/model/analyze';
+import type { Inconsistency, RobustnessReport } from '../core/model/robustness';
 
 export const MODEL_VIEW_TYPE = 'incidentWorkbench.model';
 
-export interface ModelErrorView {
-  id: string;
-  line: number;
-  input: string;
-  trueLabel: string;
-  predictedLabel: string;
-  confidence: number;
-  group?: string;
-  characteristics: string[];
-}
+/** An error row with its input characteristics in words (the report keeps their keys). */
+export type ModelErrorView = Omit<ErrorRow, 'characteristics'> & { characteristics: string[] };
 
-export interface ModelRateView {
-  name: string;
-  count: number;
-  errors: number;
-  errorRate: number;
-  ciLow: number;
-  ciHigh: number;
-  significantlyWorse: boolean;
-}
+export type ModelRateView = Pick<RateRow, 'name' | 'count' | 'errors' | 'errorRate' | 'ciLow' | 'ciHigh' | 'significantlyWorse'>;
 
-export interface ModelSnapshot {
+/** Where the robustness check stands: it runs the user's model, so it needs settings and trust first. */
+export type ModelRobustness =
+  | { state: 'unconfigured' | 'untrusted'; message: string }
+  | { state: 'ready'; predictor: string }
+  | { state: 'running'; predictor: string }
+  | { state: 'failed'; predictor: string; message: string }
+  | ({ state: 'done'; predictor: string; inconsistent: Omit<Inconsistency, 'originalConfidence' | 'variedConfidence'>[] } & Pick<RobustnessReport, 'tested' | 'checks' | 'consistency' | 'byVariation'>);
+
+export interface ModelSnapshot
+  extends Pick<ModelReport, 'total' | 'errors' | 'errorRate' | 'summary' | 'confusion' | 'highConfidenceErrorCount' | 'lowConfidenceErrorCount' | 'inputValidation' | 'issues'> {
   file: string;
   error?: string;
-  total: number;
-  errors: number;
-  errorRate: number;
-  summary: string[];
-  confusion: { labels: string[]; matrix: number[][] };
   highConfidenceErrors: ModelErrorView[];
-  highConfidenceErrorCount: number;
   lowConfidenceErrors: ModelErrorView[];
-  lowConfidenceErrorCount: number;
-  calibration: { ece: number | null; bins: { low: number; high: number; count: number; confidence: number; accuracy: number }[]; counted: number };
+  calibration: Pick<ModelReport['calibration'], 'ece' | 'counted'> & { bins: Omit<CalibrationBin, 'gap'>[] };
   byCharacteristic: ModelRateView[];
   byGroup: ModelRateView[];
-  inputValidation: { type: string; count: number; message: string; examples: string[] }[];
-  issues: { type: string; severity: string; message: string; line?: number }[];
-  robustness:
-    | { state: 'unconfigured' | 'untrusted'; message: string }
-    | { state: 'ready'; predictor: string }
-    | { state: 'running'; predictor: string }
-    | { state: 'failed'; predictor: string; message: string }
-    | { state: 'done'; predictor: string; tested: number; checks: number; consistency: number; inconsistent: { id: string; variation: string; input: string; variedInput: string; originalLabel: string; variedLabel: string }[]; byVariation: { variation: string; checks: number; flips: number }[] };
+  robustness: ModelRobustness;
 }
 
 export type ModelIntent = { type: 'runRobustness' } | { type: 'openLine'; line: number } | { type: 'openSettings' };
+
+const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);
+
+export function isModelIntent(m: { type: string }): m is ModelIntent {
+  if (!INTENTS.has(m.type)) return false;
+  return m.type !== 'openLine' || Number.isInteger((m as { line?: unknown }).line);
+}

@@ -1,33 +1,24 @@
 /** The rollback judgement panel. */
 
+import type { MetricJudgement, RollbackReport, Thresholds } from '../core/rollback/types';
+
 export const ROLLBACK_VIEW_TYPE = 'incidentWorkbench.rollback';
 
-export interface RollbackMetricView {
-  metric: string;
-  label: string;
-  status: 'pass' | 'fail' | 'warn' | 'insufficient' | 'nodata' | 'unmeasured';
-  severity: 'CRITICAL' | 'HIGH' | 'WARNING' | 'INFO' | 'OK';
+/** A metric's judgement with its numbers written out for reading (the page does no unit arithmetic). */
+export type RollbackMetricView = Pick<MetricJudgement, 'metric' | 'label' | 'status' | 'severity' | 'significant' | 'test' | 'critical' | 'reason'> & {
   baselineText: string;
   currentText: string;
-  significant: boolean | null;
   pValueText: string;
-  test: string;
-  critical: boolean;
-  reason: string;
-}
+};
 
-export interface RollbackSnapshot {
+/** The report's verdict fields are absent when there is no report (`error` says why). */
+export interface RollbackSnapshot extends Partial<Pick<RollbackReport, 'decision' | 'reasoning' | 'score' | 'baselineLabel' | 'currentLabel'>> {
   baselineFile: string;
   currentFile: string;
   error?: string;
-  decision?: 'PROCEED' | 'HOLD' | 'ROLLBACK';
-  reasoning?: string;
-  score?: number;
-  baselineLabel?: string;
-  currentLabel?: string;
   metrics: RollbackMetricView[];
   notes: string[];
-  thresholds?: { errorRate: number; latencyIncrease: number; successRateDrop: number; critical: string[] };
+  thresholds?: Pick<Thresholds, 'errorRate' | 'latencyIncrease' | 'successRateDrop' | 'critical'>;
   /** What "Roll Back…" would run, or why it cannot. */
   rollback: { available: boolean; command?: string; reason?: string; incidentId?: string };
   /** Result of the last rollback run from this panel. */
@@ -35,3 +26,10 @@ export interface RollbackSnapshot {
 }
 
 export type RollbackIntent = { type: 'rollBack' } | { type: 'refresh' } | { type: 'openSettings' } | { type: 'openFile'; which: 'baseline' | 'current' };
+
+const INTENTS = new Set(['rollBack', 'refresh', 'openSettings', 'openFile']);
+
+export function isRollbackIntent(m: { type: string }): m is RollbackIntent {
+  if (!INTENTS.has(m.type)) return false;
+  return m.type !== 'openFile' || ['baseline', 'current'].includes((m as { which?: unknown }).which as string);
+}

@@ -13,14 +13,19 @@ function files(dir: string): string[] {
   });
 }
 
-/** Every module specifier a file imports or requires (static, dynamic, type-only). */
-function specifiers(file: string): string[] {
+/** Every module a file imports or requires (static, dynamic, type-only), and whether only its types. */
+function imports(file: string): { spec: string; typeOnly: boolean }[] {
   const text = readFileSync(path.join(repoRoot, file), 'utf8');
-  const found: string[] = [];
-  for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)) {
-    found.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
+  const found: { spec: string; typeOnly: boolean }[] = [];
+  for (const m of text.matchAll(/(?:import|export)\s([^'"]*?)from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm)) {
+    // Only `import type …` / `export type …` count as type-only: they vanish from every build, always.
+    found.push({ spec: (m[2] ?? m[3] ?? m[4] ?? m[5])!, typeOnly: m[1] !== undefined && /^type\s/.test(m[1]) });
   }
   return found;
+}
+
+function specifiers(file: string): string[] {
+  return imports(file).map((i) => i.spec);
 }
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
@@ -30,8 +35,8 @@ test('src/core never imports vscode (the model stays testable without an editor)
   assert.deepEqual(offenders, []);
 });
 
-test('src/core does not reach into host, cli or webview code', () => {
-  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli)\/|webview\//.test(s)).map((s) => `${f} -> ${s}`));
+test('src/core does not reach into host, cli, protocol, presenters or webview code', () => {
+  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli|protocol|presenters)(\/|$)|webview\//.test(s)).map((s) => `${f} -> ${s}`));
   assert.deepEqual(offenders, []);
 });
 
@@ -40,13 +45,47 @@ test('webview code imports no Node modules and no vscode', () => {
   assert.deepEqual(offenders, []);
 });
 
-test('src/protocol imports nothing but other protocol files', () => {
-  const offenders = files('src/protocol').flatMap((f) => specifiers(f).filter((s) => !s.startsWith('./')).map((s) => `${f} -> ${s}`));
+/** Why `file`'s import breaks the protocol's rule, or undefined when it keeps it. */
+function protocolOffence(file: string, i: { spec: string; typeOnly: boolean }): string | undefined {
+  if (i.spec.startsWith('./')) return undefined;
+  const t = target(file, i.spec);
+  // Types of core name the data once; a value of core would put core's code into every page's bundle.
+  if (t?.startsWith('src/core/')) return i.typeOnly ? undefined : `${file} -> ${i.spec} (a value of core: use \`import type\`)`;
+  return `${file} -> ${i.spec}`;
+}
+
+test('src/protocol imports other protocol files, and only types from src/core', () => {
+  const offenders = files('src/protocol').flatMap((f) => imports(f).flatMap((i) => protocolOffence(f, i) ?? []));
+  assert.deepEqual(offenders, []);
+});
+
+test('the protocol rule fails on values of core and on anything else', () => {
+  const f = 'src/protocol/x.ts';
+  assert.equal(protocolOffence(f, { spec: '../core/abtest/analyze', typeOnly: true }), undefined);
+  assert.equal(protocolOffence(f, { spec: './common', typeOnly: false }), undefined);
+  assert.ok(protocolOffence(f, { spec: '../core/abtest/analyze', typeOnly: false }));
+  assert.ok(protocolOffence(f, { spec: '../host/shared/workbench', typeOnly: true }));
+  assert.ok(protocolOffence(f, { spec: '../presenters/abtest', typeOnly: true }));
+  assert.ok(protocolOffence(f, { spec: 'vscode', typeOnly: true }));
+  // The parser tells the two kinds apart (a value import of core in any syntax is a value import).
+  assert.deepEqual(imports('src/protocol/abtest.ts').filter((i) => i.spec.startsWith('../core/')).map((i) => i.typeOnly), [true, true]);
+  assert.deepEqual(imports('src/presenters/rollback.ts').find((i) => i.spec === '../core/rollback/decide'), { spec: '../core/rollback/decide', typeOnly: false });
+});
+
+test('src/presenters import core, protocol, other presenters and schemas only (no vscode, host, Node or packages)', () => {
+  const offenders = files('src/presenters').flatMap((f) =>
+    specifiers(f)
+      .filter((s) => {
+        const t = target(f, s);
+        return !t || !(/^src\/(core|protocol|presenters)\//.test(t) || /^schemas\/[^/]+\.json$/.test(t));
+      })
+      .map((s) => `${f} -> ${s}`),
+  );
   assert.deepEqual(offenders, []);
 });
 
 test('only src/host imports vscode', () => {
-  const offenders = [...files('src/core'), ...files('src/cli'), ...files('src/protocol'), ...files('webview')].filter((f) => specifiers(f).includes('vscode'));
+  const offenders = [...files('src/core'), ...files('src/cli'), ...files('src/protocol'), ...files('src/presenters'), ...files('webview')].filter((f) => specifiers(f).includes('vscode'));
   assert.deepEqual(offenders, []);
 });
 

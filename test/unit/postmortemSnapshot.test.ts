@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkPostmortemText } from '../../src/core/postmortem/check';
-import { LIST_LIMIT, buildSnapshot } from '../../src/host/postmortem/snapshot';
+import { LIST_LIMIT, buildSnapshot } from '../../src/presenters/postmortem';
 
 const base = { version: 3, fileName: 'pm.json', today: '2026-12-06' };
 

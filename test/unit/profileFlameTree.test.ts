@@ -7,7 +7,8 @@ import { FrameKeys, buildDiffTree, buildFlameTree, children, layoutBoxes, matche
 import { isIdleFrame } from '../../src/core/profile/idle';
 import { parseProfile } from '../../src/core/profile/parse';
 import { functionStats } from '../../src/core/profile/summary';
-import { decodeFrames, encodeFlameData, treeInput } from '../../src/core/profile/flameData';
+import { encodeFlameData } from '../../src/presenters/flamegraph';
+import { decodeFrames, treeInput } from '../../src/protocol/flamegraph';
 
 /** A random profile in the model's shape: frames, a stack table where parents come first, weights. */
 const inputArb: fc.Arbitrary<TreeInput> = fc

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { classifyEvidence } from '../../src/core/forensics/bundle';
 import { importTraces } from '../../src/core/traces/import';
 import { buildTrace } from '../../src/core/traces/model';
-import { buildSnapshot, matchAttribute, spanDetail } from '../../src/host/traces/snapshot';
+import { buildSnapshot, matchAttribute, spanDetail } from '../../src/presenters/traces';
 import { FLAG } from '../../src/protocol/waterfall';
 import { readCorrelationLogs } from '../../src/core/forensics/logs';
 import { repoRoot } from './helpers';

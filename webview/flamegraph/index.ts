@@ -1,7 +1,6 @@
 import { format } from 'd3-format';
-import type { FlamegraphIntent, FlamegraphSnapshot, FlamegraphViewState, FlameData } from '../../src/protocol/flamegraph';
+import { treeInput, type FlamegraphIntent, type FlamegraphSnapshot, type FlamegraphViewState, type FlameData } from '../../src/protocol/flamegraph';
 import { FrameKeys, buildDiffTree, buildFlameTree, children, matchedShare, pathTo, sandwich, sortChildren, type FlameTree } from '../../src/core/profile/flameTree';
-import { treeInput } from '../../src/core/profile/flameData';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';

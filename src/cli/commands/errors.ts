@@ -3,6 +3,7 @@ import * as nodePath from 'node:path';
 import { compileCategoryRules } from '../../core/errors/categories';
 import type { ClusterSummary, ErrorReport, ReportFrame } from '../../core/errors/analyzer';
 import { analyzeLogFiles } from '../../core/errors/load';
+import { clusterTitle } from '../../core/errors/report';
 import { compileGroupingRules } from '../../core/errors/rules';
 import { parseFieldMapping } from '../../core/logs/fieldMapping';
 import { formatCount } from '../../core/logs/skips';
@@ -110,8 +111,7 @@ function printHuman(r: ErrorReport, io: CliIO): void {
       (r.firstSeen ? ` (${time(r.firstSeen)} – ${time(r.lastSeen)})` : ''),
   );
   r.clusters.forEach((c, i) => {
-    const title = c.exceptionType ? `${c.exceptionType}: ${c.template}` : c.template;
-    io.out(`${String(i + 1).padStart(3)}. ${formatCount(c.count).padStart(7)}  ${title}  [${c.category}]  ${c.id}`);
+    io.out(`${String(i + 1).padStart(3)}. ${formatCount(c.count).padStart(7)}  ${clusterTitle(c)}  [${c.category}]  ${c.id}`);
     io.out(`            first ${time(c.firstSeen)}, last ${time(c.lastSeen)}`);
     const f = topFrame(c);
     if (f) io.out(`            at ${f.file}${f.line !== undefined ? `:${f.line}` : ''} in ${f.function}`);

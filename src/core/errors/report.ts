@@ -80,6 +80,11 @@ export interface ClusterSummary {
   patterns: ClusterPattern[];
 }
 
+/** The one-line name of a cluster: exception type and message template (tree, details, CLI). */
+export function clusterTitle(c: Pick<ClusterSummary, 'exceptionType' | 'template'>): string {
+  return c.exceptionType ? `${c.exceptionType}: ${c.template}` : c.template;
+}
+
 export interface ErrorReport {
   events: number;
   lines: number;

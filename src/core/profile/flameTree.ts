@@ -14,7 +14,7 @@ export interface TreeFrame {
   idle?: boolean;
 }
 
-/** Plain arrays from a parser, or the typed columns the page receives (see flameData.ts). */
+/** Plain arrays from a parser, or the typed columns the page receives (see src/protocol/flamegraph.ts). */
 export interface TreeInput {
   frames: readonly TreeFrame[];
   stackParent: ArrayLike<number>;

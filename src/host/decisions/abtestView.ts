@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AbTestReport } from '../../core/abtest';
-import { ABTEST_VIEW_TYPE, type AbIntent, type AbSnapshot } from '../../protocol/abtest';
+import { ABTEST_VIEW_TYPE, isAbIntent, type AbIntent, type AbSnapshot } from '../../protocol/abtest';
+import { toAbSnapshot } from '../../presenters/abtest';
 import { targetIncident } from '../shared/sessionStep';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
@@ -9,39 +10,6 @@ import { safeName, stamp, writeEvidence } from './evidence';
 import { readText } from './settings';
 
 const baseName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
-
-export function toAbSnapshot(report: AbTestReport, file: string, canOpenAsText: boolean): AbSnapshot {
-  return {
-    file,
-    name: report.name,
-    alpha: report.alpha,
-    verdict: report.verdict,
-    interpretation: report.interpretation,
-    issues: report.validation.issues,
-    arms: report.arms,
-    test: report.test,
-    srm: report.srm && { chi2: report.srm.chi2, pValueText: report.srm.pValueText, mismatch: report.srm.mismatch, expectedShare: report.srm.expectedShare, observedShare: report.srm.observedShare },
-    forest: report.forest,
-    power: report.power && {
-      target: report.power.target,
-      mde: report.power.mde,
-      mdeSource: report.power.mdeSource,
-      baseline: report.power.baseline,
-      requiredPerArm: report.power.requiredPerArm,
-      achieved: report.power.achieved,
-      controlN: report.power.controlN,
-      treatmentN: report.power.treatmentN,
-      adequate: report.power.adequate,
-      curve: report.power.curve,
-    },
-    simpson: { detected: report.simpson.detected, overallDirection: report.simpson.overallDirection, segmentDirections: report.simpson.segmentDirections },
-    canOpenAsText,
-  };
-}
-
-function isIntent(m: { type: string }): m is AbIntent {
-  return m.type === 'openAsText' || m.type === 'attachToIncident';
-}
 
 /** What the last render of each A/B view showed, for tests and the attach intent. */
 export const lastAbReports = new Map<string, AbTestReport>();
@@ -60,13 +28,13 @@ function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text
       source = await text();
     } catch (e) {
       report = analyzeAbTest({ issues: [{ type: 'unreadable', severity: 'error', message: (e as Error).message }], format: 'json' });
-      return { ...toAbSnapshot(report, baseName(uri), canOpenAsText), error: (e as Error).message };
+      return toAbSnapshot(report, baseName(uri), canOpenAsText, (e as Error).message);
     }
     report = analyzeAbTest(parseAbTest(source, uri.path));
     lastAbReports.set(uri.toString(), report);
     return toAbSnapshot(report, baseName(uri), canOpenAsText);
   };
-  const bridge = new WebviewBridge<AbSnapshot, AbIntent>(panel.webview, snapshot, isIntent, async (intent) => {
+  const bridge = new WebviewBridge<AbSnapshot, AbIntent>(panel.webview, snapshot, isAbIntent, async (intent) => {
     if (intent.type === 'openAsText') {
       await vscode.commands.executeCommand('vscode.openWith', uri, 'default');
     } else if (intent.type === 'attachToIncident' && report) {

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import {
   analyzePredictions,
-  CHARACTERISTIC_LABELS,
-  type ErrorRow,
   checkRobustness,
   commandPredictor,
   httpPredictor,
@@ -12,24 +10,14 @@ import {
   type Predictor,
   type RobustnessReport,
 } from '../../core/model';
-import { MODEL_VIEW_TYPE, type ModelErrorView, type ModelIntent, type ModelSnapshot } from '../../protocol/model';
+import { MODEL_VIEW_TYPE, isModelIntent, type ModelIntent, type ModelRobustness, type ModelSnapshot } from '../../protocol/model';
+import { robustnessDone, toModelSnapshot } from '../../presenters/model';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { decisionSettings, readText } from './settings';
 
-const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);
-
-const withLabels = (e: ErrorRow): ModelErrorView => ({ ...e, characteristics: e.characteristics.map((c) => CHARACTERISTIC_LABELS[c]) });
-
-function isIntent(m: { type: string }): m is ModelIntent {
-  if (!INTENTS.has(m.type)) return false;
-  return m.type !== 'openLine' || Number.isInteger((m as { line?: unknown }).line);
-}
-
-type RobustnessState = ModelSnapshot['robustness'];
-
-function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name?: string; state?: RobustnessState } {
+function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name?: string; state?: ModelRobustness } {
   const s = decisionSettings(scope);
   if (!s.predictCommand.length && !s.predictEndpoint) {
     return { state: { state: 'unconfigured', message: 'Set incidentWorkbench.model.predictCommand (JSON on stdin/stdout) or incidentWorkbench.model.predictEndpoint to test robustness.' } };
@@ -48,7 +36,7 @@ export class ModelPanel implements vscode.Disposable {
   private report: ModelReport | undefined;
   private predictions: Prediction[] = [];
   private error: string | undefined;
-  private robustness: RobustnessState | undefined;
+  private robustness: ModelRobustness | undefined;
   robustnessResult: RobustnessReport | undefined;
 
   static async show(deps: Workbench, uri: vscode.Uri): Promise<ModelPanel> {
@@ -72,7 +60,7 @@ export class ModelPanel implements vscode.Disposable {
   ) {
     ModelPanel.open.set(uri.toString(), this);
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'model', title: `Model: ${uri.path.split('/').pop()}` });
-    this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isIntent, (i) => this.handle(i));
+    this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isModelIntent, (i) => this.handle(i));
     this.disposables.push(this.bridge, panel.onDidDispose(() => this.dispose()), vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge.push()));
   }
 
@@ -94,33 +82,8 @@ export class ModelPanel implements vscode.Disposable {
   }
 
   private snapshot(): ModelSnapshot {
-    const file = vscode.workspace.asRelativePath(this.uri);
-    const r = this.report;
     const robustness = this.robustness ?? (predictorFromSettings(this.uri).state ?? { state: 'ready', predictor: predictorFromSettings(this.uri).name ?? '' });
-    if (!r) {
-      return {
-        file, error: this.error ?? 'not loaded', total: 0, errors: 0, errorRate: 0, summary: [], confusion: { labels: [], matrix: [] }, highConfidenceErrors: [], highConfidenceErrorCount: 0,
-        lowConfidenceErrors: [], lowConfidenceErrorCount: 0, calibration: { ece: null, bins: [], counted: 0 }, byCharacteristic: [], byGroup: [], inputValidation: [], issues: [], robustness,
-      };
-    }
-    return {
-      file,
-      total: r.total,
-      errors: r.errors,
-      errorRate: r.errorRate,
-      summary: r.summary,
-      confusion: r.confusion,
-      highConfidenceErrors: r.highConfidenceErrors.map(withLabels),
-      highConfidenceErrorCount: r.highConfidenceErrorCount,
-      lowConfidenceErrors: r.lowConfidenceErrors.map(withLabels),
-      lowConfidenceErrorCount: r.lowConfidenceErrorCount,
-      calibration: { ece: r.calibration.ece, bins: r.calibration.bins, counted: r.calibration.counted },
-      byCharacteristic: r.byCharacteristic,
-      byGroup: r.byGroup,
-      inputValidation: r.inputValidation,
-      issues: r.issues,
-      robustness,
-    };
+    return toModelSnapshot(vscode.workspace.asRelativePath(this.uri), this.report, this.error, robustness);
   }
 
   /** Sends the seed's variations to the configured model, with progress and cancel. */
@@ -151,7 +114,7 @@ export class ModelPanel implements vscode.Disposable {
         });
       });
       this.robustnessResult = result;
-      this.robustness = { state: 'done', predictor: name!, tested: result.tested, checks: result.checks, consistency: result.consistency, inconsistent: result.inconsistent, byVariation: result.byVariation };
+      this.robustness = robustnessDone(name!, result);
       await this.bridge.push();
       return result;
     } catch (e) {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { decideRollback, formatMetric, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
+import { decideRollback, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
 import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
-import { formatPValue } from '../../core/stats';
 import type { RollbackSnapshot } from '../../protocol/rollback';
+import { toRollbackSnapshot } from '../../presenters/rollback';
 import { targetIncident } from '../shared/sessionStep';
 import type { Workbench } from '../shared/workbench';
 import { recordEvent, stamp, writeEvidence } from './evidence';
@@ -67,39 +67,9 @@ export function rollbackAvailability(deps: Workbench, incidentId?: string): Roll
   return { available: true, command: command.join(' '), ...(id ? { incidentId: id } : {}) };
 }
 
-export function toRollbackSnapshot(deps: Workbench, j: Judgement, lastRun?: RollbackSnapshot['lastRun']): RollbackSnapshot {
-  const r = j.report;
-  return {
-    baselineFile: vscode.workspace.asRelativePath(j.baselineUri),
-    currentFile: vscode.workspace.asRelativePath(j.currentUri),
-    ...(j.error ? { error: j.error } : {}),
-    ...(r
-      ? {
-          decision: r.decision,
-          reasoning: r.reasoning,
-          score: r.score,
-          baselineLabel: r.baselineLabel,
-          currentLabel: r.currentLabel,
-          thresholds: { errorRate: r.thresholds.errorRate, latencyIncrease: r.thresholds.latencyIncrease, successRateDrop: r.thresholds.successRateDrop, critical: r.thresholds.critical },
-        }
-      : {}),
-    metrics: (r?.metrics ?? []).map((m) => ({
-      metric: m.metric,
-      label: m.label,
-      status: m.status,
-      severity: m.severity,
-      baselineText: formatMetric(m.metric, m.baseline),
-      currentText: formatMetric(m.metric, m.current),
-      significant: m.significant,
-      pValueText: m.pValue === null ? '—' : formatPValue(m.pValue),
-      test: m.test,
-      critical: m.critical,
-      reason: m.reason,
-    })),
-    notes: j.notes,
-    rollback: rollbackAvailability(deps),
-    ...(lastRun ? { lastRun } : {}),
-  };
+export function judgementSnapshot(deps: Workbench, j: Judgement, lastRun?: RollbackSnapshot['lastRun']): RollbackSnapshot {
+  const files = { baselineFile: vscode.workspace.asRelativePath(j.baselineUri), currentFile: vscode.workspace.asRelativePath(j.currentUri) };
+  return toRollbackSnapshot({ ...files, notes: j.notes, ...(j.report ? { report: j.report } : {}), ...(j.error ? { error: j.error } : {}) }, rollbackAvailability(deps), lastRun);
 }
 
 /** Keeps the snapshot file readable: long sample lists are cut, with the count kept. */

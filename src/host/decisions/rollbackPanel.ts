@@ -1,16 +1,9 @@
 import * as vscode from 'vscode';
-import { ROLLBACK_VIEW_TYPE, type RollbackIntent, type RollbackSnapshot } from '../../protocol/rollback';
+import { ROLLBACK_VIEW_TYPE, isRollbackIntent, type RollbackIntent, type RollbackSnapshot } from '../../protocol/rollback';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
-import { judge, toRollbackSnapshot, type Judgement } from './rollback';
-
-const INTENTS = new Set(['rollBack', 'refresh', 'openSettings', 'openFile']);
-
-function isIntent(m: { type: string }): m is RollbackIntent {
-  if (!INTENTS.has(m.type)) return false;
-  return m.type !== 'openFile' || ['baseline', 'current'].includes((m as { which?: unknown }).which as string);
-}
+import { judge, judgementSnapshot, type Judgement } from './rollback';
 
 /** One rollback panel; judging another pair of files replaces what it shows. */
 export class RollbackPanel implements vscode.Disposable {
@@ -37,7 +30,7 @@ export class RollbackPanel implements vscode.Disposable {
     public judgement: Judgement,
   ) {
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'rollback', title: 'Rollback Judgement' });
-    this.bridge = new WebviewBridge(panel.webview, async () => toRollbackSnapshot(this.deps, this.judgement, this.lastRun), isIntent, (i) => this.handle(i));
+    this.bridge = new WebviewBridge(panel.webview, async () => judgementSnapshot(this.deps, this.judgement, this.lastRun), isRollbackIntent, (i) => this.handle(i));
     this.disposables.push(
       this.bridge,
       panel.onDidDispose(() => this.dispose()),

@@ -1,82 +1,9 @@
 import * as vscode from 'vscode';
-import type { ClusterSummary, ReportException } from '../../core/errors/analyzer';
-import { ERROR_DETAILS_VIEW_TYPE, type ErrorDetailsIntent, type ErrorDetailsSnapshot, type ErrorDetailsState } from '../../protocol/errorDetails';
+import { ERROR_DETAILS_VIEW_TYPE, isErrorDetailsIntent, type ErrorDetailsIntent, type ErrorDetailsSnapshot, type ErrorDetailsState } from '../../protocol/errorDetails';
+import { toDetailsSnapshot } from '../../presenters/errorDetails';
 import type { ErrorsDeps } from './deps';
-import { clusterTitle } from './errorsTree';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
-
-/** A chain printed the way Python prints it, for reading samples as text. */
-export function formatChain(chain: ReportException[]): string {
-  const parts: string[] = [];
-  chain.forEach((e, i) => {
-    const lines = ['Traceback (most recent call last):'];
-    for (const f of e.frames) {
-      lines.push(`  File "${f.file}"${f.line !== undefined ? `, line ${f.line}` : ''}, in ${f.function}`);
-      if (f.source) lines.push(`    ${f.source}`);
-    }
-    lines.push(e.message ? `${e.type}: ${e.message}` : e.type);
-    parts.push(lines.join('\n'));
-    if (i < chain.length - 1) {
-      parts.push(e.linkToNext === 'cause' ? '\nThe above exception was the direct cause of the following exception:\n' : '\nDuring handling of the above exception, another exception occurred:\n');
-    }
-  });
-  return parts.join('\n');
-}
-
-export function toDetailsSnapshot(c: ClusterSummary | undefined, sources: string[]): ErrorDetailsSnapshot {
-  if (!c) return { missing: 'This cluster is not in the loaded logs any more. Load the logs it came from again.', sources };
-  const spike = c.patterns.find((p) => p.type === 'spike');
-  return {
-    sources,
-    cluster: {
-      id: c.id,
-      fingerprint: c.fingerprint,
-      title: clusterTitle(c),
-      exceptionType: c.exceptionType,
-      category: c.category,
-      hypothesis: c.hypothesis,
-      actionItems: c.actionItems,
-      count: c.count,
-      ...(c.firstSeen ? { firstSeen: c.firstSeen } : {}),
-      ...(c.lastSeen ? { lastSeen: c.lastSeen } : {}),
-      reason: c.reason,
-      ...(c.timeline ? { timeline: c.timeline } : {}),
-      ...(spike && spike.type === 'spike'
-        ? { spike: { at: spike.at, bucketMs: spike.bucket === 'minute' ? 60_000 : 3_600_000, count: spike.count, magnitude: spike.magnitude, description: spike.description } }
-        : {}),
-      users: c.users,
-      endpoints: c.endpoints,
-      services: c.services,
-      versions: c.versions,
-      distinctUsers: c.distinctUsers,
-      distinctEndpoints: c.distinctEndpoints,
-      frames: [...c.frames].reverse().map(({ file, line, function: fn, inApp }) => ({ file, function: fn, inApp, ...(line !== undefined ? { line } : {}) })),
-      patterns: c.patterns.map((p) => ({ type: p.type, description: p.description })),
-      samples: c.samples.map((s) => ({
-        ...(s.timestamp ? { timestamp: s.timestamp } : {}),
-        source: s.source,
-        line: s.line,
-        message: s.message,
-        ...(s.userId ? { userId: s.userId } : {}),
-        ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-        ...(s.service ? { service: s.service } : {}),
-        ...(s.version ? { version: s.version } : {}),
-        ...(s.requestId ? { requestId: s.requestId } : {}),
-        ...(s.traceId ? { traceId: s.traceId } : {}),
-        text: s.chain?.length ? formatChain(s.chain) : s.exceptionType ? `${s.exceptionType}: ${s.exceptionMessage ?? ''}` : s.message,
-      })),
-    },
-  };
-}
-
-const INTENTS = new Set(['openFrame', 'openSample', 'addToIncident', 'copyFingerprint', 'revealInTree']);
-
-function isIntent(m: { type: string }): m is ErrorDetailsIntent {
-  if (!INTENTS.has(m.type)) return false;
-  if (m.type === 'openFrame' || m.type === 'openSample') return Number.isInteger((m as { index?: unknown }).index);
-  return true;
-}
 
 /** One details panel per cluster; showing the cluster again reveals it. */
 export class ClusterDetailsPanel implements vscode.Disposable {
@@ -122,7 +49,7 @@ export class ClusterDetailsPanel implements vscode.Disposable {
     ClusterDetailsPanel.open.set(fingerprint, this);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'incidents.svg');
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'errorDetails', title: `Error cluster ${fingerprint.slice(0, 12)}` });
-    this.bridge = new WebviewBridge(panel.webview, () => Promise.resolve(this.snapshot()), isIntent, (intent) => this.handle(intent));
+    this.bridge = new WebviewBridge(panel.webview, () => Promise.resolve(this.snapshot()), isErrorDetailsIntent, (intent) => this.handle(intent));
     this.disposables.push(
       this.bridge,
       deps.errors.model.onDidChange(() => {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClusterSummary, ReportException, ReportFrame, ReportSample } from '../../core/errors/analyzer';
+import { clusterTitle } from '../../core/errors/report';
 import { basename } from '../../core/errors/fingerprint';
 import type { ClusterPattern } from '../../core/errors/patterns';
 import type { ErrorsModel } from './errorsModel';
@@ -29,10 +30,6 @@ const CATEGORY_ICON: Record<string, string> = {
 function when(iso: string | undefined, withDate: boolean): string {
   if (!iso) return '?';
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
-}
-
-export function clusterTitle(c: ClusterSummary): string {
-  return c.exceptionType ? `${c.exceptionType}: ${c.template}` : c.template;
 }
 
 export function clusterDescription(c: ClusterSummary): string {

@@ -1,42 +1,16 @@
 import * as vscode from 'vscode';
-import type { IncidentEntry } from '../../core/store/incidentStore';
 import { incidentDir } from '../../core/store/layout';
 import {
   INCIDENT_OVERVIEW_VIEW_TYPE,
+  isIncidentOverviewIntent,
   type IncidentOverviewIntent,
   type IncidentOverviewSnapshot,
   type IncidentOverviewState,
 } from '../../protocol/incidentOverview';
+import { noWorkspaceSnapshot, toOverviewSnapshot } from '../../presenters/incidentOverview';
 import type { IncidentDeps } from './deps';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
-
-export function toOverviewSnapshot(entry: IncidentEntry): IncidentOverviewSnapshot {
-  const i = entry.state === 'valid' ? entry.value : undefined;
-  return {
-    id: entry.id,
-    incident: i && {
-      title: i.title,
-      severity: i.severity,
-      status: i.status,
-      reportedBy: i.reportedBy,
-      reportedAt: i.reportedAt,
-      description: i.description ?? '',
-      ...(i.rootCause ? { rootCause: i.rootCause } : {}),
-      evidence: (i.evidence ?? []).map(({ kind, path, note, at }) => ({ kind, path, at, ...(note ? { note } : {}) })),
-      hypotheses: (i.hypotheses ?? []).map((h) => ({ text: h.text, ...(h.verification ? { result: h.verification.result } : {}) })),
-      events: i.events ?? [],
-    },
-    problems: entry.problems.map(({ line, column, message }) => ({ line, column, message })),
-  };
-}
-
-const INTENTS = new Set<IncidentOverviewIntent['type']>(['openIncidentFile', 'openEvidence', 'revealInTree']);
-
-function isIntent(m: { type: string }): m is IncidentOverviewIntent {
-  if (!INTENTS.has(m.type as IncidentOverviewIntent['type'])) return false;
-  return m.type !== 'openEvidence' || typeof (m as { path?: unknown }).path === 'string';
-}
 
 /** One overview panel per incident; showing an incident again reveals its panel. */
 export class IncidentOverviewPanel implements vscode.Disposable {
@@ -76,7 +50,7 @@ export class IncidentOverviewPanel implements vscode.Disposable {
     IncidentOverviewPanel.open.set(id, this);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'incidents.svg');
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'incident', title: `Incident ${id}` });
-    this.bridge = new WebviewBridge(panel.webview, () => this.snapshot(), isIntent, (intent) => this.handle(intent));
+    this.bridge = new WebviewBridge(panel.webview, () => this.snapshot(), isIncidentOverviewIntent, (intent) => this.handle(intent));
     this.disposables.push(
       this.bridge,
       deps.repository.onDidChange(() => void this.bridge.push()),
@@ -86,7 +60,7 @@ export class IncidentOverviewPanel implements vscode.Disposable {
 
   private async snapshot(): Promise<IncidentOverviewSnapshot> {
     const store = this.deps.repository.store();
-    if (!store) return { id: this.id, problems: [{ line: 1, column: 1, message: 'No workspace folder is open.' }] };
+    if (!store) return noWorkspaceSnapshot(this.id);
     const entry = await store.read(this.id);
     this.panel.title = entry.value?.title ? `${this.id} ${entry.value.title}` : this.id;
     return toOverviewSnapshot(entry);

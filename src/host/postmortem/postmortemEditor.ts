@@ -9,7 +9,7 @@ import type { PostmortemDeps } from './deps';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { editsFor } from './edits';
-import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from './snapshot';
+import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from '../../presenters/postmortem';
 import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
 
 /** `.incidents/<id>/postmortem.json` → `<id>`, or undefined for a post-mortem somewhere else. */

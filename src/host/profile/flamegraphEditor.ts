@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { diffProfiles } from '../../core/profile/diff';
 import { FLAMEGRAPH_VIEW_TYPE, PROFILE_DIFF_VIEW_TYPE, isFlamegraphIntent, type FlamegraphIntent, type FlamegraphSnapshot } from '../../protocol/flamegraph';
+import { profileDiffSnapshot, profileSnapshot } from '../../presenters/flamegraph';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { offerPathMapping, type PathResolver } from './pathResolver';
@@ -81,16 +81,7 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
   }
 
   snapshot(doc: ProfileDocument): FlamegraphSnapshot {
-    return {
-      id: doc.version,
-      mode: 'profile',
-      title: path.basename(doc.uri.path),
-      description: doc.description,
-      ...(doc.data ? { data: doc.data } : {}),
-      warnings: doc.profile?.warnings ?? [],
-      ...(doc.error ? { error: doc.error } : {}),
-      heatOn: this.host.heat.enabled,
-    };
+    return profileSnapshot(doc, path.basename(doc.uri.path), this.host.heat.enabled);
   }
 
   private pushAll(): void {
@@ -124,20 +115,7 @@ export async function showProfileDiff(host: FlamegraphHost, before: vscode.Uri, 
     Promise.all([ProfileDocument.load(before, host.resolver, host.cwdFor(before)), ProfileDocument.load(after, host.resolver, host.cwdFor(after))]),
   );
   const title = `${path.basename(before.path)} → ${path.basename(after.path)}`;
-  const error = a.error ?? b.error;
-  const diff = a.profile && b.profile ? diffProfiles(a.profile, b.profile) : undefined;
-  const snapshot: FlamegraphSnapshot = {
-    id: `${a.version}|${b.version}`,
-    mode: 'diff',
-    title: `Profile diff: ${title}`,
-    description: `Colour: share of samples grew (red) or fell (blue) from ${vscode.workspace.asRelativePath(before)} to ${vscode.workspace.asRelativePath(after)}. Before: ${a.description}. After: ${b.description}.`,
-    ...(b.data && !error ? { data: b.data } : {}),
-    ...(a.data && !error ? { base: a.data } : {}),
-    ...(diff ? { diffRows: diff.functions.slice(0, 200).map(({ function: fn, file, line, beforePct, afterPct, deltaPct }) => ({ function: fn, file, line, beforePct, afterPct, deltaPct })) } : {}),
-    warnings: [...(a.profile?.warnings ?? []).map((w) => `before: ${w}`), ...(b.profile?.warnings ?? []).map((w) => `after: ${w}`)],
-    ...(error ? { error } : {}),
-    heatOn: host.heat.enabled,
-  };
+  const snapshot = profileDiffSnapshot(a, b, { title, before: vscode.workspace.asRelativePath(before), after: vscode.workspace.asRelativePath(after) }, host.heat.enabled);
   const panel = vscode.window.createWebviewPanel(PROFILE_DIFF_VIEW_TYPE, `Diff: ${title}`, vscode.ViewColumn.Beside, webviewOptions(host.extensionUri));
   panel.webview.html = buildWebviewHtml(panel.webview, host.extensionUri, { app: 'flamegraph', title: `Profile diff: ${title}` });
   const files = new Set([...(a.profile?.frames ?? []), ...(b.profile?.frames ?? [])].map((f) => f.file));

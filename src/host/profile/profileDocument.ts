@@ -1,15 +1,14 @@
 import { createReadStream } from 'node:fs';
 import * as vscode from 'vscode';
-import { encodeFlameData } from '../../core/profile/flameData';
 import { isIdleFrame } from '../../core/profile/idle';
-import { ProfileParseError, sampleCount, totalWeight, type Profile } from '../../core/profile/model';
-import { FORMAT_LABELS, parseProfile } from '../../core/profile/parse';
-import { formatWeight } from '../../core/profile/summary';
+import { ProfileParseError, type Profile } from '../../core/profile/model';
+import { parseProfile } from '../../core/profile/parse';
 import type { FlameData } from '../../protocol/flamegraph';
+import { describeProfile, encodeFlameData, type ReadProfile } from '../../presenters/flamegraph';
 import type { PathResolver } from './pathResolver';
 
 /** A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. */
-export class ProfileDocument implements vscode.CustomDocument {
+export class ProfileDocument implements vscode.CustomDocument, ReadProfile {
   private constructor(
     readonly uri: vscode.Uri,
     readonly profile: Profile | undefined,
@@ -42,11 +41,8 @@ export class ProfileDocument implements vscode.CustomDocument {
     const files = [...new Set(profile.frames.map((f) => f.file).filter((f) => f !== ''))];
     const mine = new Map<string, boolean>();
     await Promise.all(files.map(async (f) => mine.set(f, await resolver.isMine(f, cwd))));
-    const data: FlameData = encodeFlameData(profile, (file) => mine.get(file) ?? false, isIdleFrame);
-    // Counting, not summarize(): its function table costs half a second on a 200k-stack profile.
-    const samples = sampleCount(profile);
-    const description = `${FORMAT_LABELS[profile.format]}${profile.exporter ? ` from ${profile.exporter}` : ''} · ${samples.toLocaleString('en')} samples${profile.unit === 'samples' ? '' : ` · ${formatWeight(totalWeight(profile), profile.unit)}`} · ${profile.threads.length} thread${profile.threads.length === 1 ? '' : 's'}${cwd ? ` · cwd ${cwd}` : ''}`;
-    return new ProfileDocument(uri, profile, undefined, cwd, data, description, version);
+    const data = encodeFlameData(profile, (file) => mine.get(file) ?? false, isIdleFrame);
+    return new ProfileDocument(uri, profile, undefined, cwd, data, describeProfile(profile, cwd), version);
   }
 
   /** Whether `file` is a frame file of this profile (the page may only ask to open those). */

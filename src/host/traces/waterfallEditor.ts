@@ -13,7 +13,7 @@ import { WorkspaceFileSystem } from '../shared/workspaceFileSystem';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { prometheusSettings, queryPrometheusWindow } from './prometheusMetrics';
-import { buildSnapshot, matchAttribute, spanDetail } from './snapshot';
+import { buildSnapshot, matchAttribute, spanDetail } from '../../presenters/traces';
 import { TraceDocument } from './traceDocument';
 import { attachFileToIncident } from './evidenceBundle';
 import { openSpanCode } from './openCode';

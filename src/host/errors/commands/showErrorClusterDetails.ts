@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { ClusterSummary } from '../../../core/errors/analyzer';
+import { clusterTitle } from '../../../core/errors/report';
 import { ClusterDetailsPanel } from '../clusterDetailsPanel';
 import type { ErrorsDeps } from '../deps';
-import { clusterTitle, type ErrorsNode } from '../errorsTree';
+import type { ErrorsNode } from '../errorsTree';
 import type { Command } from '../../shared/command';
 
 /** The cluster a command is about: a tree node, an id or fingerprint, or a pick among the loaded ones. */

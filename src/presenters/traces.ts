@@ -1,13 +1,13 @@
 /** Turns the core trace model into the waterfall's columnar snapshot and span details (no vscode here). */
-import { codeLocation, detectNPlusOne, slowQueries, slowestSpan, traceStatistics } from '../../core/traces/analysis';
-import type { TraceModel } from '../../core/traces/model';
-import type { TraceSummary } from '../../core/traces/import';
-import type { LogRecord } from '../../core/logs/types';
-import { logsForTrace } from '../../core/forensics/correlate';
-import type { MetricSeries } from '../../core/metrics/types';
-import { seriesKey } from '../../core/metrics/types';
-import type { AttributeValue, Attributes } from '../../core/traces/types';
-import { FLAG, type SpanDetail, type WaterfallLog, type WaterfallMetric, type WaterfallRows, type WaterfallSnapshot, type WaterfallTraceRow } from '../../protocol/waterfall';
+import { codeLocation, detectNPlusOne, slowQueries, slowestSpan, traceStatistics } from '../core/traces/analysis';
+import type { TraceModel } from '../core/traces/model';
+import type { TraceSummary } from '../core/traces/import';
+import type { LogRecord } from '../core/logs/types';
+import { logsForTrace } from '../core/forensics/correlate';
+import type { MetricSeries } from '../core/metrics/types';
+import { seriesKey } from '../core/metrics/types';
+import type { AttributeValue, Attributes } from '../core/traces/types';
+import { FLAG, type SpanDetail, type WaterfallLog, type WaterfallMetric, type WaterfallRows, type WaterfallSnapshot, type WaterfallTraceRow } from '../protocol/waterfall';
 
 export function traceRows(traces: readonly TraceSummary[]): WaterfallTraceRow[] {
   return traces.slice(0, 500).map((t) => ({

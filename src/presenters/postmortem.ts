@@ -2,10 +2,10 @@
  * The form's snapshot from a checked document (pure: no vscode, so the benchmark and tests use it as is).
  * Bounded whatever the file size: the timeline is sent as the rows the form shows, long lists are cut.
  */
-import type { PostmortemCheck } from '../../core/postmortem/check';
-import { responseMetrics } from '../../core/postmortem/metrics';
-import type { PostmortemSnapshot, TimelineView } from '../../protocol/postmortem';
-import schema from '../../../schemas/postmortem.schema.json';
+import type { PostmortemCheck } from '../core/postmortem/check';
+import { responseMetrics } from '../core/postmortem/metrics';
+import type { PostmortemSnapshot, TimelineView } from '../protocol/postmortem';
+import schema from '../../schemas/postmortem.schema.json';
 
 /** The form's choices come from the schema, so a new enum value there shows up in the form. */
 const props = schema.properties as Record<string, { enum?: string[]; items?: { properties?: Record<string, { enum?: string[] }> } }>;
