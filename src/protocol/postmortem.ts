@@ -1,5 +1,10 @@
 /** The post-mortem form (a custom text editor over postmortem.json): what the host sends, what the form asks. */
 
+import type { Position } from '../core/json/positions';
+import type { LintFinding } from '../core/postmortem/lint';
+import type { ResponseMetrics } from '../core/postmortem/metrics';
+import type { FileProblem } from '../core/validation/problems';
+
 export const POSTMORTEM_VIEW_TYPE = 'incidentWorkbench.postmortem';
 
 export type JsonPath = (string | number)[];
@@ -11,11 +16,11 @@ export interface PostmortemSnapshot {
   state: 'ok' | 'invalid';
   fileName: string;
   /** The first syntax error, for the banner. */
-  error?: { line: number; column: number; message: string };
+  error?: Position & { message: string };
   document?: Record<string, unknown>;
-  problems: { line: number; column: number; message: string; pointer: string }[];
-  lint: { path: JsonPath; field: string; rule: string; text: string; explanation: string; suggestion: string }[];
-  metrics: { mttdMinutes?: number; mttaMinutes?: number; mttmMinutes?: number; mttrMinutes?: number; problems: string[] };
+  problems: Pick<FileProblem, 'line' | 'column' | 'message' | 'pointer'>[];
+  lint: Pick<LintFinding, 'path' | 'field' | 'rule' | 'text' | 'explanation' | 'suggestion'>[];
+  metrics: ResponseMetrics;
   /** YYYY-MM-DD in the user's time zone, for overdue highlighting. */
   today: string;
   /** Events in the incident's timeline that can be imported, or undefined when incident.json is unusable. */
