@@ -4,6 +4,8 @@
  * span are asked for when it is selected (`spanDetail` answers `selectSpan`).
  */
 
+import type { NPlusOne, SlowQuery, SlowestSpan, StatRow } from '../core/traces/analysis';
+
 export const WATERFALL_VIEW_TYPE = 'incidentWorkbench.traceWaterfall';
 
 /** Bits of `WaterfallRows.flags`. */
@@ -67,11 +69,12 @@ export interface WaterfallSnapshot {
   summary?: {
     spanCount: number;
     errorCount: number;
-    slowest?: { row: number; service: string; operation: string; durationMs: number; percentage: number; criticalMs: number };
+    /** Spans are named by their row here (the page has no span ids to look up). */
+    slowest?: Pick<SlowestSpan, 'service' | 'operation' | 'durationMs' | 'percentage' | 'criticalMs'> & { row: number };
     criticalSpans: number;
-    nPlusOne: { parentRow: number; parentOperation: string; statement: string; count: number; totalMs: number; percentOfParent: number }[];
-    slowQueries: { statement: string; count: number; meanMs: number; p95Ms: number; maxMs: number }[];
-    statistics: { service: string; operation: string; count: number; totalMs: number; avgMs: number; maxMs: number; selfMs: number; selfPercent: number }[];
+    nPlusOne: (Pick<NPlusOne, 'parentOperation' | 'statement' | 'count' | 'totalMs' | 'percentOfParent'> & { parentRow: number })[];
+    slowQueries: Pick<SlowQuery, 'statement' | 'count' | 'meanMs' | 'p95Ms' | 'maxMs'>[];
+    statistics: Pick<StatRow, 'service' | 'operation' | 'count' | 'totalMs' | 'avgMs' | 'maxMs' | 'selfMs' | 'selfPercent'>[];
     problems: string[];
   };
   traces: WaterfallTraceRow[];
