@@ -7,7 +7,8 @@ import type { FileProblem } from '../core/validation/problems';
 
 export const POSTMORTEM_VIEW_TYPE = 'incidentWorkbench.postmortem';
 
-export type JsonPath = (string | number)[];
+/** A JSON path into the post-mortem document, as the lint findings name their strings. */
+export type JsonPath = LintFinding['path'];
 
 export interface PostmortemSnapshot {
   /** TextDocument version the snapshot was computed from. */
