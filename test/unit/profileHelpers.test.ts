@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainPySpyFailure, hasCapSysPtrace, parseRecordOutput, recordArgs } from '../../src/core/profile/pySpy';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_DURATION, DEFAULT_RATE, explainPySpyFailure, hasCapSysPtrace, parseRecordOutput, recordArgs, taskRecordOptions, type PySpyTaskFields } from '../../src/core/profile/pySpy';
 import { cpuTicks, isPythonExecutable, parseCmdline, parsePs } from '../../src/core/profile/processes';
+import { repoRoot } from './helpers';
 
 // Messages as py-spy 0.4 prints them (src/main.rs, src/python_spy.rs).
 const LINUX_DENIED = 'Error: Permission Denied: Try running again with elevated permissions by going \'sudo env "PATH=$PATH" !!\'';
@@ -43,6 +46,20 @@ test('record arguments are an array with --full-filenames and the chosen options
   assert.throws(() => recordArgs({ output: 'o' }));
   assert.throws(() => recordArgs({ pid: -1, output: 'o' }));
   assert.ok(!recordArgs({ pid: 1, output: 'o', native: true, nonblocking: true }).includes('--nonblocking'));
+});
+
+test('the py-spy task fields are the ones package.json declares for tasks.json', () => {
+  // Type-checked to name every field of PySpyTaskFields and nothing else.
+  const fields = { pid: 1, program: 1, args: 1, cwd: 1, duration: 1, rate: 1, native: 1, idle: 1, gil: 1, subprocesses: 1, threads: 1, output: 1, open: 1, runId: 1 } satisfies Record<keyof PySpyTaskFields, 1>;
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { taskDefinitions: { type: string; properties: Record<string, unknown> }[] } };
+  const declared = manifest.contributes.taskDefinitions.find((d) => d.type === 'py-spy')!;
+  assert.deepEqual(Object.keys(declared.properties).sort(), Object.keys(fields).sort());
+});
+
+test('a py-spy task becomes record options: its target, its sampling flags, defaults for duration and rate', () => {
+  assert.deepEqual(taskRecordOptions({ pid: 7, gil: true }, '/w/p.json'), { pid: 7, output: '/w/p.json', durationSeconds: DEFAULT_DURATION, rate: DEFAULT_RATE, native: undefined, idle: undefined, gil: true, subprocesses: undefined, threads: undefined });
+  const launch = taskRecordOptions({ program: 'python3', args: ['app.py'], duration: 0, rate: 250, threads: true }, 'o');
+  assert.deepEqual(recordArgs(launch), ['record', '--format', 'speedscope', '--full-filenames', '--output', 'o', '--rate', '250', '--duration', 'unlimited', '--threads', '--', 'python3', 'app.py']);
 });
 
 test('py-spy output: samples, written file, exited process', () => {
