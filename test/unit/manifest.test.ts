@@ -20,7 +20,6 @@ interface Manifest {
 
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Manifest;
 const commandIds = new Set(manifest.contributes.commands.map((c) => c.command));
-const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
 const read = (rel: string): string => (existsSync(path.join(repoRoot, rel)) ? readFileSync(path.join(repoRoot, rel), 'utf8') : '');
 
 interface CommandDescriptions {
@@ -111,14 +110,27 @@ test('the generated docs (commands, settings, CLI) are what npm run docs writes 
   }
 });
 
-test('the README links only to files that exist, and its pictures live under docs/', () => {
-  const targets = [...readme.matchAll(/(!?)\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => ({ image: m[1] === '!', target: m[2]!.split('#')[0]! }));
-  const local = targets.filter((t) => t.target && !/^[a-z]+:/.test(t.target));
-  assert.ok(local.some((t) => t.image), 'the README shows a screenshot');
-  for (const t of local) {
-    assert.ok(existsSync(path.join(repoRoot, t.target)), `README links to ${t.target}, which does not exist`);
-    if (t.image) assert.ok(t.target.startsWith('docs/'), `README picture ${t.target} is not under docs/`);
+test('links in README.md and docs/*.md point to files and headings that exist; README pictures live under docs/', async () => {
+  const { anchor } = (await import(pathToFileURL(path.join(repoRoot, 'scripts', 'gen-docs.mjs')).href)) as { anchor(heading: string): string };
+  const prose = (rel: string) => read(rel).replace(/```[\s\S]*?```/g, '');
+  const headings = (rel: string) => new Set([...prose(rel).matchAll(/^#+ (.+)$/gm)].map((m) => anchor(m[1]!)));
+  const docs = readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+  let pictures = 0;
+  for (const rel of ['README.md', ...docs]) {
+    for (const m of prose(rel).matchAll(/(!?)\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const link = m[2]!;
+      if (/^[a-z]+:/.test(link)) continue;
+      const [file, hash] = link.split('#') as [string, string | undefined];
+      const target = file ? path.posix.join(path.posix.dirname(rel), file) : rel;
+      assert.ok(existsSync(path.join(repoRoot, target)), `${rel} links to ${link}: ${target} does not exist`);
+      if (hash && target.endsWith('.md')) assert.ok(headings(target).has(hash), `${rel} links to ${link}: no such heading in ${target}`);
+      if (m[1] === '!' && rel === 'README.md') {
+        pictures++;
+        assert.ok(target.startsWith('docs/'), `README picture ${target} is not under docs/`);
+      }
+    }
   }
+  assert.ok(pictures > 0, 'the README shows a screenshot');
 });
 
 test('the command ids declared under src/host/commands match package.json', () => {
