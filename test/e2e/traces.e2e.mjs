@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, answerInput, webviewFrame, screenshot, REPO_ROOT, until } from './helpers.mjs';
+import { openWorkbench, runCommand, answerInput, webviewFrame, screenshot, docsImage, REPO_ROOT, until } from './helpers.mjs';
 
 describe('trace waterfall in the real workbench', () => {
   let wb;
@@ -42,7 +42,7 @@ describe('trace waterfall in the real workbench', () => {
     assert.ok(Number(/([\d.]+)% of the request/.exec(text)[1]) > 50, text);
     assert.match(await frame.locator('[data-testid=critical]').textContent(), /Critical path: \d+ spans/);
     assert.match(await frame.locator('.wf-warn').first().textContent(), /N\+1: \d+ × SELECT id, name, embedding FROM items WHERE id = \? under load_items/);
-    await screenshot(wb.page, 'traces-waterfall');
+    await screenshot(wb.page, docsImage('traces-waterfall'));
   });
 
   it('selecting the slow span shows its attributes and its own logs', async () => {
