@@ -42,8 +42,12 @@ export { REPO_ROOT };
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test', 'e2e', 'artifacts');
 /** Pictures the README shows: committed, and rewritten by the specs that take them so they stay current. */
 export const DOCS_IMAGES_DIR = join(REPO_ROOT, 'docs', 'images');
-/** The path of a README picture, for `screenshot(page, docsImage('traces-waterfall'))`. */
-export const docsImage = (name) => join(DOCS_IMAGES_DIR, `${name}.png`);
+/**
+ * The path of a README picture, for `screenshot(page, docsImage('traces-waterfall'))`. The committed pictures
+ * are rewritten only when asked (`IWB_UPDATE_DOCS_IMAGES=1 npm run test:e2e`), so an ordinary run leaves
+ * the working tree clean; otherwise the shot goes to test/e2e/artifacts/ like any other.
+ */
+export const docsImage = (name) => (process.env.IWB_UPDATE_DOCS_IMAGES === '1' ? join(DOCS_IMAGES_DIR, `${name}.png`) : `docs-${name}`);
 export const EXTENSION_ID = 'incident-workbench.incident-workbench';
 /** Title of our activity-bar view container (package.json contributes.viewsContainers.activitybar). */
 export const VIEW_CONTAINER_TITLE = 'Incidents';
