@@ -1,14 +1,17 @@
 import { isMessage, type HostToView, type MessageGuard, type ViewToHost } from '../../src/protocol/common';
 import { vscodeApi } from './vscodeApi';
 
-/** How long state changes of the page's own are gathered before one setState (it copies the snapshot too). */
-const SAVE_DELAY_MS = 300;
+/**
+ * State changes of the page's own are saved at most this often (setState copies the snapshot too, MBs for
+ * a big trace): the first at once, the last of a burst (arrow keys held down) when the time is up.
+ */
+const SAVE_EVERY_MS = 300;
 
 export interface PageBridge<Intent> {
   send(intent: Intent): void;
   /**
    * Saves the page's state again after a change of its own (a selection, not a snapshot): the next
-   * incarnation of the page gets it in `restore`. Calls close together are saved once.
+   * incarnation of the page gets it in `restore`. A burst of calls is saved at its start and its end.
    */
   saveState(): void;
 }
@@ -29,11 +32,13 @@ export function connect<Snapshot, Intent extends { type: string }, State = unkno
   const saved = api.getState();
   let last: Snapshot | undefined;
   let pendingSave: ReturnType<typeof setTimeout> | undefined;
+  let lastSave = -Infinity;
   let restorePending = saved !== undefined && options.restore !== undefined;
 
   const save = (): void => {
     if (pendingSave !== undefined) clearTimeout(pendingSave);
     pendingSave = undefined;
+    lastSave = performance.now();
     if (last !== undefined) api.setState({ ...(options.state?.(last) as State), snapshot: last });
   };
 
@@ -58,7 +63,10 @@ export function connect<Snapshot, Intent extends { type: string }, State = unkno
   return {
     send: (intent) => api.postMessage(intent),
     saveState: () => {
-      if (pendingSave === undefined) pendingSave = setTimeout(save, SAVE_DELAY_MS);
+      if (pendingSave !== undefined) return;
+      const wait = lastSave + SAVE_EVERY_MS - performance.now();
+      if (wait <= 0) save();
+      else pendingSave = setTimeout(save, wait);
     },
   };
 }
