@@ -2,7 +2,7 @@ import { scaleLinear } from 'd3';
 import { formatValue, type WaterfallView } from '../../src/core/traces/waterfallView';
 import type { WaterfallIntent, WaterfallSnapshot } from '../../src/protocol/waterfall';
 import { h } from '../shared/dom';
-import { canvasFont, colors, fitCanvas, pixelRatio, serviceColor } from './theme';
+import { canvasFont, colors, fitCanvas, pixelRatio, serviceColor } from './paint';
 
 const BAND_ROW = 34;
 

@@ -15,7 +15,7 @@ import { Minimap } from './minimap';
 import { SpanRows } from './rows';
 import { traceHeader, summaryTables } from './summary';
 import { exposeTestApi } from './testApi';
-import { readColors } from './theme';
+import { onNextFrame, readColors } from './paint';
 import { FilterBar, action } from './toolbar';
 import { traceList } from './traceList';
 
@@ -26,6 +26,7 @@ const snapshot = () => snap;
 // Assigned last, once every part exists: connect() may render a saved snapshot at once.
 let bridge: PageBridge<WaterfallIntent> | undefined = undefined;
 const send = (intent: WaterfallIntent) => bridge?.send(intent);
+const scheduleDraw = onNextFrame(draw);
 
 const rows = new SpanRows(view, snapshot, {
   select,
@@ -66,16 +67,6 @@ function draw(): void {
     perf.firstPaint = performance.now();
     performance.mark('iwb-waterfall-first-paint');
   }
-}
-
-let drawScheduled = false;
-function scheduleDraw(): void {
-  if (drawScheduled) return;
-  drawScheduled = true;
-  requestAnimationFrame(() => {
-    drawScheduled = false;
-    draw();
-  });
 }
 
 /** The visible rows changed: the scroll height follows, then a draw. */

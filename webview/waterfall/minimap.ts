@@ -2,7 +2,7 @@ import { schemeTableau10 } from 'd3';
 import { minimapWindow, traceSpan, type TimeWindow, type WaterfallView } from '../../src/core/traces/waterfallView';
 import { FLAG, type WaterfallSnapshot } from '../../src/protocol/waterfall';
 import { h } from '../shared/dom';
-import { colors, fitCanvas, pixelRatio, serviceColor } from './theme';
+import { colors, fitCanvas, pixelRatio, serviceColor } from './paint';
 
 /**
  * The whole trace in a strip above the rows, with the zoomed window marked: drag to zoom, click to move the

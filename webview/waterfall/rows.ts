@@ -15,7 +15,7 @@ import {
 } from '../../src/core/traces/waterfallView';
 import { FLAG, type WaterfallSnapshot } from '../../src/protocol/waterfall';
 import { h } from '../shared/dom';
-import { canvasFont, colors, fitCanvas, pixelRatio, serviceColor } from './theme';
+import { canvasFont, colors, fitCanvas, pixelRatio, serviceColor } from './paint';
 
 /** What the rows' pointer and keys ask of the page. */
 export interface RowsActions {

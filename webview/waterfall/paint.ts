@@ -1,3 +1,4 @@
+/** What the waterfall's canvases share: the theme's colours, the page font, backing-store sizing, frames. */
 import { schemeTableau10 } from 'd3';
 
 /** Colours the canvases paint with, read from the theme's --vscode-* variables at each render. */
@@ -53,4 +54,17 @@ export function fitCanvas(canvas: HTMLCanvasElement, w: number, hgt: number): bo
   canvas.width = Math.floor(w * dpr);
   canvas.height = Math.floor(hgt * dpr);
   return true;
+}
+
+/** `fn` at the next animation frame, once however often it is asked for before then. */
+export function onNextFrame(fn: () => void): () => void {
+  let scheduled = false;
+  return () => {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      fn();
+    });
+  };
 }
