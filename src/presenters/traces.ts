@@ -3,11 +3,11 @@ import { codeLocation, detectNPlusOne, slowQueries, slowestSpan, traceStatistics
 import type { TraceModel } from '../core/traces/model';
 import type { TraceSummary } from '../core/traces/import';
 import type { LogRecord } from '../core/logs/types';
-import { logsForTrace } from '../core/forensics/correlate';
+import { logsForTrace, type ErrorCluster, type MetricAnomalyAnalysis } from '../core/forensics/correlate';
 import type { MetricSeries } from '../core/metrics/types';
 import { seriesKey } from '../core/metrics/types';
 import type { AttributeValue, Attributes } from '../core/traces/types';
-import { FLAG, type SpanDetail, type WaterfallLog, type WaterfallMetric, type WaterfallRows, type WaterfallSnapshot, type WaterfallTraceRow } from '../protocol/waterfall';
+import { FLAG, type AnomalyReport, type SpanDetail, type WaterfallLog, type WaterfallMetric, type WaterfallRows, type WaterfallSnapshot, type WaterfallTraceRow } from '../protocol/waterfall';
 
 export function traceRows(traces: readonly TraceSummary[]): WaterfallTraceRow[] {
   return traces.slice(0, 500).map((t) => ({
@@ -139,6 +139,28 @@ export function buildSnapshot(input: {
     },
     prometheus: { configured: input.prometheusConfigured },
     ...(input.incidentId ? { incidentId: input.incidentId } : {}),
+  };
+}
+
+/** The page's anomaly report: the analysis with its times as ISO text, and the error clusters that overlap its window. */
+export function anomalyReport(r: MetricAnomalyAnalysis, clusters: readonly ErrorCluster[]): AnomalyReport {
+  const from = r.anomalyTimeMs - r.windowMinutes * 60_000;
+  const to = r.anomalyTimeMs + r.windowMinutes * 60_000;
+  return {
+    type: 'anomaly',
+    series: r.metric,
+    anomalyTime: new Date(r.anomalyTimeMs).toISOString(),
+    windowMinutes: r.windowMinutes,
+    ...(r.anomaly?.startMs !== undefined ? { startTime: new Date(r.anomaly.startMs).toISOString() } : {}),
+    ...(r.anomaly?.peakMs !== undefined ? { peakTime: new Date(r.anomaly.peakMs).toISOString(), peakValue: r.anomaly.peakValue! } : {}),
+    baselineMedian: r.anomaly?.baselineMedian ?? NaN,
+    errorCount: r.errorCount,
+    failedTraces: r.failedTraces,
+    tracesInWindow: r.tracesInWindow,
+    topErrors: r.topErrors,
+    servicesInvolved: r.servicesInvolved,
+    bubbleUp: r.bubbleUp,
+    correlatedErrors: clusters.filter((c) => c.endMs >= from && c.startMs <= to).map((c) => ({ start: new Date(c.startMs).toISOString(), end: new Date(c.endMs).toISOString(), errorCount: c.errorCount, services: c.services, uniqueErrors: c.uniqueErrors.slice(0, 5) })),
   };
 }
 

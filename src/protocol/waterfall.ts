@@ -1,3 +1,5 @@
+import type { ErrorCluster, MetricAnomalyAnalysis } from '../core/forensics/correlate';
+import type { NPlusOne, SlowQuery, SlowestSpan, StatRow } from '../core/traces/analysis';
 import { arrayOf, fields, isIndex, isNumber, isPair, isString, nullable, oneOf, optional, type Check } from './shape';
 
 /**
@@ -5,8 +7,6 @@ import { arrayOf, fields, isIndex, isNumber, isPair, isString, nullable, oneOf, 
  * order) so a 100k-span trace is a handful of arrays, not 100k objects; attributes, events and logs of a
  * span are asked for when it is selected (`spanDetail` answers `selectSpan`).
  */
-
-import type { NPlusOne, SlowQuery, SlowestSpan, StatRow } from '../core/traces/analysis';
 
 export const WATERFALL_VIEW_TYPE = 'incidentWorkbench.traceWaterfall';
 
@@ -114,24 +114,17 @@ export interface WaterfallNotice {
   kind: 'info' | 'error';
 }
 
-/** `analyze_metric_anomaly` around the peak of one metric of the band. */
-export interface AnomalyReport {
+/** `analyze_metric_anomaly` around the peak of one metric of the band; times as ISO text. */
+export interface AnomalyReport extends Pick<MetricAnomalyAnalysis, 'windowMinutes' | 'errorCount' | 'failedTraces' | 'tracesInWindow' | 'topErrors' | 'servicesInvolved' | 'bubbleUp'> {
   type: 'anomaly';
   series: string;
   anomalyTime: string;
-  windowMinutes: number;
   startTime?: string;
   peakTime?: string;
   peakValue?: number;
   /** NaN when the series has no baseline, which JSON carries to the page as null. */
   baselineMedian: number | null;
-  errorCount: number;
-  failedTraces: number;
-  tracesInWindow: number;
-  topErrors: { message: string; count: number }[];
-  servicesInvolved: string[];
-  bubbleUp: { attribute: string; score: number; values: { value: string; outlierShare: number; baselineShare: number }[] }[];
-  correlatedErrors: { start: string; end: string; errorCount: number; services: string[]; uniqueErrors: { message: string; count: number }[] }[];
+  correlatedErrors: (Pick<ErrorCluster, 'errorCount' | 'services' | 'uniqueErrors'> & { start: string; end: string })[];
 }
 
 /** Rows whose attributes match a `key=value` (or `key`) filter; the page has no attributes itself. */

@@ -7,18 +7,25 @@ import * as path from 'node:path';
 import { NodeFileSystem } from '../../src/cli/nodeFileSystem';
 import { analyzeAbTest, parseAbTest } from '../../src/core/abtest';
 import { analyzeLogFiles } from '../../src/core/errors/load';
+import { analyzeMetricAnomaly, findCorrelatedErrors, type ErrorCluster } from '../../src/core/forensics/correlate';
+import { readCorrelationLogs } from '../../src/core/forensics/logs';
+import { importMetrics } from '../../src/core/metrics/parse';
+import { seriesKey } from '../../src/core/metrics/types';
 import { analyzePredictions, parsePredictions, type RobustnessReport } from '../../src/core/model';
 import { isIdleFrame } from '../../src/core/profile/idle';
 import { parseProfile } from '../../src/core/profile/parse';
 import { decideRollback, parseMetricsWindow } from '../../src/core/rollback';
 import { IncidentStore } from '../../src/core/store/incidentStore';
+import { importTraces } from '../../src/core/traces/import';
 import { toAbSnapshot } from '../../src/presenters/abtest';
 import { formatChain, toDetailsSnapshot } from '../../src/presenters/errorDetails';
 import { DIFF_ROWS, describeProfile, encodeFlameData, profileDiffSnapshot, profileSnapshot } from '../../src/presenters/flamegraph';
 import { noWorkspaceSnapshot, toOverviewSnapshot } from '../../src/presenters/incidentOverview';
 import { robustnessDone, toModelSnapshot } from '../../src/presenters/model';
 import { toRollbackSnapshot } from '../../src/presenters/rollback';
+import { anomalyReport } from '../../src/presenters/traces';
 import { decodeFrames } from '../../src/protocol/flamegraph';
+import { isWaterfallMessage } from '../../src/protocol/waterfall';
 import { repoRoot, tempDir } from './helpers';
 
 const demo = (...p: string[]) => path.join(repoRoot, 'demo', ...p);
@@ -254,4 +261,32 @@ test('flamegraph snapshots: one profile with its columns; a diff with the bigges
   assert.equal(broken.data, undefined);
   assert.equal(broken.base, undefined, 'no half a diff');
   assert.equal(broken.diffRows, undefined);
+});
+
+test('waterfall anomaly report: the demo’s latency peak with ISO times, the errors of its window, and the page’s check passes', () => {
+  const evidence = (p: string) => read(demo('.incidents', 'INC-2026-001', 'evidence', p));
+  const { series } = importMetrics(evidence('metrics/recommend.prom.json'));
+  const logs = readCorrelationLogs(evidence('logs/recommend-traced.jsonl'), 'logs/recommend-traced.jsonl').records;
+  const spans = importTraces(evidence('traces/recommend.otlp.jsonl')).spans;
+  const metric = seriesKey(series.find((x) => x.name === 'recommend_request_duration_seconds')!);
+  const r = analyzeMetricAnomaly({ series, metric, windowMinutes: 5, logs, spans });
+  assert.ok(!('error' in r));
+  if ('error' in r) return;
+  const clusters = findCorrelatedErrors(logs, { windowMinutes: 5, failedSpans: spans });
+  const far: ErrorCluster = { startMs: r.anomalyTimeMs + 3_600_000, endMs: r.anomalyTimeMs + 3_660_000, errorCount: 9, services: ['x'], uniqueErrors: [], traceIds: [] };
+  const a = anomalyReport(r, [...clusters, far]);
+  assert.equal(a.type, 'anomaly');
+  assert.equal(a.series, metric);
+  assert.equal(a.anomalyTime, '2026-11-29T03:50:27.000Z');
+  assert.equal(a.peakTime, '2026-11-29T03:50:27.000Z');
+  assert.equal(a.startTime, '2026-11-29T03:50:27.000Z');
+  assert.ok(Math.abs(a.peakValue! - 0.318) < 1e-6);
+  assert.equal(a.errorCount, 2);
+  assert.equal(a.tracesInWindow, 8);
+  assert.deepEqual(a.bubbleUp, r.bubbleUp);
+  // The cluster an hour later is outside the ±5 minutes; the one at the peak is in, with at most 5 messages.
+  assert.equal(a.correlatedErrors.length, clusters.length);
+  assert.equal(a.correlatedErrors[0]!.start, '2026-11-29T03:50:26.090Z');
+  assert.ok(a.correlatedErrors.every((c) => c.uniqueErrors.length <= 5 && !('traceIds' in c)));
+  assert.ok(isWaterfallMessage(overTheWire(a)));
 });

@@ -13,7 +13,7 @@ import { WorkspaceFileSystem } from '../shared/workspaceFileSystem';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { prometheusSettings, queryPrometheusWindow } from './prometheusMetrics';
-import { buildSnapshot, matchAttribute, spanDetail } from '../../presenters/traces';
+import { anomalyReport, buildSnapshot, matchAttribute, spanDetail } from '../../presenters/traces';
 import { TraceDocument } from './traceDocument';
 import { attachFileToIncident } from './evidenceBundle';
 import { openSpanCode } from './openCode';
@@ -204,24 +204,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
     const r = analyzeMetricAnomaly({ series, metric: key, windowMinutes: 5, ...(doc.logs ? { logs: doc.logs.records } : {}), spans });
     if ('error' in r) return r.error;
     const clusters = doc.logs ? findCorrelatedErrors(doc.logs.records, { windowMinutes: 5, failedSpans: spans }) : [];
-    const from = r.anomalyTimeMs - r.windowMinutes * 60_000;
-    const to = r.anomalyTimeMs + r.windowMinutes * 60_000;
-    return {
-      type: 'anomaly',
-      series: r.metric,
-      anomalyTime: new Date(r.anomalyTimeMs).toISOString(),
-      windowMinutes: r.windowMinutes,
-      ...(r.anomaly?.startMs !== undefined ? { startTime: new Date(r.anomaly.startMs).toISOString() } : {}),
-      ...(r.anomaly?.peakMs !== undefined ? { peakTime: new Date(r.anomaly.peakMs).toISOString(), peakValue: r.anomaly.peakValue! } : {}),
-      baselineMedian: r.anomaly?.baselineMedian ?? NaN,
-      errorCount: r.errorCount,
-      failedTraces: r.failedTraces,
-      tracesInWindow: r.tracesInWindow,
-      topErrors: r.topErrors,
-      servicesInvolved: r.servicesInvolved,
-      bubbleUp: r.bubbleUp,
-      correlatedErrors: clusters.filter((c) => c.endMs >= from && c.startMs <= to).map((c) => ({ start: new Date(c.startMs).toISOString(), end: new Date(c.endMs).toISOString(), errorCount: c.errorCount, services: c.services, uniqueErrors: c.uniqueErrors.slice(0, 5) })),
-    };
+    return anomalyReport(r, clusters);
   }
 
   private bandSeries(doc: TraceDocument): string[] {
