@@ -1,16 +1,21 @@
 // Builds three kinds of output from one place so they cannot drift apart:
 // the extension host bundle, the `iwb` CLI, and one browser bundle per webview app.
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, copyFileSync, chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Every folder under webview/ except shared/ is one app with an index.ts entry. */
+/**
+ * Every folder under webview/ except shared/ is one app with an index.ts entry. Code several apps share goes
+ * in shared/: a folder without index.ts would be silently skipped, so it stops the build instead.
+ */
 const webviewApps = readdirSync('webview', { withFileTypes: true })
-  .filter((d) => d.isDirectory() && d.name !== 'shared' && existsSync(join('webview', d.name, 'index.ts')))
+  .filter((d) => d.isDirectory() && d.name !== 'shared')
   .map((d) => d.name);
+const notApps = webviewApps.filter((app) => !existsSync(join('webview', app, 'index.ts')));
+if (notApps.length) throw new Error(`webview/${notApps.join(', webview/')} has no index.ts: an app folder needs one; shared code belongs in webview/shared/`);
 
 const common = {
   bundle: true,
@@ -57,6 +62,15 @@ const builds = [
   })),
 ];
 
+function removeStaleApps() {
+  // A renamed or removed app would otherwise leave its old bundle in dist/ (and in the package).
+  if (!existsSync('dist/webview')) return;
+  for (const f of readdirSync('dist/webview')) {
+    const app = /^(.*)\.js(\.map)?$/.exec(f)?.[1];
+    if (app !== undefined && !webviewApps.includes(app)) rmSync(join('dist/webview', f));
+  }
+}
+
 function copyCodicons() {
   // Codicons ship a font + CSS; the webview loads them from dist/ so localResourceRoots stays tight.
   const src = 'node_modules/@vscode/codicons/dist';
@@ -79,6 +93,7 @@ if (watch) {
   copyWasm();
   console.log('[watch] building extension, cli and webviews:', webviewApps.join(', '));
 } else {
+  removeStaleApps();
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyCodicons();
   copyWasm();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { builtinModules } from 'node:module';
 import { repoRoot } from './helpers';
@@ -38,6 +38,11 @@ test('src/core does not reach into host, cli or webview code', () => {
 test('webview code imports no Node modules and no vscode', () => {
   const offenders = files('webview').flatMap((f) => specifiers(f).filter((s) => NODE_BUILTINS.has(s) || s === 'vscode').map((s) => `${f} -> ${s}`));
   assert.deepEqual(offenders, []);
+});
+
+test('every folder under webview/ but shared/ is an app (esbuild bundles its index.ts); shared code lives in shared/', () => {
+  const folders = readdirSync(path.join(repoRoot, 'webview'), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'shared');
+  assert.deepEqual(folders.filter((d) => !existsSync(path.join(repoRoot, 'webview', d.name, 'index.ts'))).map((d) => d.name), []);
 });
 
 test('src/protocol imports nothing but other protocol files', () => {

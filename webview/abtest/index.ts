@@ -4,7 +4,7 @@ import { sampleSizePerArm } from '../../src/core/stats/power';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
-import { button, int, loadDecisionsCss, pct, pp } from '../decisions/common';
+import { button, int, loadDecisionsCss, pct, pp } from '../shared/decisions';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;

@@ -7,10 +7,10 @@ import {
   commandPredictor,
   httpPredictor,
   parsePredictions,
-  type ModelReport,
+  type MlModelReport,
   type Predictor,
   type RobustnessReport,
-} from '../../core/model';
+} from '../../core/mlmodel';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import { EXIT, type CliIO } from '../output';
 
@@ -29,7 +29,7 @@ function pct(x: number | null): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`;
 }
 
-function human(r: ModelReport, robustness: RobustnessReport | undefined, io: CliIO): void {
+function human(r: MlModelReport, robustness: RobustnessReport | undefined, io: CliIO): void {
   for (const s of r.summary) io.out(s);
   if (r.highConfidenceErrors.length) {
     io.out('');

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelReport, RobustnessReport } from '../../../core/model';
+import type { MlModelReport, RobustnessReport } from '../../../core/mlmodel';
 import { resolveUri } from '../settings';
 import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
@@ -11,7 +11,7 @@ import type { Command } from '../../shared/command';
  */
 export const analyzeModelPredictions: Command<Workbench> = {
   id: 'incidentWorkbench.analyzeModelPredictions',
-  async run(deps, arg?: unknown): Promise<{ report?: ModelReport; robustness?: RobustnessReport } | undefined> {
+  async run(deps, arg?: unknown): Promise<{ report?: MlModelReport; robustness?: RobustnessReport } | undefined> {
     const options = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as { file?: unknown; robustness?: unknown }) : { file: arg };
     let uri = resolveUri(options.file);
     if (!uri) {
@@ -23,8 +23,8 @@ export const analyzeModelPredictions: Command<Workbench> = {
       uri = picked?.[0];
     }
     if (!uri) return undefined;
-    const { ModelPanel } = await import('../modelPanel');
-    const panel = await ModelPanel.show(deps, uri);
+    const { MlModelPanel } = await import('../mlModelPanel');
+    const panel = await MlModelPanel.show(deps, uri);
     if (!panel.lastReport) {
       void vscode.window.showErrorMessage(`Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`);
       return {};

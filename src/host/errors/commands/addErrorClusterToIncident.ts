@@ -21,7 +21,7 @@ export const addErrorClusterToIncident: Command<ErrorsDeps> = {
     if (!id) return undefined;
     try {
       const result = await addClusterToIncident(deps.repository, id, cluster, {
-        sources: deps.errors.model.sources.map((s) => deps.errors.model.label(s)),
+        sources: deps.errors.state.sources.map((s) => deps.errors.state.label(s)),
         actor: await resolveReporter(deps.repository.folder),
       });
       void vscode.window.showInformationMessage(`Added cluster ${cluster.id} (${cluster.count} events) to ${id} as ${result.path}.`);

@@ -17,7 +17,7 @@ export const openErrorFrame: Command<ErrorsDeps> = {
   async run(deps, arg?: unknown): Promise<vscode.Uri | undefined> {
     const frame = arg as FrameArg | undefined;
     if (!frame || typeof frame.file !== 'string') return undefined;
-    const uri = await deps.errors.model.resolver.resolve(frame.file);
+    const uri = await deps.errors.state.resolver.resolve(frame.file);
     if (!uri) {
       const choice = await vscode.window.showWarningMessage(
         `${frame.file} is not in this workspace. Map the production path to your checkout with incidentWorkbench.pathMappings, e.g. {"/app": "\${workspaceFolder}"}.`,

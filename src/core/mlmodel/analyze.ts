@@ -1,5 +1,5 @@
 /**
- * Model error analysis over prediction JSONL (`{input, trueLabel, predictedLabel, confidence, group?, id?}`
+ * ML model error analysis over prediction JSONL (`{input, trueLabel, predictedLabel, confidence, group?, id?}`
  * per line), following the seed's debugging steps: error rate and confusion, high-confidence errors
  * (> 0.9) first, low-confidence (< 0.6), calibration (reliability diagram, ECE over 10 equal-width bins),
  * input characteristics with the error rate of each, error rate per group (fairness) and input validation.
@@ -18,7 +18,7 @@ export interface Prediction {
   group?: string;
 }
 
-export interface ModelIssue {
+export interface MlModelIssue {
   type: string;
   severity: 'error' | 'warning' | 'info';
   message: string;
@@ -39,13 +39,13 @@ function label(v: unknown): string | undefined {
   return undefined;
 }
 
-export function parsePredictions(text: string): { predictions: Prediction[]; issues: ModelIssue[] } {
+export function parsePredictions(text: string): { predictions: Prediction[]; issues: MlModelIssue[] } {
   const predictions: Prediction[] = [];
-  const issues: ModelIssue[] = [];
+  const issues: MlModelIssue[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let badJson = 0;
   const perType = new Map<string, number>();
-  const report = (type: string, severity: ModelIssue['severity'], message: string, line: number) => {
+  const report = (type: string, severity: MlModelIssue['severity'], message: string, line: number) => {
     const n = (perType.get(type) ?? 0) + 1;
     perType.set(type, n);
     if (n <= 20) issues.push({ type, severity, message, line });
@@ -159,7 +159,7 @@ export interface CalibrationBin {
   gap: number;
 }
 
-export interface ModelReport {
+export interface MlModelReport {
   total: number;
   errors: number;
   errorRate: number;
@@ -177,7 +177,7 @@ export interface ModelReport {
   byGroup: RateRow[];
   groupGap: { highest: string; lowest: string; gap: number } | null;
   inputValidation: { type: string; count: number; message: string; examples: string[] }[];
-  issues: ModelIssue[];
+  issues: MlModelIssue[];
   summary: string[];
 }
 
@@ -209,7 +209,7 @@ function rateRow(name: string, subset: readonly Prediction[], all: readonly Pred
   };
 }
 
-export function analyzePredictions(predictions: readonly Prediction[], issues: readonly ModelIssue[] = []): ModelReport {
+export function analyzePredictions(predictions: readonly Prediction[], issues: readonly MlModelIssue[] = []): MlModelReport {
   const wrong = (p: Prediction) => p.trueLabel !== p.predictedLabel;
   const total = predictions.length;
   const errors = predictions.filter(wrong).length;
@@ -288,7 +288,7 @@ export function analyzePredictions(predictions: readonly Prediction[], issues: r
   const groupGap = byGroup.length >= 2 ? { highest: byGroup[0]!.name, lowest: byGroup[byGroup.length - 1]!.name, gap: byGroup[0]!.errorRate - byGroup[byGroup.length - 1]!.errorRate } : null;
 
   // ---- input validation (the seed's checks plus inconsistent duplicates)
-  const inputValidation: ModelReport['inputValidation'] = [];
+  const inputValidation: MlModelReport['inputValidation'] = [];
   const addFinding = (type: string, list: Prediction[], message: string) => {
     if (list.length) inputValidation.push({ type, count: list.length, message, examples: list.slice(0, 5).map((p) => p.id) });
   };

@@ -6,13 +6,13 @@
  * workspace. Output is bounded and the child is killed on timeout or cancel.
  */
 import { spawn } from 'node:child_process';
-import type { ModelAnswer, Predictor } from './robustness';
+import type { MlModelAnswer, Predictor } from './robustness';
 
 const MAX_OUTPUT = 32 * 1024 * 1024;
 
 export class PredictorError extends Error {}
 
-export function parseAnswers(text: string, expected: number, source: string): ModelAnswer[] {
+export function parseAnswers(text: string, expected: number, source: string): MlModelAnswer[] {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -36,12 +36,12 @@ export function commandPredictor(argv: readonly string[], options: { cwd?: strin
   const [command, ...args] = argv as [string, ...string[]];
   const name = `predict command "${argv.join(' ')}"`;
   return (inputs, signal) =>
-    new Promise<ModelAnswer[]>((resolve, reject) => {
+    new Promise<MlModelAnswer[]>((resolve, reject) => {
       const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], shell: false });
       let out = '';
       let err = '';
       let done = false;
-      const finish = (e?: Error, v?: ModelAnswer[]) => {
+      const finish = (e?: Error, v?: MlModelAnswer[]) => {
         if (done) return;
         done = true;
         clearTimeout(timer);

@@ -1,8 +1,8 @@
-/** The model debugging panel. */
+/** The ML model debugging panel (predictions analysis and robustness). */
 
-export const MODEL_VIEW_TYPE = 'incidentWorkbench.model';
+export const ML_MODEL_VIEW_TYPE = 'incidentWorkbench.model';
 
-export interface ModelErrorView {
+export interface MlModelErrorView {
   id: string;
   line: number;
   input: string;
@@ -13,7 +13,7 @@ export interface ModelErrorView {
   characteristics: string[];
 }
 
-export interface ModelRateView {
+export interface MlModelRateView {
   name: string;
   count: number;
   errors: number;
@@ -23,7 +23,7 @@ export interface ModelRateView {
   significantlyWorse: boolean;
 }
 
-export interface ModelSnapshot {
+export interface MlModelSnapshot {
   file: string;
   error?: string;
   total: number;
@@ -31,13 +31,13 @@ export interface ModelSnapshot {
   errorRate: number;
   summary: string[];
   confusion: { labels: string[]; matrix: number[][] };
-  highConfidenceErrors: ModelErrorView[];
+  highConfidenceErrors: MlModelErrorView[];
   highConfidenceErrorCount: number;
-  lowConfidenceErrors: ModelErrorView[];
+  lowConfidenceErrors: MlModelErrorView[];
   lowConfidenceErrorCount: number;
   calibration: { ece: number | null; bins: { low: number; high: number; count: number; confidence: number; accuracy: number }[]; counted: number };
-  byCharacteristic: ModelRateView[];
-  byGroup: ModelRateView[];
+  byCharacteristic: MlModelRateView[];
+  byGroup: MlModelRateView[];
   inputValidation: { type: string; count: number; message: string; examples: string[] }[];
   issues: { type: string; severity: string; message: string; line?: number }[];
   robustness:
@@ -48,4 +48,4 @@ export interface ModelSnapshot {
     | { state: 'done'; predictor: string; tested: number; checks: number; consistency: number; inconsistent: { id: string; variation: string; input: string; variedInput: string; originalLabel: string; variedLabel: string }[]; byVariation: { variation: string; checks: number; flips: number }[] };
 }
 
-export type ModelIntent = { type: 'runRobustness' } | { type: 'openLine'; line: number } | { type: 'openSettings' };
+export type MlModelIntent = { type: 'runRobustness' } | { type: 'openLine'; line: number } | { type: 'openSettings' };

@@ -24,7 +24,7 @@ export interface LoadSummary {
  * with a cancellable progress notification; the sources are remembered per workspace and re-read the next
  * time the Errors view is shown.
  */
-export class ErrorsModel implements vscode.Disposable {
+export class ErrorsState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   readonly resolver: FrameResolver;

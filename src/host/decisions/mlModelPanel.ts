@@ -7,12 +7,12 @@ import {
   commandPredictor,
   httpPredictor,
   parsePredictions,
-  type ModelReport,
+  type MlModelReport,
   type Prediction,
   type Predictor,
   type RobustnessReport,
-} from '../../core/model';
-import { MODEL_VIEW_TYPE, type ModelErrorView, type ModelIntent, type ModelSnapshot } from '../../protocol/model';
+} from '../../core/mlmodel';
+import { ML_MODEL_VIEW_TYPE, type MlModelErrorView, type MlModelIntent, type MlModelSnapshot } from '../../protocol/mlmodel';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
@@ -20,14 +20,14 @@ import { decisionSettings, readText } from './settings';
 
 const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);
 
-const withLabels = (e: ErrorRow): ModelErrorView => ({ ...e, characteristics: e.characteristics.map((c) => CHARACTERISTIC_LABELS[c]) });
+const withLabels = (e: ErrorRow): MlModelErrorView => ({ ...e, characteristics: e.characteristics.map((c) => CHARACTERISTIC_LABELS[c]) });
 
-function isIntent(m: { type: string }): m is ModelIntent {
+function isIntent(m: { type: string }): m is MlModelIntent {
   if (!INTENTS.has(m.type)) return false;
   return m.type !== 'openLine' || Number.isInteger((m as { line?: unknown }).line);
 }
 
-type RobustnessState = ModelSnapshot['robustness'];
+type RobustnessState = MlModelSnapshot['robustness'];
 
 function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name?: string; state?: RobustnessState } {
   const s = decisionSettings(scope);
@@ -41,26 +41,26 @@ function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name
 }
 
 /** One panel per predictions file. */
-export class ModelPanel implements vscode.Disposable {
-  static readonly open = new Map<string, ModelPanel>();
+export class MlModelPanel implements vscode.Disposable {
+  static readonly open = new Map<string, MlModelPanel>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly bridge: WebviewBridge<ModelSnapshot, ModelIntent>;
-  private report: ModelReport | undefined;
+  private readonly bridge: WebviewBridge<MlModelSnapshot, MlModelIntent>;
+  private report: MlModelReport | undefined;
   private predictions: Prediction[] = [];
   private error: string | undefined;
   private robustness: RobustnessState | undefined;
   robustnessResult: RobustnessReport | undefined;
 
-  static async show(deps: Workbench, uri: vscode.Uri): Promise<ModelPanel> {
+  static async show(deps: Workbench, uri: vscode.Uri): Promise<MlModelPanel> {
     const key = uri.toString();
-    const existing = ModelPanel.open.get(key);
+    const existing = MlModelPanel.open.get(key);
     if (existing) {
       await existing.load();
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MODEL_VIEW_TYPE, `Model: ${uri.path.split('/').pop()}`, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    const p = new ModelPanel(deps, panel, uri);
+    const panel = vscode.window.createWebviewPanel(ML_MODEL_VIEW_TYPE, `Model: ${uri.path.split('/').pop()}`, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const p = new MlModelPanel(deps, panel, uri);
     await p.load();
     return p;
   }
@@ -70,13 +70,13 @@ export class ModelPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
   ) {
-    ModelPanel.open.set(uri.toString(), this);
-    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'model', title: `Model: ${uri.path.split('/').pop()}` });
+    MlModelPanel.open.set(uri.toString(), this);
+    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'mlmodel', title: `Model: ${uri.path.split('/').pop()}` });
     this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isIntent, (i) => this.handle(i));
     this.disposables.push(this.bridge, panel.onDidDispose(() => this.dispose()), vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge.push()));
   }
 
-  get lastReport(): ModelReport | undefined {
+  get lastReport(): MlModelReport | undefined {
     return this.report;
   }
 
@@ -93,7 +93,7 @@ export class ModelPanel implements vscode.Disposable {
     await this.bridge.push();
   }
 
-  private snapshot(): ModelSnapshot {
+  private snapshot(): MlModelSnapshot {
     const file = vscode.workspace.asRelativePath(this.uri);
     const r = this.report;
     const robustness = this.robustness ?? (predictorFromSettings(this.uri).state ?? { state: 'ready', predictor: predictorFromSettings(this.uri).name ?? '' });
@@ -161,7 +161,7 @@ export class ModelPanel implements vscode.Disposable {
     }
   }
 
-  private async handle(intent: ModelIntent): Promise<void> {
+  private async handle(intent: MlModelIntent): Promise<void> {
     switch (intent.type) {
       case 'runRobustness':
         await this.runRobustness();
@@ -178,7 +178,7 @@ export class ModelPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    ModelPanel.open.delete(this.uri.toString());
+    MlModelPanel.open.delete(this.uri.toString());
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }
