@@ -30,13 +30,27 @@ test('src/core never imports vscode (the model stays testable without an editor)
   assert.deepEqual(offenders, []);
 });
 
-test('src/core does not reach into host, cli or webview code', () => {
-  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli)\/|webview\//.test(s)).map((s) => `${f} -> ${s}`));
+test('src/core does not reach into host, cli, node or webview code', () => {
+  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli|node)\/|webview\//.test(s)).map((s) => `${f} -> ${s}`));
   assert.deepEqual(offenders, []);
 });
 
-test('webview code imports no Node modules and no vscode', () => {
-  const offenders = files('webview').flatMap((f) => specifiers(f).filter((s) => NODE_BUILTINS.has(s) || s === 'vscode').map((s) => `${f} -> ${s}`));
+test('src/core starts no processes: child_process is for src/node, src/host and src/cli', () => {
+  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => s.replace(/^node:/, '') === 'child_process').map((s) => `${f} -> ${s}`));
+  assert.deepEqual(offenders, []);
+});
+
+test('host and cli do not import each other; src/node (shared by both) imports neither', () => {
+  const offenders = [
+    ...files('src/host').flatMap((f) => specifiers(f).filter((s) => /\/cli\//.test(s)).map((s) => `${f} -> ${s}`)),
+    ...files('src/cli').flatMap((f) => specifiers(f).filter((s) => /\/host\//.test(s)).map((s) => `${f} -> ${s}`)),
+    ...files('src/node').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli)\/|webview\//.test(s)).map((s) => `${f} -> ${s}`)),
+  ];
+  assert.deepEqual(offenders, []);
+});
+
+test('webview code imports no Node modules, no vscode and no host, cli or node code', () => {
+  const offenders = files('webview').flatMap((f) => specifiers(f).filter((s) => NODE_BUILTINS.has(s) || s === 'vscode' || /\/src\/(host|cli|node)\//.test(s)).map((s) => `${f} -> ${s}`));
   assert.deepEqual(offenders, []);
 });
 
@@ -51,13 +65,14 @@ test('src/protocol imports nothing but other protocol files', () => {
 });
 
 test('only src/host imports vscode', () => {
-  const offenders = [...files('src/core'), ...files('src/cli'), ...files('src/protocol'), ...files('webview')].filter((f) => specifiers(f).includes('vscode'));
+  const offenders = [...files('src/core'), ...files('src/cli'), ...files('src/node'), ...files('src/protocol'), ...files('webview')].filter((f) => specifiers(f).includes('vscode'));
   assert.deepEqual(offenders, []);
 });
 
 test('the checker itself sees imports (guards against a regex that matches nothing)', () => {
   assert.ok(specifiers('src/host/extension.ts').includes('vscode'));
   assert.ok(specifiers('src/host/shared/identity.ts').includes('node:child_process'));
+  assert.ok(specifiers('src/node/commandPredictor.ts').includes('node:child_process'));
   assert.equal(target('src/host/errors/register.ts', './commands/loadLogs'), 'src/host/errors/commands/loadLogs');
 });
 

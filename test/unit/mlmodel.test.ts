@@ -8,7 +8,6 @@ import {
   analyzePredictions,
   characterize,
   checkRobustness,
-  commandPredictor,
   commandArgv,
   httpPredictor,
   parseAnswers,
@@ -18,6 +17,7 @@ import {
   vary,
   type MlModelReport,
 } from '../../src/core/mlmodel';
+import { commandPredictor } from '../../src/node/commandPredictor';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/output';
 import { repoRoot } from './helpers';

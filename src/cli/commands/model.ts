@@ -4,13 +4,13 @@ import {
   analyzePredictions,
   checkRobustness,
   commandArgv,
-  commandPredictor,
   httpPredictor,
   parsePredictions,
   type MlModelReport,
   type Predictor,
   type RobustnessReport,
 } from '../../core/mlmodel';
+import { commandPredictor } from '../../node/commandPredictor';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import { EXIT, type CliIO } from '../output';
 

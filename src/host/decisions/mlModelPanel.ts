@@ -4,7 +4,6 @@ import {
   CHARACTERISTIC_LABELS,
   type ErrorRow,
   checkRobustness,
-  commandPredictor,
   httpPredictor,
   parsePredictions,
   type MlModelReport,
@@ -12,6 +11,7 @@ import {
   type Predictor,
   type RobustnessReport,
 } from '../../core/mlmodel';
+import { commandPredictor } from '../../node/commandPredictor';
 import { ML_MODEL_VIEW_TYPE, type MlModelErrorView, type MlModelIntent, type MlModelSnapshot } from '../../protocol/mlmodel';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
