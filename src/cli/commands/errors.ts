@@ -9,6 +9,7 @@ import { formatCount } from '../../core/logs/skips';
 import { applyPathMappings, parseMapArguments } from '../../core/paths/pathMappings';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const errorsUsage = `iwb errors FILE|DIR... [--map FROM=TO]... [--field NAME=PATH]... [--rules FILE] [--json]
   Groups the error events of JSON Lines or plain-text Python logs (gzip too) into clusters by stack
@@ -29,14 +30,14 @@ async function readRulesFile(path: string): Promise<Record<string, unknown>> {
   try {
     text = await fs.readFile(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`--rules ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--rules ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`);
   }
   try {
     const v = JSON.parse(text) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
     return v as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`--rules ${path} is not a JSON object (${(e as Error).message})`);
+    throw new UsageError(`--rules ${path} is not a JSON object (${errorMessage(e)})`);
   }
 }
 

@@ -13,6 +13,7 @@ import {
 import { commandPredictor } from '../../node/commandPredictor';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const modelUsage = `iwb model FILE [--predict "CMD ARGS" | --endpoint URL] [--limit N] [--json]
   Analyses prediction JSONL ({input, trueLabel, predictedLabel, confidence, group?, id?} per line): error rate,
@@ -93,7 +94,7 @@ export async function modelCommand(args: ParsedArgs, io: CliIO): Promise<number>
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
   } catch (e) {
-    return fail(e instanceof TypeError ? 'is not UTF-8 text' : (e as Error).message);
+    return fail(e instanceof TypeError ? 'is not UTF-8 text' : errorMessage(e));
   }
   const { predictions, issues } = parsePredictions(text);
   const report = analyzePredictions(predictions, issues);
@@ -104,13 +105,13 @@ export async function modelCommand(args: ParsedArgs, io: CliIO): Promise<number>
     if (predictSpec) predictor = commandPredictor(commandArgv(predictSpec), { cwd: io.cwd });
     if (endpoint) predictor = httpPredictor(endpoint);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorMessage(e));
   }
   if (predictor) {
     try {
       robustness = await checkRobustness(predictions, predictor, { limit });
     } catch (e) {
-      robustnessError = (e as Error).message;
+      robustnessError = errorMessage(e);
     }
   }
   if (json) {

@@ -4,6 +4,7 @@ import { createRedactor, RedactionConfigError, redactContent, type CustomPattern
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
 import { readTextInput } from '../input';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const redactUsage = `iwb redact FILE [--out FILE] [--check] [--json] [--fields NAME,...] [--pattern REGEX]
   Redacts secrets in FILE the way evidence is redacted before it is written to .incidents/: tokens,
@@ -59,7 +60,7 @@ export async function redactCommand(args: ParsedArgs, io: CliIO): Promise<number
     try {
       await fs.writeFile(nodePath.resolve(io.cwd, out), r.value, { flag: 'wx' });
     } catch (e) {
-      return fail(`cannot write ${out}: ${(e as Error).message}`);
+      return fail(`cannot write ${out}: ${errorMessage(e)}`);
     }
   }
   if (json) io.out(JSON.stringify({ file, format: r.format, replaced: r.replaced, byKind: r.byKind, ...(out ? { out } : { content: r.value }) }));

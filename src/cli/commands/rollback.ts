@@ -3,6 +3,7 @@ import * as nodePath from 'node:path';
 import { decideRollback, formatMetric, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const rollbackUsage = `iwb rollback --baseline FILE --current FILE [--thresholds FILE] [--prometheus URL] [--json]
   Judges a deploy against its baseline: per metric a direction-aware test and a practical margin,
@@ -25,7 +26,7 @@ async function readText(io: CliIO, file: string): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
   } catch (e) {
-    throw new InputError(`${file}: ${e instanceof TypeError ? 'is not UTF-8 text' : (e as Error).message}`);
+    throw new InputError(`${file}: ${e instanceof TypeError ? 'is not UTF-8 text' : errorMessage(e)}`);
   }
 }
 
@@ -76,7 +77,7 @@ export async function rollbackCommand(args: ParsedArgs, io: CliIO): Promise<numb
         thresholdsValue = JSON.parse(await readText(io, thresholdsFile));
       } catch (e) {
         if (e instanceof InputError) throw e;
-        throw new InputError(`${thresholdsFile}: not valid JSON: ${(e as Error).message}`);
+        throw new InputError(`${thresholdsFile}: not valid JSON: ${errorMessage(e)}`);
       }
     }
     const { thresholds, problems } = parseThresholds(thresholdsValue);

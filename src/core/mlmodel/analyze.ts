@@ -6,6 +6,7 @@
  * Never throws: bad lines become issues with their line number and are left out of what they would distort.
  */
 import { pStatement, twoProportionTest, wilsonInterval } from '../stats';
+import { errorMessage } from '../util/errors';
 
 export interface Prediction {
   line: number;
@@ -59,7 +60,7 @@ export function parsePredictions(text: string): { predictions: Prediction[]; iss
       row = JSON.parse(raw);
     } catch (e) {
       badJson++;
-      return report('invalid-json', 'error', `line ${line}: not valid JSON (${(e as Error).message.slice(0, 80)}); skipped`, line);
+      return report('invalid-json', 'error', `line ${line}: not valid JSON (${errorMessage(e).slice(0, 80)}); skipped`, line);
     }
     if (!isObject(row)) return report('invalid-row', 'error', `line ${line}: expected an object {input, trueLabel, predictedLabel, confidence}; skipped`, line);
     const trueLabel = label(row.trueLabel ?? row.true_label ?? row.label);

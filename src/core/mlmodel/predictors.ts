@@ -6,6 +6,7 @@
  * processes), which reads the answer with `parseAnswers`.
  */
 import type { MlModelAnswer, Predictor } from './robustness';
+import { errorMessage } from '../util/errors';
 
 export class PredictorError extends Error {}
 
@@ -44,7 +45,7 @@ export function httpPredictor(endpoint: string, options: { timeoutMs?: number; f
     try {
       response = await doFetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ inputs }), signal: combined });
     } catch (e) {
-      throw new PredictorError(`cannot reach the predict endpoint ${url.origin}: ${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message}`);
+      throw new PredictorError(`cannot reach the predict endpoint ${url.origin}: ${(e as { cause?: { code?: string } }).cause?.code ?? errorMessage(e)}`);
     }
     const text = await response.text();
     if (!response.ok) throw new PredictorError(`the predict endpoint answered HTTP ${response.status}: ${text.slice(0, 200)}`);

@@ -14,6 +14,7 @@ import { joinPath, type StoreFileSystem } from '../store/fileSystem';
 import type { IncidentStore } from '../store/incidentStore';
 import { EVIDENCE_FOLDER, incidentDir } from '../store/layout';
 import { createRedactor, redactContent, type Redactor } from './redact';
+import { errorMessage } from '../util/errors';
 
 export interface RedactedBytes {
   bytes: Uint8Array;
@@ -102,7 +103,7 @@ export async function importEvidence(
     await fs.rename(temp, joinPath(dir, name), { overwrite: false });
   } catch (e) {
     await fs.delete(temp).catch(() => undefined);
-    throw new EvidenceImportError(`Could not write ${joinPath(dir, name)}: ${(e as Error).message}`);
+    throw new EvidenceImportError(`Could not write ${joinPath(dir, name)}: ${errorMessage(e)}`);
   }
   const path = `${EVIDENCE_FOLDER}/${name}`;
   const note = [input.note?.trim(), redacted.redaction.ran ? `redacted ${redacted.redaction.replaced} value${redacted.redaction.replaced === 1 ? '' : 's'}` : 'not redacted (binary)']

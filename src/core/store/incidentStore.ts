@@ -8,6 +8,7 @@ import { StoreError } from './errors';
 import { joinPath, type StoreFileSystem } from './fileSystem';
 import type { PostMortem } from '../postmortem/types';
 import { INCIDENTS_FOLDER, POSTMORTEM_FILE, incidentDir, incidentFile, postmortemFile } from './layout';
+import { errorMessage } from '../util/errors';
 
 export type EntryState = 'valid' | 'invalid' | 'missing' | 'unreadable' | 'tooLarge';
 
@@ -102,7 +103,7 @@ export class IncidentStore {
     try {
       text = await this.readText(path);
     } catch (e) {
-      const reason = e instanceof TypeError ? 'it is not UTF-8 text' : (e as Error).message;
+      const reason = e instanceof TypeError ? 'it is not UTF-8 text' : errorMessage(e);
       return { path, kind, state: 'unreadable', problems: [wholeFileProblem(`${path} cannot be read: ${reason}`)] };
     }
     const result = validateParsed<T>(parseJsonWithPositions(text), kind);
@@ -198,7 +199,7 @@ export class IncidentStore {
     try {
       await this.fs.writeFile(temp, encoder.encode(text));
     } catch (e) {
-      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${(e as Error).message}`, path);
+      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${errorMessage(e)}`, path);
     }
     try {
       if (!overwrite && (await this.fs.stat(path))) throw new StoreError('CONFLICT', `${path} already exists`, path);
@@ -207,7 +208,7 @@ export class IncidentStore {
       await this.fs.delete(temp).catch(() => undefined);
       if (e instanceof StoreError) throw e;
       if (!overwrite && (await this.fs.stat(path))) throw new StoreError('CONFLICT', `${path} already exists`, path);
-      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${(e as Error).message}`, path);
+      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${errorMessage(e)}`, path);
     }
   }
 }

@@ -17,6 +17,7 @@ import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { decisionSettings, readText } from './settings';
+import { errorMessage } from '../../core/util/errors';
 
 const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);
 
@@ -87,7 +88,7 @@ export class MlModelPanel implements vscode.Disposable {
       this.report = analyzePredictions(predictions, issues);
       this.error = undefined;
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = errorMessage(e);
       this.report = undefined;
     }
     await this.bridge.push();
@@ -155,7 +156,7 @@ export class MlModelPanel implements vscode.Disposable {
       await this.bridge.push();
       return result;
     } catch (e) {
-      this.robustness = { state: 'failed', predictor: name!, message: (e as Error).message };
+      this.robustness = { state: 'failed', predictor: name!, message: errorMessage(e) };
       await this.bridge.push();
       return undefined;
     }

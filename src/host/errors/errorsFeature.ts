@@ -14,8 +14,8 @@ export class ErrorsFeature implements vscode.Disposable {
   readonly lenses: ErrorLenses;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(workspaceState: vscode.Memento) {
-    this.state = new ErrorsState(workspaceState);
+  constructor(workspaceState: vscode.Memento, log: vscode.LogOutputChannel) {
+    this.state = new ErrorsState(workspaceState, log);
     this.tree = new ErrorsTreeProvider(this.state);
     this.view = vscode.window.createTreeView('incidentWorkbench.errors', { treeDataProvider: this.tree, showCollapseAll: true });
     this.lenses = new ErrorLenses(this.state);

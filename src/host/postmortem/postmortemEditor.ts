@@ -11,6 +11,8 @@ import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { editsFor } from './edits';
 import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from './snapshot';
 import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from '../shared/reportError';
 
 /** `.incidents/<id>/postmortem.json` → `<id>`, or undefined for a post-mortem somewhere else. */
 export function incidentIdOf(uri: vscode.Uri): string | undefined {
@@ -145,7 +147,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       case 'insert': {
         const ok = await PostmortemEditorProvider.applyIntent(document, intent);
         if (!ok) {
-          void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(document.uri)} is not valid JSON right now; the form did not change it. Fix it as text first.`);
+          void reportError(this.deps.log, `${vscode.workspace.asRelativePath(document.uri)} is not valid JSON right now; the form did not change it. Fix it as text first.`, { notify: true, severity: 'warning' });
           await bridge.push();
         }
         return;
@@ -153,7 +155,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       case 'importIncidentEvents': {
         const incident = id ? await this.incident(id) : undefined;
         if (!incident) {
-          void vscode.window.showWarningMessage(`The incident.json of ${id ?? 'this post-mortem'} cannot be read, so there are no events to import.`);
+          void reportError(this.deps.log, `The incident.json of ${id ?? 'this post-mortem'} cannot be read, so there are no events to import.`, { notify: true, severity: 'warning' });
           return;
         }
         await this.importEntries(document, timelineFromEvents(incident.events ?? []), `${id} events`);
@@ -167,12 +169,12 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
           const bytes = await vscode.workspace.fs.readFile(picked[0]);
           const entries = parseForensicsTimeline(new TextDecoder().decode(bytes));
           if (entries.length === 0) {
-            void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(picked[0])} has no timeline entries with a timestamp and an event.`);
+            void reportError(this.deps.log, `${vscode.workspace.asRelativePath(picked[0])} has no timeline entries with a timestamp and an event.`, { notify: true, severity: 'warning' });
             return;
           }
           await this.importEntries(document, entries, vscode.workspace.asRelativePath(picked[0]));
         } catch (e) {
-          void vscode.window.showErrorMessage(`Cannot import ${vscode.workspace.asRelativePath(picked[0])}: ${(e as Error).message}`);
+          void reportError(this.deps.log, `Cannot import ${vscode.workspace.asRelativePath(picked[0])}: ${errorMessage(e)}`, { notify: true, cause: e });
         }
         return;
       }
@@ -202,7 +204,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     if (!check.value) return;
     const existing = Array.isArray(check.value.timeline) ? check.value.timeline.filter((e) => e && typeof e === 'object' && typeof e.timestamp === 'string' && typeof e.event === 'string') : [];
     if (Array.isArray(check.value.timeline) && existing.length !== check.value.timeline.length) {
-      void vscode.window.showWarningMessage('Some timeline rows lack a timestamp or an event; fix them before importing so nothing is lost.');
+      void reportError(this.deps.log, 'Some timeline rows lack a timestamp or an event; fix them before importing so nothing is lost.', { notify: true, severity: 'warning' });
       return;
     }
     const { timeline, added } = mergeTimeline(existing, incoming);

@@ -7,6 +7,7 @@ import { FORMAT_LABELS, parseProfile } from '../../core/profile/parse';
 import { formatWeight } from '../../core/profile/summary';
 import type { FlameData } from '../../protocol/flamegraph';
 import type { PathResolver } from './pathResolver';
+import { errorMessage } from '../../core/util/errors';
 
 /** A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. */
 export class ProfileDocument implements vscode.CustomDocument {
@@ -36,7 +37,7 @@ export class ProfileDocument implements vscode.CustomDocument {
           error = undefined;
           profile.warnings.unshift(`Only part of the file could be read: ${e.message}`);
         }
-      } else error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${(e as Error).message}`;
+      } else error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${errorMessage(e)}`;
     }
     if (!profile) return new ProfileDocument(uri, undefined, error, cwd, undefined, '', version);
     const files = [...new Set(profile.frames.map((f) => f.file).filter((f) => f !== ''))];

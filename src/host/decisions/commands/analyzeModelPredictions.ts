@@ -3,6 +3,7 @@ import type { MlModelReport, RobustnessReport } from '../../../core/mlmodel';
 import { resolveUri } from '../settings';
 import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Opens prediction JSONL in the model panel. Args: a Uri / workspace-relative path, or `{ file, robustness:
@@ -26,7 +27,7 @@ export const analyzeModelPredictions: Command<Workbench> = {
     const { MlModelPanel } = await import('../mlModelPanel');
     const panel = await MlModelPanel.show(deps, uri);
     if (!panel.lastReport) {
-      void vscode.window.showErrorMessage(`Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`);
+      void reportError(deps.log, `Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`, { notify: true });
       return {};
     }
     const robustness = options.robustness === true ? await panel.runRobustness() : undefined;

@@ -6,6 +6,8 @@ import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
 import { incidentIdFrom } from '../../shared/pickIncident';
 import { clusterFrom } from './showErrorClusterDetails';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Add Cluster to Incident: the cluster (tree node, id or pick) becomes evidence of the active incident, or of
@@ -27,7 +29,7 @@ export const addErrorClusterToIncident: Command<ErrorsDeps> = {
       void vscode.window.showInformationMessage(`Added cluster ${cluster.id} (${cluster.count} events) to ${id} as ${result.path}.`);
       return result;
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not add the cluster to ${id}: ${(e as Error).message}`);
+      void reportError(deps.log, `Could not add the cluster to ${id}: ${errorMessage(e)}`, { notify: true, cause: e });
       return undefined;
     }
   },
