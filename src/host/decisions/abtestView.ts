@@ -45,9 +45,6 @@ function isIntent(m: { type: string }): m is AbIntent {
   return m.type === 'openAsText' || m.type === 'attachToIncident';
 }
 
-/** What the last render of each A/B view showed, for tests and the attach intent. */
-export const lastAbReports = new Map<string, AbTestReport>();
-
 /** Wires one webview (editor or panel) to a text source. */
 function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text: () => Promise<string>, canOpenAsText: boolean, changes?: vscode.Event<unknown>): vscode.Disposable {
   const disposables: vscode.Disposable[] = [];
@@ -65,7 +62,6 @@ function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text
       return { ...toAbSnapshot(report, baseName(uri), canOpenAsText), error: errorMessage(e) };
     }
     report = analyzeAbTest(parseAbTest(source, uri.path));
-    lastAbReports.set(uri.toString(), report);
     return toAbSnapshot(report, baseName(uri), canOpenAsText);
   };
   const bridge = new WebviewBridge<AbSnapshot, AbIntent>(panel.webview, snapshot, isIntent, async (intent) => {

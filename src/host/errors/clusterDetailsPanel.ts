@@ -109,11 +109,6 @@ export class ClusterDetailsPanel implements vscode.Disposable {
     };
   }
 
-  /** Open panels, for tests. */
-  static panels(): ClusterDetailsPanel[] {
-    return [...ClusterDetailsPanel.open.values()];
-  }
-
   private constructor(
     private readonly deps: ErrorsDeps,
     readonly panel: vscode.WebviewPanel,

@@ -32,9 +32,6 @@ function localToday(): string {
  * banner and every edit intent is refused: nothing is written over what cannot be read.
  */
 export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider {
-  /** Open forms by document URI, for tests and for "Open Post-Mortem Form" to focus an existing one. */
-  static readonly open = new Map<string, { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot }>();
-
   constructor(private readonly deps: PostmortemDeps) {}
 
   static register(deps: PostmortemDeps): vscode.Disposable {
@@ -50,8 +47,6 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     const id = incidentIdOf(document.uri);
     panel.webview.html = buildWebviewHtml(panel.webview, extensionUri, { app: 'postmortem', title: `Post-Mortem ${id ?? ''}`.trim() });
     const key = document.uri.toString();
-    const record: { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot } = { panel };
-    PostmortemEditorProvider.open.set(key, record);
 
     let cached: { version: number; view: TimelineView; snapshot: PostmortemSnapshot } | undefined;
     // What the page asked to see of the timeline (sort, how many rows); per panel, like a scroll position.
@@ -60,7 +55,6 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       if (cached?.version === document.version && cached.view === view) return cached.snapshot;
       const s = await this.snapshot(document, id, view);
       cached = { version: document.version, view, snapshot: s };
-      record.lastSnapshot = s;
       return s;
     };
     const bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent> = new WebviewBridge<PostmortemSnapshot, PostmortemIntent>(panel.webview, snapshot, isPostmortemIntent, async (intent): Promise<void> => {
@@ -89,7 +83,6 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     ];
     panel.onDidDispose(() => {
       clearTimeout(timer);
-      if (PostmortemEditorProvider.open.get(key) === record) PostmortemEditorProvider.open.delete(key);
       for (const s of subscriptions) s.dispose();
     });
   }
