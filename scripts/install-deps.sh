@@ -12,9 +12,13 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
     || { "${sudo_[@]}" apt-get update && "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
 fi
-if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Reinstalled when package-lock.json's content changed since the last install (not its mtime: a fresh
+# checkout or a second worktree touches every file without changing what is locked).
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.package-lock.json ] || [ "$(cat node_modules/.iwb-lock-hash 2>/dev/null)" != "$lock_hash" ]; then
   echo "[install] npm ci"
   npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.iwb-lock-hash
 fi
 if [ -s requirements-dev.txt ]; then
   marker=.vscode-host/.python-deps

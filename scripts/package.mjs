@@ -22,7 +22,7 @@ if (!pkg.scripts?.['vscode:prepublish']) {
 }
 rmSync(vsix, { force: true });
 // --no-rewrite-relative-links: the manifest's repository is not on GitHub/GitLab, so vsce cannot turn README's
-// relative links (docs/screenshot.png) into absolute ones and would fail; they stay relative instead.
+// relative links (docs/images/*.png) into absolute ones and would fail; they stay relative instead.
 const args = [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix];
 if (!['LICENSE', 'LICENSE.md', 'LICENSE.txt'].some((f) => existsSync(join(REPO_ROOT, f)))) args.push('--skip-license');
 await run(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, npm_config_update_notifier: 'false' } });

@@ -6,7 +6,7 @@
 //   npm run test:e2e                      all specs
 //   npm run test:e2e -- workbench         only specs whose file name contains "workbench"
 //   IWB_E2E_SKIP_PACKAGE=1 npm run test:e2e   reuse the existing incident-workbench-<version>.vsix
-// Screenshots land in test/e2e/artifacts/ (git-ignored).
+// Screenshots land in test/e2e/artifacts/ (git-ignored); the README's pictures in docs/images/ (committed).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,5 +83,5 @@ try {
 } finally {
   cleanup();
 }
-log(`${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s (screenshots: test/e2e/artifacts/)`);
+log(`${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - started) / 1000)} s (screenshots: test/e2e/artifacts/, README pictures: docs/images/)`);
 process.exit(code);

@@ -1,49 +1,49 @@
 import { parseArgs, UsageError } from './args';
-import { ABTEST_VALUE_OPTIONS, abtestCommand, abtestUsage } from './commands/abtest';
-import { MODEL_VALUE_OPTIONS, modelCommand, modelUsage } from './commands/model';
-import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackUsage } from './commands/rollback';
-import { postmortemCommand, postmortemUsage } from './commands/postmortem';
-import { profileCommand, profileUsage } from './commands/profile';
-import { traceCommand, traceUsage, traceValueOptions } from './commands/trace';
-import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsUsage } from './commands/errors';
-import { validateCommand, validateUsage } from './commands/validate';
-import { lintLoggingCommand, lintLoggingUsage } from './commands/lintLogging';
-import { redactCommand, redactUsage } from './commands/redact';
+import { ABTEST_VALUE_OPTIONS, abtestCommand, abtestHelp } from './commands/abtest';
+import { MODEL_VALUE_OPTIONS, modelCommand, modelHelp } from './commands/model';
+import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackHelp } from './commands/rollback';
+import { postmortemCommand, postmortemHelp } from './commands/postmortem';
+import { profileCommand, profileHelp } from './commands/profile';
+import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
+import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
+import { validateCommand, validateHelp } from './commands/validate';
+import { lintLoggingCommand, lintLoggingHelp } from './commands/lintLogging';
+import { redactCommand, redactHelp } from './commands/redact';
+import type { CommandHelp } from './help';
 import { EXIT, processIO, type CliIO } from './output';
 import { version } from '../../package.json';
 import { errorMessage } from '../core/util/errors';
 
-const USAGE = `iwb ${version} — Incident Workbench from the command line
-
-Usage:
-  iwb --version
-  ${validateUsage.split('\n').join('\n  ')}
-  ${errorsUsage.split('\n').join('\n  ')}
-  ${profileUsage.split('\n').join('\n  ')}
-  ${postmortemUsage.split('\n').join('\n  ')}
-  ${abtestUsage.split('\n').join('\n  ')}
-  ${rollbackUsage.split('\n').join('\n  ')}
-  ${traceUsage.split('\n').join('\n  ')}
-  ${modelUsage.split('\n').join('\n  ')}
-  ${lintLoggingUsage.split('\n').join('\n  ')}
-  ${redactUsage.split('\n').join('\n  ')}
-
-Every command takes --json for machine-readable output.`;
-
 type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; valueOptions?: string[] }> = {
-  validate: { run: validateCommand },
-  errors: { run: errorsCommand, valueOptions: ERRORS_VALUE_OPTIONS },
-  profile: { run: profileCommand, valueOptions: ['top'] },
-  postmortem: { run: postmortemCommand },
-  abtest: { run: abtestCommand, valueOptions: ABTEST_VALUE_OPTIONS },
-  rollback: { run: rollbackCommand, valueOptions: ROLLBACK_VALUE_OPTIONS },
-  trace: { run: traceCommand, valueOptions: traceValueOptions },
-  model: { run: modelCommand, valueOptions: MODEL_VALUE_OPTIONS },
-  'lint-logging': { run: lintLoggingCommand, valueOptions: ['rules'] },
-  redact: { run: redactCommand, valueOptions: ['out', 'fields', 'pattern'] },
+const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?: string[] }> = {
+  validate: { run: validateCommand, help: validateHelp },
+  errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
+  profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
+  postmortem: { run: postmortemCommand, help: postmortemHelp },
+  abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },
+  rollback: { run: rollbackCommand, help: rollbackHelp, valueOptions: ROLLBACK_VALUE_OPTIONS },
+  trace: { run: traceCommand, help: traceHelp, valueOptions: traceValueOptions },
+  model: { run: modelCommand, help: modelHelp, valueOptions: MODEL_VALUE_OPTIONS },
+  'lint-logging': { run: lintLoggingCommand, help: lintLoggingHelp, valueOptions: ['rules'] },
+  redact: { run: redactCommand, help: redactHelp, valueOptions: ['out', 'fields', 'pattern'] },
 };
+
+const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
+const USAGE = `iwb ${version} — Incident Workbench from the command line
+
+Usage: iwb <command> [arguments] [--json]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}${c.help.summary}`)
+  .join('\n')}
+
+Run "iwb <command> --help" (or "iwb help <command>") for its arguments, output and exit codes;
+"iwb --version" prints the version.
+Every command takes --json for machine-readable output; with --json, an input that cannot be read is
+reported as {"error": "..."} on stdout. Exit codes: 0 done, 1 findings, 2 usage error or unreadable
+input (rollback: 0 PROCEED, 3 HOLD, 4 ROLLBACK).`;
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -51,20 +51,34 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.out(version);
     return EXIT.ok;
   }
+  if (name === 'help' && rest.length > 0) {
+    const command = Object.hasOwn(COMMANDS, rest[0]!) ? COMMANDS[rest[0]!] : undefined;
+    if (!command) {
+      io.err(`iwb: unknown command "${rest[0]}". Run "iwb --help" for the list.`);
+      return EXIT.usage;
+    }
+    io.out(command.help.usage);
+    return EXIT.ok;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(USAGE);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.err(`iwb: unknown command "${name}". Run "iwb --help" for the list.`);
     return EXIT.usage;
   }
   try {
-    return await command.run(parseArgs(rest, new Set(command.valueOptions ?? [])), io);
+    const args = parseArgs(rest, new Set(command.valueOptions ?? []));
+    if (args.flags.has('help') || args.flags.has('h')) {
+      io.out(command.help.usage);
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`iwb ${name}: ${e.message}. Run "iwb --help".`);
+      io.err(`iwb ${name}: ${e.message}. Run "iwb ${name} --help".`);
       return EXIT.usage;
     }
     // Anything else is a bug in iwb, not in the user's files; one line, not a stack, unless asked.

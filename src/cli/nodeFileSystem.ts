@@ -54,4 +54,18 @@ export class NodeFileSystem implements StoreFileSystem {
   async createDirectory(path: string): Promise<void> {
     await fs.mkdir(this.abs(path), { recursive: true });
   }
+
+  async createExclusive(path: string, data: Uint8Array): Promise<boolean> {
+    try {
+      await fs.writeFile(this.abs(path), data, { flag: 'wx' });
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  }
+
+  location(path: string): string {
+    return this.abs(path);
+  }
 }

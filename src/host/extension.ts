@@ -7,6 +7,7 @@ import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
 import { ActiveIncident } from './shared/activeIncident';
 import { IncidentRepository } from './shared/incidentRepository';
+import { HostIncidentWriter } from './shared/incidentWriter';
 import type { Workbench } from './shared/workbench';
 import { registerTraces } from './traces/register';
 
@@ -28,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
   const activeIncident = new ActiveIncident(context.workspaceState, repository);
-  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident };
+  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log) };
   const logging = registerLogging(workbench);
   context.subscriptions.push(
     log,

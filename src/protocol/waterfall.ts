@@ -1,3 +1,5 @@
+import { arrayOf, fields, isIndex, isNumber, isPair, isString, nullable, oneOf, optional, type Check } from './shape';
+
 /**
  * The trace waterfall webview. Spans travel as columns (one array per field, a row per span in depth-first
  * order) so a 100k-span trace is a handful of arrays, not 100k objects; attributes, events and logs of a
@@ -118,7 +120,8 @@ export interface AnomalyReport {
   startTime?: string;
   peakTime?: string;
   peakValue?: number;
-  baselineMedian: number;
+  /** NaN when the series has no baseline, which JSON carries to the page as null. */
+  baselineMedian: number | null;
   errorCount: number;
   failedTraces: number;
   tracesInWindow: number;
@@ -135,7 +138,58 @@ export interface AttributeMatches {
   rows: number[];
 }
 
+/** Host→page events besides the snapshot (see common.ts), each checked by `isWaterfallMessage`. */
 export type WaterfallMessage = SpanDetail | WaterfallNotice | AnomalyReport | AttributeMatches;
+
+const isLog = fields({ time: isString, offsetMs: nullable(isNumber), level: isString, service: isString, spanId: isString, message: isString, source: isString });
+const isPairs = arrayOf(isPair);
+const isCount = fields({ message: isString, count: isNumber });
+
+const MESSAGE_SHAPES: Record<WaterfallMessage['type'], Check> = {
+  spanDetail: fields({
+    row: isIndex,
+    spanId: isString,
+    name: isString,
+    service: isString,
+    kind: isString,
+    status: isString,
+    statusMessage: optional(isString),
+    startOffsetMs: isNumber,
+    durationMs: isNumber,
+    selfMs: isNumber,
+    criticalMs: isNumber,
+    attributes: isPairs,
+    resource: isPairs,
+    events: arrayOf(fields({ offsetMs: isNumber, name: isString, attributes: isPairs })),
+    links: arrayOf(fields({ traceId: isString, spanId: isString })),
+    code: optional(fields({ file: isString, line: optional(isNumber) })),
+    logs: arrayOf(isLog),
+  }),
+  notice: fields({ text: isString, kind: oneOf('info', 'error') }),
+  anomaly: fields({
+    series: isString,
+    anomalyTime: isString,
+    windowMinutes: isNumber,
+    startTime: optional(isString),
+    peakTime: optional(isString),
+    peakValue: optional(nullable(isNumber)),
+    baselineMedian: nullable(isNumber),
+    errorCount: isNumber,
+    failedTraces: isNumber,
+    tracesInWindow: isNumber,
+    topErrors: arrayOf(isCount),
+    servicesInvolved: arrayOf(isString),
+    bubbleUp: arrayOf(fields({ attribute: isString, score: isNumber, values: arrayOf(fields({ value: isString, outlierShare: isNumber, baselineShare: isNumber })) })),
+    correlatedErrors: arrayOf(fields({ start: isString, end: isString, errorCount: isNumber, services: arrayOf(isString), uniqueErrors: arrayOf(isCount) })),
+  }),
+  matches: fields({ query: isString, rows: arrayOf(isIndex) }),
+};
+
+/** The page's check of a host event before it reads a field of it (the host posts data of hostile files). */
+export function isWaterfallMessage(m: { type: string }): m is WaterfallMessage {
+  const check = Object.prototype.hasOwnProperty.call(MESSAGE_SHAPES, m.type) ? MESSAGE_SHAPES[m.type as WaterfallMessage['type']] : undefined;
+  return !!check && check(m);
+}
 
 export type WaterfallIntent =
   | { type: 'selectSpan'; row: number }
@@ -162,8 +216,10 @@ export function isWaterfallIntent(m: { type: string }): m is WaterfallIntent {
   return true;
 }
 
-/** What the page keeps through hide/show. */
+/** What the page keeps through hide/show (besides the snapshot). */
 export interface WaterfallState {
   file: string;
+  /** The trace `selected` belongs to: a row number means nothing in another trace. */
+  traceId?: string;
   selected?: number;
 }

@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, webviewFrame, screenshot, clearNotifications } from './helpers.mjs';
+import { openWorkbench, runCommand, webviewFrame, screenshot, docsImage, clearNotifications } from './helpers.mjs';
 
 async function quickOpen(page, name) {
   await page.keyboard.press('Control+P');
@@ -68,7 +68,7 @@ describe('decisions in the real workbench', () => {
     await view.locator('svg.forest').waitFor();
     await view.locator('svg.power').waitFor();
     await clearNotifications(wb.page).catch(() => {});
-    await screenshot(wb.page, 'decisions-abtest-not-a-result');
+    await screenshot(wb.page, docsImage('abtest-not-a-result'));
     // The calculator: 10 % baseline, +10 % relative → the two-sample answer, not the one-sample 7,372.
     await view.locator('input[aria-label="Baseline rate"]').fill('0.1');
     await view.locator('input[aria-label="Relative MDE"]').fill('0.1');

@@ -15,6 +15,7 @@ import {
   pickQuickItem,
   runCommand,
   screenshot,
+  docsImage,
   treeItem,
   until,
   viewPane,
@@ -114,7 +115,7 @@ describe('error clusters', () => {
     // Lenses sit in view zones above their lines; the one of this cluster names its count and type.
     const lens = page.locator('.monaco-editor .codelens-decoration').filter({ hasText: `${biggest.count} production errors (${biggest.exceptionType}` }).first();
     await lens.waitFor({ timeout: 30000 });
-    await screenshot(page, 'errors-frame-in-editor');
+    await screenshot(page, docsImage('errors-in-code'));
   });
 
   it('shows the cluster details with the histogram and samples as text', async () => {

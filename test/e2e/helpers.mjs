@@ -28,7 +28,7 @@
 // `await locator.textContent()`.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   REPO_ROOT,
   forgetTempDir,
@@ -40,6 +40,14 @@ import {
 
 export { REPO_ROOT };
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test', 'e2e', 'artifacts');
+/** Pictures the README shows: committed, and rewritten by the specs that take them so they stay current. */
+export const DOCS_IMAGES_DIR = join(REPO_ROOT, 'docs', 'images');
+/**
+ * The path of a README picture, for `screenshot(page, docsImage('traces-waterfall'))`. The committed pictures
+ * are rewritten only when asked (`IWB_UPDATE_DOCS_IMAGES=1 npm run test:e2e`), so an ordinary run leaves
+ * the working tree clean; otherwise the shot goes to test/e2e/artifacts/ like any other.
+ */
+export const docsImage = (name) => (process.env.IWB_UPDATE_DOCS_IMAGES === '1' ? join(DOCS_IMAGES_DIR, `${name}.png`) : `docs-${name}`);
 export const EXTENSION_ID = 'incident-workbench.incident-workbench';
 /** Title of our activity-bar view container (package.json contributes.viewsContainers.activitybar). */
 export const VIEW_CONTAINER_TITLE = 'Incidents';
@@ -283,10 +291,10 @@ export async function webviewFrame(page, title, { timeout = 30000 } = {}) {
   }
 }
 
-/** Saves a PNG of the page (or of `locator`) as test/e2e/artifacts/<name>.png; returns the path. */
+/** Saves a PNG of the page (or of `locator`) as test/e2e/artifacts/<name>.png, or at `name` when it is an absolute path (docsImage); returns the path. */
 export async function screenshot(page, name, { locator, fullPage = false } = {}) {
-  mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const file = isAbsolute(name) ? name : join(ARTIFACTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  mkdirSync(dirname(file), { recursive: true });
   if (locator) await locator.screenshot({ path: file });
   else await page.screenshot({ path: file, fullPage });
   return file;

@@ -14,6 +14,7 @@ import {
   pickQuickItem,
   webviewFrame,
   screenshot,
+  docsImage,
   clearNotifications,
   VIEW_CONTAINER_TITLE,
   until,
@@ -109,6 +110,6 @@ describe('the demo workspace', () => {
     const view = await webviewFrame(wb.page, /INC-2026-001/);
     await view.locator('h2', { hasText: 'Timeline' }).waitFor({ timeout: 30000 });
     await clearNotifications(wb.page);
-    await screenshot(wb.page, 'readme');
+    await screenshot(wb.page, docsImage('incident-overview'));
   });
 });

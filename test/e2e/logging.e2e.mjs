@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, openViewContainer, treeItem, runCommand, answerInput, quickRow, screenshot, clearNotifications, VIEW_CONTAINER_TITLE, until } from './helpers.mjs';
+import { openWorkbench, openViewContainer, treeItem, runCommand, answerInput, quickRow, screenshot, docsImage, clearNotifications, VIEW_CONTAINER_TITLE, until } from './helpers.mjs';
 
 describe('logging linter in the real workbench', () => {
   let wb;
@@ -41,7 +41,7 @@ describe('logging linter in the real workbench', () => {
     await page.keyboard.press('Control+.');
     const menu = page.locator('.action-widget');
     await menu.getByText('Use logger.exception(...)', { exact: false }).first().waitFor({ timeout: 30000 });
-    await screenshot(page, 'logging-quick-fix-menu');
+    await screenshot(page, docsImage('logging-quick-fix'));
     // The action list is driven by keyboard (a pointer block covers it while it is open): move the focus down to
     // the fix and accept it.
     for (let i = 0; i < 20; i++) {

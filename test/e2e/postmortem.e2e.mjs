@@ -17,6 +17,7 @@ import {
   webviewFrame,
   editorTab,
   screenshot,
+  docsImage,
   VIEW_CONTAINER_TITLE,
   until,
 } from './helpers.mjs';
@@ -107,7 +108,7 @@ describe('post-mortem form in the real workbench', () => {
     await frame.locator('#whatWentWrong ul.lint li').first().waitFor({ timeout: 15000 });
     assert.match(await frame.locator('#whatWentWrong ul.lint').textContent(), /human-error[\s\S]*should-have|should-have[\s\S]*human-error/);
     assert.match(await frame.locator('#lint-count').textContent(), /2 blameless-language warnings/);
-    await screenshot(wb.page, 'postmortem-lint');
+    await screenshot(wb.page, docsImage('postmortem-lint'));
     await wb.page.keyboard.press('Control+s');
     await until('saved', () => JSON.parse(read()).whatWentWrong?.[0]?.startsWith('Human error'));
   });

@@ -19,6 +19,7 @@ import {
   quickInput,
   runCommand,
   screenshot,
+  docsImage,
   treeItem,
   until,
   webviewFrame,
@@ -84,7 +85,7 @@ describe('profiling from the command palette', () => {
     await cursor.filter({ hasText: new RegExp(`Ln ${HOT_LINE},`) }).waitFor({ timeout: 15000 });
     // The hot line glows and has its code lens.
     await page.locator('.monaco-editor .codelens-decoration').filter({ hasText: /% self · .*% total/ }).first().waitFor({ timeout: 15000 });
-    await screenshot(page, 'profile-hot-line');
+    await screenshot(page, docsImage('profile-hot-line'));
 
     // The profile was written into the workspace (no active incident: profiles/).
     const written = readdirSync(join(wb.workspace, 'profiles')).filter((f) => f.endsWith('.speedscope.json'));

@@ -15,6 +15,7 @@ import {
   answerInput,
   webviewFrame,
   screenshot,
+  docsImage,
   clearNotifications,
   VIEW_CONTAINER_TITLE,
   until,
@@ -61,7 +62,7 @@ describe('an incident from open to closed through the tree', () => {
   it('is stopped by the symptom and no-evidence guardrails on the root cause', async () => {
     await stageAction('Root cause', 'Set Root Cause');
     await answerInput(wb.page, '500 errors');
-    await expectGuardrail(/No evidence is attached yet[\s\S]*confirmed by a test[\s\S]*symptom/, 'walk-guardrail-root-cause');
+    await expectGuardrail(/No evidence is attached yet[\s\S]*confirmed by a test[\s\S]*symptom/, docsImage('guardrail-root-cause'));
     assert.equal(incident().rootCause, undefined);
   });
 

@@ -1,12 +1,13 @@
 /* global window -- functions passed to evaluate() run in the webview */
 // Issue 5 in the real workbench (code-server + Chromium) on the demo workspace: open the demo incident's
 // real OpenTelemetry trace from the incident overview, read the slowest span and the critical path, select
-// the slow span and see its logs, click its code location and land on the line in the editor.
+// the slow span and see its logs, click its code location and land on the line in the editor; hidden behind
+// another editor and shown again, the re-created page selects the same span again.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, answerInput, webviewFrame, screenshot, REPO_ROOT, until } from './helpers.mjs';
+import { openWorkbench, runCommand, answerInput, quickRow, webviewFrame, screenshot, docsImage, REPO_ROOT, until } from './helpers.mjs';
 
 describe('trace waterfall in the real workbench', () => {
   let wb;
@@ -19,15 +20,10 @@ describe('trace waterfall in the real workbench', () => {
     await wb?.close();
   });
 
-  it('opens the demo trace from the incident: slowest span and critical path are shown', async () => {
-    await runCommand(wb.page, 'Incident Workbench: Show Incident Overview');
-    // Filter and press Enter rather than click: a workbench hover can sit over the list under load.
-    await answerInput(wb.page, 'INC-2026-001');
-    const overview = await webviewFrame(wb.page, 'INC-2026-001');
-    await overview.getByRole('button', { name: 'evidence/traces/recommend.otlp.jsonl' }).click();
-    // A custom editor's inner frame has no title of its own: take the visible webview that is the waterfall.
+  /** The visible webview that is the waterfall (a custom editor's inner frame has no title of its own). */
+  async function waterfallFrame() {
     try {
-      frame = await until('the waterfall webview', async () => {
+      return await until('the waterfall webview', async () => {
         const f = await webviewFrame(wb.page);
         return (await f.locator('.wf-scroll').count()) > 0 ? f : undefined;
       });
@@ -35,6 +31,19 @@ describe('trace waterfall in the real workbench', () => {
       await screenshot(wb.page, 'traces-failed-to-open');
       throw e;
     }
+  }
+
+  async function openDemoTrace() {
+    await runCommand(wb.page, 'Incident Workbench: Show Incident Overview');
+    // Filter and press Enter rather than click: a workbench hover can sit over the list under load.
+    await answerInput(wb.page, 'INC-2026-001');
+    const overview = await webviewFrame(wb.page, 'INC-2026-001');
+    await overview.getByRole('button', { name: 'evidence/traces/recommend.otlp.jsonl' }).click();
+    return waterfallFrame();
+  }
+
+  it('opens the demo trace from the incident: slowest span and critical path are shown', async () => {
+    frame = await openDemoTrace();
     const slowest = frame.locator('[data-testid=slowest]');
     await slowest.waitFor({ timeout: 30000 });
     const text = await slowest.textContent();
@@ -42,7 +51,7 @@ describe('trace waterfall in the real workbench', () => {
     assert.ok(Number(/([\d.]+)% of the request/.exec(text)[1]) > 50, text);
     assert.match(await frame.locator('[data-testid=critical]').textContent(), /Critical path: \d+ spans/);
     assert.match(await frame.locator('.wf-warn').first().textContent(), /N\+1: \d+ × SELECT id, name, embedding FROM items WHERE id = \? under load_items/);
-    await screenshot(wb.page, 'traces-waterfall');
+    await screenshot(wb.page, docsImage('traces-waterfall'));
   });
 
   it('selecting the slow span shows its attributes and its own logs', async () => {
@@ -76,5 +85,34 @@ describe('trace waterfall in the real workbench', () => {
     // code.line.number is the `def` line (the demo's telemetry skips the decorator line).
     assert.equal(ln, expected, `cursor at line ${ln}, pairwise_diversity is defined at ${expected}`);
     await screenshot(wb.page, 'traces-code');
+  });
+
+  it('hidden behind another editor and shown again, the waterfall draws its trace and selects the same span', async () => {
+    // Jumping to the code may have replaced the waterfall's preview tab: open it again and keep its tab.
+    frame = await openDemoTrace();
+    await runCommand(wb.page, 'View: Keep Editor');
+    const body = frame.locator('body');
+    const row = await body.evaluate(() => window.iwbWaterfall.rowOf('pairwise_diversity'));
+    const at = await body.evaluate((_el, r) => window.iwbWaterfall.locate(r), row);
+    await frame.locator('canvas.wf-canvas').click({ position: { x: at.x, y: at.y } });
+    const spanId = await until('the selection', async () => body.getAttribute('data-selected-span'));
+    await until('the span detail', async () => /recommend: pairwise_diversity/.test(await frame.locator('section.wf-detail h2').first().textContent()));
+    // A mark on this page's window: a page re-created after hiding does not have it.
+    await body.evaluate(() => (window.iwbBeforeHide = true));
+    // Another file in the same editor group hides the waterfall; VS Code drops its page (no retained context).
+    await runCommand(wb.page, 'Go to File...');
+    await answerInput(wb.page, 'catalogue.py', { submit: false });
+    await quickRow(wb.page, 'catalogue.py').waitFor({ timeout: 30000 });
+    await wb.page.keyboard.press('Enter');
+    await until('catalogue.py in the editor', async () => /catalogue\.py/.test(await wb.page.locator('.tabs-container .tab.active').textContent()));
+    await wb.page.locator('.tabs-container .tab').filter({ hasText: 'recommend.otlp.jsonl' }).first().click();
+    frame = await waterfallFrame();
+    const shown = frame.locator('body');
+    await until('a new page', async () => (await shown.evaluate(() => window.iwbBeforeHide === undefined && !!window.iwbWaterfall)) || undefined);
+    await frame.locator('[data-testid=slowest]').waitFor({ timeout: 30000 });
+    await until('the same span selected again', async () => (await shown.getAttribute('data-selected-span')) === spanId);
+    await until('its detail asked for again', async () => /recommend: pairwise_diversity/.test(await frame.locator('section.wf-detail h2').first().textContent()));
+    assert.ok((await shown.evaluate(() => window.iwbWaterfall.visibleCount())) > 1);
+    await screenshot(wb.page, 'traces-restored');
   });
 });

@@ -28,6 +28,32 @@ test('iwb --version prints the package version', async () => {
   assert.deepEqual(await run(['--version'], process.cwd()), { code: 0, out: version, err: '' });
 });
 
+test('iwb --help lists every command; each prints its usage for --help, -h and iwb help NAME', async () => {
+  const overview = await run(['--help'], process.cwd());
+  assert.equal(overview.code, 0);
+  const names = [...overview.out.matchAll(/^ {2}([a-z][\w-]*) {2,}\S/gm)].map((m) => m[1]!);
+  assert.deepEqual(names, ['validate', 'errors', 'profile', 'postmortem', 'abtest', 'rollback', 'trace', 'model', 'lint-logging', 'redact']);
+  for (const name of names) {
+    const help = await run([name, '--help'], process.cwd());
+    assert.equal(help.code, 0, name);
+    assert.equal(help.err, '', name);
+    assert.match(help.out, new RegExp(`^iwb ${name} `), name);
+    assert.match(help.out, /Exit \d/, `${name} --help names its exit codes`);
+    assert.deepEqual(await run([name, '-h'], process.cwd()), help, name);
+    assert.deepEqual(await run(['help', name], process.cwd()), help, name);
+  }
+  const unknown = await run(['help', 'nope'], process.cwd());
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown command "nope"/);
+});
+
+test('--help after an option that takes a value is that value, not a request for help', async (t) => {
+  const dir = workspace(t, {});
+  const r = await run(['redact', '--pattern', '--help', 'missing.log'], dir);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /missing\.log/);
+});
+
 test('iwb validate exits 0 on valid files', async (t) => {
   const dir = workspace(t, { '.incidents/INC-2026-001/incident.json': JSON.stringify(validIncident) });
   const r = await run(['validate'], dir);

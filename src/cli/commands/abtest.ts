@@ -3,15 +3,26 @@ import * as nodePath from 'node:path';
 import { analyzeAbTest, parseAbTest, type AbTestReport } from '../../core/abtest';
 import { sampleSizePerArm } from '../../core/stats';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 import { errorMessage } from '../../core/util/errors';
 
-export const abtestUsage = `iwb abtest FILE [--json]
+export const abtestHelp: CommandHelp = {
+  summary: 'Analyse an A/B test, or compute the users an A/B test needs per arm',
+  usage: `iwb abtest FILE [--json]
   Analyses an A/B test (*.abtest.json, or CSV with one row per variant or per user): validation issues,
   two-proportion z-test, CIs, sample-ratio mismatch, power, Simpson's paradox, peeking, novelty.
+  Prints the verdict, the reading, the arms and the issues.
+  --json: {name, alpha, verdict, validation: {valid, issues: [{type, severity, message}]}, test: {z,
+  pValue, diff, ciLow, ciHigh, relativeLift, significant, ...}, srm: {chi2, pValue, mismatch}, simpson:
+  {detected, overallDirection, segmentDirections}, power, arms, comparisons, continuous, peeking,
+  novelty, forest, interpretation}
   Exit 0: analysed. 1: the input or the design is invalid (e.g. sample-ratio mismatch). 2: unreadable.
 iwb abtest sample-size --baseline P --mde REL [--alpha A] [--power B] [--json]
-  Users needed per arm to detect a relative change REL (0.1 = +10 %) from rate P (two-sample formula).`;
+  Users needed per arm to detect a relative change REL (0.1 = +10 %) from rate P (two-sample formula;
+  defaults: alpha 0.05 two-sided, power 0.8).
+  --json: {perArm, total, exact, cohenH, baseline, target, mde, alpha, power}`,
+};
 
 export const ABTEST_VALUE_OPTIONS = ['baseline', 'mde', 'alpha', 'power'];
 

@@ -8,16 +8,27 @@ import { parseFieldMapping } from '../../core/logs/fieldMapping';
 import { formatCount } from '../../core/logs/skips';
 import { applyPathMappings, parseMapArguments } from '../../core/paths/pathMappings';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 import { errorMessage } from '../../core/util/errors';
 
-export const errorsUsage = `iwb errors FILE|DIR... [--map FROM=TO]... [--field NAME=PATH]... [--rules FILE] [--json]
+export const errorsHelp: CommandHelp = {
+  summary: 'Group the error events of logs into clusters by stack fingerprint and message template',
+  usage: `iwb errors FILE|DIR... [--map FROM=TO]... [--field NAME=PATH]... [--rules FILE] [--json]
   Groups the error events of JSON Lines or plain-text Python logs (gzip too) into clusters by stack
-  fingerprint and message template, biggest first, with categories and patterns.
-  --map /app=.        rewrite logged paths (container → checkout) in the frames printed
+  fingerprint and message template (the same reader and grouping as the Errors view). Prints one
+  cluster per line, biggest first, with its first frame in the application, spikes and
+  concentrations; skipped lines are counted on stderr.
+  --map /app=.        rewrite logged paths (container → checkout) in the frames printed (repeatable;
+                      with --json, loggedFile keeps the original)
   --field userId=ctx.uid   read a canonical field from another JSON path (repeatable)
   --rules FILE        JSON {"groupingRules": [...], "categoryRules": [...], "fieldMapping": {...}}
-  Exit 0: no error events. 1: error clusters found. 2: a file cannot be read or the arguments are wrong.`;
+  --json: {events, lines, records, sources, skipped, fieldMapping, firstSeen, lastSeen, clusters: [{id,
+  fingerprint, count, category, hypothesis, actionItems, exceptionType, template, firstSeen, lastSeen,
+  frames: [{file, line, function, inApp}], chain, users, endpoints, services, versions, samples,
+  timeline, patterns, reason}], patterns, problems}, clusters sorted by count.
+  Exit 0: no error events. 1: error clusters found. 2: a file cannot be read or the arguments are wrong.`,
+};
 
 export const ERRORS_VALUE_OPTIONS = ['map', 'field', 'rules'];
 

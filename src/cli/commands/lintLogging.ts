@@ -5,16 +5,21 @@ import { createPythonParser, type PythonParser } from '../../core/logging/parser
 import { decodePython, lintNotebook, projectFindings, type FileFactsEntry } from '../../core/logging/project';
 import { parseRuleSeverities, type RuleSeverities } from '../../core/logging/rules';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 
-export const lintLoggingUsage = `iwb lint-logging PATH... [--json] [--rules RULE=SEVERITY,...]
+export const lintLoggingHelp: CommandHelp = {
+  summary: 'Check the logging of Python files and notebooks (a CI gate)',
+  usage: `iwb lint-logging PATH... [--json] [--rules RULE=SEVERITY,...]
   Checks the logging of Python files (.py, and the code cells of .ipynb notebooks) under each PATH with
   tree-sitter: print-logging, exception-without-traceback, swallowed-exception, eager-formatting,
-  missing-context, sensitive-data, unstructured-logger. Prints file:line:column: severity rule: message,
+  missing-context, sensitive-data, unstructured-logger. Virtual environments, site-packages,
+  node_modules, build and dist folders are skipped. Prints file:line:column: severity rule: message,
   or with --json [{file, line, column, rule, message, severity}] (notebooks add "cell"). Files that cannot
   be linted (binary, undeclared non-UTF-8) are named on stderr with the reason. --rules sets severities
   (error, warning, information, hint, off), e.g. --rules print-logging=off,eager-formatting=error.
-  Exit 0: no finding at error severity. 1: some. 2: a PATH does not exist.`;
+  Exit 0: no finding at error severity. 1: some. 2: a PATH does not exist.`,
+};
 
 const SKIP_DIRS = new Set(['.git', '.hg', 'node_modules', '__pycache__', '.venv', 'venv', 'env', '.env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', 'build', 'dist', '.incidents', '.vscode-host', '.ipynb_checkpoints']);
 const MAX_BYTES = 16 * 1024 * 1024;

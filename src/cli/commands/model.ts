@@ -12,15 +12,23 @@ import {
 } from '../../core/mlmodel';
 import { commandPredictor } from '../../node/commandPredictor';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 import { errorMessage } from '../../core/util/errors';
 
-export const modelUsage = `iwb model FILE [--predict "CMD ARGS" | --endpoint URL] [--limit N] [--json]
+export const modelHelp: CommandHelp = {
+  summary: 'Analyse model predictions: confident errors, calibration, groups, robustness',
+  usage: `iwb model FILE [--predict "CMD ARGS" | --endpoint URL] [--limit N] [--json]
   Analyses prediction JSONL ({input, trueLabel, predictedLabel, confidence, group?, id?} per line): error rate,
   confusion, high-confidence errors (> 0.9) first, calibration (ECE), input characteristics, groups.
   --predict / --endpoint also test robustness: case, whitespace and typo variations sent to the model
-  (JSON {"inputs": [...]} on stdin or POSTed; answers {"predictions": [{"label", "confidence"}]}).
-  Exit 0: analysed. 1: some lines were unusable. 2: unreadable file or usage error.`;
+  (JSON {"inputs": [...]} on stdin or POSTed; answers {"predictions": [{"label", "confidence"}]}), for
+  up to --limit inputs (default 50), high-confidence errors first.
+  --json: {total, errors, errorRate, highConfidenceErrors, lowConfidenceErrors, calibration: {ece,
+  bins, ...}, byCharacteristic, byGroup, confusion, inputValidation, ..., robustness?}
+  Exit 0: analysed. 1: some lines were unusable. 2: unreadable file, usage error, or the model could
+  not be reached.`,
+};
 
 export const MODEL_VALUE_OPTIONS = ['predict', 'endpoint', 'limit'];
 

@@ -5,15 +5,21 @@ import type { PostMortem } from '../../core/postmortem/types';
 import { validateParsed } from '../../core/validation/validate';
 import { formatProblem } from '../../core/validation/problems';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { readTextInput } from '../input';
 import { EXIT, type CliIO } from '../output';
 
-export const postmortemUsage = `iwb postmortem render FILE [--json]
-  Prints the post-mortem FILE (a postmortem.json) as Markdown, with the sections of the exported report.
+export const postmortemHelp: CommandHelp = {
+  summary: 'Render a post-mortem as Markdown, or lint its language (blameless)',
+  usage: `iwb postmortem render FILE [--json]
+  Prints the post-mortem FILE (a postmortem.json) as Markdown, with the sections of the exported report
+  (the same as Export Post-Mortem to Markdown). --json: {markdown}
 iwb postmortem lint FILE [--json]
-  Blameless-language lint of every text field. Prints field: rule "text" — suggestion, or with --json
-  [{field, rule, text, suggestion, explanation}]. Exit 0: no findings. 1: findings. 2: FILE unreadable
-  or not valid JSON.`;
+  Blameless-language lint of every text field. Prints FILE: field: rule "text" — suggestion, or with
+  --json [{field, rule, text, suggestion, explanation}].
+  Schema problems are warnings on stderr (without --json) and stop neither command.
+  Exit 0: rendered, or no findings. 1: findings. 2: FILE unreadable or not valid JSON.`,
+};
 
 const MAX_BYTES = 64 * 1024 * 1024;
 

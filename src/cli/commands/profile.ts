@@ -5,14 +5,22 @@ import { ProfileParseError, type Profile } from '../../core/profile/model';
 import { parseProfile } from '../../core/profile/parse';
 import { formatWeight, summarize } from '../../core/profile/summary';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 
-export const profileUsage = `iwb profile summarize FILE [--top N] [--json]
+export const profileHelp: CommandHelp = {
+  summary: 'Summarize a profile (py-spy, speedscope, Chrome trace, torch.profiler) or compare two',
+  usage: `iwb profile summarize FILE [--top N] [--json]
   Reads a profile (py-spy raw/collapsed, speedscope, py-spy chrometrace, torch.profiler Chrome trace;
-  the format is detected) and prints the functions with the most self time.
+  the format is detected) and prints the N functions (default 20) with the most self time.
+  --json: {file, format, samples, threads, top: [{function, file, line, self, total, selfPct,
+  totalPct}], ...}
 iwb profile diff BEFORE AFTER [--top N] [--json]
   Compares two profiles by share of time per function, biggest change first.
-  Exit 0: done. 2: a file cannot be read or is not a profile (one line naming it).`;
+  --json: {beforeFile, afterFile, before, after, functions: [{function, file, line, beforePct, afterPct,
+  deltaPct, ...}]}, sorted by |deltaPct|
+  Exit 0: done. 2: a file cannot be read or is not a profile (one line naming it).`,
+};
 
 class InputError extends Error {}
 

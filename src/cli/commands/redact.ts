@@ -2,18 +2,23 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { createRedactor, RedactionConfigError, redactContent, type CustomPattern } from '../../core/redaction/redact';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { readTextInput } from '../input';
 import { EXIT, type CliIO } from '../output';
 import { errorMessage } from '../../core/util/errors';
 
-export const redactUsage = `iwb redact FILE [--out FILE] [--check] [--json] [--fields NAME,...] [--pattern REGEX]
+export const redactHelp: CommandHelp = {
+  summary: 'Redact secrets in a file the way evidence is redacted',
+  usage: `iwb redact FILE [--out FILE] [--check] [--json] [--fields NAME,...] [--pattern REGEX]
   Redacts secrets in FILE the way evidence is redacted before it is written to .incidents/: tokens,
   passwords, API keys, bearer credentials, JWTs, private keys, emails, card numbers (Luhn-checked), SSNs,
   the values of sensitive fields; JSON and JSON Lines keep their structure. Prints the result (or writes
   --out, which must not exist yet; FILE itself is never changed) and a count per kind on stderr.
   --check writes nothing and exits 1 when anything would be redacted. --fields adds field names;
   --pattern adds a regular expression (group 1, if any, is what gets replaced).
-  Exit 0: done (or, with --check, nothing to redact). 1: --check found values. 2: unreadable FILE, bad option.`;
+  --json: {file, format, replaced, byKind, content} (with --out: out instead of content)
+  Exit 0: done (or, with --check, nothing to redact). 1: --check found values. 2: unreadable FILE, bad option.`,
+};
 
 const MAX_BYTES = 256 * 1024 * 1024;
 

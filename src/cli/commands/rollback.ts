@@ -2,13 +2,24 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { decideRollback, formatMetric, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 import { errorMessage } from '../../core/util/errors';
 
-export const rollbackUsage = `iwb rollback --baseline FILE --current FILE [--thresholds FILE] [--prometheus URL] [--json]
+export const rollbackHelp: CommandHelp = {
+  summary: 'Judge a deploy against its baseline: PROCEED, HOLD or ROLLBACK (a deploy gate)',
+  usage: `iwb rollback --baseline FILE --current FILE [--thresholds FILE] [--prometheus URL] [--json]
   Judges a deploy against its baseline: per metric a direction-aware test and a practical margin,
-  critical metrics veto. Metrics are numbers, counts, samples or Prometheus queries (see README).
-  Exit 0: PROCEED. 3: HOLD (investigate, monitor). 4: ROLLBACK. 2: unreadable input.`;
+  critical metrics veto. A metrics file is {"label", "window"?: {"start", "end", "step"}, "evidence"?:
+  [files], "metrics": {...}}; each of errorRate, successRate, latencyP95, throughput, cpu, memory is a
+  number, counts ({"errors", "requests"} or {"successes", "requests"}), {"samples": [...]} (raw values;
+  p95 for latencyP95, else the mean) or {"prometheus": "PromQL"} (a query_range over the window).
+  --thresholds FILE   the same object as the incidentWorkbench.rollback.thresholds setting
+  --prometheus URL    where {"prometheus": ...} metrics are queried (or IWB_PROMETHEUS_URL)
+  --json: {decision, violations: [{metric, baseline, current, threshold, severity, significant}],
+  reasoning, metrics, score, baselineLabel, currentLabel, thresholds, notes}
+  Exit 0: PROCEED. 3: HOLD (investigate, monitor). 4: ROLLBACK. 2: unreadable input.`,
+};
 
 export const ROLLBACK_VALUE_OPTIONS = ['baseline', 'current', 'thresholds', 'prometheus'];
 export const ROLLBACK_EXIT = { PROCEED: 0, HOLD: 3, ROLLBACK: 4 } as const;

@@ -7,15 +7,22 @@ import { importMetrics } from '../../core/metrics/parse';
 import type { MetricSeries } from '../../core/metrics/types';
 import { pickTrace, readTextFile, readTraceFile, TraceFileError } from '../../core/traces/nodeFile';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 
-export const traceUsage = `iwb trace FILE [--trace-id ID] [--logs FILE] [--metrics FILE] [--n-plus-one N] [--json]
+export const traceHelp: CommandHelp = {
+  summary: 'Investigate a slow request from a trace export (OTLP, Jaeger, Zipkin)',
+  usage: `iwb trace FILE [--trace-id ID] [--logs FILE] [--metrics FILE] [--n-plus-one N] [--json]
   Investigates a slow request from a trace file (OTLP/JSON or its JSON Lines form, Jaeger /api/traces JSON,
   Zipkin v2; gzip accepted): duration, slowest span and its share, critical path, errors, N+1 queries
   (a statement repeated >= N times under one parent, default 5), slow-query table, statistics by service
   and operation, the logs of the trace (--logs: JSON Lines or OTLP logs) and the metrics of its window
   (--metrics: Prometheus query_range JSON, OTLP metrics or CSV). Without --trace-id: the slowest trace.
-  Exit 0: analysed, nothing flagged. 1: the trace has errors or N+1 queries. 2: a file cannot be read.`;
+  --json: {traceId, durationMs, spanCount, services, slowestSpan: {service, operation, durationMs,
+  percentage, criticalMs, ...}, criticalPath, errors, nPlusOne: [{parentSpanId, statement, count, ...}],
+  slowQueries, statistics, logs, metrics, correlatedErrors, format, traceCount, traces, problems}
+  Exit 0: analysed, nothing flagged. 1: the trace has errors or N+1 queries. 2: a file cannot be read.`,
+};
 
 const VALUE_OPTIONS = ['trace-id', 'logs', 'metrics', 'n-plus-one'];
 export const traceValueOptions = VALUE_OPTIONS;

@@ -3,13 +3,20 @@ import { promises as fs } from 'node:fs';
 import { IncidentStore } from '../../core/store/incidentStore';
 import { formatProblem } from '../../core/validation/problems';
 import { rejectUnknown, type ParsedArgs } from '../args';
+import type { CommandHelp } from '../help';
 import { NodeFileSystem } from '../nodeFileSystem';
 import { EXIT, type CliIO } from '../output';
 
-export const validateUsage = `iwb validate [DIR] [--json]
+export const validateHelp: CommandHelp = {
+  summary: 'Check incident.json and postmortem.json files against their JSON Schemas',
+  usage: `iwb validate [DIR] [--json]
   Checks every .incidents/<id>/incident.json and postmortem.json under DIR (default: .incidents)
-  against the JSON Schemas. Prints file:line:column: message per problem.
-  Exit 0: all valid. 1: some file is invalid. 2: DIR cannot be read.`;
+  against the JSON Schemas. Prints file:line:column: message per problem, and the count of files
+  checked and invalid on stderr.
+  --json: {checked, invalid, files: [{file, kind, state, problems: [{line, column, message, pointer,
+  severity}]}]}
+  Exit 0: all valid. 1: some file is invalid. 2: DIR cannot be read.`,
+};
 
 export async function validateCommand(args: ParsedArgs, io: CliIO): Promise<number> {
   rejectUnknown(args, ['json']);

@@ -6,8 +6,8 @@ export type Severity = (typeof SEVERITIES)[number];
 export const STATUSES = ['OPEN', 'INVESTIGATING', 'MITIGATED', 'RESOLVED', 'CLOSED'] as const;
 export type IncidentStatus = (typeof STATUSES)[number];
 
-export type EvidenceKind =
-  | 'profile' | 'errors' | 'trace' | 'logs' | 'metrics' | 'snapshot' | 'file' | 'abtest' | 'rollback' | 'model';
+export const EVIDENCE_KINDS = ['profile', 'memory', 'stacks', 'errors', 'patterns', 'trace', 'logs', 'metrics', 'snapshot', 'file', 'abtest', 'rollback', 'model', 'commit'] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
 export interface EvidenceItem {
   kind: EvidenceKind;

@@ -1,20 +1,11 @@
 /**
- * Evidence import with redaction: the one way data from outside (log files, trace exports, error samples)
- * should enter `.incidents/<id>/evidence/`. The text is redacted before anything is written; the evidence
- * item records `redaction: {ran, replaced}`; binary content (which cannot be redacted) is refused unless the
- * caller says it is a binary format that holds no free text (profiles).
- *
- *   const r = await importEvidence(fs, store, 'INC-2026-001', { name: 'app.log', bytes, kind: 'logs' }, { now, actor });
- *   r.path        // 'evidence/app.log' (or app-2.log when taken: nothing is overwritten)
- *   r.redaction   // { ran: true, replaced: 12 }
+ * Redaction of evidence on its way into `.incidents/<id>/evidence/` (the incident writer,
+ * src/core/incident/writer.ts, calls it for every file): text is redacted before anything is written and the
+ * evidence item records `redaction: {ran, replaced}`; binary content, which cannot be redacted, is refused
+ * unless the caller says it is a format that holds no free text (profiles, memory captures).
  */
-import { attachEvidence, type StepContext } from '../incident/session';
-import type { EvidenceItem, EvidenceKind, Incident } from '../incident/types';
-import { joinPath, type StoreFileSystem } from '../store/fileSystem';
-import type { IncidentStore } from '../store/incidentStore';
-import { EVIDENCE_FOLDER, incidentDir } from '../store/layout';
+import type { EvidenceItem, Incident } from '../incident/types';
 import { createRedactor, redactContent, type Redactor } from './redact';
-import { errorMessage } from '../util/errors';
 
 export interface RedactedBytes {
   bytes: Uint8Array;
@@ -55,60 +46,4 @@ export function withRedaction(incident: Incident, path: string, redaction: { ran
     }
   }
   return { ...incident, evidence };
-}
-
-export interface EvidenceInput {
-  /** File name to keep (sanitised; a free variant is chosen when it is taken). */
-  name: string;
-  bytes: Uint8Array;
-  kind: EvidenceKind;
-  note?: string;
-  /** Profiles and other binary formats without free text may be copied unredacted (recorded as ran: false). */
-  allowBinary?: boolean;
-}
-
-export interface ImportedEvidence {
-  /** Relative to the incident folder, e.g. `evidence/app.log`. */
-  path: string;
-  redaction: { ran: boolean; replaced: number };
-  byKind: Record<string, number>;
-  incident: Incident;
-}
-
-export function safeEvidenceName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  return base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '').slice(0, 80) || 'evidence';
-}
-
-export async function importEvidence(
-  fs: StoreFileSystem,
-  store: IncidentStore,
-  id: string,
-  input: EvidenceInput,
-  ctx: StepContext,
-  redactor: Redactor = createRedactor(),
-): Promise<ImportedEvidence> {
-  const entry = await store.read(id);
-  if (entry.state !== 'valid') throw new EvidenceImportError(`Incident ${id} cannot take evidence: ${entry.problems[0]?.message ?? entry.state}`);
-  const redacted = redactEvidenceBytes(input.bytes, input.name, redactor, input.allowBinary);
-  const dir = joinPath(incidentDir(id, store.root), EVIDENCE_FOLDER);
-  await fs.createDirectory(dir);
-  const wanted = safeEvidenceName(input.name);
-  let name = wanted;
-  for (let i = 2; await fs.stat(joinPath(dir, name)); i++) name = wanted.replace(/(\.[^.]+)?$/, `-${i}$1`);
-  // Written to a temp name and renamed without overwrite, so a concurrent import of the same name cannot clobber.
-  const temp = joinPath(dir, `.${name}.${Date.now().toString(36)}.tmp`);
-  await fs.writeFile(temp, redacted.bytes);
-  try {
-    await fs.rename(temp, joinPath(dir, name), { overwrite: false });
-  } catch (e) {
-    await fs.delete(temp).catch(() => undefined);
-    throw new EvidenceImportError(`Could not write ${joinPath(dir, name)}: ${errorMessage(e)}`);
-  }
-  const path = `${EVIDENCE_FOLDER}/${name}`;
-  const note = [input.note?.trim(), redacted.redaction.ran ? `redacted ${redacted.redaction.replaced} value${redacted.redaction.replaced === 1 ? '' : 's'}` : 'not redacted (binary)']
-    .filter(Boolean)
-    .join('; ');
-  const incident = await store.update(id, (i) => withRedaction(attachEvidence(i, { kind: input.kind, path, note }, ctx), path, redacted.redaction));
-  return { path, redaction: redacted.redaction, byKind: redacted.byKind, incident };
 }

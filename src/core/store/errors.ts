@@ -1,4 +1,4 @@
-export type StoreErrorCode = 'NOT_FOUND' | 'INVALID' | 'TOO_LARGE' | 'UNREADABLE' | 'CONFLICT' | 'WRITE_FAILED';
+export type StoreErrorCode = 'NOT_FOUND' | 'INVALID' | 'TOO_LARGE' | 'UNREADABLE' | 'CONFLICT' | 'WRITE_FAILED' | 'STALE' | 'BUSY';
 
 /** A failure the user can act on; `message` is written for them, not for a log. */
 export class StoreError extends Error {

@@ -20,6 +20,13 @@ export interface StoreFileSystem {
   delete(path: string): Promise<void>;
   readDirectory(path: string): Promise<[name: string, type: EntryType][]>;
   createDirectory(path: string): Promise<void>;
+  /**
+   * Creates a file only if nothing is at `path`, atomically (O_EXCL): true when created, false when it
+   * existed. The incident writer's cross-process lock rests on this.
+   */
+  createExclusive(path: string, data: Uint8Array): Promise<boolean>;
+  /** A key naming the file's real location (an absolute path or URI), so writers in one process share a queue. */
+  location?(path: string): string;
 }
 
 export function joinPath(...parts: string[]): string {

@@ -1,10 +1,10 @@
-import { createIncident, type NewIncidentInput } from '../incident/create';
-import { isIncidentId, nextIncidentId } from '../incident/ids';
+import type { NewIncidentInput } from '../incident/create';
+import { isIncidentId } from '../incident/ids';
+import { IncidentWriter } from '../incident/writer';
 import type { Incident } from '../incident/types';
 import { locate, parseJsonWithPositions } from '../json/positions';
 import type { FileProblem } from '../validation/problems';
 import { validateParsed, type IncidentFileKind } from '../validation/validate';
-import { StoreError } from './errors';
 import { joinPath, type StoreFileSystem } from './fileSystem';
 import type { PostMortem } from '../postmortem/types';
 import { INCIDENTS_FOLDER, POSTMORTEM_FILE, incidentDir, incidentFile, postmortemFile } from './layout';
@@ -35,7 +35,6 @@ export interface StoreOptions {
 
 const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 const decoder = new TextDecoder('utf-8', { fatal: true });
-const encoder = new TextEncoder();
 
 function wholeFileProblem(message: string): FileProblem {
   return { line: 1, column: 1, offset: 0, length: 0, pointer: '', severity: 'error', message };
@@ -121,54 +120,19 @@ export class IncidentStore {
     return reports;
   }
 
-  /**
-   * Creates `.incidents/<id>/incident.json` with the next free id of the year. The final rename refuses to
-   * overwrite, so two windows creating at once get two ids instead of one lost incident.
-   */
-  async create(input: Omit<NewIncidentInput, 'id'>): Promise<Incident> {
-    const year = Number(input.now.slice(0, 4));
-    const taken = new Set(await this.ids());
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const id = nextIncidentId(taken, year);
-      const incident = createIncident({ ...input, id });
-      await this.fs.createDirectory(incidentDir(id, this.root));
-      try {
-        await this.writeAtomically(incidentFile(id, this.root), serialize(incident), false);
-        return incident;
-      } catch (e) {
-        if (e instanceof StoreError && e.code === 'CONFLICT') {
-          taken.add(id);
-          continue;
-        }
-        throw e;
-      }
-    }
-    throw new StoreError('CONFLICT', 'Could not find a free incident id after 20 attempts; is another tool creating incidents?');
+  /** The one writer over the same files and limits (src/core/incident/writer.ts): every change goes through it. */
+  writer(): IncidentWriter {
+    return new IncidentWriter(this.fs, { root: this.root, maxFileBytes: this.maxFileBytes });
   }
 
-  /**
-   * Read-modify-write of one incident. The mutation receives the file's whole object, so fields this version
-   * does not know survive; a file that is not valid is never rewritten.
-   */
+  /** Shorthand for `writer().create(...)`: a new incident with the next free id of the year. */
+  async create(input: Omit<NewIncidentInput, 'id'>): Promise<Incident> {
+    return (await this.writer().create(input)).value;
+  }
+
+  /** Shorthand for `writer().change(...)`: serialised, locked, atomic read-modify-write of one incident. */
   async update(id: string, mutate: (incident: Incident) => Incident): Promise<Incident> {
-    const entry = await this.read(id);
-    if (entry.state === 'missing') throw new StoreError('NOT_FOUND', `Incident ${id} does not exist (${entry.path}).`, entry.path);
-    if (entry.state !== 'valid' || !entry.value) {
-      const first = entry.problems[0];
-      throw new StoreError(
-        entry.state === 'tooLarge' ? 'TOO_LARGE' : 'INVALID',
-        `${entry.path} was not changed because it is invalid${first ? ` (${first.line}:${first.column}: ${first.message})` : ''}. Fix it first; nothing was overwritten.`,
-        entry.path,
-      );
-    }
-    const next = mutate(structuredClone(entry.value));
-    const text = serialize(next);
-    const check = validateParsed<Incident>(parseJsonWithPositions(text), 'incident');
-    if (!check.valid) {
-      throw new StoreError('INVALID', `The change would make ${entry.path} invalid (${check.problems[0]?.message}); nothing was written.`, entry.path);
-    }
-    await this.writeAtomically(entry.path, text, true);
-    return next;
+    return (await this.writer().change(id, mutate)).value;
   }
 
   /** The incident's postmortem.json, validated; `state: 'missing'` when there is none yet. */
@@ -176,44 +140,14 @@ export class IncidentStore {
     return this.readFile<PostMortem>(postmortemFile(id, this.root), 'postmortem');
   }
 
-  /**
-   * Writes a new postmortem.json; never replaces one that exists (CONFLICT), so a draft pre-filled from the
-   * incident cannot overwrite what someone already wrote.
-   */
+  /** Writes a new postmortem.json; never replaces one that exists (CONFLICT). */
   async createPostmortem(id: string, postmortem: PostMortem): Promise<string> {
-    const path = postmortemFile(id, this.root);
-    const text = serialize(postmortem);
-    const check = validateParsed<PostMortem>(parseJsonWithPositions(text), 'postmortem');
-    if (!check.valid) throw new StoreError('INVALID', `The new post-mortem would be invalid (${check.problems[0]?.message}); nothing was written.`, path);
-    await this.writeAtomically(path, text, false);
-    return path;
+    return this.writer().createPostmortem(id, postmortem);
   }
 
   private async readText(path: string): Promise<string> {
     return decoder.decode(await this.fs.readFile(path));
   }
-
-  /** Temp file + rename: a crash or a full disk mid-write leaves the old file, never half a file. */
-  private async writeAtomically(path: string, text: string, overwrite: boolean): Promise<void> {
-    const temp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
-    try {
-      await this.fs.writeFile(temp, encoder.encode(text));
-    } catch (e) {
-      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${errorMessage(e)}`, path);
-    }
-    try {
-      if (!overwrite && (await this.fs.stat(path))) throw new StoreError('CONFLICT', `${path} already exists`, path);
-      await this.fs.rename(temp, path, { overwrite });
-    } catch (e) {
-      await this.fs.delete(temp).catch(() => undefined);
-      if (e instanceof StoreError) throw e;
-      if (!overwrite && (await this.fs.stat(path))) throw new StoreError('CONFLICT', `${path} already exists`, path);
-      throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${errorMessage(e)}`, path);
-    }
-  }
 }
 
-export function serialize(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
-}
-
+export { serialize } from '../incident/writer';

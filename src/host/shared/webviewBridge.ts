@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
-import { isMessage, type HostToView } from '../../protocol/common';
+import { isMessage, type HostToView, type NotSnapshot } from '../../protocol/common';
 
 /**
  * The host half of a webview's protocol: answers `ready` with a full snapshot, re-sends a snapshot on
- * request, and hands every other message to `onIntent` only if `isIntent` accepts its shape.
+ * request, posts the protocol's typed events (`Event`, none by default), and hands every other message to
+ * `onIntent` only if `isIntent` accepts its shape.
  */
-export class WebviewBridge<Snapshot, Intent extends { type: string }> implements vscode.Disposable {
+export class WebviewBridge<Snapshot, Intent extends { type: string }, Event extends { type: string } = never> implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private ready = false;
 
@@ -29,8 +30,14 @@ export class WebviewBridge<Snapshot, Intent extends { type: string }> implements
   /** Sends the current snapshot; before `ready` there is no page to receive it, and `ready` will ask. */
   async push(): Promise<void> {
     if (!this.ready) return;
-    const message: HostToView<Snapshot> = { type: 'snapshot', snapshot: await this.snapshot() };
+    const message: HostToView<Snapshot, Event> = { type: 'snapshot', snapshot: await this.snapshot() };
     await this.webview.postMessage(message);
+  }
+
+  /** Posts one event; the page checks its shape with the protocol's guard before using it. */
+  post(event: NotSnapshot<Event>): Thenable<boolean> {
+    const message: HostToView<Snapshot, Event> = event;
+    return this.webview.postMessage(message);
   }
 
   dispose(): void {

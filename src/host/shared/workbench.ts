@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ActiveIncident } from './activeIncident';
 import type { IncidentRepository } from './incidentRepository';
+import type { HostIncidentWriter } from './incidentWriter';
 
 /**
  * What every feature may use, built once in `activate` and passed to each feature's `register`: the
@@ -14,4 +15,6 @@ export interface Workbench {
   readonly log: vscode.LogOutputChannel;
   readonly repository: IncidentRepository;
   readonly activeIncident: ActiveIncident;
+  /** The one way to change an incident or attach evidence to it. */
+  readonly writer: HostIncidentWriter;
 }

@@ -61,4 +61,26 @@ export class WorkspaceFileSystem implements StoreFileSystem {
   async createDirectory(path: string): Promise<void> {
     await vscode.workspace.fs.createDirectory(this.uri(path));
   }
+
+  async createExclusive(path: string, data: Uint8Array): Promise<boolean> {
+    const target = this.uri(path);
+    if (target.scheme === 'file') {
+      // O_EXCL: the CLI and other windows take the same lock through the same system call.
+      try {
+        await fsPromises.writeFile(target.fsPath, data, { flag: 'wx' });
+        return true;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw e;
+      }
+    }
+    // Other file systems have no exclusive create in the API: check, then write (a narrow race).
+    if (await this.stat(path)) return false;
+    await vscode.workspace.fs.writeFile(target, data);
+    return true;
+  }
+
+  location(path: string): string {
+    return this.uri(path).toString();
+  }
 }

@@ -21,7 +21,7 @@ import { openSpanCode } from './openCode';
 interface Open {
   doc: TraceDocument;
   panel: vscode.WebviewPanel;
-  bridge: WebviewBridge<WaterfallSnapshot, WaterfallIntent>;
+  bridge: WebviewBridge<WaterfallSnapshot, WaterfallIntent, WaterfallMessage>;
   selected?: number;
 }
 
@@ -63,7 +63,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
     panel.webview.options = webviewOptions(this.deps.extensionUri);
     panel.webview.html = buildWebviewHtml(panel.webview, this.deps.extensionUri, { app: 'waterfall', title: `Trace: ${nodePath.basename(doc.uri.path)}` });
     const entry = { doc, panel } as Open;
-    entry.bridge = new WebviewBridge<WaterfallSnapshot, WaterfallIntent>(panel.webview, async () => this.snapshot(doc), isWaterfallIntent, (intent) => this.onIntent(entry, intent));
+    entry.bridge = new WebviewBridge<WaterfallSnapshot, WaterfallIntent, WaterfallMessage>(panel.webview, async () => this.snapshot(doc), isWaterfallIntent, (intent) => this.onIntent(entry, intent));
     this.open.add(entry);
     this.active = entry;
     panel.onDidChangeViewState((e) => {
@@ -100,7 +100,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
 
   private post(open: Open, message: WaterfallMessage): void {
     this.lastMessage = message;
-    void open.panel.webview.postMessage(message);
+    void open.bridge.post(message);
   }
 
   private notice(open: Open, text: string, kind: 'info' | 'error' = 'info'): void {
