@@ -143,13 +143,10 @@ test('src and webview have no import loops (type-only imports count)', () => {
 });
 
 test('test-only commands (incidentWorkbench._…) are registered only in ExtensionMode.Test', () => {
-  // The waterfall editor is being reworked on another branch; its `_traceWaterfall` moves behind the same check there.
-  const pending = new Set(['src/host/traces/waterfallEditor.ts']);
   const offenders = files('src/host')
-    .filter((f) => !pending.has(f))
     .flatMap((f) => {
       const text = readFileSync(path.join(repoRoot, f), 'utf8');
-      const guard = text.search(/===\s*vscode\.ExtensionMode\.Test\)/);
+      const guard = text.search(/[!=]==\s*vscode\.ExtensionMode\.Test\)/);
       return [...text.matchAll(/registerCommand\(\s*'(incidentWorkbench\._\w+)'/g)].filter((m) => guard < 0 || m.index! < guard).map((m) => `${f}: ${m[1]}`);
     });
   assert.deepEqual(offenders, []);
