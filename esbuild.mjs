@@ -1,19 +1,26 @@
 // Builds three kinds of output from one place so they cannot drift apart:
 // the extension host bundle, the `iwb` CLI, and one browser bundle per webview app.
 import * as esbuild from 'esbuild';
-import { readFileSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, mkdirSync, copyFileSync, chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** The apps the host can open (src/protocol/apps.ts, read as TypeScript): one webview/<app>/index.ts each. */
+/** The apps the host can open: WEBVIEW_APPS of src/protocol/apps.ts, read as TypeScript. */
 async function listWebviewApps() {
   const { code } = await esbuild.transform(readFileSync(join('src', 'protocol', 'apps.ts'), 'utf8'), { loader: 'ts', format: 'esm' });
   const { WEBVIEW_APPS } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
   return WEBVIEW_APPS;
 }
 const webviewApps = await listWebviewApps();
+// Each app is webview/<app>/index.ts, and every folder under webview/ but shared/ is an app: code several apps
+// share goes in shared/. Anything else would be silently left out of the build, so it stops the build instead.
+const folders = readdirSync('webview', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'shared')
+  .map((d) => d.name);
+const misfits = [...new Set([...folders, ...webviewApps])].filter((app) => !webviewApps.includes(app) || !existsSync(join('webview', app, 'index.ts')));
+if (misfits.length) throw new Error(`webview/${misfits.join(', webview/')}: an app is listed in src/protocol/apps.ts and has webview/<app>/index.ts; shared code belongs in webview/shared/`);
 
 const common = {
   bundle: true,
@@ -60,6 +67,15 @@ const builds = [
   })),
 ];
 
+function removeStaleApps() {
+  // A renamed or removed app would otherwise leave its old bundle in dist/ (and in the package).
+  if (!existsSync('dist/webview')) return;
+  for (const f of readdirSync('dist/webview')) {
+    const app = /^(.*)\.js(\.map)?$/.exec(f)?.[1];
+    if (app !== undefined && !webviewApps.includes(app)) rmSync(join('dist/webview', f));
+  }
+}
+
 function copyCodicons() {
   // Codicons ship a font + CSS; the webview loads them from dist/ so localResourceRoots stays tight.
   const src = 'node_modules/@vscode/codicons/dist';
@@ -82,6 +98,7 @@ if (watch) {
   copyWasm();
   console.log('[watch] building extension, cli and webviews:', webviewApps.join(', '));
 } else {
+  removeStaleApps();
   await Promise.all(builds.map((b) => esbuild.build(b)));
   copyCodicons();
   copyWasm();

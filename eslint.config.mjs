@@ -19,7 +19,18 @@ export default tseslint.config(
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is pure: no vscode imports.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'src/core is pure: no vscode imports.' },
+            { name: 'child_process', message: 'src/core starts no processes: run programs from src/node, src/host or src/cli.' },
+            { name: 'node:child_process', message: 'src/core starts no processes: run programs from src/node, src/host or src/cli.' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],

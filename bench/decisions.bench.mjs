@@ -22,7 +22,7 @@ function rng(seed) {
 
 const out = join(mkdtempSync(join(tmpdir(), 'iwb-bench-decisions-')), 'core.js');
 await esbuild.build({
-  stdin: { contents: "export * from './src/core/abtest'; export * from './src/core/model/analyze'; export * from './src/core/stats';", resolveDir: REPO_ROOT, loader: 'ts' },
+  stdin: { contents: "export * from './src/core/abtest'; export * from './src/core/mlmodel/analyze'; export * from './src/core/stats';", resolveDir: REPO_ROOT, loader: 'ts' },
   bundle: true, platform: 'node', format: 'cjs', outfile: out, logLevel: 'warning',
 });
 const core = createRequire(import.meta.url)(out);

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
+import { errorMessage } from '../core/util/errors';
 
 /**
  * Reads FILE (relative to the CLI's cwd) as UTF-8 text, or says in one line why it cannot: missing, not a
@@ -14,6 +15,6 @@ export async function readTextInput(cwd: string, file: string, maxBytes: number,
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(full)) };
   } catch (e) {
-    return { error: `${file} cannot be read: ${e instanceof TypeError ? notUtf8 : (e as Error).message}` };
+    return { error: `${file} cannot be read: ${e instanceof TypeError ? notUtf8 : errorMessage(e)}` };
   }
 }

@@ -12,6 +12,7 @@ import { redactCommand, redactHelp } from './commands/redact';
 import type { CommandHelp } from './help';
 import { EXIT, processIO, type CliIO } from './output';
 import { version } from '../../package.json';
+import { errorMessage } from '../core/util/errors';
 
 type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number>;
 
@@ -81,7 +82,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       return EXIT.usage;
     }
     // Anything else is a bug in iwb, not in the user's files; one line, not a stack, unless asked.
-    io.err(`iwb ${name}: internal error: ${(e as Error).message}${process.env.IWB_DEBUG ? `\n${(e as Error).stack}` : ''}`);
+    io.err(`iwb ${name}: internal error: ${errorMessage(e)}${process.env.IWB_DEBUG && e instanceof Error ? `\n${e.stack}` : ''}`);
     return EXIT.usage;
   }
 }

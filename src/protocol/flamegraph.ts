@@ -84,7 +84,6 @@ export interface FlamegraphSnapshot {
 }
 
 export type FlamegraphIntent =
-  | { type: 'openSource'; frame: number; base?: boolean }
   | { type: 'openSourceFor'; file: string; line: number }
   | { type: 'setHeat'; on: boolean }
   | { type: 'threads'; threads: number[] | null }
@@ -103,8 +102,6 @@ export interface FlamegraphViewState {
 export function isFlamegraphIntent(m: { type: string }): m is FlamegraphIntent {
   const x = m as Record<string, unknown>;
   switch (m.type) {
-    case 'openSource':
-      return typeof x.frame === 'number' && Number.isInteger(x.frame) && x.frame >= 0;
     case 'openSourceFor':
       return typeof x.file === 'string' && typeof x.line === 'number';
     case 'setHeat':

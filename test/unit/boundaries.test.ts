@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { builtinModules } from 'node:module';
 import { repoRoot } from './helpers';
@@ -35,14 +35,33 @@ test('src/core never imports vscode (the model stays testable without an editor)
   assert.deepEqual(offenders, []);
 });
 
-test('src/core does not reach into host, cli, protocol, presenters or webview code', () => {
-  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli|protocol|presenters)(\/|$)|webview\//.test(s)).map((s) => `${f} -> ${s}`));
+test('src/core does not reach into host, cli, node, protocol, presenters or webview code', () => {
+  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli|node|protocol|presenters)(\/|$)|webview\//.test(s)).map((s) => `${f} -> ${s}`));
   assert.deepEqual(offenders, []);
 });
 
-test('webview code imports no Node modules and no vscode', () => {
-  const offenders = files('webview').flatMap((f) => specifiers(f).filter((s) => NODE_BUILTINS.has(s) || s === 'vscode').map((s) => `${f} -> ${s}`));
+test('src/core starts no processes: child_process is for src/node, src/host and src/cli', () => {
+  const offenders = files('src/core').flatMap((f) => specifiers(f).filter((s) => s.replace(/^node:/, '') === 'child_process').map((s) => `${f} -> ${s}`));
   assert.deepEqual(offenders, []);
+});
+
+test('host and cli do not import each other; src/node (shared by both) imports neither', () => {
+  const offenders = [
+    ...files('src/host').flatMap((f) => specifiers(f).filter((s) => /\/cli\//.test(s)).map((s) => `${f} -> ${s}`)),
+    ...files('src/cli').flatMap((f) => specifiers(f).filter((s) => /\/host\//.test(s)).map((s) => `${f} -> ${s}`)),
+    ...files('src/node').flatMap((f) => specifiers(f).filter((s) => /\/(host|cli)\/|webview\//.test(s)).map((s) => `${f} -> ${s}`)),
+  ];
+  assert.deepEqual(offenders, []);
+});
+
+test('webview code imports no Node modules, no vscode and no host, cli or node code', () => {
+  const offenders = files('webview').flatMap((f) => specifiers(f).filter((s) => NODE_BUILTINS.has(s) || s === 'vscode' || /\/src\/(host|cli|node)\//.test(s)).map((s) => `${f} -> ${s}`));
+  assert.deepEqual(offenders, []);
+});
+
+test('every folder under webview/ but shared/ is an app (esbuild bundles its index.ts); shared code lives in shared/', () => {
+  const folders = readdirSync(path.join(repoRoot, 'webview'), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'shared');
+  assert.deepEqual(folders.filter((d) => !existsSync(path.join(repoRoot, 'webview', d.name, 'index.ts'))).map((d) => d.name), []);
 });
 
 /** Why `file`'s import breaks the protocol's rule, or undefined when it keeps it. */
@@ -85,13 +104,14 @@ test('src/presenters import core, protocol, other presenters and schemas only (n
 });
 
 test('only src/host imports vscode', () => {
-  const offenders = [...files('src/core'), ...files('src/cli'), ...files('src/protocol'), ...files('src/presenters'), ...files('webview')].filter((f) => specifiers(f).includes('vscode'));
+  const offenders = [...files('src/core'), ...files('src/cli'), ...files('src/node'), ...files('src/protocol'), ...files('src/presenters'), ...files('webview')].filter((f) => specifiers(f).includes('vscode'));
   assert.deepEqual(offenders, []);
 });
 
 test('the checker itself sees imports (guards against a regex that matches nothing)', () => {
   assert.ok(specifiers('src/host/extension.ts').includes('vscode'));
   assert.ok(specifiers('src/host/shared/identity.ts').includes('node:child_process'));
+  assert.ok(specifiers('src/node/commandPredictor.ts').includes('node:child_process'));
   assert.equal(target('src/host/errors/register.ts', './commands/loadLogs'), 'src/host/errors/commands/loadLogs');
 });
 
@@ -159,4 +179,15 @@ test('src and webview have no import loops (type-only imports count)', () => {
   };
   for (const v of edges.keys()) if (!index.has(v)) visit(v);
   assert.deepEqual(loops, []);
+});
+
+test('test-only commands (incidentWorkbench._…) are registered only in ExtensionMode.Test', () => {
+  const offenders = files('src/host')
+    .flatMap((f) => {
+      const text = readFileSync(path.join(repoRoot, f), 'utf8');
+      const guard = text.search(/[!=]==\s*vscode\.ExtensionMode\.Test\)/);
+      return [...text.matchAll(/registerCommand\(\s*'(incidentWorkbench\._\w+)'/g)].filter((m) => guard < 0 || m.index! < guard).map((m) => `${f}: ${m[1]}`);
+    });
+  assert.deepEqual(offenders, []);
+  assert.ok(files('src/host').some((f) => /registerCommand\(\s*'incidentWorkbench\._/.test(readFileSync(path.join(repoRoot, f), 'utf8'))), 'the check sees test-only commands');
 });

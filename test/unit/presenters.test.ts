@@ -11,7 +11,7 @@ import { analyzeMetricAnomaly, findCorrelatedErrors, type ErrorCluster } from '.
 import { readCorrelationLogs } from '../../src/core/forensics/logs';
 import { importMetrics } from '../../src/core/metrics/parse';
 import { seriesKey } from '../../src/core/metrics/types';
-import { analyzePredictions, parsePredictions, type RobustnessReport } from '../../src/core/model';
+import { analyzePredictions, parsePredictions, type RobustnessReport } from '../../src/core/mlmodel';
 import { isIdleFrame } from '../../src/core/profile/idle';
 import { parseProfile } from '../../src/core/profile/parse';
 import { decideRollback, parseMetricsWindow } from '../../src/core/rollback';
@@ -21,7 +21,7 @@ import { toAbSnapshot } from '../../src/presenters/abtest';
 import { formatChain, toDetailsSnapshot } from '../../src/presenters/errorDetails';
 import { DIFF_ROWS, describeProfile, encodeFlameData, profileDiffSnapshot, profileSnapshot } from '../../src/presenters/flamegraph';
 import { noWorkspaceSnapshot, toOverviewSnapshot } from '../../src/presenters/incidentOverview';
-import { robustnessDone, toModelSnapshot } from '../../src/presenters/model';
+import { robustnessDone, toMlModelSnapshot } from '../../src/presenters/mlmodel';
 import { toRollbackSnapshot } from '../../src/presenters/rollback';
 import { anomalyReport } from '../../src/presenters/traces';
 import { decodeFrames } from '../../src/protocol/flamegraph';
@@ -169,10 +169,10 @@ test('incident overview: the demo incident as the page shows it; an unusable fil
   assert.deepEqual(noWorkspaceSnapshot('INC-1'), { id: 'INC-1', problems: [{ line: 1, column: 1, message: 'No workspace folder is open.' }] });
 });
 
-test('model snapshot: characteristics in words, the report’s rows and counts; robustness results as the page shows them', () => {
+test('ML model snapshot: characteristics in words, the report’s rows and counts; robustness results as the page shows them', () => {
   const { predictions, issues } = parsePredictions(read(demo('model', 'predictions.jsonl')));
   const report = analyzePredictions(predictions, issues);
-  const s = toModelSnapshot('model/predictions.jsonl', report, undefined, { state: 'ready', predictor: 'python3 predict.py' });
+  const s = toMlModelSnapshot('model/predictions.jsonl', report, undefined, { state: 'ready', predictor: 'python3 predict.py' });
   assert.equal(s.file, 'model/predictions.jsonl');
   assert.equal(s.total, report.total);
   assert.equal(s.errors, report.errors);
@@ -187,7 +187,7 @@ test('model snapshot: characteristics in words, the report’s rows and counts; 
   assert.equal(s.calibration.ece, report.calibration.ece);
   assert.deepEqual(s.robustness, { state: 'ready', predictor: 'python3 predict.py' });
 
-  const missing = toModelSnapshot('x.jsonl', undefined, 'ENOENT', { state: 'unconfigured', message: 'set it' });
+  const missing = toMlModelSnapshot('x.jsonl', undefined, 'ENOENT', { state: 'unconfigured', message: 'set it' });
   assert.equal(missing.error, 'ENOENT');
   assert.equal(missing.total, 0);
   assert.deepEqual(missing.highConfidenceErrors, []);

@@ -10,7 +10,7 @@ import { WEBVIEW_APPS } from '../../src/protocol/apps';
 import { isErrorDetailsIntent } from '../../src/protocol/errorDetails';
 import { isFlamegraphIntent } from '../../src/protocol/flamegraph';
 import { isIncidentOverviewIntent } from '../../src/protocol/incidentOverview';
-import { isModelIntent } from '../../src/protocol/model';
+import { isMlModelIntent } from '../../src/protocol/mlmodel';
 import { isPostmortemIntent } from '../../src/protocol/postmortem';
 import { isRollbackIntent } from '../../src/protocol/rollback';
 import { isWaterfallIntent } from '../../src/protocol/waterfall';
@@ -34,7 +34,7 @@ const CASES: [string, Guard, Message[], Message[]][] = [
     [{ type: 'openIncidentFile' }, { type: 'openIncidentFile', line: 3, column: 1 }, { type: 'openEvidence', path: 'evidence/a.json' }, { type: 'revealInTree' }],
     [{ type: 'openEvidence' }, { type: 'openEvidence', path: 7 }],
   ],
-  ['model', isModelIntent, [{ type: 'runRobustness' }, { type: 'openLine', line: 4 }, { type: 'openSettings' }], [{ type: 'openLine' }, { type: 'openLine', line: 'x' }]],
+  ['mlmodel', isMlModelIntent, [{ type: 'runRobustness' }, { type: 'openLine', line: 4 }, { type: 'openSettings' }], [{ type: 'openLine' }, { type: 'openLine', line: 'x' }]],
   [
     'rollback',
     isRollbackIntent,

@@ -4,7 +4,8 @@ import { sampleSizePerArm } from '../../src/core/stats/power';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
-import { button, int, loadDecisionsCss, pct, pp } from '../decisions/common';
+import { button, int, loadDecisionsCss, pct, pp } from '../shared/decisions';
+import { errorMessage } from '../../src/core/util/errors';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;
@@ -93,7 +94,7 @@ function calculator(s: AbSnapshot): HTMLElement {
       const r = sampleSizePerArm(state.baseline, state.mde, state.alpha, state.power);
       replaceChildren(result, h('strong', {}, `${int(r.perArm)} users per arm`), ` (${int(r.total)} in total) to detect ${pct(r.baseline, 2)} → ${pct(r.target, 2)} with ${pct(r.power, 0)} power at α ${r.alpha}.`);
     } catch (e) {
-      replaceChildren(result, icon('warning'), ' ', (e as Error).message);
+      replaceChildren(result, icon('warning'), ' ', errorMessage(e));
     }
   };
   const field = (label: string, key: keyof typeof state, step: string, hint: string) =>

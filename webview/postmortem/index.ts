@@ -1,7 +1,6 @@
 import type { JsonPath, PostmortemIntent, PostmortemSnapshot, TimelineView } from '../../src/protocol/postmortem';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
-import { vscodeApi } from '../shared/vscodeApi';
 import './elements';
 
 /**
@@ -486,6 +485,3 @@ function finish(started: number): void {
   // For the benchmark and e2e tests: the page says which document version it shows.
   (window as unknown as { __pmRender?: { version?: number; ms: number } }).__pmRender = { ...(current ? { version: current.version } : {}), ms: view.lastRenderMs };
 }
-
-// Keep the api acquired once (bridge.ts did); referenced so bundlers keep the import order.
-void vscodeApi;

@@ -2,7 +2,7 @@ import type { RollbackIntent, RollbackSnapshot } from '../../src/protocol/rollba
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
-import { button, loadDecisionsCss, pct } from '../decisions/common';
+import { button, loadDecisionsCss, pct } from '../shared/decisions';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;

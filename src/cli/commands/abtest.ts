@@ -5,6 +5,7 @@ import { sampleSizePerArm } from '../../core/stats';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const abtestHelp: CommandHelp = {
   summary: 'Analyse an A/B test, or compute the users an A/B test needs per arm',
@@ -49,7 +50,7 @@ async function sampleSize(args: ParsedArgs, io: CliIO): Promise<number> {
   try {
     r = sampleSizePerArm(baseline, mde, alpha, power);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorMessage(e));
   }
   if (json) {
     io.out(JSON.stringify({ perArm: r.perArm, total: r.total, exact: r.exact, cohenH: r.h, baseline: r.baseline, target: r.target, mde: r.mde, alpha: r.alpha, power: r.power }, null, 2));
@@ -99,7 +100,7 @@ export async function abtestCommand(args: ParsedArgs, io: CliIO): Promise<number
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
   } catch (e) {
-    return fail(e instanceof TypeError ? 'is not UTF-8 text' : (e as Error).message);
+    return fail(e instanceof TypeError ? 'is not UTF-8 text' : errorMessage(e));
   }
   const report = analyzeAbTest(parseAbTest(text, file));
   if (json) {

@@ -11,6 +11,7 @@ import { applyPathMappings, parseMapArguments } from '../../core/paths/pathMappi
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const errorsHelp: CommandHelp = {
   summary: 'Group the error events of logs into clusters by stack fingerprint and message template',
@@ -41,14 +42,14 @@ async function readRulesFile(path: string): Promise<Record<string, unknown>> {
   try {
     text = await fs.readFile(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`--rules ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(`--rules ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`);
   }
   try {
     const v = JSON.parse(text) as unknown;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
     return v as Record<string, unknown>;
   } catch (e) {
-    throw new UsageError(`--rules ${path} is not a JSON object (${(e as Error).message})`);
+    throw new UsageError(`--rules ${path} is not a JSON object (${errorMessage(e)})`);
   }
 }
 

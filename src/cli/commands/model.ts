@@ -4,16 +4,17 @@ import {
   analyzePredictions,
   checkRobustness,
   commandArgv,
-  commandPredictor,
   httpPredictor,
   parsePredictions,
-  type ModelReport,
+  type MlModelReport,
   type Predictor,
   type RobustnessReport,
-} from '../../core/model';
+} from '../../core/mlmodel';
+import { commandPredictor } from '../../node/commandPredictor';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const modelHelp: CommandHelp = {
   summary: 'Analyse model predictions: confident errors, calibration, groups, robustness',
@@ -37,7 +38,7 @@ function pct(x: number | null): string {
   return x === null ? 'n/a' : `${(x * 100).toFixed(1)} %`;
 }
 
-function human(r: ModelReport, robustness: RobustnessReport | undefined, io: CliIO): void {
+function human(r: MlModelReport, robustness: RobustnessReport | undefined, io: CliIO): void {
   for (const s of r.summary) io.out(s);
   if (r.highConfidenceErrors.length) {
     io.out('');
@@ -101,7 +102,7 @@ export async function modelCommand(args: ParsedArgs, io: CliIO): Promise<number>
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
   } catch (e) {
-    return fail(e instanceof TypeError ? 'is not UTF-8 text' : (e as Error).message);
+    return fail(e instanceof TypeError ? 'is not UTF-8 text' : errorMessage(e));
   }
   const { predictions, issues } = parsePredictions(text);
   const report = analyzePredictions(predictions, issues);
@@ -112,13 +113,13 @@ export async function modelCommand(args: ParsedArgs, io: CliIO): Promise<number>
     if (predictSpec) predictor = commandPredictor(commandArgv(predictSpec), { cwd: io.cwd });
     if (endpoint) predictor = httpPredictor(endpoint);
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorMessage(e));
   }
   if (predictor) {
     try {
       robustness = await checkRobustness(predictions, predictor, { limit });
     } catch (e) {
-      robustnessError = (e as Error).message;
+      robustnessError = errorMessage(e);
     }
   }
   if (json) {

@@ -5,6 +5,7 @@ import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
 import { readTextInput } from '../input';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const redactHelp: CommandHelp = {
   summary: 'Redact secrets in a file the way evidence is redacted',
@@ -64,7 +65,7 @@ export async function redactCommand(args: ParsedArgs, io: CliIO): Promise<number
     try {
       await fs.writeFile(nodePath.resolve(io.cwd, out), r.value, { flag: 'wx' });
     } catch (e) {
-      return fail(`cannot write ${out}: ${(e as Error).message}`);
+      return fail(`cannot write ${out}: ${errorMessage(e)}`);
     }
   }
   if (json) io.out(JSON.stringify({ file, format: r.format, replaced: r.replaced, byKind: r.byKind, ...(out ? { out } : { content: r.value }) }));

@@ -4,6 +4,7 @@ import { decideRollback, formatMetric, parseMetricsWindow, parseThresholds, reso
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
+import { errorMessage } from '../../core/util/errors';
 
 export const rollbackHelp: CommandHelp = {
   summary: 'Judge a deploy against its baseline: PROCEED, HOLD or ROLLBACK (a deploy gate)',
@@ -36,7 +37,7 @@ async function readText(io: CliIO, file: string): Promise<string> {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
   } catch (e) {
-    throw new InputError(`${file}: ${e instanceof TypeError ? 'is not UTF-8 text' : (e as Error).message}`);
+    throw new InputError(`${file}: ${e instanceof TypeError ? 'is not UTF-8 text' : errorMessage(e)}`);
   }
 }
 
@@ -87,7 +88,7 @@ export async function rollbackCommand(args: ParsedArgs, io: CliIO): Promise<numb
         thresholdsValue = JSON.parse(await readText(io, thresholdsFile));
       } catch (e) {
         if (e instanceof InputError) throw e;
-        throw new InputError(`${thresholdsFile}: not valid JSON: ${(e as Error).message}`);
+        throw new InputError(`${thresholdsFile}: not valid JSON: ${errorMessage(e)}`);
       }
     }
     const { thresholds, problems } = parseThresholds(thresholdsValue);

@@ -26,6 +26,7 @@ import {
   type Summary,
 } from '../stats';
 import type { AbTestInput, ParseResult, ValidationIssue, VariantInput } from './types';
+import { errorMessage } from '../util/errors';
 
 export interface ArmReport {
   name: string;
@@ -258,7 +259,7 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
         });
       }
     } catch (e) {
-      issues.push({ type: 'power-not-computable', severity: 'info', message: `Power not computed: ${(e as Error).message}` });
+      issues.push({ type: 'power-not-computable', severity: 'info', message: `Power not computed: ${errorMessage(e)}` });
     }
   }
 

@@ -11,6 +11,7 @@
  */
 import { parseCsv } from './csv';
 import type { AbTestInput, DayInput, ParseResult, SegmentInput, ValidationIssue, VariantInput } from './types';
+import { errorMessage } from '../util/errors';
 
 type Json = unknown;
 
@@ -158,7 +159,7 @@ export function parseAbTestJson(text: string): ParseResult {
   try {
     doc = JSON.parse(text) as Json;
   } catch (e) {
-    r.error('invalid-json', `Not valid JSON: ${(e as Error).message}`);
+    r.error('invalid-json', `Not valid JSON: ${errorMessage(e)}`);
     return { issues: r.issues, format: 'json' };
   }
   if (!isObject(doc)) {

@@ -4,6 +4,7 @@
  * exception type is read first, then the exception message (the log message when there is no exception); rules from the
  * `incidentWorkbench.errors.categoryRules` setting come before all of them.
  */
+import { errorMessage } from '../util/errors';
 
 export const CATEGORIES = ['input_validation', 'model_inference', 'infrastructure', 'resource_exhaustion', 'third_party', 'unknown'] as const;
 export type BuiltInCategory = (typeof CATEGORIES)[number];
@@ -83,7 +84,7 @@ export function compileCategoryRules(value: unknown): { rules: CompiledCategoryR
     try {
       rules.push({ ...o, category: o.category, pattern: o.pattern, re: new RegExp(o.pattern, 'i') });
     } catch (e) {
-      problems.push(`errors.categoryRules[${i}].pattern is not a valid regular expression: ${(e as Error).message}`);
+      problems.push(`errors.categoryRules[${i}].pattern is not a valid regular expression: ${errorMessage(e)}`);
     }
   });
   return { rules, problems };

@@ -11,6 +11,7 @@
  * split: matching events are grouped additionally by `by` (message template, service, endpoint, version,
  * or the line numbers of their in-app frames).
  */
+import { errorMessage } from '../util/errors';
 
 export const SPLIT_BY = ['message', 'service', 'endpoint', 'version', 'lines'] as const;
 export type SplitBy = (typeof SPLIT_BY)[number];
@@ -71,7 +72,7 @@ export function compileGroupingRules(value: unknown): { rules: CompiledRule[]; p
       try {
         tests.push({ field, re: new RegExp(p, 'i') });
       } catch (e) {
-        problems.push(`${where}.${field} is not a valid regular expression: ${(e as Error).message}`);
+        problems.push(`${where}.${field} is not a valid regular expression: ${errorMessage(e)}`);
         return;
       }
     }

@@ -11,6 +11,7 @@ import { postmortemFile } from '../store/layout';
 import { StoreError } from '../store/errors';
 import { parseJsonWithPositions } from '../json/positions';
 import { validateParsed } from '../validation/validate';
+import { errorMessage } from '../util/errors';
 
 export interface TimelineEntry {
   timestamp: string;
@@ -151,7 +152,7 @@ export async function appendTimelineToPostmortem(
     await fs.rename(temp, path, { overwrite: true });
   } catch (e) {
     await fs.delete(temp).catch(() => undefined);
-    throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${(e as Error).message}`, path);
+    throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${errorMessage(e)}`, path);
   }
   return { path, added, created };
 }

@@ -1,4 +1,5 @@
 import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { errorMessage } from '../util/errors';
 
 /** 1-based line and column, as editors and `file:line:column` consumers expect. */
 export interface Position {
@@ -84,7 +85,7 @@ export function parseJsonWithPositions(text: string): ParsedJson {
       value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
     } catch (e) {
       // jsonc-parser and JSON.parse disagree only on exotic input; report it rather than guess.
-      syntaxErrors.push({ line: 1, column: 1, offset: 0, length: 0, message: `JSON syntax error: ${(e as Error).message}` });
+      syntaxErrors.push({ line: 1, column: 1, offset: 0, length: 0, message: `JSON syntax error: ${errorMessage(e)}` });
     }
   }
   return { value, tree, lines, syntaxErrors };

@@ -5,6 +5,7 @@
 import { lintPython, type FileFacts, type Finding, type LintOptions, type LintResult } from './lint';
 import type { PythonParser } from './parser';
 import { RULES, severityOf, type RuleSeverities } from './rules';
+import { errorMessage } from '../util/errors';
 
 export interface FileFactsEntry {
   path: string;
@@ -88,7 +89,7 @@ export function lintNotebook(parser: PythonParser, json: string, options: LintOp
   try {
     nb = JSON.parse(json);
   } catch (e) {
-    return { skipped: `not a readable notebook: ${(e as Error).message}` };
+    return { skipped: `not a readable notebook: ${errorMessage(e)}` };
   }
   const o = nb as { cells?: unknown; metadata?: { kernelspec?: { language?: unknown }; language_info?: { name?: unknown } } };
   if (!o || typeof o !== 'object' || !Array.isArray(o.cells)) return { skipped: 'not an nbformat 4 notebook (no "cells" list)' };

@@ -8,6 +8,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { IngestCancelled, ReaderContext, type ReaderOptions } from './reader';
+import { errorMessage } from '../util/errors';
 
 const LOG_FILE = /\.(log|jsonl|ndjson|json|txt|out|err)(\.\d+)?(\.gz)?$|\.gz$/i;
 const CHUNK = 1024 * 1024;
@@ -43,7 +44,7 @@ export async function expandLogPaths(paths: string[]): Promise<{ files: string[]
       else errors.push({ path: p, message: 'is not a file or folder' });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      errors.push({ path: p, message: code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : (e as Error).message });
+      errors.push({ path: p, message: code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : errorMessage(e) });
     }
   }
   return { files, errors };
@@ -86,7 +87,7 @@ export async function* fileChunks(path: string, options: { signal?: AbortSignal;
     if (tail) yield tail;
   } catch (e) {
     if (e instanceof IngestCancelled) throw e;
-    const msg = (e as Error).message;
+    const msg = errorMessage(e);
     if (gz && /unexpected end|incorrect header|invalid/i.test(msg)) {
       // A gzip file cut short (still being written, copied halfway): keep what was read, say so.
       throw new LogReadError(path, `gzip data is damaged or cut short (${msg}); records before that point were read`);
@@ -136,7 +137,7 @@ export async function readLogFiles(
       for await (const chunk of fileChunks(file, { signal: options.signal, onBytes: (b) => options.onProgress?.(done + b, total, label) })) reader.push(chunk);
     } catch (e) {
       if (e instanceof IngestCancelled) throw e;
-      errors.push({ path: file, message: e instanceof LogReadError ? e.message : (e as Error).message });
+      errors.push({ path: file, message: e instanceof LogReadError ? e.message : errorMessage(e) });
     }
     reader.end();
     done += sizes[i]!;

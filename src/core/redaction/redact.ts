@@ -21,6 +21,7 @@
  * (they are structure); only values change.
  */
 import { isSensitiveName } from './fields';
+import { errorMessage } from '../util/errors';
 
 export const DETECTORS = ['private-key', 'bearer', 'jwt', 'api-key', 'field', 'email', 'card', 'ssn'] as const;
 export type DetectorId = (typeof DETECTORS)[number];
@@ -196,7 +197,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     try {
       regex = new RegExp(p.pattern, `${(p.flags ?? '').replace(/[gy]/g, '')}g`);
     } catch (e) {
-      throw new RedactionConfigError(`Redaction pattern "${p.name}" is not a valid regular expression: ${(e as Error).message}`);
+      throw new RedactionConfigError(`Redaction pattern "${p.name}" is not a valid regular expression: ${errorMessage(e)}`);
     }
     if (regex.test('')) throw new RedactionConfigError(`Redaction pattern "${p.name}" matches the empty string; it would redact everything`);
     const kind = p.name || 'custom';

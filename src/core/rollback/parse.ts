@@ -12,6 +12,7 @@
  * memory_usage_percent) are accepted too, at the top level or under "metrics".
  */
 import { DEFAULT_THRESHOLDS, METRIC_KEYS, type MetricKey, type MetricValue, type MetricsWindow, type PrometheusSource, type Thresholds } from './types';
+import { errorMessage } from '../util/errors';
 
 const ALIASES: Record<string, MetricKey> = {
   errorrate: 'errorRate', error_rate: 'errorRate', errors: 'errorRate',
@@ -90,7 +91,7 @@ export function parseMetricsWindow(text: string, fallbackLabel: string): ParsedW
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    return { problems: [`not valid JSON: ${(e as Error).message}`] };
+    return { problems: [`not valid JSON: ${errorMessage(e)}`] };
   }
   if (!isObject(doc)) return { problems: ['expected a JSON object with "metrics"'] };
   const source = isObject(doc.metrics) ? doc.metrics : doc;

@@ -3,6 +3,7 @@
  * result: [{metric, values: [[unixSeconds, "value"], ...]}]}}). Uses the global fetch (Node 20, browsers).
  */
 import type { MetricValue, MetricsWindow, PrometheusSource } from './types';
+import { errorMessage } from '../util/errors';
 
 export interface RangeSeries {
   metric: Record<string, string>;
@@ -38,7 +39,7 @@ export async function queryRange(baseUrl: string, source: PrometheusSource, opti
   } catch (e) {
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     if (options.signal?.aborted) throw new PrometheusError('cancelled');
-    throw new PrometheusError(`cannot reach Prometheus at ${url.origin}${cause ? ` (${cause})` : `: ${(e as Error).message}`}`);
+    throw new PrometheusError(`cannot reach Prometheus at ${url.origin}${cause ? ` (${cause})` : `: ${errorMessage(e)}`}`);
   }
   const text = await response.text();
   let body: { status?: string; error?: string; errorType?: string; data?: { resultType?: string; result?: { metric?: Record<string, string>; values?: [number, string][] }[] } };
@@ -75,7 +76,7 @@ export async function resolvePrometheus(window: MetricsWindow, defaultUrl: strin
       if (series.length > 1) notes.push(`${window.label}: ${key} query returned ${series.length} series; their values were pooled (aggregate the query with sum()/avg() to avoid this)`);
       metrics[key] = samples.length ? { kind: 'samples', samples, aggregate: value.aggregate } : { kind: 'none', reason: `the Prometheus query for ${key} returned no data in the window` };
     } catch (e) {
-      metrics[key] = { kind: 'none', reason: (e as Error).message };
+      metrics[key] = { kind: 'none', reason: errorMessage(e) };
     }
   }
   return { window: { ...window, metrics }, notes };

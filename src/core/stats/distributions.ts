@@ -56,15 +56,7 @@ function gammaContinuedFraction(a: number, x: number): number {
   return Math.exp(-x + a * Math.log(x) - lnGamma(a)) * h;
 }
 
-/** P(a, x) = γ(a, x)/Γ(a). */
-export function regularizedGammaP(a: number, x: number): number {
-  if (!(a > 0) || !(x >= 0)) return NaN;
-  if (x === 0) return 0;
-  if (x === Infinity) return 1;
-  return x < a + 1 ? gammaSeries(a, x) : 1 - gammaContinuedFraction(a, x);
-}
-
-/** Q(a, x) = 1 − P(a, x), computed without cancellation in the upper tail. */
+/** Q(a, x) = 1 − P(a, x) with P(a, x) = γ(a, x)/Γ(a), computed without cancellation in the upper tail. */
 export function regularizedGammaQ(a: number, x: number): number {
   if (!(a > 0) || !(x >= 0)) return NaN;
   if (x === 0) return 1;

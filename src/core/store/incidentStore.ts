@@ -8,6 +8,7 @@ import { validateParsed, type IncidentFileKind } from '../validation/validate';
 import { joinPath, type StoreFileSystem } from './fileSystem';
 import type { PostMortem } from '../postmortem/types';
 import { INCIDENTS_FOLDER, POSTMORTEM_FILE, incidentDir, incidentFile, postmortemFile } from './layout';
+import { errorMessage } from '../util/errors';
 
 export type EntryState = 'valid' | 'invalid' | 'missing' | 'unreadable' | 'tooLarge';
 
@@ -101,7 +102,7 @@ export class IncidentStore {
     try {
       text = await this.readText(path);
     } catch (e) {
-      const reason = e instanceof TypeError ? 'it is not UTF-8 text' : (e as Error).message;
+      const reason = e instanceof TypeError ? 'it is not UTF-8 text' : errorMessage(e);
       return { path, kind, state: 'unreadable', problems: [wholeFileProblem(`${path} cannot be read: ${reason}`)] };
     }
     const result = validateParsed<T>(parseJsonWithPositions(text), kind);

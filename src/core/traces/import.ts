@@ -8,6 +8,7 @@ import { parseJsonStream } from '../profile/jsonStream';
 import { dedupeZipkinShared, jaegerDocument, jaegerTrace, otlpDocument, otlpResourceSpans, zipkinSpan, type Emit } from './formats';
 import type { ImportProblem, ImportResult, Span, TraceFormat } from './types';
 import { isObject } from './values';
+import { errorMessage } from '../util/errors';
 
 export interface ImportOptions {
   /** Keep only this trace's spans (hex, any case). */
@@ -165,7 +166,7 @@ function feedLines(text: string, c: Collector, firstLine: number): number {
       try {
         doc = JSON.parse(raw);
       } catch (e) {
-        c.problem(`not valid JSON (${(e as Error).message.replace(/^JSON\.parse: /, '')}); line skipped`);
+        c.problem(`not valid JSON (${errorMessage(e).replace(/^JSON\.parse: /, '')}); line skipped`);
         doc = undefined;
       }
       if (doc !== undefined && !feedDocument(doc, c)) unknown++;
@@ -201,7 +202,7 @@ export function importTraces(text: string, options: ImportOptions = {}): TraceFi
       feedLines(body, c, 1);
       if (c.spanCount > 0) return c.result();
     }
-    c.problem(`not valid JSON: ${(e as Error).message}`);
+    c.problem(`not valid JSON: ${errorMessage(e)}`);
     return c.result();
   }
   if (!feedDocument(doc, c)) c.problem(NOT_TRACES);
@@ -273,7 +274,7 @@ export async function importTraceStream(chunks: AsyncIterable<string>, options: 
     if (!r.complete) c.problem(`the file ends in the middle of the JSON document (inside ${r.openPath.join('.') || 'the top level'}); the complete part was read`);
     if (!matched && !feedDocument(r.value, c)) c.problem(NOT_TRACES);
   } catch (e) {
-    c.problem(`${(e as Error).message}; what came before it was read`);
+    c.problem(`${errorMessage(e)}; what came before it was read`);
   }
   return c.result();
 }

@@ -8,6 +8,7 @@ import { fileChunks } from '../logs/nodeSource';
 import { importTraceStream, importTraces, type ImportOptions, type TraceFileResult, type TraceSummary } from './import';
 import { buildTrace, type TraceModel } from './model';
 import type { Span } from './types';
+import { errorMessage } from '../util/errors';
 
 export class TraceFileError extends Error {}
 
@@ -21,7 +22,7 @@ export async function readTextFile(path: string, what: string, maxBytes = 256 * 
   try {
     for await (const chunk of fileChunks(path)) text += chunk;
   } catch (e) {
-    throw new TraceFileError(`${path}: cannot be read (${(e as Error).message})`);
+    throw new TraceFileError(`${path}: cannot be read (${errorMessage(e)})`);
   }
   return text;
 }
@@ -42,7 +43,7 @@ export async function readTraceFile(path: string, options: ImportOptions & { who
   } catch (e) {
     if (e instanceof TraceFileError) throw e;
     if ((e as Error).name === 'IngestCancelled') throw e;
-    throw new TraceFileError(`${path}: cannot be read (${(e as Error).message})`);
+    throw new TraceFileError(`${path}: cannot be read (${errorMessage(e)})`);
   }
 }
 

@@ -8,11 +8,10 @@ import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { safeName, stamp, writeEvidence } from './evidence';
 import { readText } from './settings';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from '../shared/reportError';
 
 const baseName = (uri: vscode.Uri) => uri.path.split('/').pop() ?? uri.path;
-
-/** What the last render of each A/B view showed, for tests and the attach intent. */
-export const lastAbReports = new Map<string, AbTestReport>();
 
 /** Wires one webview (editor or panel) to a text source. */
 function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text: () => Promise<string>, canOpenAsText: boolean, changes?: vscode.Event<unknown>): vscode.Disposable {
@@ -27,11 +26,10 @@ function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text
     try {
       source = await text();
     } catch (e) {
-      report = analyzeAbTest({ issues: [{ type: 'unreadable', severity: 'error', message: (e as Error).message }], format: 'json' });
-      return toAbSnapshot(report, baseName(uri), canOpenAsText, (e as Error).message);
+      report = analyzeAbTest({ issues: [{ type: 'unreadable', severity: 'error', message: errorMessage(e) }], format: 'json' });
+      return toAbSnapshot(report, baseName(uri), canOpenAsText, errorMessage(e));
     }
     report = analyzeAbTest(parseAbTest(source, uri.path));
-    lastAbReports.set(uri.toString(), report);
     return toAbSnapshot(report, baseName(uri), canOpenAsText);
   };
   const bridge = new WebviewBridge<AbSnapshot, AbIntent>(panel.webview, snapshot, isAbIntent, async (intent) => {
@@ -44,7 +42,7 @@ function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text
         const { path } = await writeEvidence(deps, id, `abtest-${safeName(baseName(uri).replace(/\.(abtest\.)?(json|csv)$/i, ''))}-${stamp()}.json`, `${JSON.stringify({ source: vscode.workspace.asRelativePath(uri), ...report }, null, 2)}\n`, 'abtest', report.verdict.headline);
         void vscode.window.showInformationMessage(`A/B analysis saved to ${id}/${path}.`);
       } catch (e) {
-        void vscode.window.showErrorMessage(`Could not attach the analysis: ${(e as Error).message}`);
+        void reportError(deps.log, `Could not attach the analysis: ${errorMessage(e)}`, { notify: true, cause: e });
       }
     }
   });

@@ -9,7 +9,7 @@ import { rollBack } from './commands/rollBack';
 
 export const DECISIONS_COMMANDS = [analyzeAbTest, judgeRollback, rollBack, analyzeModelPredictions];
 
-/** Decisions with statistics: the A/B test editor and panel, rollback judgement and run, the model panel. */
+/** Decisions with statistics: the A/B test editor and panel, rollback judgement and run, the ML model panel. */
 export function registerDecisions(workbench: Workbench): vscode.Disposable[] {
   return [AbTestEditorProvider.register(workbench), ...registerCommands(DECISIONS_COMMANDS, workbench)];
 }

@@ -7,6 +7,8 @@ import { targetIncident } from '../shared/sessionStep';
 import type { Workbench } from '../shared/workbench';
 import { recordEvent, stamp, writeEvidence } from './evidence';
 import { decisionSettings, readText } from './settings';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from '../shared/reportError';
 
 export interface Judgement {
   baselineUri: vscode.Uri;
@@ -47,14 +49,14 @@ export async function judge(baselineUri: vscode.Uri, currentUri: vscode.Uri, sig
       try {
         value = JSON.parse(await readText(thresholdsUri));
       } catch (e) {
-        throw new Error(`${name}: ${(e as Error).message}`);
+        throw new Error(`${name}: ${errorMessage(e)}`);
       }
       ({ thresholds, problems } = parseThresholds(value, thresholds));
       if (problems.length) throw new Error(`${name}: ${problems.join('; ')}`);
     }
     j.report = decideRollback(j.baseline, j.current, thresholds);
   } catch (e) {
-    j.error = (e as Error).message;
+    j.error = errorMessage(e);
   }
   return j;
 }
@@ -97,22 +99,28 @@ export interface RollbackRunResult {
  * recorded on its timeline; only then the user is asked; the command runs as a VS Code task (argument array,
  * no shell) and its exit code is recorded too.
  */
+/** Roll Back in Restricted Mode: says why, with the button that fixes it. */
+export async function trustFirst(log: vscode.LogOutputChannel): Promise<void> {
+  const choice = await reportError(log, 'Roll Back runs a program; trust this workspace first (Manage Workspace Trust).', { notify: true, actions: ['Manage Workspace Trust'] });
+  if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+}
+
 export async function runRollback(deps: Workbench, j: Judgement, options: { incident?: unknown; confirm?: boolean; extraEvidence?: vscode.Uri[] } = {}): Promise<RollbackRunResult> {
   if (!vscode.workspace.isTrusted) {
-    void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
+    void trustFirst(deps.log);
     return { status: 'untrusted' };
   }
   const settings = decisionSettings(j.currentUri);
   const argv = settings.rollbackCommand;
   if (!argv.length) {
-    const choice = await vscode.window.showErrorMessage('No rollback command is configured. Set incidentWorkbench.rollback.command, e.g. ["kubectl", "rollout", "undo", "deployment/checkout"].', 'Open Settings');
+    const choice = await reportError(deps.log, 'No rollback command is configured. Set incidentWorkbench.rollback.command, e.g. ["kubectl", "rollout", "undo", "deployment/checkout"].', { notify: true, actions: ['Open Settings'] });
     if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.rollback.command');
     return { status: 'unconfigured' };
   }
   if (!j.report) return { status: 'not-judged', message: j.error ?? 'no decision' };
   const id = await targetIncident(deps, options.incident, 'Preserve the rollback evidence in which incident?');
   if (!id) {
-    void vscode.window.showErrorMessage('Pick or create an incident first: the evidence is preserved there before anything is rolled back.');
+    void reportError(deps.log, 'Pick or create an incident first: the evidence is preserved there before anything is rolled back.', { notify: true });
     return { status: 'no-incident' };
   }
   const when = stamp();
@@ -130,7 +138,7 @@ export async function runRollback(deps: Workbench, j: Judgement, options: { inci
       await vscode.workspace.fs.copy(source, dest, { overwrite: false });
       copied.push({ source: vscode.workspace.asRelativePath(source), path: `${EVIDENCE_FOLDER}/rollback-${when}/${name}` });
     } catch (e) {
-      j.notes.push(`evidence ${vscode.workspace.asRelativePath(source)} not copied: ${(e as Error).message}`);
+      j.notes.push(`evidence ${vscode.workspace.asRelativePath(source)} not copied: ${errorMessage(e)}`);
     }
   }
   const snapshot = {
@@ -151,8 +159,8 @@ export async function runRollback(deps: Workbench, j: Judgement, options: { inci
   try {
     ({ path: evidencePath } = await writeEvidence(deps, id, `rollback-${when}.json`, `${JSON.stringify(snapshot, null, 2)}\n`, 'rollback', `Before rollback: decision ${j.report.decision} (score ${j.report.score}/100)`));
   } catch (e) {
-    const message = `The evidence could not be written, so nothing was rolled back: ${(e as Error).message}`;
-    void vscode.window.showErrorMessage(message);
+    const message = `The evidence could not be written, so nothing was rolled back: ${errorMessage(e)}`;
+    void reportError(deps.log, message, { notify: true, cause: e, subject: id });
     return { status: 'failed', message, incidentId: id };
   }
   let confirmed = options.confirm === true;
@@ -172,7 +180,7 @@ export async function runRollback(deps: Workbench, j: Judgement, options: { inci
   await recordEvent(deps, id, 'rollback', `Rollback started: ${argv.join(' ')} (decision ${j.report.decision}; evidence ${evidencePath})`);
   const exitCode = await runAsTask(argv, id);
   await recordEvent(deps, id, 'rollback', `Rollback command finished with exit code ${exitCode ?? 'unknown'}: ${argv.join(' ')}`);
-  if (exitCode !== 0) void vscode.window.showErrorMessage(`The rollback command exited with code ${exitCode ?? 'unknown'}; see the terminal. The incident timeline records it.`);
+  if (exitCode !== 0) void reportError(deps.log, `The rollback command exited with code ${exitCode ?? 'unknown'}; see the terminal. The incident timeline records it.`, { notify: true, subject: id });
   else void vscode.window.showInformationMessage(`Rollback command finished. Evidence and timeline are in ${id}.`);
   return { status: exitCode === 0 ? 'ran' : 'failed', exitCode, incidentId: id, evidencePath, decision: j.report.decision };
 }

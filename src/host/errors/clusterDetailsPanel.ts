@@ -31,14 +31,9 @@ export class ClusterDetailsPanel implements vscode.Disposable {
         panel.webview.options = webviewOptions(deps.extensionUri);
         new ClusterDetailsPanel(deps, panel, state.fingerprint);
         // After a window reload the cluster comes back once the remembered logs are read again.
-        deps.errors.model.restore();
+        deps.errors.state.restore();
       },
     };
-  }
-
-  /** Open panels, for tests. */
-  static panels(): ClusterDetailsPanel[] {
-    return [...ClusterDetailsPanel.open.values()];
   }
 
   private constructor(
@@ -52,29 +47,29 @@ export class ClusterDetailsPanel implements vscode.Disposable {
     this.bridge = new WebviewBridge(panel.webview, () => Promise.resolve(this.snapshot()), isErrorDetailsIntent, (intent) => this.handle(intent));
     this.disposables.push(
       this.bridge,
-      deps.errors.model.onDidChange(() => {
+      deps.errors.state.onDidChange(() => {
         this.updateTitle();
         void this.bridge.push();
       }),
       panel.onDidDispose(() => this.dispose()),
     );
-    // Named from the model at once: the tab should not wait for the page to load and say `ready`.
+    // Named from the state at once: the tab should not wait for the page to load and say `ready`.
     this.updateTitle();
   }
 
   private updateTitle(): void {
-    const c = this.deps.errors.model.cluster(this.fingerprint);
+    const c = this.deps.errors.state.cluster(this.fingerprint);
     this.panel.title = c ? `${c.exceptionType || 'Errors'} ×${c.count}` : 'Error cluster';
   }
 
   snapshot(): ErrorDetailsSnapshot {
-    const model = this.deps.errors.model;
+    const state = this.deps.errors.state;
     this.updateTitle();
-    return toDetailsSnapshot(model.cluster(this.fingerprint), model.sources.map((s) => model.label(s)));
+    return toDetailsSnapshot(state.cluster(this.fingerprint), state.sources.map((s) => state.label(s)));
   }
 
   private async handle(intent: ErrorDetailsIntent): Promise<void> {
-    const c = this.deps.errors.model.cluster(this.fingerprint);
+    const c = this.deps.errors.state.cluster(this.fingerprint);
     if (!c) return;
     switch (intent.type) {
       case 'openFrame': {
@@ -84,7 +79,7 @@ export class ClusterDetailsPanel implements vscode.Disposable {
       }
       case 'openSample': {
         const s = c.samples[intent.index];
-        const file = s && this.deps.errors.model.fileOf(s.source);
+        const file = s && this.deps.errors.state.fileOf(s.source);
         if (s && file) await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: new vscode.Range(s.line - 1, 0, s.line - 1, 0), viewColumn: vscode.ViewColumn.Beside });
         return;
       }

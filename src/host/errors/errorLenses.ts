@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ClusterSummary } from '../../core/errors/analyzer';
-import type { ErrorsModel } from './errorsModel';
+import type { ErrorsState } from './errorsState';
 import { readErrorsSettings } from './settings';
 
 interface LineHit {
@@ -25,8 +25,8 @@ export class ErrorLenses implements vscode.CodeLensProvider, vscode.HoverProvide
   private building: Promise<void> | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly model: ErrorsModel) {
-    this.subscription = model.onDidChange(() => {
+  constructor(private readonly state: ErrorsState) {
+    this.subscription = state.onDidChange(() => {
       this.building = this.build();
     });
   }
@@ -39,9 +39,9 @@ export class ErrorLenses implements vscode.CodeLensProvider, vscode.HoverProvide
 
   private async build(): Promise<void> {
     const next = new Map<string, Map<number, LineHit[]>>();
-    for (const cluster of this.model.report?.clusters ?? []) {
+    for (const cluster of this.state.report?.clusters ?? []) {
       for (const l of cluster.lines) {
-        const uri = await this.model.resolver.resolve(l.file);
+        const uri = await this.state.resolver.resolve(l.file);
         if (!uri) continue;
         const key = uri.toString();
         let byLine = next.get(key);

@@ -1,38 +1,38 @@
 import * as vscode from 'vscode';
 import { ErrorsTreeProvider, type ErrorsNode } from './errorsTree';
 import { ErrorLenses } from './errorLenses';
-import { ErrorsModel } from './errorsModel';
+import { ErrorsState } from './errorsState';
 
 /**
  * Everything the Errors view needs, built once in `activate` (no I/O there: the last sources are re-read
  * only when the view is first shown).
  */
 export class ErrorsFeature implements vscode.Disposable {
-  readonly model: ErrorsModel;
+  readonly state: ErrorsState;
   readonly tree: ErrorsTreeProvider;
   readonly view: vscode.TreeView<ErrorsNode>;
   readonly lenses: ErrorLenses;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(workspaceState: vscode.Memento) {
-    this.model = new ErrorsModel(workspaceState);
-    this.tree = new ErrorsTreeProvider(this.model);
+  constructor(workspaceState: vscode.Memento, log: vscode.LogOutputChannel) {
+    this.state = new ErrorsState(workspaceState, log);
+    this.tree = new ErrorsTreeProvider(this.state);
     this.view = vscode.window.createTreeView('incidentWorkbench.errors', { treeDataProvider: this.tree, showCollapseAll: true });
-    this.lenses = new ErrorLenses(this.model);
+    this.lenses = new ErrorLenses(this.state);
     const files: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'vscode-remote' }];
     this.disposables = [
-      this.model,
+      this.state,
       this.tree,
       this.view,
       this.lenses,
       vscode.window.registerFileDecorationProvider(this.tree),
       vscode.languages.registerCodeLensProvider(files, this.lenses),
       vscode.languages.registerHoverProvider(files, this.lenses),
-      this.model.onDidChange(() => {
-        this.view.message = this.model.message();
-        this.view.description = this.model.filter ? `filter: ${this.model.filter}` : undefined;
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsLoaded', this.model.report !== undefined);
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsFiltered', this.model.filter !== '');
+      this.state.onDidChange(() => {
+        this.view.message = this.state.message();
+        this.view.description = this.state.filter ? `filter: ${this.state.filter}` : undefined;
+        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsLoaded', this.state.report !== undefined);
+        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsFiltered', this.state.filter !== '');
       }),
     ];
   }

@@ -3,7 +3,7 @@ import type { ClusterSummary, ReportException, ReportFrame, ReportSample } from 
 import { clusterTitle } from '../../core/errors/report';
 import { basename } from '../../core/errors/fingerprint';
 import type { ClusterPattern } from '../../core/errors/patterns';
-import type { ErrorsModel } from './errorsModel';
+import type { ErrorsState } from './errorsState';
 import { FrameResolver } from './frameResolver';
 
 export type ErrorsNode =
@@ -56,8 +56,8 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
   private readonly subscription: vscode.Disposable;
   private readonly nodes = new Map<string, ErrorsNode>();
 
-  constructor(private readonly model: ErrorsModel) {
-    this.subscription = model.onDidChange(() => {
+  constructor(private readonly state: ErrorsState) {
+    this.subscription = state.onDidChange(() => {
       this.nodes.clear();
       this.changed.fire(undefined);
     });
@@ -65,11 +65,11 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
 
   getChildren(node?: ErrorsNode): ErrorsNode[] {
     if (!node) {
-      this.model.restore();
-      if (!this.model.report) return [];
-      const clusters = this.model.visibleClusters();
+      this.state.restore();
+      if (!this.state.report) return [];
+      const clusters = this.state.visibleClusters();
       if (clusters.length === 0) {
-        return [{ kind: 'empty', text: this.model.filter ? `No cluster matches "${this.model.filter}"` : `No error events in ${this.model.report.lines.toLocaleString('en-US')} lines` }];
+        return [{ kind: 'empty', text: this.state.filter ? `No cluster matches "${this.state.filter}"` : `No error events in ${this.state.report.lines.toLocaleString('en-US')} lines` }];
       }
       return clusters.map((cluster) => this.remember({ kind: 'cluster', cluster }));
     }
@@ -125,7 +125,7 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
 
   /** The tree node of a cluster (for reveal from code lenses and the details panel). */
   clusterNode(idOrFingerprint: string): ErrorsNode | undefined {
-    const c = this.model.cluster(idOrFingerprint);
+    const c = this.state.cluster(idOrFingerprint);
     return c ? (this.nodes.get(c.fingerprint) ?? this.remember({ kind: 'cluster', cluster: c })) : undefined;
   }
 
@@ -175,7 +175,7 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
       }
       case 'frame': {
         const f = node.frame;
-        const uri = await this.model.resolver.resolve(f.file);
+        const uri = await this.state.resolver.resolve(f.file);
         const inWorkspace = FrameResolver.inWorkspace(uri);
         const item = new vscode.TreeItem(f.function);
         item.description = `${basename(f.file)}${f.line !== undefined ? `:${f.line}` : ''}${inWorkspace ? '' : ' · not in workspace'}`;
@@ -209,7 +209,7 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
         const item = new vscode.TreeItem(text.split('\n')[0]!.slice(0, 200));
         item.description = [s.timestamp?.slice(11, 19), s.userId && `user ${s.userId}`, s.endpoint, `${s.source}:${s.line}`].filter(Boolean).join(' · ');
         item.iconPath = new vscode.ThemeIcon('output');
-        const file = this.model.fileOf(s.source);
+        const file = this.state.fileOf(s.source);
         if (file) item.command = { command: 'vscode.open', title: 'Open Log Line', arguments: [vscode.Uri.file(file), { selection: new vscode.Range(s.line - 1, 0, s.line - 1, 0) }] };
         const tip = new vscode.MarkdownString();
         tip.appendCodeblock(JSON.stringify(s, null, 2).slice(0, 4000), 'json');

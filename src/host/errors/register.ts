@@ -18,7 +18,7 @@ export const ERRORS_COMMANDS = [loadLogs, reloadLogs, filterErrorClusters, clear
 
 /** Error clusters from production logs: the Errors view, code lenses, the cluster details panel. */
 export function registerErrors(workbench: Workbench): vscode.Disposable[] {
-  const errors = new ErrorsFeature(workbench.workspaceState);
+  const errors = new ErrorsFeature(workbench.workspaceState, workbench.log);
   const deps: ErrorsDeps = { ...workbench, errors };
   return [errors, vscode.window.registerWebviewPanelSerializer(ERROR_DETAILS_VIEW_TYPE, ClusterDetailsPanel.serializer(deps)), ...registerCommands(ERRORS_COMMANDS, deps)];
 }

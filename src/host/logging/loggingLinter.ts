@@ -4,6 +4,8 @@ import { createPythonParser, type PythonParser } from '../../core/logging/parser
 import { decodePython, projectFindings } from '../../core/logging/project';
 import type { RuleId, Severity } from '../../core/logging/rules';
 import { loggingSettings, type LoggingSettings } from './settings';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from '../shared/reportError';
 
 export const LOGGING_DIAGNOSTIC_SOURCE = 'Incident Workbench logging';
 
@@ -122,7 +124,7 @@ export class LoggingLinter implements vscode.Disposable {
       return { runtime, python };
     }).catch((e: unknown) => {
       this.parserPromise = undefined;
-      this.log.error(`Logging linter: the Python parser could not be loaded (${(e as Error).message}). Rebuild the extension (npm run build) so dist/wasm/ exists.`);
+      void reportError(this.log, `Logging linter: the Python parser could not be loaded (${errorMessage(e)}). Rebuild the extension (npm run build) so dist/wasm/ exists.`, { notify: false, cause: e });
       throw e;
     });
     return this.parserPromise;
@@ -144,7 +146,7 @@ export class LoggingLinter implements vscode.Disposable {
   }
 
   private track(p: Promise<unknown>): void {
-    const done = p.catch((e: unknown) => this.log.error(`Logging linter: ${(e as Error).message}`)).finally(() => this.pending.delete(done));
+    const done = p.catch((e: unknown) => reportError(this.log, `Logging linter: ${errorMessage(e)}`, { notify: false, cause: e })).finally(() => this.pending.delete(done));
     this.pending.add(done);
   }
 
@@ -265,7 +267,9 @@ export class LoggingLinter implements vscode.Disposable {
         await new Promise((r) => setImmediate(r));
       }
       this.updateProject();
-    })().catch((e: unknown) => this.log.warn(`Logging linter: project scan stopped: ${(e as Error).message}`));
+    })().catch((e: unknown) => {
+      void reportError(this.log, `Logging linter: project scan stopped: ${errorMessage(e)}`, { notify: false, severity: 'warning', cause: e });
+    });
     return this.factsScan;
   }
 
@@ -278,7 +282,7 @@ export class LoggingLinter implements vscode.Disposable {
       const decoded = decodePython(await vscode.workspace.fs.readFile(uri));
       return 'skipped' in decoded ? { skipped: decoded.skipped } : decoded.text;
     } catch (e) {
-      return { skipped: (e as Error).message };
+      return { skipped: errorMessage(e) };
     }
   }
 

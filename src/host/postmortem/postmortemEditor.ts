@@ -11,6 +11,8 @@ import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { editsFor } from './edits';
 import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from '../../presenters/postmortem';
 import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from '../shared/reportError';
 
 /** `.incidents/<id>/postmortem.json` → `<id>`, or undefined for a post-mortem somewhere else. */
 export function incidentIdOf(uri: vscode.Uri): string | undefined {
@@ -30,9 +32,6 @@ function localToday(): string {
  * banner and every edit intent is refused: nothing is written over what cannot be read.
  */
 export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider {
-  /** Open forms by document URI, for tests and for "Open Post-Mortem Form" to focus an existing one. */
-  static readonly open = new Map<string, { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot }>();
-
   constructor(private readonly deps: PostmortemDeps) {}
 
   static register(deps: PostmortemDeps): vscode.Disposable {
@@ -48,8 +47,6 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     const id = incidentIdOf(document.uri);
     panel.webview.html = buildWebviewHtml(panel.webview, extensionUri, { app: 'postmortem', title: `Post-Mortem ${id ?? ''}`.trim() });
     const key = document.uri.toString();
-    const record: { panel: vscode.WebviewPanel; lastSnapshot?: PostmortemSnapshot } = { panel };
-    PostmortemEditorProvider.open.set(key, record);
 
     let cached: { version: number; view: TimelineView; snapshot: PostmortemSnapshot } | undefined;
     // What the page asked to see of the timeline (sort, how many rows); per panel, like a scroll position.
@@ -58,7 +55,6 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       if (cached?.version === document.version && cached.view === view) return cached.snapshot;
       const s = await this.snapshot(document, id, view);
       cached = { version: document.version, view, snapshot: s };
-      record.lastSnapshot = s;
       return s;
     };
     const bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent> = new WebviewBridge<PostmortemSnapshot, PostmortemIntent>(panel.webview, snapshot, isPostmortemIntent, async (intent): Promise<void> => {
@@ -87,7 +83,6 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     ];
     panel.onDidDispose(() => {
       clearTimeout(timer);
-      if (PostmortemEditorProvider.open.get(key) === record) PostmortemEditorProvider.open.delete(key);
       for (const s of subscriptions) s.dispose();
     });
   }
@@ -145,7 +140,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       case 'insert': {
         const ok = await PostmortemEditorProvider.applyIntent(document, intent);
         if (!ok) {
-          void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(document.uri)} is not valid JSON right now; the form did not change it. Fix it as text first.`);
+          void reportError(this.deps.log, `${vscode.workspace.asRelativePath(document.uri)} is not valid JSON right now; the form did not change it. Fix it as text first.`, { notify: true, severity: 'warning' });
           await bridge.push();
         }
         return;
@@ -153,7 +148,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       case 'importIncidentEvents': {
         const incident = id ? await this.incident(id) : undefined;
         if (!incident) {
-          void vscode.window.showWarningMessage(`The incident.json of ${id ?? 'this post-mortem'} cannot be read, so there are no events to import.`);
+          void reportError(this.deps.log, `The incident.json of ${id ?? 'this post-mortem'} cannot be read, so there are no events to import.`, { notify: true, severity: 'warning' });
           return;
         }
         await this.importEntries(document, timelineFromEvents(incident.events ?? []), `${id} events`);
@@ -167,12 +162,12 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
           const bytes = await vscode.workspace.fs.readFile(picked[0]);
           const entries = parseForensicsTimeline(new TextDecoder().decode(bytes));
           if (entries.length === 0) {
-            void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(picked[0])} has no timeline entries with a timestamp and an event.`);
+            void reportError(this.deps.log, `${vscode.workspace.asRelativePath(picked[0])} has no timeline entries with a timestamp and an event.`, { notify: true, severity: 'warning' });
             return;
           }
           await this.importEntries(document, entries, vscode.workspace.asRelativePath(picked[0]));
         } catch (e) {
-          void vscode.window.showErrorMessage(`Cannot import ${vscode.workspace.asRelativePath(picked[0])}: ${(e as Error).message}`);
+          void reportError(this.deps.log, `Cannot import ${vscode.workspace.asRelativePath(picked[0])}: ${errorMessage(e)}`, { notify: true, cause: e });
         }
         return;
       }
@@ -202,7 +197,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     if (!check.value) return;
     const existing = Array.isArray(check.value.timeline) ? check.value.timeline.filter((e) => e && typeof e === 'object' && typeof e.timestamp === 'string' && typeof e.event === 'string') : [];
     if (Array.isArray(check.value.timeline) && existing.length !== check.value.timeline.length) {
-      void vscode.window.showWarningMessage('Some timeline rows lack a timestamp or an event; fix them before importing so nothing is lost.');
+      void reportError(this.deps.log, 'Some timeline rows lack a timestamp or an event; fix them before importing so nothing is lost.', { notify: true, severity: 'warning' });
       return;
     }
     const { timeline, added } = mergeTimeline(existing, incoming);

@@ -33,8 +33,6 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
   private readonly panels = new Map<ProfileDocument, Set<WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>>>();
   /** The last focused flamegraph's document (the Compare command starts from it). */
   active: ProfileDocument | undefined;
-  /** Tests read what the last page-initiated navigation opened. */
-  lastOpened: vscode.TextEditor | undefined;
 
   constructor(private readonly host: FlamegraphHost) {
     host.heat.onDidChange(() => this.pushAll());
@@ -92,7 +90,7 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
     switch (intent.type) {
       case 'openSourceFor':
         if (!doc.hasFile(intent.file)) return;
-        this.lastOpened = await openFrameSource(this.host, intent.file, intent.line, doc.cwd);
+        await openFrameSource(this.host, intent.file, intent.line, doc.cwd);
         return;
       case 'setHeat':
         await this.host.heat.setEnabled(intent.on);

@@ -6,6 +6,7 @@ import { parseProfile } from '../../core/profile/parse';
 import type { FlameData } from '../../protocol/flamegraph';
 import { describeProfile, encodeFlameData, type ReadProfile } from '../../presenters/flamegraph';
 import type { PathResolver } from './pathResolver';
+import { errorMessage } from '../../core/util/errors';
 
 /** A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. */
 export class ProfileDocument implements vscode.CustomDocument, ReadProfile {
@@ -35,7 +36,7 @@ export class ProfileDocument implements vscode.CustomDocument, ReadProfile {
           error = undefined;
           profile.warnings.unshift(`Only part of the file could be read: ${e.message}`);
         }
-      } else error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${(e as Error).message}`;
+      } else error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${errorMessage(e)}`;
     }
     if (!profile) return new ProfileDocument(uri, undefined, error, cwd, undefined, '', version);
     const files = [...new Set(profile.frames.map((f) => f.file).filter((f) => f !== ''))];

@@ -26,20 +26,19 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
     this.heat = new SourceHeat(this.resolver, workbench.workspaceState);
     const { provider, disposable } = FlamegraphEditorProvider.register(this);
     this.editor = provider;
-    this.disposables.push(
-      this.resolver,
-      this.heat,
-      disposable,
-      // Internal (not in the palette): what a click on a frame does, for other features and the tests —
-      // resolve the recorded path (mappings, cwd, workspace) and open the file at the line.
-      // For tests: where a frame's recorded file resolves, without the prompt for a mapping on a miss.
-      vscode.commands.registerCommand('incidentWorkbench._resolveProfileFile', (file: unknown, cwd?: unknown) =>
-        typeof file === 'string' ? this.resolver.resolve(file, typeof cwd === 'string' ? cwd : undefined) : undefined,
-      ),
-      vscode.commands.registerCommand('incidentWorkbench._openProfileFrame', (file: unknown, line: unknown, cwd?: unknown) =>
-        typeof file === 'string' && typeof line === 'number' ? openFrameSource(this, file, line, typeof cwd === 'string' ? cwd : undefined) : undefined,
-      ),
-    );
+    this.disposables.push(this.resolver, this.heat, disposable);
+    if (workbench.extensionMode === vscode.ExtensionMode.Test) {
+      this.disposables.push(
+        // Where a frame's recorded file resolves (mappings, cwd, workspace), without the prompt for a mapping on a miss.
+        vscode.commands.registerCommand('incidentWorkbench._resolveProfileFile', (file: unknown, cwd?: unknown) =>
+          typeof file === 'string' ? this.resolver.resolve(file, typeof cwd === 'string' ? cwd : undefined) : undefined,
+        ),
+        // What a click on a frame does: resolve the recorded path and open the file at the line.
+        vscode.commands.registerCommand('incidentWorkbench._openProfileFrame', (file: unknown, line: unknown, cwd?: unknown) =>
+          typeof file === 'string' && typeof line === 'number' ? openFrameSource(this, file, line, typeof cwd === 'string' ? cwd : undefined) : undefined,
+        ),
+      );
+    }
   }
 
   /** The profiled process's working directory, kept per profile file so relative frame paths resolve later. */

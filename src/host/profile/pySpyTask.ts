@@ -9,6 +9,8 @@ import type { ProfileDeps } from './deps';
 import { recordProfileEvidence } from './evidence';
 import { pySpyEnvironment, processCwd } from './processList';
 import { findPySpy, offerInstall, pySpyVersion } from './pySpyLocator';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from '../shared/reportError';
 
 export const PY_SPY_TASK_TYPE = 'py-spy';
 
@@ -94,8 +96,9 @@ class PySpyTerminal implements vscode.Pseudoterminal {
 
   open(): void {
     void this.run().catch((e: unknown) => {
-      this.line(`\x1b[31mInternal error: ${(e as Error).message}\x1b[0m`);
-      this.finish({ definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message: (e as Error).message, nextStep: 'See the Incident Workbench log.' } }, 1);
+      void reportError(this.deps.log, `py-spy task: internal error: ${errorMessage(e)}`, { notify: false, cause: e });
+      this.line(`\x1b[31mInternal error: ${errorMessage(e)}\x1b[0m`);
+      this.finish({ definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message: errorMessage(e), nextStep: 'See the Incident Workbench log.' } }, 1);
     });
   }
 
@@ -209,7 +212,7 @@ class PySpyTerminal implements vscode.Pseudoterminal {
       };
       this.line(`\r\n\x1b[31m${problem.message}\x1b[0m\r\nNext step: ${problem.nextStep}`);
       this.finish({ definition: def, ok: false, cancelled: this.cancelled, processExited: outcome.processExited, problem }, 1);
-      void showProblem(problem);
+      void showProblem(this.deps.log, problem);
       return;
     }
     const samples = outcome.samples;
@@ -222,8 +225,8 @@ class PySpyTerminal implements vscode.Pseudoterminal {
         this.line(`Added to ${incidentId}'s evidence.`);
       } catch (e) {
         incidentId = undefined;
-        this.line(`\x1b[33mThe profile is kept, but it could not be added to the incident: ${(e as Error).message}\x1b[0m`);
-        void vscode.window.showWarningMessage(`The profile was written, but not added to the incident's evidence: ${(e as Error).message}`);
+        this.line(`\x1b[33mThe profile is kept, but it could not be added to the incident: ${errorMessage(e)}\x1b[0m`);
+        void reportError(this.deps.log, `The profile was written, but not added to the incident's evidence: ${errorMessage(e)}`, { notify: true, severity: 'warning', cause: e });
       }
     }
     if (targetCwd) this.deps.profiling.rememberCwd(where.uri, targetCwd);
@@ -235,9 +238,9 @@ class PySpyTerminal implements vscode.Pseudoterminal {
   }
 }
 
-async function showProblem(problem: { message: string; nextStep: string }): Promise<void> {
+async function showProblem(log: vscode.LogOutputChannel, problem: { message: string; nextStep: string }): Promise<void> {
   const command = /(sudo [^—]+?)(?: —|$)|(sudo sysctl \S+)|(docker run --cap-add SYS_PTRACE)/.exec(problem.nextStep);
   const copy = command ? 'Copy Command' : undefined;
-  const choice = await vscode.window.showErrorMessage(`${problem.message} Next step: ${problem.nextStep}`, ...(copy ? [copy] : []));
+  const choice = await reportError(log, `${problem.message} Next step: ${problem.nextStep}`, { notify: true, actions: copy ? [copy] : [] });
   if (choice === 'Copy Command' && command) await vscode.env.clipboard.writeText((command[1] ?? command[2] ?? command[3])!.trim());
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Workbench } from './workbench';
+import { reportError } from './reportError';
 
 /**
  * The incident a command is about: from a tree node, an id string (scripts, tests, other commands), or else
@@ -11,7 +12,7 @@ export async function incidentIdFrom(deps: Workbench, arg: unknown, placeHolder:
   const entryId = arg && typeof arg === 'object' && 'entry' in arg ? (arg as { entry?: { id?: unknown } }).entry?.id : undefined;
   if (typeof entryId === 'string') return entryId;
   if (!deps.repository.folder) {
-    void vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.');
+    void reportError(deps.log, 'Open a folder first: incidents are kept in its .incidents/ folder.', { notify: true });
     return undefined;
   }
   const entries = await deps.repository.list();

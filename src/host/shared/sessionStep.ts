@@ -15,6 +15,8 @@ import { StoreError } from '../../core/store/errors';
 import { resolveReporter } from './identity';
 import type { Workbench } from './workbench';
 import { incidentIdFrom } from './pickIncident';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from './reportError';
 
 export interface StepResult {
   status: 'applied' | 'blocked' | 'cancelled' | 'failed';
@@ -71,7 +73,7 @@ export async function runStep(
 ): Promise<StepResult> {
   const store = deps.repository.store();
   if (!store) {
-    void vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.');
+    void reportError(deps.log, 'Open a folder first: incidents are kept in its .incidents/ folder.', { notify: true });
     return { status: 'failed', message: 'no folder' };
   }
   const ctx: StepContext = { now: new Date().toISOString(), actor: await resolveReporter(deps.repository.folder) };
@@ -98,7 +100,7 @@ export async function runStep(
     } catch (e) {
       if (e instanceof Blocked) {
         if (args) {
-          void vscode.window.showWarningMessage(`${id}: ${what} was not recorded. ${e.findings.map((f) => f.message).join(' ')}`);
+          void reportError(deps.log, `${id}: ${what} was not recorded. ${e.findings.map((f) => f.message).join(' ')}`, { notify: true, severity: 'warning' });
           return { status: 'blocked', findings: e.findings };
         }
         const choice = await vscode.window.showWarningMessage(
@@ -117,9 +119,8 @@ export async function runStep(
         override = reason;
         continue;
       }
-      const message = e instanceof StoreError || e instanceof StepError ? e.message : `${what} failed: ${(e as Error).message}`;
-      deps.log.error(`${id}: ${message}`);
-      void vscode.window.showErrorMessage(message);
+      const message = e instanceof StoreError || e instanceof StepError ? e.message : `${what} failed: ${errorMessage(e)}`;
+      void reportError(deps.log, message, { notify: true, cause: e, subject: id });
       return { status: 'failed', message };
     }
   }

@@ -8,6 +8,7 @@ import { incidentIdFrom } from '../shared/pickIncident';
 import { resolveReporter } from '../shared/identity';
 import { configuredRedactor } from '../shared/redaction';
 import type { Workbench } from '../shared/workbench';
+import { errorMessage } from '../../core/util/errors';
 
 const LINK_ABOVE_BYTES = 100 * 1024 * 1024;
 
@@ -120,7 +121,7 @@ export async function importEvidenceBundle(deps: Workbench, folderUri: vscode.Ur
       const kind = classifyEvidence(nodePath.basename(f), await head(f));
       placed.push(await place(f, incidentFolder, kind));
     } catch (e) {
-      placed.push({ source: f, path: '', kind: 'file', linked: false, skipped: (e as Error).message });
+      placed.push({ source: f, path: '', kind: 'file', linked: false, skipped: errorMessage(e) });
     }
   }
   if (placed.some((p) => !p.skipped)) await record(deps, id, placed, `Imported evidence bundle ${nodePath.basename(folderUri.fsPath)}`);

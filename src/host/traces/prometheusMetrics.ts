@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { MetricSeries } from '../../core/metrics/types';
 import { queryRange } from '../../core/rollback/prometheus';
+import { errorMessage } from '../../core/util/errors';
 
 export interface PrometheusSettings {
   url: string | undefined;
@@ -35,7 +36,7 @@ export async function queryPrometheusWindow(settings: PrometheusSettings, fromMs
         series.push({ name: name ?? query, labels, points: r.values.map(([t, v]) => ({ t: t * 1000, v })) });
       }
     } catch (e) {
-      notes.push((e as Error).message);
+      notes.push(errorMessage(e));
     }
   }
   return { series, notes };

@@ -9,6 +9,7 @@ import type { MetricSeries } from '../../core/metrics/types';
 import type { TraceFileResult } from '../../core/traces/import';
 import type { TraceModel } from '../../core/traces/model';
 import { pickTrace, readTextFile, readTraceFile } from '../../core/traces/nodeFile';
+import { errorMessage } from '../../core/util/errors';
 
 /** A trace file opened in the waterfall, with the logs and metrics joined to it. */
 export class TraceDocument implements vscode.CustomDocument {
@@ -35,7 +36,7 @@ export class TraceDocument implements vscode.CustomDocument {
       if ('error' in picked) doc.error = `${vscode.workspace.asRelativePath(uri)}: ${picked.error}`;
       else doc.trace = picked.trace;
     } catch (e) {
-      doc.error = (e as Error).message;
+      doc.error = errorMessage(e);
     }
     if (doc.trace) await doc.discoverCompanions();
     return doc;

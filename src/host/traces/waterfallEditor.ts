@@ -9,6 +9,8 @@ import { codeLocation } from '../../core/traces/analysis';
 import { incidentDir } from '../../core/store/layout';
 import { isWaterfallIntent, WATERFALL_VIEW_TYPE, type AnomalyReport, type WaterfallIntent, type WaterfallMessage, type WaterfallSnapshot } from '../../protocol/waterfall';
 import type { Workbench } from '../shared/workbench';
+import { reportError } from '../shared/reportError';
+import { errorMessage } from '../../core/util/errors';
 import { WorkspaceFileSystem } from '../shared/workspaceFileSystem';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
@@ -35,11 +37,13 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
   /** The last messages posted to pages besides snapshots (integration tests read them). */
   lastMessage: WaterfallMessage | undefined;
 
-  constructor(private readonly deps: Workbench) {}
+  constructor(readonly deps: Workbench) {}
 
   static register(provider: TraceWaterfallProvider): vscode.Disposable {
+    const editor = vscode.window.registerCustomEditorProvider(WATERFALL_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true });
+    if (provider.deps.extensionMode !== vscode.ExtensionMode.Test) return editor;
     return vscode.Disposable.from(
-      vscode.window.registerCustomEditorProvider(WATERFALL_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true }),
+      editor,
       vscode.commands.registerCommand('incidentWorkbench._traceWaterfall', async (intent?: unknown) => {
         // For tests: the active waterfall's snapshot, after applying an intent if one is given.
         const open = provider.active ?? [...provider.open][0];
@@ -78,7 +82,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
       this.open.delete(entry);
       if (this.active === entry) this.active = undefined;
     });
-    if (doc.error) this.deps.log.warn(doc.error);
+    if (doc.error) void reportError(this.deps.log, doc.error, { notify: false, severity: 'warning' });
   }
 
   snapshot(doc: TraceDocument): WaterfallSnapshot {
@@ -105,7 +109,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
 
   private notice(open: Open, text: string, kind: 'info' | 'error' = 'info'): void {
     this.post(open, { type: 'notice', text, kind });
-    if (kind === 'error') void vscode.window.showErrorMessage(text);
+    if (kind === 'error') void reportError(this.deps.log, text, { notify: true });
   }
 
   async onIntent(open: Open, intent: WaterfallIntent): Promise<void> {
@@ -190,7 +194,7 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
           return;
       }
     } catch (e) {
-      this.notice(open, (e as Error).message, 'error');
+      this.notice(open, errorMessage(e), 'error');
     }
   }
 

@@ -5,6 +5,8 @@ import { showAbTestPanel } from '../abtestView';
 import { readText, resolveUri } from '../settings';
 import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Opens an A/B test in the analysis view: `*.abtest.json` in its custom editor, CSV (or other JSON) in a
@@ -35,7 +37,7 @@ export const analyzeAbTest: Command<Workbench> = {
     try {
       text = await readText(uri);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Cannot analyze the A/B test: ${(e as Error).message}`);
+      void reportError(deps.log, `Cannot analyze the A/B test: ${errorMessage(e)}`, { notify: true, cause: e });
       return undefined;
     }
     const { analyzeAbTest: analyze, parseAbTest } = await import('../../../core/abtest');

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import type { ModelReport, RobustnessReport } from '../../../core/model';
+import type { MlModelReport, RobustnessReport } from '../../../core/mlmodel';
 import { resolveUri } from '../settings';
 import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Opens prediction JSONL in the model panel. Args: a Uri / workspace-relative path, or `{ file, robustness:
@@ -11,7 +12,7 @@ import type { Command } from '../../shared/command';
  */
 export const analyzeModelPredictions: Command<Workbench> = {
   id: 'incidentWorkbench.analyzeModelPredictions',
-  async run(deps, arg?: unknown): Promise<{ report?: ModelReport; robustness?: RobustnessReport } | undefined> {
+  async run(deps, arg?: unknown): Promise<{ report?: MlModelReport; robustness?: RobustnessReport } | undefined> {
     const options = arg && typeof arg === 'object' && !(arg instanceof vscode.Uri) ? (arg as { file?: unknown; robustness?: unknown }) : { file: arg };
     let uri = resolveUri(options.file);
     if (!uri) {
@@ -23,10 +24,10 @@ export const analyzeModelPredictions: Command<Workbench> = {
       uri = picked?.[0];
     }
     if (!uri) return undefined;
-    const { ModelPanel } = await import('../modelPanel');
-    const panel = await ModelPanel.show(deps, uri);
+    const { MlModelPanel } = await import('../mlModelPanel');
+    const panel = await MlModelPanel.show(deps, uri);
     if (!panel.lastReport) {
-      void vscode.window.showErrorMessage(`Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`);
+      void reportError(deps.log, `Cannot analyze ${vscode.workspace.asRelativePath(uri)}: it could not be read.`, { notify: true });
       return {};
     }
     const robustness = options.robustness === true ? await panel.runRobustness() : undefined;

@@ -3,6 +3,7 @@ import type { RollbackReport } from '../../../core/rollback';
 import { resolveUri } from '../settings';
 import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
+import { reportError } from '../../shared/reportError';
 
 async function pick(title: string): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({ title, openLabel: 'Use', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'Metrics (JSON)': ['json'] } });
@@ -33,7 +34,7 @@ export const judgeRollback: Command<Workbench> = {
         return judge(baseline, current, controller.signal, resolveUri(args.thresholds));
       },
     );
-    if (judgement.error) void vscode.window.showErrorMessage(`Rollback judgement failed: ${judgement.error}`);
+    if (judgement.error) void reportError(deps.log, `Rollback judgement failed: ${judgement.error}`, { notify: true });
     if (args.show !== false) RollbackPanel.show(deps, judgement);
     return { decision: judgement.report?.decision, report: judgement.report, error: judgement.error };
   },

@@ -3,6 +3,7 @@ import type { RollbackRunResult } from '../rollback';
 import { resolveUri } from '../settings';
 import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
+import { reportError } from '../../shared/reportError';
 
 /**
  * "Roll Back…": runs incidentWorkbench.rollback.command as a VS Code task, only in a trusted workspace,
@@ -15,11 +16,11 @@ export const rollBack: Command<Workbench> = {
   id: 'incidentWorkbench.rollBack',
   async run(deps, rawArgs?: unknown): Promise<RollbackRunResult> {
     const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as { baseline?: unknown; current?: unknown; thresholds?: unknown; incident?: unknown; confirm?: unknown; evidence?: unknown };
+    const { judge, runRollback, trustFirst } = await import('../rollback');
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showErrorMessage('Roll Back runs a program; trust this workspace first (Manage Workspace Trust).');
+      void trustFirst(deps.log);
       return { status: 'untrusted' };
     }
-    const { judge, runRollback } = await import('../rollback');
     const { RollbackPanel } = await import('../rollbackPanel');
     const baseline = resolveUri(args.baseline) ?? RollbackPanel.current?.judgement.baselineUri;
     const current = resolveUri(args.current) ?? RollbackPanel.current?.judgement.currentUri;
@@ -31,7 +32,7 @@ export const rollBack: Command<Workbench> = {
     const thresholds = resolveUri(args.thresholds) ?? (resolveUri(args.baseline) ? undefined : RollbackPanel.current?.judgement.thresholdsUri);
     const judgement = await judge(baseline, current, undefined, thresholds);
     if (!judgement.report) {
-      void vscode.window.showErrorMessage(`Cannot roll back without a judgement: ${judgement.error}`);
+      void reportError(deps.log, `Cannot roll back without a judgement: ${judgement.error}`, { notify: true });
       return { status: 'not-judged', message: judgement.error };
     }
     const extra = Array.isArray(args.evidence) ? args.evidence.map(resolveUri).filter((u): u is vscode.Uri => !!u) : [];

@@ -6,6 +6,8 @@ import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
 import { incidentIdFrom } from '../../shared/pickIncident';
 import { clusterFrom } from './showErrorClusterDetails';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Add Cluster to Incident: the cluster (tree node, id or pick) becomes evidence of the active incident, or of
@@ -21,13 +23,13 @@ export const addErrorClusterToIncident: Command<ErrorsDeps> = {
     if (!id) return undefined;
     try {
       const result = await addClusterToIncident(deps.repository, id, cluster, {
-        sources: deps.errors.model.sources.map((s) => deps.errors.model.label(s)),
+        sources: deps.errors.state.sources.map((s) => deps.errors.state.label(s)),
         actor: await resolveReporter(deps.repository.folder),
       });
       void vscode.window.showInformationMessage(`Added cluster ${cluster.id} (${cluster.count} events) to ${id} as ${result.path}.`);
       return result;
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not add the cluster to ${id}: ${(e as Error).message}`);
+      void reportError(deps.log, `Could not add the cluster to ${id}: ${errorMessage(e)}`, { notify: true, cause: e });
       return undefined;
     }
   },

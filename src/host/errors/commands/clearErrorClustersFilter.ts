@@ -4,7 +4,7 @@ import type { ErrorsDeps } from '../deps';
 export const clearErrorClustersFilter: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.clearErrorClustersFilter',
   run(deps): number {
-    deps.errors.model.setFilter('');
-    return deps.errors.model.visibleClusters().length;
+    deps.errors.state.setFilter('');
+    return deps.errors.state.visibleClusters().length;
   },
 };

@@ -6,17 +6,17 @@ import type { ErrorsDeps } from '../deps';
 export const filterErrorClusters: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.filterErrorClusters',
   async run(deps, text?: unknown): Promise<number | undefined> {
-    const model = deps.errors.model;
+    const state = deps.errors.state;
     const value =
       typeof text === 'string'
         ? text
         : await vscode.window.showInputBox({
             title: 'Filter error clusters',
             prompt: 'Text in the exception type, message template, category, frames, services or endpoints (empty: show all)',
-            value: model.filter,
+            value: state.filter,
           });
     if (value === undefined) return undefined;
-    model.setFilter(value);
-    return model.visibleClusters().length;
+    state.setFilter(value);
+    return state.visibleClusters().length;
   },
 };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LoadSummary } from '../errorsModel';
+import type { LoadSummary } from '../errorsState';
 import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
 
@@ -25,14 +25,14 @@ export const loadLogs: Command<ErrorsDeps> = {
         canSelectMany: true,
         openLabel: 'Load Logs',
         title: 'Load logs: JSON Lines, plain-text Python logs or .gz files, or folders of them',
-        defaultUri: deps.errors.model.sources[0] ? vscode.Uri.file(deps.errors.model.sources[0]) : vscode.workspace.workspaceFolders?.[0]?.uri,
+        defaultUri: deps.errors.state.sources[0] ? vscode.Uri.file(deps.errors.state.sources[0]) : vscode.workspace.workspaceFolders?.[0]?.uri,
       });
       if (!picked?.length) return undefined;
       paths = picked.map((u) => u.fsPath);
     }
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     paths = paths.map((p) => (root && !/^([A-Za-z]:)?[\\/]/.test(p) ? vscode.Uri.joinPath(vscode.Uri.file(root), p).fsPath : p));
-    const summary = await deps.errors.model.load(paths);
+    const summary = await deps.errors.state.load(paths);
     if (summary && !summary.cancelled && summary.files.length) {
       await vscode.commands.executeCommand('incidentWorkbench.errors.focus');
     }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
+import { reportError } from '../../shared/reportError';
 
 interface FrameArg {
   file: string;
@@ -17,11 +18,12 @@ export const openErrorFrame: Command<ErrorsDeps> = {
   async run(deps, arg?: unknown): Promise<vscode.Uri | undefined> {
     const frame = arg as FrameArg | undefined;
     if (!frame || typeof frame.file !== 'string') return undefined;
-    const uri = await deps.errors.model.resolver.resolve(frame.file);
+    const uri = await deps.errors.state.resolver.resolve(frame.file);
     if (!uri) {
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await reportError(
+        deps.log,
         `${frame.file} is not in this workspace. Map the production path to your checkout with incidentWorkbench.pathMappings, e.g. {"/app": "\${workspaceFolder}"}.`,
-        'Open Settings',
+        { notify: true, severity: 'warning', actions: ['Open Settings'] },
       );
       if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.pathMappings');
       return undefined;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LoadSummary } from '../errorsModel';
+import type { LoadSummary } from '../errorsState';
 import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
 
@@ -7,12 +7,12 @@ import type { ErrorsDeps } from '../deps';
 export const reloadLogs: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.reloadLogs',
   async run(deps): Promise<LoadSummary | undefined> {
-    const model = deps.errors.model;
-    const sources = model.sources.length ? model.sources : model.lastSources;
+    const state = deps.errors.state;
+    const sources = state.sources.length ? state.sources : state.lastSources;
     if (!sources.length) {
       void vscode.window.showInformationMessage('No logs loaded yet.', 'Load Logs…').then((c) => c && vscode.commands.executeCommand('incidentWorkbench.loadLogs'));
       return undefined;
     }
-    return model.load(sources);
+    return state.load(sources);
   },
 };

@@ -8,10 +8,10 @@ import type { Command } from '../../shared/command';
 
 /** The cluster a command is about: a tree node, an id or fingerprint, or a pick among the loaded ones. */
 export async function clusterFrom(deps: ErrorsDeps, arg: ErrorsNode | string | undefined): Promise<ClusterSummary | undefined> {
-  const model = deps.errors.model;
-  if (typeof arg === 'string') return model.cluster(arg);
+  const state = deps.errors.state;
+  if (typeof arg === 'string') return state.cluster(arg);
   if (arg && typeof arg === 'object' && 'cluster' in arg) return arg.cluster;
-  const clusters = model.report?.clusters ?? [];
+  const clusters = state.report?.clusters ?? [];
   if (clusters.length === 0) {
     const choice = await vscode.window.showInformationMessage('No error clusters loaded.', 'Load Logs…');
     if (choice) await vscode.commands.executeCommand('incidentWorkbench.loadLogs');

@@ -7,6 +7,8 @@ import { configuredRedactor } from '../../shared/redaction';
 import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
 import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 const KINDS: { kind: EvidenceKind; label: string }[] = [
   { kind: 'profile', label: 'CPU / memory profile' },
@@ -76,8 +78,8 @@ export const attachEvidence: Command<IncidentDeps> = {
         } catch (e) {
           const exists = await Promise.resolve(vscode.workspace.fs.stat(dest)).then(() => true, () => false);
           if (!exists) {
-            const message = `Could not copy ${source.fsPath} into ${id}/evidence: ${(e as Error).message}`;
-            void vscode.window.showErrorMessage(message);
+            const message = `Could not copy ${source.fsPath} into ${id}/evidence: ${errorMessage(e)}`;
+            void reportError(deps.log, message, { notify: true, cause: e });
             return { status: 'failed', message };
           }
           // The same file name is already there; attach that one rather than overwrite it.

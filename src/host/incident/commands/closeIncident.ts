@@ -4,6 +4,7 @@ import type { PostMortem } from '../../../core/postmortem/types';
 import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
 import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Args: `{ override? }`. CRITICAL/HIGH incidents need a post-mortem with an action item that has an owner and a
@@ -20,7 +21,7 @@ export const closeIncident: Command<IncidentDeps> = {
     const pm = await store.readPostmortem(id);
     if (pm.state !== 'missing' && pm.state !== 'valid') {
       const message = `${id}: postmortem.json is ${pm.state} (${pm.problems[0]?.message ?? ''}); fix it before closing.`;
-      void vscode.window.showErrorMessage(message);
+      void reportError(deps.log, message, { notify: true });
       return { status: 'failed', message };
     }
     const postmortem: PostMortem | undefined = pm.state === 'valid' ? pm.value : undefined;

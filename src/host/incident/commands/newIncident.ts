@@ -6,6 +6,8 @@ import { incidentFile } from '../../../core/store/layout';
 import { resolveReporter } from '../../shared/identity';
 import type { IncidentDeps } from '../deps';
 import type { Command } from '../../shared/command';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 const SEVERITY_HELP: Record<Severity, string> = {
   CRITICAL: 'Service down, data loss or a security breach',
@@ -27,7 +29,7 @@ export const newIncident: Command<IncidentDeps> = {
     const args = (rawArgs && typeof rawArgs === 'object' ? rawArgs : {}) as NewIncidentArgs;
     const store = deps.repository.store();
     if (!store) {
-      const choice = await vscode.window.showErrorMessage('Open a folder first: incidents are kept in its .incidents/ folder.', 'Open Folder');
+      const choice = await reportError(deps.log, 'Open a folder first: incidents are kept in its .incidents/ folder.', { notify: true, actions: ['Open Folder'] });
       if (choice) await vscode.commands.executeCommand('workbench.action.files.openFolder');
       return undefined;
     }
@@ -43,12 +45,12 @@ export const newIncident: Command<IncidentDeps> = {
     if (title === undefined) return undefined;
     const titleProblem = checkTitle(title);
     if (titleProblem) {
-      void vscode.window.showErrorMessage(titleProblem);
+      void reportError(deps.log, titleProblem, { notify: true });
       return undefined;
     }
     let severity = args.severity;
     if (severity !== undefined && !isSeverity(severity)) {
-      void vscode.window.showErrorMessage(`Severity must be one of ${SEVERITIES.join(', ')}.`);
+      void reportError(deps.log, `Severity must be one of ${SEVERITIES.join(', ')}.`, { notify: true });
       return undefined;
     }
     if (!severity) {
@@ -72,9 +74,8 @@ export const newIncident: Command<IncidentDeps> = {
       vscode.window.setStatusBarMessage(`$(check) Created ${incident.id}`, 5000);
       return incident;
     } catch (e) {
-      const message = e instanceof StoreError ? e.message : `Could not create the incident: ${(e as Error).message}`;
-      deps.log.error(message);
-      void vscode.window.showErrorMessage(message);
+      const message = e instanceof StoreError ? e.message : `Could not create the incident: ${errorMessage(e)}`;
+      void reportError(deps.log, message, { notify: true, cause: e });
       return undefined;
     }
   },
@@ -87,6 +88,6 @@ async function revealIncident(deps: IncidentDeps, id: string): Promise<void> {
     const node = await deps.incidentsTree.nodeFor(id);
     if (node) await deps.incidentsView.reveal(node, { select: true, focus: true, expand: true });
   } catch (e) {
-    deps.log.warn(`Created ${id} but could not reveal it in the Incidents view: ${(e as Error).message}`);
+    void reportError(deps.log, `Created ${id} but could not reveal it in the Incidents view: ${errorMessage(e)}`, { notify: false, severity: 'warning', cause: e });
   }
 }

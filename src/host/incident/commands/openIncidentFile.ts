@@ -4,6 +4,8 @@ import type { IncidentsNode } from '../incidentsTree';
 import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
 import { incidentIdFrom } from '../../shared/pickIncident';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /** Opens incident.json, at a problem's position when given one (a tree problem node or line/column args). */
 export const openIncidentFile: Command<IncidentDeps> = {
@@ -21,7 +23,7 @@ export const openIncidentFile: Command<IncidentDeps> = {
       const document = await vscode.workspace.openTextDocument(uri);
       return await vscode.window.showTextDocument(document, position ? { selection: new vscode.Range(position, position) } : {});
     } catch (e) {
-      void vscode.window.showErrorMessage(`Cannot open ${vscode.workspace.asRelativePath(uri)}: ${(e as Error).message}`);
+      void reportError(deps.log, `Cannot open ${vscode.workspace.asRelativePath(uri)}: ${errorMessage(e)}`, { notify: true, cause: e });
       return undefined;
     }
   },

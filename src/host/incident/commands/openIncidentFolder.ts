@@ -3,6 +3,7 @@ import { incidentDir, INCIDENTS_FOLDER } from '../../../core/store/layout';
 import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
 import { incidentIdFrom } from '../../shared/pickIncident';
+import { reportError } from '../../shared/reportError';
 
 export const openIncidentFolder: Command<IncidentDeps> = {
   id: 'incidentWorkbench.openIncidentFolder',
@@ -12,7 +13,7 @@ export const openIncidentFolder: Command<IncidentDeps> = {
     const uri = deps.repository.uri(incidentDir(id));
     const store = deps.repository.store();
     if (!uri || !store || !(await store.ids()).includes(id)) {
-      void vscode.window.showErrorMessage(`There is no folder ${INCIDENTS_FOLDER}/${id} in this workspace.`);
+      void reportError(deps.log, `There is no folder ${INCIDENTS_FOLDER}/${id} in this workspace.`, { notify: true });
       return undefined;
     }
     // Reveal in the Explorer: the folder is where evidence files are dropped and reviewed.

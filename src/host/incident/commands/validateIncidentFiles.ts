@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
+import { reportError } from '../../shared/reportError';
 
 export interface ValidationSummary {
   checked: number;
@@ -11,7 +12,7 @@ export const validateIncidentFiles: Command<IncidentDeps> = {
   id: 'incidentWorkbench.validateIncidentFiles',
   async run(deps): Promise<ValidationSummary | undefined> {
     if (!deps.repository.folder) {
-      void vscode.window.showErrorMessage('Open a folder first: there is no .incidents/ folder to validate.');
+      void reportError(deps.log, 'Open a folder first: there is no .incidents/ folder to validate.', { notify: true });
       return undefined;
     }
     const reports = await vscode.window.withProgress(

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { structuredLoggingSetup, type SetupResult } from '../../../core/logging/setup';
 import type { Command } from '../../shared/command';
 import type { LoggingDeps } from '../deps';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Adds a JSON log formatter with a request-id context variable and configure_logging() to a Python module (the
@@ -18,7 +19,7 @@ export const insertStructuredLoggingSetup: Command<LoggingDeps> = {
     }
     const document = await vscode.workspace.openTextDocument(uri);
     if (document.languageId !== 'python') {
-      void vscode.window.showWarningMessage(`${vscode.workspace.asRelativePath(uri)} is not a Python file; open the module that starts your service.`);
+      void reportError(deps.log, `${vscode.workspace.asRelativePath(uri)} is not a Python file; open the module that starts your service.`, { notify: true, severity: 'warning' });
       return undefined;
     }
     const parser = await deps.logging.parser();
@@ -31,7 +32,7 @@ export const insertStructuredLoggingSetup: Command<LoggingDeps> = {
     for (const e of result.edits) edit.replace(uri, new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)), e.text);
     const applied = await vscode.workspace.applyEdit(edit);
     if (applied) void vscode.window.showInformationMessage(result.message);
-    else void vscode.window.showErrorMessage(`The structured logging setup could not be applied to ${vscode.workspace.asRelativePath(uri)} (the file changed or is read-only).`);
+    else void reportError(deps.log, `The structured logging setup could not be applied to ${vscode.workspace.asRelativePath(uri)} (the file changed or is read-only).`, { notify: true });
     return { ...result, applied };
   },
 };

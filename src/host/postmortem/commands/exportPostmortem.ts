@@ -7,6 +7,8 @@ import { incidentIdOf } from '../postmortemEditor';
 import type { Command } from '../../shared/command';
 import type { PostmortemDeps } from '../deps';
 import { targetIncident } from '../../shared/sessionStep';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Writes `postmortem.md` next to `postmortem.json` (the open document's text when it is open, unsaved edits
@@ -34,14 +36,14 @@ export const exportPostmortem: Command<PostmortemDeps> = {
     try {
       text = open ? open.getText() : new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(source));
     } catch (e) {
-      const message = `There is no readable post-mortem at ${vscode.workspace.asRelativePath(source)} (${(e as Error).message}). Open the post-mortem first to create it.`;
-      void vscode.window.showErrorMessage(message);
+      const message = `There is no readable post-mortem at ${vscode.workspace.asRelativePath(source)} (${errorMessage(e)}). Open the post-mortem first to create it.`;
+      void reportError(deps.log, message, { notify: true, cause: e });
       return undefined;
     }
     const check = checkPostmortemText(text);
     if (!check.value) {
       const p = check.schemaProblems[0];
-      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(source)} is not valid JSON${p ? ` (${p.line}:${p.column}: ${p.message})` : ''}; nothing was exported.`);
+      void reportError(deps.log, `${vscode.workspace.asRelativePath(source)} is not valid JSON${p ? ` (${p.line}:${p.column}: ${p.message})` : ''}; nothing was exported.`, { notify: true });
       return undefined;
     }
     const pm = { ...check.value };
@@ -58,7 +60,7 @@ export const exportPostmortem: Command<PostmortemDeps> = {
     try {
       await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(markdown));
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not write ${vscode.workspace.asRelativePath(out)}: ${(e as Error).message}`);
+      void reportError(deps.log, `Could not write ${vscode.workspace.asRelativePath(out)}: ${errorMessage(e)}`, { notify: true, cause: e });
       return undefined;
     }
     deps.log.info(`Exported ${vscode.workspace.asRelativePath(out)}${check.lint.length ? ` (${check.lint.length} blameless-lint warnings)` : ''}`);

@@ -4,6 +4,7 @@ import { PostmortemEditorProvider } from '../postmortemEditor';
 import type { ActionItemsNode } from '../actionItemsTree';
 import type { Command } from '../../shared/command';
 import type { PostmortemDeps } from '../deps';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Sets an action item's status to DONE through the post-mortem's TextDocument (so an open form or text editor
@@ -39,7 +40,7 @@ export const markActionItemDone: Command<PostmortemDeps> = {
     const document = await vscode.workspace.openTextDocument(uri);
     const ok = await PostmortemEditorProvider.applyIntent(document, { type: 'set', path: ['actionItems', index, 'status'], value: 'DONE' });
     if (!ok) {
-      void vscode.window.showErrorMessage(`${vscode.workspace.asRelativePath(uri)} is not valid JSON; the action item was not changed.`);
+      void reportError(deps.log, `${vscode.workspace.asRelativePath(uri)} is not valid JSON; the action item was not changed.`, { notify: true });
       return false;
     }
     await document.save();

@@ -6,6 +6,8 @@ import { POSTMORTEM_VIEW_TYPE } from '../../../protocol/postmortem';
 import type { Command } from '../../shared/command';
 import type { PostmortemDeps } from '../deps';
 import { targetIncident } from '../../shared/sessionStep';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Opens `.incidents/<id>/postmortem.json` in the post-mortem form, first creating it pre-filled from the
@@ -25,7 +27,7 @@ export const openPostmortem: Command<PostmortemDeps> = {
     if (existing.state === 'missing') {
       const entry = await store.read(id);
       if (entry.state !== 'valid' || !entry.value) {
-        void vscode.window.showErrorMessage(`${id}: incident.json is ${entry.state}, so the post-mortem cannot be pre-filled from it. Fix it first (${entry.problems[0]?.message ?? ''}).`);
+        void reportError(deps.log, `${id}: incident.json is ${entry.state}, so the post-mortem cannot be pre-filled from it. Fix it first (${entry.problems[0]?.message ?? ''}).`, { notify: true });
         return undefined;
       }
       try {
@@ -35,7 +37,7 @@ export const openPostmortem: Command<PostmortemDeps> = {
       } catch (e) {
         // Someone created it a moment ago: open theirs.
         if (!(e instanceof StoreError && e.code === 'CONFLICT')) {
-          void vscode.window.showErrorMessage((e as Error).message);
+          void reportError(deps.log, errorMessage(e), { notify: true, cause: e, subject: id });
           return undefined;
         }
       }

@@ -4,6 +4,7 @@ import { showProfileDiff } from '../flamegraphEditor';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
 import { PROFILE_FILTERS, profileUriFrom } from './openProfile';
+import { reportError } from '../../shared/reportError';
 
 const PROFILE_GLOB = '{**/*.speedscope.json,**/*.raw,**/*.collapsed,**/*.folded,**/*.chrometrace.json,**/*.pt.trace.json,**/profiles/**,**/evidence/profiles/**}';
 
@@ -59,7 +60,7 @@ export const compareProfiles: Command<ProfileDeps> = {
       // A list or tree context menu: (clickedItem, selectedItems[]). Never guess which two were meant.
       const pair = orderedPair(deps, second);
       if (typeof pair === 'string') {
-        void vscode.window.showWarningMessage(pair);
+        void reportError(deps.log, pair, { notify: true, severity: 'warning' });
         return undefined;
       }
       [before, after] = pair;
@@ -72,7 +73,7 @@ export const compareProfiles: Command<ProfileDeps> = {
     after ??= await pickProfile(deps, `Compare Profiles (2/2): the profile AFTER (compared with ${path.basename(before.path)})`, before);
     if (!after) return undefined;
     const { snapshot } = await showProfileDiff(deps.profiling, before, after);
-    if (snapshot.error) void vscode.window.showErrorMessage(snapshot.error);
+    if (snapshot.error) void reportError(deps.log, snapshot.error, { notify: true });
     return snapshot;
   },
 };

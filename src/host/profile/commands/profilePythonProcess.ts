@@ -6,6 +6,7 @@ import { activeInterpreter } from '../pySpyLocator';
 import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../pySpyTask';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
+import { reportError } from '../../shared/reportError';
 
 /** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
 export type ProfileArgs = PySpyTaskFields;
@@ -100,12 +101,12 @@ export const profilePythonProcess: Command<ProfileDeps> = {
   async run(deps, raw?: unknown): Promise<ProfileRunResult | undefined> {
     const given = (raw && typeof raw === 'object' ? raw : {}) as ProfileArgs;
     if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showErrorMessage('Profiling runs py-spy, a program; it is only available in a trusted workspace.', 'Manage Workspace Trust');
+      const choice = await reportError(deps.log, 'Profiling runs py-spy, a program; it is only available in a trusted workspace.', { notify: true, actions: ['Manage Workspace Trust'] });
       if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
       return undefined;
     }
     if (!deps.repository.folder) {
-      void vscode.window.showErrorMessage('Open a folder first: profiles are written into the workspace.');
+      void reportError(deps.log, 'Open a folder first: profiles are written into the workspace.', { notify: true });
       return undefined;
     }
     const memento = deps.workspaceState;

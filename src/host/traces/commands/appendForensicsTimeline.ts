@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../shared/command';
 import type { TracesDeps } from '../deps';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Merges first error, anomaly start/peak, deploys, the slow trace and the incident's events into one
@@ -17,7 +19,7 @@ export const appendForensicsTimeline: Command<TracesDeps> = {
     try {
       return await deps.traces.appendTimeline(open.doc, typeof incidentArg === 'string' ? incidentArg : undefined);
     } catch (e) {
-      void vscode.window.showErrorMessage((e as Error).message);
+      void reportError(deps.log, errorMessage(e), { notify: true, cause: e });
       return undefined;
     }
   },

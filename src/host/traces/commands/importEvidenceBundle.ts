@@ -3,6 +3,8 @@ import { importEvidenceBundle as importBundle, type PlacedFile } from '../eviden
 import type { Command } from '../../shared/command';
 import type { TracesDeps } from '../deps';
 import { incidentIdFrom } from '../../shared/pickIncident';
+import { errorMessage } from '../../../core/util/errors';
+import { reportError } from '../../shared/reportError';
 
 /**
  * Copies a folder of production exports (traces, logs, metrics) into an incident's evidence/, sorted by
@@ -29,7 +31,7 @@ export const importEvidenceBundle: Command<TracesDeps> = {
       );
       return placed;
     } catch (e) {
-      void vscode.window.showErrorMessage(`Could not import the evidence bundle: ${(e as Error).message}`);
+      void reportError(deps.log, `Could not import the evidence bundle: ${errorMessage(e)}`, { notify: true, cause: e });
       return undefined;
     }
   },

@@ -8,12 +8,12 @@ import type { Prediction } from './analyze';
 export type VariationKind = 'case_change' | 'whitespace' | 'typo';
 export const VARIATIONS: readonly VariationKind[] = ['case_change', 'whitespace', 'typo'];
 
-export interface ModelAnswer {
+export interface MlModelAnswer {
   label: string;
   confidence: number | null;
 }
 
-export type Predictor = (inputs: string[], signal?: AbortSignal) => Promise<ModelAnswer[]>;
+export type Predictor = (inputs: string[], signal?: AbortSignal) => Promise<MlModelAnswer[]>;
 
 /** The seed's variations, with its bugs fixed (mixed-case text is lower-cased; short text is left alone). */
 export function vary(text: string, kind: VariationKind): string {
@@ -80,7 +80,7 @@ export async function checkRobustness(predictions: readonly Prediction[], predic
       if (varied !== text) jobs.push({ p, kind, text: varied });
     }
   }
-  const answers: ModelAnswer[] = [];
+  const answers: MlModelAnswer[] = [];
   const batch = options.batchSize ?? 64;
   for (let i = 0; i < jobs.length; i += batch) {
     if (options.signal?.aborted) throw new Error('cancelled');
@@ -90,7 +90,7 @@ export async function checkRobustness(predictions: readonly Prediction[], predic
     answers.push(...got);
     options.onProgress?.(Math.min(i + batch, jobs.length), jobs.length);
   }
-  const original = new Map<Prediction, ModelAnswer>();
+  const original = new Map<Prediction, MlModelAnswer>();
   jobs.forEach((j, i) => {
     if (j.kind === 'original') original.set(j.p, answers[i]!);
   });

@@ -8,7 +8,6 @@ import {
   analyzePredictions,
   characterize,
   checkRobustness,
-  commandPredictor,
   commandArgv,
   httpPredictor,
   parseAnswers,
@@ -16,8 +15,9 @@ import {
   PredictorError,
   selectForRobustness,
   vary,
-  type ModelReport,
-} from '../../src/core/model';
+  type MlModelReport,
+} from '../../src/core/mlmodel';
+import { commandPredictor } from '../../src/node/commandPredictor';
 import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/output';
 import { repoRoot } from './helpers';
@@ -155,7 +155,7 @@ test('property: the JSONL reader never throws; reports stay consistent', () => {
   fc.assert(
     fc.property(fc.array(fc.oneof(row.map((r) => JSON.stringify(r)), fc.string()), { maxLength: 60 }), (lines) => {
       const { predictions, issues } = parsePredictions(lines.join('\n'));
-      const r: ModelReport = analyzePredictions(predictions, issues);
+      const r: MlModelReport = analyzePredictions(predictions, issues);
       assert.equal(r.confusion.matrix.flat().reduce((a, b) => a + b, 0), r.total);
       assert.ok(r.errors <= r.total);
       if (r.calibration.ece !== null) assert.ok(r.calibration.ece >= 0 && r.calibration.ece <= 1);

@@ -1,12 +1,12 @@
-/** The model panel's snapshot from a prediction analysis (pure: tests build it without VS Code). */
-import { CHARACTERISTIC_LABELS, type ErrorRow, type ModelReport } from '../core/model/analyze';
-import type { RobustnessReport } from '../core/model/robustness';
-import type { ModelErrorView, ModelRobustness, ModelSnapshot } from '../protocol/model';
+/** The ML model panel's snapshot from a predictions analysis (pure: tests build it without VS Code). */
+import { CHARACTERISTIC_LABELS, type ErrorRow, type MlModelReport } from '../core/mlmodel/analyze';
+import type { RobustnessReport } from '../core/mlmodel/robustness';
+import type { MlModelErrorView, MlModelRobustness, MlModelSnapshot } from '../protocol/mlmodel';
 
-const withLabels = (e: ErrorRow): ModelErrorView => ({ ...e, characteristics: e.characteristics.map((c) => CHARACTERISTIC_LABELS[c]) });
+const withLabels = (e: ErrorRow): MlModelErrorView => ({ ...e, characteristics: e.characteristics.map((c) => CHARACTERISTIC_LABELS[c]) });
 
 /** Without a report (the file could not be read) the page shows `error` and empty sections. */
-export function toModelSnapshot(file: string, report: ModelReport | undefined, error: string | undefined, robustness: ModelRobustness): ModelSnapshot {
+export function toMlModelSnapshot(file: string, report: MlModelReport | undefined, error: string | undefined, robustness: MlModelRobustness): MlModelSnapshot {
   const r = report;
   if (!r) {
     return {
@@ -35,6 +35,6 @@ export function toModelSnapshot(file: string, report: ModelReport | undefined, e
 }
 
 /** A finished robustness check as the page shows it. */
-export function robustnessDone(predictor: string, result: RobustnessReport): ModelRobustness {
+export function robustnessDone(predictor: string, result: RobustnessReport): MlModelRobustness {
   return { state: 'done', predictor, tested: result.tested, checks: result.checks, consistency: result.consistency, inconsistent: result.inconsistent, byVariation: result.byVariation };
 }

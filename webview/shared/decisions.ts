@@ -1,5 +1,5 @@
-/** Shared by the abtest, rollback and model apps (this folder has no index.ts, so it is not an app itself). */
-import { h } from '../shared/dom';
+/** Formatting and controls shared by the decision apps (abtest, rollback, mlmodel). */
+import { h } from './dom';
 
 /** Loads media/decisions.css next to the shared stylesheet (same origin, so the CSP allows it). */
 export function loadDecisionsCss(): void {

@@ -1,11 +1,12 @@
 /**
- * Model error analysis over prediction JSONL (`{input, trueLabel, predictedLabel, confidence, group?, id?}`
+ * ML model error analysis over prediction JSONL (`{input, trueLabel, predictedLabel, confidence, group?, id?}`
  * per line), following the seed's debugging steps: error rate and confusion, high-confidence errors
  * (> 0.9) first, low-confidence (< 0.6), calibration (reliability diagram, ECE over 10 equal-width bins),
  * input characteristics with the error rate of each, error rate per group (fairness) and input validation.
  * Never throws: bad lines become issues with their line number and are left out of what they would distort.
  */
 import { pStatement, twoProportionTest, wilsonInterval } from '../stats';
+import { errorMessage } from '../util/errors';
 
 export interface Prediction {
   line: number;
@@ -18,7 +19,7 @@ export interface Prediction {
   group?: string;
 }
 
-export interface ModelIssue {
+export interface MlModelIssue {
   type: string;
   severity: 'error' | 'warning' | 'info';
   message: string;
@@ -39,13 +40,13 @@ function label(v: unknown): string | undefined {
   return undefined;
 }
 
-export function parsePredictions(text: string): { predictions: Prediction[]; issues: ModelIssue[] } {
+export function parsePredictions(text: string): { predictions: Prediction[]; issues: MlModelIssue[] } {
   const predictions: Prediction[] = [];
-  const issues: ModelIssue[] = [];
+  const issues: MlModelIssue[] = [];
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let badJson = 0;
   const perType = new Map<string, number>();
-  const report = (type: string, severity: ModelIssue['severity'], message: string, line: number) => {
+  const report = (type: string, severity: MlModelIssue['severity'], message: string, line: number) => {
     const n = (perType.get(type) ?? 0) + 1;
     perType.set(type, n);
     if (n <= 20) issues.push({ type, severity, message, line });
@@ -59,7 +60,7 @@ export function parsePredictions(text: string): { predictions: Prediction[]; iss
       row = JSON.parse(raw);
     } catch (e) {
       badJson++;
-      return report('invalid-json', 'error', `line ${line}: not valid JSON (${(e as Error).message.slice(0, 80)}); skipped`, line);
+      return report('invalid-json', 'error', `line ${line}: not valid JSON (${errorMessage(e).slice(0, 80)}); skipped`, line);
     }
     if (!isObject(row)) return report('invalid-row', 'error', `line ${line}: expected an object {input, trueLabel, predictedLabel, confidence}; skipped`, line);
     const trueLabel = label(row.trueLabel ?? row.true_label ?? row.label);
@@ -159,7 +160,7 @@ export interface CalibrationBin {
   gap: number;
 }
 
-export interface ModelReport {
+export interface MlModelReport {
   total: number;
   errors: number;
   errorRate: number;
@@ -177,7 +178,7 @@ export interface ModelReport {
   byGroup: RateRow[];
   groupGap: { highest: string; lowest: string; gap: number } | null;
   inputValidation: { type: string; count: number; message: string; examples: string[] }[];
-  issues: ModelIssue[];
+  issues: MlModelIssue[];
   summary: string[];
 }
 
@@ -209,7 +210,7 @@ function rateRow(name: string, subset: readonly Prediction[], all: readonly Pred
   };
 }
 
-export function analyzePredictions(predictions: readonly Prediction[], issues: readonly ModelIssue[] = []): ModelReport {
+export function analyzePredictions(predictions: readonly Prediction[], issues: readonly MlModelIssue[] = []): MlModelReport {
   const wrong = (p: Prediction) => p.trueLabel !== p.predictedLabel;
   const total = predictions.length;
   const errors = predictions.filter(wrong).length;
@@ -288,7 +289,7 @@ export function analyzePredictions(predictions: readonly Prediction[], issues: r
   const groupGap = byGroup.length >= 2 ? { highest: byGroup[0]!.name, lowest: byGroup[byGroup.length - 1]!.name, gap: byGroup[0]!.errorRate - byGroup[byGroup.length - 1]!.errorRate } : null;
 
   // ---- input validation (the seed's checks plus inconsistent duplicates)
-  const inputValidation: ModelReport['inputValidation'] = [];
+  const inputValidation: MlModelReport['inputValidation'] = [];
   const addFinding = (type: string, list: Prediction[], message: string) => {
     if (list.length) inputValidation.push({ type, count: list.length, message, examples: list.slice(0, 5).map((p) => p.id) });
   };

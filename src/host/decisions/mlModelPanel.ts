@@ -2,22 +2,23 @@ import * as vscode from 'vscode';
 import {
   analyzePredictions,
   checkRobustness,
-  commandPredictor,
   httpPredictor,
   parsePredictions,
-  type ModelReport,
+  type MlModelReport,
   type Prediction,
   type Predictor,
   type RobustnessReport,
-} from '../../core/model';
-import { MODEL_VIEW_TYPE, isModelIntent, type ModelIntent, type ModelRobustness, type ModelSnapshot } from '../../protocol/model';
-import { robustnessDone, toModelSnapshot } from '../../presenters/model';
+} from '../../core/mlmodel';
+import { commandPredictor } from '../../node/commandPredictor';
+import { ML_MODEL_VIEW_TYPE, isMlModelIntent, type MlModelIntent, type MlModelRobustness, type MlModelSnapshot } from '../../protocol/mlmodel';
+import { robustnessDone, toMlModelSnapshot } from '../../presenters/mlmodel';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { decisionSettings, readText } from './settings';
+import { errorMessage } from '../../core/util/errors';
 
-function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name?: string; state?: ModelRobustness } {
+function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name?: string; state?: MlModelRobustness } {
   const s = decisionSettings(scope);
   if (!s.predictCommand.length && !s.predictEndpoint) {
     return { state: { state: 'unconfigured', message: 'Set incidentWorkbench.model.predictCommand (JSON on stdin/stdout) or incidentWorkbench.model.predictEndpoint to test robustness.' } };
@@ -29,26 +30,26 @@ function predictorFromSettings(scope: vscode.Uri): { predictor?: Predictor; name
 }
 
 /** One panel per predictions file. */
-export class ModelPanel implements vscode.Disposable {
-  static readonly open = new Map<string, ModelPanel>();
+export class MlModelPanel implements vscode.Disposable {
+  static readonly open = new Map<string, MlModelPanel>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly bridge: WebviewBridge<ModelSnapshot, ModelIntent>;
-  private report: ModelReport | undefined;
+  private readonly bridge: WebviewBridge<MlModelSnapshot, MlModelIntent>;
+  private report: MlModelReport | undefined;
   private predictions: Prediction[] = [];
   private error: string | undefined;
-  private robustness: ModelRobustness | undefined;
+  private robustness: MlModelRobustness | undefined;
   robustnessResult: RobustnessReport | undefined;
 
-  static async show(deps: Workbench, uri: vscode.Uri): Promise<ModelPanel> {
+  static async show(deps: Workbench, uri: vscode.Uri): Promise<MlModelPanel> {
     const key = uri.toString();
-    const existing = ModelPanel.open.get(key);
+    const existing = MlModelPanel.open.get(key);
     if (existing) {
       await existing.load();
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(MODEL_VIEW_TYPE, `Model: ${uri.path.split('/').pop()}`, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    const p = new ModelPanel(deps, panel, uri);
+    const panel = vscode.window.createWebviewPanel(ML_MODEL_VIEW_TYPE, `Model: ${uri.path.split('/').pop()}`, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    const p = new MlModelPanel(deps, panel, uri);
     await p.load();
     return p;
   }
@@ -58,13 +59,13 @@ export class ModelPanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     readonly uri: vscode.Uri,
   ) {
-    ModelPanel.open.set(uri.toString(), this);
-    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'model', title: `Model: ${uri.path.split('/').pop()}` });
-    this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isModelIntent, (i) => this.handle(i));
+    MlModelPanel.open.set(uri.toString(), this);
+    panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'mlmodel', title: `Model: ${uri.path.split('/').pop()}` });
+    this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isMlModelIntent, (i) => this.handle(i));
     this.disposables.push(this.bridge, panel.onDidDispose(() => this.dispose()), vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge.push()));
   }
 
-  get lastReport(): ModelReport | undefined {
+  get lastReport(): MlModelReport | undefined {
     return this.report;
   }
 
@@ -75,15 +76,15 @@ export class ModelPanel implements vscode.Disposable {
       this.report = analyzePredictions(predictions, issues);
       this.error = undefined;
     } catch (e) {
-      this.error = (e as Error).message;
+      this.error = errorMessage(e);
       this.report = undefined;
     }
     await this.bridge.push();
   }
 
-  private snapshot(): ModelSnapshot {
+  private snapshot(): MlModelSnapshot {
     const robustness = this.robustness ?? (predictorFromSettings(this.uri).state ?? { state: 'ready', predictor: predictorFromSettings(this.uri).name ?? '' });
-    return toModelSnapshot(vscode.workspace.asRelativePath(this.uri), this.report, this.error, robustness);
+    return toMlModelSnapshot(vscode.workspace.asRelativePath(this.uri), this.report, this.error, robustness);
   }
 
   /** Sends the seed's variations to the configured model, with progress and cancel. */
@@ -118,13 +119,13 @@ export class ModelPanel implements vscode.Disposable {
       await this.bridge.push();
       return result;
     } catch (e) {
-      this.robustness = { state: 'failed', predictor: name!, message: (e as Error).message };
+      this.robustness = { state: 'failed', predictor: name!, message: errorMessage(e) };
       await this.bridge.push();
       return undefined;
     }
   }
 
-  private async handle(intent: ModelIntent): Promise<void> {
+  private async handle(intent: MlModelIntent): Promise<void> {
     switch (intent.type) {
       case 'runRobustness':
         await this.runRobustness();
@@ -141,7 +142,7 @@ export class ModelPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    ModelPanel.open.delete(this.uri.toString());
+    MlModelPanel.open.delete(this.uri.toString());
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

@@ -6,6 +6,8 @@ import { IngestCancelled } from '../../core/logs/reader';
 import { formatCount } from '../../core/logs/skips';
 import { FrameResolver } from './frameResolver';
 import { ERRORS_SETTINGS, readErrorsSettings } from './settings';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from '../shared/reportError';
 
 const LAST_SOURCES = 'incidentWorkbench.errors.lastSources';
 
@@ -24,7 +26,7 @@ export interface LoadSummary {
  * with a cancellable progress notification; the sources are remembered per workspace and re-read the next
  * time the Errors view is shown.
  */
-export class ErrorsModel implements vscode.Disposable {
+export class ErrorsState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   readonly resolver: FrameResolver;
@@ -38,7 +40,10 @@ export class ErrorsModel implements vscode.Disposable {
   private restored = false;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly memento: vscode.Memento) {
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     this.resolver = new FrameResolver(readErrorsSettings().pathMappings);
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -144,7 +149,7 @@ export class ErrorsModel implements vscode.Disposable {
         });
         if (result.files.length === 0 && result.errors.length > 0) {
           const e = result.errors[0]!;
-          if (!options.quiet) void vscode.window.showErrorMessage(`Cannot load logs: ${e.path} ${e.message}.`);
+          void reportError(this.log, `Cannot load logs: ${e.path} ${e.message}.`, { notify: !options.quiet });
           return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: result.errors };
         }
         this.report = result.report;
@@ -161,17 +166,15 @@ export class ErrorsModel implements vscode.Disposable {
           files: result.files,
           errors: result.errors,
         };
-        if (!options.quiet) {
-          for (const e of result.errors) void vscode.window.showWarningMessage(`${this.label(e.path)}: ${e.message}.`);
-          for (const p of result.report.problems) void vscode.window.showWarningMessage(`Incident Workbench setting ignored: ${p}`);
-          if (result.report.skipped.some((s) => s.reason === 'notJson' || s.reason === 'binary' || s.reason === 'noFields' || s.reason === 'tooLong')) {
-            void vscode.window.showInformationMessage(result.report.skipped.map((s) => s.message).join('; '));
-          }
+        for (const e of result.errors) void reportError(this.log, `${this.label(e.path)}: ${e.message}.`, { notify: !options.quiet, severity: 'warning' });
+        for (const p of result.report.problems) void reportError(this.log, `Incident Workbench setting ignored: ${p}`, { notify: !options.quiet, severity: 'warning' });
+        if (!options.quiet && result.report.skipped.some((s) => s.reason === 'notJson' || s.reason === 'binary' || s.reason === 'noFields' || s.reason === 'tooLong')) {
+          void vscode.window.showInformationMessage(result.report.skipped.map((s) => s.message).join('; '));
         }
         return summary;
       } catch (e) {
         if (e instanceof IngestCancelled) return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: [], cancelled: true };
-        if (!options.quiet) void vscode.window.showErrorMessage(`Loading logs failed: ${(e as Error).message}`);
+        void reportError(this.log, `Loading logs failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
         return undefined;
       } finally {
         sub.dispose();

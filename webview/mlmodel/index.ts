@@ -1,15 +1,15 @@
 import { axisBottom, axisLeft, scaleLinear, select } from 'd3';
-import type { ModelErrorView, ModelIntent, ModelRateView, ModelSnapshot } from '../../src/protocol/model';
+import type { MlModelErrorView, MlModelIntent, MlModelRateView, MlModelSnapshot } from '../../src/protocol/mlmodel';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
-import { button, int, loadDecisionsCss, pct } from '../decisions/common';
+import { button, int, loadDecisionsCss, pct } from '../shared/decisions';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;
-const bridge = connect<ModelSnapshot, ModelIntent>({ render });
+const bridge = connect<MlModelSnapshot, MlModelIntent>({ render });
 
-function errorTable(rows: ModelErrorView[], total: number, label: string): HTMLElement {
+function errorTable(rows: MlModelErrorView[], total: number, label: string): HTMLElement {
   if (!rows.length) return h('p', { class: 'empty' }, `No ${label}.`);
   return h('div', {},
     h('table', { 'aria-label': label },
@@ -27,7 +27,7 @@ function errorTable(rows: ModelErrorView[], total: number, label: string): HTMLE
     total > rows.length ? h('p', { class: 'muted' }, `${total - rows.length} more not shown.`) : null);
 }
 
-function rateTable(rows: ModelRateView[], first: string): HTMLElement {
+function rateTable(rows: MlModelRateView[], first: string): HTMLElement {
   return h('table', {},
     h('thead', {}, h('tr', {}, h('th', {}, first), h('th', { class: 'num' }, 'Inputs'), h('th', { class: 'num' }, 'Errors'), h('th', { class: 'num' }, 'Error rate'), h('th', { class: 'num' }, '95 % interval'), h('th', {}, ''))),
     h('tbody', {}, ...rows.map((r) =>
@@ -41,7 +41,7 @@ function rateTable(rows: ModelRateView[], first: string): HTMLElement {
       ))));
 }
 
-function confusion(s: ModelSnapshot): HTMLElement {
+function confusion(s: MlModelSnapshot): HTMLElement {
   const { labels, matrix } = s.confusion;
   const max = Math.max(1, ...matrix.flatMap((row, i) => row.filter((_, j) => i !== j)));
   return h('table', { class: 'confusion', 'aria-label': 'Confusion matrix: rows are true labels, columns predicted labels' },
@@ -53,7 +53,7 @@ function confusion(s: ModelSnapshot): HTMLElement {
       })))));
 }
 
-function reliability(s: ModelSnapshot): SVGSVGElement | null {
+function reliability(s: MlModelSnapshot): SVGSVGElement | null {
   const bins = s.calibration.bins;
   if (!bins.length) return null;
   const size = 320;
@@ -82,7 +82,7 @@ function reliability(s: ModelSnapshot): SVGSVGElement | null {
   return svg.node();
 }
 
-function robustness(s: ModelSnapshot): HTMLElement {
+function robustness(s: MlModelSnapshot): HTMLElement {
   const r = s.robustness;
   const run = (label: string, disabled = false) => button(label, 'beaker', () => bridge.send({ type: 'runRobustness' }), { disabled });
   switch (r.state) {
@@ -107,7 +107,7 @@ function robustness(s: ModelSnapshot): HTMLElement {
   }
 }
 
-function render(s: ModelSnapshot): void {
+function render(s: MlModelSnapshot): void {
   root.removeAttribute('aria-busy');
   if (s.error) {
     replaceChildren(root, h('h1', {}, 'Model predictions ', h('span', { class: 'muted' }, s.file)), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('p', {}, s.error)));
