@@ -1,5 +1,6 @@
 import type { ErrorCluster, MetricAnomalyAnalysis } from '../core/forensics/correlate';
 import type { NPlusOne, SlowQuery, SlowestSpan, StatRow } from '../core/traces/analysis';
+import type { SpanColumns } from '../core/traces/waterfallView';
 import { arrayOf, fields, isIndex, isNumber, isPair, isString, nullable, oneOf, optional, type Check } from './shape';
 
 /**
@@ -13,21 +14,8 @@ export const WATERFALL_VIEW_TYPE = 'incidentWorkbench.traceWaterfall';
 /** Bits of `WaterfallRows.flags`. */
 export const FLAG = { error: 1, critical: 2, code: 4, orphan: 8, synthetic: 16, skew: 32 } as const;
 
-export interface WaterfallRows {
-  /** Start, µs after the trace start. */
-  start: number[];
-  dur: number[];
-  self: number[];
-  depth: number[];
-  /** Parent row, -1 for the root. */
-  parent: number[];
-  /** Index into `services`. */
-  service: number[];
-  /** Index into `names`. */
-  name: number[];
-  flags: number[];
-  spanId: string[];
-}
+/** The span columns core's waterfall view reads, as plain arrays (JSON), plus each span's self time. */
+export type WaterfallRows = { [K in keyof SpanColumns]: SpanColumns[K] extends ArrayLike<infer V> ? V[] : never } & { self: number[] };
 
 export interface WaterfallTraceRow {
   traceId: string;

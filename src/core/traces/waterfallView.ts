@@ -17,8 +17,11 @@ export interface SpanColumns {
   depth: ArrayLike<number>;
   /** Parent row, -1 for a root. */
   parent: ArrayLike<number>;
+  /** Index into the table's `services`. */
   service: ArrayLike<number>;
+  /** Index into the table's `names`. */
   name: ArrayLike<number>;
+  /** Bits the protocol names (FLAG in src/protocol/waterfall.ts). */
   flags: ArrayLike<number>;
   spanId: ArrayLike<string>;
 }
