@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
+import { StoreError } from '../core/store/errors';
 import type { EntryType, FileStat, StoreFileSystem } from '../core/store/fileSystem';
 
 function typeOf(s: { isFile(): boolean; isDirectory(): boolean }): EntryType {
@@ -61,6 +62,15 @@ export class NodeFileSystem implements StoreFileSystem {
       return true;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    }
+  }
+
+  async symlink(target: string, path: string): Promise<void> {
+    try {
+      await fs.symlink(target, this.abs(path));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new StoreError('CONFLICT', `${path} already exists`, path);
       throw e;
     }
   }

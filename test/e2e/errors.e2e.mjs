@@ -148,7 +148,7 @@ describe('error clusters', () => {
       } catch {
         // the file is being replaced (temp file + rename) at this moment; read it again
       }
-      item = (incident.evidence ?? []).find((e) => e.kind === 'errors' && e.path === `evidence/errors-${biggest.id}.json` && e.note.includes(biggest.exceptionType));
+      item = (incident.evidence ?? []).find((e) => e.kind === 'errors' && e.path === `evidence/errors/errors-${biggest.id}.json` && e.note.includes(biggest.exceptionType));
       if (!item) await page.waitForTimeout(250);
     }
     assert.ok(item, 'the incident lists the cluster as evidence');

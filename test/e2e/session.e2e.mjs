@@ -111,7 +111,7 @@ describe('an incident from open to closed through the tree', () => {
     await pickQuickItem(wb.page, 'logs', { exact: true });
     await answerInput(wb.page, 'pool exhausted at 10:01');
     await until('evidence', async () => incident().evidence?.length === 1);
-    assert.equal(incident().evidence[0].path, 'evidence/app.log');
+    assert.equal(incident().evidence[0].path, 'evidence/logs/app.log');
 
     await stageAction('Hypotheses', 'Add Hypothesis');
     await answerInput(wb.page, 'The connection pool (20) is too small for 50 concurrent checkouts');

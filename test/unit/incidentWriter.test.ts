@@ -37,7 +37,7 @@ const event = (text: string) => (i: Parameters<typeof withEvent>[0]) => withEven
 test('three changes started at once all land (the store used to keep only the last)', async (t) => {
   const dir = workspace(t);
   const store = new IncidentStore(new NodeFileSystem(dir));
-  const results = await Promise.all(['one', 'two', 'three'].map((text) => store.update('INC-2026-001', event(text))));
+  const results = await Promise.all(['one', 'two', 'three'].map((text) => store.writer().change('INC-2026-001', event(text))));
   assert.equal(results.length, 3);
   assert.deepEqual(onDisk(dir).events.map((e) => e.text).slice(1).sort(), ['one', 'three', 'two']);
 });

@@ -27,8 +27,8 @@ test('an empty workspace has no incidents', async (t) => {
 test('create writes a valid incident.json with the next id, an opening event, and no temp files', async (t) => {
   const dir = tempDir(t);
   const store = storeIn(dir);
-  const a = await store.create({ title: '  Checkout slow ', severity: 'HIGH', reportedBy: 'alice', now: NOW });
-  const b = await store.create({ title: 'Login errors', severity: 'LOW', reportedBy: 'bob', now: NOW });
+  const { value: a } = await store.writer().create({ title: '  Checkout slow ', severity: 'HIGH', reportedBy: 'alice', now: NOW });
+  const { value: b } = await store.writer().create({ title: 'Login errors', severity: 'LOW', reportedBy: 'bob', now: NOW });
   assert.equal(a.id, 'INC-2026-001');
   assert.equal(b.id, 'INC-2026-002');
   assert.equal(a.title, 'Checkout slow');
@@ -40,8 +40,8 @@ test('create writes a valid incident.json with the next id, an opening event, an
 
 test('concurrent creates never share an id', async (t) => {
   const store = storeIn(tempDir(t));
-  const made = await Promise.all(Array.from({ length: 8 }, (_, i) => store.create({ title: `t${i}`, severity: 'LOW', reportedBy: 'x', now: NOW })));
-  assert.equal(new Set(made.map((m) => m.id)).size, 8);
+  const made = await Promise.all(Array.from({ length: 8 }, (_, i) => store.writer().create({ title: `t${i}`, severity: 'LOW', reportedBy: 'x', now: NOW })));
+  assert.equal(new Set(made.map((m) => m.value.id)).size, 8);
   assert.equal((await store.list()).filter((e) => e.state === 'valid').length, 8);
 });
 
@@ -49,7 +49,7 @@ test('update keeps fields this version does not know', async (t) => {
   const dir = tempDir(t);
   writeIncident(dir, 'INC-2026-001', { ...validIncident, fromTheFuture: { keep: [1, 2, 3] }, events: [] });
   const store = storeIn(dir);
-  await store.update('INC-2026-001', (i) => withEvent({ ...i, status: 'INVESTIGATING' }, { at: NOW, actor: 'a', kind: 'status', text: 'Investigating' }));
+  await store.writer().change('INC-2026-001', (i) => withEvent({ ...i, status: 'INVESTIGATING' }, { at: NOW, actor: 'a', kind: 'status', text: 'Investigating' }));
   const onDisk = JSON.parse(readFileSync(path.join(dir, '.incidents/INC-2026-001/incident.json'), 'utf8'));
   assert.deepEqual(onDisk.fromTheFuture, { keep: [1, 2, 3] });
   assert.equal(onDisk.status, 'INVESTIGATING');
@@ -64,7 +64,7 @@ test('an invalid file is reported with a position and never overwritten', async 
   const entry = await store.read('INC-2026-001');
   assert.equal(entry.state, 'invalid');
   assert.equal(entry.problems[0]!.line, 3);
-  await assert.rejects(store.update('INC-2026-001', (i) => ({ ...i, title: 'changed' })), (e: unknown) => e instanceof StoreError && e.code === 'INVALID' && /nothing was overwritten/.test(e.message));
+  await assert.rejects(store.writer().change('INC-2026-001', (i) => ({ ...i, title: 'changed' })), (e: unknown) => e instanceof StoreError && e.code === 'INVALID' && /nothing was overwritten/.test(e.message));
   assert.equal(readFileSync(path.join(dir, '.incidents/INC-2026-001/incident.json'), 'utf8'), broken);
 });
 
@@ -72,7 +72,7 @@ test('an update that would break the schema is refused and the file is unchanged
   const dir = tempDir(t);
   writeIncident(dir, 'INC-2026-001', validIncident);
   const before = readFileSync(path.join(dir, '.incidents/INC-2026-001/incident.json'), 'utf8');
-  await assert.rejects(storeIn(dir).update('INC-2026-001', (i) => ({ ...i, severity: 'URGENT' as never })), /would make .* invalid/);
+  await assert.rejects(storeIn(dir).writer().change('INC-2026-001', (i) => ({ ...i, severity: 'URGENT' as never })), /would make .* invalid/);
   assert.equal(readFileSync(path.join(dir, '.incidents/INC-2026-001/incident.json'), 'utf8'), before);
 });
 

@@ -20,4 +20,3 @@ export function classifyEvidence(name: string, head: string): BundleKind {
   return 'file';
 }
 
-export const EVIDENCE_SUBFOLDER: Record<BundleKind, string> = { trace: 'traces', logs: 'logs', metrics: 'metrics', file: 'files' };

@@ -8,10 +8,8 @@ import type { Anomaly } from '../metrics/anomaly';
 import type { MetricSeries } from '../metrics/types';
 import type { StoreFileSystem } from '../store/fileSystem';
 import { postmortemFile } from '../store/layout';
-import { StoreError } from '../store/errors';
-import { parseJsonWithPositions } from '../json/positions';
-import { validateParsed } from '../validation/validate';
-import { errorMessage } from '../util/errors';
+import { IncidentWriter } from '../incident/writer';
+import type { PostMortem } from '../postmortem/types';
 
 export interface TimelineEntry {
   timestamp: string;
@@ -104,8 +102,8 @@ function round(v: number): string {
 }
 
 /**
- * Appends entries to `.incidents/<id>/postmortem.json`'s `timeline` (skipping ones already there), by
- * read-modify-write with temp file + rename. A post-mortem that does not parse or fails its schema is never
+ * Appends entries to `.incidents/<id>/postmortem.json`'s `timeline` (skipping ones already there, kept in
+ * time order) through the incident writer. A post-mortem that does not parse or fails its schema is never
  * written; a missing one is created with the title given.
  */
 export async function appendTimelineToPostmortem(
@@ -114,45 +112,23 @@ export async function appendTimelineToPostmortem(
   entries: readonly TimelineEntry[],
   options: { root?: string; title?: string } = {},
 ): Promise<{ path: string; added: number; created: boolean }> {
-  const path = postmortemFile(id, options.root);
-  const stat = await fs.stat(path);
-  let doc: Record<string, unknown>;
-  let created = false;
-  if (!stat) {
-    doc = { title: options.title ?? `Post-mortem: ${id}`, incidentId: id, timeline: [] };
-    created = true;
-  } else {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
-    const parsed = parseJsonWithPositions(text);
-    const check = validateParsed<Record<string, unknown>>(parsed, 'postmortem');
-    if (!check.valid || typeof check.value !== 'object' || check.value === null) {
-      const p = check.problems[0];
-      throw new StoreError('INVALID', `${path} was not changed because it is invalid${p ? ` (${p.line}:${p.column}: ${p.message})` : ''}. Fix it first; nothing was overwritten.`, path);
-    }
-    doc = check.value;
-  }
-  const timeline = Array.isArray(doc.timeline) ? (doc.timeline as TimelineEntry[]) : [];
-  const seen = new Set(timeline.map((e) => `${e.timestamp}\u0000${e.event}`));
   let added = 0;
-  for (const e of entries) {
-    const key = `${e.timestamp}\u0000${e.event}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    timeline.push(e);
-    added++;
-  }
-  timeline.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
-  doc.timeline = timeline;
-  const text = `${JSON.stringify(doc, null, 2)}\n`;
-  const check = validateParsed(parseJsonWithPositions(text), 'postmortem');
-  if (!check.valid) throw new StoreError('INVALID', `The timeline would make ${path} invalid (${check.problems[0]?.message}); nothing was written.`, path);
-  const temp = `${path}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
-  await fs.writeFile(temp, new TextEncoder().encode(text));
-  try {
-    await fs.rename(temp, path, { overwrite: true });
-  } catch (e) {
-    await fs.delete(temp).catch(() => undefined);
-    throw new StoreError('WRITE_FAILED', `Could not write ${path}: ${errorMessage(e)}`, path);
-  }
-  return { path, added, created };
+  let created = false;
+  await new IncidentWriter(fs, options.root ? { root: options.root } : {}).changePostmortem(id, (current) => {
+    created = current === undefined;
+    const doc = (current ?? { title: options.title ?? `Post-mortem: ${id}`, incidentId: id, timeline: [] }) as unknown as Record<string, unknown>;
+    const timeline = Array.isArray(doc.timeline) ? (doc.timeline as TimelineEntry[]) : [];
+    const seen = new Set(timeline.map((e) => `${e.timestamp}\u0000${e.event}`));
+    added = 0;
+    for (const e of entries) {
+      const key = `${e.timestamp}\u0000${e.event}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      timeline.push(e);
+      added++;
+    }
+    timeline.sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+    return { ...doc, timeline } as unknown as PostMortem;
+  });
+  return { path: postmortemFile(id, options.root), added, created };
 }

@@ -75,7 +75,7 @@ export function attachEvidence(incident: Incident, item: { kind: EvidenceKind; p
     throw new StepError(`Evidence paths are relative to the incident folder and stay inside the workspace (got "${path}").`);
   }
   const evidence: EvidenceItem = { kind: item.kind, path, at: ctx.now, ...(item.note?.trim() ? { note: item.note.trim() } : {}) };
-  return push({ ...incident, evidence: [...(incident.evidence ?? []), evidence] }, ctx, 'evidence', `Attached ${item.kind} evidence: ${path}`);
+  return push({ ...incident, evidence: [...(incident.evidence ?? []), evidence] }, ctx, 'evidence', `Attached ${item.kind} evidence: ${path}${evidence.note ? ` (${evidence.note})` : ''}`);
 }
 
 export function addHypothesis(incident: Incident, text: string, ctx: StepContext): Incident {

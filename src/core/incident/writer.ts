@@ -61,6 +61,13 @@ export interface EvidenceInput {
   also?: (incident: Incident, path: string) => Incident;
 }
 
+export interface BatchEvidenceInput extends Omit<EvidenceInput, 'also'> {
+  /** Instead of bytes: a file too big to copy, linked by absolute path (the file system must support links). */
+  linkTo?: string;
+}
+
+export type BatchResult = { path: string; redaction: { ran: boolean; replaced: number }; linked: boolean } | { skipped: string };
+
 export interface WrittenEvidence {
   /** Relative to the incident folder, e.g. `evidence/profiles/2026-12-05T10-00-00Z-server.speedscope.json`. */
   path: string;
@@ -113,6 +120,11 @@ export function evidencePath(kind: EvidenceKind, name: string): string {
 export function variantName(name: string, n: number): string {
   const m = /^(.+?)((?:\.[A-Za-z0-9]{1,12}){0,2})$/.exec(name);
   return m ? `${m[1]}-${n}${m[2]}` : `${name}-${n}`;
+}
+
+/** A timestamp for evidence file names, sortable and safe on every file system: 2026-12-05T10-00-00Z. */
+export function evidenceStamp(d = new Date()): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/:/g, '-');
 }
 
 export function versionOf(text: string): string {
@@ -174,22 +186,41 @@ export class IncidentWriter {
   async change(id: string, mutate: (incident: Incident) => Incident, options: ChangeOptions = {}): Promise<Written<Incident>> {
     if (!isIncidentId(id)) throw new StoreError('NOT_FOUND', `"${id}" is not an incident id (INC-YYYY-NNN).`);
     const path = incidentFile(id, this.root);
+    return this.changeFile<Incident>(path, 'incident', id, (current) => {
+      if (current === undefined) throw new StoreError('NOT_FOUND', `Incident ${id} does not exist (${path}).`, path);
+      return mutate(current);
+    }, options);
+  }
+
+  /**
+   * The same for the incident's postmortem.json; `mutate` gets undefined when there is none yet and may
+   * create it. (The post-mortem form edits the file through its TextDocument instead, as an editor does.)
+   */
+  async changePostmortem(id: string, mutate: (postmortem: PostMortem | undefined) => PostMortem, options: ChangeOptions = {}): Promise<Written<PostMortem>> {
+    if (!isIncidentId(id)) throw new StoreError('NOT_FOUND', `"${id}" is not an incident id (INC-YYYY-NNN).`);
+    return this.changeFile<PostMortem>(postmortemFile(id, this.root), 'postmortem', undefined, mutate, options, true);
+  }
+
+  private async changeFile<T>(path: string, kind: IncidentFileKind, id: string | undefined, mutate: (current: T | undefined) => T, options: ChangeOptions, mayCreate = false): Promise<Written<T>> {
     return this.exclusive(path, async () => {
       for (let attempt = 0; ; attempt++) {
-        const { text, value } = await this.readValid<Incident>(path, 'incident', id);
-        const version = versionOf(text);
+        const exists = (await this.fs.stat(path)) !== undefined;
+        const read = exists || !mayCreate ? await this.readValid<T>(path, kind, id) : undefined;
+        const version = read ? versionOf(read.text) : undefined;
         if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
           throw new StoreError('STALE', `${path} changed since it was read (by another window, the CLI or an editor); nothing was written. Look at it again and retry.`, path);
         }
-        const next = mutate(structuredClone(value));
+        const next = mutate(read ? structuredClone(read.value) : undefined);
         const out = serialize(next);
-        this.check(out, 'incident', path);
+        this.check(out, kind, path);
         // Someone without the lock (an editor saving) may have written meanwhile: apply to that instead.
-        if (versionOf(await this.readText(path)) !== version) {
+        const now = (await this.fs.stat(path)) ? versionOf(await this.readText(path)) : undefined;
+        if (now !== version) {
           if (attempt >= MAX_REAPPLY) throw new StoreError('BUSY', `${path} keeps changing while being written; nothing was written. Try again.`, path);
           continue;
         }
-        await this.replace(path, out, true);
+        if (read === undefined) await this.fs.createDirectory(path.slice(0, path.lastIndexOf('/')));
+        await this.replace(path, out, read !== undefined);
         return { value: next, version: versionOf(out) };
       }
     });
@@ -257,6 +288,48 @@ export class IncidentWriter {
   }
 
   /**
+   * Several files at once (an evidence bundle): each written like `addEvidence` (or linked when `linkTo`),
+   * then one change records every evidence item and one timeline event `eventText: path, path, …`. A file that
+   * cannot be taken (binary, unreadable) is skipped with its reason; the rest go on.
+   */
+  async addEvidenceBatch(id: string, inputs: readonly BatchEvidenceInput[], ctx: StepContext, eventText: string, redactor: Redactor = createRedactor()): Promise<{ results: BatchResult[]; incident?: Incident }> {
+    await this.readValid<Incident>(incidentFile(id, this.root), 'incident', id);
+    const folder = incidentDir(id, this.root);
+    const results: BatchResult[] = [];
+    for (const input of inputs) {
+      try {
+        if (input.linkTo !== undefined) {
+          if (!this.fs.symlink) throw new Error('this file system cannot link files; copy it in instead');
+          const relative = await this.writeNewFile(folder, evidencePath(input.kind, input.name), undefined, input.linkTo);
+          results.push({ path: relative, redaction: { ran: false, replaced: 0 }, linked: true });
+        } else {
+          const redacted = redactEvidenceBytes(input.bytes, input.name, redactor, input.allowBinary);
+          const relative = await this.writeNewFile(folder, evidencePath(input.kind, input.name), redacted.bytes);
+          results.push({ path: relative, redaction: redacted.redaction, linked: false });
+        }
+      } catch (e) {
+        results.push({ skipped: String((e as { message?: unknown }).message ?? e) });
+      }
+    }
+    const placed = results.flatMap((r, i) => ('path' in r ? [{ r, input: inputs[i]! }] : []));
+    if (placed.length === 0) return { results };
+    try {
+      const written = await this.change(id, (incident) => ({
+        ...incident,
+        evidence: [
+          ...(incident.evidence ?? []),
+          ...placed.map(({ r, input }) => ({ kind: input.kind, path: r.path, at: ctx.now, ...(input.note?.trim() || r.linked ? { note: `${input.note?.trim() ?? ''}${r.linked ? ' (linked: large file)' : ''}`.trim() } : {}), redaction: r.redaction })),
+        ],
+        events: [...(incident.events ?? []), { at: ctx.now, actor: ctx.actor, kind: 'evidence', text: `${eventText}: ${placed.map(({ r }) => r.path).join(', ')}` }],
+      }));
+      return { results, incident: written.value };
+    } catch (e) {
+      for (const { r } of placed) await this.fs.delete(joinPath(folder, r.path)).catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /**
    * Records a file that is already inside the incident folder (a profile py-spy wrote there) as evidence,
    * without copying it. `path` is relative to the incident folder.
    */
@@ -270,8 +343,8 @@ export class IncidentWriter {
     return this.change(id, (i) => attachEvidence(i, item, ctx));
   }
 
-  /** Writes `bytes` under `folder` at `relative` or a free variant of it; returns the path used. */
-  private async writeNewFile(folder: string, relative: string, bytes: Uint8Array): Promise<string> {
+  /** Writes `bytes` (or a link to `linkTo`) under `folder` at `relative` or a free variant of it; returns the path used. */
+  private async writeNewFile(folder: string, relative: string, bytes: Uint8Array | undefined, linkTo?: string): Promise<string> {
     const slash = relative.lastIndexOf('/');
     const dir = relative.slice(0, slash);
     const name = relative.slice(slash + 1);
@@ -281,7 +354,8 @@ export class IncidentWriter {
       const target = joinPath(folder, candidate);
       if (await this.fs.stat(target)) continue;
       try {
-        await this.replace(target, bytes, false);
+        if (linkTo !== undefined) await this.fs.symlink!(linkTo, target);
+        else await this.replace(target, bytes!, false);
         return candidate;
       } catch (e) {
         if (e instanceof StoreError && e.code === 'CONFLICT') continue; // taken meanwhile: next variant

@@ -25,6 +25,8 @@ export interface StoreFileSystem {
    * existed. The incident writer's cross-process lock rests on this.
    */
   createExclusive(path: string, data: Uint8Array): Promise<boolean>;
+  /** Makes `path` a symbolic link to the absolute `target`; fails when `path` exists. Optional: local disks only. */
+  symlink?(target: string, path: string): Promise<void>;
   /** A key naming the file's real location (an absolute path or URI), so writers in one process share a queue. */
   location?(path: string): string;
 }

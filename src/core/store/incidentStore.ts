@@ -1,4 +1,3 @@
-import type { NewIncidentInput } from '../incident/create';
 import { isIncidentId } from '../incident/ids';
 import { IncidentWriter } from '../incident/writer';
 import type { Incident } from '../incident/types';
@@ -125,24 +124,9 @@ export class IncidentStore {
     return new IncidentWriter(this.fs, { root: this.root, maxFileBytes: this.maxFileBytes });
   }
 
-  /** Shorthand for `writer().create(...)`: a new incident with the next free id of the year. */
-  async create(input: Omit<NewIncidentInput, 'id'>): Promise<Incident> {
-    return (await this.writer().create(input)).value;
-  }
-
-  /** Shorthand for `writer().change(...)`: serialised, locked, atomic read-modify-write of one incident. */
-  async update(id: string, mutate: (incident: Incident) => Incident): Promise<Incident> {
-    return (await this.writer().change(id, mutate)).value;
-  }
-
   /** The incident's postmortem.json, validated; `state: 'missing'` when there is none yet. */
   async readPostmortem(id: string): Promise<FileReport<PostMortem>> {
     return this.readFile<PostMortem>(postmortemFile(id, this.root), 'postmortem');
-  }
-
-  /** Writes a new postmortem.json; never replaces one that exists (CONFLICT). */
-  async createPostmortem(id: string, postmortem: PostMortem): Promise<string> {
-    return this.writer().createPostmortem(id, postmortem);
   }
 
   private async readText(path: string): Promise<string> {

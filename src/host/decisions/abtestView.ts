@@ -6,7 +6,7 @@ import { targetIncident } from '../shared/sessionStep';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
-import { safeName, stamp, writeEvidence } from './evidence';
+import { evidenceStamp } from '../../core/incident/writer';
 import { readText } from './settings';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
@@ -39,7 +39,7 @@ function wire(deps: Workbench, panel: vscode.WebviewPanel, uri: vscode.Uri, text
       const id = await targetIncident(deps, undefined, 'Attach this A/B analysis to which incident?');
       if (!id) return;
       try {
-        const { path } = await writeEvidence(deps, id, `abtest-${safeName(baseName(uri).replace(/\.(abtest\.)?(json|csv)$/i, ''))}-${stamp()}.json`, `${JSON.stringify({ source: vscode.workspace.asRelativePath(uri), ...report }, null, 2)}\n`, 'abtest', report.verdict.headline);
+        const { path } = await deps.writer.addEvidence(id, { name: `abtest-${baseName(uri).replace(/\.(abtest\.)?(json|csv)$/i, '')}-${evidenceStamp()}.json`, content: `${JSON.stringify({ source: vscode.workspace.asRelativePath(uri), ...report }, null, 2)}\n`, kind: 'abtest', note: report.verdict.headline });
         void vscode.window.showInformationMessage(`A/B analysis saved to ${id}/${path}.`);
       } catch (e) {
         void reportError(deps.log, `Could not attach the analysis: ${errorMessage(e)}`, { notify: true, cause: e });

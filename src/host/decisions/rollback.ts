@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import { decideRollback, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
-import { EVIDENCE_FOLDER, incidentDir } from '../../core/store/layout';
 import type { RollbackSnapshot } from '../../protocol/rollback';
 import { toRollbackSnapshot } from '../../presenters/rollback';
 import { targetIncident } from '../shared/sessionStep';
 import type { Workbench } from '../shared/workbench';
-import { recordEvent, stamp, writeEvidence } from './evidence';
+import { evidenceStamp } from '../../core/incident/writer';
 import { decisionSettings, readText } from './settings';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
@@ -123,22 +122,36 @@ export async function runRollback(deps: Workbench, j: Judgement, options: { inci
     void reportError(deps.log, 'Pick or create an incident first: the evidence is preserved there before anything is rolled back.', { notify: true });
     return { status: 'no-incident' };
   }
-  const when = stamp();
-  const folder = deps.repository.uri(incidentDir(id));
+  // Nothing is copied and nothing runs before the user says so; then the evidence is preserved first.
+  let confirmed = options.confirm === true;
+  if (!confirmed) {
+    const warning = j.report.decision === 'ROLLBACK' ? '' : ` The judgement is ${j.report.decision}, not ROLLBACK.`;
+    const choice = await vscode.window.showWarningMessage(
+      `Run "${argv.join(' ')}" now?${warning}`,
+      { modal: true, detail: `The decision, the metrics and the files they list are saved to ${id} first (redacted).\n\n${j.report.reasoning}` },
+      'Roll Back',
+    );
+    confirmed = choice === 'Roll Back';
+  }
+  if (!confirmed) {
+    await deps.writer.event(id, 'rollback', `Rollback not run (cancelled by the user); decision was ${j.report.decision}.`).catch(() => undefined);
+    return { status: 'cancelled', incidentId: id, decision: j.report.decision };
+  }
+  const when = evidenceStamp();
+  const workspace = deps.repository.folder?.uri;
   const copied: { source: string; path: string }[] = [];
   const listed = (j.current?.evidence ?? []).map((p) => vscode.Uri.joinPath(j.currentUri, '..', p));
   for (const source of [...listed, ...(options.extraEvidence ?? [])]) {
-    if (!folder) break;
-    const name = source.path.split('/').pop() ?? 'file';
-    const dest = vscode.Uri.joinPath(folder, EVIDENCE_FOLDER, `rollback-${when}`, name);
+    const relative = vscode.workspace.asRelativePath(source, false);
     try {
+      // A metrics file names the files to keep; it must not reach outside the workspace (../../.ssh/...).
+      if (!workspace || source.scheme !== workspace.scheme || !source.path.startsWith(`${workspace.path}/`)) throw new Error('outside the workspace');
       const stat = await vscode.workspace.fs.stat(source);
       if (stat.size > 50 * 1024 * 1024) throw new Error('over 50 MB');
-      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(dest, '..'));
-      await vscode.workspace.fs.copy(source, dest, { overwrite: false });
-      copied.push({ source: vscode.workspace.asRelativePath(source), path: `${EVIDENCE_FOLDER}/rollback-${when}/${name}` });
+      const written = await deps.writer.addEvidence(id, { name: `rollback-${when}-${source.path.split('/').pop() ?? 'file'}`, content: source, kind: 'rollback', note: `Listed by ${vscode.workspace.asRelativePath(j.currentUri)} before rollback` });
+      copied.push({ source: relative, path: written.path });
     } catch (e) {
-      j.notes.push(`evidence ${vscode.workspace.asRelativePath(source)} not copied: ${errorMessage(e)}`);
+      j.notes.push(`evidence ${relative} not copied: ${errorMessage(e)}`);
     }
   }
   const snapshot = {
@@ -157,29 +170,15 @@ export async function runRollback(deps: Workbench, j: Judgement, options: { inci
   };
   let evidencePath: string;
   try {
-    ({ path: evidencePath } = await writeEvidence(deps, id, `rollback-${when}.json`, `${JSON.stringify(snapshot, null, 2)}\n`, 'rollback', `Before rollback: decision ${j.report.decision} (score ${j.report.score}/100)`));
+    ({ path: evidencePath } = await deps.writer.addEvidence(id, { name: `rollback-${when}.json`, content: `${JSON.stringify(snapshot, null, 2)}\n`, kind: 'rollback', note: `Before rollback: decision ${j.report.decision} (score ${j.report.score}/100)` }));
   } catch (e) {
     const message = `The evidence could not be written, so nothing was rolled back: ${errorMessage(e)}`;
     void reportError(deps.log, message, { notify: true, cause: e, subject: id });
     return { status: 'failed', message, incidentId: id };
   }
-  let confirmed = options.confirm === true;
-  if (!confirmed) {
-    const warning = j.report.decision === 'ROLLBACK' ? '' : ` The judgement is ${j.report.decision}, not ROLLBACK.`;
-    const choice = await vscode.window.showWarningMessage(
-      `Run "${argv.join(' ')}" now?${warning}`,
-      { modal: true, detail: `Evidence saved to ${id}/${evidencePath}.\n\n${j.report.reasoning}` },
-      'Roll Back',
-    );
-    confirmed = choice === 'Roll Back';
-  }
-  if (!confirmed) {
-    await recordEvent(deps, id, 'rollback', `Rollback not run (cancelled by the user); decision was ${j.report.decision}. Evidence: ${evidencePath}`).catch(() => undefined);
-    return { status: 'cancelled', incidentId: id, evidencePath, decision: j.report.decision };
-  }
-  await recordEvent(deps, id, 'rollback', `Rollback started: ${argv.join(' ')} (decision ${j.report.decision}; evidence ${evidencePath})`);
+  await deps.writer.event(id, 'rollback', `Rollback started: ${argv.join(' ')} (decision ${j.report.decision}; evidence ${evidencePath})`);
   const exitCode = await runAsTask(argv, id);
-  await recordEvent(deps, id, 'rollback', `Rollback command finished with exit code ${exitCode ?? 'unknown'}: ${argv.join(' ')}`);
+  await deps.writer.event(id, 'rollback', `Rollback command finished with exit code ${exitCode ?? 'unknown'}: ${argv.join(' ')}`);
   if (exitCode !== 0) void reportError(deps.log, `The rollback command exited with code ${exitCode ?? 'unknown'}; see the terminal. The incident timeline records it.`, { notify: true, subject: id });
   else void vscode.window.showInformationMessage(`Rollback command finished. Evidence and timeline are in ${id}.`);
   return { status: exitCode === 0 ? 'ran' : 'failed', exitCode, incidentId: id, evidencePath, decision: j.report.decision };

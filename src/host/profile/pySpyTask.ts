@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { explainPySpyFailure, parseRecordOutput, recordArgs, stripAnsi, taskRecordOptions, type PySpyProblem, type PySpyTaskFields } from '../../core/profile/pySpy';
 import { joinPath } from '../../core/store/fileSystem';
-import { evidenceDir } from '../../core/store/layout';
+import { incidentDir } from '../../core/store/layout';
+import { evidencePath, evidenceStamp } from '../../core/incident/writer';
 import type { ProfileDeps } from './deps';
-import { recordProfileEvidence } from './evidence';
 import { pySpyEnvironment, processCwd } from './processList';
 import { findPySpy, offerInstall, pySpyVersion } from './pySpyLocator';
 import { errorMessage } from '../../core/util/errors';
@@ -35,10 +35,6 @@ const runs = new vscode.EventEmitter<ProfileRunResult>();
 /** Fires when any py-spy task ends (palette, tasks.json, tests). */
 export const onDidFinishProfileRun = runs.event;
 
-function stamp(d = new Date()): string {
-  return d.toISOString().replace(/[:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
 function label(def: PySpyTaskDefinition): string {
   if (def.pid !== undefined) return `pid${def.pid}`;
   const script = def.args?.find((a) => a.endsWith('.py')) ?? def.program ?? 'launch';
@@ -53,9 +49,10 @@ export function outputLocation(deps: ProfileDeps, def: PySpyTaskDefinition): { u
     const uri = path.isAbsolute(def.output) ? vscode.Uri.file(def.output) : vscode.Uri.joinPath(folder.uri, def.output);
     return { uri };
   }
-  const name = `${stamp()}-${label(def)}.speedscope.json`;
+  const name = `${evidenceStamp()}-${label(def)}.speedscope.json`;
   const incidentId = deps.activeIncident?.id;
-  if (incidentId) return { uri: vscode.Uri.joinPath(folder.uri, joinPath(evidenceDir(incidentId), 'profiles', name)), incidentId };
+  // The writer's naming rule (evidence/profiles/<safe name>), so every feature's evidence looks alike.
+  if (incidentId) return { uri: vscode.Uri.joinPath(folder.uri, joinPath(incidentDir(incidentId), evidencePath('profile', name))), incidentId };
   return { uri: vscode.Uri.joinPath(folder.uri, 'profiles', name) };
 }
 
@@ -221,7 +218,7 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     if (incidentId) {
       const note = `py-spy ${def.pid !== undefined ? `PID ${def.pid}` : `launch of ${[def.program, ...(def.args ?? [])].join(' ')}`}, ${rate} Hz, ${samples ?? '?'} samples${targetCwd ? `, cwd ${targetCwd}` : ''}${this.cancelled ? ', stopped early' : ''}`;
       try {
-        await recordProfileEvidence(this.deps, incidentId, where.uri, note);
+        await this.deps.writer.recordEvidence(incidentId, where.uri, 'profile', note);
         this.line(`Added to ${incidentId}'s evidence.`);
       } catch (e) {
         incidentId = undefined;

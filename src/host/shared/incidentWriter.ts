@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import type { NewIncidentInput } from '../../core/incident/create';
 import type { StepContext } from '../../core/incident/session';
 import type { EvidenceKind, Incident } from '../../core/incident/types';
-import { IncidentWriter, type ChangeOptions, type Written, type WrittenEvidence } from '../../core/incident/writer';
+import { IncidentWriter, type BatchEvidenceInput, type BatchResult, type ChangeOptions, type Written, type WrittenEvidence } from '../../core/incident/writer';
+import type { PostMortem } from '../../core/postmortem/types';
 import { StoreError } from '../../core/store/errors';
 import { incidentDir } from '../../core/store/layout';
 import { resolveReporter } from './identity';
@@ -50,6 +52,20 @@ export class HostIncidentWriter {
     return written;
   }
 
+  /** A new incident with the next free id of the year, validated before anything is written. */
+  async create(input: Omit<NewIncidentInput, 'id'>): Promise<Incident> {
+    const written = await this.core().create(input);
+    this.repository.invalidate();
+    return written.value;
+  }
+
+  /** A new postmortem.json for the incident; never over one that exists. Returns its path in the workspace. */
+  async createPostmortem(id: string, postmortem: PostMortem): Promise<string> {
+    const path = await this.core().createPostmortem(id, postmortem);
+    this.repository.invalidate();
+    return path;
+  }
+
   /** Appends one event to the incident's timeline. */
   async event(id: string, kind: string, text: string): Promise<Incident> {
     const ctx = await this.context();
@@ -68,6 +84,13 @@ export class HostIncidentWriter {
     this.repository.invalidate();
     this.log.info(`${id}: ${evidence.kind} evidence ${written.path}${written.redaction.ran ? ` (redacted ${written.redaction.replaced})` : ' (not redacted: binary)'}`);
     return written;
+  }
+
+  /** Several files at once, one timeline event for all (an evidence bundle); see IncidentWriter.addEvidenceBatch. */
+  async addEvidenceBatch(id: string, inputs: readonly BatchEvidenceInput[], eventText: string): Promise<BatchResult[]> {
+    const { results } = await this.core().addEvidenceBatch(id, inputs, await this.context(), eventText, configuredRedactor(this.log));
+    this.repository.invalidate();
+    return results;
   }
 
   /**

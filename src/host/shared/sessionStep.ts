@@ -12,7 +12,6 @@ import type { GuardrailFinding } from '../../core/incident/guardrails';
 import { StepError, type StepContext, type StepOutcome } from '../../core/incident/session';
 import type { Incident } from '../../core/incident/types';
 import { StoreError } from '../../core/store/errors';
-import { resolveReporter } from './identity';
 import type { Workbench } from './workbench';
 import { incidentIdFrom } from './pickIncident';
 import { errorMessage } from '../../core/util/errors';
@@ -71,19 +70,18 @@ export async function runStep(
   apply: (incident: Incident, ctx: StepContext, override: string | undefined) => StepOutcome | Incident,
   args: StepArgs | undefined,
 ): Promise<StepResult> {
-  const store = deps.repository.store();
-  if (!store) {
+  if (!deps.repository.folder) {
     void reportError(deps.log, 'Open a folder first: incidents are kept in its .incidents/ folder.', { notify: true });
     return { status: 'failed', message: 'no folder' };
   }
-  const ctx: StepContext = { now: new Date().toISOString(), actor: await resolveReporter(deps.repository.folder) };
+  const ctx: StepContext = await deps.writer.context();
   let override = typeof args?.override === 'string' ? args.override : undefined;
   for (;;) {
     let overridden: GuardrailFinding[] = [];
     try {
       // `apply` runs inside the read-modify-write, so it sees the file as it is now (evidence another feature
       // attached a moment ago included) and the guardrails judge that, not a stale copy.
-      const incident = await store.update(id, (current) => {
+      const { value: incident } = await deps.writer.change(id, (current) => {
         const outcome = apply(current, ctx, override);
         if ('ok' in outcome && typeof outcome.ok === 'boolean') {
           const o = outcome as StepOutcome;
@@ -93,7 +91,6 @@ export async function runStep(
         }
         return outcome as Incident;
       });
-      deps.repository.invalidate();
       deps.log.info(`${id}: ${what}${overridden.length ? ` (overrode ${overridden.map((f) => f.rule).join(', ')})` : ''}`);
       vscode.window.setStatusBarMessage(`$(check) ${id}: ${what}`, 4000);
       return { status: 'applied', incident, overridden };

@@ -1,5 +1,6 @@
 import { promises as fsPromises } from 'node:fs';
 import * as vscode from 'vscode';
+import { StoreError } from '../../core/store/errors';
 import type { EntryType, FileStat, StoreFileSystem } from '../../core/store/fileSystem';
 
 function typeOf(t: vscode.FileType): EntryType {
@@ -78,6 +79,17 @@ export class WorkspaceFileSystem implements StoreFileSystem {
     if (await this.stat(path)) return false;
     await vscode.workspace.fs.writeFile(target, data);
     return true;
+  }
+
+  async symlink(target: string, path: string): Promise<void> {
+    const link = this.uri(path);
+    if (link.scheme !== 'file') throw new Error(`cannot link files on ${link.scheme}: copy them instead`);
+    try {
+      await fsPromises.symlink(target, link.fsPath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new StoreError('CONFLICT', `${path} already exists`, path);
+      throw e;
+    }
   }
 
   location(path: string): string {

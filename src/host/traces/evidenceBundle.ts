@@ -1,12 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
-import { classifyEvidence, EVIDENCE_SUBFOLDER, type BundleKind } from '../../core/forensics/bundle';
-import { redactEvidenceBytes } from '../../core/redaction/evidence';
+import { classifyEvidence, type BundleKind } from '../../core/forensics/bundle';
+import type { BatchEvidenceInput, BatchResult } from '../../core/incident/writer';
 import { incidentDir } from '../../core/store/layout';
 import { incidentIdFrom } from '../shared/pickIncident';
-import { resolveReporter } from '../shared/identity';
-import { configuredRedactor } from '../shared/redaction';
 import type { Workbench } from '../shared/workbench';
 import { errorMessage } from '../../core/util/errors';
 
@@ -34,75 +32,43 @@ export interface PlacedFile {
   redaction?: { ran: boolean; replaced: number };
 }
 
-/** Copies (or, when big, symlinks) one file into the incident's evidence folder. Never overwrites. */
-async function place(source: string, incidentFolder: string, kind: BundleKind): Promise<PlacedFile> {
+/** What the writer needs for one bundle file: its bytes (redacted by the writer), or a link when it is big. */
+async function input(source: string, kind: BundleKind): Promise<BatchEvidenceInput> {
   const stat = await fs.stat(source);
-  const relDir = `evidence/${EVIDENCE_SUBFOLDER[kind]}`;
-  await fs.mkdir(nodePath.join(incidentFolder, relDir), { recursive: true });
-  const base = nodePath.basename(source);
-  let name = base;
-  for (let i = 2; ; i++) {
-    try {
-      await fs.lstat(nodePath.join(incidentFolder, relDir, name));
-      const ext = nodePath.extname(base);
-      name = `${base.slice(0, base.length - ext.length)}-${i}${ext}`;
-    } catch {
-      break;
-    }
-  }
-  const dest = nodePath.join(incidentFolder, relDir, name);
-  const linked = stat.size > LINK_ABOVE_BYTES;
-  // Copies are redacted on the way in; binary files (gzip) cannot be and are recorded as not redacted.
-  let redaction = { ran: false, replaced: 0 };
-  if (linked) await fs.symlink(nodePath.resolve(source), dest);
-  else {
-    const redacted = redactEvidenceBytes(await fs.readFile(source), base, configuredRedactor(), true);
-    await fs.writeFile(dest, redacted.bytes, { flag: 'wx' });
-    redaction = redacted.redaction;
-  }
-  return { source, path: `${relDir}/${name}`, kind, linked, redaction };
+  const name = nodePath.basename(source);
+  const evidenceKind = kind === 'file' ? 'file' : kind;
+  if (stat.size > LINK_ABOVE_BYTES) return { name, kind: evidenceKind, bytes: new Uint8Array(), linkTo: nodePath.resolve(source) };
+  // Binary files (gzip) cannot be redacted: they go in as they are, recorded as not redacted.
+  return { name, kind: evidenceKind, bytes: await fs.readFile(source), allowBinary: true };
 }
 
-async function record(deps: Workbench, id: string, placed: PlacedFile[], note: string): Promise<void> {
-  const store = deps.repository.store();
-  const folder = deps.repository.folder;
-  if (!store || !folder) throw new Error('no workspace folder is open');
-  const at = new Date().toISOString();
-  const actor = await resolveReporter(folder);
-  const ok = placed.filter((p) => !p.skipped);
-  await store.update(id, (incident) => ({
-    ...incident,
-    evidence: [...(incident.evidence ?? []), ...ok.map((p) => ({ kind: p.kind === 'file' ? ('file' as const) : p.kind, path: p.path, at, note: `${note}${p.linked ? ' (linked: large file)' : ''}`, ...(p.redaction ? { redaction: p.redaction } : {}) }))],
-    events: [...(incident.events ?? []), { at, actor, kind: 'evidence', text: `${note}: ${ok.map((p) => p.path).join(', ')}` }],
-  }));
-  deps.repository.invalidate();
+function placedFrom(source: string, kind: BundleKind, r: BatchResult): PlacedFile {
+  return 'skipped' in r ? { source, path: '', kind, linked: false, skipped: r.skipped } : { source, path: r.path, kind, linked: r.linked, redaction: r.redaction };
 }
 
 /** Puts one file into an incident's evidence (copy, or link when big) and records it. Returns a summary. */
 export async function attachFileToIncident(deps: Workbench, file: vscode.Uri, kind: BundleKind, note: string, incidentArg?: string): Promise<string | undefined> {
-  const store = deps.repository.store();
-  const folder = deps.repository.folder;
-  if (!store || !folder) throw new Error('Open a workspace folder first.');
+  if (!deps.repository.folder) throw new Error('Open a workspace folder first.');
   const already = /\/\.incidents\/([^/]+)\//.exec(file.path);
   const id = incidentArg ?? already?.[1] ?? (await incidentIdFrom(deps, deps.activeIncident.id, 'Attach this trace to which incident?'));
   if (!id) return undefined;
-  const incidentFolder = nodePath.join(folder.uri.fsPath, incidentDir(id, store.root));
-  let placed: PlacedFile;
-  if (file.fsPath.startsWith(incidentFolder + nodePath.sep)) placed = { source: file.fsPath, path: nodePath.relative(incidentFolder, file.fsPath).split(nodePath.sep).join('/'), kind, linked: false };
-  else placed = await place(file.fsPath, incidentFolder, kind);
-  await record(deps, id, [placed], note);
-  return `${placed.path} attached to ${id}${placed.linked ? ' (linked: large file)' : ''}.`;
+  const base = deps.repository.uri(incidentDir(id));
+  if (base && file.path.startsWith(`${base.path}/`)) {
+    const path = await deps.writer.recordEvidence(id, file, kind === 'file' ? 'file' : kind, note);
+    return `${path} attached to ${id}.`;
+  }
+  const [r] = await deps.writer.addEvidenceBatch(id, [{ ...(await input(file.fsPath, kind)), note }], note);
+  if (!r || 'skipped' in r) throw new Error(r?.skipped ?? 'nothing was attached');
+  return `${r.path} attached to ${id}${r.linked ? ' (linked: large file)' : ''}.`;
 }
 
 /**
  * Imports an evidence bundle (a folder of traces, logs, metrics) into an incident: each file classified by
- * content, copied or linked into evidence/<kind>/, one evidence entry each and one timeline event.
+ * content, copied (redacted) or linked into evidence/<kind>/ by the incident writer, one evidence entry each
+ * and one timeline event.
  */
 export async function importEvidenceBundle(deps: Workbench, folderUri: vscode.Uri, id: string, token?: vscode.CancellationToken): Promise<PlacedFile[]> {
-  const store = deps.repository.store();
-  const ws = deps.repository.folder;
-  if (!store || !ws) throw new Error('Open a workspace folder first.');
-  const incidentFolder = nodePath.join(ws.uri.fsPath, incidentDir(id, store.root));
+  if (!deps.repository.folder) throw new Error('Open a workspace folder first.');
   const files: string[] = [];
   const walk = async (dir: string, depth: number) => {
     for (const e of await fs.readdir(dir, { withFileTypes: true })) {
@@ -114,16 +80,18 @@ export async function importEvidenceBundle(deps: Workbench, folderUri: vscode.Ur
   };
   await walk(folderUri.fsPath, 0);
   if (files.length === 0) throw new Error(`${folderUri.fsPath} holds no files.`);
-  const placed: PlacedFile[] = [];
+  const sources: { file: string; kind: BundleKind; input?: BatchEvidenceInput; skipped?: string }[] = [];
   for (const f of files.sort()) {
     if (token?.isCancellationRequested) break;
     try {
       const kind = classifyEvidence(nodePath.basename(f), await head(f));
-      placed.push(await place(f, incidentFolder, kind));
+      sources.push({ file: f, kind, input: await input(f, kind) });
     } catch (e) {
-      placed.push({ source: f, path: '', kind: 'file', linked: false, skipped: errorMessage(e) });
+      sources.push({ file: f, kind: 'file', skipped: errorMessage(e) });
     }
   }
-  if (placed.some((p) => !p.skipped)) await record(deps, id, placed, `Imported evidence bundle ${nodePath.basename(folderUri.fsPath)}`);
-  return placed;
+  const ready = sources.filter((s) => s.input);
+  const results = ready.length ? await deps.writer.addEvidenceBatch(id, ready.map((s) => s.input!), `Imported evidence bundle ${nodePath.basename(folderUri.fsPath)}`) : [];
+  let next = 0;
+  return sources.map((s) => (s.input ? placedFrom(s.file, s.kind, results[next++]!) : { source: s.file, path: '', kind: s.kind, linked: false, skipped: s.skipped! }));
 }

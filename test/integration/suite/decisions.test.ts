@@ -128,8 +128,8 @@ describe('Decisions: A/B tests, rollback, model errors', function () {
       assert.strictEqual(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), 'rolled-back.txt'))).toString(), 'rolled back');
 
       const onDisk = await readJson<Incident>('.incidents', incident.id, 'incident.json');
-      const ev = onDisk.evidence!.find((e) => e.kind === 'rollback')!;
-      assert.strictEqual(ev.path, result.evidencePath);
+      const ev = onDisk.evidence!.find((e) => e.path === result.evidencePath)!;
+      assert.strictEqual(ev.kind, 'rollback');
       const snapshot = await readJson<{ decision: string; copiedEvidence: { path: string }[]; current: { metrics: { cpu: { kind: string } } } }>('.incidents', incident.id, ...ev.path.split('/'));
       assert.strictEqual(snapshot.decision, 'ROLLBACK');
       assert.strictEqual(snapshot.current.metrics.cpu.kind, 'samples');

@@ -104,7 +104,7 @@ describe('Error clusters', () => {
     assert.ok(fingerprint.startsWith(id));
 
     const added = (await vscode.commands.executeCommand('incidentWorkbench.addErrorClusterToIncident', id, 'INC-2026-001')) as { path: string };
-    assert.strictEqual(added.path, `evidence/errors-${id}.json`);
+    assert.strictEqual(added.path, `evidence/errors/errors-${id}.json`);
     const incident = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), '.incidents', 'INC-2026-001', 'incident.json'))).toString('utf8')) as {
       evidence: { kind: string; path: string; note: string }[];
       events: { kind: string; text: string }[];
@@ -112,12 +112,12 @@ describe('Error clusters', () => {
     const item = incident.evidence.find((e) => e.path === added.path)!;
     assert.strictEqual(item.kind, 'errors');
     assert.match(item.note, /ValueError: Invalid input shape/);
-    assert.match(incident.events[incident.events.length - 1]!.text, new RegExp(`Added Error cluster ${id}`));
+    assert.match(incident.events[incident.events.length - 1]!.text, new RegExp(`Attached errors evidence: ${added.path} \\(Error cluster ${id}`));
     const saved = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root(), '.incidents', 'INC-2026-001', added.path))).toString('utf8')) as { cluster: { fingerprint: string; count: number } };
     assert.strictEqual(saved.cluster.fingerprint, fingerprint);
     // A second time: a new file, the first is not overwritten.
     const again = (await vscode.commands.executeCommand('incidentWorkbench.addErrorClusterToIncident', id, 'INC-2026-001')) as { path: string };
-    assert.strictEqual(again.path, `evidence/errors-${id}-2.json`);
+    assert.strictEqual(again.path, `evidence/errors/errors-${id}-2.json`);
   });
 
   it('reports a missing file instead of failing', async () => {

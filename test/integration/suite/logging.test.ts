@@ -212,10 +212,10 @@ describe('Logging linter', function () {
     const result = (await vscode.commands.executeCommand('incidentWorkbench.attachEvidence', incident.id, { uri: vscode.Uri.file(source), kind: 'logs' })) as { status: string };
     assert.strictEqual(result.status, 'applied');
     const folder = path.join(root().fsPath, '.incidents', incident.id);
-    const copied = readFileSync(path.join(folder, 'evidence', 'secrets.log'), 'utf8');
+    const copied = readFileSync(path.join(folder, 'evidence', 'logs', 'secrets.log'), 'utf8');
     for (const secret of ['hunter2-secret', 'abcdefghijklmnop123', '4111 1111 1111 1111', 'ada@example.com']) assert.ok(!copied.includes(secret), `${secret} leaked`);
     const json = JSON.parse(readFileSync(path.join(folder, 'incident.json'), 'utf8')) as { evidence: { path: string; redaction?: { ran: boolean; replaced: number } }[] };
-    assert.deepStrictEqual(json.evidence.at(-1), { ...json.evidence.at(-1), path: 'evidence/secrets.log', redaction: { ran: true, replaced: 4 } });
+    assert.deepStrictEqual(json.evidence.at(-1), { ...json.evidence.at(-1), path: 'evidence/logs/secrets.log', redaction: { ran: true, replaced: 4 } });
   });
 
   it('Import Evidence Bundle redacts logs and trace attributes on the way into .incidents/', async () => {

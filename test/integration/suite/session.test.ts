@@ -97,8 +97,8 @@ describe('Incident session (issue 6)', function () {
     await vscode.workspace.fs.writeFile(outside, Buffer.from('{"shared":{"frames":[]},"profiles":[]}'));
     const a = await run('incidentWorkbench.attachEvidence', id, { uri: outside.toString(), kind: 'profile', note: 'diversity 81%' });
     assert.strictEqual(a.status, 'applied');
-    assert.ok(await exists(file(id, 'evidence/cpu-profile.speedscope.json')), 'copied into the incident');
-    const inside = await run('incidentWorkbench.attachEvidence', id, { path: 'evidence/cpu-profile.speedscope.json', kind: 'profile' });
+    assert.ok(await exists(file(id, 'evidence/profiles/cpu-profile.speedscope.json')), 'copied into the incident');
+    const inside = await run('incidentWorkbench.attachEvidence', id, { path: 'evidence/profiles/cpu-profile.speedscope.json', kind: 'profile' });
     assert.strictEqual(inside.status, 'applied');
     const escape = await run('incidentWorkbench.attachEvidence', id, { path: '../../secrets.txt', kind: 'file' });
     assert.strictEqual(escape.status, 'failed');
@@ -107,7 +107,7 @@ describe('Incident session (issue 6)', function () {
     assert.strictEqual(r.status, 'applied');
     const i = await incident(id);
     assert.strictEqual(i.rootCause, 'Quadratic diversity penalty because candidates doubled');
-    assert.strictEqual(i.evidence?.[0]?.path, 'evidence/cpu-profile.speedscope.json');
+    assert.strictEqual(i.evidence?.[0]?.path, 'evidence/profiles/cpu-profile.speedscope.json');
     assert.strictEqual(i.hypotheses?.[0]?.verification?.result, 'CONFIRMED');
   });
 

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { addClusterToIncident, type ClusterEvidence } from '../evidence';
-import { resolveReporter } from '../../shared/identity';
 import type { ErrorsNode } from '../errorsTree';
 import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
@@ -22,10 +21,7 @@ export const addErrorClusterToIncident: Command<ErrorsDeps> = {
     const id = typeof incidentArg === 'string' ? incidentArg : (active ?? (await incidentIdFrom(deps, undefined, `Add the ${cluster.exceptionType || 'error'} cluster to which incident?`)));
     if (!id) return undefined;
     try {
-      const result = await addClusterToIncident(deps.repository, id, cluster, {
-        sources: deps.errors.state.sources.map((s) => deps.errors.state.label(s)),
-        actor: await resolveReporter(deps.repository.folder),
-      });
+      const result = await addClusterToIncident(deps.writer, id, cluster, { sources: deps.errors.state.sources.map((s) => deps.errors.state.label(s)) });
       void vscode.window.showInformationMessage(`Added cluster ${cluster.id} (${cluster.count} events) to ${id} as ${result.path}.`);
       return result;
     } catch (e) {

@@ -2,8 +2,6 @@ import * as vscode from 'vscode';
 import { attachEvidence as attach } from '../../../core/incident/session';
 import type { EvidenceKind } from '../../../core/incident/types';
 import { EVIDENCE_FOLDER, incidentDir } from '../../../core/store/layout';
-import { redactEvidenceBytes, withRedaction } from '../../../core/redaction/evidence';
-import { configuredRedactor } from '../../shared/redaction';
 import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
 import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
@@ -45,14 +43,13 @@ function isInside(child: vscode.Uri, parent: vscode.Uri): boolean {
  */
 export const attachEvidence: Command<IncidentDeps> = {
   id: 'incidentWorkbench.attachEvidence',
-  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
+  async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult & { path?: string }> {
     const args = stepArgs(rawArgs);
     const id = await targetIncident(deps, target, 'Attach evidence to which incident?');
     if (!id) return { status: 'cancelled' };
     const folderUri = deps.repository.uri(incidentDir(id));
     if (!folderUri) return { status: 'failed', message: 'no folder' };
     let relative = typeof args?.path === 'string' ? args.path : undefined;
-    let redaction: { ran: boolean; replaced: number } | undefined;
     let source: vscode.Uri | undefined = args?.uri instanceof vscode.Uri ? args.uri : typeof args?.uri === 'string' ? vscode.Uri.parse(args.uri) : undefined;
     if (!args) {
       // Start in the incident's evidence/ when it has one, else in the workspace, where logs and profiles are.
@@ -63,51 +60,42 @@ export const attachEvidence: Command<IncidentDeps> = {
       if (!picked?.[0]) return { status: 'cancelled' };
       source = picked[0];
     }
-    if (source) {
-      if (isInside(source, folderUri)) relative = source.path.slice(folderUri.path.length + 1);
-      else {
-        const name = source.path.split('/').pop() || 'evidence';
-        const dest = vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER, name);
-        try {
-          await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER));
-          // Redacted on the way in (src/core/redaction): secrets in logs and traces never reach .incidents/.
-          if (await Promise.resolve(vscode.workspace.fs.stat(dest)).then(() => true, () => false)) throw new Error(`${name} exists`);
-          const redacted = redactEvidenceBytes(await vscode.workspace.fs.readFile(source), name, configuredRedactor(deps.log), guessKind(name) === 'profile');
-          await vscode.workspace.fs.writeFile(dest, redacted.bytes);
-          redaction = redacted.redaction;
-        } catch (e) {
-          const exists = await Promise.resolve(vscode.workspace.fs.stat(dest)).then(() => true, () => false);
-          if (!exists) {
-            const message = `Could not copy ${source.fsPath} into ${id}/evidence: ${errorMessage(e)}`;
-            void reportError(deps.log, message, { notify: true, cause: e });
-            return { status: 'failed', message };
-          }
-          // The same file name is already there; attach that one rather than overwrite it.
-        }
-        relative = `${EVIDENCE_FOLDER}/${name}`;
-      }
+    if (source && isInside(source, folderUri)) {
+      relative = source.path.slice(folderUri.path.length + 1);
+      source = undefined;
     }
-    if (!relative) return { status: 'failed', message: 'path or uri is required' };
+    const shown = relative ?? source?.path.split('/').pop();
+    if (!shown) return { status: 'failed', message: 'path or uri is required' };
     let kind = (typeof args?.kind === 'string' ? args.kind : undefined) as EvidenceKind | undefined;
     let note = typeof args?.note === 'string' ? args.note : undefined;
     if (!args) {
-      const guess = guessKind(relative);
+      const guess = guessKind(shown);
       const picked = await vscode.window.showQuickPick(
         [...KINDS].sort((a, b) => Number(b.kind === guess) - Number(a.kind === guess)).map((k) => ({ label: k.kind, description: k.label, evidenceKind: k.kind })),
-        { title: `${id}: what kind of evidence is ${relative}?`, ignoreFocusOut: true },
+        { title: `${id}: what kind of evidence is ${shown}?`, ignoreFocusOut: true },
       );
       if (!picked) return { status: 'cancelled' };
       kind = picked.evidenceKind;
       note = await vscode.window.showInputBox({ title: `${id}: what does it show? (optional)`, placeHolder: 'e.g. pairwise_diversity is 81% of CPU', ignoreFocusOut: true });
       if (note === undefined) return { status: 'cancelled' };
     }
-    kind ??= guessKind(relative);
+    kind ??= guessKind(shown);
     if (!KINDS.some((k) => k.kind === kind)) return { status: 'failed', message: `kind must be one of ${KINDS.map((k) => k.kind).join(', ')}` };
-    const path = relative;
     const k = kind;
-    return runStep(deps, id, `${k} evidence attached`, (i, ctx) => {
-      const next = attach(i, { kind: k, path, ...(note ? { note } : {}) }, ctx);
-      return redaction ? withRedaction(next, path, redaction) : next;
-    }, args);
+    if (source) {
+      // A file from outside is copied in by the incident writer: redacted, under evidence/<kind>/, never over
+      // another file, and recorded in the same step.
+      try {
+        const written = await deps.writer.addEvidence(id, { name: shown, content: source, kind: k, ...(note ? { note } : {}), allowBinary: k === 'profile' || k === 'memory' });
+        vscode.window.setStatusBarMessage(`$(check) ${id}: ${k} evidence attached`, 4000);
+        return { status: 'applied', incident: written.incident, path: written.path };
+      } catch (e) {
+        const message = `Could not copy ${source.fsPath} into ${id}: ${errorMessage(e)}`;
+        void reportError(deps.log, message, { notify: true, cause: e, subject: id });
+        return { status: 'failed', message };
+      }
+    }
+    const path = relative!;
+    return runStep(deps, id, `${k} evidence attached`, (i, ctx) => attach(i, { kind: k, path, ...(note ? { note } : {}) }, ctx), args);
   },
 };

@@ -62,7 +62,7 @@ export const newIncident: Command<IncidentDeps> = {
       severity = picked.severity;
     }
     try {
-      const incident = await store.create({
+      const incident = await deps.writer.create({
         title,
         severity,
         reportedBy: await resolveReporter(deps.repository.folder),

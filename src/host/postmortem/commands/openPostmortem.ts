@@ -31,7 +31,7 @@ export const openPostmortem: Command<PostmortemDeps> = {
         return undefined;
       }
       try {
-        await store.createPostmortem(id, postmortemFromIncident(entry.value));
+        await deps.writer.createPostmortem(id, postmortemFromIncident(entry.value));
         created = true;
         deps.log.info(`${id}: created postmortem.json from the incident timeline`);
       } catch (e) {
