@@ -9,6 +9,7 @@ import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/erro
 import { validateCommand, validateHelp } from './commands/validate';
 import { lintLoggingCommand, lintLoggingHelp } from './commands/lintLogging';
 import { redactCommand, redactHelp } from './commands/redact';
+import { STACKS_VALUE_OPTIONS, stacksCommand, stacksHelp } from './commands/stacks';
 import type { CommandHelp } from './help';
 import { EXIT, processIO, type CliIO } from './output';
 import { version } from '../../package.json';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?:
   validate: { run: validateCommand, help: validateHelp },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
+  stacks: { run: stacksCommand, help: stacksHelp, valueOptions: STACKS_VALUE_OPTIONS },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },
   rollback: { run: rollbackCommand, help: rollbackHelp, valueOptions: ROLLBACK_VALUE_OPTIONS },
