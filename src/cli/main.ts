@@ -20,7 +20,7 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number
 const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?: string[] }> = {
   validate: { run: validateCommand, help: validateHelp },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
-  profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
+  profile: { run: profileCommand, help: profileHelp, valueOptions: ['top', 'map', 'sort'] },
   stacks: { run: stacksCommand, help: stacksHelp, valueOptions: STACKS_VALUE_OPTIONS },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },

@@ -170,6 +170,7 @@ export function classifyWait(frames: readonly StackFrame[], active: boolean | un
     if (NATIVE_LOCK.test(n)) return { kind: 'lock-wait', what: 'to acquire a lock (blocked in the C lock acquire)', ...lockFromCode(frames[py], sources) };
     if (NATIVE_SLEEP.test(n)) return { kind: 'sleep', what: 'in time.sleep' };
     if (NATIVE_CHILD.test(n)) return { kind: 'io-wait', what: 'for a child process to exit (waitpid)' };
+    if (NATIVE_IO.test(n) && active !== true) return { kind: 'io-wait', what: `in a system call (${n})` };
   }
   if (py === -1) return undefined;
   // The standard library's waiting functions, innermost first.

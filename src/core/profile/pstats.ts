@@ -1,0 +1,372 @@
+import { ProfileBuilder, ProfileParseError, frameKind, type CallEdge, type CallGraph, type CallGraphFunction, type Profile } from './model';
+
+/**
+ * cProfile / profile output (`python -m cProfile -o FILE`, `Stats.dump_stats`): Python's `marshal` of one
+ * dict, read here without Python.
+ *
+ * What is read (CPython Lib/cProfile.py create_stats, Lib/pstats.py, Python/marshal.c, version 2–4):
+ *   { (file, line, funcname): (cc, nc, tt, ct, callers) }
+ *   callers = { (file, line, funcname): (cc, nc, tt, ct) }   — one entry per caller of the function
+ * cc: primitive (non-recursive) calls, nc: all calls, tt: seconds in the function itself, ct: seconds
+ * including callees (recursion counted once). Built-ins have file "~" and line 0 (`<built-in method
+ * builtins.exec>`). `profile` (pure Python) writes callers' values as a bare call count instead of the
+ * 4-tuple; that is read too (count only).
+ *
+ * Marshal: each object is a type byte (bit 0x80 set: remember the object for later back-references 'r'),
+ * then its payload, little-endian: 'i' int32; 'l' long (int32 digit count n, sign of n is the sign,
+ * |n| 15-bit digits as uint16); 'I' int64; 'g' float64; 'f' float as text (1-byte length); 'N'/'T'/'F'
+ * None/True/False; 'z'/'Z' ASCII with 1-byte length; 'a'/'A'/'u'/'t' text with int32 length; 's' bytes;
+ * ')' tuple with 1-byte count, '(' tuple / '[' list / '<' set / '>' frozenset with int32 count;
+ * '{' dict as key/value pairs ended by '0'; 'r' int32 index of an object seen before. A container takes
+ * its back-reference index before its items are read. Code objects ('c') never appear in stats.
+ */
+
+type MValue = number | string | boolean | null | MValue[] | MDict | Uint8Array;
+class MDict {
+  constructor(readonly entries: [MValue, MValue][]) {}
+}
+
+const NULL = Symbol('null-terminator');
+
+/** Reads one marshal value. Throws ProfileParseError with the offset on anything unexpected. */
+export class MarshalReader {
+  private pos = 0;
+  private readonly view: DataView;
+  private readonly refs: (MValue | undefined)[] = [];
+  private readonly decoder = new TextDecoder('utf-8', { fatal: false });
+  private depth = 0;
+
+  constructor(private readonly buf: Uint8Array) {
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  get offset(): number {
+    return this.pos;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw new ProfileParseError(`the marshal data ends at byte ${this.buf.length} inside a value (truncated file?)`);
+  }
+
+  private u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  private i32(): number {
+    this.need(4);
+    const v = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  private size(): number {
+    const n = this.i32();
+    if (n < 0 || n > this.buf.length - this.pos + 1) throw new ProfileParseError(`a length of ${n} at byte ${this.pos - 4} does not fit in the file (not a cProfile file?)`);
+    return n;
+  }
+
+  private text(n: number): string {
+    this.need(n);
+    const start = this.pos;
+    this.pos += n;
+    // ASCII (nearly every path and name) without the decoder's setup cost.
+    if (n < 64) {
+      let ascii = true;
+      for (let i = start; i < start + n; i++) if (this.buf[i]! > 127) {
+        ascii = false;
+        break;
+      }
+      if (ascii) return String.fromCharCode.apply(null, this.buf.subarray(start, start + n) as unknown as number[]);
+    }
+    return this.decoder.decode(this.buf.subarray(start, start + n));
+  }
+
+  read(): MValue {
+    const v = this.value();
+    if (v === NULL) throw new ProfileParseError(`an unexpected end-of-dict marker at byte ${this.pos - 1}`);
+    return v;
+  }
+
+  private value(): MValue | typeof NULL {
+    const at = this.pos;
+    const code = this.u8();
+    const flag = (code & 0x80) !== 0;
+    const type = String.fromCharCode(code & 0x7f);
+    const keep = (v: MValue): MValue => {
+      if (flag) this.refs.push(v);
+      return v;
+    };
+    switch (type) {
+      case '0':
+        return NULL;
+      case 'N':
+        return keep(null);
+      case 'T':
+        return keep(true);
+      case 'F':
+        return keep(false);
+      case 'S':
+      case '.':
+        return keep(null);
+      case 'i':
+        return keep(this.i32());
+      case 'I': {
+        this.need(8);
+        const lo = this.view.getUint32(this.pos, true);
+        const hi = this.view.getInt32(this.pos + 4, true);
+        this.pos += 8;
+        return keep(hi * 2 ** 32 + lo);
+      }
+      case 'l': {
+        const n = this.i32();
+        const digits = Math.abs(n);
+        if (digits > 1_000_000) throw new ProfileParseError(`a long integer of ${digits} digits at byte ${at}`);
+        this.need(digits * 2);
+        let v = 0;
+        for (let i = digits - 1; i >= 0; i--) v = v * 32768 + this.view.getUint16(this.pos + i * 2, true);
+        this.pos += digits * 2;
+        return keep(n < 0 ? -v : v);
+      }
+      case 'g': {
+        this.need(8);
+        const v = this.view.getFloat64(this.pos, true);
+        this.pos += 8;
+        return keep(v);
+      }
+      case 'f':
+        return keep(Number(this.text(this.u8())));
+      case 'y':
+        this.need(16);
+        this.pos += 16;
+        return keep(null);
+      case 'x':
+        this.text(this.u8());
+        this.text(this.u8());
+        return keep(null);
+      case 'z':
+      case 'Z':
+        return keep(this.text(this.u8()));
+      case 'a':
+      case 'A':
+      case 'u':
+      case 't':
+        return keep(this.text(this.size()));
+      case 's': {
+        const n = this.size();
+        this.need(n);
+        const b = this.buf.subarray(this.pos, this.pos + n);
+        this.pos += n;
+        return keep(b);
+      }
+      case ')':
+      case '(':
+      case '[':
+      case '<':
+      case '>': {
+        const n = type === ')' ? this.u8() : this.size();
+        const items: MValue[] = [];
+        const ref = flag ? this.refs.push(items) - 1 : -1;
+        void ref;
+        this.enter(at);
+        for (let i = 0; i < n; i++) items.push(this.read());
+        this.depth--;
+        return items;
+      }
+      case '{': {
+        const d = new MDict([]);
+        if (flag) this.refs.push(d);
+        this.enter(at);
+        for (;;) {
+          const k = this.value();
+          if (k === NULL) break;
+          d.entries.push([k, this.read()]);
+        }
+        this.depth--;
+        return d;
+      }
+      case 'r': {
+        const i = this.i32();
+        const v = this.refs[i];
+        if (v === undefined) throw new ProfileParseError(`a back-reference to object ${i} at byte ${at}, of ${this.refs.length} seen (not a cProfile file?)`);
+        return v;
+      }
+      case 'c':
+        throw new ProfileParseError(`a code object at byte ${at}: this is a compiled Python file (.pyc), not cProfile output`);
+      default:
+        throw new ProfileParseError(`unknown marshal type 0x${code.toString(16).padStart(2, '0')} at byte ${at} (not a cProfile/pstats file?)`);
+    }
+  }
+
+  private enter(at: number): void {
+    if (++this.depth > 64) throw new ProfileParseError(`values nested more than 64 deep at byte ${at}: not cProfile output`);
+  }
+}
+
+/** True when the first bytes are a marshalled dict whose first key is a tuple: cProfile output. */
+export function looksLikePstats(head: Uint8Array): boolean {
+  if (head.length < 2 || (head[0]! & 0x7f) !== 0x7b /* { */) return false;
+  const next = head[1]! & 0x7f;
+  return next === 0x29 /* ) */ || next === 0x28 /* ( */ || (head[1] === 0x30 /* 0: empty dict */ && head.length === 2);
+}
+
+const isTuple = (v: MValue): v is MValue[] => Array.isArray(v);
+const num = (v: MValue | undefined): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+const str = (v: MValue | undefined): string => (typeof v === 'string' ? v : v instanceof Uint8Array ? new TextDecoder().decode(v) : v === null || v === undefined ? '' : String(v));
+
+/** The call graph of a cProfile/pstats file. */
+export function readCallGraph(bytes: Uint8Array): CallGraph {
+  if (!looksLikePstats(bytes)) throw new ProfileParseError('not cProfile/pstats output (a marshalled dict of (file, line, function) keys)');
+  const root = new MarshalReader(bytes).read();
+  if (!(root instanceof MDict)) throw new ProfileParseError('not cProfile/pstats output: the marshal data is not a dict');
+  const functions: CallGraphFunction[] = [];
+  const ids = new Map<string, number>();
+  const idOf = (key: MValue, where: string): number => {
+    if (!isTuple(key) || key.length !== 3) throw new ProfileParseError(`${where} is not a (file, line, function) key`);
+    const file = str(key[0]);
+    const line = num(key[1]);
+    const name = str(key[2]);
+    const k = `${file}\u0000${line}\u0000${name}`;
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = functions.length;
+      ids.set(k, id);
+      functions.push({ file, line, name, cc: 0, nc: 0, tt: 0, ct: 0 });
+    }
+    return id;
+  };
+  const edges: CallEdge[] = [];
+  let totalTime = 0;
+  root.entries.forEach(([key, value], i) => {
+    const id = idOf(key, `entry ${i + 1}'s key`);
+    if (!isTuple(value) || value.length < 4) throw new ProfileParseError(`entry ${i + 1} is not a (cc, nc, tt, ct, callers) tuple`);
+    const f = functions[id]!;
+    f.cc = num(value[0]);
+    f.nc = num(value[1]);
+    f.tt = num(value[2]);
+    f.ct = num(value[3]);
+    totalTime += f.tt;
+    const callers = value[4];
+    if (callers instanceof MDict) {
+      for (const [ck, cv] of callers.entries) {
+        const caller = idOf(ck, `a caller of entry ${i + 1}`);
+        if (isTuple(cv)) edges.push({ caller, callee: id, cc: num(cv[0]), nc: num(cv[1]), tt: num(cv[2]), ct: num(cv[3]) });
+        else edges.push({ caller, callee: id, cc: num(cv), nc: num(cv), tt: 0, ct: 0 });
+      }
+    }
+  });
+  return { functions, edges, totalTime };
+}
+
+/** A frame's name and file as the flame graph shows them: built-ins ("~") have no file. */
+function frameOf(f: CallGraphFunction): { name: string; file: string; line: number } {
+  return f.file === '~' ? { name: f.name, file: '', line: 0 } : { name: f.name, file: f.file, line: f.line };
+}
+
+export interface ApproximationLimits {
+  /** Paths carrying less than this share of the total are folded into their caller. */
+  minShare?: number;
+  maxDepth?: number;
+  maxNodes?: number;
+}
+
+export const APPROXIMATION_NOTE =
+  'Flame graph approximated from the call graph: cProfile keeps time per caller → callee pair, not whole stacks, so each function\'s time is split among its callees in proportion to what each pair measured. The callers/callees table holds the exact figures.';
+
+/**
+ * A cProfile/pstats file as a profile: the flame graph is approximated from the call graph (as flameprof
+ * and gprof2dot do): starting from functions nobody called, a function reached with time B gives each
+ * callee B × ct(caller→callee) / ct(function) and keeps the rest as its own time; a callee already on the
+ * path (recursion) is not entered again, its time stays with the caller. The exact table rides along in
+ * `callGraph`.
+ */
+export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {}): Profile {
+  const graph = readCallGraph(bytes);
+  const b = new ProfileBuilder();
+  const thread = b.thread('cProfile');
+  const n = graph.functions.length;
+  if (n === 0) throw new ProfileParseError('the profile is empty: no function was recorded');
+  const callees: CallEdge[][] = Array.from({ length: n }, () => []);
+  // Calls and time that no recorded caller accounts for: the calls made from outside any profiled frame
+  // (the script's own exec, functions running when profiling started). Those are the roots. A function
+  // with no callers at all is one; so is `builtins.exec`, although importlib calls it too.
+  const calledNc = new Float64Array(n);
+  const calledCt = new Float64Array(n);
+  for (const e of graph.edges) {
+    callees[e.caller]!.push(e);
+    if (e.caller !== e.callee) {
+      calledNc[e.callee] += e.nc;
+      calledCt[e.callee] += e.ct;
+    }
+  }
+  for (const list of callees) list.sort((x, y) => y.ct - x.ct);
+  const frames = graph.functions.map((f) => {
+    const { name, file, line } = frameOf(f);
+    return b.frame(name, file, line, file === '' ? 'native' : frameKind(name, file));
+  });
+  const total = graph.totalTime;
+  const minBudget = total * (limits.minShare ?? 1e-5);
+  const maxDepth = limits.maxDepth ?? 256;
+  const maxNodes = limits.maxNodes ?? 400_000;
+  let nodes = 0;
+  let folded = false;
+  let placed = 0;
+  // An explicit stack: call graphs a few thousand deep would overflow recursion.
+  const onPath = new Uint8Array(n);
+  type Item = { fn: number; parent: number; budget: number; depth: number; exit?: boolean };
+  const work: Item[] = [];
+  const rootBudget = (i: number): number => {
+    const f = graph.functions[i]!;
+    return f.nc > calledNc[i]! || calledNc[i] === 0 ? Math.max(0, f.ct - calledCt[i]!) : 0;
+  };
+  const roots = graph.functions.map((_, i) => i).filter((i) => rootBudget(i) > 0);
+  roots.sort((x, y) => rootBudget(x) - rootBudget(y));
+  for (const r of roots) work.push({ fn: r, parent: -1, budget: rootBudget(r), depth: 0 });
+  while (work.length > 0) {
+    const it = work.pop()!;
+    if (it.exit) {
+      onPath[it.fn] = 0;
+      continue;
+    }
+    const f = graph.functions[it.fn]!;
+    const stack = b.stack(it.parent, frames[it.fn]!);
+    nodes++;
+    const ratio = f.ct > 0 ? it.budget / f.ct : 0;
+    let given = 0;
+    const children: Item[] = [];
+    if (it.depth < maxDepth && nodes < maxNodes) {
+      for (const e of callees[it.fn]!) {
+        if (onPath[e.callee] || e.callee === it.fn) continue;
+        const share = e.ct * ratio;
+        if (share < minBudget || share <= 0) {
+          if (share > 0) folded = true;
+          continue;
+        }
+        children.push({ fn: e.callee, parent: stack, budget: share, depth: it.depth + 1 });
+        given += share;
+      }
+    } else if (callees[it.fn]!.length > 0) folded = true;
+    // Callees measured longer than this path's time (recursion counted twice): shrink them to fit.
+    const room = Math.max(0, it.budget - f.tt * ratio);
+    const scale = given > room && given > 0 ? room / given : 1;
+    let childTotal = 0;
+    for (const c of children) {
+      c.budget *= scale;
+      childTotal += c.budget;
+    }
+    const self = Math.max(0, it.budget - childTotal);
+    b.add(thread, stack, self, 0);
+    placed += self;
+    onPath[it.fn] = 1;
+    work.push({ fn: it.fn, parent: -1, budget: 0, depth: it.depth, exit: true });
+    for (let k = children.length - 1; k >= 0; k--) work.push(children[k]!);
+  }
+  const calls = graph.functions.reduce((s, f) => s + f.nc, 0);
+  b.add(thread, -1, 0, calls);
+  if (folded) b.warn(`paths below ${(limits.minShare ?? 1e-5) * 100}% of the time${nodes >= maxNodes ? ` or past ${maxNodes} nodes` : ''} are folded into their callers in the flame graph; the table is exact`);
+  if (total > 0 && Math.abs(placed - total) / total > 0.05) b.warn(`the approximated flame graph covers ${((placed / total) * 100).toFixed(1)}% of the ${total.toFixed(3)} s the functions' own times add up to (calls outside the profiled roots, or recursion)`);
+  const profile = b.build('pstats', 'seconds');
+  profile.callGraph = graph;
+  profile.note = APPROXIMATION_NOTE;
+  return profile;
+}
