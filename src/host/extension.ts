@@ -5,6 +5,7 @@ import { registerIncident } from './incident/register';
 import { registerLogging } from './logging/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
+import { registerStacks } from './stacks/register';
 import { ActiveIncident } from './shared/activeIncident';
 import { IncidentRepository } from './shared/incidentRepository';
 import { HostIncidentWriter } from './shared/incidentWriter';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...logging.disposables,
     ...registerTraces(workbench),
     ...registerProfile(workbench),
+    ...registerStacks(workbench),
     ...registerDecisions(workbench),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };
