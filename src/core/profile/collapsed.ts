@@ -56,7 +56,7 @@ export function looksCollapsed(head: string): boolean {
   const first = head.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 5);
   const complete = head.includes('\n') ? first.slice(0, Math.max(1, first.length - 1)) : first;
   // A bare count is a sample with an empty stack (py-spy writes " 3"); at least one line must have frames.
-  return complete.length > 0 && complete.every((l) => /\S \d+(\.\d+)?$/.test(l) || /^\s*\d+$/.test(l)) && complete.some((l) => /\S \d+(\.\d+)?$/.test(l));
+  return complete.length > 0 && complete.every((l) => /\S \d+(\.\d+)?$/.test(l) || /^\s*\d+$/.test(l)) && first.some((l) => /\S \d+(\.\d+)?$/.test(l));
 }
 
 const enum Root {

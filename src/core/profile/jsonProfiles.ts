@@ -273,7 +273,9 @@ export async function parseJsonProfile(chunks: AsyncIterable<string>): Promise<P
       if (t.deviceEvents > 0) {
         // CPU and device time are different clocks of different hardware: never one base by default.
         th.device = true;
-        th.name = `GPU ${t.device ?? str(t.pid)} · stream ${t.stream ?? str(t.tid).trim()}`;
+        // Context-wide syncs carry stream -1 (4294967295 as unsigned): not a stream of their own.
+        const stream = t.stream ?? num(t.tid);
+        th.name = `GPU ${t.device ?? str(t.pid)} · ${stream !== undefined && stream >= 0 && stream < 2 ** 31 ? `stream ${stream}` : 'device-wide'}`;
       }
     }
     profile.threads = profile.threads.filter((t) => t.weights.length > 0);
