@@ -10,6 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { BENCH_DIR, REPO_ROOT, writeSection } from './lib/results.mjs';
 
 const ART = join(BENCH_DIR, 'artifacts', 'pstats');
@@ -92,7 +93,8 @@ const md = `## cProfile (.prof) reader — issue #13
 
 A real cProfile file of a generated ${FUNCTIONS.toLocaleString('en')}-function program (${MODULES} modules, tree calls plus shared
 leaves): ${(size / 2 ** 20).toFixed(1)} MB, ${a.first.functions.toLocaleString('en')} functions, ${a.first.edges.toLocaleString('en')} caller→callee pairs. Median of ${RUNS} fresh processes,
-time inside the process; peak RSS is the whole process.
+time inside the process; peak RSS is the whole process. Load average during the run: ${loadavg()[0].toFixed(1)} (the machine is
+shared; both sides ran under the same load, alternating would not change the ratio much).
 
 | | read | read + top 20 | peak RSS |
 | --- | ---: | ---: | ---: |

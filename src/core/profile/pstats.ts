@@ -93,10 +93,8 @@ export class MarshalReader {
     const code = this.u8();
     const flag = (code & 0x80) !== 0;
     const type = String.fromCharCode(code & 0x7f);
-    const keep = (v: MValue): MValue => {
-      if (flag) this.refs.push(v);
-      return v;
-    };
+    const refs = this.refs;
+    const keep = flag ? (v: MValue): MValue => (refs.push(v), v) : (v: MValue): MValue => v;
     switch (type) {
       case '0':
         return NULL;
@@ -198,6 +196,48 @@ export class MarshalReader {
     }
   }
 
+  /** The type of the next value, without reading it. */
+  peek(): string {
+    this.need(1);
+    return String.fromCharCode(this.buf[this.pos]! & 0x7f);
+  }
+
+  /**
+   * Reads a tuple's header when the next value is a tuple (not a back-reference), leaving its items to the
+   * caller: the number of items and the back-reference slot it takes (-1: none), for `setRef`.
+   */
+  tupleHeader(): { n: number; ref: number } | undefined {
+    this.need(1);
+    const code = this.buf[this.pos]!;
+    const type = code & 0x7f;
+    if (type !== 0x29 && type !== 0x28) return undefined;
+    this.pos++;
+    const n = type === 0x29 ? this.u8() : this.size();
+    return { n, ref: code & 0x80 ? this.refs.push(null) - 1 : -1 };
+  }
+
+  /** Reads a dict's opening; its pairs follow, then `dictEnd()`. */
+  dictStart(): boolean {
+    this.need(1);
+    const code = this.buf[this.pos]!;
+    if ((code & 0x7f) !== 0x7b) return false;
+    this.pos++;
+    if (code & 0x80) this.refs.push(new MDict([]));
+    return true;
+  }
+
+  /** True (and consumed) at the end-of-dict marker. */
+  dictEnd(): boolean {
+    this.need(1);
+    if (this.buf[this.pos] !== 0x30) return false;
+    this.pos++;
+    return true;
+  }
+
+  setRef(index: number, value: MValue): void {
+    if (index >= 0) this.refs[index] = value;
+  }
+
   private enter(at: number): void {
     if (++this.depth > 64) throw new ProfileParseError(`values nested more than 64 deep at byte ${at}: not cProfile output`);
   }
@@ -217,44 +257,80 @@ const str = (v: MValue | undefined): string => (typeof v === 'string' ? v : v in
 /** The call graph of a cProfile/pstats file. */
 export function readCallGraph(bytes: Uint8Array): CallGraph {
   if (!looksLikePstats(bytes)) throw new ProfileParseError('not cProfile/pstats output (a marshalled dict of (file, line, function) keys)');
-  const root = new MarshalReader(bytes).read();
-  if (!(root instanceof MDict)) throw new ProfileParseError('not cProfile/pstats output: the marshal data is not a dict');
+  // Read by the shape pstats has rather than into a generic tree: a 100k-function file is a million small
+  // tuples, and allocating each made reading it mostly garbage collection.
+  const r = new MarshalReader(bytes);
   const functions: CallGraphFunction[] = [];
-  const ids = new Map<string, number>();
-  const idOf = (key: MValue, where: string): number => {
-    if (!isTuple(key) || key.length !== 3) throw new ProfileParseError(`${where} is not a (file, line, function) key`);
-    const file = str(key[0]);
-    const line = num(key[1]);
-    const name = str(key[2]);
-    const k = `${file}\u0000${line}\u0000${name}`;
-    let id = ids.get(k);
+  const ids = new Map<string, Map<number, Map<string, number>>>();
+  const intern = (file: string, line: number, name: string): number => {
+    let byLine = ids.get(file);
+    if (byLine === undefined) ids.set(file, (byLine = new Map()));
+    let byName = byLine.get(line);
+    if (byName === undefined) byLine.set(line, (byName = new Map()));
+    let id = byName.get(name);
     if (id === undefined) {
       id = functions.length;
-      ids.set(k, id);
+      byName.set(name, id);
       functions.push({ file, line, name, cc: 0, nc: 0, tt: 0, ct: 0 });
     }
     return id;
   };
+  const keyId = (where: () => string): number => {
+    const h = r.tupleHeader();
+    if (h) {
+      if (h.n !== 3) throw new ProfileParseError(`${where()} is not a (file, line, function) key`);
+      const file = str(r.read());
+      const line = num(r.read());
+      const name = str(r.read());
+      r.setRef(h.ref, [file, line, name]);
+      return intern(file, line, name);
+    }
+    const key = r.read();
+    if (!isTuple(key) || key.length !== 3) throw new ProfileParseError(`${where()} is not a (file, line, function) key`);
+    return intern(str(key[0]), num(key[1]), str(key[2]));
+  };
+  /** A (cc, nc, tt, ct, …) tuple's first four numbers; the reader is left after them, before any fifth item. */
+  const four = (where: () => string): { n: number; v: [number, number, number, number]; rest?: MValue[] } => {
+    const h = r.tupleHeader();
+    if (h) {
+      if (h.n < 4) throw new ProfileParseError(`${where()} is not a (cc, nc, tt, ct, …) tuple`);
+      const v: [number, number, number, number] = [num(r.read()), num(r.read()), num(r.read()), num(r.read())];
+      r.setRef(h.ref, v);
+      return { n: h.n, v };
+    }
+    const t = r.read();
+    if (typeof t === 'number') return { n: 0, v: [t, t, 0, 0] };
+    if (!isTuple(t) || t.length < 4) throw new ProfileParseError(`${where()} is not a (cc, nc, tt, ct, …) tuple`);
+    return { n: -1, v: [num(t[0]), num(t[1]), num(t[2]), num(t[3])], rest: t.slice(4) };
+  };
   const edges: CallEdge[] = [];
   let totalTime = 0;
-  root.entries.forEach(([key, value], i) => {
-    const id = idOf(key, `entry ${i + 1}'s key`);
-    if (!isTuple(value) || value.length < 4) throw new ProfileParseError(`entry ${i + 1} is not a (cc, nc, tt, ct, callers) tuple`);
+  if (!r.dictStart()) throw new ProfileParseError('not cProfile/pstats output: the marshal data is not a dict');
+  for (let i = 1; !r.dictEnd(); i++) {
+    const id = keyId(() => `entry ${i}'s key`);
+    const value = four(() => `entry ${i}`);
     const f = functions[id]!;
-    f.cc = num(value[0]);
-    f.nc = num(value[1]);
-    f.tt = num(value[2]);
-    f.ct = num(value[3]);
+    [f.cc, f.nc, f.tt, f.ct] = value.v;
     totalTime += f.tt;
-    const callers = value[4];
-    if (callers instanceof MDict) {
-      for (const [ck, cv] of callers.entries) {
-        const caller = idOf(ck, `a caller of entry ${i + 1}`);
-        if (isTuple(cv)) edges.push({ caller, callee: id, cc: num(cv[0]), nc: num(cv[1]), tt: num(cv[2]), ct: num(cv[3]) });
-        else edges.push({ caller, callee: id, cc: num(cv), nc: num(cv), tt: 0, ct: 0 });
+    const addEdge = (caller: number, v: [number, number, number, number], countOnly: boolean) =>
+      edges.push(countOnly ? { caller, callee: id, cc: v[0], nc: v[0], tt: 0, ct: 0 } : { caller, callee: id, cc: v[0], nc: v[1], tt: v[2], ct: v[3] });
+    if (value.n >= 5) {
+      if (r.dictStart()) {
+        while (!r.dictEnd()) {
+          const caller = keyId(() => `a caller of entry ${i}`);
+          const e = four(() => `the call from a caller of entry ${i}`);
+          addEdge(caller, e.v, e.n === 0);
+        }
+      } else r.read();
+      for (let k = 5; k < value.n; k++) r.read();
+    } else if (value.rest?.[0] instanceof MDict) {
+      for (const [ck, cv] of value.rest[0].entries) {
+        const caller = isTuple(ck) && ck.length === 3 ? intern(str(ck[0]), num(ck[1]), str(ck[2])) : -1;
+        if (caller < 0) throw new ProfileParseError(`a caller of entry ${i} is not a (file, line, function) key`);
+        addEdge(caller, isTuple(cv) ? [num(cv[0]), num(cv[1]), num(cv[2]), num(cv[3])] : [num(cv), num(cv), 0, 0], !isTuple(cv));
       }
     }
-  });
+  }
   return { functions, edges, totalTime };
 }
 
@@ -302,7 +378,8 @@ export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {})
   for (const list of callees) list.sort((x, y) => y.ct - x.ct);
   const frames = graph.functions.map((f) => {
     const { name, file, line } = frameOf(f);
-    return b.frame(name, file, line, file === '' ? 'native' : frameKind(name, file));
+    // Functions are unique by (file, line, name) already: no need for the builder to look them up.
+    return b.rawFrame({ name, file, line: line > 0 ? line : 0, kind: file === '' ? 'native' : frameKind(name, file) });
   });
   const total = graph.totalTime;
   const minBudget = total * (limits.minShare ?? 1e-5);
