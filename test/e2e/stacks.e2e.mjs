@@ -63,7 +63,8 @@ describe('a stuck endpoint of the demo, from the command palette', () => {
     await screenshot(page, 'stacks-options');
     await quickInput(page).press('Enter');
     await page.locator('.tabs-container .tab').filter({ hasText: /\.pyspy-dump\.jsonl/ }).first().waitFor({ timeout: 60000 });
-    const view = await webviewFrame(page, /Stacks: .*\.pyspy-dump\.jsonl/, { timeout: 30000 });
+    // Custom editors leave the inner frame untitled: the tab first, then the (only) visible webview.
+    const view = await webviewFrame(page, undefined, { timeout: 30000 });
     const finding = view.locator('.st-finding-deadlock').first();
     await finding.waitFor({ timeout: 30000 });
     assert.match(await finding.textContent(), /Lock-order deadlock: .*holds _(stock|ledger)_lock .*waits for _(stock|ledger)_lock/);
@@ -89,8 +90,10 @@ describe('a stuck endpoint of the demo, from the command palette', () => {
 
   it('a .prof opens with the approximation note and the exact callers/callees table; a GPU trace shows CPU vs device time', async () => {
     const { page } = wb;
+    await runCommand(page, 'View: Close All Editors');
     await quickOpen(page, 'workload.prof');
-    const prof = await webviewFrame(page, /Flame graph: workload\.prof/, { timeout: 30000 });
+    await page.locator('.tabs-container .tab').filter({ hasText: 'workload.prof' }).first().waitFor({ timeout: 30000 });
+    const prof = await webviewFrame(page, undefined, { timeout: 30000 });
     await prof.locator('.fg-note').filter({ hasText: /approximated from the call graph/ }).waitFor({ timeout: 30000 });
     const table = prof.locator('table.fg-calls');
     await table.waitFor();
@@ -101,8 +104,10 @@ describe('a stuck endpoint of the demo, from the command palette', () => {
     await prof.locator('.fg-calls-detail h4', { hasText: /Callers \(1\)/ }).waitFor();
     assert.match(await prof.locator('.fg-calls-detail').textContent(), /main \(workload\.py:\d+\)/);
     await screenshot(page, 'stacks-prof-calls');
+    await runCommand(page, 'View: Close All Editors');
     await quickOpen(page, 'alexnet-a100.pt.trace.json.gz');
-    const gpu = await webviewFrame(page, /Flame graph: alexnet-a100/, { timeout: 30000 });
+    await page.locator('.tabs-container .tab').filter({ hasText: 'alexnet-a100' }).first().waitFor({ timeout: 30000 });
+    const gpu = await webviewFrame(page, undefined, { timeout: 30000 });
     const summary = gpu.locator('.fg-ops-summary');
     await summary.waitFor({ timeout: 30000 });
     assert.match(await summary.textContent(), /GPU idle 99\.69 %/);
