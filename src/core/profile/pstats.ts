@@ -312,8 +312,10 @@ export function readCallGraph(bytes: Uint8Array): CallGraph {
     const f = functions[id]!;
     [f.cc, f.nc, f.tt, f.ct] = value.v;
     totalTime += f.tt;
+    // A caller's tuple is (nc, cc, tt, ct): cProfile's snapshot_stats writes the two counts the other way
+    // round from the function's own (cc, nc, …), and pstats reads them so.
     const addEdge = (caller: number, v: [number, number, number, number], countOnly: boolean) =>
-      edges.push(countOnly ? { caller, callee: id, cc: v[0], nc: v[0], tt: 0, ct: 0 } : { caller, callee: id, cc: v[0], nc: v[1], tt: v[2], ct: v[3] });
+      edges.push(countOnly ? { caller, callee: id, cc: v[0], nc: v[0], tt: 0, ct: 0 } : { caller, callee: id, cc: v[1], nc: v[0], tt: v[2], ct: v[3] });
     if (value.n >= 5) {
       if (r.dictStart()) {
         while (!r.dictEnd()) {
@@ -363,17 +365,18 @@ export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {})
   const n = graph.functions.length;
   if (n === 0) throw new ProfileParseError('the profile is empty: no function was recorded');
   const callees: CallEdge[][] = Array.from({ length: n }, () => []);
-  // Calls and time that no recorded caller accounts for: the calls made from outside any profiled frame
-  // (the script's own exec, functions running when profiling started). Those are the roots. A function
-  // with no callers at all is one; so is `builtins.exec`, although importlib calls it too.
+  // Calls that no recorded caller accounts for (nc minus every caller's nc, recursive ones included) came
+  // from outside any profiled frame: the script's own exec, functions running when profiling started.
+  // Those make a function a root. Such calls are primitive (nothing profiled is below them), so when they
+  // are all of the function's primitive calls its whole cumtime is theirs: `builtins.exec` of the script
+  // is the one primitive exec, while importlib's seven calls of exec happen inside it. Otherwise the root
+  // keeps what the callers' cumtimes leave.
   const calledNc = new Float64Array(n);
   const calledCt = new Float64Array(n);
   for (const e of graph.edges) {
     callees[e.caller]!.push(e);
-    if (e.caller !== e.callee) {
-      calledNc[e.callee] += e.nc;
-      calledCt[e.callee] += e.ct;
-    }
+    calledNc[e.callee] += e.nc;
+    if (e.caller !== e.callee) calledCt[e.callee] += e.ct;
   }
   for (const list of callees) list.sort((x, y) => y.ct - x.ct);
   const frames = graph.functions.map((f) => {
@@ -394,7 +397,9 @@ export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {})
   const work: Item[] = [];
   const rootBudget = (i: number): number => {
     const f = graph.functions[i]!;
-    return f.nc > calledNc[i]! || calledNc[i] === 0 ? Math.max(0, f.ct - calledCt[i]!) : 0;
+    const outside = f.nc - calledNc[i]!;
+    if (outside <= 0) return 0;
+    return f.cc <= outside ? f.ct : Math.max(0, f.ct - calledCt[i]!);
   };
   const roots = graph.functions.map((_, i) => i).filter((i) => rootBudget(i) > 0);
   roots.sort((x, y) => rootBudget(x) - rootBudget(y));
