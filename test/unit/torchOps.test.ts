@@ -167,6 +167,11 @@ test('iwb profile ops --json: exactly the contract\'s fields, in order; not a to
   const notTorch = await run(['profile', 'ops', 'pyspy.json'], dir);
   assert.equal(notTorch.code, 2);
   assert.match(notTorch.err, /^iwb profile: pyspy\.json: not a torch\.profiler trace/);
+  writeFileSync(path.join(dir, 'run.prof'), readFileSync(path.join(TORCH, '..', 'workload.prof')));
+  const prof = await run(['profile', 'ops', 'run.prof', '--json'], dir);
+  assert.equal(prof.code, 2);
+  assert.match(prof.err, /^iwb profile: run\.prof: not a torch\.profiler trace/);
+  assert.ok('error' in JSON.parse(prof.out));
   const sort = await run(['profile', 'ops', 'pyspy.json', '--sort', 'fastest'], dir);
   assert.equal(sort.code, 2);
   assert.match(sort.err, /--sort takes one of/);

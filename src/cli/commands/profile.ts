@@ -80,6 +80,9 @@ async function readTorchOps(file: string, cwd: string): Promise<TorchOps> {
   try {
     const { head, all } = await peekBytes(byteChunks(createReadStream(abs, { highWaterMark: 1 << 20 })));
     const gz = head[0] === 0x1f && head[1] === 0x8b;
+    // A .prof or a py-spy file given to ops by mistake: say what is expected rather than where JSON broke.
+    const first = head.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
+    if (!gz && first !== undefined && first !== 0x7b && first !== 0x5b) throw new InputError(`${file}: not a torch.profiler trace (expected the JSON of export_chrome_trace or a Kineto .pt.trace.json, optionally gzipped)`);
     const text = gz ? textChunks(gunzipNode(all)) : textChunks(all);
     return await analyzeTorchTrace(text);
   } catch (e) {
