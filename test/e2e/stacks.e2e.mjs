@@ -23,8 +23,10 @@ async function quickOpen(page, name) {
   const box = quickInput(page);
   await box.waitFor({ timeout: 15000 });
   await box.fill(name);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
+  // Under load the file search answers late: wait for the file's own row (not whatever row comes first).
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first();
+  await row.waitFor({ timeout: 30000 });
+  await row.click();
 }
 
 describe('a stuck endpoint of the demo, from the command palette', () => {
