@@ -151,7 +151,7 @@ export async function profileCommand(args: ParsedArgs, io: CliIO): Promise<numbe
         io.out(JSON.stringify({ file: files[0], ...s }, null, 2));
         return EXIT.ok;
       }
-      io.out(`${files[0]}: ${s.formatLabel}${s.exporter ? ` from ${s.exporter}` : ''}, ${s.samples} samples, ${formatWeight(s.totalWeight, s.unit)}, ${s.threads.length} thread${s.threads.length === 1 ? '' : 's'}`);
+      io.out(`${files[0]}: ${s.formatLabel}${s.exporter ? ` from ${s.exporter}` : ''}, ${s.samples} ${s.format === 'pstats' ? 'calls' : 'samples'}, ${formatWeight(s.totalWeight, s.unit)}, ${s.threads.length} thread${s.threads.length === 1 ? '' : 's'}`);
       for (const w of s.warnings) io.err(`warning: ${w}`);
       io.out(`${lpad('self%', 7)} ${lpad('total%', 7)}  function  (file:line)`);
       for (const f of s.top) io.out(`${lpad(f.selfPct.toFixed(2), 7)} ${lpad(f.totalPct.toFixed(2), 7)}  ${f.function}  ${where(f.file, f.line) ? `(${where(f.file, f.line)})` : ''}`);
