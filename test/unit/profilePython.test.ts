@@ -210,6 +210,35 @@ test('marshal: stats dicts of any shape read back exactly; broken bytes give a P
 
 // ---------------------------------------------------------------------------------- pyinstrument, scalene, austin
 
+/** A profiler this machine has (requirements-dev.txt), or why the test that needs it is skipped. */
+function missing(cmd: string, args: string[]): string | false {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 30_000 });
+  return r.status === 0 ? false : `${cmd} ${args.join(' ')} does not run here (requirements-dev.txt)`;
+}
+
+test('today\'s installed profilers: what each writes now is read, with hot_loop among the top functions', async (t) => {
+  // The fixtures are one recording; this runs the real tools again so a new release's format change shows.
+  // scalene takes ten seconds to start and is left to its fixture.
+  const dir = tempDir(t);
+  const script = path.join(dir, 'workload.py');
+  writeFileSync(script, WORKLOAD.join('\n'));
+  const runs: { name: string; skip: string | false; cmd: string; args: string[]; out: string }[] = [
+    { name: 'cProfile', skip: false, cmd: PYTHON, args: ['-m', 'cProfile', '-o', 'out.prof', script, '--seconds', '0.5'], out: 'out.prof' },
+    { name: 'pyinstrument', skip: missing(PYTHON, ['-m', 'pyinstrument', '--version']), cmd: PYTHON, args: ['-m', 'pyinstrument', '-r', 'json', '-o', 'out.json', script, '--seconds', '0.5'], out: 'out.json' },
+    { name: 'austin', skip: missing('austin', ['--version']), cmd: 'austin', args: ['-i', '2ms', '-o', 'out.austin', PYTHON, script, '--seconds', '0.5'], out: 'out.austin' },
+  ];
+  for (const r of runs) {
+    await t.test(r.name, { skip: r.skip }, async () => {
+      const p = spawnSync(r.cmd, r.args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(p.status, 0, `${r.name}: ${p.stderr}`);
+      const profile = await parseProfile(readFileSync(path.join(dir, r.out)));
+      const top = summarize(profile, { top: 10 }).top;
+      assert.ok(top.some((f) => f.function === 'hot_loop' && f.file === script), `${r.name}: ${top.map((f) => f.function).join(', ')}`);
+    });
+  }
+});
+
+
 test('pyinstrument -r json and -r pyisession: hot_loop first, at its definition (json) and at the hot line (session)', async () => {
   const j = await parseProfile(fixture('workload.pyinstrument.json'));
   assert.equal(j.format, 'pyinstrument');
