@@ -13,7 +13,7 @@ import { main } from '../../src/cli/main';
 import type { CliIO } from '../../src/cli/output';
 import { ProfileParseError, type CallEdge } from '../../src/core/profile/model';
 import { parseProfile } from '../../src/core/profile/parse';
-import { APPROXIMATION_NOTE, readCallGraph } from '../../src/core/profile/pstats';
+import { APPROXIMATION_NOTE, parsePstats, readCallGraph } from '../../src/core/profile/pstats';
 import { NO_PYTHON_FRAME } from '../../src/core/profile/pythonProfilers';
 import { summarize } from '../../src/core/profile/summary';
 import { tempDir } from './helpers';
@@ -89,6 +89,28 @@ test('cProfile: exact tottime/cumtime in the summary, a flame graph approximated
   const hotFrame = p.frames.findIndex((f) => f.name === 'hot_loop');
   const hotStack = p.stackFrame.findIndex((f) => f === hotFrame);
   assert.equal(p.frames[p.stackFrame[p.stackParent[hotStack]!]!]!.name, 'main');
+});
+
+test('cProfile: a decorator shared by every function does not swallow their time in the approximated graph', (t) => {
+  // outer → wrapper → inner, and wrapper → outer: the one `wrapper` code object sits twice on the path. A
+  // function already on the path may come back through another caller → callee pair.
+  const dir = tempDir(t);
+  writeFileSync(
+    path.join(dir, 'decorated.py'),
+    ['import functools', 'def traced(f):', '    @functools.wraps(f)', '    def wrapper(*a):', '        return f(*a)', '    return wrapper',
+      '@traced', 'def inner(n):', '    t = 0', '    for i in range(n):', '        t += i * i', '    return t',
+      '@traced', 'def outer():', '    return sum(inner(20000) for _ in range(60))', 'outer()', ''].join('\n'),
+  );
+  const r = spawnSync(PYTHON, ['-m', 'cProfile', '-o', 'out.prof', 'decorated.py'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const p = parsePstats(readFileSync(path.join(dir, 'out.prof')));
+  const inner = p.callGraph!.functions.findIndex((f) => f.name === 'inner');
+  const placed = p.threads[0]!.stacks.reduce((sum, s, k) => sum + (p.stackFrame[s] === inner ? p.threads[0]!.weights[k]! : 0), 0);
+  const exact = p.callGraph!.functions[inner]!.tt;
+  assert.ok(Math.abs(placed - exact) / exact < 0.05, `inner: ${placed} placed, ${exact} measured`);
+  const names = (s: number): string[] => (s < 0 ? [] : [...names(p.stackParent[s]!), p.frames[p.stackFrame[s]!]!.name]);
+  const innerStack = p.stackFrame.findIndex((f) => f === inner);
+  assert.deepEqual(names(innerStack).filter((n) => ['wrapper', 'outer', 'inner'].includes(n)), ['wrapper', 'outer', 'wrapper', 'inner']);
 });
 
 test('iwb profile summarize/diff on .prof files: exact figures with calls; the fast variant improves hot_loop', async () => {

@@ -354,9 +354,9 @@ export const APPROXIMATION_NOTE =
 /**
  * A cProfile/pstats file as a profile: the flame graph is approximated from the call graph (as flameprof
  * and gprof2dot do): starting from functions nobody called, a function reached with time B gives each
- * callee B × ct(caller→callee) / ct(function) and keeps the rest as its own time; a callee already on the
- * path (recursion) is not entered again, its time stays with the caller. The exact table rides along in
- * `callGraph`.
+ * callee B × ct(caller→callee) / ct(function) and keeps the rest as its own time; a caller → callee pair
+ * already on the path (recursion) is not followed again, its time stays with the caller. The exact table
+ * rides along in `callGraph`.
  */
 export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {}): Profile {
   const graph = readCallGraph(bytes);
@@ -392,8 +392,11 @@ export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {})
   let folded = false;
   let placed = 0;
   // An explicit stack: call graphs a few thousand deep would overflow recursion.
-  const onPath = new Uint8Array(n);
-  type Item = { fn: number; parent: number; budget: number; depth: number; exit?: boolean };
+  // A caller → callee pair already on the path is not followed again (its time stays with the caller);
+  // a function may come back through another pair: `rank` → decorator `wrapper` → `pairwise_diversity`
+  // when every decorated function shares the one wrapper.
+  const onPath = new Set<CallEdge>();
+  type Item = { fn: number; parent: number; budget: number; depth: number; via?: CallEdge; exit?: boolean };
   const work: Item[] = [];
   const rootBudget = (i: number): number => {
     const f = graph.functions[i]!;
@@ -407,7 +410,7 @@ export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {})
   while (work.length > 0) {
     const it = work.pop()!;
     if (it.exit) {
-      onPath[it.fn] = 0;
+      if (it.via) onPath.delete(it.via);
       continue;
     }
     const f = graph.functions[it.fn]!;
@@ -418,13 +421,13 @@ export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {})
     const children: Item[] = [];
     if (it.depth < maxDepth && nodes < maxNodes) {
       for (const e of callees[it.fn]!) {
-        if (onPath[e.callee] || e.callee === it.fn) continue;
+        if (e.callee === it.fn || onPath.has(e)) continue;
         const share = e.ct * ratio;
         if (share < minBudget || share <= 0) {
           if (share > 0) folded = true;
           continue;
         }
-        children.push({ fn: e.callee, parent: stack, budget: share, depth: it.depth + 1 });
+        children.push({ fn: e.callee, parent: stack, budget: share, depth: it.depth + 1, via: e });
         given += share;
       }
     } else if (callees[it.fn]!.length > 0) folded = true;
@@ -439,8 +442,10 @@ export function parsePstats(bytes: Uint8Array, limits: ApproximationLimits = {})
     const self = Math.max(0, it.budget - childTotal);
     b.add(thread, stack, self, 0);
     placed += self;
-    onPath[it.fn] = 1;
-    work.push({ fn: it.fn, parent: -1, budget: 0, depth: it.depth, exit: true });
+    if (it.via) {
+      onPath.add(it.via);
+      work.push({ fn: it.fn, parent: -1, budget: 0, depth: it.depth, via: it.via, exit: true });
+    }
     for (let k = children.length - 1; k >= 0; k--) work.push(children[k]!);
   }
   const calls = graph.functions.reduce((s, f) => s + f.nc, 0);
