@@ -138,7 +138,7 @@ export async function stacksCommand(args: ParsedArgs, io: CliIO): Promise<number
       const r = await runPySpyDumps({ pySpy, pid, dumps: Math.floor(dumps), intervalMs: interval * 1000, locals: args.flags.has('locals'), native: args.flags.has('native') });
       if (r.dumps.length === 0) {
         if (r.failure?.notFound) return fail(`py-spy was not found (${pySpy}); install it with: python3 -m pip install py-spy (or set IWB_PY_SPY)`);
-        const why = explainPySpyFailure(r.failure?.output ?? '', { platform: process.platform, inContainer: false, pySpyPath: pySpy, pid, ...(typeof process.getuid === 'function' ? { uid: process.getuid() } : {}) });
+        const why = explainPySpyFailure(r.failure?.output ?? '', { platform: process.platform, inContainer: false, pySpyPath: pySpy, pid, action: 'dump', ...(typeof process.getuid === 'function' ? { uid: process.getuid() } : {}) });
         return fail(why ? `${why.message} ${why.nextStep}` : `py-spy could not dump process ${pid}: ${r.failure?.message ?? 'no output'}`);
       }
       series = parseStackDumps(r.dumps.join('\n'));

@@ -154,7 +154,7 @@ class DumpTerminal implements vscode.Pseudoterminal {
     const cancelled = result.cancelled || this.abort.signal.aborted;
     if (result.dumps.length === 0) {
       if (result.failure?.notFound) return fail(`py-spy was not found at ${located.path}.`, 'Install it: python -m pip install py-spy');
-      const problem = (!cancelled && result.failure ? explainPySpyFailure(result.failure.output, pySpyEnvironment(located.path, def.pid)) : undefined) ?? {
+      const problem = (!cancelled && result.failure ? explainPySpyFailure(result.failure.output, { ...pySpyEnvironment(located.path, def.pid), action: 'dump' }) : undefined) ?? {
         kind: 'unknown' as const,
         message: cancelled ? 'Cancelled before the first dump.' : `py-spy could not dump PID ${def.pid}: ${result.failure?.message ?? 'no output'}`,
         nextStep: cancelled ? 'Run it again.' : 'See the py-spy output in the terminal.',
