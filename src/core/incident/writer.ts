@@ -25,7 +25,7 @@ import { validateParsed, type IncidentFileKind } from '../validation/validate';
 import { createIncident, type NewIncidentInput } from './create';
 import { isIncidentId, nextIncidentId } from './ids';
 import { attachEvidence, type StepContext } from './session';
-import type { EvidenceKind, Incident } from './types';
+import type { EvidenceKind, EvidenceRedaction, Incident } from './types';
 
 export interface WriterOptions {
   root?: string;
@@ -66,12 +66,12 @@ export interface BatchEvidenceInput extends Omit<EvidenceInput, 'also'> {
   linkTo?: string;
 }
 
-export type BatchResult = { path: string; redaction: { ran: boolean; replaced: number }; linked: boolean } | { skipped: string };
+export type BatchResult = { path: string; redaction: EvidenceRedaction; linked: boolean } | { skipped: string };
 
 export interface WrittenEvidence {
   /** Relative to the incident folder, e.g. `evidence/profiles/2026-12-05T10-00-00Z-server.speedscope.json`. */
   path: string;
-  redaction: { ran: boolean; replaced: number };
+  redaction: EvidenceRedaction;
   byKind: Record<string, number>;
   incident: Incident;
   version: string;
