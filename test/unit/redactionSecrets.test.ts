@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import { createRedactor, DETECTORS, redactContent, redactJson, redactText, SECRET_KINDS } from '../../src/core/redaction/redact';
 import { jwt, pemKeys, pemBody, randomToken, secretCorpus } from './secretCorpus';
-import { tempDir } from './helpers';
+import { repoRoot, tempDir } from './helpers';
 
 const corpus = secretCorpus();
 
@@ -25,6 +25,13 @@ test('corpus: every kind of secret is in the corpus, and every credential detect
   const kinds = new Set(corpus.map((s) => s.kind));
   for (const kind of Object.keys(SECRET_KINDS)) assert.ok(kinds.has(kind), `no sample of ${kind}`);
   assert.deepEqual([...DETECTORS].slice(-4), ['field', 'email', 'card', 'ssn']);
+});
+
+test('the guide lists every kind the redactor reports, in the order the detectors run', () => {
+  const guide = readFileSync(path.join(repoRoot, 'docs', 'guide.md'), 'utf8');
+  const section = guide.slice(guide.indexOf('| Kind | What it finds |'));
+  const table = [...section.slice(0, section.indexOf('\n\n')).matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+  assert.deepEqual(table, [...DETECTORS]);
 });
 
 test('corpus: each sample is redacted completely, counted under its own kind, and redacting again changes nothing', () => {

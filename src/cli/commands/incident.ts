@@ -36,8 +36,9 @@ iwb incident status ID STATUS [--reason R] [--override REASON] [--json]
 iwb incident evidence ID FILE --kind K [--note N] [--json]
   Copies FILE into .incidents/ID/evidence/<kind folder>/ and records it, redacted like every import
   (with the workspace's incidentWorkbench.redaction.* settings); the evidence item records what was
-  replaced per kind. Binary files are refused unless K is profile or memory. K is one of
-  ${EVIDENCE_KINDS.join(', ')}.
+  replaced per kind. Binary files are refused unless K is profile or memory. K is one of:
+  ${EVIDENCE_KINDS.slice(0, 8).join(', ')},
+  ${EVIDENCE_KINDS.slice(8).join(', ')}.
   Every form: --workspace DIR is the folder holding .incidents/ (default: the current folder); --actor
   NAME is who acted (else $IWB_ACTOR, else git's user.name inside a git repository, else the OS user).
   Every change goes through the editor's incident writer: changes made at once (twenty jobs, the editor)
