@@ -98,8 +98,13 @@ export function isCardNumber(digits: string): boolean {
   return plausibleCard(digits) && luhnValid(digits);
 }
 
-const KEY_VALUE =
-  /(?<![A-Za-z0-9_])(["']?)([A-Za-z][A-Za-z0-9_.-]{0,63})\1([ \t]*[:=][ \t]*)(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|((?:[A-Za-z][A-Za-z0-9._-]*[ \t]+)?\[REDACTED:[^\]\s]*\]|(?:Bearer|Basic|Digest|Token)\s+[^\s"',;&)}\]]+|[^\s"',;&)}\]]+))/g;
+/** A field's name and separator: `password=`, `"api_key": `, `'token' : `. Its value is read only when the name is sensitive. */
+const FIELD_KEY = /(?<![A-Za-z0-9_])(["']?)([A-Za-z][A-Za-z0-9_.-]{0,63})\1([ \t]*[:=][ \t]*)/g;
+/**
+ * The value after a sensitive name: a quoted string (at most 8 KB, and to the end of the line when the quote
+ * is never closed), a value already redacted (left alone), a credential with its scheme, or a bare word.
+ */
+const FIELD_VALUE = /"((?:[^"\\\n]|\\.){0,8192})"?|'((?:[^'\\\n]|\\.){0,8192})'?|((?:[A-Za-z][A-Za-z0-9._-]*[ \t]+)?\[REDACTED:[^\]\s]*\]|(?:Bearer|Basic|Digest|Token)\s+[^\s"',;&)}\]]+|[^\s"',;&)}\]]+)/y;
 
 /**
  * The kind a sensitive field's value is counted under: the credential it names when the name says which
@@ -114,20 +119,38 @@ export function fieldKind(name: string, serviceAccount = false): string {
 }
 
 function builtins(fieldNames: readonly string[]): Record<DetectorId, Detector[]> {
+  // Logs repeat their field names on every line: judge each name once.
+  const sensitive = new Map<string, boolean>();
+  const isSensitive = (key: string): boolean => {
+    let known = sensitive.get(key);
+    if (known === undefined) {
+      if (sensitive.size > 10_000) sensitive.clear();
+      known = isSensitiveName(key, fieldNames);
+      sensitive.set(key, known);
+    }
+    return known;
+  };
   return {
     ...secretDetectors(),
     field: [
       {
         kind: 'field',
         seesPlaceholders: true,
-        regex: KEY_VALUE,
-        replace: (m) => {
-          const [whole, , key, , dq, sq, bare] = m;
-          if (!isSensitiveName(key!, fieldNames)) return undefined;
+        regex: FIELD_KEY,
+        // The name decides before the value is read: scanning values after every `word:` of a long line
+        // without spaces would cost its length squared.
+        replace: (m, text) => {
+          const key = m[2]!;
+          if (!isSensitive(key)) return undefined;
+          const at = m.index + m[0].length;
+          FIELD_VALUE.lastIndex = at;
+          const v = FIELD_VALUE.exec(text);
+          if (!v) return undefined;
+          const [whole, dq, sq, bare] = v;
           const value = dq ?? sq ?? bare ?? '';
           if (value === '' || value.includes(MARK) || /^(null|None|true|false)$/.test(value)) return undefined;
-          const valueStart = whole.length - (dq !== undefined || sq !== undefined ? value.length + 1 : value.length);
-          return whole.slice(0, valueStart) + placeholder(fieldKind(key!)) + whole.slice(valueStart + value.length);
+          const start = dq !== undefined || sq !== undefined ? 1 : 0;
+          return { text: `${m[0]}${whole.slice(0, start)}${placeholder(fieldKind(key))}${whole.slice(start + value.length)}`, end: at + whole.length };
         },
       },
     ],
@@ -135,14 +158,16 @@ function builtins(fieldNames: readonly string[]): Record<DetectorId, Detector[]>
       {
         kind: 'email',
         needs: /@/,
+        regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
         // Not inside a URL's authority: `postgres://user:pass@db.example.com` holds a password, not an address.
-        regex: /(?<![A-Za-z0-9._%+-])(?<!:\/\/[^\s/@]*)[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
-        replace: () => placeholder('email'),
+        replace: (m, text) => (/:\/\/[^\s/@]*$/.test(text.slice(Math.max(0, m.index - 256), m.index)) ? undefined : placeholder('email')),
       },
     ],
     card: [
       {
         kind: 'card',
+        // redactCardRun tries every group boundary of the run: a run without a card is done with as a whole.
+        judgesWholeMatch: true,
         regex: /(?<![\d])\d(?:[ -]?\d){11,}(?!\d)/g,
         replace: (m) => redactCardRun(m[0]),
       },
@@ -228,6 +253,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
    * neighbour whole (`AKIA…4111 1111 1111 1111`: the key id ends at a word boundary only once the card is
    * gone), and redacting the output must find nothing. Text without secrets takes one round.
    */
+  const anyNeeds = new RegExp(detectors.flatMap((d) => (d.needs ? [d.needs.source] : [])).join('|') || '(?!)', 'i');
+
   function redactText(text: string): Redacted<string> {
     const byKind: Record<string, number> = {};
     let replaced = 0;
@@ -246,11 +273,13 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     const byKind: Record<string, number> = {};
     let replaced = 0;
     let value = text;
+    // Most strings of a log hold no credential at all: one test for all of them before one per detector.
+    const mayHoldCredential = anyNeeds.test(value);
     for (const d of detectors) {
       // exec() in a loop rather than replace(): when a match is not a secret (a key that is not sensitive, a
       // digit run that is no card), scanning resumes one character later instead of after the whole match,
       // so `a: password=x` still finds the password inside the first, harmless match.
-      if (d.needs && !d.needs.test(value)) continue;
+      if (d.needs && (!mayHoldCredential || !d.needs.test(value))) continue;
       const re = d.regex;
       re.lastIndex = 0;
       let out = '';
@@ -260,13 +289,16 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
           re.lastIndex = m.index + 1;
           continue;
         }
-        const replacement = m[0].includes(MARK) && !d.seesPlaceholders ? undefined : d.replace(m);
-        if (replacement === undefined || replacement === m[0]) {
-          re.lastIndex = m.index + 1;
+        const r = m[0].includes(MARK) && !d.seesPlaceholders ? undefined : d.replace(m, value);
+        const end = typeof r === 'object' ? r.end : m.index + m[0].length;
+        const replacement = typeof r === 'object' ? r.text : r;
+        const original = value.slice(m.index, end);
+        if (replacement === undefined || replacement === original) {
+          re.lastIndex = d.judgesWholeMatch ? end : m.index + 1;
           continue;
         }
         // Counted by the placeholders written, so a field named for a credential counts under that credential.
-        const before = marks(m[0]);
+        const before = marks(original);
         for (const [kind, n] of marks(replacement)) {
           const added = n - (before.get(kind) ?? 0);
           if (added <= 0) continue;
@@ -274,7 +306,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
           byKind[kind] = (byKind[kind] ?? 0) + added;
         }
         out += value.slice(last, m.index) + replacement;
-        last = m.index + m[0].length;
+        last = end;
         re.lastIndex = last;
       }
       value = out + value.slice(last);

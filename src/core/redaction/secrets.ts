@@ -17,10 +17,16 @@ export interface Detector {
   regex: RegExp;
   /** Matches that hold a placeholder are skipped, unless the detector looks at them itself (a header's whole line). */
   seesPlaceholders?: boolean;
+  /** A match that is not a secret holds none anywhere inside: scanning resumes after it, not one character on. */
+  judgesWholeMatch?: boolean;
   /** A text this does not match cannot hold the secret: the detector's regular expression is not run on it. */
   needs?: RegExp;
-  /** The replacement of the match, or undefined when the match is not a secret after all. */
-  replace(match: RegExpExecArray): string | undefined;
+  /**
+   * The replacement of the match, or undefined when the match is not a secret after all. A detector whose
+   * regular expression finds only where a secret starts (a field's name) reads the rest itself from `text`
+   * and says where the replaced part ends.
+   */
+  replace(match: RegExpExecArray, text: string): string | { text: string; end: number } | undefined;
 }
 
 /** The credential kinds, in the order they run, with what each one finds (docs/guide.md lists the same). */
@@ -48,9 +54,6 @@ export type SecretKind = keyof typeof SECRET_KINDS;
 
 /** Characters that cannot continue a token: a match must end where the token ends, not inside a longer word. */
 const END = '(?![A-Za-z0-9_-])';
-
-/** Schemes whose credentials are one token; other schemes (Digest, AWS4-HMAC-SHA256, …) carry a parameter list. */
-const ONE_TOKEN_SCHEMES = /^(bearer|basic|token|apikey|api-key|key|sso-key|jwt|negotiate|ntlm|dpop|otp|pat|oauth|splunk|ssws|klaviyo-api-key|gitlab-token)$/i;
 
 function base64Decoded(text: string): string | undefined {
   try {
@@ -80,7 +83,7 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
         kind: 'private-key',
         needs: /PRIVATE KEY/,
         // A whole block, or (when the text was cut) the header and every base64 line after it; prose ends it.
-        regex: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:[\s\S]{0,200000}?-----END \1PRIVATE KEY\2-----|(?:(?:\\[nr]|\s)*(?:[A-Za-z0-9+/=]{40,}|(?:Proc-Type|DEK-Info|Version|Comment): [^\n\\]{0,200}))*(?:(?:\\[nr]|\s)*[A-Za-z0-9+/]{1,39}={0,2}(?=\\[nr]|\s|"|$))?)/g,
+        regex: /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?:(?:(?!-----BEGIN )[\s\S]){0,200000}?-----END \1PRIVATE KEY\2-----|(?:(?:\\[nr]|\s)*(?:[A-Za-z0-9+/=]{40,}|(?:Proc-Type|DEK-Info|Version|Comment): [^\n\\]{0,200}))*(?:(?:\\[nr]|\s)*[A-Za-z0-9+/]{1,39}={0,2}(?=\\[nr]|\s|"|$))?)/g,
         replace: whole('private-key'),
       },
     ],
@@ -106,24 +109,16 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
         kind: 'auth-header',
         seesPlaceholders: true,
         needs: /authorization/i,
-        regex: /(?<![A-Za-z0-9_])((?:proxy-)?authorization)(["']?[ \t]*[:=][ \t]*)(?:(["'])([^\r\n"']*)|([^\r\n]*))/gi,
+        // Quoted: the whole string. A scheme with a parameter list (Digest, AWS4-HMAC-SHA256: a first token
+        // with `=`): the rest of the line. Otherwise one token, with its scheme kept (`-H Authorization:
+        // Bearer x -X POST`). The match ends where the credential ends, so one line may hold several.
+        regex: /(?<![A-Za-z0-9_])((?:proxy-)?authorization)(["']?[ \t]*[:=][ \t]*)(?:(["'])([ \t]*)((?:[A-Za-z][A-Za-z0-9._-]{0,30}[ \t]+)?)((?:(?!\3)[^\r\n])*)|([A-Za-z][A-Za-z0-9._-]{0,30}[ \t]+)([^\s,;"'=]+=(?=[^\s=,;])[^\r\n]*)|((?:[A-Za-z][A-Za-z0-9._-]{0,30}[ \t]+)?)([^\s,;"']+))/gi,
         replace: (m) => {
-          const [, name, sep] = m as unknown as [string, string, string];
-          const quote = m[3] ?? '';
-          const value = m[4] ?? m[5] ?? '';
-          const lead = /^\s*/.exec(value)![0];
-          const v = value.slice(lead.length);
-          const scheme = /^([A-Za-z][A-Za-z0-9._-]{0,30})[ \t]+(?=\S)/.exec(v);
-          const rest = scheme ? v.slice(scheme[0].length) : v;
-          if (!rest || rest.startsWith(MARK)) return undefined;
-          const head = `${name}${sep}${quote}${lead}`;
-          if (quote) return `${head}${scheme ? scheme[0] : ''}${placeholder('auth-header')}`;
-          // Unquoted: a one-token credential ends at the next space (`-H Authorization: Bearer x -X POST`);
-          // a parameter list (Digest, AWS4-HMAC-SHA256) runs to the end of the line.
-          const oneToken = !scheme || ONE_TOKEN_SCHEMES.test(scheme[1]!);
-          const token = /^[^\s,;"']*/.exec(rest)![0];
-          const credential = oneToken && token ? token : rest.replace(/\s+$/, '');
-          return `${head}${scheme ? scheme[0] : ''}${placeholder('auth-header')}${rest.slice(credential.length)}`;
+          const [, name, sep, quote, lead, quotedScheme, quoted, listScheme, list, tokenScheme, token] = m;
+          const scheme = quotedScheme ?? listScheme ?? tokenScheme ?? '';
+          const credential = quoted ?? list ?? token ?? '';
+          if (!credential.trim() || credential.startsWith(MARK)) return undefined;
+          return `${name}${sep}${quote ?? ''}${lead ?? ''}${scheme}${placeholder('auth-header')}`;
         },
       },
     ],
@@ -146,13 +141,15 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
         kind: 'azure-storage',
         needs: /AccountKey|SharedAccess|sig=/i,
         // A SAS token's signature: `sig=` in a query that also has the service version `sv=YYYY-MM-DD`.
-        regex: /(\bsv=\d{4}-\d\d-\d\d(?:[&;][^\s"'<>&;#]*)*?[&;]sig=)([A-Za-z0-9%+/=_-]{16,})|([?&;]sig=)([A-Za-z0-9%+/=_-]{16,})(?=(?:[&;][^\s"'<>&;#]*)*?[&;]sv=\d{4}-\d\d-\d\d)/g,
+        // A SAS token has about a dozen short parameters; the bounds keep a long line of `sv=` cheap.
+        regex: /(\bsv=\d{4}-\d\d-\d\d(?:[&;][^\s"'<>&;#]{0,512}){0,24}?[&;]sig=)([A-Za-z0-9%+/=_-]{16,})|([?&;]sig=)([A-Za-z0-9%+/=_-]{16,})(?=(?:[&;][^\s"'<>&;#]{0,512}){0,24}?[&;]sv=\d{4}-\d\d-\d\d)/g,
         replace: (m) => `${m[1] ?? m[3]}${placeholder('azure-storage')}`,
       },
     ],
     jwt: [
       {
         kind: 'jwt',
+        needs: /eyJ/,
         // The signature may be empty: `alg: none` tokens are as much a credential to a lax server.
         regex: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)?(?![A-Za-z0-9_-])/g,
         replace: whole('jwt'),
@@ -161,6 +158,7 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
     'github-token': [
       {
         kind: 'github-token',
+        needs: /gh[pousr]_|github_pat_/,
         regex: new RegExp(`\\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})${END}`, 'g'),
         replace: whole('github-token'),
       },
@@ -168,6 +166,7 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
     'gitlab-token': [
       {
         kind: 'gitlab-token',
+        needs: /gl[a-z]{1,5}-|GR1348941/,
         regex: new RegExp(`\\b(?:gl(?:pat|dt|rt|ptt|cbt|oas|ft|imt|soat|agent)-[A-Za-z0-9_-]{20,}(?:\\.[A-Za-z0-9_-]+)*|GR1348941[A-Za-z0-9_-]{20,})${END}`, 'g'),
         replace: whole('gitlab-token'),
       },
@@ -175,6 +174,7 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
     'slack-token': [
       {
         kind: 'slack-token',
+        needs: /xox|xapp-/,
         regex: new RegExp(`\\b(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\\d-[A-Za-z0-9-]{10,})${END}`, 'g'),
         replace: whole('slack-token'),
       },
@@ -182,6 +182,7 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
     'stripe-key': [
       {
         kind: 'stripe-key',
+        needs: /k_live_|k_test_|whsec_/,
         regex: new RegExp(`\\b(?:[sr]k_(?:live|test)_[A-Za-z0-9]{10,}|whsec_[A-Za-z0-9+/=]{20,})${END}`, 'g'),
         replace: whole('stripe-key'),
       },
@@ -205,13 +206,14 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
         },
       },
     ],
-    'aws-access-key': [{ kind: 'aws-access-key', regex: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: whole('aws-access-key') }],
-    'gcp-api-key': [{ kind: 'gcp-api-key', regex: new RegExp(`\\bAIza[0-9A-Za-z_-]{35}${END}`, 'g'), replace: whole('gcp-api-key') }],
-    'npm-token': [{ kind: 'npm-token', regex: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9_-])/g, replace: whole('npm-token') }],
-    'pypi-token': [{ kind: 'pypi-token', regex: new RegExp(`\\bpypi-AgE[A-Za-z0-9_-]{50,}${END}`, 'g'), replace: whole('pypi-token') }],
+    'aws-access-key': [{ kind: 'aws-access-key', needs: /AKIA|ASIA/, regex: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: whole('aws-access-key') }],
+    'gcp-api-key': [{ kind: 'gcp-api-key', needs: /AIza/, regex: new RegExp(`\\bAIza[0-9A-Za-z_-]{35}${END}`, 'g'), replace: whole('gcp-api-key') }],
+    'npm-token': [{ kind: 'npm-token', needs: /npm_/, regex: /\bnpm_[A-Za-z0-9]{36}(?![A-Za-z0-9_-])/g, replace: whole('npm-token') }],
+    'pypi-token': [{ kind: 'pypi-token', needs: /pypi-/, regex: new RegExp(`\\bpypi-AgE[A-Za-z0-9_-]{50,}${END}`, 'g'), replace: whole('pypi-token') }],
     'api-key': [
       {
         kind: 'api-key',
+        needs: /sk-/,
         regex: new RegExp(`\\bsk-(?:proj-|svcacct-|admin-|ant-(?:api|admin)\\d\\d-)?[A-Za-z0-9_-]{20,}${END}`, 'g'),
         // `sk-learn-...` is a package, not a key: keys are random, so they have digits and both cases.
         replace: (m) => (/\d/.test(m[0]) && /[A-Z]/.test(m[0]) && /[a-z]/.test(m[0].slice(3)) ? placeholder('api-key') : undefined),
@@ -220,11 +222,13 @@ export function secretDetectors(): Record<SecretKind, Detector[]> {
     bearer: [
       {
         kind: 'bearer',
+        needs: /earer|EARER/,
         regex: /\b([Bb]earer|BEARER)[ \t]+([A-Za-z0-9\-._~+/]{8,}=*)/g,
         replace: (m) => (tokenLike(m[2]!) ? `${m[1]} ${placeholder('bearer')}` : undefined),
       },
       {
         kind: 'bearer',
+        needs: /asic|ASIC/,
         regex: /\b([Bb]asic|BASIC)[ \t]+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/g,
         replace: (m) => (isBasicCredential(m[2]!) ? `${m[1]} ${placeholder('bearer')}` : undefined),
       },
