@@ -68,7 +68,11 @@ describe('a stuck endpoint of the demo, from the command palette', () => {
     // Custom editors leave the inner frame untitled: the tab first, then the (only) visible webview.
     const view = await webviewFrame(page, undefined, { timeout: 30000 });
     const finding = view.locator('.st-finding-deadlock').first();
-    await finding.waitFor({ timeout: 30000 });
+    await finding.waitFor({ timeout: 30000 }).catch(async (e) => {
+      // Say what the page showed instead (another webview, no finding, an error) and keep a picture.
+      await screenshot(page, 'stacks-no-finding');
+      throw new Error(`no deadlock finding; the webview shows: ${((await view.locator('body').textContent({ timeout: 5000 }).catch(() => '(unreadable)')) ?? '').slice(0, 600)}`, { cause: e });
+    });
     assert.match(await finding.textContent(), /Lock-order deadlock: .*holds _(stock|ledger)_lock .*waits for _(stock|ledger)_lock/);
     // The stuck threads come first, their unmoved frames marked.
     await view.locator('.st-thread-stuck').first().waitFor();
