@@ -6,6 +6,7 @@ import { postmortemCommand, postmortemHelp } from './commands/postmortem';
 import { profileCommand, profileHelp } from './commands/profile';
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
+import { PATTERNS_VALUE_OPTIONS, patternsCommand, patternsHelp } from './commands/patterns';
 import { validateCommand, validateHelp } from './commands/validate';
 import { lintLoggingCommand, lintLoggingHelp } from './commands/lintLogging';
 import { redactCommand, redactHelp } from './commands/redact';
@@ -19,6 +20,7 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number
 const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?: string[] }> = {
   validate: { run: validateCommand, help: validateHelp },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
+  patterns: { run: patternsCommand, help: patternsHelp, valueOptions: PATTERNS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },

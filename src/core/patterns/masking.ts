@@ -98,8 +98,6 @@ const KV = /^([A-Za-z_][\w.\-/]*)([=:])(.*)$/s;
 const INNER_DIGITS = /[-+]?\d+(?:[.,:]\d+)*/g;
 /** Alphanumeric runs inside a token, each masked on its own (`AppWindowToken{df0798e` → `AppWindowToken{<hex>`). */
 const INNER = /[-+]?[0-9A-Za-z]*\d[0-9A-Za-z]*(?:[.,:]\d+)*/g;
-/** package.module.Class names (three or more parts) are values: `system.time.showampm`, `com.example.App`. */
-const DOTTED_NAME = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){2,}$/;
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE']);
 
 const tokenCache = new Map<string, string>();
@@ -250,7 +248,7 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
 }
 
 function maskQuoted(inner: string): string {
-  if (inner === '') return '';
+  if (inner === '') return '<str>';
   // A single word in quotes is a value too, but a plain word may also be a constant (a state name): keep
   // words, mask anything with digits or spaces.
   if (!/[\s\d]/.test(inner) && inner.length <= 40) return maskToken(inner);

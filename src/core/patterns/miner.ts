@@ -38,7 +38,12 @@ export interface MinedPattern {
   signatures: number[];
 }
 
-const MEMO_MAX = 200_000;
+const MEMO_MAX = 50_000;
+
+/** A copy of a string that shares no memory with the (possibly huge) string it was cut from. */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (s + ' ').slice(0, -1);
+}
 
 export class TemplateMiner {
   private readonly bySig = new Map<string, number>();
@@ -47,7 +52,7 @@ export class TemplateMiner {
   /** Lines placed on an existing signature because the table was full. */
   capped = 0;
   private readonly memo = new Map<string, number>();
-  private readonly maxSignatures: number;
+  readonly maxSignatures: number;
   private readonly userMasks: readonly CompiledUserMask[] | undefined;
   private readonly splitMax: number;
   private byLengthFirst: Map<string, number> | undefined;
@@ -68,12 +73,14 @@ export class TemplateMiner {
 
   /** The signature of a message (added if new); `weight` lines at once. */
   add(message: string, weight = 1): number {
-    let sig = this.memo.get(message);
+    // Short messages repeat exactly (health checks, "ok"): those skip masking.
+    const short = message.length <= 64;
+    let sig = short ? this.memo.get(message) : undefined;
     if (sig === undefined) {
       sig = this.signatureOf(maskMessage(message, this.userMasks));
-      if (message.length <= 400) {
+      if (short) {
         if (this.memo.size >= MEMO_MAX) this.memo.clear();
-        this.memo.set(message, sig);
+        this.memo.set(detach(message), sig);
       }
     }
     this.counts[sig]! += weight;
@@ -91,7 +98,9 @@ export class TemplateMiner {
     }
     sig = this.tokens.length;
     this.bySig.set(key, sig);
-    this.tokens.push(tokens);
+    // Tokens cut from the key, not the message: a message may be a slice of a whole read chunk, and a kept
+    // token would keep that chunk alive.
+    this.tokens.push(key === '' ? [] : key.split(' '));
     this.counts.push(0);
     return sig;
   }
