@@ -95,9 +95,10 @@ const OPEN = '([{<"\'`';
 const CLOSE = ')]}>"\'`,;:.!?';
 
 const KV = /^([A-Za-z_][\w.\-/]*)([=:])(.*)$/s;
+const KV_QUOTED = /^([A-Za-z_][\w.\-/]*)=(["'])(.*)\2([,;:.)\]}]*)$/s;
 const INNER_DIGITS = /[-+]?\d+(?:[.,:]\d+)*/g;
 /** Alphanumeric runs inside a token, each masked on its own (`AppWindowToken{df0798e` → `AppWindowToken{<hex>`). */
-const INNER = /[-+]?[0-9A-Za-z]*\d[0-9A-Za-z]*(?:[.,:]\d+)*/g;
+const INNER = /(?:(?<![A-Za-z0-9])[-+])?[0-9A-Za-z]*\d[0-9A-Za-z]*(?:[.,:]\d+)*/g;
 const HTTP_METHODS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'CONNECT', 'TRACE']);
 
 const tokenCache = new Map<string, string>();
@@ -131,6 +132,8 @@ function maskCore(core: string): string {
 /** The value of key=value: a variable, unless it is a plain word (often a constant: `state=ACTIVE`). */
 function maskValue(value: string): string {
   if (/^[A-Za-z]+$/.test(value) && !/^[a-fA-F]{6,}$/.test(value)) return value;
+  const q = value[0];
+  if ((q === '"' || q === "'") && value.length >= 2 && value.endsWith(q)) return `${q}${maskQuoted(value.slice(1, -1))}${q}`;
   if (/^[a-fA-F]{6,}$/.test(value)) return '<hex>';
   const masked = maskToken(value);
   return masked === value ? '<*>' : masked;
@@ -147,6 +150,8 @@ function maskPair(part: string): string {
 export function maskToken(token: string): string {
   const hit = tokenCache.get(token);
   if (hit !== undefined) return hit;
+  const kq = KV_QUOTED.exec(token);
+  if (kq) return `${kq[1]}=${kq[2]}${maskQuoted(kq[3]!)}${kq[2]}${kq[4]}`;
   let start = 0;
   let end = token.length;
   while (start < end && OPEN.includes(token[start]!)) start++;
@@ -182,7 +187,7 @@ for (let c = 0; c < 128; c++) {
 const CALENDAR = new Set(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
 
 const SIZE_WORDS = new Set(['b', 'kb', 'kib', 'mb', 'mib', 'gb', 'gib', 'tb', 'tib', 'bytes']);
-const UNITS = new Set([...SIZE_WORDS, 'ns', 'us', 'ms', 'sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes', 'hours']);
+const UNITS = new Set([...SIZE_WORDS, 'ns', 'us', 'ms', 's', 'sec', 'secs', 'second', 'seconds', 'min', 'mins', 'minute', 'minutes', 'hours']);
 
 /** `512 KB`, `30 ms,`: a unit after a number makes the pair one size or duration. */
 const UNIT_TOKEN = /^([A-Za-z]+)([,;:.)\]]*)$/;
@@ -232,6 +237,11 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
         const k = CLASS[c];
         if (k === C.Space) break;
         if (k !== C.Plain) plain = false;
+        // key="a quoted value": the value runs to its closing quote, spaces included.
+        if (k === C.Quote && i > start && s.charCodeAt(i - 1) === 61 /* = */) {
+          const close = s.indexOf(s[i]!, i + 1);
+          if (close !== -1 && close - i <= 200 && !s.slice(i + 1, close).includes('\n')) i = close;
+        }
       } else if (c === 0x3000 || c === 0xa0) break;
       else plain = false;
     }

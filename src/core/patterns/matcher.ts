@@ -2,7 +2,8 @@
  * A pattern as a matcher, for filtering elsewhere (a log store query, issue #20; a grep): the template's
  * tokens with `null` for each variable, and the same as a regular expression over a whole message.
  * Constants are matched literally; a variable token matches one run of non-space characters, except `<str>`
- * (a quoted value, spaces allowed) — so the regex accepts every line the pattern was mined from.
+ * (a quoted value, spaces allowed), `<size>` and `<duration>` (a number and its unit) — so the regex accepts
+ * every line the pattern was mined from.
  */
 import { hasPlaceholder } from './masking';
 
@@ -25,7 +26,8 @@ function tokenRegex(token: string): string {
   for (const m of token.matchAll(/<[^<>\s]*>/g)) {
     out += escape(token.slice(i, m.index));
     // `<str>` is a quoted value that may hold spaces; every other placeholder is one run without spaces.
-    out += m[0] === '<str>' ? '[^"\']*' : m[0] === '<*>' ? '\\S*?' : '\\S+?';
+    // `<size>` and `<duration>` may be a number and its unit (`512 KB`).
+    out += m[0] === '<str>' ? '[^"\']*' : m[0] === '<*>' ? '\\S*?' : m[0] === '<size>' || m[0] === '<duration>' ? '\\S+?(?:\\s+\\S+?)?' : '\\S+?';
     i = m.index! + m[0].length;
   }
   return out + escape(token.slice(i));
