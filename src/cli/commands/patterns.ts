@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import type { DeployMarker, PatternReport, PatternSummary } from '../../core/patterns/analyzer';
-import { CallSiteIndex, analyzePatternFiles, indexCallSites } from '../../core/patterns/load';
-import { compileUserMasks } from '../../core/patterns/masking';
+import { CallSiteIndex, indexCallSites } from '../../core/patterns/load';
+import { analyzePatternFilesParallel } from '../../node/patternsParallel';
+import { compileUserMasks, type UserMaskRule } from '../../core/patterns/masking';
 import { compilePatternRules } from '../../core/patterns/rules';
 import { sparkline } from '../../core/patterns/present';
 import { parseFieldMapping } from '../../core/logs/fieldMapping';
@@ -91,10 +92,13 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
 
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
   const display = (p: string) => nodePath.relative(io.cwd, p) || p;
-  const { report, errors, files, assignment } = await analyzePatternFiles(paths, {
+  const { report, errors, files, assignment } = await analyzePatternFilesParallel(paths, {
+    // Big files are read by worker threads (dist/patternsWorker.js, next to this bundle).
+    workerScript: nodePath.join(__dirname, 'patternsWorker.js'),
     fields: { ...fromConfig.mapping, ...fromArgs.mapping },
     rules: grouping.rules,
     userMasks: masks.rules,
+    userMaskRules: Array.isArray(config.maskingRules) ? (config.maskingRules as UserMaskRule[]) : [],
     label: display,
     problems,
     assign,

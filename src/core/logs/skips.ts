@@ -38,6 +38,13 @@ export class SkipCounter {
     else this.counts.set(reason, { count: 1, source, line });
   }
 
+  /** Adds counts read elsewhere (another thread's part of a file), keeping the earliest first place. */
+  absorb(reason: SkipReason, count: number, source: string, line: number): void {
+    const c = this.counts.get(reason);
+    if (c) c.count += count;
+    else this.counts.set(reason, { count, source, line });
+  }
+
   get total(): number {
     let n = 0;
     for (const [reason, c] of this.counts) if (!KEPT_REASONS.has(reason)) n += c.count;

@@ -34,6 +34,40 @@ function fromEpoch(n: number): number | undefined {
   return n / 1e6;
 }
 
+const minuteCache = { key: '', base: 0 };
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fff…]Z`, the time most JSON loggers write, without Date.parse: the minute is parsed
+ * once and cached (lines come in time order), the seconds and milliseconds are read from the digits.
+ * Anything else returns undefined (the general parser takes it).
+ */
+function isoUtc(v: string): number | undefined {
+  const n = v.length;
+  if (n < 20 || n > 30 || v.charCodeAt(10) !== 84 /* T */ || v.charCodeAt(n - 1) !== 90 /* Z */ || v.charCodeAt(16) !== 58 /* : */) return undefined;
+  const s1 = v.charCodeAt(17) - 48;
+  const s2 = v.charCodeAt(18) - 48;
+  if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return undefined;
+  let ms = 0;
+  if (v.charCodeAt(19) === 46 /* . */) {
+    let scale = 100;
+    for (let i = 20; i < n - 1; i++) {
+      const d = v.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      if (scale >= 1) ms += d * scale;
+      scale /= 10;
+    }
+  } else if (n !== 20) return undefined;
+  const key = v.slice(0, 16);
+  if (key !== minuteCache.key) {
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(key)) return undefined;
+    const base = Date.parse(`${key}:00Z`);
+    if (Number.isNaN(base)) return undefined;
+    minuteCache.key = key;
+    minuteCache.base = base;
+  }
+  return minuteCache.base + (s1 * 10 + s2) * 1000 + Math.floor(ms);
+}
+
 const PY_ASCTIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
@@ -44,6 +78,8 @@ const PY_ASCTIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))
 export function parseTimestamp(v: unknown): number | undefined {
   if (typeof v === 'number') return fromEpoch(v);
   if (typeof v !== 'string' || v.length === 0) return undefined;
+  const fast = isoUtc(v);
+  if (fast !== undefined) return fast;
   if (/^\d{16,}$/.test(v)) {
     // Microseconds or nanoseconds as decimal strings (OTLP's timeUnixNano): beyond 2^53, so split the digits
     // instead of rounding the whole number.

@@ -88,6 +88,16 @@ export interface PatternReport {
   problems: string[];
 }
 
+/** A PatternAnalyzer's counts as plain data (see `exportState`). */
+export interface AnalyzerState {
+  keys: string[];
+  counts: number[];
+  capped: number;
+  records: number;
+  stats: ({ first: number; last: number; levels: [string, number][]; minutes: [number, number][]; samples: PatternRecord[]; services: [string, number][]; versions: [string, number][] } | null)[];
+  releases: [string, number, number][];
+}
+
 export interface AnalyzerOptions extends MinerOptions {
   rules?: readonly CompiledPatternRule[];
   samplesPerPattern?: number;
@@ -184,6 +194,85 @@ export class PatternAnalyzer {
     if (c !== undefined) minutes.set(s.lastMinute, c + s.lastMinuteCount);
     else if (minutes.size < MAX_MINUTES_PER_SIGNATURE) minutes.set(s.lastMinute, s.lastMinuteCount);
     s.lastMinuteCount = 0;
+  }
+
+  /**
+   * Everything counted so far as plain data (structured-clone safe), to be absorbed by another analyzer: the
+   * part of a file read by a worker thread. Signatures travel as their masked keys.
+   */
+  exportState(): AnalyzerState {
+    for (const s of this.stats) if (s) this.flushMinute(s);
+    return {
+      keys: this.miner.tokens.map((t) => t.join(' ')),
+      counts: this.miner.counts.slice(),
+      capped: this.miner.capped,
+      records: this.records,
+      stats: this.miner.tokens.map((_, i) => {
+        const s = this.stats[i];
+        if (!s) return null;
+        const levels: [string, number][] = s.level1 !== undefined ? [[s.level1, s.level1Count]] : [];
+        for (const e of s.levels ?? []) levels.push(e);
+        return { first: s.first, last: s.last, levels, minutes: [...(s.minutes ?? [])], samples: s.samples, services: [...(s.services ?? [])], versions: [...(s.versions ?? [])] };
+      }),
+      releases: [...this.releases].map(([v, r]) => [v, r.first, r.count]),
+    };
+  }
+
+  /**
+   * Adds another analyzer's counts (see exportState), in input order: call it for the parts of the input in
+   * the order they come. `lineOffset` is added to sample line numbers (the lines before that part).
+   * Returns, for each of its signatures, the signature here.
+   */
+  absorb(state: AnalyzerState, lineOffset = 0): Int32Array {
+    const map = new Int32Array(state.keys.length);
+    this.records += state.records;
+    this.miner.capped += state.capped;
+    state.keys.forEach((key, i) => {
+      const sig = this.miner.signatureOf(key === '' ? [] : key.split(' '));
+      map[i] = sig;
+      this.miner.counts[sig]! += state.counts[i]!;
+      const o = state.stats[i];
+      if (!o) return;
+      let s = this.stats[sig];
+      if (!s) {
+        s = { first: Infinity, last: -Infinity, levels: undefined, level1: undefined, level1Count: 0, minutes: undefined, lastMinute: NaN, lastMinuteCount: 0, samples: [], services: undefined, versions: undefined };
+        this.stats[sig] = s;
+      }
+      if (o.first < s.first) s.first = o.first;
+      if (o.last > s.last) s.last = o.last;
+      if (o.first < this.first) this.first = o.first;
+      if (o.last > this.last) this.last = o.last;
+      for (const [level, n] of o.levels) {
+        if (s.level1 === undefined || s.level1 === level) {
+          s.level1 = level;
+          s.level1Count += n;
+        } else {
+          const m = (s.levels ??= new Map());
+          m.set(level, (m.get(level) ?? 0) + n);
+        }
+      }
+      if (o.minutes.length) {
+        const m = (s.minutes ??= new Map());
+        for (const [k, v] of o.minutes) if (m.has(k) || m.size < MAX_MINUTES_PER_SIGNATURE) m.set(k, (m.get(k) ?? 0) + v);
+      }
+      for (const [k, v] of o.services) {
+        const m = (s.services ??= new Map());
+        if (m.has(k) || m.size < 20) m.set(k, (m.get(k) ?? 0) + v);
+      }
+      for (const [k, v] of o.versions) {
+        const m = (s.versions ??= new Map());
+        if (m.has(k) || m.size < 20) m.set(k, (m.get(k) ?? 0) + v);
+      }
+      for (const r of o.samples) if (s.samples.length < this.samplesPer) s.samples.push({ ...r, line: r.line + lineOffset });
+    });
+    for (const [version, first, count] of state.releases) {
+      const rel = this.releases.get(version);
+      if (rel) {
+        rel.count += count;
+        if (first < rel.first) rel.first = first;
+      } else if (this.releases.size < 200) this.releases.set(version, { first, count, order: this.releases.size });
+    }
+    return map;
   }
 
   /** The latest release's first record, when the log has more than one release. */

@@ -10,7 +10,7 @@ import { expandLogPaths, fileChunks, LogReadError, type LogSourceError } from '.
 import type { FieldMapping } from '../logs/fieldMapping';
 import { IngestCancelled } from '../logs/reader';
 import { errorMessage } from '../util/errors';
-import { PatternAnalyzer, type AnalyzerOptions, type DeployMarker, type PatternReport } from './analyzer';
+import { PatternAnalyzer, type AnalyzerOptions, type AnalyzerState, type DeployMarker, type PatternReport } from './analyzer';
 import { CallSiteIndex, indexLogCalls, type LogCallSite } from './callSites';
 import type { PythonParser } from '../logging/parser';
 import { decodePython } from '../logging/project';
@@ -27,6 +27,8 @@ export interface PatternLoadOptions extends AnalyzerOptions {
   assign?: boolean;
   /** What "new" is measured against; undefined: the release field's deploy; null: nothing. */
   cutoff?: DeployMarker | null;
+  /** Also return the analyzer's state and each line's signature (to be absorbed elsewhere). */
+  keepState?: boolean;
 }
 
 export interface PatternLoadResult {
@@ -36,6 +38,9 @@ export interface PatternLoadResult {
   bytes: number;
   /** With `assign`: the pattern index of each physical line of every file, in order. */
   assignment?: Int32Array;
+  /** With `keepState`: the analyzer's state, and with `assign` each line's signature. */
+  state?: AnalyzerState;
+  lineSignatures?: Int32Array;
 }
 
 /** Reads files and folders (any log format) into a pattern report. Unreadable files are listed in `errors`. */
@@ -75,13 +80,14 @@ export async function analyzePatternFiles(paths: string[], options: PatternLoadO
     done += sizes[i]!;
     options.onProgress?.(done, total, label(file));
   }
+  const state = options.keepState ? analyzer.exportState() : undefined;
   const { report, patternOfSignature } = analyzer.report({ lines: ctx.stats.lines, sources: files.map(label), skipped: ctx.skips.summaries(), problems: options.problems ?? [], cutoff: options.cutoff });
   let assignment: Int32Array | undefined;
   if (lineSigs) {
     assignment = new Int32Array(n);
     for (let i = 0; i < n; i++) assignment[i] = patternOfSignature[lineSigs[i]!]!;
   }
-  return { report, files, errors, bytes: total, ...(assignment ? { assignment } : {}) };
+  return { report, files, errors, bytes: total, ...(assignment ? { assignment } : {}), ...(state ? { state, ...(lineSigs ? { lineSignatures: lineSigs.slice(0, n) } : {}) } : {}) };
 }
 
 const SKIP_DIRS = new Set(['.git', '.hg', 'node_modules', '__pycache__', '.venv', 'venv', 'env', '.env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', 'build', 'dist', '.incidents', '.vscode-host', '.ipynb_checkpoints']);

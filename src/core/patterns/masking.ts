@@ -148,6 +148,8 @@ function maskPair(part: string): string {
 
 /** Masks one whitespace-free token: surrounding brackets and punctuation are kept, the core is masked. */
 export function maskToken(token: string): string {
+  // Plain integers are the commonest value and mostly unique: no cache, no regex.
+  if (isDigits(token)) return '<num>';
   const hit = tokenCache.get(token);
   if (hit !== undefined) return hit;
   const kq = KV_QUOTED.exec(token);
@@ -161,9 +163,22 @@ export function maskToken(token: string): string {
   let masked = maskCore(core);
   if (masked === core && start === 0 && end === token.length) masked = token;
   else masked = token.slice(0, start) + masked + token.slice(end);
-  if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
-  tokenCache.set(token, masked);
+  // Tokens with digits are mostly one-off values: caching them would only churn the cache.
+  if (!/\d/.test(token)) {
+    if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear();
+    tokenCache.set(token, masked);
+  }
   return masked;
+}
+
+function isDigits(t: string): boolean {
+  const n = t.length;
+  if (n === 0 || n > 19) return false;
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 const enum C {

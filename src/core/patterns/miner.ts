@@ -52,6 +52,9 @@ export class TemplateMiner {
   /** Lines placed on an existing signature because the table was full. */
   capped = 0;
   private readonly memo = new Map<string, number>();
+  private memoHits = 0;
+  private memoMisses = 0;
+  private memoUseful = true;
   readonly maxSignatures: number;
   private readonly userMasks: readonly CompiledUserMask[] | undefined;
   private readonly splitMax: number;
@@ -73,15 +76,21 @@ export class TemplateMiner {
 
   /** The signature of a message (added if new); `weight` lines at once. */
   add(message: string, weight = 1): number {
-    // Short messages repeat exactly (health checks, "ok"): those skip masking.
+    // Short messages repeat exactly (health checks, "ok"): those skip masking. While most lookups miss (every
+    // message has a fresh value), nothing is added, so the memo does not churn.
     const short = message.length <= 64;
     let sig = short ? this.memo.get(message) : undefined;
     if (sig === undefined) {
       sig = this.signatureOf(maskMessage(message, this.userMasks));
-      if (short) {
+      if (short && this.memoUseful) {
         if (this.memo.size >= MEMO_MAX) this.memo.clear();
         this.memo.set(detach(message), sig);
       }
+      this.memoMisses++;
+    } else this.memoHits++;
+    if (this.memoHits + this.memoMisses >= 20_000) {
+      this.memoUseful = this.memoHits >= 2_000;
+      this.memoHits = this.memoMisses = 0;
     }
     this.counts[sig]! += weight;
     return sig;

@@ -52,7 +52,8 @@ export class PatternReadCancelled extends Error {
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
 const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|\s+File "|During handling of the above exception|The above exception was the direct cause|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
 
-const RAW_FIELDS = ['message', 'level', 'timestamp', 'service', 'version', 'logger'] as const;
+// The logger is not read on the raw path: nothing in the pattern statistics uses it.
+const RAW_FIELDS = ['message', 'level', 'timestamp', 'service', 'version'] as const;
 type RawField = (typeof RAW_FIELDS)[number];
 
 /**
@@ -73,6 +74,7 @@ class RawJsonFields {
 
   /** Keys in the order the logger writes them (learnt from the lines read): each search starts after the last. */
   private order: number[] | undefined;
+  private readonly found: number[] = [];
 
   /** Reads the values into `out`; false when the line needs the full parse. */
   read(text: string, start: number, end: number, out: Partial<Record<RawField, string | number>>): boolean {
@@ -84,8 +86,10 @@ class RawJsonFields {
     let from = start;
     let lastKey = start;
     let inOrder = true;
-    const found: number[] = [];
-    for (const k of order) {
+    const found = this.found;
+    found.length = 0;
+    for (let o = 0; o < order.length; o++) {
+      const k = order[o]!;
       const { field, needle } = this.keys[k]!;
       let at = text.indexOf(needle, from);
       if (at === -1 || at >= end) {
@@ -278,7 +282,7 @@ export class PatternSourceReader {
 
   private fast(text: string, start: number, end: number, n: number): boolean {
     const raw = this.raw;
-    raw.message = raw.level = raw.timestamp = raw.service = raw.version = raw.logger = undefined;
+    raw.message = raw.level = raw.timestamp = raw.service = raw.version = undefined;
     if (!this.ctx.raw!.read(text, start, end, raw)) return false;
     if (raw.message === undefined && raw.level === undefined) return false;
     this.flush();
@@ -295,7 +299,6 @@ export class PatternSourceReader {
     }
     if (typeof raw.service === 'string' && raw.service) r.service = raw.service;
     if (raw.version !== undefined && raw.version !== '') r.version = String(raw.version);
-    if (typeof raw.logger === 'string' && raw.logger) r.logger = raw.logger;
     this.ctx.stats.records++;
     this.emit(r);
     return true;
@@ -388,34 +391,7 @@ export class PatternSourceReader {
   }
 }
 
-const minuteCache = { key: '', base: 0 };
-
-/**
- * Times as JSON loggers write them, fast: an ISO time `YYYY-MM-DDTHH:MM:SS[.fff]Z` (the common case) is
- * computed from a cached minute and the seconds; anything else goes through parseTimestamp.
- */
+/** Times as JSON loggers write them (the ISO `…Z` form is read without Date.parse, see parseTimestamp). */
 export function fastTime(v: string | number): number | undefined {
-  if (typeof v === 'string' && v.length >= 20 && v.length <= 30 && v.charCodeAt(10) === 84 /* T */ && v.charCodeAt(v.length - 1) === 90 /* Z */ && v.charCodeAt(16) === 58 && v.charCodeAt(19) !== 58) {
-    const key = v.slice(0, 16);
-    if (key !== minuteCache.key) {
-      const base = Date.parse(`${key}:00Z`);
-      if (Number.isNaN(base)) return parseTimestamp(v);
-      minuteCache.key = key;
-      minuteCache.base = base;
-    }
-    const s1 = v.charCodeAt(17) - 48;
-    const s2 = v.charCodeAt(18) - 48;
-    if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return parseTimestamp(v);
-    let ms = 0;
-    if (v.charCodeAt(19) === 46 /* . */) {
-      let scale = 100;
-      for (let i = 20; i < v.length - 1 && scale >= 1; i++, scale /= 10) {
-        const d = v.charCodeAt(i) - 48;
-        if (d < 0 || d > 9) return parseTimestamp(v);
-        ms += d * scale;
-      }
-    } else if (v.length !== 20) return parseTimestamp(v);
-    return minuteCache.base + (s1 * 10 + s2) * 1000 + Math.floor(ms);
-  }
   return parseTimestamp(v);
 }

@@ -103,8 +103,11 @@ function isBracketed(t: string): boolean {
   return (t.startsWith('[') && /\]:?$/.test(t)) || (t.startsWith('(') && /\):?$/.test(t));
 }
 
+/** An IPv4 address (with a port) has the shape of a dotted date: it starts a message, not a header. */
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?,?$/;
+
 function isTimeToken(t: string): boolean {
-  return TIMEISH.test(t) || MONTHS.test(t) || WEEKDAYS.test(t);
+  return (TIMEISH.test(t) && !IPV4.test(t)) || MONTHS.test(t) || WEEKDAYS.test(t);
 }
 
 /**

@@ -15,7 +15,7 @@ export class PatternsFeature implements vscode.Disposable {
 
   constructor(extensionUri: vscode.Uri, workspaceState: vscode.Memento, log: vscode.LogOutputChannel) {
     this.callSites = new WorkspaceCallSites(extensionUri, log);
-    this.state = new PatternsState(workspaceState, log, this.callSites);
+    this.state = new PatternsState(workspaceState, log, this.callSites, extensionUri);
     this.tree = new PatternsTreeProvider(this.state);
     this.view = vscode.window.createTreeView('incidentWorkbench.patterns', { treeDataProvider: this.tree, showCollapseAll: true });
     this.lenses = new CallSiteLenses(this.state);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DeployMarker, PatternReport, PatternSummary } from '../../core/patterns/analyzer';
-import { analyzePatternFiles } from '../../core/patterns/load';
+import { analyzePatternFilesParallel } from '../../node/patternsParallel';
 import { PatternReadCancelled } from '../../core/patterns/reader';
 import { IngestCancelled } from '../../core/logs/reader';
 import { errorMessage } from '../../core/util/errors';
@@ -49,6 +49,7 @@ export class PatternsState implements vscode.Disposable {
     private readonly memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     readonly callSites: WorkspaceCallSites,
+    private readonly extensionUri: vscode.Uri,
   ) {
     this.disposables.push(
       callSites.onDidChange(() => {
@@ -184,9 +185,11 @@ export class PatternsState implements vscode.Disposable {
       let reported = 0;
       try {
         const labels = new Map<string, string>();
-        const result = await analyzePatternFiles(paths, {
+        const result = await analyzePatternFilesParallel(paths, {
+          workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'patternsWorker.js').fsPath,
           fields: settings.fields,
           userMasks: settings.masks,
+          userMaskRules: settings.maskRules,
           rules: settings.rules,
           maxSignatures: settings.maxPatterns,
           maxLineLength: settings.maxLineLength,
