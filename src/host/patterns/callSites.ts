@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CallSiteIndex, indexLogCalls, type LogCallSite } from '../../core/patterns/callSites';
 import { createPythonParser, type PythonParser } from '../../core/logging/parser';
@@ -7,6 +8,14 @@ import { errorMessage } from '../../core/util/errors';
 const EXCLUDE = '{**/.git/**,**/node_modules/**,**/.venv/**,**/venv/**,**/site-packages/**,**/__pycache__/**,**/.tox/**,**/build/**,**/dist/**,**/.vscode-host/**,**/.incidents/**}';
 const MAX_FILES = 5000;
 const MAX_BYTES = 4 * 1024 * 1024;
+
+/** Workspace-relative (`/`-separated), with the folder's name first only when there are several folders. */
+function relativeName(uri: vscode.Uri): string {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return uri.fsPath;
+  const rel = path.posix.relative(folder.uri.path, uri.path);
+  return (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `${folder.name}/${rel}` : rel;
+}
 
 export interface WorkspaceCallSite extends LogCallSite {
   uri: vscode.Uri;
@@ -72,7 +81,7 @@ export class WorkspaceCallSites implements vscode.Disposable {
     const files = await vscode.workspace.findFiles('**/*.py', EXCLUDE, MAX_FILES);
     files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));
     for (const uri of files) {
-      const rel = vscode.workspace.asRelativePath(uri, true);
+      const rel = relativeName(uri);
       try {
         const bytes = await vscode.workspace.fs.readFile(uri);
         if (bytes.length > MAX_BYTES) {
