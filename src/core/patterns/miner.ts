@@ -40,6 +40,26 @@ export interface MinedPattern {
 
 const MEMO_MAX = 50_000;
 
+const BRACKETED_VALUE = /^[([{]<[^<>]+>[)\]}][,;:.]?$/;
+
+/**
+ * A template with every value as `<*>` and optional bracketed values left out; undefined when fewer than
+ * two words remain (too little to say two templates are one).
+ */
+function looseKey(tokens: string[]): string | undefined {
+  const out: string[] = [];
+  let words = 0;
+  for (const t of tokens) {
+    if (BRACKETED_VALUE.test(t)) continue;
+    if (hasPlaceholder(t) || t === VARIABLE) out.push(VARIABLE);
+    else {
+      out.push(t);
+      words++;
+    }
+  }
+  return words >= 2 ? out.join(' ') : undefined;
+}
+
 /** A copy of a string that shares no memory with the (possibly huge) string it was cut from. */
 export function detach(s: string): string {
   return s.length < 13 ? s : (s + ' ').slice(0, -1);
@@ -138,13 +158,29 @@ export class TemplateMiner {
       if (list) list.push(i);
       else byLength.set(t.length, [i]);
     });
+    const byLoose = new Map<string, MinedPattern>();
     for (const [length, sigs] of [...byLength].sort((a, b) => a[0] - b[0])) {
       for (const group of this.groupSameLength(length, sigs)) {
-        const index = patterns.length;
-        for (const s of group) ofSignature[s] = index;
-        patterns.push({ tokens: this.template(group, length), signatures: group });
+        const tokens = this.template(group, length);
+        // Templates that differ only by an optional bracketed value (`sent` / `(<size>) sent`) or by the
+        // kind of value at a place are one template of varying length.
+        const loose = looseKey(tokens);
+        const same = loose ? byLoose.get(loose) : undefined;
+        if (same) {
+          same.signatures.push(...group);
+          const mine = group.reduce((n, s) => n + this.counts[s]!, 0);
+          const theirs = same.signatures.reduce((n, s) => n + this.counts[s]!, 0) - mine;
+          if (mine > theirs) same.tokens = tokens;
+          continue;
+        }
+        const p: MinedPattern = { tokens, signatures: group };
+        if (loose) byLoose.set(loose, p);
+        patterns.push(p);
       }
     }
+    patterns.forEach((p, index) => {
+      for (const s of p.signatures) ofSignature[s] = index;
+    });
     return { patterns, ofSignature };
   }
 
