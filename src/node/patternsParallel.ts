@@ -24,6 +24,10 @@ export interface ParallelOptions extends PatternLoadOptions {
   workers?: number;
   /** The user masking rules as written (they cross to the workers as data). */
   userMaskRules?: UserMaskRule[];
+  /** Below this many bytes in all, everything is read on this thread (default 24 MiB). */
+  minParallelBytes?: number;
+  /** Size of the parts a file is cut into (default 16 MiB). */
+  partBytes?: number;
 }
 
 /** Inputs under this size are read on this thread: starting workers would cost more than it saves. */
@@ -79,15 +83,16 @@ export async function analyzePatternFilesParallel(paths: string[], options: Para
   const { files, errors } = await expandLogPaths(paths);
   const sizes = await Promise.all(files.map((f) => fs.stat(f).then((s) => s.size, () => 0)));
   const total = sizes.reduce((a, b) => a + b, 0);
-  if (total < MIN_PARALLEL_BYTES) return analyzePatternFiles(paths, options);
+  if (total < (options.minParallelBytes ?? MIN_PARALLEL_BYTES)) return analyzePatternFiles(paths, options);
+  const partBytes = options.partBytes ?? PART_BYTES;
 
   const label = options.label ?? ((p: string) => p);
   const tasks: (ShardTask & { index: number; fileIndex: number })[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     const size = sizes[i]!;
-    const whole = size < PART_BYTES * 2 || (await isGzip(file).catch(() => true));
-    const offsets = whole ? [0, size] : await cuts(file, size, Math.min(64, Math.ceil(size / PART_BYTES)));
+    const whole = size < partBytes * 2 || (await isGzip(file).catch(() => true));
+    const offsets = whole ? [0, size] : await cuts(file, size, Math.min(64, Math.ceil(size / partBytes)));
     for (let k = 0; k + 1 < offsets.length; k++) {
       tasks.push({
         index: tasks.length,

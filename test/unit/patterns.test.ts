@@ -9,6 +9,7 @@ import type { CliIO } from '../../src/cli/output';
 import { PatternAnalyzer, rateChange } from '../../src/core/patterns/analyzer';
 import { CallSiteIndex, indexLogCalls } from '../../src/core/patterns/callSites';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
+import { analyzePatternFilesParallel } from '../../src/node/patternsParallel';
 import { BUILTIN_MASKS, compileUserMasks, maskMessage } from '../../src/core/patterns/masking';
 import { TemplateMiner } from '../../src/core/patterns/miner';
 import { PatternReaderContext, fastTime, type PatternRecord } from '../../src/core/patterns/reader';
@@ -401,4 +402,28 @@ test('iwb patterns: hostile and broken input is reported, never fatal', async (t
   assert.match(r.out, /<img src=x onerror=alert\(<num>\)>/);
   const assign = await run(['patterns', 'mixed.log', '--assign'], dir);
   assert.equal(assign.out.split('\n').length, 6);
+});
+
+test('worker threads give the report and the line order a single reader gives', async (t) => {
+  const dir = tempDir(t);
+  // The real worker bundle, built the way esbuild.mjs builds dist/patternsWorker.js.
+  const esbuild = await import('esbuild');
+  const script = path.join(dir, 'patternsWorker.js');
+  await esbuild.build({ entryPoints: [path.join(repoRoot, 'src/node/patternsWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: script, logLevel: 'error' });
+  const lines: string[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const ts = new Date(Date.parse('2026-11-20T09:00:00Z') + i * 1000).toISOString();
+    lines.push(i % 3 ? JSON.stringify({ timestamp: ts, level: 'INFO', message: `user ${i} logged in from 10.0.0.${i % 255}`, version: i < 4000 ? '1' : '2' }) : i % 7 ? `2026-11-20 09:00:00,000 WARNING app: retry ${i} of 5` : '');
+  }
+  const file = path.join(dir, 'big.log');
+  writeFileSync(file, `${lines.join('\n')}\n\u0000 binary\n`);
+  const single = await analyzePatternFiles([file], { assign: true });
+  const parallel = await analyzePatternFilesParallel([file], { assign: true, workerScript: script, workers: 2, minParallelBytes: 1, partBytes: 40_000 });
+  const ids = (r: typeof single) => [...r.assignment!].map((i) => r.report.patterns[i]!.id);
+  assert.deepEqual(ids(parallel), ids(single));
+  const strip = (r: typeof single) => r.report.patterns.map((p) => ({ ...p, samples: p.samples.map((s) => [s.line, s.message]) }));
+  assert.deepEqual(strip(parallel), strip(single));
+  assert.equal(parallel.report.lines, single.report.lines);
+  assert.deepEqual(parallel.report.skipped, single.report.skipped);
+  assert.deepEqual(parallel.report.cutoff, single.report.cutoff);
 });
