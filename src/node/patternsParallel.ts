@@ -20,19 +20,23 @@ import type { ShardTask } from './patternsWorker';
 export interface ParallelOptions extends PatternLoadOptions {
   /** dist/patternsWorker.js; without it (or when it does not exist) everything runs on this thread. */
   workerScript?: string;
-  /** Worker threads (default: the cores, at most 4). */
+  /** Worker threads (default: the cores, at most 4, and none while the machine is busy). */
   workers?: number;
   /** The user masking rules as written (they cross to the workers as data). */
   userMaskRules?: UserMaskRule[];
-  /** Below this many bytes in all, everything is read on this thread (default 24 MiB). */
+  /** Below this many bytes in all, everything is read on this thread (default 256 MiB). */
   minParallelBytes?: number;
-  /** Size of the parts a file is cut into (default 16 MiB). */
+  /** Size of the parts a file is cut into (default 64 MiB). */
   partBytes?: number;
 }
 
-/** Inputs under this size are read on this thread: starting workers would cost more than it saves. */
-const MIN_PARALLEL_BYTES = 24 << 20;
-const PART_BYTES = 16 << 20;
+/**
+ * Inputs under this size are read on this thread: each worker starts its own module and JIT, and the
+ * parts' states are merged, which costs about as much CPU again as reading 50 MB (measured in
+ * bench/patterns.bench.mjs); below a few hundred MB one thread is as fast and cheaper.
+ */
+const MIN_PARALLEL_BYTES = 256 << 20;
+const PART_BYTES = 64 << 20;
 
 async function isGzip(path: string): Promise<boolean> {
   const h = await fs.open(path, 'r');
@@ -79,7 +83,9 @@ async function cuts(path: string, size: number, parts: number): Promise<number[]
 export async function analyzePatternFilesParallel(paths: string[], options: ParallelOptions = {}): Promise<PatternLoadResult> {
   const workers = Math.max(1, Math.min(options.workers ?? os.availableParallelism?.() ?? os.cpus().length, 4));
   const script = options.workerScript;
-  if (workers < 2 || !script || !(await fs.stat(script).then((s) => s.isFile(), () => false))) return analyzePatternFiles(paths, options);
+  // A machine already busy (load average at or over its cores) gains nothing from more threads.
+  const busy = options.workers === undefined && os.loadavg()[0] >= os.cpus().length;
+  if (workers < 2 || busy || !script || !(await fs.stat(script).then((s) => s.isFile(), () => false))) return analyzePatternFiles(paths, options);
   const { files, errors } = await expandLogPaths(paths);
   const sizes = await Promise.all(files.map((f) => fs.stat(f).then((s) => s.size, () => 0)));
   const total = sizes.reduce((a, b) => a + b, 0);
