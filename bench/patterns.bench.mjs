@@ -339,8 +339,8 @@ async function main() {
   let keptMemory = '';
   if (QUICK && existsSync(join(REPO_ROOT, 'bench', 'RESULTS.md'))) {
     const previous = readFileSync(join(REPO_ROOT, 'bench', 'RESULTS.md'), 'utf8');
-    const block = /### Bounded memory\n[\s\S]*?(?=\n_Machine:)/.exec(previous.slice(previous.indexOf('<!-- bench:patterns -->')));
-    if (block) keptMemory = `\n${block[0].trim().replace('### Bounded memory', '### Bounded memory (from the last full run, \`node bench/patterns.bench.mjs\`)')}\n`;
+    const block = /### Bounded memory[^\n]*\n[\s\S]*?(?=\n_Machine:)/.exec(previous.slice(previous.indexOf('<!-- bench:patterns -->')));
+    if (block) keptMemory = `\n${block[0].trim().replace(/^### Bounded memory.*$/m, '### Bounded memory (from the last full run, \`node bench/patterns.bench.mjs\`)')}\n`;
   }
   const drainRate = rate(m.drain3);
   const sysRows = rows
