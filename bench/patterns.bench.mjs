@@ -340,7 +340,7 @@ async function main() {
   if (QUICK && existsSync(join(REPO_ROOT, 'bench', 'RESULTS.md'))) {
     const previous = readFileSync(join(REPO_ROOT, 'bench', 'RESULTS.md'), 'utf8');
     const block = /### Bounded memory[^\n]*\n[\s\S]*?(?=\n_Machine:)/.exec(previous.slice(previous.indexOf('<!-- bench:patterns -->')));
-    if (block) keptMemory = `\n${block[0].trim().replace(/^### Bounded memory.*$/m, '### Bounded memory (from the last full run, \`node bench/patterns.bench.mjs\`)')}\n`;
+    if (block) keptMemory = `\n${block[0].trim().replace(/^### Bounded memory.*$/m, '### Bounded memory (from the last full run, `node bench/patterns.bench.mjs`)')}\n`;
   }
   const drainRate = rate(m.drain3);
   const sysRows = rows

@@ -150,8 +150,19 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       end = tok.end;
       continue;
     }
-    // A leading number: an epoch time, or a record id when a node id follows (`134681 node-246 …`).
-    const epoch = !time && !level && pendingWords.length === 0 && NUMBER.test(t) && (t.length >= 6 || (count === 0 && /\d/.test(nextToken(line, tok.end)?.text ?? '') && !NUMBER.test(nextToken(line, tok.end)?.text ?? '')));
+    // A leading number is a time when it reads as one — epoch seconds or milliseconds of this century, or a
+    // compact date followed by more time (`081109 203615`) — or a record id when a node id follows
+    // (`134681 node-246 …`). A count that starts a message (`640404 floating point alignment exceptions`) is
+    // neither.
+    let epoch = false;
+    if (!time && !level && pendingWords.length === 0 && NUMBER.test(t)) {
+      const digits = t.replace(/[.,]$/, '');
+      const after = nextToken(line, tok.end)?.text ?? '';
+      const n = Number(digits);
+      if ((digits.length === 10 && n >= 946_684_800 && n < 4_102_444_800) || (digits.length === 13 && n >= 946_684_800_000 && n < 4_102_444_800_000)) epoch = true;
+      else if (digits.length >= 6 && digits.length <= 8 && (NUMBER.test(after) || TIMEISH.test(after))) epoch = true;
+      else if (count === 0 && /\d/.test(after) && !NUMBER.test(after)) epoch = true;
+    }
     if (isTimeToken(t) || (time && NUMBER.test(t)) || epoch) {
       if (level) break;
       if (!time && timeStart === -1) timeStart = tok.start;
