@@ -114,6 +114,16 @@ test('text headers of the common families are read; the message is what follows'
     assert.equal(line.slice(h.start), message, line);
     assert.equal(h.level, level, line);
   }
+  // A header never takes the whole line: words it would read as a level or a context are the message.
+  for (const [line, message] of [
+    ['2556843 gige5 gige temperature 1072878243 1 warning', 'warning'],
+    ['30700 Interconnect-1T00 switch_module bcast-error 1076189965 1 Link error', 'Link error'],
+    ['2575909 node-162 action start 1074178193 1 boot  (command 1911)', 'boot  (command 1911)'],
+  ]) {
+    const h = parseTextHeader(line);
+    assert.ok(h, line);
+    assert.equal(line.slice(h.start), message, line);
+  }
   // A message without a header stays whole.
   assert.equal(parseTextHeader('user 7 logged in'), undefined);
   assert.equal(parseTextHeader('Component State Change: node up'), undefined);

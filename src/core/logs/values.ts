@@ -42,23 +42,34 @@ const minuteCache = { key: '', base: 0 };
  * Anything else returns undefined (the general parser takes it).
  */
 function isoUtc(v: string): number | undefined {
-  const n = v.length;
-  if (n < 20 || n > 30 || v.charCodeAt(10) !== 84 /* T */ || v.charCodeAt(n - 1) !== 90 /* Z */ || v.charCodeAt(16) !== 58 /* : */) return undefined;
-  const s1 = v.charCodeAt(17) - 48;
-  const s2 = v.charCodeAt(18) - 48;
+  return isoUtcIn(v, 0, v.length);
+}
+
+/**
+ * `isoUtc` of `text[from, to)`, read in place: a raw JSON line's time costs no substring (the minute's
+ * characters are compared with the cached minute's one by one).
+ */
+export function isoUtcIn(text: string, from: number, to: number): number | undefined {
+  const n = to - from;
+  if (n < 20 || n > 30 || text.charCodeAt(from + 10) !== 84 /* T */ || text.charCodeAt(to - 1) !== 90 /* Z */ || text.charCodeAt(from + 16) !== 58 /* : */) return undefined;
+  const s1 = text.charCodeAt(from + 17) - 48;
+  const s2 = text.charCodeAt(from + 18) - 48;
   if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return undefined;
   let ms = 0;
-  if (v.charCodeAt(19) === 46 /* . */) {
+  if (text.charCodeAt(from + 19) === 46 /* . */) {
     let scale = 100;
-    for (let i = 20; i < n - 1; i++) {
-      const d = v.charCodeAt(i) - 48;
+    for (let i = from + 20; i < to - 1; i++) {
+      const d = text.charCodeAt(i) - 48;
       if (d < 0 || d > 9) return undefined;
       if (scale >= 1) ms += d * scale;
       scale /= 10;
     }
   } else if (n !== 20) return undefined;
-  const key = v.slice(0, 16);
-  if (key !== minuteCache.key) {
+  const cached = minuteCache.key;
+  let same = cached.length === 16;
+  for (let i = 0; same && i < 16; i++) same = text.charCodeAt(from + i) === cached.charCodeAt(i);
+  if (!same) {
+    const key = text.slice(from, from + 16);
     if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(key)) return undefined;
     const base = Date.parse(`${key}:00Z`);
     if (Number.isNaN(base)) return undefined;

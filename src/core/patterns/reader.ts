@@ -16,7 +16,7 @@
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
 import { SkipCounter } from '../logs/skips';
-import { asText, parseTimestamp } from '../logs/values';
+import { asText, isoUtcIn, parseTimestamp } from '../logs/values';
 import { parseTextHeader } from './textHeader';
 
 export interface PatternRecord {
@@ -76,8 +76,12 @@ class RawJsonFields {
   private order: number[] | undefined;
   private readonly found: number[] = [];
 
+  /** The time of the line just read when it was an ISO UTC string read in place (then `out.timestamp` is unset). */
+  time: number | undefined;
+
   /** Reads the values into `out`; false when the line needs the full parse. */
   read(text: string, start: number, end: number, out: Partial<Record<RawField, string | number>>): boolean {
+    this.time = undefined;
     if (text.charCodeAt(start) !== 123 /* { */) return false;
     let e = end - 1;
     while (e > start && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 13 || text.charCodeAt(e) === 9)) e--;
@@ -135,6 +139,11 @@ class RawJsonFields {
         } catch {
           return -1;
         }
+      } else if (field === 'timestamp') {
+        // The usual ISO time is read in place; any other form is cut out for the general parser.
+        const t = isoUtcIn(text, i + 1, q);
+        if (t !== undefined) this.time = t;
+        else out[field] = text.slice(i + 1, q);
       } else out[field] = text.slice(i + 1, q);
       return q + 1;
     }
@@ -283,7 +292,8 @@ export class PatternSourceReader {
   private fast(text: string, start: number, end: number, n: number): boolean {
     const raw = this.raw;
     raw.message = raw.level = raw.timestamp = raw.service = raw.version = undefined;
-    if (!this.ctx.raw!.read(text, start, end, raw)) return false;
+    const fields = this.ctx.raw!;
+    if (!fields.read(text, start, end, raw)) return false;
     if (raw.message === undefined && raw.level === undefined) return false;
     this.flush();
     const m = raw.message as string | number | undefined;
@@ -293,7 +303,8 @@ export class PatternSourceReader {
       const level = normaliseLevelCached(raw.level);
       if (level) r.level = level;
     }
-    if (raw.timestamp !== undefined) {
+    if (fields.time !== undefined) r.timestamp = fields.time;
+    else if (raw.timestamp !== undefined) {
       const t = fastTime(raw.timestamp);
       if (t !== undefined) r.timestamp = t;
     }

@@ -137,6 +137,9 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   let level: string | undefined;
   let logger: string | undefined;
   let end = 0;
+  // Where the header ended before its last element: the message starts there when the header would take the
+  // whole line (`… 1 warning`, `… boot  (command 1911)`: the last words are the message, not a level or context).
+  let prevEnd = 0;
   let words = 0;
   let pendingWords: Tok[] = [];
   let count = 0;
@@ -147,6 +150,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       time = true;
       timeStart = tok.start + 1;
       timeEnd = tok.end - 1;
+      prevEnd = end;
       end = tok.end;
       continue;
     }
@@ -171,11 +175,13 @@ export function parseTextHeader(line: string): TextHeader | undefined {
         time = true;
         timeEnd = tok.end;
       }
+      prevEnd = end;
       end = tok.end;
       pendingWords = [];
       continue;
     }
     if (DASHES.test(t) && (time || level || count === 0)) {
+      prevEnd = end;
       end = tok.end;
       if (level || logger || pendingWords.length) {
         // `time level [ctx] - message` and `program - message`: a dash after the fields ends the header.
@@ -187,6 +193,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     const lv = !level ? levelOf(t, time && !pendingWords.length) : undefined;
     if (lv) {
       level = lv;
+      prevEnd = end;
       end = tok.end;
       pendingWords = [];
       afterLevel = 0;
@@ -194,6 +201,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       continue;
     }
     if (isBracketed(t) && (time || level)) {
+      prevEnd = end;
       end = tok.end;
       if (t.endsWith(':')) {
         if (pendingWords.length) logger = pendingWords[pendingWords.length - 1]!.text;
@@ -215,6 +223,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     // a level, a `logger:` token, a bracketed context or a dash; otherwise they are the message's first words.
     if (LOGGER_COLON.test(t) && (pendingWords.length <= 1 || level)) {
       logger = t.replace(/(?:\[[^\]]*\])?(?:\([^)]*\))?:$/, '').replace(/\[.*$/, '');
+      prevEnd = end;
       end = tok.end;
       break;
     }
@@ -222,7 +231,8 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       // After the level: one dotted logger name (`nova.compute.manager`) or a bracketed context.
       if (afterLevel < 2 && DOTTED.test(t)) {
         logger = t.replace(/:$/, '');
-        end = tok.end;
+        prevEnd = end;
+      end = tok.end;
         afterLevel++;
         if (t.endsWith(':')) break;
         continue;
@@ -230,7 +240,8 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       // A column-aligned component (`Info   CBS    Loaded …`): one word followed by a run of spaces.
       if (afterLevel === 0 && /^[A-Za-z][\w.-]*$/.test(t) && line.startsWith('  ', tok.end)) {
         logger = t;
-        end = tok.end;
+        prevEnd = end;
+      end = tok.end;
         break;
       }
       break;
@@ -246,6 +257,10 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   if (end === 0) return undefined;
   let start = end;
   while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  if (start >= line.length && prevEnd > 0) {
+    start = prevEnd;
+    while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  }
   const header: TextHeader = { start };
   if (level) header.level = level;
   if (logger) header.logger = logger;
