@@ -224,6 +224,18 @@ test('the miner groups by shared constants: values become <*>, a word that diffe
   assert.deepEqual([...new Set(templates)].sort(), ['connection closed to db', 'connection opened to db', 'retry <num> of <num> for job <num>', 'session opened for user <*>']);
 });
 
+test('a key whose value is a variable in some lines holds a value in all of them; plain state words still split', () => {
+  const m = new TemplateMiner();
+  const messages = [
+    ...['com.android.phone', 'android', 'audioserver', 'android', 'com.android.phone'].map((n, i) => `acquire lock=${i}, name=${n}, uid=${1000 + i}`),
+    ...Array.from({ length: 4 }, (_, i) => `worker ${i} state=${i % 2 ? 'ACTIVE' : 'IDLE'}`),
+  ];
+  const sigs = messages.map((x) => m.add(x));
+  const { patterns, ofSignature } = m.patterns();
+  const templates = sigs.map((s) => patterns[ofSignature[s]!]!.tokens.join(' '));
+  assert.deepEqual([...new Set(templates)].sort(), ['acquire lock=<num>, <*> uid=<num>', 'worker <num> state=ACTIVE', 'worker <num> state=IDLE']);
+});
+
 test('grouping accuracy on labelled logs of real programs (their logging calls are the truth)', async () => {
   for (const [name, floor] of [['multiprocessing', 0.95], ['asyncio', 0.5]] as const) {
     const dir = path.join(repoRoot, 'test/fixtures/patterns');

@@ -60,6 +60,23 @@ function looseKey(tokens: string[]): string | undefined {
   return words >= 2 ? out.join(' ') : undefined;
 }
 
+/** True when every token is `key=value` with one key, and the value of one of them is a placeholder. */
+function variableKey(tokens: Iterable<string>): boolean {
+  let key: string | undefined;
+  let variable = false;
+  for (const t of tokens) {
+    const eq = t.indexOf('=');
+    // (an empty value, `rhost=`, is a shape of its own)
+    if (eq <= 0 || eq === t.length - 1) return false;
+    const k = t.slice(0, eq);
+    if (key === undefined) key = k;
+    else if (k !== key) return false;
+    if (!/^[A-Za-z_][\w.-]*$/.test(k)) return false;
+    if (!variable && isPlaceholder(t.slice(eq + 1).replace(/[,;]$/, ''))) variable = true;
+  }
+  return variable;
+}
+
 /** A copy of a string that shares no memory with the (possibly huge) string it was cut from. */
 export function detach(s: string): string {
   return s.length < 13 ? s : (s + ' ').slice(0, -1);
@@ -243,6 +260,9 @@ export class TemplateMiner {
         if (values.size > this.splitMax) break;
       }
       if (placeholder || !word || values.size < 2 || values.size > this.splitMax) continue;
+      // `name=android` / `name=<*>`: a key whose value is a variable elsewhere in the group holds a value here
+      // too, not a constant that names another template.
+      if (variableKey(values.keys())) continue;
       if (!bestValues || values.size < bestValues.size) {
         bestP = p;
         bestValues = values;
