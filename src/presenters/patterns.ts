@@ -7,7 +7,7 @@
  * ones and `is:jumped` those whose rate jumped.
  */
 import type { PatternReport, PatternSummary } from '../core/patterns/analyzer';
-import { levelMix, sparkline } from '../core/patterns/present';
+import { formatRatio, levelMix, sparkline } from '../core/patterns/present';
 
 export const PATTERN_SORTS = ['count', 'change', 'newest'] as const;
 export type PatternSort = (typeof PATTERN_SORTS)[number];
@@ -80,7 +80,7 @@ export interface PatternRow {
 
 export function patternRow(p: PatternSummary): PatternRow {
   const badge = p.isNew ? 'new' : p.change?.jumped ? 'jumped' : undefined;
-  const flag = badge === 'new' ? 'NEW · ' : badge === 'jumped' ? `×${p.change!.ratio} · ` : '';
+  const flag = badge === 'new' ? 'NEW · ' : badge === 'jumped' ? `${formatRatio(p.change!.ratio)} · ` : '';
   const spark = p.timeline ? ` ${sparkline(p.timeline.counts, 16)}` : '';
   const label = p.template.length > 160 ? `${p.template.slice(0, 159)}…` : p.template || '(empty message)';
   const tooltip = [

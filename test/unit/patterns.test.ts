@@ -14,7 +14,7 @@ import { BUILTIN_MASKS, compileUserMasks, maskMessage } from '../../src/core/pat
 import { TemplateMiner } from '../../src/core/patterns/miner';
 import { PatternReaderContext, fastTime, type PatternRecord } from '../../src/core/patterns/reader';
 import { compilePatternRules } from '../../src/core/patterns/rules';
-import { sparkline } from '../../src/core/patterns/present';
+import { formatRatio, sparkline } from '../../src/core/patterns/present';
 import { parseTextHeader } from '../../src/core/patterns/textHeader';
 import { parsePatternFilter, patternRow, visiblePatterns } from '../../src/presenters/patterns';
 import { repoRoot, tempDir } from './helpers';
@@ -120,6 +120,13 @@ test('text headers of the common families are read; the message is what follows'
     ['30700 Interconnect-1T00 switch_module bcast-error 1076189965 1 Link error', 'Link error'],
     ['2575909 node-162 action start 1074178193 1 boot  (command 1911)', 'boot  (command 1911)'],
   ]) {
+    const h = parseTextHeader(line);
+    assert.ok(h, line);
+    assert.equal(line.slice(h.start), message, line);
+  }
+  // A count that starts a message is not a compact date; one followed by a time is.
+  assert.equal(parseTextHeader('640404 floating point alignment exceptions'), undefined);
+  for (const [line, message] of [['081109 203615 148 INFO dfs.DataNode$PacketResponder: Received block', 'Received block']]) {
     const h = parseTextHeader(line);
     assert.ok(h, line);
     assert.equal(line.slice(h.start), message, line);
@@ -364,6 +371,7 @@ test('presenter: filter words and qualifiers, sort by change, rows with sparklin
   assert.equal(row.badge, 'new');
   assert.match(row.description, /^NEW · 3 · 23\.1% [▁▂▃▄▅▆▇█ ]+$/);
   assert.equal(sparkline([0, 1, 2, 4]), ' ▃▅█');
+  assert.deepEqual([3.14159, 42.25, 320384.564, Infinity].map(formatRatio), ['×3.14', '×42.3', '×320,385', '×∞']);
 });
 
 test('iwb patterns: the JSON contract, --assign one id per line (blank lines too), --since, exit 2', async (t) => {

@@ -5,7 +5,7 @@ import { CallSiteIndex, indexCallSites } from '../../core/patterns/load';
 import { analyzePatternFilesParallel } from '../../node/patternsParallel';
 import { compileUserMasks, type UserMaskRule } from '../../core/patterns/masking';
 import { compilePatternRules } from '../../core/patterns/rules';
-import { sparkline } from '../../core/patterns/present';
+import { formatRatio, sparkline } from '../../core/patterns/present';
 import { parseFieldMapping } from '../../core/logs/fieldMapping';
 import { formatCount } from '../../core/logs/skips';
 import { parseTimestamp } from '../../core/logs/values';
@@ -187,7 +187,7 @@ function printHuman(r: PatternReport, listed: PatternSummary[], callSites: Map<P
   );
   listed.forEach((p, i) => {
     const share = `${(p.share * 100).toFixed(p.share < 0.001 ? 2 : 1)}%`;
-    const flags = [p.isNew ? 'NEW' : '', p.change?.jumped ? `×${p.change.ratio} rate` : ''].filter(Boolean).join(' ');
+    const flags = [p.isNew ? 'NEW' : '', p.change?.jumped ? `${formatRatio(p.change.ratio)} rate` : ''].filter(Boolean).join(' ');
     io.out(`${String(i + 1).padStart(4)}. ${formatCount(p.count).padStart(9)} ${share.padStart(6)}  ${p.template}${flags ? `  [${flags}]` : ''}`);
     const levels = Object.entries(p.levels).map(([k, v]) => `${k} ${formatCount(v)}`).join(', ');
     io.out(`             ${p.id}  ${time(p.firstSeen)} – ${time(p.lastSeen)}  ${levels}${p.timeline ? `  ${sparkline(p.timeline.counts, 40)}` : ''}`);

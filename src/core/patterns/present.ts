@@ -23,3 +23,11 @@ export function levelMix(levels: Record<string, number>): string {
     .map(([k, v]) => `${k === 'NONE' ? 'no level' : k} ${v.toLocaleString('en-US')}`)
     .join(', ');
 }
+
+/** A rate ratio for people: `×3.5`, `×42`, `×320,385` (three decimals say nothing at that size). */
+export function formatRatio(r: number): string {
+  if (!Number.isFinite(r)) return '×∞';
+  if (r >= 100) return `×${Math.round(r).toLocaleString('en-US')}`;
+  if (r >= 10) return `×${Number(r.toFixed(1))}`;
+  return `×${Number(r.toFixed(2))}`;
+}

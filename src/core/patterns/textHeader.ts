@@ -167,7 +167,8 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       else if (digits.length >= 6 && digits.length <= 8 && (NUMBER.test(after) || TIMEISH.test(after))) epoch = true;
       else if (count === 0 && /\d/.test(after) && !NUMBER.test(after)) epoch = true;
     }
-    if (isTimeToken(t) || (time && NUMBER.test(t)) || epoch) {
+    // (A bare number before any time is one only by the rules above: `640404 floating point …` is a count.)
+    if ((isTimeToken(t) && (time || !NUMBER.test(t))) || (time && NUMBER.test(t)) || epoch) {
       if (level) break;
       if (!time && timeStart === -1) timeStart = tok.start;
       if (epoch) time = true;
