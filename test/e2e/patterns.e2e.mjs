@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, answerInput, docsImage, openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, until, viewPane, VIEW_CONTAINER_TITLE } from './helpers.mjs';
+import { REPO_ROOT, answerFileDialog, docsImage, openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, until, viewPane, VIEW_CONTAINER_TITLE } from './helpers.mjs';
 
 /** The Patterns view's pane, apart from the other views of the container. */
 function patternsPane(page) {
@@ -36,28 +36,12 @@ describe('log patterns', () => {
     await pane.waitFor();
     if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
     await runCommand(page, 'Incident Workbench: Find Log Patterns…');
-    // The open dialog is a quick input that takes a path (see errors.e2e.mjs for why it is typed until it stays).
     const logFile = join(wb.workspace, 'logs', 'deploy.jsonl');
-    await answerInput(page, logFile, { submit: false });
-    const dialogInput = page.locator('.quick-input-widget .quick-input-box input');
-    const fileRow = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'deploy.jsonl' }).first();
     const biggest = report.patterns[0];
     const rows = patternsPane(page).locator('[role="treeitem"][aria-level="1"]');
     try {
-      await until(
-        'the patterns of the log',
-        async () => {
-          if ((await rows.count()) > 0 && (await rows.first().textContent()).includes(biggest.template.slice(0, 30))) return true;
-          if (!(await dialogInput.isVisible())) return false;
-          if ((await dialogInput.inputValue()) !== logFile) await dialogInput.fill(logFile);
-          else if (await fileRow.isVisible()) {
-            await page.waitForTimeout(500);
-            if ((await dialogInput.inputValue()) === logFile) await dialogInput.press('Enter');
-          }
-          return false;
-        },
-        60000,
-      );
+      await answerFileDialog(page, 'Find log patterns', logFile);
+      await until('the patterns of the log', async () => (await rows.count()) > 0 && (await rows.first().textContent()).includes(biggest.template.slice(0, 30)), 60000);
     } catch (e) {
       await screenshot(page, 'patterns-load-failed');
       throw e;
