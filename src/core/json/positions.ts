@@ -1,5 +1,6 @@
 import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { errorMessage } from '../util/errors';
+import { depthExceededAt, tooDeepMessage } from './depth';
 
 /** 1-based line and column, as editors and `file:line:column` consumers expect. */
 export interface Position {
@@ -72,9 +73,14 @@ export interface ParsedJson {
  * at a line and column instead of "invalid file".
  */
 export function parseJsonWithPositions(text: string): ParsedJson {
+  const lines = new LineIndex(text);
+  const deep = depthExceededAt(text);
+  if (deep >= 0) {
+    // jsonc-parser and the walkers after it recurse per level; refuse before any of them overflows.
+    return { value: undefined, tree: undefined, lines, syntaxErrors: [{ ...lines.positionAt(deep), offset: deep, length: 1, message: tooDeepMessage() }] };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const lines = new LineIndex(text);
   const syntaxErrors = errors.map((e) => {
     const code = printParseErrorCode(e.error);
     return { ...lines.positionAt(e.offset), offset: e.offset, length: e.length, message: `JSON syntax error: ${SYNTAX_HINTS[code] ?? code}` };
