@@ -3,7 +3,7 @@ import { findCorrelatedErrors } from '../../core/forensics/correlate';
 import { investigate } from '../../core/forensics/investigate';
 import { readCorrelationLogs } from '../../core/forensics/logs';
 import type { LogRecord } from '../../core/logs/types';
-import { importMetrics } from '../../core/metrics/parse';
+import { readMetricsFile } from '../../core/metrics/nodeFile';
 import type { MetricSeries } from '../../core/metrics/types';
 import { pickTrace, readTextFile, readTraceFile, TraceFileError } from '../../core/traces/nodeFile';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
@@ -64,7 +64,7 @@ export async function traceCommand(args: ParsedArgs, io: CliIO): Promise<number>
       notes.push(...l.problems);
     }
     if (metricsFile) {
-      const m = importMetrics(await readTextFile(resolve(metricsFile), 'metrics'));
+      const m = await readMetricsFile(resolve(metricsFile));
       if (m.format === 'unknown') return fail(`${metricsFile}: ${m.problems[0]?.message ?? 'not a metrics file'}`);
       metrics = m.series;
       notes.push(...m.problems.map((p) => `${metricsFile}${p.line ? `:${p.line}` : ''}: ${p.message}`));
