@@ -70,7 +70,9 @@ async function sampleSize(args: ParsedArgs, io: CliIO): Promise<number> {
     io.out(JSON.stringify({ perArm: r.perArm, total: r.total, exact: r.exact, cohenH: r.h, baseline: r.baseline, target: r.target, mde: r.mde, alpha: r.alpha, power: r.power }, null, 2));
   } else {
     io.out(`${r.perArm.toLocaleString('en-US')} users per arm (${r.total.toLocaleString('en-US')} in total)`);
-    io.out(`  to detect ${(r.baseline * 100).toFixed(2)} % → ${(r.target * 100).toFixed(2)} % (${r.mde >= 0 ? '+' : ''}${(r.mde * 100).toFixed(1)} % relative, Cohen's h ${r.h.toFixed(6)})`);
+    // Small effects keep their significant digits instead of printing as "+0.0 %" and "10.00 % → 10.00 %".
+    const pct = (v: number, digits: number) => (Math.abs(v) >= 10 ** -digits || v === 0 ? v.toFixed(digits) : v.toPrecision(3));
+    io.out(`  to detect ${pct(r.baseline * 100, 2)} % → ${r.mde >= 0.001 || r.mde <= -0.001 ? pct(r.target * 100, 2) : (r.target * 100).toPrecision(8)} % (${r.mde >= 0 ? '+' : ''}${pct(r.mde * 100, 1)} % relative, Cohen's h ${pct(r.h, 6)})`);
     io.out(`  two-sided α ${r.alpha}, power ${r.power}; exact n ${r.exact.toFixed(1)}`);
   }
   return EXIT.ok;
