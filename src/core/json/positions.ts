@@ -60,6 +60,8 @@ const SYNTAX_HINTS: Record<string, string> = {
   InvalidCharacter: 'invalid character in string',
 };
 
+const MAX_SYNTAX_PROBLEMS = 20;
+
 export interface ParsedJson {
   /** The parsed value; undefined when there were syntax errors (a half-parsed value is never used). */
   value: unknown;
@@ -81,10 +83,16 @@ export function parseJsonWithPositions(text: string): ParsedJson {
   }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const syntaxErrors = errors.map((e) => {
+  // A text that is not JSON at all (a log file opened by mistake) has an error per token; the first ones
+  // say what is wrong, the rest are counted.
+  const syntaxErrors = errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => {
     const code = printParseErrorCode(e.error);
     return { ...lines.positionAt(e.offset), offset: e.offset, length: e.length, message: `JSON syntax error: ${SYNTAX_HINTS[code] ?? code}` };
   });
+  if (errors.length > MAX_SYNTAX_PROBLEMS) {
+    const next = errors[MAX_SYNTAX_PROBLEMS]!;
+    syntaxErrors.push({ ...lines.positionAt(next.offset), offset: next.offset, length: next.length, message: `${errors.length - MAX_SYNTAX_PROBLEMS} more JSON syntax errors from here on` });
+  }
   let value: unknown;
   if (syntaxErrors.length === 0) {
     try {
