@@ -9,6 +9,7 @@ export function errorMessage(e: unknown): string {
   try {
     // JSON.parse quotes the input it choked on, raw line breaks and terminal escapes included: shown as
     // escapes, the message stays one line and cannot drive the terminal.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
     if (e instanceof SyntaxError) return e.message.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
     if (e instanceof Error) return e.message;
     if (typeof e === 'string') return e;
