@@ -24,7 +24,8 @@ export const errorsHelp: CommandHelp = {
   --map /app=.        rewrite logged paths (container → checkout) in the frames printed (repeatable;
                       with --json, loggedFile keeps the original)
   --field userId=ctx.uid   read a canonical field from another JSON path (repeatable)
-  --rules FILE        JSON {"groupingRules": [...], "categoryRules": [...], "fieldMapping": {...}}
+  --rules FILE        JSON {"groupingRules": [...], "categoryRules": [...], "fieldMapping": {...}}; an unknown
+                      key or a rule that cannot be used is refused (exit 2), never ignored
   --json: {events, lines, records, sources, skipped, fieldMapping, firstSeen, lastSeen, clusters: [{id,
   fingerprint, count, category, hypothesis, actionItems, exceptionType, template, firstSeen, lastSeen,
   frames: [{file, line, function, inApp}], chain, users, endpoints, services, versions, samples,

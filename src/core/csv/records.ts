@@ -1,13 +1,15 @@
 /**
- * CSV for every reader of the project (metrics, A/B tests), through csv-parse (RFC 4180: quoted fields
- * with "" escapes and embedded newlines, CRLF/LF/CR, a BOM) instead of hand-written splitters. Memory is
- * bounded for any input: a physical line longer than `maxLineChars` is dropped before the parser sees it
- * (reported with its line number), and a record that still grows past `maxRecordBytes` (an unterminated
- * quote swallowing the rest of the file) stops the read with a problem instead of filling the heap.
- * Records are handed to a callback one by one and never collected here, so a file of millions of rows
- * costs what the caller keeps.
+ * CSV for every reader of the project (metrics, A/B tests). Quoting is csv-parse's job (RFC 4180: quoted
+ * fields with "" escapes and embedded line breaks, a quote inside an unquoted field kept as a character):
+ * every stretch of lines that holds a quote goes to it. A line without any quote has nothing to interpret,
+ * and is split at its commas here — bench/csv.bench.mjs measured csv-parse 5–8× slower than that split on
+ * such lines, which are almost every line of a metrics or A/B file.
+ *
+ * Memory is bounded for any input: a line longer than `maxLineChars` is dropped while it streams in
+ * (reported with its number; only its first part is ever held), and a quoted stretch that grows past
+ * `maxRecordChars` (a quote never closed, swallowing the rest of the file) stops the read with a problem.
+ * Records go to a callback one by one and are never collected, so millions of rows cost what the caller keeps.
  */
-import { parse as parseStream, type Options } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { errorMessage } from '../util/errors';
 
@@ -16,7 +18,8 @@ export const MAX_CSV_LINE_CHARS = 1024 * 1024;
 
 export interface CsvReadOptions {
   maxLineChars?: number;
-  maxRecordBytes?: number;
+  /** The longest quoted stretch (a multi-line field and the lines read with it). Default 4 × maxLineChars. */
+  maxRecordChars?: number;
   /** Streaming only: checked between chunks; true stops reading (e.g. the header shows the wrong file). */
   stop?: () => boolean;
 }
@@ -30,184 +33,204 @@ export interface CsvProblem {
 export interface CsvReadSummary {
   records: number;
   problems: CsvProblem[];
-  /** A quote was opened and never closed: the rest of the file from `problems`' line was not read. */
+  /** A quote was opened and never closed: the rest of the file from that line was not read. */
   unterminatedQuote: boolean;
 }
 
 /** Called per record with its cells and the 1-based line where it starts. */
 export type CsvRecordHandler = (cells: string[], line: number) => void;
 
-/**
- * Drops each physical line longer than the limit (its line break kept, so line numbers stay true) while the
- * text streams through: the start of a line is held back until its break arrives, never more than the limit.
- * A line ends at \n or \r (files from old Macs have only \r); lines are numbered by \n.
- */
-class LineGuard {
-  private pending: string[] = [];
-  private pendingChars = 0;
-  private dropping = false;
+const QUOTE_ERRORS = new Set(['CSV_QUOTE_NOT_CLOSED', 'CSV_MAX_RECORD_SIZE']);
+
+function countOf(text: string, char: string): number {
+  let n = 0;
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) n++;
+  return n;
+}
+
+/** A line of blanks is not a row (an editor's trailing spaces), as an empty line is not. */
+function isBlankRecord(cells: readonly string[]): boolean {
+  return cells.length === 1 && cells[0]!.trim() === '';
+}
+
+class CsvReader {
+  records = 0;
+  readonly problems: CsvProblem[] = [];
+  unterminatedQuote = false;
+  stopped = false;
+
+  private readonly maxLine: number;
+  private readonly maxStretch: number;
+  /** Number of the line being read (lines end at \n, \r\n or \r). */
   private line = 1;
-  readonly dropped: number[] = [];
+  private started = false;
+  /** A \r at the end of a chunk: a line break, or the first half of \r\n; decided by the next chunk. */
+  private carry = '';
+  private partial: string[] = [];
+  private partialChars = 0;
+  private dropping = false;
+  /** The quoted stretch: lines with their breaks, handed to csv-parse together. */
+  private stretch: string[] | undefined;
+  private stretchChars = 0;
+  private stretchLine = 0;
+  private triedAt = 0;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly onRecord: CsvRecordHandler,
+    limits: CsvReadOptions,
+  ) {
+    this.maxLine = limits.maxLineChars ?? MAX_CSV_LINE_CHARS;
+    this.maxStretch = limits.maxRecordChars ?? this.maxLine * 4;
+  }
 
-  push(chunk: string): string {
-    const out: string[] = [];
-    // Complete lines of this chunk are emitted as one slice from here.
-    let keptFrom = -1;
+  push(input: string): void {
+    if (this.stopped) return;
+    let chunk = this.carry + input;
+    this.carry = '';
+    if (!this.started && chunk !== '') {
+      this.started = true;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    if (chunk.endsWith('\r')) {
+      this.carry = '\r';
+      chunk = chunk.slice(0, -1);
+    }
     let from = 0;
     let nextLf = chunk.indexOf('\n');
     let nextCr = chunk.indexOf('\r');
-    const flushKept = (to: number) => {
-      if (keptFrom >= 0 && to > keptFrom) out.push(chunk.slice(keptFrom, to));
-      keptFrom = -1;
-    };
-    for (;;) {
+    while (!this.stopped) {
       if (nextLf >= 0 && nextLf < from) nextLf = chunk.indexOf('\n', from);
       if (nextCr >= 0 && nextCr < from) nextCr = chunk.indexOf('\r', from);
       const end = nextLf < 0 ? nextCr : nextCr < 0 ? nextLf : Math.min(nextLf, nextCr);
-      const stop = end < 0 ? chunk.length : end;
-      if (!this.dropping && this.pendingChars + (stop - from) > this.max) {
-        flushKept(from);
-        this.pending = [];
-        this.pendingChars = 0;
-        this.dropping = true;
-        this.dropped.push(this.line);
-      }
       if (end < 0) {
-        if (!this.dropping) {
-          flushKept(from);
-          if (stop > from) {
-            this.pending.push(chunk.slice(from));
-            this.pendingChars += stop - from;
-          }
-        }
-        break;
+        this.keepPartial(chunk.slice(from));
+        return;
       }
-      if (this.dropping) {
-        out.push(chunk[end]!);
-        this.dropping = false;
-      } else {
-        if (this.pending.length > 0) {
-          out.push(...this.pending);
-          this.pending = [];
-          this.pendingChars = 0;
-        }
-        if (keptFrom < 0) keptFrom = from;
-      }
-      if (chunk.charCodeAt(end) === 10) this.line++;
-      from = end + 1;
+      const breakLength = chunk.charCodeAt(end) === 13 && chunk.charCodeAt(end + 1) === 10 ? 2 : 1;
+      this.completeLine(chunk.slice(from, end), chunk.slice(end, end + breakLength));
+      from = end + breakLength;
     }
-    return out.length === 1 ? out[0]! : out.join('');
   }
 
-  /** The last line when the text does not end with a line break. */
-  end(): string {
-    const rest = this.dropping ? '' : this.pending.join('');
-    this.pending = [];
-    this.pendingChars = 0;
-    return rest;
+  end(): void {
+    if (this.carry) {
+      this.carry = '';
+      this.completeLine('', '\r');
+    }
+    if (!this.stopped && (this.partialChars > 0 || this.dropping)) this.completeLine('', '');
+    if (!this.stopped && this.stretch) this.parseStretch(true);
   }
-}
 
-/** A line of the maximum length in UTF-8 (up to 4 bytes a character). */
-function maxRecord(maxLineChars: number): number {
-  return maxLineChars * 4;
-}
+  private keepPartial(text: string): void {
+    if (this.dropping || text === '') return;
+    if (this.partialChars + text.length > this.maxLine) this.startDropping();
+    else {
+      this.partial.push(text);
+      this.partialChars += text.length;
+    }
+  }
 
-interface ReadState {
-  records: number;
-  /** Last line of the last record read: a quote never closed opens after it. */
-  lastEnd: number;
-}
+  private startDropping(): void {
+    this.dropping = true;
+    this.partial = [];
+    this.partialChars = 0;
+    this.problems.push({ line: this.line, message: `line ${this.line} is longer than ${this.maxLine.toLocaleString('en-US')} characters; skipped` });
+  }
 
-function options(limits: CsvReadOptions, onRecord: CsvRecordHandler, state: ReadState): Options {
-  return {
-    bom: true,
-    relax_column_count: true,
-    // A quote inside an unquoted field (5" screen) is a character, as spreadsheets write it.
-    relax_quotes: true,
-    skip_empty_lines: true,
-    max_record_size: limits.maxRecordBytes ?? maxRecord(limits.maxLineChars ?? MAX_CSV_LINE_CHARS),
-    on_record: (record: string[], context: { lines: number }) => {
-      // A line of blanks is not a row (an editor's trailing spaces), as an empty line is not.
-      if (record.length === 1 && record[0]!.trim() === '') return null;
-      let newlines = 0;
-      for (const cell of record) for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) newlines++;
-      state.records++;
-      state.lastEnd = context.lines;
-      onRecord(record, context.lines - newlines);
-      // Nothing is collected: the caller keeps what it needs.
-      return null;
-    },
-  };
-}
-
-function summaryProblems(guard: LineGuard, max: number, error: unknown, state: ReadState): CsvReadSummary['problems'] {
-  const problems: CsvProblem[] = guard.dropped.map((line) => ({ line, message: `line ${line} is longer than ${max.toLocaleString('en-US')} characters; skipped` }));
-  if (error !== undefined) {
-    if (isQuoteProblem(error)) {
-      const line = state.lastEnd + 1;
-      problems.push({ line, message: `a quoted field that starts at line ${line} or later is never closed (or runs past ${Math.round(maxRecord(max) / 1048576)} MB); the rest of the file was not read` });
+  private completeLine(tail: string, lineBreak: string): void {
+    const n = this.line;
+    if (!this.dropping && this.partialChars + tail.length > this.maxLine) this.startDropping();
+    if (lineBreak !== '') this.line++;
+    if (this.dropping) {
+      this.dropping = false;
+      // The dropped line still ends a row inside a quoted stretch; outside one it is simply gone.
+      if (this.stretch) this.addToStretch(lineBreak);
+      return;
+    }
+    const text = this.partial.length ? this.partial.join('') + tail : tail;
+    this.partial = [];
+    this.partialChars = 0;
+    if (this.stretch) this.addToStretch(text + lineBreak);
+    else if (text.indexOf('"') < 0) {
+      const cells = text.split(',');
+      if (!isBlankRecord(cells)) this.emit(cells, n);
     } else {
-      const lines = (error as { lines?: unknown }).lines;
-      const line = typeof lines === 'number' ? lines : state.lastEnd + 1;
-      problems.push({ line, message: `the CSV cannot be read past line ${line}: ${errorMessage(error)}` });
+      this.stretch = [];
+      this.stretchChars = 0;
+      this.stretchLine = n;
+      this.triedAt = 0;
+      this.addToStretch(text + lineBreak);
     }
   }
-  return problems;
-}
 
-function isQuoteProblem(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_MAX_RECORD_SIZE';
+  private addToStretch(text: string): void {
+    this.stretch!.push(text);
+    this.stretchChars += text.length;
+    // Where a quoted field ends is csv-parse's call; it is asked again each time the stretch has doubled,
+    // so a long stretch costs a logarithmic number of parses, and past the limit the answer is final.
+    if (this.stretchChars > this.maxStretch) this.parseStretch(true);
+    else if (this.stretchChars >= this.triedAt * 2) this.parseStretch(false);
+  }
+
+  private parseStretch(final: boolean): void {
+    const text = this.stretch!.join('');
+    const found: [string[], number][] = [];
+    let error: unknown;
+    try {
+      parseSync(text, {
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: true,
+        max_record_size: this.maxStretch * 4,
+        on_record: (record: string[], context: { lines: number }) => {
+          found.push([record, context.lines - countOf(record.join('\n'), '\n')]);
+          return null;
+        },
+      });
+    } catch (e) {
+      error = e;
+    }
+    const open = error !== undefined && QUOTE_ERRORS.has(String((error as { code?: unknown }).code));
+    if (open && !final) {
+      this.triedAt = Math.max(this.stretchChars, 256);
+      return;
+    }
+    const first = this.stretchLine;
+    this.stretch = undefined;
+    for (const [cells, line] of found) if (!isBlankRecord(cells)) this.emit(cells, first + line - 1);
+    if (error === undefined) return;
+    this.stopped = true;
+    if (open) {
+      this.unterminatedQuote = true;
+      this.problems.push({ line: first, message: `a quoted field that starts at line ${first} is never closed (or runs past ${this.maxStretch.toLocaleString('en-US')} characters); the rest of the file was not read` });
+    } else this.problems.push({ line: first, message: `the CSV cannot be read past line ${first}: ${errorMessage(error)}` });
+  }
+
+  private emit(cells: string[], line: number): void {
+    this.records++;
+    this.onRecord(cells, line);
+  }
+
+  summary(): CsvReadSummary {
+    return { records: this.records, problems: this.problems, unterminatedQuote: this.unterminatedQuote };
+  }
 }
 
 /** Reads CSV text held in memory, record by record. Never throws for bad content. */
 export function readCsvText(text: string, onRecord: CsvRecordHandler, limits: CsvReadOptions = {}): CsvReadSummary {
-  const max = limits.maxLineChars ?? MAX_CSV_LINE_CHARS;
-  const guard = new LineGuard(max);
-  const state: ReadState = { records: 0, lastEnd: 0 };
-  let error: unknown;
-  try {
-    parseSync(guard.push(text) + guard.end(), options(limits, onRecord, state));
-  } catch (e) {
-    error = e;
-  }
-  return { records: state.records, problems: summaryProblems(guard, max, error, state), unterminatedQuote: isQuoteProblem(error) };
+  const reader = new CsvReader(onRecord, limits);
+  reader.push(text);
+  reader.end();
+  return reader.summary();
 }
 
 /** Streams CSV text chunks (a file read piece by piece) record by record. Never throws for bad content. */
 export async function readCsvStream(chunks: AsyncIterable<string>, onRecord: CsvRecordHandler, limits: CsvReadOptions = {}): Promise<CsvReadSummary> {
-  const max = limits.maxLineChars ?? MAX_CSV_LINE_CHARS;
-  const guard = new LineGuard(max);
-  const state: ReadState = { records: 0, lastEnd: 0 };
-  let error: unknown;
-  const parser = parseStream(options(limits, onRecord, state));
-  const done = new Promise<void>((resolve) => {
-    parser.on('error', (e) => {
-      error ??= e;
-      resolve();
-    });
-    parser.on('end', () => resolve());
-  });
-  // Records are consumed in on_record; the readable side only has to flow for 'end' to come.
-  parser.resume();
+  const reader = new CsvReader(onRecord, limits);
   for await (const chunk of chunks) {
-    if (error !== undefined || limits.stop?.()) break;
-    const text = guard.push(chunk);
-    if (text !== '' && !parser.write(text)) {
-      await new Promise<void>((resolve) => {
-        parser.once('drain', resolve);
-        parser.once('error', () => resolve());
-      });
-    }
+    if (reader.stopped || limits.stop?.()) break;
+    reader.push(chunk);
   }
-  if (error === undefined) {
-    const rest = guard.end();
-    if (rest !== '') parser.write(rest);
-    parser.end();
-  }
-  await done;
-  return { records: state.records, problems: summaryProblems(guard, max, error, state), unterminatedQuote: isQuoteProblem(error) };
+  reader.end();
+  return reader.summary();
 }
