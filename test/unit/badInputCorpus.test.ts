@@ -125,6 +125,14 @@ function casesFor(names: string[], files: string[], work: string): Case[] {
         case 'redact':
           add(name, file, ['redact', file, '--json']);
           break;
+        case 'incident': {
+          // Attached as evidence (read, redacted, copied through the writer) to a valid incident of its own.
+          const ws = path.join(work, `incident-ws-${index}`);
+          mkdirSync(path.join(ws, '.incidents', 'INC-2026-001'), { recursive: true });
+          writeFileSync(path.join(ws, '.incidents', 'INC-2026-001', 'incident.json'), JSON.stringify(validIncident));
+          add(name, file, ['incident', 'evidence', 'INC-2026-001', file, '--kind', 'logs', '--workspace', ws, '--actor', 'ci', '--json']);
+          break;
+        }
         default:
           add(name, file, [name, file], { generic: true });
       }
