@@ -158,11 +158,35 @@ test('property: streamed CSV in any chunking reads as the whole text; quoted fie
       assert.deepEqual(b, a);
       // Lines within the limit are read exactly; a row with a longer line is skipped and reported.
       const long = new Set(a.problems.map((p) => p.line));
-      if (long.size === 0 && !a.unterminatedQuote) assert.deepEqual(whole.map((x) => (x as [number, string[]])[1]), rows.filter((r) => !(r.length === 1 && r[0]!.trim() === '')));
+      if (long.size === 0 && !a.unterminatedQuote) {
+        assert.deepEqual(whole.map((x) => (x as [number, string[]])[1]), rows.filter((r) => !(r.length === 1 && r[0]!.trim() === '')));
+        // Each record carries the line it starts on, counting the line breaks inside earlier quoted fields.
+        const starts: number[] = [];
+        let line = 1;
+        for (const r of rows) {
+          if (!(r.length === 1 && r[0]!.trim() === '')) starts.push(line);
+          line += 1 + r.join('').split('\n').length - 1;
+        }
+        assert.deepEqual(whole.map((x) => (x as [number, string[]])[0]), starts);
+      }
       return true;
     }),
     { numRuns: 150 },
   );
+});
+
+test('a file of quoted rows and multi-line fields, past many batches: the records and lines csv-parse gives', () => {
+  const rows: string[] = ['timestamp,name,value,labels'];
+  for (let i = 0; i < 6000; i++) rows.push(i % 7 === 3 ? `${i},"multi\nline ""${i}""\nfield",${i},"a=1,b=2"` : i % 5 === 0 ? `${i},plain,${i},` : `${i},m,${i},"pod=p${i % 3}"`);
+  const text = `${rows.join('\n')}\n`;
+  const mine: [number, string[]][] = [];
+  const read = readCsvText(text, (cells, line) => mine.push([line, cells]));
+  assert.deepEqual(read.problems, []);
+  const reference = parseSync(text, { relax_column_count: true, relax_quotes: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  assert.deepEqual(mine.map(([, c]) => c), reference.map((r) => r.record));
+  assert.deepEqual(mine.map(([l]) => l), reference.map((r) => r.info.lines - r.record.join('').split('\n').length + 1));
+  assert.equal(mine[4]![0], 5);
+  assert.deepEqual(mine[5], [8, ['4', 'm', '4', 'pod=p1']]);
 });
 
 test('property: the reader gives the records csv-parse gives (the comma split of quote-free lines changes nothing)', () => {
