@@ -30,7 +30,11 @@ export function isIncidentOverviewIntent(m: { type: string }): m is IncidentOver
   return m.type !== 'openEvidence' || typeof (m as { path?: unknown }).path === 'string';
 }
 
-/** State the page keeps through hide/show and window reloads (webview getState/setState). */
-export interface IncidentOverviewState {
+/** What the panel needs to open again after a window reload (the host's `reopen`, see common.ts). */
+export interface IncidentOverviewReopen {
   incidentId: string;
+}
+
+export function isIncidentOverviewReopen(v: unknown): v is IncidentOverviewReopen {
+  return typeof v === 'object' && v !== null && typeof (v as { incidentId?: unknown }).incidentId === 'string';
 }

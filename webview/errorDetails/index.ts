@@ -2,17 +2,14 @@
 // service and version, the shared stack, and sample events rendered as text (log content is hostile input:
 // every string goes through text nodes, d3's .text() included).
 import { axisBottom, axisLeft, max, scaleBand, scaleLinear, select } from 'd3';
-import type { DetailsCount, ErrorDetailsIntent, ErrorDetailsSnapshot, ErrorDetailsState } from '../../src/protocol/errorDetails';
+import type { DetailsCount, ErrorDetailsIntent, ErrorDetailsSnapshot } from '../../src/protocol/errorDetails';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
 
 const root = document.getElementById('app')!;
 
-const bridge = connect<ErrorDetailsSnapshot, ErrorDetailsIntent, ErrorDetailsState>({
-  render,
-  state: (s) => ({ fingerprint: s.cluster?.fingerprint ?? '' }),
-});
+const bridge = connect<ErrorDetailsSnapshot, ErrorDetailsIntent>({ render });
 
 function button(label: string, codicon: string, intent: ErrorDetailsIntent, secondary = false): HTMLElement {
   return h('vscode-button', { icon: codicon, secondary, onclick: () => bridge.send(intent) }, label);

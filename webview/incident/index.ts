@@ -1,14 +1,11 @@
-import type { IncidentOverviewIntent, IncidentOverviewSnapshot, IncidentOverviewState } from '../../src/protocol/incidentOverview';
+import type { IncidentOverviewIntent, IncidentOverviewSnapshot } from '../../src/protocol/incidentOverview';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
 
 const root = document.getElementById('app')!;
 
-const bridge = connect<IncidentOverviewSnapshot, IncidentOverviewIntent, IncidentOverviewState>({
-  render,
-  state: (s) => ({ incidentId: s.id }),
-});
+const bridge = connect<IncidentOverviewSnapshot, IncidentOverviewIntent>({ render });
 
 function button(label: string, codicon: string, intent: IncidentOverviewIntent, secondary = false): HTMLElement {
   const b = h('vscode-button', { icon: codicon, secondary, onclick: () => bridge.send(intent) }, label);
