@@ -65,6 +65,8 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
 
   async resolveCustomEditor(doc: TraceDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.deps.extensionUri);
+    // A custom editor's frame is titled by its panel's title (VS Code leaves it "undefined" otherwise).
+    panel.title = nodePath.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.deps.extensionUri, { app: 'waterfall', title: `Trace: ${nodePath.basename(doc.uri.path)}` });
     const entry = { doc, panel } as Open;
     entry.bridge = new WebviewBridge<WaterfallSnapshot, WaterfallIntent, WaterfallMessage>(panel.webview, async () => this.snapshot(doc), isWaterfallIntent, (intent) => this.onIntent(entry, intent));
