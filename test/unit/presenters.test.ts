@@ -1,11 +1,12 @@
 // The presenters build each webview's snapshot from a real core model (the demo's and the fixtures' files):
 // what the page gets is checked here, without VS Code.
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NodeFileSystem } from '../../src/cli/nodeFileSystem';
-import { analyzeAbTest, parseAbTest } from '../../src/core/abtest';
+import { analyzeAbTest, locateVariant, parseAbTest } from '../../src/core/abtest';
 import { analyzeLogFiles } from '../../src/core/errors/load';
 import { analyzeMetricAnomaly, findCorrelatedErrors, type ErrorCluster } from '../../src/core/forensics/correlate';
 import { readCorrelationLogs } from '../../src/core/forensics/logs';
@@ -62,6 +63,38 @@ test('A/B snapshot: the report’s verdict, arms and test as they are; SRM and p
   assert.ok(!('requiredTotal' in s.power!));
   assert.ok(!('explanation' in s.simpson));
   assert.deepEqual(overTheWire(s), s, 'the snapshot is plain data');
+});
+
+test('A/B snapshot: the Simpson explanation is said once (under Issues), not again in the verdict', () => {
+  const file = demo('experiments', 'kidney-stones.abtest.json');
+  const report = analyzeAbTest(parseAbTest(read(file), file));
+  assert.ok(report.interpretation.includes(report.simpson.explanation), 'core says it in the interpretation too');
+  const s = toAbSnapshot(report, 'kidney-stones.abtest.json', true);
+  const simpson = s.issues.filter((i) => i.type === 'simpson');
+  assert.equal(simpson.length, 1);
+  const everything = JSON.stringify(s);
+  assert.equal(everything.split(JSON.stringify(simpson[0]!.message).slice(1, -1)).length - 1, 1, 'the explanation appears once in what the page gets');
+});
+
+test('A/B variants are found in their file for "open the source" (JSON and CSV), hostile names included (property)', () => {
+  const json = read(demo('experiments', 'checkout-button.abtest.json'));
+  const at = locateVariant(json, 'green-button')!;
+  assert.match(json.split('\n')[at.line - 1]!.slice(at.column - 1), /^\{ "name": "green-button"/);
+  assert.equal(locateVariant(json, 'nope'), undefined);
+  const csv = read(demo('experiments', 'signup-by-user.csv'));
+  const header = csv.split('\n')[0]!.split(',').map((c) => c.trim().toLowerCase());
+  const firstRow = csv.split('\n')[1]!.split(',');
+  const name = firstRow[header.indexOf('variant')]!.trim();
+  assert.deepEqual(locateVariant(csv, name), { line: 2, column: 1 });
+  fc.assert(
+    fc.property(fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }), fc.nat(4), (names, pick) => {
+      const unique = [...new Set(names)];
+      const doc = `{\n  "variants": [\n${unique.map((n) => `    { "name": ${JSON.stringify(n)}, "sampleSize": 10, "successes": 1 }`).join(',\n')}\n  ]\n}\n`;
+      const i = pick % unique.length;
+      assert.deepEqual(locateVariant(doc, unique[i]!), { line: 3 + i, column: 5 });
+      assert.equal(locateVariant(doc.slice(0, doc.length / 2), '\u0000never'), undefined);
+    }),
+  );
 });
 
 test('A/B snapshot of a file that could not be read carries the reason', () => {
