@@ -131,6 +131,7 @@ export class FlameChart {
     }
     ctx.globalAlpha = 1;
     this.painted = painted;
+    this.canvas.dataset.painted = String(painted.length);
     this.lastPaintMs = performance.now() - started;
   }
 
