@@ -65,9 +65,9 @@ export class IncidentOverviewPanel implements vscode.Disposable {
   private async snapshot(): Promise<IncidentOverviewSnapshot> {
     const store = this.deps.repository.store();
     if (!store) return noWorkspaceSnapshot(this.id);
-    const entry = await store.read(this.id);
+    const [entry, postmortem] = await Promise.all([store.read(this.id), store.readPostmortem(this.id)]);
     this.panel.title = entry.value?.title ? `${this.id} ${entry.value.title}` : this.id;
-    return toOverviewSnapshot(entry);
+    return toOverviewSnapshot(entry, postmortem);
   }
 
   private async handle(intent: IncidentOverviewIntent): Promise<void> {
@@ -83,6 +83,10 @@ export class IncidentOverviewPanel implements vscode.Disposable {
         if (uri) await vscode.commands.executeCommand('vscode.open', uri);
         return;
       }
+      case 'openPostmortem':
+        // Creates it pre-filled from the incident when there is none (the post-mortem feature's command).
+        await vscode.commands.executeCommand('incidentWorkbench.openPostmortem', this.id);
+        return;
       case 'revealInTree': {
         const node = await this.deps.incidentsTree.nodeFor(this.id);
         if (node) await this.deps.incidentsView.reveal(node, { select: true, focus: true });
