@@ -106,7 +106,7 @@ describe('decisions in the real workbench', () => {
     }
     const view = await webviewWith(wb.page, '.verdict', 'ROLLBACK');
     const verdict = await view.locator('.verdict').textContent();
-    assert.match(verdict, /ROLLBACK — Roll back/);
+    assert.match(verdict, /Roll back the new version/);
     assert.match(verdict, /error rate — 0\.40 % → 7\.9 %: above the 5 % limit/);
     assert.equal(await view.locator('tr[data-metric="errorRate"] td.status-fail').count(), 1);
     assert.match(await view.locator('tr[data-metric="latencyP95"]').textContent(), /fail/);

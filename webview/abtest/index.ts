@@ -2,7 +2,7 @@ import { axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
 import type { AbIntent, AbSnapshot, AbState } from '../../src/protocol/abtest';
 import { sampleSizePerArm } from '../../src/core/stats/power';
 import { connect, savedPageState } from '../shared/bridge';
-import { h, icon, replaceChildren } from '../shared/dom';
+import { h, icon, replaceChildren, tableWrap } from '../shared/dom';
 import '../shared/elements';
 import { button, int, loadDecisionsCss, pct, pp } from '../shared/decisions';
 import { minus } from '../shared/format';
@@ -72,10 +72,6 @@ function armsTable(s: AbSnapshot): HTMLElement {
   );
 }
 
-// Back from the source (or any time the page gets the focus again), the selected row has it.
-window.addEventListener('focus', () => {
-  if (document.activeElement === document.body) document.querySelector<HTMLElement>('table.arms tr[aria-selected="true"]')?.focus();
-});
 
 const VERDICT_STYLE: Record<AbSnapshot['verdict']['kind'], [string, string]> = {
   winner: ['good', 'pass'],
@@ -205,7 +201,7 @@ function render(s: AbSnapshot): void {
     s.issues.length
       ? h('ul', { class: 'issues' }, ...s.issues.map((i) => h('li', { 'data-type': i.type }, h('span', { class: `sev-${i.severity}` }, icon(SEVERITY_ICON[i.severity], i.severity)), h('span', {}, i.message, i.where ? h('span', { class: 'muted' }, ` (${i.where})`) : null))))
       : h('p', { class: 'empty' }, 'No design or data problems found.'),
-    s.arms.length ? h('section', {}, h('h2', {}, 'Arms'), h('div', { class: 'table-wrap' }, armsTable(s))) : null,
+    s.arms.length ? h('section', {}, h('h2', {}, 'Arms'), tableWrap(armsTable(s), 'Arms')) : null,
     t
       ? h('section', {},
           h('h2', {}, `${t.treatment} vs ${t.control}`),
@@ -221,10 +217,10 @@ function render(s: AbSnapshot): void {
     s.simpson.segmentDirections.length
       ? h('section', {},
           h('h2', {}, "Segments (Simpson's paradox check)"),
-          h('div', { class: 'table-wrap' }, h('table', {},
+          tableWrap(h('table', {},
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Segment'), h('th', { scope: 'col' }, 'Direction'), h('th', { scope: 'col', class: 'num' }, 'Difference'), h('th', { scope: 'col', class: 'num' }, 'Control users (share)'), h('th', { scope: 'col', class: 'num' }, 'Treatment users (share)'))),
             h('tbody', {}, ...s.simpson.segmentDirections.map((d) => h('tr', {}, h('td', {}, d.name), h('td', {}, d.direction), h('td', { class: 'num' }, pp(d.diff)), h('td', { class: 'num' }, `${int(d.controlN)} (${pct(d.controlShare, 0)})`), h('td', { class: 'num' }, `${int(d.treatmentN)} (${pct(d.treatmentShare, 0)})`)))),
-          )),
+          ), 'Segments'),
           // The paradox itself is explained once, under Issues; here only what the table shows.
           h('p', { class: 'muted' }, s.simpson.detected ? `Pooled: ${s.simpson.overallDirection}. Per segment: ${s.simpson.segmentDirections[0]?.direction ?? ''} in every one (see Issues).` : 'Pooled and per-segment directions agree.'))
       : null,
