@@ -97,6 +97,16 @@ export function connect<Snapshot, Intent extends { type: string }, State = unkno
     }
   });
 
+  // Coming back to the page (from the source it opened, another editor group, another window), the focus
+  // returns to the control that had it: the chart with its selection, not the top of the page.
+  let lastFocused: HTMLElement | undefined;
+  document.addEventListener('focusin', (e) => {
+    if (e.target instanceof HTMLElement && e.target !== document.body) lastFocused = e.target;
+  });
+  window.addEventListener('focus', () => {
+    if ((document.activeElement === document.body || document.activeElement === null) && lastFocused?.isConnected) lastFocused.focus({ preventScroll: true });
+  });
+
   let themeTimer: ReturnType<typeof setTimeout> | undefined;
   new MutationObserver(() => {
     clearTimeout(themeTimer);
