@@ -100,7 +100,7 @@ function toolbar(): HTMLElement {
     view.icicle = orientation.value === 'icicle';
     chart.options.icicle = view.icicle;
     persist();
-    chart.paint();
+    paintChart();
     showRoots();
   };
   sandwichButton.onclick = () => toggleSandwich();
@@ -118,7 +118,7 @@ function toolbar(): HTMLElement {
       view.search = searchBox.value;
       persist();
       applySearch();
-      chart.paint();
+      paintChart();
     }, 120);
   };
   searchBox.onkeydown = (e) => {
@@ -154,7 +154,7 @@ function rebuild(keepSelection = false): void {
   chart.options.diff = snap.mode === 'diff';
   chart.setTree(tree, keys);
   applySearch();
-  chart.paint();
+  paintChart();
   updateCrumbs();
   const again = previous ? nodeAt(previous) : 0;
   if (again > 0) select(again);
@@ -180,10 +180,27 @@ function nodeAt(path: readonly number[]): number {
 }
 
 /**
+ * Paints the main chart. In a flame graph the roots are at the bottom: a repaint that changes the chart's
+ * height or the pane's (another width, a zoom, options) keeps what is below the pane's bottom edge, so the
+ * rows in view stay in view.
+ */
+let below = 0;
+function paintChart(): void {
+  chart.paint();
+  if (!view.icicle) chartPane.scrollTop = Math.max(0, chartPane.scrollHeight - chartPane.clientHeight - below);
+}
+// How far the user scrolled up from the roots, kept from scroll to scroll: a resize of the pane alone (a
+// toolbar line that wraps) moves no scroll position, so it is measured here and not at the next paint.
+chartPane.addEventListener('scroll', () => {
+  below = chartPane.scrollHeight - chartPane.scrollTop - chartPane.clientHeight;
+}, { passive: true });
+
+/**
  * The roots in view: a deep stack makes the chart much taller than its pane, and the roots (where the
  * bulk of the profile is) are at its bottom in a flame graph.
  */
 function showRoots(): void {
+  below = 0;
   chartPane.scrollTop = view.icicle ? 0 : chartPane.scrollHeight;
   chartPane.scrollLeft = 0;
 }
@@ -233,9 +250,6 @@ function describe(node: number): void {
   status.textContent = parts.join(' · ');
   activeItem.textContent = f ? `${f.name}, ${share(t, rootTotal)}${f.file ? `, ${f.file.slice(f.file.lastIndexOf('/') + 1)}${f.line ? ` line ${f.line}` : ''}` : ''}` : `All samples, ${weight(t)}`;
   activeItem.setAttribute('aria-level', String(tree.depth[node]! + 1));
-  // Where the selected frame is drawn (CSS pixels in the canvas), for the e2e tests.
-  const box = chart.boxOf(node);
-  canvas.dataset.selected = box ? `${Math.round(box.px)},${Math.round(box.py)},${Math.round(box.pw)},${ROW}` : '';
   canvas.dataset.selectedLabel = node > 0 ? chart.label(node) : 'all';
   persist();
 }
@@ -257,7 +271,7 @@ function updateCrumbs(): void {
 function zoomTo(node: number): void {
   chart.zoom = node;
   chart.selected = node;
-  chart.paint();
+  paintChart();
   updateCrumbs();
   describe(node);
   reveal(node);
@@ -270,7 +284,7 @@ function select(node: number): void {
   while (z !== 0 && !pathTo(tree, node).includes(z) && node !== z) z = tree.parent[z]!;
   chart.zoom = z;
   chart.selected = node;
-  chart.paint();
+  paintChart();
   updateCrumbs();
   describe(node);
   reveal(node);
@@ -308,7 +322,7 @@ function toggleSandwich(): void {
     sandwichPane.hidden = true;
     sandwichButton.setAttribute('aria-expanded', 'false');
     layoutAside();
-    chart.paint();
+    paintChart();
     return;
   }
   const node = chart.selected > 0 ? chart.selected : chart.hovered;
@@ -344,7 +358,7 @@ function showSandwich(func: number): void {
   sandwichPane.hidden = false;
   sandwichButton.setAttribute('aria-expanded', 'true');
   layoutAside();
-  chart.paint();
+  paintChart();
   callers.paint();
   callees.paint();
   sandwichPane.scrollIntoView({ block: 'nearest' });
@@ -474,7 +488,7 @@ chartPane.addEventListener('keydown', (e) => {
 });
 
 function repaint(): void {
-  chart.paint();
+  paintChart();
   if (sandwichFunc !== undefined) {
     callers.paint();
     callees.paint();
@@ -570,7 +584,7 @@ const bridge = connect<FlamegraphSnapshot, FlamegraphIntent, Saved>({
     if (node > 0) select(node);
   },
   themeChanged: () => {
-    chart.paint();
+    paintChart();
     if (sandwichFunc !== undefined) {
       callers.paint();
       callees.paint();

@@ -74,15 +74,29 @@ export function connect<Snapshot, Intent extends { type: string }, State = unkno
     }
   };
 
-  // `ready` before anything that could fail: the host's answer is what the page draws.
+  // `ready` before anything that could fail: the host's answer is what the page draws. A page re-created
+  // while VS Code moves its editor to another group can say it before the host listens again; until the
+  // first snapshot arrives it says it again (the host answers each with the same full snapshot).
   const ready: ViewToHost<Intent> = { type: 'ready' };
   api.postMessage(ready);
+  // The page's script ran (the end-to-end tests tell a page that got no data from one that never loaded).
+  document.documentElement.dataset.iwbBridge = 'ready';
+  let askAgain: ReturnType<typeof setTimeout> | undefined;
+  const retry = (wait: number): void => {
+    askAgain = setTimeout(() => {
+      if (last !== undefined) return;
+      api.postMessage(ready);
+      retry(Math.min(wait * 2, 8000));
+    }, wait);
+  };
+  retry(1000);
 
   window.addEventListener('message', (event: MessageEvent<unknown>) => {
     const message = event.data;
     if (!isMessage(message)) return;
     if (message.type === 'snapshot') {
       const m = message as SnapshotMessage<Snapshot>;
+      clearTimeout(askAgain);
       last = m.snapshot;
       reopen = plain(m.reopen);
       guarded('drawing the view', () => options.render(m.snapshot));
