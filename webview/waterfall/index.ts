@@ -186,7 +186,7 @@ function render(): void {
       compactAction(send, 'Load Logs…', 'output', { type: 'loadLogs' }),
       compactAction(send, 'Load Metrics…', 'graph-line', { type: 'loadMetrics' }),
       s.prometheus.configured ? compactAction(send, 'Query Prometheus', 'cloud-download', { type: 'queryPrometheus' }) : null,
-      compactAction(send, 'Append Timeline to Post-Mortem', 'timeline-open', { type: 'appendTimeline' }),
+      compactAction(send, 'Append Timeline to Post-Mortem', 'history', { type: 'appendTimeline' }),
       s.incidentId ? null : compactAction(send, 'Attach to Incident…', 'pin', { type: 'attachToIncident' }),
       compactAction(send, 'Open as Text', 'go-to-file', { type: 'openAsText' }),
       rows.summary,
