@@ -18,10 +18,15 @@ function lazySerializer(load: () => Promise<vscode.WebviewPanelSerializer>): vsc
 
 /** Decisions with statistics: the A/B test editor and panel, rollback judgement and run, the ML model panel. */
 export function registerDecisions(workbench: Workbench): vscode.Disposable[] {
-  return [
+  const disposables: vscode.Disposable[] = [
     AbTestEditorProvider.register(workbench),
     vscode.window.registerWebviewPanelSerializer(ROLLBACK_VIEW_TYPE, lazySerializer(async () => (await import('./rollbackPanel')).RollbackPanel.serializer(workbench))),
     vscode.window.registerWebviewPanelSerializer(ML_MODEL_VIEW_TYPE, lazySerializer(async () => (await import('./mlModelPanel')).MlModelPanel.serializer(workbench))),
     ...registerCommands(DECISIONS_COMMANDS, workbench),
   ];
+  if (workbench.extensionMode === vscode.ExtensionMode.Test) {
+    // Answers Judge Rollback's consent dialog for a Prometheus a metrics file names (loaded when called).
+    disposables.push(vscode.commands.registerCommand('incidentWorkbench._prometheusConsent', async (args?: { answer?: 'allow' | 'deny' | 'dialog'; forget?: boolean }) => (await import('./prometheusConsent')).consentTestHook(workbench, args)));
+  }
+  return disposables;
 }

@@ -35,7 +35,7 @@ export class RollbackPanel implements vscode.Disposable {
           return;
         }
         panel.webview.options = webviewOptions(deps.extensionUri);
-        const judgement = await judge(vscode.Uri.parse(reopen.baseline), vscode.Uri.parse(reopen.current), undefined, reopen.thresholds ? vscode.Uri.parse(reopen.thresholds) : undefined);
+        const judgement = await judge(deps, vscode.Uri.parse(reopen.baseline), vscode.Uri.parse(reopen.current), undefined, reopen.thresholds ? vscode.Uri.parse(reopen.thresholds) : undefined);
         RollbackPanel.current = new RollbackPanel(deps, panel, judgement);
       },
     };
@@ -65,7 +65,7 @@ export class RollbackPanel implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    this.judgement = await judge(this.judgement.baselineUri, this.judgement.currentUri, undefined, this.judgement.thresholdsUri);
+    this.judgement = await judge(this.deps, this.judgement.baselineUri, this.judgement.currentUri, undefined, this.judgement.thresholdsUri);
     await this.bridge.push();
   }
 
