@@ -106,7 +106,7 @@ describe('trace waterfall in the real workbench', () => {
     await answerInput(wb.page, 'catalogue.py', { submit: false });
     await quickRow(wb.page, 'catalogue.py').waitFor({ timeout: 30000 });
     await wb.page.keyboard.press('Enter');
-    await until('catalogue.py in the editor', async () => /catalogue\.py/.test(await wb.page.locator('.tabs-container .tab.active').textContent()));
+    await until('catalogue.py in the editor', async () => /catalogue\.py/.test(await wb.page.locator('.editor-group-container.active .tabs-container .tab.active').textContent()));
     await wb.page.locator('.tabs-container .tab').filter({ hasText: 'recommend.otlp.jsonl' }).first().click();
     frame = await waterfallFrame();
     const shown = frame.locator('body');

@@ -49,12 +49,14 @@ export async function visibleWebview(page, ready, title, timeout = 30000) {
 }
 
 /**
- * `visibleWebview`, and when for 8 s no visible page with that title has run its script (no
+ * `visibleWebview`, and when for 5 s no visible page with that title has run its script (no
  * `html[data-iwb-bridge]`, or VS Code's frame never became ready), "Developer: Reload Webviews" (twice at
  * most) and a further wait. code-server serves every webview from one origin, so
  * their service workers (through which a page loads its script) can wait on each other after a reload or
- * a move and leave a page unloaded: VS Code on the desktop gives each webview its own origin. A page whose
- * script ran but that drew nothing is not retried: that is ours to fix.
+ * a move and leave a page unloaded: VS Code's frame logs "Found unexpected service worker controller …
+ * Waiting for controller" (another webview's worker) and never loads the page. VS Code on the desktop
+ * gives each webview its own origin. A page whose script ran but that drew nothing is not retried: that
+ * is ours to fix.
  */
 export async function drawnWebview(page, ready, title, timeout = 30000) {
   const names = [title].flat();
@@ -78,13 +80,13 @@ export async function drawnWebview(page, ready, title, timeout = 30000) {
       scriptRan ||= (await frame.locator('html[data-iwb-bridge]').count().catch(() => 0)) > 0;
     }
     // A page whose script ran is waited for (drawing it is ours); one that is not there or did not load its
-    // script within 8 s gets the webviews reloaded.
+    // script within 5 s gets the webviews reloaded.
     if (found && scriptRan) {
       unloadedSince = undefined;
       continue;
     }
     unloadedSince ??= Date.now();
-    if (Date.now() - unloadedSince > 8000 && reloads < 2) {
+    if (Date.now() - unloadedSince > 5000 && reloads < 2) {
       console.log(`[e2e] ${names[0]}: the page's script did not load (code-server's shared webview service worker); Developer: Reload Webviews`);
       await paletteByKeys(page, 'Developer: Reload Webviews');
       reloads++;
