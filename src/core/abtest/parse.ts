@@ -234,7 +234,7 @@ const HEADER_ALIASES: Record<string, string[]> = {
   metricStd: ['metricstd', 'metric_std', 'std', 'sd'],
 };
 
-function columnIndex(header: string[]): Record<string, number> {
+export function columnIndex(header: string[]): Record<string, number> {
   const normal = header.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
   const out: Record<string, number> = {};
   for (const [key, aliases] of Object.entries(HEADER_ALIASES)) {
