@@ -201,9 +201,10 @@ export class TraceAggregator {
     operations.sort((x, y) => y.p95Ms - x.p95Ms || order(x, y));
     rates.sort(order);
 
-    // Slow traces: above the threshold given, or the 75th percentile.
+    // Slow traces: above the threshold given, or above the 75th percentile (lower rank, so that a handful
+    // of traces still has a slow quarter to compare: of 3, the slowest one).
     const sortedDur = Float64Array.from(durations).sort();
-    const thresholdUs = options.slowAboveUs ?? percentile(sortedDur, sortedDur.length, 0.75);
+    const thresholdUs = options.slowAboveUs ?? (sortedDur.length ? sortedDur[Math.floor(0.75 * (sortedDur.length - 1))]! : 0);
     let slow = 0;
     const slowCounts = new Uint32Array(this.pairs.length);
     const normalCounts = new Uint32Array(this.pairs.length);
