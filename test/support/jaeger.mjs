@@ -110,7 +110,7 @@ function python(args, options = {}) {
 /** How many traces of `service` Jaeger holds in the last `lookbackUs`. */
 export async function countTraces(jaeger, service, lookbackUs = 3600e6) {
   const end = Date.now() * 1000;
-  const r = await fetch(`${jaeger.url}/api/traces?service=${encodeURIComponent(service)}&start=${end - lookbackUs}&end=${end + 60e6}&limit=100000`);
+  const r = await fetch(`${jaeger.url}/api/traces?service=${encodeURIComponent(service)}&start=${end - lookbackUs}&end=${end + 60e6}&limit=1000`);
   if (!r.ok) return 0;
   const doc = await r.json();
   return Array.isArray(doc.data) ? doc.data.length : 0;

@@ -68,7 +68,7 @@ test('a query becomes both APIs\' query strings; anything typed is encoded, neve
   assert.equal(v3.pathname, '/api/v3/traces');
   assert.equal(v3.searchParams.get('query.attributes[app.client]'), 'ios');
   assert.equal(v3.searchParams.get('query.start_time_min'), '2026-11-20T08:00:00.000000Z');
-  assert.equal(v3.searchParams.get('query.search_depth'), '50');
+  assert.equal(v3.searchParams.get('query.num_traces'), '50');
   assert.throws(() => buildQuery({ service: '' }, now), /service is required/);
   assert.throws(() => buildQuery({ service: 's', lookback: '1h', start: '2026-01-01T00:00:00Z' }, now), /either a lookback/);
   assert.throws(() => buildQuery({ service: 's', start: '2026-11-20T11:00:00Z', end: '2026-11-20T10:00:00Z' }, now), /empty/);

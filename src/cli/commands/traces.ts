@@ -2,7 +2,7 @@ import * as nodePath from 'node:path';
 import { statsJson, TraceAggregator, type TraceStatsDetails } from '../../core/traces/aggregate';
 import { BackendError, searchTraces, type JaegerEndpoint } from '../../core/traces/jaeger';
 import { readTraceFile, TraceFileError } from '../../core/traces/nodeFile';
-import { buildQuery, parseDuration, QueryError, type QueryInput } from '../../core/traces/query';
+import { buildQuery, parseDuration, parseHeaderText, QueryError, type QueryInput } from '../../core/traces/query';
 import type { TraceSummary } from '../../core/traces/import';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
@@ -51,35 +51,12 @@ function values(args: ParsedArgs, name: string): string[] {
 
 /** `Name: value` lines or a JSON object of header names to values. */
 export function parseHeaders(text: string): Record<string, string> {
-  const t = text.trim();
-  if (t === '') return {};
-  if (t.startsWith('{')) {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(t);
-    } catch {
-      throw new UsageError('the auth headers are not a JSON object');
-    }
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
-      if (typeof v !== 'string') throw new UsageError(`auth header ${k} is not a string`);
-      out[checkHeaderName(k)] = v;
-    }
-    return out;
+  try {
+    return parseHeaderText(text);
+  } catch (e) {
+    if (e instanceof QueryError) throw new UsageError(e.message);
+    throw e;
   }
-  const out: Record<string, string> = {};
-  for (const line of t.split(/\r?\n/)) {
-    if (!line.trim()) continue;
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new UsageError('an auth header is not "Name: value"');
-    out[checkHeaderName(line.slice(0, colon).trim())] = line.slice(colon + 1).trim();
-  }
-  return out;
-}
-
-function checkHeaderName(name: string): string {
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`"${name}" is not an HTTP header name`);
-  return name;
 }
 
 /** The endpoint from --jaeger/$IWB_JAEGER_URL, --api, --timeout and the headers. */

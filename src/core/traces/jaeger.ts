@@ -271,3 +271,25 @@ export async function fetchTrace(endpoint: JaegerEndpoint, traceId: string, opti
     throw e;
   }
 }
+
+/**
+ * One trace as Jaeger sent it (its JSON, for a file the waterfall opens and for evidence), checked to hold
+ * the trace. Traces are small next to searches: read whole.
+ */
+export async function fetchTraceText(endpoint: JaegerEndpoint, traceId: string, options: RequestOptions = {}): Promise<{ text: string; api: 'v1' | 'v3' }> {
+  const id = checkTraceId(traceId);
+  const api = await detectApi(endpoint, options);
+  const path = api === 'v1' ? `/api/traces/${id}` : `/api/v3/traces/${id}`;
+  try {
+    const text = await get(endpoint, path, options, async (_res, chunks) => {
+      let t = '';
+      for await (const c of chunks) t += c;
+      return t;
+    });
+    if (!/"(spans|resourceSpans)"\s*:\s*\[\s*\{/.test(text)) throw new BackendError('notFound', '', 404);
+    return { text, api };
+  } catch (e) {
+    if (e instanceof BackendError && e.kind === 'notFound') throw new BackendError('notFound', `Jaeger at ${baseUrl(endpoint.url)} holds no trace ${id} (it may have been evicted or never sampled)`, 404);
+    throw e;
+  }
+}

@@ -148,7 +148,7 @@ function rfc3339(us: number): string {
   return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
 }
 
-/** `/api/v3/traces?query.…` (RFC 3339 times, durations as Go durations, search_depth required). */
+/** `/api/v3/traces?query.…` (RFC 3339 times, durations as Go durations, query.num_traces the limit). */
 export function v3SearchPath(q: TraceQuery): string {
   const p = new URLSearchParams();
   p.set('query.service_name', q.service);
@@ -158,7 +158,7 @@ export function v3SearchPath(q: TraceQuery): string {
   if (q.maxDurationUs !== undefined) p.set('query.duration_max', goDuration(q.maxDurationUs));
   p.set('query.start_time_min', rfc3339(q.startUs));
   p.set('query.start_time_max', rfc3339(q.endUs));
-  p.set('query.search_depth', String(q.limit));
+  p.set('query.num_traces', String(q.limit));
   return `/api/v3/traces?${p.toString()}`;
 }
 
@@ -187,4 +187,51 @@ export function parseOperations(doc: unknown): string[] | undefined {
   if (!list) return undefined;
   const names = list.map((x) => (typeof x === 'string' ? x : typeof x === 'object' && x !== null && typeof (x as { name?: unknown }).name === 'string' ? (x as { name: string }).name : undefined));
   return [...new Set(names.filter((s): s is string => s !== undefined))].sort();
+}
+
+/**
+ * The time range to search by default for an incident: from an hour before it was reported (the trouble
+ * starts before anyone notices) to half an hour after its last event, or to now while it is open.
+ */
+export function incidentWindow(incident: { reportedAt: string; status?: string; events?: readonly { at: string }[] }, nowUs: number): { startUs: number; endUs: number } {
+  const times = [incident.reportedAt, ...(incident.events ?? []).map((e) => e.at)].map((t) => Date.parse(t) * 1000).filter(Number.isFinite);
+  if (times.length === 0) return { startUs: nowUs - DEFAULT_LOOKBACK_US, endUs: nowUs };
+  const startUs = Math.min(...times) - 3600e6;
+  const closed = incident.status === 'RESOLVED' || incident.status === 'CLOSED';
+  const endUs = closed ? Math.min(nowUs, Math.max(...times) + 1800e6) : nowUs;
+  return { startUs, endUs: Math.max(endUs, startUs + 1) };
+}
+
+/** Auth headers as `Name: value` lines or a JSON object of names to values (checked names, string values). */
+export function parseHeaderText(text: string): Record<string, string> {
+  const t = text.trim();
+  if (t === '') return {};
+  const out: Record<string, string> = {};
+  const name = (n: string) => {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(n)) throw new QueryError(`"${n.slice(0, 60)}" is not an HTTP header name`);
+    return n;
+  };
+  if (t.startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(t);
+    } catch {
+      throw new QueryError('the auth headers are not a JSON object');
+    }
+    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new QueryError('the auth headers are not a JSON object');
+    for (const [k, v] of Object.entries(doc as Record<string, unknown>)) {
+      if (typeof v !== 'string') throw new QueryError(`auth header ${name(k)} is not a string`);
+      out[name(k)] = v;
+    }
+    return out;
+  }
+  for (const line of t.split(/\r?\n/)) {
+    if (!line.trim()) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) throw new QueryError('an auth header is not "Name: value"');
+    const value = line.slice(colon + 1).trim();
+    if (/[\r\n\0]/.test(value)) throw new QueryError('an auth header value holds a line break');
+    out[name(line.slice(0, colon).trim())] = value;
+  }
+  return out;
 }
