@@ -191,9 +191,11 @@ export class TraceSearchPanel implements vscode.Disposable {
     await this.push();
     if (this.status.state === 'error') {
       const actions = e instanceof BackendError && e.kind === 'unauthorized' ? ['Set Auth Headers'] : e instanceof BackendError && (e.kind === 'config' || e.kind === 'notJaeger' || e.kind === 'unreachable') ? ['Open Settings'] : [];
-      const choice = await reportError(this.owner.deps.log, `${what}: ${message}`, { notify: true, actions, ...(e instanceof BackendError ? {} : { cause: e }) });
-      if (choice === 'Set Auth Headers') await vscode.commands.executeCommand('incidentWorkbench.setJaegerHeaders');
-      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.traces');
+      // Not awaited: the panel shows the error at once; the notification's button acts whenever clicked.
+      void reportError(this.owner.deps.log, `${what}: ${message}`, { notify: true, actions, ...(e instanceof BackendError ? {} : { cause: e }) }).then(async (choice) => {
+        if (choice === 'Set Auth Headers') await vscode.commands.executeCommand('incidentWorkbench.setJaegerHeaders');
+        if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.traces');
+      });
     }
   }
 
@@ -291,6 +293,11 @@ export class TraceSearchPanel implements vscode.Disposable {
       await this.fail(err, 'Trace statistics');
       return undefined;
     }
+  }
+
+  /** A message as the page sends it, checked by the protocol's guard (the test hook uses it). */
+  async intent(message: { type: string }): Promise<void> {
+    if (isTraceSearchIntent(message)) await this.handle(message);
   }
 
   private async handle(intent: TraceSearchIntent): Promise<void> {
@@ -419,7 +426,7 @@ export class TraceComparePanel implements vscode.Disposable {
     } catch (e) {
       this.error = errorMessage(e);
       await this.bridge.push();
-      await reportError(this.owner.deps.log, `Trace comparison: ${this.error}`, { notify: true, ...(e instanceof BackendError ? {} : { cause: e }) });
+      void reportError(this.owner.deps.log, `Trace comparison: ${this.error}`, { notify: true, ...(e instanceof BackendError ? {} : { cause: e }) });
       return false;
     }
   }
@@ -454,7 +461,7 @@ export class TraceComparePanel implements vscode.Disposable {
         await this.bridge.push();
       }
     } catch (e) {
-      await reportError(this.owner.deps.log, `Trace comparison: ${errorMessage(e)}`, { notify: true, cause: e });
+      void reportError(this.owner.deps.log, `Trace comparison: ${errorMessage(e)}`, { notify: true, cause: e });
     }
   }
 

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { registerCommands } from '../shared/command';
 import type { Workbench } from '../shared/workbench';
 import { compareTraces } from './commands/compareTraces';
@@ -14,5 +14,14 @@ export const TRACE_SEARCH_COMMANDS = [searchTraces, compareTraces, traceStatsOfF
 export function registerTraceSearch(workbench: Workbench): vscode.Disposable[] {
   const panels = new TraceSearchPanels(workbench);
   const deps: TraceSearchDeps = { ...workbench, panels };
-  return [panels, ...registerCommands(TRACE_SEARCH_COMMANDS, deps)];
+  const disposables = [panels, ...registerCommands(TRACE_SEARCH_COMMANDS, deps)];
+  if (workbench.extensionMode === vscode.ExtensionMode.Test) {
+    // Sends one intent to the Trace Search panel (as the page would) and returns its snapshot after it.
+    disposables.push(vscode.commands.registerCommand('incidentWorkbench._traceSearch', async (intent?: { type: string }) => {
+      const panel = await panels.showSearch();
+      if (intent) await panel.intent(intent);
+      return panel.snapshotNow();
+    }));
+  }
+  return disposables;
 }
