@@ -5,7 +5,10 @@
  * and a cancel keeps what was read. Failures are `BackendError`s that say what went wrong in words a user
  * can act on: unreachable, too slow, refused credentials, not Jaeger at all.
  */
-import { importTraceStream, type ImportOptions, type TraceFileResult } from './import';
+import { importTraces, importTraceStream, type ImportOptions, type TraceFileResult } from './import';
+
+/** Answers up to this many characters are parsed whole; larger ones are streamed. */
+const WHOLE_CHARS = 48 * 1024 * 1024;
 import { checkTraceId, parseOperations, parseServices, v1SearchPath, v3SearchPath, type TraceQuery } from './query';
 import { errorMessage } from '../util/errors';
 
@@ -240,7 +243,42 @@ async function readTraces(endpoint: JaegerEndpoint, api: 'v1' | 'v3', path: stri
       throw broken;
     }
   }
-  const result = await get(endpoint, path, { ...(signal ? { signal } : {}), onBytes: (b) => ((bytes = b), onBytes?.(b)) }, async (_res, chunks) => importTraceStream(guarded(chunks), importOptions));
+  const result = await get(endpoint, path, { ...(signal ? { signal } : {}), onBytes: (b) => ((bytes = b), onBytes?.(b)) }, async (_res, chunks) => {
+    // An answer that fits in WHOLE_CHARS is parsed at once (JSON.parse: about 3× the streaming parser's
+    // speed); a larger one continues as a stream from what was read, so memory stays bounded.
+    const it = guarded(chunks)[Symbol.asyncIterator]();
+    const head: string[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return importTraces(head.join(''), importOptions);
+        head.push(next.value);
+        size += next.value.length;
+        if (size > WHOLE_CHARS) break;
+      }
+    } catch (e) {
+      // Cut off early (cancel, stall): the traces complete before the cut, as a stream would have kept.
+      return importTraceStream(
+        (async function* () {
+          yield* head;
+          throw e;
+        })(),
+        importOptions,
+      );
+    }
+    return importTraceStream(
+      (async function* () {
+        yield* head;
+        for (;;) {
+          const next = await it.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      })(),
+      importOptions,
+    );
+  });
   let problems = result.problems;
   const cut = broken as BackendError | undefined;
   if (cut) {
