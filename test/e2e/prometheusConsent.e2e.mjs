@@ -6,8 +6,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { basename, dirname, join } from 'node:path';
-import { answerInput, openWorkbench, quickRow, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
+import { join } from 'node:path';
+import { answerFileDialog, openWorkbench, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
 import { startPrometheus } from '../support/prometheus.mjs';
 
 /** A port that counts connections: proof that nothing was sent to it. */
@@ -40,21 +40,8 @@ function writeWindows(workspace, url, start, end, currentLabel = 'checkout new')
 /** Judge Rollback… from the palette, answering its two file dialogs (VS Code's simple dialog in the browser). */
 async function judge(page, files) {
   await runCommand(page, 'Incident Workbench: Judge Rollback…');
-  for (const [which, file] of [['baseline metrics', files.baseline], ['current metrics', files.current]]) {
-    const title = page.locator('.quick-input-widget .quick-input-title', { hasText: which });
-    await title.waitFor({ timeout: 15000 });
-    // Enter before the dialog has looked the typed path up would navigate instead of choosing the file.
-    await answerInput(page, `${dirname(file)}/`, { submit: false });
-    const row = quickRow(page, basename(file));
-    try {
-      await row.waitFor({ timeout: 15000 });
-    } catch (e) {
-      await screenshot(page, 'prometheus-consent-dialog-failed');
-      throw e;
-    }
-    await answerInput(page, file);
-    await title.waitFor({ state: 'hidden', timeout: 15000 });
-  }
+  await answerFileDialog(page, 'baseline metrics', files.baseline);
+  await answerFileDialog(page, 'current metrics', files.current);
 }
 
 const cpuRow = (view) => view.locator('tr', { hasText: /^\s*CPU/ });
