@@ -5,6 +5,7 @@ import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackHelp } from './command
 import { postmortemCommand, postmortemHelp } from './commands/postmortem';
 import { profileCommand, profileHelp } from './commands/profile';
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
+import { TRACES_VALUE_OPTIONS, tracesCommand, tracesHelp } from './commands/traces';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
 import { PATTERNS_VALUE_OPTIONS, patternsCommand, patternsHelp } from './commands/patterns';
 import { validateCommand, validateHelp } from './commands/validate';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?:
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },
   rollback: { run: rollbackCommand, help: rollbackHelp, valueOptions: ROLLBACK_VALUE_OPTIONS },
   trace: { run: traceCommand, help: traceHelp, valueOptions: traceValueOptions },
+  traces: { run: tracesCommand, help: tracesHelp, valueOptions: TRACES_VALUE_OPTIONS },
   model: { run: modelCommand, help: modelHelp, valueOptions: MODEL_VALUE_OPTIONS },
   'lint-logging': { run: lintLoggingCommand, help: lintLoggingHelp, valueOptions: ['rules'] },
   redact: { run: redactCommand, help: redactHelp, valueOptions: ['out', 'fields', 'pattern'] },

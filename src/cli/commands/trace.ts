@@ -9,10 +9,11 @@ import { pickTrace, readTextFile, readTraceFile, TraceFileError } from '../../co
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
+import { COMPARE_USAGE, traceCompareCommand } from './traceCompare';
 
 export const traceHelp: CommandHelp = {
   summary: 'Investigate a slow request from a trace export (OTLP, Jaeger, Zipkin)',
-  usage: `iwb trace FILE [--trace-id ID] [--logs FILE] [--metrics FILE] [--n-plus-one N] [--json]
+  usage: `iwb trace FILE [--trace-id ID] [--logs FILE] [--metrics FILE] [--n-plus-one N] [--max-traces N|all] [--json]
   Investigates a slow request from a trace file (OTLP/JSON or its JSON Lines form, Jaeger /api/traces JSON,
   Zipkin v2; gzip accepted): duration, slowest span and its share, critical path, errors, N+1 queries
   (a statement repeated >= N times under one parent, default 5), slow-query table, statistics by service
@@ -20,14 +21,16 @@ export const traceHelp: CommandHelp = {
   (--metrics: Prometheus query_range JSON, OTLP metrics or CSV). Without --trace-id: the slowest trace.
   --json: {traceId, durationMs, spanCount, services, slowestSpan: {service, operation, durationMs,
   percentage, criticalMs, ...}, criticalPath, errors, nPlusOne: [{parentSpanId, statement, count, ...}],
-  slowQueries, statistics, logs, metrics, correlatedErrors, format, traceCount, traces, problems}
+  slowQueries, statistics, logs, metrics, correlatedErrors, format, traceCount, traces, problems}; traces
+  lists the file's traces slowest first, the first 50 unless --max-traces says otherwise (all: every one).
   errors: spans with ERROR status and ERROR-level log lines of the trace (--logs, matched by trace id),
   each with source "span" or "log".
-  Exit 0: analysed, nothing flagged. 1: the trace has errors or N+1 queries. 2: a file cannot be read.`,
+  Exit 0: analysed, nothing flagged. 1: the trace has errors or N+1 queries. 2: a file cannot be read.
+${COMPARE_USAGE}`,
 };
 
-const VALUE_OPTIONS = ['trace-id', 'logs', 'metrics', 'n-plus-one'];
-export const traceValueOptions = VALUE_OPTIONS;
+const VALUE_OPTIONS = ['trace-id', 'logs', 'metrics', 'n-plus-one', 'max-traces'];
+export const traceValueOptions = [...VALUE_OPTIONS, 'jaeger', 'api', 'timeout', 'header'];
 
 function stringOption(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);
@@ -36,6 +39,7 @@ function stringOption(args: ParsedArgs, name: string): string | undefined {
 }
 
 export async function traceCommand(args: ParsedArgs, io: CliIO): Promise<number> {
+  if (args.positionals[0] === 'compare' && args.positionals.length === 3) return traceCompareCommand(args, io);
   rejectUnknown(args, ['json', ...VALUE_OPTIONS]);
   const json = args.flags.has('json');
   if (args.positionals.length !== 1) throw new UsageError('trace takes one FILE');
@@ -46,6 +50,9 @@ export async function traceCommand(args: ParsedArgs, io: CliIO): Promise<number>
   const nRaw = stringOption(args, 'n-plus-one');
   const threshold = nRaw === undefined ? 5 : Number(nRaw);
   if (!Number.isInteger(threshold) || threshold < 2) throw new UsageError('--n-plus-one needs a whole number of at least 2');
+  const maxRaw = stringOption(args, 'max-traces');
+  const maxTraces = maxRaw === undefined ? 50 : maxRaw === 'all' ? Infinity : Number(maxRaw);
+  if (!(maxTraces === Infinity || (Number.isInteger(maxTraces) && maxTraces >= 0))) throw new UsageError('--max-traces needs a whole number or "all"');
   const fail = (message: string): number => {
     if (json) io.out(JSON.stringify({ error: message }));
     io.err(`iwb trace: ${message}`);
@@ -77,7 +84,7 @@ export async function traceCommand(args: ParsedArgs, io: CliIO): Promise<number>
       ...report,
       format: result.format,
       traceCount: result.traces.length,
-      traces: result.traces.slice(0, 50).map((t) => ({ traceId: t.traceId, rootService: t.rootService ?? null, rootOperation: t.rootOperation ?? null, durationMs: Math.round(t.durationUs) / 1000, spans: t.spanCount, errors: t.errorCount })),
+      traces: result.traces.slice(0, maxTraces).map((t) => ({ traceId: t.traceId, rootService: t.rootService ?? null, rootOperation: t.rootOperation ?? null, durationMs: Math.round(t.durationUs) / 1000, spans: t.spanCount, errors: t.errorCount })),
       correlatedErrors: clusters.map((c) => ({ ...c, start: new Date(c.startMs).toISOString(), end: new Date(c.endMs).toISOString() })),
       problems: [...report.problems, ...notes],
     };
