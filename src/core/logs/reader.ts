@@ -226,6 +226,7 @@ export class SourceReader {
     this.flushPending();
     this.ctx.stats.records++;
     this.ctx.noteRawLine(text, start, end);
+    this.ctx.noteRawRelease(text, start, end);
   }
 
   private json(text: string, n: number): boolean {
@@ -263,7 +264,9 @@ export class SourceReader {
         }
         if (!quick) {
           ctx.stats.records++;
-          ctx.noteRawTime(ctx.fields.get(o, 'timestamp'));
+          const rawTime = ctx.fields.get(o, 'timestamp');
+          ctx.noteRawTime(rawTime);
+          ctx.noteRelease(ctx.fields.get(o, 'version'), undefined, rawTime);
           continue;
         }
       }
@@ -365,6 +368,7 @@ export class SourceReader {
     if (record.timestamp !== undefined) this.ctx.noteTime(record.timestamp);
     if (record.exception?.truncated) this.ctx.skips.add('truncatedTraceback', record.source, record.line);
     if (isErrorRecord(record)) this.ctx.stats.errorRecords++;
+    if (record.version !== undefined) this.ctx.noteRelease(record.version, record.timestamp);
     this.ctx.onRecord(record);
   }
 }
@@ -388,6 +392,75 @@ export class ReaderContext {
     this.allRecords = options.allRecords ?? false;
     this.signal = options.signal;
     this.fastPath = options.fastPath ?? true;
+  }
+
+  /**
+   * Records per release (the `version` field: release, version, service.version, …) and the earliest time
+   * seen for each: the traffic each release had, errors or not, so a cluster's absence from a release means
+   * something. Fast-path lines are counted from their raw text (`noteRawRelease`).
+   */
+  readonly releases = new Map<string, { records: number; first?: number }>();
+  private lastRelease: { name: string; entry: { records: number; first?: number } } | undefined;
+  private releaseKeyCache: { path: string | undefined; key: string | undefined } = { path: undefined, key: undefined };
+
+  /** A record's release; `time` when parsed, else the raw time (parsed only for a release's first record). */
+  noteRelease(value: unknown, time?: number, rawTime?: unknown): void {
+    if (typeof value !== 'string' && typeof value !== 'number') return;
+    const name = String(value).trim();
+    if (name === '') return;
+    let entry = this.lastRelease?.name === name ? this.lastRelease.entry : this.releases.get(name);
+    if (!entry) {
+      if (this.releases.size >= 1000) return;
+      this.releases.set(name, (entry = { records: 0 }));
+      if (time === undefined && rawTime !== undefined) time = parseTimestamp(rawTime);
+    }
+    entry.records++;
+    if (time !== undefined && (entry.first === undefined || time < entry.first)) entry.first = time;
+    this.lastRelease = { name, entry };
+  }
+
+  /** `"release":` when the release field is a top-level key, else undefined. */
+  private releaseKey(): string | undefined {
+    const path = this.fields.lockedPath('version');
+    if (path !== this.releaseKeyCache.path) {
+      this.releaseKeyCache = { path, key: path && !path.includes('.') && !/["\\]/.test(path) ? `"${path}":` : undefined };
+    }
+    return this.releaseKeyCache.key;
+  }
+
+  /** The release of a line the fast path counted, read from its raw text (the line is parsed when unsure). */
+  noteRawRelease(text: string, start: number, end: number): void {
+    const path = this.fields.lockedPath('version');
+    if (path === undefined) return;
+    const key = this.releaseKey();
+    const parse = () => {
+      try {
+        const o = JSON.parse(text.slice(start, end)) as Record<string, unknown>;
+        this.noteRelease(this.fields.get(o, 'version'), undefined, this.fields.get(o, 'timestamp'));
+      } catch {
+        // the fast path checked its shape only; a line that does not parse has no release to offer
+      }
+    };
+    if (key === undefined) return parse();
+    const at = text.indexOf(key, start);
+    if (at === -1 || at >= end) return parse();
+    for (let k = start + 1; k < at; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 123 /* { */ || c === 91 /* [ */) return parse(); // the key may belong to a nested object
+    }
+    let i = at + key.length;
+    while (text.charCodeAt(i) === 32) i++;
+    if (text.charCodeAt(i) !== 34 /* " */) return parse();
+    const last = this.lastRelease;
+    const q = text.indexOf('"', i + 1);
+    if (q === -1 || q >= end) return parse();
+    if (last && q - i - 1 === last.name.length && text.startsWith(last.name, i + 1)) {
+      last.entry.records++;
+      return;
+    }
+    const name = text.slice(i + 1, q);
+    if (name.includes('\\') || !this.releases.has(name)) return parse(); // escapes, or a new release: its first time is wanted
+    this.noteRelease(name);
   }
 
   private lastRaw: unknown;
