@@ -207,6 +207,8 @@ export class IncidentWriter {
    * yet and may create it. An invalid triage file is never rewritten.
    */
   async changeTriage(mutate: (triage: TriageFile | undefined) => TriageFile, options: ChangeOptions = {}): Promise<Written<TriageFile>> {
+    // The lock sits next to the file: a workspace without .incidents/ yet gets the folder first.
+    await this.fs.createDirectory(this.root);
     return this.changeFile<TriageFile>(triageFile(this.root), 'triage', undefined, mutate, options, true);
   }
 

@@ -53,6 +53,8 @@ export interface TriagedCluster extends ClusterSummary {
   triage?: ClusterTriage;
 }
 
+export type TriagedReport = Omit<ErrorReport, 'clusters'> & { clusters: TriagedCluster[] };
+
 export interface Actor {
   at: string;
   by: string;
@@ -158,7 +160,7 @@ export function triageCluster(cluster: ClusterSummary, entry: TriageEntry | unde
 }
 
 /** A report with each cluster's status and `triage` from the file; the report passed in is not changed. */
-export function applyTriage(report: ErrorReport, file: TriageFile | undefined, now: number): ErrorReport & { clusters: TriagedCluster[] } {
+export function applyTriage(report: ErrorReport, file: TriageFile | undefined, now: number): TriagedReport {
   if (!file) return report;
   const order = orderReleases(report.releases).map((r) => r.name);
   return {
