@@ -12,7 +12,13 @@ export interface LineRange {
 
 /** The last part of a qualified name (`service.model.rank`, `Handler.do_POST`, `Foo::bar`) that a `def` can have. */
 export function simpleFunctionName(name: string): string | undefined {
-  const last = name.split(/[.:#/\\]+/).filter(Boolean).pop();
+  const parts = name.split(/[.:#/\\]+/).filter(Boolean);
+  let last: string | undefined = parts[parts.length - 1];
+  if (last !== undefined && /^<.*>$/.test(last)) {
+    // `dot.<locals>.<genexpr>`: a comprehension or lambda belongs to the function it is written in.
+    const locals = parts.lastIndexOf('<locals>');
+    last = locals > 0 ? parts[locals - 1] : undefined;
+  }
   if (!last || !/^[A-Za-z_$][\w$]*$/.test(last)) return undefined;
   return last;
 }

@@ -3,7 +3,7 @@
  * arrays). Answers are cached per repository object: ranking every cluster of a log asks about the same
  * files and revisions many times.
  */
-import { LOG_FORMAT, TAG_FORMAT, parseBlamePorcelain, parseLog, parseNulList, parseTags, type BlameResult, type CommitMeta, type LogRecord, type TagRef } from './gitParse';
+import { LOG_FORMAT, TAG_FORMAT, parseBlamePorcelain, parseLog, parseNameStatus, parseNulList, parseTags, type BlameResult, type CommitMeta, type LogRecord, type TagRef } from './gitParse';
 import { RepoPaths } from './paths';
 import { GitError, type GitRun } from './types';
 
@@ -107,6 +107,19 @@ export class GitRepo {
   /** A commit as a reviewable patch: header, message, stat and diff (what is attached as evidence). */
   patch(commit: string): Promise<string> {
     return this.run(['show', '--format=fuller', '--stat', '--patch', '-M', commit, '--']);
+  }
+
+  /**
+   * The name `path` (as it is at `rev`) had in `commit`, following renames back, and how the commit changed
+   * it; undefined when the commit did not touch it.
+   */
+  pathInCommit(rev: string, path: string, commit: string): Promise<{ path: string; from?: string; status: string } | undefined> {
+    return this.memo(`follow\0${rev}\0${path}\0${commit}`, async () => {
+      const records = parseLog(await this.run(['log', '--follow', '-M', '--name-status', `--format=${LOG_FORMAT}`, '-n2000', rev, '--', path]));
+      const found = records.find((r) => r.commit === commit);
+      const entry = found ? parseNameStatus(found.body)[0] : undefined;
+      return entry ? { path: entry.path, ...(entry.from ? { from: entry.from } : {}), status: entry.status } : undefined;
+    });
   }
 
   /** Files a commit changed against its first parent, renames detected (`status`, `path`, `from`). */

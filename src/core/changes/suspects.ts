@@ -1,17 +1,22 @@
 /**
  * Ranks the commits that most plausibly introduced a problem (an error cluster, a hot function, a slow span,
- * a leak), each with its reasons. The score adds up evidence, each item weighted by how close its frame is
- * to the problem (the top frame 1, the next 0.4, then 0.16, …):
+ * a leak), each with its reasons. For every frame the problem goes through (an error's in-app frames, raising
+ * frame first; a hot function and its callers; a span's code), a commit collects points:
  *
- *   4   last changed the frame's line at the deployed revision (`git blame`)
- *   2   changed the frame's function (`git log -L` over its lines), scaled from 1 to 2 by the share of
- *       the function's current lines it wrote; +½ when it added the function
- *   ¾   changed the frame's file in the release where the problem started, without touching the above
- *   1½  is in the release where the problem started (once per commit)
- *   1½  landed shortly before the problem was first seen, falling linearly to 0 at `windowDays` (14);
- *       a commit that landed after the first sighting keeps a quarter of its score, since it cannot have
- *       caused what was already happening
- *   ×½  the oldest commit of a shallow clone (the line may be older than it)
+ *   4   it last changed the frame's line at the deployed revision (`git blame`)
+ *   ½–2 it changed the frame's function (`git log -L` over the function's lines): ½, plus 1½ × the share
+ *       of the function's current lines it wrote; +½ when it added the function (a definition line, such as
+ *       a span's code.line.number, gets no line points of its own)
+ *   ¾   it changed the frame's file in the release where the problem started (and not the above)
+ *
+ * each times the frame's weight (an error's top frame 1, the next 0.4, then 0.16, …; a hot path's callers
+ * 0.8, 0.64, …). A commit's evidence is its best frame plus a quarter of the rest, then:
+ *
+ *   × 1.5        it is in the release where the problem started (after the previous release tag)
+ *   × 0.5 – 1    how close it landed before the problem was first seen: 1 just before, falling linearly
+ *                to 0.5 at `windowDays` (14) and beyond; old code rarely starts a new problem
+ *   × 0.25       it landed after the first sighting, so it cannot have started it
+ *   × 0.5        it is the oldest commit of a shallow clone (the line may be older than it)
  *
  * The deployed revision is the release's tag (or a deploy marker's ref), else HEAD. README and
  * docs/guide.md explain the same table to users.
@@ -20,7 +25,7 @@ import { functionRange, languageOf, simpleFunctionName } from './functions';
 import { parseNameStatus, summarizePatch, type BlameResult, type CommitMeta } from './gitParse';
 import { commitInRelease, markerFor, tagForRelease } from './releases';
 import type { GitRepo } from './repo';
-import { GitError, type DeployMarker, type RevisionChoice, type Suspect, type SuspectReport, type SuspectTarget } from './types';
+import { GitError, type DeployMarker, type RevisionChoice, type Suspect, type SuspectFrame, type SuspectReport, type SuspectTarget } from './types';
 
 export interface SuspectOptions {
   /** Blame at this revision instead of the release's (a commit, tag or branch). */
@@ -31,7 +36,7 @@ export interface SuspectOptions {
   maxFrames?: number;
   /** Suspects returned. Default 5. */
   maxSuspects?: number;
-  /** How far before the first sighting a commit still gets the closeness points. Default 14 days. */
+  /** How far before the first sighting a commit's time factor falls to its floor. Default 14 days. */
   windowDays?: number;
   /** Commits read per function (`git log -L -n`). Default 30. */
   maxFunctionCommits?: number;
@@ -42,8 +47,11 @@ export const SCORE = {
   function: 2,
   addedFunction: 0.5,
   fileInRelease: 0.75,
+  /** Share of the evidence of frames other than a commit's best one. */
+  otherFrames: 0.25,
   inRelease: 1.5,
-  closeness: 1.5,
+  /** The time factor of a commit that landed `windowDays` or more before the first sighting. */
+  oldCommit: 0.5,
   afterFirstSeen: 0.25,
   shallowBoundary: 0.5,
 } as const;
@@ -65,8 +73,10 @@ export function formatGap(ms: number): string {
 interface Candidate {
   commit: string;
   meta?: CommitMeta;
-  score: number;
-  structural: string[];
+  /** Evidence points per frame index. */
+  frames: Map<number, number>;
+  /** Why, with the points each reason brought (reasons are listed strongest first). */
+  structural: { text: string; points: number }[];
   files: Map<string, Set<number>>;
   boundary: boolean;
 }
@@ -99,10 +109,10 @@ export async function chooseRevision(repo: GitRepo, target: SuspectTarget, optio
   const release = target.release;
   if (release) {
     const tag = tagForRelease(release, await repo.tags());
-    if (tag) return { ref: tag.name, commit: tag.commit, source: 'release-tag' };
+    if (tag) return { ref: tag.name, commit: tag.commit, source: 'release-tag', release };
     const sha = commitInRelease(release);
     const commit = sha ? await repo.resolve(sha) : undefined;
-    if (commit) return { ref: release, commit, source: 'release-tag' };
+    if (commit) return { ref: release, commit, source: 'release-tag', release };
   }
   const marker = markerFor(options.deployMarkers ?? [], release, target.firstSeen);
   if (marker) {
@@ -110,7 +120,7 @@ export async function chooseRevision(repo: GitRepo, target: SuspectTarget, optio
       if (!ref) continue;
       const tag = tagForRelease(ref, await repo.tags());
       const commit = tag?.commit ?? (await repo.resolve(ref));
-      if (commit) return { ref: tag?.name ?? ref, commit, source: 'deploy-marker' };
+      if (commit) return { ref: tag?.name ?? ref, commit, source: 'deploy-marker', release: marker.release ?? ref };
     }
   }
   const head = await repo.head();
@@ -129,8 +139,12 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
   const candidates = new Map<string, Candidate>();
   const cand = (commit: string): Candidate => {
     let c = candidates.get(commit);
-    if (!c) candidates.set(commit, (c = { commit, score: 0, structural: [], files: new Map(), boundary: false }));
+    if (!c) candidates.set(commit, (c = { commit, frames: new Map(), structural: [], files: new Map(), boundary: false }));
     return c;
+  };
+  const credit = (c: Candidate, frame: number, points: number, text: string) => {
+    c.frames.set(frame, (c.frames.get(frame) ?? 0) + points);
+    c.structural.push({ text, points });
   };
   const addLines = (c: Candidate, path: string, lines: number[]) => {
     let set = c.files.get(path);
@@ -141,8 +155,8 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
   // The release it started in: the commits after the previous tag, up to the deployed revision.
   let releaseCommits: { commit: string; meta: CommitMeta; files: Set<string> }[] | undefined;
   let releaseRange: SuspectReport['releaseRange'];
-  const releaseName = target.release ?? (revision.source === 'release-tag' || revision.source === 'deploy-marker' ? revision.ref : undefined);
-  if (releaseName && revision.source !== 'head') {
+  const releaseName = target.release ?? revision.release;
+  if (releaseName && revision.source !== 'head' && revision.source !== 'given') {
     const previous = await repo.previousTag(D);
     if (previous) {
       const records = await repo.logRange(previous.commit, D, 500);
@@ -154,7 +168,7 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
   const maxFrames = options.maxFrames ?? 6;
   const paths = await repo.files(D);
   const frames: SuspectReport['frames'] = [];
-  const mapped: { file: string; line?: number; function?: string; path: string }[] = [];
+  const mapped: (SuspectFrame & { path: string })[] = [];
   for (const f of target.frames) {
     if (mapped.length >= maxFrames) break;
     const path = paths.match(f.file);
@@ -176,7 +190,7 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
 
   const fileCredited = new Set<string>();
   for (const [i, f] of mapped.entries()) {
-    const w = FRAME_DECAY ** i;
+    const w = f.weight ?? FRAME_DECAY ** i;
     const fn = f.function ? simpleFunctionName(f.function) : undefined;
     const role = roleOf(target.kind, i, fn);
     let blame: BlameResult;
@@ -191,19 +205,25 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
     }
     for (const [sha, meta] of blame.commits) if (!candidates.get(sha)?.meta) cand(sha).meta = meta;
     const touchedHere = new Set<string>();
-    if (f.line !== undefined) {
+    const range = fn ? functionRange(await repo.show(D, f.path), fn, f.line, languageOf(f.path)) : undefined;
+    // A recorded line outside the function it names was recorded at another revision: its blame means nothing.
+    const stale = range !== undefined && f.line !== undefined && (f.line < range.start || f.line > range.end);
+    if (stale) notes.push(`${f.path}:${f.line} is not inside ${fn} at ${short(D)} (lines ${range.start}–${range.end}): the event was recorded by other code than the deployed revision; only the function is followed.`);
+    // A definition line (a span's code.line.number) only says where the function is: its lines count below.
+    const defLine = fn ? new RegExp(`^\\s*(?:async\\s+)?(?:def|class|function|func|fn)\\s+${fn.replace(/[$]/g, '\\$')}\\b|^\\s*@`) : undefined;
+    const sourceLine = range && f.line !== undefined ? (await repo.show(D, f.path)).split(/\r?\n/)[f.line - 1] : undefined;
+    const isDefinition = defLine !== undefined && sourceLine !== undefined && defLine.test(sourceLine);
+    if (f.line !== undefined && !stale && !isDefinition) {
       const bl = blame.lines[f.line - 1];
       if (bl) {
         const c = cand(bl.commit);
-        c.score += SCORE.line * w;
         const renamed = bl.origFile && bl.origFile !== f.path ? ` (then ${bl.origFile}:${bl.origLine})` : '';
-        c.structural.push(`changed ${f.path}:${f.line}, ${role}${renamed}`);
+        credit(c, i, SCORE.line * w, `changed ${f.path}:${f.line}, ${role}${renamed}`);
         c.boundary ||= bl.boundary;
         addLines(c, f.path, [f.line]);
         touchedHere.add(bl.commit);
       } else notes.push(`${f.path} has ${blame.lines.length} lines at ${short(D)}; line ${f.line} of the recorded frame is past its end (recorded at another revision?).`);
     }
-    const range = fn ? functionRange(await repo.show(D, f.path), fn, f.line, languageOf(f.path)) : undefined;
     if (fn && range) {
       const total = range.end - range.start + 1;
       const owned = new Map<string, number[]>();
@@ -213,19 +233,22 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
         else owned.set(bl.commit, [bl.line]);
       }
       const records = await repo.logLines(D, f.path, range.start, range.end, options.maxFunctionCommits ?? 30);
-      const oldest = records.length < (options.maxFunctionCommits ?? 30) ? records[records.length - 1] : undefined;
-      const defLine = new RegExp(`^\\s*(?:async\\s+)?(?:def|class|function|func|fn)\\s+${fn.replace(/[$]/g, '\\$')}\\b`);
+      const adds = new RegExp(`^\\s*(?:async\\s+)?(?:def|class|function|func|fn)\\s+${fn.replace(/[$]/g, '\\$')}\\b`);
+      // The commit that added the function: the oldest whose patch adds its definition line.
+      const adder = [...records].reverse().find((r) => summarizePatch(r.body).addedText.some((t) => adds.test(t)));
       for (const r of records) {
         const c = cand(r.commit);
         c.meta ??= r;
         const lines = owned.get(r.commit) ?? [];
         const share = lines.length / total;
-        const patch = summarizePatch(r.body);
-        // git log -L ends at the commit that brought the lines in, when the list was not cut short.
-        const added = r === oldest && patch.addedText.some((t) => defLine.test(t));
-        c.score += SCORE.function * w * (0.5 + 0.5 * share) + (added ? SCORE.addedFunction * w : 0);
+        const added = r === adder;
         const where = `${f.path}:${range.start}–${range.end}`;
-        c.structural.push(added ? `added ${fn} (${where})${lines.length && lines.length < total ? `, ${lines.length} of its ${total} lines still as written` : ''}` : lines.length ? `wrote ${lines.length} of the ${total} lines of ${fn} (${where})` : `changed ${fn} (${where}); none of its lines are as written then`);
+        credit(
+          c,
+          i,
+          SCORE.function * w * (0.25 + 0.75 * share) + (added ? SCORE.addedFunction * w : 0),
+          added ? `added ${fn} (${where})${lines.length && lines.length < total ? `, ${lines.length} of its ${total} lines still as written` : ''}` : lines.length ? `wrote ${lines.length} of the ${total} lines of ${fn} (${where})` : `changed ${fn} (${where}); none of its lines are as written then`,
+        );
         if (lines.length) addLines(c, f.path, lines);
         else addLines(c, f.path, []);
         touchedHere.add(r.commit);
@@ -239,8 +262,7 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
       for (const bl of blame.lines.slice(lo - 1, hi)) if (bl.line !== f.line) (near.get(bl.commit) ?? near.set(bl.commit, []).get(bl.commit)!).push(bl.line);
       for (const [sha, lines] of near) {
         const c = cand(sha);
-        c.score += SCORE.function * 0.5 * w * (lines.length / Math.max(1, hi - lo));
-        c.structural.push(`changed ${lines.length === 1 ? 'a line' : `${lines.length} lines`} next to ${f.path}:${f.line}`);
+        credit(c, i, SCORE.function * 0.5 * w * (lines.length / Math.max(1, hi - lo)), `changed ${lines.length === 1 ? 'a line' : `${lines.length} lines`} next to ${f.path}:${f.line}`);
         addLines(c, f.path, lines);
         touchedHere.add(sha);
       }
@@ -254,8 +276,7 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
         fileCredited.add(credited);
         const c = cand(rc.commit);
         c.meta ??= rc.meta;
-        c.score += SCORE.fileInRelease * w;
-        c.structural.push(`changed ${f.path} (the file of ${role}) in release ${releaseName}`);
+        credit(c, i, SCORE.fileInRelease * w, `changed ${f.path}, the file of ${role}, in release ${releaseName}`);
         addLines(c, f.path, []);
       }
     }
@@ -268,8 +289,10 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
   for (const c of candidates.values()) {
     if (c.structural.length === 0) continue;
     const meta = c.meta ?? (await repo.commit(c.commit));
-    const reasons = [...new Set(c.structural)];
-    let score = c.score;
+    const reasons = [...new Set([...c.structural].sort((a, b) => b.points - a.points).map((r) => r.text))];
+    const points = [...c.frames.values()];
+    const best = Math.max(0, ...points);
+    let score = best + SCORE.otherFrames * (points.reduce((a, b) => a + b, 0) - best);
     const landed = meta ? Date.parse(meta.committerDate) : NaN;
     if (Number.isFinite(firstSeen) && Number.isFinite(landed)) {
       const gap = firstSeen - landed;
@@ -278,11 +301,11 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
         reasons.push(`landed ${formatGap(gap)} after the first event, so it cannot have started it`);
       } else {
         reasons.push(`${formatGap(gap)} before the first event`);
-        if (gap <= windowMs) score += SCORE.closeness * (1 - gap / windowMs);
+        score *= SCORE.oldCommit + (1 - SCORE.oldCommit) * Math.max(0, 1 - gap / windowMs);
       }
     }
     if (inRelease.has(c.commit)) {
-      score += SCORE.inRelease;
+      score *= SCORE.inRelease;
       reasons.push(`in release ${releaseName}`);
     }
     if (c.boundary && shallow) {

@@ -26,6 +26,11 @@ export interface SuspectFrame {
   line?: number;
   /** The function's name (a qualified name such as `service.model.rank` is fine: its last part is used). */
   function?: string;
+  /**
+   * How much this frame's evidence counts (0–1). Default: the top frame 1, then 0.4, 0.16, … (a stack's
+   * callers say less about an error than where it was raised); a profile's hot path sets its own.
+   */
+  weight?: number;
 }
 
 export type SuspectTargetKind = 'error' | 'function' | 'span' | 'leak';
@@ -79,6 +84,8 @@ export interface RevisionChoice {
   commit: string;
   /** How it was found: a tag named like the release, a deploy marker, HEAD (nothing better), or given. */
   source: 'release-tag' | 'deploy-marker' | 'head' | 'given';
+  /** The release it is, as the events or the deploy marker name it. */
+  release?: string;
 }
 
 export interface SuspectReport {
