@@ -23,6 +23,20 @@ export interface ShowSuspectsOptions {
 interface Resolved {
   target: SuspectTarget;
   incidentId?: string;
+  /** The incident itself when it was read from beside the file (an incident folder outside the workspace's store). */
+  incident?: Incident;
+}
+
+/** The incident whose folder holds `uri` (`…/.incidents/<id>/evidence/…`), read from its incident.json. */
+async function incidentAround(uri: vscode.Uri): Promise<Incident | undefined> {
+  const m = /^(.*\/\.incidents\/(INC-\d{4}-\d{3,}))\//.exec(uri.path);
+  if (!m) return undefined;
+  try {
+    const value = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri.with({ path: `${m[1]}/incident.json` })))) as Incident;
+    return value && typeof value === 'object' && value.id === m[2] ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const SOURCE_KINDS = new Set(['errors', 'trace', 'profile', 'memory']);
@@ -45,7 +59,9 @@ async function incidentOf(deps: ChangesDeps, id: string | undefined): Promise<In
 
 /** The targets of a file, then one of them (by `pick`, or a quick pick). */
 async function fromFile(deps: ChangesDeps, uri: vscode.Uri, options: ShowSuspectsOptions, context: { kind?: EvidenceItem['kind']; incidentId?: string }): Promise<Resolved | undefined> {
-  const incident = await incidentOf(deps, context.incidentId);
+  // A file of an incident's evidence speaks for that incident: its report time and deploy markers.
+  const around = await incidentAround(uri);
+  const incident = around ?? (await incidentOf(deps, context.incidentId));
   let bytes: Uint8Array;
   try {
     bytes = await vscode.workspace.fs.readFile(uri);
@@ -74,7 +90,8 @@ async function fromFile(deps: ChangesDeps, uri: vscode.Uri, options: ShowSuspect
     target = picked?.target;
   }
   if (!target) return undefined;
-  return { target, ...(context.incidentId ? { incidentId: context.incidentId } : {}) };
+  const incidentId = around?.id ?? context.incidentId;
+  return { target, ...(incidentId ? { incidentId } : {}), ...(incident ? { incident } : {}) };
 }
 
 /** Evidence of the active incident that suspects can be ranked for, then one target of it. */
@@ -131,13 +148,17 @@ export const showSuspectCommits: Command<ChangesDeps> = {
   id: 'incidentWorkbench.showSuspectCommits',
   async run(deps, arg?: unknown, rawOptions?: unknown): Promise<SuspectReport | undefined> {
     const options = (rawOptions && typeof rawOptions === 'object' ? rawOptions : {}) as ShowSuspectsOptions;
-    const workspace = await workspaceRepository(deps.log);
-    if (!workspace) return undefined;
+    if (!vscode.workspace.isTrusted) return (await workspaceRepository(deps.log)) && undefined;
     const resolved = await resolveTarget(deps, arg, options);
     if (!resolved) return undefined;
     const { target } = resolved;
+    const workspace = await workspaceRepository(
+      deps.log,
+      target.frames.map((f) => f.file),
+    );
+    if (!workspace) return undefined;
     const incidentId = resolved.incidentId;
-    const markers = deployMarkers((await incidentOf(deps, incidentId))?.events ?? []);
+    const markers = deployMarkers((resolved.incident ?? (await incidentOf(deps, incidentId)))?.events ?? []);
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Suspect commits for ${target.label.length > 60 ? `${target.label.slice(0, 59)}…` : target.label}`, cancellable: true },
       async (_progress, token) => {
