@@ -428,39 +428,47 @@ export class ReaderContext {
     return this.releaseKeyCache.key;
   }
 
-  /** The release of a line the fast path counted, read from its raw text (the line is parsed when unsure). */
+  /**
+   * The release of a line the fast path counted, read from its raw text: the value after the release key
+   * (`"version": "1.8.0"`). A new release's first line is parsed to learn its time. A line without the key has
+   * no release; a key that only exists nested (`resource.service.version`) is not read here, so such logs
+   * count the traffic of their error events only.
+   */
   noteRawRelease(text: string, start: number, end: number): void {
-    const path = this.fields.lockedPath('version');
-    if (path === undefined) return;
     const key = this.releaseKey();
-    const parse = () => {
-      try {
-        const o = JSON.parse(text.slice(start, end)) as Record<string, unknown>;
-        this.noteRelease(this.fields.get(o, 'version'), undefined, this.fields.get(o, 'timestamp'));
-      } catch {
-        // the fast path checked its shape only; a line that does not parse has no release to offer
-      }
-    };
-    if (key === undefined) return parse();
-    const at = text.indexOf(key, start);
-    if (at === -1 || at >= end) return parse();
-    for (let k = start + 1; k < at; k++) {
-      const c = text.charCodeAt(k);
-      if (c === 123 /* { */ || c === 91 /* [ */) return parse(); // the key may belong to a nested object
+    if (key === undefined) {
+      // Not found in the lines parsed so far: parse this one too while the field is still looked for.
+      if (this.fields.searching('version')) this.parseRelease(text, start, end);
+      return;
     }
+    // From the end: loggers put the release among the last fields (service, version, context), after the message.
+    const at = text.lastIndexOf(key, end - key.length);
+    if (at < start) return;
     let i = at + key.length;
     while (text.charCodeAt(i) === 32) i++;
-    if (text.charCodeAt(i) !== 34 /* " */) return parse();
+    if (text.charCodeAt(i) !== 34 /* " */) return;
     const last = this.lastRelease;
-    const q = text.indexOf('"', i + 1);
-    if (q === -1 || q >= end) return parse();
-    if (last && q - i - 1 === last.name.length && text.startsWith(last.name, i + 1)) {
+    if (last && text.charCodeAt(i + 1 + last.name.length) === 34 && text.startsWith(last.name, i + 1)) {
       last.entry.records++;
       return;
     }
+    const q = text.indexOf('"', i + 1);
+    if (q === -1 || q >= end) return;
     const name = text.slice(i + 1, q);
-    if (name.includes('\\') || !this.releases.has(name)) return parse(); // escapes, or a new release: its first time is wanted
-    this.noteRelease(name);
+    if (name.includes('\\')) return;
+    if (this.releases.has(name)) return this.noteRelease(name);
+    // A release seen for the first time: its time is wanted, so this one line is parsed.
+    if (!this.parseRelease(text, start, end)) this.noteRelease(name);
+  }
+
+  private parseRelease(text: string, start: number, end: number): boolean {
+    try {
+      const o = JSON.parse(text.slice(start, end)) as Record<string, unknown>;
+      this.noteRelease(this.fields.get(o, 'version'), undefined, this.fields.get(o, 'timestamp'));
+      return true;
+    } catch {
+      return false; // the fast path checked its shape only; a line that does not parse has no release to offer
+    }
   }
 
   private lastRaw: unknown;
