@@ -108,6 +108,10 @@ export class ErrorsState implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /** The triage file's text as last applied: an unrelated change under .incidents/ re-renders nothing. */
+  private triageText: string | undefined;
+  private appliedTo: ErrorReport | undefined;
+
   /** Reads `.incidents/triage.json` (if any) and applies it to the loaded report. */
   async applyTriageFile(): Promise<void> {
     const folder = this.repository?.folder ?? vscode.workspace.workspaceFolders?.[0];
@@ -121,8 +125,11 @@ export class ErrorsState implements vscode.Disposable {
       } catch {
         bytes = undefined; // no triage yet
       }
-      if (bytes) {
-        const parsed = parseTriage(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
+      const text = bytes ? new TextDecoder('utf-8', { fatal: false }).decode(bytes) : undefined;
+      if (text === this.triageText && this.appliedTo === this.raw) return;
+      this.triageText = text;
+      if (text !== undefined) {
+        const parsed = parseTriage(text);
         triage = parsed.file;
         const p = parsed.problems[0];
         if (!triage) problem = `${triageFile()}${p ? `:${p.line}:${p.column}` : ''} is invalid${p ? ` (${p.message})` : ''}; triage is not applied until it is fixed`;
@@ -131,6 +138,7 @@ export class ErrorsState implements vscode.Disposable {
     if (problem && problem !== this.triageProblem) void reportError(this.log, problem, { notify: true, severity: 'warning' });
     this.triage = triage;
     this.triageProblem = problem;
+    this.appliedTo = this.raw;
     if (this.raw) this.report = applyTriage(this.raw, triage, Date.now());
     this.changed.fire();
   }
