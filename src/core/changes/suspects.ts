@@ -249,8 +249,7 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
           SCORE.function * w * (0.25 + 0.75 * share) + (added ? SCORE.addedFunction * w : 0),
           added ? `added ${fn} (${where})${lines.length && lines.length < total ? `, ${lines.length} of its ${total} lines still as written` : ''}` : lines.length ? `wrote ${lines.length} of the ${total} lines of ${fn} (${where})` : `changed ${fn} (${where}); none of its lines are as written then`,
         );
-        if (lines.length) addLines(c, f.path, lines);
-        else addLines(c, f.path, []);
+        addLines(c, f.path, lines);
         touchedHere.add(r.commit);
         for (const bl of blame.lines) if (bl.commit === r.commit && bl.boundary) c.boundary = true;
       }
@@ -324,5 +323,5 @@ export async function rankSuspects(repo: GitRepo, target: SuspectTarget, options
     });
   }
   suspects.sort((a, b) => b.score - a.score || b.date.localeCompare(a.date) || a.commit.localeCompare(b.commit));
-  return { target, revision, ...(releaseRange ? { releaseRange } : {}), frames, suspects: suspects.slice(0, options.maxSuspects ?? 5), notes };
+  return { target, revision, ...(releaseRange ? { releaseRange } : {}), frames, suspects: suspects.slice(0, options.maxSuspects ?? 5), notes: [...new Set(notes)] };
 }
