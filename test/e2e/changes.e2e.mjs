@@ -141,10 +141,22 @@ describe('suspect commits on the demo', () => {
       },
       60000,
     );
-    await cluster.click({ button: 'right' });
     const item = page.locator('.context-view .monaco-menu .action-label', { hasText: /^Show Suspect Commits/ });
+    // The tree re-renders as the clusters' badges arrive, which can swallow a right-click: retry until the
+    // cluster's own menu is up.
     try {
-      await item.waitFor({ timeout: 10000 });
+      await until(
+        "the cluster's context menu",
+        async () => {
+          await page.keyboard.press('Escape');
+          await cluster.click({ button: 'right' });
+          return item.waitFor({ timeout: 3000 }).then(
+            () => true,
+            () => false,
+          );
+        },
+        30000,
+      );
     } catch (e) {
       await screenshot(page, 'changes-cluster-menu-failed');
       const shown = await page.locator('.context-view .monaco-menu .action-label').allTextContents();
@@ -152,7 +164,10 @@ describe('suspect commits on the demo', () => {
     }
     await item.click();
     const first = sidebar.locator('.monaco-list-row[role="treeitem"][aria-level="2"]').filter({ hasText: 'Reject feature vectors of the wrong length' }).first();
-    await first.waitFor({ timeout: 60000 });
+    await first.waitFor({ timeout: 60000 }).catch(async (e) => {
+      await screenshot(page, 'changes-cluster-suspects-failed');
+      throw e;
+    });
     const top = suspectsPane().locator('.monaco-list-row[role="treeitem"][aria-level="1"]').filter({ hasText: 'ValueError: Invalid input shape' }).first();
     await top.waitFor();
     assert.match(await top.textContent(), /blamed at 2026\.11\.20/);
