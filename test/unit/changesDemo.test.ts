@@ -67,7 +67,12 @@ test('the top error cluster of the demo logs: the commit behind its line, from i
   const out: string[] = [];
   const io: CliIO = { out: (l) => out.push(l), err: () => undefined, cwd: ws };
   assert.equal(await main(['errors', 'logs/service.jsonl', '--suspects', '--json'], io), 1);
-  const top = (JSON.parse(out.join('\n')) as { clusters: { exceptionType: string; suspects: Suspect[] }[] }).clusters[0]!;
+  const json = JSON.parse(out.join('\n')) as { clusters: { id: string; exceptionType: string; suspects: Suspect[] }[]; problems: string[] };
+  const top = json.clusters[0]!;
+  // A note that holds for several clusters is said once, naming them all.
+  const notes = json.problems.map((p) => /^clusters? ([0-9a-f, ]+): (.*)$/.exec(p)).filter((m) => m !== null);
+  assert.equal(new Set(notes.map((m) => m[2])).size, notes.length, JSON.stringify(json.problems));
+  for (const m of notes) for (const id of m[1]!.split(', ')) assert.ok(json.clusters.some((c) => c.id === id), id);
   assert.equal(top.exceptionType, 'ValueError');
   assert.equal(top.suspects[0]!.summary, 'Reject feature vectors of the wrong length');
   assert.match(top.suspects[0]!.reasons[0]!, /^changed service\/features\.py:11, the top in-app frame$/);

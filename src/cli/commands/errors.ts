@@ -129,20 +129,26 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
   let withSuspects: CliReport = triaged;
   if (repoRoot) {
     const repo = new GitRepo(gitRunner(repoRoot));
-    const notes = new Set<string>();
+    // A note (a file moved since the logs, a missing tag) often holds for many clusters: said once, naming them.
+    const notes = new Map<string, string[]>();
+    const note = (text: string, id: string) => {
+      const ids = notes.get(text) ?? notes.set(text, []).get(text)!;
+      if (!ids.includes(id)) ids.push(id);
+    };
     const clusters: CliCluster[] = [];
     for (const c of triaged.clusters) {
       try {
         const ranked = await rankSuspects(repo, targetFromCluster(c, report));
-        for (const n of ranked.notes) notes.add(`cluster ${c.id}: ${n}`);
+        for (const n of ranked.notes) note(n, c.id);
         clusters.push({ ...c, suspects: ranked.suspects });
       } catch (e) {
         if (e instanceof GitError && (e.code === 'NOT_INSTALLED' || e.code === 'NOT_A_REPOSITORY' || e.code === 'NO_HISTORY')) throw new UsageError(e.message.replace(/\.$/, ''));
-        notes.add(`cluster ${c.id}: no suspects (${errorMessage(e)})`);
+        note(`no suspects (${errorMessage(e)})`, c.id);
         clusters.push({ ...c, suspects: [] });
       }
     }
-    withSuspects = { ...triaged, clusters, problems: [...triaged.problems, ...notes] };
+    const said = [...notes].map(([text, ids]) => `cluster${ids.length > 1 ? 's' : ''} ${ids.join(', ')}: ${text}`);
+    withSuspects = { ...triaged, clusters, problems: [...triaged.problems, ...said] };
   }
   const mapped: typeof withSuspects = maps.mappings.length
     ? {
