@@ -47,17 +47,33 @@ async function measure(core, name, repoDir, logs) {
   };
   const suspects = await rankAll(true);
   const unique = [...new Map(calls.map((a) => [JSON.stringify(a), a])).values()];
-  const ours = await timeMedian(() => rankAll(false), { runs: 5, warmup: 1 });
   // The peer runs the same commands through the same runner (child process, argument array), unparsed.
   const bare = core.gitRunner(repoDir);
-  const peer = await timeMedian(
-    async () => {
-      for (const args of unique) await bare(args).catch(() => undefined); // an answer by exit code costs the same
-    },
-    { runs: 5, warmup: 1 },
-  );
+  const peerRun = async () => {
+    for (const args of unique) await bare(args).catch(() => undefined); // an answer by exit code costs the same
+  };
+  // Interleaved, so a busy machine (other jobs on 2 cores) slows both sides alike.
+  const { a: ours, b: peer } = await timeInterleaved(() => rankAll(false), peerRun, 7);
   calls = [];
   return { name, clusters: targets.length, suspects, gitCalls: unique.length, ours, peer };
+}
+
+/** Medians of `a` and `b` run in turn (a, b, a, b, …) after one warm-up each. */
+async function timeInterleaved(a, b, runs) {
+  await a();
+  await b();
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    await a();
+    ta.push(performance.now() - t);
+    t = performance.now();
+    await b();
+    tb.push(performance.now() - t);
+  }
+  const median = (xs) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { a: median(ta), b: median(tb) };
 }
 
 function cli(args, cwd) {
@@ -87,9 +103,10 @@ try {
     `## Suspect commits (issue 16)
 
 Ranking the suspects of every error cluster of a log (blame at the release's tag, \`git log -L\` over each
-frame's function, the release's commits, scoring), median of 5 runs, against the peer: the same git commands,
-each asked once, replayed through the same runner with nothing else. The ratio is what parsing and scoring
-add on top of git itself.
+frame's function, the release's commits, scoring), median of 7 runs interleaved with the peer's: the same
+git commands, each asked once, replayed through the same runner with nothing else. The ratio is what parsing and
+scoring add on top of git itself; both sides run the commands one at a time, so a ratio below 1× is the noise of a
+shared machine, not a saving.
 
 | Repository and log | Clusters | Suspects | git commands | Ours | Bare git | Ratio |
 | --- | --- | --- | --- | --- | --- | --- |
