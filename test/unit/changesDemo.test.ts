@@ -77,3 +77,16 @@ test('the top error cluster of the demo logs: the commit behind its line, from i
   assert.equal(top.suspects[0]!.summary, 'Reject feature vectors of the wrong length');
   assert.match(top.suspects[0]!.reasons[0]!, /^changed service\/features\.py:11, the top in-app frame$/);
 });
+
+test("a memory profile's heaviest allocations are leak suspects, ranked the same way", async () => {
+  // The incident's real py-spy profile read as a memory profile (the same stacks weighed in bytes): what a
+  // memory profiler's speedscope export looks like to the ranking.
+  const speedscope = JSON.parse(readFileSync(path.join(ws, '.incidents/INC-2026-001/evidence/profiles/rank-hot-path.speedscope.json'), 'utf8')) as { profiles: { unit: string }[] };
+  for (const p of speedscope.profiles) p.unit = 'bytes';
+  const { source, targets } = await targetsFromFile('heap.speedscope.json', new TextEncoder().encode(JSON.stringify(speedscope)), { firstSeen: incident.reportedAt });
+  assert.equal(source, 'profile');
+  assert.ok(targets.length > 0 && targets.every((t) => t.kind === 'leak'));
+  const r = await rankSuspects(new GitRepo(gitRunner(ws)), targets[0]!, { deployMarkers: deployMarkers(incident.events ?? []) });
+  assert.equal(r.suspects[0]!.summary, QUADRATIC);
+  assert.ok(r.suspects[0]!.reasons.some((x) => /the allocation line/.test(x)), JSON.stringify(r.suspects[0]!.reasons));
+});
