@@ -12,6 +12,8 @@
 //   2026-11-18  Ben Carter   Log how many comparisons the diversity penalty makes (one line of pairwise_diversity)
 //   2026-11-19  Ana Lima     Release 1.4.0 (deployed 2026-11-20 06:00)                              v1.4.0, 2026.11.20
 //   2026-11-21  Sam Osei     INC-2026-001: incident notes, evidence and production logs
+//   2026-11-27  Ben Carter   Fall back to the candidates when a pinned item is gone (behind CATALOGUE_FALLBACK)  2026.11.29
+//   2026-11-30  Sam Osei     Logs across the 2026.11.29 deploy (logs/deploy.jsonl, scripts/deploy_logs.py)
 // Each release is tagged twice: by the service's version (what its traces say: service.version) and by its
 // deploy (what its logs say: version). Earlier versions of a file are the current file with the later change
 // taken out; if demo/ changes so that a step no longer applies, this script stops and says which.
@@ -81,8 +83,9 @@ export function makeDemoWorkspace(dest) {
   const server = read('service/server.py');
   const jsonlog = read('service/jsonlog.py');
   const telemetry = read('service/telemetry.py');
+  const catalogue = read('service/catalogue.py');
   const versions = (deploy, version) => {
-    write('service/jsonlog.py', edit(jsonlog, 'VERSION = "2026.11.20"', `VERSION = "${deploy}"`, `release ${version}`));
+    write('service/jsonlog.py', edit(jsonlog, '"SERVICE_RELEASE", "2026.11.20"', `"SERVICE_RELEASE", "${deploy}"`, `release ${version}`));
     write('service/telemetry.py', edit(telemetry, '"SERVICE_VERSION", "1.4.0"', `"SERVICE_VERSION", "${version}"`, `release ${version}`));
   };
   const modelQuadratic = edit(model, '    logger.info("pairwise diversity over %d candidates: %d comparisons", len(items), len(items) * (len(items) - 1))\n', '', 'log the comparisons');
@@ -94,10 +97,24 @@ export function makeDemoWorkspace(dest) {
     'pinned items',
   );
 
+  const catalogueV1 = edit(
+    edit(
+      edit(catalogue, 'import os\n', '', 'catalogue fallback'),
+      '# Shipped with release 2026.11.29 behind a flag: a pinned id that is gone no longer fails the request.\nFALLBACK_MISSING = os.environ.get("CATALOGUE_FALLBACK") == "1"\n',
+      '',
+      'catalogue fallback',
+    ),
+    '        if row is None and FALLBACK_MISSING:\n            logger.warning("item %s is not in the catalogue, falling back to the candidate list", item_id)\n            continue\n',
+    '',
+    'catalogue fallback',
+  );
+
   git(['init', '-q', '-b', 'main']);
   // The incident and the production logs arrive last; everything else is the service and its tooling.
   rmSync(join(dest, '.incidents'), { recursive: true, force: true });
   rmSync(join(dest, 'logs'), { recursive: true, force: true });
+  rmSync(join(dest, 'scripts', 'deploy_logs.py'), { force: true });
+  write('service/catalogue.py', catalogueV1);
   write('service/model.py', MODEL_V1);
   write('service/features.py', featuresV1);
   write('service/server.py', serverV1);
@@ -126,8 +143,16 @@ export function makeDemoWorkspace(dest) {
   tag('2026.11.20', 'ana', '2026-11-20T06:00:00Z', 'Deployed 1.4.0 to production');
 
   cpSync(join(DEMO, '.incidents'), join(dest, '.incidents'), { recursive: true });
-  cpSync(join(DEMO, 'logs'), join(dest, 'logs'), { recursive: true });
+  cpSync(join(DEMO, 'logs'), join(dest, 'logs'), { recursive: true, filter: (src) => !src.endsWith('deploy.jsonl') });
   commit('sam', '2026-11-21T09:00:00Z', 'INC-2026-001: incident notes, evidence and production logs');
+
+  // The next deploy (what the Patterns view's "What is new" finds in logs/deploy.jsonl).
+  write('service/catalogue.py', catalogue);
+  commit('ben', '2026-11-27T13:45:00Z', 'Fall back to the candidates when a pinned item is gone (behind CATALOGUE_FALLBACK)');
+  tag('2026.11.29', 'ben', '2026-11-29T06:00:00Z', 'Deployed 2026.11.29 to production');
+  cpSync(join(DEMO, 'logs', 'deploy.jsonl'), join(dest, 'logs', 'deploy.jsonl'));
+  cpSync(join(DEMO, 'scripts', 'deploy_logs.py'), join(dest, 'scripts', 'deploy_logs.py'));
+  commit('sam', '2026-11-30T10:00:00Z', 'Logs across the 2026.11.29 deploy');
   const status = git(['status', '--porcelain']).trim();
   if (status) throw new Error(`the demo history does not end in demo/'s files:\n${status}`);
   return dest;
