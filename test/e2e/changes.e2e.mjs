@@ -163,6 +163,9 @@ describe('suspect commits on the demo', () => {
       throw new Error(`no Show Suspect Commits in the cluster's menu: ${JSON.stringify(shown)}\n${e.message}`);
     }
     await item.click();
+    // A menu that has only just opened can miss the click (it stays up with the item highlighted): Enter runs it.
+    await page.waitForTimeout(500);
+    if (await item.isVisible()) await page.keyboard.press('Enter');
     const first = sidebar.locator('.monaco-list-row[role="treeitem"][aria-level="2"]').filter({ hasText: 'Reject feature vectors of the wrong length' }).first();
     await first.waitFor({ timeout: 60000 }).catch(async (e) => {
       await screenshot(page, 'changes-cluster-suspects-failed');
