@@ -7,6 +7,7 @@ import { registerLogging } from './logging/register';
 import { registerPatterns } from './patterns/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
+import { registerStacks } from './stacks/register';
 import { ActiveIncident } from './shared/activeIncident';
 import { IncidentRepository } from './shared/incidentRepository';
 import { HostIncidentWriter } from './shared/incidentWriter';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...logging.disposables,
     ...registerTraces(workbench),
     ...registerProfile(workbench),
+    ...registerStacks(workbench),
     ...registerDecisions(workbench),
     ...registerChanges(workbench),
   );
