@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerChanges } from './changes/register';
 import { registerDecisions } from './decisions/register';
 import { registerErrors } from './errors/register';
 import { registerIncident } from './incident/register';
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...registerProfile(workbench),
     ...registerStacks(workbench),
     ...registerDecisions(workbench),
+    ...registerChanges(workbench),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };
 }

@@ -152,6 +152,11 @@ export class FieldResolver {
     return undefined;
   }
 
+  /** A field not found yet that is still being looked for (not given up on after GIVE_UP records). */
+  searching(field: CanonicalField): boolean {
+    return !this.locked.has(field) && (this.candidates.get(field)?.length ?? 0) > 0;
+  }
+
   /** The path a field is read from once known (explicit or detected), else undefined. */
   lockedPath(field: CanonicalField): string | undefined {
     return this.locked.get(field)?.path;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ClusterSummary, ErrorReport } from '../../core/errors/analyzer';
+import type { ErrorReport } from '../../core/errors/analyzer';
 import { analyzeLogFiles } from '../../core/errors/load';
 import { IngestCancelled } from '../../core/logs/reader';
 import { formatCount } from '../../core/logs/skips';
@@ -8,6 +8,9 @@ import { FrameResolver } from './frameResolver';
 import { ERRORS_SETTINGS, readErrorsSettings } from './settings';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
+import { applyTriage, parseTriage, type TriagedCluster, type TriagedReport, type TriageFile } from '../../core/triage/triage';
+import { triageFile } from '../../core/store/layout';
+import type { IncidentRepository } from '../shared/incidentRepository';
 
 const LAST_SOURCES = 'incidentWorkbench.errors.lastSources';
 
@@ -30,7 +33,15 @@ export class ErrorsState implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   readonly resolver: FrameResolver;
-  report: ErrorReport | undefined;
+  /** The loaded report with `.incidents/triage.json` applied (statuses, ignored, linked). */
+  report: TriagedReport | undefined;
+  /** As the logs say, before triage: kept to apply triage again when the file changes. */
+  private raw: ErrorReport | undefined;
+  /** The triage file as last read; `triageProblem` says why it could not be used. */
+  triage: TriageFile | undefined;
+  triageProblem: string | undefined;
+  /** Only clusters seen in this release (empty: all). */
+  releaseFilter = '';
   /** Absolute paths of the files read, by the label used in the report. */
   private files = new Map<string, string>();
   sources: string[] = [];
@@ -43,8 +54,13 @@ export class ErrorsState implements vscode.Disposable {
   constructor(
     private readonly memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
+    private readonly repository?: IncidentRepository,
   ) {
     this.resolver = new FrameResolver(readErrorsSettings().pathMappings);
+    if (repository) {
+      // Triage is a file in .incidents/: edited by hand, by a pull request or by another window, it applies again.
+      this.disposables.push(repository.onDidChange(() => void (this.raw && this.applyTriageFile())));
+    }
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('incidentWorkbench.pathMappings')) {
@@ -83,8 +99,48 @@ export class ErrorsState implements vscode.Disposable {
     return this.files.get(label);
   }
 
-  cluster(idOrFingerprint: string): ClusterSummary | undefined {
+  cluster(idOrFingerprint: string): TriagedCluster | undefined {
     return this.report?.clusters.find((c) => c.id === idOrFingerprint || c.fingerprint === idOrFingerprint);
+  }
+
+  setReleaseFilter(release: string): void {
+    this.releaseFilter = release.trim();
+    this.changed.fire();
+  }
+
+  /** The triage file's text as last applied: an unrelated change under .incidents/ re-renders nothing. */
+  private triageText: string | undefined;
+  private appliedTo: ErrorReport | undefined;
+
+  /** Reads `.incidents/triage.json` (if any) and applies it to the loaded report. */
+  async applyTriageFile(): Promise<void> {
+    const folder = this.repository?.folder ?? vscode.workspace.workspaceFolders?.[0];
+    let triage: TriageFile | undefined;
+    let problem: string | undefined;
+    if (folder) {
+      const uri = vscode.Uri.joinPath(folder.uri, triageFile());
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = await vscode.workspace.fs.readFile(uri);
+      } catch {
+        bytes = undefined; // no triage yet
+      }
+      const text = bytes ? new TextDecoder('utf-8', { fatal: false }).decode(bytes) : undefined;
+      if (text === this.triageText && this.appliedTo === this.raw) return;
+      this.triageText = text;
+      if (text !== undefined) {
+        const parsed = parseTriage(text);
+        triage = parsed.file;
+        const p = parsed.problems[0];
+        if (!triage) problem = `${triageFile()}${p ? `:${p.line}:${p.column}` : ''} is invalid${p ? ` (${p.message})` : ''}; triage is not applied until it is fixed`;
+      }
+    }
+    if (problem && problem !== this.triageProblem) void reportError(this.log, problem, { notify: true, severity: 'warning' });
+    this.triage = triage;
+    this.triageProblem = problem;
+    this.appliedTo = this.raw;
+    if (this.raw) this.report = applyTriage(this.raw, triage, Date.now());
+    this.changed.fire();
   }
 
   setFilter(text: string): void {
@@ -92,8 +148,11 @@ export class ErrorsState implements vscode.Disposable {
     this.changed.fire();
   }
 
-  visibleClusters(): ClusterSummary[] {
-    const clusters = this.report?.clusters ?? [];
+  visibleClusters(): TriagedCluster[] {
+    const all = this.report?.clusters ?? [];
+    const inRelease = this.releaseFilter ? all.filter((c) => c.releases?.some((r) => r.name === this.releaseFilter)) : all;
+    // Ignored clusters go last (still there to un-ignore); the rest keep their order.
+    const clusters = inRelease.some((c) => c.triage?.ignored) ? [...inRelease.filter((c) => !c.triage?.ignored), ...inRelease.filter((c) => c.triage?.ignored)] : inRelease;
     const q = this.filter.toLowerCase();
     if (!q) return clusters;
     return clusters.filter((c) =>
@@ -152,7 +211,10 @@ export class ErrorsState implements vscode.Disposable {
           void reportError(this.log, `Cannot load logs: ${e.path} ${e.message}.`, { notify: !options.quiet });
           return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: result.errors };
         }
+        this.raw = result.report;
         this.report = result.report;
+        if (this.releaseFilter && !result.report.releases.some((r) => r.name === this.releaseFilter)) this.releaseFilter = '';
+        await this.applyTriageFile();
         this.files = labels;
         this.sources = paths;
         this.loadErrors = result.errors;
@@ -190,6 +252,11 @@ export class ErrorsState implements vscode.Disposable {
     const skipped = r.skipped.filter((s) => s.reason !== 'notUtf8' && s.reason !== 'truncatedTraceback');
     if (skipped.length) parts.push(skipped.map((s) => s.message).join('; '));
     if (this.filter) parts.push(`filter: "${this.filter}" (${this.visibleClusters().length} shown)`);
+    if (this.releaseFilter) parts.push(`release ${this.releaseFilter} (${this.visibleClusters().length} clusters)`);
+    else if (r.releases.length > 1) parts.push(`${r.releases.length} releases, latest ${r.releases[r.releases.length - 1]!.name}`);
+    const ignored = r.clusters.filter((c) => (c as TriagedCluster).triage?.ignored).length;
+    if (ignored) parts.push(`${ignored} ignored`);
+    if (this.triageProblem) parts.push(this.triageProblem);
     return parts.join(' · ');
   }
 
