@@ -215,8 +215,10 @@ function bind(el: Control, s: Slot, options: BindOptions = {}): Control {
     change(s, typed, typed, options.removeEmpty);
   };
   el.addEventListener('change', commit);
-  // A value put back after a re-render is not "changed by the user", so leaving the field commits it too.
+  // A value put back after a re-render is not "changed by the user" for the browser, so it fires no change
+  // event: Enter and leaving the field commit it.
   el.addEventListener('focusout', commit);
+  if (el.tagName !== 'VSCODE-TEXTAREA') el.addEventListener('keydown', (e) => (e as KeyboardEvent).key === 'Enter' && commit());
   el.addEventListener('input', () => {
     el.removeAttribute('invalid');
     el.removeAttribute('aria-invalid');
@@ -253,7 +255,9 @@ function draftNote(s: Slot): HTMLElement | null {
 
 function textField(path: JsonPath, options: BindOptions & { label: string; placeholder?: string; className?: string; type?: string } ): HTMLElement {
   const s = slot(path);
-  const el = h('vscode-textfield', { placeholder: options.placeholder, type: options.type, class: options.className, label: options.label, 'aria-label': options.label }) as Control;
+  const el = h('vscode-textfield', { placeholder: options.placeholder, type: options.type, class: options.className, 'aria-label': options.label }) as Control & { label: string };
+  // `label` is a property only: it names the inner <input> for assistive technology.
+  el.label = options.label;
   bind(el, s, options);
   const note = draftNote(s);
   return note ? h('div', { class: 'with-note' }, el, note) : el;
@@ -270,7 +274,8 @@ function cell(path: JsonPath, label: string, options: BindOptions & { placeholde
 
 function textArea(path: JsonPath, label: string, placeholder = '', lint: JsonPath = path): HTMLElement {
   const s = slot(path);
-  const el = h('vscode-textarea', { label, 'aria-label': label, placeholder, rows: 4, resize: 'vertical', class: 'wide' }) as Control;
+  const el = h('vscode-textarea', { 'aria-label': label, placeholder, rows: 4, resize: 'vertical', class: 'wide' }) as Control & { label: string };
+  el.label = label;
   bind(el, s, { lint });
   const note = draftNote(s);
   return note ? h('div', { class: 'with-note' }, el, note) : el;
