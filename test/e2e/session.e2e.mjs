@@ -94,20 +94,8 @@ describe('an incident from open to closed through the tree', () => {
     await treeItem(wb.page, 'Reproduction').filter({ hasText: 'rate 50%' }).waitFor({ timeout: 15000 });
 
     await runCommand(wb.page, 'Incident Workbench: Attach Evidence…');
-    // code-server's file picker is a quick input: type the path, accept it (Enter until the kind pick shows).
-    // Let the picker list its folder first: it sets its own value once loaded, which would replace ours.
-    await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'app.log' }).first().waitFor({ timeout: 15000 });
-    const box = wb.page.locator('.quick-input-widget .quick-input-box input');
-    await until('the typed path to stay', async () => {
-      await box.fill(join(wb.workspace, 'app.log'));
-      await new Promise((r) => setTimeout(r, 300));
-      return (await box.inputValue()) === join(wb.workspace, 'app.log');
-    });
-    const kindRow = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Logs' }).first();
-    for (let i = 0; i < 5 && !(await kindRow.isVisible()); i++) {
-      await wb.page.locator('.quick-input-widget .quick-input-box input').press('Enter');
-      await kindRow.waitFor({ timeout: 2000 }).catch(() => undefined);
-    }
+    // A pick of the workspace's data files (Browse… for any other), then the kind.
+    await pickQuickItem(wb.page, 'app.log', { exact: true });
     await pickQuickItem(wb.page, 'logs', { exact: true });
     await answerInput(wb.page, 'pool exhausted at 10:01');
     await until('evidence', async () => incident().evidence?.length === 1);

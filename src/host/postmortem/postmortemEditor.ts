@@ -14,6 +14,7 @@ import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from '../../presenters/postmorte
 import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
+import { pickFile } from '../shared/pickFile';
 
 /** `.incidents/<id>/postmortem.json` → `<id>`, or undefined for a post-mortem somewhere else. */
 export function incidentIdOf(uri: vscode.Uri): string | undefined {
@@ -186,7 +187,14 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       }
       case 'importTimelineFile': {
         const base = id ? this.deps.repository.uri(incidentDir(id)) : undefined;
-        const picked = await vscode.window.showOpenDialog({ title: 'Import a timeline (forensics export, JSON)', canSelectMany: false, filters: { 'JSON timeline': ['json', 'jsonl'] }, ...(base ? { defaultUri: base } : {}) });
+        const picked = await pickFile(this.deps, {
+          title: 'Import a timeline (forensics export: JSON or JSON Lines with a timestamp and an event per entry)',
+          ...(id ? { incidentId: id } : {}),
+          kinds: ['file', 'logs', 'trace'],
+          include: '{**/*timeline*.json,**/*timeline*.jsonl,**/*forensics*.json,**/*forensics*.jsonl}',
+          match: /timeline|forensics/i,
+          dialog: { filters: { 'JSON timeline': ['json', 'jsonl'] }, ...(base ? { defaultUri: base } : {}) },
+        });
         if (!picked?.[0]) return;
         try {
           const bytes = await vscode.workspace.fs.readFile(picked[0]);
