@@ -164,7 +164,7 @@ describe('an incident from open to closed through the tree', () => {
     await until('closed', async () => incident().status === 'CLOSED');
     assert.equal(incident().events.at(-1).kind, 'closed');
     assert.equal(incident().overrides, undefined, 'no guardrail was overridden on the way');
-    await treeItem(wb.page, 'Closed').waitFor({ timeout: 15000 });
+    await treeItem(wb.page, 'Resolved and closed').waitFor({ timeout: 15000 });
     await screenshot(wb.page, 'walk-closed');
   });
 });
