@@ -83,6 +83,8 @@ export async function fileItems(deps: Workbench, options: PickFileOptions): Prom
       }
     } else if (folder && options.kinds !== 'unrecorded') {
       const kinds = new Set<string>(options.kinds);
+      // The incident's evidence of other kinds is known not to be what is asked for (a trace for Load Logs).
+      for (const item of recorded) if (!kinds.has(item.kind)) skip.add(vscode.Uri.joinPath(folder, item.path).toString());
       // Newest first: the evidence collected last is the likeliest next step.
       for (const item of [...recorded].reverse()) {
         if (!kinds.has(item.kind) || !options.match.test(base(item.path))) continue;
