@@ -35,7 +35,7 @@ export function buildSnapshot(
   view: TimelineView = DEFAULT_TIMELINE_VIEW,
   rows: RowIdentities = new RowIdentities(),
 ): PostmortemSnapshot {
-  const common = { ...base, enums: ENUMS, ...(base.incidentEvents === undefined ? {} : { incidentEvents: base.incidentEvents }) };
+  const common = { ...base, ackSeq: 0, enums: ENUMS, ...(base.incidentEvents === undefined ? {} : { incidentEvents: base.incidentEvents }) };
   if (!check.value) {
     const first = check.parsed.syntaxErrors[0] ?? check.schemaProblems[0];
     return {

@@ -43,6 +43,8 @@ export interface PostmortemSnapshot {
   truncated: { key: string; shown: number; total: number }[];
   /** All findings; `lint` lists those outside the timeline and those of the shown timeline rows. */
   lintTotal: number;
+  /** The `seq` of the last change from this page the host has handled (applied or refused); 0 before any. */
+  ackSeq: number;
   /** Allowed values, from schemas/postmortem.schema.json. */
   enums: { severity: string[]; priority: string[]; status: string[] };
 }

@@ -220,7 +220,8 @@ describe('post-mortem form in the real workbench', () => {
     await input.press('Enter');
     await frame.locator('#whatWentWrong ul.lint li').first().waitFor({ timeout: 15000 });
     assert.match(await frame.locator('#whatWentWrong ul.lint').textContent(), /human-error[\s\S]*should-have|should-have[\s\S]*human-error/);
-    assert.match(await frame.locator('#lint-count').textContent(), /2 blameless-language warnings/);
+    // The notes show while typing; the document's count follows once the change is in the file.
+    await until('the count of the document', async () => /2 blameless-language warnings/.test((await frame.locator('#lint-count').textContent()) ?? ''));
     await screenshot(wb.page, docsImage('postmortem-lint'));
     await wb.page.keyboard.press('Control+s');
     await until('saved', () => JSON.parse(read()).whatWentWrong?.[0]?.startsWith('Human error'));

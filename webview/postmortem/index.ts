@@ -26,7 +26,7 @@ if (shared) document.head.appendChild(h('link', { rel: 'stylesheet', href: share
 
 let current: PostmortemSnapshot | undefined;
 let seq = 0;
-/** Changes sent and not yet seen in a snapshot, by sequence number: shown meanwhile, given back if refused. */
+/** Changes sent and not yet handled by the host, by sequence number: shown meanwhile, given back if refused. */
 const pending = new Map<number, { field: string; value: string }>();
 /** Set while the form is rebuilt: a field removed from the page then is not the user leaving it. */
 let rendering = false;
@@ -78,15 +78,6 @@ function valueAt(path: JsonPath): unknown {
   }
   for (const k of rest) v = typeof k === 'number' ? arr(v)[k] : obj(v)[k];
   return v;
-}
-
-/** The value the snapshot has for a field identity (a row's id resolved to its index now). */
-function slotValue(field: string): unknown {
-  const key = JSON.parse(field) as JsonPath;
-  if (key[0] !== '#') return valueAt(key);
-  const [, list, id, ...rest] = key as [string, string, string, ...JsonPath];
-  const index = list === 'timeline' ? current?.timeline.rows.find((r) => r.id === id)?.index : current?.rows[list]?.indexOf(id);
-  return index === undefined || index < 0 ? undefined : valueAt([list, index, ...rest]);
 }
 
 interface Slot {
@@ -580,11 +571,8 @@ function render(s: PostmortemSnapshot): void {
   if (saved && drafts.has(saved.field)) drafts.get(saved.field)!.value = saved.value;
   else if (saved && saved.value !== saved.shown && inFlight(saved.field) !== saved.value) drafts.set(saved.field, { value: saved.value, base: saved.shown });
   current = s;
-  // Sent changes this snapshot shows are done.
-  for (const [n, p] of pending) {
-    const shown = str(slotValue(p.field));
-    if (shown === p.value) pending.delete(n);
-  }
+  // A change the host has handled is in this snapshot, or was refused (its refusal came before).
+  for (const n of pending.keys()) if (n <= s.ackSeq) pending.delete(n);
   liveLint.clear();
   root.removeAttribute('aria-busy');
   if (s.state === 'invalid' || !s.document) {

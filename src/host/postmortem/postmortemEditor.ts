@@ -60,11 +60,14 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     let view: TimelineView = DEFAULT_TIMELINE_VIEW;
     // The ids this panel's page knows the list rows by, followed from version to version.
     const rows = new RowIdentities();
+    // The last change of the page handled: the page stops showing it as pending once a snapshot says so.
+    const handled = { seq: 0 };
     const snapshot = async (): Promise<PostmortemSnapshot> => {
-      if (cached?.version === document.version && cached.view === view) return cached.snapshot;
-      const s = await this.snapshot(document, id, view, rows);
-      cached = { version: document.version, view, snapshot: s };
-      return s;
+      if (cached?.version !== document.version || cached.view !== view) {
+        const s = await this.snapshot(document, id, view, rows);
+        cached = { version: document.version, view, snapshot: s };
+      }
+      return { ...cached.snapshot, ackSeq: handled.seq };
     };
     const bridge: Bridge = new WebviewBridge<PostmortemSnapshot, PostmortemIntent, PostmortemEvent>(panel.webview, snapshot, isPostmortemIntent, async (intent): Promise<void> => {
       if (intent.type === 'timelineView') {
@@ -73,6 +76,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
         return;
       }
       await this.onIntent(document, id, intent, bridge, rows);
+      if ((intent.type === 'set' || intent.type === 'remove') && typeof intent.seq === 'number') handled.seq = Math.max(handled.seq, intent.seq);
     });
 
     let timer: ReturnType<typeof setTimeout> | undefined;
