@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { RowIdentities, alignRows, resolveChange, rowHash } from '../../src/core/postmortem/formRows';
+import { RowIdentities, alignRows, resolveChange, rowKey } from '../../src/core/postmortem/formRows';
 import { checkPostmortemText } from '../../src/core/postmortem/check';
 import { buildSnapshot } from '../../src/presenters/postmortem';
 
@@ -85,9 +85,9 @@ test('alignment: every row that survives unchanged keeps its id, ids stay unique
       assert.equal(new Set(ids).size, ids.length, 'ids are unique');
       // A row nobody touched keeps its id when it is the only row with its content (duplicates may swap).
       const count = new Map<string, number>();
-      for (const r of list) count.set(rowHash({ event: r.event, actor: r.actor }), (count.get(rowHash({ event: r.event, actor: r.actor })) ?? 0) + 1);
+      for (const r of list) count.set(rowKey({ event: r.event, actor: r.actor }), (count.get(rowKey({ event: r.event, actor: r.actor })) ?? 0) + 1);
       list.forEach((r, i) => {
-        if (untouched.has(r.uid) && count.get(rowHash({ event: r.event, actor: r.actor })) === 1 && initial.filter((x) => x.event === r.event && x.actor === r.actor).length === 1) {
+        if (untouched.has(r.uid) && count.get(rowKey({ event: r.event, actor: r.actor })) === 1 && initial.filter((x) => x.event === r.event && x.actor === r.actor).length === 1) {
           assert.equal(ids[i], idOf.get(r.uid), `row ${JSON.stringify(r)} kept its id`);
         }
       });
@@ -123,7 +123,7 @@ test('resolveChange never points outside the list nor at another row than the on
         const i = where.path[1] as number;
         assert.ok(i >= 0 && i < list.length);
         assert.equal(rows.id('timeline', i), seen, 'the row named by the change');
-        if (remove) assert.equal(rowHash(list[i]), rowHash(shown), 'a removal only of the row as the user saw it');
+        if (remove) assert.equal(rowKey(list[i]), rowKey(shown), 'a removal only of the row as the user saw it');
         else assert.equal(list[i]!.event, initial[index]!.event, 'a set only over the value the user saw');
       }
     }),

@@ -12,15 +12,12 @@
 
 export type JsonPath = (string | number)[];
 
-/** FNV-1a (32 bit) of the row's JSON: equal rows hash equally; a different hash means a different row. */
-export function rowHash(value: unknown): string {
-  const text = value === undefined ? 'undefined' : JSON.stringify(value);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `${(h >>> 0).toString(36)}.${text.length.toString(36)}`;
+/**
+ * A row's content as a key: its JSON. Equal rows have equal keys; V8 hashes and compares strings natively,
+ * which is several times faster than hashing the text in script for a timeline of tens of thousands of rows.
+ */
+export function rowKey(value: unknown): string {
+  return value === undefined ? '\u0000undefined' : JSON.stringify(value);
 }
 
 /** Share of an object's fields with the same value in both rows (0 when either is not an object). */
@@ -152,7 +149,7 @@ export class RowIdentities {
     for (const [key, value] of Object.entries(doc)) {
       if (!Array.isArray(value)) continue;
       const values = value as unknown[];
-      const hashes = values.map(rowHash);
+      const hashes = values.map(rowKey);
       const prev = this.lists.get(key);
       const from = prev ? alignRows(prev, { hashes, values }) : values.map(() => -1);
       const ids = from.map((i) => (i >= 0 ? prev!.ids[i]! : `r${this.next++}`));
