@@ -7,6 +7,7 @@ import { profileCommand, profileHelp } from './commands/profile';
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
 import { validateCommand, validateHelp } from './commands/validate';
+import { INCIDENT_VALUE_OPTIONS, incidentCommand, incidentHelp } from './commands/incident';
 import { lintLoggingCommand, lintLoggingHelp } from './commands/lintLogging';
 import { redactCommand, redactHelp } from './commands/redact';
 import type { CommandHelp } from './help';
@@ -18,6 +19,7 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number
 
 const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?: string[] }> = {
   validate: { run: validateCommand, help: validateHelp },
+  incident: { run: incidentCommand, help: incidentHelp, valueOptions: INCIDENT_VALUE_OPTIONS },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
