@@ -113,6 +113,8 @@ describe('the demo at first sight (default sidebar width)', () => {
     assert.equal(await incident.getAttribute('aria-level'), '2', 'under its group');
     const title = await endVisible(incident, '/recommend p95 above 5 s');
     assert.ok(title.visible, `the title is drawn whole: ${JSON.stringify(title)}`);
+    assert.equal(await incident.locator('.codicon-warning').count(), 0, 'a resolved HIGH incident is not drawn as a live warning');
+    assert.equal(await incident.locator('.codicon-pass').count(), 1, 'it is drawn as done');
     await incident.locator('.monaco-tl-twistie').click();
     const reproduction = treeItem(page, 'Reproduction');
     await reproduction.waitFor({ timeout: 15000 });

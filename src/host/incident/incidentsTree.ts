@@ -224,7 +224,8 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
         const age = formatAge(incident.status === 'CLOSED' ? (closedAt(incident) ?? incident.reportedAt) : incident.reportedAt, Date.now());
         item.description = `${active ? '● active · ' : ''}${incident.id} · ${incident.status} · ${age}`;
         item.accessibilityInformation = { label: `${incident.title}, ${incident.id}, ${incident.severity}, ${incident.status}, ${age}${active ? ', active incident' : ''}` };
-        const [icon, color] = SEVERITY_ICON[incident.severity];
+        // A resolved incident is not a live warning: its severity stays in the tooltip and the accessible name.
+        const [icon, color] = incident.status === 'RESOLVED' || incident.status === 'CLOSED' ? ['pass', 'testing.iconPassed'] : SEVERITY_ICON[incident.severity];
         item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
         item.tooltip = new vscode.MarkdownString(undefined, true);
         item.tooltip.appendMarkdown(`**${escapeMd(incident.id)}** — ${escapeMd(incident.title)}\n\n`);
