@@ -23,6 +23,8 @@ export interface PickFileOptions {
   exclude?: vscode.Uri;
   /** Workspace files left out besides dependencies and builds (a glob). */
   excludeGlob?: string;
+  /** A file to offer before all others, with why (e.g. the Python file in the active editor). */
+  first?: { uri: vscode.Uri; why: string };
   /** The open dialog behind "Browse…" (its defaults: one file, from the workspace folder). */
   dialog?: vscode.OpenDialogOptions;
 }
@@ -67,6 +69,8 @@ async function incidentFor(deps: Workbench, asked: string | undefined): Promise<
 export async function fileItems(deps: Workbench, options: PickFileOptions): Promise<FileItem[]> {
   const id = await incidentFor(deps, options.incidentId);
   const skip = new Set<string>(options.exclude ? [options.exclude.toString()] : []);
+  const first = options.first && !skip.has(options.first.uri.toString()) && options.match.test(base(options.first.uri.path)) ? options.first : undefined;
+  if (first) skip.add(first.uri.toString());
   const evidence: FileItem[] = [];
   if (id) {
     const folder = deps.repository.uri(incidentDir(id));
@@ -103,6 +107,7 @@ export async function fileItems(deps: Workbench, options: PickFileOptions): Prom
     .sort((a, b) => a.relative.localeCompare(b.relative))
     .map(({ uri, relative }) => ({ label: `$(file) ${base(relative)}`, description: dir(relative), uri, group: 'workspace' as const }));
   const items: FileItem[] = [];
+  if (first) items.push({ label: `$(file) ${base(first.uri.path)}`, description: `${dir(vscode.workspace.asRelativePath(first.uri, false))} · ${first.why}`.replace(/^ · /, ''), uri: first.uri });
   if (evidence.length) items.push({ label: options.kinds === 'unrecorded' ? `${id} evidence/ (not recorded yet)` : `Evidence of ${id}`, kind: vscode.QuickPickItemKind.Separator }, ...evidence);
   if (workspace.length) items.push({ label: 'Workspace', kind: vscode.QuickPickItemKind.Separator }, ...workspace);
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(folder-opened) Browse…', description: 'any file, with the file dialog', alwaysShow: true, browse: true });
