@@ -6,7 +6,7 @@
 /* global document, getComputedStyle, Image */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   openWorkbench,
@@ -128,9 +128,13 @@ describe('the demo at first sight (default sidebar width)', () => {
     await reproduction.locator('.monaco-tl-twistie').click();
     const evidence = page.locator('.part.sidebar [role="treeitem"][aria-level="3"]').filter({ has: page.locator('.label-name', { hasText: /^\s*Evidence\s*$/ }) });
     await evidence.locator('.monaco-tl-twistie').click();
-    await treeItem(page, '-server.speedscope.json').waitFor({ timeout: 15000 });
-    await evidence.locator('.monaco-tl-twistie').click();
-    await incident.locator('.monaco-tl-twistie').click();
+    // The pane may be shorter than the evidence (the tree draws only the rows in view): walk down to it.
+    const profile = treeItem(page, '-server.speedscope.json');
+    for (let i = 0; i < 10 && !(await profile.isVisible()); i++) await page.keyboard.press('ArrowDown');
+    await profile.waitFor({ timeout: 15000 });
+    // Back up with the keyboard (the rows above may be scrolled out): to Evidence, fold it, to the incident, fold it.
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
+    await until('the incident folded', async () => (await incident.getAttribute('aria-expanded')) === 'false');
   });
 
   it('Logging health says it has not scanned yet, and scans on a click', async () => {
@@ -182,7 +186,8 @@ describe('the demo at first sight (default sidebar width)', () => {
     await runCommand(page, 'Incident Workbench: New Incident');
     await answerInput(page, 'Checkout errors after deploy');
     await pickQuickItem(page, 'HIGH', { exact: true });
-    const id = await until('the new incident', () => readdirSync(join(wb.workspace, '.incidents')).find((d) => d !== 'INC-2026-001'));
+    // The folder is made before its incident.json is renamed into place: wait for the file.
+    const id = await until('the new incident', () => readdirSync(join(wb.workspace, '.incidents')).find((d) => d !== 'INC-2026-001' && existsSync(incidentFile(d))));
     const before = readFileSync(incidentFile(id), 'utf8');
 
     await runCommand(page, 'Incident Workbench: Set Root Cause');
