@@ -133,8 +133,12 @@ describe('the demo at first sight (default sidebar width)', () => {
     for (let i = 0; i < 10 && !(await profile.isVisible()); i++) await page.keyboard.press('ArrowDown');
     await profile.waitFor({ timeout: 15000 });
     // Back up with the keyboard (the rows above may be scrolled out): to Evidence, fold it, to the incident, fold it.
-    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowLeft');
-    await until('the incident folded', async () => (await incident.getAttribute('aria-expanded')) === 'false');
+    const folded = async () => (await incident.isVisible()) && (await incident.getAttribute('aria-expanded')) === 'false';
+    for (let i = 0; i < 6 && !(await folded()); i++) {
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForTimeout(200);
+    }
+    await until('the incident folded', folded);
   });
 
   it('Logging health says it has not scanned yet, and scans on a click', async () => {
