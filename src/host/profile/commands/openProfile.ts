@@ -21,8 +21,8 @@ export function profileUriFrom(deps: ProfileDeps, arg: unknown): vscode.Uri | un
   return undefined;
 }
 
-export const PROFILE_FILTERS = { 'Profiles (speedscope, py-spy raw, Chrome trace)': ['json', 'raw', 'txt', 'collapsed', 'folded', 'pyspy', 'trace'], 'All files': ['*'] };
-const PROFILE_GLOB = '{**/*.speedscope.json,**/*.raw,**/*.collapsed,**/*.folded,**/*.pyspy,**/*.chrometrace.json,**/*.pt.trace.json,**/profiles/**,**/evidence/profiles/**}';
+export const PROFILE_FILTERS = { 'Profiles (py-spy, cProfile, pyinstrument, scalene, austin, speedscope, torch)': ['json', 'raw', 'txt', 'collapsed', 'folded', 'pyspy', 'trace', 'prof', 'pstats', 'pyisession', 'austin', 'gz'], 'All files': ['*'] };
+const PROFILE_GLOB = '{**/*.speedscope.json,**/*.raw,**/*.collapsed,**/*.folded,**/*.pyspy,**/*.chrometrace.json,**/*.pt.trace.json,**/*.prof,**/*.pstats,**/*.pyisession,**/*.austin,**/profiles/**,**/evidence/profiles/**}';
 
 /** A profile: the incident's profile evidence first, then the workspace's profiles, Browse… for any other. */
 export async function pickProfile(deps: ProfileDeps, title: string, exclude?: vscode.Uri): Promise<vscode.Uri | undefined> {
