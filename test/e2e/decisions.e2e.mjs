@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, webviewFrame, screenshot, docsImage, clearNotifications } from './helpers.mjs';
+import { openWorkbench, runCommand, pickQuickItem, webviewFrame, screenshot, docsImage, clearNotifications, until } from './helpers.mjs';
 
 async function quickOpen(page, name) {
   await page.keyboard.press('Control+P');
@@ -93,17 +93,10 @@ describe('decisions in the real workbench', () => {
 
   it('runs the rollback gate against the demo metrics from the command palette', async () => {
     await runCommand(wb.page, 'Incident Workbench: Judge Rollback…');
-    const box = wb.page.locator('.quick-input-widget .quick-input-box input');
-    for (const file of ['baseline.json', 'current.json']) {
-      await box.waitFor({ timeout: 15000 });
-      // code-server's file dialog is a quick input that takes a path.
-      await box.click();
-      await wb.page.keyboard.press('Control+A');
-      await wb.page.keyboard.type(join(wb.workspace, 'deploy', file));
-      await wb.page.waitForTimeout(300);
-      await wb.page.keyboard.press('Enter');
-      await wb.page.waitForTimeout(800);
-    }
+    // Two picks of the workspace's metrics files (Browse… for any other).
+    await pickQuickItem(wb.page, 'baseline.json', { exact: true });
+    await until('the second pick', async () => /2\/2/.test((await wb.page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? ''));
+    await pickQuickItem(wb.page, 'current.json', { exact: true });
     const view = await webviewWith(wb.page, '.verdict', 'ROLLBACK');
     const verdict = await view.locator('.verdict').textContent();
     assert.match(verdict, /Roll back the new version/);

@@ -83,10 +83,15 @@ export function checkPostmortemText(text: string, options: { positions?: boolean
 
 /** Whether the text is a JSON object: the only thing the form needs to know before it edits. */
 export function parsesAsObject(text: string): boolean {
+  return parseObject(text) !== undefined;
+}
+
+/** The text as a JSON object (a leading BOM allowed), or undefined when it is not one. */
+export function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -36,10 +36,18 @@ function when(iso: string | undefined, withDate: boolean): string {
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 
+/** When the cluster's events happened, e.g. "02:50–02:56 UTC" (with the dates when they differ). */
 export function clusterDescription(c: ClusterSummary): string {
   const sameDay = c.firstSeen?.slice(0, 10) === c.lastSeen?.slice(0, 10);
-  const span = c.firstSeen ? ` · ${when(c.firstSeen, !sameDay)}–${when(c.lastSeen, !sameDay)} UTC` : '';
-  return `${c.count.toLocaleString('en-US')}${span}`;
+  return c.firstSeen ? `${when(c.firstSeen, !sameDay)}–${when(c.lastSeen, !sameDay)} UTC` : '';
+}
+
+/**
+ * The count comes first: at the default sidebar width a long exception message is cut at the end, and the
+ * count is what ranks the clusters.
+ */
+export function clusterLabel(c: ClusterSummary): string {
+  return `${c.count.toLocaleString('en-US')} × ${clusterTitle(c)}`;
 }
 
 /** Frames of the raised exception, the raising frame first (most recent call first, as a debugger shows). */
@@ -162,7 +170,7 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
       }
       case 'cluster': {
         const c = node.cluster;
-        const item = new vscode.TreeItem(clusterTitle(c), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(clusterLabel(c), vscode.TreeItemCollapsibleState.Collapsed);
         item.description = clusterDescription(c);
         item.iconPath = new vscode.ThemeIcon(CATEGORY_ICON[c.category] ?? 'tag', new vscode.ThemeColor('problemsErrorIcon.foreground'));
         item.contextValue = 'errorCluster';

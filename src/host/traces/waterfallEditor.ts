@@ -20,6 +20,7 @@ import { anomalyReport, buildSnapshot, matchAttribute, spanDetail } from '../../
 import { TraceDocument } from './traceDocument';
 import { attachFileToIncident } from './evidenceBundle';
 import { openSpanCode } from './openCode';
+import { pickFile } from '../shared/pickFile';
 
 interface Open {
   doc: TraceDocument;
@@ -149,11 +150,17 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
         case 'loadLogs':
         case 'loadMetrics': {
           const logs = intent.type === 'loadLogs';
-          const picked = await vscode.window.showOpenDialog({
+          // The incident's logs/metrics first, then the workspace's, next to the trace first; Browse… last.
+          const picked = await pickFile(this.deps, {
             title: logs ? 'Logs for this trace (JSON Lines with trace_id/span_id, or OTLP logs)' : 'Metrics for this trace (Prometheus query_range JSON, OTLP metrics, or CSV)',
-            defaultUri: vscode.Uri.file(nodePath.dirname(doc.uri.fsPath)),
-            canSelectMany: false,
-            filters: logs ? { Logs: ['jsonl', 'ndjson', 'log', 'json', 'gz'], 'All files': ['*'] } : { Metrics: ['json', 'csv', 'jsonl'], 'All files': ['*'] },
+            kinds: logs ? ['logs'] : ['metrics'],
+            include: logs ? '{**/*.jsonl,**/*.ndjson,**/*.log,**/*.log.gz,**/*.jsonl.gz,**/logs/**/*.json}' : '{**/*.csv,**/*.prom.json,**/metrics/**/*.json,**/metrics/**/*.jsonl}',
+            match: logs ? /\.(jsonl|ndjson|log|json|gz)$/i : /\.(json|csv|jsonl)$/i,
+            exclude: doc.uri,
+            dialog: {
+              defaultUri: vscode.Uri.file(nodePath.dirname(doc.uri.fsPath)),
+              filters: logs ? { Logs: ['jsonl', 'ndjson', 'log', 'json', 'gz'], 'All files': ['*'] } : { Metrics: ['json', 'csv', 'jsonl'], 'All files': ['*'] },
+            },
           });
           if (!picked?.[0]) return;
           this.notice(open, logs ? await doc.loadLogs(picked[0]) : await doc.loadMetrics(picked[0]));

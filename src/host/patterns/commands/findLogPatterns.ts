@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Command } from '../../shared/command';
+import { pickFile } from '../../shared/pickFile';
 import type { PatternsDeps } from '../deps';
 import type { PatternsLoadSummary } from '../patternsState';
 
@@ -11,7 +12,8 @@ function toPaths(arg: unknown): string[] | undefined {
 
 /**
  * Find Log Patterns…: files or folders of any log (text, JSON Lines, OTLP, .gz) into the Patterns view.
- * Arguments: a path, a Uri, or an array of them (the Explorer's multi-selection); otherwise an open dialog.
+ * Arguments: a path, a Uri, or an array of them (the Explorer's multi-selection); otherwise a pick of the
+ * incident's log evidence and the workspace's logs, Browse… for folders and several files at once.
  * Relative paths are taken from the first workspace folder.
  */
 export const findLogPatterns: Command<PatternsDeps> = {
@@ -19,13 +21,21 @@ export const findLogPatterns: Command<PatternsDeps> = {
   async run(deps, arg?: unknown, second?: unknown): Promise<PatternsLoadSummary | undefined> {
     let paths = toPaths(Array.isArray(second) && second.length > 1 ? second : arg);
     if (!paths) {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectFiles: true,
-        canSelectFolders: true,
-        canSelectMany: true,
-        openLabel: 'Find Patterns',
-        title: 'Find log patterns: any text log, JSON Lines, OTLP export or .gz file, or folders of them',
-        defaultUri: deps.patterns.state.sources[0] ? vscode.Uri.file(deps.patterns.state.sources[0]) : vscode.workspace.workspaceFolders?.[0]?.uri,
+      // The incident's logs first, then the workspace's; Browse… for folders or several files at once.
+      const last = deps.patterns.state.sources[0];
+      const picked = await pickFile(deps, {
+        title: 'Find log patterns: any text log, JSON Lines, OTLP export or .gz file',
+        kinds: ['logs'],
+        include: '{**/*.log,**/*.jsonl,**/*.ndjson,**/*.log.gz,**/*.jsonl.gz,**/logs/**/*.json,**/logs/**/*.txt,**/logs/**/*.gz}',
+        match: /\.(log|jsonl|ndjson|json|txt|gz)$/i,
+        dialog: {
+          canSelectFiles: true,
+          canSelectFolders: true,
+          canSelectMany: true,
+          openLabel: 'Find Patterns',
+          title: 'Find log patterns: any text log, JSON Lines, OTLP export or .gz file, or folders of them',
+          ...(last ? { defaultUri: vscode.Uri.file(last) } : {}),
+        },
       });
       if (!picked?.length) return undefined;
       paths = picked.map((u) => u.fsPath);
