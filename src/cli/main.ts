@@ -4,6 +4,7 @@ import { MODEL_VALUE_OPTIONS, modelCommand, modelHelp } from './commands/model';
 import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackHelp } from './commands/rollback';
 import { postmortemCommand, postmortemHelp } from './commands/postmortem';
 import { profileCommand, profileHelp } from './commands/profile';
+import { MEMORY_VALUE_OPTIONS, memoryCommand, memoryHelp } from './commands/memory';
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
 import { validateCommand, validateHelp } from './commands/validate';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?:
   validate: { run: validateCommand, help: validateHelp },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
+  memory: { run: memoryCommand, help: memoryHelp, valueOptions: MEMORY_VALUE_OPTIONS },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },
   rollback: { run: rollbackCommand, help: rollbackHelp, valueOptions: ROLLBACK_VALUE_OPTIONS },
