@@ -6,6 +6,7 @@ import { registerLogging } from './logging/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
 import { ActiveIncident } from './shared/activeIncident';
+import { EditorHeat } from './shared/editorHeat';
 import { IncidentRepository } from './shared/incidentRepository';
 import { HostIncidentWriter } from './shared/incidentWriter';
 import type { Workbench } from './shared/workbench';
@@ -29,12 +30,13 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
   const activeIncident = new ActiveIncident(context.workspaceState, repository);
-  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log) };
+  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log), heat: new EditorHeat(context.workspaceState) };
   const logging = registerLogging(workbench);
   context.subscriptions.push(
     log,
     repository,
     activeIncident,
+    workbench.heat,
     ...registerIncident(workbench, [logging.health]),
     ...registerPostmortem(workbench),
     ...registerErrors(workbench),

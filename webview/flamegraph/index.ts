@@ -4,7 +4,7 @@ import { FrameKeys, buildDiffTree, buildFlameTree, children, matchedShare, pathT
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
-import { FlameChart, ROW } from './chart';
+import { FlameChart, ROW } from '../shared/flameChart';
 
 const root = document.getElementById('app')!;
 const api = vscodeApi<{ snapshot?: FlamegraphSnapshot; view?: FlamegraphViewState }>();

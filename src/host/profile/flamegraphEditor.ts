@@ -4,7 +4,7 @@ import { FLAMEGRAPH_VIEW_TYPE, PROFILE_DIFF_VIEW_TYPE, isFlamegraphIntent, type 
 import { profileDiffSnapshot, profileSnapshot } from '../../presenters/flamegraph';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
-import { offerPathMapping, type PathResolver } from './pathResolver';
+import { offerPathMapping, type PathResolver } from '../shared/pathResolver';
 import { ProfileDocument } from './profileDocument';
 import type { SourceHeat } from './sourceHeat';
 

@@ -5,7 +5,7 @@ import { ProfileParseError, type Profile } from '../../core/profile/model';
 import { parseProfile } from '../../core/profile/parse';
 import type { FlameData } from '../../protocol/flamegraph';
 import { describeProfile, encodeFlameData, type ReadProfile } from '../../presenters/flamegraph';
-import type { PathResolver } from './pathResolver';
+import type { PathResolver } from '../shared/pathResolver';
 import { errorMessage } from '../../core/util/errors';
 
 /** A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FlamegraphEditorProvider, openFrameSource, type FlamegraphHost } from './flamegraphEditor';
-import { PathResolver } from './pathResolver';
+import { PathResolver } from '../shared/pathResolver';
 import type { Workbench } from '../shared/workbench';
 import { SourceHeat } from './sourceHeat';
 
@@ -23,7 +23,7 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
     this.extensionUri = workbench.extensionUri;
     this.log = workbench.log;
     this.workspaceState = workbench.workspaceState;
-    this.heat = new SourceHeat(this.resolver, workbench.workspaceState);
+    this.heat = new SourceHeat(this.resolver, workbench.workspaceState, workbench.heat);
     const { provider, disposable } = FlamegraphEditorProvider.register(this);
     this.editor = provider;
     this.disposables.push(this.resolver, this.heat, disposable);

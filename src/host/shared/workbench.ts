@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ActiveIncident } from './activeIncident';
+import type { EditorHeat } from './editorHeat';
 import type { IncidentRepository } from './incidentRepository';
 import type { HostIncidentWriter } from './incidentWriter';
 
@@ -17,4 +18,6 @@ export interface Workbench {
   readonly activeIncident: ActiveIncident;
   /** The one way to change an incident or attach evidence to it. */
   readonly writer: HostIncidentWriter;
+  /** Per-line heat in the editors (CPU or memory, one at a time). */
+  readonly heat: EditorHeat;
 }
