@@ -3,6 +3,7 @@ import { registerDecisions } from './decisions/register';
 import { registerErrors } from './errors/register';
 import { registerIncident } from './incident/register';
 import { registerLogging } from './logging/register';
+import { registerMemory } from './memory/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
 import { ActiveIncident } from './shared/activeIncident';
@@ -43,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...logging.disposables,
     ...registerTraces(workbench),
     ...registerProfile(workbench),
+    ...registerMemory(workbench),
     ...registerDecisions(workbench),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };

@@ -36,8 +36,8 @@ export interface ReadOptions {
   /** Also the memory over time and allocation lifetimes (the view needs them; a summary does not). */
   time?: boolean;
   signal?: AbortSignal;
-  /** A found memray Python to reuse (skips probing). */
-  memray?: MemrayPython;
+  /** A found memray Python to reuse, or how to find one (cached by the caller); default: probe `pythons`. */
+  memray?: MemrayPython | (() => Promise<MemrayPython | undefined>);
   cwd?: string;
 }
 
@@ -195,7 +195,7 @@ async function readTracemalloc(abs: string, label: string, options: ReadOptions)
 }
 
 async function readMemray(abs: string, label: string, sniffed: Extract<Sniffed, { kind: 'memray' }>, options: ReadOptions, size: number): Promise<ReadResult> {
-  const found = options.memray ?? (await findMemrayPython(options.pythons, options.signal));
+  const found = typeof options.memray === 'function' ? await options.memray() : (options.memray ?? (await findMemrayPython(options.pythons, options.signal)));
   const needs = sniffed.header ? memrayReleasesFor(sniffed.header.formatVersion) : 'memray';
   if (!found) {
     return {
