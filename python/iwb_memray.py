@@ -105,6 +105,21 @@ def lifetimes():
     return out
 
 
+def leaks_of(lifetime_rows):
+    """The leaks view from the lifetimes: what was never freed, per stack (as get_leaked_allocation_records)."""
+    by_trace = {}
+    for trace, _, dealloc, n, b in lifetime_rows:
+        if dealloc == -1:
+            acc = by_trace.setdefault(trace, [0, 0])
+            acc[0] += b
+            acc[1] += n
+    return [(trace, b, n) for trace, (b, n) in by_trace.items()]
+
+
+def is_aggregated(reader):
+    return getattr(reader.metadata.file_format, "name", "") == "AGGREGATED_ALLOCATIONS"
+
+
 def totals():
     """Allocations and bytes allocated over the whole capture, as `memray stats` counts them."""
     if compute_statistics is not None:
@@ -129,22 +144,80 @@ def run_task(name):
     return records_of(name)
 
 
-def run_all(names):
-    """Each pass reads the whole capture; on POSIX they run in forked workers (the reader is inherited)."""
-    import multiprocessing
+def forked(name):
+    """Runs one pass in a forked child (it inherits the reader, if any); returns how to collect its result."""
+    import pickle
 
-    workers = min(len(names), os.cpu_count() or 1)
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        from concurrent.futures import ProcessPoolExecutor
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: one pass, its result pickled into the pipe, then out without cleanup
+        os.close(r)
+        try:
+            data = pickle.dumps(("ok", run_task(name)), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as e:  # noqa: BLE001 - reported by the parent
+            data = pickle.dumps(("error", "%s: %s" % (type(e).__name__, e)))
+        with os.fdopen(w, "wb") as out:
+            out.write(data)
+        os._exit(0)
+    os.close(w)
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            # Longest first, so the last worker is not left with the slowest pass.
-            futures = {n: pool.submit(run_task, n) for n in sorted(names, key=lambda n: COST.get(n, 1), reverse=True)}
-            return {n: f.result() for n, f in futures.items()}
-    return {n: run_task(n) for n in names}
+    def collect(kill=False):
+        if kill:
+            os.kill(pid, 9)
+        with os.fdopen(r, "rb") as inp:
+            data = inp.read()  # before waiting: a full pipe would block the child
+        os.waitpid(pid, 0)
+        if not data:
+            raise RuntimeError("the %s pass ended without an answer" % name)
+        status, value = pickle.loads(data)
+        if status != "ok":
+            raise RuntimeError(value)
+        return value
+
+    return collect
 
 
-COST = {"temporary": 3, "totals": 2, "lifetimes": 2, "leaks": 1, "peak": 1}
+def open_and_run(path, names):
+    """
+    Opens the capture (memray's reader makes a first pass for the high-water mark and the memory snapshots)
+    and runs the passes `names`. Every pass reads the whole capture, so on POSIX they run in forked children
+    on all cores: the totals (which need no reader) while the reader opens, the others as soon as it is open
+    (inheriting it); the peak, which stops at the high-water mark, in this process.
+    """
+    global READER
+    parallel = hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+    pending = {}
+    if parallel and "totals" in names:
+        pending["totals"] = forked("totals")
+    try:
+        READER = memray.FileReader(path, max_memory_records=1024)
+    except BaseException:
+        for collect in pending.values():
+            try:
+                collect(kill=True)
+            except Exception:  # noqa: BLE001 - the reader's own error is the one to report
+                pass
+        raise
+    if is_aggregated(READER):
+        # Totals per location only: no order of allocations, so no temporary view, lifetimes or totals.
+        names = ["peak", "leaks"]
+        for collect in pending.values():
+            try:
+                collect()
+            except RuntimeError:
+                pass  # compute_statistics refuses aggregated captures, as expected
+        pending = {}
+    if parallel:
+        for name in names:
+            if name not in pending and name != "peak":
+                pending[name] = forked(name)
+    results = {}
+    for name in names:
+        if name not in pending:
+            results[name] = run_task(name)
+    for name, collect in pending.items():
+        results[name] = collect()
+    return results
 
 
 def main():
@@ -155,28 +228,23 @@ def main():
     if len(paths) != 1:
         fail("usage", "usage: iwb_memray.py CAPTURE [--time]", 2)
     PATH = paths[0]
+    # With memory over time, the lifetimes pass also gives the leaks (allocations never freed).
+    names = ["peak", "temporary", "totals", "lifetimes" if want_time else "leaks"]
     try:
-        READER = memray.FileReader(PATH, max_memory_records=1024)
+        results = open_and_run(PATH, names)
     except OSError as e:
         text = str(e)
         kind = "incompatible" if "incompatible with this version" in text else "not-memray" if "does not look like" in text else "unreadable"
         fail(kind, text, 4)
     except Exception as e:  # noqa: BLE001 - memray raises whatever its reader meets
-        fail("unreadable", f"{type(e).__name__}: {e}", 4)
+        fail("unreadable", f"memray could not read the capture: {type(e).__name__}: {e}", 4)
     md = READER.metadata
-    aggregated = getattr(md.file_format, "name", str(md.file_format)) == "AGGREGATED_ALLOCATIONS"
+    aggregated = is_aggregated(READER)
     warnings = []
-    names = ["peak", "leaks"]
     if aggregated:
         warnings.append("This capture was recorded with --aggregate: memray kept totals per location only, so there is no temporary view, no memory over time and no allocation count of the whole run.")
-    else:
-        names += ["temporary", "totals"]
-        if want_time:
-            names.append("lifetimes")
-    try:
-        results = run_all(names)
-    except Exception as e:  # noqa: BLE001
-        fail("unreadable", f"memray could not read the capture to the end: {type(e).__name__}: {e}", 4)
+    if "lifetimes" in results and "leaks" not in results:
+        results["leaks"] = leaks_of(results["lifetimes"])
 
     tables = Tables()
 

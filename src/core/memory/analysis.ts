@@ -179,7 +179,8 @@ export const SERIES_POINTS = 48;
 /**
  * Locations whose live bytes grow with time, fastest first. From memray's lifetimes: the live bytes of
  * each location at every snapshot, a least-squares line through them; a suspect grows (slope > 0), ends
- * with bytes still live, and grows steadily enough (R² ≥ `minSteadiness`) not to be a one-off buffer.
+ * with bytes still live, grows steadily enough (R² ≥ `minSteadiness`) not to be a one-off buffer, and
+ * at least a hundredth as fast as the fastest.
  * Formats without time: mprof ranks the calls that kept memory by bytes kept per second of the run;
  * memory_profiler lists the lines that kept memory, without a rate; a tracemalloc snapshot has none.
  */
@@ -260,8 +261,13 @@ function lifetimeSuspects(capture: MemoryCapture, top: number, minSteadiness: nu
     out.push({ function: loc0.function, file: loc0.file, line: loc0.line, growthPerSecond: slope, steadiness: r2, liveBytes: liveEnd[loc]!, liveAllocations: liveCount[loc]!, series: downsample(series, SERIES_POINTS) });
   }
   out.sort((a, b) => b.growthPerSecond! - a.growthPerSecond! || b.liveBytes - a.liveBytes || a.function.localeCompare(b.function));
-  return out.slice(0, top);
+  // Growth a hundred times slower than the fastest is noise next to it (a log buffer, a lazily built table).
+  const floor = (out[0]?.growthPerSecond ?? 0) * MIN_RELATIVE_GROWTH;
+  return out.filter((x) => x.growthPerSecond! >= floor).slice(0, top);
 }
+
+/** Suspects growing slower than this share of the fastest one are left out. */
+export const MIN_RELATIVE_GROWTH = 0.01;
 
 /** At most `points` values: the largest of each bucket, so a spike is not averaged away. */
 export function downsample(values: ArrayLike<number>, points: number): number[] {
