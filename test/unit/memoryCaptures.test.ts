@@ -41,7 +41,7 @@ test('memray: found next to the configured Python, with its version', async () =
 test('memray capture: the leak, the peak and the churn each top their view, on their lines', async () => {
   const c = await read(memrayCapture());
   assert.equal(c.format, 'memray');
-  assert.match(c.tool, /^memray \d+\.\d+\.\d+ \(Python 3\./);
+  assert.match(c.tool, /^read with memray \d+\.\d+\.\d+ \(Python 3\./);
   const s = summarizeMemory(c, { top: 5 });
   assert.ok(s.peak.length > 0 && s.leaks.length > 0 && s.temporary.length > 0);
   // 300 iterations: one 4 KiB buffer kept each, 20 × 64 KiB freed at once each, 40 × 100 KiB held once.

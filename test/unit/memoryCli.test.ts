@@ -3,6 +3,7 @@
 // empty report. Exit 0 analysed, 2 unreadable with one line naming the file; never a stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
@@ -40,7 +41,7 @@ test('iwb memory summarize --json: the exact contract, lists biggest first, the 
 test('iwb memory summarize: a readable table per view; a format that cannot tell temporary says so', async () => {
   const r = await run(['memory', 'summarize', memrayCapture(), '--top', '2']);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /memray capture \(memray \d/);
+  assert.match(r.out, /memray capture \(read with memray \d/);
   assert.match(r.out, /^Leaks: allocated and never freed$/m);
   assert.match(r.out, new RegExp(`remember  \\(${WORKLOAD.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${LEAK}\\)`));
   const t = await run(['memory', 'summarize', tracemallocSnapshot(), '--json']);
@@ -103,14 +104,26 @@ test('bad input: exit 2 with one line naming the file and why, for each kind', a
   assert.match(d.err, /random\.bin/);
 });
 
-test('a capture cut short: uncompressed, read up to the cut with a warning; compressed, refused as damaged', async (t) => {
+test('a capture cut short: a killed run is read up to the kill with a warning; a cut copy reads; compressed, refused as damaged', async (t) => {
   const dir = tempDir(t);
+  // A process killed while memray tracked it (SIGKILL: memray never finishes the file), as in production.
+  const script = path.join(dir, 'killed.py');
+  writeFileSync(script, 'import os, signal\nkept = [bytearray(50000) for _ in range(20)]\nos.kill(os.getpid(), signal.SIGKILL)\n');
+  const k = spawnSync(PYTHON, ['-m', 'memray', 'run', '-q', '-f', '--no-compress', '-o', path.join(dir, 'killed.bin'), script], { cwd: dir, encoding: 'utf8' });
+  assert.notEqual(k.status, 0, 'the tracked process was killed');
+  const r = await run(['memory', 'summarize', 'killed.bin', '--json'], dir);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.err, /warning: killed\.bin: The capture was not finished \(no end time\): the process was probably killed/);
+  const killed = JSON.parse(r.out);
+  assert.equal(killed.format, 'memray');
+  assert.ok(killed.leaks.some((x: { file: string; line: number }) => x.file.endsWith('killed.py') && x.line === 2), 'the kept buffers, read up to the kill');
+  // A copy cut short: memray reads it up to the cut (it warns only when the cut splits a record).
   const raw = readFileSync(memrayUncompressedCapture());
   writeFileSync(path.join(dir, 'half.bin'), raw.subarray(0, Math.floor(raw.length * 0.6)));
-  const r = await run(['memory', 'summarize', 'half.bin', '--json'], dir);
-  assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /warning: half\.bin: memray stopped reading before the end: the capture is truncated or damaged/);
-  assert.equal(JSON.parse(r.out).format, 'memray');
+  const h = await run(['memory', 'summarize', 'half.bin', '--json'], dir);
+  assert.equal(h.code, 0, h.err);
+  assert.equal(JSON.parse(h.out).format, 'memray');
+  if (h.err) assert.match(h.err, /warning: half\.bin: memray stopped reading before the end: the capture is truncated or damaged/);
   const packed = readFileSync(memrayCapture());
   writeFileSync(path.join(dir, 'half-lz4.bin'), packed.subarray(0, Math.floor(packed.length * 0.6)));
   const z = await run(['memory', 'summarize', 'half-lz4.bin'], dir);

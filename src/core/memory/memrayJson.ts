@@ -79,7 +79,7 @@ export function memrayCapture(json: unknown): MemoryCapture {
   const end = finite(md.endTime) ? md.endTime : undefined;
   const capture: MemoryCapture = {
     format: 'memray',
-    tool: `memray ${memray} (Python ${python})`,
+    tool: `read with memray ${memray} (Python ${python})`,
     ...(start !== undefined ? { startTime: start } : {}),
     ...(start !== undefined && end !== undefined && end >= start ? { durationMs: end - start } : {}),
     ...(finite(md.pid) ? { pid: md.pid } : {}),

@@ -55,7 +55,7 @@ export function tracemallocCapture(json: unknown): MemoryCapture {
   const truncated = finite(json.truncated) ? json.truncated : 0;
   return {
     format: 'tracemalloc',
-    tool: `Python ${python}`,
+    tool: `read with Python ${python}`,
     peakBytes: total.bytes,
     totalAllocations: total.count,
     totalBytes: total.bytes,
