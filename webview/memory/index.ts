@@ -344,12 +344,31 @@ function describeRange(): void {
   rangeInfo.textContent = `${(tl.t[a]! / 1000).toFixed(2)} s – ${(tl.t[b]! / 1000).toFixed(2)} s: ${formatBytes(sum(r.allocated.bytes))} in ${Math.round(sum(r.allocated.counts)).toLocaleString('en')} allocations that outlived a snapshot; ${formatBytes(sum(r.live.bytes))} of it still allocated at the end.`;
 }
 
+/** The series' keys; each but the first is a toggle (RSS dwarfs the tracked heap: shown on request). */
+function legend(tl: NonNullable<MemorySnapshot['timeline']>): HTMLElement {
+  return h(
+    'div',
+    { class: 'mem-legend' },
+    ...tl.series.map((x, i) => {
+      if (i === 0) return h('span', { class: `mem-key mem-key-${i}` }, x.name);
+      const b = h('button', { class: `fg-button mem-key mem-key-${i}`, 'aria-pressed': 'false', title: `Show ${x.name} on the chart` }, x.name);
+      b.addEventListener('click', () => {
+        const on = !timeline.isVisible(i);
+        timeline.setVisible(i, on);
+        b.setAttribute('aria-pressed', String(on));
+      });
+      return b;
+    }),
+    h('span', { class: 'mem-key mem-key-peak' }, 'high-water mark'),
+  );
+}
+
 // ---------------------------------------------------------------- suspects and diff tables
 
 function sparkline(series: number[] | undefined): SVGSVGElement | null {
   if (!series || series.length < 2) return null;
-  const w = 120;
-  const hgt = 22;
+  const w = 72;
+  const hgt = 20;
   const max = Math.max(...series, 1);
   const d = series.map((v, i) => `${i === 0 ? 'M' : 'L'}${((i / (series.length - 1)) * w).toFixed(1)},${(hgt - 2 - (v / max) * (hgt - 4)).toFixed(1)}`).join('');
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
@@ -465,7 +484,7 @@ function render(s: MemorySnapshot): void {
     facts,
     ...s.warnings.map((w) => h('div', { class: 'fg-warning', role: 'status' }, icon('warning'), ' ', w)),
     s.notes.length ? h('details', { class: 'mem-notes' }, h('summary', {}, 'What the views mean for this capture'), h('ul', {}, ...s.notes.map((n) => h('li', {}, n)))) : null,
-    s.timeline ? h('section', { class: 'mem-timeline' }, h('h2', {}, 'Memory over time'), h('div', { class: 'mem-legend' }, ...s.timeline.series.map((x, i) => h('span', { class: `mem-key mem-key-${i}` }, x.name)), h('span', { class: 'mem-key mem-key-peak' }, 'high-water mark')), h('div', { class: 'mem-timeline-box' }, timeline.element), h('div', { class: 'mem-range-row' }, rangeInfo, clearRange)) : null,
+    s.timeline ? h('section', { class: 'mem-timeline' }, h('h2', {}, 'Memory over time'), legend(s.timeline), h('div', { class: 'mem-timeline-box' }, timeline.element), h('div', { class: 'mem-range-row' }, rangeInfo, clearRange)) : null,
     suspectsSection,
     h('h2', {}, s.mode === 'diff' ? 'Flame graph of the change' : 'Flame graph'),
     toolbar(),

@@ -24,6 +24,8 @@ export class TimelineChart {
   private anchor: number | undefined;
   private dragFrom: number | undefined;
   private width = 600;
+  /** Which series are drawn; the first (memray's tracked heap, mprof's memory) at first, the rest on request. */
+  private visible: boolean[] = [];
   private readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
 
   constructor(
@@ -44,10 +46,21 @@ export class TimelineChart {
   }
 
   set(data: MemoryTimeline, range: [number, number] | undefined): void {
+    if (this.data !== data) this.visible = data.series.map((_, i) => i === 0);
     this.data = data;
     this.range = range;
     this.cursor = Math.min(this.cursor, data.t.length - 1);
     this.draw();
+  }
+
+  /** Shows or hides series `i` (the y-axis follows the series shown). */
+  setVisible(i: number, on: boolean): void {
+    this.visible[i] = on;
+    this.draw();
+  }
+
+  isVisible(i: number): boolean {
+    return !!this.visible[i];
   }
 
   setRange(range: [number, number] | undefined): void {
@@ -81,7 +94,8 @@ export class TimelineChart {
     const svg = this.svg.attr('width', this.width).attr('height', HEIGHT);
     svg.selectAll('*').remove();
     const x = this.x();
-    const max = Math.max(1, ...data.series.flatMap((s) => s.values));
+    const shown = data.series.filter((_, i) => this.visible[i]);
+    const max = Math.max(1, ...shown.flatMap((s) => s.values));
     const y = scaleLinear().domain([0, max * 1.05]).range([HEIGHT - MARGIN.bottom, MARGIN.top]);
     if (this.range) {
       const [a, b] = this.range;
@@ -100,6 +114,7 @@ export class TimelineChart {
       .attr('transform', `translate(${MARGIN.left},0)`)
       .call(axisLeft(y).ticks(4).tickFormat((v) => formatBytes(Number(v))));
     data.series.forEach((s, i) => {
+      if (!this.visible[i]) return;
       const path = line<number>()
         .x((_, k) => x(data.t[k]!))
         .y((v) => y(v))(s.values);
