@@ -8,6 +8,7 @@ import { MEMORY_VALUE_OPTIONS, memoryCommand, memoryHelp } from './commands/memo
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
 import { validateCommand, validateHelp } from './commands/validate';
+import { INCIDENT_VALUE_OPTIONS, incidentCommand, incidentHelp } from './commands/incident';
 import { lintLoggingCommand, lintLoggingHelp } from './commands/lintLogging';
 import { redactCommand, redactHelp } from './commands/redact';
 import type { CommandHelp } from './help';
@@ -19,6 +20,7 @@ type Command = (args: ReturnType<typeof parseArgs>, io: CliIO) => Promise<number
 
 const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?: string[] }> = {
   validate: { run: validateCommand, help: validateHelp },
+  incident: { run: incidentCommand, help: incidentHelp, valueOptions: INCIDENT_VALUE_OPTIONS },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
   memory: { run: memoryCommand, help: memoryHelp, valueOptions: MEMORY_VALUE_OPTIONS },

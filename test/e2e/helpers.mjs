@@ -217,6 +217,35 @@ export async function answerInput(page, text, { submit = true, timeout = 15000 }
   return shown || undefined;
 }
 
+/**
+ * Answers VS Code's own file dialog (the simple dialog code-server shows) titled `title` with `file`.
+ * Types the folder first and waits for the file's row, because Enter before the dialog has looked the
+ * typed path up navigates instead of choosing; the dialog may open on that folder already (the value
+ * then does not change and no lookup starts), so the folder is retyped until the row shows.
+ */
+export async function answerFileDialog(page, title, file, { timeout = 45000 } = {}) {
+  const heading = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+  await heading.waitFor({ timeout });
+  const folder = file.slice(0, file.lastIndexOf('/') + 1);
+  const row = quickRow(page, file.slice(folder.length), { exact: true });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await answerInput(page, folder, { submit: false });
+    try {
+      await row.waitFor({ timeout: 5000 });
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await screenshot(page, 'file-dialog-failed');
+        throw err;
+      }
+      await quickInput(page).fill('');
+    }
+  }
+  await answerInput(page, file);
+  await heading.waitFor({ state: 'hidden', timeout });
+}
+
 /** Locator of an activity-bar item by its title (aria-label "Title" or "Title (Ctrl+…)"). */
 export function activityBarItem(page, title) {
   const a = attr(title);

@@ -20,7 +20,7 @@ test('known secrets in text are replaced and counted by kind', () => {
     assert.ok(!r.value.includes(secret), `${secret} remains in:\n${r.value}`);
   }
   assert.ok(r.value.includes('user=ada') && r.value.includes('"token_count": 42'), 'harmless values stay');
-  assert.deepEqual(r.byKind, { 'private-key': 1, bearer: 2, jwt: 1, 'api-key': 3, field: 2, email: 1, card: 1, ssn: 1 });
+  assert.deepEqual(r.byKind, { 'private-key': 1, 'auth-header': 1, bearer: 1, jwt: 1, 'aws-access-key': 1, 'stripe-key': 1, 'github-token': 1, field: 2, email: 1, card: 1, ssn: 1 });
   assert.equal(r.replaced, 12);
   assert.equal(redactText(r.value).replaced, 0, 'idempotent');
 });
@@ -55,7 +55,7 @@ test('JSON: sensitive keys, attribute pairs and strings; structure kept', () => 
     password: '[REDACTED:field]',
     nested: [{ note: 'mail me at [REDACTED:email]' }],
     attributes: [
-      { key: 'http.request.header.authorization', value: { stringValue: '[REDACTED:field]' } },
+      { key: 'http.request.header.authorization', value: { stringValue: '[REDACTED:auth-header]' } },
       { key: 'http.method', value: { stringValue: 'POST' } },
     ],
     headers: [{ name: 'Cookie', value: '[REDACTED:field]' }],

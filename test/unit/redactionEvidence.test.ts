@@ -65,7 +65,10 @@ test('proof: a log full of secrets is imported and none of them is anywhere in .
   assert.match(copied, /login user=ada password=\[REDACTED:field\]/);
   const incident = JSON.parse(readFileSync(path.join(dir, '.incidents/INC-2026-001/incident.json'), 'utf8'));
   const item = incident.evidence.at(-1);
-  assert.deepEqual({ kind: item.kind, path: item.path, redaction: item.redaction }, { kind: 'logs', path: 'evidence/logs/prod-app.log', redaction: { ran: true, replaced: r.redaction.replaced } });
+  // …and of which kinds: a reviewer sees that a Stripe key and a GitHub token were in the log, not only "11".
+  const byKind = { 'auth-header': 1, 'aws-access-key': 1, 'github-token': 1, 'stripe-key': 1, card: 2, email: 1, field: 3, member: 1 };
+  assert.deepEqual({ kind: item.kind, path: item.path, redaction: item.redaction }, { kind: 'logs', path: 'evidence/logs/prod-app.log', redaction: { ran: true, replaced: 11, byKind } });
+  assert.deepEqual(r.byKind, byKind);
   assert.ok(r.redaction.replaced >= Object.keys(SECRETS).length, `${r.redaction.replaced} replaced`);
   assert.equal(item.note, 'checkout errors');
   assert.equal(incident.events.at(-1).kind, 'evidence');

@@ -215,6 +215,19 @@ test('metrics from a real Prometheus (backfilled with promtool) drive the decisi
   const cli = await runIn(dir, ['rollback', '--baseline', '1.4.2.json', '--current', '1.5.0.json', '--thresholds', 'critical.json', '--prometheus', server.url, '--json']);
   assert.equal(cli.code, 4, cli.err);
   assert.deepEqual(JSON.parse(cli.out).violations.map((v: { metric: string }) => v.metric), ['latencyP95']);
+  // A metrics file naming the server itself is queried only with --allow-file-prometheus or the same --prometheus.
+  for (const v of ['1.4.2', '1.5.0']) {
+    writeFileSync(path.join(dir, `own-${v}.json`), JSON.stringify({ label: v, prometheusUrl: `${server.url}/`, window: { start, end, step: '15s' }, metrics: { latencyP95: { prometheus: `checkout_latency_p95_seconds{version="${v}"} * 1000` } } }));
+  }
+  const own = ['rollback', '--baseline', 'own-1.4.2.json', '--current', 'own-1.5.0.json', '--thresholds', 'critical.json', '--json'];
+  const refused = await runIn(dir, own);
+  const refusedReport = JSON.parse(refused.out) as { decision: string; metrics: { metric: string; status: string; reason: string }[]; notes: string[] };
+  assert.notEqual(refused.code, 4, 'nothing was queried, so nothing can fail');
+  assert.equal(refusedReport.metrics.find((m) => m.metric === 'latencyP95')!.status, 'nodata');
+  assert.ok(refusedReport.notes.some((n) => n.includes(`Prometheus at ${server.url} (named by the metrics file) was not queried without consent; pass --allow-file-prometheus`)), refusedReport.notes.join('\n'));
+  assert.equal((await runIn(dir, [...own, '--allow-file-prometheus'])).code, 4);
+  assert.equal((await runIn(dir, [...own, '--prometheus', server.url])).code, 4, 'the same address given by the user is consent');
+
   const bad = await resolvePrometheus(parseMetricsWindow(JSON.stringify({ window: { start, end }, metrics: { cpu: { prometheus: 'rate(' } } }), 'x').window!, server.url);
   assert.equal(bad.window.metrics.cpu!.kind, 'none');
   assert.match((bad.window.metrics.cpu as { reason: string }).reason, /Prometheus rejected the query "rate\("/);

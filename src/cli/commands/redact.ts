@@ -10,10 +10,12 @@ import { errorMessage } from '../../core/util/errors';
 export const redactHelp: CommandHelp = {
   summary: 'Redact secrets in a file the way evidence is redacted',
   usage: `iwb redact FILE [--out FILE] [--check] [--json] [--fields NAME,...] [--pattern REGEX]
-  Redacts secrets in FILE the way evidence is redacted before it is written to .incidents/: tokens,
-  passwords, API keys, bearer credentials, JWTs, private keys, emails, card numbers (Luhn-checked), SSNs,
-  the values of sensitive fields; JSON and JSON Lines keep their structure. Prints the result (or writes
-  --out, which must not exist yet; FILE itself is never changed) and a count per kind on stderr.
+  Redacts secrets in FILE the way evidence is redacted before it is written to .incidents/: private keys,
+  URL passwords, Authorization headers, JWTs (also unsigned), GitHub/GitLab/Slack/Stripe/AWS/GCP/Azure/
+  npm/PyPI credentials, Slack webhooks, bearer credentials, the values of sensitive fields, emails, card
+  numbers (Luhn-checked), SSNs; each becomes [REDACTED:<kind>]. JSON and JSON Lines keep their structure.
+  Prints the result (or writes --out, which must not exist yet; FILE itself is never changed) and a count
+  per kind on stderr.
   --check writes nothing and exits 1 when anything would be redacted. --fields adds field names;
   --pattern adds a regular expression (group 1, if any, is what gets replaced).
   --json: {file, format, replaced, byKind, content} (with --out: out instead of content)

@@ -8,7 +8,7 @@ import { errorMessage } from '../../core/util/errors';
 
 export const rollbackHelp: CommandHelp = {
   summary: 'Judge a deploy against its baseline: PROCEED, HOLD or ROLLBACK (a deploy gate)',
-  usage: `iwb rollback --baseline FILE --current FILE [--thresholds FILE] [--prometheus URL] [--json]
+  usage: `iwb rollback --baseline FILE --current FILE [--thresholds FILE] [--prometheus URL] [--allow-file-prometheus] [--json]
   Judges a deploy against its baseline: per metric a direction-aware test and a practical margin,
   critical metrics veto. A metrics file is {"label", "window"?: {"start", "end", "step"}, "evidence"?:
   [files], "metrics": {...}}; each of errorRate, successRate, latencyP95, throughput, cpu, memory is a
@@ -16,6 +16,9 @@ export const rollbackHelp: CommandHelp = {
   p95 for latencyP95, else the mean) or {"prometheus": "PromQL"} (a query_range over the window).
   --thresholds FILE   the same object as the incidentWorkbench.rollback.thresholds setting
   --prometheus URL    where {"prometheus": ...} metrics are queried (or IWB_PROMETHEUS_URL)
+  --allow-file-prometheus  also query the Prometheus a metrics file names itself ("prometheusUrl", or
+                      "url" on a query); without it, or --prometheus naming the same address, such
+                      metrics are not queried (a file must not choose where a CI job sends requests)
   --json: {decision, violations: [{metric, baseline, current, threshold, severity, significant}],
   reasoning, metrics, score, baselineLabel, currentLabel, thresholds, notes}
   Exit 0: PROCEED. 3: HOLD (investigate, monitor). 4: ROLLBACK. 2: unreadable input.`,
@@ -41,11 +44,14 @@ async function readText(io: CliIO, file: string): Promise<string> {
   }
 }
 
-async function readWindow(io: CliIO, file: string, label: string, prometheus: string | undefined, notes: string[]): Promise<MetricsWindow> {
+async function readWindow(io: CliIO, file: string, label: string, prometheus: string | undefined, allowFileUrls: boolean, notes: string[]): Promise<MetricsWindow> {
   const parsed = parseMetricsWindow(await readText(io, file), label);
   if (!parsed.window) throw new InputError(`${file}: ${parsed.problems[0]}`);
   notes.push(...parsed.problems.map((p) => `${file}: ${p}`));
-  const resolved = await resolvePrometheus(parsed.window, prometheus ?? process.env.IWB_PROMETHEUS_URL);
+  const resolved = await resolvePrometheus(parsed.window, prometheus ?? (process.env.IWB_PROMETHEUS_URL || undefined), {
+    allowFileUrl: () => allowFileUrls,
+    consentHint: `pass --allow-file-prometheus, or --prometheus with that address`,
+  });
   notes.push(...resolved.notes);
   return resolved.window;
 }
@@ -65,7 +71,7 @@ function human(report: RollbackReport, notes: string[], io: CliIO): void {
 }
 
 export async function rollbackCommand(args: ParsedArgs, io: CliIO): Promise<number> {
-  rejectUnknown(args, ['json', ...ROLLBACK_VALUE_OPTIONS]);
+  rejectUnknown(args, ['json', 'allow-file-prometheus', ...ROLLBACK_VALUE_OPTIONS]);
   const json = args.flags.has('json');
   const opt = (name: string) => {
     const v = args.flags.get(name);
@@ -79,8 +85,9 @@ export async function rollbackCommand(args: ParsedArgs, io: CliIO): Promise<numb
   const notes: string[] = [];
   try {
     const prometheus = opt('prometheus');
-    const baseline = await readWindow(io, baselineFile, 'baseline', prometheus, notes);
-    const current = await readWindow(io, currentFile, 'current', prometheus, notes);
+    const allowFileUrls = args.flags.has('allow-file-prometheus');
+    const baseline = await readWindow(io, baselineFile, 'baseline', prometheus, allowFileUrls, notes);
+    const current = await readWindow(io, currentFile, 'current', prometheus, allowFileUrls, notes);
     let thresholdsValue: unknown;
     const thresholdsFile = opt('thresholds');
     if (thresholdsFile) {

@@ -123,14 +123,36 @@ export function changeSeverity(incident: Incident, severity: Severity, reason: s
   return push({ ...incident, severity }, ctx, 'severity', `Severity ${incident.severity} → ${severity}${reason?.trim() ? `: ${reason.trim()}` : ''}`);
 }
 
-export function changeStatus(incident: Incident, status: IncidentStatus, ctx: StepContext): Incident {
+const because = (reason: string | undefined) => (reason?.trim() ? `: ${reason.trim()}` : '');
+
+export function changeStatus(incident: Incident, status: IncidentStatus, ctx: StepContext, reason?: string): Incident {
   if (incident.status === status) return incident;
-  return push({ ...incident, status }, ctx, 'status', `Status ${incident.status} → ${status}`);
+  return push({ ...incident, status }, ctx, 'status', `Status ${incident.status} → ${status}${because(reason)}`);
 }
 
-export function closeIncident(incident: Incident, postmortem: PostMortem | undefined, ctx: StepContext, override?: string): StepOutcome {
+export function closeIncident(incident: Incident, postmortem: PostMortem | undefined, ctx: StepContext, override?: string, reason?: string): StepOutcome {
   if (incident.status === 'CLOSED') throw new StepError(`${incident.id} is already closed.`);
-  return guarded(incident, ctx, checkClose(incident, postmortem), override, (i) => push({ ...i, status: 'CLOSED' }, ctx, 'closed', `Closed (was ${i.status})`));
+  return guarded(incident, ctx, checkClose(incident, postmortem), override, (i) => push({ ...i, status: 'CLOSED' }, ctx, 'closed', `Closed (was ${i.status})${because(reason)}`));
+}
+
+/**
+ * Kinds of event the steps above write together with the change they record. A free timeline event (an
+ * alert, a deploy, a note from a script) may not take one of them: an "override" or "closed" event without
+ * the override record or the status it speaks of would mislead a reviewer.
+ */
+export const STEP_EVENT_KINDS = ['opened', 'status', 'closed', 'severity', 'guardrail-override', 'evidence', 'hypothesis', 'verification', 'root-cause', 'fix', 'fix-verification', 'reproduction', 'reproduction-step', 'prevention'] as const;
+
+/** A free event kind: lower-case words joined by dashes (`deploy`, `alert`, `customer-report`). */
+export const EVENT_KIND_PATTERN = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*$/;
+
+/** Appends a free timeline event (an alert firing, a deploy, a note from a pipeline). */
+export function addEvent(incident: Incident, kind: string, text: string, ctx: StepContext): Incident {
+  const k = kind.trim();
+  if (!EVENT_KIND_PATTERN.test(k) || k.length > 40) throw new StepError(`An event kind is a short lower-case word such as "deploy", "alert" or "note" (got "${kind}").`);
+  if ((STEP_EVENT_KINDS as readonly string[]).includes(k)) throw new StepError(`"${k}" events are written by the step they record (status, evidence, root cause, …), not on their own; use that step, or another kind such as "note".`);
+  const t = required(text, 'The event text');
+  if (t.length > 10_000) throw new StepError(`The event text has ${t.length} characters; at most 10000, please (attach longer text as evidence).`);
+  return push(incident, ctx, k, t);
 }
 
 /** When the incident was closed: its last `closed` event. */

@@ -9,12 +9,19 @@ export type IncidentStatus = (typeof STATUSES)[number];
 export const EVIDENCE_KINDS = ['profile', 'memory', 'stacks', 'errors', 'patterns', 'trace', 'logs', 'metrics', 'snapshot', 'file', 'abtest', 'rollback', 'model', 'commit'] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
 
+export interface EvidenceRedaction {
+  ran: boolean;
+  replaced: number;
+  byKind?: Record<string, number>;
+}
+
 export interface EvidenceItem {
   kind: EvidenceKind;
   path: string;
   note?: string;
   at: string;
-  redaction?: { ran: boolean; replaced: number };
+  /** Whether the copy was redacted, how many values were replaced, and how many of each kind (`[REDACTED:<kind>]`). */
+  redaction?: EvidenceRedaction;
 }
 
 export interface Hypothesis {

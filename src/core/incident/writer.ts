@@ -25,7 +25,7 @@ import { validateParsed, type IncidentFileKind } from '../validation/validate';
 import { createIncident, type NewIncidentInput } from './create';
 import { isIncidentId, nextIncidentId } from './ids';
 import { attachEvidence, type StepContext } from './session';
-import type { EvidenceKind, Incident } from './types';
+import type { EvidenceKind, EvidenceRedaction, Incident } from './types';
 
 export interface WriterOptions {
   root?: string;
@@ -66,12 +66,12 @@ export interface BatchEvidenceInput extends Omit<EvidenceInput, 'also'> {
   linkTo?: string;
 }
 
-export type BatchResult = { path: string; redaction: { ran: boolean; replaced: number }; linked: boolean } | { skipped: string };
+export type BatchResult = { path: string; redaction: EvidenceRedaction; linked: boolean } | { skipped: string };
 
 export interface WrittenEvidence {
   /** Relative to the incident folder, e.g. `evidence/profiles/2026-12-05T10-00-00Z-server.speedscope.json`. */
   path: string;
-  redaction: { ran: boolean; replaced: number };
+  redaction: EvidenceRedaction;
   byKind: Record<string, number>;
   incident: Incident;
   version: string;
@@ -186,6 +186,8 @@ export class IncidentWriter {
   async change(id: string, mutate: (incident: Incident) => Incident, options: ChangeOptions = {}): Promise<Written<Incident>> {
     if (!isIncidentId(id)) throw new StoreError('NOT_FOUND', `"${id}" is not an incident id (INC-YYYY-NNN).`);
     const path = incidentFile(id, this.root);
+    // Without its folder there is nowhere to put the lock file either; say what is missing, not ENOENT.
+    if (!(await this.fs.stat(incidentDir(id, this.root)))) throw new StoreError('NOT_FOUND', `Incident ${id} does not exist (${path}).`, path);
     return this.changeFile<Incident>(path, 'incident', id, (current) => {
       if (current === undefined) throw new StoreError('NOT_FOUND', `Incident ${id} does not exist (${path}).`, path);
       return mutate(current);
@@ -202,6 +204,9 @@ export class IncidentWriter {
   }
 
   private async changeFile<T>(path: string, kind: IncidentFileKind, id: string | undefined, mutate: (current: T | undefined) => T, options: ChangeOptions, mayCreate = false): Promise<Written<T>> {
+    // The schema is compiled on first use (a few hundred ms): do that before taking the lock, not while
+    // every other writer (twenty CLI processes in a pipeline) waits for it.
+    validateParsed(parseJsonWithPositions('{}'), kind);
     return this.exclusive(path, async () => {
       for (let attempt = 0; ; attempt++) {
         const exists = (await this.fs.stat(path)) !== undefined;

@@ -4,12 +4,13 @@
  * evidence item records `redaction: {ran, replaced}`; binary content, which cannot be redacted, is refused
  * unless the caller says it is a format that holds no free text (profiles, memory captures).
  */
-import type { EvidenceItem, Incident } from '../incident/types';
+import type { EvidenceItem, EvidenceRedaction, Incident } from '../incident/types';
 import { createRedactor, redactContent, type Redactor } from './redact';
 
 export interface RedactedBytes {
   bytes: Uint8Array;
-  redaction: { ran: boolean; replaced: number };
+  /** What the evidence item records: `byKind` is there when anything was replaced. */
+  redaction: EvidenceRedaction;
   byKind: Record<string, number>;
 }
 
@@ -33,11 +34,11 @@ export function redactEvidenceBytes(bytes: Uint8Array, name: string, redactor: R
     return { bytes, redaction: { ran: false, replaced: 0 }, byKind: {} };
   }
   const r = redactContent(text, name, redactor);
-  return { bytes: new TextEncoder().encode(r.value), redaction: { ran: true, replaced: r.replaced }, byKind: r.byKind };
+  return { bytes: new TextEncoder().encode(r.value), redaction: { ran: true, replaced: r.replaced, ...(r.replaced > 0 ? { byKind: r.byKind } : {}) }, byKind: r.byKind };
 }
 
 /** Adds the redaction record to the evidence item at `path` (the one attachEvidence just appended). */
-export function withRedaction(incident: Incident, path: string, redaction: { ran: boolean; replaced: number }): Incident {
+export function withRedaction(incident: Incident, path: string, redaction: EvidenceRedaction): Incident {
   const evidence = [...(incident.evidence ?? [])];
   for (let i = evidence.length - 1; i >= 0; i--) {
     if (evidence[i]!.path === path) {

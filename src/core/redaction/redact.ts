@@ -1,6 +1,6 @@
 /**
  * The redactor: everything copied into `.incidents/` (logs, trace attributes, error samples) passes through
- * here first, and the evidence records that it ran and how many values it replaced.
+ * here first, and the evidence records that it ran and how many values of each kind it replaced.
  *
  *   const r = createRedactor({ fieldNames: ['member_no'], patterns: [{ name: 'order-ref', pattern: 'ORD-\\d{8}' }] });
  *   r.redactText('password=hunter2 from ada@example.com')   // { value: 'password=[REDACTED:field] from [REDACTED:email]', replaced: 2, byKind: {...} }
@@ -8,11 +8,12 @@
  *   redactContent(text, 'app.jsonl')                          // JSON, JSON Lines or text, chosen by name and content
  *
  * What it replaces, each with `[REDACTED:<kind>]` (kinds are the keys of `byKind`):
- * - private-key: PEM private key blocks;            - bearer: `Bearer <token>` / `Basic <base64>` credentials;
- * - jwt: JSON Web Tokens;                           - api-key: AWS, GitHub, Slack, Stripe, Google, OpenAI-style keys;
+ * - credentials, one detector per kind with the issuer's format (./secrets.ts, SECRET_KINDS): private keys,
+ *   GCP service-account keys, URL passwords, Authorization headers, Slack webhooks, Azure keys and SAS
+ *   signatures, JWTs, GitHub/GitLab/Slack/Stripe/AWS/Google/npm/PyPI tokens, other provider keys, Bearer/Basic;
  * - field: the value of a sensitive field — JSON keys, `key=value` / `key: value` / `"key": "value"` in text,
  *   `{key|name: <sensitive>, value: ...}` attribute pairs (OTLP, header lists); names per ./fields.ts plus
- *   `fieldNames`;
+ *   `fieldNames` (an AWS secret access key or Authorization field is counted under its own kind);
  * - email; card: 13–19 digit card numbers (spaces/dashes allowed) with a known issuer prefix and a valid Luhn
  *   check digit; ssn: US social security numbers (valid area/group/serial);
  * - custom patterns (`patterns`): the whole match, or only capture group 1 when the pattern has groups;
@@ -20,11 +21,14 @@
  * Already redacted text is left alone, so redacting twice replaces nothing the second time. JSON keys are kept
  * (they are structure); only values change.
  */
-import { isSensitiveName } from './fields';
+import { isSensitiveName, nameWords } from './fields';
+import { MARK, placeholder, secretDetectors, SECRET_KINDS, type Detector, type SecretKind } from './secrets';
 import { errorMessage } from '../util/errors';
 
-export const DETECTORS = ['private-key', 'bearer', 'jwt', 'api-key', 'field', 'email', 'card', 'ssn'] as const;
-export type DetectorId = (typeof DETECTORS)[number];
+export { SECRET_KINDS } from './secrets';
+
+export const DETECTORS = [...(Object.keys(SECRET_KINDS) as SecretKind[]), 'field', 'email', 'card', 'ssn'] as const;
+export type DetectorId = SecretKind | 'field' | 'email' | 'card' | 'ssn';
 
 export interface CustomPattern {
   name: string;
@@ -55,9 +59,6 @@ export interface Redactor {
   redactText(text: string): Redacted<string>;
   redactJson<T = unknown>(value: T): Redacted<T>;
 }
-
-const MARK = '[REDACTED';
-const placeholder = (kind: string) => `[REDACTED:${kind}]`;
 
 /** Luhn check over a string of digits. */
 export function luhnValid(digits: string): boolean {
@@ -97,65 +98,96 @@ export function isCardNumber(digits: string): boolean {
   return plausibleCard(digits) && luhnValid(digits);
 }
 
-interface Detector {
-  kind: string;
-  regex: RegExp;
-  replace(match: RegExpExecArray): string | undefined;
+/** A field's name and separator: `password=`, `"api_key": `, `'token' : `. Its value is read only when the name is sensitive. */
+const FIELD_KEY = /(?<![A-Za-z0-9_])(["']?)([A-Za-z][A-Za-z0-9_.-]{0,63})\1([ \t]*[:=][ \t]*)/g;
+/**
+ * The value after a sensitive name: a quoted string (at most 8 KB, and to the end of the line when the quote
+ * is never closed), a value already redacted (left alone), a credential with its scheme, or a bare word.
+ */
+const FIELD_VALUE = /"((?:[^"\\\n]|\\.){0,8192})"?|'((?:[^'\\\n]|\\.){0,8192})'?|((?:[A-Za-z][A-Za-z0-9._-]*[ \t]+)?\[REDACTED:[^\]\s]*\]|(?:Bearer|Basic|Digest|Token)\s+[^\s"',;&)}\]]+|[^\s"',;&)}\]]+)/y;
+
+/**
+ * The kind a sensitive field's value is counted under: the credential it names when the name says which
+ * (AWS secret access keys, Authorization headers, a GCP service account's key), else `field`.
+ */
+export function fieldKind(name: string, serviceAccount = false): string {
+  const joined = nameWords(name).join('');
+  if (serviceAccount && (joined === 'privatekey' || joined === 'privatekeyid')) return 'gcp-service-account';
+  if (/secretaccesskey$/.test(joined)) return 'aws-secret-key';
+  if (/authorization$/.test(joined)) return 'auth-header';
+  return 'field';
 }
 
-const KEY_VALUE =
-  /(?<![A-Za-z0-9_])(["']?)([A-Za-z][A-Za-z0-9_.-]{0,63})\1([ \t]*[:=][ \t]*)(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|((?:Bearer|Basic|Digest|Token)\s+[^\s"',;&)}\]]+|[^\s"',;&)}\]]+))/g;
-
-function builtins(fieldNames: readonly string[]): Record<DetectorId, Detector> {
-  return {
-    'private-key': {
-      kind: 'private-key',
-      regex: /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g,
-      replace: () => placeholder('private-key'),
-    },
-    bearer: {
-      kind: 'bearer',
-      regex: /\b(Bearer)\s+([A-Za-z0-9\-._~+/]{8,}=*)|\b(Basic)\s+((?=[A-Za-z0-9+/]*\d)[A-Za-z0-9+/]{8,}={0,2})/g,
-      replace: (m) => `${m[1] ?? m[3]} ${placeholder('bearer')}`,
-    },
-    jwt: {
-      kind: 'jwt',
-      regex: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
-      replace: () => placeholder('jwt'),
-    },
-    'api-key': {
-      kind: 'api-key',
-      regex: /\b(?:(?:AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255}|xox[abposr]-[A-Za-z0-9-]{10,}|[sr]k_(?:live|test)_[A-Za-z0-9]{16,}|AIza[0-9A-Za-z_-]{35}|sk-(?:proj-|ant-)?[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/g,
-      replace: () => placeholder('api-key'),
-    },
-    field: {
-      kind: 'field',
-      regex: KEY_VALUE,
-      replace: (m) => {
-        const [whole, , key, , dq, sq, bare] = m;
-        if (!isSensitiveName(key!, fieldNames)) return undefined;
-        const value = dq ?? sq ?? bare ?? '';
-        if (value === '' || value.startsWith(MARK) || /^(Bearer|Basic|Digest|Token)\s+\[REDACTED/.test(value) || /^(null|None|true|false)$/.test(value)) return undefined;
-        const valueStart = whole.length - (dq !== undefined || sq !== undefined ? value.length + 1 : value.length);
-        return whole.slice(0, valueStart) + placeholder('field') + whole.slice(valueStart + value.length);
-      },
-    },
-    email: {
-      kind: 'email',
-      regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
-      replace: () => placeholder('email'),
-    },
-    card: {
-      kind: 'card',
-      regex: /(?<![\d])\d(?:[ -]?\d){11,}(?!\d)/g,
-      replace: (m) => redactCardRun(m[0]),
-    },
-    ssn: {
-      kind: 'ssn',
-      regex: /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g,
-      replace: () => placeholder('ssn'),
-    },
+function builtins(fieldNames: readonly string[]): Record<DetectorId, Detector[]> {
+  // Logs repeat their field names on every line: judge each name once.
+  const sensitive = new Map<string, boolean>();
+  const isSensitive = (key: string): boolean => {
+    let known = sensitive.get(key);
+    if (known === undefined) {
+      if (sensitive.size > 10_000) sensitive.clear();
+      known = isSensitiveName(key, fieldNames);
+      sensitive.set(key, known);
+    }
+    return known;
   };
+  return {
+    ...secretDetectors(),
+    field: [
+      {
+        kind: 'field',
+        seesPlaceholders: true,
+        regex: FIELD_KEY,
+        // The name decides before the value is read: scanning values after every `word:` of a long line
+        // without spaces would cost its length squared.
+        replace: (m, text) => {
+          const key = m[2]!;
+          if (!isSensitive(key)) return undefined;
+          const at = m.index + m[0].length;
+          FIELD_VALUE.lastIndex = at;
+          const v = FIELD_VALUE.exec(text);
+          if (!v) return undefined;
+          const [whole, dq, sq, bare] = v;
+          const value = dq ?? sq ?? bare ?? '';
+          if (value === '' || value.includes(MARK) || /^(null|None|true|false)$/.test(value)) return undefined;
+          const start = dq !== undefined || sq !== undefined ? 1 : 0;
+          return { text: `${m[0]}${whole.slice(0, start)}${placeholder(fieldKind(key))}${whole.slice(start + value.length)}`, end: at + whole.length };
+        },
+      },
+    ],
+    email: [
+      {
+        kind: 'email',
+        needs: /@/,
+        regex: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}\b/g,
+        // Not inside a URL's authority: `postgres://user:pass@db.example.com` holds a password, not an address.
+        replace: (m, text) => (/:\/\/[^\s/@]*$/.test(text.slice(Math.max(0, m.index - 256), m.index)) ? undefined : placeholder('email')),
+      },
+    ],
+    card: [
+      {
+        kind: 'card',
+        // redactCardRun tries every group boundary of the run: a run without a card is done with as a whole.
+        judgesWholeMatch: true,
+        regex: /(?<![\d])\d(?:[ -]?\d){11,}(?!\d)/g,
+        replace: (m) => redactCardRun(m[0]),
+      },
+    ],
+    ssn: [
+      {
+        kind: 'ssn',
+        regex: /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g,
+        replace: () => placeholder('ssn'),
+      },
+    ],
+  };
+}
+
+/** How many placeholders of each kind a text holds. */
+function marks(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  if (!text.includes(MARK)) return counts;
+  for (const m of text.matchAll(/\[REDACTED:([^\]\s]+)\]/g)) counts.set(m[1]!, (counts.get(m[1]!) ?? 0) + 1);
+  return counts;
 }
 
 /**
@@ -191,7 +223,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
   const fieldNames = options.fieldNames ?? [];
   const all = builtins(fieldNames);
   const disabled = new Set(options.disable ?? []);
-  const detectors: Detector[] = DETECTORS.filter((d) => !disabled.has(d)).map((d) => all[d]);
+  const detectors: Detector[] = DETECTORS.filter((d) => !disabled.has(d)).flatMap((d) => all[d]);
   for (const p of options.patterns ?? []) {
     let regex: RegExp;
     try {
@@ -200,7 +232,8 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
       throw new RedactionConfigError(`Redaction pattern "${p.name}" is not a valid regular expression: ${errorMessage(e)}`);
     }
     if (regex.test('')) throw new RedactionConfigError(`Redaction pattern "${p.name}" matches the empty string; it would redact everything`);
-    const kind = p.name || 'custom';
+    // The kind is part of the placeholder, so it may not close it early or break the counting.
+    const kind = (p.name || 'custom').replace(/[^A-Za-z0-9._-]+/g, '-') || 'custom';
     detectors.push({
       kind,
       regex,
@@ -215,14 +248,38 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     });
   }
 
+  /**
+   * Every detector over the text, again while a round still replaced something: a replacement can make a
+   * neighbour whole (`AKIA…4111 1111 1111 1111`: the key id ends at a word boundary only once the card is
+   * gone), and redacting the output must find nothing. Text without secrets takes one round.
+   */
+  const anyNeeds = new RegExp(detectors.flatMap((d) => (d.needs ? [d.needs.source] : [])).join('|') || '(?!)', 'i');
+
   function redactText(text: string): Redacted<string> {
     const byKind: Record<string, number> = {};
     let replaced = 0;
     let value = text;
+    for (let round = 0; round < 8; round++) {
+      const r = redactOnce(value);
+      value = r.value;
+      replaced += r.replaced;
+      for (const [k, n] of Object.entries(r.byKind)) byKind[k] = (byKind[k] ?? 0) + n;
+      if (r.replaced === 0) break;
+    }
+    return { value, replaced, byKind };
+  }
+
+  function redactOnce(text: string): Redacted<string> {
+    const byKind: Record<string, number> = {};
+    let replaced = 0;
+    let value = text;
+    // Most strings of a log hold no credential at all: one test for all of them before one per detector.
+    const mayHoldCredential = anyNeeds.test(value);
     for (const d of detectors) {
       // exec() in a loop rather than replace(): when a match is not a secret (a key that is not sensitive, a
       // digit run that is no card), scanning resumes one character later instead of after the whole match,
       // so `a: password=x` still finds the password inside the first, harmless match.
+      if (d.needs && (!mayHoldCredential || !d.needs.test(value))) continue;
       const re = d.regex;
       re.lastIndex = 0;
       let out = '';
@@ -232,16 +289,24 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
           re.lastIndex = m.index + 1;
           continue;
         }
-        const replacement = m[0].includes(MARK) && d.kind !== 'field' ? undefined : d.replace(m);
-        if (replacement === undefined || replacement === m[0]) {
-          re.lastIndex = m.index + 1;
+        const r = m[0].includes(MARK) && !d.seesPlaceholders ? undefined : d.replace(m, value);
+        const end = typeof r === 'object' ? r.end : m.index + m[0].length;
+        const replacement = typeof r === 'object' ? r.text : r;
+        const original = value.slice(m.index, end);
+        if (replacement === undefined || replacement === original) {
+          re.lastIndex = d.judgesWholeMatch ? end : m.index + 1;
           continue;
         }
-        const n = (replacement.match(/\[REDACTED:/g) ?? []).length - (m[0].match(/\[REDACTED:/g) ?? []).length;
-        replaced += n;
-        byKind[d.kind] = (byKind[d.kind] ?? 0) + n;
+        // Counted by the placeholders written, so a field named for a credential counts under that credential.
+        const before = marks(original);
+        for (const [kind, n] of marks(replacement)) {
+          const added = n - (before.get(kind) ?? 0);
+          if (added <= 0) continue;
+          replaced += added;
+          byKind[kind] = (byKind[kind] ?? 0) + added;
+        }
         out += value.slice(last, m.index) + replacement;
-        last = m.index + m[0].length;
+        last = end;
         re.lastIndex = last;
       }
       value = out + value.slice(last);
@@ -258,7 +323,7 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
     };
     const secret = (v: unknown) => v !== null && v !== undefined && v !== '' && !(typeof v === 'string' && v.startsWith(MARK));
     const walk = (v: unknown, depth: number): unknown => {
-      if (depth > 200) return v;
+      if (depth > 200) return deep(v);
       if (typeof v === 'string') {
         const r = redactText(v);
         count(r.byKind, r.replaced);
@@ -279,25 +344,56 @@ export function createRedactor(options: RedactionOptions = {}): Redactor {
         // {key: "http.request.header.authorization", value: {...}} and {name: "Authorization", value: "..."}
         const pairName = typeof o.key === 'string' ? o.key : typeof o.name === 'string' ? o.name : undefined;
         const pairIsSecret = pairName !== undefined && 'value' in o && !disabled.has('field') && isSensitiveName(pairName, fieldNames) && secret(o.value);
+        const serviceAccount = o.type === 'service_account';
         for (const [k, x] of Object.entries(o)) {
           if (pairIsSecret && k === 'value') {
-            out[k] = redactWhole(x);
-          } else if (!disabled.has('field') && isSensitiveName(k, fieldNames) && secret(x) && typeof x !== 'boolean') {
-            out[k] = redactWhole(x);
+            out[k] = redactWhole(x, fieldKind(pairName!));
+          } else if (!disabled.has('field') && (isSensitiveName(k, fieldNames) || (serviceAccount && fieldKind(k, true) !== 'field')) && secret(x) && typeof x !== 'boolean') {
+            out[k] = redactWhole(x, fieldKind(k, serviceAccount));
           } else out[k] = walk(x, depth + 1);
         }
         return out;
       }
       return v;
     };
-    /** A secret value: a scalar becomes the placeholder; an OTLP AnyValue keeps its shape. */
-    const redactWhole = (x: unknown): unknown => {
-      count({ field: 1 }, 1);
+    /**
+     * A secret value: a scalar becomes the placeholder of `kind`, or of the credential it is when a detector
+     * recognises the whole value (`"token": "ghp_…"` counts as a GitHub token); an OTLP AnyValue keeps its shape.
+     */
+    const redactWhole = (x: unknown, kind: string): unknown => {
+      let text = placeholder(kind);
+      if (typeof x === 'string' && kind === 'field') {
+        const r = redactText(x);
+        if (r.replaced === 1 && /^\[REDACTED:[^\]\s]+\]$/.test(r.value)) text = r.value;
+      }
+      const k = text.slice('[REDACTED:'.length, -1);
+      count({ [k]: 1 }, 1);
       if (x && typeof x === 'object' && !Array.isArray(x)) {
         const keys = Object.keys(x);
-        if (keys.length === 1 && /Value$/.test(keys[0]!)) return { stringValue: placeholder('field') };
+        if (keys.length === 1 && /Value$/.test(keys[0]!)) return { stringValue: text };
       }
-      return placeholder('field');
+      return text;
+    };
+    /**
+     * Deeper than the walk goes (hostile nesting): the subtree is redacted as its JSON text, and parsed back
+     * when it still is JSON; what cannot even be serialised is dropped rather than kept unredacted.
+     */
+    const deep = (v: unknown): unknown => {
+      let text: string;
+      try {
+        text = JSON.stringify(v);
+      } catch {
+        count({ 'too-deep': 1 }, 1);
+        return placeholder('too-deep');
+      }
+      const r = redactText(text);
+      count(r.byKind, r.replaced);
+      if (r.replaced === 0) return v;
+      try {
+        return JSON.parse(r.value) as unknown;
+      } catch {
+        return r.value;
+      }
     };
     const value = walk(input, 0) as T;
     return { value, replaced, byKind };

@@ -56,22 +56,91 @@ export async function queryRange(baseUrl: string, source: PrometheusSource, opti
   }));
 }
 
-/** Replaces every Prometheus-sourced metric of a window with the samples it returns (or "no data"). */
-export async function resolvePrometheus(window: MetricsWindow, defaultUrl: string | undefined, options: { timeoutMs?: number; fetchImpl?: typeof fetch; signal?: AbortSignal } = {}): Promise<{ window: MetricsWindow; notes: string[] }> {
+/**
+ * A Prometheus address as consent is remembered for it: scheme, host, port and path, without credentials,
+ * query or a trailing slash (`http://prom:9090/` and `http://prom:9090` are one address). Undefined when it
+ * is not an http(s) URL.
+ */
+export function normalizePrometheusUrl(url: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The Prometheus addresses a metrics window names itself (its `prometheusUrl`, a metric's `url`), other than
+ * `userUrl` (the setting, --prometheus): the ones that need the user's consent before anything is sent there.
+ */
+export function fileChosenPrometheusUrls(window: MetricsWindow, userUrl: string | undefined): string[] {
+  const mine = userUrl === undefined ? undefined : normalizePrometheusUrl(userUrl);
+  const urls = new Set<string>();
+  for (const value of Object.values(window.metrics)) {
+    if (value?.kind !== 'prometheus' || value.source.url === undefined) continue;
+    const url = normalizePrometheusUrl(value.source.url) ?? value.source.url;
+    if (url !== mine) urls.add(url);
+  }
+  return [...urls];
+}
+
+export interface PrometheusAccess {
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+  signal?: AbortSignal;
+  /**
+   * Whether an address the metrics file chose (see fileChosenPrometheusUrls) may be queried; by default none
+   * is: a file in a repository must not choose where the extension or a CI job sends requests.
+   */
+  allowFileUrl?: (normalizedUrl: string) => boolean;
+  /** What allows a refused address, for the reason shown (the setting's consent prompt, a CLI flag). */
+  consentHint?: string;
+  /** When set, nothing is queried at all and this is the reason (an untrusted workspace). */
+  disabled?: string;
+}
+
+/**
+ * Replaces every Prometheus-sourced metric of a window with the samples it returns (or "no data" with the
+ * reason). The user's URL (`defaultUrl`) is queried; an address the file names only when `allowFileUrl` says so.
+ */
+export async function resolvePrometheus(window: MetricsWindow, defaultUrl: string | undefined, options: PrometheusAccess = {}): Promise<{ window: MetricsWindow; notes: string[] }> {
   const notes: string[] = [];
   const metrics: MetricsWindow['metrics'] = {};
+  const mine = defaultUrl === undefined ? undefined : normalizePrometheusUrl(defaultUrl);
+  const refused = new Set<string>();
   for (const [key, value] of Object.entries(window.metrics) as [keyof MetricsWindow['metrics'], MetricValue][]) {
     if (value.kind !== 'prometheus') {
       metrics[key] = value;
       continue;
     }
-    const url = value.source.url ?? defaultUrl;
+    if (options.disabled) {
+      metrics[key] = { kind: 'none', reason: `${key} comes from Prometheus, which was not queried: ${options.disabled}` };
+      continue;
+    }
+    const chosen = value.source.url;
+    if (chosen !== undefined) {
+      const normalized = normalizePrometheusUrl(chosen);
+      if (normalized === undefined) {
+        metrics[key] = { kind: 'none', reason: `${window.label} names "${chosen}" as its Prometheus, which is not an http(s) URL` };
+        continue;
+      }
+      if (normalized !== mine && !options.allowFileUrl?.(normalized)) {
+        metrics[key] = { kind: 'none', reason: `${window.label} asks to query Prometheus at ${normalized}, which is only done with your consent${options.consentHint ? ` (${options.consentHint})` : ''}` };
+        if (!refused.has(normalized)) notes.push(`${window.label}: Prometheus at ${normalized} (named by the metrics file) was not queried without consent${options.consentHint ? `; ${options.consentHint}` : ''}`);
+        refused.add(normalized);
+        continue;
+      }
+    }
+    const url = chosen ?? defaultUrl;
     if (!url) {
       metrics[key] = { kind: 'none', reason: `${key} comes from Prometheus but no URL is set (incidentWorkbench.prometheusUrl or --prometheus)` };
       continue;
     }
     try {
-      const series = await queryRange(url, value.source, options);
+      const series = await queryRange(url, value.source, { ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}), ...(options.fetchImpl ? { fetchImpl: options.fetchImpl } : {}), ...(options.signal ? { signal: options.signal } : {}) });
       const samples = series.flatMap((s) => s.values.map(([, v]) => v));
       if (series.length > 1) notes.push(`${window.label}: ${key} query returned ${series.length} series; their values were pooled (aggregate the query with sum()/avg() to avoid this)`);
       metrics[key] = samples.length ? { kind: 'samples', samples, aggregate: value.aggregate } : { kind: 'none', reason: `the Prometheus query for ${key} returned no data in the window` };

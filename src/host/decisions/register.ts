@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { registerCommands } from '../shared/command';
 import type { Workbench } from '../shared/workbench';
 import { AbTestEditorProvider } from './abtestView';
@@ -11,5 +11,10 @@ export const DECISIONS_COMMANDS = [analyzeAbTest, judgeRollback, rollBack, analy
 
 /** Decisions with statistics: the A/B test editor and panel, rollback judgement and run, the ML model panel. */
 export function registerDecisions(workbench: Workbench): vscode.Disposable[] {
-  return [AbTestEditorProvider.register(workbench), ...registerCommands(DECISIONS_COMMANDS, workbench)];
+  const disposables = [AbTestEditorProvider.register(workbench), ...registerCommands(DECISIONS_COMMANDS, workbench)];
+  if (workbench.extensionMode === vscode.ExtensionMode.Test) {
+    // Answers Judge Rollback's consent dialog for a Prometheus a metrics file names (loaded when called).
+    disposables.push(vscode.commands.registerCommand('incidentWorkbench._prometheusConsent', async (args?: { answer?: 'allow' | 'deny' | 'dialog'; forget?: boolean }) => (await import('./prometheusConsent')).consentTestHook(workbench, args)));
+  }
+  return disposables;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { decideRollback, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type RollbackReport } from '../../core/rollback';
+import { decideRollback, parseMetricsWindow, parseThresholds, resolvePrometheus, type MetricsWindow, type PrometheusAccess, type RollbackReport } from '../../core/rollback';
+import { prometheusAccess } from './prometheusConsent';
 import type { RollbackSnapshot } from '../../protocol/rollback';
 import { toRollbackSnapshot } from '../../presenters/rollback';
 import { targetIncident } from '../shared/sessionStep';
@@ -20,25 +21,36 @@ export interface Judgement {
   error?: string;
 }
 
-async function loadWindow(uri: vscode.Uri, label: string, prometheusUrl: string | undefined, notes: string[], signal?: AbortSignal): Promise<MetricsWindow> {
+async function parseWindow(uri: vscode.Uri, label: string, notes: string[]): Promise<MetricsWindow> {
   const parsed = parseMetricsWindow(await readText(uri), label);
   const name = vscode.workspace.asRelativePath(uri);
   if (!parsed.window) throw new Error(`${name}: ${parsed.problems[0]}`);
   notes.push(...parsed.problems.map((p) => `${name}: ${p}`));
+  return parsed.window;
+}
+
+async function resolveWindow(window: MetricsWindow, prometheusUrl: string | undefined, access: PrometheusAccess, notes: string[], signal?: AbortSignal): Promise<MetricsWindow> {
   if (signal?.aborted) throw new Error('cancelled');
-  const resolved = await resolvePrometheus(parsed.window, prometheusUrl, signal ? { signal } : {});
+  const resolved = await resolvePrometheus(window, prometheusUrl, { ...access, ...(signal ? { signal } : {}) });
   notes.push(...resolved.notes);
   return resolved.window;
 }
 
-/** Reads both windows (querying Prometheus where they say so) and decides, with the thresholds from settings. */
-export async function judge(baselineUri: vscode.Uri, currentUri: vscode.Uri, signal?: AbortSignal, thresholdsUri?: vscode.Uri): Promise<Judgement> {
+/**
+ * Reads both windows and decides, with the thresholds from settings. Prometheus is queried only in a
+ * trusted workspace, and an address a metrics file names only with the user's consent (asked once per address).
+ */
+export async function judge(deps: Workbench, baselineUri: vscode.Uri, currentUri: vscode.Uri, signal?: AbortSignal, thresholdsUri?: vscode.Uri): Promise<Judgement> {
   const settings = decisionSettings(baselineUri);
   const notes: string[] = [];
   const j: Judgement = { baselineUri, currentUri, notes, ...(thresholdsUri ? { thresholdsUri } : {}) };
   try {
-    j.baseline = await loadWindow(baselineUri, 'baseline', settings.prometheusUrl, notes, signal);
-    j.current = await loadWindow(currentUri, 'current', settings.prometheusUrl, notes, signal);
+    const baseline = await parseWindow(baselineUri, 'baseline', notes);
+    const current = await parseWindow(currentUri, 'current', notes);
+    const access = await prometheusAccess(deps, [{ uri: baselineUri, window: baseline }, { uri: currentUri, window: current }], settings.prometheusUrl);
+    if (access.disabled) notes.push(access.disabled);
+    j.baseline = await resolveWindow(baseline, settings.prometheusUrl, access, notes, signal);
+    j.current = await resolveWindow(current, settings.prometheusUrl, access, notes, signal);
     let { thresholds, problems } = settings.thresholds();
     notes.push(...problems.map((p) => `incidentWorkbench.rollback.thresholds: ${p} (default used)`));
     if (thresholdsUri) {

@@ -43,7 +43,7 @@ export class RollbackPanel implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    this.judgement = await judge(this.judgement.baselineUri, this.judgement.currentUri, undefined, this.judgement.thresholdsUri);
+    this.judgement = await judge(this.deps, this.judgement.baselineUri, this.judgement.currentUri, undefined, this.judgement.thresholdsUri);
     await this.bridge.push();
   }
 

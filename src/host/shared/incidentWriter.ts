@@ -82,7 +82,8 @@ export class HostIncidentWriter {
       configuredRedactor(this.log),
     );
     this.repository.invalidate();
-    this.log.info(`${id}: ${evidence.kind} evidence ${written.path}${written.redaction.ran ? ` (redacted ${written.redaction.replaced})` : ' (not redacted: binary)'}`);
+    const kinds = Object.entries(written.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
+    this.log.info(`${id}: ${evidence.kind} evidence ${written.path}${written.redaction.ran ? ` (redacted ${written.redaction.replaced}${kinds ? `: ${kinds}` : ''})` : ' (not redacted: binary)'}`);
     return written;
   }
 

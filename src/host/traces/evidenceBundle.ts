@@ -3,6 +3,7 @@ import * as nodePath from 'node:path';
 import * as vscode from 'vscode';
 import { classifyEvidence, type BundleKind } from '../../core/forensics/bundle';
 import type { BatchEvidenceInput, BatchResult } from '../../core/incident/writer';
+import type { EvidenceRedaction } from '../../core/incident/types';
 import { incidentDir } from '../../core/store/layout';
 import { incidentIdFrom } from '../shared/pickIncident';
 import type { Workbench } from '../shared/workbench';
@@ -29,7 +30,7 @@ export interface PlacedFile {
   linked: boolean;
   skipped?: string;
   /** Whether the copy was redacted (src/core/redaction) and how many values were replaced. */
-  redaction?: { ran: boolean; replaced: number };
+  redaction?: EvidenceRedaction;
 }
 
 /** What the writer needs for one bundle file: its bytes (redacted by the writer), or a link when it is big. */

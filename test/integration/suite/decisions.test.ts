@@ -93,6 +93,33 @@ describe('Decisions: A/B tests, rollback, model errors', function () {
       ],
     });
     try {
+      // A metrics file that names its own Prometheus is asked about once per address; "deny" queries nothing.
+      type Consent = { asked: string[]; remembered: string[] };
+      const consent = (args: { answer?: string; forget?: boolean }) => vscode.commands.executeCommand('incidentWorkbench._prometheusConsent', args) as Thenable<Consent>;
+      const cpuOf = (r: { report: { metrics: { metric: string; status: string; test: string }[] } }) => r.report.metrics.find((m) => m.metric === 'cpu')!;
+      await consent({ answer: 'deny', forget: true });
+      const named = (file: string, version: string) => {
+        const doc = JSON.parse(readFileSync(path.join(REPO, 'demo', 'deploy', file), 'utf8')) as Record<string, unknown> & { metrics: Record<string, unknown> };
+        doc.prometheusUrl = `${server.url}/`;
+        doc.window = { start, end, step: '15s' };
+        doc.metrics.cpu = { prometheus: `checkout_cpu_percent{version="${version}"}` };
+        return JSON.stringify(doc);
+      };
+      const namedBaseline = await write('deploy-named/baseline.json', named('baseline.json', 'old'));
+      const namedCurrent = await write('deploy-named/current.json', named('current.json', 'new'));
+      type Judged = { report: { metrics: { metric: string; status: string; test: string }[] } };
+      const denied = (await vscode.commands.executeCommand('incidentWorkbench.judgeRollback', { baseline: namedBaseline, current: namedCurrent, show: false })) as Judged;
+      assert.strictEqual(cpuOf(denied).status, 'nodata', 'not queried without consent');
+      assert.deepStrictEqual(await consent({}), { asked: [server.url], remembered: [] }, 'asked once for the address both files name');
+      await consent({ answer: 'allow' });
+      const allowed = (await vscode.commands.executeCommand('incidentWorkbench.judgeRollback', { baseline: namedBaseline, current: namedCurrent, show: false })) as Judged;
+      assert.match(cpuOf(allowed).test, /Mann-Whitney/, 'queried after consent');
+      assert.deepStrictEqual((await consent({ answer: 'deny' })).remembered, [server.url]);
+      const again = (await vscode.commands.executeCommand('incidentWorkbench.judgeRollback', { baseline: namedBaseline, current: namedCurrent, show: false })) as Judged;
+      assert.match(cpuOf(again).test, /Mann-Whitney/, 'consent is remembered for the workspace');
+      assert.deepStrictEqual((await consent({})).asked, [server.url, server.url], 'and not asked again');
+      assert.deepStrictEqual(await consent({ answer: 'dialog', forget: true }), { asked: [], remembered: [] });
+
       await config().update('prometheusUrl', server.url, vscode.ConfigurationTarget.Workspace);
       // The demo windows, with CPU read from Prometheus instead of the file.
       const withProm = (file: string, version: string) => {

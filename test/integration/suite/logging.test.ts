@@ -214,8 +214,9 @@ describe('Logging linter', function () {
     const folder = path.join(root().fsPath, '.incidents', incident.id);
     const copied = readFileSync(path.join(folder, 'evidence', 'logs', 'secrets.log'), 'utf8');
     for (const secret of ['hunter2-secret', 'abcdefghijklmnop123', '4111 1111 1111 1111', 'ada@example.com']) assert.ok(!copied.includes(secret), `${secret} leaked`);
-    const json = JSON.parse(readFileSync(path.join(folder, 'incident.json'), 'utf8')) as { evidence: { path: string; redaction?: { ran: boolean; replaced: number } }[] };
-    assert.deepStrictEqual(json.evidence.at(-1), { ...json.evidence.at(-1), path: 'evidence/logs/secrets.log', redaction: { ran: true, replaced: 4 } });
+    const json = JSON.parse(readFileSync(path.join(folder, 'incident.json'), 'utf8')) as { evidence: { path: string; redaction?: { ran: boolean; replaced: number; byKind?: Record<string, number> } }[] };
+    const byKind = { field: 1, 'auth-header': 1, card: 1, email: 1 };
+    assert.deepStrictEqual(json.evidence.at(-1), { ...json.evidence.at(-1), path: 'evidence/logs/secrets.log', redaction: { ran: true, replaced: 4, byKind } });
   });
 
   it('Import Evidence Bundle redacts logs and trace attributes on the way into .incidents/', async () => {

@@ -31,7 +31,7 @@ export const judgeRollback: Command<Workbench> = {
       (_progress, token) => {
         const controller = new AbortController();
         token.onCancellationRequested(() => controller.abort());
-        return judge(baseline, current, controller.signal, resolveUri(args.thresholds));
+        return judge(deps, baseline, current, controller.signal, resolveUri(args.thresholds));
       },
     );
     if (judgement.error) void reportError(deps.log, `Rollback judgement failed: ${judgement.error}`, { notify: true });

@@ -30,7 +30,7 @@ export const rollBack: Command<Workbench> = {
       return { status: 'not-judged' };
     }
     const thresholds = resolveUri(args.thresholds) ?? (resolveUri(args.baseline) ? undefined : RollbackPanel.current?.judgement.thresholdsUri);
-    const judgement = await judge(baseline, current, undefined, thresholds);
+    const judgement = await judge(deps, baseline, current, undefined, thresholds);
     if (!judgement.report) {
       void reportError(deps.log, `Cannot roll back without a judgement: ${judgement.error}`, { notify: true });
       return { status: 'not-judged', message: judgement.error };
