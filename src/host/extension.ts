@@ -4,6 +4,7 @@ import { registerErrors } from './errors/register';
 import { registerIncident } from './incident/register';
 import { registerLogging } from './logging/register';
 import { registerMemory } from './memory/register';
+import { registerPatterns } from './patterns/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
 import { ActiveIncident } from './shared/activeIncident';
@@ -41,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...registerIncident(workbench, [logging.health]),
     ...registerPostmortem(workbench),
     ...registerErrors(workbench),
+    ...registerPatterns(workbench),
     ...logging.disposables,
     ...registerTraces(workbench),
     ...registerProfile(workbench),
