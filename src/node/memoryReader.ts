@@ -223,7 +223,9 @@ async function readMemray(abs: string, label: string, sniffed: Extract<Sniffed, 
   if (sniffed.compressed && !lz4FrameLooksComplete(await head(abs, 16), await head(abs, Math.min(8, size), size - 8))) {
     capture.warnings.unshift(`The capture is cut short (its compressed data stops without an end): memray read what was there, ${size.toLocaleString('en')} bytes. The views miss whatever came after.`);
   }
-  if (!sniffed.compressed && capture.durationMs === 0) capture.warnings.push('The capture was not finished (no end time): the process was probably killed while memray tracked it. It holds what was written until then.');
+  // memray writes the end time into the header when tracking ends; until then it holds the start time (give
+  // or take the millisecond): no tracked run ends within 2 ms of starting.
+  if (!sniffed.compressed && capture.durationMs !== undefined && capture.durationMs <= 2) capture.warnings.push('The capture was not finished (no end time): the process was probably killed while memray tracked it. It holds what was written until then.');
   return { capture, kind: 'memray', memray: found };
 }
 

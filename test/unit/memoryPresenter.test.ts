@@ -2,10 +2,13 @@
 // page's intents as the host checks them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { VIEW_THREADS } from '../../src/core/memory/analysis';
 import { isMemoryIntent, isMemoryViewState } from '../../src/protocol/memory';
 import { encodeMemoryData, memoryDiffSnapshot, memorySnapshot } from '../../src/presenters/memory';
 import { readMemoryFile } from '../../src/node/memoryReader';
+import { repoRoot } from './helpers';
 import { HELPERS, PYTHON, WORKLOAD, markerLine, memrayCapture } from './memoryHelpers';
 
 const LEAK = markerLine(WORKLOAD, 'LEAK');
@@ -64,4 +67,16 @@ test('intents and saved view state are checked before use', () => {
   assert.ok(isMemoryViewState({ view: 'peak', measure: 'allocations', icicle: true, range: [0, 4] }));
   assert.ok(!isMemoryViewState({ view: 'peak', range: [-1, 4] }));
   assert.ok(!isMemoryViewState('peak'));
+});
+
+test('the Explorer menu offers the memory commands on capture files (the when-clause regex as VS Code reads it)', () => {
+  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+  for (const command of ['incidentWorkbench.openMemoryCapture', 'incidentWorkbench.compareMemoryCaptures']) {
+    const when = manifest.contributes.menus['explorer/context']!.find((m) => m.command === command)!.when!;
+    // VS Code's when-clause parser hands the literal's text to new RegExp as written.
+    const literal = /=~ (\/.*\/)/.exec(when)![1]!;
+    const re = new RegExp(literal.slice(1, literal.lastIndexOf('/')));
+    for (const name of ['recommend-leak.memray.bin', 'memray-server.py.4242.bin', 'app.tracemalloc', 'mprofile_20261206101500.dat', 'job.mprof.dat', 'app.memory_profiler.txt']) assert.ok(re.test(name), `${command} on ${name}`);
+    for (const name of ['notes.txt', 'data.bin', 'memrayXbin']) assert.ok(!re.test(name), `${command} not on ${name}`);
+  }
 });
