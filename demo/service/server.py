@@ -7,7 +7,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import catalogue, jsonlog, telemetry
+from . import catalogue, inventory, jsonlog, telemetry
 from .features import extract_features
 from .model import rank
 
@@ -45,6 +45,11 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": "not found"})
 
     def do_POST(self):
+        if self.path == "/inventory/sync":
+            length = int(self.headers.get("Content-Length", "0"))
+            payload = json.loads(self.rfile.read(length) or b"{}")
+            self._send(200, inventory.sync(str(payload.get("sku", "sku-1")), int(payload.get("quantity", 1))))
+            return
         if self.path != "/recommend":
             self._send(404, {"error": "not found"})
             return

@@ -12,6 +12,7 @@ import { validateCommand, validateHelp } from './commands/validate';
 import { INCIDENT_VALUE_OPTIONS, incidentCommand, incidentHelp } from './commands/incident';
 import { lintLoggingCommand, lintLoggingHelp } from './commands/lintLogging';
 import { redactCommand, redactHelp } from './commands/redact';
+import { STACKS_VALUE_OPTIONS, stacksCommand, stacksHelp } from './commands/stacks';
 import type { CommandHelp } from './help';
 import { EXIT, processIO, type CliIO } from './output';
 import { version } from '../../package.json';
@@ -24,8 +25,9 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?:
   incident: { run: incidentCommand, help: incidentHelp, valueOptions: INCIDENT_VALUE_OPTIONS },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
   patterns: { run: patternsCommand, help: patternsHelp, valueOptions: PATTERNS_VALUE_OPTIONS },
-  profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
+  profile: { run: profileCommand, help: profileHelp, valueOptions: ['top', 'map', 'sort'] },
   memory: { run: memoryCommand, help: memoryHelp, valueOptions: MEMORY_VALUE_OPTIONS },
+  stacks: { run: stacksCommand, help: stacksHelp, valueOptions: STACKS_VALUE_OPTIONS },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },
   rollback: { run: rollbackCommand, help: rollbackHelp, valueOptions: ROLLBACK_VALUE_OPTIONS },

@@ -7,6 +7,7 @@ import { registerMemory } from './memory/register';
 import { registerPatterns } from './patterns/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
+import { registerStacks } from './stacks/register';
 import { ActiveIncident } from './shared/activeIncident';
 import { EditorHeat } from './shared/editorHeat';
 import { IncidentRepository } from './shared/incidentRepository';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...registerTraces(workbench),
     ...registerProfile(workbench),
     ...registerMemory(workbench),
+    ...registerStacks(workbench),
     ...registerDecisions(workbench),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };

@@ -5,6 +5,8 @@ import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { vscodeApi } from '../shared/vscodeApi';
 import { FlameChart, ROW } from '../shared/flameChart';
+import { callsSection } from './calls';
+import { opsSection } from './ops';
 
 const root = document.getElementById('app')!;
 const api = vscodeApi<{ snapshot?: FlamegraphSnapshot; view?: FlamegraphViewState }>();
@@ -47,6 +49,8 @@ const heatButton = h('button', { class: 'fg-button', title: 'Show self/total sha
 const sandwichPane = h('section', { class: 'fg-sandwich', hidden: true });
 const chartPane = h('div', { class: 'fg-chart' }, canvas);
 const diffTable = h('section', { class: 'fg-diff' });
+/** cProfile's exact table and torch's op table, under the flame graph when the file has them. */
+const extras = h('div', { class: 'fg-extras' });
 
 function persist(): void {
   api.setState({ ...(api.getState() ?? {}), view });
@@ -77,7 +81,7 @@ function toolbar(): HTMLElement {
   threadSelect.addEventListener('change', () => {
     view.thread = Number(threadSelect.value);
     persist();
-    bridge.send({ type: 'threads', threads: view.thread < 0 ? null : [view.thread] });
+    bridge.send({ type: 'threads', threads: snap?.data ? chosenThreads(snap.data) : null });
     rebuild();
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -110,7 +114,7 @@ function toolbar(): HTMLElement {
 
 function rebuild(): void {
   if (!snap?.data || !input) return;
-  const options = { threads: view.thread >= 0 ? [view.thread] : null, onlyMine: view.onlyMine, hideIdle: view.hideIdle };
+  const options = { threads: chosenThreads(snap.data), onlyMine: view.onlyMine, hideIdle: view.hideIdle };
   tree = snap.mode === 'diff' && baseInput ? buildDiffTree(input, canon, baseInput, baseCanon, options) : buildFlameTree(input, canon, options);
   sortChildren(tree, keys.frames, view.leftHeavy);
   chart.options.diff = snap.mode === 'diff';
@@ -421,22 +425,41 @@ function render(s: FlamegraphSnapshot): void {
     toolbar(),
     crumbs,
     status,
+    s.note ? h('div', { class: 'fg-note', role: 'note' }, icon('info'), ' ', s.note) : null,
     chartPane,
     sandwichPane,
     diffTable,
+    extras,
     tooltip,
   );
   tooltip.hidden = true;
   replaceChildren(diffTable, renderDiffTable(s));
+  replaceChildren(extras, s.calls ? callsSection(s.calls, (file, line) => bridge.send({ type: 'openSourceFor', file, line })) : null, s.ops ? opsSection(s.ops) : null);
   rebuild();
+}
+
+/**
+ * The threads the chart merges: one picked, or all — except in a torch trace with GPU streams, where "all"
+ * is the CPU threads (-1) or the GPU streams (-2): CPU and device time are never one base.
+ */
+function chosenThreads(data: FlameData): number[] | null {
+  if (view.thread >= 0) return [view.thread];
+  const device = data.threads.map((t, i) => (t.device ? i : -1)).filter((i) => i >= 0);
+  if (device.length === 0 || device.length === data.threads.length) return null;
+  return view.thread === -2 ? device : data.threads.map((t, i) => (t.device ? -1 : i)).filter((i) => i >= 0);
 }
 
 function fillThreads(data: FlameData): void {
   if (view.thread >= data.threads.length) view.thread = -1;
+  const device = data.threads.filter((t) => t.device).length;
+  const split = device > 0 && device < data.threads.length;
+  if (!split && view.thread === -2) view.thread = -1;
   const total = data.threads.reduce((a, t) => a + t.weights.reduce((x, y) => x + y, 0), 0) || 1;
   replaceChildren(
     threadSelect,
-    h('option', { value: '-1', selected: view.thread < 0 }, `All ${data.threads.length} thread${data.threads.length === 1 ? '' : 's'} (merged)`),
+    split ? h('option', { value: '-1', selected: view.thread === -1 }, `All ${data.threads.length - device} CPU thread${data.threads.length - device === 1 ? '' : 's'} (merged)`) : null,
+    split ? h('option', { value: '-2', selected: view.thread === -2 }, `All ${device} GPU stream${device === 1 ? '' : 's'} (merged, device time)`) : null,
+    split ? null : h('option', { value: '-1', selected: view.thread < 0 }, `All ${data.threads.length} thread${data.threads.length === 1 ? '' : 's'} (merged)`),
     ...data.threads.map((t, i) => h('option', { value: String(i), selected: view.thread === i }, `${t.name} — ${pct(t.weights.reduce((x, y) => x + y, 0) / total)}`)),
   );
 }

@@ -3,7 +3,7 @@ import { findCorrelatedErrors } from '../../core/forensics/correlate';
 import { investigate } from '../../core/forensics/investigate';
 import { readCorrelationLogs } from '../../core/forensics/logs';
 import type { LogRecord } from '../../core/logs/types';
-import { importMetrics } from '../../core/metrics/parse';
+import { readMetricsFile } from '../../core/metrics/nodeFile';
 import type { MetricSeries } from '../../core/metrics/types';
 import { pickTrace, readTextFile, readTraceFile, TraceFileError } from '../../core/traces/nodeFile';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
@@ -21,6 +21,8 @@ export const traceHelp: CommandHelp = {
   --json: {traceId, durationMs, spanCount, services, slowestSpan: {service, operation, durationMs,
   percentage, criticalMs, ...}, criticalPath, errors, nPlusOne: [{parentSpanId, statement, count, ...}],
   slowQueries, statistics, logs, metrics, correlatedErrors, format, traceCount, traces, problems}
+  errors: spans with ERROR status and ERROR-level log lines of the trace (--logs, matched by trace id),
+  each with source "span" or "log".
   Exit 0: analysed, nothing flagged. 1: the trace has errors or N+1 queries. 2: a file cannot be read.`,
 };
 
@@ -64,7 +66,7 @@ export async function traceCommand(args: ParsedArgs, io: CliIO): Promise<number>
       notes.push(...l.problems);
     }
     if (metricsFile) {
-      const m = importMetrics(await readTextFile(resolve(metricsFile), 'metrics'));
+      const m = await readMetricsFile(resolve(metricsFile));
       if (m.format === 'unknown') return fail(`${metricsFile}: ${m.problems[0]?.message ?? 'not a metrics file'}`);
       metrics = m.series;
       notes.push(...m.problems.map((p) => `${metricsFile}${p.line ? `:${p.line}` : ''}: ${p.message}`));
@@ -89,7 +91,7 @@ export async function traceCommand(args: ParsedArgs, io: CliIO): Promise<number>
     if (result.traces.length > 1) io.out(`  (the file holds ${result.traces.length} traces; this is ${traceId ? 'the one asked for' : 'the slowest'}; pick another with --trace-id)`);
     if (s) io.out(`Slowest span: ${s.service} ${s.operation} — ${s.durationMs} ms (${s.percentage}% of the request), ${s.criticalMs} ms of it on the critical path`);
     io.out(`Critical path: ${report.criticalPath.length} span${report.criticalPath.length === 1 ? '' : 's'}`);
-    for (const e of report.errors.slice(0, 10)) io.out(`Error: ${e.service} ${e.operation}: ${e.exceptionType ? `${e.exceptionType}: ` : ''}${e.message}`);
+    for (const e of report.errors.slice(0, 10)) io.out(`Error: ${[e.service, e.operation].filter(Boolean).join(' ') || 'the trace'}: ${e.exceptionType ? `${e.exceptionType}: ` : ''}${e.message}${e.source === 'log' ? ` (ERROR log line ${e.log})` : ''}`);
     for (const n of report.nPlusOne) io.out(`N+1: ${n.count} × "${n.statement}" under ${n.parentOperation} (${n.parentSpanId}), ${n.totalMs} ms, ${n.percentOfParent}% of the parent`);
     if (report.slowQueries.length) {
       io.out('Slow queries (by statement template):');

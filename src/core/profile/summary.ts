@@ -1,4 +1,4 @@
-import { sampleCount, type Profile } from './model';
+import { defaultThreads, sampleCount, type Profile } from './model';
 import { FORMAT_LABELS } from './parse';
 
 /**
@@ -15,6 +15,8 @@ export interface FunctionStat {
   total: number;
   selfPct: number;
   totalPct: number;
+  /** Deterministic profilers only: how often it was called (all calls, recursive ones included). */
+  calls?: number;
 }
 
 export interface LineStat {
@@ -29,7 +31,7 @@ export interface ProfileSummary {
   unit: Profile['unit'];
   samples: number;
   totalWeight: number;
-  threads: { name: string; samples: number; weight: number; pct: number }[];
+  threads: { name: string; samples: number; weight: number; pct: number; device?: boolean }[];
   top: FunctionStat[];
   warnings: string[];
 }
@@ -155,14 +157,31 @@ export function toFunctionStats(functions: Map<string, Acc>, total: number): Fun
   }));
 }
 
+/**
+ * Every function with its self and total time: exact for deterministic profilers (cProfile's tottime and
+ * cumtime), else summed from the stacks of the chosen threads (the CPU threads by default).
+ */
+export function functionTable(profile: Profile, threads?: readonly number[]): { functions: FunctionStat[]; total: number } {
+  const g = profile.callGraph;
+  if (g) {
+    const total = g.totalTime;
+    const functions = g.functions
+      .filter((f) => f.nc > 0 || f.ct > 0)
+      .map((f) => ({ function: f.name, file: f.file === '~' ? '' : f.file, line: f.line, self: f.tt, total: f.ct, selfPct: pct(f.tt, total), totalPct: Math.min(100, pct(f.ct, total)), calls: f.nc }));
+    return { functions, total };
+  }
+  const { functions, total } = functionStats(profile, threads ?? defaultThreads(profile));
+  return { functions: toFunctionStats(functions, total), total };
+}
+
 export function summarize(profile: Profile, options: { top?: number; threads?: readonly number[] } = {}): ProfileSummary {
-  const { functions, total } = functionStats(profile, options.threads);
-  const top = toFunctionStats(functions, total)
+  const { functions, total } = functionTable(profile, options.threads);
+  const top = functions
     .sort((a, b) => b.self - a.self || b.total - a.total || a.function.localeCompare(b.function))
     .slice(0, options.top ?? 20);
   const threads = profile.threads.map((t) => {
     const weight = t.weights.reduce((a, b) => a + b, 0);
-    return { name: t.name, samples: t.samples, weight, pct: pct(weight, total) };
+    return { name: t.name, samples: t.samples, weight, pct: pct(weight, total), ...(t.device ? { device: true } : {}) };
   });
   return {
     format: profile.format,
@@ -179,7 +198,7 @@ export function summarize(profile: Profile, options: { top?: number; threads?: r
 
 /** Per file, per line: self and total share (0..1) — what source heat paints. */
 export function lineHeat(profile: Profile, threads?: readonly number[]): Map<string, Map<number, { self: number; total: number }>> {
-  const { functions, total } = functionStats(profile, threads);
+  const { functions, total } = functionStats(profile, threads ?? defaultThreads(profile));
   const out = new Map<string, Map<number, { self: number; total: number }>>();
   if (total <= 0) return out;
   for (const acc of functions.values()) {

@@ -218,11 +218,14 @@ export async function importTraceStream(chunks: AsyncIterable<string>, options: 
   const c = new Collector(options);
   const iterator = chunks[Symbol.asyncIterator]();
   let head = '';
-  // Enough of the start to tell JSON Lines from one document.
-  while (head.indexOf('\n') < 0 || head.length < 2) {
+  // Enough of the start to tell JSON Lines from one document (only each new chunk is searched for the line
+  // break: searching the whole head again per chunk is quadratic on a file without one).
+  let newline = false;
+  while (!newline || head.length < 2) {
     const next = await iterator.next();
     if (next.done) break;
     head += next.value;
+    newline ||= next.value.includes('\n');
     if (head.length > 64 * 1024 * 1024) break;
   }
   if (head.charCodeAt(0) === 0xfeff) head = head.slice(1);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activeInterpreter } from '../shared/python';
+import { activeInterpreter } from './python';
 
 /**
  * Finds py-spy: the setting, then next to the active Python interpreter (through the Python extension's
