@@ -4,6 +4,7 @@ import { MODEL_VALUE_OPTIONS, modelCommand, modelHelp } from './commands/model';
 import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackHelp } from './commands/rollback';
 import { postmortemCommand, postmortemHelp } from './commands/postmortem';
 import { profileCommand, profileHelp } from './commands/profile';
+import { MEMORY_VALUE_OPTIONS, memoryCommand, memoryHelp } from './commands/memory';
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
 import { TRACES_VALUE_OPTIONS, tracesCommand, tracesHelp } from './commands/traces';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?:
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
   patterns: { run: patternsCommand, help: patternsHelp, valueOptions: PATTERNS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top', 'map', 'sort'] },
+  memory: { run: memoryCommand, help: memoryHelp, valueOptions: MEMORY_VALUE_OPTIONS },
   stacks: { run: stacksCommand, help: stacksHelp, valueOptions: STACKS_VALUE_OPTIONS },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },

@@ -4,11 +4,13 @@ import { registerDecisions } from './decisions/register';
 import { registerErrors } from './errors/register';
 import { registerIncident } from './incident/register';
 import { registerLogging } from './logging/register';
+import { registerMemory } from './memory/register';
 import { registerPatterns } from './patterns/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
 import { registerStacks } from './stacks/register';
 import { ActiveIncident } from './shared/activeIncident';
+import { EditorHeat } from './shared/editorHeat';
 import { IncidentRepository } from './shared/incidentRepository';
 import { HostIncidentWriter } from './shared/incidentWriter';
 import type { Workbench } from './shared/workbench';
@@ -33,12 +35,13 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
   const activeIncident = new ActiveIncident(context.workspaceState, repository);
-  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log), secrets: context.secrets, storageUri: context.globalStorageUri };
+  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log), secrets: context.secrets, storageUri: context.globalStorageUri, heat: new EditorHeat(context.workspaceState) };
   const logging = registerLogging(workbench);
   context.subscriptions.push(
     log,
     repository,
     activeIncident,
+    workbench.heat,
     ...registerIncident(workbench, [logging.health]),
     ...registerPostmortem(workbench),
     ...registerErrors(workbench),
@@ -47,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...registerTraces(workbench),
     ...registerTraceSearch(workbench),
     ...registerProfile(workbench),
+    ...registerMemory(workbench),
     ...registerStacks(workbench),
     ...registerDecisions(workbench),
     ...registerChanges(workbench),

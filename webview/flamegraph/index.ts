@@ -5,7 +5,7 @@ import { connect, savedPageState } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import { minus } from '../shared/format';
 import { keyboardHelp } from '../shared/help';
-import { FlameChart, ROW } from './chart';
+import { FlameChart, ROW } from '../shared/flameChart';
 import { callsSection } from './calls';
 import { opsSection } from './ops';
 

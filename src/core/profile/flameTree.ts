@@ -232,13 +232,20 @@ export function buildFlameTree(input: TreeInput, canon: Int32Array, options: Tre
   return finish(g);
 }
 
-/** One tree over `after` with `before`'s weights in `base`, scaled so both roots have the same total. */
-export function buildDiffTree(after: TreeInput, afterCanon: Int32Array, before: TreeInput, beforeCanon: Int32Array, options: TreeOptions = {}): FlameTree {
-  const probe = new Growing();
-  const beforeTotal = addProfile(probe, before, beforeCanon, { ...options, threads: null }, 'self');
+/**
+ * One tree over `after` with `before`'s weights in `base`, scaled so both roots have the same total (CPU
+ * profiles of runs of different length compare by share), or as they are with `scale: 'absolute'` (memory
+ * compares in bytes).
+ */
+export function buildDiffTree(after: TreeInput, afterCanon: Int32Array, before: TreeInput, beforeCanon: Int32Array, options: TreeOptions = {}, scale: 'share' | 'absolute' = 'share'): FlameTree {
   const g = new Growing();
   const afterTotal = addProfile(g, after, afterCanon, { ...options, threads: null }, 'self');
-  addProfile(g, before, beforeCanon, { ...options, threads: null }, 'baseSelf', beforeTotal > 0 ? afterTotal / beforeTotal : 0);
+  let factor = 1;
+  if (scale === 'share') {
+    const beforeTotal = addProfile(new Growing(), before, beforeCanon, { ...options, threads: null }, 'self');
+    factor = beforeTotal > 0 ? afterTotal / beforeTotal : 0;
+  }
+  addProfile(g, before, beforeCanon, { ...options, threads: null }, 'baseSelf', factor);
   return finish(g);
 }
 

@@ -278,8 +278,9 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
         item.description = `${node.item.kind}${node.item.note ? ` · ${node.item.note}` : ''}${node.item.redaction?.ran ? ' · redacted' : ''}`;
         item.tooltip = `${node.item.path}\n${node.item.note ?? ''}\nadded ${node.item.at}`;
         item.iconPath = new vscode.ThemeIcon(EVIDENCE_ICON[node.item.kind] ?? 'file');
-        // `evidence.profile` adds Open Profile and, with two selected, Compare Profiles to the context menu.
-        item.contextValue = isProfileEvidence(node.item) ? 'evidence.profile' : 'evidence';
+        // `evidence.profile` adds Open Profile and, with two selected, Compare Profiles to the context menu;
+        // `evidence.memory` the same for memory captures.
+        item.contextValue = isProfileEvidence(node.item) ? 'evidence.profile' : node.item.kind === 'memory' ? 'evidence.memory' : 'evidence';
         const uri = this.repository.uri(`${incidentDir(entry.id)}/${node.item.path}`);
         if (uri) {
           item.resourceUri = uri;
@@ -419,6 +420,7 @@ export function isProfileEvidence(item: EvidenceItem): boolean {
 
 const EVIDENCE_ICON: Partial<Record<string, string>> = {
   profile: 'flame',
+  memory: 'symbol-numeric',
   errors: 'bug',
   trace: 'type-hierarchy-sub',
   logs: 'output',

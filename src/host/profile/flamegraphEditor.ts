@@ -6,7 +6,7 @@ import { profileDiffSnapshot, profileSnapshot } from '../../presenters/flamegrap
 import { openBeside } from '../shared/openBeside';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
-import { offerPathMapping, type PathResolver } from './pathResolver';
+import { offerPathMapping, type PathResolver } from '../shared/pathResolver';
 import { ProfileDocument } from './profileDocument';
 import type { SourceHeat } from './sourceHeat';
 
