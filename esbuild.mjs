@@ -57,6 +57,15 @@ const builds = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
   },
+  {
+    // The worker thread of `iwb patterns` and the Patterns view on big files (src/node/patternsParallel.ts).
+    ...common,
+    entryPoints: { patternsWorker: 'src/node/patternsWorker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   ...webviewApps.map((app) => ({
     ...common,
     entryPoints: { [app]: `webview/${app}/index.ts` },

@@ -1,6 +1,7 @@
 """The item catalogue, in SQLite. `load_items` issues one query per item: the N+1 the demo incident finds."""
 
 import logging
+import os
 import sqlite3
 import threading
 
@@ -8,6 +9,8 @@ from .telemetry import traced
 
 _local = threading.local()
 logger = logging.getLogger(__name__)
+# Shipped with release 2026.11.29 behind a flag: a pinned id that is gone no longer fails the request.
+FALLBACK_MISSING = os.environ.get("CATALOGUE_FALLBACK") == "1"
 
 
 def connection(size=2000):
@@ -34,6 +37,9 @@ def load_items(ids):
     items = []
     for item_id in ids:
         row = connection().cursor().execute("SELECT id, name, embedding FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None and FALLBACK_MISSING:
+            logger.warning("item %s is not in the catalogue, falling back to the candidate list", item_id)
+            continue
         items.append({"id": row[0], "name": row[1], "embedding": [float(x) for x in row[2].split(",")]})
     logger.info("loaded %d items with one query each", len(items))
     return items

@@ -13,13 +13,15 @@ import contextvars
 import datetime
 import json
 import logging
+import os
 import sys
 import traceback
 
 _context = contextvars.ContextVar("log_context", default={})
 
 SERVICE = "recommend"
-VERSION = "2026.11.20"
+# The release this process runs (the deploy scripts set it); written on every line as "version".
+VERSION = os.environ.get("SERVICE_RELEASE", "2026.11.20")
 
 
 @contextlib.contextmanager

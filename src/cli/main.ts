@@ -6,6 +6,7 @@ import { postmortemCommand, postmortemHelp } from './commands/postmortem';
 import { profileCommand, profileHelp } from './commands/profile';
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
+import { PATTERNS_VALUE_OPTIONS, patternsCommand, patternsHelp } from './commands/patterns';
 import { validateCommand, validateHelp } from './commands/validate';
 import { INCIDENT_VALUE_OPTIONS, incidentCommand, incidentHelp } from './commands/incident';
 import { lintLoggingCommand, lintLoggingHelp } from './commands/lintLogging';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?:
   validate: { run: validateCommand, help: validateHelp },
   incident: { run: incidentCommand, help: incidentHelp, valueOptions: INCIDENT_VALUE_OPTIONS },
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
+  patterns: { run: patternsCommand, help: patternsHelp, valueOptions: PATTERNS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top'] },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },

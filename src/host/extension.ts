@@ -3,6 +3,7 @@ import { registerDecisions } from './decisions/register';
 import { registerErrors } from './errors/register';
 import { registerIncident } from './incident/register';
 import { registerLogging } from './logging/register';
+import { registerPatterns } from './patterns/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
 import { ActiveIncident } from './shared/activeIncident';
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...registerIncident(workbench, [logging.health]),
     ...registerPostmortem(workbench),
     ...registerErrors(workbench),
+    ...registerPatterns(workbench),
     ...logging.disposables,
     ...registerTraces(workbench),
     ...registerProfile(workbench),

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { readText, ReaderContext, IngestCancelled } from '../../src/core/logs/reader';
 import { readLogFiles } from '../../src/core/logs/nodeSource';
 import { FieldResolver, compilePath, parseFieldMapping } from '../../src/core/logs/fieldMapping';
-import { parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
+import { isoUtcIn, parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
 import type { LogRecord } from '../../src/core/logs/types';
 import { repoRoot, tempDir } from './helpers';
 
@@ -343,6 +343,9 @@ test('property: field paths find values at any depth, dotted keys included; time
       assert.equal(parseTimestamp(d.toISOString().replace('T', ' ').replace('.', ',').replace('Z', '')), t);
       assert.equal(parseTimestamp(t), t);
       assert.equal(parseTimestamp(String(BigInt(t) * 1_000_000n)), t);
+      // Read in place from a raw JSON line (no substring): the same time.
+      const line = `{"timestamp":"${d.toISOString()}","msg":"x"}`;
+      assert.equal(isoUtcIn(line, 14, 14 + 24), t);
     }),
     { numRuns: 300 },
   );

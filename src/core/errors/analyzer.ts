@@ -6,7 +6,7 @@ import { isErrorRecord, type LogRecord, type ParsedException, type StackFrame } 
 import type { SkipSummary } from '../logs/skips';
 import type { FieldMapping } from '../logs/fieldMapping';
 import { categorise, type CompiledCategoryRule } from './categories';
-import { Drain, WILDCARD } from './drain';
+import { Drain, WILDCARD, type DrainCluster } from './drain';
 import { exceptionMessageOf, exceptionTypeOf, fingerprintOf, frameKey, isInAppFrame, make, primaryException, type Fingerprint } from './fingerprint';
 import { normalizeMessage } from './normalize';
 import { clusterPatterns, correlatedClusters } from './patterns';
@@ -190,6 +190,7 @@ function sampleOf(r: LogRecord): ReportSample {
 export class ErrorAnalyzer {
   private readonly clusters = new Map<string, Cluster>();
   private readonly drain: Drain;
+  private readonly drainCache = new Map<string, DrainCluster>();
   private readonly maxDistinct: number;
   private readonly samplesPerCluster: number;
   private events = 0;
@@ -232,7 +233,15 @@ export class ErrorAnalyzer {
       key = fp.hash;
     } else {
       if (!r.exception && !r.exceptionType) {
-        drainId = this.drain.add(normalized).id;
+        // The same normalised message meets the same template: Drain's tree is walked once per shape.
+        let cluster = this.drainCache.get(normalized);
+        if (cluster) cluster.size++;
+        else {
+          cluster = this.drain.add(normalized);
+          if (this.drainCache.size >= 100_000) this.drainCache.clear();
+          this.drainCache.set(normalized, cluster);
+        }
+        drainId = cluster.id;
         key = `drain:${drainId}`;
       } else {
         fp = fingerprintOf(r, () => normalized);

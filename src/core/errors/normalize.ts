@@ -31,7 +31,30 @@ const MASKS: Mask[] = [
 
 const MAX_INPUT = 4000;
 
+/**
+ * Normalised messages by their digit skeleton (every digit replaced by 0). None of the masks looks at which
+ * digit a position holds, only that it is one, so two messages with the same skeleton are masked at the same
+ * places; when the result keeps no digit at all, every digit was inside a masked span and the result is the
+ * same for every message of that skeleton. Those results are reused: error logs repeat a few shapes with
+ * different numbers, and one regex pass replaces fourteen.
+ */
+const bySkeleton = new Map<string, string>();
+const SKELETON_MAX = 50_000;
+
 export function normalizeMessage(message: string): string {
+  if (message.length > 300) return normalizeUncached(message);
+  const skeleton = message.replace(/\d/g, '0');
+  const hit = bySkeleton.get(skeleton);
+  if (hit !== undefined) return hit;
+  const out = normalizeUncached(message);
+  if (!/\d/.test(out)) {
+    if (bySkeleton.size >= SKELETON_MAX) bySkeleton.clear();
+    bySkeleton.set(skeleton, out);
+  }
+  return out;
+}
+
+function normalizeUncached(message: string): string {
   let s = message.length > MAX_INPUT ? message.slice(0, MAX_INPUT) : message;
   for (const { re, to, needs } of MASKS) {
     if (needs !== undefined && !s.includes(needs)) continue;

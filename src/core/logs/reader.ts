@@ -90,6 +90,7 @@ export class SourceReader {
   private pending: TextHeader | undefined;
   private block: { lines: string[]; start: number; header: TextHeader | undefined; afterException: boolean; extra: number } | undefined;
   private chunkHasReplacement = false;
+  private fastChecked = false;
 
   constructor(
     readonly source: string,
@@ -123,7 +124,9 @@ export class SourceReader {
         start = nl + 1;
         continue;
       }
-      if (this.carry.length === 0 && !this.chunkHasReplacement && nl - start <= max && this.isCertainNonError(text, start, nl)) {
+      // Whether the fast path already looked at this line (an error line: json() need not look again).
+      this.fastChecked = this.carry.length === 0 && !this.chunkHasReplacement && nl - start <= max;
+      if (this.fastChecked && this.isCertainNonError(text, start, nl)) {
         this.lineNo++;
         this.ctx.stats.lines++;
         if (this.jsonMode === undefined) this.jsonMode = true;
@@ -146,6 +149,7 @@ export class SourceReader {
   }
 
   end(): void {
+    this.fastChecked = false;
     if (this.skippingLong) {
       this.lineNo++;
       this.ctx.stats.lines++;
@@ -229,7 +233,7 @@ export class SourceReader {
   }
 
   private json(text: string, n: number): boolean {
-    if (this.isCertainNonError(text, 0, text.length)) {
+    if (!this.fastChecked && this.isCertainNonError(text, 0, text.length)) {
       this.countFast(text, 0, text.length);
       return true;
     }

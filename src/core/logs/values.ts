@@ -34,6 +34,51 @@ function fromEpoch(n: number): number | undefined {
   return n / 1e6;
 }
 
+const minuteCache = { key: '', base: 0 };
+
+/**
+ * `YYYY-MM-DDTHH:MM:SS[.fff…]Z`, the time most JSON loggers write, without Date.parse: the minute is parsed
+ * once and cached (lines come in time order), the seconds and milliseconds are read from the digits.
+ * Anything else returns undefined (the general parser takes it).
+ */
+function isoUtc(v: string): number | undefined {
+  return isoUtcIn(v, 0, v.length);
+}
+
+/**
+ * `isoUtc` of `text[from, to)`, read in place: a raw JSON line's time costs no substring (the minute's
+ * characters are compared with the cached minute's one by one).
+ */
+export function isoUtcIn(text: string, from: number, to: number): number | undefined {
+  const n = to - from;
+  if (n < 20 || n > 30 || text.charCodeAt(from + 10) !== 84 /* T */ || text.charCodeAt(to - 1) !== 90 /* Z */ || text.charCodeAt(from + 16) !== 58 /* : */) return undefined;
+  const s1 = text.charCodeAt(from + 17) - 48;
+  const s2 = text.charCodeAt(from + 18) - 48;
+  if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return undefined;
+  let ms = 0;
+  if (text.charCodeAt(from + 19) === 46 /* . */) {
+    let scale = 100;
+    for (let i = from + 20; i < to - 1; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return undefined;
+      if (scale >= 1) ms += d * scale;
+      scale /= 10;
+    }
+  } else if (n !== 20) return undefined;
+  const cached = minuteCache.key;
+  let same = cached.length === 16;
+  for (let i = 0; same && i < 16; i++) same = text.charCodeAt(from + i) === cached.charCodeAt(i);
+  if (!same) {
+    const key = text.slice(from, from + 16);
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(key)) return undefined;
+    const base = Date.parse(`${key}:00Z`);
+    if (Number.isNaN(base)) return undefined;
+    minuteCache.key = key;
+    minuteCache.base = base;
+  }
+  return minuteCache.base + (s1 * 10 + s2) * 1000 + Math.floor(ms);
+}
+
 const PY_ASCTIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
@@ -44,6 +89,8 @@ const PY_ASCTIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))
 export function parseTimestamp(v: unknown): number | undefined {
   if (typeof v === 'number') return fromEpoch(v);
   if (typeof v !== 'string' || v.length === 0) return undefined;
+  const fast = isoUtc(v);
+  if (fast !== undefined) return fast;
   if (/^\d{16,}$/.test(v)) {
     // Microseconds or nanoseconds as decimal strings (OTLP's timeUnixNano): beyond 2^53, so split the digits
     // instead of rounding the whole number.

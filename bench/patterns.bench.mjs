@@ -1,0 +1,438 @@
+// Log patterns (issue 14): grouping accuracy (GA) per system on Loghub-2k and on labelled logs of real
+// programs, next to Drain3 in the same run; throughput of `iwb patterns` and of the errors pipeline against
+// Drain3 (its example masking config) and a bare Node readline + JSON.parse loop on the same JSON Lines
+// file; memory over a 1 GiB file; a log of 10 million distinct lines.
+//
+//   node bench/patterns.bench.mjs            (or npm run bench -- patterns)
+//   IWB_BENCH_PATTERNS_QUICK=1 …             accuracy and throughput only (no 1 GiB / 10M runs)
+//
+// Each throughput measurement runs in its own process, so peak RSS is that run's own.
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { REPO_ROOT, writeSection } from './lib/results.mjs';
+
+const ARTIFACTS = join(REPO_ROOT, 'bench', 'artifacts');
+const CORE = join(ARTIFACTS, 'patterns-core.cjs');
+const SELF = fileURLToPath(import.meta.url);
+const LOGHUB = join(REPO_ROOT, 'bench', 'data', 'loghub-2k');
+const SYSTEMS = ['Android', 'Apache', 'BGL', 'HDFS', 'HPC', 'Hadoop', 'HealthApp', 'Linux', 'Mac', 'OpenSSH', 'OpenStack', 'Proxifier', 'Spark', 'Thunderbird', 'Windows', 'Zookeeper'];
+const QUICK = !!process.env.IWB_BENCH_PATTERNS_QUICK;
+const LINES = Number(process.env.IWB_BENCH_PATTERNS_LINES ?? 200_000);
+const GIB = 1024 ** 3;
+
+async function buildCore() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const entry = join(ARTIFACTS, 'patterns-entry.ts');
+  writeFileSync(
+    entry,
+    [
+      `export { analyzePatternFiles } from '${join(REPO_ROOT, 'src/core/patterns/load')}';`,
+      `export { analyzePatternFilesParallel } from '${join(REPO_ROOT, 'src/node/patternsParallel')}';`,
+      `export { analyzeLogFiles } from '${join(REPO_ROOT, 'src/core/errors/load')}';`,
+    ].join('\n'),
+  );
+  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: CORE, logLevel: 'warning', minify: true });
+  return createRequire(import.meta.url)(CORE);
+}
+
+function groupingAccuracy(truth, predicted) {
+  const byTruth = new Map();
+  for (const t of truth) byTruth.set(t, (byTruth.get(t) ?? 0) + 1);
+  const byPred = new Map();
+  predicted.forEach((p, i) => (byPred.get(p) ?? byPred.set(p, []).get(p)).push(i));
+  let right = 0;
+  for (const members of byPred.values()) {
+    const t = truth[members[0]];
+    if (members.every((i) => truth[i] === t) && byTruth.get(t) === members.length) right += members.length;
+  }
+  return right / truth.length;
+}
+
+// Drain3 0.9.11, as its README and examples configure it: the default TemplateMinerConfig (no masking), and
+// the example drain3.ini (masking of IDs, IPs, hex sequences, 0x…, numbers; sim_th 0.4, depth 4, max
+// children 100, max clusters 1024, "_" as an extra delimiter).
+const DRAIN3_SETUP = String.raw`
+import json, sys, time
+from drain3 import TemplateMiner
+from drain3.template_miner_config import TemplateMinerConfig
+from drain3.masking import MaskingInstruction
+def miner(example):
+    c = TemplateMinerConfig()
+    c.profiling_enabled = False
+    if example:
+        c.masking_instructions = [MaskingInstruction(p, m) for p, m in [
+            (r"((?<=[^A-Za-z0-9])|^)(([0-9a-f]{2,}:){3,}([0-9a-f]{2,}))((?=[^A-Za-z0-9])|$)", "ID"),
+            (r"((?<=[^A-Za-z0-9])|^)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})((?=[^A-Za-z0-9])|$)", "IP"),
+            (r"((?<=[^A-Za-z0-9])|^)([0-9a-f]{6,} ?){3,}((?=[^A-Za-z0-9])|$)", "SEQ"),
+            (r"((?<=[^A-Za-z0-9])|^)([0-9A-F]{4} ?){4,}((?=[^A-Za-z0-9])|$)", "SEQ"),
+            (r"((?<=[^A-Za-z0-9])|^)(0x[a-f0-9A-F]+)((?=[^A-Za-z0-9])|$)", "HEX"),
+            (r"((?<=[^A-Za-z0-9])|^)([\-\+]?\d+)((?=[^A-Za-z0-9])|$)", "NUM"),
+            (r"(?<=executed cmd )(\".+?\")", "CMD")]]
+        c.mask_prefix = "<:"
+        c.mask_suffix = ":>"
+        c.drain_sim_th = 0.4
+        c.drain_depth = 4
+        c.drain_max_children = 100
+        c.drain_max_clusters = 1024
+        c.drain_extra_delimiters = ["_"]
+    return TemplateMiner(config=c)
+`;
+
+const DRAIN3_ASSIGN = `${DRAIN3_SETUP}
+out = {}
+for name, example in (("default", False), ("example", True)):
+    m = miner(example)
+    out[name] = [m.add_log_message(l)["cluster_id"] for l in open(sys.argv[1], encoding="utf-8").read().split("\\n")[:-1]]
+print(json.dumps(out))
+`;
+
+const DRAIN3_JSONL = `${DRAIN3_SETUP}
+t0 = time.perf_counter()
+c0 = time.process_time()
+m = miner(True)
+n = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        if not line.strip():
+            continue
+        m.add_log_message(json.loads(line).get("message", ""))
+        n += 1
+print(json.dumps({"ms": (time.perf_counter() - t0) * 1000, "cpuMs": (time.process_time() - c0) * 1000, "lines": n, "clusters": len(m.drain.clusters)}))
+`;
+
+function python(script, args) {
+  const r = spawnSync('python3', ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'python3 failed').trim().split('\n').pop() };
+  return JSON.parse(r.stdout);
+}
+
+function readLabels(system) {
+  return gunzipSync(readFileSync(join(LOGHUB, `${system}.labels.jsonl.gz`)))
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+async function assignFile(core, file) {
+  const { assignment, report } = await core.analyzePatternFiles([file], { assign: true });
+  return [...assignment].map((i) => report.patterns[i]?.id ?? '-');
+}
+
+async function accuracy(core) {
+  const rows = [];
+  for (const system of SYSTEMS) {
+    const labels = readLabels(system);
+    const raw = await assignFile(core, join(LOGHUB, `${system}.log.gz`));
+    const contentFile = join(ARTIFACTS, `loghub-${system}-content.txt`);
+    writeFileSync(contentFile, `${labels.map((l) => l.content).join('\n')}\n`);
+    const content = await assignFile(core, contentFile);
+    const d3 = python(DRAIN3_ASSIGN, [contentFile]);
+    const truth = labels.map((l) => l.event);
+    const fixed = labels.map((l) => l.corrected);
+    if (raw.length !== truth.length || content.length !== truth.length) throw new Error(`${system}: ${raw.length}/${content.length} ids for ${truth.length} lines`);
+    const row = {
+      system,
+      raw: groupingAccuracy(truth, raw),
+      content: groupingAccuracy(truth, content),
+      rawFixed: groupingAccuracy(fixed, raw),
+      contentFixed: groupingAccuracy(fixed, content),
+      d3default: d3.error ? NaN : groupingAccuracy(truth, d3.default),
+      d3example: d3.error ? NaN : groupingAccuracy(truth, d3.example),
+      d3defaultFixed: d3.error ? NaN : groupingAccuracy(fixed, d3.default),
+      d3exampleFixed: d3.error ? NaN : groupingAccuracy(fixed, d3.example),
+      error: d3.error,
+    };
+    rows.push(row);
+    console.log(`${system.padEnd(12)} ours raw ${row.raw.toFixed(3)} content ${row.content.toFixed(3)} | Drain3 default ${row.d3default.toFixed(3)} example ${row.d3example.toFixed(3)}`);
+  }
+  // Labelled logs of real programs: the logging call behind each line is the truth.
+  const programs = [];
+  for (const name of ['asyncio', 'multiprocessing']) {
+    const file = join(REPO_ROOT, 'test/fixtures/patterns', `${name}.log`);
+    const truth = readFileSync(join(REPO_ROOT, 'test/fixtures/patterns', `${name}.labels`), 'utf8').trimEnd().split('\n');
+    const ours = await assignFile(core, file);
+    const d3 = python(DRAIN3_ASSIGN, [file]);
+    programs.push({ name, lines: truth.length, calls: new Set(truth).size, ours: groupingAccuracy(truth, ours), d3default: d3.error ? NaN : groupingAccuracy(truth, d3.default), d3example: d3.error ? NaN : groupingAccuracy(truth, d3.example) });
+  }
+  return { rows, programs };
+}
+
+/** The throughput file: error lines without tracebacks, from templates of many kinds, fresh values. */
+async function generateJsonl(path, { lines, bytes }) {
+  if (existsSync(path) && statSync(path).size > 0) return path;
+  let seed = 7;
+  const r = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const n = (k) => Math.floor(r() * k);
+  const templates = [
+    () => `Timeout after ${n(5000)} ms calling http://inventory-${n(9)}.svc:8080/items/${n(1e6)}`,
+    () => `Connection pool exhausted: ${n(100)} of ${n(100)} connections in use`,
+    () => `user ${n(1e5)} failed after ${n(5)} retries`,
+    () => `Invalid input shape: expected 16 features, got ${n(300)}`,
+    () => `falling back to cached model v${n(9)}.${n(9)} for tenant acme-${n(50)}`,
+    () => `GC pause of ${(r() * 900).toFixed(1)}ms exceeded budget`,
+    () => `request ${n(2 ** 32).toString(16)} from 10.0.${n(255)}.${n(255)} returned 503`,
+    () => `payment declined for order ${n(1e7)}: card_declined`,
+    () => `Could not parse config file /etc/app/conf.d/${n(20)}.yaml: unexpected token`,
+    () => `cache miss for key user:${n(1e5)}:profile`,
+    () => `"POST /recommend HTTP/1.1" 500 ${n(5000)}`,
+    () => `worker ${n(16)} lost heartbeat, restarting (attempt ${n(4)})`,
+  ];
+  const out = createWriteStream(path);
+  const start = Date.parse('2026-11-20T06:00:00Z');
+  let written = 0;
+  let i = 0;
+  let buf = '';
+  while (lines ? i < lines : written < bytes) {
+    const ts = new Date(start + i * 20).toISOString();
+    buf += `${JSON.stringify({ timestamp: ts, level: 'ERROR', logger: 'service', message: templates[n(templates.length)](), service: 'recommend', request_id: `req-${n(2 ** 32).toString(16)}`, user_id: `u${n(5000)}`, endpoint: '/recommend' })}\n`;
+    i++;
+    if (buf.length > 1 << 20) {
+      written += Buffer.byteLength(buf);
+      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      buf = '';
+    }
+  }
+  out.write(buf);
+  await new Promise((res) => out.end(res));
+  return path;
+}
+
+/** A text log of `lines` lines, each a distinct message (distinct words, no digits to mask). */
+async function generateDistinct(path, lines) {
+  if (existsSync(path) && statSync(path).size > 0) return path;
+  const out = createWriteStream(path);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const word = (x) => {
+    let s = '';
+    do {
+      s += letters[x % 26];
+      x = Math.floor(x / 26);
+    } while (x > 0);
+    return s;
+  };
+  let buf = '';
+  for (let i = 0; i < lines; i++) {
+    buf += `2026-11-20 06:00:00,000 INFO app: session ${word(i)} opened by ${word(i * 7 + 3)}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise((res) => out.once('drain', res));
+      buf = '';
+    }
+  }
+  out.write(buf);
+  await new Promise((res) => out.end(res));
+  return path;
+}
+
+/** Child process: one measurement, printed as JSON. */
+async function worker(kind, file) {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const samples = [];
+  let next = 0;
+  const onProgress = (done, total) => {
+    if (done / total >= next) {
+      samples.push({ at: Math.round((done / total) * 100), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });
+      next += 0.1;
+    }
+  };
+  let extra = {};
+  if (kind === 'readline') {
+    let n = 0;
+    const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+    for await (const line of rl) {
+      if (!line) continue;
+      const o = JSON.parse(line);
+      if (o.message !== undefined) n++;
+    }
+    extra = { lines: n };
+  } else {
+    const core = createRequire(import.meta.url)(CORE);
+    if (kind === 'patterns') {
+      // What \`iwb patterns\` runs: worker threads for big files (dist/patternsWorker.js, built by bench/run.mjs).
+      const { report } = await core.analyzePatternFilesParallel([file], { onProgress, workerScript: join(REPO_ROOT, 'dist', 'patternsWorker.js') });
+      extra = { lines: report.lines, patterns: report.patterns.length, signatures: report.signatures, capped: report.capped };
+    } else {
+      const { report } = await core.analyzeLogFiles([file], { onProgress });
+      extra = { lines: report.lines, clusters: report.clusters.length };
+    }
+  }
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), samples, ...extra }));
+}
+
+function runWorker(kind, file) {
+  const r = spawnSync(process.execPath, [SELF, '--worker', kind, file], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`worker ${kind} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function wall(cmd, args) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+/** `meets both (12.3× Drain3, 0.81 of the loop)`, `meets one (…)` or `meets neither (…)`. */
+function verdict(xDrain, xLoop) {
+  return `${xDrain >= 10 && xLoop >= 0.5 ? 'meets both' : xDrain >= 10 || xLoop >= 0.5 ? 'meets one' : 'meets neither'} (${xDrain.toFixed(1)}× Drain3, ${xLoop.toFixed(2)} of the loop)`;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const core = await buildCore();
+  const fmt = (x) => Math.round(x).toLocaleString('en-US');
+  const ga = (x) => (Number.isNaN(x) ? '—' : x.toFixed(3));
+  const load0 = (await import('node:os')).loadavg()[0];
+
+  // 1. Accuracy.
+  const { rows, programs } = await accuracy(core);
+  const mean = (k) => rows.reduce((a, r) => a + r[k], 0) / rows.length;
+
+  // 2. Throughput on one JSON Lines file, interleaved runs (3 of each), the same file for every program.
+  const file = await generateJsonl(join(ARTIFACTS, `patterns-${LINES}.jsonl`), { lines: LINES });
+  const size = statSync(file).size;
+  const emptyCode = join(ARTIFACTS, 'patterns-no-code');
+  mkdirSync(emptyCode, { recursive: true });
+  const runs = { readline: [], patterns: [], errors: [], drain3: [], cliPatterns: [], cliErrors: [], pyDrain3: [] };
+  const d3file = join(ARTIFACTS, 'patterns-drain3.py');
+  writeFileSync(d3file, DRAIN3_JSONL);
+  for (let k = 0; k < 3; k++) {
+    runs.readline.push(runWorker('readline', file));
+    runs.patterns.push(runWorker('patterns', file));
+    runs.errors.push(runWorker('errors', file));
+    const d3 = python(DRAIN3_JSONL, [file]);
+    if (d3.error) throw new Error(`Drain3: ${d3.error}`);
+    runs.drain3.push(d3);
+    runs.cliPatterns.push(wall(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), 'patterns', file, '--json', '--code', emptyCode]));
+    runs.cliErrors.push(wall(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), 'errors', file, '--json']));
+    runs.pyDrain3.push(wall('python3', [d3file, file]));
+  }
+  const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((x) => (typeof x === 'number' ? x : x.ms)))]));
+  // CPU time (user + system, all threads) of the same runs: on a shared machine the fairer measure of work.
+  const cpu = Object.fromEntries(['readline', 'patterns', 'errors', 'drain3'].map((k) => [k, median(runs[k].map((x) => x.cpuMs))]));
+  const rate = (ms) => LINES / (ms / 1000);
+  const load1 = (await import('node:os')).loadavg()[0];
+  console.log(`in-process ms: readline ${fmt(m.readline)}, patterns ${fmt(m.patterns)}, errors ${fmt(m.errors)}, Drain3 ${fmt(m.drain3)}; processes: iwb patterns ${fmt(m.cliPatterns)}, iwb errors ${fmt(m.cliErrors)}, Drain3 ${fmt(m.pyDrain3)}`);
+
+  // 3. Memory over 1 GiB, and a log of 10 million distinct lines.
+  let big;
+  let distinct;
+  if (!QUICK) {
+    const bigFile = await generateJsonl(join(ARTIFACTS, 'patterns-1gib.jsonl'), { bytes: GIB });
+    big = runWorker('patterns', bigFile);
+    console.log(`1 GiB: ${fmt(big.lines)} lines in ${(big.ms / 1000).toFixed(1)} s, peak RSS ${big.maxRssMB} MB`);
+    const distinctFile = await generateDistinct(join(ARTIFACTS, 'patterns-10m-distinct.log'), 10_000_000);
+    distinct = runWorker('patterns', distinctFile);
+    console.log(`10M distinct: ${fmt(distinct.lines)} lines, ${distinct.signatures} kept, ${fmt(distinct.capped)} capped, ${(distinct.ms / 1000).toFixed(1)} s, peak RSS ${distinct.maxRssMB} MB`);
+  }
+
+  // A quick run keeps the memory figures of the last full run (the 1 GiB and 10M-line runs take minutes).
+  let keptMemory = '';
+  if (QUICK && existsSync(join(REPO_ROOT, 'bench', 'RESULTS.md'))) {
+    const previous = readFileSync(join(REPO_ROOT, 'bench', 'RESULTS.md'), 'utf8');
+    const block = /### Bounded memory[^\n]*\n[\s\S]*?(?=\n_Machine:)/.exec(previous.slice(previous.indexOf('<!-- bench:patterns -->')));
+    if (block) keptMemory = `\n${block[0].trim().replace(/^### Bounded memory.*$/m, '### Bounded memory (from the last full run, `node bench/patterns.bench.mjs`)')}\n`;
+  }
+  const drainRate = rate(m.drain3);
+  const sysRows = rows
+    .map((r) => `| ${r.system} | **${ga(r.raw)}** | ${ga(r.content)} | ${ga(r.d3default)} | ${ga(r.d3example)} | ${ga(r.rawFixed)} | ${ga(r.contentFixed)} | ${ga(r.d3defaultFixed)} | ${ga(r.d3exampleFixed)} |`)
+    .join('\n');
+  writeSection(
+    'patterns',
+    `## Log patterns (issue 14)
+
+### Grouping accuracy
+
+GA (Zhu et al. 2019): a line counts when its pattern holds exactly the lines of its true group. One
+configuration for every system (the defaults; nothing tuned per log). **Ours, raw lines** is
+\`iwb patterns --assign SYSTEM.log\`: the whole line, header included, as the file has it (the header is read
+by the miner's own generic grammar). **Ours, content** is the same on Loghub's \`Content\` column (the
+message as Loghub's per-system regex cut it), which is what Drain3 gets. Drain3 0.9.11 (Python, same run):
+its default configuration, and its example \`drain3.ini\` masking. Labels: the original Loghub-2k
+\`EventId\`s, and the corrected ones of logpai/logparser's \`loghub_2k_corrected\`
+(\`bench/data/loghub-2k/\`, 2,000 lines per system).
+
+| System | Ours, raw lines | Ours, content | Drain3 default | Drain3 example masking | Ours raw (corrected labels) | Ours content (corrected) | Drain3 default (corrected) | Drain3 example (corrected) |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${sysRows}
+| **Mean** | **${ga(mean('raw'))}** | ${ga(mean('content'))} | ${ga(mean('d3default'))} | ${ga(mean('d3example'))} | ${ga(mean('rawFixed'))} | ${ga(mean('contentFixed'))} | ${ga(mean('d3defaultFixed'))} | ${ga(mean('d3exampleFixed'))} |
+
+Labelled logs of real programs (\`test/fixtures/patterns/\`, see its NOTE.md): each line's true group is the
+logging call that wrote it; the whole text line goes to each miner.
+
+| Program | Lines | Logging calls | Ours | Drain3 default | Drain3 example masking |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${programs.map((p) => `| ${p.name} | ${p.lines} | ${p.calls} | **${ga(p.ours)}** | ${ga(p.d3default)} | ${ga(p.d3example)} |`).join('\n')}
+
+The issue's aim, a mean GA ≥ 0.95 with one configuration, is **${mean('raw') >= 0.95 ? 'met' : 'not met'}** here
+(${ga(mean('raw'))} on raw lines, ${ga(mean('content'))} on content; Drain3's default ${ga(mean('d3default'))}).
+Where it falls short of 1: HPC's raw lines carry five header fields (\`LogId Node Component State Time Flag\`)
+whose component and state words the generic header grammar cannot tell from the message (it no longer takes a
+whole line as header: in \`… 1077804742 1 warning\` the message is \`warning\`); Loghub's labels disagree with
+one another on word-valued fields (\`session opened for user <*>\` is one template, \`cupsd startup succeeded\`
+and \`syslogd startup succeeded\` are two; HPC's \`boot (command <*>)\` and \`wait (command <*>)\` are two,
+Android's \`visible is <*>\` one), and one configuration must pick one rule: the miner takes a column with two
+or three different words for different templates, more for a value (and a \`key=word\` column whose value is
+masked elsewhere in the group for a value). asyncio's \`Executing %s took %.3f seconds\` is one call whose
+\`%s\` is an object repr of many shapes, which the miner splits.
+
+### Throughput
+
+One JSON Lines file, ${fmt(LINES)} error lines without tracebacks (${(size / 2 ** 20).toFixed(0)} MB, twelve
+message templates with fresh values), the same file for every program, three interleaved runs each, medians.
+"In process" is the time of the work after start-up (reading the file through to the result); "process" is
+the wall time of the command, start-up included.
+
+| Program | In process (wall) | Lines/s | × Drain3 | × readline loop | CPU time | × Drain3 (CPU) | × readline (CPU) | Process (wall) | × Drain3 |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| \`iwb patterns\` (analyzePatternFilesParallel: one thread at this size; the process also indexes \`--code\`, an empty folder) | ${fmt(m.patterns)} ms | ${fmt(rate(m.patterns))} | **${(m.drain3 / m.patterns).toFixed(1)}×** | **${(m.readline / m.patterns).toFixed(2)}** | ${fmt(cpu.patterns)} ms | ${(cpu.drain3 / cpu.patterns).toFixed(1)}× | ${(cpu.readline / cpu.patterns).toFixed(2)} | ${fmt(m.cliPatterns)} ms | ${(m.pyDrain3 / m.cliPatterns).toFixed(1)}× |
+| errors pipeline, \`iwb errors\` (analyzeLogFiles) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
+| bare Node \`readline\` + \`JSON.parse\` loop | ${fmt(m.readline)} ms | ${fmt(rate(m.readline))} | ${(m.drain3 / m.readline).toFixed(1)}× | 1 | ${fmt(cpu.readline)} ms | ${(cpu.drain3 / cpu.readline).toFixed(1)}× | 1 | — | — |
+| Drain3 0.9.11, example masking (\`json.loads\` + \`add_log_message\`) | ${fmt(m.drain3)} ms | ${fmt(drainRate)} | 1 | ${(m.readline / m.drain3).toFixed(2)} | ${fmt(cpu.drain3)} ms | 1 | ${(cpu.readline / cpu.drain3).toFixed(2)} | ${fmt(m.pyDrain3)} ms | 1 |
+
+Runs (ms): patterns ${runs.patterns.map((r) => fmt(r.ms)).join(' / ')}; errors ${runs.errors.map((r) => fmt(r.ms)).join(' / ')}; readline ${runs.readline.map((r) => fmt(r.ms)).join(' / ')}; Drain3 ${runs.drain3.map((r) => fmt(r.ms)).join(' / ')}.
+Patterns found: ${runs.patterns[0].patterns} (Drain3: ${runs.drain3[0].clusters} clusters). 1-minute load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} after the throughput runs (2 shared cores).
+
+The issue's aims, ≥ 10× Drain3 and ≥ 0.5 of the readline loop, by CPU time (on these shared cores wall times
+measure the scheduler as much as the programs): \`iwb patterns\` ${verdict(cpu.drain3 / cpu.patterns, cpu.readline / cpu.patterns)};
+the errors pipeline ${verdict(cpu.drain3 / cpu.errors, cpu.readline / cpu.errors)}. Where the time goes (CPU profiles of this
+file): \`iwb patterns\` spends about two thirds reading — file reads and decoding, cutting lines, the values of
+the mapped keys cut out of the raw JSON without \`JSON.parse\`, times read in place — and a third masking and
+mining (about 0.5 µs a message); a bare \`readline\` + \`JSON.parse\` loop is close to that whole cost, so 10×
+Drain3 is that loop's own ratio here. The errors pipeline parses every error line whole (every line of this
+file is an error), then reads fourteen fields, normalises, fingerprints and clusters it; the raw-key path of
+\`iwb patterns\`, tried there, was slower than \`JSON.parse\` for its fourteen fields (the later stages are
+slower on strings cut from a large chunk than on the fresh strings \`JSON.parse\` makes).
+${
+  big
+    ? `
+### Bounded memory
+
+| Input | Lines | Time | Peak RSS | RSS by progress (MB) |
+| --- | ---: | ---: | ---: | --- |
+| 1 GiB JSON Lines (the generator above) | ${fmt(big.lines)} | ${(big.ms / 1000).toFixed(1)} s | ${big.maxRssMB} MB | ${big.samples.map((s) => `${s.at}%: ${s.rssMB}`).join(', ')} |
+| 10,000,000 distinct lines (text) | ${fmt(distinct.lines)} | ${(distinct.ms / 1000).toFixed(1)} s | ${distinct.maxRssMB} MB | ${distinct.samples.map((s) => `${s.at}%: ${s.rssMB}`).join(', ')} |
+
+The 10M-line log keeps ${fmt(distinct.signatures)} distinct messages (the cap, \`incidentWorkbench.patterns.maxPatterns\`)
+and counts ${fmt(distinct.capped)} lines with the closest kept one; \`iwb patterns\` says so on stderr and the view in its message.`
+    : keptMemory
+}`,
+  );
+}
+
+if (process.argv[2] === '--worker') await worker(process.argv[3], process.argv[4]);
+else await main();

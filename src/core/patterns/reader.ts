@@ -1,0 +1,408 @@
+/**
+ * Lines to log records for pattern mining: any log, not only Python errors. Text chunks go in, one record
+ * per log event comes out, in constant memory.
+ *
+ * - JSON Lines (any logger; the message, level, time, service and version fields found by the same field
+ *   mapping as the Errors view, src/core/logs/fieldMapping.ts). Once the fields are known and are top-level
+ *   keys, a line is read without JSON.parse: the few values needed are cut out of the raw text when that is
+ *   certain (see `RawJsonFields`); any doubt falls back to the full parse. OTLP/JSON log exports expand to
+ *   their records.
+ * - Plain text of any family (./textHeader.ts reads the header); lines that start with whitespace and
+ *   Python tracebacks belong to the record above them (`lines` mode: each physical line is its own record,
+ *   for `--assign`).
+ *
+ * Nothing throws on content: binary lines, invalid UTF-8 and over-long lines are counted in `SkipCounter`.
+ */
+import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
+import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
+import { SkipCounter } from '../logs/skips';
+import { asText, isoUtcIn, parseTimestamp } from '../logs/values';
+import { parseTextHeader } from './textHeader';
+
+export interface PatternRecord {
+  source: string;
+  /** 1-based line of the record's first line. */
+  line: number;
+  message: string;
+  level?: string;
+  timestamp?: number;
+  service?: string;
+  version?: string;
+  logger?: string;
+}
+
+export interface PatternReaderOptions {
+  fields?: FieldMapping;
+  /** Longest line read, in characters (default 1 Mi); longer ones are skipped as they stream. */
+  maxLineLength?: number;
+  /** Every physical line is one record, blank lines included (for `--assign`). */
+  lines?: boolean;
+  signal?: AbortSignal;
+  /** Read JSON fields from the raw text when certain (default true). */
+  fastPath?: boolean;
+}
+
+export class PatternReadCancelled extends Error {
+  constructor() {
+    super('Reading logs was cancelled.');
+  }
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
+const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|\s+File "|During handling of the above exception|The above exception was the direct cause|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
+
+// The logger is not read on the raw path: nothing in the pattern statistics uses it.
+const RAW_FIELDS = ['message', 'level', 'timestamp', 'service', 'version'] as const;
+type RawField = (typeof RAW_FIELDS)[number];
+
+/**
+ * The top-level keys of the fields a record needs, once detection has settled on them. A value is read
+ * from the raw line only when certain: no `{` opens between the line's start and the keys, each value is a
+ * plain string (escapes are decoded by JSON.parse of that string alone), a number or null, and the line
+ * ends with `}`; anything else sends the line to JSON.parse.
+ */
+class RawJsonFields {
+  readonly keys: { field: RawField; needle: string }[];
+  constructor(fields: FieldResolver) {
+    this.keys = [];
+    for (const f of RAW_FIELDS) {
+      const path = fields.lockedPath(f);
+      if (path && !path.includes('.') && !/["\\]/.test(path)) this.keys.push({ field: f, needle: `"${path}":` });
+    }
+  }
+
+  /** Keys in the order the logger writes them (learnt from the lines read): each search starts after the last. */
+  private order: number[] | undefined;
+  private readonly found: number[] = [];
+
+  /** The time of the line just read when it was an ISO UTC string read in place (then `out.timestamp` is unset). */
+  time: number | undefined;
+
+  /** Reads the values into `out`; false when the line needs the full parse. */
+  read(text: string, start: number, end: number, out: Partial<Record<RawField, string | number>>): boolean {
+    this.time = undefined;
+    if (text.charCodeAt(start) !== 123 /* { */) return false;
+    let e = end - 1;
+    while (e > start && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 13 || text.charCodeAt(e) === 9)) e--;
+    if (text.charCodeAt(e) !== 125 /* } */) return false;
+    const order = this.order ?? this.keys.map((_, i) => i);
+    let from = start;
+    let lastKey = start;
+    let inOrder = true;
+    const found = this.found;
+    found.length = 0;
+    for (let o = 0; o < order.length; o++) {
+      const k = order[o]!;
+      const { field, needle } = this.keys[k]!;
+      let at = text.indexOf(needle, from);
+      if (at === -1 || at >= end) {
+        if (from === start) continue;
+        // Not after the previous key: the order differs on this line; search from the start.
+        at = text.indexOf(needle, start);
+        if (at === -1 || at >= end) continue;
+        inOrder = false;
+      }
+      found.push(at);
+      if (at > lastKey) lastKey = at;
+      const next = this.value(text, at + needle.length, end, field, out);
+      if (next === -1) return false;
+      if (inOrder) from = next;
+    }
+    if (!this.order && found.length) this.order = order.map((k, i) => [k, found[i] ?? Infinity] as const).sort((a, b) => a[1] - b[1]).map(([k]) => k);
+    // A key after a nested object's `{` may be that object's: no `{` may open before the last key found.
+    // (Arrays do not matter on their own: a key inside one is inside an object in it.)
+    if (lastKey > start && text.lastIndexOf('{', lastKey) > start) return false;
+    return true;
+  }
+
+  /** Reads one value at `i`; returns the offset after it, or -1 when it is not a plain string or number. */
+  private value(text: string, i: number, end: number, field: RawField, out: Partial<Record<RawField, string | number>>): number {
+    while (text.charCodeAt(i) === 32) i++;
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let q = text.indexOf('"', i + 1);
+      if (q === -1 || q >= end) return -1;
+      const slash = text.indexOf('\\', i + 1);
+      if (slash !== -1 && slash < q) {
+        // Escapes: find the real closing quote, then let JSON.parse decode the string alone.
+        q = i + 1;
+        for (;;) {
+          if (q >= end) return -1;
+          const ch = text.charCodeAt(q);
+          if (ch === 92) q += 2;
+          else if (ch === 34) break;
+          else q++;
+        }
+        try {
+          out[field] = JSON.parse(text.slice(i, q + 1)) as string;
+        } catch {
+          return -1;
+        }
+      } else if (field === 'timestamp') {
+        // The usual ISO time is read in place; any other form is cut out for the general parser.
+        const t = isoUtcIn(text, i + 1, q);
+        if (t !== undefined) this.time = t;
+        else out[field] = text.slice(i + 1, q);
+      } else out[field] = text.slice(i + 1, q);
+      return q + 1;
+    }
+    if ((c >= 48 && c <= 57) || c === 45) {
+      let k = i + 1;
+      while (k < end) {
+        const d = text.charCodeAt(k);
+        if ((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45) k++;
+        else break;
+      }
+      const n = Number(text.slice(i, k));
+      if (!Number.isFinite(n)) return -1;
+      out[field] = n;
+      return k;
+    }
+    if (c === 110 /* n */ && text.startsWith('null', i)) return i + 4;
+    return -1;
+  }
+}
+
+/** Shared by every source of one read: field detection, counters, the consumer. */
+export class PatternReaderContext {
+  readonly fields: FieldResolver;
+  readonly skips = new SkipCounter();
+  readonly stats = { lines: 0, records: 0, sources: 0 };
+  readonly maxLineLength: number;
+  readonly linesMode: boolean;
+  readonly signal: AbortSignal | undefined;
+  readonly fastPath: boolean;
+  raw: RawJsonFields | undefined;
+  jsonSeen = 0;
+
+  constructor(
+    readonly onRecord: (record: PatternRecord) => void,
+    options: PatternReaderOptions = {},
+  ) {
+    this.fields = new FieldResolver(options.fields);
+    this.maxLineLength = options.maxLineLength ?? 1024 * 1024;
+    this.linesMode = options.lines ?? false;
+    this.signal = options.signal;
+    this.fastPath = options.fastPath ?? true;
+  }
+
+  source(name: string): PatternSourceReader {
+    return new PatternSourceReader(name, this);
+  }
+}
+
+function firstLine(s: string): string {
+  const nl = s.indexOf('\n');
+  return nl === -1 ? s : s.slice(0, nl).replace(/\r$/, '');
+}
+
+/** Reads one source. Feed it text with `push`, then call `end`. */
+export class PatternSourceReader {
+  private carry = '';
+  private skippingLong = false;
+  private lineNo = 0;
+  private pending: PatternRecord | undefined;
+  private chunkHasReplacement = false;
+  private readonly raw: Partial<Record<RawField, string | number>> = {};
+
+  constructor(
+    readonly source: string,
+    private readonly ctx: PatternReaderContext,
+  ) {
+    ctx.stats.sources++;
+  }
+
+  push(text: string): void {
+    const ctx = this.ctx;
+    if (ctx.signal?.aborted) throw new PatternReadCancelled();
+    this.chunkHasReplacement = text.includes('\uFFFD');
+    const max = ctx.maxLineLength;
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl === -1) {
+        if (this.skippingLong) return;
+        this.carry += text.slice(start);
+        if (this.carry.length > max) {
+          this.skippingLong = true;
+          this.carry = '';
+        }
+        return;
+      }
+      if (this.skippingLong) {
+        this.skipLong();
+        start = nl + 1;
+        continue;
+      }
+      if (this.carry.length === 0) {
+        if (nl - start > max) {
+          this.skipLong();
+          start = nl + 1;
+          continue;
+        }
+        this.line(text, start, nl);
+      } else {
+        const line = this.carry + text.slice(start, nl);
+        this.carry = '';
+        if (line.length > max) this.skipLong();
+        else this.line(line, 0, line.length);
+      }
+      start = nl + 1;
+    }
+  }
+
+  end(): void {
+    if (this.skippingLong) this.skipLong();
+    else if (this.carry.length) {
+      const last = this.carry;
+      this.carry = '';
+      this.line(last, 0, last.length);
+    }
+    this.flush();
+  }
+
+  private skipLong(): void {
+    this.skippingLong = false;
+    this.carry = '';
+    const n = ++this.lineNo;
+    this.ctx.stats.lines++;
+    this.ctx.skips.add('tooLong', this.source, n);
+    if (this.ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
+  }
+
+  /** One physical line, `text[start, end)`. */
+  private line(text: string, start: number, end: number): void {
+    const ctx = this.ctx;
+    const n = ++this.lineNo;
+    ctx.stats.lines++;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    const c = text.charCodeAt(start);
+    if (c === 123 /* { */) {
+      // A slice of the chunk (no copy): searches for keys stop at the end of the line.
+      const line = start === 0 && end === text.length ? text : text.slice(start, end);
+      if (ctx.raw && this.fast(line, 0, line.length, n)) return;
+      if (this.json(line, n)) return;
+      this.text(line, n);
+      return;
+    }
+    this.text(start === 0 && end === text.length ? text : text.slice(start, end), n);
+  }
+
+  private fast(text: string, start: number, end: number, n: number): boolean {
+    const raw = this.raw;
+    raw.message = raw.level = raw.timestamp = raw.service = raw.version = undefined;
+    const fields = this.ctx.raw!;
+    if (!fields.read(text, start, end, raw)) return false;
+    if (raw.message === undefined && raw.level === undefined) return false;
+    this.flush();
+    const m = raw.message as string | number | undefined;
+    const r: PatternRecord = { source: this.source, line: n, message: typeof m === 'string' ? (m.includes('\n') ? firstLine(m) : m) : m === undefined ? '' : String(m) };
+    if (this.chunkHasReplacement && r.message.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
+    if (raw.level !== undefined) {
+      const level = normaliseLevelCached(raw.level);
+      if (level) r.level = level;
+    }
+    if (fields.time !== undefined) r.timestamp = fields.time;
+    else if (raw.timestamp !== undefined) {
+      const t = fastTime(raw.timestamp);
+      if (t !== undefined) r.timestamp = t;
+    }
+    if (typeof raw.service === 'string' && raw.service) r.service = raw.service;
+    if (raw.version !== undefined && raw.version !== '') r.version = String(raw.version);
+    this.ctx.stats.records++;
+    this.emit(r);
+    return true;
+  }
+
+  private json(line: string, n: number): boolean {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return false;
+    }
+    const ctx = this.ctx;
+    const objects = typeof value === 'object' && value !== null && !Array.isArray(value) && !('resourceLogs' in value) ? [value as Record<string, unknown>] : expandJson(value);
+    if (objects.length === 0) return false;
+    this.flush();
+    let emitted = false;
+    for (const o of objects) {
+      const messageRaw = ctx.fields.get(o, 'message');
+      const levelRaw = ctx.fields.get(o, 'level');
+      if (messageRaw === undefined && levelRaw === undefined) {
+        ctx.skips.add('noFields', this.source, n);
+        continue;
+      }
+      const message = asText(messageRaw) ?? '';
+      const r: PatternRecord = { source: this.source, line: n, message: message.includes('\n') ? firstLine(message) : message };
+      if (this.chunkHasReplacement && message.includes('\uFFFD')) ctx.skips.add('notUtf8', this.source, n);
+      const level = normaliseLevelCached(levelRaw);
+      if (level) r.level = level;
+      const t = parseTimestamp(ctx.fields.get(o, 'timestamp'));
+      if (t !== undefined) r.timestamp = t;
+      const service = asText(ctx.fields.get(o, 'service'), 200);
+      if (service) r.service = service;
+      const version = asText(ctx.fields.get(o, 'version'), 200);
+      if (version) r.version = version;
+      const logger = asText(ctx.fields.get(o, 'logger'), 200);
+      if (logger) r.logger = logger;
+      ctx.stats.records++;
+      if (!ctx.linesMode || !emitted) this.emit(r);
+      emitted = true;
+    }
+    if (!emitted && ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
+    // After enough whole parses the fields have settled: later lines may take the raw path.
+    if (ctx.fastPath && !ctx.raw && ++ctx.jsonSeen >= 20) {
+      const raw = new RawJsonFields(ctx.fields);
+      if (raw.keys.some((k) => k.field === 'message')) ctx.raw = raw;
+    }
+    return true;
+  }
+
+  private text(line: string, n: number): void {
+    const ctx = this.ctx;
+    if (line.trim() === '') {
+      if (ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
+      return;
+    }
+    if (CONTROL.test(line)) {
+      ctx.skips.add('binary', this.source, n);
+      if (ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
+      return;
+    }
+    if (this.chunkHasReplacement && line.includes('\uFFFD')) ctx.skips.add('notUtf8', this.source, n);
+    if (!ctx.linesMode && this.pending) {
+      const c = line.charCodeAt(0);
+      // Continuation lines (indented, or a traceback under its log line) belong to the record above.
+      if (c === 32 || c === 9 || TRACEBACK_LINE.test(line)) return;
+    }
+    const h = parseTextHeader(line);
+    const r: PatternRecord = { source: this.source, line: n, message: h ? line.slice(h.start) : line };
+    if (h?.level) r.level = h.level;
+    if (h?.timestamp !== undefined) r.timestamp = h.timestamp;
+    if (h?.logger) r.logger = h.logger;
+    ctx.stats.records++;
+    if (ctx.linesMode) this.emit(r);
+    else {
+      this.flush();
+      this.pending = r;
+    }
+  }
+
+  private flush(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.emit(p);
+  }
+
+  private emit(r: PatternRecord): void {
+    this.ctx.onRecord(r);
+  }
+}
+
+/** Times as JSON loggers write them (the ISO `…Z` form is read without Date.parse, see parseTimestamp). */
+export function fastTime(v: string | number): number | undefined {
+  return parseTimestamp(v);
+}

@@ -1,0 +1,273 @@
+/**
+ * The header of a plain-text log line: the time, level, process and logger fields a logging library puts
+ * before the message. Read with one small grammar that covers the common families without per-log
+ * configuration — Python logging, log4j/Java, Go, syslog (RFC 3164), Apache error logs, Android logcat,
+ * pipe-separated fields — so that templates are mined from the message alone (a host name or a pid in the
+ * header is not part of any template), and so that lines get their time and level:
+ *
+ *   [time…] [level] [bracketed context] [logger/process[pid]:] message
+ *
+ * Everything here is positional and cheap: a line is looked at token by token from its start, and the header
+ * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
+ * no header (its message is the whole line).
+ */
+import { parseTimestamp } from '../logs/values';
+
+export interface TextHeader {
+  /** Offset in the line where the message starts. */
+  start: number;
+  timestamp?: number;
+  level?: string;
+  /** The logger, process or component named in the header. */
+  logger?: string;
+}
+
+const LEVELS: Record<string, string> = {
+  TRACE: 'TRACE',
+  DEBUG: 'DEBUG',
+  DBG: 'DEBUG',
+  FINE: 'DEBUG',
+  FINER: 'DEBUG',
+  FINEST: 'DEBUG',
+  INFO: 'INFO',
+  INF: 'INFO',
+  NOTICE: 'NOTICE',
+  WARN: 'WARNING',
+  WARNING: 'WARNING',
+  WRN: 'WARNING',
+  ERROR: 'ERROR',
+  ERR: 'ERROR',
+  SEVERE: 'ERROR',
+  CRITICAL: 'CRITICAL',
+  CRIT: 'CRITICAL',
+  FATAL: 'FATAL',
+  ALERT: 'ALERT',
+  EMERG: 'EMERG',
+  PANIC: 'PANIC',
+};
+/** logcat's one-letter levels, only taken right after a time. */
+const LETTER_LEVELS: Record<string, string> = { V: 'TRACE', D: 'DEBUG', I: 'INFO', W: 'WARNING', E: 'ERROR', F: 'FATAL', A: 'FATAL' };
+
+const MONTHS = /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?$/i;
+const WEEKDAYS = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?$/i;
+/** Date or time pieces: 2026-11-20, 17/06/09, 20171223-22:15:29:606, 09:00:01,123, 2005.06.03, 081109. */
+const TIMEISH = /^\d{1,4}(?:[-/.:T]\d{1,9}){1,6}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?,?$|^\d{6,8}(?:[-T]\d{6}(?:[.,:]\d{1,9})?)?,?$|^\d{8}[-T]\d{1,2}(?::\d{1,2}){1,2}(?:[.,:]\d{1,9})?$/;
+const NUMBER = /^\d{1,19}[.,]?$/;
+const DASHES = /^[-|:]{1,2}$/;
+const LOGGER_COLON = /^[\w.$@/<>~-]+(?:\([\w.$ -]+\))?(?:\[[\w./: -]*\])?(?:\([^)]*\))?:$/;
+const DOTTED = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+(?:\[[\w./: -]*\])?:?$/;
+const HOSTISH = /^[\w.*@-]*\d[\w./:@-]*$|^[A-Za-z][\w.@-]*$|^[\w.$-]+\[\d+\]$/;
+
+function levelOf(word: string, letters: boolean): string | undefined {
+  let w = word;
+  if (w.endsWith(':') || w.endsWith(',')) w = w.slice(0, -1);
+  if (w.startsWith('[') && w.endsWith(']')) w = w.slice(1, -1);
+  if (w.startsWith('<') && w.endsWith('>')) w = w.slice(1, -1);
+  const l = LEVELS[w.toUpperCase()];
+  if (l) return l;
+  return letters && w.length === 1 ? LETTER_LEVELS[w] : undefined;
+}
+
+interface Tok {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** The next whitespace-separated token from `i`, a bracketed group counting as one (up to 120 chars). */
+function nextToken(line: string, i: number): Tok | undefined {
+  const n = line.length;
+  while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (i >= n) return undefined;
+  const c = line[i];
+  if (c === '[' || c === '(') {
+    const close = c === '[' ? ']' : ')';
+    let depth = 0;
+    for (let j = i; j < n && j - i < 400; j++) {
+      const d = line[j];
+      if (d === c) depth++;
+      else if (d === close && --depth === 0) {
+        let e = j + 1;
+        // `[pid]:` and `]:` stay with the group; whitespace ends it.
+        while (e < n && line.charCodeAt(e) !== 32 && line.charCodeAt(e) !== 9) e++;
+        return { text: line.slice(i, e), start: i, end: e };
+      }
+    }
+  }
+  let e = i;
+  while (e < n && line.charCodeAt(e) !== 32 && line.charCodeAt(e) !== 9) e++;
+  return { text: line.slice(i, e), start: i, end: e };
+}
+
+function isBracketed(t: string): boolean {
+  return (t.startsWith('[') && /\]:?$/.test(t)) || (t.startsWith('(') && /\):?$/.test(t));
+}
+
+/** An IPv4 address (with a port) has the shape of a dotted date: it starts a message, not a header. */
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?,?$/;
+
+function isTimeToken(t: string): boolean {
+  return (TIMEISH.test(t) && !IPV4.test(t)) || MONTHS.test(t) || WEEKDAYS.test(t);
+}
+
+/**
+ * Reads the header of one line. Returns undefined when the line does not start like a log header (then the
+ * whole line is the message).
+ */
+export function parseTextHeader(line: string): TextHeader | undefined {
+  let tok = nextToken(line, 0);
+  if (!tok) return undefined;
+  // Pipe-separated fields (time|component|pid|message): the fields before the message have no spaces.
+  const firstPipe = tok.text.indexOf('|');
+  if (firstPipe > 0 && TIMEISH.test(tok.text.slice(0, firstPipe))) {
+    let start = 0;
+    let fields = 0;
+    for (let p = line.indexOf('|'); p !== -1 && fields < 6; p = line.indexOf('|', p + 1)) {
+      const field = line.slice(start, p);
+      if (/\s/.test(field.trim()) || field.length > 80) break;
+      start = p + 1;
+      fields++;
+    }
+    const t = parseTimestamp(line.slice(0, firstPipe));
+    return { start, ...(t !== undefined ? { timestamp: t } : {}) };
+  }
+  let time = false;
+  let timeStart = -1;
+  let timeEnd = -1;
+  let level: string | undefined;
+  let logger: string | undefined;
+  let end = 0;
+  // Where the header ended before its last element: the message starts there when the header would take the
+  // whole line (`… 1 warning`, `… boot  (command 1911)`: the last words are the message, not a level or context).
+  let prevEnd = 0;
+  let words = 0;
+  let pendingWords: Tok[] = [];
+  let count = 0;
+  let afterLevel = 0;
+  for (; tok && count < 16; tok = nextToken(line, tok.end), count++) {
+    const t = tok.text;
+    if (count === 0 && isBracketed(t) && t.slice(1, -1).split(/\s+/).some((w) => TIMEISH.test(w))) {
+      time = true;
+      timeStart = tok.start + 1;
+      timeEnd = tok.end - 1;
+      prevEnd = end;
+      end = tok.end;
+      continue;
+    }
+    // A leading number is a time when it reads as one — epoch seconds or milliseconds of this century, or a
+    // compact date followed by more time (`081109 203615`) — or a record id when a node id follows
+    // (`134681 node-246 …`). A count that starts a message (`640404 floating point alignment exceptions`) is
+    // neither.
+    let epoch = false;
+    if (!time && !level && pendingWords.length === 0 && NUMBER.test(t)) {
+      const digits = t.replace(/[.,]$/, '');
+      const after = nextToken(line, tok.end)?.text ?? '';
+      const n = Number(digits);
+      if ((digits.length === 10 && n >= 946_684_800 && n < 4_102_444_800) || (digits.length === 13 && n >= 946_684_800_000 && n < 4_102_444_800_000)) epoch = true;
+      else if (digits.length >= 6 && digits.length <= 8 && (NUMBER.test(after) || TIMEISH.test(after))) epoch = true;
+      else if (count === 0 && /\d/.test(after) && !NUMBER.test(after)) epoch = true;
+    }
+    // (A bare number before any time is one only by the rules above: `640404 floating point …` is a count.)
+    if ((isTimeToken(t) && (time || !NUMBER.test(t))) || (time && NUMBER.test(t)) || epoch) {
+      if (level) break;
+      if (!time && timeStart === -1) timeStart = tok.start;
+      if (epoch) time = true;
+      if (isTimeToken(t)) {
+        time = true;
+        timeEnd = tok.end;
+      }
+      prevEnd = end;
+      end = tok.end;
+      pendingWords = [];
+      continue;
+    }
+    if (DASHES.test(t) && (time || level || count === 0)) {
+      prevEnd = end;
+      end = tok.end;
+      if (level || logger || pendingWords.length) {
+        // `time level [ctx] - message` and `program - message`: a dash after the fields ends the header.
+        if (pendingWords.length) logger = pendingWords[pendingWords.length - 1]!.text;
+        break;
+      }
+      continue;
+    }
+    const lv = !level ? levelOf(t, time && !pendingWords.length) : undefined;
+    if (lv) {
+      level = lv;
+      prevEnd = end;
+      end = tok.end;
+      pendingWords = [];
+      afterLevel = 0;
+      if (t.endsWith(':')) break;
+      continue;
+    }
+    if (isBracketed(t) && (time || level)) {
+      prevEnd = end;
+      end = tok.end;
+      if (t.endsWith(':')) {
+        if (pendingWords.length) logger = pendingWords[pendingWords.length - 1]!.text;
+        break;
+      }
+      pendingWords = [];
+      if (level) afterLevel++;
+      continue;
+    }
+    if (!time && !level) {
+      // A file or host name before the time (`nova-api.log.1 2017-05-16 …`).
+      if (count === 0 && HOSTISH.test(t)) {
+        pendingWords.push(tok);
+        continue;
+      }
+      break;
+    }
+    // Words in the header: a host name, a component, a logger. They count only when the header goes on to
+    // a level, a `logger:` token, a bracketed context or a dash; otherwise they are the message's first words.
+    if (LOGGER_COLON.test(t) && (pendingWords.length <= 1 || level)) {
+      logger = t.replace(/(?:\[[^\]]*\])?(?:\([^)]*\))?:$/, '').replace(/\[.*$/, '');
+      prevEnd = end;
+      end = tok.end;
+      break;
+    }
+    if (level) {
+      // After the level: one dotted logger name (`nova.compute.manager`) or a bracketed context.
+      if (afterLevel < 2 && DOTTED.test(t)) {
+        logger = t.replace(/:$/, '');
+        prevEnd = end;
+      end = tok.end;
+        afterLevel++;
+        if (t.endsWith(':')) break;
+        continue;
+      }
+      // A column-aligned component (`Info   CBS    Loaded …`): one word followed by a run of spaces.
+      if (afterLevel === 0 && /^[A-Za-z][\w.-]*$/.test(t) && line.startsWith('  ', tok.end)) {
+        logger = t;
+        prevEnd = end;
+      end = tok.end;
+        break;
+      }
+      break;
+    }
+    if (HOSTISH.test(t) && pendingWords.length < 3 && words < 5) {
+      pendingWords.push(tok);
+      words++;
+      continue;
+    }
+    break;
+  }
+  if (!time && !level) return undefined;
+  if (end === 0) return undefined;
+  let start = end;
+  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  if (start >= line.length && prevEnd > 0) {
+    start = prevEnd;
+    while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  }
+  const header: TextHeader = { start };
+  if (level) header.level = level;
+  if (logger) header.logger = logger;
+  if (time && timeStart !== -1) {
+    const t = parseTimestamp(line.slice(timeStart, timeEnd).replace(/^\[|\]$/g, '').replace(/,$/, ''));
+    if (t !== undefined) header.timestamp = t;
+  }
+  return header;
+}

@@ -1,0 +1,13 @@
+import type { Command } from '../../shared/command';
+import type { PatternsDeps } from '../deps';
+import type { PatternsLoadSummary } from '../patternsState';
+
+/** Reads the same logs again (they may have grown), with the current settings. */
+export const reloadPatterns: Command<PatternsDeps> = {
+  id: 'incidentWorkbench.reloadPatterns',
+  async run(deps): Promise<PatternsLoadSummary | undefined> {
+    const sources = deps.patterns.state.sources.length ? deps.patterns.state.sources : deps.patterns.state.lastSources;
+    if (!sources.length) return undefined;
+    return deps.patterns.state.load(sources);
+  },
+};

@@ -1,0 +1,252 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { DeployMarker, PatternReport, PatternSummary } from '../../core/patterns/analyzer';
+import { analyzePatternFilesParallel } from '../../node/patternsParallel';
+import { PatternReadCancelled } from '../../core/patterns/reader';
+import { IngestCancelled } from '../../core/logs/reader';
+import { errorMessage } from '../../core/util/errors';
+import { patternsMessage, visiblePatterns, type PatternSort } from '../../presenters/patterns';
+import { reportError } from '../shared/reportError';
+import { WorkspaceCallSites, type WorkspaceCallSite } from './callSites';
+import { readPatternsSettings } from './settings';
+
+const LAST_SOURCES = 'incidentWorkbench.patterns.lastSources';
+
+export interface PatternsLoadSummary {
+  patterns: number;
+  records: number;
+  lines: number;
+  newPatterns: number;
+  files: string[];
+  errors: { path: string; message: string }[];
+  skipped: string[];
+  cancelled?: boolean;
+}
+
+/**
+ * The loaded pattern report, where it came from, and how the view shows it (filter, sort, the cut-off for
+ * "what is new"); the logging calls matched to each pattern. Loading streams the files through core with a
+ * cancellable progress notification; the sources are remembered per workspace.
+ */
+export class PatternsState implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  report: PatternReport | undefined;
+  sources: string[] = [];
+  filter = '';
+  sort: PatternSort = 'count';
+  /** undefined: the release field's deploy (if any); null: no cut-off. */
+  cutoff: DeployMarker | null | undefined;
+  private files = new Map<string, string>();
+  private sites = new Map<string, WorkspaceCallSite[]>();
+  private sitesFor: PatternReport | undefined;
+  private matching: Promise<void> | undefined;
+  private loading: Promise<PatternsLoadSummary | undefined> | undefined;
+  private restored = false;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+    readonly callSites: WorkspaceCallSites,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    this.disposables.push(
+      callSites.onDidChange(() => {
+        this.sitesFor = undefined;
+        void this.matchCallSites();
+      }),
+    );
+  }
+
+  get lastSources(): string[] {
+    const v = this.memento.get<unknown>(LAST_SOURCES);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
+
+  get isLoading(): boolean {
+    return this.loading !== undefined;
+  }
+
+  /** On first show: re-read the sources of the last session, if there were any. */
+  restore(): void {
+    if (this.restored || this.report || this.loading) return;
+    this.restored = true;
+    const last = this.lastSources;
+    if (last.length) void this.load(last, { quiet: true });
+  }
+
+  label(fsPath: string): string {
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath));
+    return folder ? path.relative(folder.uri.fsPath, fsPath) || path.basename(fsPath) : fsPath;
+  }
+
+  fileOf(label: string): string | undefined {
+    return this.files.get(label);
+  }
+
+  pattern(id: string): PatternSummary | undefined {
+    return this.report?.patterns.find((p) => p.id === id);
+  }
+
+  visible(): PatternSummary[] {
+    return visiblePatterns(this.report, this.filter, this.sort);
+  }
+
+  message(): string | undefined {
+    if (!this.report) return this.loading ? 'Reading logs…' : undefined;
+    return patternsMessage(this.report, this.filter, this.visible().length);
+  }
+
+  setFilter(text: string): void {
+    this.filter = text.trim();
+    this.changed.fire();
+  }
+
+  setSort(sort: PatternSort): void {
+    this.sort = sort;
+    this.changed.fire();
+  }
+
+  /** The logging calls behind a pattern (empty until matched; see `matchCallSites`). */
+  callSitesOf(id: string): WorkspaceCallSite[] {
+    return this.sites.get(id) ?? [];
+  }
+
+  /** Every matched logging call with the lines its patterns hold, for the code lenses. */
+  callSiteCounts(): Map<string, { site: WorkspaceCallSite; count: number; patterns: PatternSummary[] }> {
+    const out = new Map<string, { site: WorkspaceCallSite; count: number; patterns: PatternSummary[] }>();
+    for (const p of this.report?.patterns ?? []) {
+      for (const site of this.callSitesOf(p.id)) {
+        const key = `${site.uri.toString()}#${site.line}`;
+        const e = out.get(key);
+        if (e) {
+          e.count += p.count;
+          e.patterns.push(p);
+        } else out.set(key, { site, count: p.count, patterns: [p] });
+      }
+    }
+    return out;
+  }
+
+  /** Matches every pattern's samples to the workspace's logging calls (once per report). */
+  matchCallSites(): Promise<void> {
+    const report = this.report;
+    if (!report) return Promise.resolve();
+    if (this.sitesFor === report && this.matching) return this.matching;
+    this.sitesFor = report;
+    this.matching = (async () => {
+      const index = await this.callSites.index();
+      const next = new Map<string, WorkspaceCallSite[]>();
+      for (const p of report.patterns) {
+        const found = index.matchPattern(p.samples.map((s) => s.message));
+        const withUri = found.flatMap((s) => {
+          const uri = this.callSites.uriOf(s);
+          return uri ? [{ ...s, uri }] : [];
+        });
+        if (withUri.length) next.set(p.id, withUri);
+      }
+      if (this.report === report) {
+        this.sites = next;
+        this.changed.fire();
+      }
+    })();
+    return this.matching;
+  }
+
+  async setCutoff(cutoff: DeployMarker | null | undefined): Promise<PatternsLoadSummary | undefined> {
+    this.cutoff = cutoff;
+    if (!this.sources.length) {
+      this.changed.fire();
+      return undefined;
+    }
+    return this.load(this.sources, { quiet: true });
+  }
+
+  async load(paths: string[], options: { quiet?: boolean } = {}): Promise<PatternsLoadSummary | undefined> {
+    if (this.loading) await this.loading.catch(() => undefined);
+    const run = this.doLoad(paths, options);
+    this.loading = run;
+    this.changed.fire();
+    try {
+      return await run;
+    } finally {
+      this.loading = undefined;
+      this.changed.fire();
+    }
+  }
+
+  private async doLoad(paths: string[], options: { quiet?: boolean }): Promise<PatternsLoadSummary | undefined> {
+    const settings = readPatternsSettings();
+    const title = paths.length === 1 ? `Finding log patterns in ${path.basename(paths[0]!)}` : `Finding log patterns in ${paths.length} sources`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      let reported = 0;
+      try {
+        const labels = new Map<string, string>();
+        const result = await analyzePatternFilesParallel(paths, {
+          workerScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'patternsWorker.js').fsPath,
+          fields: settings.fields,
+          userMasks: settings.masks,
+          userMaskRules: settings.maskRules,
+          rules: settings.rules,
+          maxSignatures: settings.maxPatterns,
+          maxLineLength: settings.maxLineLength,
+          problems: settings.problems,
+          signal: ac.signal,
+          ...(this.cutoff !== undefined ? { cutoff: this.cutoff } : {}),
+          label: (p) => {
+            const l = this.label(p);
+            labels.set(l, p);
+            return l;
+          },
+          onProgress: (done, total, file) => {
+            const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
+            if (pct > reported) {
+              progress.report({ increment: pct - reported, message: `${file} (${pct}%)` });
+              reported = pct;
+            }
+          },
+        });
+        if (result.files.length === 0 && result.errors.length > 0) {
+          const e = result.errors[0]!;
+          void reportError(this.log, `Cannot read logs: ${e.path} ${e.message}.`, { notify: !options.quiet });
+          return { patterns: 0, records: 0, lines: 0, newPatterns: 0, files: [], errors: result.errors, skipped: [] };
+        }
+        this.report = result.report;
+        this.files = labels;
+        this.sources = paths;
+        this.sites = new Map();
+        await this.memento.update(LAST_SOURCES, paths);
+        void this.matchCallSites();
+        const skipped = result.report.skipped.map((s) => s.message);
+        for (const e of result.errors) void reportError(this.log, `${this.label(e.path)}: ${e.message}.`, { notify: !options.quiet, severity: 'warning' });
+        for (const p of result.report.problems) void reportError(this.log, `Incident Workbench setting ignored: ${p}`, { notify: !options.quiet, severity: 'warning' });
+        if (result.report.capped) this.log.warn(`Patterns: the table is full (${result.report.signatures} distinct messages); ${result.report.capped} lines were counted with the closest kept message. Raise incidentWorkbench.patterns.maxPatterns to keep more.`);
+        if (!options.quiet && result.report.skipped.some((s) => s.reason === 'binary' || s.reason === 'tooLong' || s.reason === 'noFields')) {
+          void vscode.window.showInformationMessage(skipped.join('; '));
+        }
+        return {
+          patterns: result.report.patterns.length,
+          records: result.report.records,
+          lines: result.report.lines,
+          newPatterns: result.report.patterns.filter((p) => p.isNew).length,
+          files: result.files,
+          errors: result.errors,
+          skipped,
+        };
+      } catch (e) {
+        if (e instanceof IngestCancelled || e instanceof PatternReadCancelled) return { patterns: 0, records: 0, lines: 0, newPatterns: 0, files: [], errors: [], skipped: [], cancelled: true };
+        void reportError(this.log, `Finding log patterns failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
+        return undefined;
+      } finally {
+        sub.dispose();
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
