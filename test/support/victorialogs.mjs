@@ -6,10 +6,11 @@
 //
 //   victoriaLogsBinary(): { ok: boolean, path: string, reason?: string }
 //
-//   const vl = await startVictoriaLogs({ dataDir?, port?, readyTimeoutMs? = 30000 })
+//   const vl = await startVictoriaLogs({ dataDir?, port?, readyTimeoutMs? = 30000, args?: [] })
 //       Starts victoria-logs on a free 127.0.0.1 port (or `port`) with a fresh temp data folder (or
 //       `dataDir`, kept on stop) and a retention of 100 years: the default 7 days silently drops old test
-//       timestamps. Waits for /health.
+//       timestamps. `args`: more flags (e.g. -httpAuth.username=u -httpAuth.password=p: every request
+//       then needs basic auth, which `ingest` and `flush` send). Waits for /health.
 //       Returns { url, port, pid, dataDir, stop(), log(), ingest(records, o?), flush() }.
 //   await vl.ingest(records, { streamFields?: ['service'], timeField?: '_time', msgField?: '_msg' })
 //       Posts records (objects, or JSON Lines text) to /insert/jsonline, then flushes so that they are
@@ -50,6 +51,7 @@ export async function startVictoriaLogs(options = {}) {
     `-storageDataPath=${join(dataDir, 'data')}`,
     '-retentionPeriod=100y',
     '-loggerLevel=WARN',
+    ...(options.args ?? []),
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20000); });
@@ -66,6 +68,9 @@ export async function startVictoriaLogs(options = {}) {
     }
     if (ownDir) rmSync(dataDir, { recursive: true, force: true });
   };
+  const user = (options.args ?? []).find((a) => a.startsWith('-httpAuth.username='))?.split('=')[1];
+  const pass = (options.args ?? []).find((a) => a.startsWith('-httpAuth.password='))?.split('=')[1] ?? '';
+  const auth = user ? { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } : {};
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30000);
   for (;;) {
     if (!alive) {
@@ -73,7 +78,7 @@ export async function startVictoriaLogs(options = {}) {
       throw new Error(`victoria-logs exited before it was ready:\n${stderr}`);
     }
     try {
-      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000), headers: auth });
       if (r.ok) break;
     } catch {
       // not listening yet
@@ -85,7 +90,7 @@ export async function startVictoriaLogs(options = {}) {
     await new Promise((r) => setTimeout(r, 100));
   }
   const flush = async () => {
-    const r = await fetch(`${url}/internal/force_flush`);
+    const r = await fetch(`${url}/internal/force_flush`, { headers: auth });
     if (!r.ok) throw new Error(`force_flush: HTTP ${r.status}`);
   };
   const ingest = async (records, o = {}) => {
@@ -94,7 +99,7 @@ export async function startVictoriaLogs(options = {}) {
     if (o.streamFields?.length) params.set('_stream_fields', o.streamFields.join(','));
     if (o.timeField) params.set('_time_field', o.timeField);
     if (o.msgField) params.set('_msg_field', o.msgField);
-    const r = await fetch(`${url}/insert/jsonline?${params}`, { method: 'POST', body, headers: { 'content-type': 'application/stream+json' } });
+    const r = await fetch(`${url}/insert/jsonline?${params}`, { method: 'POST', body, headers: { ...auth, 'content-type': 'application/stream+json' } });
     if (!r.ok) throw new Error(`insert: HTTP ${r.status} ${await r.text()}`);
     await flush();
     return body.split('\n').filter((l) => l.trim()).length;

@@ -95,7 +95,8 @@ export class VictoriaLogsStore implements LogStore {
   private networkError(e: unknown, signal: AbortSignal | undefined, timeout: AbortSignal): LogStoreError {
     if (signal?.aborted) return new LogStoreError('cancelled', 'the query was cancelled');
     if (timeout.aborted) return new LogStoreError('timeout', `VictoriaLogs at ${this.url} did not answer within ${Math.round((this.options.timeoutMs ?? 60_000) / 1000)} s`);
-    const cause = (e as { cause?: { code?: string } }).cause?.code;
+    const c = (e as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
+    const cause = c?.code ?? c?.errors?.find((x) => x.code)?.code ?? c?.message;
     return new LogStoreError('unreachable', `cannot reach VictoriaLogs at ${this.url}${cause ? ` (${cause})` : `: ${errorMessage(e)}`}; is it running? (check the URL and port)`);
   }
 
