@@ -56,7 +56,7 @@ export function storeFieldMapping(user: FieldMapping = {}): FieldMapping {
 }
 
 /** The store field that holds `field`: the user's mapping when given (it must exist), else the first candidate present. */
-function pickField(names: Set<string>, field: 'level' | 'service', user: FieldMapping): string | undefined {
+function pickField(names: Set<string>, field: 'level' | 'service' | 'version', user: FieldMapping): string | undefined {
   const mapped = user[field];
   if (mapped !== undefined) {
     if (!names.has(mapped)) throw new LogStoreError('mapping', `the field mapping says ${field} is "${mapped}", but no record of the store in this window has a field "${mapped}" (fields: ${[...names].slice(0, 30).join(', ')})`);
@@ -175,6 +175,8 @@ export async function patternsFromStore(store: LogStore, options: StorePatternsO
   const names = new Set(await store.fieldNames(options.query, { window, signal }));
   checkMapping(names, user);
   const levelField = pickField(names, 'level', user);
+  // Only what the miner reads travels with the samples.
+  const sampleFields = ['_msg', '_time', ...(['level', 'service', 'version'] as const).map((f) => (f === 'level' ? levelField : pickField(names, f, user))).filter((f): f is string => f !== undefined)];
   const bucketMs = bucketWidth(window, options.buckets ?? 60);
 
   progress('counting lines over time');
@@ -196,7 +198,7 @@ export async function patternsFromStore(store: LogStore, options: StorePatternsO
     progress(`sampling lines (round ${rounds})`, ctx.stats.lines);
     const before = ctx.stats.lines;
     const reader = ctx.source(`${store.url} sample ${rounds}`);
-    for await (const chunk of store.sampleUnmatched(options.query, filters, { window, size: sampleSize, expected: unmatched, signal })) {
+    for await (const chunk of store.sampleUnmatched(options.query, filters, { window, size: sampleSize, expected: unmatched, fields: sampleFields, signal })) {
       reader.push(chunk);
       progress(`sampling lines (round ${rounds})`, ctx.stats.lines);
     }

@@ -64,8 +64,8 @@ export interface LogStore {
    * first and last time of each group: exact counts computed by the store over the whole window.
    */
   countByFilters(query: string, filters: MessageFilter[], options: CountOptions): Promise<FilterCountRow[]>;
-  /** A bounded random sample of the lines matching no filter (all lines when `filters` is empty). */
-  sampleUnmatched(query: string, filters: MessageFilter[], options: { window: TimeWindow; size: number; expected: number; signal?: AbortSignal }): AsyncGenerator<string>;
+  /** A bounded random sample of the lines matching no filter (all lines when `filters` is empty), with only `fields` when given. */
+  sampleUnmatched(query: string, filters: MessageFilter[], options: { window: TimeWindow; size: number; expected: number; fields?: string[]; signal?: AbortSignal }): AsyncGenerator<string>;
   /** Field names seen in the window (to check a field mapping against the data). */
   fieldNames(query: string, options: { window: TimeWindow; signal?: AbortSignal }): Promise<string[]>;
 }

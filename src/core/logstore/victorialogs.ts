@@ -246,9 +246,9 @@ export class VictoriaLogsStore implements LogStore {
     });
   }
 
-  async *sampleUnmatched(query: string, filters: MessageFilter[], options: { window: TimeWindow; size: number; expected: number; signal?: AbortSignal }): AsyncGenerator<string> {
+  async *sampleUnmatched(query: string, filters: MessageFilter[], options: { window: TimeWindow; size: number; expected: number; fields?: string[]; signal?: AbortSignal }): AsyncGenerator<string> {
     const rate = Math.floor(options.expected / options.size);
-    const q = `${scoped(query, options.window)}${tagPipes(filters)}${filters.length ? ` | filter ${TAG}:""` : ''}${rate > 1 ? ` | sample ${rate}` : ''} | limit ${options.size} | delete ${TAG}`;
+    const q = `${scoped(query, options.window)}${tagPipes(filters)}${filters.length ? ` | filter ${TAG}:""` : ''}${rate > 1 ? ` | sample ${rate}` : ''} | limit ${options.size}${options.fields?.length ? ` | fields ${options.fields.map(logsqlString).join(', ')}` : ` | delete ${TAG}`}`;
     const response = await this.post('/select/logsql/query', { query: q }, options.signal);
     yield* this.stream(response, options.signal);
   }
