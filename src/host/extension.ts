@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
   const activeIncident = new ActiveIncident(context.workspaceState, repository);
-  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log) };
+  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, secrets: context.secrets, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log) };
   const logging = registerLogging(workbench);
   context.subscriptions.push(
     log,

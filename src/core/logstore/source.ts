@@ -68,3 +68,17 @@ export function resolveWindow(o: { start?: string; end?: string; lookback?: stri
   if (!(start < end)) throw new LogStoreError('input', `the window is empty: start ${new Date(start).toISOString()} is not before end ${new Date(end).toISOString()}`);
   return { start, end };
 }
+
+/**
+ * An incident's window for log queries: an hour before it was reported (or its first event) to an hour
+ * after its last event when it is resolved or closed, else to `now`.
+ */
+export function incidentWindow(incident: { reportedAt?: string; status?: string; events?: { at?: string }[] }, now: number): TimeWindow {
+  const times = [incident.reportedAt, ...(incident.events ?? []).map((e) => e.at)].map((t) => (t ? Date.parse(t) : NaN)).filter(Number.isFinite);
+  if (times.length === 0) return { start: now - 3_600_000, end: now };
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const closed = incident.status === 'RESOLVED' || incident.status === 'CLOSED';
+  const end = closed ? last + 3_600_000 : Math.max(now, last + 60_000);
+  return { start: first - 3_600_000, end };
+}

@@ -151,12 +151,13 @@ export class VictoriaLogsStore implements LogStore {
     const limit = options.limit;
     let lines = 0;
     let cut = false;
-    const self = this;
+    const post = (q: string) => this.post('/select/logsql/query', { query: q }, options.signal);
+    const stream = (r: Response) => this.stream(r, options.signal, options.onBytes);
     async function* chunks(): AsyncGenerator<string> {
       const q = `${scoped(query, options.window)}${limit !== undefined ? ` | limit ${limit + 1}` : ''}`;
-      const response = await self.post('/select/logsql/query', { query: q }, options.signal);
+      const response = await post(q);
       let pending = '';
-      for await (const chunk of self.stream(response, options.signal, options.onBytes)) {
+      for await (const chunk of stream(response)) {
         if (limit === undefined) {
           for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
           yield chunk;

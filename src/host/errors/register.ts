@@ -10,11 +10,12 @@ import { filterErrorClusters } from './commands/filterErrorClusters';
 import { loadLogs } from './commands/loadLogs';
 import { openErrorFrame } from './commands/openErrorFrame';
 import { reloadLogs } from './commands/reloadLogs';
+import { setLogStoreHeaders } from './commands/setLogStoreHeaders';
 import { showErrorClusterDetails } from './commands/showErrorClusterDetails';
 import type { ErrorsDeps } from './deps';
 import { ErrorsFeature } from './errorsFeature';
 
-export const ERRORS_COMMANDS = [loadLogs, reloadLogs, filterErrorClusters, clearErrorClustersFilter, openErrorFrame, showErrorClusterDetails, addErrorClusterToIncident, copyErrorFingerprint];
+export const ERRORS_COMMANDS = [loadLogs, reloadLogs, filterErrorClusters, clearErrorClustersFilter, openErrorFrame, showErrorClusterDetails, addErrorClusterToIncident, copyErrorFingerprint, setLogStoreHeaders];
 
 /** Error clusters from production logs: the Errors view, code lenses, the cluster details panel. */
 export function registerErrors(workbench: Workbench): vscode.Disposable[] {

@@ -11,6 +11,8 @@ import type { HostIncidentWriter } from './incidentWriter';
 export interface Workbench {
   readonly extensionUri: vscode.Uri;
   readonly workspaceState: vscode.Memento;
+  /** Credentials (log store headers): never in settings. */
+  readonly secrets: vscode.SecretStorage;
   readonly extensionMode: vscode.ExtensionMode;
   readonly log: vscode.LogOutputChannel;
   readonly repository: IncidentRepository;
