@@ -7,6 +7,9 @@
 #                              process group id is in .run/demo/pid (stop: kill -- -$(cat .run/demo/pid))
 #   IWB_PORT=9000 npm start    another port
 #
+# Also starts the demo's log store: VictoriaLogs on 127.0.0.1:${IWB_VL_PORT:-9428} with the demo logs
+# (scripts/demo-logstore.mjs; it keeps running; stop: kill $(cat .run/demo/victorialogs.pid)).
+#
 # Installs what is missing first: Debian packages and code-server (scripts/setup-vscode-host.sh), npm
 # packages (npm ci when node_modules is missing or older than package-lock.json). State lives in
 # .run/demo/ (git-ignored): extensions, user data (Workspace Trust off: the demo is trusted), logs.
@@ -38,6 +41,9 @@ if [ -s "$PID_FILE" ]; then
   fi
   : > "$PID_FILE"
 fi
+
+# The demo's live log store (Errors and Patterns can load from it): VictoriaLogs with the demo logs.
+node scripts/demo-logstore.mjs || log "VictoriaLogs not started: the demo logs are still there as files"
 
 log "packaging the extension"
 if ! node scripts/package.mjs --out "$RUN_DIR/incident-workbench.vsix" > "$RUN_DIR/package.log" 2>&1; then
