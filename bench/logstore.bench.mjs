@@ -113,7 +113,7 @@ const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const { startVictoriaLogs } = await import(pathToFileURL(join(REPO_ROOT, 'test', 'support', 'victorialogs.mjs')).href);
 console.log(`generating ${fmt(LINES)} lines`);
 const bytes = await generate();
-const vl = await startVictoriaLogs({ readyTimeoutMs: 60_000 });
+const vl = await startVictoriaLogs({ readyTimeoutMs: 60_000, args: ['-search.maxQueryDuration=10m'], ...(process.env.IWB_BENCH_VL_DATA ? { dataDir: process.env.IWB_BENCH_VL_DATA } : {}) });
 try {
   console.log(`ingesting ${(bytes / 2 ** 20).toFixed(0)} MiB into VictoriaLogs`);
   let t = performance.now();
@@ -127,7 +127,7 @@ try {
   const vlCpu0 = cpuOf(vl.pid);
   const store = await iwb(['patterns', '--source', source, ...window, '--json', '--code', 'demo', '--timeout', '600s']);
   const vlCpuStore = vlCpu0 !== undefined ? cpuOf(vl.pid) - vlCpu0 : undefined;
-  if (store.code !== 0) throw new Error(`iwb patterns --source failed (${store.code}): ${store.err}`);
+  if (store.code !== 0) throw new Error(`iwb patterns --source failed (${store.code}): ${store.out.slice(0, 2000)} ${store.err}`);
   console.log('iwb patterns FILE');
   const file = await iwb(['patterns', FILE, '--json', '--code', 'demo']);
   if (file.code !== 0) throw new Error(`iwb patterns FILE failed (${file.code}): ${file.err}`);
@@ -154,7 +154,7 @@ drawn afresh per line, times spread over 7 days), ingested into a local Victoria
 - Store / file wall time: ${(store.wall / file.wall).toFixed(2)}× (the machine's 2 cores are shared; load average at the end ${(await import('node:os')).loadavg()[0].toFixed(1)}).`;
   console.log(md);
   writeSection('logstore', md);
+  if (process.env.IWB_BENCH_KEEP !== '1') rmSync(FILE, { force: true });
 } finally {
   await vl.stop();
-  if (process.env.IWB_BENCH_KEEP !== '1') rmSync(FILE, { force: true });
 }
