@@ -198,6 +198,20 @@ test('bad input: unreachable store, 401, a LogsQL syntax error with the store me
   }
 });
 
+test('a store that does not answer in time is a timeout naming the store, not a hang', async (t) => {
+  // A listener that accepts and never answers: the slowest store there is.
+  const sockets: import('node:net').Socket[] = [];
+  const silent = createServer((s) => sockets.push(s)).listen(0, '127.0.0.1');
+  await new Promise((r) => silent.once('listening', r));
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    silent.close();
+  });
+  const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  const store = new VictoriaLogsStore(url, { timeoutMs: 300 });
+  await assert.rejects(patternsFromStore(store, { window, query: '*' }), (e: unknown) => e instanceof LogStoreError && e.kind === 'timeout' && e.message === `VictoriaLogs at ${url} did not answer within 0.3 s; raise the timeout or narrow the window`);
+});
+
 test('a cancelled query stops with a cancelled error; LogsQL strings quote anything', async () => {
   const store = new VictoriaLogsStore(vl.url);
   const ac = new AbortController();

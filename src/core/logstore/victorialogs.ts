@@ -47,6 +47,10 @@ function durationLiteral(ms: number): string {
   return `${ms}ms`;
 }
 
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
 function num(v: unknown): number {
   const n = typeof v === 'number' ? v : Number(v);
   return Number.isFinite(n) ? n : 0;
@@ -94,7 +98,7 @@ export class VictoriaLogsStore implements LogStore {
 
   private networkError(e: unknown, signal: AbortSignal | undefined, timeout: AbortSignal): LogStoreError {
     if (signal?.aborted) return new LogStoreError('cancelled', 'the query was cancelled');
-    if (timeout.aborted) return new LogStoreError('timeout', `VictoriaLogs at ${this.url} did not answer within ${Math.round((this.options.timeoutMs ?? 60_000) / 1000)} s`);
+    if (timeout.aborted) return new LogStoreError('timeout', `VictoriaLogs at ${this.url} did not answer within ${seconds(this.options.timeoutMs ?? 60_000)}; raise the timeout or narrow the window`);
     const c = (e as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
     const cause = c?.code ?? c?.errors?.find((x) => x.code)?.code ?? c?.message;
     return new LogStoreError('unreachable', `cannot reach VictoriaLogs at ${this.url}${cause ? ` (${cause})` : `: ${errorMessage(e)}`}; is it running? (check the URL and port)`);
