@@ -73,6 +73,9 @@ describe('Log stores', function () {
     assert.strictEqual(summary.source.linesScanned, lines);
     assert.strictEqual(summary.source.exact, true);
     assert.ok(summary.patterns >= 8, `${summary.patterns} patterns`);
+    // Reload asks the store again over the same window, not the files of an earlier session.
+    const again = (await vscode.commands.executeCommand('incidentWorkbench.reloadPatterns')) as { lines: number; files: string[]; source: { exact: boolean } };
+    assert.deepStrictEqual([again.lines, again.files, again.source.exact], [lines, ['test store'], true]);
   });
 
   it('an unreachable store, or one not configured, is a message, not a crash', async () => {
