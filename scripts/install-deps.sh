@@ -14,6 +14,8 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
 fi
 # A real VictoriaLogs (from the Go module proxy) for the log store tests and the demo: .tools/bin/victoria-logs.
 bash scripts/build-victorialogs.sh
+# A real Jaeger (v2, from the Go module proxy) for the trace search tests and the demo: .tools/bin/jaeger.
+bash scripts/build-jaeger.sh
 # Reinstalled when package-lock.json's content changed since the last install (not its mtime: a fresh
 # checkout or a second worktree touches every file without changing what is locked).
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)

@@ -6,6 +6,7 @@
 #   IWB_NO_WAIT=1 npm start    prints the URL and leaves code-server running in the background; its
 #                              process group id is in .run/demo/pid (stop: kill -- -$(cat .run/demo/pid))
 #   IWB_PORT=9000 npm start    another port
+#   IWB_NO_JAEGER=1 npm start  without the live Jaeger (scripts/demo-jaeger.mjs) for Search Traces in Jaeger…
 #
 # Also starts the demo's log store: VictoriaLogs on 127.0.0.1:${IWB_VL_PORT:-9428} with the demo logs
 # (scripts/demo-logstore.mjs; it keeps running; stop: kill $(cat .run/demo/victorialogs.pid)).
@@ -57,6 +58,11 @@ log "installing $(basename "$VSIX") into .run/demo/ext"
 rm -rf "$RUN_DIR/ext"
 node scripts/lib/codeserver.mjs install-vsix --vsix "$VSIX" --extensions-dir "$RUN_DIR/ext" \
   --user-data-dir "$RUN_DIR/install-user-data" > "$RUN_DIR/install.log" 2>&1 || { cat "$RUN_DIR/install.log" >&2; exit 1; }
+
+# A live Jaeger with the demo's traces (Search Traces in Jaeger…); skipped with IWB_NO_JAEGER=1.
+if [ "${IWB_NO_JAEGER:-0}" != "1" ]; then
+  node scripts/demo-jaeger.mjs || log "the demo's Jaeger did not start (see .run/demo/jaeger.log); the rest works without it"
+fi
 
 args=(serve --workspace "$ROOT/demo" --extensions-dir "$RUN_DIR/ext" --user-data-dir "$RUN_DIR/user"
       --port "$PORT" --log-file "$RUN_DIR/code-server.log" --pid-file "$PID_FILE")

@@ -7,7 +7,7 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from . import catalogue, jsonlog, telemetry
+from . import catalogue, inventory, jsonlog, telemetry
 from .features import extract_features
 from .model import rank
 
@@ -20,8 +20,10 @@ def recommend(payload):
     started = time.monotonic()
     features = extract_features(payload)
     user_id = int(payload.get("user_id", 0))
+    pinned = list(payload.get("pinned", []))
+    telemetry.set_attributes(**{"recommend.pinned": bool(pinned), "app.client": str(payload.get("client", "web"))[:40]})
     # Items the client pinned (e.g. from its cache) come first; an id that no longer exists breaks load_items.
-    items = catalogue.load_items(list(payload.get("pinned", [])) + catalogue.candidate_ids(user_id))
+    items = catalogue.load_items(pinned + catalogue.candidate_ids(user_id))
     ranked = rank(features, items)
     elapsed = time.monotonic() - started
     if elapsed > DEADLINE_S:
@@ -45,6 +47,11 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {"error": "not found"})
 
     def do_POST(self):
+        if self.path == "/inventory/sync":
+            length = int(self.headers.get("Content-Length", "0"))
+            payload = json.loads(self.rfile.read(length) or b"{}")
+            self._send(200, inventory.sync(str(payload.get("sku", "sku-1")), int(payload.get("quantity", 1))))
+            return
         if self.path != "/recommend":
             self._send(404, {"error": "not found"})
             return

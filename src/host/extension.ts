@@ -6,10 +6,12 @@ import { registerLogging } from './logging/register';
 import { registerPatterns } from './patterns/register';
 import { registerPostmortem } from './postmortem/register';
 import { registerProfile } from './profile/register';
+import { registerStacks } from './stacks/register';
 import { ActiveIncident } from './shared/activeIncident';
 import { IncidentRepository } from './shared/incidentRepository';
 import { HostIncidentWriter } from './shared/incidentWriter';
 import type { Workbench } from './shared/workbench';
+import { registerTraceSearch } from './traceSearch/register';
 import { registerTraces } from './traces/register';
 
 /** What activation cost, for bench/activation and the integration tests. */
@@ -30,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
   const log = vscode.window.createOutputChannel('Incident Workbench', { log: true });
   const repository = new IncidentRepository();
   const activeIncident = new ActiveIncident(context.workspaceState, repository);
-  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, secrets: context.secrets, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log) };
+  const workbench: Workbench = { extensionUri: context.extensionUri, workspaceState: context.workspaceState, extensionMode: context.extensionMode, log, repository, activeIncident, writer: new HostIncidentWriter(repository, log), secrets: context.secrets, storageUri: context.globalStorageUri };
   const logging = registerLogging(workbench);
   context.subscriptions.push(
     log,
@@ -42,7 +44,9 @@ export function activate(context: vscode.ExtensionContext): ActivationTiming {
     ...registerPatterns(workbench),
     ...logging.disposables,
     ...registerTraces(workbench),
+    ...registerTraceSearch(workbench),
     ...registerProfile(workbench),
+    ...registerStacks(workbench),
     ...registerDecisions(workbench),
   );
   return { loadMs: marks.__iwbLoadStart === undefined || marks.__iwbLoadEnd === undefined ? 0 : marks.__iwbLoadEnd - marks.__iwbLoadStart, activationMs: performance.now() - started };

@@ -6,7 +6,8 @@ import { diffProfiles } from '../core/profile/diff';
 import { sampleCount, totalWeight, type Profile } from '../core/profile/model';
 import { FORMAT_LABELS } from '../core/profile/parse';
 import { formatWeight } from '../core/profile/summary';
-import { FRAME_IDLE, FRAME_KINDS, FRAME_MINE, type FlameData, type FlamegraphSnapshot } from '../protocol/flamegraph';
+import type { TorchOps } from '../core/profile/torchOps';
+import { FRAME_IDLE, FRAME_KINDS, FRAME_MINE, type CallsTable, type FlameData, type FlamegraphSnapshot, type OpsView } from '../protocol/flamegraph';
 
 /** The page's columns for a profile; `mine` (asked per frame: make it a lookup) and `idle` decide the flags. */
 export function encodeFlameData(profile: Profile, mine: (file: string) => boolean, idle: (frame: Profile['frames'][number]) => boolean): FlameData {
@@ -45,7 +46,7 @@ export function encodeFlameData(profile: Profile, mine: (file: string) => boolea
     frameFlags,
     stackParent: Int32Array.from(profile.stackParent),
     stackFrame: Int32Array.from(profile.stackFrame),
-    threads: profile.threads.map((t) => ({ name: t.name, stacks: Int32Array.from(t.stacks), weights: Float64Array.from(t.weights), samples: t.samples })),
+    threads: profile.threads.map((t) => ({ name: t.name, stacks: Int32Array.from(t.stacks), weights: Float64Array.from(t.weights), samples: t.samples, ...(t.device ? { device: true } : {}) })),
     unit: profile.unit,
   };
 }
@@ -65,6 +66,51 @@ export interface ReadProfile {
   profile?: Profile;
   data?: FlameData;
   error?: string;
+  /** torch.profiler traces: the op table, read on the host from the same file. */
+  ops?: TorchOps;
+}
+
+/** cProfile's exact table as columns (functions, then caller → callee pairs). */
+export function callsTable(profile: Profile): CallsTable | undefined {
+  const g = profile.callGraph;
+  if (!g) return undefined;
+  return {
+    totalTime: g.totalTime,
+    name: g.functions.map((f) => f.name),
+    file: g.functions.map((f) => (f.file === '~' ? '' : f.file)),
+    line: Int32Array.from(g.functions, (f) => f.line),
+    cc: Float64Array.from(g.functions, (f) => f.cc),
+    nc: Float64Array.from(g.functions, (f) => f.nc),
+    tt: Float64Array.from(g.functions, (f) => f.tt),
+    ct: Float64Array.from(g.functions, (f) => f.ct),
+    edgeCaller: Int32Array.from(g.edges, (e) => e.caller),
+    edgeCallee: Int32Array.from(g.edges, (e) => e.callee),
+    edgeNc: Float64Array.from(g.edges, (e) => e.nc),
+    edgeTt: Float64Array.from(g.edges, (e) => e.tt),
+    edgeCt: Float64Array.from(g.edges, (e) => e.ct),
+  };
+}
+
+/** The page gets the busiest ops; a trace of a long training run names tens of thousands. */
+export const OPS_ROWS = 2000;
+
+export function opsView(t: TorchOps): OpsView {
+  return {
+    cpuTotalUs: t.cpuTotalUs,
+    deviceTotalUs: t.deviceTotalUs,
+    deviceIdlePct: t.deviceIdlePct,
+    deviceIdleUs: t.deviceIdleUs,
+    deviceWindowUs: t.deviceWindowUs,
+    windowUs: t.windowUs,
+    ops: t.ops.slice(0, OPS_ROWS),
+    opCount: t.ops.length,
+    kernels: t.kernels.slice(0, OPS_ROWS),
+    copies: t.copies,
+    longest: t.longest,
+    streams: t.timeline.map((lane) => ({ ...lane, busyUs: t.streams.find((s) => s.device === lane.device && s.stream === lane.stream)?.busyUs ?? 0 })),
+    names: t.names,
+    warnings: t.warnings,
+  };
 }
 
 export function profileSnapshot(doc: ReadProfile, title: string, heatOn: boolean): FlamegraphSnapshot {
@@ -77,6 +123,9 @@ export function profileSnapshot(doc: ReadProfile, title: string, heatOn: boolean
     warnings: doc.profile?.warnings ?? [],
     ...(doc.error ? { error: doc.error } : {}),
     heatOn,
+    ...(doc.profile?.note ? { note: doc.profile.note } : {}),
+    ...(doc.profile?.callGraph ? { calls: callsTable(doc.profile)! } : {}),
+    ...(doc.ops ? { ops: opsView(doc.ops) } : {}),
   };
 }
 

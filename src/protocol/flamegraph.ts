@@ -3,6 +3,7 @@
 import type { FunctionDelta } from '../core/profile/diff';
 import type { TreeInput } from '../core/profile/flameTree';
 import type { Frame, FrameKind, ThreadProfile, WeightUnit } from '../core/profile/model';
+import type { CopyRow, KernelRow, LongKernel, OpRow } from '../core/profile/torchOps';
 
 export const FLAMEGRAPH_VIEW_TYPE = 'incidentWorkbench.flamegraph';
 export const PROFILE_DIFF_VIEW_TYPE = 'incidentWorkbench.profileDiff';
@@ -31,8 +32,49 @@ export interface FlameData {
   frameFlags: Uint8Array;
   stackParent: Int32Array;
   stackFrame: Int32Array;
-  threads: (Pick<ThreadProfile, 'name' | 'samples'> & { stacks: Int32Array; weights: Float64Array })[];
+  threads: (Pick<ThreadProfile, 'name' | 'samples' | 'device'> & { stacks: Int32Array; weights: Float64Array })[];
   unit: WeightUnit;
+}
+
+/**
+ * A deterministic profiler's exact table (cProfile): per function and per caller → callee pair, calls and
+ * seconds, in columns. `file` '' for built-ins.
+ */
+export interface CallsTable {
+  totalTime: number;
+  name: string[];
+  file: string[];
+  line: Int32Array;
+  /** Primitive calls, all calls, time in the function itself, time with callees (seconds). */
+  cc: Float64Array;
+  nc: Float64Array;
+  tt: Float64Array;
+  ct: Float64Array;
+  edgeCaller: Int32Array;
+  edgeCallee: Int32Array;
+  edgeNc: Float64Array;
+  edgeTt: Float64Array;
+  edgeCt: Float64Array;
+}
+
+/** CPU versus device time of a torch.profiler trace (src/core/profile/torchOps.ts), for the Ops section. */
+export interface OpsView {
+  cpuTotalUs: number;
+  deviceTotalUs: number;
+  deviceIdlePct: number | null;
+  deviceIdleUs: number;
+  deviceWindowUs: number;
+  windowUs: number;
+  ops: OpRow[];
+  /** How many ops the trace has (the list is cut to the busiest). */
+  opCount: number;
+  kernels: KernelRow[];
+  copies: CopyRow[];
+  longest: LongKernel[];
+  /** Device events per stream for the timeline: µs from the trace's start, kind 0 kernel, 1 copy, 2 memset. */
+  streams: { device: number; stream: number; busyUs: number; start: Float64Array; dur: Float64Array; kind: Uint8Array; name: Int32Array }[];
+  names: string[];
+  warnings: string[];
 }
 
 /** Frame flags: resolved to workspace code ("only my code"), an idle frame; the kind in the bits above. */
@@ -81,6 +123,12 @@ export interface FlamegraphSnapshot {
   /** Why nothing can be shown. */
   error?: string;
   heatOn: boolean;
+  /** What the reader had to do to draw this format (cProfile: the graph is approximated from the call graph). */
+  note?: string;
+  /** cProfile/pstats: the exact callers/callees table. */
+  calls?: CallsTable;
+  /** torch.profiler: CPU versus device time per op, kernels, streams. */
+  ops?: OpsView;
 }
 
 export type FlamegraphIntent =
@@ -88,6 +136,17 @@ export type FlamegraphIntent =
   | { type: 'setHeat'; on: boolean }
   | { type: 'threads'; threads: number[] | null }
   | { type: 'openAsText' };
+
+/** What the profile diff panel needs to open again after a window reload (the host's `reopen`). */
+export interface ProfileDiffReopen {
+  before: string;
+  after: string;
+}
+
+export function isProfileDiffReopen(v: unknown): v is ProfileDiffReopen {
+  const o = v as Partial<ProfileDiffReopen> | null;
+  return typeof o === 'object' && o !== null && typeof o.before === 'string' && typeof o.after === 'string';
+}
 
 /** View settings kept through hide/show (webview getState/setState). */
 export interface FlamegraphViewState {

@@ -86,7 +86,7 @@ describe('decisions in the real workbench', () => {
     const view = await webviewWith(wb.page, 'h1', 'onerror');
     await view.locator('h1').waitFor({ timeout: 30000 });
     assert.match(await view.locator('h1').textContent(), /<img src=x onerror=/);
-    assert.match(await view.locator('table').first().textContent(), /<script>window\.pwned=1<\/script>/);
+    assert.match(await view.locator('table.arms').textContent(), /<script>window\.pwned=1<\/script>/);
     assert.equal(await view.locator('img').count(), 0);
     assert.equal(await view.locator('body').getAttribute('data-pwned'), null);
   });
@@ -106,7 +106,7 @@ describe('decisions in the real workbench', () => {
     }
     const view = await webviewWith(wb.page, '.verdict', 'ROLLBACK');
     const verdict = await view.locator('.verdict').textContent();
-    assert.match(verdict, /ROLLBACK — Roll back/);
+    assert.match(verdict, /Roll back the new version/);
     assert.match(verdict, /error rate — 0\.40 % → 7\.9 %: above the 5 % limit/);
     assert.equal(await view.locator('tr[data-metric="errorRate"] td.status-fail').count(), 1);
     assert.match(await view.locator('tr[data-metric="latencyP95"]').textContent(), /fail/);

@@ -31,6 +31,16 @@ test('permission failures are explained for the situation, with the exact next s
   assert.equal(explainPySpyFailure('something else entirely', base), undefined);
 });
 
+test('for stack dumps the next steps name py-spy dump and the dump command, never a recording', () => {
+  const dump = { ...base, action: 'dump' as const };
+  const scope1 = explainPySpyFailure(LINUX_DENIED, { ...dump, ptraceScope: 1 })!;
+  assert.match(scope1.nextStep, /sudo "\/venv\/bin\/py-spy" dump --pid 42 --json/);
+  assert.doesNotMatch(scope1.nextStep, /record|Launch a script/);
+  assert.doesNotMatch(explainPySpyFailure(EPERM, { ...dump, uid: 0, inContainer: true, hasSysPtrace: false })!.nextStep, /Launch a script/);
+  assert.match(explainPySpyFailure('Error: No such process (os error 3)', dump)!.nextStep, /Dump Python Process Stacks…/);
+  assert.match(explainPySpyFailure('Error: process exited', dump)!.message, /dumps taken until then are kept/);
+});
+
 test('CapEff bit 19 is CAP_SYS_PTRACE', () => {
   assert.equal(hasCapSysPtrace('00000000a80425fb'), false); // Docker's default set
   assert.equal(hasCapSysPtrace('00000000a80c25fb'), true); // with --cap-add SYS_PTRACE

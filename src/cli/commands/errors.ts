@@ -4,7 +4,8 @@ import { compileCategoryRules } from '../../core/errors/categories';
 import type { ClusterSummary, ErrorReport, ReportFrame } from '../../core/errors/analyzer';
 import { analyzeLogFiles } from '../../core/errors/load';
 import { clusterTitle } from '../../core/errors/report';
-import { compileGroupingRules } from '../../core/errors/rules';
+import { compileGroupingRules, unknownKeys } from '../../core/errors/rules';
+import { parseJsonBounded } from '../../core/json/depth';
 import { parseFieldMapping } from '../../core/logs/fieldMapping';
 import { formatCount } from '../../core/logs/skips';
 import { applyPathMappings, parseMapArguments } from '../../core/paths/pathMappings';
@@ -27,7 +28,8 @@ export const errorsHelp: CommandHelp = {
   --map /app=.        rewrite logged paths (container → checkout) in the frames printed (repeatable;
                       with --json, loggedFile keeps the original)
   --field userId=ctx.uid   read a canonical field from another JSON path (repeatable)
-  --rules FILE        JSON {"groupingRules": [...], "categoryRules": [...], "fieldMapping": {...}}
+  --rules FILE        JSON {"groupingRules": [...], "categoryRules": [...], "fieldMapping": {...}}; an unknown
+                      key or a rule that cannot be used is refused (exit 2), never ignored
   --json: {events, lines, records, sources, skipped, fieldMapping, firstSeen, lastSeen, clusters: [{id,
   fingerprint, count, category, hypothesis, actionItems, exceptionType, template, firstSeen, lastSeen,
   frames: [{file, line, function, inApp}], chain, users, endpoints, services, versions, samples,
@@ -46,20 +48,31 @@ function values(args: ParsedArgs, name: string): string[] {
   return (args.all ?? []).filter(([n, v]) => n === name && typeof v === 'string').map(([, v]) => v as string);
 }
 
-async function readRulesFile(path: string): Promise<Record<string, unknown>> {
+const RULES_FILE_KEYS = ['groupingRules', 'categoryRules', 'fieldMapping'];
+const MAX_RULES_BYTES = 4 * 1024 * 1024;
+
+async function readRulesFile(path: string, shown: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await fs.readFile(path, 'utf8');
+    const stat = await fs.stat(path);
+    if (!stat.isFile()) throw new UsageError(`--rules ${shown} is not a file`);
+    if (stat.size > MAX_RULES_BYTES) throw new UsageError(`--rules ${shown} is ${(stat.size / 1048576).toFixed(1)} MB; a rules file is a few kilobytes of JSON`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
   } catch (e) {
-    throw new UsageError(`--rules ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`);
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--rules ${shown} cannot be read (${e instanceof TypeError ? 'it is not UTF-8 text' : ((e as NodeJS.ErrnoException).code ?? errorMessage(e))})`);
   }
+  let v: unknown;
   try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-    return v as Record<string, unknown>;
+    v = parseJsonBounded(text);
   } catch (e) {
-    throw new UsageError(`--rules ${path} is not a JSON object (${errorMessage(e)})`);
+    throw new UsageError(`--rules ${shown} is not a JSON object (${errorMessage(e)})`);
   }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new UsageError(`--rules ${shown} is not a JSON object (it is ${v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v})`);
+  // A misspelt key ("groupRules") would otherwise be a rules file that silently does nothing.
+  const unknown = unknownKeys(v, RULES_FILE_KEYS);
+  if (unknown) throw new UsageError(`--rules ${shown}: ${unknown}`);
+  return v as Record<string, unknown>;
 }
 
 export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number> {
@@ -77,13 +90,16 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
     fieldEntries[f.slice(0, eq)] = f.slice(eq + 1);
   }
   const rulesPath = values(args, 'rules')[0];
-  const config = rulesPath ? await readRulesFile(nodePath.resolve(io.cwd, rulesPath)) : {};
+  const config = rulesPath ? await readRulesFile(nodePath.resolve(io.cwd, rulesPath), rulesPath) : {};
   const fromConfig = parseFieldMapping((config.fieldMapping as Record<string, unknown>) ?? {});
   const fromArgs = parseFieldMapping(fieldEntries);
   if (fromArgs.problems.length) throw new UsageError(fromArgs.problems[0]!);
   const grouping = compileGroupingRules(config.groupingRules);
   const categories = compileCategoryRules(config.categoryRules);
-  problems.push(...fromConfig.problems, ...grouping.problems, ...categories.problems);
+  // The rules file is what the user asked for: a rule that cannot be used stops the run instead of being
+  // dropped with a warning nobody reads in CI.
+  const ruleProblems = [...fromConfig.problems, ...grouping.problems, ...categories.problems];
+  if (rulesPath && ruleProblems.length) throw new UsageError(`--rules ${rulesPath}: ${ruleProblems[0]!.replace(/^errors\./, '')}${ruleProblems.length > 1 ? ` (and ${ruleProblems.length - 1} more)` : ''}`);
 
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
   const display = (p: string) => nodePath.relative(io.cwd, p) || p;

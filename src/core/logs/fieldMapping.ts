@@ -62,10 +62,14 @@ export const FIELD_CANDIDATES: Record<CanonicalField, readonly string[]> = {
 
 type Getter = (o: Record<string, unknown>) => unknown;
 
+/** No log record nests fields this deep; parseFieldMapping refuses longer paths. */
+export const MAX_PATH_SEGMENTS = 32;
+
 /** Compiles a dotted path into a getter that prefers the longest key at each level. */
 export function compilePath(path: string): Getter {
   const segs = path.split('.');
-  if (segs.length === 1) return (o) => o[path];
+  // The key table grows with the square of the segments: a path of thousands of dots is a key, not a path.
+  if (segs.length === 1 || segs.length > MAX_PATH_SEGMENTS) return (o) => o[path];
   // keys[from][to] = segs[from..to) joined with dots, computed once.
   const keys = segs.map((_, from) => segs.map((__, k) => segs.slice(from, k + 1).join('.')));
   const get = (o: unknown, from: number): unknown => {
@@ -177,6 +181,10 @@ export function parseFieldMapping(entries: Record<string, unknown>): { mapping: 
     }
     if (typeof value !== 'string' || value.trim() === '') {
       problems.push(`field "${key}" needs a JSON path such as "ctx.user"`);
+      continue;
+    }
+    if (value.split('.').length > MAX_PATH_SEGMENTS) {
+      problems.push(`field "${key}": the path has more than ${MAX_PATH_SEGMENTS} dotted parts`);
       continue;
     }
     mapping[field] = value.trim();

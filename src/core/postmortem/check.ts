@@ -3,6 +3,7 @@
  * problems (errors) and blameless-lint findings (warnings) placed on the exact words.
  */
 import { findNodeAtLocation } from 'jsonc-parser';
+import { depthExceededAt } from '../json/depth';
 import { LineIndex, parseJsonWithPositions, type ParsedJson } from '../json/positions';
 import type { FileProblem } from '../validation/problems';
 import { validateParsed } from '../validation/validate';
@@ -37,7 +38,8 @@ export function checkPostmortemText(text: string, options: { positions?: boolean
   const positions = options.positions ?? true;
   let parsed: ParsedJson | undefined;
   let result: ReturnType<typeof validateParsed<PostMortem>> | undefined;
-  if (!positions) {
+  // A text nested too deeply goes to the strict parser, which reports it; the fast path would walk it.
+  if (!positions && depthExceededAt(text) < 0) {
     // Fast path: JSON.parse agrees with the strict parser on valid JSON; only a failure needs the tree.
     let value: unknown;
     let ok = true;

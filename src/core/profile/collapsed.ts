@@ -1,4 +1,5 @@
 import { ProfileBuilder, ProfileParseError, frameKind, type Profile } from './model';
+import { NO_PYTHON_FRAME } from './pythonProfilers';
 
 /**
  * Collapsed ("folded") stacks, Brendan Gregg's format and py-spy's `--format raw`: one line per unique
@@ -54,7 +55,8 @@ export function parseFrameText(text: string): ParsedFrame {
 export function looksCollapsed(head: string): boolean {
   const first = head.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '').slice(0, 5);
   const complete = head.includes('\n') ? first.slice(0, Math.max(1, first.length - 1)) : first;
-  return complete.length > 0 && complete.every((l) => /\S \d+(\.\d+)?$/.test(l));
+  // A bare count is a sample with an empty stack (py-spy writes " 3"); at least one line must have frames.
+  return complete.length > 0 && complete.every((l) => /\S \d+(\.\d+)?$/.test(l) || /^\s*\d+$/.test(l)) && first.some((l) => /\S \d+(\.\d+)?$/.test(l));
 }
 
 const enum Root {
@@ -322,6 +324,11 @@ export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise
   let lineNo = 0;
   const defaultThread = b.thread('all');
 
+  let noFrameStack = -1;
+  const noPythonFrame = (): number => {
+    if (noFrameStack < 0) noFrameStack = b.appendStack(-1, b.rawFrame({ name: NO_PYTHON_FRAME, file: '', line: 0, kind: 'other' }));
+    return noFrameStack;
+  };
   const frameOf = (seg: number): number => {
     let f = segments.frames[seg]!;
     if (f < 0) {
@@ -391,7 +398,8 @@ export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise
       count = count * 10 + d;
     }
     if (!digits || end - space > 16) count = Number(decoder.decode(buf.subarray(space + 1, end)));
-    if (space <= start || space === end - 1 || !Number.isFinite(count) || count < 0) {
+    // `space === start`: an empty stack (py-spy writes " 3" for samples with no Python frame).
+    if (space < start || space === end - 1 || !Number.isFinite(count) || count < 0) {
       bad++;
       if (firstBad === undefined) {
         const text = decoder.decode(buf.subarray(start, Math.min(end, start + 240)));
@@ -472,6 +480,8 @@ export async function parseCollapsed(chunks: AsyncIterable<Uint8Array>): Promise
       prevKeys[k] = key;
       prevStacks[k++] = stack;
     }
+    // A sample with no frames (a thread outside Python when sampled) is counted, not dropped.
+    if (stack < 0) stack = noPythonFrame();
     b.add(thread, stack, count, count);
     prevBuf = buf;
     prevStart = start;

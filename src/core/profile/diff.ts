@@ -1,5 +1,5 @@
 import type { Profile } from './model';
-import { functionStats, toFunctionStats, type FunctionStat } from './summary';
+import { functionTable, type FunctionStat } from './summary';
 
 /**
  * Compares two profiles by share of time, not absolute time: the "after" run may be longer, sampled at
@@ -26,15 +26,31 @@ export interface ProfileDiff {
 
 const round = (x: number): number => Math.round(x * 1e4) / 1e4;
 
-export function diffProfiles(before: Profile, after: Profile, options: { limit?: number } = {}): ProfileDiff {
-  const b = functionStats(before);
-  const a = functionStats(after);
+export interface DiffOptions {
+  limit?: number;
+  /**
+   * Rewrites recorded paths before functions are matched (`--map /app=.`): the same code recorded in a
+   * container and in a checkout then matches. Returns the path to use.
+   */
+  mapFile?: (file: string) => string;
+}
+
+export function diffProfiles(before: Profile, after: Profile, options: DiffOptions = {}): ProfileDiff {
+  const map = options.mapFile ?? ((f: string) => f);
+  const mapped = (fs: FunctionStat[]) => fs.map((f) => (f.file ? { ...f, file: map(f.file) } : f));
+  const b = functionTable(before);
+  const a = functionTable(after);
   const byKey = new Map<string, { before?: FunctionStat; after?: FunctionStat }>();
   const key = (f: FunctionStat) => `${f.function}\u0000${f.file}`;
-  for (const f of toFunctionStats(b.functions, b.total)) byKey.set(key(f), { before: f });
-  for (const f of toFunctionStats(a.functions, a.total)) {
+  // Two recorded paths that map to one file are one function: add their shares up.
+  const merge = (x: FunctionStat | undefined, y: FunctionStat): FunctionStat => (x ? { ...x, self: x.self + y.self, total: x.total + y.total, selfPct: x.selfPct + y.selfPct, totalPct: x.totalPct + y.totalPct } : y);
+  for (const f of mapped(b.functions)) {
     const e = byKey.get(key(f));
-    if (e) e.after = f;
+    byKey.set(key(f), { before: merge(e?.before, f) });
+  }
+  for (const f of mapped(a.functions)) {
+    const e = byKey.get(key(f));
+    if (e) e.after = merge(e.after, f);
     else byKey.set(key(f), { after: f });
   }
   const functions: FunctionDelta[] = [];

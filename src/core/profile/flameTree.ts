@@ -329,6 +329,28 @@ export function matchedShare(tree: FlameTree, matches: (key: number) => boolean)
 }
 
 /**
+ * A function's weight in all its call paths (`total`: each sample once, a recursive call inside another
+ * counts once) and where it runs itself (`self`). The one definition of "the function's share" that the
+ * sandwich view and the page's status line both show.
+ */
+export function functionTotals(tree: FlameTree, keys: FrameKeys, func: number): { total: number; self: number } {
+  const inside = new Uint8Array(tree.count);
+  let total = 0;
+  let self = 0;
+  for (let n = 1; n < tree.count; n++) {
+    const p = tree.parent[n]!;
+    const isF = keys.func[tree.key[n]!] === func;
+    if (isF) self += tree.self[n]!;
+    if (inside[p]) inside[n] = 1;
+    else if (isF) {
+      inside[n] = 1;
+      total += tree.total[n]!;
+    }
+  }
+  return { total, self };
+}
+
+/**
  * The sandwich view of one function (speedscope's): `callers` is rooted at the function with its callers
  * as children (inverted), `callees` is rooted at the function with everything it called. Occurrences
  * inside an outer occurrence count once (recursion).

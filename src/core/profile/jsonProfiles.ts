@@ -1,4 +1,5 @@
 import { JsonSyntaxError, parseJsonStream, type JsonPath } from './jsonStream';
+import { NO_PYTHON_FRAME, isPyinstrumentJson, isPyinstrumentSession, isScaleneJson, parsePyinstrumentJson, parsePyinstrumentSession, parseScaleneJson } from './pythonProfilers';
 import { MAX_FRAMES, ProfileBuilder, ProfileParseError, frameKind, type FrameKind, type Profile, type ProfileFormat, type WeightUnit } from './model';
 
 /**
@@ -54,7 +55,13 @@ interface TraceThread {
   cur: number;
   lastTs: number;
   x?: XEvents;
+  /** Device-side events (kernels, copies) seen on this pid/tid: a GPU stream, not a CPU thread. */
+  deviceEvents: number;
+  device?: number;
+  stream?: number;
 }
+
+const DEVICE_CATEGORIES = new Set(['kernel', 'gpu_memcpy', 'gpu_memset', 'gpu_user_annotation', 'cuda_sync']);
 
 const TORCH_CATEGORIES = new Set(['cpu_op', 'python_function', 'kernel', 'gpu_memcpy', 'gpu_memset', 'cuda_runtime', 'cuda_driver', 'user_annotation', 'gpu_user_annotation', 'cpu_instant_event', 'fwdbwd', 'ac2g', 'Trace', 'python_function_call']);
 const TORCH_PY_FUNCTION = /^(.*)\((\d+)\): (.+)$/s;
@@ -150,7 +157,7 @@ export async function parseJsonProfile(chunks: AsyncIterable<string>): Promise<P
     const key = `${str(pid)}\u0000${str(tid)}`;
     let t = traceThreads.get(key);
     if (!t) {
-      t = { pid, tid, thread: b.thread(`\u0000trace ${key}`), cur: -1, lastTs: NaN };
+      t = { pid, tid, thread: b.thread(`\u0000trace ${key}`), cur: -1, lastTs: NaN, deviceEvents: 0 };
       traceThreads.set(key, t);
     }
     return t;
@@ -200,9 +207,17 @@ export async function parseJsonProfile(chunks: AsyncIterable<string>): Promise<P
         b.add(t.thread, -1, 0, 1);
       } else if (t.cur >= 0) t.cur = b.stackParent[t.cur] ?? -1;
     } else if (ph === 'X') {
+      // Kineto's own span over the whole recording ("PyTorch Profiler (0)") is not work.
+      if (cat === 'Trace') return;
       sawX = true;
       const dur = num(e.dur) ?? 0;
       const t = traceThread(e.pid, e.tid);
+      if (DEVICE_CATEGORIES.has(cat)) {
+        t.deviceEvents++;
+        const args = isObject(e.args) ? e.args : {};
+        t.device ??= num(args.device);
+        t.stream ??= num(args.stream);
+      }
       t.x ??= { ts: f64(), dur: f64(), frame: i32() };
       t.x.ts.push(ts);
       t.x.dur.push(Math.max(0, dur));
@@ -253,7 +268,15 @@ export async function parseJsonProfile(chunks: AsyncIterable<string>): Promise<P
       const key = `${str(t.pid)}\u0000${str(t.tid)}`;
       const tn = threadNames.get(key) ?? `tid ${str(t.tid)}`;
       const pn = processNames.get(str(t.pid)) ?? `pid ${str(t.pid)}`;
-      profile.threads[t.thread]!.name = pids.size > 1 ? `${pn} · ${tn}` : tn;
+      const th = profile.threads[t.thread]!;
+      th.name = pids.size > 1 ? `${pn} · ${tn}` : tn;
+      if (t.deviceEvents > 0) {
+        // CPU and device time are different clocks of different hardware: never one base by default.
+        th.device = true;
+        // Context-wide syncs carry stream -1 (4294967295 as unsigned): not a stream of their own.
+        const stream = t.stream ?? num(t.tid);
+        th.name = `GPU ${t.device ?? str(t.pid)} · ${stream !== undefined && stream >= 0 && stream < 2 ** 31 ? `stream ${stream}` : 'device-wide'}`;
+      }
     }
     profile.threads = profile.threads.filter((t) => t.weights.length > 0);
     if (profile.threads.length === 0) throw new ProfileParseError(sawX || sawPySpyCat ? 'the trace\'s duration events add up to no time' : 'the trace has no duration events (B/E or X) to build stacks from');
@@ -281,6 +304,8 @@ export async function parseJsonProfile(chunks: AsyncIterable<string>): Promise<P
       b.rawFrame({ name, file, line: Math.max(0, Math.floor(num(fr.line) ?? 0)), kind: frameKind(name, file) });
     }
     const profiles = Array.isArray(root.profiles) ? root.profiles : [];
+    let noFrameStack = -1;
+    const noPythonFrame = (): number => (noFrameStack >= 0 ? noFrameStack : (noFrameStack = b.stack(-1, b.rawFrame({ name: NO_PYTHON_FRAME, file: '', line: 0, kind: 'other' }))));
     let evented = false;
     for (const [i, s] of ss) {
       const meta = isObject(profiles[i]) ? profiles[i] : {};
@@ -292,7 +317,11 @@ export async function parseJsonProfile(chunks: AsyncIterable<string>): Promise<P
       const hasWeights = s.weights.length > 0;
       if (hasWeights && s.weights.length !== n) b.warn(`profiles[${i}] has ${n} samples but ${s.weights.length} weights; the extra ones were ignored`);
       const m = hasWeights ? Math.min(n, s.weights.length) : n;
-      for (let k = 0; k < m; k++) b.add(s.thread, s.stacks.data[k]!, hasWeights ? s.weights.data[k]! : 1, 1);
+      for (let k = 0; k < m; k++) {
+        // An empty sample (no Python frame) is counted under a frame of its own rather than dropped.
+        const stack = s.stacks.data[k]!;
+        b.add(s.thread, stack < 0 ? noPythonFrame() : stack, hasWeights ? s.weights.data[k]! : 1, 1);
+      }
     }
     // A frame index past the table would leave a stack without a name.
     let maxFrame = -1;
@@ -311,12 +340,15 @@ export async function parseJsonProfile(chunks: AsyncIterable<string>): Promise<P
   }
 
   if (truncated) throw new ProfileParseError(`not a complete JSON document: ${truncated}`);
+  if (isPyinstrumentJson(root)) return parsePyinstrumentJson(root);
+  if (isPyinstrumentSession(root)) return parsePyinstrumentSession(root);
+  if (isScaleneJson(root)) return parseScaleneJson(root);
   if (isObject(root)) {
     if (Array.isArray(root.nodes) && 'startTime' in root) throw new ProfileParseError('a V8/Chrome .cpuprofile, not a format Incident Workbench reads; open it with VS Code\'s built-in profile viewer');
     if ('resourceSpans' in root || 'resourceLogs' in root || 'resourceMetrics' in root) throw new ProfileParseError('OpenTelemetry data (OTLP), not a profile');
     if ('id' in root && 'severity' in root && 'events' in root) throw new ProfileParseError('an incident file, not a profile');
   }
-  throw new ProfileParseError('JSON, but not a profile format Incident Workbench reads (speedscope, py-spy chrometrace, torch.profiler Chrome trace)');
+  throw new ProfileParseError('JSON, but not a profile format Incident Workbench reads (speedscope, py-spy chrometrace, torch.profiler Chrome trace, pyinstrument -r json/pyisession, scalene --json)');
 }
 
 /** Nests `X` events of one thread by time containment and gives each its self time (duration minus children). */

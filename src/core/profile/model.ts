@@ -14,7 +14,12 @@ export type ProfileFormat =
   | 'speedscope-evented'
   | 'pyspy-chrometrace'
   | 'torch-chrometrace'
-  | 'chrometrace';
+  | 'chrometrace'
+  | 'pstats'
+  | 'pyinstrument'
+  | 'pyinstrument-session'
+  | 'scalene'
+  | 'austin';
 
 /** What a weight means. Percentages are unit-free, so summaries and diffs mix units freely. */
 export type WeightUnit = 'samples' | 'seconds' | 'milliseconds' | 'microseconds' | 'nanoseconds' | 'bytes' | 'none';
@@ -39,6 +44,8 @@ export interface ThreadProfile {
   weights: number[];
   /** Raw samples (or trace events) behind these weights. */
   samples: number;
+  /** A GPU stream of a torch trace: device time, which summaries keep apart from CPU time. */
+  device?: boolean;
 }
 
 export interface Profile {
@@ -54,6 +61,38 @@ export interface Profile {
   threads: ThreadProfile[];
   /** Recoverable problems met while reading (skipped lines, a truncated tail, ...). */
   warnings: string[];
+  /** Deterministic profilers (cProfile): the exact per-function and per-call-pair times. */
+  callGraph?: CallGraph;
+  /** What the reader had to do to make stacks of this format (shown with the flame graph). */
+  note?: string;
+}
+
+/** One function of a cProfile run, and who called it how often and for how long. */
+export interface CallGraphFunction {
+  file: string;
+  line: number;
+  name: string;
+  cc: number;
+  nc: number;
+  tt: number;
+  ct: number;
+}
+
+export interface CallEdge {
+  caller: number;
+  callee: number;
+  cc: number;
+  nc: number;
+  tt: number;
+  ct: number;
+}
+
+/** The exact statistics of a deterministic profiler, in seconds. */
+export interface CallGraph {
+  functions: CallGraphFunction[];
+  edges: CallEdge[];
+  /** Σ tt: the run's total time as pstats prints it. */
+  totalTime: number;
 }
 
 /** A profile that could not be read at all; the message names the problem (the caller adds the file). */
@@ -252,6 +291,15 @@ export function stackFrames(profile: Pick<Profile, 'stackParent' | 'stackFrame'>
   const out: number[] = [];
   for (let s = stack; s >= 0; s = profile.stackParent[s]!) out.push(profile.stackFrame[s]!);
   return out.reverse();
+}
+
+/**
+ * The threads a summary takes when none are chosen: the CPU threads of a trace that also has GPU streams
+ * (adding device time to CPU time would make one base of two clocks), else all of them.
+ */
+export function defaultThreads(profile: Pick<Profile, 'threads'>): number[] | undefined {
+  const cpu = profile.threads.map((t, i) => (t.device ? -1 : i)).filter((i) => i >= 0);
+  return cpu.length > 0 && cpu.length < profile.threads.length ? cpu : undefined;
 }
 
 export function totalWeight(profile: Profile, threads?: readonly number[]): number {

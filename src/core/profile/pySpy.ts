@@ -120,6 +120,8 @@ export interface PySpyEnvironment {
   targetUid?: number;
   pySpyPath: string;
   pid?: number;
+  /** What py-spy was asked to do: the next steps name that command (default record). */
+  action?: 'record' | 'dump';
 }
 
 export interface PySpyProblem {
@@ -143,7 +145,10 @@ export function hasCapSysPtrace(capEffHex: string): boolean {
 export function explainPySpyFailure(output: string, env: PySpyEnvironment): PySpyProblem | undefined {
   const text = stripAnsi(output);
   const target = env.pid !== undefined ? `process ${env.pid}` : 'the process';
-  const sudo = `sudo "${env.pySpyPath}" record --pid ${env.pid ?? '<PID>'} --format speedscope --full-filenames --output profile.speedscope.json`;
+  const dump = env.action === 'dump';
+  const sudo = dump
+    ? `sudo "${env.pySpyPath}" dump --pid ${env.pid ?? '<PID>'} --json > stacks.pyspy-dump.json`
+    : `sudo "${env.pySpyPath}" record --pid ${env.pid ?? '<PID>'} --format speedscope --full-filenames --output profile.speedscope.json`;
   if (/requires root on OSX|requires root on macOS/i.test(text) || (env.platform === 'darwin' && /Permission|not permitted|os error 1\b/i.test(text))) {
     return {
       kind: 'macos-root',
@@ -157,7 +162,7 @@ export function explainPySpyFailure(output: string, env: PySpyEnvironment): PySp
         kind: 'container',
         message: `This editor runs in a container without the SYS_PTRACE capability, so py-spy cannot attach to ${target}.`,
         nextStep:
-          'Restart the container with the capability: `docker run --cap-add SYS_PTRACE …` (devcontainer.json: "runArgs": ["--cap-add=SYS_PTRACE"]; Kubernetes: securityContext.capabilities.add: ["SYS_PTRACE"]). "Launch a script and profile it…" may work without it.',
+          `Restart the container with the capability: \`docker run --cap-add SYS_PTRACE …\` (devcontainer.json: "runArgs": ["--cap-add=SYS_PTRACE"]; Kubernetes: securityContext.capabilities.add: ["SYS_PTRACE"]).${dump ? '' : ' "Launch a script and profile it…" may work without it.'}`,
       };
     }
     if (env.uid !== undefined && env.targetUid !== undefined && env.uid !== 0 && env.uid !== env.targetUid) {
@@ -171,7 +176,7 @@ export function explainPySpyFailure(output: string, env: PySpyEnvironment): PySp
       return {
         kind: 'permission',
         message: `Linux's Yama ptrace_scope is 1: a process may only be traced by its parent, and ${target} was not started by py-spy.`,
-        nextStep: `Either use "Launch a script and profile it…" (py-spy becomes the parent), run ${sudo}, or allow attaching until the next reboot with: sudo sysctl kernel.yama.ptrace_scope=0`,
+        nextStep: `${dump ? 'Either run' : 'Either use "Launch a script and profile it…" (py-spy becomes the parent), run'} ${sudo}, or allow attaching until the next reboot with: sudo sysctl kernel.yama.ptrace_scope=0`,
       };
     }
     if (env.ptraceScope === 2 && env.uid !== 0) {
@@ -194,7 +199,7 @@ export function explainPySpyFailure(output: string, env: PySpyEnvironment): PySp
     return { kind: 'permission', message: `py-spy was not allowed to attach to ${target}.`, nextStep: `Run in a terminal: ${sudo}` };
   }
   if (/Failed to get process executable name|No such process|os error 3\b|Check that the process is running/i.test(text)) {
-    return { kind: 'no-process', message: `${target} is not running (it may have exited).`, nextStep: 'Pick the process again with "Profile Python Process…".' };
+    return { kind: 'no-process', message: `${target} is not running (it may have exited).`, nextStep: `Pick the process again with "${dump ? 'Dump Python Process Stacks…' : 'Profile Python Process…'}".` };
   }
   if (/Failed to find python version|Failed to find a python interpreter|not a python process|Unsupported version of Python/i.test(text)) {
     return {
@@ -204,6 +209,7 @@ export function explainPySpyFailure(output: string, env: PySpyEnvironment): PySp
     };
   }
   if (/process exited/i.test(text)) {
+    if (dump) return { kind: 'exited', message: `${target} exited during the dumps; the dumps taken until then are kept.`, nextStep: 'Open the dumps taken, or run the process again and dump it while it hangs.' };
     return { kind: 'exited', message: `${target} exited while it was sampled; what was sampled until then is kept.`, nextStep: 'Open the profile, or profile again with a shorter duration.' };
   }
   return undefined;

@@ -1,5 +1,7 @@
-import { sampleCount, type Profile } from './model';
+import { defaultThreads, sampleCount, type Profile } from './model';
 import { FORMAT_LABELS } from './parse';
+
+export { formatWeight } from './units';
 
 /**
  * Self and total time per function and per source line. A function is its name and file (py-spy puts the
@@ -15,6 +17,8 @@ export interface FunctionStat {
   total: number;
   selfPct: number;
   totalPct: number;
+  /** Deterministic profilers only: how often it was called (all calls, recursive ones included). */
+  calls?: number;
 }
 
 export interface LineStat {
@@ -29,7 +33,7 @@ export interface ProfileSummary {
   unit: Profile['unit'];
   samples: number;
   totalWeight: number;
-  threads: { name: string; samples: number; weight: number; pct: number }[];
+  threads: { name: string; samples: number; weight: number; pct: number; device?: boolean }[];
   top: FunctionStat[];
   warnings: string[];
 }
@@ -155,14 +159,31 @@ export function toFunctionStats(functions: Map<string, Acc>, total: number): Fun
   }));
 }
 
+/**
+ * Every function with its self and total time: exact for deterministic profilers (cProfile's tottime and
+ * cumtime), else summed from the stacks of the chosen threads (the CPU threads by default).
+ */
+export function functionTable(profile: Profile, threads?: readonly number[]): { functions: FunctionStat[]; total: number } {
+  const g = profile.callGraph;
+  if (g) {
+    const total = g.totalTime;
+    const functions = g.functions
+      .filter((f) => f.nc > 0 || f.ct > 0)
+      .map((f) => ({ function: f.name, file: f.file === '~' ? '' : f.file, line: f.line, self: f.tt, total: f.ct, selfPct: pct(f.tt, total), totalPct: Math.min(100, pct(f.ct, total)), calls: f.nc }));
+    return { functions, total };
+  }
+  const { functions, total } = functionStats(profile, threads ?? defaultThreads(profile));
+  return { functions: toFunctionStats(functions, total), total };
+}
+
 export function summarize(profile: Profile, options: { top?: number; threads?: readonly number[] } = {}): ProfileSummary {
-  const { functions, total } = functionStats(profile, options.threads);
-  const top = toFunctionStats(functions, total)
+  const { functions, total } = functionTable(profile, options.threads);
+  const top = functions
     .sort((a, b) => b.self - a.self || b.total - a.total || a.function.localeCompare(b.function))
     .slice(0, options.top ?? 20);
   const threads = profile.threads.map((t) => {
     const weight = t.weights.reduce((a, b) => a + b, 0);
-    return { name: t.name, samples: t.samples, weight, pct: pct(weight, total) };
+    return { name: t.name, samples: t.samples, weight, pct: pct(weight, total), ...(t.device ? { device: true } : {}) };
   });
   return {
     format: profile.format,
@@ -179,7 +200,7 @@ export function summarize(profile: Profile, options: { top?: number; threads?: r
 
 /** Per file, per line: self and total share (0..1) — what source heat paints. */
 export function lineHeat(profile: Profile, threads?: readonly number[]): Map<string, Map<number, { self: number; total: number }>> {
-  const { functions, total } = functionStats(profile, threads);
+  const { functions, total } = functionStats(profile, threads ?? defaultThreads(profile));
   const out = new Map<string, Map<number, { self: number; total: number }>>();
   if (total <= 0) return out;
   for (const acc of functions.values()) {
@@ -197,15 +218,3 @@ export function lineHeat(profile: Profile, threads?: readonly number[]): Map<str
 }
 
 /** Hides a weight unit's size: 1234.5 µs -> "1.23 ms". */
-export function formatWeight(value: number, unit: Profile['unit']): string {
-  const scale: Record<string, number> = { seconds: 1, milliseconds: 1e-3, microseconds: 1e-6, nanoseconds: 1e-9 };
-  if (unit in scale) {
-    const s = value * scale[unit]!;
-    if (s >= 1) return `${s.toFixed(s >= 100 ? 0 : 2)} s`;
-    if (s >= 1e-3) return `${(s * 1e3).toFixed(2)} ms`;
-    return `${(s * 1e6).toFixed(0)} µs`;
-  }
-  if (unit === 'samples') return `${Math.round(value)} sample${Math.round(value) === 1 ? '' : 's'}`;
-  if (unit === 'bytes') return `${value} B`;
-  return String(Math.round(value * 1000) / 1000);
-}

@@ -1,12 +1,31 @@
 import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import * as vscode from 'vscode';
 import { isIdleFrame } from '../../core/profile/idle';
 import { ProfileParseError, type Profile } from '../../core/profile/model';
 import { parseProfile } from '../../core/profile/parse';
+import { analyzeTorchTrace, type TorchOps } from '../../core/profile/torchOps';
+import { byteChunks, peekBytes, textChunks } from '../../core/profile/input';
 import type { FlameData } from '../../protocol/flamegraph';
 import { describeProfile, encodeFlameData, type ReadProfile } from '../../presenters/flamegraph';
 import type { PathResolver } from './pathResolver';
 import { errorMessage } from '../../core/util/errors';
+
+/** The file's bytes, decompressed when it is gzip (torch's tensorboard handler writes .pt.trace.json.gz). */
+async function gunzipped(source: AsyncIterable<Uint8Array | string> | Uint8Array): Promise<AsyncIterable<Uint8Array>> {
+  const { head, all } = await peekBytes(byteChunks(source));
+  if (head[0] !== 0x1f || head[1] !== 0x8b) return all;
+  const gunzip = createGunzip();
+  void (async () => {
+    try {
+      for await (const c of all) if (!gunzip.write(c)) await new Promise((r) => gunzip.once('drain', r));
+      gunzip.end();
+    } catch (e) {
+      gunzip.destroy(e as Error);
+    }
+  })();
+  return gunzip as AsyncIterable<Uint8Array>;
+}
 
 /** A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. */
 export class ProfileDocument implements vscode.CustomDocument, ReadProfile {
@@ -18,6 +37,7 @@ export class ProfileDocument implements vscode.CustomDocument, ReadProfile {
     readonly data: FlameData | undefined,
     readonly description: string,
     readonly version: string,
+    readonly ops?: TorchOps,
   ) {}
 
   static async load(uri: vscode.Uri, resolver: PathResolver, cwd?: string): Promise<ProfileDocument> {
@@ -43,7 +63,16 @@ export class ProfileDocument implements vscode.CustomDocument, ReadProfile {
     const mine = new Map<string, boolean>();
     await Promise.all(files.map(async (f) => mine.set(f, await resolver.isMine(f, cwd))));
     const data = encodeFlameData(profile, (file) => mine.get(file) ?? false, isIdleFrame);
-    return new ProfileDocument(uri, profile, undefined, cwd, data, describeProfile(profile, cwd), version);
+    let ops: TorchOps | undefined;
+    if (profile.format === 'torch-chrometrace') {
+      // A second pass over the file: the op table needs the correlation ids the flame graph does not keep.
+      try {
+        ops = await analyzeTorchTrace(textChunks(await gunzipped(uri.scheme === 'file' ? createReadStream(uri.fsPath, { highWaterMark: 1 << 20 }) : await vscode.workspace.fs.readFile(uri))));
+      } catch (e) {
+        profile.warnings.push(`The op table could not be read: ${errorMessage(e)}`);
+      }
+    }
+    return new ProfileDocument(uri, profile, undefined, cwd, data, describeProfile(profile, cwd), version, ops);
   }
 
   /** Whether `file` is a frame file of this profile (the page may only ask to open those). */

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { FlamegraphEditorProvider, openFrameSource, type FlamegraphHost } from './flamegraphEditor';
 import { PathResolver } from './pathResolver';
+import { ProfileDocument } from './profileDocument';
+import { profileSnapshot } from '../../presenters/flamegraph';
 import type { Workbench } from '../shared/workbench';
 import { SourceHeat } from './sourceHeat';
 
@@ -36,6 +38,10 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
         // What a click on a frame does: resolve the recorded path and open the file at the line.
         vscode.commands.registerCommand('incidentWorkbench._openProfileFrame', (file: unknown, line: unknown, cwd?: unknown) =>
           typeof file === 'string' && typeof line === 'number' ? openFrameSource(this, file, line, typeof cwd === 'string' ? cwd : undefined) : undefined,
+        ),
+        // The snapshot the flame graph page gets for a file (calls table, op table, note, threads).
+        vscode.commands.registerCommand('incidentWorkbench._profileSnapshot', async (uri: unknown) =>
+          uri instanceof vscode.Uri ? profileSnapshot(await ProfileDocument.load(uri, this.resolver, this.cwdFor(uri)), uri.path, false) : undefined,
         ),
       );
     }

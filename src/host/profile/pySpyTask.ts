@@ -7,8 +7,8 @@ import { joinPath } from '../../core/store/fileSystem';
 import { incidentDir } from '../../core/store/layout';
 import { evidencePath, evidenceStamp } from '../../core/incident/writer';
 import type { ProfileDeps } from './deps';
-import { pySpyEnvironment, processCwd } from './processList';
-import { findPySpy, offerInstall, pySpyVersion } from './pySpyLocator';
+import { pySpyEnvironment, processCwd } from '../shared/processList';
+import { findPySpy, offerInstall, pySpyVersion } from '../shared/pySpyLocator';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
 

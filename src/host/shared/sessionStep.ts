@@ -43,6 +43,7 @@ export async function targetIncident(deps: Workbench, target: unknown, placeHold
 /** Dialog titles of the guarded steps, by the `what` their commands pass. */
 const GUARDED_STEP: Record<string, string> = {
   'root cause set': 'Set Root Cause',
+  'fix recorded': 'Record Fix',
   'fix verified': 'Record Fix Verification',
   'fix not verified': 'Record Fix Verification',
   closed: 'Close Incident',

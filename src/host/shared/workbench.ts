@@ -11,12 +11,14 @@ import type { HostIncidentWriter } from './incidentWriter';
 export interface Workbench {
   readonly extensionUri: vscode.Uri;
   readonly workspaceState: vscode.Memento;
-  /** Credentials (log store headers): never in settings. */
-  readonly secrets: vscode.SecretStorage;
   readonly extensionMode: vscode.ExtensionMode;
   readonly log: vscode.LogOutputChannel;
   readonly repository: IncidentRepository;
   readonly activeIncident: ActiveIncident;
   /** The one way to change an incident or attach evidence to it. */
   readonly writer: HostIncidentWriter;
+  /** VS Code's SecretStorage: credentials (a tracing backend's or a log store's headers) never go to files. */
+  readonly secrets: vscode.SecretStorage;
+  /** The extension's own folder outside the workspace (traces fetched from a backend, before attaching). */
+  readonly storageUri: vscode.Uri;
 }

@@ -4,6 +4,7 @@ import { analyzeMetricAnomaly, findCorrelatedErrors } from '../../core/forensics
 import { appendTimelineToPostmortem, buildTimeline } from '../../core/forensics/timeline';
 import { detectAnomaly, type Anomaly } from '../../core/metrics/anomaly';
 import { seriesKey } from '../../core/metrics/types';
+import { seriesUnit } from '../../core/metrics/units';
 import { slowestSpan } from '../../core/traces/analysis';
 import { codeLocation } from '../../core/traces/analysis';
 import { incidentDir } from '../../core/store/layout';
@@ -65,6 +66,8 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
 
   async resolveCustomEditor(doc: TraceDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.deps.extensionUri);
+    // A custom editor's frame is titled by its panel's title (VS Code leaves it "undefined" otherwise).
+    panel.title = nodePath.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.deps.extensionUri, { app: 'waterfall', title: `Trace: ${nodePath.basename(doc.uri.path)}` });
     const entry = { doc, panel } as Open;
     entry.bridge = new WebviewBridge<WaterfallSnapshot, WaterfallIntent, WaterfallMessage>(panel.webview, async () => this.snapshot(doc), isWaterfallIntent, (intent) => this.onIntent(entry, intent));
@@ -208,7 +211,8 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
     const r = analyzeMetricAnomaly({ series, metric: key, windowMinutes: 5, ...(doc.logs ? { logs: doc.logs.records } : {}), spans });
     if ('error' in r) return r.error;
     const clusters = doc.logs ? findCorrelatedErrors(doc.logs.records, { windowMinutes: 5, failedSpans: spans }) : [];
-    return anomalyReport(r, clusters);
+    const s = series.find((x) => seriesKey(x) === key);
+    return anomalyReport(r, clusters, s ? seriesUnit(s.name, s.unit) : '');
   }
 
   private bandSeries(doc: TraceDocument): string[] {

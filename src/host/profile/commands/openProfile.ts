@@ -20,7 +20,7 @@ export function profileUriFrom(deps: ProfileDeps, arg: unknown): vscode.Uri | un
   return undefined;
 }
 
-export const PROFILE_FILTERS = { 'Profiles (speedscope, py-spy raw, Chrome trace)': ['json', 'raw', 'txt', 'collapsed', 'folded', 'pyspy', 'trace'], 'All files': ['*'] };
+export const PROFILE_FILTERS = { 'Profiles (py-spy, cProfile, pyinstrument, scalene, austin, speedscope, torch)': ['json', 'raw', 'txt', 'collapsed', 'folded', 'pyspy', 'trace', 'prof', 'pstats', 'pyisession', 'austin', 'gz'], 'All files': ['*'] };
 
 export const openProfile: Command<ProfileDeps> = {
   id: 'incidentWorkbench.openProfile',

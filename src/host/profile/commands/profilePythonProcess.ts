@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_DURATION, DEFAULT_RATE, type PySpyTaskFields, type SamplingOptions } from '../../../core/profile/pySpy';
-import { listPythonProcesses } from '../processList';
-import { activeInterpreter } from '../pySpyLocator';
+import { listPythonProcesses } from '../../shared/processList';
+import { activeInterpreter } from '../../shared/pySpyLocator';
 import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../pySpyTask';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
