@@ -115,3 +115,15 @@ export function describeWindow(w: TimeWindow): string {
   const t = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, 'Z');
   return `${t(w.start)} – ${t(w.end)}`;
 }
+
+/** The window for an interactive load: the active incident's first, then recent spans. Undefined when dismissed. */
+export async function pickWindow(workbench: Workbench): Promise<TimeWindow | undefined> {
+  const now = Date.now();
+  const incident = await activeIncidentWindow(workbench);
+  type Item = vscode.QuickPickItem & { window: TimeWindow };
+  const items: Item[] = [
+    ...(incident.label !== 'the last hour' ? [{ label: incident.label, description: describeWindow(incident.window), window: incident.window }] : []),
+    ...([['Last hour', 3_600_000], ['Last 24 hours', 86_400_000], ['Last 7 days', 7 * 86_400_000], ['Last 30 days', 30 * 86_400_000]] as const).map(([label, ms]) => ({ label, description: describeWindow({ start: now - ms, end: now }), window: { start: now - ms, end: now } })),
+  ];
+  return (await vscode.window.showQuickPick(items, { title: 'Time window', placeHolder: 'Which time window of the store?' }))?.window;
+}

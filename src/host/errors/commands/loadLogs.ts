@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LoadSummary } from '../errorsState';
 import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
-import { activeIncidentWindow, openLogStore, pickLogSource, readLogStores, storeArgument } from '../../shared/logStores';
+import { activeIncidentWindow, openLogStore, pickLogSource, pickWindow, readLogStores, storeArgument } from '../../shared/logStores';
 import { reportError } from '../../shared/reportError';
 import { errorMessage } from '../../../core/util/errors';
 
@@ -50,7 +50,10 @@ export const loadLogs: Command<ErrorsDeps> = {
     if (!paths) {
       const choice = await pickLogSource('Load Logs');
       if (!choice) return undefined;
-      if (choice.kind === 'store') return loadFromStore(deps, choice.store.name);
+      if (choice.kind === 'store') {
+        const window = await pickWindow(deps);
+        return window ? loadFromStore(deps, choice.store.name, window) : undefined;
+      }
       const picked = await vscode.window.showOpenDialog({
         canSelectFiles: true,
         canSelectFolders: true,

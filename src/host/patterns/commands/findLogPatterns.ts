@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Command } from '../../shared/command';
 import type { PatternsDeps } from '../deps';
 import type { PatternsLoadSummary } from '../patternsState';
-import { activeIncidentWindow, openLogStore, pickLogSource, readLogStores, storeArgument } from '../../shared/logStores';
+import { activeIncidentWindow, openLogStore, pickLogSource, pickWindow, readLogStores, storeArgument } from '../../shared/logStores';
 import { reportError } from '../../shared/reportError';
 import { errorMessage } from '../../../core/util/errors';
 
@@ -49,7 +49,10 @@ export const findLogPatterns: Command<PatternsDeps> = {
     if (!paths) {
       const choice = await pickLogSource('Find Log Patterns');
       if (!choice) return undefined;
-      if (choice.kind === 'store') return fromStore(deps, choice.store.name);
+      if (choice.kind === 'store') {
+        const window = await pickWindow(deps);
+        return window ? fromStore(deps, choice.store.name, window) : undefined;
+      }
       const picked = await vscode.window.showOpenDialog({
         canSelectFiles: true,
         canSelectFolders: true,
