@@ -177,11 +177,14 @@ export async function patternsFromStore(store: LogStore, options: StorePatternsO
   const levelField = pickField(names, 'level', user);
   // Only what the miner reads travels with the samples.
   const sampleFields = ['_msg', '_time', ...(['level', 'service', 'version'] as const).map((f) => (f === 'level' ? levelField : pickField(names, f, user))).filter((f): f is string => f !== undefined)];
-  const bucketMs = bucketWidth(window, options.buckets ?? 60);
-
   progress('counting lines over time');
-  const hits = await store.hits(options.query, { window, stepMs: bucketMs, signal });
+  const coarse = bucketWidth(window, options.buckets ?? 60);
+  const hits = await store.hits(options.query, { window, stepMs: coarse, signal });
   const total = hits.total;
+  // Timelines span the part of the window that has lines (an incident's week may hold one busy hour).
+  const nonEmpty = hits.timestamps.filter((_, i) => hits.counts[i]! > 0);
+  const span = nonEmpty.length ? { start: Math.max(window.start, nonEmpty[0]!), end: Math.min(window.end, nonEmpty[nonEmpty.length - 1]! + coarse) } : window;
+  const bucketMs = bucketWidth(span, options.buckets ?? 60);
 
   const analyzer = new PatternAnalyzer(options);
   const ctx = new PatternReaderContext((r) => analyzer.add(r), { fields: storeFieldMapping(user), signal });
@@ -227,8 +230,8 @@ export async function patternsFromStore(store: LogStore, options: StorePatternsO
     const b = r.group._time ? Date.parse(r.group._time) : NaN;
     if (Number.isFinite(b)) a.buckets.set(b, (a.buckets.get(b) ?? 0) + r.count);
   }
-  const start = Math.floor(window.start / bucketMs) * bucketMs;
-  const nBuckets = Math.max(1, Math.ceil((window.end - start) / bucketMs));
+  const start = Math.floor(span.start / bucketMs) * bucketMs;
+  const nBuckets = Math.max(1, Math.ceil((span.end - start) / bucketMs));
   const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : undefined);
   const counted = [...acc.values()].reduce((n, a) => n + a.count, 0);
   const summaries: PatternSummary[] = [];
