@@ -11,6 +11,9 @@
 #   IWB_PORT=9000 npm start    another port
 #   IWB_NO_JAEGER=1 npm start  without the live Jaeger (scripts/demo-jaeger.mjs) for Search Traces in Jaeger…
 #
+# Also starts the demo's log store: VictoriaLogs on 127.0.0.1:${IWB_VL_PORT:-9428} with the demo logs
+# (scripts/demo-logstore.mjs; it keeps running; stop: kill $(cat .run/demo/victorialogs.pid)).
+#
 # Installs what is missing first: Debian packages and code-server (scripts/setup-vscode-host.sh), npm
 # packages (npm ci when node_modules is missing or older than package-lock.json). State lives in
 # .run/demo/ (git-ignored): the workspace, extensions, user data (Workspace Trust off: the demo is trusted), logs.
@@ -57,6 +60,9 @@ if [ ! -d "$WORKSPACE/.git" ] || [ "$(cat "$RUN_DIR/workspace.stamp" 2>/dev/null
   node scripts/demo-workspace.mjs "$WORKSPACE" > /dev/null
   echo "$STAMP" > "$RUN_DIR/workspace.stamp"
 fi
+
+# The demo's live log store (Errors and Patterns can load from it): VictoriaLogs with the demo logs.
+node scripts/demo-logstore.mjs || log "VictoriaLogs not started: the demo logs are still there as files"
 
 log "packaging the extension"
 if ! node scripts/package.mjs --out "$RUN_DIR/incident-workbench.vsix" > "$RUN_DIR/package.log" 2>&1; then

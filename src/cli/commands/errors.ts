@@ -18,6 +18,9 @@ import { rankSuspects } from '../../core/changes/suspects';
 import { targetFromCluster } from '../../core/changes/targets';
 import { GitError, type Suspect } from '../../core/changes/types';
 import { ratePerRelease } from '../../core/errors/releases';
+import { errorsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
+import { LogStoreError } from '../../core/logstore/types';
+import { STORE_USAGE, STORE_VALUE_OPTIONS, storeFromArgs } from '../storeSource';
 import { applyTriage, parseTriage, type TriageFile, type TriagedCluster } from '../../core/triage/triage';
 import { gitRunner, repositoryRoot } from '../../node/git';
 
@@ -25,6 +28,7 @@ export const errorsHelp: CommandHelp = {
   summary: 'Group the error events of logs into clusters by stack fingerprint and message template',
   usage: `iwb errors FILE|DIR... [--map FROM=TO]... [--field NAME=PATH]... [--rules FILE] [--triage FILE]
            [--suspects [--repo DIR]] [--json]
+       iwb errors --source URL [--start T --end T | --lookback D] [--limit N] [...]
   Groups the error events of JSON Lines or plain-text Python logs (gzip too) into clusters by stack
   fingerprint and message template (the same reader and grouping as the Errors view). Prints one
   cluster per line, biggest first, with its first frame in the application, spikes and
@@ -48,14 +52,20 @@ export const errorsHelp: CommandHelp = {
   frames: [{file, line, function, inApp}], chain, users, endpoints, services, versions, samples,
   timeline, patterns, reason, releases: [{name, count, firstSeen}], status, triage?, suspects?: [{commit,
   author, date, summary, files: [{file, lines}], score, reasons: [...]}]}], releases: [{name, records,
-  errors, firstSeen}], patterns, problems}, clusters sorted by count, suspects best first.
+  errors, firstSeen}], patterns, problems, source?: {kind, url, linesScanned, bytesTransferred, exact}},
+  clusters sorted by count, suspects best first.
+${STORE_USAGE}
+  --limit N           most error events read from the store (default 100000); when it cuts, a warning
+                      says so and source.exact is false
+  With --source the store sends only the window's error events (an error level, an exception field or
+  a traceback in the message); fields map as for files, with _msg and _time as message and time.
   Exit 0: no error events. 1: error clusters found. 2: a file cannot be read or the arguments are wrong.`,
 };
 
 type CliCluster = TriagedCluster & { suspects?: Suspect[] };
 type CliReport = Omit<ErrorReport, 'clusters'> & { clusters: CliCluster[] };
 
-export const ERRORS_VALUE_OPTIONS = ['map', 'field', 'rules', 'repo', 'triage'];
+export const ERRORS_VALUE_OPTIONS = ['map', 'field', 'rules', 'repo', 'triage', ...STORE_VALUE_OPTIONS];
 
 function values(args: ParsedArgs, name: string): string[] {
   return (args.all ?? []).filter(([n, v]) => n === name && typeof v === 'string').map(([, v]) => v as string);
@@ -94,7 +104,8 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
   const wantSuspects = args.flags.has('suspects');
   if (args.flags.has('repo') && !wantSuspects) throw new UsageError('--repo goes with --suspects');
   const repoArg = values(args, 'repo')[0];
-  if (args.positionals.length === 0) throw new UsageError('name at least one log file or folder');
+  const fromStore = storeFromArgs(args, Date.now());
+  if (!fromStore && args.positionals.length === 0) throw new UsageError('name at least one log file or folder, or a store with --source');
   const problems: string[] = [];
   const maps = parseMapArguments(values(args, 'map'));
   if (maps.problems.length) throw new UsageError(maps.problems[0]!);
@@ -121,15 +132,40 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
   const repoRoot = wantSuspects ? await findRepository(io.cwd, repoArg) : undefined;
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
   const display = (p: string) => nodePath.relative(io.cwd, p) || p;
-  const { report, errors } = await analyzeLogFiles(paths, {
+  let source: StoreSourceInfo | undefined;
+  const { report, errors } = fromStore
+    ? await (async () => {
+        try {
+          const r = await errorsFromStore(fromStore.store, {
+            window: fromStore.window,
+            query: fromStore.query,
+            ...(fromStore.limit !== undefined ? { limit: fromStore.limit } : {}),
+            fields: { ...fromConfig.mapping, ...fromArgs.mapping },
+            groupingRules: grouping.rules,
+            categoryRules: categories.rules,
+            problems,
+          });
+          source = r.source;
+          return { report: r.report, errors: [] as { path: string; message: string }[] };
+        } catch (e) {
+          if (e instanceof LogStoreError) return { report: undefined, errors: [{ path: fromStore.store.url, message: e.message }] };
+          throw e;
+        }
+      })()
+    : await analyzeLogFiles(paths, {
     fields: { ...fromConfig.mapping, ...fromArgs.mapping },
     groupingRules: grouping.rules,
     categoryRules: categories.rules,
     label: display,
     problems,
   });
-  if (errors.length) {
+  if (errors.length || !report) {
     const first = errors[0]!;
+    if (fromStore) {
+      if (json) io.out(JSON.stringify({ error: first.message }));
+      else io.err(`iwb errors: ${first.message}`);
+      return EXIT.usage;
+    }
     const message = `${display(first.path)} ${first.message}`;
     if (json) io.out(JSON.stringify({ error: message, errors: errors.map((e) => ({ file: display(e.path), message: e.message })) }));
     else for (const e of errors) io.err(`iwb errors: ${display(e.path)} ${e.message}`);
@@ -172,8 +208,12 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
         clusters: withSuspects.clusters.map((c) => ({ ...c, frames: c.frames.map(mapFrame), chain: c.chain.map((e) => ({ ...e, frames: e.frames.map(mapFrame) })) })),
       }
     : withSuspects;
-  if (json) io.out(JSON.stringify(mapped, null, 2));
-  else printHuman(mapped, io);
+  if (json) io.out(JSON.stringify(source ? { ...mapped, source } : mapped, null, 2));
+  else {
+    printHuman(mapped, io, source);
+    if (source) io.err(`source: ${source.kind} ${source.url}: ${formatCount(source.linesScanned)} error events read, ${formatCount(source.bytesTransferred)} bytes transferred${source.exact ? '' : ' (cut by the limit: not every event)'}`);
+  }
+  if (json && source) for (const p of report.problems) io.err(`warning: ${p}`);
   return report.clusters.length > 0 ? EXIT.findings : EXIT.ok;
 }
 
@@ -214,9 +254,9 @@ function topFrame(c: Pick<ClusterSummary, 'frames' | 'chain'>): ReportFrame | un
   return [...frames].reverse().find((f) => f.inApp) ?? frames[frames.length - 1];
 }
 
-function printHuman(r: CliReport, io: CliIO): void {
+function printHuman(r: CliReport, io: CliIO, source?: StoreSourceInfo): void {
   io.out(
-    `${r.sources.length} file${r.sources.length === 1 ? '' : 's'}, ${formatCount(r.lines)} lines, ${formatCount(r.events)} error events in ${r.clusters.length} cluster${r.clusters.length === 1 ? '' : 's'}` +
+    `${source ? `${source.kind} ${source.url}` : `${r.sources.length} file${r.sources.length === 1 ? '' : 's'}`}, ${formatCount(r.lines)} lines, ${formatCount(r.events)} error events in ${r.clusters.length} cluster${r.clusters.length === 1 ? '' : 's'}` +
       (r.firstSeen ? ` (${time(r.firstSeen)} – ${time(r.lastSeen)})` : ''),
   );
   r.clusters.forEach((c, i) => {

@@ -11,6 +11,9 @@ import { reportError } from '../shared/reportError';
 import { applyTriage, parseTriage, type TriagedCluster, type TriagedReport, type TriageFile } from '../../core/triage/triage';
 import { triageFile } from '../../core/store/layout';
 import type { IncidentRepository } from '../shared/incidentRepository';
+import { errorsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
+import { LogStoreError, type LogStore, type TimeWindow } from '../../core/logstore/types';
+import { describeWindow, type LogStoreConfig } from '../shared/logStores';
 
 const LAST_SOURCES = 'incidentWorkbench.errors.lastSources';
 
@@ -22,6 +25,8 @@ export interface LoadSummary {
   files: string[];
   errors: { path: string; message: string }[];
   cancelled?: boolean;
+  /** When read from a log store: what the store sent. */
+  source?: StoreSourceInfo;
 }
 
 /**
@@ -47,6 +52,8 @@ export class ErrorsState implements vscode.Disposable {
   sources: string[] = [];
   loadErrors: { path: string; message: string }[] = [];
   filter = '';
+  /** The log store the report came from, if any (then `sources` is empty). */
+  storeSource: (StoreSourceInfo & { name: string; window: TimeWindow }) | undefined;
   private loading: Promise<LoadSummary | undefined> | undefined;
   private restored = false;
   private readonly disposables: vscode.Disposable[] = [this.changed];
@@ -164,8 +171,17 @@ export class ErrorsState implements vscode.Disposable {
   }
 
   async load(paths: string[], options: { quiet?: boolean } = {}): Promise<LoadSummary | undefined> {
+    return this.run(() => this.doLoad(paths, options));
+  }
+
+  /** Error events of a log store's window: only they travel; the store filters. */
+  async loadStore(config: LogStoreConfig, store: LogStore, window: TimeWindow, options: { quiet?: boolean; limit?: number } = {}): Promise<LoadSummary | undefined> {
+    return this.run(() => this.doLoadStore(config, store, window, options));
+  }
+
+  private async run(load: () => Promise<LoadSummary | undefined>): Promise<LoadSummary | undefined> {
     if (this.loading) await this.loading.catch(() => undefined);
-    const run = this.doLoad(paths, options);
+    const run = load();
     this.loading = run;
     this.changed.fire();
     try {
@@ -174,6 +190,54 @@ export class ErrorsState implements vscode.Disposable {
       this.loading = undefined;
       this.changed.fire();
     }
+  }
+
+  private async doLoadStore(config: LogStoreConfig, store: LogStore, window: TimeWindow, options: { quiet?: boolean; limit?: number }): Promise<LoadSummary | undefined> {
+    const settings = readErrorsSettings();
+    const title = `Error events from ${config.name} (${describeWindow(window)})`;
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      let last = 0;
+      try {
+        const result = await errorsFromStore(store, {
+          window,
+          query: config.query,
+          fields: { ...settings.fields, ...config.fields },
+          groupingRules: settings.groupingRules,
+          categoryRules: settings.categoryRules,
+          problems: settings.problems,
+          signal: ac.signal,
+          ...(options.limit !== undefined ? { limit: options.limit } : {}),
+          onProgress: (p) => {
+            if (p.bytes - last < 256 * 1024) return;
+            last = p.bytes;
+            progress.report({ message: `${p.phase}: ${formatCount(p.lines ?? 0)} lines, ${formatCount(Math.round(p.bytes / 1024))} KB` });
+          },
+        });
+        this.raw = result.report;
+        this.report = result.report;
+        if (this.releaseFilter && !result.report.releases.some((r) => r.name === this.releaseFilter)) this.releaseFilter = '';
+        await this.applyTriageFile();
+        this.files = new Map();
+        this.sources = [];
+        this.loadErrors = [];
+        this.storeSource = { ...result.source, name: config.name, window };
+        if (result.cut) void reportError(this.log, `${config.name}: ${result.report.problems[result.report.problems.length - 1]}.`, { notify: !options.quiet, severity: 'warning' });
+        return { events: result.report.events, clusters: result.report.clusters.length, lines: result.report.lines, skipped: 0, files: [config.name], errors: [], source: result.source };
+      } catch (e) {
+        if (e instanceof LogStoreError && e.kind === 'cancelled') return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: [], cancelled: true };
+        if (e instanceof IngestCancelled) return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: [], cancelled: true };
+        if (e instanceof LogStoreError) {
+          void reportError(this.log, `${config.name}: ${e.message}`, { notify: !options.quiet });
+          return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: [{ path: config.name, message: e.message }] };
+        }
+        void reportError(this.log, `Loading logs from ${config.name} failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
+        return undefined;
+      } finally {
+        sub.dispose();
+      }
+    });
   }
 
   private async doLoad(paths: string[], options: { quiet?: boolean }): Promise<LoadSummary | undefined> {
@@ -217,6 +281,7 @@ export class ErrorsState implements vscode.Disposable {
         await this.applyTriageFile();
         this.files = labels;
         this.sources = paths;
+        this.storeSource = undefined;
         this.loadErrors = result.errors;
         await this.memento.update(LAST_SOURCES, paths);
         const skipped = result.report.skipped.filter((s) => s.reason !== 'notUtf8' && s.reason !== 'truncatedTraceback').reduce((a, s) => a + s.count, 0);
@@ -248,7 +313,8 @@ export class ErrorsState implements vscode.Disposable {
   message(): string | undefined {
     const r = this.report;
     if (!r) return this.loading ? 'Loading logs…' : undefined;
-    const parts = [`${formatCount(r.events)} error events in ${formatCount(r.clusters.length)} clusters from ${formatCount(r.lines)} lines`];
+    const from = this.storeSource ? `${this.storeSource.name} (${describeWindow(this.storeSource.window)}${this.storeSource.exact ? '' : ', cut by the limit'})` : `${formatCount(r.lines)} lines`;
+    const parts = [`${formatCount(r.events)} error events in ${formatCount(r.clusters.length)} clusters from ${from}`];
     const skipped = r.skipped.filter((s) => s.reason !== 'notUtf8' && s.reason !== 'truncatedTraceback');
     if (skipped.length) parts.push(skipped.map((s) => s.message).join('; '));
     if (this.filter) parts.push(`filter: "${this.filter}" (${this.visibleClusters().length} shown)`);

@@ -10,6 +10,7 @@ import { filterErrorClusters } from './commands/filterErrorClusters';
 import { loadLogs } from './commands/loadLogs';
 import { openErrorFrame } from './commands/openErrorFrame';
 import { reloadLogs } from './commands/reloadLogs';
+import { setLogStoreHeaders } from './commands/setLogStoreHeaders';
 import { showErrorClusterDetails } from './commands/showErrorClusterDetails';
 import { filterErrorClustersByRelease } from './commands/filterErrorClustersByRelease';
 import { ignoreErrorCluster } from './commands/ignoreErrorCluster';
@@ -33,6 +34,7 @@ export const ERRORS_COMMANDS = [
   ignoreErrorCluster,
   reopenErrorCluster,
   linkErrorClusterToIncident,
+  setLogStoreHeaders,
 ];
 
 /** Error clusters from production logs: the Errors view, code lenses, the cluster details panel. */

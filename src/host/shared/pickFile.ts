@@ -27,13 +27,15 @@ export interface PickFileOptions {
   first?: { uri: vscode.Uri; why: string };
   /** The open dialog behind "Browse…" (its defaults: one file, from the workspace folder). */
   dialog?: vscode.OpenDialogOptions;
+  /** Other sources offered with the files, under their own heading (e.g. the configured log stores). */
+  choices?: { heading: string; items: { label: string; description?: string; detail?: string; value: unknown }[] };
 }
 
 /** Folders whose files are never evidence: dependencies, builds, caches, version control. */
 export const NOT_EVIDENCE_GLOB = '{**/node_modules/**,**/.git/**,**/.venv/**,**/venv/**,**/__pycache__/**,**/dist/**,**/out/**,**/.vscode-host/**,**/.vscode-test/**}';
 const MAX_WORKSPACE_FILES = 300;
 
-export type FileItem = vscode.QuickPickItem & { uri?: vscode.Uri; browse?: true; group?: 'evidence' | 'workspace' };
+export type FileItem = vscode.QuickPickItem & { uri?: vscode.Uri; browse?: true; group?: 'evidence' | 'workspace'; choice?: { value: unknown } };
 
 const EVIDENCE_ICON: Partial<Record<EvidenceKind, string>> = {
   profile: 'flame',
@@ -110,6 +112,9 @@ export async function fileItems(deps: Workbench, options: PickFileOptions): Prom
   if (first) items.push({ label: `$(file) ${base(first.uri.path)}`, description: `${dir(vscode.workspace.asRelativePath(first.uri, false))} · ${first.why}`.replace(/^ · /, ''), uri: first.uri });
   if (evidence.length) items.push({ label: options.kinds === 'unrecorded' ? `${id} evidence/ (not recorded yet)` : `Evidence of ${id}`, kind: vscode.QuickPickItemKind.Separator }, ...evidence);
   if (workspace.length) items.push({ label: 'Workspace', kind: vscode.QuickPickItemKind.Separator }, ...workspace);
+  if (options.choices?.items.length) {
+    items.push({ label: options.choices.heading, kind: vscode.QuickPickItemKind.Separator }, ...options.choices.items.map((c): FileItem => ({ label: c.label, description: c.description, detail: c.detail, choice: { value: c.value } })));
+  }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(folder-opened) Browse…', description: 'any file, with the file dialog', alwaysShow: true, browse: true });
   return items;
 }
@@ -119,6 +124,12 @@ export async function fileItems(deps: Workbench, options: PickFileOptions): Prom
  * files chosen (several only from a dialog that allows it), or undefined when cancelled.
  */
 export async function pickFile(deps: Workbench, options: PickFileOptions): Promise<vscode.Uri[] | undefined> {
+  const picked = await pickFileOrChoice(deps, options);
+  return Array.isArray(picked) ? picked : undefined;
+}
+
+/** pickFile, where one of `options.choices` may be picked instead: then `{ choice: value }`. */
+export async function pickFileOrChoice(deps: Workbench, options: PickFileOptions): Promise<vscode.Uri[] | { choice: unknown } | undefined> {
   const quickPick = vscode.window.createQuickPick<FileItem>();
   quickPick.title = options.title;
   quickPick.placeholder = options.placeHolder ?? 'Type to filter by name or folder; Browse… for any other file';
@@ -142,6 +153,7 @@ export async function pickFile(deps: Workbench, options: PickFileOptions): Promi
   quickPick.dispose();
   if (!picked) return undefined;
   if (picked.uri) return [picked.uri];
+  if (picked.choice) return { choice: picked.choice.value };
   const dialog: vscode.OpenDialogOptions = { canSelectMany: false, title: options.title, ...(deps.repository.folder ? { defaultUri: deps.repository.folder.uri } : {}), ...options.dialog };
   const files = await vscode.window.showOpenDialog(dialog);
   return files?.length ? files : undefined;

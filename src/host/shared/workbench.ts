@@ -18,7 +18,7 @@ export interface Workbench {
   readonly activeIncident: ActiveIncident;
   /** The one way to change an incident or attach evidence to it. */
   readonly writer: HostIncidentWriter;
-  /** VS Code's SecretStorage: credentials (a tracing backend's auth headers) never go to files. */
+  /** VS Code's SecretStorage: credentials (a tracing backend's or a log store's headers) never go to files. */
   readonly secrets: vscode.SecretStorage;
   /** The extension's own folder outside the workspace (traces fetched from a backend, before attaching). */
   readonly storageUri: vscode.Uri;
