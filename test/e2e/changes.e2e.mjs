@@ -55,13 +55,16 @@ describe('suspect commits on the demo', () => {
     await profile.waitFor({ timeout: 15000 });
     // The tree may still be filling in: right-click until the menu belongs to the profile's row.
     const menu = page.locator('.context-view .monaco-menu');
-    await until('the profile row\'s context menu', async () => {
+    const question = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'pairwise_diversity' }).first();
+    // A click that lands while the menu is still being laid out is lost: open it again until the question shows.
+    await until('the hot-function question', async () => {
       await page.keyboard.press('Escape');
       await profile.click({ button: 'right' });
       await menu.waitFor({ timeout: 5000 });
-      return (await profile.getAttribute('class'))?.includes('focused');
-    });
-    await menu.locator('.action-label', { hasText: /^Show Suspect Commits/ }).click();
+      if (!(await profile.getAttribute('class'))?.includes('focused')) return false;
+      await menu.locator('.action-label', { hasText: /^Show Suspect Commits/ }).click();
+      return question.waitFor({ timeout: 8000 }).then(() => true, () => false);
+    }, 60000);
     await pickQuickItem(page, 'pairwise_diversity', { timeout: 30000 });
     // Room for the view: the other panes folded, the side bar wider.
     for (const name of ['Errors', 'Action Items']) {
