@@ -62,6 +62,8 @@ describe('suspect commits on the demo', () => {
       await profile.click({ button: 'right' });
       await menu.waitFor({ timeout: 5000 });
       if (!(await profile.getAttribute('class'))?.includes('focused')) return false;
+      // The menu takes no click while it is still opening.
+      await page.waitForTimeout(600);
       await menu.locator('.action-label', { hasText: /^Show Suspect Commits/ }).click();
       return question.waitFor({ timeout: 8000 }).then(() => true, () => false);
     }, 60000);
