@@ -2,9 +2,9 @@
  * A streamed JSON document whose bulk is a few big arrays (Jaeger's `{"data": [trace, …]}`, OTLP's
  * `{"resourceSpans": […]}`), read at JSON.parse's speed: a scanner that only tracks strings and brackets
  * finds each element's slice of the text, and JSON.parse reads that slice alone. The generic streaming
- * reader (profile/jsonStream) builds every value character by character, about 3× slower; it stays the
- * fallback for what JSON.parse refuses and that reader tolerates (NaN, raw control characters), so the
- * values, the errors and what a truncated document keeps are the same as with it.
+ * reader (profile/jsonStream) builds every value character by character in JavaScript, several times
+ * slower; it stays the fallback for what JSON.parse refuses and that reader tolerates (NaN, raw control
+ * characters), so the values, the errors and what a truncated document keeps are the same as with it.
  */
 import { JsonSyntaxError, parseJsonStream, type JsonPath, type JsonStreamResult } from '../profile/jsonStream';
 
@@ -403,7 +403,7 @@ export async function scanJsonElements(chunks: AsyncIterable<string>, handlers: 
   try {
     const c = await peek();
     if (c === -1) throw new JsonSyntaxError('empty input: no JSON value', consumed + pos, line);
-    if (c === LBRACE && (onTheWay([]) || isStreamed([]))) {
+    if (c === LBRACE && onTheWay([])) {
       const obj: Record<string, unknown> = {};
       root = obj;
       hasRoot = true;

@@ -1,8 +1,8 @@
 /**
  * Reading trace files: OTLP/JSON (one export request, or the file exporter's JSON Lines), Jaeger
  * `/api/traces` JSON and Zipkin v2 arrays, detected from the content. Small inputs are parsed whole; big
- * ones are streamed (JSON Lines line by line; a single huge document element by element through the
- * streaming JSON reader), optionally keeping only one trace, so a 2 GB export never has to fit in a string.
+ * ones are streamed (JSON Lines line by line; a single huge document element by element, each element by
+ * JSON.parse on its own slice of the text: json/elements), optionally keeping only one trace, so a 2 GB export never has to fit in a string.
  */
 import { scanJsonElements } from '../json/elements';
 import { dedupeZipkinShared, jaegerDocument, jaegerTrace, otlpDocument, otlpResourceSpans, zipkinSpan, type Emit } from './formats';
