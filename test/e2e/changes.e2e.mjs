@@ -94,8 +94,14 @@ describe('suspect commits on the demo', () => {
     await editorTab(page, 'model.py').waitFor({ timeout: 30000 });
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30000 });
     await page.locator('.monaco-diff-editor .view-line').filter({ hasText: 'def pairwise_diversity(items):' }).first().waitFor({ timeout: 30000 });
-    if ((await first.getAttribute('aria-expanded')) !== 'true') await first.locator('.monaco-tl-twistie').click();
-    await sidebar.locator('.monaco-list-row[role="treeitem"][aria-level="3"]').filter({ hasText: 'in release 2026.11.20' }).first().waitFor({ timeout: 15000 });
+    // The row's click may expand it a moment later on a loaded machine: the twistie is clicked only while
+    // the row still says it is collapsed, and its reasons are waited for after each try.
+    const reason = sidebar.locator('.monaco-list-row[role="treeitem"][aria-level="3"]').filter({ hasText: 'in release 2026.11.20' }).first();
+    await until('the suspect\'s reasons under it', async () => {
+      if (await reason.isVisible()) return true;
+      if ((await first.getAttribute('aria-expanded')) !== 'true') await first.locator('.monaco-tl-twistie').click();
+      return reason.waitFor({ timeout: 3000 }).then(() => true, () => false);
+    }, 30000);
     await screenshot(page, docsImage('suspect-commits'));
 
     await first.hover();
