@@ -141,15 +141,36 @@ export class FieldResolver {
       const v = c.get(o);
       if (present(v)) {
         this.locked.set(field, c);
+        this.version++;
         return v;
       }
     }
+    this.miss(field);
+    return undefined;
+  }
+
+  /** Changes with every field locked or given up (readers that plan by the detected fields re-plan). */
+  version = 0;
+
+  /** `get` found the field at `path`, one of its candidates (for readers that look at keys themselves). */
+  lockCandidate(field: CanonicalField, path: string): void {
+    const c = this.candidates.get(field)?.find((x) => x.path === path);
+    if (c && !this.locked.has(field)) {
+      this.locked.set(field, c);
+      this.version++;
+    }
+  }
+
+  /** `get` looked for a field not detected yet and did not find it. */
+  miss(field: CanonicalField): void {
     // A field absent from the first 5,000 records read for it is not looked for again (a log either has
     // trace ids or it does not); this keeps absent fields from costing a dozen lookups on every line.
     const m = (this.misses.get(field) ?? 0) + 1;
     this.misses.set(field, m);
-    if (m >= FieldResolver.GIVE_UP) this.candidates.set(field, []);
-    return undefined;
+    if (m >= FieldResolver.GIVE_UP) {
+      this.candidates.set(field, []);
+      this.version++;
+    }
   }
 
   /** A field not found yet that is still being looked for (not given up on after GIVE_UP records). */
