@@ -117,14 +117,13 @@ export function recordOf(get: (field: CanonicalField) => unknown, source: string
   if (et) record.exceptionType = et;
   const em = asText(get('exceptionMessage'));
   if (em !== undefined) record.exceptionMessage = em;
-  const text = (f: 'service' | 'version' | 'endpoint' | 'logger') => asText(get(f), 300);
-  const service = text('service');
+  const service = asText(get('service'), 300);
   if (service) record.service = service;
-  const version = text('version');
+  const version = asText(get('version'), 300);
   if (version) record.version = version;
-  const endpoint = text('endpoint');
+  const endpoint = asText(get('endpoint'), 300);
   if (endpoint) record.endpoint = endpoint;
-  const logger = text('logger');
+  const logger = asText(get('logger'), 300);
   if (logger) record.logger = logger;
   const user = get('userId');
   if (user !== undefined && user !== null && user !== '') record.userId = asText(user, 200)!;
