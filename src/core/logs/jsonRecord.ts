@@ -3,7 +3,7 @@
  * line (`{"resourceLogs": [...]}`) holds many records, flattened here so the same field mapping applies
  * (`attributes.exception.type`, `resource.service.name`, `traceId`, `severityNumber`, `body`).
  */
-import type { CanonicalField, FieldResolver } from './fieldMapping';
+import type { FieldResolver } from './fieldMapping';
 import { parseTraceback, fromStructuredExceptions } from './traceback';
 import { ERROR_LEVELS, type ExceptionInfo, type LogRecord } from './types';
 import { asText, normaliseId, normaliseLevel, parseTimestamp } from './values';
@@ -83,55 +83,45 @@ export function normaliseLevelCached(v: unknown): string | undefined {
 
 /** True when the record is worth a full read for errors: an error level, or no level but an exception. */
 export function quickIsError(o: Record<string, unknown>, fields: FieldResolver): boolean | 'noFields' {
-  return quickIsErrorOf((f) => fields.get(o, f));
-}
-
-/** `quickIsError` over any source of field values. */
-export function quickIsErrorOf(get: (field: CanonicalField) => unknown): boolean | 'noFields' {
-  const level = normaliseLevelCached(get('level'));
+  const level = normaliseLevelCached(fields.get(o, 'level'));
   if (level !== undefined) return ERROR_LEVELS.has(level);
-  if (get('stackTrace') !== undefined || get('exceptionType') !== undefined) return true;
-  return get('message') === undefined ? 'noFields' : false;
+  if (fields.get(o, 'stackTrace') !== undefined || fields.get(o, 'exceptionType') !== undefined) return true;
+  return fields.get(o, 'message') === undefined ? 'noFields' : false;
 }
 
 /** Reads every canonical field of one object. Returns undefined when it has none of the fields we read. */
 export function toRecord(o: Record<string, unknown>, fields: FieldResolver, source: string, line: number): LogRecord | undefined {
-  return recordOf((f) => fields.get(o, f), source, line);
-}
-
-/** `toRecord` over any source of field values (a parsed object, or a raw line read in place). */
-export function recordOf(get: (field: CanonicalField) => unknown, source: string, line: number, timestamp?: number): LogRecord | undefined {
-  const levelRaw = get('level');
-  const messageRaw = get('message');
-  const stackRaw = get('stackTrace');
-  const typeRaw = get('exceptionType');
+  const levelRaw = fields.get(o, 'level');
+  const messageRaw = fields.get(o, 'message');
+  const stackRaw = fields.get(o, 'stackTrace');
+  const typeRaw = fields.get(o, 'exceptionType');
   if (levelRaw === undefined && messageRaw === undefined && stackRaw === undefined && typeRaw === undefined) return undefined;
   const record: LogRecord = { source, line, message: asText(messageRaw) ?? '' };
   const level = normaliseLevelCached(levelRaw);
   if (level) record.level = level;
-  const ts = timestamp ?? parseTimestamp(get('timestamp'));
+  const ts = parseTimestamp(fields.get(o, 'timestamp'));
   if (ts !== undefined) record.timestamp = ts;
   const exc = stackRaw !== undefined ? exceptionFrom(stackRaw) : undefined;
   if (exc) record.exception = exc;
   const et = asText(typeRaw);
   if (et) record.exceptionType = et;
-  const em = asText(get('exceptionMessage'));
+  const em = asText(fields.get(o, 'exceptionMessage'));
   if (em !== undefined) record.exceptionMessage = em;
-  const service = asText(get('service'), 300);
+  const service = asText(fields.get(o, 'service'), 300);
   if (service) record.service = service;
-  const version = asText(get('version'), 300);
+  const version = asText(fields.get(o, 'version'), 300);
   if (version) record.version = version;
-  const endpoint = asText(get('endpoint'), 300);
+  const endpoint = asText(fields.get(o, 'endpoint'), 300);
   if (endpoint) record.endpoint = endpoint;
-  const logger = asText(get('logger'), 300);
+  const logger = asText(fields.get(o, 'logger'), 300);
   if (logger) record.logger = logger;
-  const user = get('userId');
+  const user = fields.get(o, 'userId');
   if (user !== undefined && user !== null && user !== '') record.userId = asText(user, 200)!;
-  const req = normaliseId(get('requestId'));
+  const req = normaliseId(fields.get(o, 'requestId'));
   if (req) record.requestId = req;
-  const trace = normaliseId(get('traceId'));
+  const trace = normaliseId(fields.get(o, 'traceId'));
   if (trace && !/^0+$/.test(trace)) record.traceId = trace;
-  const span = normaliseId(get('spanId'));
+  const span = normaliseId(fields.get(o, 'spanId'));
   if (span && !/^0+$/.test(span)) record.spanId = span;
   return record;
 }

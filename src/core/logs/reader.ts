@@ -6,12 +6,11 @@
  * lines). Nothing here throws on content: every unusable line is counted in `SkipCounter`.
  */
 import { FieldResolver, type FieldMapping } from './fieldMapping';
-import { expandJson, normaliseLevelCached, quickIsError, quickIsErrorOf, recordOf, toRecord } from './jsonRecord';
-import { detachString, RawJsonLine } from './rawJson';
+import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
-import { isoUtcIn, parseTimestamp } from './values';
+import { parseTimestamp } from './values';
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -137,10 +136,6 @@ export class SourceReader {
         start = nl + 1;
         continue;
       }
-      if (this.fastChecked && this.rawRecord(text, start, nl)) {
-        start = nl + 1;
-        continue;
-      }
       let line = this.carry.length ? this.carry + text.slice(start, nl) : text.slice(start, nl);
       this.carry = '';
       start = nl + 1;
@@ -242,55 +237,13 @@ export class SourceReader {
     const level = normaliseLevelCached(value);
     const nonError = level !== undefined && !ERROR_LEVELS.has(level);
     if (typeof value === 'string') {
-      this.lastLevelText = value.length < 13 ? value : detachString(value);
+      this.lastLevelText = value.length < 13 ? value : (value + ' ').slice(0, -1);
       this.lastLevelNonError = nonError;
     }
     if (!nonError) return false;
     let e = end - 1;
     for (let c = text.charCodeAt(e); e > start && (c === 32 || c === 9 || c === 13); c = text.charCodeAt(--e));
     return text.charCodeAt(e) === 125 /* } */;
-  }
-
-  /**
-   * The fast path for the lines the one above does not take (error lines, mostly): a flat JSON object read in
-   * place by `RawJsonLine`, giving what `json` gives from the parsed object; false (nothing done) when the
-   * line needs the full parse.
-   */
-  private rawRecord(text: string, start: number, end: number): boolean {
-    const ctx = this.ctx;
-    if (!ctx.fastPath || this.block) return false;
-    const raw = ctx.rawLine();
-    if (raw === undefined) return false;
-    if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    if (!raw.scan(text, start, end)) return false;
-    const n = ++this.lineNo;
-    ctx.stats.lines++;
-    if (this.jsonMode === undefined) this.jsonMode = true;
-    this.flushPending();
-    const get = raw.getter;
-    if (!ctx.allRecords) {
-      const quick = quickIsErrorOf(get);
-      if (quick === 'noFields') {
-        ctx.skips.add('noFields', this.source, n);
-        return true;
-      }
-      if (!quick) {
-        ctx.stats.records++;
-        const rawTime = get('timestamp');
-        ctx.noteRawTime(rawTime);
-        ctx.noteRelease(get('version'), undefined, rawTime);
-        return true;
-      }
-    }
-    const range = raw.plainRange('timestamp');
-    const record = recordOf(get, this.source, n, range ? isoUtcIn(range.text, range.start, range.end) : undefined);
-    if (!record) {
-      ctx.skips.add('noFields', this.source, n);
-      return true;
-    }
-    ctx.stats.records++;
-    this.emit(record);
-    return true;
   }
 
   /** Accounting of a line the fast path took. */
@@ -547,14 +500,6 @@ export class ReaderContext {
     } catch {
       return false; // the fast path checked its shape only; a line that does not parse has no release to offer
     }
-  }
-
-  private raw: RawJsonLine | undefined | null;
-
-  /** The in-place reader of flat JSON lines (null when a mapped key cannot be read in place). */
-  rawLine(): RawJsonLine | undefined {
-    if (this.raw === undefined) this.raw = RawJsonLine.forFields(this.fields) ?? null;
-    return this.raw ?? undefined;
   }
 
   private lastRaw: unknown;
