@@ -306,10 +306,10 @@ test('the raw-text fast path for non-error lines changes nothing but speed', () 
   );
 });
 
-test('property: error lines read in place (flat JSON without JSON.parse) give what the full parse gives', () => {
+test('property: the fast path gives what the full parse gives on JSON lines of every kind', () => {
   // Keys of several canonical fields (and others), values of every JSON kind, strings with escapes and
-  // raw control characters, nested values, duplicate keys, broken lines: the in-place reader must give the
-  // same records, skips, counters and detected fields as JSON.parse, or leave the line to it.
+  // raw control characters, nested values, duplicate keys, broken error lines: the raw-text fast path must
+  // give the same records, skips, counters, releases and detected fields as JSON.parse, or leave the line to it.
   const key = fc.constantFrom('timestamp', 'level', 'severity', 'message', 'msg', 'event', 'service', 'release', 'user_id', 'request_id', 'trace_id', 'span_id', 'exc_type', 'exception', 'endpoint', 'logger', 'name', 'extra', 'a"b', 'k\\');
   const str = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', 'ERROR', 'error', 'INFO', '2026-11-20T09:00:00Z', '2026-11-20T09:00:00.123Z', '0x1F', '00000000', 'a\tb', 'x\u0001y', 'é ✓', '1.8.0', 'Traceback (most recent call last):\n  File "a.py", line 1, in f\nValueError: x'));
   const value = fc.oneof(
