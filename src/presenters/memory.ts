@@ -21,13 +21,11 @@ function lifetimeColumns(capture: MemoryCapture): LifetimeColumns | undefined {
   return { stack: Int32Array.from(l.stack), allocatedBefore: Int32Array.from(l.allocatedBefore), deallocatedBefore: Int32Array.from(l.deallocatedBefore), count: Float64Array.from(l.count), bytes: Float64Array.from(l.bytes) };
 }
 
-const count = formatCount;
-
 export function memoryFacts(capture: MemoryCapture): MemoryFact[] {
-  const facts: MemoryFact[] = [{ label: 'Peak', value: formatBytes(capture.peakBytes), title: `${count(capture.peakBytes)} bytes` }];
+  const facts: MemoryFact[] = [{ label: 'Peak', value: formatBytes(capture.peakBytes), title: `${formatCount(capture.peakBytes)} bytes` }];
   if (capture.totalAllocations > 0) {
-    facts.push({ label: capture.format === 'tracemalloc' ? 'Blocks live' : 'Allocations', value: count(capture.totalAllocations) });
-    facts.push({ label: capture.format === 'tracemalloc' ? 'Bytes live' : 'Allocated in total', value: formatBytes(capture.totalBytes), title: `${count(capture.totalBytes)} bytes` });
+    facts.push({ label: capture.format === 'tracemalloc' ? 'Blocks live' : 'Allocations', value: formatCount(capture.totalAllocations) });
+    facts.push({ label: capture.format === 'tracemalloc' ? 'Bytes live' : 'Allocated in total', value: formatBytes(capture.totalBytes), title: `${formatCount(capture.totalBytes)} bytes` });
   }
   if (capture.durationMs !== undefined) facts.push({ label: 'Duration', value: `${(capture.durationMs / 1000).toFixed(capture.durationMs < 10_000 ? 2 : 1)} s` });
   if (capture.startTime !== undefined) facts.push({ label: 'Started', value: new Date(capture.startTime).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), title: new Date(capture.startTime).toISOString() });
