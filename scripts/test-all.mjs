@@ -53,7 +53,8 @@ for (const level of levels) {
     passed += counts.passed;
     failed += counts.failed;
     const flaky = /^\[e2e\] after the retry: (\d+) test\(s\) failed once and passed on the retry \(flaky: (.*)\)$/m.exec(output);
-    const note = flaky && Number(flaky[1]) > 0 ? `; ${flaky[1]} passed only on a retry: ${flaky[2]}` : '';
+    const retriedTests = [...output.matchAll(/^\[integration\] passed only on a retry: /gm)].length;
+    const note = flaky && Number(flaky[1]) > 0 ? `; ${flaky[1]} passed only on a retry: ${flaky[2]}` : retriedTests ? `; ${retriedTests} passed only on a retry` : '';
     lines.push(`${level.name}: ${counts.passed} passed, ${counts.failed} failed (${seconds} s${note})`);
   } else {
     if (code !== 0) failed += 1;
