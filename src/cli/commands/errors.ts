@@ -163,12 +163,12 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
     const first = errors[0]!;
     if (fromStore) {
       if (json) io.out(JSON.stringify({ error: first.message }));
-      else io.err(`iwb errors: ${first.message}`);
+      io.err(`iwb errors: ${first.message}`);
       return EXIT.usage;
     }
     const message = `${display(first.path)} ${first.message}`;
     if (json) io.out(JSON.stringify({ error: message, errors: errors.map((e) => ({ file: display(e.path), message: e.message })) }));
-    else for (const e of errors) io.err(`iwb errors: ${display(e.path)} ${e.message}`);
+    for (const e of errors) io.err(`iwb errors: ${display(e.path)} ${e.message}`);
     return EXIT.usage;
   }
   const vars = { workspaceFolders: [{ name: nodePath.basename(io.cwd), path: io.cwd }] };

@@ -119,7 +119,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
     } catch (e) {
       if (!(e instanceof LogStoreError)) throw e;
       if (json) io.out(JSON.stringify({ error: e.message }));
-      else io.err(`iwb patterns: ${e.message}`);
+      io.err(`iwb patterns: ${e.message}`);
       return EXIT.usage;
     }
   }
@@ -139,7 +139,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
     const first = errors[0]!;
     const message = `${display(first.path)} ${first.message}`;
     if (json) io.out(JSON.stringify({ error: message, errors: errors.map((e) => ({ file: display(e.path), message: e.message })) }));
-    else for (const e of errors) io.err(`iwb patterns: ${display(e.path)} ${e.message}`);
+    for (const e of errors) io.err(`iwb patterns: ${display(e.path)} ${e.message}`);
     return EXIT.usage;
   }
   for (const e of errors) io.err(`iwb patterns: ${display(e.path)} ${e.message} (skipped)`);
