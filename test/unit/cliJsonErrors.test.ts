@@ -45,3 +45,15 @@ for (const command of ['errors', 'patterns']) {
     assert.match(r.err[0]!, new RegExp(`^iwb ${command}: cannot reach VictoriaLogs at http://127\\.0\\.0\\.1:${port}`));
   });
 }
+
+for (const command of ['errors', 'patterns']) {
+  test(`iwb ${command}: a file outside the current folder is named by its absolute path, not a climb of ../`, async (t) => {
+    const dir = tempDir(t);
+    const elsewhere = tempDir(t);
+    const r = await run([command, path.join(elsewhere, 'gone.log')], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.err.length, 1, r.err.join('\n'));
+    assert.ok(r.err[0]!.includes(path.join(elsewhere, 'gone.log')), r.err[0]);
+    assert.doesNotMatch(r.err[0]!, /\.\.\//);
+  });
+}

@@ -23,6 +23,7 @@ import { LogStoreError } from '../../core/logstore/types';
 import { STORE_USAGE, STORE_VALUE_OPTIONS, storeFromArgs } from '../storeSource';
 import { applyTriage, parseTriage, type TriageFile, type TriagedCluster } from '../../core/triage/triage';
 import { gitRunner, repositoryRoot } from '../../node/git';
+import { displayPath } from '../displayPath';
 
 export const errorsHelp: CommandHelp = {
   summary: 'Group the error events of logs into clusters by stack fingerprint and message template',
@@ -131,7 +132,7 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
   // The repository first: a wrong --repo is a usage error before minutes of reading logs.
   const repoRoot = wantSuspects ? await findRepository(io.cwd, repoArg) : undefined;
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
-  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  const display = (p: string) => displayPath(io.cwd, p);
   let source: StoreSourceInfo | undefined;
   const { report, errors } = fromStore
     ? await (async () => {

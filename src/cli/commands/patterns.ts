@@ -17,6 +17,7 @@ import { cliParser } from './lintLogging';
 import { patternsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
 import { LogStoreError } from '../../core/logstore/types';
 import { STORE_USAGE, STORE_VALUE_OPTIONS, storeFromArgs } from '../storeSource';
+import { displayPath } from '../displayPath';
 
 export const patternsHelp: CommandHelp = {
   summary: 'Log patterns of any log (text, JSON Lines, OTLP, gzip): templates, counts, what is new, the logging call behind each',
@@ -103,7 +104,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
   }
 
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
-  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  const display = (p: string) => displayPath(io.cwd, p);
   if (fromStore) {
     try {
       const r = await patternsFromStore(fromStore.store, {
@@ -166,7 +167,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
 }
 
 async function printPatterns(report: PatternReport, code: string | undefined, json: boolean, io: CliIO, source: StoreSourceInfo | undefined, listed = report.patterns): Promise<number> {
-  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  const display = (p: string) => displayPath(io.cwd, p);
   // The logging call behind each pattern.
   const codeDir = nodePath.resolve(io.cwd, code ?? '.');
   const callSites = new Map<PatternSummary, { file: string; line: number }[]>();
