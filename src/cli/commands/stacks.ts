@@ -89,10 +89,10 @@ async function readGzipDump(abs: string): Promise<DumpSeries> {
   });
   try {
     for await (const raw of lines) {
-      const line = raw.length > 65536 && mode !== 'json' ? raw.slice(0, 65536) : raw;
+      const line: string = raw.length > 65536 && mode !== 'json' ? raw.slice(0, 65536) : raw;
       if (mode === 'unknown') {
         if (line.includes('\0')) throw new StackParseError('binary data inside the gzip, not a stack dump');
-        const trimmed = line.replace(/^[\uFEFF\s]+/, '');
+        const trimmed: string = line.replace(/^[\uFEFF\s]+/, '');
         if (trimmed === '') continue;
         mode = trimmed[0] === '[' || trimmed[0] === '{' ? 'json' : 'text';
       }
