@@ -143,3 +143,27 @@ test('usage: sub-commands and options are checked', async () => {
   assert.equal((await run(['memory', 'summarize', 'x', '--top', '0'])).code, 2);
   assert.equal((await run(['memory', 'explode', 'x'])).code, 2);
 });
+
+test('iwb memory --json: bytes are whole numbers for reports written in MiB (memory_profiler, mprof), in summarize and diff', async (t) => {
+  // memory_profiler prints "7.6 MiB"; 7.6 × 2^20 is 7969177.6, not a count of bytes.
+  const dir = tempDir(t);
+  const report = path.join(dir, 'mp.txt');
+  writeFileSync(report, [
+    'Filename: /app/mp.py', '',
+    'Line #    Mem usage    Increment  Occurrences   Line Contents',
+    '=============================================================',
+    '     2     50.6 MiB     50.6 MiB           1   @profile',
+    '     3                                         def f():',
+    '     4     58.2 MiB      7.6 MiB           1       a = [1]*1000000',
+    '     5     73.5 MiB     15.3 MiB           1       b = [2]*2000000',
+    '     6     58.2 MiB    -15.3 MiB           1       del b',
+    '     7     58.2 MiB      0.0 MiB           1       return a', '', '',
+  ].join('\n'));
+  const r = await run(['memory', 'summarize', report, '--json'], dir);
+  assert.equal(r.code, 0, r.err);
+  const s = JSON.parse(r.out);
+  assert.ok(s.peak.length > 0);
+  for (const n of [s.peakBytes, s.totalBytes, ...['peak', 'leaks', 'temporary'].flatMap((v) => s[v].map((l: { bytes: number }) => l.bytes))]) assert.ok(Number.isInteger(n), String(n));
+  const d = JSON.parse((await run(['memory', 'diff', report, report, '--json'], dir)).out);
+  for (const n of [d.before.peakBytes, d.before.totalBytes, d.peakBytesDelta, ...['peak', 'leaks', 'temporary'].flatMap((v) => d[v].flatMap((l: { beforeBytes: number; afterBytes: number; deltaBytes: number }) => [l.beforeBytes, l.afterBytes, l.deltaBytes]))]) assert.ok(Number.isInteger(n), String(n));
+});

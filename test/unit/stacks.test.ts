@@ -294,3 +294,23 @@ test('iwb stacks --pid: real py-spy dumps a real deadlocked process three times 
   assert.equal(gone.err.split('\n').length, 1);
   assert.match(gone.err, /not running|could not dump/);
 });
+
+test('iwb stacks FILE.gz: a gzipped log or dump reads as the same file uncompressed; a cut-short one is exit 2 naming it', async (t) => {
+  const { gzipSync } = await import('node:zlib');
+  const dir = tempDir(t);
+  for (const name of ['service-faulthandler.log', 'stuck.pyspy-dump.jsonl', 'stuck.pyspy-dump.txt']) {
+    const gz = path.join(dir, `${name}.gz`);
+    writeFileSync(gz, gzipSync(readFileSync(path.join(FIXTURES, name))));
+    const plain = await run(['stacks', name, '--map', `/app=${FIXTURES}`, '--json']);
+    const zipped = await run(['stacks', gz, '--map', `/app=${FIXTURES}`, '--json']);
+    assert.equal(zipped.code, plain.code, zipped.err);
+    assert.deepEqual(JSON.parse(zipped.out), JSON.parse(plain.out), name);
+  }
+  const whole = gzipSync(readFileSync(path.join(FIXTURES, 'service-faulthandler.log')));
+  const cut = path.join(dir, 'cut.log.gz');
+  writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+  const r = await run(['stacks', cut]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^iwb stacks: .*cut\.log\.gz: .*gzip/);
+  assert.equal(r.err.split('\n').length, 1);
+});

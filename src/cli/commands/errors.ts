@@ -23,6 +23,7 @@ import { LogStoreError } from '../../core/logstore/types';
 import { STORE_USAGE, STORE_VALUE_OPTIONS, storeFromArgs } from '../storeSource';
 import { applyTriage, parseTriage, type TriageFile, type TriagedCluster } from '../../core/triage/triage';
 import { gitRunner, repositoryRoot } from '../../node/git';
+import { displayPath } from '../displayPath';
 
 export const errorsHelp: CommandHelp = {
   summary: 'Group the error events of logs into clusters by stack fingerprint and message template',
@@ -131,7 +132,7 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
   // The repository first: a wrong --repo is a usage error before minutes of reading logs.
   const repoRoot = wantSuspects ? await findRepository(io.cwd, repoArg) : undefined;
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
-  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  const display = (p: string) => displayPath(io.cwd, p);
   let source: StoreSourceInfo | undefined;
   const { report, errors } = fromStore
     ? await (async () => {
@@ -163,12 +164,12 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
     const first = errors[0]!;
     if (fromStore) {
       if (json) io.out(JSON.stringify({ error: first.message }));
-      else io.err(`iwb errors: ${first.message}`);
+      io.err(`iwb errors: ${first.message}`);
       return EXIT.usage;
     }
     const message = `${display(first.path)} ${first.message}`;
     if (json) io.out(JSON.stringify({ error: message, errors: errors.map((e) => ({ file: display(e.path), message: e.message })) }));
-    else for (const e of errors) io.err(`iwb errors: ${display(e.path)} ${e.message}`);
+    for (const e of errors) io.err(`iwb errors: ${display(e.path)} ${e.message}`);
     return EXIT.usage;
   }
   const vars = { workspaceFolders: [{ name: nodePath.basename(io.cwd), path: io.cwd }] };

@@ -79,8 +79,9 @@ export async function memoryCommand(args: ParsedArgs, io: CliIO): Promise<number
     const capture = captures[0]!;
     const s = summarizeMemory(capture, { top });
     if (json) {
-      const loc = (l: LocationStat) => ({ function: l.function, file: l.file, line: l.line, bytes: l.bytes, allocations: l.allocations });
-      io.out(JSON.stringify({ file: files[0], format: s.format, peakBytes: s.peakBytes, totalAllocations: s.totalAllocations, totalBytes: s.totalBytes, peak: s.peak.map(loc), leaks: s.leaks.map(loc), temporary: s.temporary.map(loc) }, null, 2));
+      // Reports written in MiB (memory_profiler, mprof) give fractions of a byte; the contract counts bytes.
+      const loc = (l: LocationStat) => ({ function: l.function, file: l.file, line: l.line, bytes: Math.round(l.bytes), allocations: l.allocations });
+      io.out(JSON.stringify({ file: files[0], format: s.format, peakBytes: Math.round(s.peakBytes), totalAllocations: s.totalAllocations, totalBytes: Math.round(s.totalBytes), peak: s.peak.map(loc), leaks: s.leaks.map(loc), temporary: s.temporary.map(loc) }, null, 2));
       return EXIT.ok;
     }
     io.out(`${files[0]}: ${MEMORY_FORMAT_LABELS[capture.format]}${capture.tool ? ` (${capture.tool})` : ""}, peak ${formatBytes(s.peakBytes)}${s.totalAllocations > 0 ? `, ${count(s.totalAllocations)} allocations, ${formatBytes(s.totalBytes)} allocated` : ''}${capture.durationMs !== undefined ? `, ${(capture.durationMs / 1000).toFixed(1)} s` : ''}`);
@@ -101,9 +102,9 @@ export async function memoryCommand(args: ParsedArgs, io: CliIO): Promise<number
   const [before, after] = captures as [MemoryCapture, MemoryCapture];
   const d = diffMemory(before, after, { top });
   if (json) {
-    const facts = (file: string, f: typeof d.before) => ({ file, format: f.format, peakBytes: f.peakBytes, totalAllocations: f.totalAllocations, totalBytes: f.totalBytes });
-    const row = (r: MemoryDiffRow) => ({ function: r.function, file: r.file, line: r.line, beforeBytes: r.beforeBytes, afterBytes: r.afterBytes, deltaBytes: r.deltaBytes, beforeAllocations: r.beforeAllocations, afterAllocations: r.afterAllocations });
-    io.out(JSON.stringify({ before: facts(files[0]!, d.before), after: facts(files[1]!, d.after), peakBytesDelta: d.peakBytesDelta, peak: d.peak.map(row), leaks: d.leaks.map(row), temporary: d.temporary.map(row) }, null, 2));
+    const facts = (file: string, f: typeof d.before) => ({ file, format: f.format, peakBytes: Math.round(f.peakBytes), totalAllocations: f.totalAllocations, totalBytes: Math.round(f.totalBytes) });
+    const row = (r: MemoryDiffRow) => ({ function: r.function, file: r.file, line: r.line, beforeBytes: Math.round(r.beforeBytes), afterBytes: Math.round(r.afterBytes), deltaBytes: Math.round(r.afterBytes) - Math.round(r.beforeBytes), beforeAllocations: r.beforeAllocations, afterAllocations: r.afterAllocations });
+    io.out(JSON.stringify({ before: facts(files[0]!, d.before), after: facts(files[1]!, d.after), peakBytesDelta: Math.round(d.after.peakBytes) - Math.round(d.before.peakBytes), peak: d.peak.map(row), leaks: d.leaks.map(row), temporary: d.temporary.map(row) }, null, 2));
     return EXIT.ok;
   }
   const signed = (b: number) => (b > 0 ? `+${formatBytes(b)}` : b < 0 ? formatBytes(b) : '0 B');

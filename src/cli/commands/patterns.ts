@@ -17,6 +17,7 @@ import { cliParser } from './lintLogging';
 import { patternsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
 import { LogStoreError } from '../../core/logstore/types';
 import { STORE_USAGE, STORE_VALUE_OPTIONS, storeFromArgs } from '../storeSource';
+import { displayPath } from '../displayPath';
 
 export const patternsHelp: CommandHelp = {
   summary: 'Log patterns of any log (text, JSON Lines, OTLP, gzip): templates, counts, what is new, the logging call behind each',
@@ -103,7 +104,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
   }
 
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
-  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  const display = (p: string) => displayPath(io.cwd, p);
   if (fromStore) {
     try {
       const r = await patternsFromStore(fromStore.store, {
@@ -119,7 +120,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
     } catch (e) {
       if (!(e instanceof LogStoreError)) throw e;
       if (json) io.out(JSON.stringify({ error: e.message }));
-      else io.err(`iwb patterns: ${e.message}`);
+      io.err(`iwb patterns: ${e.message}`);
       return EXIT.usage;
     }
   }
@@ -139,7 +140,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
     const first = errors[0]!;
     const message = `${display(first.path)} ${first.message}`;
     if (json) io.out(JSON.stringify({ error: message, errors: errors.map((e) => ({ file: display(e.path), message: e.message })) }));
-    else for (const e of errors) io.err(`iwb patterns: ${display(e.path)} ${e.message}`);
+    for (const e of errors) io.err(`iwb patterns: ${display(e.path)} ${e.message}`);
     return EXIT.usage;
   }
   for (const e of errors) io.err(`iwb patterns: ${display(e.path)} ${e.message} (skipped)`);
@@ -166,7 +167,7 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
 }
 
 async function printPatterns(report: PatternReport, code: string | undefined, json: boolean, io: CliIO, source: StoreSourceInfo | undefined, listed = report.patterns): Promise<number> {
-  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  const display = (p: string) => displayPath(io.cwd, p);
   // The logging call behind each pattern.
   const codeDir = nodePath.resolve(io.cwd, code ?? '.');
   const callSites = new Map<PatternSummary, { file: string; line: number }[]>();

@@ -1,6 +1,7 @@
 import { createReadStream, promises as fs, readFileSync, statSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { applyPathMappings, isLibraryPath, parseMapArguments, type PathMapping } from '../../core/paths/pathMappings';
 import { explainPySpyFailure } from '../../core/profile/pySpy';
 import { analyzeStacks, somethingStuck, stacksReport, type SourceLines, type StackAnalysis } from '../../core/stacks/analyze';
@@ -20,8 +21,8 @@ export const stacksHelp: CommandHelp = {
   why: a lock-order deadlock, a lock/queue/Event wait, a socket/TLS/child-process wait, time.sleep, or a
   loop that spins. py-spy is found on PATH (or set IWB_PY_SPY); attaching needs ptrace rights.
 iwb stacks FILE [--map FROM=TO]... [--json]
-  Reads dumps people already have: py-spy dump output (JSON, one dump per line or pretty-printed, or
-  text), faulthandler blocks inside a log file (dump_traceback_later, a crash), and
+  Reads dumps people already have (gzipped too): py-spy dump output (JSON, one dump per line or
+  pretty-printed, or text), faulthandler blocks inside a log file (dump_traceback_later, a crash), and
   sys._current_frames() dumps ("# Thread: name(id)" then traceback lines). One dump cannot show what
   did not move; it still names waits and deadlocks it can see.
   Source lines decide what a frame waits on (a "with lock:" line blocks in C): files are read where the
@@ -48,6 +49,8 @@ async function readDumpFile(file: string, cwd: string): Promise<DumpSeries> {
     const head = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(head, 0, 4096, 0);
     await handle.close();
+    // faulthandler blocks sit in logs, and rotated logs are gzipped.
+    if (bytesRead >= 2 && head[0] === 0x1f && head[1] === 0x8b) return await readGzipDump(abs);
     const start = head.subarray(0, bytesRead).toString('utf8').replace(/^[\uFEFF\s]+/, '');
     if (head.subarray(0, bytesRead).includes(0)) throw new StackParseError('binary data, not a stack dump (py-spy dump output, faulthandler output or a log holding it)');
     if (start === '') throw new StackParseError('the file is empty');
@@ -67,6 +70,47 @@ async function readDumpFile(file: string, cwd: string): Promise<DumpSeries> {
     if (err.code) throw new InputError(`${file}: cannot be read (${err.code === 'EACCES' ? 'permission denied' : err.message})`);
     throw e;
   }
+}
+
+const MAX_JSON_DUMP = 512 * 1024 * 1024;
+
+/** A gzipped dump or log, streamed: JSON (py-spy --json) is gathered up to a cap, text is scanned line by line. */
+async function readGzipDump(abs: string): Promise<DumpSeries> {
+  const gunzip = createGunzip();
+  const lines = createInterface({ input: createReadStream(abs).pipe(gunzip), crlfDelay: Infinity });
+  let mode: 'unknown' | 'json' | 'text' = 'unknown';
+  const json: string[] = [];
+  let jsonSize = 0;
+  const scanner = new StackDumpScanner();
+  let damaged: Error | undefined;
+  gunzip.on('error', (e) => {
+    damaged = e;
+    lines.close();
+  });
+  try {
+    for await (const raw of lines) {
+      const line: string = raw.length > 65536 && mode !== 'json' ? raw.slice(0, 65536) : raw;
+      if (mode === 'unknown') {
+        if (line.includes('\0')) throw new StackParseError('binary data inside the gzip, not a stack dump');
+        const trimmed: string = line.replace(/^[\uFEFF\s]+/, '');
+        if (trimmed === '') continue;
+        mode = trimmed[0] === '[' || trimmed[0] === '{' ? 'json' : 'text';
+      }
+      if (mode === 'json') {
+        jsonSize += line.length + 1;
+        if (jsonSize > MAX_JSON_DUMP) throw new StackParseError('a JSON file over 512 MB uncompressed is not py-spy dump output');
+        json.push(line);
+      } else scanner.push(line);
+    }
+  } catch (e) {
+    if (!damaged) throw e;
+  }
+  if (damaged) throw new StackParseError(`gzip data is damaged or cut short (${damaged.message})`);
+  if (mode === 'unknown') throw new StackParseError('the file is empty (once decompressed)');
+  if (mode === 'json') return parseStackDumps(json.join('\n'));
+  const series = scanner.finish();
+  if (series.dumps.length === 0) throw new StackParseError('no stack dump found: expected py-spy dump output, faulthandler blocks ("Thread 0x… (most recent call first):") or "# Thread: name(id)" blocks');
+  return series;
 }
 
 /** Source lines from disk, through the mappings, relative paths against the working directory; cached. */
