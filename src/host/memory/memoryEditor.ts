@@ -58,6 +58,8 @@ export class MemoryEditorProvider implements vscode.CustomReadonlyEditorProvider
 
   async resolveCustomEditor(doc: MemoryDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.host.extensionUri);
+    // Titles the page's frame too (left unset, VS Code writes "undefined" there for screen readers).
+    panel.title = path.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.host.extensionUri, { app: 'memory', title: `Memory: ${path.basename(doc.uri.path)}` });
     const bridge = new WebviewBridge<MemorySnapshot, MemoryIntent>(
       panel.webview,
