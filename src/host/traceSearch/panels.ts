@@ -32,6 +32,12 @@ import { endpoint, headersKey, jaegerUrl } from './settings';
 
 const HEX_ID = /^[0-9a-fA-F]{8,32}$/;
 
+/** A trace spec as a tab names it: the id's first 8 digits (`FILE#ID`, an id), else the file's name. */
+function shortName(spec: string): string {
+  const id = spec.includes('#') ? spec.slice(spec.lastIndexOf('#') + 1) : HEX_ID.test(spec) ? spec : '';
+  return id ? id.slice(0, 8).toLowerCase() : (spec.split(/[\\/]/).pop() ?? spec);
+}
+
 function iso(us: number): string {
   return new Date(us / 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -428,8 +434,12 @@ export class TraceComparePanel implements vscode.Disposable {
     restored?: vscode.WebviewPanel,
   ) {
     const deps = owner.deps;
-    this.panel = restored ?? vscode.window.createWebviewPanel(TRACE_COMPARE_VIEW_TYPE, 'Trace Comparison', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    this.panel.webview.html = buildWebviewHtml(this.panel.webview, deps.extensionUri, { app: 'traceCompare', title: 'Trace Comparison' });
+    // Titled once, from the two specs: VS Code titles the page's frame (what a screen reader announces)
+    // when the page is created and does not follow a later change of the tab's title.
+    const title = `Compare ${shortName(a)} ↔ ${shortName(b)}`;
+    this.panel = restored ?? vscode.window.createWebviewPanel(TRACE_COMPARE_VIEW_TYPE, title, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    this.panel.title = title;
+    this.panel.webview.html = buildWebviewHtml(this.panel.webview, deps.extensionUri, { app: 'traceCompare', title });
     const reopen = (): TraceCompareReopen => ({ a: this.a, b: this.b });
     this.bridge = new WebviewBridge(this.panel.webview, async () => this.snapshot(), isTraceCompareIntent, (i) => this.handle(i), { reopen });
     this.disposables.push(this.bridge, this.panel.onDidDispose(() => this.dispose()));
@@ -468,7 +478,6 @@ export class TraceComparePanel implements vscode.Disposable {
       const [ta, tb] = await this.owner.withProgress('Comparing traces', async (signal) => [await this.loadOne(this.a, signal), await this.loadOne(this.b, signal)] as const);
       const source = HEX_ID.test(this.a) && HEX_ID.test(this.b) ? `Jaeger at ${jaegerUrl() ?? ''}` : [this.a, this.b].map((s) => s.split('/').pop()).join(' and ');
       this.snap = compareSnapshot(ta, tb, compareDetailed(ta, tb), source);
-      this.panel.title = `Compare ${ta.traceId.slice(0, 8)} ↔ ${tb.traceId.slice(0, 8)}`;
       await this.bridge.push();
       return true;
     } catch (e) {
