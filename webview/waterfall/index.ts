@@ -164,8 +164,8 @@ function onSnapshot(s: WaterfallSnapshot): void {
 function onMessage(m: WaterfallMessage): void {
   if (m.type === 'spanDetail') {
     detail.show(m);
-    // The pane shows the span from its top, whatever was read before.
-    side.scrollTop = 0;
+    // The pane shows the span from its top, whatever was read before (an anomaly report above it too).
+    side.scrollTop = Math.max(0, detail.element.getBoundingClientRect().top - side.getBoundingClientRect().top + side.scrollTop - sideToggle.offsetHeight);
   } else if (m.type === 'notice') notice(m.text, m.kind);
   else if (m.type === 'anomaly') {
     anomaly.show(m);
