@@ -100,3 +100,13 @@ export function isMemoryIntent(m: { type: string }): m is MemoryIntent {
 
 /** The page's guard for its saved state (it may come from an older version of the page). */
 export const isMemoryViewState = fields({ view: optional(oneOf(...VIEWS)), measure: optional(oneOf('bytes', 'allocations')), icicle: optional(isBoolean), range: optional((v) => Array.isArray(v) && v.length === 2 && arrayOf(isIndex)(v)) });
+
+/** The two captures a memory diff panel compares (URIs), read again after a window reload. */
+export interface MemoryDiffReopen {
+  before: string;
+  after: string;
+}
+
+export function isMemoryDiffReopen(v: unknown): v is MemoryDiffReopen {
+  return fields({ before: isString, after: isString })(v);
+}

@@ -177,3 +177,26 @@ export function isTraceCompareIntent(m: { type: string }): m is TraceCompareInte
   return m.type === 'openTrace' && isRecord(m) && (which === 'a' || which === 'b');
 }
 
+
+// ---------- after a window reload ----------
+
+/** What the search panel needs to open again after a window reload: its form, and the file of its statistics. */
+export interface TraceSearchReopen {
+  form: TraceSearchForm;
+  statsFile?: string;
+}
+
+export function isTraceSearchReopen(v: unknown): v is TraceSearchReopen {
+  if (!isRecord(v) || !isForm(v.form)) return false;
+  return v.statsFile === undefined || isString(v.statsFile);
+}
+
+/** The two traces a comparison was made of (ids or `FILE#ID` specs), read again after a window reload. */
+export interface TraceCompareReopen {
+  a: string;
+  b: string;
+}
+
+export function isTraceCompareReopen(v: unknown): v is TraceCompareReopen {
+  return isRecord(v) && isString(v.a) && isString(v.b);
+}

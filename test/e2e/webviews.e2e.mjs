@@ -12,8 +12,10 @@
 //   opens beside, back, the chart is there with the same selection (#22 items 4–5, #19 item 5).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { REPO_ROOT, answerInput, openWorkbench, pickQuickItem, quickRow, runCommand, screenshot, until } from './helpers.mjs';
 import { THEMES, activeTab, axeViolations, drawnWebview, keyboardRoundTrip, paletteByKeys, setTheme, showTab, visibleWebview } from './webviewChecks.mjs';
@@ -28,13 +30,21 @@ const KEYS = {
   analyzeModel: 'ctrl+alt+shift+f3',
   showIncident: 'ctrl+alt+shift+f4',
   postmortemForm: 'ctrl+alt+shift+f5',
+  traceStats: 'ctrl+alt+shift+f6',
+  compareTraces: 'ctrl+alt+shift+f7',
 };
+// The demo incident's trace file (eight requests): statistics over all, and a typical one against the slowest.
+const TRACES = '.incidents/INC-2026-001/evidence/traces/recommend.otlp.jsonl';
+const TYPICAL = '15fc899e4fd58dbe7bdc968b7afb2c68';
+const SLOWEST = 'e0cfab4ceaefc4d2d3bf6d016bae4b5b';
 const KEYBINDINGS = [
   { key: KEYS.loadLogs, command: 'incidentWorkbench.loadLogs', args: 'logs/service.jsonl' },
   { key: KEYS.judgeRollback, command: 'incidentWorkbench.judgeRollback', args: { baseline: 'deploy/baseline.json', current: 'deploy/current.json' } },
   { key: KEYS.analyzeModel, command: 'incidentWorkbench.analyzeModelPredictions', args: 'model/predictions.jsonl' },
   { key: KEYS.showIncident, command: 'incidentWorkbench.showIncident', args: 'INC-2026-001' },
   { key: KEYS.postmortemForm, command: 'incidentWorkbench.openPostmortemForm', args: 'INC-2026-001' },
+  { key: KEYS.traceStats, command: 'incidentWorkbench.traceStatsOfFile', args: TRACES },
+  { key: KEYS.compareTraces, command: 'incidentWorkbench.compareTraces', args: { a: `${TRACES}#${TYPICAL}`, b: `${TRACES}#${SLOWEST}` } },
 ];
 /** `ctrl+alt+shift+f1` as Playwright names it. */
 const press = (page, key) => page.keyboard.press(key.replace('ctrl', 'Control').replace('alt', 'Alt').replace('shift', 'Shift').replace(/f(\d+)$/, 'F$1'));
@@ -58,6 +68,15 @@ describe('every webview', () => {
     cpSync(join(REPO_ROOT, 'demo'), source, { recursive: true });
     mkdirSync(join(source, 'profiles'), { recursive: true });
     for (const f of ['deep.speedscope.json', 'workload.speedscope.json', 'workload-fast.speedscope.json']) copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'profile', f), join(source, 'profiles', f));
+    // A py-spy dump of a stuck program (test/fixtures/stacks/NOTE.md), as a user's own file.
+    copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'stacks', 'stuck.pyspy-dump.jsonl'), join(source, 'profiles', 'stuck.pyspy-dump.jsonl'));
+    // Two memray captures of the memory fixture's workload, leaking and fixed (test/fixtures/memory/NOTE.md),
+    // for the memory diff.
+    const workload = join(REPO_ROOT, 'test', 'fixtures', 'memory', 'workload.py');
+    await Promise.all([
+      promisify(execFile)('python3', ['-m', 'memray', 'run', '-q', '-f', '-o', join(source, 'profiles', 'workload.memray.bin'), workload]),
+      promisify(execFile)('python3', ['-m', 'memray', 'run', '-q', '-f', '-o', join(source, 'profiles', 'workload-fixed.memray.bin'), workload, '--fixed']),
+    ]);
     // Recorded as /app/deep.py (test/fixtures/profile/NOTE.md): the mapping finds it in the workspace.
     copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'profile', 'deep.py'), join(source, 'deep.py'));
     wb = await openWorkbench({
@@ -86,7 +105,7 @@ describe('every webview', () => {
     return label;
   }
 
-  it('opens all nine webviews', async () => {
+  it('opens all fourteen webviews', async () => {
     const { page } = wb;
     await opened('flame graph', 'canvas.fg-canvas[data-painted]', () => quickOpen(page, 'deep.speedscope.json'));
     await opened('waterfall', '[data-testid=slowest]', () => quickOpen(page, 'recommend.otlp.jsonl'));
@@ -105,11 +124,32 @@ describe('every webview', () => {
     await opened('profile diff', '.fg-diff tr', async () => {
       await runCommand(page, 'Incident Workbench: Compare Profiles…');
       await pickQuickItem(page, 'workload.speedscope.json', { exact: true });
+      // The second question's own list (a click on the first list while it closes is lost under load).
+      await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: '2/2' }).waitFor({ timeout: 30000 });
       await pickQuickItem(page, 'workload-fast.speedscope.json', { exact: true });
-      await visibleWebview(page, '.fg-diff tr', undefined, 60000);
+      const diff = await visibleWebview(page, '.fg-diff tr', undefined, 60000);
       // One group for all (the diff opens beside), so that hiding one tab shows another in its place.
       await paletteByKeys(page, 'View: Join All Editor Groups');
       await until('one editor group', async () => (await page.locator('.editor-group-container').count()) === 1);
+      // The joined group may show another tab: the diff's (titled like its frame) is the one opened.
+      await showTab(page, diff.title);
+    });
+    // The demo incident's memray capture (its evidence), a stack dump, and the trace search and comparison
+    // panels from the demo's trace file (a live Jaeger's search is traceSearch.e2e.mjs).
+    await opened('memory', '.mem-facts', () => quickOpen(page, 'recommend-leak.memray.bin'));
+    await opened('stacks', '.st-thread', () => quickOpen(page, 'stuck.pyspy-dump.jsonl'));
+    await opened('trace search', 'table.ts-ops', () => press(page, KEYS.traceStats));
+    await opened('trace comparison', 'table[aria-label="Spans matched by path"]', () => press(page, KEYS.compareTraces));
+    await opened('memory diff', '.mem-facts', async () => {
+      await runCommand(page, 'Incident Workbench: Compare Memory Captures…');
+      await pickQuickItem(page, 'workload.memray.bin', { exact: true });
+      await page.locator('.quick-input-widget .quick-input-title').filter({ hasText: '2/2' }).waitFor({ timeout: 30000 });
+      await pickQuickItem(page, 'workload-fixed.memray.bin', { exact: true });
+      const title = 'Memory diff: workload.memray.bin → workload-fixed.memray.bin';
+      await visibleWebview(page, '.mem-facts', title, 60000);
+      await paletteByKeys(page, 'View: Join All Editor Groups');
+      await until('one editor group', async () => (await page.locator('.editor-group-container').count()) === 1);
+      await showTab(page, title);
     });
     assert.equal(new Set(pages.map((p) => p.label)).size, pages.length, JSON.stringify(pages));
   });
@@ -231,6 +271,49 @@ describe('every webview', () => {
     await screenshot(page, 'webviews-waterfall-anomaly');
   });
 
+  it('the waterfall in a narrow editor (520 px): the spans keep the height, the detail pane under them opens on a click (#22)', async () => {
+    const { page } = wb;
+    const view = await show('waterfall');
+    const f = view.locator;
+    const body = f.locator('body');
+    const original = page.viewportSize();
+    const wide = await body.evaluate(() => window.innerWidth);
+    await page.setViewportSize({ width: original.width - (wide - 520), height: original.height });
+    try {
+      await until('a 520 px page', async () => Math.abs((await body.evaluate(() => window.innerWidth)) - 520) <= 4);
+      const toggle = f.locator('button.wf-side-toggle');
+      const measure = () => body.evaluate(() => {
+        const rect = (sel) => document.querySelector(sel).getBoundingClientRect();
+        const scroller = document.querySelector('.wf-scroll');
+        return { height: window.innerHeight, rows: rect('.wf-scroll').height, bars: scroller.clientWidth - window.iwbWaterfall.nameWidth(), side: rect('.wf-side'), detail: rect('section.wf-detail') };
+      });
+      // The pane starts closed: one line under the spans, which get most of the page (they had 122 px).
+      await until('the pane closed', async () => (await toggle.getAttribute('aria-expanded')) === 'false');
+      let m = await measure();
+      assert.ok(m.rows >= 0.4 * m.height, `spans ${m.rows} px of ${m.height} px`);
+      assert.ok(m.bars >= 250, `bars ${m.bars} px wide`);
+      assert.ok(m.side.height < 50 && m.side.bottom <= m.height + 1, JSON.stringify(m.side));
+      // A click on a span opens the pane under the spans, with that span, in view.
+      const row = await body.evaluate(() => window.iwbWaterfall.rowOf('pairwise_diversity'));
+      const at = await body.evaluate((_el, r) => window.iwbWaterfall.locate(r), row);
+      const canvasBox = await f.locator('canvas.wf-canvas').boundingBox();
+      await page.mouse.click(canvasBox.x + at.x, canvasBox.y + at.y);
+      const title = f.locator('section.wf-detail h2').first();
+      await until('the span in the opened pane', async () => (await toggle.getAttribute('aria-expanded')) === 'true' && /pairwise_diversity/.test(await title.textContent()));
+      m = await measure();
+      const heading = await title.boundingBox();
+      assert.ok(heading && heading.y >= 0 && heading.y < page.viewportSize().height, `the detail heading is visible: ${JSON.stringify(heading)}`);
+      assert.ok(m.rows >= 0.2 * m.height, `spans ${m.rows} px of ${m.height} px with the pane open`);
+      await screenshot(page, 'webviews-waterfall-narrow');
+      // The keyboard closes it again (the button is the pane's first stop).
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      await until('the pane closed by Enter', async () => (await toggle.getAttribute('aria-expanded')) === 'false');
+    } finally {
+      await page.setViewportSize(original);
+    }
+  });
+
   it('the overview shows every step with readable times and tables, also in a narrow editor group (#19 item 10)', async () => {
     const { page } = wb;
     const view = await show('incident overview');
@@ -305,6 +388,9 @@ describe('every webview', () => {
         continue;
       }
       // "?" from the page's body (not a text field) opens the list of keys; Escape closes it.
+      // The pointer off the tab it clicked first: the tab's hover (its path) would take the click.
+      await page.mouse.move(page.viewportSize().width - 40, page.viewportSize().height - 80);
+      await page.locator('.context-view .hover-contents').waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
       await f.locator('h1').click();
       await page.keyboard.press('?');
       const panel = f.locator('.keys-panel');
@@ -460,6 +546,41 @@ describe('every webview', () => {
       sourceLine: expected,
       focused: async (f) => f.locator('.wf-scroll').evaluate((el) => el === document.activeElement),
     });
+  });
+
+  it('keyboard only on the memory view: a frame of the service selected, Enter, its line beside, back, the same frame (#22 items 4–5)', async () => {
+    const { page } = wb;
+    const p = pages.find((x) => x.name === 'memory');
+    await showTab(page, p.label);
+    const label = (f) => f.locator('canvas.fg-canvas').first().getAttribute('data-selected-label');
+    // The demo service's own code (the capture's /app is mapped to the workspace).
+    const ours = (l) => {
+      const m = /\((\w+\.py):(\d+)\)$/.exec(l ?? '');
+      return m && existsSync(join(REPO_ROOT, 'demo', 'service', m[1])) ? m : undefined;
+    };
+    const selected = await keyboardRoundTrip(wb, {
+      title: p.title,
+      ready: p.ready,
+      focus: async (f) => {
+        const canvas = f.locator('canvas.fg-canvas').first();
+        for (let i = 0; i < 60 && !(await canvas.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+        assert.ok(await canvas.evaluate((el) => el === document.activeElement), 'Tab reaches the flame graph');
+      },
+      select: async (f) => {
+        // Up the biggest callees from the root until a frame of the service's code.
+        const seen = [];
+        for (let i = 0; i < 40 && !ours(await label(f)); i++) {
+          await page.keyboard.press('ArrowUp');
+          seen.push(await label(f));
+        }
+        assert.ok(ours(await label(f)), `no frame of demo/service on the way up: ${seen.join(' → ')}`);
+      },
+      selection: label,
+      sourceTab: '.py',
+      sourceLine: (l) => Number(ours(l)[2]),
+      focused: async (f) => f.locator('canvas.fg-canvas').first().evaluate((el) => el === document.activeElement),
+    });
+    assert.ok(ours(selected), selected);
   });
 
   it('keyboard only on the A/B editor: a variant selected, Enter, the file beside at it, back, the same row (#22 items 4–5)', async () => {

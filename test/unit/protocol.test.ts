@@ -13,6 +13,8 @@ import { isIncidentOverviewIntent } from '../../src/protocol/incidentOverview';
 import { isMlModelIntent } from '../../src/protocol/mlmodel';
 import { isPostmortemIntent } from '../../src/protocol/postmortem';
 import { isRollbackIntent } from '../../src/protocol/rollback';
+import { isMemoryDiffReopen } from '../../src/protocol/memory';
+import { isTraceCompareReopen, isTraceSearchReopen } from '../../src/protocol/traceSearch';
 import { isWaterfallIntent } from '../../src/protocol/waterfall';
 import { repoRoot } from './helpers';
 
@@ -79,4 +81,27 @@ test('WEBVIEW_APPS names exactly the webview/<app>/index.ts bundles', () => {
     .map((d) => d.name)
     .sort();
   assert.deepEqual([...WEBVIEW_APPS].sort(), folders);
+});
+
+test('the trace and memory diff panels reopen after a window reload only from a state of the right shape (property: never throws)', () => {
+  const form = { service: 'recommend', operation: '', tags: '', minDuration: '', maxDuration: '', range: 'lookback', lookback: '1h', start: '', end: '', limit: '100' };
+  assert.equal(isTraceSearchReopen({ form }), true);
+  assert.equal(isTraceSearchReopen({ form, statsFile: 'file:///w/traces.otlp.jsonl' }), true);
+  assert.equal(isTraceSearchReopen({ form: { ...form, range: 'forever' } }), false);
+  assert.equal(isTraceSearchReopen({ form, statsFile: 3 }), false);
+  assert.equal(isTraceSearchReopen(undefined), false);
+  assert.equal(isTraceCompareReopen({ a: 'traces.otlp.jsonl#15fc', b: 'e0cfab4ceaefc4d2d3bf6d016bae4b5b' }), true);
+  assert.equal(isTraceCompareReopen({ a: 'x' }), false);
+  assert.equal(isTraceCompareReopen('a,b'), false);
+  assert.equal(isMemoryDiffReopen({ before: 'file:///w/a.memray.bin', after: 'file:///w/b.memray.bin' }), true);
+  assert.equal(isMemoryDiffReopen({ before: 'file:///w/a.memray.bin' }), false);
+  assert.equal(isMemoryDiffReopen(null), false);
+  fc.assert(
+    fc.property(fc.anything(), fc.anything(), (a, b) => {
+      isTraceSearchReopen(a);
+      isTraceSearchReopen({ form: a, statsFile: b });
+      isTraceCompareReopen({ a, b });
+      isMemoryDiffReopen(a);
+    }),
+  );
 });

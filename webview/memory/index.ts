@@ -12,6 +12,7 @@ import { h, icon, replaceChildren } from '../shared/dom';
 import { FlameChart, ROW } from '../shared/flameChart';
 import { vscodeApi } from '../shared/vscodeApi';
 import { TimelineChart } from './timeline';
+import { keyboardHelp } from '../shared/help';
 
 const root = document.getElementById('app')!;
 const shared = document.querySelector<HTMLLinkElement>('link[href*="webview.css"]');
@@ -64,6 +65,16 @@ const timeline = new TimelineChart(
   (text) => (announcer.textContent = text),
 );
 const suspectsSection = h('section', { class: 'mem-suspects' });
+const help = keyboardHelp([
+  ['Tab / Shift+Tab', 'next / previous control: the timeline, the leak suspects, the flame graph'],
+  ['Left / Right', 'on the timeline: move the cursor (Ctrl: bigger steps); on the view and measure choices: the next one'],
+  ['Shift+Left / Shift+Right', 'on the timeline: select a time range (the flame graph shows what it allocated)'],
+  ['Up / Down', 'in the flame graph: the biggest callee / the caller'],
+  ['Left / Right', 'in the flame graph: the previous / next sibling frame'],
+  ['Enter', 'in the flame graph: open the selected frame\'s source beside; on a suspect: open its line'],
+  ['Space', 'in the flame graph: zoom into the selected frame'],
+  ['Escape / Backspace', 'in the flame graph: zoom out one level; on the timeline: clear the range'],
+]);
 const diffSection = h('section', { class: 'mem-diff' });
 
 function persist(): void {
@@ -467,7 +478,7 @@ function render(s: MemorySnapshot): void {
   heatButton.setAttribute('aria-pressed', String(s.heatOn && s.heatShown));
   cpuButton.hidden = !s.heatShown;
   if (s.error || !s.data) {
-    replaceChildren(root, h('h1', {}, s.title), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('div', {}, h('p', {}, s.error ?? 'Nothing to show.'))));
+    replaceChildren(root, help, h('h1', {}, s.title), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('div', {}, h('p', {}, s.error ?? 'Nothing to show.'))));
     return;
   }
   if (!first) return;
@@ -481,6 +492,7 @@ function render(s: MemorySnapshot): void {
   const facts = h('dl', { class: 'mem-facts' }, ...s.facts.flatMap((f) => [h('dt', {}, f.label), h('dd', { title: f.title }, f.value)]));
   replaceChildren(
     root,
+    help,
     h('header', { class: 'fg-header' }, h('h1', {}, s.title), h('p', { class: 'muted' }, s.description)),
     facts,
     ...s.warnings.map((w) => h('div', { class: 'fg-warning', role: 'status' }, icon('warning'), ' ', w)),

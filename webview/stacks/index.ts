@@ -5,6 +5,7 @@ import type { FindingKind } from '../../src/core/stacks/analyze';
 import type { StackFrameView, StackThreadView, StacksIntent, StacksSnapshot, StacksViewState } from '../../src/protocol/stacks';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
+import { keyboardHelp } from '../shared/help';
 
 const root = document.getElementById('app')!;
 const view: Required<StacksViewState> = { onlyStuck: false, showLibrary: true };
@@ -119,6 +120,11 @@ function toggles(): HTMLElement {
 }
 
 const threadsBox = h('section', { 'aria-labelledby': 'st-threads' });
+const help = keyboardHelp([
+  ['Tab / Shift+Tab', 'next / previous finding, frame link or filter'],
+  ['Enter', 'on a frame or finding link: open its line beside; on "locals": show or hide the frame\'s local variables'],
+  ['Space', 'on a filter: switch it'],
+]);
 
 function renderThreads(s: StacksSnapshot): void {
   const shown = view.onlyStuck ? s.threads.filter((t) => t.stuck || t.findings.length > 0) : s.threads;
@@ -134,11 +140,12 @@ function render(s: StacksSnapshot): void {
   root.removeAttribute('aria-busy');
   snap = s;
   if (s.error) {
-    replaceChildren(root, h('h1', {}, s.title), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('div', {}, h('p', {}, s.error))));
+    replaceChildren(root, help, h('h1', {}, s.title), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('div', {}, h('p', {}, s.error))));
     return;
   }
   replaceChildren(
     root,
+    help,
     h('header', {}, h('h1', {}, s.title), h('p', { class: 'muted' }, s.description)),
     ...s.warnings.map((w) => h('div', { class: 'banner', role: 'status' }, icon('warning'), h('div', {}, w))),
     findingsSection(s),

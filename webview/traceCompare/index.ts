@@ -4,9 +4,14 @@ import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
 import { button, int, loadDecisionsCss } from '../shared/decisions';
+import { keyboardHelp } from '../shared/help';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;
+const help = keyboardHelp([
+  ['Tab / Shift+Tab', 'next / previous button or trace link'],
+  ['Enter / Space', 'press the focused button; on a trace id: open that trace in the waterfall'],
+]);
 const bridge = connect<TraceCompareSnapshot, TraceCompareIntent>({ render });
 
 const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)} ms`;
@@ -27,7 +32,7 @@ function critical(title: string, steps: CriticalStep[]): HTMLElement {
 function render(s: TraceCompareSnapshot): void {
   root.removeAttribute('aria-busy');
   if (!s.a.traceId) {
-    replaceChildren(root, h('h1', {}, 'Trace Comparison'), h('p', { role: 'status' }, s.source));
+    replaceChildren(root, help, h('h1', {}, 'Trace Comparison'), h('p', { role: 'status' }, s.source));
     return;
   }
   const head = h('div', { class: 'verdict neutral', role: 'status' }, icon('diff'),
@@ -48,6 +53,7 @@ function render(s: TraceCompareSnapshot): void {
       h('thead', {}, h('tr', {}, h('th', {}, 'Path'), h('th', { class: 'num' }, 'A'), h('th', { class: 'num' }, 'B'), h('th', { class: 'num' }, 'B − A'))),
       h('tbody', {}, ...s.changed.slice(0, 200).map((c) => h('tr', {}, h('td', { class: 'mono' }, c.path), h('td', { class: 'num' }, `${c.aMs.toFixed(2)} ms`), h('td', { class: 'num' }, `${c.bMs.toFixed(2)} ms`), h('td', { class: c.deltaMs > 0 ? 'num sev-warning' : 'num' }, signed(c.deltaMs)))))));
   replaceChildren(root,
+    help,
     h('h1', {}, 'Trace Comparison'),
     head,
     h('div', { class: 'ts-actions' },

@@ -3,11 +3,20 @@ import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
 import { button, int, loadDecisionsCss, pct } from '../shared/decisions';
+import { keyboardHelp } from '../shared/help';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;
 let state: TraceSearchState = { sort: { column: 'duration', descending: true }, tab: 'results' };
 let last: TraceSearchSnapshot | undefined;
+const help = keyboardHelp([
+  ['Tab / Shift+Tab', 'next / previous field, button, tab or trace link'],
+  ['Enter', 'in a field: search; on a trace: open it in the waterfall'],
+  ['Left / Right', 'on the Results / Statistics tabs: the other tab'],
+  ['Enter / Space', 'press the focused button (a column header sorts by it)'],
+]);
+/** The file whose statistics were shown last: new statistics of a file open the Statistics tab once. */
+let statsShown: string | undefined;
 const bridge = connect<TraceSearchSnapshot, TraceSearchIntent, TraceSearchState>({
   render,
   state: () => state,
@@ -157,7 +166,7 @@ function resultTable(s: TraceSearchSnapshot, rows: TraceRow[]): HTMLElement {
           bridge.saveState();
           render(s);
         } }, label, sort.column === c ? (sort.descending ? ' ▼' : ' ▲') : ''))),
-      h('th', {}, 'Services'), h('th', {}, 'Trace'), h('th', {}, ''))),
+      h('th', {}, 'Services'), h('th', {}, 'Trace'), h('th', {}, h('span', { class: 'sr-only' }, 'Actions')))),
     h('tbody', {}, ...sorted(rows).map((r) =>
       h('tr', {},
         h('td', { class: 'num mono' }, r.startText),
@@ -202,6 +211,13 @@ function statsPanel(st: StatsView): HTMLElement {
 function render(s: TraceSearchSnapshot): void {
   last = s;
   root.removeAttribute('aria-busy');
+  // "Statistics of a File…" asked for them: show them (the Results tab has nothing of a file).
+  const statsKey = s.stats?.file ? `${s.stats.file}\u0000${s.stats.traces}` : undefined;
+  if (statsKey && statsKey !== statsShown && state.tab !== 'stats') {
+    state = { ...state, tab: 'stats' };
+    bridge.saveState();
+  }
+  statsShown = statsKey ?? statsShown;
   const b = s.backend;
   const backend = h('div', { class: 'ts-backend' },
     b.url ? h('span', {}, icon('server'), ` ${b.url}${b.api ? ` (${b.api === 'v1' ? 'HTTP JSON API' : 'api_v3'})` : ''} `, h('span', { class: 'muted' }, b.headers ? '· auth headers stored' : '· no auth headers')) : h('span', { class: 'sev-warning' }, icon('warning'), ' No Jaeger set: incidentWorkbench.traces.jaegerUrl'),
@@ -210,11 +226,18 @@ function render(s: TraceSearchSnapshot): void {
     b.trusted ? null : h('p', { class: 'sev-warning' }, icon('lock'), ' Restricted Mode: the query URL from workspace settings is ignored until you trust this workspace.'));
   const status = h('p', { class: `ts-status ${s.status.state === 'error' ? 'sev-error' : ''}`, role: 'status', 'aria-live': 'polite' }, s.status.state === 'running' ? icon('loading') : null, s.status.text ? ` ${s.status.text}` : '');
   const tab = state.tab ?? 'results';
-  const tabs = h('div', { class: 'ts-tabs', role: 'tablist' },
-    ...(['results', 'stats'] as const).map((t) => h('button', { role: 'tab', class: `ts-tab${tab === t ? ' ts-tab-on' : ''}`, 'aria-selected': String(tab === t), onclick: () => {
-      state = { ...state, tab: t };
-      bridge.saveState();
-      render(s);
+  const choose = (t: 'results' | 'stats') => {
+    state = { ...state, tab: t };
+    bridge.saveState();
+    render(s);
+    root.querySelector<HTMLElement>(`#ts-tab-${t}`)?.focus();
+  };
+  const tabs = h('div', { class: 'ts-tabs', role: 'tablist', 'aria-label': 'Results or statistics' },
+    ...(['results', 'stats'] as const).map((t) => h('button', { role: 'tab', id: `ts-tab-${t}`, 'aria-controls': 'ts-tabpanel', tabindex: tab === t ? '0' : '-1', class: `ts-tab${tab === t ? ' ts-tab-on' : ''}`, 'aria-selected': String(tab === t), onclick: () => choose(t), onkeydown: (e: Event) => {
+      if (e instanceof KeyboardEvent && (e.key === 'ArrowLeft' || e.key === 'ArrowRight')) {
+        e.preventDefault();
+        choose(t === 'results' ? 'stats' : 'results');
+      }
     } }, t === 'results' ? `Results${s.results ? ` (${s.results.rows.length})` : ''}` : 'Statistics')));
   let body: HTMLElement;
   if (tab === 'stats') body = s.stats ? statsPanel(s.stats) : h('p', { class: 'empty' }, 'Search, or open the statistics of a file.');
@@ -230,6 +253,7 @@ function render(s: TraceSearchSnapshot): void {
       r.rows.length ? resultTable(s, r.rows) : null,
       ...r.notes.map((n) => h('p', { class: 'muted' }, n)));
   }
-  replaceChildren(root, h('h1', {}, 'Trace Search'), backend, searchForm(s), status, tabs, body);
+  const panel = h('div', { id: 'ts-tabpanel', role: 'tabpanel', 'aria-labelledby': `ts-tab-${tab}` }, body);
+  replaceChildren(root, help, h('h1', {}, 'Trace Search'), backend, searchForm(s), status, tabs, panel);
   for (const bar of root.querySelectorAll<HTMLElement>('.ts-bar')) bar.style.width = `${bar.dataset.w}%`;
 }

@@ -55,7 +55,23 @@ const filterBar = new FilterBar(view, {
   resetZoom: () => setWindow(0, view.total),
 });
 const noticeBox = h('div', { class: 'wf-notice', role: 'status' });
-const side = h('aside', { class: 'wf-side', 'aria-label': 'Span detail and trace summary', tabindex: -1 });
+const side = h('aside', { class: 'wf-side', id: 'wf-side', 'aria-label': 'Span detail and trace summary', tabindex: -1 });
+const sideBody = h('div', { class: 'wf-side-body' });
+// In a narrow editor the pane sits under the rows and starts closed, so the spans get the height (a
+// 520 px editor left them 122 px): a click on a span or this button opens it.
+const NARROW = window.matchMedia('(max-width: 900px)');
+let sideOpen = false;
+const sideToggle = h('button', { class: 'wf-side-toggle', type: 'button', 'aria-expanded': 'false', 'aria-controls': 'wf-side-body' }, icon('chevron-right'), h('span', {}, 'Span detail and trace summary'));
+sideBody.id = 'wf-side-body';
+function openSide(open: boolean): void {
+  sideOpen = open;
+  sideToggle.setAttribute('aria-expanded', String(open));
+  sideToggle.firstElementChild?.classList.replace(open ? 'codicon-chevron-right' : 'codicon-chevron-down', open ? 'codicon-chevron-down' : 'codicon-chevron-right');
+  mainBox.classList.toggle('wf-side-closed', !open);
+  scheduleDraw();
+}
+sideToggle.addEventListener('click', () => openSide(!sideOpen));
+const mainBox = h('div', { class: 'wf-main wf-side-closed' });
 const chartColumn = h('div', { class: 'wf-chart' });
 const skip = h('button', { class: 'skip-link', type: 'button', onclick: () => rows.scroller.focus() }, 'Skip to the spans');
 const help = keyboardHelp([
@@ -99,7 +115,8 @@ function setWindow(from: number, to: number): void {
   scheduleDraw();
 }
 
-function select(row: number, reveal = false): void {
+function select(row: number, reveal = false, pointer = false): void {
+  if (pointer && NARROW.matches && !sideOpen) openSide(true);
   if (!snap?.rows || !view.select(row)) return;
   document.body.dataset.selectedSpan = snap.rows.spanId[row]!;
   send({ type: 'selectSpan', row });
@@ -147,10 +164,13 @@ function onSnapshot(s: WaterfallSnapshot): void {
 function onMessage(m: WaterfallMessage): void {
   if (m.type === 'spanDetail') {
     detail.show(m);
-    // The pane shows the span from its top, whatever was read before.
-    side.scrollTop = 0;
+    // The pane shows the span from its top, whatever was read before (an anomaly report above it too).
+    side.scrollTop = Math.max(0, detail.element.getBoundingClientRect().top - side.getBoundingClientRect().top + side.scrollTop - sideToggle.offsetHeight);
   } else if (m.type === 'notice') notice(m.text, m.kind);
-  else if (m.type === 'anomaly') anomaly.show(m);
+  else if (m.type === 'anomaly') {
+    anomaly.show(m);
+    if (NARROW.matches) openSide(true);
+  }
   else if (view.applyMatches(m.query, m.rows)) changed();
 }
 
@@ -174,10 +194,12 @@ function render(): void {
   filterBar.showWindow();
   band.render(s);
   replaceChildren(chartColumn, minimap.canvas, rows.scroller, band.element);
-  replaceChildren(side, anomaly.element, detail.element, traceFindings(s, (row) => select(row, true)), summaryTables(s));
+  replaceChildren(sideBody, anomaly.element, detail.element, traceFindings(s, (row) => select(row, true, true)), summaryTables(s));
+  replaceChildren(side, sideToggle, sideBody);
+  replaceChildren(mainBox, chartColumn, side);
   replaceChildren(
     root,
-    traceHeader(s, (row) => select(row, true), [skip, help]),
+    traceHeader(s, (row) => select(row, true, true), [skip, help]),
     h('div', { class: 'wf-controls' },
       s.traces.length > 1 ? traceList(s, (traceId) => send({ type: 'openTrace', traceId })) : null,
       filterBar.element,
@@ -192,7 +214,7 @@ function render(): void {
       rows.summary,
       noticeBox,
     ),
-    h('div', { class: 'wf-main' }, chartColumn, side),
+    mainBox,
   );
   rows.layout();
   minimap.invalidate();

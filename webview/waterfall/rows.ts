@@ -19,7 +19,8 @@ import { canvasFont, colors, fitCanvas, pixelRatio, serviceColor } from './paint
 
 /** What the rows' pointer and keys ask of the page. */
 export interface RowsActions {
-  select(row: number, reveal?: boolean): void;
+  /** `pointer`: a click asked for it (a narrow page then opens its detail pane). */
+  select(row: number, reveal?: boolean, pointer?: boolean): void;
   openCode(row: number): void;
   /** Enter on a span without a code location: say so. */
   noCode(row: number): void;
@@ -265,7 +266,7 @@ export class SpanRows {
         actions.changed();
         return;
       }
-      actions.select(row);
+      actions.select(row, false, true);
       if (rows.flags[row]! & FLAG.code && xIn >= nw - 28 && xIn <= nw) actions.openCode(row);
     });
     canvas.addEventListener('dblclick', (e) => {

@@ -17,7 +17,8 @@ export function traceHeader(s: WaterfallSnapshot, select: (row: number) => void,
       h('span', {}, icon('list-tree'), ` ${sum.spanCount} spans`),
       h('span', {}, icon('server'), ` ${s.services!.filter((x) => x).join(', ')}`),
       sum.errorCount ? h('span', { class: 'wf-err' }, icon('error'), ` ${sum.errorCount} error${sum.errorCount === 1 ? '' : 's'}`) : null,
-      h('span', { class: 'muted' }, `${s.file} (${s.format})`),
+      // Hidden in a narrow editor, where the tab and the breadcrumbs name the file.
+      h('span', { class: 'muted wf-file' }, `${s.file} (${s.format})`),
     ),
     slow
       ? h('p', { class: 'wf-slowest', 'data-testid': 'slowest' },

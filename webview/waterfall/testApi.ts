@@ -19,6 +19,8 @@ export function exposeTestApi(page: {
     perf: page.perf,
     visibleCount: () => view.visible.length,
     selected: () => view.selected,
+    /** The width of the name column: the bars get the rest of the rows' width. */
+    nameWidth: () => rows.nameWidth,
     rowOf: (spanIdOrName: string) => (view.table ? rowOf(view.table, spanIdOrName) : -1),
     /** Scrolls the row into view (expanding its ancestors); positions of its name and code icon on the canvas. */
     locate: (row: number) => {

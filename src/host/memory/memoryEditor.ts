@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MEMORY_DIFF_VIEW_TYPE, MEMORY_VIEW_TYPE, isMemoryIntent, type MemoryIntent, type MemorySnapshot } from '../../protocol/memory';
+import { reopenState } from '../../protocol/common';
+import { MEMORY_DIFF_VIEW_TYPE, MEMORY_VIEW_TYPE, isMemoryDiffReopen, isMemoryIntent, type MemoryDiffReopen, type MemoryIntent, type MemorySnapshot } from '../../protocol/memory';
 import { memoryDiffSnapshot, memorySnapshot } from '../../presenters/memory';
 import { offerPathMapping, type PathResolver } from '../shared/pathResolver';
 import { WebviewBridge } from '../shared/webviewBridge';
@@ -48,7 +49,17 @@ export class MemoryEditorProvider implements vscode.CustomReadonlyEditorProvider
 
   static register(host: MemoryEditorHost): { provider: MemoryEditorProvider; disposable: vscode.Disposable } {
     const provider = new MemoryEditorProvider(host);
-    const disposable = vscode.window.registerCustomEditorProvider(MEMORY_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true, webviewOptions: { enableFindWidget: false } });
+    const disposable = vscode.Disposable.from(
+      vscode.window.registerCustomEditorProvider(MEMORY_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true, webviewOptions: { enableFindWidget: false } }),
+      // A memory diff comes back after a window reload with the same two captures, read again.
+      vscode.window.registerWebviewPanelSerializer(MEMORY_DIFF_VIEW_TYPE, {
+        async deserializeWebviewPanel(panel, state: unknown) {
+          const reopen = reopenState(state, isMemoryDiffReopen);
+          if (!reopen) panel.dispose();
+          else await showMemoryDiff(host, vscode.Uri.parse(reopen.before), vscode.Uri.parse(reopen.after), panel);
+        },
+      }),
+    );
     return { provider, disposable };
   }
 
@@ -58,6 +69,8 @@ export class MemoryEditorProvider implements vscode.CustomReadonlyEditorProvider
 
   async resolveCustomEditor(doc: MemoryDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.host.extensionUri);
+    // Titles the page's frame too (left unset, VS Code writes "undefined" there for screen readers).
+    panel.title = path.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.host.extensionUri, { app: 'memory', title: `Memory: ${path.basename(doc.uri.path)}` });
     const bridge = new WebviewBridge<MemorySnapshot, MemoryIntent>(
       panel.webview,
@@ -120,14 +133,16 @@ export class MemoryEditorProvider implements vscode.CustomReadonlyEditorProvider
 }
 
 /** Two captures compared in a panel: the differential flame graph and the tables of biggest changes. */
-export async function showMemoryDiff(host: MemoryEditorHost, before: vscode.Uri, after: vscode.Uri): Promise<{ panel: vscode.WebviewPanel; snapshot: MemorySnapshot }> {
+export async function showMemoryDiff(host: MemoryEditorHost, before: vscode.Uri, after: vscode.Uri, restored?: vscode.WebviewPanel): Promise<{ panel: vscode.WebviewPanel; snapshot: MemorySnapshot }> {
   const [a, b] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading both memory captures…' }, () =>
     Promise.all([MemoryDocument.load(before, host, host.cwdFor(before)), MemoryDocument.load(after, host, host.cwdFor(after))]),
   );
   const title = `${path.basename(before.path)} → ${path.basename(after.path)}`;
   const make = () => memoryDiffSnapshot(a, b, { title, before: vscode.workspace.asRelativePath(before), after: vscode.workspace.asRelativePath(after) }, { on: host.heat.enabled, shown: host.heat.shown });
   const snapshot = make();
-  const panel = vscode.window.createWebviewPanel(MEMORY_DIFF_VIEW_TYPE, `Memory diff: ${title}`, vscode.ViewColumn.Beside, webviewOptions(host.extensionUri));
+  const panel = restored ?? vscode.window.createWebviewPanel(MEMORY_DIFF_VIEW_TYPE, `Memory diff: ${title}`, vscode.ViewColumn.Beside, webviewOptions(host.extensionUri));
+  panel.webview.options = webviewOptions(host.extensionUri);
+  const reopen: MemoryDiffReopen = { before: before.toString(), after: after.toString() };
   panel.webview.html = buildWebviewHtml(panel.webview, host.extensionUri, { app: 'memory', title: `Memory diff: ${title}` });
   const bridge = new WebviewBridge<MemorySnapshot, MemoryIntent>(
     panel.webview,
@@ -139,6 +154,7 @@ export async function showMemoryDiff(host: MemoryEditorHost, before: vscode.Uri,
       else if (intent.type === 'heatView' && b.capture) await host.heat.follow(b, { view: intent.view, measure: intent.measure });
       else if (intent.type === 'showCpuHeat') await host.editorHeat.show('cpu');
     },
+    { reopen: () => reopen },
   );
   const sub = host.heat.onDidChange(() => void bridge.push());
   panel.onDidDispose(() => {

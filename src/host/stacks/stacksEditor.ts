@@ -7,8 +7,11 @@ import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { resolveDumpFile } from './sources';
 import { StackDocument } from './stackDocument';
 
-/** Opens a frame's file at its line in the first editor group, keeping the dump view open beside it. */
-export async function openDumpFrame(file: string, line: number): Promise<vscode.TextEditor | undefined> {
+/**
+ * Opens a frame's file at its line in the first editor group, or beside the dump view when that is in the
+ * first group (the code never replaces the view the user came from).
+ */
+export async function openDumpFrame(file: string, line: number, from?: vscode.ViewColumn): Promise<vscode.TextEditor | undefined> {
   const uri = await resolveDumpFile(file);
   if (!uri) {
     void vscode.window.showWarningMessage(`${file} is not in this workspace. If the dump was taken in a container, map its folder with the incidentWorkbench.pathMappings setting (e.g. {"/app": "\${workspaceFolder}"}).`);
@@ -16,7 +19,8 @@ export async function openDumpFrame(file: string, line: number): Promise<vscode.
   }
   const doc = await vscode.workspace.openTextDocument(uri);
   const position = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), 0);
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position), preserveFocus: false, preview: true });
+  const column = from === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+  return vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(position, position), preserveFocus: false, preview: true });
 }
 
 /** The read-only custom editor for stack dump files: threads, stuck frames, findings. */
@@ -53,8 +57,10 @@ export class StacksEditorProvider implements vscode.CustomReadonlyEditorProvider
 
   async resolveCustomEditor(doc: StackDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.extensionUri);
+    // Titles the page's frame too (left unset, VS Code writes "undefined" there for screen readers).
+    panel.title = path.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.extensionUri, { app: 'stacks', title: `Stacks: ${path.basename(doc.uri.path)}` });
-    const bridge = new WebviewBridge<StacksSnapshot, StacksIntent>(panel.webview, async () => this.snapshot(doc), isStacksIntent, (intent) => this.onIntent(doc, intent));
+    const bridge = new WebviewBridge<StacksSnapshot, StacksIntent>(panel.webview, async () => this.snapshot(doc), isStacksIntent, (intent) => this.onIntent(doc, intent, panel));
     panel.onDidDispose(() => {
       bridge.dispose();
       if (this.opened.get(doc.uri.toString()) === doc) this.opened.delete(doc.uri.toString());
@@ -62,9 +68,9 @@ export class StacksEditorProvider implements vscode.CustomReadonlyEditorProvider
     if (doc.error) this.log.warn(doc.error);
   }
 
-  private async onIntent(doc: StackDocument, intent: StacksIntent): Promise<void> {
+  private async onIntent(doc: StackDocument, intent: StacksIntent, panel: vscode.WebviewPanel): Promise<void> {
     if (intent.type === 'openSource') {
-      if (doc.hasFile(intent.file)) await openDumpFrame(intent.file, intent.line);
+      if (doc.hasFile(intent.file)) await openDumpFrame(intent.file, intent.line, panel.viewColumn);
     } else if (intent.type === 'openAsText') await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default');
   }
 }

@@ -7,15 +7,20 @@ import { pickTrace, readTraceFile, spansOfTrace } from '../../core/traces/nodeFi
 import { buildQuery, incidentWindow, parseTime, QueryError, type TraceQuery } from '../../core/traces/query';
 import { errorMessage } from '../../core/util/errors';
 import { compareSnapshot, slowestAndTypical, statsView, traceRows } from '../../presenters/traceSearch';
+import { reopenState } from '../../protocol/common';
 import {
   isTraceCompareIntent,
+  isTraceCompareReopen,
   isTraceSearchIntent,
+  isTraceSearchReopen,
   TRACE_COMPARE_VIEW_TYPE,
   TRACE_SEARCH_VIEW_TYPE,
   type TraceCompareIntent,
+  type TraceCompareReopen,
   type TraceCompareSnapshot,
   type TraceSearchForm,
   type TraceSearchIntent,
+  type TraceSearchReopen,
   type TraceSearchSnapshot,
 } from '../../protocol/traceSearch';
 import { WATERFALL_VIEW_TYPE } from '../../protocol/waterfall';
@@ -26,6 +31,12 @@ import type { Workbench } from '../shared/workbench';
 import { endpoint, headersKey, jaegerUrl } from './settings';
 
 const HEX_ID = /^[0-9a-fA-F]{8,32}$/;
+
+/** A trace spec as a tab names it: the id's first 8 digits (`FILE#ID`, an id), else the file's name. */
+function shortName(spec: string): string {
+  const id = spec.includes('#') ? spec.slice(spec.lastIndexOf('#') + 1) : HEX_ID.test(spec) ? spec : '';
+  return id ? id.slice(0, 8).toLowerCase() : (spec.split(/[\\/]/).pop() ?? spec);
+}
 
 function iso(us: number): string {
   return new Date(us / 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -47,6 +58,43 @@ export class TraceSearchPanels implements vscode.Disposable {
     const id = this.deps.activeIncident.id;
     if (id) this.search.form.range = 'incident';
     return this.search;
+  }
+
+  /**
+   * Panels restored after a window reload: the search with its form (and the statistics of the file it
+   * showed, read again; a Jaeger search is not re-run by itself), a comparison of the same two traces.
+   */
+  serializers(): vscode.Disposable[] {
+    return [
+      vscode.window.registerWebviewPanelSerializer(TRACE_SEARCH_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const reopen = reopenState(state, isTraceSearchReopen);
+          if (!reopen || this.search) {
+            panel.dispose();
+            return;
+          }
+          panel.webview.options = webviewOptions(this.deps.extensionUri);
+          const search = new TraceSearchPanel(this, panel);
+          this.search = search;
+          search.form = reopen.form;
+          if (reopen.statsFile) await search.statsOfFile(vscode.Uri.parse(reopen.statsFile));
+          else await search.push();
+        },
+      }),
+      vscode.window.registerWebviewPanelSerializer(TRACE_COMPARE_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: unknown) => {
+          const reopen = reopenState(state, isTraceCompareReopen);
+          if (!reopen) {
+            panel.dispose();
+            return;
+          }
+          panel.webview.options = webviewOptions(this.deps.extensionUri);
+          const compare = new TraceComparePanel(this, reopen.a, reopen.b, panel);
+          this.comparisons.add(compare);
+          await compare.load();
+        },
+      }),
+    ];
   }
 
   async refresh(): Promise<void> {
@@ -129,11 +177,15 @@ export class TraceSearchPanel implements vscode.Disposable {
   private picked: { a?: string; b?: string } = {};
   private incidentText: TraceSearchSnapshot['incident'];
 
-  constructor(private readonly owner: TraceSearchPanels) {
+  constructor(
+    private readonly owner: TraceSearchPanels,
+    restored?: vscode.WebviewPanel,
+  ) {
     const deps = owner.deps;
-    this.panel = vscode.window.createWebviewPanel(TRACE_SEARCH_VIEW_TYPE, 'Trace Search', vscode.ViewColumn.Active, { ...webviewOptions(deps.extensionUri), retainContextWhenHidden: false });
+    this.panel = restored ?? vscode.window.createWebviewPanel(TRACE_SEARCH_VIEW_TYPE, 'Trace Search', vscode.ViewColumn.Active, { ...webviewOptions(deps.extensionUri), retainContextWhenHidden: false });
     this.panel.webview.html = buildWebviewHtml(this.panel.webview, deps.extensionUri, { app: 'traceSearch', title: 'Trace Search' });
-    this.bridge = new WebviewBridge(this.panel.webview, async () => this.snapshot(), isTraceSearchIntent, (i) => this.handle(i));
+    const reopen = (): TraceSearchReopen => ({ form: this.form, ...(this.statsFile ? { statsFile: this.statsFile.toString() } : {}) });
+    this.bridge = new WebviewBridge(this.panel.webview, async () => this.snapshot(), isTraceSearchIntent, (i) => this.handle(i), { reopen });
     this.disposables.push(
       this.bridge,
       this.panel.onDidDispose(() => this.dispose()),
@@ -379,11 +431,17 @@ export class TraceComparePanel implements vscode.Disposable {
     private readonly owner: TraceSearchPanels,
     private a: string,
     private b: string,
+    restored?: vscode.WebviewPanel,
   ) {
     const deps = owner.deps;
-    this.panel = vscode.window.createWebviewPanel(TRACE_COMPARE_VIEW_TYPE, 'Trace Comparison', vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
-    this.panel.webview.html = buildWebviewHtml(this.panel.webview, deps.extensionUri, { app: 'traceCompare', title: 'Trace Comparison' });
-    this.bridge = new WebviewBridge(this.panel.webview, async () => this.snapshot(), isTraceCompareIntent, (i) => this.handle(i));
+    // Titled once, from the two specs: VS Code titles the page's frame (what a screen reader announces)
+    // when the page is created and does not follow a later change of the tab's title.
+    const title = `Compare ${shortName(a)} ↔ ${shortName(b)}`;
+    this.panel = restored ?? vscode.window.createWebviewPanel(TRACE_COMPARE_VIEW_TYPE, title, vscode.ViewColumn.Active, webviewOptions(deps.extensionUri));
+    this.panel.title = title;
+    this.panel.webview.html = buildWebviewHtml(this.panel.webview, deps.extensionUri, { app: 'traceCompare', title });
+    const reopen = (): TraceCompareReopen => ({ a: this.a, b: this.b });
+    this.bridge = new WebviewBridge(this.panel.webview, async () => this.snapshot(), isTraceCompareIntent, (i) => this.handle(i), { reopen });
     this.disposables.push(this.bridge, this.panel.onDidDispose(() => this.dispose()));
   }
 
@@ -420,7 +478,6 @@ export class TraceComparePanel implements vscode.Disposable {
       const [ta, tb] = await this.owner.withProgress('Comparing traces', async (signal) => [await this.loadOne(this.a, signal), await this.loadOne(this.b, signal)] as const);
       const source = HEX_ID.test(this.a) && HEX_ID.test(this.b) ? `Jaeger at ${jaegerUrl() ?? ''}` : [this.a, this.b].map((s) => s.split('/').pop()).join(' and ');
       this.snap = compareSnapshot(ta, tb, compareDetailed(ta, tb), source);
-      this.panel.title = `Compare ${ta.traceId.slice(0, 8)} ↔ ${tb.traceId.slice(0, 8)}`;
       await this.bridge.push();
       return true;
     } catch (e) {

@@ -14,7 +14,7 @@ export const TRACE_SEARCH_COMMANDS = [searchTraces, compareTraces, traceStatsOfF
 export function registerTraceSearch(workbench: Workbench): vscode.Disposable[] {
   const panels = new TraceSearchPanels(workbench);
   const deps: TraceSearchDeps = { ...workbench, panels };
-  const disposables = [panels, ...registerCommands(TRACE_SEARCH_COMMANDS, deps)];
+  const disposables = [panels, ...panels.serializers(), ...registerCommands(TRACE_SEARCH_COMMANDS, deps)];
   if (workbench.extensionMode === vscode.ExtensionMode.Test) {
     // Sends one intent to the Trace Search panel (as the page would) and returns its snapshot after it.
     disposables.push(vscode.commands.registerCommand('incidentWorkbench._traceSearch', async (intent?: { type: string }) => {

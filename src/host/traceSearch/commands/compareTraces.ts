@@ -4,11 +4,13 @@ import type { TraceSearchDeps } from '../deps';
 
 /**
  * Compares two traces: args are trace ids (from the configured Jaeger) or trace files (Uri or path,
- * `FILE#ID` picks one); without args, asks for two files. Returns the comparison panel's snapshot.
+ * `FILE#ID` picks one), as two arguments or one `{ a, b }` (what a keybinding's `args` can pass); without
+ * args, asks for two files. Returns the comparison panel's snapshot.
  */
 export const compareTraces: Command<TraceSearchDeps> = {
   id: 'incidentWorkbench.compareTraces',
   async run(deps, a?: unknown, b?: unknown) {
+    if (a && typeof a === 'object' && !(a instanceof vscode.Uri) && b === undefined) ({ a, b } = a as { a?: unknown; b?: unknown });
     let specs = [a, b].map((x) => (x instanceof vscode.Uri ? x.toString() : typeof x === 'string' ? x : undefined));
     if (!specs[0] || !specs[1]) {
       const picked = await vscode.window.showOpenDialog({ title: 'Compare two traces: pick the normal one, then the slow one (or both at once)', canSelectMany: true, filters: { 'Trace exports (OTLP/JSON, Jaeger, Zipkin)': ['json', 'jsonl', 'gz'], 'All files': ['*'] } });
