@@ -46,11 +46,40 @@ const searchBox = h('input', { type: 'search', class: 'fg-search', placeholder: 
 const searchInfo = h('span', { class: 'muted fg-search-info' });
 const threadSelect = h('select', { 'aria-label': 'Thread' }) as HTMLSelectElement;
 const heatButton = h('button', { class: 'fg-button', title: 'Show self/total share per line in the editors' });
+/** "The editor heat shows only …" with its reset, while the heat follows a zoom or a thread. */
+const heatNote = h('div', { class: 'fg-note fg-heat-note', role: 'status', hidden: true });
 const sandwichPane = h('section', { class: 'fg-sandwich', hidden: true });
 const chartPane = h('div', { class: 'fg-chart' }, canvas);
 const diffTable = h('section', { class: 'fg-diff' });
 /** cProfile's exact table and torch's op table, under the flame graph when the file has them. */
 const extras = h('div', { class: 'fg-extras' });
+
+let sentFocus = '';
+/** Tells the host what the chart shows (zoomed frame path, threads), so the source heat follows it. */
+function sendFocus(): void {
+  if (!tree || !snap?.data || snap.mode !== 'profile') return;
+  const path = pathTo(tree, chart.zoom).map((n) => {
+    const f = keys.frames[tree!.key[n]!]!;
+    return { name: f.name, file: f.file, line: f.line };
+  });
+  const intent: FlamegraphIntent = { type: 'focus', path, threads: chosenThreads(snap.data), onlyMine: view.onlyMine, hideIdle: view.hideIdle };
+  const key = JSON.stringify(intent);
+  if (key === sentFocus) return;
+  sentFocus = key;
+  bridge.send(intent);
+}
+
+function renderHeatNote(s: FlamegraphSnapshot): void {
+  heatNote.hidden = !s.heatFilter || !s.heatOn;
+  if (heatNote.hidden) return;
+  const reset = h('button', { class: 'link fg-heat-reset' }, 'Show the whole profile');
+  reset.addEventListener('click', () => {
+    sentFocus = '';
+    zoomTo(0);
+    bridge.send({ type: 'resetHeatFilter' });
+  });
+  replaceChildren(heatNote, icon('filter'), ` Editor heat is filtered to ${s.heatFilter} · `, reset);
+}
 
 function persist(): void {
   api.setState({ ...(api.getState() ?? {}), view });
@@ -81,7 +110,6 @@ function toolbar(): HTMLElement {
   threadSelect.addEventListener('change', () => {
     view.thread = Number(threadSelect.value);
     persist();
-    bridge.send({ type: 'threads', threads: snap?.data ? chosenThreads(snap.data) : null });
     rebuild();
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -123,6 +151,7 @@ function rebuild(): void {
   chart.paint();
   updateCrumbs();
   describe(0);
+  sendFocus();
   if (sandwichFunc !== undefined) showSandwich(sandwichFunc);
 }
 
@@ -186,6 +215,7 @@ function zoomTo(node: number): void {
   chart.paint();
   updateCrumbs();
   describe(node);
+  sendFocus();
 }
 
 function select(node: number): void {
@@ -198,6 +228,7 @@ function select(node: number): void {
   chart.paint();
   updateCrumbs();
   describe(node);
+  sendFocus();
   const box = chart.boxOf(node);
   if (box) chartPane.scrollTop = Math.max(0, box.py - chartPane.clientHeight / 2);
 }
@@ -407,6 +438,7 @@ function render(s: FlamegraphSnapshot): void {
   snap = s;
   heatButton.replaceChildren(icon('flame'), s.heatOn ? ' Heat on' : ' Heat off');
   heatButton.setAttribute('aria-pressed', String(s.heatOn));
+  renderHeatNote(s);
   if (s.error || !s.data) {
     replaceChildren(root, h('h1', {}, s.title), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('div', {}, h('p', {}, s.error ?? 'Nothing to show.'))));
     return;
@@ -424,6 +456,7 @@ function render(s: FlamegraphSnapshot): void {
     ...s.warnings.map((w) => h('div', { class: 'fg-warning', role: 'status' }, icon('warning'), ' ', w)),
     toolbar(),
     crumbs,
+    heatNote,
     status,
     s.note ? h('div', { class: 'fg-note', role: 'note' }, icon('info'), ' ', s.note) : null,
     chartPane,

@@ -18,9 +18,9 @@ export interface FocusOptions {
   /** Thread indices the chart shows; null/undefined: the profile's default threads. */
   threads?: readonly number[] | null;
   /** Frames the chart folds into their caller (only my code): passed over when matching the path. */
-  skip?: (frame: Frame) => boolean;
+  skip?: (frame: Frame, index: number) => boolean;
   /** Samples whose leaf frame the chart drops (hide idle). */
-  dropLeaf?: (frame: Frame) => boolean;
+  dropLeaf?: (frame: Frame, index: number) => boolean;
 }
 
 const sameFrame = (f: Frame, p: FocusFrame): boolean => f.name === p.name && f.file === p.file && f.line === p.line;
@@ -45,8 +45,9 @@ export function focusProfile(profile: Profile, path: readonly FocusFrame[], opti
       matched[s] = m;
       continue;
     }
-    const f = profile.frames[profile.stackFrame[s]!]!;
-    if (options.skip?.(f)) matched[s] = m;
+    const fi = profile.stackFrame[s]!;
+    const f = profile.frames[fi]!;
+    if (options.skip?.(f, fi)) matched[s] = m;
     else if (sameFrame(f, path[m]!)) {
       matched[s] = m + 1;
       if (m + 1 === len) anchor[s] = s;
@@ -73,7 +74,7 @@ export function focusProfile(profile: Profile, path: readonly FocusFrame[], opti
       t.stacks.forEach((s, j) => {
         const to = remap[s]!;
         if (to < 0) return;
-        if (options.dropLeaf?.(profile.frames[profile.stackFrame[s]!]!)) return;
+        if (options.dropLeaf?.(profile.frames[profile.stackFrame[s]!]!, profile.stackFrame[s]!)) return;
         stacks.push(to);
         weights.push(t.weights[j]!);
       });

@@ -79,7 +79,9 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
   }
 
   snapshot(doc: ProfileDocument): FlamegraphSnapshot {
-    return profileSnapshot(doc, path.basename(doc.uri.path), this.host.heat.enabled);
+    const snap = profileSnapshot(doc, path.basename(doc.uri.path), this.host.heat.enabled);
+    const filter = this.host.heat.current === doc ? this.host.heat.filterLabel : undefined;
+    return filter ? { ...snap, heatFilter: filter } : snap;
   }
 
   private pushAll(): void {
@@ -97,6 +99,12 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
         return;
       case 'threads':
         await this.host.heat.follow(doc, intent.threads);
+        return;
+      case 'focus':
+        await this.host.heat.follow(doc, intent.threads, { path: intent.path, onlyMine: intent.onlyMine, hideIdle: intent.hideIdle });
+        return;
+      case 'resetHeatFilter':
+        await this.host.heat.resetFilter();
         return;
       case 'openAsText':
         await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default');

@@ -4,12 +4,13 @@ import type { Workbench } from '../shared/workbench';
 import { compareProfiles } from './commands/compareProfiles';
 import { openProfile } from './commands/openProfile';
 import { profilePythonProcess } from './commands/profilePythonProcess';
+import { resetProfileHeatFilter } from './commands/resetProfileHeatFilter';
 import { toggleProfileHeat } from './commands/toggleProfileHeat';
 import type { ProfileDeps } from './deps';
 import { Profiling } from './profiling';
 import { PY_SPY_TASK_TYPE, PySpyTaskProvider } from './pySpyTask';
 
-export const PROFILE_COMMANDS = [profilePythonProcess, openProfile, compareProfiles, toggleProfileHeat];
+export const PROFILE_COMMANDS = [profilePythonProcess, openProfile, compareProfiles, toggleProfileHeat, resetProfileHeatFilter];
 
 /** CPU profiling: the py-spy task, the flame graph editor, source heat and profile comparison. */
 export function registerProfile(workbench: Workbench): vscode.Disposable[] {

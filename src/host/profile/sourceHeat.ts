@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
+import { focusLabel, focusProfile, type FocusFrame } from '../../core/profile/focus';
+import { isIdleFrame } from '../../core/profile/idle';
 import { lineHeat } from '../../core/profile/summary';
+import { FRAME_MINE } from '../../protocol/flamegraph';
 import type { PathResolver } from './pathResolver';
 import type { ProfileDocument } from './profileDocument';
 
@@ -41,6 +44,9 @@ export class SourceHeat implements vscode.Disposable, vscode.CodeLensProvider {
   private heat = new Map<string, Map<number, LineShare>>();
   private source: ProfileDocument | undefined;
   private threads: number[] | null = null;
+  private focus: HeatFocus | undefined;
+  /** What the heat is limited to (a zoomed frame, a thread), or undefined for the whole profile. */
+  private filter: string | undefined;
   private computing = 0;
 
   constructor(
@@ -77,11 +83,36 @@ export class SourceHeat implements vscode.Disposable, vscode.CodeLensProvider {
     this.changed.fire();
   }
 
-  /** Shows the heat of `doc` (the focused flamegraph), for its chosen threads. */
-  async follow(doc: ProfileDocument, threads: number[] | null = this.source === doc ? this.threads : null): Promise<void> {
+  /** What the heat is limited to, when it follows a zoom or a thread of the chart (the page's note). */
+  get filterLabel(): string | undefined {
+    return this.filter;
+  }
+
+  /**
+   * Shows the heat of `doc` (the focused flamegraph), for its chosen threads and, when the chart is
+   * zoomed, only the samples under the zoomed frame (shares of that subtree).
+   */
+  async follow(
+    doc: ProfileDocument,
+    threads: number[] | null = this.source === doc ? this.threads : null,
+    focus: HeatFocus | undefined = this.source === doc ? this.focus : undefined,
+  ): Promise<void> {
     if (!doc.profile) return;
     const ticket = ++this.computing;
-    const byFile = lineHeat(doc.profile, threads ?? undefined);
+    const profile = doc.profile;
+    const zoomed = !!focus && focus.path.length > 0;
+    const oneThread = threads && threads.length === 1 && profile.threads.length > 1 ? profile.threads[threads[0]!]?.name : undefined;
+    let byFile;
+    if (zoomed || focus?.hideIdle) {
+      const flags = doc.data?.frameFlags;
+      const focused = focusProfile(profile, focus!.path, {
+        threads,
+        ...(focus!.onlyMine && flags ? { skip: (_f, i) => (flags[i]! & FRAME_MINE) === 0 } : {}),
+        ...(focus!.hideIdle ? { dropLeaf: (f) => isIdleFrame(f) } : {}),
+      });
+      byFile = lineHeat(focused);
+    } else byFile = lineHeat(profile, threads ?? undefined);
+    const label = zoomed || oneThread ? focusLabel(zoomed ? focus!.path : [], oneThread) : undefined;
     const next = new Map<string, Map<number, LineShare>>();
     await Promise.all(
       [...byFile].map(async ([file, lines]) => {
@@ -99,15 +130,25 @@ export class SourceHeat implements vscode.Disposable, vscode.CodeLensProvider {
     this.heat = next;
     this.source = doc;
     this.threads = threads;
+    this.focus = focus;
+    this.filter = label;
     this.paint();
     this.lensChanged.fire();
     this.changed.fire();
+  }
+
+  /** The note's reset: the whole profile's heat (all threads the chart had, no zoom). */
+  async resetFilter(): Promise<void> {
+    if (!this.source) return;
+    await this.follow(this.source, null, undefined);
   }
 
   /** The profile was closed: its heat goes with it. */
   forget(doc: ProfileDocument): void {
     if (this.source !== doc) return;
     this.source = undefined;
+    this.filter = undefined;
+    this.focus = undefined;
     this.heat = new Map();
     this.paint();
     this.lensChanged.fire();
@@ -132,7 +173,7 @@ export class SourceHeat implements vscode.Disposable, vscode.CodeLensProvider {
           if (strength < 0.03) continue;
           const level = Math.min(LEVELS - 1, Math.floor(strength * LEVELS));
           const range = editor.document.lineAt(line - 1).range;
-          buckets[level]!.push({ range, hoverMessage: new vscode.MarkdownString(`**Profile heat** — ${pctText(s.self)} self · ${pctText(s.total)} total of the samples in ${vscode.workspace.asRelativePath(this.source!.uri)}`) });
+          buckets[level]!.push({ range, hoverMessage: new vscode.MarkdownString(`**Profile heat** — ${pctText(s.self)} self · ${pctText(s.total)} total of the samples${this.filter ? ` under ${this.filter}` : ''} in ${vscode.workspace.asRelativePath(this.source!.uri)}`) });
         }
       }
       this.types.forEach((t, i) => editor.setDecorations(t, buckets[i]!));
@@ -144,6 +185,10 @@ export class SourceHeat implements vscode.Disposable, vscode.CodeLensProvider {
     const lines = this.linesFor(document.uri);
     if (!lines) return [];
     const lenses: vscode.CodeLens[] = [];
+    if (this.filter) {
+      // The note that the heat is partial, with its reset, on top of every heated file.
+      lenses.push(new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: `$(filter) Heat filtered to ${this.filter} — show the whole profile`, command: 'incidentWorkbench.resetProfileHeatFilter', tooltip: 'The flame graph is zoomed or shows one thread; the heat and these lenses count only those samples. Click for the whole profile.' }));
+    }
     for (const [line, s] of lines) {
       if (line < 1 || line > document.lineCount || (s.self < 0.005 && s.total < 0.01)) continue;
       lenses.push(new vscode.CodeLens(document.lineAt(line - 1).range, { title: `$(flame) ${pctText(s.self)} self · ${pctText(s.total)} total`, command: 'incidentWorkbench.toggleProfileHeat', tooltip: 'Share of the profile\'s samples on this line. Click to hide the heat.' }));
@@ -154,6 +199,13 @@ export class SourceHeat implements vscode.Disposable, vscode.CodeLensProvider {
   dispose(): void {
     for (const d of this.disposables) d.dispose();
   }
+}
+
+/** The chart's zoom as the heat follows it (see the `focus` intent in src/protocol/flamegraph.ts). */
+export interface HeatFocus {
+  path: FocusFrame[];
+  onlyMine: boolean;
+  hideIdle: boolean;
 }
 
 export function pctText(share: number): string {
