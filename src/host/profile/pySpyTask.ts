@@ -11,6 +11,7 @@ import { pySpyEnvironment, processCwd } from '../shared/processList';
 import { findPySpy, offerInstall, pySpyVersion } from '../shared/pySpyLocator';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
+import { endedRecording, startedRecording } from './recording';
 
 export const PY_SPY_TASK_TYPE = 'py-spy';
 
@@ -35,9 +36,16 @@ const runs = new vscode.EventEmitter<ProfileRunResult>();
 /** Fires when any py-spy task ends (palette, tasks.json, tests). */
 export const onDidFinishProfileRun = runs.event;
 
-function label(def: PySpyTaskDefinition): string {
+export function label(def: PySpyTaskFields): string {
   if (def.pid !== undefined) return `pid${def.pid}`;
-  const script = def.args?.find((a) => a.endsWith('.py')) ?? def.program ?? 'launch';
+  const args = def.args ?? [];
+  const m = args.indexOf('-m');
+  if (m >= 0 && args[m + 1] === 'pytest') {
+    const node = args.slice(m + 2).find((a) => a.includes('::'));
+    if (node) return node.split('::').pop()!.replace(/[^\w.-]+/g, '-');
+  }
+  if (m >= 0 && args[m + 1]) return args[m + 1]!.replace(/[^\w.-]+/g, '-');
+  const script = args.find((a) => a.endsWith('.py')) ?? def.program ?? 'launch';
   return path.basename(script).replace(/\.py$/, '').replace(/[^\w.-]+/g, '-') || 'launch';
 }
 
@@ -108,6 +116,10 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     if (data === '\x03' || data === 'q') this.stop();
   }
 
+  get what(): string {
+    return this.def.pid !== undefined ? `PID ${this.def.pid}` : label(this.def);
+  }
+
   private line(text: string): void {
     this.write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
   }
@@ -123,6 +135,7 @@ class PySpyTerminal implements vscode.Pseudoterminal {
   private finish(result: ProfileRunResult, code: number): void {
     if (this.finished) return;
     this.finished = true;
+    endedRecording(this);
     runs.fire(result);
     this.done.fire(code);
   }
@@ -158,8 +171,10 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     this.line(`\x1b[1m${version.version}\x1b[0m (${located.source}: ${located.path})`);
     this.line(`$ ${[located.path, ...args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
     this.line(`Press Ctrl+C here, or Cancel on the notification, to stop early and keep what was sampled.\r\n`);
-    const child = spawn(located.path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // py-spy passes its environment on to the program it launches (launch.json `env`).
+    const child = spawn(located.path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: def.env ? { ...process.env, ...def.env } : process.env });
     this.child = child;
+    startedRecording(this);
     let output = '';
     const onData = (d: Buffer) => {
       const text = d.toString('utf8');

@@ -4,13 +4,18 @@ import type { Workbench } from '../shared/workbench';
 import { compareProfiles } from './commands/compareProfiles';
 import { openProfile } from './commands/openProfile';
 import { profilePythonProcess } from './commands/profilePythonProcess';
+import { profileActiveFile } from './commands/profileActiveFile';
+import { profileLaunchConfiguration } from './commands/profileLaunchConfiguration';
+import { profilePytestTest } from './commands/profilePytestTest';
+import { rerunLastProfile } from './commands/rerunLastProfile';
+import { stopProfiling } from './commands/stopProfiling';
 import { resetProfileHeatFilter } from './commands/resetProfileHeatFilter';
 import { toggleProfileHeat } from './commands/toggleProfileHeat';
 import type { ProfileDeps } from './deps';
 import { Profiling } from './profiling';
 import { PY_SPY_TASK_TYPE, PySpyTaskProvider } from './pySpyTask';
 
-export const PROFILE_COMMANDS = [profilePythonProcess, openProfile, compareProfiles, toggleProfileHeat, resetProfileHeatFilter];
+export const PROFILE_COMMANDS = [profilePythonProcess, openProfile, compareProfiles, toggleProfileHeat, resetProfileHeatFilter, profileActiveFile, profileLaunchConfiguration, profilePytestTest, rerunLastProfile, stopProfiling];
 
 /** CPU profiling: the py-spy task, the flame graph editor, source heat and profile comparison. */
 export function registerProfile(workbench: Workbench): vscode.Disposable[] {

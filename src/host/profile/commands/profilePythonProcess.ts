@@ -16,7 +16,10 @@ const OPTIONS_KEY = 'incidentWorkbench.profileOptions';
 type Remembered = Required<SamplingOptions> & { duration: number };
 const DEFAULTS: Remembered = { duration: DEFAULT_DURATION, rate: DEFAULT_RATE, native: false, idle: false, gil: false, subprocesses: false, threads: false };
 
-type Target = { pid: number } | { program: string; args: string[]; cwd?: string };
+type Target = { pid: number } | { program: string; args: string[]; cwd?: string; env?: Record<string, string> };
+
+/** The last target profiled from this workspace, with its options: Re-run Last Profile starts it again. */
+export const LAST_TARGET_KEY = 'incidentWorkbench.lastProfileTarget';
 
 async function pickTarget(deps: ProfileDeps): Promise<Target | undefined> {
   type Item = vscode.QuickPickItem & { target?: Target; action?: 'launch' | 'pid' };
@@ -33,14 +36,18 @@ async function pickTarget(deps: ProfileDeps): Promise<Target | undefined> {
   qp.items = fixed;
   qp.busy = true;
   qp.show();
-  void listPythonProcesses().then((rows) => {
+  void listPythonProcesses().then((all) => {
+    // This workspace's processes first (their cwd is under a workspace folder), then the rest.
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const ours = (r: { cwd?: string }) => !!r.cwd && folders.some((f) => r.cwd === f || r.cwd!.startsWith(f + path.sep));
+    const rows = [...all.filter(ours), ...all.filter((r) => !ours(r))];
     qp.items = [
       ...fixed,
       { label: rows.length ? 'Running Python processes' : 'No running Python process found', kind: vscode.QuickPickItemKind.Separator },
       ...rows.map((r) => ({
         label: `$(pulse) ${r.command.length > 90 ? `${r.command.slice(0, 89)}…` : r.command}`,
         description: `PID ${r.pid}${r.cpu !== undefined ? ` · ${r.cpu.toFixed(1)}% CPU` : ''}`,
-        detail: r.cwd ? `cwd ${r.cwd}` : undefined,
+        detail: r.cwd ? `${ours(r) ? '$(root-folder) this workspace · ' : ''}cwd ${r.cwd}` : undefined,
         target: { pid: r.pid },
       })),
     ];
@@ -96,8 +103,8 @@ async function pickOptions(last: Remembered): Promise<Remembered | undefined> {
   return { duration: d.value, rate, native: has('native'), idle: has('idle'), gil: has('gil'), subprocesses: has('subprocesses'), threads: has('threads') };
 }
 
-export const profilePythonProcess: Command<ProfileDeps> = {
-  id: 'incidentWorkbench.profilePythonProcess',
+export const profilePythonProcess = {
+  id: 'incidentWorkbench.profilePythonProcess' as const,
   async run(deps, raw?: unknown): Promise<ProfileRunResult | undefined> {
     const given = (raw && typeof raw === 'object' ? raw : {}) as ProfileArgs;
     if (!vscode.workspace.isTrusted) {
@@ -111,7 +118,8 @@ export const profilePythonProcess: Command<ProfileDeps> = {
     }
     const memento = deps.workspaceState;
     const last = { ...DEFAULTS, ...memento.get<Partial<Remembered>>(OPTIONS_KEY, {}) };
-    let target: Target | undefined = given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}) } : undefined;
+    let target: Target | undefined =
+      given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}), ...(given.env ? { env: given.env } : {}) } : undefined;
     let options: Remembered = { ...last, ...Object.fromEntries(Object.entries(given).filter(([k, v]) => k in DEFAULTS && v !== undefined)) };
     if (!target) {
       target = await pickTarget(deps);
@@ -121,6 +129,7 @@ export const profilePythonProcess: Command<ProfileDeps> = {
       options = picked;
       await memento.update(OPTIONS_KEY, options);
     }
+    if (given.output === undefined) await memento.update(LAST_TARGET_KEY, { ...target, duration: options.duration, rate: options.rate, native: options.native, idle: options.idle, gil: options.gil, subprocesses: options.subprocesses, threads: options.threads } satisfies ProfileArgs);
     const runId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const def: PySpyTaskDefinition = {
       type: 'py-spy',
@@ -147,4 +156,4 @@ export const profilePythonProcess: Command<ProfileDeps> = {
     await vscode.tasks.executeTask(createPySpyTask(deps, def, deps.repository.folder));
     return finished;
   },
-};
+} satisfies Command<ProfileDeps>;
