@@ -1,0 +1,100 @@
+// Profiling in one step from the editor (issue #21), in the real workbench with real py-spy: a new user opens
+// demo/service/server.py, runs "Profile with py-spy", the service runs under py-spy (as `python -m
+// service.server`, the file sits in a package) while requests arrive, a click on the status bar item stops
+// it, the flame graph opens; zooming into `rank` re-colours the heat in model.py to that subtree only
+// (server.py, above rank, loses its heat) with a "Heat filtered to rank" note, and one click resets it.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { openWorkbench, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+async function openFile(page, name) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active').filter({ hasText: name }).waitFor({ timeout: 15000 });
+}
+
+describe('profiling the demo service in one step, with heat that follows the flame graph', () => {
+  let wb;
+  let port;
+  before(async () => {
+    port = await freePort();
+    // PORT reaches the service through code-server, the extension host and py-spy (server.py reads it).
+    wb = await openWorkbench({ workspace: 'demo', env: { PORT: String(port) } });
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('Profile with py-spy on server.py, stop from the status bar, zoom into rank: model.py heat is only rank\'s', async () => {
+    const { page } = wb;
+    await openFile(page, 'server.py');
+    await runCommand(page, 'Incident Workbench: Profile with py-spy');
+    const item = page.locator('.statusbar-item').filter({ hasText: /Profiling service\.server/ });
+    await item.waitFor({ timeout: 30000 });
+    await screenshot(page, 'profile-one-step-recording');
+    // Traffic for the service while py-spy samples it.
+    const url = `http://127.0.0.1:${port}`;
+    await until('the service answers', async () => (await fetch(`${url}/health`).then((r) => r.ok).catch(() => false)) || undefined, 30000);
+    const features = Array.from({ length: 16 }, (_, i) => i + 1);
+    let answered = 0;
+    for (let i = 0; i < 400 && answered < 40; i++) {
+      const r = await fetch(`${url}/recommend`, { method: 'POST', body: JSON.stringify({ user_id: i % 7, features }) }).catch(() => undefined);
+      if (r?.ok) answered++;
+      await r?.text();
+    }
+    assert.ok(answered >= 40, `the service answered ${answered} requests`);
+    await item.click();
+
+    await page.locator('.tabs-container .tab').filter({ hasText: /service\.server\.speedscope\.json/ }).first().waitFor({ timeout: 60000 });
+    const view = await webviewFrame(page, undefined, { timeout: 30000 });
+    const canvas = view.locator('canvas.fg-canvas').first();
+    await canvas.waitFor();
+    // Before any zoom, server.py has heat (recommend, do_POST are on every request's stack).
+    await openFile(page, 'server.py');
+    await page.locator('.monaco-editor .codelens-decoration').filter({ hasText: /% self · .*% total/ }).first().waitFor({ timeout: 15000 });
+
+    // Zoom into rank: search selects the widest match, Space zooms into it.
+    const flame = page.locator('.tabs-container .tab').filter({ hasText: /service\.server\.speedscope\.json/ }).first();
+    await flame.click();
+    const view2 = await webviewFrame(page, undefined, { timeout: 30000 });
+    const search = view2.locator('input.fg-search');
+    await search.fill('rank');
+    await view2.locator('.fg-search-info').filter({ hasText: /of samples/ }).waitFor();
+    await search.press('Enter');
+    await view2.locator('canvas.fg-canvas[data-selected-label^="rank"]').first().waitFor({ timeout: 10000 });
+    await view2.locator('canvas.fg-canvas').first().press('Space');
+    await view2.locator('.fg-heat-note').filter({ hasText: /filtered to rank \(model\.py/ }).waitFor({ timeout: 15000 });
+    await screenshot(page, 'profile-one-step-zoomed');
+
+    await openFile(page, 'model.py');
+    const lenses = page.locator('.monaco-editor .codelens-decoration');
+    await lenses.filter({ hasText: /Heat filtered to rank/ }).first().waitFor({ timeout: 15000 });
+    await lenses.filter({ hasText: /% self · .*% total/ }).first().waitFor({ timeout: 15000 });
+    await screenshot(page, 'profile-one-step-model-heat');
+    // server.py is above rank: no heat of its own under the zoom, only the note.
+    await openFile(page, 'server.py');
+    await until('server.py loses its heat', async () => ((await lenses.filter({ hasText: /% self · .*% total/ }).count()) === 0 ? true : undefined), 15000);
+
+    // One click on the note resets: server.py has its heat again and the note is gone.
+    await openFile(page, 'model.py');
+    await lenses.filter({ hasText: /Heat filtered to rank/ }).locator('a').first().click();
+    await until('the note goes', async () => ((await lenses.filter({ hasText: /Heat filtered/ }).count()) === 0 ? true : undefined), 15000);
+    await openFile(page, 'server.py');
+    await lenses.filter({ hasText: /% self · .*% total/ }).first().waitFor({ timeout: 15000 });
+    assert.deepEqual(wb.consoleErrors.filter((e) => /flamegraph|Incident Workbench/i.test(e)), []);
+  });
+});
