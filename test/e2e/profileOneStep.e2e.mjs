@@ -20,11 +20,17 @@ const freePort = () =>
 
 async function openFile(page, name) {
   await page.keyboard.press('Escape');
+  // Into the first editor group (the flame graph opens beside it), so files open there.
+  await page.locator('.split-view-view .editor-group-container').first().locator('.tabs-container').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+  await page.keyboard.press('Control+1');
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active').filter({ hasText: name }).waitFor({ timeout: 15000 });
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).filter({ hasText: 'service' }).first();
+  await row.waitFor();
+  await row.click();
+  await page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
+  // The note is on the first line: a click on a frame may have left the editor scrolled to it.
+  await page.keyboard.press('Control+Home');
 }
 
 describe('profiling the demo service in one step, with heat that follows the flame graph', () => {
@@ -32,8 +38,8 @@ describe('profiling the demo service in one step, with heat that follows the fla
   let port;
   before(async () => {
     port = await freePort();
-    // PORT reaches the service through code-server, the extension host and py-spy (server.py reads it).
-    wb = await openWorkbench({ workspace: 'demo', env: { PORT: String(port) } });
+    // DEMO_SERVICE_PORT reaches the service through code-server, the extension host and py-spy (server.py reads it).
+    wb = await openWorkbench({ workspace: 'demo', env: { DEMO_SERVICE_PORT: String(port) } });
   });
   after(async () => {
     await wb?.close();
@@ -76,7 +82,10 @@ describe('profiling the demo service in one step, with heat that follows the fla
     await view2.locator('.fg-search-info').filter({ hasText: /of samples/ }).waitFor();
     await search.press('Enter');
     await view2.locator('canvas.fg-canvas[data-selected-label^="rank"]').first().waitFor({ timeout: 10000 });
-    await view2.locator('canvas.fg-canvas').first().press('Space');
+    // Double-click where rank is drawn: the chart zooms into it.
+    const chartCanvas = view2.locator('canvas.fg-canvas').first();
+    const [x, y, w, h] = (await chartCanvas.getAttribute('data-selected')).split(',').map(Number);
+    await chartCanvas.dblclick({ position: { x: x + Math.min(w / 2, 20), y: y + h / 2 } });
     await view2.locator('.fg-heat-note').filter({ hasText: /filtered to rank \(model\.py/ }).waitFor({ timeout: 15000 });
     await screenshot(page, 'profile-one-step-zoomed');
 
@@ -88,6 +97,7 @@ describe('profiling the demo service in one step, with heat that follows the fla
     // server.py is above rank: no heat of its own under the zoom, only the note.
     await openFile(page, 'server.py');
     await until('server.py loses its heat', async () => ((await lenses.filter({ hasText: /% self · .*% total/ }).count()) === 0 ? true : undefined), 15000);
+    await screenshot(page, 'profile-one-step-server-no-heat');
 
     // One click on the note resets: server.py has its heat again and the note is gone.
     await openFile(page, 'model.py');

@@ -70,6 +70,8 @@ function sendFocus(): void {
 }
 
 function renderHeatNote(s: FlamegraphSnapshot): void {
+  // Reset from the editor: the next zoom, even into the same frame, is sent again.
+  if (!s.heatFilter) sentFocus = '';
   heatNote.hidden = !s.heatFilter || !s.heatOn;
   if (heatNote.hidden) return;
   const reset = h('button', { class: 'link fg-heat-reset' }, 'Show the whole profile');

@@ -140,7 +140,8 @@ export class SourceHeat implements vscode.Disposable, vscode.CodeLensProvider {
   /** The note's reset: the whole profile's heat (all threads the chart had, no zoom). */
   async resetFilter(): Promise<void> {
     if (!this.source) return;
-    await this.follow(this.source, null, undefined);
+    // An explicit empty focus: `undefined` would take the default parameter, the current zoom.
+    await this.follow(this.source, null, { path: [], onlyMine: false, hideIdle: false });
   }
 
   /** The profile was closed: its heat goes with it. */
