@@ -6,7 +6,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { openWorkbench, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
+import { docsImage, openWorkbench, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -93,7 +93,7 @@ describe('profiling the demo service in one step, with heat that follows the fla
     const lenses = page.locator('.monaco-editor .codelens-decoration');
     await lenses.filter({ hasText: /Heat filtered to rank/ }).first().waitFor({ timeout: 15000 });
     await lenses.filter({ hasText: /% self · .*% total/ }).first().waitFor({ timeout: 15000 });
-    await screenshot(page, 'profile-one-step-model-heat');
+    await screenshot(page, docsImage('profile-one-step'));
     // server.py is above rank: no heat of its own under the zoom, only the note.
     await openFile(page, 'server.py');
     await until('server.py loses its heat', async () => ((await lenses.filter({ hasText: /% self · .*% total/ }).count()) === 0 ? true : undefined), 15000);
