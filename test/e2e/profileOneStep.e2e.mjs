@@ -5,8 +5,11 @@
 // (server.py, above rank, loses its heat) with a "Heat filtered to rank" note, and one click resets it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { docsImage, openWorkbench, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
+import { join } from 'node:path';
+import { REPO_ROOT, docsImage, openWorkbench, pickQuickItem, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -18,14 +21,14 @@ const freePort = () =>
     });
   });
 
-async function openFile(page, name) {
+async function openFile(page, name, folder = 'service') {
   await page.keyboard.press('Escape');
   // Into the first editor group (the flame graph opens beside it), so files open there.
   await page.locator('.split-view-view .editor-group-container').first().locator('.tabs-container').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
   await page.keyboard.press('Control+1');
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill(name);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).filter({ hasText: 'service' }).first();
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).filter({ hasText: folder }).first();
   await row.waitFor();
   await row.click();
   await page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
@@ -36,13 +39,24 @@ async function openFile(page, name) {
 describe('profiling the demo service in one step, with heat that follows the flame graph', () => {
   let wb;
   let port;
+  let source;
   before(async () => {
     port = await freePort();
+    // The demo plus a pytest file for Profile Test Under Cursor.
+    source = mkdtempSync(join(tmpdir(), 'iwb-e2e-one-step-'));
+    cpSync(join(REPO_ROOT, 'demo'), source, { recursive: true });
+    mkdirSync(join(source, 'tests'), { recursive: true });
+    writeFileSync(join(source, 'tests', '__init__.py'), '');
+    writeFileSync(
+      join(source, 'tests', 'test_rank.py'),
+      ['from service.model import rank', '', '', 'def test_other():', '    assert True', '', '', 'class TestRank:', '    def test_many_items(self):', '        items = [{"id": i, "name": str(i), "embedding": [float(i % 7)] * 16} for i in range(300)]', '        assert len(rank([1.0] * 16, items)) == 10', ''].join('\n'),
+    );
     // DEMO_SERVICE_PORT reaches the service through code-server, the extension host and py-spy (server.py reads it).
-    wb = await openWorkbench({ workspace: 'demo', env: { DEMO_SERVICE_PORT: String(port) } });
+    wb = await openWorkbench({ workspace: source, env: { DEMO_SERVICE_PORT: String(port) } });
   });
   after(async () => {
     await wb?.close();
+    if (source) rmSync(source, { recursive: true, force: true });
   });
 
   it('Profile with py-spy on server.py, stop from the status bar, zoom into rank: model.py heat is only rank\'s', async () => {
@@ -106,5 +120,37 @@ describe('profiling the demo service in one step, with heat that follows the fla
     await openFile(page, 'server.py');
     await lenses.filter({ hasText: /% self · .*% total/ }).first().waitFor({ timeout: 15000 });
     assert.deepEqual(wb.consoleErrors.filter((e) => /flamegraph|Incident Workbench/i.test(e)), []);
+  });
+
+  it('Profile Launch Configuration… runs the demo\'s launch.json configuration (module, args, env) under py-spy; Stop Profiling ends it', async () => {
+    const { page } = wb;
+    // The demo's configuration as shipped; the service takes this test's free port from DEMO_SERVICE_PORT.
+    await runCommand(page, 'Incident Workbench: Profile Launch Configuration…');
+    await pickQuickItem(page, 'Recommendation service');
+    await page.locator('.statusbar-item').filter({ hasText: /Profiling service\.server/ }).waitFor({ timeout: 30000 });
+    const url = `http://127.0.0.1:${port}`;
+    await until('the service answers', async () => (await fetch(`${url}/health`).then((r) => r.ok).catch(() => false)) || undefined, 30000);
+    for (let i = 0; i < 10; i++) await (await fetch(`${url}/recommend`, { method: 'POST', body: JSON.stringify({ user_id: i, features: [1, 2, 3] }) })).text();
+    const before = readdirSync(join(wb.workspace, 'profiles')).length;
+    await runCommand(page, 'Incident Workbench: Stop Profiling');
+    await until('a second profile is written', async () => (readdirSync(join(wb.workspace, 'profiles')).length > before ? true : undefined), 60000);
+    await page.locator('.statusbar-item').filter({ hasText: /Profiling service\.server/ }).waitFor({ state: 'hidden', timeout: 15000 });
+  });
+
+  it('Profile Test Under Cursor runs that pytest test under py-spy; Re-run Last Profile runs it again', async () => {
+    const { page } = wb;
+    await openFile(page, 'test_rank.py', 'tests');
+    // Cursor into test_many_items (line 10).
+    await page.keyboard.press('Control+G');
+    await page.locator('.quick-input-widget input').fill(':10');
+    await page.keyboard.press('Enter');
+    await runCommand(page, 'Incident Workbench: Profile Test Under Cursor');
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: /test_many_items\.speedscope\.json/ });
+    await tab.first().waitFor({ timeout: 90000 });
+    const view = await webviewFrame(page, undefined, { timeout: 30000 });
+    await view.locator('input.fg-search').fill('pairwise_diversity');
+    await view.locator('.fg-search-info').filter({ hasText: /of samples/ }).waitFor({ timeout: 15000 });
+    await runCommand(page, 'Incident Workbench: Re-run Last Profile');
+    await until('the test is profiled a second time', async () => (readdirSync(join(wb.workspace, 'profiles')).filter((f) => f.includes('test_many_items')).length === 2 ? true : undefined), 90000);
   });
 });
