@@ -65,6 +65,7 @@ async function loadCore() {
       `export { responseMetrics } from ${JSON.stringify(join(REPO_ROOT, 'src/core/postmortem/metrics.ts'))};`,
       `export { editsFor, applyEdits } from ${JSON.stringify(join(REPO_ROOT, 'src/host/postmortem/edits.ts'))};`,
       `export { buildSnapshot } from ${JSON.stringify(join(REPO_ROOT, 'src/presenters/postmortem.ts'))};`,
+      `export { RowIdentities, resolveChange } from ${JSON.stringify(join(REPO_ROOT, 'src/core/postmortem/formRows.ts'))};`,
     ].join('\n'),
   );
   const out = join(dir, 'core.cjs');
@@ -94,6 +95,25 @@ async function main() {
   const edits = core.editsFor(text, { type: 'set', path: ['summary'], value: 'A new summary.' });
   const editedBytes = edits.reduce((n, e) => n + e.length + e.content.length, 0);
   const markdown = await timeMedian(() => core.renderMarkdown(doc), { runs: 5, warmup: 1 });
+
+  // Issue 17: the form's row ids followed from one version to the next (the host does it once per version).
+  const middle = doc.timeline.length >> 1;
+  const inserted = { ...doc, timeline: [...doc.timeline.slice(0, middle), { timestamp: '2026-11-01T00:00:00Z', event: 'inserted from outside' }, ...doc.timeline.slice(middle)] };
+  const resorted = { ...doc, timeline: [...doc.timeline].reverse() };
+  const follow = (next) => {
+    const times = [];
+    for (let i = 0; i < 7; i++) {
+      const rows = new core.RowIdentities();
+      rows.update(1, doc);
+      const t = performance.now();
+      rows.update(2, next);
+      if (i >= 2) times.push(performance.now() - t);
+    }
+    return times.sort((a, b) => a - b)[times.length >> 1];
+  };
+  const idsFirst = await timeMedian(() => new core.RowIdentities().update(1, doc), { runs: 5, warmup: 1 });
+  const idsInsert = follow(inserted);
+  const idsResort = follow(resorted);
 
   const first = JSON.stringify(snapshotOf(core, text, 1));
   const edited = core.applyEdits(text, edits);
@@ -156,10 +176,17 @@ size. Budget (issue 6): stays responsive.
 | host: minimal edit for one field (jsonc \`modify\`), bytes changed | ${f(setEdit)}, ${editedBytes} B |
 | host: minimal edit appending an action item | ${f(insertEdit)} |
 | host: Markdown export | ${f(markdown)} |
+| host: row ids of every list, first version | ${f(idsFirst)} |
+| host: row ids followed to the next version, one timeline row inserted in the middle | ${f(idsInsert)} |
+| host: row ids followed to the next version, the whole timeline reversed | ${f(idsResort)} |
 | page: first render of the form (\`render()\`) | ${f(render1.render)} |
 | page: parse + post the snapshot + first render | ${f(render1.total)} |
 | page: re-render after an edit (\`render()\`, median of 5) | ${f(med.render)} |
 | page: parse + post + re-render after an edit (median of 5) | ${f(med.total)} |
+
+Row ids let a change the form made against an older version land on the row the user saw, or be refused
+(issue 17); following them to a version with one inserted row takes ${((idsInsert / check) * 100).toFixed(0)} % of the time of that version's
+parse + schema + lint (${((idsResort / check) * 100).toFixed(0)} % when every row moved).
 
 One form edit therefore costs about ${f(setEdit + snapshotMs + med.total)} end to end on this machine (edit, snapshot, post, render),
 independent of where in the file the change is; the page stays interactive meanwhile (the work is on the

@@ -189,7 +189,7 @@ async function bundleChart() {
   const out = join(ART, 'flame-bench.js');
   await esbuild.build({
     stdin: {
-      contents: `import { FlameChart } from './webview/flamegraph/chart'; import { FrameKeys, buildFlameTree, sortChildren } from './src/core/profile/flameTree'; window.IWB = { FlameChart, FrameKeys, buildFlameTree, sortChildren };`,
+      contents: `import { FlameChart } from './webview/shared/flameChart'; import { FrameKeys, buildFlameTree, sortChildren } from './src/core/profile/flameTree'; window.IWB = { FlameChart, FrameKeys, buildFlameTree, sortChildren };`,
       resolveDir: REPO_ROOT,
       loader: 'ts',
     },

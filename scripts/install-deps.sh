@@ -12,6 +12,17 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus \
     || { "${sudo_[@]}" apt-get update && "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus; }
 fi
+# A real VictoriaLogs (from the Go module proxy) for the log store tests and the demo: .tools/bin/victoria-logs.
+bash scripts/build-victorialogs.sh
+# A real Jaeger (v2, from the Go module proxy) for the trace search tests and the demo: .tools/bin/jaeger.
+bash scripts/build-jaeger.sh
+# gdb: `memray attach` injects its tracker into a running Python through a debugger (gdb or lldb).
+if ! command -v gdb >/dev/null; then
+  echo "[install] apt-get install gdb"
+  sudo_=(); [ "$(id -u)" -eq 0 ] || sudo_=(sudo)
+  "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdb \
+    || { "${sudo_[@]}" apt-get update && "${sudo_[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdb; }
+fi
 # Reinstalled when package-lock.json's content changed since the last install (not its mtime: a fresh
 # checkout or a second worktree touches every file without changing what is locked).
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)

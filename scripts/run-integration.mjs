@@ -13,6 +13,7 @@
 //   IWB_INTEGRATION_START_TIMEOUT_MS  until the suite has started (default 180000)
 //   IWB_SKIP_BUILD=1                  reuse dist/ and out/ as they are
 //   IWB_KEEP_TMP=1                    keep the temp dir (workspace, logs, results) for inspection
+//   IWB_INTEGRATION_ONLY=NAME         only the suites whose file name contains NAME (e.g. memory)
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -7,23 +7,23 @@ import threading
 
 from .telemetry import traced
 
-_local = threading.local()
+_lock = threading.Lock()
 logger = logging.getLogger(__name__)
 # Shipped with release 2026.11.29 behind a flag: a pinned id that is gone no longer fails the request.
 FALLBACK_MISSING = os.environ.get("CATALOGUE_FALLBACK") == "1"
 
 
 def connection(size=2000):
-    conn = getattr(_local, "conn", None)
-    if conn is None:
-        conn = sqlite3.connect(":memory:")
-        conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, embedding TEXT)")
-        conn.executemany(
-            "INSERT INTO items VALUES (?, ?, ?)",
-            ((i, f"item-{i}", ",".join(str(((i * 7 + k * 13) % 97) / 97) for k in range(16))) for i in range(size)),
-        )
-        _local.conn = conn
-    return conn
+    with _lock:  # one in-memory catalogue for every request thread (SQLite is built serialized: threadsafety 3)
+        if getattr(connection, "conn", None) is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
+            conn.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, embedding TEXT)")
+            conn.executemany(
+                "INSERT INTO items VALUES (?, ?, ?)",
+                ((i, f"item-{i}", ",".join(str(((i * 7 + k * 13) % 97) / 97) for k in range(16))) for i in range(size)),
+            )
+            connection.conn = conn
+    return connection.conn
 
 
 @traced

@@ -1,8 +1,8 @@
 """Turns a request payload into the fixed-length feature vector the model expects."""
-
+from .personalisation import remember_per_user
 FEATURE_COUNT = 16
 
-
+@remember_per_user
 def extract_features(payload):
     values = payload.get("features")
     if not isinstance(values, list):

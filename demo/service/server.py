@@ -21,8 +21,10 @@ def recommend(payload):
     started = time.monotonic()
     features = extract_features(payload)
     user_id = int(payload.get("user_id", 0))
+    pinned = list(payload.get("pinned", []))
+    telemetry.set_attributes(**{"recommend.pinned": bool(pinned), "app.client": str(payload.get("client", "web"))[:40]})
     # Items the client pinned (e.g. from its cache) come first; an id that no longer exists breaks load_items.
-    items = catalogue.load_items(list(payload.get("pinned", [])) + catalogue.candidate_ids(user_id))
+    items = catalogue.load_items(pinned + catalogue.candidate_ids(user_id))
     ranked = rank(features, items)
     elapsed = time.monotonic() - started
     if elapsed > DEADLINE_S:

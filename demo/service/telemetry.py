@@ -6,6 +6,10 @@ one export request per line (the form of the OpenTelemetry file exporter): hex i
 integers as strings. The encoding is the SDK's own (`encode_spans`), turned into JSON by protobuf's JSON
 mapping. SQLite queries are traced by opentelemetry-instrumentation-sqlite3 when it is installed.
 
+With `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (or `OTEL_EXPORTER_OTLP_ENDPOINT`) set as well or instead, the
+spans also go to that collector or tracing backend (Jaeger) over OTLP/HTTP by the SDK's own exporter
+(opentelemetry-exporter-otlp-proto-http).
+
 Without the SDK (or without the variable) every helper here does nothing and the service runs as before.
 """
 
@@ -90,14 +94,39 @@ class _TraceIdsInLogs(logging.Filter):
         return True
 
 
+def otlp_endpoint():
+    """The OTLP/HTTP traces endpoint from the standard variables, or None."""
+    url = os.environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    if url:
+        return url
+    base = os.environ.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    return base.rstrip("/") + "/v1/traces" if base else None
+
+
+def otlp_exporter(endpoint):
+    """The SDK's OTLP/HTTP span exporter (protobuf), or None when the package is missing."""
+    try:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    except ImportError:
+        logging.getLogger(__name__).warning("OTLP endpoint %s set but opentelemetry-exporter-otlp-proto-http is not installed", endpoint)
+        return None
+    return OTLPSpanExporter(endpoint=endpoint)
+
+
 def setup(service_name="recommend", path=None):
-    """Starts tracing to `path` (default: $OTEL_TRACES_FILE). Returns the provider, or None when off."""
+    """Starts tracing to `path` (default: $OTEL_TRACES_FILE) and/or the OTLP endpoint of the environment.
+    Returns the provider, or None when off."""
     global _tracer
     path = path or os.environ.get("OTEL_TRACES_FILE")
-    if trace is None or not path:
+    endpoint = otlp_endpoint()
+    if trace is None or not (path or endpoint):
         return None
     provider = TracerProvider(resource=Resource.create({"service.name": service_name, "service.version": os.environ.get("SERVICE_VERSION", "1.4.0")}))
-    provider.add_span_processor(BatchSpanProcessor(OtlpJsonLinesExporter(path), schedule_delay_millis=500))
+    if path:
+        provider.add_span_processor(BatchSpanProcessor(OtlpJsonLinesExporter(path), schedule_delay_millis=500))
+    exporter = otlp_exporter(endpoint) if endpoint else None
+    if exporter is not None:
+        provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=500))
     trace.set_tracer_provider(provider)
     _tracer = trace.get_tracer("demo.service")
     try:
@@ -146,6 +175,16 @@ def traced(fn):
             return fn(*args, **kwargs)
 
     return wrapper
+
+
+def set_attributes(**attributes):
+    """Attributes on the current span (what the request asked for: what slow requests may share)."""
+    if trace is None:
+        return
+    span = trace.get_current_span()
+    if span is not None and span.is_recording():
+        for key, value in attributes.items():
+            span.set_attribute(key, value)
 
 
 class request_span:

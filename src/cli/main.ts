@@ -4,7 +4,9 @@ import { MODEL_VALUE_OPTIONS, modelCommand, modelHelp } from './commands/model';
 import { ROLLBACK_VALUE_OPTIONS, rollbackCommand, rollbackHelp } from './commands/rollback';
 import { postmortemCommand, postmortemHelp } from './commands/postmortem';
 import { profileCommand, profileHelp } from './commands/profile';
+import { MEMORY_VALUE_OPTIONS, memoryCommand, memoryHelp } from './commands/memory';
 import { traceCommand, traceHelp, traceValueOptions } from './commands/trace';
+import { TRACES_VALUE_OPTIONS, tracesCommand, tracesHelp } from './commands/traces';
 import { ERRORS_VALUE_OPTIONS, errorsCommand, errorsHelp } from './commands/errors';
 import { PATTERNS_VALUE_OPTIONS, patternsCommand, patternsHelp } from './commands/patterns';
 import { validateCommand, validateHelp } from './commands/validate';
@@ -25,11 +27,13 @@ const COMMANDS: Record<string, { run: Command; help: CommandHelp; valueOptions?:
   errors: { run: errorsCommand, help: errorsHelp, valueOptions: ERRORS_VALUE_OPTIONS },
   patterns: { run: patternsCommand, help: patternsHelp, valueOptions: PATTERNS_VALUE_OPTIONS },
   profile: { run: profileCommand, help: profileHelp, valueOptions: ['top', 'map', 'sort'] },
+  memory: { run: memoryCommand, help: memoryHelp, valueOptions: MEMORY_VALUE_OPTIONS },
   stacks: { run: stacksCommand, help: stacksHelp, valueOptions: STACKS_VALUE_OPTIONS },
   postmortem: { run: postmortemCommand, help: postmortemHelp },
   abtest: { run: abtestCommand, help: abtestHelp, valueOptions: ABTEST_VALUE_OPTIONS },
   rollback: { run: rollbackCommand, help: rollbackHelp, valueOptions: ROLLBACK_VALUE_OPTIONS },
   trace: { run: traceCommand, help: traceHelp, valueOptions: traceValueOptions },
+  traces: { run: tracesCommand, help: tracesHelp, valueOptions: TRACES_VALUE_OPTIONS },
   model: { run: modelCommand, help: modelHelp, valueOptions: MODEL_VALUE_OPTIONS },
   'lint-logging': { run: lintLoggingCommand, help: lintLoggingHelp, valueOptions: ['rules'] },
   redact: { run: redactCommand, help: redactHelp, valueOptions: ['out', 'fields', 'pattern'] },

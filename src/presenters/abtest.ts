@@ -10,7 +10,8 @@ export function toAbSnapshot(report: AbTestReport, file: string, canOpenAsText: 
     name: report.name,
     alpha: report.alpha,
     verdict: report.verdict,
-    interpretation: report.interpretation,
+    // What the Issues list explains (Simpson's paradox, a sample-ratio mismatch) is said there once.
+    interpretation: report.interpretation.filter((line) => !report.validation.issues.some((i) => i.message === line)),
     issues: report.validation.issues,
     arms: report.arms,
     test: report.test,

@@ -3,7 +3,10 @@
  * Bounded whatever the file size: the timeline is sent as the rows the form shows, long lists are cut.
  */
 import type { PostmortemCheck } from '../core/postmortem/check';
+import { RowIdentities } from '../core/postmortem/formRows';
+import { lintContext } from '../core/postmortem/lint';
 import { responseMetrics } from '../core/postmortem/metrics';
+import type { PostMortem } from '../core/postmortem/types';
 import type { PostmortemSnapshot, TimelineView } from '../protocol/postmortem';
 import schema from '../../schemas/postmortem.schema.json';
 
@@ -22,12 +25,17 @@ export const LIST_LIMIT = 500;
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const time = (v: unknown): number => Date.parse(str(v)) || 0;
 
+/**
+ * `rows` keeps the ids of list rows from one snapshot to the next (one per form); brought up to this version
+ * here, so the ids sent are the ones the host resolves the form's changes with.
+ */
 export function buildSnapshot(
   check: PostmortemCheck,
   base: { version: number; fileName: string; today: string; incidentEvents?: number },
   view: TimelineView = DEFAULT_TIMELINE_VIEW,
+  rows: RowIdentities = new RowIdentities(),
 ): PostmortemSnapshot {
-  const common = { ...base, enums: ENUMS, ...(base.incidentEvents === undefined ? {} : { incidentEvents: base.incidentEvents }) };
+  const common = { ...base, ackSeq: 0, enums: ENUMS, ...(base.incidentEvents === undefined ? {} : { incidentEvents: base.incidentEvents }) };
   if (!check.value) {
     const first = check.parsed.syntaxErrors[0] ?? check.schemaProblems[0];
     return {
@@ -39,11 +47,14 @@ export function buildSnapshot(
       lintTotal: 0,
       metrics: { problems: [] },
       timeline: { rows: [], total: 0, sortedInFile: true, view },
+      rows: {},
+      lintContext: { names: [], allowOutage: false },
       lengths: {},
       truncated: [],
     };
   }
   const value = check.value as Record<string, unknown>;
+  rows.update(base.version, value);
   const all = Array.isArray(value.timeline) ? (value.timeline as unknown[]) : [];
   const order = all.map((_, i) => i);
   if (view.sortKey) {
@@ -62,10 +73,12 @@ export function buildSnapshot(
   const document: Record<string, unknown> = {};
   const lengths: Record<string, number> = {};
   const truncated: PostmortemSnapshot['truncated'] = [];
+  const rowRefs: PostmortemSnapshot['rows'] = {};
   for (const [key, v] of Object.entries(value)) {
     if (key === 'timeline') continue;
     if (Array.isArray(v)) {
       lengths[key] = v.length;
+      rowRefs[key] = rows.ids(key).slice(0, LIST_LIMIT);
       if (v.length > LIST_LIMIT) {
         truncated.push({ key, shown: LIST_LIMIT, total: v.length });
         document[key] = v.slice(0, LIST_LIMIT);
@@ -88,11 +101,13 @@ export function buildSnapshot(
     lintTotal: check.lint.length,
     metrics: responseMetrics(milestones),
     timeline: {
-      rows: shown.map((index) => ({ index, entry: all[index] && typeof all[index] === 'object' && !Array.isArray(all[index]) ? (all[index] as Record<string, unknown>) : {} })),
+      rows: shown.map((index) => ({ index, id: rows.id('timeline', index)!, entry: all[index] && typeof all[index] === 'object' && !Array.isArray(all[index]) ? (all[index] as Record<string, unknown>) : {} })),
       total: all.length,
       sortedInFile,
       view,
     },
+    rows: rowRefs,
+    lintContext: lintContext(value as PostMortem),
     lengths,
     truncated,
   };

@@ -6,6 +6,7 @@ import type { LogRecord } from '../core/logs/types';
 import { logsForTrace, type ErrorCluster, type MetricAnomalyAnalysis } from '../core/forensics/correlate';
 import type { MetricSeries } from '../core/metrics/types';
 import { seriesKey } from '../core/metrics/types';
+import { seriesUnit } from '../core/metrics/units';
 import type { AttributeValue, Attributes } from '../core/traces/types';
 import { FLAG, type AnomalyReport, type SpanDetail, type WaterfallLog, type WaterfallMetric, type WaterfallRows, type WaterfallSnapshot, type WaterfallTraceRow } from '../protocol/waterfall';
 
@@ -83,7 +84,7 @@ export function metricBand(series: readonly MetricSeries[], traceStartMs: number
   const out: WaterfallMetric[] = [];
   for (const s of series) {
     const points = s.points.filter((p) => p.t >= from && p.t <= to && Number.isFinite(p.v)).map((p) => [p.t - traceStartMs, p.v] as [number, number]);
-    if (points.length) out.push({ series: seriesKey(s), points });
+    if (points.length) out.push({ series: seriesKey(s), unit: seriesUnit(s.name, s.unit), points });
   }
   return out.slice(0, 12);
 }
@@ -142,13 +143,17 @@ export function buildSnapshot(input: {
   };
 }
 
-/** The page's anomaly report: the analysis with its times as ISO text, and the error clusters that overlap its window. */
-export function anomalyReport(r: MetricAnomalyAnalysis, clusters: readonly ErrorCluster[]): AnomalyReport {
+/**
+ * The page's anomaly report: the analysis with its times as ISO text, the series' unit, the error clusters
+ * that overlap its window, and the BubbleUp attributes most different first.
+ */
+export function anomalyReport(r: MetricAnomalyAnalysis, clusters: readonly ErrorCluster[], unit = ''): AnomalyReport {
   const from = r.anomalyTimeMs - r.windowMinutes * 60_000;
   const to = r.anomalyTimeMs + r.windowMinutes * 60_000;
   return {
     type: 'anomaly',
     series: r.metric,
+    unit,
     anomalyTime: new Date(r.anomalyTimeMs).toISOString(),
     windowMinutes: r.windowMinutes,
     ...(r.anomaly?.startMs !== undefined ? { startTime: new Date(r.anomaly.startMs).toISOString() } : {}),
@@ -159,7 +164,7 @@ export function anomalyReport(r: MetricAnomalyAnalysis, clusters: readonly Error
     tracesInWindow: r.tracesInWindow,
     topErrors: r.topErrors,
     servicesInvolved: r.servicesInvolved,
-    bubbleUp: r.bubbleUp,
+    bubbleUp: [...r.bubbleUp].sort((a, b) => b.score - a.score).map((b) => ({ ...b, values: [...b.values].sort((x, y) => Math.abs(y.outlierShare - y.baselineShare) - Math.abs(x.outlierShare - x.baselineShare)) })),
     correlatedErrors: clusters.filter((c) => c.endMs >= from && c.startMs <= to).map((c) => ({ start: new Date(c.startMs).toISOString(), end: new Date(c.endMs).toISOString(), errorCount: c.errorCount, services: c.services, uniqueErrors: c.uniqueErrors.slice(0, 5) })),
   };
 }

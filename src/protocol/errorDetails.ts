@@ -49,7 +49,11 @@ export function isErrorDetailsIntent(m: { type: string }): m is ErrorDetailsInte
   return true;
 }
 
-/** State the page keeps through hide/show and window reloads. */
-export interface ErrorDetailsState {
+/** What the panel needs to open again after a window reload (the host's `reopen`, see common.ts). */
+export interface ErrorDetailsReopen {
   fingerprint: string;
+}
+
+export function isErrorDetailsReopen(v: unknown): v is ErrorDetailsReopen {
+  return typeof v === 'object' && v !== null && typeof (v as { fingerprint?: unknown }).fingerprint === 'string';
 }

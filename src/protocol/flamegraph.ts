@@ -152,6 +152,17 @@ const isFocusFrame = (f: unknown): boolean => {
   return typeof x === 'object' && x !== null && typeof x.name === 'string' && typeof x.file === 'string' && typeof x.line === 'number';
 };
 
+/** What the profile diff panel needs to open again after a window reload (the host's `reopen`). */
+export interface ProfileDiffReopen {
+  before: string;
+  after: string;
+}
+
+export function isProfileDiffReopen(v: unknown): v is ProfileDiffReopen {
+  const o = v as Partial<ProfileDiffReopen> | null;
+  return typeof o === 'object' && o !== null && typeof o.before === 'string' && typeof o.after === 'string';
+}
+
 /** View settings kept through hide/show (webview getState/setState). */
 export interface FlamegraphViewState {
   icicle?: boolean;

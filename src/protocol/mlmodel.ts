@@ -29,6 +29,15 @@ export interface MlModelSnapshot
   robustness: MlModelRobustness;
 }
 
+/** What the panel needs to open again after a window reload (the host's `reopen`): the predictions file. */
+export interface MlModelReopen {
+  uri: string;
+}
+
+export function isMlModelReopen(v: unknown): v is MlModelReopen {
+  return typeof v === 'object' && v !== null && typeof (v as { uri?: unknown }).uri === 'string';
+}
+
 export type MlModelIntent = { type: 'runRobustness' } | { type: 'openLine'; line: number } | { type: 'openSettings' };
 
 const INTENTS = new Set(['runRobustness', 'openLine', 'openSettings']);

@@ -25,6 +25,18 @@ export interface RollbackSnapshot extends Partial<Pick<RollbackReport, 'decision
   lastRun?: { at: string; exitCode: number | null; evidencePath: string; incidentId: string; status: string };
 }
 
+/** What the panel needs to judge the same files again after a window reload (the host's `reopen`). */
+export interface RollbackReopen {
+  baseline: string;
+  current: string;
+  thresholds?: string;
+}
+
+export function isRollbackReopen(v: unknown): v is RollbackReopen {
+  const o = v as Partial<RollbackReopen> | null;
+  return typeof o === 'object' && o !== null && typeof o.baseline === 'string' && typeof o.current === 'string' && (o.thresholds === undefined || typeof o.thresholds === 'string');
+}
+
 export type RollbackIntent = { type: 'rollBack' } | { type: 'refresh' } | { type: 'openSettings' } | { type: 'openFile'; which: 'baseline' | 'current' };
 
 const INTENTS = new Set(['rollBack', 'refresh', 'openSettings', 'openFile']);

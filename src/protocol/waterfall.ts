@@ -39,6 +39,8 @@ export interface WaterfallLog {
 
 export interface WaterfallMetric {
   series: string;
+  /** The values' unit (src/core/metrics/units.ts): 's', 'B', '%', 'count', … or '' when unknown. */
+  unit: string;
   /** [ms after the trace start, value]. */
   points: [number, number][];
 }
@@ -106,6 +108,8 @@ export interface WaterfallNotice {
 export interface AnomalyReport extends Pick<MetricAnomalyAnalysis, 'windowMinutes' | 'errorCount' | 'failedTraces' | 'tracesInWindow' | 'topErrors' | 'servicesInvolved' | 'bubbleUp'> {
   type: 'anomaly';
   series: string;
+  /** The series' unit, for the peak and baseline values. */
+  unit: string;
   anomalyTime: string;
   startTime?: string;
   peakTime?: string;
@@ -152,6 +156,7 @@ const MESSAGE_SHAPES: Record<WaterfallMessage['type'], Check> = {
   notice: fields({ text: isString, kind: oneOf('info', 'error') }),
   anomaly: fields({
     series: isString,
+    unit: isString,
     anomalyTime: isString,
     windowMinutes: isNumber,
     startTime: optional(isString),

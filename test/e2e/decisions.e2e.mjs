@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, webviewFrame, screenshot, docsImage, clearNotifications } from './helpers.mjs';
+import { openWorkbench, runCommand, pickQuickItem, webviewFrame, screenshot, docsImage, clearNotifications, until } from './helpers.mjs';
 
 async function quickOpen(page, name) {
   await page.keyboard.press('Control+P');
@@ -86,27 +86,20 @@ describe('decisions in the real workbench', () => {
     const view = await webviewWith(wb.page, 'h1', 'onerror');
     await view.locator('h1').waitFor({ timeout: 30000 });
     assert.match(await view.locator('h1').textContent(), /<img src=x onerror=/);
-    assert.match(await view.locator('table').first().textContent(), /<script>window\.pwned=1<\/script>/);
+    assert.match(await view.locator('table.arms').textContent(), /<script>window\.pwned=1<\/script>/);
     assert.equal(await view.locator('img').count(), 0);
     assert.equal(await view.locator('body').getAttribute('data-pwned'), null);
   });
 
   it('runs the rollback gate against the demo metrics from the command palette', async () => {
     await runCommand(wb.page, 'Incident Workbench: Judge Rollback…');
-    const box = wb.page.locator('.quick-input-widget .quick-input-box input');
-    for (const file of ['baseline.json', 'current.json']) {
-      await box.waitFor({ timeout: 15000 });
-      // code-server's file dialog is a quick input that takes a path.
-      await box.click();
-      await wb.page.keyboard.press('Control+A');
-      await wb.page.keyboard.type(join(wb.workspace, 'deploy', file));
-      await wb.page.waitForTimeout(300);
-      await wb.page.keyboard.press('Enter');
-      await wb.page.waitForTimeout(800);
-    }
+    // Two picks of the workspace's metrics files (Browse… for any other).
+    await pickQuickItem(wb.page, 'baseline.json', { exact: true });
+    await until('the second pick', async () => /2\/2/.test((await wb.page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? ''));
+    await pickQuickItem(wb.page, 'current.json', { exact: true });
     const view = await webviewWith(wb.page, '.verdict', 'ROLLBACK');
     const verdict = await view.locator('.verdict').textContent();
-    assert.match(verdict, /ROLLBACK — Roll back/);
+    assert.match(verdict, /Roll back the new version/);
     assert.match(verdict, /error rate — 0\.40 % → 7\.9 %: above the 5 % limit/);
     assert.equal(await view.locator('tr[data-metric="errorRate"] td.status-fail').count(), 1);
     assert.match(await view.locator('tr[data-metric="latencyP95"]').textContent(), /fail/);

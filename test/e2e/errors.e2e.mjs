@@ -9,15 +9,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   REPO_ROOT,
-  answerInput,
   openViewContainer,
   openWorkbench,
   pickQuickItem,
+  quickRow,
   runCommand,
   screenshot,
   docsImage,
   treeItem,
-  until,
   viewPane,
   webviewFrame,
   VIEW_CONTAINER_TITLE,
@@ -56,36 +55,16 @@ describe('error clusters', () => {
     await pane.waitFor();
     if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
     await runCommand(page, 'Incident Workbench: Load Logs…');
-    // code-server's open dialog is a quick input that takes a path. It can finish listing its first folder
-    // after the path is typed and put that folder back in the box (seen under load), and Enter pressed before
-    // it lists the typed file accepts the folder shown. So: type the path until it stays, and press Enter
-    // only while the box holds it and the list shows the file, until the clusters appear.
-    const logFile = join(wb.workspace, 'logs', 'service.jsonl');
-    await answerInput(page, logFile, { submit: false });
-    const dialogInput = page.locator('.quick-input-widget .quick-input-box input');
-    const fileRow = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'service.jsonl' }).first();
+    // A pick of the log files (the demo incident's log evidence first, then the workspace's), Browse… last.
+    await quickRow(page, 'service.jsonl', { exact: true }).waitFor({ timeout: 30000 });
+    const labels = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allTextContents();
+    assert.match(labels[0], /recommend-traced\.jsonl/, `the incident's log evidence first: ${labels}`);
+    assert.match(labels[labels.length - 1], /Browse…/, 'Browse… last');
+    await screenshot(page, 'load-logs-pick');
+    await pickQuickItem(page, 'service.jsonl', { exact: true });
     const biggest = report.clusters[0];
     const title = `${biggest.exceptionType}: ${biggest.template}`;
-    const item = treeItem(page, title.slice(0, 40));
-    try {
-      await until(
-        'the clusters of the loaded logs',
-        async () => {
-          if (await item.isVisible()) return true;
-          if (!(await dialogInput.isVisible())) return false;
-          if ((await dialogInput.inputValue()) !== logFile) await dialogInput.fill(logFile);
-          else if (await fileRow.isVisible()) {
-            await page.waitForTimeout(500);
-            if ((await dialogInput.inputValue()) === logFile) await dialogInput.press('Enter');
-          }
-          return false;
-        },
-        60000,
-      );
-    } catch (e) {
-      await screenshot(page, 'errors-load-failed');
-      throw e;
-    }
+    await treeItem(page, title.slice(0, 40)).waitFor({ timeout: 60000 });
     const rows = await errorsPane(page).locator('[role="treeitem"][aria-level="1"]').allTextContents();
     assert.ok(rows[0].includes(title.slice(0, 40)), `first row is the biggest cluster: ${rows[0]}`);
     assert.ok(rows[0].includes(String(biggest.count)), 'with its count');

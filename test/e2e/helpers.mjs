@@ -26,7 +26,7 @@
 // All helpers take the Playwright `page` first so they also work on pages you open yourself. Locators
 // returned here auto-wait; use `await expect`-style polling via `locator.waitFor()` or assert on
 // `await locator.textContent()`.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
@@ -81,6 +81,8 @@ async function preparedExtensionsDir(tmp) {
  * @param {object} [o]
  * @param {string} [o.workspace='test/fixtures/workspace']  folder to copy (relative to the repo root)
  * @param {object} [o.settings]   extra user settings (merged over the test defaults)
+ * @param {object[]} [o.keybindings]  User/keybindings.json entries (a command with `args` runs it with
+ *   arguments from the keyboard, without its pickers)
  * @param {boolean} [o.trust]     false: Workspace Trust on, so the folder opens in Restricted Mode
  * @param {object} [o.env]        extra environment for code-server and its extension host
  * @param {{width:number,height:number}} [o.viewport]
@@ -112,6 +114,10 @@ export async function openWorkbench(o = {}) {
     // A private copy: code-server writes bookkeeping (extensions.json, .obsolete) into its extensions dir.
     const extensionsDir = join(tmp, 'extensions');
     cpSync(await preparedExtensionsDir(tmp), extensionsDir, { recursive: true });
+    if (o.keybindings) {
+      mkdirSync(join(tmp, 'user-data', 'User'), { recursive: true });
+      writeFileSync(join(tmp, 'user-data', 'User', 'keybindings.json'), JSON.stringify(o.keybindings, null, 2));
+    }
 
     server = await startCodeServer({
       workspace,

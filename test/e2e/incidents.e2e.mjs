@@ -37,7 +37,7 @@ describe('incidents in the real workbench', () => {
     await runCommand(wb.page, 'Incident Workbench: New Incident');
     await answerInput(wb.page, 'Checkout p95 latency above 5 s');
     await pickQuickItem(wb.page, 'HIGH', { exact: true });
-    await treeItem(wb.page, 'INC-2026-002 Checkout p95 latency above 5 s').waitFor({ timeout: 30000 });
+    await treeItem(wb.page, 'Checkout p95 latency above 5 s').filter({ hasText: 'INC-2026-002' }).waitFor({ timeout: 30000 });
     const incident = JSON.parse(readFileSync(join(wb.workspace, '.incidents', 'INC-2026-002', 'incident.json'), 'utf8'));
     assert.equal(incident.title, 'Checkout p95 latency above 5 s');
     assert.equal(incident.severity, 'HIGH');
@@ -101,7 +101,7 @@ describe('the demo workspace', () => {
 
   it('shows the sample incident and its overview (the README screenshot)', async () => {
     await openViewContainer(wb.page, VIEW_CONTAINER_TITLE);
-    const node = treeItem(wb.page, 'INC-2026-001 Recommendation p95 latency');
+    const node = treeItem(wb.page, '/recommend p95 above 5 s');
     await node.waitFor({ timeout: 30000 });
     await node.locator('.monaco-tl-twistie').click();
     await treeItem(wb.page, 'Timeline').waitFor({ timeout: 15000 });

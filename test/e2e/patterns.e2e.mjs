@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, answerFileDialog, docsImage, openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, until, viewPane, VIEW_CONTAINER_TITLE } from './helpers.mjs';
+import { REPO_ROOT, docsImage, openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, until, viewPane, VIEW_CONTAINER_TITLE } from './helpers.mjs';
 
 /** The Patterns view's pane, apart from the other views of the container. */
 function patternsPane(page) {
@@ -36,11 +36,11 @@ describe('log patterns', () => {
     await pane.waitFor();
     if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
     await runCommand(page, 'Incident Workbench: Find Log Patterns…');
-    const logFile = join(wb.workspace, 'logs', 'deploy.jsonl');
     const biggest = report.patterns[0];
     const rows = patternsPane(page).locator('[role="treeitem"][aria-level="1"]');
     try {
-      await answerFileDialog(page, 'Find log patterns', logFile);
+      // The shared file pick (issue 19): the workspace's logs are offered, no path to type.
+      await pickQuickItem(page, 'deploy.jsonl', { exact: true, timeout: 30000 });
       await until('the patterns of the log', async () => (await rows.count()) > 0 && (await rows.first().textContent()).includes(biggest.template.slice(0, 30)), 60000);
     } catch (e) {
       await screenshot(page, 'patterns-load-failed');

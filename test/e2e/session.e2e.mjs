@@ -27,10 +27,10 @@ describe('an incident from open to closed through the tree', () => {
   const incident = () => JSON.parse(readFileSync(file, 'utf8'));
   const dialog = () => wb.page.locator('.monaco-dialog-box');
 
-  /** A stage row of the tree by its label at the start (the incident's own title may contain the word). */
+  /** A stage row of the tree by its whole label (the incident's own title may start with the same word). */
   async function stageAction(stage, action) {
-    const label = stage instanceof RegExp ? stage : new RegExp(`^\\s*${stage}`);
-    const item = wb.page.locator('[role="treeitem"]').filter({ hasText: label }).first();
+    const label = new RegExp(`^\\s*${stage}\\s*$`);
+    const item = wb.page.locator('[role="treeitem"]').filter({ has: wb.page.locator('.label-name', { hasText: label }) }).first();
     await item.hover();
     await item.locator(`.action-label[aria-label="${action}"]`).click();
   }
@@ -94,20 +94,8 @@ describe('an incident from open to closed through the tree', () => {
     await treeItem(wb.page, 'Reproduction').filter({ hasText: 'rate 50%' }).waitFor({ timeout: 15000 });
 
     await runCommand(wb.page, 'Incident Workbench: Attach Evidence…');
-    // code-server's file picker is a quick input: type the path, accept it (Enter until the kind pick shows).
-    // Let the picker list its folder first: it sets its own value once loaded, which would replace ours.
-    await wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'app.log' }).first().waitFor({ timeout: 15000 });
-    const box = wb.page.locator('.quick-input-widget .quick-input-box input');
-    await until('the typed path to stay', async () => {
-      await box.fill(join(wb.workspace, 'app.log'));
-      await new Promise((r) => setTimeout(r, 300));
-      return (await box.inputValue()) === join(wb.workspace, 'app.log');
-    });
-    const kindRow = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Logs' }).first();
-    for (let i = 0; i < 5 && !(await kindRow.isVisible()); i++) {
-      await wb.page.locator('.quick-input-widget .quick-input-box input').press('Enter');
-      await kindRow.waitFor({ timeout: 2000 }).catch(() => undefined);
-    }
+    // A pick of the workspace's data files (Browse… for any other), then the kind.
+    await pickQuickItem(wb.page, 'app.log', { exact: true });
     await pickQuickItem(wb.page, 'logs', { exact: true });
     await answerInput(wb.page, 'pool exhausted at 10:01');
     await until('evidence', async () => incident().evidence?.length === 1);
@@ -126,7 +114,7 @@ describe('an incident from open to closed through the tree', () => {
     await answerInput(wb.page, 'Connection pool of 20 exhausted because checkout holds a connection during the payment call');
     await until('root cause', async () => incident().rootCause?.startsWith('Connection pool'));
 
-    await stageAction(/^\s*Fix(?! verification)/, 'Record Fix');
+    await stageAction('Fix', 'Record Fix');
     await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Record Fix (1/2)' }).waitFor({ timeout: 15000 });
     await answerInput(wb.page, 'Release the connection before the payment call');
     await wb.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: 'Record Fix (2/2)' }).waitFor({ timeout: 15000 });
@@ -176,7 +164,7 @@ describe('an incident from open to closed through the tree', () => {
     await until('closed', async () => incident().status === 'CLOSED');
     assert.equal(incident().events.at(-1).kind, 'closed');
     assert.equal(incident().overrides, undefined, 'no guardrail was overridden on the way');
-    await treeItem(wb.page, 'Closed').waitFor({ timeout: 15000 });
+    await treeItem(wb.page, 'Resolved and closed').waitFor({ timeout: 15000 });
     await screenshot(wb.page, 'walk-closed');
   });
 });

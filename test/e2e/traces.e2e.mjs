@@ -69,14 +69,17 @@ describe('trace waterfall in the real workbench', () => {
     await screenshot(wb.page, 'traces-span-logs');
   });
 
-  it('clicking the span’s code location opens service/model.py at the function', async () => {
+  it('clicking the span’s code location opens service/model.py at the function, beside the waterfall', async () => {
     const body = frame.locator('body');
     const row = await body.evaluate(() => window.iwbWaterfall.rowOf('pairwise_diversity'));
     const at = await body.evaluate((_el, r) => window.iwbWaterfall.locate(r), row);
     await frame.locator('canvas.wf-canvas').click({ position: { x: at.codeX, y: at.y } });
     const expected = readFileSync(join(REPO_ROOT, 'demo', 'service', 'model.py'), 'utf8').split('\n').findIndex((l) => l.startsWith('def pairwise_diversity')) + 1;
-    const tab = wb.page.locator('.tabs-container .tab.active');
+    const tab = wb.page.locator('.editor-group-container.active .tabs-container .tab.active');
     await until('model.py in the editor', async () => /model\.py/.test(await tab.textContent()));
+    // Beside: the waterfall keeps its tab and stays visible in its own group.
+    assert.ok((await wb.page.locator('.editor-group-container').count()) >= 2);
+    assert.equal(await wb.page.locator('.tabs-container .tab').filter({ hasText: 'recommend.otlp.jsonl' }).count(), 1);
     const position = wb.page.locator('[id="status.editor.selection"]');
     const ln = await until('the cursor position', async () => {
       const m = /Ln (\d+)/.exec((await position.textContent()) ?? '');
@@ -88,9 +91,8 @@ describe('trace waterfall in the real workbench', () => {
   });
 
   it('hidden behind another editor and shown again, the waterfall draws its trace and selects the same span', async () => {
-    // Jumping to the code may have replaced the waterfall's preview tab: open it again and keep its tab.
-    frame = await openDemoTrace();
-    await runCommand(wb.page, 'View: Keep Editor');
+    // The code opened beside: back to the waterfall's group, where another file will hide it.
+    await wb.page.locator('.tabs-container .tab').filter({ hasText: 'recommend.otlp.jsonl' }).first().click();
     const body = frame.locator('body');
     const row = await body.evaluate(() => window.iwbWaterfall.rowOf('pairwise_diversity'));
     const at = await body.evaluate((_el, r) => window.iwbWaterfall.locate(r), row);
@@ -104,7 +106,7 @@ describe('trace waterfall in the real workbench', () => {
     await answerInput(wb.page, 'catalogue.py', { submit: false });
     await quickRow(wb.page, 'catalogue.py').waitFor({ timeout: 30000 });
     await wb.page.keyboard.press('Enter');
-    await until('catalogue.py in the editor', async () => /catalogue\.py/.test(await wb.page.locator('.tabs-container .tab.active').textContent()));
+    await until('catalogue.py in the editor', async () => /catalogue\.py/.test(await wb.page.locator('.editor-group-container.active .tabs-container .tab.active').textContent()));
     await wb.page.locator('.tabs-container .tab').filter({ hasText: 'recommend.otlp.jsonl' }).first().click();
     frame = await waterfallFrame();
     const shown = frame.locator('body');

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
@@ -69,6 +70,14 @@ def run(fn, a):
     if fn == "hl":
         d = np.subtract.outer(np.array(a["x"]), np.array(a["y"])).ravel()
         return float(np.median(d))
+    if fn == "chi2Contingency":
+        r = stats.chi2_contingency(np.array(a["table"], dtype=float), correction=False)
+        return {"chi2": float(r.statistic), "p": float(r.pvalue), "df": int(r.dof)}
+    if fn == "fisherGreater":
+        r = stats.fisher_exact(np.array(a["table"]), alternative="greater")
+        return float(r.pvalue)
+    if fn == "holm":
+        return [float(x) for x in multipletests(a["p"], method="holm")[1]]
     raise ValueError(fn)
 
 

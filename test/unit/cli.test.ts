@@ -32,7 +32,7 @@ test('iwb --help lists every command; each prints its usage for --help, -h and i
   const overview = await run(['--help'], process.cwd());
   assert.equal(overview.code, 0);
   const names = [...overview.out.matchAll(/^ {2}([a-z][\w-]*) {2,}\S/gm)].map((m) => m[1]!);
-  assert.deepEqual(names, ['validate', 'incident', 'errors', 'patterns', 'profile', 'stacks', 'postmortem', 'abtest', 'rollback', 'trace', 'model', 'lint-logging', 'redact']);
+  assert.deepEqual(names, ['validate', 'incident', 'errors', 'patterns', 'profile', 'memory', 'stacks', 'postmortem', 'abtest', 'rollback', 'trace', 'traces', 'model', 'lint-logging', 'redact']);
   for (const name of names) {
     const help = await run([name, '--help'], process.cwd());
     assert.equal(help.code, 0, name);

@@ -26,6 +26,11 @@ const ctx = { now: '2026-11-20T10:00:00Z', actor: 'on-call' };
 const base = (): Incident => structuredClone({ ...validIncident, reproduction: { steps: [], attempts: [] }, evidence: [], hypotheses: [], prevention: [] }) as Incident;
 const valid = (i: Incident) => assert.deepEqual(validateText(JSON.stringify(i), 'incident').problems, []);
 
+function applied(outcome: ReturnType<typeof recordFix>): Incident {
+  if (!outcome.ok) throw new Error(`blocked: ${outcome.findings.map((f) => f.rule).join(', ')}`);
+  return outcome.incident;
+}
+
 function readyForRootCause(): Incident {
   let i = attachEvidence(base(), { kind: 'profile', path: 'evidence/cpu.speedscope.json', note: 'diversity 80%' }, ctx);
   i = addHypothesis(i, 'Pairwise diversity is quadratic in candidates', ctx);
@@ -40,7 +45,7 @@ test('every step appends exactly one event with time, actor and what happened, a
     ['evidence', (x) => attachEvidence(x, { kind: 'logs', path: 'evidence/app.log' }, ctx)],
     ['hypothesis', (x) => addHypothesis(x, 'H1', ctx)],
     ['verification', (x) => recordVerification(x, 0, 'bench', 'CONFIRMED', ctx)],
-    ['fix', (x) => recordFix(x, 'Vectorise the penalty', 'PR #42', ctx)],
+    ['fix', (x) => applied(recordFix(x, 'Vectorise the penalty', 'PR #42', ctx))],
     ['prevention', (x) => addPrevention(x, 'Latency budget test on 2x catalogue', ctx)],
     ['severity', (x) => changeSeverity(x, 'CRITICAL', 'spreading', ctx)],
     ['status', (x) => changeStatus(x, 'MITIGATED', ctx)],

@@ -1,11 +1,12 @@
 // The presenters build each webview's snapshot from a real core model (the demo's and the fixtures' files):
 // what the page gets is checked here, without VS Code.
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { NodeFileSystem } from '../../src/cli/nodeFileSystem';
-import { analyzeAbTest, parseAbTest } from '../../src/core/abtest';
+import { analyzeAbTest, locateVariant, parseAbTest } from '../../src/core/abtest';
 import { analyzeLogFiles } from '../../src/core/errors/load';
 import { analyzeMetricAnomaly, findCorrelatedErrors, type ErrorCluster } from '../../src/core/forensics/correlate';
 import { readCorrelationLogs } from '../../src/core/forensics/logs';
@@ -62,6 +63,38 @@ test('A/B snapshot: the report’s verdict, arms and test as they are; SRM and p
   assert.ok(!('requiredTotal' in s.power!));
   assert.ok(!('explanation' in s.simpson));
   assert.deepEqual(overTheWire(s), s, 'the snapshot is plain data');
+});
+
+test('A/B snapshot: the Simpson explanation is said once (under Issues), not again in the verdict', () => {
+  const file = demo('experiments', 'kidney-stones.abtest.json');
+  const report = analyzeAbTest(parseAbTest(read(file), file));
+  assert.ok(report.interpretation.includes(report.simpson.explanation), 'core says it in the interpretation too');
+  const s = toAbSnapshot(report, 'kidney-stones.abtest.json', true);
+  const simpson = s.issues.filter((i) => i.type === 'simpson');
+  assert.equal(simpson.length, 1);
+  const everything = JSON.stringify(s);
+  assert.equal(everything.split(JSON.stringify(simpson[0]!.message).slice(1, -1)).length - 1, 1, 'the explanation appears once in what the page gets');
+});
+
+test('A/B variants are found in their file for "open the source" (JSON and CSV), hostile names included (property)', () => {
+  const json = read(demo('experiments', 'checkout-button.abtest.json'));
+  const at = locateVariant(json, 'green-button')!;
+  assert.match(json.split('\n')[at.line - 1]!.slice(at.column - 1), /^\{ "name": "green-button"/);
+  assert.equal(locateVariant(json, 'nope'), undefined);
+  const csv = read(demo('experiments', 'signup-by-user.csv'));
+  const header = csv.split('\n')[0]!.split(',').map((c) => c.trim().toLowerCase());
+  const firstRow = csv.split('\n')[1]!.split(',');
+  const name = firstRow[header.indexOf('variant')]!.trim();
+  assert.deepEqual(locateVariant(csv, name), { line: 2, column: 1 });
+  fc.assert(
+    fc.property(fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }), fc.nat(4), (names, pick) => {
+      const unique = [...new Set(names)];
+      const doc = `{\n  "variants": [\n${unique.map((n) => `    { "name": ${JSON.stringify(n)}, "sampleSize": 10, "successes": 1 }`).join(',\n')}\n  ]\n}\n`;
+      const i = pick % unique.length;
+      assert.deepEqual(locateVariant(doc, unique[i]!), { line: 3 + i, column: 5 });
+      assert.equal(locateVariant(doc.slice(0, doc.length / 2), '\u0000never'), undefined);
+    }),
+  );
 });
 
 test('A/B snapshot of a file that could not be read carries the reason', () => {
@@ -134,11 +167,19 @@ test('error cluster details: a cluster gone from the logs says so; chained excep
   );
 });
 
-test('incident overview: the demo incident as the page shows it; an unusable file shows its problems only', async (t) => {
+test('incident overview: the demo incident as the page shows it, every step of the method and its post-mortem; an unusable file shows its problems only', async (t) => {
   const store = new IncidentStore(new NodeFileSystem(demo()));
   const entry = await store.read('INC-2026-001');
-  const file = JSON.parse(read(demo('.incidents', 'INC-2026-001', 'incident.json'))) as Record<string, unknown> & { evidence: { path: string; note?: string }[]; events: unknown[] };
-  const s = toOverviewSnapshot(entry);
+  const file = JSON.parse(read(demo('.incidents', 'INC-2026-001', 'incident.json'))) as Record<string, unknown> & {
+    evidence: { path: string; note?: string }[];
+    events: unknown[];
+    reproduction: { steps: string[]; attempts: unknown[]; rate?: number };
+    fix: unknown;
+    fixVerification: unknown;
+    prevention: string[];
+  };
+  const pm = JSON.parse(read(demo('.incidents', 'INC-2026-001', 'postmortem.json'))) as { actionItems: { status?: string }[] };
+  const s = toOverviewSnapshot(entry, await store.readPostmortem('INC-2026-001'));
   assert.equal(s.id, 'INC-2026-001');
   assert.deepEqual(s.problems, []);
   const i = s.incident!;
@@ -154,8 +195,15 @@ test('incident overview: the demo incident as the page shows it; an unusable fil
   assert.equal(i.evidence[0]!.note, file.evidence[0]!.note);
   assert.deepEqual(i.hypotheses, [{ text: (file.hypotheses as { text: string }[])[0]!.text, result: 'CONFIRMED' }]);
   assert.deepEqual(i.events, file.events);
-  // Only what the page shows: the reproduction, fix and prevention stay in the file.
-  assert.deepEqual(Object.keys(i).sort(), ['description', 'events', 'evidence', 'hypotheses', 'reportedAt', 'reportedBy', 'rootCause', 'severity', 'status', 'title']);
+  // Every step of the method (#19: the overview omitted reproduction, fix, verification and prevention).
+  assert.deepEqual(i.reproduction.steps, file.reproduction.steps);
+  assert.deepEqual(i.reproduction.attempts, file.reproduction.attempts);
+  assert.deepEqual(i.fix, file.fix);
+  assert.deepEqual(i.fixVerification, file.fixVerification);
+  assert.deepEqual(i.prevention, file.prevention);
+  assert.deepEqual(Object.keys(i).sort(), ['description', 'events', 'evidence', 'fix', 'fixVerification', 'hypotheses', 'prevention', 'reportedAt', 'reportedBy', 'reproduction', 'rootCause', 'severity', 'status', 'title']);
+  assert.deepEqual(s.postmortem, { exists: true, actionItems: pm.actionItems.length, openActionItems: pm.actionItems.filter((a) => a.status !== 'DONE').length });
+  assert.deepEqual(toOverviewSnapshot(entry).postmortem, { exists: false, actionItems: 0, openActionItems: 0 });
 
   const dir = tempDir(t);
   mkdirSync(path.join(dir, '.incidents', 'INC-2026-002'), { recursive: true });
@@ -166,7 +214,7 @@ test('incident overview: the demo incident as the page shows it; an unusable fil
   const titleProblem = bad.problems.find((p) => p.line === 3);
   assert.ok(titleProblem, JSON.stringify(bad.problems));
   assert.deepEqual(Object.keys(titleProblem).sort(), ['column', 'line', 'message']);
-  assert.deepEqual(noWorkspaceSnapshot('INC-1'), { id: 'INC-1', problems: [{ line: 1, column: 1, message: 'No workspace folder is open.' }] });
+  assert.deepEqual(noWorkspaceSnapshot('INC-1'), { id: 'INC-1', postmortem: { exists: false, actionItems: 0, openActionItems: 0 }, problems: [{ line: 1, column: 1, message: 'No workspace folder is open.' }] });
 });
 
 test('ML model snapshot: characteristics in words, the report’s rows and counts; robustness results as the page shows them', () => {
@@ -274,16 +322,24 @@ test('waterfall anomaly report: the demo’s latency peak with ISO times, the er
   if ('error' in r) return;
   const clusters = findCorrelatedErrors(logs, { windowMinutes: 5, failedSpans: spans });
   const far: ErrorCluster = { startMs: r.anomalyTimeMs + 3_600_000, endMs: r.anomalyTimeMs + 3_660_000, errorCount: 9, services: ['x'], uniqueErrors: [], traceIds: [] };
-  const a = anomalyReport(r, [...clusters, far]);
+  const a = anomalyReport(r, [...clusters, far], 's');
   assert.equal(a.type, 'anomaly');
   assert.equal(a.series, metric);
+  assert.equal(a.unit, 's');
   assert.equal(a.anomalyTime, '2026-11-29T03:50:27.000Z');
   assert.equal(a.peakTime, '2026-11-29T03:50:27.000Z');
   assert.equal(a.startTime, '2026-11-29T03:50:27.000Z');
   assert.ok(Math.abs(a.peakValue! - 0.318) < 1e-6);
   assert.equal(a.errorCount, 2);
   assert.equal(a.tracesInWindow, 8);
-  assert.deepEqual(a.bubbleUp, r.bubbleUp);
+  // Most different attribute first, and within one its most different value first.
+  assert.deepEqual(new Set(a.bubbleUp.map((b) => b.attribute)), new Set(r.bubbleUp.map((b) => b.attribute)));
+  const scores = a.bubbleUp.map((b) => b.score);
+  assert.deepEqual(scores, [...scores].sort((x, y) => y - x));
+  for (const b of a.bubbleUp) {
+    const gaps = b.values.map((v) => Math.abs(v.outlierShare - v.baselineShare));
+    assert.deepEqual(gaps, [...gaps].sort((x, y) => y - x));
+  }
   // The cluster an hour later is outside the ±5 minutes; the one at the peak is in, with at most 5 messages.
   assert.equal(a.correlatedErrors.length, clusters.length);
   assert.equal(a.correlatedErrors[0]!.start, '2026-11-29T03:50:26.090Z');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { FrameKeys, buildDiffTree, buildFlameTree, children, layoutBoxes, matchedShare, pathTo, sandwich, sortChildren, type TreeInput } from '../../src/core/profile/flameTree';
+import { FrameKeys, buildDiffTree, buildFlameTree, children, functionTotals, layoutBoxes, matchedShare, pathTo, sandwich, sortChildren, type TreeInput } from '../../src/core/profile/flameTree';
 import { isIdleFrame } from '../../src/core/profile/idle';
 import { parseProfile } from '../../src/core/profile/parse';
 import { functionStats } from '../../src/core/profile/summary';
@@ -104,6 +104,26 @@ test('sandwich and search agree with the summary on a real py-spy profile', asyn
   assert.deepEqual(chain, ['hot_loop', 'main', '<module>']);
   const m = matchedShare(tree, (k) => keys.frames[k]!.name === 'hot_loop');
   assert.ok(Math.abs(m.share - stats.total / tree.total[0]!) < 1e-9);
+});
+
+test('one definition of a function\'s share: functionTotals is the sandwich total, recursion once (property)', async () => {
+  const frame = fc.constantFrom('a (/app/a.py:1)', 'b (/app/b.py:2)', 'a (/app/a.py:9)', 'c', 'd (/app/d.py:4)');
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(fc.array(frame, { minLength: 1, maxLength: 7 }), fc.integer({ min: 1, max: 40 })), { minLength: 1, maxLength: 25 }), async (rows) => {
+      const p = await parseProfile(rows.map(([st, n]) => `${st.join(';')} ${n}`).join('\n'));
+      const keys = new FrameKeys();
+      const tree = buildFlameTree({ frames: p.frames, stackParent: p.stackParent, stackFrame: p.stackFrame, threads: p.threads }, keys.intern(p.frames));
+      for (const func of new Set(keys.func)) {
+        const t = functionTotals(tree, keys, func);
+        const s = sandwich(tree, keys, func);
+        assert.ok(Math.abs(t.total - s.total) < 1e-9 && Math.abs(t.self - s.self) < 1e-9);
+        // Never more than all samples, never less than any one node of the function.
+        assert.ok(t.total <= tree.total[0]! + 1e-9);
+        for (let n = 1; n < tree.count; n++) if (keys.func[tree.key[n]!] === func) assert.ok(tree.total[n]! <= t.total + 1e-9);
+      }
+    }),
+    { numRuns: 100 },
+  );
 });
 
 test('idle frames: the standard library blocking calls, not user functions of the same name', () => {

@@ -42,7 +42,13 @@ const CASES: [string, Guard, Message[], Message[]][] = [
     [{ type: 'openFile' }, { type: 'openFile', which: '../../etc/passwd' }],
   ],
   ['flamegraph', isFlamegraphIntent, [{ type: 'openSourceFor', file: 'a.py', line: 3 }, { type: 'setHeat', on: true }], [{ type: 'setHeat', on: 'yes' }]],
-  ['postmortem', isPostmortemIntent, [{ type: 'set', path: ['summary'], value: 'x' }, { type: 'export' }], [{ type: 'set', path: [] }]],
+  [
+    'postmortem',
+    isPostmortemIntent,
+    [{ type: 'set', version: 3, path: ['summary'], value: 'x', was: null, seq: 1 }, { type: 'remove', version: 3, path: ['timeline', 1], row: 'r2', was: { event: 'x' } }, { type: 'export' }],
+    // A change without the version it was made against, or through a row without naming the row, is refused.
+    [{ type: 'set', path: [] }, { type: 'set', path: ['summary'], value: 'x' }, { type: 'remove', version: 3, path: ['timeline', 1] }, { type: 'remove', version: 3, path: ['timeline', 1], row: { id: 2 } }],
+  ],
   ['waterfall', isWaterfallIntent, [{ type: 'selectSpan', row: 2 }, { type: 'loadLogs' }], [{ type: 'selectSpan', row: -1 }]],
 ];
 

@@ -24,6 +24,7 @@ function realMessages(): WaterfallMessage[] {
   const anomaly: AnomalyReport = {
     type: 'anomaly',
     series: 'process_cpu_seconds_total{job="recommend"}',
+    unit: 's',
     anomalyTime: '2026-11-20T09:12:00.000Z',
     windowMinutes: 5,
     peakTime: '2026-11-20T09:12:30.000Z',

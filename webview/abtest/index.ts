@@ -1,15 +1,77 @@
 import { axisBottom, axisLeft, line, scaleLinear, select } from 'd3';
 import type { AbIntent, AbSnapshot, AbState } from '../../src/protocol/abtest';
 import { sampleSizePerArm } from '../../src/core/stats/power';
-import { connect } from '../shared/bridge';
-import { h, icon, replaceChildren } from '../shared/dom';
+import { connect, savedPageState } from '../shared/bridge';
+import { h, icon, replaceChildren, tableWrap } from '../shared/dom';
 import '../shared/elements';
 import { button, int, loadDecisionsCss, pct, pp } from '../shared/decisions';
+import { minus } from '../shared/format';
+import { keyboardHelp } from '../shared/help';
 import { errorMessage } from '../../src/core/util/errors';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;
-const bridge = connect<AbSnapshot, AbIntent, AbState>({ render });
+/** The selected row of the Arms table (a variant name), kept through hide/show. */
+let selected: string | undefined = savedPageState<AbState>()?.selected;
+const help = keyboardHelp([
+  ['Tab', 'between the controls: the Arms table is one stop, on its selected row'],
+  ['↑ / ↓', 'select the previous / next variant in the Arms table'],
+  ['Enter', 'open the file beside this page at the selected variant'],
+  ['Home / End', 'first / last variant'],
+]);
+const bridge = connect<AbSnapshot, AbIntent, AbState>({ render, state: () => (selected ? { selected } : {}) });
+
+/**
+ * The Arms table as a one-row-selected grid: arrow keys move the selection (one tab stop, the selected row),
+ * Enter opens the file at that variant beside the page.
+ */
+function armsTable(s: AbSnapshot): HTMLElement {
+  if (!s.arms.some((a) => a.name === selected)) selected = s.arms[0]?.name;
+  const rows = s.arms.map((a, i) => {
+    const isSelected = a.name === selected;
+    const tr = h('tr', { 'aria-selected': String(isSelected), tabindex: isSelected ? 0 : -1, 'data-variant': a.name, class: isSelected ? 'selected' : '' },
+      h('td', {}, a.name, i === 0 && a.name.toLowerCase() !== 'control' ? h('span', { class: 'muted' }, ' (control)') : null),
+      h('td', { class: 'num' }, int(a.sampleSize)),
+      h('td', { class: 'num' }, int(a.successes)),
+      h('td', { class: 'num' }, pct(a.rate, 2)),
+      h('td', { class: 'num' }, `${pct(a.wilsonLow, 2)} – ${pct(a.wilsonHigh, 2)}`),
+    );
+    tr.addEventListener('click', () => choose(tr));
+    tr.addEventListener('dblclick', () => bridge.send({ type: 'openSource', variant: a.name }));
+    return tr;
+  });
+  const tbody = h('tbody', {}, ...rows);
+  const choose = (tr: HTMLElement, focus = true) => {
+    for (const r of rows) {
+      const on = r === tr;
+      r.setAttribute('aria-selected', String(on));
+      r.tabIndex = on ? 0 : -1;
+      r.classList.toggle('selected', on);
+    }
+    selected = tr.dataset.variant;
+    document.body.dataset.selectedVariant = selected ?? '';
+    if (focus) tr.focus();
+    bridge.saveState();
+  };
+  tbody.addEventListener('keydown', (e) => {
+    const i = rows.findIndex((r) => r.dataset.variant === selected);
+    const to = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? rows.length - 1 : undefined;
+    if (to !== undefined) {
+      e.preventDefault();
+      const tr = rows[Math.max(0, Math.min(rows.length - 1, to))];
+      if (tr) choose(tr);
+    } else if (e.key === 'Enter' && selected !== undefined) {
+      e.preventDefault();
+      bridge.send({ type: 'openSource', variant: selected });
+    }
+  });
+  document.body.dataset.selectedVariant = selected ?? '';
+  return h('table', { class: 'arms', role: 'grid', 'aria-label': 'Arms: arrow keys select a variant, Enter opens it in the file', 'aria-readonly': 'true' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Variant'), h('th', { scope: 'col', class: 'num' }, 'Users'), h('th', { scope: 'col', class: 'num' }, 'Successes'), h('th', { scope: 'col', class: 'num' }, 'Rate'), h('th', { scope: 'col', class: 'num' }, `Wilson ${pct(1 - s.alpha, 0)} interval`))),
+    tbody,
+  );
+}
+
 
 const VERDICT_STYLE: Record<AbSnapshot['verdict']['kind'], [string, string]> = {
   winner: ['good', 'pass'],
@@ -45,12 +107,12 @@ function forestPlot(s: AbSnapshot): SVGSVGElement | null {
   s.forest.forEach((r, i) => {
     const y = margin.top + rowH * i + rowH / 2;
     const cls = r.overall ? ' overall' : '';
-    svg.append('text').attr('x', margin.left - 10).attr('y', y + 4).attr('text-anchor', 'end').text(`${r.label.length > 24 ? `${r.label.slice(0, 23)}…` : r.label} (n ${int(r.controlN)} / ${int(r.treatmentN)})`);
+    svg.append('text').attr('x', margin.left - 10).attr('y', y + 4).attr('text-anchor', 'end').text(`${r.label.length > 24 ? `${r.label.slice(0, 23)}…` : r.label} (n ${int(r.controlN)} / ${int(r.treatmentN)})`).append('title').text(r.label);
     svg.append('line').attr('class', `ci${cls}`).attr('x1', x(r.ciLow)).attr('x2', x(r.ciHigh)).attr('y1', y).attr('y2', y);
     svg.append('rect').attr('class', `point${cls}`).attr('x', x(r.diff) - 5).attr('y', y - 5).attr('width', 10).attr('height', 10);
     svg.append('title').text(`${r.label}: ${pp(r.diff)} [${pp(r.ciLow)}, ${pp(r.ciHigh)}]`);
   });
-  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - margin.bottom})`).call(axisBottom(x).ticks(6).tickFormat((d) => `${(Number(d) * 100).toFixed(1)}`));
+  svg.append('g').attr('class', 'axis').attr('transform', `translate(0,${height - margin.bottom})`).call(axisBottom(x).ticks(6).tickFormat((d) => minus(`${(Number(d) * 100).toFixed(1)}`)));
   svg.append('text').attr('x', (margin.left + width - margin.right) / 2).attr('y', height - 4).attr('text-anchor', 'middle').text('difference in success rate, percentage points (treatment − control)');
   return svg.node();
 }
@@ -123,8 +185,10 @@ function render(s: AbSnapshot): void {
   root.removeAttribute('aria-busy');
   const [style, codicon] = VERDICT_STYLE[s.verdict.kind];
   const t = s.test;
+  const hadFocus = root.contains(document.activeElement) && document.activeElement?.closest('table.arms') !== null;
   replaceChildren(
     root,
+    help,
     h('h1', {}, s.name, ' ', h('span', { class: 'muted' }, s.file)),
     h('div', { class: `verdict ${style}`, role: 'status', 'data-verdict': s.verdict.kind },
       icon(codicon),
@@ -137,34 +201,28 @@ function render(s: AbSnapshot): void {
     s.issues.length
       ? h('ul', { class: 'issues' }, ...s.issues.map((i) => h('li', { 'data-type': i.type }, h('span', { class: `sev-${i.severity}` }, icon(SEVERITY_ICON[i.severity], i.severity)), h('span', {}, i.message, i.where ? h('span', { class: 'muted' }, ` (${i.where})`) : null))))
       : h('p', { class: 'empty' }, 'No design or data problems found.'),
-    s.arms.length
-      ? h('section', {},
-          h('h2', {}, 'Arms'),
-          h('table', {},
-            h('thead', {}, h('tr', {}, h('th', {}, 'Variant'), h('th', { class: 'num' }, 'Users'), h('th', { class: 'num' }, 'Successes'), h('th', { class: 'num' }, 'Rate'), h('th', { class: 'num' }, `Wilson ${pct(1 - s.alpha, 0)} interval`))),
-            h('tbody', {}, ...s.arms.map((a, i) => h('tr', {}, h('td', {}, a.name, i === 0 && a.name.toLowerCase() !== 'control' ? h('span', { class: 'muted' }, ' (control)') : null), h('td', { class: 'num' }, int(a.sampleSize)), h('td', { class: 'num' }, int(a.successes)), h('td', { class: 'num' }, pct(a.rate, 2)), h('td', { class: 'num' }, `${pct(a.wilsonLow, 2)} – ${pct(a.wilsonHigh, 2)}`)))),
-          ))
-      : null,
+    s.arms.length ? h('section', {}, h('h2', {}, 'Arms'), tableWrap(armsTable(s), 'Arms')) : null,
     t
       ? h('section', {},
           h('h2', {}, `${t.treatment} vs ${t.control}`),
           h('table', {}, h('tbody', {},
             h('tr', {}, h('th', {}, 'Difference (absolute)'), h('td', { class: 'num' }, pp(t.diff)), h('td', { class: 'muted' }, `CI ${pp(t.ciLow)} to ${pp(t.ciHigh)} (unpooled SE)`)),
             h('tr', {}, h('th', {}, 'Relative lift'), h('td', { class: 'num' }, t.relativeLift === null ? '—' : signed(t.relativeLift)), h('td', { class: 'muted' }, t.relativeCiLow === null ? '' : `CI ${signed(t.relativeCiLow)} to ${signed(t.relativeCiHigh!)}`)),
-            h('tr', {}, h('th', {}, 'z (pooled SE)'), h('td', { class: 'num' }, t.z.toFixed(4)), h('td', {})),
+            h('tr', {}, h('th', {}, 'z (pooled SE)'), h('td', { class: 'num' }, minus(t.z.toFixed(4))), h('td', {})),
             h('tr', {}, h('th', {}, 'p-value (two-sided)'), h('td', { class: 'num' }, t.pValueText), h('td', { class: 'muted' }, `${t.significant ? 'below' : 'not below'} α = ${t.alpha}`)),
-            s.srm ? h('tr', {}, h('th', {}, 'Sample ratio (χ²)'), h('td', { class: 'num' }, s.srm.chi2.toFixed(3)), h('td', { class: s.srm.mismatch ? 'sev-error' : 'muted' }, `p ${s.srm.pValueText}${s.srm.mismatch ? ' — mismatch (p < 0.001)' : ' — split as planned'}`)) : null,
+            s.srm ? h('tr', {}, h('th', {}, 'Sample ratio (χ²)'), h('td', { class: 'num' }, s.srm.chi2.toFixed(3)), h('td', { class: s.srm.mismatch ? 'sev-error' : 'muted' }, s.srm.mismatch ? icon('error') : null, `${s.srm.mismatch ? ' ' : ''}p ${s.srm.pValueText}${s.srm.mismatch ? ' — mismatch (p < 0.001)' : ' — split as planned'}`)) : null,
           )))
       : null,
     s.forest.length ? h('section', {}, h('h2', {}, 'Lift with confidence intervals'), forestPlot(s)) : null,
     s.simpson.segmentDirections.length
       ? h('section', {},
           h('h2', {}, "Segments (Simpson's paradox check)"),
-          h('table', {},
-            h('thead', {}, h('tr', {}, h('th', {}, 'Segment'), h('th', {}, 'Direction'), h('th', { class: 'num' }, 'Difference'), h('th', { class: 'num' }, 'Control users (share)'), h('th', { class: 'num' }, 'Treatment users (share)'))),
+          tableWrap(h('table', {},
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Segment'), h('th', { scope: 'col' }, 'Direction'), h('th', { scope: 'col', class: 'num' }, 'Difference'), h('th', { scope: 'col', class: 'num' }, 'Control users (share)'), h('th', { scope: 'col', class: 'num' }, 'Treatment users (share)'))),
             h('tbody', {}, ...s.simpson.segmentDirections.map((d) => h('tr', {}, h('td', {}, d.name), h('td', {}, d.direction), h('td', { class: 'num' }, pp(d.diff)), h('td', { class: 'num' }, `${int(d.controlN)} (${pct(d.controlShare, 0)})`), h('td', { class: 'num' }, `${int(d.treatmentN)} (${pct(d.treatmentShare, 0)})`)))),
-          ),
-          h('p', { class: s.simpson.detected ? 'sev-warning' : 'muted' }, s.simpson.detected ? `Every segment points the same way, the pooled result (${s.simpson.overallDirection}) the other: the arms got different segment mixes.` : 'Pooled and per-segment directions agree.'))
+          ), 'Segments'),
+          // The paradox itself is explained once, under Issues; here only what the table shows.
+          h('p', { class: 'muted' }, s.simpson.detected ? `Pooled: ${s.simpson.overallDirection}. Per segment: ${s.simpson.segmentDirections[0]?.direction ?? ''} in every one (see Issues).` : 'Pooled and per-segment directions agree.'))
       : null,
     s.power
       ? h('section', {},
@@ -175,4 +233,5 @@ function render(s: AbSnapshot): void {
     h('h2', {}, 'Sample-size calculator'),
     calculator(s),
   );
+  if (hadFocus) document.querySelector<HTMLElement>('table.arms tr[aria-selected="true"]')?.focus();
 }

@@ -2,17 +2,20 @@
 // service and version, the shared stack, and sample events rendered as text (log content is hostile input:
 // every string goes through text nodes, d3's .text() included).
 import { axisBottom, axisLeft, max, scaleBand, scaleLinear, select } from 'd3';
-import type { DetailsCount, ErrorDetailsIntent, ErrorDetailsSnapshot, ErrorDetailsState } from '../../src/protocol/errorDetails';
+import type { DetailsCount, ErrorDetailsIntent, ErrorDetailsSnapshot } from '../../src/protocol/errorDetails';
 import { connect } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
 import '../shared/elements';
+import { timeElement } from '../shared/format';
+import { keyboardHelp } from '../shared/help';
 
 const root = document.getElementById('app')!;
+const help = keyboardHelp([
+  ['Tab / Shift+Tab', 'next / previous button or link (a stack frame opens its line, a sample its log line)'],
+  ['Enter / Space', 'open the focused frame or sample, press the focused button'],
+]);
 
-const bridge = connect<ErrorDetailsSnapshot, ErrorDetailsIntent, ErrorDetailsState>({
-  render,
-  state: (s) => ({ fingerprint: s.cluster?.fingerprint ?? '' }),
-});
+const bridge = connect<ErrorDetailsSnapshot, ErrorDetailsIntent>({ render });
 
 function button(label: string, codicon: string, intent: ErrorDetailsIntent, secondary = false): HTMLElement {
   return h('vscode-button', { icon: codicon, secondary, onclick: () => bridge.send(intent) }, label);
@@ -93,16 +96,17 @@ function render(s: ErrorDetailsSnapshot): void {
   root.removeAttribute('aria-busy');
   const c = s.cluster;
   if (!c) {
-    replaceChildren(root, h('h1', {}, 'Error cluster'), h('div', { class: 'banner', role: 'alert' }, icon('info'), h('p', {}, s.missing ?? 'Nothing loaded.')));
+    replaceChildren(root, help, h('h1', {}, 'Error cluster'), h('div', { class: 'banner', role: 'alert' }, icon('info'), h('p', {}, s.missing ?? 'Nothing loaded.')));
     return;
   }
   replaceChildren(
     root,
+    help,
     h('h1', { class: 'ed-title' }, c.title),
     h('div', { class: 'meta' },
       h('span', { title: 'Events' }, icon('error'), ' ', `${c.count.toLocaleString('en-US')} events`),
       h('span', { title: 'Category' }, icon('tag'), ' ', c.category),
-      h('span', { title: 'First and last seen (UTC)' }, icon('calendar'), ' ', `${c.firstSeen ?? '?'} – ${c.lastSeen ?? '?'}`),
+      h('span', { title: 'First and last seen (UTC)' }, icon('calendar'), ' ', c.firstSeen ? timeElement(c.firstSeen) : '?', ' – ', c.lastSeen ? timeElement(c.lastSeen) : '?'),
       h('span', { title: 'Fingerprint', class: 'ed-mono' }, c.fingerprint),
     ),
     h('div', { class: 'toolbar' },
@@ -140,7 +144,7 @@ function render(s: ErrorDetailsSnapshot): void {
     ...c.samples.map((sample, index) =>
       h('section', { class: 'ed-sample' },
         h('div', { class: 'meta' },
-          sample.timestamp ? h('span', {}, icon('clock'), ' ', sample.timestamp) : null,
+          sample.timestamp ? h('span', {}, icon('clock'), ' ', timeElement(sample.timestamp)) : null,
           sample.userId ? h('span', {}, icon('person'), ' ', sample.userId) : null,
           sample.endpoint ? h('span', {}, icon('globe'), ' ', sample.endpoint) : null,
           sample.service ? h('span', {}, icon('server'), ' ', sample.service) : null,

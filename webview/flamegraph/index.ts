@@ -1,26 +1,31 @@
-import { format } from 'd3-format';
 import { treeInput, type FlamegraphIntent, type FlamegraphSnapshot, type FlamegraphViewState, type FlameData } from '../../src/protocol/flamegraph';
-import { FrameKeys, buildDiffTree, buildFlameTree, children, matchedShare, pathTo, sandwich, sortChildren, type FlameTree } from '../../src/core/profile/flameTree';
-import { connect } from '../shared/bridge';
+import { FrameKeys, buildDiffTree, buildFlameTree, children, functionTotals, matchedShare, pathTo, sandwich, sortChildren, type FlameTree } from '../../src/core/profile/flameTree';
+import { formatWeight } from '../../src/core/profile/units';
+import { connect, savedPageState } from '../shared/bridge';
 import { h, icon, replaceChildren } from '../shared/dom';
-import { vscodeApi } from '../shared/vscodeApi';
-import { FlameChart, ROW } from './chart';
+import { minus } from '../shared/format';
+import { keyboardHelp } from '../shared/help';
+import { FlameChart, ROW } from '../shared/flameChart';
 import { callsSection } from './calls';
 import { opsSection } from './ops';
 
+/**
+ * The flame graph page: a fixed layout (title, toolbar, status line, then the chart filling the editor and,
+ * when open, the sandwich or the diff table beside or under it), opened on the roots, where the bulk of
+ * the profile is. The chart is a tree for assistive technology: the focusable chart pane points at one
+ * hidden tree item describing the selected frame.
+ */
 const root = document.getElementById('app')!;
-const api = vscodeApi<{ snapshot?: FlamegraphSnapshot; view?: FlamegraphViewState }>();
+const saved = savedPageState<FlamegraphViewState>();
 const view: Required<Pick<FlamegraphViewState, 'icicle' | 'leftHeavy' | 'onlyMine' | 'hideIdle' | 'thread' | 'search'>> = {
-  icicle: false,
-  leftHeavy: true,
-  onlyMine: false,
-  hideIdle: false,
-  thread: -1,
-  search: '',
-  ...(api.getState()?.view ?? {}),
+  icicle: saved?.icicle ?? false,
+  leftHeavy: saved?.leftHeavy ?? true,
+  onlyMine: saved?.onlyMine ?? false,
+  hideIdle: saved?.hideIdle ?? false,
+  thread: saved?.thread ?? -1,
+  search: saved?.search ?? '',
 };
-const pct = format('.1%');
-const num = format(',.4~r');
+const pct = (x: number) => minus(`${(x * 100).toFixed(1)} %`);
 
 let snap: FlamegraphSnapshot | undefined;
 let keys = new FrameKeys();
@@ -32,27 +37,55 @@ let baseCanon: Int32Array = new Int32Array(0);
 let tree: FlameTree | undefined;
 let sandwichFunc: number | undefined;
 
+const weight = (value: number) => formatWeight(value, snap?.data?.unit ?? 'samples');
+
 // ---------------------------------------------------------------- DOM
-const canvas = h('canvas', { class: 'fg-canvas', tabindex: 0, role: 'img', 'aria-label': 'Flame graph. Arrow keys move between frames, Enter opens the source, Space zooms, Escape zooms out.' });
+const canvas = h('canvas', { class: 'fg-canvas', 'aria-hidden': 'true' });
 const chart = new FlameChart(canvas, { icicle: view.icicle, diff: false, mine: (k) => !!keys.frames[k]?.mine });
-const callersCanvas = h('canvas', { class: 'fg-canvas', tabindex: 0, 'aria-label': 'Callers of the selected function' });
-const calleesCanvas = h('canvas', { class: 'fg-canvas', tabindex: 0, 'aria-label': 'Callees of the selected function' });
+/** The selected frame as assistive technology reads it: the tree's active item. */
+const activeItem = h('div', { role: 'treeitem', id: 'fg-active', class: 'sr-only', 'aria-selected': 'true' });
+const chartPane = h('div', {
+  class: 'fg-chart fg-main-chart',
+  tabindex: 0,
+  role: 'tree',
+  'aria-label': 'Flame graph: arrow keys move between frames, Enter opens the source, Space zooms, Escape zooms out, ? lists all keys',
+  'aria-activedescendant': 'fg-active',
+}, canvas, activeItem);
+const callersCanvas = h('canvas', { class: 'fg-canvas', 'aria-hidden': 'true' });
+const calleesCanvas = h('canvas', { class: 'fg-canvas', 'aria-hidden': 'true' });
 const callers = new FlameChart(callersCanvas, { icicle: false, diff: false, mine: (k) => !!keys.frames[k]?.mine });
 const callees = new FlameChart(calleesCanvas, { icicle: true, diff: false, mine: (k) => !!keys.frames[k]?.mine });
 const tooltip = h('div', { class: 'fg-tooltip', role: 'tooltip' });
-const status = h('div', { class: 'fg-status', 'aria-live': 'polite' });
+const status = h('div', { class: 'fg-status', 'data-testid': 'status' });
 const crumbs = h('nav', { class: 'fg-crumbs', 'aria-label': 'Zoom path' });
-const searchBox = h('input', { type: 'search', class: 'fg-search', placeholder: 'Search functions and files', 'aria-label': 'Search', value: view.search }) as HTMLInputElement;
-const searchInfo = h('span', { class: 'muted fg-search-info' });
+const searchBox = h('input', { type: 'search', class: 'fg-search', placeholder: 'Search functions and files', 'aria-label': 'Search functions and files', value: view.search }) as HTMLInputElement;
+const searchInfo = h('span', { class: 'fg-search-info', role: 'status' });
 const threadSelect = h('select', { 'aria-label': 'Thread' }) as HTMLSelectElement;
-const heatButton = h('button', { class: 'fg-button', title: 'Show self/total share per line in the editors' });
+const orientation = h('select', { 'aria-label': 'Orientation', title: 'Flame graph (roots at the bottom) or icicle (roots at the top)' },
+  h('option', { value: 'flame', selected: !view.icicle }, 'Flame (roots at the bottom)'),
+  h('option', { value: 'icicle', selected: view.icicle }, 'Icicle (roots at the top)'),
+) as HTMLSelectElement;
+const heatButton = h('button', { class: 'fg-button', type: 'button', title: 'Show self/total share per line in the editors' });
 /** "The editor heat shows only …" with its reset, while the heat follows a zoom or a thread. */
 const heatNote = h('div', { class: 'fg-note fg-heat-note', role: 'status', hidden: true });
-const sandwichPane = h('section', { class: 'fg-sandwich', hidden: true });
-const chartPane = h('div', { class: 'fg-chart' }, canvas);
-const diffTable = h('section', { class: 'fg-diff' });
-/** cProfile's exact table and torch's op table, under the flame graph when the file has them. */
+const sandwichButton = h('button', { class: 'fg-button', type: 'button', title: 'Callers and callees of the selected function (S)', 'aria-expanded': 'false' }, icon('split-vertical'), ' Sandwich');
+const sandwichPane = h('section', { class: 'fg-sandwich', 'aria-label': 'Sandwich: callers and callees', hidden: true });
+const diffTable = h('section', { class: 'fg-diff', 'aria-label': 'Biggest changes' });
+/** cProfile's exact table and torch's op table, beside the flame graph when the file has them. */
 const extras = h('div', { class: 'fg-extras' });
+const aside = h('div', { class: 'fg-aside' }, sandwichPane, diffTable, extras);
+const main = h('div', { class: 'fg-main' }, chartPane, aside);
+const help = keyboardHelp([
+  ['↑ / ↓', 'into the heaviest callee / back to the caller (icicle: the other way round)'],
+  ['← / →', 'previous / next frame at the same depth'],
+  ['Enter', 'open the selected frame’s source beside the chart'],
+  ['Space', 'zoom into the selected frame'],
+  ['Escape / Backspace', 'zoom out one level'],
+  ['Home', 'select the root (all samples)'],
+  ['S', 'show or hide the sandwich (callers and callees) of the selected function'],
+  ['/ / Ctrl+F', 'search functions and files'],
+  ['Tab', 'from the chart to the sandwich and the tables'],
+]);
 
 let sentFocus = '';
 /** Tells the host what the chart shows (zoomed frame path, threads), so the source heat follows it. */
@@ -74,57 +107,55 @@ function renderHeatNote(s: FlamegraphSnapshot): void {
   if (!s.heatFilter) sentFocus = '';
   heatNote.hidden = !s.heatFilter || !s.heatOn;
   if (heatNote.hidden) return;
-  const reset = h('button', { class: 'link fg-heat-reset' }, 'Show the whole profile');
-  reset.addEventListener('click', () => {
+  const reset = h('button', { class: 'link fg-heat-reset', type: 'button' }, 'Show the whole profile');
+  reset.onclick = () => {
     sentFocus = '';
     zoomTo(0);
     bridge.send({ type: 'resetHeatFilter' });
-  });
+  };
   replaceChildren(heatNote, icon('filter'), ` Editor heat is filtered to ${s.heatFilter} · `, reset);
 }
 
 function persist(): void {
-  api.setState({ ...(api.getState() ?? {}), view });
+  bridge.saveState();
 }
 
 function checkbox(label: string, keyName: 'leftHeavy' | 'onlyMine' | 'hideIdle', title: string): HTMLElement {
-  const input = h('input', { type: 'checkbox', checked: view[keyName] }) as HTMLInputElement;
-  input.addEventListener('change', () => {
-    view[keyName] = input.checked;
+  const box = h('input', { type: 'checkbox', checked: view[keyName] }) as HTMLInputElement;
+  box.addEventListener('change', () => {
+    view[keyName] = box.checked;
     persist();
-    rebuild();
+    rebuild(true);
   });
-  return h('label', { class: 'fg-check', title }, input, label);
+  return h('label', { class: 'fg-check', title }, box, label);
 }
 
 function toolbar(): HTMLElement {
-  const orientation = h('button', { class: 'fg-button', title: 'Flame graph (roots at the bottom) or icicle (roots at the top)' }, view.icicle ? 'Icicle' : 'Flame');
-  orientation.addEventListener('click', () => {
-    view.icicle = !view.icicle;
+  orientation.onchange = () => {
+    view.icicle = orientation.value === 'icicle';
     chart.options.icicle = view.icicle;
-    orientation.textContent = view.icicle ? 'Icicle' : 'Flame';
     persist();
-    chart.paint();
-  });
-  const sandwichButton = h('button', { class: 'fg-button', title: 'Callers and callees of the selected function' }, icon('split-vertical'), ' Sandwich');
-  sandwichButton.addEventListener('click', () => toggleSandwich());
-  heatButton.addEventListener('click', () => bridge.send({ type: 'setHeat', on: !snap?.heatOn }));
-  threadSelect.addEventListener('change', () => {
+    paintChart();
+    showRoots();
+  };
+  sandwichButton.onclick = () => toggleSandwich();
+  heatButton.onclick = () => bridge.send({ type: 'setHeat', on: !snap?.heatOn });
+  threadSelect.onchange = () => {
     view.thread = Number(threadSelect.value);
     persist();
-    rebuild();
-  });
+    rebuild(true);
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  searchBox.addEventListener('input', () => {
+  searchBox.oninput = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       view.search = searchBox.value;
       persist();
       applySearch();
-      chart.paint();
+      paintChart();
     }, 120);
-  });
-  searchBox.addEventListener('keydown', (e) => {
+  };
+  searchBox.onkeydown = (e) => {
     if (e.key === 'Enter') {
       // Select the widest match and show it.
       const m = chart.options.matches;
@@ -133,28 +164,80 @@ function toolbar(): HTMLElement {
       for (let n = 1; n < tree.count; n++) if (m[n] && (best < 0 || tree.total[n]! > tree.total[best]!)) best = n;
       if (best > 0) {
         select(best);
-        canvas.focus();
+        chartPane.focus();
       }
     }
-  });
-  return h('div', { class: 'fg-toolbar' }, orientation, checkbox('Left heavy', 'leftHeavy', 'Order callees by weight, heaviest first'), checkbox('Only my code', 'onlyMine', 'Hide frames outside the workspace (libraries, the standard library)'), checkbox('Hide idle', 'hideIdle', 'Drop samples where the thread waits (sleep, select, locks)'), threadSelect, searchBox, searchInfo, sandwichButton, heatButton);
+  };
+  return h('div', { class: 'fg-toolbar' },
+    orientation,
+    checkbox('Left heavy', 'leftHeavy', 'Order callees by weight, heaviest first'),
+    checkbox('Only my code', 'onlyMine', 'Hide frames outside the workspace (libraries, the standard library)'),
+    checkbox('Hide idle', 'hideIdle', 'Drop samples where the thread waits (sleep, select, locks)'),
+    threadSelect, searchBox, searchInfo, sandwichButton, heatButton);
 }
 
 // ---------------------------------------------------------------- model
 
-function rebuild(): void {
+/** Builds the tree for the current options; `keepSelection` maps the selected frame into the new tree. */
+function rebuild(keepSelection = false): void {
   if (!snap?.data || !input) return;
+  const previous = keepSelection && tree ? framePath(chart.selected) : undefined;
   const options = { threads: chosenThreads(snap.data), onlyMine: view.onlyMine, hideIdle: view.hideIdle };
   tree = snap.mode === 'diff' && baseInput ? buildDiffTree(input, canon, baseInput, baseCanon, options) : buildFlameTree(input, canon, options);
   sortChildren(tree, keys.frames, view.leftHeavy);
   chart.options.diff = snap.mode === 'diff';
   chart.setTree(tree, keys);
   applySearch();
-  chart.paint();
+  paintChart();
   updateCrumbs();
-  describe(0);
+  const again = previous ? nodeAt(previous) : 0;
+  if (again > 0) select(again);
+  else describe(0);
   sendFocus();
+  showRoots();
   if (sandwichFunc !== undefined) showSandwich(sandwichFunc);
+}
+
+/** Frame keys from the root to `node`: a selection that survives a rebuild and a new page. */
+function framePath(node: number): number[] {
+  return tree ? pathTo(tree, node).map((n) => tree!.key[n]!) : [];
+}
+
+function nodeAt(path: readonly number[]): number {
+  if (!tree) return 0;
+  let node = 0;
+  for (const key of path) {
+    const next = Array.from(children(tree, node)).find((c) => tree!.key[c] === key);
+    if (next === undefined) return node;
+    node = next;
+  }
+  return node;
+}
+
+/**
+ * Paints the main chart. In a flame graph the roots are at the bottom: a repaint that changes the chart's
+ * height or the pane's (another width, a zoom, options) keeps what is below the pane's bottom edge, so the
+ * rows in view stay in view.
+ */
+let below = 0;
+function paintChart(): void {
+  chart.paint();
+  if (!view.icicle) chartPane.scrollTop = Math.max(0, chartPane.scrollHeight - chartPane.clientHeight - below);
+}
+// How far the user scrolled up from the roots, kept from scroll to scroll: a resize of the pane alone (a
+// toolbar line that wraps) moves no scroll position, so it is measured here and not at the next paint.
+chartPane.addEventListener('scroll', () => {
+  below = chartPane.scrollHeight - chartPane.scrollTop - chartPane.clientHeight;
+}, { passive: true });
+
+/**
+ * The roots in view: a deep stack makes the chart much taller than its pane, and the roots (where the
+ * bulk of the profile is) are at its bottom in a flame graph.
+ */
+function showRoots(): void {
+  below = 0;
+  chartPane.scrollTop = view.icicle ? 0 : chartPane.scrollHeight;
+  chartPane.scrollLeft = 0;
 }
 
 function applySearch(): void {
@@ -172,41 +255,50 @@ function applySearch(): void {
   chart.options.matches = r.nodes;
   let count = 0;
   for (let n = 0; n < r.nodes.length; n++) count += r.nodes[n]!;
-  searchInfo.textContent = count === 0 ? 'no match' : `${count} frame${count === 1 ? '' : 's'} · ${pct(r.share)} of samples`;
+  searchInfo.textContent = count === 0 ? 'no match' : `${count} frame${count === 1 ? '' : 's'} · ${weight(r.share * tree.total[0]!)} (${pct(r.share)} of samples)`;
 }
 
 function frameOf(node: number) {
   return tree && node > 0 ? keys.frames[tree.key[node]!] : undefined;
 }
 
+/** A weight and its share of all samples: "9.97 s (90.0 %)". */
+const share = (value: number, of: number) => `${weight(value)} (${pct(value / (of || 1))})`;
+
+/**
+ * The status line and the chart's active tree item. "Here" is the selected frame in this call path; "in
+ * all call paths" is the function's share as the sandwich defines it (functionTotals), so the two never
+ * disagree about one number.
+ */
 function describe(node: number): void {
   if (!tree) return;
   const t = tree.total[node]!;
   const rootTotal = tree.total[0]! || 1;
   const f = frameOf(node);
-  const parts = [
-    f ? `${f.name}${f.file ? ` — ${f.file}${f.line ? `:${f.line}` : ''}` : ''}` : `All samples${view.thread >= 0 ? ` of ${snap?.data?.threads[view.thread]?.name}` : ''}`,
-    `total ${num(t)} (${pct(t / rootTotal)})`,
-    `self ${num(tree.self[node]!)} (${pct(tree.self[node]! / rootTotal)})`,
-  ];
-  if (snap?.mode === 'diff') parts.push(`before ${pct(tree.base[node]! / rootTotal)} → after ${pct(t / rootTotal)}`);
+  const where = f ? `${f.name}${f.file ? ` — ${f.file}${f.line ? `:${f.line}` : ''}` : ''}` : `All samples${view.thread >= 0 ? ` of ${snap?.data?.threads[view.thread]?.name}` : ''}`;
+  const parts = [where, `${f ? 'here: ' : ''}total ${share(t, rootTotal)}`, `self ${share(tree.self[node]!, rootTotal)}`];
+  if (f) {
+    const all = functionTotals(tree, keys, keys.func[tree.key[node]!]!);
+    parts.push(`${f.name} in all call paths: total ${share(all.total, rootTotal)}, self ${share(all.self, rootTotal)}`);
+  }
+  if (snap?.mode === 'diff') parts.push(minus(`before ${pct(tree.base[node]! / rootTotal)} → after ${pct(t / rootTotal)}`));
   status.textContent = parts.join(' · ');
-  // Where the selected frame is drawn (CSS pixels in the canvas), for assistive tooling and the e2e test.
-  const box = chart.boxOf(node);
-  canvas.dataset.selected = box ? `${Math.round(box.px)},${Math.round(box.py)},${Math.round(box.pw)},${ROW}` : '';
+  activeItem.textContent = f ? `${f.name}, ${share(t, rootTotal)}${f.file ? `, ${f.file.slice(f.file.lastIndexOf('/') + 1)}${f.line ? ` line ${f.line}` : ''}` : ''}` : `All samples, ${weight(t)}`;
+  activeItem.setAttribute('aria-level', String(tree.depth[node]! + 1));
   canvas.dataset.selectedLabel = node > 0 ? chart.label(node) : 'all';
+  persist();
 }
 
 function updateCrumbs(): void {
   if (!tree) return;
   const items: HTMLElement[] = [];
-  const all = h('button', { class: 'link' }, 'all');
+  const all = h('button', { class: 'link', type: 'button' }, 'all');
   all.addEventListener('click', () => zoomTo(0));
   items.push(all);
   for (const n of pathTo(tree, chart.zoom)) {
-    const b = h('button', { class: 'link' }, chart.label(n));
+    const b = h('button', { class: 'link', type: 'button' }, chart.label(n));
     b.addEventListener('click', () => zoomTo(n));
-    items.push(h('span', { class: 'muted' }, ' › '), b);
+    items.push(h('span', { class: 'muted', 'aria-hidden': 'true' }, ' › '), b);
   }
   replaceChildren(crumbs, ...items);
 }
@@ -214,10 +306,11 @@ function updateCrumbs(): void {
 function zoomTo(node: number): void {
   chart.zoom = node;
   chart.selected = node;
-  chart.paint();
+  paintChart();
   updateCrumbs();
   describe(node);
   sendFocus();
+  reveal(node);
 }
 
 function select(node: number): void {
@@ -227,12 +320,21 @@ function select(node: number): void {
   while (z !== 0 && !pathTo(tree, node).includes(z) && node !== z) z = tree.parent[z]!;
   chart.zoom = z;
   chart.selected = node;
-  chart.paint();
+  paintChart();
   updateCrumbs();
   describe(node);
   sendFocus();
+  reveal(node);
+  if (sandwichFunc !== undefined && node > 0) showSandwich(keys.func[tree.key[node]!]!);
+}
+
+/** Scrolls the chart pane so the box of `node` is in view (both ways), if it is drawn. */
+function reveal(node: number): void {
   const box = chart.boxOf(node);
-  if (box) chartPane.scrollTop = Math.max(0, box.py - chartPane.clientHeight / 2);
+  if (!box) return;
+  const { clientHeight, clientWidth } = chartPane;
+  if (box.py < chartPane.scrollTop || box.py + ROW > chartPane.scrollTop + clientHeight) chartPane.scrollTop = Math.max(0, box.py - clientHeight / 2);
+  if (box.px < chartPane.scrollLeft || box.px > chartPane.scrollLeft + clientWidth - 20) chartPane.scrollLeft = Math.max(0, box.px - 20);
 }
 
 function openSource(node: number): void {
@@ -245,10 +347,19 @@ function openSource(node: number): void {
   bridge.send({ type: 'openSourceFor', file: f.file, line: f.line });
 }
 
+function layoutAside(): void {
+  const open = !sandwichPane.hidden || diffTable.childElementCount > 0 || extras.childElementCount > 0;
+  main.classList.toggle('split', open);
+  aside.hidden = !open;
+}
+
 function toggleSandwich(): void {
   if (sandwichFunc !== undefined) {
     sandwichFunc = undefined;
     sandwichPane.hidden = true;
+    sandwichButton.setAttribute('aria-expanded', 'false');
+    layoutAside();
+    paintChart();
     return;
   }
   const node = chart.selected > 0 ? chart.selected : chart.hovered;
@@ -271,17 +382,23 @@ function showSandwich(func: number): void {
   // The synthetic root adds nothing: start at the function itself.
   callers.zoom = s.callers.count > 1 ? 1 : 0;
   callees.zoom = s.callees.count > 1 ? 1 : 0;
+  const pane = (label: string, c: HTMLCanvasElement) => h('div', { class: 'fg-chart', tabindex: 0, role: 'group', 'aria-label': label }, c);
   replaceChildren(
     sandwichPane,
-    h('h2', {}, `Sandwich: ${f.name}`, h('span', { class: 'muted' }, ` — total ${pct(s.total / rootTotal)}, self ${pct(s.self / rootTotal)}`)),
-    h('div', { class: 'fg-sandwich-cols' },
-      h('div', {}, h('h3', {}, 'Callers'), h('div', { class: 'fg-chart' }, callersCanvas)),
-      h('div', {}, h('h3', {}, 'Callees'), h('div', { class: 'fg-chart' }, calleesCanvas)),
-    ),
+    h('h2', { 'data-testid': 'sandwich-title' }, `Sandwich: ${f.name}`),
+    h('p', { class: 'fg-sandwich-total', 'data-testid': 'sandwich-total' }, `In all call paths: total ${share(s.total, rootTotal)}, self ${share(s.self, rootTotal)}`),
+    h('h3', {}, 'Callers'),
+    pane(`Callers of ${f.name}`, callersCanvas),
+    h('h3', {}, 'Callees'),
+    pane(`Callees of ${f.name}`, calleesCanvas),
   );
   sandwichPane.hidden = false;
+  sandwichButton.setAttribute('aria-expanded', 'true');
+  layoutAside();
+  paintChart();
   callers.paint();
   callees.paint();
+  sandwichPane.scrollIntoView({ block: 'nearest' });
 }
 
 // ---------------------------------------------------------------- interaction
@@ -304,9 +421,9 @@ function attachPointer(c: FlameChart, onClick: (node: number, e: MouseEvent) => 
       tooltip,
       h('strong', {}, f ? f.name : 'all'),
       f?.file ? h('div', { class: 'muted' }, `${f.file}${f.line ? `:${f.line}` : ''}`) : null,
-      h('div', {}, `total: ${num(t.total[node]!)} ${snap?.data?.unit ?? ''} (${pct(t.total[node]! / rootTotal)})`),
-      h('div', {}, `self: ${num(t.self[node]!)} (${pct(t.self[node]! / rootTotal)})`),
-      snap?.mode === 'diff' ? h('div', {}, `before: ${pct(t.base[node]! / rootTotal)} → after: ${pct(t.total[node]! / rootTotal)}`) : null,
+      h('div', {}, `total: ${share(t.total[node]!, rootTotal)}`),
+      h('div', {}, `self: ${share(t.self[node]!, rootTotal)}`),
+      snap?.mode === 'diff' ? h('div', {}, minus(`before: ${pct(t.base[node]! / rootTotal)} → after: ${pct(t.total[node]! / rootTotal)}`)) : null,
       f?.file ? h('div', { class: 'muted' }, 'Click: select · double-click: zoom · Ctrl/Cmd+click or Enter: open source') : null,
     );
     tooltip.hidden = false;
@@ -336,10 +453,7 @@ attachPointer(chart, (node, e) => {
     openSource(node);
     return;
   }
-  chart.selected = node;
-  chart.paint();
-  describe(node);
-  if (sandwichFunc !== undefined && tree && node > 0) showSandwich(keys.func[tree.key[node]!]!);
+  select(node);
 });
 canvas.addEventListener('dblclick', (e) => {
   const node = chart.hit(e.offsetX, e.offsetY);
@@ -353,8 +467,17 @@ function openSourceInSandwich(c: FlameChart, node: number): void {
   if (f?.file) bridge.send({ type: 'openSourceFor', file: f.file, line: f.line });
 }
 
-canvas.addEventListener('keydown', (e) => {
-  if (!tree) return;
+// Focus (Tab, a click, coming back from the source) shows the selected frame.
+chartPane.addEventListener('focus', () => reveal(chart.selected));
+
+chartPane.addEventListener('keydown', (e) => {
+  if (!tree || e.ctrlKey || e.metaKey || e.altKey) {
+    if (tree && e.key === 'f' && (e.ctrlKey || e.metaKey)) {
+      searchBox.focus();
+      e.preventDefault();
+    }
+    return;
+  }
   const n = chart.selected;
   const up = view.icicle ? 'ArrowDown' : 'ArrowUp';
   const down = view.icicle ? 'ArrowUp' : 'ArrowDown';
@@ -376,7 +499,8 @@ canvas.addEventListener('keydown', (e) => {
       const j = e.key === 'ArrowLeft' ? i - 1 : i + 1;
       if (j >= 0 && j < siblings.length) next = siblings[j]!;
     }
-  } else if (e.key === 'Enter') {
+  } else if (e.key === 'Home') next = 0;
+  else if (e.key === 'Enter') {
     openSource(n);
     e.preventDefault();
     return;
@@ -388,27 +512,27 @@ canvas.addEventListener('keydown', (e) => {
     zoomTo(chart.zoom > 0 ? tree.parent[chart.zoom]! : 0);
     e.preventDefault();
     return;
-  } else if (e.key === '/' || (e.key === 'f' && (e.ctrlKey || e.metaKey))) {
+  } else if (e.key === '/') {
     searchBox.focus();
     e.preventDefault();
     return;
-  } else if (e.key === 's') {
+  } else if (e.key === 's' || e.key === 'S') {
     toggleSandwich();
     return;
   }
-  if (next >= 0) {
-    e.preventDefault();
-    select(next);
-  }
+  if (e.key.startsWith('Arrow') || e.key === 'Home') e.preventDefault();
+  if (next >= 0) select(next);
 });
 
-window.addEventListener('resize', () => {
-  chart.paint();
+function repaint(): void {
+  paintChart();
   if (sandwichFunc !== undefined) {
     callers.paint();
     callees.paint();
   }
-});
+}
+
+new ResizeObserver(() => repaint()).observe(chartPane);
 
 // ---------------------------------------------------------------- snapshot
 
@@ -417,21 +541,25 @@ function renderDiffTable(s: FlamegraphSnapshot): HTMLElement | null {
   const rows = s.diffRows;
   const worse = rows.filter((r) => r.deltaPct > 0).slice(0, 15);
   const better = rows.filter((r) => r.deltaPct < 0).slice(0, 15);
-  const table = (title: string, list: typeof rows) =>
+  const table = (title: string, list: typeof rows, dir: 'worse' | 'better') =>
     h('div', {},
       h('h3', {}, title),
       list.length === 0
         ? h('p', { class: 'empty' }, 'None.')
         : h('table', {},
-            h('thead', {}, h('tr', {}, h('th', {}, 'Function'), h('th', {}, 'Before'), h('th', {}, 'After'), h('th', {}, 'Change'))),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Function'), h('th', { scope: 'col', class: 'num' }, 'Before'), h('th', { scope: 'col', class: 'num' }, 'After'), h('th', { scope: 'col', class: 'num' }, 'Change'))),
             h('tbody', {}, ...list.map((r) => {
-              const link = h('button', { class: 'link', title: r.file ? `${r.file}:${r.line}` : '' }, r.function);
+              const link = h('button', { class: 'link', type: 'button', title: r.file ? `${r.file}:${r.line}` : '' }, r.function);
               link.addEventListener('click', () => r.file && bridge.send({ type: 'openSourceFor', file: r.file, line: r.line }));
-              return h('tr', {}, h('td', {}, link), h('td', {}, `${r.beforePct.toFixed(2)}%`), h('td', {}, `${r.afterPct.toFixed(2)}%`), h('td', { class: r.deltaPct > 0 ? 'fg-worse' : 'fg-better' }, `${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(2)} pp`));
+              return h('tr', {},
+                h('td', {}, link),
+                h('td', { class: 'num' }, `${r.beforePct.toFixed(2)} %`),
+                h('td', { class: 'num' }, `${r.afterPct.toFixed(2)} %`),
+                h('td', { class: 'num' }, icon(dir === 'worse' ? 'arrow-up' : 'arrow-down'), minus(` ${r.deltaPct > 0 ? '+' : ''}${r.deltaPct.toFixed(2)} pp`)));
             })),
           ),
     );
-  return h('div', { class: 'fg-diff-cols' }, table('Biggest regressions (self share grew)', worse), table('Biggest improvements (self share fell)', better));
+  return h('div', { class: 'fg-diff-cols' }, table('Biggest regressions (self share grew)', worse, 'worse'), table('Biggest improvements (self share fell)', better, 'better'));
 }
 
 function render(s: FlamegraphSnapshot): void {
@@ -442,34 +570,35 @@ function render(s: FlamegraphSnapshot): void {
   heatButton.setAttribute('aria-pressed', String(s.heatOn));
   renderHeatNote(s);
   if (s.error || !s.data) {
+    document.body.classList.remove('fg-page');
     replaceChildren(root, h('h1', {}, s.title), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('div', {}, h('p', {}, s.error ?? 'Nothing to show.'))));
     return;
   }
   if (!first) return;
+  document.body.classList.add('fg-page');
   input = treeInput(s.data);
   baseInput = s.base ? treeInput(s.base) : undefined;
   keys = new FrameKeys();
   canon = keys.intern(input.frames);
   baseCanon = baseInput ? keys.intern(baseInput.frames) : new Int32Array(0);
   fillThreads(s.data);
+  document.title = s.mode === 'diff' ? s.title : `Flame graph: ${s.title}`;
   replaceChildren(
     root,
-    h('header', { class: 'fg-header' }, h('h1', {}, s.title), h('p', { class: 'muted' }, s.description)),
+    h('header', { class: 'fg-header' }, h('h1', {}, document.title), h('p', { class: 'muted' }, s.description), help),
     ...s.warnings.map((w) => h('div', { class: 'fg-warning', role: 'status' }, icon('warning'), ' ', w)),
     toolbar(),
     crumbs,
     heatNote,
     status,
     s.note ? h('div', { class: 'fg-note', role: 'note' }, icon('info'), ' ', s.note) : null,
-    chartPane,
-    sandwichPane,
-    diffTable,
-    extras,
+    main,
     tooltip,
   );
   tooltip.hidden = true;
   replaceChildren(diffTable, renderDiffTable(s));
   replaceChildren(extras, s.calls ? callsSection(s.calls, (file, line) => bridge.send({ type: 'openSourceFor', file, line })) : null, s.ops ? opsSection(s.ops) : null);
+  layoutAside();
   rebuild();
 }
 
@@ -486,17 +615,36 @@ function chosenThreads(data: FlameData): number[] | null {
 
 function fillThreads(data: FlameData): void {
   if (view.thread >= data.threads.length) view.thread = -1;
+  const sum = (t: FlameData['threads'][number]) => t.weights.reduce((x, y) => x + y, 0);
   const device = data.threads.filter((t) => t.device).length;
   const split = device > 0 && device < data.threads.length;
   if (!split && view.thread === -2) view.thread = -1;
-  const total = data.threads.reduce((a, t) => a + t.weights.reduce((x, y) => x + y, 0), 0) || 1;
+  const total = data.threads.reduce((a, t) => a + sum(t), 0) || 1;
   replaceChildren(
     threadSelect,
     split ? h('option', { value: '-1', selected: view.thread === -1 }, `All ${data.threads.length - device} CPU thread${data.threads.length - device === 1 ? '' : 's'} (merged)`) : null,
     split ? h('option', { value: '-2', selected: view.thread === -2 }, `All ${device} GPU stream${device === 1 ? '' : 's'} (merged, device time)`) : null,
     split ? null : h('option', { value: '-1', selected: view.thread < 0 }, `All ${data.threads.length} thread${data.threads.length === 1 ? '' : 's'} (merged)`),
-    ...data.threads.map((t, i) => h('option', { value: String(i), selected: view.thread === i }, `${t.name} — ${pct(t.weights.reduce((x, y) => x + y, 0) / total)}`)),
+    ...data.threads.map((t, i) => h('option', { value: String(i), selected: view.thread === i }, `${t.name || `thread ${i + 1}`} — ${formatWeight(sum(t), data.unit)} (${pct(sum(t) / total)})`)),
   );
 }
 
-const bridge = connect<FlamegraphSnapshot, FlamegraphIntent, { view: FlamegraphViewState }>({ render, state: () => ({ view }) });
+/** What a new page of the same profile gets back: the view settings and the selected frame. */
+type Saved = FlamegraphViewState & { id?: string; selected?: number[] };
+
+const bridge = connect<FlamegraphSnapshot, FlamegraphIntent, Saved>({
+  render,
+  state: (s) => ({ ...view, id: s.id, selected: framePath(chart.selected) }),
+  restore: (state, s) => {
+    if (state.id !== s.id || !state.selected?.length || !tree) return;
+    const node = nodeAt(state.selected);
+    if (node > 0) select(node);
+  },
+  themeChanged: () => {
+    paintChart();
+    if (sandwichFunc !== undefined) {
+      callers.paint();
+      callees.paint();
+    }
+  },
+});

@@ -1,35 +1,41 @@
 import { axisBottom, axisLeft, scaleLinear, select } from 'd3';
 import type { MlModelErrorView, MlModelIntent, MlModelRateView, MlModelSnapshot } from '../../src/protocol/mlmodel';
 import { connect } from '../shared/bridge';
-import { h, icon, replaceChildren } from '../shared/dom';
+import { h, icon, replaceChildren, tableWrap } from '../shared/dom';
 import '../shared/elements';
 import { button, int, loadDecisionsCss, pct } from '../shared/decisions';
+import { keyboardHelp } from '../shared/help';
 
 loadDecisionsCss();
 const root = document.getElementById('app')!;
+const help = keyboardHelp([
+  ['Tab / Shift+Tab', 'next / previous link or button (an error’s id opens its line in the predictions file beside)'],
+  ['Enter / Space', 'open the focused line, press the focused button'],
+]);
 const bridge = connect<MlModelSnapshot, MlModelIntent>({ render });
+const th = (text: string, className?: string) => h('th', { scope: 'col', class: className }, text);
 
 function errorTable(rows: MlModelErrorView[], total: number, label: string): HTMLElement {
   if (!rows.length) return h('p', { class: 'empty' }, `No ${label}.`);
   return h('div', {},
-    h('table', { 'aria-label': label },
-      h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'Confidence'), h('th', {}, 'Id'), h('th', {}, 'True'), h('th', {}, 'Predicted'), h('th', {}, 'Group'), h('th', {}, 'Input'), h('th', {}, 'Characteristics'))),
+    tableWrap(h('table', { 'aria-label': label },
+      h('thead', {}, h('tr', {}, th('Confidence', 'num'), th('Id'), th('True'), th('Predicted'), th('Group'), th('Input'), th('Characteristics'))),
       h('tbody', {}, ...rows.map((e) =>
         h('tr', {},
           h('td', { class: 'num' }, e.confidence.toFixed(3)),
-          h('td', {}, h('button', { class: 'link', title: `Open line ${e.line}`, onclick: () => bridge.send({ type: 'openLine', line: e.line }) }, e.id)),
+          h('td', {}, h('button', { class: 'link', type: 'button', title: `Open line ${e.line}`, onclick: () => bridge.send({ type: 'openLine', line: e.line }) }, e.id)),
           h('td', {}, e.trueLabel),
           h('td', {}, e.predictedLabel),
           h('td', {}, e.group ?? ''),
           h('td', { class: 'input-cell' }, e.input),
           h('td', {}, ...e.characteristics.map((c) => h('span', { class: 'tag' }, c))),
-        )))),
+        )))), label),
     total > rows.length ? h('p', { class: 'muted' }, `${total - rows.length} more not shown.`) : null);
 }
 
 function rateTable(rows: MlModelRateView[], first: string): HTMLElement {
-  return h('table', {},
-    h('thead', {}, h('tr', {}, h('th', {}, first), h('th', { class: 'num' }, 'Inputs'), h('th', { class: 'num' }, 'Errors'), h('th', { class: 'num' }, 'Error rate'), h('th', { class: 'num' }, '95 % interval'), h('th', {}, ''))),
+  return tableWrap(h('table', {},
+    h('thead', {}, h('tr', {}, th(first), th('Inputs', 'num'), th('Errors', 'num'), th('Error rate', 'num'), th('95 % interval', 'num'), h('th', { scope: 'col' }, h('span', { class: 'sr-only' }, 'Compared with the rest')))),
     h('tbody', {}, ...rows.map((r) =>
       h('tr', {},
         h('td', {}, r.name),
@@ -37,17 +43,39 @@ function rateTable(rows: MlModelRateView[], first: string): HTMLElement {
         h('td', { class: 'num' }, int(r.errors)),
         h('td', { class: 'num' }, pct(r.errorRate)),
         h('td', { class: 'num' }, `${pct(r.ciLow)} – ${pct(r.ciHigh)}`),
-        h('td', { class: r.significantlyWorse ? 'sev-warning' : 'muted' }, r.significantlyWorse ? 'significantly worse than the rest' : ''),
-      ))));
+        h('td', { class: r.significantlyWorse ? 'sev-warning' : 'muted' }, r.significantlyWorse ? icon('warning') : null, r.significantlyWorse ? ' significantly worse than the rest' : ''),
+      )))), `Error rate by ${first.toLowerCase()}`);
+}
+
+/**
+ * The robustness check's changed predictions, grouped by input: one row group per original input (its id
+ * and text once), one row per variation that changed what the model said.
+ */
+function robustnessTable(inconsistent: Extract<MlModelSnapshot['robustness'], { state: 'done' }>['inconsistent']): HTMLElement {
+  const groups = new Map<string, typeof inconsistent>();
+  for (const i of inconsistent.slice(0, 200)) {
+    const list = groups.get(i.id);
+    if (list) list.push(i);
+    else groups.set(i.id, [i]);
+  }
+  return tableWrap(h('table', { class: 'robustness' },
+    h('thead', {}, h('tr', {}, th('Input'), th('Variation'), th('Varied input'), th('Prediction'))),
+    ...[...groups.values()].map((list) =>
+      h('tbody', {}, ...list.map((i, k) =>
+        h('tr', {},
+          k === 0 ? h('th', { scope: 'rowgroup', rowspan: list.length, class: 'input-cell' }, h('strong', {}, i.id), h('br'), i.input) : null,
+          h('td', {}, i.variation),
+          h('td', { class: 'input-cell' }, i.variedInput),
+          h('td', { class: 'nowrap' }, `${i.originalLabel} → ${i.variedLabel}`)))))), 'Changed predictions');
 }
 
 function confusion(s: MlModelSnapshot): HTMLElement {
   const { labels, matrix } = s.confusion;
   const max = Math.max(1, ...matrix.flatMap((row, i) => row.filter((_, j) => i !== j)));
   return h('table', { class: 'confusion', 'aria-label': 'Confusion matrix: rows are true labels, columns predicted labels' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'true ↓ / predicted →'), ...labels.map((l) => h('th', { class: 'num' }, l)))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'true ↓ / predicted →'), ...labels.map((l) => h('th', { scope: 'col', class: 'num' }, l)))),
     h('tbody', {}, ...matrix.map((row, i) =>
-      h('tr', {}, h('th', {}, labels[i]!), ...row.map((n, j) => {
+      h('tr', {}, h('th', { scope: 'row' }, labels[i]!), ...row.map((n, j) => {
         const level = i === j || n === 0 ? 0 : Math.min(4, Math.ceil((n / max) * 4));
         return h('td', { class: `heat ${i === j ? 'heat-diag' : `heat-${level}`}` }, int(n));
       })))));
@@ -98,11 +126,7 @@ function robustness(s: MlModelSnapshot): HTMLElement {
     case 'done':
       return h('div', {},
         h('p', {}, `${r.inconsistent.length} of ${r.checks} variations changed the prediction (${pct(r.consistency)} consistent over ${r.tested} inputs). `, ...r.byVariation.map((v) => h('span', { class: 'tag' }, `${v.variation}: ${v.flips}/${v.checks}`))),
-        r.inconsistent.length
-          ? h('table', {},
-              h('thead', {}, h('tr', {}, h('th', {}, 'Id'), h('th', {}, 'Variation'), h('th', {}, 'Original'), h('th', {}, 'Varied input'), h('th', {}, 'Prediction'))),
-              h('tbody', {}, ...r.inconsistent.slice(0, 200).map((i) => h('tr', {}, h('td', {}, i.id), h('td', {}, i.variation), h('td', { class: 'input-cell' }, i.input), h('td', { class: 'input-cell' }, i.variedInput), h('td', {}, `${i.originalLabel} → ${i.variedLabel}`)))))
-          : h('p', { class: 'status-pass' }, 'Every variation kept its prediction.'),
+        r.inconsistent.length ? robustnessTable(r.inconsistent) : h('p', { class: 'status-pass' }, icon('pass'), ' Every variation kept its prediction.'),
         run('Run Again'));
   }
 }
@@ -115,6 +139,7 @@ function render(s: MlModelSnapshot): void {
   }
   replaceChildren(
     root,
+    help,
     h('h1', {}, 'Model predictions ', h('span', { class: 'muted' }, s.file)),
     h('div', { class: `verdict ${s.highConfidenceErrorCount ? 'bad' : 'neutral'}`, role: 'status' }, icon(s.highConfidenceErrorCount ? 'flame' : 'info'), h('div', {}, h('h2', {}, `${int(s.errors)} of ${int(s.total)} wrong (${pct(s.errorRate)})`), ...s.summary.slice(1).map((l) => h('p', {}, l)))),
     h('h2', {}, `High-confidence errors (> 0.9): ${s.highConfidenceErrorCount}`),

@@ -34,3 +34,16 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
 export function icon(name: string, label?: string): HTMLElement {
   return h('span', { class: `codicon codicon-${name}`, 'aria-hidden': label ? undefined : 'true', 'aria-label': label, role: label ? 'img' : undefined });
 }
+
+/**
+ * A table that scrolls sideways in a narrow editor group instead of squeezing its columns to a letter
+ * each. While it does scroll it is a tab stop (a keyboard user can scroll it too), with `label` as its name.
+ */
+export function tableWrap(table: HTMLElement, label: string): HTMLElement {
+  const wrap = h('div', { class: 'table-wrap', role: 'region', 'aria-label': label }, table);
+  new ResizeObserver(() => {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.tabIndex = 0;
+    else wrap.removeAttribute('tabindex');
+  }).observe(wrap);
+  return wrap;
+}

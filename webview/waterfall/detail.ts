@@ -1,12 +1,15 @@
 import type { SpanDetail, WaterfallLog, WaterfallSnapshot } from '../../src/protocol/waterfall';
 import { h, icon, replaceChildren } from '../shared/dom';
+import { minus } from '../shared/format';
 
 /**
  * The selected span's attributes, events, links and resource (the host sends them as `spanDetail` when a
- * span is selected), and the logs of that span or of the whole trace.
+ * span is selected), and the logs of that span or of the whole trace. It sits in the pane beside (or
+ * under) the rows and follows the selection; it is not a live region: the rows announce the span's name
+ * and duration, and this pane is read when the user goes to it.
  */
 export class DetailPane {
-  readonly element = h('section', { class: 'wf-detail', 'aria-live': 'polite' });
+  readonly element = h('section', { class: 'wf-detail', 'aria-label': 'Selected span' });
   detail: SpanDetail | undefined;
   private showTraceLogs = false;
 
@@ -50,8 +53,8 @@ export class DetailPane {
       h('h2', {}, `${d.service}: ${d.name}`),
       h('div', { class: 'meta' },
         h('span', {}, `${d.kind}`),
-        h('span', { class: d.status === 'ERROR' ? 'wf-err' : '' }, `status ${d.status}${d.statusMessage ? `: ${d.statusMessage}` : ''}`),
-        h('span', {}, `starts +${d.startOffsetMs.toFixed(3)} ms`),
+        h('span', { class: d.status === 'ERROR' ? 'wf-err' : '' }, d.status === 'ERROR' ? icon('error') : null, `${d.status === 'ERROR' ? ' ' : ''}status ${d.status}${d.statusMessage ? `: ${d.statusMessage}` : ''}`),
+        h('span', {}, minus(`starts +${d.startOffsetMs.toFixed(3)} ms`.replace('+-', '-'))),
         h('span', {}, `duration ${d.durationMs.toFixed(3)} ms`),
         h('span', {}, `self ${d.selfMs.toFixed(3)} ms`),
         d.criticalMs > 0 ? h('span', {}, `critical ${d.criticalMs.toFixed(3)} ms`) : null,
@@ -75,11 +78,11 @@ export class DetailPane {
 export function logTable(logs: WaterfallLog[]): HTMLElement {
   if (!logs.length) return h('p', { class: 'empty' }, 'No logs.');
   return h('table', { class: 'wf-logs' },
-    h('thead', {}, h('tr', {}, h('th', {}, '+ms'), h('th', {}, 'Level'), h('th', {}, 'Service'), h('th', {}, 'Message'), h('th', {}, 'Source'))),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', title: 'Milliseconds after the trace start' }, '+ms'), h('th', { scope: 'col' }, 'Level'), h('th', { scope: 'col' }, 'Service'), h('th', { scope: 'col' }, 'Message'), h('th', { scope: 'col' }, 'Source'))),
     h('tbody', {}, ...logs.slice(0, 1000).map((l) =>
       h('tr', { class: /ERR|CRIT|FATAL/.test(l.level) ? 'wf-err' : '' },
-        h('td', { class: 'mono' }, l.offsetMs === null ? '' : l.offsetMs.toFixed(1)),
-        h('td', {}, l.level),
+        h('td', { class: 'mono num' }, l.offsetMs === null ? '' : minus(l.offsetMs.toFixed(1))),
+        h('td', { class: 'nowrap' }, /ERR|CRIT|FATAL/.test(l.level) ? icon('error') : null, /ERR|CRIT|FATAL/.test(l.level) ? ' ' : '', l.level),
         h('td', {}, l.service),
         h('td', { class: 'text' }, l.message),
         h('td', { class: 'muted' }, l.source),
@@ -88,5 +91,5 @@ export function logTable(logs: WaterfallLog[]): HTMLElement {
 }
 
 export function kv(pairs: [string, string][]): HTMLElement {
-  return h('table', { class: 'wf-kv' }, h('tbody', {}, ...pairs.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', { class: 'text' }, v)))));
+  return h('table', { class: 'wf-kv' }, h('tbody', {}, ...pairs.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { class: 'text' }, v)))));
 }

@@ -1,16 +1,25 @@
 import { schemeTableau10 } from 'd3';
-import { minimapWindow, traceSpan, type TimeWindow, type WaterfallView } from '../../src/core/traces/waterfallView';
+import { centreWindow, formatDuration, minimapWindow, traceSpan, zoomAround, type TimeWindow, type WaterfallView } from '../../src/core/traces/waterfallView';
 import { FLAG, type WaterfallSnapshot } from '../../src/protocol/waterfall';
 import { h } from '../shared/dom';
 import { colors, fitCanvas, pixelRatio, serviceColor } from './paint';
 
 /**
  * The whole trace in a strip above the rows, with the zoomed window marked: drag to zoom, click to move the
- * window there, double-click to see the whole trace. The spans are painted once per trace (and size) into
- * an image; each draw copies it and marks the window.
+ * window there, double-click to see the whole trace; from the keyboard it is a slider over the window's
+ * position: arrows and Page keys move it, + and − zoom around its middle, 0 or Home shows the whole trace.
+ * The spans are painted once per trace (and size) into an image; each draw copies it and marks the window.
  */
 export class Minimap {
-  readonly canvas = h('canvas', { class: 'wf-minimap', 'aria-label': 'Minimap: drag to zoom, double-click to reset' });
+  readonly canvas = h('canvas', {
+    class: 'wf-minimap',
+    tabindex: 0,
+    role: 'slider',
+    'aria-label': 'Time window: arrows move it, + and − zoom, 0 shows the whole trace; drag with the mouse to zoom',
+    'aria-valuemin': 0,
+    'aria-valuemax': 100,
+    'aria-valuenow': 0,
+  });
   private image: HTMLCanvasElement | undefined;
   private drag: { x0: number; x1: number } | undefined;
 
@@ -28,8 +37,17 @@ export class Minimap {
     this.image = undefined;
   }
 
+  /** The slider's value and its words: where the window starts, and what it shows. */
+  private describe(): void {
+    const { from, to } = this.view.window;
+    const total = this.view.total;
+    this.canvas.setAttribute('aria-valuenow', String(Math.round((from / total) * 100)));
+    this.canvas.setAttribute('aria-valuetext', `${formatDuration(from)} to ${formatDuration(to)} of ${formatDuration(total)}`);
+  }
+
   draw(): void {
     const { canvas } = this;
+    this.describe();
     const dpr = pixelRatio();
     const w = canvas.clientWidth;
     const hgt = canvas.clientHeight;
@@ -146,5 +164,20 @@ export class Minimap {
       this.setWindow(minimapWindow(drag.x0, drag.x1, canvas.clientWidth, this.view.window, this.view.total));
     });
     canvas.addEventListener('dblclick', () => this.setWindow({ from: 0, to: this.view.total }));
+    canvas.addEventListener('keydown', (e) => {
+      const w = this.view.window;
+      const total = this.view.total;
+      const width = w.to - w.from;
+      const centre = (w.from + w.to) / 2;
+      let next: TimeWindow | undefined;
+      if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') next = centreWindow(w, centre + (e.key === 'ArrowLeft' ? -0.1 : 0.1) * width, total);
+      else if (e.key === 'PageUp' || e.key === 'PageDown') next = centreWindow(w, centre + (e.key === 'PageUp' ? -1 : 1) * width, total);
+      else if (e.key === '+' || e.key === '=' || e.key === 'ArrowUp') next = zoomAround(w, centre, 0.5, total);
+      else if (e.key === '-' || e.key === '_' || e.key === 'ArrowDown') next = zoomAround(w, centre, 2, total);
+      else if (e.key === '0' || e.key === 'Home' || e.key === 'Escape') next = { from: 0, to: total };
+      if (!next) return;
+      e.preventDefault();
+      this.setWindow(next);
+    });
   }
 }

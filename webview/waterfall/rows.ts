@@ -21,6 +21,8 @@ import { canvasFont, colors, fitCanvas, pixelRatio, serviceColor } from './paint
 export interface RowsActions {
   select(row: number, reveal?: boolean): void;
   openCode(row: number): void;
+  /** Enter on a span without a code location: say so. */
+  noCode(row: number): void;
   /** The view state changed (collapse): lay out and draw again. */
   changed(): void;
   /** Hover or scroll: draw again. */
@@ -35,13 +37,27 @@ export interface RowsActions {
  * The span rows: one canvas stuck to the top of a scroller, redrawn with only the rows in view
  * (virtualised), so 100k spans scroll as smoothly as 100. A spacer under the canvas gives the scroller the
  * height of all visible rows. d3 gives the time scale and its ticks; row geometry comes from the view.
+ * For assistive technology the scroller is a tree grid whose active descendant is one hidden row: the
+ * selected span, its name and its duration (all a screen reader announces on each arrow key).
  */
 export class SpanRows {
-  readonly scroller = h('div', { class: 'wf-scroll', tabindex: 0, role: 'grid', 'aria-label': 'Trace waterfall: arrow keys move, left/right collapse and expand, Enter opens the code' });
-  readonly canvas = h('canvas', { class: 'wf-canvas' });
+  readonly scroller = h('div', {
+    class: 'wf-scroll',
+    id: 'wf-rows',
+    tabindex: 0,
+    role: 'treegrid',
+    'aria-label': 'Spans: up and down arrows select, left and right collapse and expand, Enter opens the code beside, ? lists all keys',
+    'aria-readonly': 'true',
+    'aria-colcount': 2,
+    'aria-activedescendant': 'wf-active-row',
+  });
+  readonly canvas = h('canvas', { class: 'wf-canvas', 'aria-hidden': 'true' });
   private readonly spacer = h('div', { class: 'wf-spacer' });
+  private readonly nameCell = h('span', { role: 'gridcell' });
+  private readonly durationCell = h('span', { role: 'gridcell' });
+  private readonly activeRow = h('div', { role: 'row', id: 'wf-active-row', class: 'sr-only', 'aria-selected': 'false' }, this.nameCell, this.durationCell);
   /** "k of n spans shown", for screen readers; the page places it. */
-  readonly summary = h('span', { class: 'wf-visually-hidden', 'aria-live': 'polite' });
+  readonly summary = h('span', { class: 'sr-only', 'aria-live': 'polite' });
   hover = -1;
 
   constructor(
@@ -49,8 +65,32 @@ export class SpanRows {
     private readonly snapshot: () => WaterfallSnapshot | undefined,
     private readonly actions: RowsActions,
   ) {
-    this.scroller.append(this.canvas, this.spacer);
+    this.scroller.append(this.canvas, this.spacer, this.activeRow);
     this.listen();
+  }
+
+  /** The hidden row describes the selected span (or, with none selected, the first one, not selected). */
+  describeActive(): void {
+    const s = this.snapshot();
+    const rows = s?.rows;
+    const view = this.view;
+    const row = view.selected >= 0 ? view.selected : (view.visible[0] ?? -1);
+    if (!rows || row < 0) {
+      this.nameCell.textContent = 'No spans';
+      this.durationCell.textContent = '';
+      return;
+    }
+    const service = s.services![rows.service[row]!];
+    const error = rows.flags[row]! & FLAG.error ? ', error' : '';
+    this.nameCell.textContent = `${service ? `${service}: ` : ''}${s.names![rows.name[row]!]}${error}`;
+    this.durationCell.textContent = formatDuration(rows.dur[row]!);
+    const k = view.indexOf(row);
+    this.activeRow.setAttribute('aria-selected', String(view.selected === row));
+    this.activeRow.setAttribute('aria-rowindex', String(k + 1));
+    this.activeRow.setAttribute('aria-level', String(rows.depth[row]! + 1));
+    if (view.hasChildren(row) && !view.filtering) this.activeRow.setAttribute('aria-expanded', String(!view.collapsed.has(row)));
+    else this.activeRow.removeAttribute('aria-expanded');
+    this.scroller.setAttribute('aria-rowcount', String(view.visible.length));
   }
 
   get width(): number {
@@ -66,6 +106,7 @@ export class SpanRows {
     const k = this.view.visible.length;
     this.spacer.style.height = `${spacerHeight(k, this.scroller.clientHeight)}px`;
     this.summary.textContent = `${k} of ${this.view.rowCount} spans shown`;
+    this.describeActive();
   }
 
   /** Scrolls visible row `k` into view if it is not. */
@@ -260,18 +301,29 @@ export class SpanRows {
     scroller.addEventListener('keydown', (e) => {
       const rows = this.snapshot()?.rows;
       if (!rows) return;
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      const page = Math.max(1, Math.floor(scroller.clientHeight / ROW_H) - 2);
+      const delta = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity }[e.key];
+      if (delta !== undefined) {
         e.preventDefault();
-        const next = view.step(e.key === 'ArrowDown' ? 1 : -1);
+        const next = Number.isFinite(delta) ? view.step(delta) : view.visible.length ? view.visible[delta > 0 ? view.visible.length - 1 : 0]! : -1;
         if (next >= 0) actions.select(next, true);
       } else if ((e.key === 'ArrowLeft' || e.key === 'ArrowRight') && view.selected >= 0 && !view.filtering) {
         e.preventDefault();
         const done = e.key === 'ArrowLeft' ? view.left() : view.right();
         if (done === 'selected') actions.select(view.selected, true);
         actions.changed();
-      } else if (e.key === 'Enter' && view.selected >= 0 && rows.flags[view.selected]! & FLAG.code) {
-        actions.openCode(view.selected);
+      } else if (e.key === 'Enter' && view.selected >= 0) {
+        e.preventDefault();
+        if (rows.flags[view.selected]! & FLAG.code) actions.openCode(view.selected);
+        else actions.noCode(view.selected);
       }
+    });
+    // Focus with nothing selected selects the first row in view (without scrolling: a click that focused
+    // the rows is about to select its own row), so the arrow keys and the screen reader start there.
+    scroller.addEventListener('focus', () => {
+      if (view.selected >= 0 || !view.visible.length) return;
+      const first = Math.min(Math.ceil(scroller.scrollTop / ROW_H), view.visible.length - 1);
+      actions.select(view.visible[first]!);
     });
     new ResizeObserver(() => actions.resized()).observe(scroller);
   }

@@ -18,6 +18,7 @@ export function exposeTestApi(page: {
   (window as unknown as { iwbWaterfall: unknown }).iwbWaterfall = {
     perf: page.perf,
     visibleCount: () => view.visible.length,
+    selected: () => view.selected,
     rowOf: (spanIdOrName: string) => (view.table ? rowOf(view.table, spanIdOrName) : -1),
     /** Scrolls the row into view (expanding its ancestors); positions of its name and code icon on the canvas. */
     locate: (row: number) => {
@@ -25,7 +26,8 @@ export function exposeTestApi(page: {
       const k = view.reveal(row);
       rows.layout();
       if (k < 0) return undefined;
-      rows.scrollToIndex(k);
+      // In the middle of the rows, away from the edges a pointer could miss.
+      rows.scroller.scrollTop = Math.max(0, rows.rowMiddle(k) + rows.scroller.scrollTop - rows.scroller.clientHeight / 2);
       draw();
       return { x: rows.nameWidth / 2, y: rows.rowMiddle(k), codeX: rows.nameWidth - 14 };
     },

@@ -1,6 +1,6 @@
 import { formatDuration, type WaterfallView } from '../../src/core/traces/waterfallView';
 import { FLAG, type WaterfallIntent } from '../../src/protocol/waterfall';
-import { h, replaceChildren } from '../shared/dom';
+import { h, icon, replaceChildren } from '../shared/dom';
 
 export interface FilterActions {
   /** The view's filters changed: lay out and draw again. */
@@ -74,6 +74,14 @@ export class FilterBar {
     this.zoomLabel.textContent = whole ? '' : `Zoomed: ${formatDuration(this.view.window.from)} – ${formatDuration(this.view.window.to)}`;
     this.resetZoom.hidden = whole;
   }
+}
+
+/**
+ * A small button that sends one intent: its icon always, its words when the editor is wide enough (the
+ * rows get the height a narrow group would lose to a second line of buttons); the words are its name.
+ */
+export function compactAction(send: (intent: WaterfallIntent) => void, label: string, codicon: string, intent: WaterfallIntent): HTMLElement {
+  return h('button', { class: 'wf-action', type: 'button', title: label, 'aria-label': label, onclick: () => send(intent) }, icon(codicon), h('span', { class: 'wf-action-label', 'aria-hidden': 'true' }, label));
 }
 
 /** A button that sends one intent. */

@@ -1,21 +1,16 @@
 import type { WaterfallSnapshot } from '../../src/protocol/waterfall';
 import { h } from '../shared/dom';
 
-/** The other traces of the file, slowest first; a click on a root operation opens that trace. */
+/**
+ * The other traces of the file, slowest first, as one control (a keyboard user passes it with one Tab,
+ * not one per trace): choosing one opens it.
+ */
 export function traceList(s: WaterfallSnapshot, openTrace: (traceId: string) => void): HTMLElement {
-  return h('details', { class: 'wf-traces', open: true },
-    h('summary', {}, `${s.traces.length} traces in this file (slowest first)`),
-    h('table', {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Service'), h('th', {}, 'Root operation'), h('th', {}, 'Duration'), h('th', {}, 'Spans'), h('th', {}, 'Errors'), h('th', {}, 'Trace id'))),
-      h('tbody', {}, ...s.traces.map((t) =>
-        h('tr', { class: t.traceId === s.traceId ? 'current' : '' },
-          h('td', {}, t.rootService),
-          h('td', {}, h('button', { class: 'link', onclick: () => openTrace(t.traceId) }, t.rootOperation)),
-          h('td', {}, `${t.durationMs} ms`),
-          h('td', {}, t.spans),
-          h('td', { class: t.errors ? 'wf-err' : '' }, t.errors),
-          h('td', { class: 'mono' }, t.traceId),
-        ))),
-    ),
-  );
+  const select = h('select', { class: 'wf-trace-select', 'aria-label': `Trace (${s.traces.length} in this file, slowest first)` },
+    ...s.traces.map((t) =>
+      h('option', { value: t.traceId, selected: t.traceId === s.traceId },
+        `${t.rootService}${t.rootService ? ' ' : ''}${t.rootOperation} — ${t.durationMs} ms, ${t.spans} span${t.spans === 1 ? '' : 's'}${t.errors ? `, ${t.errors} error${t.errors === 1 ? '' : 's'}` : ''} (${t.traceId.slice(0, 8)})`)),
+  ) as HTMLSelectElement;
+  select.addEventListener('change', () => openTrace(select.value));
+  return h('label', { class: 'wf-trace-pick' }, 'Trace ', select);
 }

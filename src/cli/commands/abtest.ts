@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
-import { analyzeAbTest, parseAbTest, type AbTestReport } from '../../core/abtest';
+import { AbTestCsvReader, analyzeAbTest, parseAbTestJson, type AbTestReport, type ParseResult } from '../../core/abtest';
+import { readCsvStream } from '../../core/csv/records';
+import { fileChunks } from '../../core/logs/nodeSource';
 import { sampleSizePerArm } from '../../core/stats';
 import { rejectUnknown, UsageError, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
@@ -27,6 +29,18 @@ iwb abtest sample-size --baseline P --mde REL [--alpha A] [--power B] [--json]
 export const ABTEST_VALUE_OPTIONS = ['baseline', 'mde', 'alpha', 'power'];
 
 const MAX_BYTES = 200 * 1024 * 1024;
+
+/** The first bytes of a file, to tell binary data, JSON and CSV apart before reading the rest. */
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
 
 function numberOption(args: ParsedArgs, name: string, fallback?: number): number {
   const raw = args.flags.get(name);
@@ -56,7 +70,9 @@ async function sampleSize(args: ParsedArgs, io: CliIO): Promise<number> {
     io.out(JSON.stringify({ perArm: r.perArm, total: r.total, exact: r.exact, cohenH: r.h, baseline: r.baseline, target: r.target, mde: r.mde, alpha: r.alpha, power: r.power }, null, 2));
   } else {
     io.out(`${r.perArm.toLocaleString('en-US')} users per arm (${r.total.toLocaleString('en-US')} in total)`);
-    io.out(`  to detect ${(r.baseline * 100).toFixed(2)} % → ${(r.target * 100).toFixed(2)} % (${r.mde >= 0 ? '+' : ''}${(r.mde * 100).toFixed(1)} % relative, Cohen's h ${r.h.toFixed(6)})`);
+    // Small effects keep their significant digits instead of printing as "+0.0 %" and "10.00 % → 10.00 %".
+    const pct = (v: number, digits: number) => (Math.abs(v) >= 10 ** -digits || v === 0 ? v.toFixed(digits) : v.toPrecision(3));
+    io.out(`  to detect ${pct(r.baseline * 100, 2)} % → ${r.mde >= 0.001 || r.mde <= -0.001 ? pct(r.target * 100, 2) : (r.target * 100).toPrecision(8)} % (${r.mde >= 0 ? '+' : ''}${pct(r.mde * 100, 1)} % relative, Cohen's h ${pct(r.h, 6)})`);
     io.out(`  two-sided α ${r.alpha}, power ${r.power}; exact n ${r.exact.toFixed(1)}`);
   }
   return EXIT.ok;
@@ -95,14 +111,40 @@ export async function abtestCommand(args: ParsedArgs, io: CliIO): Promise<number
   const stat = await fs.stat(path).catch(() => undefined);
   if (!stat) return fail('does not exist');
   if (!stat.isFile()) return fail('is not a file');
-  if (stat.size > MAX_BYTES) return fail(`is ${(stat.size / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_BYTES / 1024 / 1024} MB`);
-  let text: string;
+  let head: Buffer;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
+    head = await readHead(path);
   } catch (e) {
-    return fail(e instanceof TypeError ? 'is not UTF-8 text' : errorMessage(e));
+    return fail(errorMessage(e));
   }
-  const report = analyzeAbTest(parseAbTest(text, file));
+  if (head.includes(0)) return fail('is binary data, not an A/B test (JSON or CSV)');
+  const first = head.toString('latin1').replace(/^(\xEF\xBB\xBF|\s)+/, '')[0];
+  const csv = /\.csv$/i.test(file) || (!/\.json$/i.test(file) && first !== '{' && first !== '[');
+  let parsed: ParseResult;
+  if (csv) {
+    // Streamed: a per-user CSV of any size costs its counts, not its rows.
+    const reader = new AbTestCsvReader();
+    try {
+      parsed = reader.finish(await readCsvStream(fileChunks(path), reader.record, { stop: () => !reader.usable }));
+    } catch (e) {
+      return fail(`cannot be read: ${errorMessage(e)}`);
+    }
+    const empty = parsed.issues.find((i) => i.type === 'empty-file');
+    if (empty) return fail(empty.message.replace(/^The CSV/, 'the CSV'));
+  } else {
+    if (stat.size > MAX_BYTES) return fail(`is ${(stat.size / 1024 / 1024).toFixed(0)} MB; the limit is ${MAX_BYTES / 1024 / 1024} MB`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await fs.readFile(path));
+    } catch (e) {
+      return fail(e instanceof TypeError ? 'is not UTF-8 text' : errorMessage(e));
+    }
+    parsed = parseAbTestJson(text);
+    // Not JSON (or not an object) means the file cannot be read at all: one line naming it, exit 2.
+    const unreadable = parsed.issues.find((i) => i.type === 'invalid-json');
+    if (unreadable) return fail(unreadable.message.replace(/^Not valid JSON/, 'not valid JSON').replace(/^Expected/, 'expected'));
+  }
+  const report = analyzeAbTest(parsed);
   if (json) {
     const { validation, test, srm, simpson, power, arms, comparisons, continuous, peeking, novelty, forest, verdict, interpretation, alpha, name } = report;
     io.out(JSON.stringify({ name, alpha, verdict, validation, test, srm, simpson, power, arms, comparisons, continuous, peeking, novelty, forest, interpretation }, null, 2));

@@ -1,7 +1,8 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { lintPython, type Finding } from '../../core/logging/lint';
-import { createPythonParser, type PythonParser } from '../../core/logging/parser';
+import { createPythonParser, isRuntimeAbort, resetPythonRuntime, type PythonParser } from '../../core/logging/parser';
+import { errorMessage } from '../../core/util/errors';
 import { decodePython, lintNotebook, projectFindings, type FileFactsEntry } from '../../core/logging/project';
 import { parseRuleSeverities, type RuleSeverities } from '../../core/logging/rules';
 import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
@@ -18,7 +19,7 @@ export const lintLoggingHelp: CommandHelp = {
   or with --json [{file, line, column, rule, message, severity}] (notebooks add "cell"). Files that cannot
   be linted (binary, undeclared non-UTF-8) are named on stderr with the reason. --rules sets severities
   (error, warning, information, hint, off), e.g. --rules print-logging=off,eager-formatting=error.
-  Exit 0: no finding at error severity. 1: some. 2: a PATH does not exist.`,
+  Exit 0: no finding at error severity. 1: some. 2: a PATH does not exist, or every file was skipped.`,
 };
 
 const SKIP_DIRS = new Set(['.git', '.hg', 'node_modules', '__pycache__', '.venv', 'venv', 'env', '.env', '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', 'build', 'dist', '.incidents', '.vscode-host', '.ipynb_checkpoints']);
@@ -98,40 +99,62 @@ export async function lintLoggingCommand(args: ParsedArgs, io: CliIO): Promise<n
     }
     await collect(abs, p, files);
   }
-  const parser = await cliParser();
+  let parser = await cliParser();
   const findings: CliFinding[] = [];
   const facts: (FileFactsEntry & { display: string })[] = [];
   let skipped = 0;
   const add = (display: string, f: Finding, cell?: number) =>
     findings.push({ file: display, line: f.line, column: f.column, rule: f.rule, message: f.message, severity: f.severity, ...(cell === undefined ? {} : { cell }) });
   for (const file of files) {
-    const stat = await fs.stat(file.abs);
     const skip = (reason: string) => {
       skipped++;
       io.err(`${file.display}: skipped: ${reason}`);
     };
-    if (stat.size > MAX_BYTES) {
-      skip(`${(stat.size / 1048576).toFixed(1)} MB, over the ${MAX_BYTES / 1048576} MB limit`);
+    let bytes: Buffer;
+    try {
+      const stat = await fs.stat(file.abs);
+      if (stat.size > MAX_BYTES) {
+        skip(`${(stat.size / 1048576).toFixed(1)} MB, over the ${MAX_BYTES / 1048576} MB limit`);
+        continue;
+      }
+      bytes = await fs.readFile(file.abs);
+    } catch (e) {
+      skip(`cannot be read (${(e as NodeJS.ErrnoException).code ?? errorMessage(e)})`);
       continue;
     }
-    const decoded = decodePython(await fs.readFile(file.abs));
+    const decoded = decodePython(bytes);
     if ('skipped' in decoded) {
       skip(decoded.skipped);
       continue;
     }
-    if (file.abs.endsWith('.ipynb')) {
-      const nb = lintNotebook(parser, decoded.text, { severities, path: file.rel });
-      if ('skipped' in nb) skip(nb.skipped);
-      else {
-        for (const f of nb.findings) add(file.display, f, f.cell);
-        for (const x of nb.facts) facts.push({ path: file.rel, display: file.display, facts: x });
+    // One file the parser cannot take (a WebAssembly abort) is skipped with the reason; the others'
+    // findings are kept and a fresh parser takes the next file.
+    try {
+      if (file.abs.endsWith('.ipynb')) {
+        const nb = lintNotebook(parser, decoded.text, { severities, path: file.rel });
+        if ('skipped' in nb) skip(nb.skipped);
+        else {
+          for (const f of nb.findings) add(file.display, f, f.cell);
+          for (const x of nb.facts) facts.push({ path: file.rel, display: file.display, facts: x });
+        }
+        continue;
       }
-      continue;
+      const result = lintPython(parser, decoded.text, { severities, path: file.rel });
+      if (result.skipped) {
+        skip(result.skipped);
+        continue;
+      }
+      for (const f of result.findings) add(file.display, f);
+      facts.push({ path: file.rel, display: file.display, facts: result.facts });
+      if (result.syntaxErrors > 0 && !json) io.err(`${file.display}: ${result.syntaxErrors} syntax error${result.syntaxErrors === 1 ? '' : 's'}; checked the parts that parse`);
+    } catch (e) {
+      skip(`the Python parser failed on it (${errorMessage(e)})`);
+      if (isRuntimeAbort(e)) {
+        resetPythonRuntime();
+        parserPromise = undefined;
+        parser = await cliParser();
+      }
     }
-    const result = lintPython(parser, decoded.text, { severities, path: file.rel });
-    for (const f of result.findings) add(file.display, f);
-    facts.push({ path: file.rel, display: file.display, facts: result.facts });
-    if (result.syntaxErrors > 0 && !json) io.err(`${file.display}: ${result.syntaxErrors} syntax error${result.syntaxErrors === 1 ? '' : 's'}; checked the parts that parse`);
   }
   for (const { path, finding } of projectFindings(facts.map((f) => ({ path: f.display, facts: f.facts })), severities)) add(path, finding);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
@@ -141,5 +164,7 @@ export async function lintLoggingCommand(args: ParsedArgs, io: CliIO): Promise<n
     const errors = findings.filter((f) => f.severity === 'error').length;
     io.err(`${files.length - skipped} file${files.length - skipped === 1 ? '' : 's'} checked${skipped ? `, ${skipped} skipped` : ''}: ${findings.length} finding${findings.length === 1 ? '' : 's'}, ${errors} at error severity`);
   }
+  // Nothing could be checked (every file skipped): that is unreadable input, not a clean bill.
+  if (files.length > 0 && skipped === files.length) return EXIT.usage;
   return findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
 }

@@ -14,10 +14,14 @@ import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
 import { EXIT, type CliIO } from '../output';
 import { cliParser } from './lintLogging';
+import { patternsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
+import { LogStoreError } from '../../core/logstore/types';
+import { STORE_USAGE, STORE_VALUE_OPTIONS, storeFromArgs } from '../storeSource';
 
 export const patternsHelp: CommandHelp = {
   summary: 'Log patterns of any log (text, JSON Lines, OTLP, gzip): templates, counts, what is new, the logging call behind each',
   usage: `iwb patterns FILE|DIR... [--json] [--assign] [--since TIME] [--field NAME=PATH]... [--code DIR] [--rules FILE]
+       iwb patterns --source URL [--start T --end T | --lookback D] [--limit N] [--json] [...]
   Mines the message templates of any log — plain text (Python logging, syslog, Apache/nginx, Java/Go
   style), JSON Lines (the message field found as in iwb errors), OTLP log exports, gzip — without
   per-log settings: variable parts (numbers, ids, hex, IPs, paths, URLs, host:port, durations,
@@ -35,11 +39,17 @@ export const patternsHelp: CommandHelp = {
   --code DIR          the Python code to find logging calls in (default: the current folder)
   --rules FILE        JSON {"groupingRules": [{"action": "merge"|"split", "template": REGEX}],
                       "maskingRules": [{"name", "pattern", "mask"}], "fieldMapping": {...}}
+${STORE_USAGE}
+  --limit N           lines mined per sampling round (default 20000)
+  With --source the work is done in the store: its hits API counts the window, templates are mined on
+  a random sample it draws, and every template is counted over the whole window by the store, so
+  counts, first/last times and levels are exact (source.exact); only the samples are estimates of the
+  shapes. Lines no mined template matches after three sampling rounds form one "<*>" pattern.
   Skipped lines (binary, not UTF-8, too long) and a full pattern table are reported on stderr.
   Exit 0: done. 2: a file cannot be read or the arguments are wrong.`,
 };
 
-export const PATTERNS_VALUE_OPTIONS = ['since', 'field', 'code', 'rules'];
+export const PATTERNS_VALUE_OPTIONS = ['since', 'field', 'code', 'rules', ...STORE_VALUE_OPTIONS];
 
 function values(args: ParsedArgs, name: string): string[] {
   return (args.all ?? []).filter(([n, v]) => n === name && typeof v === 'string').map(([, v]) => v as string);
@@ -65,7 +75,9 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
   rejectUnknown(args, ['json', 'assign', ...PATTERNS_VALUE_OPTIONS]);
   const json = args.flags.has('json');
   const assign = args.flags.has('assign');
-  if (args.positionals.length === 0) throw new UsageError('name at least one log file or folder');
+  const fromStore = storeFromArgs(args, Date.now());
+  if (fromStore && (assign || values(args, 'since').length)) throw new UsageError('--assign and --since read files; with --source, give the window with --start/--end or --lookback');
+  if (!fromStore && args.positionals.length === 0) throw new UsageError('name at least one log file or folder, or a store with --source');
   if (json && assign) throw new UsageError('--json and --assign are two different outputs; pick one');
   const fieldEntries: Record<string, unknown> = {};
   for (const f of values(args, 'field')) {
@@ -92,6 +104,25 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
 
   const paths = args.positionals.map((p) => nodePath.resolve(io.cwd, p));
   const display = (p: string) => nodePath.relative(io.cwd, p) || p;
+  if (fromStore) {
+    try {
+      const r = await patternsFromStore(fromStore.store, {
+        window: fromStore.window,
+        query: fromStore.query,
+        ...(fromStore.limit !== undefined ? { sampleSize: fromStore.limit } : {}),
+        fields: { ...fromConfig.mapping, ...fromArgs.mapping },
+        rules: grouping.rules,
+        userMasks: masks.rules,
+        problems,
+      });
+      return await printPatterns(r.report, values(args, 'code')[0], json, io, r.source);
+    } catch (e) {
+      if (!(e instanceof LogStoreError)) throw e;
+      if (json) io.out(JSON.stringify({ error: e.message }));
+      else io.err(`iwb patterns: ${e.message}`);
+      return EXIT.usage;
+    }
+  }
   const { report, errors, files, assignment } = await analyzePatternFilesParallel(paths, {
     // Big files are read by worker threads (dist/patternsWorker.js, next to this bundle).
     workerScript: nodePath.join(__dirname, 'patternsWorker.js'),
@@ -131,9 +162,13 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
 
   if (sinceArg === 'deploy' && !report.cutoff) io.err('iwb patterns: --since deploy: the logs name no second release (no release/version field changes), so every pattern is listed');
   const listed = sinceArg !== undefined && report.cutoff ? report.patterns.filter((p) => p.isNew) : report.patterns;
+  return printPatterns(report, values(args, 'code')[0], json, io, undefined, listed);
+}
 
+async function printPatterns(report: PatternReport, code: string | undefined, json: boolean, io: CliIO, source: StoreSourceInfo | undefined, listed = report.patterns): Promise<number> {
+  const display = (p: string) => nodePath.relative(io.cwd, p) || p;
   // The logging call behind each pattern.
-  const codeDir = nodePath.resolve(io.cwd, values(args, 'code')[0] ?? '.');
+  const codeDir = nodePath.resolve(io.cwd, code ?? '.');
   const callSites = new Map<PatternSummary, { file: string; line: number }[]>();
   try {
     const parser = await cliParser();
@@ -159,12 +194,14 @@ export async function patternsCommand(args: ParsedArgs, io: CliIO): Promise<numb
             samples: p.samples.map((s) => s.message),
             callSites: callSites.get(p) ?? [],
           })),
+          ...(source ? { source } : {}),
         },
         null,
         2,
       ),
     );
-  } else printHuman(report, listed, callSites, io);
+  } else printHuman(report, listed, callSites, io, source);
+  if (source) io.err(`source: ${source.kind} ${source.url}: ${formatCount(source.linesScanned)} lines counted in the store, ${formatCount(source.bytesTransferred)} bytes transferred; counts ${source.exact ? 'exact' : 'NOT exact'}`);
   notices(report, io);
   return EXIT.ok;
 }
@@ -179,9 +216,9 @@ function time(iso: string | undefined): string {
   return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
 }
 
-function printHuman(r: PatternReport, listed: PatternSummary[], callSites: Map<PatternSummary, { file: string; line: number }[]>, io: CliIO): void {
+function printHuman(r: PatternReport, listed: PatternSummary[], callSites: Map<PatternSummary, { file: string; line: number }[]>, io: CliIO, source?: StoreSourceInfo): void {
   io.out(
-    `${r.sources.length} file${r.sources.length === 1 ? '' : 's'}, ${formatCount(r.lines)} lines, ${formatCount(r.records)} records in ${formatCount(r.patterns.length)} pattern${r.patterns.length === 1 ? '' : 's'}` +
+    `${source ? `${source.kind} ${source.url}` : `${r.sources.length} file${r.sources.length === 1 ? '' : 's'}`}, ${formatCount(r.lines)} lines, ${formatCount(r.records)} records in ${formatCount(r.patterns.length)} pattern${r.patterns.length === 1 ? '' : 's'}` +
       (r.firstSeen ? ` (${time(r.firstSeen)} – ${time(r.lastSeen)})` : '') +
       (r.cutoff ? `; new since ${r.cutoff.label} at ${time(r.cutoff.at)}: ${r.patterns.filter((p) => p.isNew).length}` : ''),
   );

@@ -107,7 +107,7 @@ export interface AbTestReport {
   comparisons: TestReport[];
   continuous: ContinuousReport | null;
   srm: { chi2: number; pValue: number; pValueText: string; mismatch: boolean; expectedShare: number[]; observedShare: number[] } | null;
-  simpson: Pick<SimpsonResult, 'detected' | 'overallDirection' | 'segmentDirections' | 'explanation'> & { adjustedDiff: number | null };
+  simpson: Pick<SimpsonResult, 'detected' | 'overallDirection' | 'segmentDirections' | 'segmentsAgree' | 'mix' | 'explanation'> & { adjustedDiff: number | null };
   power: PowerReport | null;
   peeking: PeekingResult | null;
   novelty: NoveltyResult | null;
@@ -128,7 +128,7 @@ function metricSummary(v: VariantInput): Summary | undefined {
 }
 
 function emptySimpson(): AbTestReport['simpson'] {
-  return { detected: false, overallDirection: 'equal', segmentDirections: [], explanation: 'No segments given.', adjustedDiff: null };
+  return { detected: false, overallDirection: 'equal', segmentDirections: [], segmentsAgree: true, mix: null, explanation: 'No segments given.', adjustedDiff: null };
 }
 
 export function analyzeAbTest(parsed: ParseResult): AbTestReport {
@@ -274,8 +274,10 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
     });
     if (complete.length) {
       const s = simpsonCheck(complete);
-      simpson = { detected: s.detected, overallDirection: s.overallDirection, segmentDirections: s.segmentDirections, explanation: s.explanation, adjustedDiff: finiteOrNull(s.adjustedDiff) };
+      simpson = { detected: s.detected, overallDirection: s.overallDirection, segmentDirections: s.segmentDirections, segmentsAgree: s.segmentsAgree, mix: s.mix, explanation: s.explanation, adjustedDiff: finiteOrNull(s.adjustedDiff) };
       if (s.detected) issues.push({ type: 'simpson', severity: 'warning', message: s.explanation });
+      else if (s.mix?.unequal) issues.push({ type: 'segment-mix', severity: 'warning', message: s.explanation });
+      else if (!s.segmentsAgree) issues.push({ type: 'segments-disagree', severity: 'info', message: s.explanation });
       for (const seg of complete) {
         const r = twoProportionTest(seg.control, seg.treatment, { alpha: perAlpha });
         if (Number.isFinite(r.ciLow) && Number.isFinite(r.ciHigh)) forest.push({ label: seg.name, diff: r.diff, ciLow: r.ciLow, ciHigh: r.ciHigh, controlN: seg.control.n, treatmentN: seg.treatment.n, overall: false });
@@ -344,7 +346,7 @@ export function analyzeAbTest(parsed: ParseResult): AbTestReport {
         : `${continuous.metric}: mean ${continuous.treatment.mean.toPrecision(4)} vs ${continuous.control.mean.toPrecision(4)} — the difference could be chance (Welch's t-test, ${pStatement(continuous.pValue)}).`,
     );
   }
-  if (simpson.detected) lines.push(simpson.explanation);
+  if (simpson.detected || simpson.mix?.unequal || !simpson.segmentsAgree) lines.push(simpson.explanation);
   if (power && !power.adequate && (srm.mismatch || simpson.detected)) lines.push(`Also too few users: ${power.requiredPerArm.toLocaleString('en-US')} per arm are needed for ${pct(input.power, 0)} power.`);
   if (novelty?.detected) lines.push(novelty.message);
   return {

@@ -9,7 +9,7 @@
  * CSV:  one row per variant (and segment): variant,[segment,]sampleSize,successes[,metricMean,metricStd]
  *       or one row per user: variant,[segment,]converted[,value][,day] — aggregated on load.
  */
-import { parseCsv } from './csv';
+import { readCsvText, type CsvReadSummary } from '../csv/records';
 import type { AbTestInput, DayInput, ParseResult, SegmentInput, ValidationIssue, VariantInput } from './types';
 import { errorMessage } from '../util/errors';
 
@@ -234,7 +234,7 @@ const HEADER_ALIASES: Record<string, string[]> = {
   metricStd: ['metricstd', 'metric_std', 'std', 'sd'],
 };
 
-function columnIndex(header: string[]): Record<string, number> {
+export function columnIndex(header: string[]): Record<string, number> {
   const normal = header.map((h) => h.trim().toLowerCase().replace(/[\s-]+/g, '_'));
   const out: Record<string, number> = {};
   for (const [key, aliases] of Object.entries(HEADER_ALIASES)) {
@@ -251,130 +251,183 @@ function truthy(v: string): boolean | undefined {
   return undefined;
 }
 
-export function parseAbTestCsv(text: string): ParseResult {
-  const r = new Reader();
-  const table = parseCsv(text);
-  if (table.unterminatedQuote) r.error('csv-quote', 'The CSV has a quote (") that is never closed; the rest of the file was read as one field');
-  const [header, ...rows] = table.rows;
-  if (!header) {
-    r.error('empty-file', 'The CSV is empty; expected a header such as "variant,sampleSize,successes" or "variant,converted"');
-    return { issues: r.issues, format: 'csv-variants' };
+interface Acc {
+  n: number;
+  s: number;
+  values: number[];
+  days: Map<string, { n: number; s: number }>;
+}
+
+/**
+ * An A/B test CSV read record by record (src/core/csv: in memory or streamed from a file), aggregated as it
+ * goes: a file of millions of users costs its counts (and metric values), not its rows.
+ */
+export class AbTestCsvReader {
+  private readonly r = new Reader();
+  private header: string[] | undefined;
+  private col: Record<string, number> = {};
+  /** undefined until the header is read; 'bad' when it is not an A/B test header. */
+  private mode: 'users' | 'variants' | 'bad' | undefined;
+  private readonly order: string[] = [];
+  private readonly segOrder: string[] = [];
+  // One row per user
+  private readonly total = new Map<string, Acc>();
+  private readonly bySeg = new Map<string, Map<string, Acc>>();
+  private badRows = 0;
+  private firstBad = '';
+  // One row per variant
+  private readonly totals = new Map<string, VariantInput>();
+  private readonly segs = new Map<string, VariantInput[]>();
+
+  /** False once the header shows the file is not an A/B test (the rest need not be read). */
+  get usable(): boolean {
+    return this.mode !== 'bad';
   }
-  const col = columnIndex(header);
-  if (col.variant === undefined) {
-    r.error('csv-header', `The CSV header (${header.join(',').slice(0, 80)}) has no "variant" column; expected "variant,sampleSize,successes" (one row per variant) or "variant,converted" (one row per user)`, 'line 1');
-    return { issues: r.issues, format: 'csv-variants' };
+
+  private cell(row: string[], key: string): string {
+    return this.col[key] === undefined ? '' : (row[this.col[key]!] ?? '').trim();
   }
-  const perUser = col.sampleSize === undefined && col.converted !== undefined;
-  if (!perUser && (col.sampleSize === undefined || col.successes === undefined)) {
-    r.error('csv-header', 'The CSV needs either "sampleSize" and "successes" columns (one row per variant) or a "converted" column (one row per user)', 'line 1');
-    return { issues: r.issues, format: 'csv-variants' };
-  }
-  const cell = (row: string[], key: string) => (col[key] === undefined ? '' : (row[col[key]!] ?? '').trim());
-  const order: string[] = [];
-  const segOrder: string[] = [];
-  const note = (name: string, list: string[]) => {
+
+  private note(name: string, list: string[]): void {
     if (!list.includes(name)) list.push(name);
+  }
+
+  readonly record = (row: string[], line: number): void => {
+    if (this.mode === undefined) return this.readHeader(row);
+    if (this.mode === 'users') this.userRow(row, line);
+    else if (this.mode === 'variants') this.variantRow(row, line);
   };
-  if (perUser) {
-    interface Acc { n: number; s: number; values: number[]; days: Map<string, { n: number; s: number }> }
-    const total = new Map<string, Acc>();
-    const bySeg = new Map<string, Map<string, Acc>>();
-    const acc = (m: Map<string, Acc>, k: string) => {
-      let a = m.get(k);
-      if (!a) m.set(k, (a = { n: 0, s: 0, values: [], days: new Map() }));
-      return a;
-    };
-    let badRows = 0;
-    let firstBad = '';
-    rows.forEach((row, i) => {
-      const line = table.lines[i + 1]!;
-      const variant = cell(row, 'variant');
-      const converted = truthy(cell(row, 'converted'));
-      if (!variant || converted === undefined) {
-        badRows++;
-        firstBad ||= `line ${line}: ${!variant ? 'no variant' : `"${cell(row, 'converted').slice(0, 20)}" is not 0/1/true/false`}`;
-        return;
-      }
-      note(variant, order);
-      const targets = [acc(total, variant)];
-      const segment = cell(row, 'segment');
-      if (segment) {
-        note(segment, segOrder);
-        let m = bySeg.get(segment);
-        if (!m) bySeg.set(segment, (m = new Map()));
-        targets.push(acc(m, variant));
-      }
-      const rawValue = cell(row, 'value');
-      const value = rawValue === '' ? undefined : Number(rawValue);
-      if (value !== undefined && !Number.isFinite(value)) {
-        badRows++;
-        firstBad ||= `line ${line}: value "${rawValue.slice(0, 20)}" is not a number`;
-      }
-      const day = cell(row, 'day');
-      for (const a of targets) {
-        a.n++;
-        if (converted) a.s++;
-        if (value !== undefined && Number.isFinite(value)) a.values.push(value);
-      }
-      if (day) {
-        const d = targets[0]!.days.get(day) ?? { n: 0, s: 0 };
-        d.n++;
-        if (converted) d.s++;
-        targets[0]!.days.set(day, d);
-      }
-    });
-    if (badRows > 0) r.warn('csv-bad-rows', `${badRows} row${badRows === 1 ? '' : 's'} skipped (first: ${firstBad})`);
-    const toVariant = (name: string, a: Acc): VariantInput => ({
-      name,
-      sampleSize: a.n,
-      successes: a.s,
-      ...(a.values.length ? { metricValues: a.values } : {}),
-      ...(a.days.size ? { daily: [...a.days].sort(([x], [y]) => x.localeCompare(y)).map(([day, d]) => ({ day, sampleSize: d.n, successes: d.s })) } : {}),
-    });
-    const input: AbTestInput = { variants: order.map((v) => toVariant(v, total.get(v)!)), alpha: 0.05, power: 0.8 };
-    if (col.value !== undefined) input.metricName = header[col.value]!.trim();
-    if (segOrder.length) input.segments = segOrder.map((s) => ({ name: s, variants: order.filter((v) => bySeg.get(s)!.has(v)).map((v) => toVariant(v, bySeg.get(s)!.get(v)!)) }));
-    checkStructure(r, input);
-    return { input, issues: r.issues, format: 'csv-users' };
-  }
-  // One row per variant, optionally per segment: rows without a segment are totals; without any, totals are summed.
-  const totals = new Map<string, VariantInput>();
-  const segs = new Map<string, VariantInput[]>();
-  rows.forEach((row, i) => {
-    const where = `line ${table.lines[i + 1]}`;
-    const name = cell(row, 'variant');
-    if (!name) return r.error('missing-value', `${where}: no variant name`, where);
-    const doc: Record<string, Json> = { name, sampleSize: cell(row, 'sampleSize'), successes: cell(row, 'successes') };
-    if (cell(row, 'metricMean') !== '') doc.metricMean = cell(row, 'metricMean');
-    if (cell(row, 'metricStd') !== '') doc.metricStd = cell(row, 'metricStd');
-    const v = readVariant(r, doc, `${where} (${name})`, order.length);
-    if (!v) return;
-    const segment = cell(row, 'segment');
-    if (segment) {
-      note(segment, segOrder);
-      const list = segs.get(segment) ?? [];
-      list.push(v);
-      segs.set(segment, list);
-      note(name, order);
-    } else {
-      if (totals.has(name)) r.error('duplicate-variant', `${where}: variant "${name}" appears twice`, where);
-      totals.set(name, v);
-      note(name, order);
+
+  private readHeader(header: string[]): void {
+    this.header = header;
+    this.col = columnIndex(header);
+    if (this.col.variant === undefined) {
+      this.r.error('csv-header', `The CSV header (${header.join(',').slice(0, 80)}) has no "variant" column; expected "variant,sampleSize,successes" (one row per variant) or "variant,converted" (one row per user)`, 'line 1');
+      this.mode = 'bad';
+      return;
     }
-  });
-  let variants: VariantInput[];
-  if (totals.size) variants = order.filter((n) => totals.has(n)).map((n) => totals.get(n)!);
-  else {
-    variants = order.map((name) => {
-      const parts = [...segs.values()].flat().filter((v) => v.name === name);
-      return { name, sampleSize: parts.reduce((a, v) => a + v.sampleSize, 0), successes: parts.reduce((a, v) => a + v.successes, 0) };
-    });
+    const perUser = this.col.sampleSize === undefined && this.col.converted !== undefined;
+    if (!perUser && (this.col.sampleSize === undefined || this.col.successes === undefined)) {
+      this.r.error('csv-header', 'The CSV needs either "sampleSize" and "successes" columns (one row per variant) or a "converted" column (one row per user)', 'line 1');
+      this.mode = 'bad';
+      return;
+    }
+    this.mode = perUser ? 'users' : 'variants';
   }
-  const input: AbTestInput = { variants, alpha: 0.05, power: 0.8 };
-  if (segOrder.length) input.segments = segOrder.map((name) => ({ name, variants: segs.get(name)! }));
-  checkStructure(r, input);
-  return { input, issues: r.issues, format: 'csv-variants' };
+
+  private acc(m: Map<string, Acc>, k: string): Acc {
+    let a = m.get(k);
+    if (!a) m.set(k, (a = { n: 0, s: 0, values: [], days: new Map() }));
+    return a;
+  }
+
+  private userRow(row: string[], line: number): void {
+    const variant = this.cell(row, 'variant');
+    const converted = truthy(this.cell(row, 'converted'));
+    if (!variant || converted === undefined) {
+      this.badRows++;
+      this.firstBad ||= `line ${line}: ${!variant ? 'no variant' : `"${this.cell(row, 'converted').slice(0, 20)}" is not 0/1/true/false`}`;
+      return;
+    }
+    this.note(variant, this.order);
+    const targets = [this.acc(this.total, variant)];
+    const segment = this.cell(row, 'segment');
+    if (segment) {
+      this.note(segment, this.segOrder);
+      let m = this.bySeg.get(segment);
+      if (!m) this.bySeg.set(segment, (m = new Map()));
+      targets.push(this.acc(m, variant));
+    }
+    const rawValue = this.cell(row, 'value');
+    const value = rawValue === '' ? undefined : Number(rawValue);
+    if (value !== undefined && !Number.isFinite(value)) {
+      this.badRows++;
+      this.firstBad ||= `line ${line}: value "${rawValue.slice(0, 20)}" is not a number`;
+    }
+    const day = this.cell(row, 'day');
+    for (const a of targets) {
+      a.n++;
+      if (converted) a.s++;
+      if (value !== undefined && Number.isFinite(value)) a.values.push(value);
+    }
+    if (day) {
+      const d = targets[0]!.days.get(day) ?? { n: 0, s: 0 };
+      d.n++;
+      if (converted) d.s++;
+      targets[0]!.days.set(day, d);
+    }
+  }
+
+  private variantRow(row: string[], line: number): void {
+    const where = `line ${line}`;
+    const name = this.cell(row, 'variant');
+    if (!name) return this.r.error('missing-value', `${where}: no variant name`, where);
+    const doc: Record<string, Json> = { name, sampleSize: this.cell(row, 'sampleSize'), successes: this.cell(row, 'successes') };
+    if (this.cell(row, 'metricMean') !== '') doc.metricMean = this.cell(row, 'metricMean');
+    if (this.cell(row, 'metricStd') !== '') doc.metricStd = this.cell(row, 'metricStd');
+    const v = readVariant(this.r, doc, `${where} (${name})`, this.order.length);
+    if (!v) return;
+    const segment = this.cell(row, 'segment');
+    if (segment) {
+      this.note(segment, this.segOrder);
+      const list = this.segs.get(segment) ?? [];
+      list.push(v);
+      this.segs.set(segment, list);
+      this.note(name, this.order);
+    } else {
+      if (this.totals.has(name)) this.r.error('duplicate-variant', `${where}: variant "${name}" appears twice`, where);
+      this.totals.set(name, v);
+      this.note(name, this.order);
+    }
+  }
+
+  /** The test read so far, with the CSV reader's own problems (long lines, an unclosed quote). */
+  finish(read: CsvReadSummary): ParseResult {
+    const r = this.r;
+    for (const p of read.problems) {
+      if (read.unterminatedQuote && p === read.problems[read.problems.length - 1]) r.error('csv-quote', `The CSV has a quote (") that is never closed: ${p.message}`, `line ${p.line}`);
+      else r.warn('csv-bad-rows', p.message, `line ${p.line}`);
+    }
+    if (this.mode === undefined) {
+      r.error('empty-file', 'The CSV is empty; expected a header such as "variant,sampleSize,successes" or "variant,converted"');
+      return { issues: r.issues, format: 'csv-variants' };
+    }
+    if (this.mode === 'bad') return { issues: r.issues, format: 'csv-variants' };
+    const order = this.order;
+    if (this.mode === 'users') {
+      if (this.badRows > 0) r.warn('csv-bad-rows', `${this.badRows} row${this.badRows === 1 ? '' : 's'} skipped (first: ${this.firstBad})`);
+      const toVariant = (name: string, a: Acc): VariantInput => ({
+        name,
+        sampleSize: a.n,
+        successes: a.s,
+        ...(a.values.length ? { metricValues: a.values } : {}),
+        ...(a.days.size ? { daily: [...a.days].sort(([x], [y]) => x.localeCompare(y)).map(([day, d]) => ({ day, sampleSize: d.n, successes: d.s })) } : {}),
+      });
+      const input: AbTestInput = { variants: order.map((v) => toVariant(v, this.total.get(v)!)), alpha: 0.05, power: 0.8 };
+      if (this.col.value !== undefined) input.metricName = this.header![this.col.value]!.trim();
+      if (this.segOrder.length) input.segments = this.segOrder.map((s) => ({ name: s, variants: order.filter((v) => this.bySeg.get(s)!.has(v)).map((v) => toVariant(v, this.bySeg.get(s)!.get(v)!)) }));
+      checkStructure(r, input);
+      return { input, issues: r.issues, format: 'csv-users' };
+    }
+    // One row per variant, optionally per segment: rows without a segment are totals; without any, totals are summed.
+    let variants: VariantInput[];
+    if (this.totals.size) variants = order.filter((n) => this.totals.has(n)).map((n) => this.totals.get(n)!);
+    else {
+      variants = order.map((name) => {
+        const parts = [...this.segs.values()].flat().filter((v) => v.name === name);
+        return { name, sampleSize: parts.reduce((a, v) => a + v.sampleSize, 0), successes: parts.reduce((a, v) => a + v.successes, 0) };
+      });
+    }
+    const input: AbTestInput = { variants, alpha: 0.05, power: 0.8 };
+    if (this.segOrder.length) input.segments = this.segOrder.map((name) => ({ name, variants: this.segs.get(name)! }));
+    checkStructure(r, input);
+    return { input, issues: r.issues, format: 'csv-variants' };
+  }
+}
+
+export function parseAbTestCsv(text: string): ParseResult {
+  const reader = new AbTestCsvReader();
+  return reader.finish(readCsvText(text, reader.record));
 }
 
 /** Picks the reader by file name (".csv") or, failing that, by content. */

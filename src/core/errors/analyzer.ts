@@ -11,6 +11,7 @@ import { exceptionMessageOf, exceptionTypeOf, fingerprintOf, frameKey, isInAppFr
 import { normalizeMessage } from './normalize';
 import { clusterPatterns, correlatedClusters } from './patterns';
 import { ruleMatches, type CompiledRule } from './rules';
+import { orderReleases, releaseStatus, type ClusterRelease, type LogRelease } from './releases';
 
 export type { ClusterPattern, ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportPattern, ReportSample } from './report';
 import type { ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportSample } from './report';
@@ -65,6 +66,8 @@ class Cluster {
   private lineEntries = 0;
   private lastNormalized = '';
   readonly samples: LogRecord[] = [];
+  /** Events and first sighting per release (`version` field), at most 100 releases. */
+  readonly releases = new Map<string, { count: number; first?: number }>();
   readonly messageTemplates = new BoundedCounter(50);
   templateTokens: string[] | undefined;
   exceptionType = '';
@@ -104,6 +107,14 @@ class Cluster {
     this.endpoints.add(r.endpoint);
     this.services.add(r.service);
     this.versions.add(r.version);
+    if (r.version) {
+      let rel = this.releases.get(r.version);
+      if (!rel && this.releases.size < 100) this.releases.set(r.version, (rel = { count: 0 }));
+      if (rel) {
+        rel.count++;
+        if (r.timestamp !== undefined && (rel.first === undefined || r.timestamp < rel.first)) rel.first = r.timestamp;
+      }
+    }
     // Template: token-wise merge of the normalised messages (positions that differ become <*>).
     if (normalized !== this.lastNormalized) {
       this.lastNormalized = normalized;
@@ -196,6 +207,8 @@ export class ErrorAnalyzer {
   private events = 0;
   private first?: number;
   private last?: number;
+  /** Error events per release; the traffic (all records) comes from the reader, see `report`. */
+  private readonly releaseErrors = new Map<string, { errors: number; first?: number }>();
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.drain = new Drain({ ...options.drain, premasked: true });
@@ -207,6 +220,7 @@ export class ErrorAnalyzer {
   add(r: LogRecord): string | undefined {
     if (!isErrorRecord(r)) return undefined;
     this.events++;
+    if (r.version !== undefined) this.countRelease(r);
     if (r.timestamp !== undefined) {
       if (this.first === undefined || r.timestamp < this.first) this.first = r.timestamp;
       if (this.last === undefined || r.timestamp > this.last) this.last = r.timestamp;
@@ -270,6 +284,33 @@ export class ErrorAnalyzer {
     return key;
   }
 
+  private countRelease(r: LogRecord): void {
+    let rel = this.releaseErrors.get(r.version!);
+    if (!rel) {
+      if (this.releaseErrors.size >= 1000) return;
+      this.releaseErrors.set(r.version!, (rel = { errors: 0 }));
+    }
+    rel.errors++;
+    if (r.timestamp !== undefined && (rel.first === undefined || r.timestamp < rel.first)) rel.first = r.timestamp;
+  }
+
+  /**
+   * Releases seen in the logs, in the order they started: every record's release from the reader
+   * (`traffic`, see ReaderContext.releases), with this analyzer's error counts.
+   */
+  logReleases(traffic?: ReadonlyMap<string, { records: number; first?: number }>): LogRelease[] {
+    const names = new Set([...(traffic?.keys() ?? []), ...this.releaseErrors.keys()]);
+    return orderReleases(
+      [...names].map((name) => {
+        const t = traffic?.get(name);
+        const e = this.releaseErrors.get(name);
+        const errors = e?.errors ?? 0;
+        const first = t?.first !== undefined && e?.first !== undefined ? Math.min(t.first, e.first) : (t?.first ?? e?.first);
+        return { name, records: Math.max(t?.records ?? 0, errors), errors, ...(first !== undefined ? { firstSeen: iso(first)! } : {}) };
+      }),
+    );
+  }
+
   private readonly finalFingerprints = new Map<string, string>();
 
   /** After `report()`: the fingerprint of the cluster an `add` key ended in (message clusters are named late). */
@@ -283,11 +324,22 @@ export class ErrorAnalyzer {
    * `timeRange` is the span of the whole log (all records): rates and spikes are measured over it, so a burst
    * after a quiet hour stands out even when the quiet hour had no errors.
    */
-  report(extra: { lines: number; records: number; sources: string[]; skipped: SkipSummary[]; fieldMapping: FieldMapping; problems?: string[]; timeRange?: { first: number; last: number } }): ErrorReport {
+  report(extra: {
+    lines: number;
+    records: number;
+    sources: string[];
+    skipped: SkipSummary[];
+    fieldMapping: FieldMapping;
+    problems?: string[];
+    timeRange?: { first: number; last: number };
+    /** Records per release of everything read (ReaderContext.releases); without it, error events only. */
+    releases?: ReadonlyMap<string, { records: number; first?: number }>;
+  }): ErrorReport {
     const clusters: ClusterSummary[] = [];
     let range = this.first !== undefined && this.last !== undefined ? { first: this.first, last: this.last } : undefined;
     if (range && extra.timeRange) range = { first: Math.min(range.first, extra.timeRange.first), last: Math.max(range.last, extra.timeRange.last) };
     const merged = new Map<string, ClusterSummary>();
+    const logReleases = this.logReleases(extra.releases);
     for (const c of this.clusters.values()) {
       let fp = c.fingerprint;
       let template = c.templateTokens ? c.templateTokens.join(' ') : '';
@@ -327,14 +379,29 @@ export class ErrorAnalyzer {
         lines: [...c.lines.values()].flatMap((m) => [...m.values()]).sort((a, b) => b.count - a.count).slice(0, 200),
         samples: c.samples.map(sampleOf),
         patterns: [],
+        releases: [],
+        status: 'ongoing',
       };
       summary.timeline = timeline(c.minutes, range);
       summary.patterns = clusterPatterns(summary, c.minutes, range);
+      const releases: ClusterRelease[] = orderReleases([...c.releases].map(([name, rel]) => ({ name, count: rel.count, ...(rel.first !== undefined ? { firstSeen: iso(rel.first)! } : {}) })));
+      summary.releases = releases;
+      summary.status = releaseStatus(releases, logReleases);
       this.finalFingerprints.set(c.key, summary.fingerprint);
       // Two Drain clusters can end on the same template (rare); report them as one.
       const same = merged.get(summary.fingerprint);
       if (same) {
         same.count += summary.count;
+        for (const r of summary.releases) {
+          const into = same.releases.find((x) => x.name === r.name);
+          if (!into) same.releases.push(r);
+          else {
+            into.count += r.count;
+            if (r.firstSeen && (!into.firstSeen || r.firstSeen < into.firstSeen)) into.firstSeen = r.firstSeen;
+          }
+        }
+        same.releases = orderReleases(same.releases);
+        same.status = releaseStatus(same.releases, logReleases);
         continue;
       }
       merged.set(summary.fingerprint, summary);
@@ -349,6 +416,7 @@ export class ErrorAnalyzer {
       skipped: extra.skipped,
       fieldMapping: extra.fieldMapping,
       ...(range ? { firstSeen: iso(range.first)!, lastSeen: iso(range.last)! } : {}),
+      releases: logReleases,
       clusters,
       patterns: correlatedClusters(clusters),
       problems: extra.problems ?? [],

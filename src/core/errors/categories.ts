@@ -4,6 +4,7 @@
  * exception type is read first, then the exception message (the log message when there is no exception); rules from the
  * `incidentWorkbench.errors.categoryRules` setting come before all of them.
  */
+import { unknownKeys } from './rules';
 import { errorMessage } from '../util/errors';
 
 export const CATEGORIES = ['input_validation', 'model_inference', 'infrastructure', 'resource_exhaustion', 'third_party', 'unknown'] as const;
@@ -77,6 +78,11 @@ export function compileCategoryRules(value: unknown): { rules: CompiledCategoryR
   if (!Array.isArray(value)) return { rules, problems: ['errors.categoryRules must be an array of {category, pattern}'] };
   value.forEach((r, i) => {
     const o = r as Partial<CategoryRule>;
+    const unknown = unknownKeys(r, ['category', 'pattern', 'hypothesis', 'actionItems']);
+    if (unknown) {
+      problems.push(`errors.categoryRules[${i}]: ${unknown}`);
+      return;
+    }
     if (!o || typeof o.category !== 'string' || !o.category || typeof o.pattern !== 'string') {
       problems.push(`errors.categoryRules[${i}] needs "category" and "pattern" strings`);
       return;

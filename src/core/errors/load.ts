@@ -38,6 +38,7 @@ export async function analyzeLogFiles(paths: string[], options: LoadOptions = {}
     fieldMapping: context.fields.mapping(),
     problems: options.problems ?? [],
     timeRange: context.timeRange(),
+    releases: context.releases,
   });
   return { report, files, errors, bytes };
 }

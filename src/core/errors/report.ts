@@ -6,6 +6,7 @@
 import type { SkipSummary } from '../logs/skips';
 import type { FieldMapping } from '../logs/fieldMapping';
 import type { FingerprintKind } from './fingerprint';
+import type { ClusterRelease, ClusterStatus, LogRelease } from './releases';
 
 export interface ReportFrame {
   file: string;
@@ -78,6 +79,10 @@ export interface ClusterSummary {
   samples: ReportSample[];
   timeline?: { start: number; bucketMs: number; counts: number[] };
   patterns: ClusterPattern[];
+  /** Events per release the cluster was seen in (the `version` field), in the order the releases started. */
+  releases: ClusterRelease[];
+  /** new, regressed, ongoing or resolved: from the releases (see releases.ts) and, once applied, triage. */
+  status: ClusterStatus;
 }
 
 /** The one-line name of a cluster: exception type and message template (tree, details, CLI). */
@@ -94,6 +99,8 @@ export interface ErrorReport {
   fieldMapping: FieldMapping;
   firstSeen?: string;
   lastSeen?: string;
+  /** Releases in the logs (every record's `version`), in the order they started. */
+  releases: LogRelease[];
   clusters: ClusterSummary[];
   patterns: ReportPattern[];
   problems: string[];

@@ -44,6 +44,16 @@ export interface RuleSubject {
   endpoint?: string;
 }
 
+const RULE_KEYS = ['action', 'name', 'exceptionType', 'message', 'frame', 'service', 'endpoint', 'by'] as const;
+
+/** "unknown key "x" (known: …)" for an object with keys outside `known`; undefined when there are none. */
+export function unknownKeys(value: unknown, known: readonly string[]): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const extra = Object.keys(value).filter((k) => !known.includes(k));
+  if (extra.length === 0) return undefined;
+  return `unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => JSON.stringify(k)).join(', ')} (known: ${known.join(', ')})`;
+}
+
 export function compileGroupingRules(value: unknown): { rules: CompiledRule[]; problems: string[] } {
   const rules: CompiledRule[] = [];
   const problems: string[] = [];
@@ -52,6 +62,12 @@ export function compileGroupingRules(value: unknown): { rules: CompiledRule[]; p
   value.forEach((raw, index) => {
     const r = raw as Partial<GroupingRule>;
     const where = `errors.groupingRules[${index}]`;
+    // A misspelt condition ("frames") would silently match everything the other conditions match.
+    const unknown = unknownKeys(raw, RULE_KEYS);
+    if (unknown) {
+      problems.push(`${where}: ${unknown}`);
+      return;
+    }
     if (!r || (r.action !== 'merge' && r.action !== 'split')) {
       problems.push(`${where}: "action" must be "merge" or "split"`);
       return;

@@ -3,13 +3,13 @@
  * the slowest span is the one holding most of the critical path (the root is always the longest), logs are
  * joined by trace id, metrics are those of the request's window (widened to at least the scrape interval).
  */
-import type { LogRecord } from '../logs/types';
+import { ERROR_LEVELS, type LogRecord } from '../logs/types';
 import { metricsInWindow } from '../metrics/parse';
 import type { MetricSeries } from '../metrics/types';
 import { seriesKey } from '../metrics/types';
 import { breakdown, detectNPlusOne, slowQueries, slowestSpan, traceErrors, traceStatistics, type BreakdownRow, type NPlusOne, type SlowQuery, type SlowestSpan, type SpanError, type StatRow } from '../traces/analysis';
 import type { TraceModel } from '../traces/model';
-import { logsForTrace } from './correlate';
+import { logsForTrace, type CorrelatedLog } from './correlate';
 
 export interface Investigation {
   traceId: string;
@@ -19,7 +19,12 @@ export interface Investigation {
   services: string[];
   slowestSpan: SlowestSpan | null;
   criticalPath: string[];
-  errors: SpanError[];
+  /**
+   * Spans with ERROR status, then ERROR-level log records of the trace (matched by its trace id, not by time)
+   * whose span did not already report the error: a handler that logs an exception and answers 200 leaves a
+   * clean span and an ERROR line, and that is still an error of this request.
+   */
+  errors: InvestigationError[];
   nPlusOne: NPlusOne[];
   slowQueries: SlowQuery[];
   statistics: StatRow[];
@@ -28,6 +33,37 @@ export interface Investigation {
   metrics: { series: string; points: { timestamp: string; value: number }[] }[];
   report: TraceModel['report'];
   problems: string[];
+}
+
+export interface InvestigationError extends SpanError {
+  source: 'span' | 'log';
+  /** For a log record: where it is (file:line). */
+  log?: string;
+}
+
+function errorsOf(trace: TraceModel, logs: readonly CorrelatedLog[]): InvestigationError[] {
+  const spans = traceErrors(trace);
+  const failed = new Set(spans.map((e) => e.spanId));
+  const out: InvestigationError[] = spans.map((e) => ({ ...e, source: 'span' }));
+  const byId = new Map(trace.nodes.map((n) => [n.span.spanId, n.span]));
+  for (const { record: r, match } of logs) {
+    // A record matched only by time may belong to another request in the same window.
+    if (match === 'window') continue;
+    const isError = r.level !== undefined ? ERROR_LEVELS.has(r.level) : r.exceptionType !== undefined;
+    if (!isError || (r.spanId !== undefined && failed.has(r.spanId))) continue;
+    const span = r.spanId !== undefined ? byId.get(r.spanId) : undefined;
+    out.push({
+      spanId: r.spanId ?? '',
+      service: r.service ?? span?.service ?? '',
+      operation: span?.name ?? '',
+      timeMs: r.timestamp ?? trace.startUs / 1000,
+      message: r.exceptionMessage && r.exceptionType ? r.exceptionMessage : r.message,
+      ...(r.exceptionType ? { exceptionType: r.exceptionType } : {}),
+      source: 'log',
+      log: `${r.source}:${r.line}`,
+    });
+  }
+  return out;
 }
 
 export function investigate(trace: TraceModel, options: { logs?: readonly LogRecord[]; metrics?: readonly MetricSeries[]; nPlusOneThreshold?: number; metricsPaddingMs?: number; breakdownLimit?: number } = {}): Investigation {
@@ -45,7 +81,7 @@ export function investigate(trace: TraceModel, options: { logs?: readonly LogRec
     services: trace.services,
     slowestSpan: slowestSpan(trace) ?? null,
     criticalPath: trace.criticalPath,
-    errors: traceErrors(trace),
+    errors: errorsOf(trace, logs),
     nPlusOne: detectNPlusOne(trace, options.nPlusOneThreshold),
     slowQueries: slowQueries(trace),
     statistics: traceStatistics(trace),

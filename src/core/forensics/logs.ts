@@ -2,6 +2,7 @@
  * Logs for correlation with traces: JSON Lines (and plain text) through the Errors feature's reader and
  * field mapping (src/core/logs), plus OTLP/JSON logs (`resourceLogs`), which that reader does not take.
  */
+import { parseJsonBounded } from '../json/depth';
 import type { FieldMapping } from '../logs/fieldMapping';
 import { readText } from '../logs/reader';
 import type { LogRecord } from '../logs/types';
@@ -69,7 +70,7 @@ export function readCorrelationLogs(text: string, source: string, fields?: Field
     const problems: string[] = [];
     let parsedWhole = false;
     try {
-      parsedWhole = otlpLogs(JSON.parse(body), source, 1, out);
+      parsedWhole = otlpLogs(parseJsonBounded(body), source, 1, out);
     } catch {
       /* JSON Lines */
     }
@@ -77,7 +78,7 @@ export function readCorrelationLogs(text: string, source: string, fields?: Field
       body.split('\n').forEach((l, i) => {
         if (l.trim() === '') return;
         try {
-          otlpLogs(JSON.parse(l), source, i + 1, out);
+          otlpLogs(parseJsonBounded(l), source, i + 1, out);
         } catch {
           problems.push(`${source}:${i + 1}: not valid JSON; line skipped`);
         }

@@ -10,6 +10,9 @@ export type GuardrailRule =
   | 'root-cause-needs-evidence'
   | 'root-cause-needs-verified-hypothesis'
   | 'root-cause-is-symptom'
+  | 'fix-needs-reproduction'
+  | 'fix-needs-evidence'
+  | 'fix-needs-confirmed-hypothesis'
   | 'fix-verification-needs-reproduction-or-method'
   | 'close-needs-postmortem'
   | 'close-needs-owned-action-item';
@@ -26,6 +29,16 @@ const SYMPTOM_PATTERNS: { re: RegExp; what: string }[] = [
   { re: /\b[45]\d\d\s*(errors?|responses?|status(es)?|codes?)\b|\b(http|api)\s+[45]\d\d\b|\b[45]xx\b/i, what: 'an HTTP error status' },
   { re: /\b(time[ -]?outs?|timed out|timing out)\b/i, what: 'timeouts' },
   { re: /\b(high|higher|increased|elevated|spik(e|ed|ing)|slow)\s+(p\d+\s+)?(latency|cpu|memory|error rate|load|response times?)\b/i, what: 'a metric moving' },
+  // The same with the metric first: "Latency spiked", "p99 went up", "CPU was high".
+  {
+    re: /\b(latenc(y|ies)|p\d{2,3}|cpu|memory|error rates?|load|response times?|throughput|traffic|queue depth|queue length)\s+(spiked|spikes|spiking|jumped|rose|went up|increased|grew|climbed|degraded|doubled|tripled|(was|were|is|are|got|became)\s+(very\s+|too\s+|really\s+)?(high|elevated|slow|bad|worse))\b/i,
+    what: 'a metric moving',
+  },
+  // A component being slow or overloaded says where it hurt, not why: "Database was slow".
+  {
+    re: /\b(database|db|postgres(ql)?|mysql|redis|cache|queue|kafka|disk|network|api|service|server|backend|upstream|dependency|model|endpoint|quer(y|ies)|requests?|calls?|jobs?)\s+(was|were|is|are|got|became|went|ran|running|being)\s+(very\s+|too\s+|really\s+|extremely\s+)?(slow|slower|sluggish|overloaded|saturated|unresponsive|degraded|flaky|unstable|busy|struggling)\b/i,
+    what: 'a component being slow or overloaded',
+  },
   { re: /\b(service|server|api|site|app|pod|node|host)\s+(was\s+|went\s+|is\s+)?(down|unavailable|crash(ed|ing)?|unresponsive|hung)\b/i, what: 'a service being down' },
   { re: /\b(out of memory|OOM(-?killed)?)\b/i, what: 'memory running out' },
   { re: /\b(errors?|exceptions?|failures?)\s+(in|from|on)\s+(the\s+)?(logs?|service|api)\b/i, what: 'errors being logged' },
@@ -61,6 +74,24 @@ export function checkRootCause(incident: Incident, rootCause: string): Guardrail
       rule: 'root-cause-is-symptom',
       message: `This reads like a symptom (${symptom}), not a cause. Say why it happened: e.g. "connection pool exhausted because a code path leaked connections", not "500 errors" or "restarted the service".`,
     });
+  }
+  return findings;
+}
+
+/**
+ * Pressure Test 1 (random changes without investigation): a fix is recorded after the problem was reproduced,
+ * evidence was collected and a hypothesis was confirmed by a test — otherwise it is a guess being shipped.
+ */
+export function checkFix(incident: Incident): GuardrailFinding[] {
+  const findings: GuardrailFinding[] = [];
+  if (!hasReproduction(incident)) {
+    findings.push({ rule: 'fix-needs-reproduction', message: 'The problem has not been reproduced. Record a reproduction attempt that shows it, so the fix can be checked against it.' });
+  }
+  if ((incident.evidence ?? []).length === 0) {
+    findings.push({ rule: 'fix-needs-evidence', message: 'No evidence is attached. Profile it or attach the metrics, logs or trace that show the problem before changing code.' });
+  }
+  if (!(incident.hypotheses ?? []).some((h) => h.verification?.result === 'CONFIRMED')) {
+    findings.push({ rule: 'fix-needs-confirmed-hypothesis', message: 'No hypothesis has been confirmed by a test. A fix for an unconfirmed cause is a random change; verify the hypothesis first.' });
   }
   return findings;
 }

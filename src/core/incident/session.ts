@@ -5,7 +5,7 @@
  * `guardrail-override` plus an entry in `overrides`), so shortcuts stay visible in review.
  */
 import type { PostMortem } from '../postmortem/types';
-import { checkClose, checkFixVerification, checkRootCause, type GuardrailFinding } from './guardrails';
+import { checkClose, checkFix, checkFixVerification, checkRootCause, type GuardrailFinding } from './guardrails';
 import type { EvidenceItem, EvidenceKind, Hypothesis, Incident, IncidentStatus, Severity } from './types';
 
 export interface StepContext {
@@ -100,10 +100,10 @@ export function setRootCause(incident: Incident, rootCause: string, ctx: StepCon
   return guarded(incident, ctx, checkRootCause(incident, text), override, (i) => push({ ...i, rootCause: text }, ctx, 'root-cause', `Root cause: ${text}`));
 }
 
-export function recordFix(incident: Incident, description: string, ref: string | undefined, ctx: StepContext): Incident {
+export function recordFix(incident: Incident, description: string, ref: string | undefined, ctx: StepContext, override?: string): StepOutcome {
   const d = required(description, 'The fix description');
   const fix = { ...(incident.fix ?? {}), description: d, ...(ref?.trim() ? { ref: ref.trim() } : {}) };
-  return push({ ...incident, fix }, ctx, 'fix', `Fix: ${d}${ref?.trim() ? ` (${ref.trim()})` : ''}`);
+  return guarded(incident, ctx, checkFix(incident), override, (i) => push({ ...i, fix }, ctx, 'fix', `Fix: ${d}${ref?.trim() ? ` (${ref.trim()})` : ''}`));
 }
 
 export function verifyFix(incident: Incident, method: string, verified: boolean, ctx: StepContext, override?: string): StepOutcome {

@@ -20,7 +20,8 @@ import { createRedactor, type Redactor } from '../redaction/redact';
 import { redactEvidenceBytes, withRedaction } from '../redaction/evidence';
 import { StoreError } from '../store/errors';
 import { joinPath, type StoreFileSystem } from '../store/fileSystem';
-import { INCIDENTS_FOLDER, EVIDENCE_FOLDER, incidentDir, incidentFile, postmortemFile } from '../store/layout';
+import { INCIDENTS_FOLDER, EVIDENCE_FOLDER, incidentDir, incidentFile, postmortemFile, triageFile } from '../store/layout';
+import type { TriageFile } from '../triage/triage';
 import { validateParsed, type IncidentFileKind } from '../validation/validate';
 import { createIncident, type NewIncidentInput } from './create';
 import { isIncidentId, nextIncidentId } from './ids';
@@ -201,6 +202,16 @@ export class IncidentWriter {
   async changePostmortem(id: string, mutate: (postmortem: PostMortem | undefined) => PostMortem, options: ChangeOptions = {}): Promise<Written<PostMortem>> {
     if (!isIncidentId(id)) throw new StoreError('NOT_FOUND', `"${id}" is not an incident id (INC-YYYY-NNN).`);
     return this.changeFile<PostMortem>(postmortemFile(id, this.root), 'postmortem', undefined, mutate, options, true);
+  }
+
+  /**
+   * The same for `.incidents/triage.json` (error cluster triage); `mutate` gets undefined when there is none
+   * yet and may create it. An invalid triage file is never rewritten.
+   */
+  async changeTriage(mutate: (triage: TriageFile | undefined) => TriageFile, options: ChangeOptions = {}): Promise<Written<TriageFile>> {
+    // The lock sits next to the file: a workspace without .incidents/ yet gets the folder first.
+    await this.fs.createDirectory(this.root);
+    return this.changeFile<TriageFile>(triageFile(this.root), 'triage', undefined, mutate, options, true);
   }
 
   private async changeFile<T>(path: string, kind: IncidentFileKind, id: string | undefined, mutate: (current: T | undefined) => T, options: ChangeOptions, mayCreate = false): Promise<Written<T>> {

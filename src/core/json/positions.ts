@@ -1,5 +1,6 @@
 import { parseTree, findNodeAtLocation, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { errorMessage } from '../util/errors';
+import { depthExceededAt, tooDeepMessage } from './depth';
 
 /** 1-based line and column, as editors and `file:line:column` consumers expect. */
 export interface Position {
@@ -59,6 +60,8 @@ const SYNTAX_HINTS: Record<string, string> = {
   InvalidCharacter: 'invalid character in string',
 };
 
+const MAX_SYNTAX_PROBLEMS = 20;
+
 export interface ParsedJson {
   /** The parsed value; undefined when there were syntax errors (a half-parsed value is never used). */
   value: unknown;
@@ -72,13 +75,24 @@ export interface ParsedJson {
  * at a line and column instead of "invalid file".
  */
 export function parseJsonWithPositions(text: string): ParsedJson {
+  const lines = new LineIndex(text);
+  const deep = depthExceededAt(text);
+  if (deep >= 0) {
+    // jsonc-parser and the walkers after it recurse per level; refuse before any of them overflows.
+    return { value: undefined, tree: undefined, lines, syntaxErrors: [{ ...lines.positionAt(deep), offset: deep, length: 1, message: tooDeepMessage() }] };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-  const lines = new LineIndex(text);
-  const syntaxErrors = errors.map((e) => {
+  // A text that is not JSON at all (a log file opened by mistake) has an error per token; the first ones
+  // say what is wrong, the rest are counted.
+  const syntaxErrors = errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) => {
     const code = printParseErrorCode(e.error);
     return { ...lines.positionAt(e.offset), offset: e.offset, length: e.length, message: `JSON syntax error: ${SYNTAX_HINTS[code] ?? code}` };
   });
+  if (errors.length > MAX_SYNTAX_PROBLEMS) {
+    const next = errors[MAX_SYNTAX_PROBLEMS]!;
+    syntaxErrors.push({ ...lines.positionAt(next.offset), offset: next.offset, length: next.length, message: `${errors.length - MAX_SYNTAX_PROBLEMS} more JSON syntax errors from here on` });
+  }
   let value: unknown;
   if (syntaxErrors.length === 0) {
     try {

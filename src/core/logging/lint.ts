@@ -4,6 +4,7 @@
  * change. Nodes inside a syntax error (`hasError`) produce no findings: where tree-sitter recovers, the rest
  * of the file is still checked; where it cannot, nothing is claimed.
  */
+import { pythonLimitProblem } from './limits';
 import {
   applyEdits,
   argText,
@@ -109,6 +110,8 @@ export interface LintResult {
   facts: FileFacts;
   /** Number of ERROR/MISSING nodes tree-sitter recovered from (0 for a clean parse). */
   syntaxErrors: number;
+  /** Why the text was not parsed at all (it is beyond what CPython compiles); no findings then. */
+  skipped?: string;
 }
 
 export const DEFAULT_CONTEXT_FIELDS = ['request_id', 'trace_id', 'span_id', 'correlation_id', 'user_id', 'session_id', 'tenant_id', 'job_id'];
@@ -271,6 +274,8 @@ class Context {
 
 /** Lints one Python source text. Never throws for any input text. */
 export function lintPython(parser: PythonParser, text: string, options: LintOptions = {}): LintResult {
+  const refused = pythonLimitProblem(text);
+  if (refused) return { findings: [], facts: { jsonFormatter: false, contextVarContext: false, service: false }, syntaxErrors: 0, skipped: refused };
   return parser.withTree(text, (tree) => lintTree(tree.rootNode, text, options));
 }
 

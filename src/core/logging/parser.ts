@@ -26,6 +26,19 @@ export interface PythonParser {
 let runtime: Promise<typeof import('web-tree-sitter')> | undefined;
 
 /**
+ * After a WebAssembly abort (out of memory on a hostile file) the runtime instance is dead and every later
+ * parse fails the same way; the next `createPythonParser` then starts a fresh one.
+ */
+export function resetPythonRuntime(): void {
+  runtime = undefined;
+}
+
+/** Whether an error is the WebAssembly runtime aborting (it cannot parse anything after that). */
+export function isRuntimeAbort(e: unknown): boolean {
+  return e instanceof Error && /Aborted\(/.test(e.message);
+}
+
+/**
  * Loads the runtime (once per process) and the Python grammar. `load` is called only the first time; a
  * failure is not cached, so a later call can retry (e.g. after the user rebuilt the extension).
  */
@@ -34,7 +47,9 @@ export async function createPythonParser(load: () => Promise<WasmSources>): Prom
   if (!runtime) {
     // A dynamic import keeps web-tree-sitter (160 KB of JavaScript) off the extension's activation path.
     runtime = import('web-tree-sitter').then(async (ts) => {
-      await ts.Parser.init({ wasmBinary: sources.runtime });
+      // An abort is thrown as a RuntimeError and reported per file; Emscripten's own "Aborted()" line on
+      // stderr would be noise in a CLI's output.
+      await ts.Parser.init({ wasmBinary: sources.runtime, printErr: () => undefined });
       return ts;
     });
     runtime.catch(() => (runtime = undefined));

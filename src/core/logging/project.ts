@@ -6,6 +6,7 @@ import { lintPython, type FileFacts, type Finding, type LintOptions, type LintRe
 import type { PythonParser } from './parser';
 import { RULES, severityOf, type RuleSeverities } from './rules';
 import { errorMessage } from '../util/errors';
+import { parseJsonBounded } from '../json/depth';
 
 export interface FileFactsEntry {
   path: string;
@@ -87,7 +88,7 @@ export type NotebookResult = { findings: NotebookFinding[]; facts: FileFacts[]; 
 export function lintNotebook(parser: PythonParser, json: string, options: LintOptions = {}): NotebookResult {
   let nb: unknown;
   try {
-    nb = JSON.parse(json);
+    nb = parseJsonBounded(json);
   } catch (e) {
     return { skipped: `not a readable notebook: ${errorMessage(e)}` };
   }
@@ -97,14 +98,17 @@ export function lintNotebook(parser: PythonParser, json: string, options: LintOp
   if (typeof language === 'string' && language.toLowerCase() !== 'python') return { skipped: `the notebook's kernel language is ${language}, not Python` };
   const findings: NotebookFinding[] = [];
   const facts: FileFacts[] = [];
+  let refused: string | undefined;
   o.cells.forEach((cell: unknown, index: number) => {
     const c = cell as { cell_type?: unknown; source?: unknown };
-    if (!c || c.cell_type !== 'code') return;
+    if (refused || !c || c.cell_type !== 'code') return;
     const source = Array.isArray(c.source) ? c.source.filter((s) => typeof s === 'string').join('') : typeof c.source === 'string' ? c.source : '';
     const text = source.replace(/^([ \t]*)([%!].*)$/gm, (_m, indent: string, magic: string) => `${indent}#${magic.slice(1)}`);
     const result: LintResult = lintPython(parser, text, { ...options, notebook: true });
+    if (result.skipped) refused = `cell ${index + 1}: ${result.skipped}`;
     facts.push(result.facts);
     for (const f of result.findings) findings.push({ ...f, cell: index });
   });
+  if (refused) return { skipped: refused };
   return { findings, facts, cells: o.cells.length };
 }

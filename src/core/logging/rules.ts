@@ -94,7 +94,10 @@ export function parseRuleSeverities(text: string): { severities: RuleSeverities;
   const severities: RuleSeverities = {};
   const errors: string[] = [];
   for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [rule, level] = part.split('=').map((s) => s.trim());
+    // Split at the first "=" only: "print-logging=error=x" has the severity "error=x", which is wrong.
+    const eq = part.indexOf('=');
+    const rule = (eq < 0 ? part : part.slice(0, eq)).trim();
+    const level = eq < 0 ? '' : part.slice(eq + 1).trim();
     if (!isRuleId(rule)) errors.push(`unknown rule "${rule}" (rules: ${RULE_IDS.join(', ')})`);
     else if (!level || ![...SEVERITIES, 'off'].includes(level)) errors.push(`"${part}": severity must be one of ${[...SEVERITIES, 'off'].join(', ')}`);
     else severities[rule] = level as SeveritySetting;

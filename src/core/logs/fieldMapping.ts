@@ -62,10 +62,14 @@ export const FIELD_CANDIDATES: Record<CanonicalField, readonly string[]> = {
 
 type Getter = (o: Record<string, unknown>) => unknown;
 
+/** No log record nests fields this deep; parseFieldMapping refuses longer paths. */
+export const MAX_PATH_SEGMENTS = 32;
+
 /** Compiles a dotted path into a getter that prefers the longest key at each level. */
 export function compilePath(path: string): Getter {
   const segs = path.split('.');
-  if (segs.length === 1) return (o) => o[path];
+  // The key table grows with the square of the segments: a path of thousands of dots is a key, not a path.
+  if (segs.length === 1 || segs.length > MAX_PATH_SEGMENTS) return (o) => o[path];
   // keys[from][to] = segs[from..to) joined with dots, computed once.
   const keys = segs.map((_, from) => segs.map((__, k) => segs.slice(from, k + 1).join('.')));
   const get = (o: unknown, from: number): unknown => {
@@ -148,6 +152,11 @@ export class FieldResolver {
     return undefined;
   }
 
+  /** A field not found yet that is still being looked for (not given up on after GIVE_UP records). */
+  searching(field: CanonicalField): boolean {
+    return !this.locked.has(field) && (this.candidates.get(field)?.length ?? 0) > 0;
+  }
+
   /** The path a field is read from once known (explicit or detected), else undefined. */
   lockedPath(field: CanonicalField): string | undefined {
     return this.locked.get(field)?.path;
@@ -177,6 +186,10 @@ export function parseFieldMapping(entries: Record<string, unknown>): { mapping: 
     }
     if (typeof value !== 'string' || value.trim() === '') {
       problems.push(`field "${key}" needs a JSON path such as "ctx.user"`);
+      continue;
+    }
+    if (value.split('.').length > MAX_PATH_SEGMENTS) {
+      problems.push(`field "${key}": the path has more than ${MAX_PATH_SEGMENTS} dotted parts`);
       continue;
     }
     mapping[field] = value.trim();

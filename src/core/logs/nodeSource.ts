@@ -61,9 +61,42 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * What a gzip file may expand to when the reader streams it (memory stays bounded, but a 10 MB "bomb" of
+ * zeros would keep it busy for minutes). Readers that hold the text pass their own, smaller limit.
+ */
+export const MAX_GZIP_OUTPUT_BYTES = 4 * 1024 ** 3;
+
+export interface FileChunkOptions {
+  signal?: AbortSignal;
+  onBytes?: (bytes: number) => void;
+  /**
+   * Stop with an OutputLimitError after this many bytes of content (decompressed bytes for gzip; the check
+   * runs as the data streams, never on the compressed size). Default: MAX_GZIP_OUTPUT_BYTES for gzip.
+   */
+  maxOutputBytes?: number;
+}
+
+/** The content of a file (decompressed) is over what its reader accepts. */
+export class OutputLimitError extends Error {
+  constructor(
+    readonly path: string,
+    readonly limit: number,
+    readonly gzip: boolean,
+  ) {
+    super(`${gzip ? 'gzip data that expands to' : 'content of'} more than ${formatMiB(limit)}; ${gzip ? 'decompress a part of it (zcat FILE | head -c …) and read that' : 'cut it first'}`);
+  }
+}
+
+function formatMiB(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(0)} GiB` : `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+}
+
 /** Text chunks of one file; `onBytes` gets the bytes read from disk so far (compressed bytes for gzip). */
-export async function* fileChunks(path: string, options: { signal?: AbortSignal; onBytes?: (bytes: number) => void } = {}): AsyncGenerator<string> {
+export async function* fileChunks(path: string, options: FileChunkOptions = {}): AsyncGenerator<string> {
   const gz = await isGzip(path);
+  const limit = options.maxOutputBytes ?? (gz ? MAX_GZIP_OUTPUT_BYTES : Infinity);
+  let produced = 0;
   const raw = createReadStream(path, { highWaterMark: CHUNK });
   const stream = gz ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
   raw.on('error', (e) => stream.destroy(e));
@@ -76,6 +109,8 @@ export async function* fileChunks(path: string, options: { signal?: AbortSignal;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (options.signal?.aborted) throw new IngestCancelled();
+      produced += chunk.length;
+      if (produced > limit) throw new OutputLimitError(path, limit, gz);
       options.onBytes?.(raw.bytesRead);
       if (ascii && isAscii!(chunk)) yield chunk.toString('latin1');
       else {
@@ -86,7 +121,7 @@ export async function* fileChunks(path: string, options: { signal?: AbortSignal;
     const tail = decoder.decode();
     if (tail) yield tail;
   } catch (e) {
-    if (e instanceof IngestCancelled) throw e;
+    if (e instanceof IngestCancelled || e instanceof OutputLimitError) throw e;
     const msg = errorMessage(e);
     if (gz && /unexpected end|incorrect header|invalid/i.test(msg)) {
       // A gzip file cut short (still being written, copied halfway): keep what was read, say so.
@@ -137,7 +172,7 @@ export async function readLogFiles(
       for await (const chunk of fileChunks(file, { signal: options.signal, onBytes: (b) => options.onProgress?.(done + b, total, label) })) reader.push(chunk);
     } catch (e) {
       if (e instanceof IngestCancelled) throw e;
-      errors.push({ path: file, message: e instanceof LogReadError ? e.message : errorMessage(e) });
+      errors.push({ path: file, message: e instanceof LogReadError || e instanceof OutputLimitError ? e.message : errorMessage(e) });
     }
     reader.end();
     done += sizes[i]!;

@@ -230,6 +230,7 @@ export class SourceReader {
     this.flushPending();
     this.ctx.stats.records++;
     this.ctx.noteRawLine(text, start, end);
+    this.ctx.noteRawRelease(text, start, end);
   }
 
   private json(text: string, n: number): boolean {
@@ -267,7 +268,9 @@ export class SourceReader {
         }
         if (!quick) {
           ctx.stats.records++;
-          ctx.noteRawTime(ctx.fields.get(o, 'timestamp'));
+          const rawTime = ctx.fields.get(o, 'timestamp');
+          ctx.noteRawTime(rawTime);
+          ctx.noteRelease(ctx.fields.get(o, 'version'), undefined, rawTime);
           continue;
         }
       }
@@ -369,6 +372,7 @@ export class SourceReader {
     if (record.timestamp !== undefined) this.ctx.noteTime(record.timestamp);
     if (record.exception?.truncated) this.ctx.skips.add('truncatedTraceback', record.source, record.line);
     if (isErrorRecord(record)) this.ctx.stats.errorRecords++;
+    if (record.version !== undefined) this.ctx.noteRelease(record.version, record.timestamp);
     this.ctx.onRecord(record);
   }
 }
@@ -392,6 +396,83 @@ export class ReaderContext {
     this.allRecords = options.allRecords ?? false;
     this.signal = options.signal;
     this.fastPath = options.fastPath ?? true;
+  }
+
+  /**
+   * Records per release (the `version` field: release, version, service.version, …) and the earliest time
+   * seen for each: the traffic each release had, errors or not, so a cluster's absence from a release means
+   * something. Fast-path lines are counted from their raw text (`noteRawRelease`).
+   */
+  readonly releases = new Map<string, { records: number; first?: number }>();
+  private lastRelease: { name: string; entry: { records: number; first?: number } } | undefined;
+  private releaseKeyCache: { path: string | undefined; key: string | undefined } = { path: undefined, key: undefined };
+
+  /** A record's release; `time` when parsed, else the raw time (parsed only for a release's first record). */
+  noteRelease(value: unknown, time?: number, rawTime?: unknown): void {
+    if (typeof value !== 'string' && typeof value !== 'number') return;
+    const name = String(value).trim();
+    if (name === '') return;
+    let entry = this.lastRelease?.name === name ? this.lastRelease.entry : this.releases.get(name);
+    if (!entry) {
+      if (this.releases.size >= 1000) return;
+      this.releases.set(name, (entry = { records: 0 }));
+      if (time === undefined && rawTime !== undefined) time = parseTimestamp(rawTime);
+    }
+    entry.records++;
+    if (time !== undefined && (entry.first === undefined || time < entry.first)) entry.first = time;
+    this.lastRelease = { name, entry };
+  }
+
+  /** `"release":` when the release field is a top-level key, else undefined. */
+  private releaseKey(): string | undefined {
+    const path = this.fields.lockedPath('version');
+    if (path !== this.releaseKeyCache.path) {
+      this.releaseKeyCache = { path, key: path && !path.includes('.') && !/["\\]/.test(path) ? `"${path}":` : undefined };
+    }
+    return this.releaseKeyCache.key;
+  }
+
+  /**
+   * The release of a line the fast path counted, read from its raw text: the value after the release key
+   * (`"version": "1.8.0"`). A new release's first line is parsed to learn its time. A line without the key has
+   * no release; a key that only exists nested (`resource.service.version`) is not read here, so such logs
+   * count the traffic of their error events only.
+   */
+  noteRawRelease(text: string, start: number, end: number): void {
+    const key = this.releaseKey();
+    if (key === undefined) {
+      // Not found in the lines parsed so far: parse this one too while the field is still looked for.
+      if (this.fields.searching('version')) this.parseRelease(text, start, end);
+      return;
+    }
+    // From the end: loggers put the release among the last fields (service, version, context), after the message.
+    const at = text.lastIndexOf(key, end - key.length);
+    if (at < start) return;
+    let i = at + key.length;
+    while (text.charCodeAt(i) === 32) i++;
+    if (text.charCodeAt(i) !== 34 /* " */) return;
+    const last = this.lastRelease;
+    if (last && text.charCodeAt(i + 1 + last.name.length) === 34 && text.startsWith(last.name, i + 1)) {
+      last.entry.records++;
+      return;
+    }
+    const q = text.indexOf('"', i + 1);
+    if (q === -1 || q >= end) return;
+    const name = text.slice(i + 1, q);
+    if (name.includes('\\')) return;
+    if (this.releases.has(name)) return this.noteRelease(name);
+    // A release seen for the first time: its time is wanted, so this one line is parsed.
+    if (!this.parseRelease(text, start, end)) this.noteRelease(name);
+  }
+
+  private parseRelease(text: string, start: number, end: number): boolean {
+    try {
+      const o = JSON.parse(text.slice(start, end)) as Record<string, unknown>;
+      this.noteRelease(this.fields.get(o, 'version'), undefined, this.fields.get(o, 'timestamp'));
+      return true;
+    } catch {
+      return false; // the fast path checked its shape only; a line that does not parse has no release to offer
+    }
   }
 
   private lastRaw: unknown;

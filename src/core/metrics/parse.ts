@@ -4,6 +4,8 @@
  * timestamp, name, value, labels. Bad rows are skipped and reported, never fatal.
  */
 import { anyValue, isObject, otlpAttributes, toMicros } from '../traces/values';
+import { readCsvText, type CsvReadSummary } from '../csv/records';
+import { parseJsonBounded } from '../json/depth';
 import type { MetricPoint, MetricSeries, MetricsResult } from './types';
 import { seriesKey } from './types';
 
@@ -37,7 +39,7 @@ export function timeToMs(v: unknown): number | undefined {
   return undefined;
 }
 
-class Series {
+export class Series {
   private readonly map = new Map<string, MetricSeries>();
   get(name: string, labels: Record<string, string>, unit?: string): MetricSeries {
     const key = seriesKey({ name, labels });
@@ -150,35 +152,13 @@ export function otlpMetrics(doc: unknown, into: Series, problems: MetricsResult[
   return true;
 }
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 /** Labels written as `a=1;b=2`, `a=1 b=2`, `{a="1",b="2"}` or a JSON object. */
 export function parseLabels(text: string): Record<string, string> {
   const t = text.trim();
   if (t === '') return {};
   if (t.startsWith('{') && t.includes('"') && t.includes(':')) {
     try {
-      return stringLabels(JSON.parse(t));
+      return stringLabels(parseJsonBounded(t));
     } catch {
       /* fall through to key=value */
     }
@@ -191,34 +171,66 @@ export function parseLabels(text: string): Record<string, string> {
   return out;
 }
 
-/** CSV: a header naming timestamp/time, name/metric, value, and optionally labels; any column order. */
-export function csvMetrics(text: string, into: Series, problems: MetricsResult['problems']): boolean {
-  const lines = text.split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '').map((h) => h.trim().toLowerCase());
-  const ti = header.findIndex((h) => h === 'timestamp' || h === 'time' || h === 'ts');
-  const ni = header.findIndex((h) => h === 'name' || h === 'metric' || h === '__name__');
-  const vi = header.findIndex((h) => h === 'value' || h === 'v');
-  const li = header.findIndex((h) => h === 'labels' || h === 'tags');
-  if (ti < 0 || vi < 0) return false;
-  let bad = 0;
-  let firstBad: number | undefined;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const cells = splitCsvLine(line);
-    const t = timeToMs(cells[ti]);
-    const v = num(cells[vi]);
-    if (t === undefined || v === undefined) {
-      bad++;
-      firstBad ??= i + 1;
-      continue;
-    }
-    const labels = li >= 0 ? parseLabels(cells[li] ?? '') : {};
-    into.get(ni >= 0 ? (cells[ni] ?? 'value').trim() || 'value' : 'value', labels).points.push({ t, v });
+/**
+ * CSV metrics, one record at a time: a header naming timestamp/time, name/metric, value, and optionally
+ * labels, in any column order. Records come from src/core/csv (csv-parse), in memory or streamed.
+ */
+export class CsvMetrics {
+  private columns: { ti: number; ni: number; vi: number; li: number } | undefined;
+  private headerSeen = false;
+  private bad = 0;
+  private firstBad: number | undefined;
+
+  constructor(
+    private readonly into: Series,
+    private readonly problems: MetricsResult['problems'],
+  ) {}
+
+  /** False once the header shows this is not a metrics CSV (the rest can be skipped). */
+  get usable(): boolean {
+    return !this.headerSeen || this.columns !== undefined;
   }
-  if (bad) problems.push({ line: firstBad, message: `${bad} CSV row${bad === 1 ? '' : 's'} without a readable timestamp or value; skipped (first at line ${firstBad})` });
-  return true;
+
+  readonly record = (cells: string[], line: number): void => {
+    if (!this.headerSeen) {
+      this.headerSeen = true;
+      const header = cells.map((h) => h.trim().toLowerCase());
+      const ti = header.findIndex((h) => h === 'timestamp' || h === 'time' || h === 'ts');
+      const ni = header.findIndex((h) => h === 'name' || h === 'metric' || h === '__name__');
+      const vi = header.findIndex((h) => h === 'value' || h === 'v');
+      const li = header.findIndex((h) => h === 'labels' || h === 'tags');
+      if (ti >= 0 && vi >= 0) this.columns = { ti, ni, vi, li };
+      return;
+    }
+    const c = this.columns;
+    if (!c) return;
+    const t = timeToMs(cells[c.ti]);
+    const v = num(cells[c.vi]);
+    if (t === undefined || v === undefined) {
+      this.bad++;
+      this.firstBad ??= line;
+      return;
+    }
+    const labels = c.li >= 0 ? parseLabels(cells[c.li] ?? '') : {};
+    this.into.get(c.ni >= 0 ? (cells[c.ni] ?? 'value').trim() || 'value' : 'value', labels).points.push({ t, v });
+  };
+
+  /** Whether this was a metrics CSV; reports skipped rows and what the reader could not read. */
+  finish(read: CsvReadSummary): boolean {
+    if (!this.columns) return false;
+    if (this.bad) this.problems.push({ line: this.firstBad, message: `${this.bad} CSV row${this.bad === 1 ? '' : 's'} without a readable timestamp or value; skipped (first at line ${this.firstBad})` });
+    for (const p of read.problems) this.problems.push(p);
+    return true;
+  }
 }
+
+/** CSV metrics held in memory. */
+export function csvMetrics(text: string, into: Series, problems: MetricsResult['problems']): boolean {
+  const csv = new CsvMetrics(into, problems);
+  return csv.finish(readCsvText(text, csv.record));
+}
+
+export const NOT_METRICS = 'not a metrics file: expected Prometheus query_range JSON, OTLP metrics JSON, or CSV with a header "timestamp,name,value,labels"';
 
 /** Reads any supported metrics text, detecting the format. */
 export function importMetrics(text: string): MetricsResult {
@@ -229,7 +241,7 @@ export function importMetrics(text: string): MetricsResult {
   if (body.startsWith('{')) {
     let doc: unknown;
     try {
-      doc = JSON.parse(body);
+      doc = parseJsonBounded(body);
     } catch {
       doc = undefined;
     }
@@ -243,7 +255,7 @@ export function importMetrics(text: string): MetricsResult {
     body.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
       try {
-        if (otlpMetrics(JSON.parse(line), into, problems)) any = true;
+        if (otlpMetrics(parseJsonBounded(line), into, problems)) any = true;
       } catch {
         problems.push({ line: i + 1, message: 'not valid JSON; line skipped' });
       }
@@ -252,7 +264,7 @@ export function importMetrics(text: string): MetricsResult {
     return { format: 'unknown', series: [], problems: problems.length ? problems : [{ message: 'not valid JSON' }] };
   }
   if (csvMetrics(body, into, problems)) return { format: 'csv', series: into.all(), problems };
-  return { format: 'unknown', series: [], problems: [{ message: 'not a metrics file: expected Prometheus query_range JSON, OTLP metrics JSON, or CSV with a header "timestamp,name,value,labels"' }] };
+  return { format: 'unknown', series: [], problems: [{ message: NOT_METRICS }] };
 }
 
 /** Points of every series inside [fromMs, toMs]. */

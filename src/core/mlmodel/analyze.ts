@@ -5,7 +5,7 @@
  * input characteristics with the error rate of each, error rate per group (fairness) and input validation.
  * Never throws: bad lines become issues with their line number and are left out of what they would distort.
  */
-import { pStatement, twoProportionTest, wilsonInterval } from '../stats';
+import { fisherExactGreater, holmAdjust, pStatement, twoProportionTest, wilsonInterval } from '../stats';
 import { errorMessage } from '../util/errors';
 
 export interface Prediction {
@@ -144,9 +144,18 @@ export interface RateRow {
   errorRate: number;
   ciLow: number;
   ciHigh: number;
-  /** Error rate of everything else, and whether this subset is significantly worse (one-sided z, α 0.05). */
+  /**
+   * Error rate of everything else, and whether this subset is significantly worse: a one-sided test of this
+   * subset against the rest — Fisher's exact test when any expected cell count is below 5 (a normal
+   * approximation is wrong there), else the pooled two-proportion z-test — with Holm's correction over the
+   * whole family (all characteristics, or all groups) at α 0.05.
+   */
   restErrorRate: number | null;
+  /** The test's own p-value, before the correction. */
   pValue: number | null;
+  test: 'fisher' | 'z' | null;
+  /** Holm-adjusted p-value within the family; `significantlyWorse` is `adjustedP < 0.05`. */
+  adjustedP: number | null;
   significantlyWorse: boolean;
 }
 
@@ -187,15 +196,31 @@ function preview(input: unknown): string {
   return s.length > 500 ? `${s.slice(0, 500)}…` : s;
 }
 
+/** Cochran's rule: the normal approximation needs every expected count of the 2×2 table to be at least 5. */
+const MIN_EXPECTED = 5;
+
 function rateRow(name: string, subset: readonly Prediction[], all: readonly Prediction[], totalErrors: number, wrong: (p: Prediction) => boolean): RateRow {
   const errors = subset.filter(wrong).length;
   const w = wilsonInterval(errors, subset.length);
   const restCount = all.length - subset.length;
   const restErrors = totalErrors - errors;
   let pValue: number | null = null;
+  let test: RateRow['test'] = null;
   if (restCount > 0 && subset.length > 0) {
-    const t = twoProportionTest({ successes: restErrors, n: restCount }, { successes: errors, n: subset.length }, { alternative: 'larger' });
-    pValue = Number.isFinite(t.pValue) ? t.pValue : null;
+    const n = all.length;
+    const expected = [subset.length, restCount].flatMap((rows) => [(rows * totalErrors) / n, (rows * (n - totalErrors)) / n]);
+    if (Math.min(...expected) < MIN_EXPECTED) {
+      test = 'fisher';
+      pValue = fisherExactGreater(errors, subset.length - errors, restErrors, restCount - restErrors);
+    } else {
+      test = 'z';
+      const t = twoProportionTest({ successes: restErrors, n: restCount }, { successes: errors, n: subset.length }, { alternative: 'larger' });
+      pValue = t.pValue;
+    }
+    if (!Number.isFinite(pValue)) {
+      pValue = null;
+      test = null;
+    }
   }
   return {
     name,
@@ -206,8 +231,19 @@ function rateRow(name: string, subset: readonly Prediction[], all: readonly Pred
     ciHigh: Number.isFinite(w.high) ? w.high : 1,
     restErrorRate: restCount > 0 ? restErrors / restCount : null,
     pValue,
-    significantlyWorse: pValue !== null && pValue < 0.05,
+    test,
+    adjustedP: null,
+    significantlyWorse: false,
   };
+}
+
+/** Holm over one family of rows (characteristics, or groups): the rows are compared together, so corrected together. */
+function correctFamily<T extends RateRow>(rows: T[]): T[] {
+  const adjusted = holmAdjust(rows.map((r) => r.pValue ?? NaN));
+  return rows.map((r, i) => {
+    const adjustedP = Number.isFinite(adjusted[i]!) ? adjusted[i]! : null;
+    return { ...r, adjustedP, significantlyWorse: adjustedP !== null && adjustedP < 0.05 };
+  });
 }
 
 export function analyzePredictions(predictions: readonly Prediction[], issues: readonly MlModelIssue[] = []): MlModelReport {
@@ -282,10 +318,10 @@ export function analyzePredictions(predictions: readonly Prediction[], issues: r
     else m.set(k, [p]);
   };
   for (const p of predictions) for (const c of characterize(p.input)) pushTo(chars, c, p);
-  const byCharacteristic = CHARACTERISTICS.filter((c) => chars.has(c)).map((c) => ({ characteristic: c, ...rateRow(CHARACTERISTIC_LABELS[c], chars.get(c)!, predictions, errors, wrong) }));
+  const byCharacteristic = correctFamily(CHARACTERISTICS.filter((c) => chars.has(c)).map((c) => ({ characteristic: c, ...rateRow(CHARACTERISTIC_LABELS[c], chars.get(c)!, predictions, errors, wrong) })));
   const groups = new Map<string, Prediction[]>();
   for (const p of predictions) if (p.group !== undefined) pushTo(groups, p.group, p);
-  const byGroup = [...groups].map(([g, list]) => rateRow(g, list, predictions, errors, wrong)).sort((a, b) => b.errorRate - a.errorRate);
+  const byGroup = correctFamily([...groups].map(([g, list]) => rateRow(g, list, predictions, errors, wrong))).sort((a, b) => b.errorRate - a.errorRate);
   const groupGap = byGroup.length >= 2 ? { highest: byGroup[0]!.name, lowest: byGroup[byGroup.length - 1]!.name, gap: byGroup[0]!.errorRate - byGroup[byGroup.length - 1]!.errorRate } : null;
 
   // ---- input validation (the seed's checks plus inconsistent duplicates)
@@ -310,8 +346,8 @@ export function analyzePredictions(predictions: readonly Prediction[], issues: r
     summary.push(`${errors} of ${total} predictions are wrong (${pct(errors / total)}).`);
     if (confidentWrong.length) summary.push(`${confidentWrong.length} of them were made with confidence above ${HIGH_CONFIDENCE} — the model is sure and wrong; look at these first.`);
     if (ece !== null) summary.push(`Calibration: ECE ${ece.toFixed(3)}; mean confidence ${pct(meanConfidence!)} vs accuracy ${pct(scoredAccuracy!)}${meanConfidence! > scoredAccuracy! + 0.05 ? ' — overconfident' : ''}.`);
-    const worst = byCharacteristic.filter((c) => c.significantlyWorse).sort((a, b) => a.pValue! - b.pValue! || b.count - a.count)[0];
-    if (worst) summary.push(`Inputs marked "${worst.name}" fail ${pct(worst.errorRate)} of the time vs ${pct(worst.restErrorRate ?? 0)} for the rest (${pStatement(worst.pValue!)}).`);
+    const worst = byCharacteristic.filter((c) => c.significantlyWorse).sort((a, b) => a.adjustedP! - b.adjustedP! || b.count - a.count)[0];
+    if (worst) summary.push(`Inputs marked "${worst.name}" fail ${pct(worst.errorRate)} of the time vs ${pct(worst.restErrorRate ?? 0)} for the rest (${worst.test === 'fisher' ? "Fisher's exact test" : 'z-test'}, ${pStatement(worst.adjustedP!)} after Holm's correction over ${byCharacteristic.length} characteristics).`);
     if (groupGap && groupGap.gap > 0) summary.push(`Group "${groupGap.highest}" has the highest error rate (${pct(byGroup[0]!.errorRate)}), "${groupGap.lowest}" the lowest (${pct(byGroup[byGroup.length - 1]!.errorRate)}).`);
   } else summary.push('No usable predictions.');
 

@@ -208,6 +208,11 @@ const UNITS = new Set([...SIZE_WORDS, 'ns', 'us', 'ms', 's', 'sec', 'secs', 'sec
 const UNIT_TOKEN = /^([A-Za-z]+)([,;:.)\]]*)$/;
 
 export const MAX_MESSAGE = 4000;
+
+/** Whitespace beyond ASCII (what JavaScript's \s matches): a separator like a space, never part of a token. */
+function wideSpace(c: number): boolean {
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
 export const MAX_TOKENS = 200;
 
 /**
@@ -222,7 +227,7 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
   let i = 0;
   while (i < n && out.length < MAX_TOKENS) {
     let c = s.charCodeAt(i);
-    if (c < 128 && CLASS[c] === C.Space) {
+    if (c < 128 ? CLASS[c] === C.Space : wideSpace(c)) {
       i++;
       continue;
     }
@@ -257,7 +262,7 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
           const close = s.indexOf(s[i]!, i + 1);
           if (close !== -1 && close - i <= 200 && !s.slice(i + 1, close).includes('\n')) i = close;
         }
-      } else if (c === 0x3000 || c === 0xa0) break;
+      } else if (wideSpace(c)) break;
       else plain = false;
     }
     const token = s.slice(start, i);

@@ -3,6 +3,7 @@
  * problems (errors) and blameless-lint findings (warnings) placed on the exact words.
  */
 import { findNodeAtLocation } from 'jsonc-parser';
+import { depthExceededAt } from '../json/depth';
 import { LineIndex, parseJsonWithPositions, type ParsedJson } from '../json/positions';
 import type { FileProblem } from '../validation/problems';
 import { validateParsed } from '../validation/validate';
@@ -37,7 +38,8 @@ export function checkPostmortemText(text: string, options: { positions?: boolean
   const positions = options.positions ?? true;
   let parsed: ParsedJson | undefined;
   let result: ReturnType<typeof validateParsed<PostMortem>> | undefined;
-  if (!positions) {
+  // A text nested too deeply goes to the strict parser, which reports it; the fast path would walk it.
+  if (!positions && depthExceededAt(text) < 0) {
     // Fast path: JSON.parse agrees with the strict parser on valid JSON; only a failure needs the tree.
     let value: unknown;
     let ok = true;
@@ -81,10 +83,15 @@ export function checkPostmortemText(text: string, options: { positions?: boolean
 
 /** Whether the text is a JSON object: the only thing the form needs to know before it edits. */
 export function parsesAsObject(text: string): boolean {
+  return parseObject(text) !== undefined;
+}
+
+/** The text as a JSON object (a leading BOM allowed), or undefined when it is not one. */
+export function parseObject(text: string): Record<string, unknown> | undefined {
   try {
     const v: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

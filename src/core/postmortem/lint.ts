@@ -144,7 +144,12 @@ function finish(out: Omit<LintFinding, 'field' | 'path'>[]): Omit<LintFinding, '
   return out.filter((f, i) => i === 0 || !(f.index === out[i - 1]!.index && f.rule === out[i - 1]!.rule));
 }
 
-export function lintPostmortem(pm: PostMortem): LintFinding[] {
+/**
+ * What the lint of one field needs to know about the whole document: the names that are people (timeline
+ * actors, owners, reviewers that look like a person's name) and whether the service was fully down. The form
+ * lints a field while it is typed with these, as the whole-document lint would.
+ */
+export function lintContext(pm: PostMortem): { names: string[]; allowOutage: boolean } {
   const names = new Set<string>();
   for (const t of arr<{ actor?: unknown }>(pm.timeline)) if (typeof t.actor === 'string') names.add(t.actor);
   for (const a of arr<{ owner?: unknown }>(pm.actionItems)) if (typeof a.owner === 'string') names.add(a.owner);
@@ -152,7 +157,11 @@ export function lintPostmortem(pm: PostMortem): LintFinding[] {
   if (Array.isArray(reviewers)) for (const r of reviewers) if (typeof r === 'string') names.add(r);
   // Roles and systems are fine subjects; only names that look like a person's are used.
   const personNames = [...names].filter((n) => /^[A-Z][a-z]+(?: [A-Z][a-z]+)?$|^@[\w.-]+$/.test(n.trim()) && !NOT_PEOPLE.has(n.trim().split(' ')[0]!));
-  const allowOutage = wasFullOutage(pm);
+  return { names: personNames, allowOutage: wasFullOutage(pm) };
+}
+
+export function lintPostmortem(pm: PostMortem): LintFinding[] {
+  const { names: personNames, allowOutage } = lintContext(pm);
   const personRe = personRule(personNames);
   const findings: LintFinding[] = [];
   for (const [text, path] of strings(pm, [])) {

@@ -232,13 +232,20 @@ export function buildFlameTree(input: TreeInput, canon: Int32Array, options: Tre
   return finish(g);
 }
 
-/** One tree over `after` with `before`'s weights in `base`, scaled so both roots have the same total. */
-export function buildDiffTree(after: TreeInput, afterCanon: Int32Array, before: TreeInput, beforeCanon: Int32Array, options: TreeOptions = {}): FlameTree {
-  const probe = new Growing();
-  const beforeTotal = addProfile(probe, before, beforeCanon, { ...options, threads: null }, 'self');
+/**
+ * One tree over `after` with `before`'s weights in `base`, scaled so both roots have the same total (CPU
+ * profiles of runs of different length compare by share), or as they are with `scale: 'absolute'` (memory
+ * compares in bytes).
+ */
+export function buildDiffTree(after: TreeInput, afterCanon: Int32Array, before: TreeInput, beforeCanon: Int32Array, options: TreeOptions = {}, scale: 'share' | 'absolute' = 'share'): FlameTree {
   const g = new Growing();
   const afterTotal = addProfile(g, after, afterCanon, { ...options, threads: null }, 'self');
-  addProfile(g, before, beforeCanon, { ...options, threads: null }, 'baseSelf', beforeTotal > 0 ? afterTotal / beforeTotal : 0);
+  let factor = 1;
+  if (scale === 'share') {
+    const beforeTotal = addProfile(new Growing(), before, beforeCanon, { ...options, threads: null }, 'self');
+    factor = beforeTotal > 0 ? afterTotal / beforeTotal : 0;
+  }
+  addProfile(g, before, beforeCanon, { ...options, threads: null }, 'baseSelf', factor);
   return finish(g);
 }
 
@@ -326,6 +333,28 @@ export function matchedShare(tree: FlameTree, matches: (key: number) => boolean)
     if (m && !covered[n]) sum += tree.total[n]!;
   }
   return { share: tree.total[0]! > 0 ? sum / tree.total[0]! : 0, nodes };
+}
+
+/**
+ * A function's weight in all its call paths (`total`: each sample once, a recursive call inside another
+ * counts once) and where it runs itself (`self`). The one definition of "the function's share" that the
+ * sandwich view and the page's status line both show.
+ */
+export function functionTotals(tree: FlameTree, keys: FrameKeys, func: number): { total: number; self: number } {
+  const inside = new Uint8Array(tree.count);
+  let total = 0;
+  let self = 0;
+  for (let n = 1; n < tree.count; n++) {
+    const p = tree.parent[n]!;
+    const isF = keys.func[tree.key[n]!] === func;
+    if (isF) self += tree.self[n]!;
+    if (inside[p]) inside[n] = 1;
+    else if (isF) {
+      inside[n] = 1;
+      total += tree.total[n]!;
+    }
+  }
+  return { total, self };
 }
 
 /**

@@ -72,6 +72,12 @@ function setKey(obj: Record<string, unknown>, key: string, value: unknown): void
   else obj[key] = value;
 }
 
+/**
+ * The longest single value (string, number or word) read across chunks. Nothing real is this long; a
+ * decompressed run of zeros or an unclosed quote is, and holding it would take the heap.
+ */
+export const MAX_JSON_TOKEN_CHARS = 64 * 1024 * 1024;
+
 export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: JsonStreamHandlers = {}): Promise<JsonStreamResult> {
   const stack: Container[] = [];
   let root: unknown = undefined;
@@ -81,6 +87,9 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
   let line = 1;
   let insideStreamed = 0; // depth below a streamed array's elements (no nested streaming there)
   let buf = '';
+  // When a value is cut off by the end of a chunk, how far into `buf` it was already scanned: the next
+  // chunk resumes there instead of scanning the value again from its start (quadratic for long values).
+  let scanned = 0;
 
   const pathOf = (): (string | number)[] => stack.map((c) => (c.arr ? c.index : c.key));
   const fail = (pos: number, what: string): never => {
@@ -141,9 +150,20 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
     state = S.CommaOrClose;
   };
 
+  /** Keeps the unfinished value at `i` for the next chunk, remembering how much of it was scanned. */
+  const suspend = (i: number): void => {
+    if (buf.length - i > MAX_JSON_TOKEN_CHARS) fail(i, `a single value longer than ${MAX_JSON_TOKEN_CHARS / 1048576} MB`);
+    buf = buf.slice(i);
+    consumed += i;
+    scanned = buf.length;
+  };
+
   const process = (final: boolean): void => {
     const n = buf.length;
     let i = 0;
+    // Only the value at the start of `buf` was scanned before; it resumes from `resume`.
+    const resume = scanned;
+    scanned = 0;
     while (i < n) {
       const c = buf.charCodeAt(i);
       if (isWs(c)) {
@@ -179,12 +199,10 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
             continue;
           }
           if (c !== 34) fail(i, 'expected a property name in double quotes');
-          const r = readString(i);
+          const r = readString(i, i === 0 ? resume - 1 : i + 1);
           if (r === undefined) {
             if (final) fail(i, 'unterminated string');
-            buf = buf.slice(i);
-            consumed += i;
-            return;
+            return suspend(i);
           }
           stack[stack.length - 1]!.key = r.value;
           i = r.end;
@@ -204,12 +222,10 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
             continue;
           }
           if (c === 34) {
-            const r = readString(i);
+            const r = readString(i, i === 0 ? resume - 1 : i + 1);
             if (r === undefined) {
               if (final) fail(i, 'unterminated string');
-              buf = buf.slice(i);
-              consumed += i;
-              return;
+              return suspend(i);
             }
             i = r.end;
             emit(r.value);
@@ -234,13 +250,13 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
             j = i;
           }
           if (numberChar(c)) {
+            // Resume only over a run of number characters (not a "-In" of -Infinity cut short).
+            if (i === 0 && resume > 1 && numberChar(buf.charCodeAt(resume - 1))) j = resume - 1;
             while (j < n && numberChar(buf.charCodeAt(j))) j++;
             if (j < n && buf.charCodeAt(j) === 73 /* I */ && j === i + 1 && c === 45) {
               j = i + 9; // -Infinity
               if (j > n && !final) {
-                buf = buf.slice(i);
-                consumed += i;
-                return;
+                return suspend(i);
               }
               if (buf.slice(i, j) !== '-Infinity') fail(i, 'invalid literal');
               i = j;
@@ -248,9 +264,7 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
               continue;
             }
             if (j === n && !final) {
-              buf = buf.slice(i);
-              consumed += i;
-              return;
+              return suspend(i);
             }
             const num = Number(buf.slice(i, j));
             if (Number.isNaN(num)) fail(i, 'invalid number');
@@ -258,11 +272,10 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
             emit(num);
             continue;
           }
+          if (i === 0 && resume > 1 && (buf.charCodeAt(resume - 1) | 32) >= 97 && (buf.charCodeAt(resume - 1) | 32) <= 122) j = resume - 1;
           while (j < n && ((buf.charCodeAt(j) | 32) >= 97 && (buf.charCodeAt(j) | 32) <= 122)) j++;
           if (j === n && !final) {
-            buf = buf.slice(i);
-            consumed += i;
-            return;
+            return suspend(i);
           }
           const word = buf.slice(i, j);
           const literal = word === 'true' ? true : word === 'false' ? false : word === 'null' ? null : word === 'NaN' ? NaN : word === 'Infinity' ? Infinity : undefined;
@@ -278,8 +291,8 @@ export async function parseJsonStream(chunks: AsyncIterable<string>, handlers: J
   };
 
   /** A string starting at `start` (a quote): its value and the index after it, or undefined if cut off. */
-  const readString = (start: number): { value: string; end: number } | undefined => {
-    let j = start + 1;
+  const readString = (start: number, from = start + 1): { value: string; end: number } | undefined => {
+    let j = Math.max(start + 1, from);
     for (;;) {
       const q = buf.indexOf('"', j);
       if (q === -1) return undefined;

@@ -1,6 +1,8 @@
 import { defaultThreads, sampleCount, type Profile } from './model';
 import { FORMAT_LABELS } from './parse';
 
+export { formatWeight } from './units';
+
 /**
  * Self and total time per function and per source line. A function is its name and file (py-spy puts the
  * current line into every frame, so one function shows up as many frames); its `line` is the line with
@@ -216,15 +218,3 @@ export function lineHeat(profile: Profile, threads?: readonly number[]): Map<str
 }
 
 /** Hides a weight unit's size: 1234.5 µs -> "1.23 ms". */
-export function formatWeight(value: number, unit: Profile['unit']): string {
-  const scale: Record<string, number> = { seconds: 1, milliseconds: 1e-3, microseconds: 1e-6, nanoseconds: 1e-9 };
-  if (unit in scale) {
-    const s = value * scale[unit]!;
-    if (s >= 1) return `${s.toFixed(s >= 100 ? 0 : 2)} s`;
-    if (s >= 1e-3) return `${(s * 1e3).toFixed(2)} ms`;
-    return `${(s * 1e6).toFixed(0)} µs`;
-  }
-  if (unit === 'samples') return `${Math.round(value)} sample${Math.round(value) === 1 ? '' : 's'}`;
-  if (unit === 'bytes') return `${value} B`;
-  return String(Math.round(value * 1000) / 1000);
-}

@@ -152,6 +152,11 @@ function judge(key: MetricKey, b: MetricValue | undefined, c: MetricValue | unde
       if (cur >= t.errorRate && worse && badChange >= t.errorRateMargin) return result('fail', 'CRITICAL', `${from}: above the ${pct(t.errorRate)} limit and up by ${(badChange * 100).toFixed(2)} points (${sigText}).`);
       if (cur >= t.errorRate) return result('warn', 'WARNING', `${from}: above the ${pct(t.errorRate)} limit, but the baseline is as bad (${sigText}) — not caused by this deploy; investigate separately.`);
       if (worse && badChange >= t.errorRateMargin && cur >= t.errorRateMinor) return result('warn', 'WARNING', `${from}: up by ${(badChange * 100).toFixed(2)} points (${sigText}) but below the ${pct(t.errorRate)} rollback limit — investigate, do not roll back yet.`);
+      // Below the absolute margin, a significant jump relative to the baseline is still this deploy's doing.
+      const relative = bas > 0 ? badChange / bas : badChange > 0 ? Infinity : 0;
+      if (base.significant === true && relative >= t.errorRateRelativeIncrease) {
+        return result('warn', 'WARNING', `${from}: up ${Number.isFinite(relative) ? `${(relative * 100).toFixed(0)} %` : 'from zero'} relative to the baseline (${sigText}), below the ${pct(t.errorRate)} rollback limit — a real increase, still small: hold and investigate.`);
+      }
       if (worse && badChange >= t.errorRateMargin) return result('pass', 'INFO', `${from}: slightly higher (${sigText}) but under ${pct(t.errorRateMinor)} — minor; monitor.`);
       return result('pass', 'OK', `${from}: no meaningful increase (${sigText}).`);
     }

@@ -118,7 +118,7 @@ export function parseMetricsWindow(text: string, fallbackLabel: string): ParsedW
 
 const THRESHOLD_ALIASES: Record<string, keyof Thresholds> = {
   error_rate: 'errorRate', latency_increase: 'latencyIncrease', success_rate_drop: 'successRateDrop',
-  error_rate_minor: 'errorRateMinor', error_rate_margin: 'errorRateMargin', throughput_drop: 'throughputDrop',
+  error_rate_minor: 'errorRateMinor', error_rate_margin: 'errorRateMargin', error_rate_relative_increase: 'errorRateRelativeIncrease', throughput_drop: 'throughputDrop',
   resource_increase: 'resourceIncrease', min_requests: 'minRequests', min_samples: 'minSamples', consecutive_failures: 'consecutiveFailures',
 };
 

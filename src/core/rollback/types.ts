@@ -40,6 +40,11 @@ export interface Thresholds {
   errorRateMinor: number;
   /** Smallest error-rate increase (absolute) worth acting on. */
   errorRateMargin: number;
+  /**
+   * A significant relative increase of at least this much (0.5 = +50 %) holds the deploy even below the
+   * absolute margin and limit: 0.50 % → 0.85 % at p 0.001 is a regression, only still a small one.
+   */
+  errorRateRelativeIncrease: number;
   /** Relative p95 latency increase that counts (seed: 0.25 = +25 %). */
   latencyIncrease: number;
   /** Absolute success-rate drop that counts (seed: 0.05 = 5 points). */
@@ -64,6 +69,7 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
   errorRate: 0.05,
   errorRateMinor: 0.01,
   errorRateMargin: 0.005,
+  errorRateRelativeIncrease: 0.5,
   latencyIncrease: 0.25,
   successRateDrop: 0.05,
   throughputDrop: 0.3,

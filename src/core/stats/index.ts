@@ -7,3 +7,5 @@ export * from './simpson';
 export * from './sequential';
 export * from './novelty';
 export * from './mannWhitney';
+export * from './fisher';
+export * from './multiple';

@@ -38,6 +38,8 @@ export function sampleSizePerArm(baseline: number, mde: number, alpha = 0.05, po
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must be between 0 and 1, got ${alpha}`);
   if (!(power > 0 && power < 1)) throw new RangeError(`power must be between 0 and 1, got ${power}`);
   const h = cohenH(baseline, target);
+  // 0.1 × (1 + 1e-17) is 0.1 in floating point: no effect to detect, and n would print as "∞".
+  if (!(Math.abs(h) > 0)) throw new RangeError(`a relative change of ${mde} from ${baseline} is too small to represent (the target rate equals the baseline); no number of users can detect it`);
   const z = normalInv(1 - alpha / 2) + normalInv(power);
   // The closed form ignores the far rejection tail (worth ~1e-6 of power here); solve the two-tailed power
   // equation exactly, as statsmodels' solve_power does, starting from it.
@@ -50,6 +52,8 @@ export function sampleSizePerArm(baseline: number, mde: number, alpha = 0.05, po
     else hi = mid;
   }
   const exact = (lo + hi) / 2;
+  // Past 2^53 a count is no longer an exact integer, and no experiment has that many users anyway.
+  if (!(exact <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`detecting a relative change of ${mde} from ${baseline} needs more than ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} users per arm; choose a larger minimum detectable effect`);
   const perArm = Math.ceil(exact - 1e-9);
   return { baseline, target, mde, alpha, power, h, exact, perArm, total: 2 * perArm };
 }

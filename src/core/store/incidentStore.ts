@@ -64,7 +64,15 @@ export class IncidentStore {
 
   async list(): Promise<IncidentEntry[]> {
     const ids = await this.ids();
-    return Promise.all(ids.map((id) => this.read(id)));
+    // One file that cannot be read (whatever the reason) is one entry with a problem, never a missing list.
+    return Promise.all(
+      ids.map((id) =>
+        this.read(id).catch((e: unknown): IncidentEntry => {
+          const path = incidentFile(id, this.root);
+          return { id, path, kind: 'incident', state: 'unreadable', problems: [wholeFileProblem(`${path} cannot be read: ${errorMessage(e)}`)] };
+        }),
+      ),
+    );
   }
 
   async read(id: string): Promise<IncidentEntry> {

@@ -17,6 +17,10 @@ export interface ImportOptions {
   maxSpans?: number;
   /** Problems beyond this many are counted, not listed. Default 50. */
   maxProblems?: number;
+  /** Sees every span as it is read (statistics over more spans than memory would hold as objects). */
+  onSpan?: (span: Span) => void;
+  /** False: spans go only to `onSpan` and the trace summaries; none is kept. Default true. */
+  keepSpans?: boolean;
 }
 
 /** One trace in a file, for the trace list. */
@@ -50,11 +54,15 @@ class Collector {
   private readonly wanted: string | undefined;
   private readonly maxSpans: number;
   private readonly maxProblems: number;
+  private readonly onSpan: ((span: Span) => void) | undefined;
+  private readonly keep: boolean;
 
   constructor(options: ImportOptions) {
     this.wanted = options.traceId?.trim().toLowerCase() || undefined;
     this.maxSpans = options.maxSpans ?? 2_000_000;
     this.maxProblems = options.maxProblems ?? 50;
+    this.onSpan = options.onSpan;
+    this.keep = options.keepSpans !== false;
   }
 
   readonly emit: Emit = (span) => {
@@ -74,6 +82,8 @@ class Collector {
       t.rootOperation = span.name;
     }
     if (this.wanted !== undefined && span.traceId !== this.wanted && !span.traceId.endsWith(this.wanted)) return;
+    this.onSpan?.(span);
+    if (!this.keep) return;
     if (this.spans.length >= this.maxSpans) {
       this.truncated = true;
       return;
@@ -112,6 +122,12 @@ function feedDocument(doc: unknown, c: Collector): boolean {
   if (Array.isArray(doc.resourceSpans)) {
     if (c.format === 'unknown') c.format = 'otlp';
     otlpDocument(doc, c.emit, c.problem);
+    return true;
+  }
+  // Jaeger's api_v3 wraps an OTLP export request: {"result": {"resourceSpans": […]}}.
+  if (isObject(doc.result) && Array.isArray(doc.result.resourceSpans)) {
+    if (c.format === 'unknown') c.format = 'otlp';
+    otlpDocument(doc.result, c.emit, c.problem);
     return true;
   }
   if (Array.isArray(doc.data)) {
@@ -218,11 +234,14 @@ export async function importTraceStream(chunks: AsyncIterable<string>, options: 
   const c = new Collector(options);
   const iterator = chunks[Symbol.asyncIterator]();
   let head = '';
-  // Enough of the start to tell JSON Lines from one document.
-  while (head.indexOf('\n') < 0 || head.length < 2) {
+  // Enough of the start to tell JSON Lines from one document (only each new chunk is searched for the line
+  // break: searching the whole head again per chunk is quadratic on a file without one).
+  let newline = false;
+  while (!newline || head.length < 2) {
     const next = await iterator.next();
     if (next.done) break;
     head += next.value;
+    newline ||= next.value.includes('\n');
     if (head.length > 64 * 1024 * 1024) break;
   }
   if (head.charCodeAt(0) === 0xfeff) head = head.slice(1);
@@ -255,14 +274,14 @@ export async function importTraceStream(chunks: AsyncIterable<string>, options: 
   try {
     const r = await parseJsonStream(all(), {
       streamArray: (path) =>
-        (path.length === 1 && (path[0] === 'resourceSpans' || path[0] === 'data')) || path.length === 0,
+        (path.length === 1 && (path[0] === 'resourceSpans' || path[0] === 'data')) || (path.length === 2 && path[0] === 'result' && path[1] === 'resourceSpans') || path.length === 0,
       onElement: (path, value) => {
         matched = true;
         if (path.length === 0) {
           c.format = 'zipkin';
           if (Array.isArray(value)) for (const x of value) zipkinSpan(x, c.emit, c.problem);
           else zipkinSpan(value, c.emit, c.problem);
-        } else if (path[0] === 'resourceSpans') {
+        } else if (path[0] === 'resourceSpans' || path[0] === 'result') {
           c.format = 'otlp';
           otlpResourceSpans(value, c.emit, c.problem);
         } else {

@@ -4,7 +4,7 @@
  * memory apart from the spans kept. Gzip files are read transparently.
  */
 import { promises as fs } from 'node:fs';
-import { fileChunks } from '../logs/nodeSource';
+import { fileChunks, OutputLimitError } from '../logs/nodeSource';
 import { importTraceStream, importTraces, type ImportOptions, type TraceFileResult, type TraceSummary } from './import';
 import { buildTrace, type TraceModel } from './model';
 import type { Span } from './types';
@@ -12,34 +12,58 @@ import { errorMessage } from '../util/errors';
 
 export class TraceFileError extends Error {}
 
-export async function readTextFile(path: string, what: string, maxBytes = 256 * 1024 * 1024): Promise<string> {
+async function statOf(path: string, what: string) {
   const stat = await fs.stat(path).catch((e: NodeJS.ErrnoException) => {
     throw new TraceFileError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
   });
   if (stat.isDirectory()) throw new TraceFileError(`${path}: is a directory, not a ${what} file`);
-  if (stat.size > maxBytes) throw new TraceFileError(`${path}: ${(stat.size / 2 ** 20).toFixed(0)} MB is more than the ${maxBytes / 2 ** 20} MB read for ${what}; cut the time range first`);
+  return stat;
+}
+
+/**
+ * The whole text of a file (gzip decompressed), or undefined when it holds more than `maxBytes`: the limit
+ * counts what the text would hold, so a small gzip that expands to gigabytes stops at the limit.
+ */
+async function wholeText(path: string, maxBytes: number, signal?: AbortSignal): Promise<string | undefined> {
   let text = '';
   try {
-    for await (const chunk of fileChunks(path)) text += chunk;
+    for await (const chunk of fileChunks(path, { maxOutputBytes: maxBytes, ...(signal ? { signal } : {}) })) text += chunk;
   } catch (e) {
-    throw new TraceFileError(`${path}: cannot be read (${errorMessage(e)})`);
+    if (e instanceof OutputLimitError) return undefined;
+    throw e;
   }
   return text;
 }
 
-export async function readTraceFile(path: string, options: ImportOptions & { wholeFileBytes?: number; signal?: AbortSignal; onBytes?: (bytes: number) => void } = {}): Promise<TraceFileResult> {
-  const stat = await fs.stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new TraceFileError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
-  });
-  if (stat.isDirectory()) throw new TraceFileError(`${path}: is a directory, not a trace file`);
+export async function readTextFile(path: string, what: string, maxBytes = 256 * 1024 * 1024): Promise<string> {
+  const stat = await statOf(path, what);
+  const tooBig = (size: string) => new TraceFileError(`${path}: ${size} is more than the ${maxBytes / 2 ** 20} MB read for ${what}; cut the time range first`);
+  if (stat.size > maxBytes) throw tooBig(`${(stat.size / 2 ** 20).toFixed(0)} MB`);
+  let text: string | undefined;
   try {
-    if (stat.size <= (options.wholeFileBytes ?? 128 * 1024 * 1024)) {
-      let text = '';
-      for await (const chunk of fileChunks(path, { ...(options.signal ? { signal: options.signal } : {}) })) text += chunk;
-      if (text.includes('\u0000')) throw new TraceFileError(`${path}: binary data, not a JSON trace export`);
-      return importTraces(text, options);
+    text = await wholeText(path, maxBytes);
+  } catch (e) {
+    throw new TraceFileError(`${path}: cannot be read (${errorMessage(e)})`);
+  }
+  if (text === undefined) throw tooBig('its gzip content');
+  return text;
+}
+
+export async function readTraceFile(path: string, options: ImportOptions & { wholeFileBytes?: number; signal?: AbortSignal; onBytes?: (bytes: number) => void } = {}): Promise<TraceFileResult> {
+  const stat = await statOf(path, 'trace');
+  const whole = options.wholeFileBytes ?? 128 * 1024 * 1024;
+  const signal = options.signal ? { signal: options.signal } : {};
+  try {
+    if (stat.size <= whole) {
+      // Up to `whole` bytes of content (gzip included: the limit counts decompressed bytes) in one string;
+      // more than that streams, reading the file again from the start.
+      const text = await wholeText(path, whole, options.signal);
+      if (text !== undefined) {
+        if (text.includes('\u0000')) throw new TraceFileError(`${path}: binary data, not a JSON trace export`);
+        return importTraces(text, options);
+      }
     }
-    return await importTraceStream(fileChunks(path, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onBytes ? { onBytes: options.onBytes } : {}) }), options);
+    return await importTraceStream(fileChunks(path, { ...signal, ...(options.onBytes ? { onBytes: options.onBytes } : {}) }), options);
   } catch (e) {
     if (e instanceof TraceFileError) throw e;
     if ((e as Error).name === 'IngestCancelled') throw e;

@@ -2,12 +2,13 @@ import type Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import incidentSchema from '../../../schemas/incident.schema.json';
 import postmortemSchema from '../../../schemas/postmortem.schema.json';
+import triageSchema from '../../../schemas/triage.schema.json';
 import { locate, parseJsonWithPositions, pointerToPath, type ParsedJson } from '../json/positions';
 import type { FileProblem } from './problems';
 
-export type IncidentFileKind = 'incident' | 'postmortem';
+export type IncidentFileKind = 'incident' | 'postmortem' | 'triage';
 
-const SCHEMAS: Record<IncidentFileKind, object> = { incident: incidentSchema, postmortem: postmortemSchema };
+const SCHEMAS: Record<IncidentFileKind, object> = { incident: incidentSchema, postmortem: postmortemSchema, triage: triageSchema };
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<IncidentFileKind, ValidateFunction>();

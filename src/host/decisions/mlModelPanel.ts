@@ -10,10 +10,12 @@ import {
   type RobustnessReport,
 } from '../../core/mlmodel';
 import { commandPredictor } from '../../node/commandPredictor';
-import { ML_MODEL_VIEW_TYPE, isMlModelIntent, type MlModelIntent, type MlModelRobustness, type MlModelSnapshot } from '../../protocol/mlmodel';
+import { reopenState } from '../../protocol/common';
+import { ML_MODEL_VIEW_TYPE, isMlModelIntent, isMlModelReopen, type MlModelIntent, type MlModelReopen, type MlModelRobustness, type MlModelSnapshot } from '../../protocol/mlmodel';
 import { robustnessDone, toMlModelSnapshot } from '../../presenters/mlmodel';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
+import { openBeside } from '../shared/openBeside';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { decisionSettings, readText } from './settings';
 import { errorMessage } from '../../core/util/errors';
@@ -54,6 +56,22 @@ export class MlModelPanel implements vscode.Disposable {
     return p;
   }
 
+  /** After a window reload: the same predictions file, read again. */
+  static serializer(deps: Workbench): vscode.WebviewPanelSerializer {
+    return {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const reopen = reopenState(state, isMlModelReopen);
+        const uri = reopen && vscode.Uri.parse(reopen.uri);
+        if (!uri || MlModelPanel.open.has(uri.toString())) {
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = webviewOptions(deps.extensionUri);
+        await new MlModelPanel(deps, panel, uri).load();
+      },
+    };
+  }
+
   private constructor(
     deps: Workbench,
     readonly panel: vscode.WebviewPanel,
@@ -61,7 +79,8 @@ export class MlModelPanel implements vscode.Disposable {
   ) {
     MlModelPanel.open.set(uri.toString(), this);
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'mlmodel', title: `Model: ${uri.path.split('/').pop()}` });
-    this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isMlModelIntent, (i) => this.handle(i));
+    const reopen: MlModelReopen = { uri: uri.toString() };
+    this.bridge = new WebviewBridge(panel.webview, async () => this.snapshot(), isMlModelIntent, (i) => this.handle(i), { reopen: () => reopen });
     this.disposables.push(this.bridge, panel.onDidDispose(() => this.dispose()), vscode.workspace.onDidGrantWorkspaceTrust(() => void this.bridge.push()));
   }
 
@@ -134,8 +153,7 @@ export class MlModelPanel implements vscode.Disposable {
         await vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.model');
         return;
       case 'openLine': {
-        const line = Math.max(0, intent.line - 1);
-        await vscode.window.showTextDocument(this.uri, { selection: new vscode.Range(line, 0, line, 0), preview: true });
+        await openBeside(this.uri, intent.line);
         return;
       }
     }

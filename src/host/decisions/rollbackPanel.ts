@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { ROLLBACK_VIEW_TYPE, isRollbackIntent, type RollbackIntent, type RollbackSnapshot } from '../../protocol/rollback';
+import { reopenState } from '../../protocol/common';
+import { ROLLBACK_VIEW_TYPE, isRollbackIntent, isRollbackReopen, type RollbackIntent, type RollbackReopen, type RollbackSnapshot } from '../../protocol/rollback';
 import type { Workbench } from '../shared/workbench';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
@@ -24,13 +25,34 @@ export class RollbackPanel implements vscode.Disposable {
     return (RollbackPanel.current = new RollbackPanel(deps, panel, judgement));
   }
 
+  /** After a window reload: the same two files judged again (they may have changed meanwhile). */
+  static serializer(deps: Workbench): vscode.WebviewPanelSerializer {
+    return {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const reopen = reopenState(state, isRollbackReopen);
+        if (!reopen || RollbackPanel.current) {
+          panel.dispose();
+          return;
+        }
+        panel.webview.options = webviewOptions(deps.extensionUri);
+        const judgement = await judge(deps, vscode.Uri.parse(reopen.baseline), vscode.Uri.parse(reopen.current), undefined, reopen.thresholds ? vscode.Uri.parse(reopen.thresholds) : undefined);
+        RollbackPanel.current = new RollbackPanel(deps, panel, judgement);
+      },
+    };
+  }
+
   private constructor(
     private readonly deps: Workbench,
     readonly panel: vscode.WebviewPanel,
     public judgement: Judgement,
   ) {
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'rollback', title: 'Rollback Judgement' });
-    this.bridge = new WebviewBridge(panel.webview, async () => judgementSnapshot(this.deps, this.judgement, this.lastRun), isRollbackIntent, (i) => this.handle(i));
+    const reopen = (): RollbackReopen => ({
+      baseline: this.judgement.baselineUri.toString(),
+      current: this.judgement.currentUri.toString(),
+      ...(this.judgement.thresholdsUri ? { thresholds: this.judgement.thresholdsUri.toString() } : {}),
+    });
+    this.bridge = new WebviewBridge(panel.webview, async () => judgementSnapshot(this.deps, this.judgement, this.lastRun), isRollbackIntent, (i) => this.handle(i), { reopen });
     this.disposables.push(
       this.bridge,
       panel.onDidDispose(() => this.dispose()),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { ERROR_DETAILS_VIEW_TYPE, isErrorDetailsIntent, type ErrorDetailsIntent, type ErrorDetailsSnapshot, type ErrorDetailsState } from '../../protocol/errorDetails';
+import { reopenState } from '../../protocol/common';
+import { ERROR_DETAILS_VIEW_TYPE, isErrorDetailsIntent, isErrorDetailsReopen, type ErrorDetailsIntent, type ErrorDetailsReopen, type ErrorDetailsSnapshot } from '../../protocol/errorDetails';
 import { toDetailsSnapshot } from '../../presenters/errorDetails';
 import type { ErrorsDeps } from './deps';
 import { WebviewBridge } from '../shared/webviewBridge';
@@ -21,15 +22,16 @@ export class ClusterDetailsPanel implements vscode.Disposable {
     return new ClusterDetailsPanel(deps, panel, fingerprint);
   }
 
-  static serializer(deps: ErrorsDeps): vscode.WebviewPanelSerializer<ErrorDetailsState> {
+  static serializer(deps: ErrorsDeps): vscode.WebviewPanelSerializer {
     return {
-      async deserializeWebviewPanel(panel, state) {
-        if (!state || typeof state.fingerprint !== 'string') {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const reopen = reopenState(state, isErrorDetailsReopen);
+        if (!reopen) {
           panel.dispose();
           return;
         }
         panel.webview.options = webviewOptions(deps.extensionUri);
-        new ClusterDetailsPanel(deps, panel, state.fingerprint);
+        new ClusterDetailsPanel(deps, panel, reopen.fingerprint);
         // After a window reload the cluster comes back once the remembered logs are read again.
         deps.errors.state.restore();
       },
@@ -44,7 +46,8 @@ export class ClusterDetailsPanel implements vscode.Disposable {
     ClusterDetailsPanel.open.set(fingerprint, this);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'incidents.svg');
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'errorDetails', title: `Error cluster ${fingerprint.slice(0, 12)}` });
-    this.bridge = new WebviewBridge(panel.webview, () => Promise.resolve(this.snapshot()), isErrorDetailsIntent, (intent) => this.handle(intent));
+    const reopen: ErrorDetailsReopen = { fingerprint };
+    this.bridge = new WebviewBridge(panel.webview, () => Promise.resolve(this.snapshot()), isErrorDetailsIntent, (intent) => this.handle(intent), { reopen: () => reopen });
     this.disposables.push(
       this.bridge,
       deps.errors.state.onDidChange(() => {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { ErrorsTreeProvider, type ErrorsNode } from './errorsTree';
 import { ErrorLenses } from './errorLenses';
 import { ErrorsState } from './errorsState';
+import type { IncidentRepository } from '../shared/incidentRepository';
 
 /**
  * Everything the Errors view needs, built once in `activate` (no I/O there: the last sources are re-read
@@ -14,8 +15,8 @@ export class ErrorsFeature implements vscode.Disposable {
   readonly lenses: ErrorLenses;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(workspaceState: vscode.Memento, log: vscode.LogOutputChannel) {
-    this.state = new ErrorsState(workspaceState, log);
+  constructor(workspaceState: vscode.Memento, log: vscode.LogOutputChannel, repository?: IncidentRepository) {
+    this.state = new ErrorsState(workspaceState, log, repository);
     this.tree = new ErrorsTreeProvider(this.state);
     this.view = vscode.window.createTreeView('incidentWorkbench.errors', { treeDataProvider: this.tree, showCollapseAll: true });
     this.lenses = new ErrorLenses(this.state);
@@ -30,9 +31,10 @@ export class ErrorsFeature implements vscode.Disposable {
       vscode.languages.registerHoverProvider(files, this.lenses),
       this.state.onDidChange(() => {
         this.view.message = this.state.message();
-        this.view.description = this.state.filter ? `filter: ${this.state.filter}` : undefined;
+        this.view.description = [this.state.releaseFilter ? `release ${this.state.releaseFilter}` : '', this.state.filter ? `filter: ${this.state.filter}` : ''].filter(Boolean).join(' · ') || undefined;
         void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsLoaded', this.state.report !== undefined);
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsFiltered', this.state.filter !== '');
+        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsFiltered', this.state.filter !== '' || this.state.releaseFilter !== '');
+        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsReleases', (this.state.report?.releases.length ?? 0) > 0);
       }),
     ];
   }

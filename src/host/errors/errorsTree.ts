@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { ClusterSummary, ReportException, ReportFrame, ReportSample } from '../../core/errors/analyzer';
+import { ratePerRelease, type LogRelease } from '../../core/errors/releases';
+import type { TriagedCluster } from '../../core/triage/triage';
 import { clusterTitle } from '../../core/errors/report';
 import { basename } from '../../core/errors/fingerprint';
 import type { ClusterPattern } from '../../core/errors/patterns';
@@ -7,7 +9,7 @@ import type { ErrorsState } from './errorsState';
 import { FrameResolver } from './frameResolver';
 
 export type ErrorsNode =
-  | { kind: 'cluster'; cluster: ClusterSummary }
+  | { kind: 'cluster'; cluster: ClusterSummary; releases?: LogRelease[] }
   | { kind: 'frame'; cluster: ClusterSummary; frame: ReportFrame; key: string }
   | { kind: 'cause'; cluster: ClusterSummary; exception: ReportException; index: number }
   | { kind: 'section'; cluster: ClusterSummary; section: 'samples' | 'patterns' | 'why' }
@@ -17,6 +19,8 @@ export type ErrorsNode =
   | { kind: 'empty'; text: string };
 
 export const DIM_SCHEME = 'iwb-errors-frame';
+/** Cluster items carry this scheme so their status shows as a badge (N new, R regressed, I ignored). */
+export const STATUS_SCHEME = 'iwb-errors-status';
 
 const CATEGORY_ICON: Record<string, string> = {
   input_validation: 'symbol-parameter',
@@ -32,10 +36,18 @@ function when(iso: string | undefined, withDate: boolean): string {
   return withDate ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(11, 16);
 }
 
+/** When the cluster's events happened, e.g. "02:50–02:56 UTC" (with the dates when they differ). */
 export function clusterDescription(c: ClusterSummary): string {
   const sameDay = c.firstSeen?.slice(0, 10) === c.lastSeen?.slice(0, 10);
-  const span = c.firstSeen ? ` · ${when(c.firstSeen, !sameDay)}–${when(c.lastSeen, !sameDay)} UTC` : '';
-  return `${c.count.toLocaleString('en-US')}${span}`;
+  return c.firstSeen ? `${when(c.firstSeen, !sameDay)}–${when(c.lastSeen, !sameDay)} UTC` : '';
+}
+
+/**
+ * The count comes first: at the default sidebar width a long exception message is cut at the end, and the
+ * count is what ranks the clusters.
+ */
+export function clusterLabel(c: ClusterSummary): string {
+  return `${c.count.toLocaleString('en-US')} × ${clusterTitle(c)}`;
 }
 
 /** Frames of the raised exception, the raising frame first (most recent call first, as a debugger shows). */
@@ -67,11 +79,13 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
     if (!node) {
       this.state.restore();
       if (!this.state.report) return [];
+      const report = this.state.report;
       const clusters = this.state.visibleClusters();
       if (clusters.length === 0) {
-        return [{ kind: 'empty', text: this.state.filter ? `No cluster matches "${this.state.filter}"` : `No error events in ${this.state.report.lines.toLocaleString('en-US')} lines` }];
+        if (this.state.releaseFilter && !this.state.filter) return [{ kind: 'empty', text: `No cluster in release ${this.state.releaseFilter}` }];
+        return [{ kind: 'empty', text: this.state.filter ? `No cluster matches "${this.state.filter}"` : `No error events in ${report.lines.toLocaleString('en-US')} lines` }];
       }
-      return clusters.map((cluster) => this.remember({ kind: 'cluster', cluster }));
+      return clusters.map((cluster) => this.remember({ kind: 'cluster', cluster, releases: report.releases }));
     }
     switch (node.kind) {
       case 'cluster': {
@@ -126,7 +140,7 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
   /** The tree node of a cluster (for reveal from code lenses and the details panel). */
   clusterNode(idOrFingerprint: string): ErrorsNode | undefined {
     const c = this.state.cluster(idOrFingerprint);
-    return c ? (this.nodes.get(c.fingerprint) ?? this.remember({ kind: 'cluster', cluster: c })) : undefined;
+    return c ? (this.nodes.get(c.fingerprint) ?? this.remember({ kind: 'cluster', cluster: c, ...(this.state.report ? { releases: this.state.report.releases } : {}) })) : undefined;
   }
 
   getParent(node: ErrorsNode): ErrorsNode | undefined {
@@ -156,7 +170,7 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
       }
       case 'cluster': {
         const c = node.cluster;
-        const item = new vscode.TreeItem(clusterTitle(c), vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(clusterLabel(c), vscode.TreeItemCollapsibleState.Collapsed);
         item.description = clusterDescription(c);
         item.iconPath = new vscode.ThemeIcon(CATEGORY_ICON[c.category] ?? 'tag', new vscode.ThemeColor('problemsErrorIcon.foreground'));
         item.contextValue = 'errorCluster';
@@ -169,7 +183,10 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
         md.appendMarkdown(`\n\n**Hypothesis:** `);
         md.appendText(c.hypothesis);
         md.appendMarkdown(`\n\nFingerprint \`${c.fingerprint}\``);
+        releaseTooltip(md, c, node.releases ?? []);
         item.tooltip = md;
+        const badge = statusBadge(c);
+        if (badge) item.resourceUri = vscode.Uri.from({ scheme: STATUS_SCHEME, path: `/${c.fingerprint}`, query: badge });
         item.accessibilityInformation = { label: `${clusterTitle(c)}, ${c.count} events, category ${c.category}` };
         return item;
       }
@@ -233,6 +250,7 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme === STATUS_SCHEME) return STATUS_DECORATIONS[uri.query];
     if (uri.scheme !== DIM_SCHEME) return undefined;
     return { color: new vscode.ThemeColor('list.deemphasizedForeground'), tooltip: 'Outside the workspace' };
   }
@@ -241,5 +259,32 @@ export class ErrorsTreeProvider implements vscode.TreeDataProvider<ErrorsNode>, 
     this.subscription.dispose();
     this.changed.dispose();
     this.decorationsChanged.dispose();
+  }
+}
+
+const STATUS_DECORATIONS: Record<string, vscode.FileDecoration> = {
+  new: { badge: 'N', tooltip: 'New in the latest release', color: new vscode.ThemeColor('list.warningForeground') },
+  regressed: { badge: 'R', tooltip: 'Regressed: back after a release without it, or after being resolved', color: new vscode.ThemeColor('list.errorForeground') },
+  ignored: { badge: 'I', tooltip: 'Ignored (.incidents/triage.json)', color: new vscode.ThemeColor('list.deemphasizedForeground') },
+  resolved: { badge: '✓', tooltip: 'Resolved: not in the latest release, or resolved in triage' },
+};
+
+/** Which badge a cluster wears: its release status when it says something, else ignored. */
+function statusBadge(c: TriagedCluster): string | undefined {
+  if (c.triage?.ignored) return 'ignored';
+  return c.status === 'new' || c.status === 'regressed' || c.status === 'resolved' ? c.status : undefined;
+}
+
+/** Status, triage and the rate per release, under the cluster's tooltip. */
+function releaseTooltip(md: vscode.MarkdownString, c: TriagedCluster, releases: readonly LogRelease[]): void {
+  if (!c.releases?.length && !c.triage) return;
+  md.appendMarkdown(`\n\n**Status:** ${c.status}`);
+  if (c.triage) {
+    md.appendMarkdown(' — ');
+    md.appendText(c.triage.summary);
+  }
+  if (c.releases?.length && releases.length) {
+    md.appendMarkdown('\n\n**Per release** (events, per 1,000 records):');
+    for (const r of ratePerRelease(c.releases, releases)) md.appendText(`\n- ${r.name}: ${r.count} (${r.perThousand}/1k)`);
   }
 }

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { incidentDir } from '../../core/store/layout';
+import { reopenState } from '../../protocol/common';
 import {
   INCIDENT_OVERVIEW_VIEW_TYPE,
   isIncidentOverviewIntent,
+  isIncidentOverviewReopen,
   type IncidentOverviewIntent,
+  type IncidentOverviewReopen,
   type IncidentOverviewSnapshot,
-  type IncidentOverviewState,
 } from '../../protocol/incidentOverview';
 import { noWorkspaceSnapshot, toOverviewSnapshot } from '../../presenters/incidentOverview';
 import type { IncidentDeps } from './deps';
@@ -28,16 +30,17 @@ export class IncidentOverviewPanel implements vscode.Disposable {
     return new IncidentOverviewPanel(deps, panel, id);
   }
 
-  /** Restores panels after a window reload, from the state the page saved. */
-  static serializer(deps: IncidentDeps): vscode.WebviewPanelSerializer<IncidentOverviewState> {
+  /** Restores panels after a window reload, from the `reopen` the page kept. */
+  static serializer(deps: IncidentDeps): vscode.WebviewPanelSerializer {
     return {
-      async deserializeWebviewPanel(panel, state) {
-        if (!state || typeof state.incidentId !== 'string') {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        const reopen = reopenState(state, isIncidentOverviewReopen);
+        if (!reopen) {
           panel.dispose();
           return;
         }
         panel.webview.options = webviewOptions(deps.extensionUri);
-        new IncidentOverviewPanel(deps, panel, state.incidentId);
+        new IncidentOverviewPanel(deps, panel, reopen.incidentId);
       },
     };
   }
@@ -50,7 +53,8 @@ export class IncidentOverviewPanel implements vscode.Disposable {
     IncidentOverviewPanel.open.set(id, this);
     panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'incidents.svg');
     panel.webview.html = buildWebviewHtml(panel.webview, deps.extensionUri, { app: 'incident', title: `Incident ${id}` });
-    this.bridge = new WebviewBridge(panel.webview, () => this.snapshot(), isIncidentOverviewIntent, (intent) => this.handle(intent));
+    const reopen: IncidentOverviewReopen = { incidentId: id };
+    this.bridge = new WebviewBridge(panel.webview, () => this.snapshot(), isIncidentOverviewIntent, (intent) => this.handle(intent), { reopen: () => reopen });
     this.disposables.push(
       this.bridge,
       deps.repository.onDidChange(() => void this.bridge.push()),
@@ -61,9 +65,9 @@ export class IncidentOverviewPanel implements vscode.Disposable {
   private async snapshot(): Promise<IncidentOverviewSnapshot> {
     const store = this.deps.repository.store();
     if (!store) return noWorkspaceSnapshot(this.id);
-    const entry = await store.read(this.id);
+    const [entry, postmortem] = await Promise.all([store.read(this.id), store.readPostmortem(this.id)]);
     this.panel.title = entry.value?.title ? `${this.id} ${entry.value.title}` : this.id;
-    return toOverviewSnapshot(entry);
+    return toOverviewSnapshot(entry, postmortem);
   }
 
   private async handle(intent: IncidentOverviewIntent): Promise<void> {
@@ -79,6 +83,10 @@ export class IncidentOverviewPanel implements vscode.Disposable {
         if (uri) await vscode.commands.executeCommand('vscode.open', uri);
         return;
       }
+      case 'openPostmortem':
+        // Creates it pre-filled from the incident when there is none (the post-mortem feature's command).
+        await vscode.commands.executeCommand('incidentWorkbench.openPostmortem', this.id);
+        return;
       case 'revealInTree': {
         const node = await this.deps.incidentsTree.nodeFor(this.id);
         if (node) await this.deps.incidentsView.reveal(node, { select: true, focus: true });

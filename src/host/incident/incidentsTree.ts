@@ -27,7 +27,7 @@ const STAGE_LABEL: Record<Stage, string> = {
 };
 
 export type IncidentsNode =
-  | { kind: 'group'; group: 'open' | 'closed'; count: number }
+  | { kind: 'group'; group: Group; count: number; expanded: boolean }
   | { kind: 'incident'; entry: IncidentEntry }
   | { kind: 'invalid'; entry: IncidentEntry }
   | { kind: 'problem'; entry: IncidentEntry; problem: FileProblem }
@@ -46,6 +46,11 @@ export interface SectionNode {
   section: TreeSection<unknown>;
   node: unknown;
 }
+
+/** Incidents still being worked (OPEN, INVESTIGATING, MITIGATED) and those that are over (RESOLVED, CLOSED). */
+type Group = 'open' | 'resolved';
+const groupOf = (entry: IncidentEntry): Group => (entry.state === 'valid' && (entry.value?.status === 'RESOLVED' || entry.value?.status === 'CLOSED') ? 'resolved' : 'open');
+const GROUP_LABEL: Record<Group, string> = { open: 'Open', resolved: 'Resolved and closed' };
 
 const SEVERITY_ICON: Record<Severity, [string, string]> = {
   CRITICAL: ['flame', 'charts.red'],
@@ -67,8 +72,8 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
   readonly onDidChangeTreeData = this.changed.event;
   /** Incident nodes by id and the two groups, so `reveal` and `getParent` hand VS Code the objects it was given. */
   private roots = new Map<string, IncidentsNode>();
-  private groups = new Map<'open' | 'closed', Extract<IncidentsNode, { kind: 'group' }>>();
-  private parents = new Map<string, 'open' | 'closed'>();
+  private groups = new Map<Group, Extract<IncidentsNode, { kind: 'group' }>>();
+  private parents = new Map<string, Group>();
   private postmortems = new Map<string, Promise<FileReport<PostMortem> | undefined>>();
   private readonly subscriptions: vscode.Disposable[];
 
@@ -110,13 +115,15 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
     if (!node) {
       const entries = await this.repository.list();
       this.roots = new Map(entries.map((entry) => [entry.id, entry.state === 'valid' ? { kind: 'incident', entry } : { kind: 'invalid', entry }]));
-      this.parents = new Map(entries.map((e) => [e.id, e.state === 'valid' && e.value?.status === 'CLOSED' ? 'closed' : 'open']));
-      const count = (g: 'open' | 'closed') => [...this.parents.values()].filter((x) => x === g).length;
+      this.parents = new Map(entries.map((e) => [e.id, groupOf(e)]));
+      const count = (g: Group) => [...this.parents.values()].filter((x) => x === g).length;
       const groups: IncidentsNode[] = [];
-      for (const g of ['open', 'closed'] as const) {
+      this.groups.clear();
+      for (const g of ['open', 'resolved'] as const) {
         const n = count(g);
-        if (n === 0 && g === 'closed') continue;
-        const group = { kind: 'group' as const, group: g, count: n };
+        if (n === 0) continue;
+        // Finished incidents fold away unless there is nothing else to show (a fresh clone of the demo).
+        const group = { kind: 'group' as const, group: g, count: n, expanded: g === 'open' || count('open') === 0 };
         this.groups.set(g, group);
         groups.push(group);
       }
@@ -199,8 +206,9 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
   getTreeItem(node: IncidentsNode): vscode.TreeItem | Promise<vscode.TreeItem> {
     if (node.kind === 'section') return node.section.treeItem(node.node);
     if (node.kind === 'group') {
-      const item = new vscode.TreeItem(node.group === 'open' ? 'Open' : 'Closed', node.group === 'open' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+      const item = new vscode.TreeItem(GROUP_LABEL[node.group], node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `group:${node.group}`;
+      item.tooltip = node.group === 'open' ? 'OPEN, INVESTIGATING and MITIGATED incidents' : 'RESOLVED and CLOSED incidents';
       item.description = String(node.count);
       item.contextValue = `group.${node.group}`;
       return item;
@@ -210,11 +218,14 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
       case 'incident': {
         const incident = entry.value as Incident;
         const active = this.activeId() === entry.id;
-        const item = new vscode.TreeItem(`${incident.id} ${incident.title}`, vscode.TreeItemCollapsibleState.Collapsed);
+        // The title is what a person reads first; the id, state and age follow and may be cut (the tooltip has all).
+        const item = new vscode.TreeItem(incident.title, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `incident:${entry.id}`;
         const age = formatAge(incident.status === 'CLOSED' ? (closedAt(incident) ?? incident.reportedAt) : incident.reportedAt, Date.now());
-        item.description = `${active ? '● active · ' : ''}${incident.severity} · ${incident.status} · ${age}`;
-        const [icon, color] = SEVERITY_ICON[incident.severity];
+        item.description = `${active ? '● active · ' : ''}${incident.id} · ${incident.status} · ${age}`;
+        item.accessibilityInformation = { label: `${incident.title}, ${incident.id}, ${incident.severity}, ${incident.status}, ${age}${active ? ', active incident' : ''}` };
+        // A resolved incident is not a live warning: its severity stays in the tooltip and the accessible name.
+        const [icon, color] = incident.status === 'RESOLVED' || incident.status === 'CLOSED' ? ['pass', 'testing.iconPassed'] : SEVERITY_ICON[incident.severity];
         item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
         item.tooltip = new vscode.MarkdownString(undefined, true);
         item.tooltip.appendMarkdown(`**${escapeMd(incident.id)}** — ${escapeMd(incident.title)}\n\n`);
@@ -257,7 +268,9 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
         const a = node.attempt;
         const item = new vscode.TreeItem(a.reproduced ? 'Reproduced' : 'Not reproduced', vscode.TreeItemCollapsibleState.None);
         item.description = `${a.at}${a.note ? ` · ${a.note}` : ''}`;
-        item.iconPath = a.reproduced ? new vscode.ThemeIcon('bug', new vscode.ThemeColor('charts.red')) : new vscode.ThemeIcon('circle-slash');
+        item.tooltip = `${a.reproduced ? 'Reproduced' : 'Not reproduced'} at ${a.at}${a.note ? `\n${a.note}` : ''}`;
+        // A reproduction that worked is progress (the bug can now be studied), not a failure: no red bug.
+        item.iconPath = a.reproduced ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('circle-slash');
         return item;
       }
       case 'evidence': {
@@ -265,8 +278,9 @@ export class IncidentsTreeProvider implements vscode.TreeDataProvider<IncidentsN
         item.description = `${node.item.kind}${node.item.note ? ` · ${node.item.note}` : ''}${node.item.redaction?.ran ? ' · redacted' : ''}`;
         item.tooltip = `${node.item.path}\n${node.item.note ?? ''}\nadded ${node.item.at}`;
         item.iconPath = new vscode.ThemeIcon(EVIDENCE_ICON[node.item.kind] ?? 'file');
-        // `evidence.profile` adds Open Profile and, with two selected, Compare Profiles to the context menu.
-        item.contextValue = isProfileEvidence(node.item) ? 'evidence.profile' : 'evidence';
+        // `evidence.profile` adds Open Profile and, with two selected, Compare Profiles to the context menu;
+        // `evidence.memory` the same for memory captures.
+        item.contextValue = isProfileEvidence(node.item) ? 'evidence.profile' : node.item.kind === 'memory' ? 'evidence.memory' : 'evidence';
         const uri = this.repository.uri(`${incidentDir(entry.id)}/${node.item.path}`);
         if (uri) {
           item.resourceUri = uri;
@@ -406,6 +420,7 @@ export function isProfileEvidence(item: EvidenceItem): boolean {
 
 const EVIDENCE_ICON: Partial<Record<string, string>> = {
   profile: 'flame',
+  memory: 'symbol-numeric',
   errors: 'bug',
   trace: 'type-hierarchy-sub',
   logs: 'output',

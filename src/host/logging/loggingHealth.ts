@@ -46,11 +46,24 @@ export class LoggingHealth implements TreeSection<LoggingHealthNode>, vscode.Dis
   treeItem(node: LoggingHealthNode): vscode.TreeItem {
     if (node.kind === 'loggingHealth') {
       const { totals, scannedAt } = this.summary();
-      const item = new vscode.TreeItem('Logging health', vscode.TreeItemCollapsibleState.Collapsed);
+      const counts = `${totals.findings} finding${totals.findings === 1 ? '' : 's'} in ${totals.files} file${totals.files === 1 ? '' : 's'}`;
+      const what = 'prints, errors without traceback, swallowed exceptions, missing request context, secrets in logs';
+      if (!scannedAt && totals.findings === 0) {
+        // Nothing checked yet says nothing about the code: offer the scan rather than a green "no findings".
+        const item = new vscode.TreeItem('Logging health', vscode.TreeItemCollapsibleState.None);
+        item.id = 'loggingHealth';
+        item.description = 'not scanned yet · click to scan';
+        item.iconPath = new vscode.ThemeIcon('search');
+        item.tooltip = `The workspace's Python files have not been checked yet. Click to scan them for ${what}.`;
+        item.command = { command: 'incidentWorkbench.scanWorkspaceLogging', title: 'Scan Workspace Logging' };
+        item.contextValue = 'loggingHealth';
+        return item;
+      }
+      const item = new vscode.TreeItem('Logging health', totals.findings ? vscode.TreeItemCollapsibleState.Collapsed : scannedAt ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = 'loggingHealth';
-      item.description = totals.findings === 0 ? (scannedAt ? 'no findings' : 'no findings in the files checked so far') : `${totals.findings} finding${totals.findings === 1 ? '' : 's'} in ${totals.files} file${totals.files === 1 ? '' : 's'}${totals.errors ? ` · ${totals.errors} error${totals.errors === 1 ? '' : 's'}` : ''}`;
-      item.iconPath = new vscode.ThemeIcon(totals.errors ? 'output' : 'pass', new vscode.ThemeColor(totals.errors ? 'list.errorForeground' : totals.findings ? 'list.warningForeground' : 'testing.iconPassed'));
-      item.tooltip = `Logging findings of the Python files checked so far${scannedAt ? ` (workspace scanned ${scannedAt})` : ' (open files; run Scan Workspace Logging for all)'}: prints, errors without traceback, swallowed exceptions, missing request context, secrets in logs.`;
+      item.description = scannedAt ? (totals.findings ? counts : 'no findings') : `${counts} · open files only, not scanned yet`;
+      item.iconPath = scannedAt && totals.findings === 0 ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon(totals.errors ? 'output' : 'warning', new vscode.ThemeColor(totals.errors ? 'list.errorForeground' : 'list.warningForeground'));
+      item.tooltip = scannedAt ? `Logging findings of the workspace's Python files (scanned ${scannedAt}): ${what}.` : `Findings in the files opened so far; the workspace has not been scanned yet (expand for Scan workspace logging…): ${what}.`;
       item.contextValue = 'loggingHealth';
       return item;
     }

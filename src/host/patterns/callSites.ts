@@ -24,7 +24,7 @@ export interface WorkspaceCallSite extends LogCallSite {
 /**
  * The workspace's Python logging calls, indexed with the logging linter's parser (tree-sitter, loaded on
  * first use from dist/wasm/). Built when patterns are first matched to code and rebuilt when a Python file
- * is saved; the index is small (one entry per logging call).
+ * is saved, created, changed or deleted; the index is small (one entry per logging call).
  */
 export class WorkspaceCallSites implements vscode.Disposable {
   private parserPromise: Promise<PythonParser> | undefined;
@@ -39,12 +39,20 @@ export class WorkspaceCallSites implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    const invalidate = () => {
+      if (!this.building) return;
+      this.building = undefined;
+      this.changed.fire();
+    };
+    // Files written, created or deleted outside an editor (a checkout, a script) change the index too.
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.py');
     this.disposables.push(
+      watcher,
+      watcher.onDidCreate(invalidate),
+      watcher.onDidDelete(invalidate),
+      watcher.onDidChange(invalidate),
       vscode.workspace.onDidSaveTextDocument((d) => {
-        if (d.languageId === 'python' && this.building) {
-          this.building = undefined;
-          this.changed.fire();
-        }
+        if (d.languageId === 'python') invalidate();
       }),
     );
   }

@@ -9,8 +9,15 @@ import { patternsMessage, visiblePatterns, type PatternSort } from '../../presen
 import { reportError } from '../shared/reportError';
 import { WorkspaceCallSites, type WorkspaceCallSite } from './callSites';
 import { readPatternsSettings } from './settings';
+import { patternsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
+import { LogStoreError, type LogStore, type TimeWindow } from '../../core/logstore/types';
+import { describeWindow, type LogStoreConfig } from '../shared/logStores';
 
 const LAST_SOURCES = 'incidentWorkbench.patterns.lastSources';
+
+function formatBytes(n: number): string {
+  return n >= 1 << 20 ? `${(n / 2 ** 20).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
 
 export interface PatternsLoadSummary {
   patterns: number;
@@ -21,6 +28,8 @@ export interface PatternsLoadSummary {
   errors: { path: string; message: string }[];
   skipped: string[];
   cancelled?: boolean;
+  /** When read from a log store: what the store sent. */
+  source?: StoreSourceInfo;
 }
 
 /**
@@ -35,6 +44,8 @@ export class PatternsState implements vscode.Disposable {
   sources: string[] = [];
   filter = '';
   sort: PatternSort = 'count';
+  /** The log store the report came from, if any (then `sources` is empty). */
+  storeSource: (StoreSourceInfo & { name: string; window: TimeWindow }) | undefined;
   /** undefined: the release field's deploy (if any); null: no cut-off. */
   cutoff: DeployMarker | null | undefined;
   private files = new Map<string, string>();
@@ -95,7 +106,9 @@ export class PatternsState implements vscode.Disposable {
 
   message(): string | undefined {
     if (!this.report) return this.loading ? 'Reading logs…' : undefined;
-    return patternsMessage(this.report, this.filter, this.visible().length);
+    const message = patternsMessage(this.report, this.filter, this.visible().length);
+    const s = this.storeSource;
+    return s ? `${message} · from ${s.name} (${describeWindow(s.window)}): counts ${s.exact ? 'exact (counted in the store)' : 'not exact'}, ${formatBytes(s.bytesTransferred)} transferred; samples and templates from a store sample` : message;
   }
 
   setFilter(text: string): void {
@@ -164,8 +177,17 @@ export class PatternsState implements vscode.Disposable {
   }
 
   async load(paths: string[], options: { quiet?: boolean } = {}): Promise<PatternsLoadSummary | undefined> {
+    return this.run(() => this.doLoad(paths, options));
+  }
+
+  /** Patterns of a log store's window: templates mined on a store sample, every count made by the store. */
+  async loadStore(config: LogStoreConfig, store: LogStore, window: TimeWindow, options: { quiet?: boolean } = {}): Promise<PatternsLoadSummary | undefined> {
+    return this.run(() => this.doLoadStore(config, store, window, options));
+  }
+
+  private async run(load: () => Promise<PatternsLoadSummary | undefined>): Promise<PatternsLoadSummary | undefined> {
     if (this.loading) await this.loading.catch(() => undefined);
-    const run = this.doLoad(paths, options);
+    const run = load();
     this.loading = run;
     this.changed.fire();
     try {
@@ -174,6 +196,53 @@ export class PatternsState implements vscode.Disposable {
       this.loading = undefined;
       this.changed.fire();
     }
+  }
+
+  private async doLoadStore(config: LogStoreConfig, store: LogStore, window: TimeWindow, options: { quiet?: boolean }): Promise<PatternsLoadSummary | undefined> {
+    const settings = readPatternsSettings();
+    const title = `Log patterns from ${config.name} (${describeWindow(window)})`;
+    const empty: PatternsLoadSummary = { patterns: 0, records: 0, lines: 0, newPatterns: 0, files: [], errors: [], skipped: [] };
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+      const ac = new AbortController();
+      const sub = token.onCancellationRequested(() => ac.abort());
+      let phase = '';
+      try {
+        const result = await patternsFromStore(store, {
+          window,
+          query: config.query,
+          fields: { ...settings.fields, ...config.fields },
+          userMasks: settings.masks,
+          rules: settings.rules,
+          maxSignatures: settings.maxPatterns,
+          problems: settings.problems,
+          signal: ac.signal,
+          onProgress: (p) => {
+            if (p.phase === phase && p.lines !== undefined && p.lines % 5000 !== 0) return;
+            phase = p.phase;
+            progress.report({ message: `${p.phase}${p.lines !== undefined ? `: ${p.lines.toLocaleString('en-US')} lines` : ''}` });
+          },
+        });
+        this.report = result.report;
+        this.files = new Map();
+        this.sources = [];
+        this.sites = new Map();
+        this.storeSource = { ...result.source, name: config.name, window };
+        void this.matchCallSites();
+        for (const p of result.report.problems) void reportError(this.log, `${config.name}: ${p}`, { notify: !options.quiet, severity: 'warning' });
+        return { ...empty, patterns: result.report.patterns.length, records: result.report.records, lines: result.report.lines, files: [config.name], source: result.source };
+      } catch (e) {
+        if (e instanceof LogStoreError && e.kind === 'cancelled') return { ...empty, cancelled: true };
+        if (e instanceof IngestCancelled || e instanceof PatternReadCancelled) return { ...empty, cancelled: true };
+        if (e instanceof LogStoreError) {
+          void reportError(this.log, `${config.name}: ${e.message}`, { notify: !options.quiet });
+          return { ...empty, errors: [{ path: config.name, message: e.message }] };
+        }
+        void reportError(this.log, `Finding log patterns in ${config.name} failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
+        return undefined;
+      } finally {
+        sub.dispose();
+      }
+    });
   }
 
   private async doLoad(paths: string[], options: { quiet?: boolean }): Promise<PatternsLoadSummary | undefined> {
@@ -217,6 +286,7 @@ export class PatternsState implements vscode.Disposable {
         this.report = result.report;
         this.files = labels;
         this.sources = paths;
+        this.storeSource = undefined;
         this.sites = new Map();
         await this.memento.update(LAST_SOURCES, paths);
         void this.matchCallSites();

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import type { Incident } from '../../core/incident/types';
-import { checkPostmortemText, parsesAsObject } from '../../core/postmortem/check';
+import { checkPostmortemText, parseObject, parsesAsObject } from '../../core/postmortem/check';
 import { mergeTimeline, timelineFromEvents } from '../../core/postmortem/prefill';
 import type { TimelineEntry } from '../../core/postmortem/types';
 import { incidentDir } from '../../core/store/layout';
-import { POSTMORTEM_VIEW_TYPE, isPostmortemIntent, type PostmortemIntent, type PostmortemSnapshot, type TimelineView } from '../../protocol/postmortem';
+import { POSTMORTEM_VIEW_TYPE, isPostmortemIntent, type JsonPath, type PostmortemEvent, type PostmortemIntent, type PostmortemSnapshot, type TimelineView } from '../../protocol/postmortem';
+import { RowIdentities, resolveChange } from '../../core/postmortem/formRows';
 import type { PostmortemDeps } from './deps';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
@@ -13,12 +14,18 @@ import { DEFAULT_TIMELINE_VIEW, buildSnapshot } from '../../presenters/postmorte
 import { parseForensicsTimeline } from '../../core/postmortem/importTimeline';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
+import { pickFile } from '../shared/pickFile';
 
 /** `.incidents/<id>/postmortem.json` → `<id>`, or undefined for a post-mortem somewhere else. */
 export function incidentIdOf(uri: vscode.Uri): string | undefined {
   const m = /\/\.incidents\/([^/]+)\/postmortem\.json$/.exec(uri.path);
   return m?.[1];
 }
+
+/** A change to apply as it is (its path already names the current document's positions). */
+export type DirectChange = { type: 'set'; path: JsonPath; value: unknown } | { type: 'remove'; path: JsonPath } | { type: 'append'; key: string; value: unknown };
+
+type Bridge = WebviewBridge<PostmortemSnapshot, PostmortemIntent, PostmortemEvent>;
 
 function localToday(): string {
   const d = new Date();
@@ -51,19 +58,25 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     let cached: { version: number; view: TimelineView; snapshot: PostmortemSnapshot } | undefined;
     // What the page asked to see of the timeline (sort, how many rows); per panel, like a scroll position.
     let view: TimelineView = DEFAULT_TIMELINE_VIEW;
+    // The ids this panel's page knows the list rows by, followed from version to version.
+    const rows = new RowIdentities();
+    // The last change of the page handled: the page stops showing it as pending once a snapshot says so.
+    const handled = { seq: 0 };
     const snapshot = async (): Promise<PostmortemSnapshot> => {
-      if (cached?.version === document.version && cached.view === view) return cached.snapshot;
-      const s = await this.snapshot(document, id, view);
-      cached = { version: document.version, view, snapshot: s };
-      return s;
+      if (cached?.version !== document.version || cached.view !== view) {
+        const s = await this.snapshot(document, id, view, rows);
+        cached = { version: document.version, view, snapshot: s };
+      }
+      return { ...cached.snapshot, ackSeq: handled.seq };
     };
-    const bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent> = new WebviewBridge<PostmortemSnapshot, PostmortemIntent>(panel.webview, snapshot, isPostmortemIntent, async (intent): Promise<void> => {
+    const bridge: Bridge = new WebviewBridge<PostmortemSnapshot, PostmortemIntent, PostmortemEvent>(panel.webview, snapshot, isPostmortemIntent, async (intent): Promise<void> => {
       if (intent.type === 'timelineView') {
         view = { sortKey: intent.view.sortKey, desc: intent.view.desc, limit: Math.min(100000, Math.max(1, Math.floor(intent.view.limit))) };
         await bridge.push();
         return;
       }
-      await this.onIntent(document, id, intent, bridge);
+      await this.onIntent(document, id, intent, bridge, rows);
+      if ((intent.type === 'set' || intent.type === 'remove') && typeof intent.seq === 'number') handled.seq = Math.max(handled.seq, intent.seq);
     });
 
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -87,13 +100,15 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     });
   }
 
-  private async snapshot(document: vscode.TextDocument, id: string | undefined, view: TimelineView): Promise<PostmortemSnapshot> {
-    const check = checkPostmortemText(document.getText(), { positions: false });
+  private async snapshot(document: vscode.TextDocument, id: string | undefined, view: TimelineView, rows: RowIdentities): Promise<PostmortemSnapshot> {
     const incident = id ? await this.incident(id) : undefined;
+    // Read after the await: the ids must describe the text of the version the snapshot says.
+    const check = checkPostmortemText(document.getText(), { positions: false });
     return buildSnapshot(
       check,
       { version: document.version, fileName: vscode.workspace.asRelativePath(document.uri), today: localToday(), ...(incident ? { incidentEvents: (incident.events ?? []).length } : {}) },
       view,
+      rows,
     );
   }
 
@@ -106,8 +121,23 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     }
   }
 
-  /** Applies one form change as a minimal edit. Returns false (and changes nothing) when the text does not parse. */
-  static async applyIntent(document: vscode.TextDocument, intent: Extract<PostmortemIntent, { type: 'set' | 'remove' | 'insert' | 'append' }>): Promise<boolean> {
+  /**
+   * A change the page made against some version, applied to the document as it is now: to the row it named
+   * wherever that row moved, or refused (with the reason) when its row is gone or the value it replaces
+   * changed meanwhile. Undefined when the text does not parse.
+   */
+  static async applyFormChange(document: vscode.TextDocument, rows: RowIdentities, change: Extract<PostmortemIntent, { type: 'set' | 'remove' }>): Promise<{ applied: boolean; refused?: string } | undefined> {
+    const value = parseObject(document.getText());
+    if (!value) return undefined;
+    rows.update(document.version, value);
+    const where = resolveChange(value, document.version, rows, change);
+    if ('refused' in where) return { applied: false, refused: where.refused };
+    const direct: DirectChange = change.type === 'set' ? { type: 'set', path: where.path, value: change.value } : { type: 'remove', path: where.path };
+    return { applied: await PostmortemEditorProvider.applyIntent(document, direct) };
+  }
+
+  /** Applies one change as a minimal edit at the path it names. Returns false (and changes nothing) when the text does not parse. */
+  static async applyIntent(document: vscode.TextDocument, intent: DirectChange): Promise<boolean> {
     const text = document.getText();
     if (!parsesAsObject(text)) return false;
     let change: Parameters<typeof editsFor>[1];
@@ -122,7 +152,7 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
     return vscode.workspace.applyEdit(edit);
   }
 
-  private async onIntent(document: vscode.TextDocument, id: string | undefined, intent: PostmortemIntent, bridge: WebviewBridge<PostmortemSnapshot, PostmortemIntent>): Promise<void> {
+  private async onIntent(document: vscode.TextDocument, id: string | undefined, intent: PostmortemIntent, bridge: Bridge, rows: RowIdentities): Promise<void> {
     switch (intent.type) {
       case 'timelineView':
         return;
@@ -135,14 +165,19 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
         return;
       }
       case 'set':
-      case 'remove':
-      case 'append':
-      case 'insert': {
-        const ok = await PostmortemEditorProvider.applyIntent(document, intent);
-        if (!ok) {
-          void reportError(this.deps.log, `${vscode.workspace.asRelativePath(document.uri)} is not valid JSON right now; the form did not change it. Fix it as text first.`, { notify: true, severity: 'warning' });
+      case 'remove': {
+        const result = await PostmortemEditorProvider.applyFormChange(document, rows, intent);
+        if (!result) return this.notParsed(document, bridge);
+        if (result.refused) {
+          // The page keeps what the user typed and shows the reason; the snapshot brings it up to date.
+          this.deps.log.info(`${vscode.workspace.asRelativePath(document.uri)}: a form change made against version ${intent.version} was not applied (now ${document.version}): ${result.refused}`);
+          await bridge.post({ type: 'refused', seq: intent.seq ?? -1, message: result.refused });
           await bridge.push();
         }
+        return;
+      }
+      case 'append': {
+        if (!(await PostmortemEditorProvider.applyIntent(document, intent))) await this.notParsed(document, bridge);
         return;
       }
       case 'importIncidentEvents': {
@@ -156,7 +191,14 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
       }
       case 'importTimelineFile': {
         const base = id ? this.deps.repository.uri(incidentDir(id)) : undefined;
-        const picked = await vscode.window.showOpenDialog({ title: 'Import a timeline (forensics export, JSON)', canSelectMany: false, filters: { 'JSON timeline': ['json', 'jsonl'] }, ...(base ? { defaultUri: base } : {}) });
+        const picked = await pickFile(this.deps, {
+          title: 'Import a timeline (forensics export: JSON or JSON Lines with a timestamp and an event per entry)',
+          ...(id ? { incidentId: id } : {}),
+          kinds: ['file', 'logs', 'trace'],
+          include: '{**/*timeline*.json,**/*timeline*.jsonl,**/*forensics*.json,**/*forensics*.jsonl}',
+          match: /timeline|forensics/i,
+          dialog: { filters: { 'JSON timeline': ['json', 'jsonl'] }, ...(base ? { defaultUri: base } : {}) },
+        });
         if (!picked?.[0]) return;
         try {
           const bytes = await vscode.workspace.fs.readFile(picked[0]);
@@ -190,6 +232,11 @@ export class PostmortemEditorProvider implements vscode.CustomTextEditorProvider
         await vscode.commands.executeCommand('incidentWorkbench.exportPostmortem', document.uri);
         return;
     }
+  }
+
+  private async notParsed(document: vscode.TextDocument, bridge: Bridge): Promise<void> {
+    void reportError(this.deps.log, `${vscode.workspace.asRelativePath(document.uri)} is not valid JSON right now; the form did not change it. Fix it as text first.`, { notify: true, severity: 'warning' });
+    await bridge.push();
   }
 
   private async importEntries(document: vscode.TextDocument, incoming: TimelineEntry[], from: string): Promise<void> {

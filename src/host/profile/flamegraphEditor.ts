@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FLAMEGRAPH_VIEW_TYPE, PROFILE_DIFF_VIEW_TYPE, isFlamegraphIntent, type FlamegraphIntent, type FlamegraphSnapshot } from '../../protocol/flamegraph';
+import { reopenState } from '../../protocol/common';
+import { FLAMEGRAPH_VIEW_TYPE, PROFILE_DIFF_VIEW_TYPE, isFlamegraphIntent, isProfileDiffReopen, type FlamegraphIntent, type FlamegraphSnapshot, type ProfileDiffReopen } from '../../protocol/flamegraph';
 import { profileDiffSnapshot, profileSnapshot } from '../../presenters/flamegraph';
+import { openBeside } from '../shared/openBeside';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
-import { offerPathMapping, type PathResolver } from './pathResolver';
+import { offerPathMapping, type PathResolver } from '../shared/pathResolver';
 import { ProfileDocument } from './profileDocument';
 import type { SourceHeat } from './sourceHeat';
 
@@ -16,16 +18,14 @@ export interface FlamegraphHost {
   log: vscode.LogOutputChannel;
 }
 
-/** Opens a frame's file at its line in the editor group left of the flamegraph. Returns the editor, or undefined. */
+/** Opens a frame's file at its line beside the flame graph, which stays open. Returns the editor, or undefined. */
 export async function openFrameSource(host: FlamegraphHost, file: string, line: number, cwd?: string): Promise<vscode.TextEditor | undefined> {
   const uri = await host.resolver.resolve(file, cwd);
   if (!uri) {
     if (await offerPathMapping(file)) return openFrameSource(host, file, line, cwd);
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const position = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), 0);
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position), preserveFocus: false, preview: true });
+  return openBeside(uri, line);
 }
 
 /** The read-only custom editor for profile files; every open panel is a flamegraph of one document. */
@@ -40,7 +40,16 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
 
   static register(host: FlamegraphHost): { provider: FlamegraphEditorProvider; disposable: vscode.Disposable } {
     const provider = new FlamegraphEditorProvider(host);
-    const disposable = vscode.window.registerCustomEditorProvider(FLAMEGRAPH_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true, webviewOptions: { enableFindWidget: false } });
+    const disposable = vscode.Disposable.from(
+      vscode.window.registerCustomEditorProvider(FLAMEGRAPH_VIEW_TYPE, provider, { supportsMultipleEditorsPerDocument: true, webviewOptions: { enableFindWidget: false } }),
+      vscode.window.registerWebviewPanelSerializer(PROFILE_DIFF_VIEW_TYPE, {
+        async deserializeWebviewPanel(panel, state: unknown) {
+          const reopen = reopenState(state, isProfileDiffReopen);
+          if (!reopen) panel.dispose();
+          else await showProfileDiff(host, vscode.Uri.parse(reopen.before), vscode.Uri.parse(reopen.after), panel);
+        },
+      }),
+    );
     return { provider, disposable };
   }
 
@@ -50,6 +59,8 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
 
   async resolveCustomEditor(doc: ProfileDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.host.extensionUri);
+    // A custom editor's frame is titled by its panel's title (VS Code leaves it "undefined" otherwise).
+    panel.title = path.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.host.extensionUri, { app: 'flamegraph', title: `Flame graph: ${path.basename(doc.uri.path)}` });
     const bridge = new WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>(
       panel.webview,
@@ -116,13 +127,15 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
 }
 
 /** A differential flamegraph of two profiles in a panel, plus the table of biggest changes. */
-export async function showProfileDiff(host: FlamegraphHost, before: vscode.Uri, after: vscode.Uri): Promise<{ panel: vscode.WebviewPanel; snapshot: FlamegraphSnapshot }> {
+export async function showProfileDiff(host: FlamegraphHost, before: vscode.Uri, after: vscode.Uri, restored?: vscode.WebviewPanel): Promise<{ panel: vscode.WebviewPanel; snapshot: FlamegraphSnapshot }> {
   const [a, b] = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading both profiles…' }, () =>
     Promise.all([ProfileDocument.load(before, host.resolver, host.cwdFor(before)), ProfileDocument.load(after, host.resolver, host.cwdFor(after))]),
   );
   const title = `${path.basename(before.path)} → ${path.basename(after.path)}`;
   const snapshot = profileDiffSnapshot(a, b, { title, before: vscode.workspace.asRelativePath(before), after: vscode.workspace.asRelativePath(after) }, host.heat.enabled);
-  const panel = vscode.window.createWebviewPanel(PROFILE_DIFF_VIEW_TYPE, `Diff: ${title}`, vscode.ViewColumn.Beside, webviewOptions(host.extensionUri));
+  const panel = restored ?? vscode.window.createWebviewPanel(PROFILE_DIFF_VIEW_TYPE, `Diff: ${title}`, vscode.ViewColumn.Beside, webviewOptions(host.extensionUri));
+  if (restored) panel.webview.options = webviewOptions(host.extensionUri);
+  const reopen: ProfileDiffReopen = { before: before.toString(), after: after.toString() };
   panel.webview.html = buildWebviewHtml(panel.webview, host.extensionUri, { app: 'flamegraph', title: `Profile diff: ${title}` });
   const files = new Set([...(a.profile?.frames ?? []), ...(b.profile?.frames ?? [])].map((f) => f.file));
   const bridge = new WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>(
@@ -133,6 +146,7 @@ export async function showProfileDiff(host: FlamegraphHost, before: vscode.Uri, 
       if (intent.type === 'openSourceFor' && files.has(intent.file)) await openFrameSource(host, intent.file, intent.line, b.cwd ?? a.cwd);
       else if (intent.type === 'setHeat') await host.heat.setEnabled(intent.on);
     },
+    { reopen: () => reopen },
   );
   const sub = host.heat.onDidChange(() => void bridge.push());
   panel.onDidDispose(() => {

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { runFile } from '../../core/profile/launchTargets';
-import { activeInterpreter } from '../shared/pySpyLocator';
+import { activeInterpreter } from '../shared/python';
 
 /** The interpreter for a resource: the Python extension's selected one when present, else python3 on PATH. */
 export async function pythonFor(resource?: vscode.Uri): Promise<string> {

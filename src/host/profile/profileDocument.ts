@@ -8,7 +8,7 @@ import { analyzeTorchTrace, type TorchOps } from '../../core/profile/torchOps';
 import { byteChunks, peekBytes, textChunks } from '../../core/profile/input';
 import type { FlameData } from '../../protocol/flamegraph';
 import { describeProfile, encodeFlameData, type ReadProfile } from '../../presenters/flamegraph';
-import type { PathResolver } from './pathResolver';
+import type { PathResolver } from '../shared/pathResolver';
 import { errorMessage } from '../../core/util/errors';
 
 /** The file's bytes, decompressed when it is gzip (torch's tensorboard handler writes .pt.trace.json.gz). */

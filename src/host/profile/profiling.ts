@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { FlamegraphEditorProvider, openFrameSource, type FlamegraphHost } from './flamegraphEditor';
-import { PathResolver } from './pathResolver';
+import { PathResolver } from '../shared/pathResolver';
 import { ProfileDocument } from './profileDocument';
 import { profileSnapshot } from '../../presenters/flamegraph';
 import type { Workbench } from '../shared/workbench';
@@ -26,7 +26,7 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
     this.extensionUri = workbench.extensionUri;
     this.log = workbench.log;
     this.workspaceState = workbench.workspaceState;
-    this.heat = new SourceHeat(this.resolver, workbench.workspaceState);
+    this.heat = new SourceHeat(this.resolver, workbench.workspaceState, workbench.heat);
     const { provider, disposable } = FlamegraphEditorProvider.register(this);
     this.editor = provider;
     this.disposables.push(this.resolver, this.heat, disposable);

@@ -4,6 +4,7 @@ import type { StepContext } from '../../core/incident/session';
 import type { EvidenceKind, Incident } from '../../core/incident/types';
 import { IncidentWriter, type BatchEvidenceInput, type BatchResult, type ChangeOptions, type Written, type WrittenEvidence } from '../../core/incident/writer';
 import type { PostMortem } from '../../core/postmortem/types';
+import type { Actor, TriageFile } from '../../core/triage/triage';
 import { StoreError } from '../../core/store/errors';
 import { incidentDir } from '../../core/store/layout';
 import { resolveReporter } from './identity';
@@ -64,6 +65,17 @@ export class HostIncidentWriter {
     const path = await this.core().createPostmortem(id, postmortem);
     this.repository.invalidate();
     return path;
+  }
+
+  /**
+   * Changes `.incidents/triage.json` (error cluster triage) through the same lock, schema check and atomic
+   * write as incidents; `mutate` gets who is acting and undefined when there is no file yet.
+   */
+  async changeTriage(mutate: (triage: TriageFile | undefined, actor: Actor) => TriageFile): Promise<TriageFile> {
+    const ctx = await this.context();
+    const written = await this.core().changeTriage((t) => mutate(t, { at: ctx.now, by: ctx.actor }));
+    this.repository.invalidate();
+    return written.value;
   }
 
   /** Appends one event to the incident's timeline. */

@@ -55,7 +55,12 @@ function listFromPs(): Promise<ProcessRow[]> {
 
 /** What decides whether py-spy may attach here (for explaining a permission failure). */
 export function pySpyEnvironment(pySpyPath: string, pid?: number): PySpyEnvironment {
-  const env: PySpyEnvironment = { platform: process.platform, inContainer: false, pySpyPath, ...(pid !== undefined ? { pid } : {}) };
+  return { ...attachEnvironment(pid), pySpyPath };
+}
+
+/** What decides whether a debugger or profiler may attach to `pid` here: platform, uids, Yama, container, CAP_SYS_PTRACE. */
+export function attachEnvironment(pid?: number): Omit<PySpyEnvironment, 'pySpyPath'> {
+  const env: Omit<PySpyEnvironment, 'pySpyPath'> = { platform: process.platform, inContainer: false, ...(pid !== undefined ? { pid } : {}) };
   if (typeof process.getuid === 'function') env.uid = process.getuid();
   if (process.platform !== 'linux') return env;
   const read = (p: string) => {
@@ -82,4 +87,20 @@ export function pySpyEnvironment(pySpyPath: string, pid?: number): PySpyEnvironm
 export async function processCwd(pid: number): Promise<string | undefined> {
   if (process.platform !== 'linux') return undefined;
   return fs.readlink(`/proc/${pid}/cwd`).catch(() => undefined);
+}
+
+/** The program a process runs (/proc/PID/exe on Linux), when it can be read. */
+export async function processExecutable(pid: number): Promise<string | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  return fs.readlink(`/proc/${pid}/exe`).catch(() => undefined);
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { activeInterpreter } from './python';
 
 /**
  * Finds py-spy: the setting, then next to the active Python interpreter (through the Python extension's
@@ -23,33 +24,6 @@ async function executable(p: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-interface PythonExtensionApi {
-  environments?: {
-    getActiveEnvironmentPath?(resource?: vscode.Uri): { path: string } | undefined;
-    resolveEnvironment?(env: { path: string } | string): Promise<{ executable?: { uri?: vscode.Uri } } | undefined>;
-  };
-  settings?: { getExecutionDetails?(resource?: vscode.Uri): { execCommand?: string[] } };
-}
-
-/** The active interpreter's executable, from the Python extension, or undefined (extension absent or no env). */
-export async function activeInterpreter(resource?: vscode.Uri): Promise<string | undefined> {
-  const ext = vscode.extensions.getExtension<PythonExtensionApi>('ms-python.python');
-  if (!ext) return undefined;
-  try {
-    const api = ext.isActive ? ext.exports : await ext.activate();
-    const envPath = api?.environments?.getActiveEnvironmentPath?.(resource);
-    if (envPath && api.environments?.resolveEnvironment) {
-      const env = await api.environments.resolveEnvironment(envPath);
-      const exe = env?.executable?.uri?.fsPath;
-      if (exe) return exe;
-    }
-    if (envPath?.path) return envPath.path;
-    return api?.settings?.getExecutionDetails?.(resource)?.execCommand?.[0];
-  } catch {
-    return undefined;
   }
 }
 

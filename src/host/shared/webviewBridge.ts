@@ -2,9 +2,12 @@ import * as vscode from 'vscode';
 import { isMessage, type HostToView, type NotSnapshot } from '../../protocol/common';
 
 /**
- * The host half of a webview's protocol: answers `ready` with a full snapshot, re-sends a snapshot on
- * request, posts the protocol's typed events (`Event`, none by default), and hands every other message to
- * `onIntent` only if `isIntent` accepts its shape.
+ * The host half of a webview's protocol: answers every `ready` with a full snapshot (a page re-created
+ * after being hidden, a window reload or a move to another editor group says `ready` again and is drawn
+ * from it), re-sends a snapshot on request, posts the protocol's typed events (`Event`, none by default),
+ * and hands every other message to `onIntent` only if `isIntent` accepts its shape. `reopen` is what a
+ * panel serializer needs to open the panel again after a reload: it travels with each snapshot, the page
+ * keeps it with setState, and VS Code hands it back to the serializer (see SavedPage).
  */
 export class WebviewBridge<Snapshot, Intent extends { type: string }, Event extends { type: string } = never> implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
@@ -15,6 +18,7 @@ export class WebviewBridge<Snapshot, Intent extends { type: string }, Event exte
     private readonly snapshot: () => Promise<Snapshot>,
     private readonly isIntent: (message: { type: string }) => message is Intent,
     private readonly onIntent: (intent: Intent) => void | Promise<void>,
+    private readonly options: { reopen?: () => unknown } = {},
   ) {
     this.subscription = webview.onDidReceiveMessage(async (message: unknown) => {
       if (!isMessage(message)) return;
@@ -30,7 +34,8 @@ export class WebviewBridge<Snapshot, Intent extends { type: string }, Event exte
   /** Sends the current snapshot; before `ready` there is no page to receive it, and `ready` will ask. */
   async push(): Promise<void> {
     if (!this.ready) return;
-    const message: HostToView<Snapshot, Event> = { type: 'snapshot', snapshot: await this.snapshot() };
+    const reopen = this.options.reopen?.();
+    const message: HostToView<Snapshot, Event> = { type: 'snapshot', snapshot: await this.snapshot(), ...(reopen !== undefined ? { reopen } : {}) };
     await this.webview.postMessage(message);
   }
 

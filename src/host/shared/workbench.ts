@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ActiveIncident } from './activeIncident';
+import type { EditorHeat } from './editorHeat';
 import type { IncidentRepository } from './incidentRepository';
 import type { HostIncidentWriter } from './incidentWriter';
 
@@ -17,4 +18,10 @@ export interface Workbench {
   readonly activeIncident: ActiveIncident;
   /** The one way to change an incident or attach evidence to it. */
   readonly writer: HostIncidentWriter;
+  /** VS Code's SecretStorage: credentials (a tracing backend's or a log store's headers) never go to files. */
+  readonly secrets: vscode.SecretStorage;
+  /** The extension's own folder outside the workspace (traces fetched from a backend, before attaching). */
+  readonly storageUri: vscode.Uri;
+  /** Per-line heat in the editors (CPU or memory, one at a time). */
+  readonly heat: EditorHeat;
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { applyPathMappings, isLibraryPath, parsePathMappings, suffixCandidates } from '../../core/paths/pathMappings';
+import { openBeside } from '../shared/openBeside';
 
 async function isFile(p: string): Promise<boolean> {
   try {
@@ -36,7 +37,7 @@ export async function resolveCodePath(file: string): Promise<vscode.Uri | undefi
   return undefined;
 }
 
-/** Opens the span's code at its line beside the waterfall; explains when the file is not in the workspace. */
+/** Opens the span's code at its line beside the waterfall (which stays open); explains when the file is not in the workspace. */
 export async function openSpanCode(file: string, line: number | undefined): Promise<vscode.TextEditor | undefined> {
   const uri = await resolveCodePath(file);
   if (!uri) {
@@ -45,7 +46,5 @@ export async function openSpanCode(file: string, line: number | undefined): Prom
     );
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const position = new vscode.Position(Math.max(0, Math.min((line ?? 1) - 1, doc.lineCount - 1)), 0);
-  return vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(position, position), preview: true });
+  return openBeside(uri, line);
 }

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { readCorrelationLogs } from '../../core/forensics/logs';
 import { parseFieldMapping } from '../../core/logs/fieldMapping';
 import type { LogRecord } from '../../core/logs/types';
-import { importMetrics } from '../../core/metrics/parse';
+import { readMetricsFile } from '../../core/metrics/nodeFile';
 import type { MetricSeries } from '../../core/metrics/types';
 import type { TraceFileResult } from '../../core/traces/import';
 import type { TraceModel } from '../../core/traces/model';
@@ -66,9 +66,8 @@ export class TraceDocument implements vscode.CustomDocument {
   }
 
   async loadMetrics(file: vscode.Uri): Promise<string> {
-    const text = await readTextFile(file.fsPath, 'metrics');
     const name = vscode.workspace.asRelativePath(file);
-    const r = importMetrics(text);
+    const r = await readMetricsFile(file.fsPath);
     if (r.format === 'unknown') throw new Error(`${name}: ${r.problems[0]?.message ?? 'not a metrics file'}`);
     this.metrics = { source: name, series: r.series, ...(r.problems.length ? { note: r.problems.map((p) => p.message).join('; ') } : {}) };
     this.version++;

@@ -4,6 +4,7 @@ import { analyzeMetricAnomaly, findCorrelatedErrors } from '../../core/forensics
 import { appendTimelineToPostmortem, buildTimeline } from '../../core/forensics/timeline';
 import { detectAnomaly, type Anomaly } from '../../core/metrics/anomaly';
 import { seriesKey } from '../../core/metrics/types';
+import { seriesUnit } from '../../core/metrics/units';
 import { slowestSpan } from '../../core/traces/analysis';
 import { codeLocation } from '../../core/traces/analysis';
 import { incidentDir } from '../../core/store/layout';
@@ -19,6 +20,7 @@ import { anomalyReport, buildSnapshot, matchAttribute, spanDetail } from '../../
 import { TraceDocument } from './traceDocument';
 import { attachFileToIncident } from './evidenceBundle';
 import { openSpanCode } from './openCode';
+import { pickFile } from '../shared/pickFile';
 
 interface Open {
   doc: TraceDocument;
@@ -65,6 +67,8 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
 
   async resolveCustomEditor(doc: TraceDocument, panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = webviewOptions(this.deps.extensionUri);
+    // A custom editor's frame is titled by its panel's title (VS Code leaves it "undefined" otherwise).
+    panel.title = nodePath.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.deps.extensionUri, { app: 'waterfall', title: `Trace: ${nodePath.basename(doc.uri.path)}` });
     const entry = { doc, panel } as Open;
     entry.bridge = new WebviewBridge<WaterfallSnapshot, WaterfallIntent, WaterfallMessage>(panel.webview, async () => this.snapshot(doc), isWaterfallIntent, (intent) => this.onIntent(entry, intent));
@@ -146,11 +150,17 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
         case 'loadLogs':
         case 'loadMetrics': {
           const logs = intent.type === 'loadLogs';
-          const picked = await vscode.window.showOpenDialog({
+          // The incident's logs/metrics first, then the workspace's, next to the trace first; Browse… last.
+          const picked = await pickFile(this.deps, {
             title: logs ? 'Logs for this trace (JSON Lines with trace_id/span_id, or OTLP logs)' : 'Metrics for this trace (Prometheus query_range JSON, OTLP metrics, or CSV)',
-            defaultUri: vscode.Uri.file(nodePath.dirname(doc.uri.fsPath)),
-            canSelectMany: false,
-            filters: logs ? { Logs: ['jsonl', 'ndjson', 'log', 'json', 'gz'], 'All files': ['*'] } : { Metrics: ['json', 'csv', 'jsonl'], 'All files': ['*'] },
+            kinds: logs ? ['logs'] : ['metrics'],
+            include: logs ? '{**/*.jsonl,**/*.ndjson,**/*.log,**/*.log.gz,**/*.jsonl.gz,**/logs/**/*.json}' : '{**/*.csv,**/*.prom.json,**/metrics/**/*.json,**/metrics/**/*.jsonl}',
+            match: logs ? /\.(jsonl|ndjson|log|json|gz)$/i : /\.(json|csv|jsonl)$/i,
+            exclude: doc.uri,
+            dialog: {
+              defaultUri: vscode.Uri.file(nodePath.dirname(doc.uri.fsPath)),
+              filters: logs ? { Logs: ['jsonl', 'ndjson', 'log', 'json', 'gz'], 'All files': ['*'] } : { Metrics: ['json', 'csv', 'jsonl'], 'All files': ['*'] },
+            },
           });
           if (!picked?.[0]) return;
           this.notice(open, logs ? await doc.loadLogs(picked[0]) : await doc.loadMetrics(picked[0]));
@@ -208,7 +218,8 @@ export class TraceWaterfallProvider implements vscode.CustomReadonlyEditorProvid
     const r = analyzeMetricAnomaly({ series, metric: key, windowMinutes: 5, ...(doc.logs ? { logs: doc.logs.records } : {}), spans });
     if ('error' in r) return r.error;
     const clusters = doc.logs ? findCorrelatedErrors(doc.logs.records, { windowMinutes: 5, failedSpans: spans }) : [];
-    return anomalyReport(r, clusters);
+    const s = series.find((x) => seriesKey(x) === key);
+    return anomalyReport(r, clusters, s ? seriesUnit(s.name, s.unit) : '');
   }
 
   private bandSeries(doc: TraceDocument): string[] {

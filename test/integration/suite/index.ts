@@ -78,7 +78,9 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: 'spec' });
   return new Promise<void>((resolve, reject) => {
     try {
-      for (const file of findTestFiles(__dirname)) mocha.addFile(file);
+      // IWB_INTEGRATION_ONLY=memory runs the suites whose file name contains it (while working on one feature).
+      const only = process.env.IWB_INTEGRATION_ONLY;
+      for (const file of findTestFiles(__dirname)) if (!only || path.basename(file).includes(only)) mocha.addFile(file);
       const runner = mocha.run((failures) => {
         finish();
         if (failures > 0 || results.stats.tests === 0) {

@@ -7,10 +7,12 @@ import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
 import { errorMessage } from '../../../core/util/errors';
 import { reportError } from '../../shared/reportError';
+import { pickFile } from '../../shared/pickFile';
 
 /**
  * Opens an A/B test in the analysis view: `*.abtest.json` in its custom editor, CSV (or other JSON) in a
- * panel. Argument: a Uri or a workspace-relative path; else the active editor's file; else a file dialog.
+ * panel. Argument: a Uri or a workspace-relative path; else the active editor's file; else a pick of the
+ * incident's A/B evidence and the workspace's A/B files (Browse… for any other).
  * Returns the analysis, so tests and other commands can use the verdict without the UI.
  */
 export const analyzeAbTest: Command<Workbench> = {
@@ -23,12 +25,12 @@ export const analyzeAbTest: Command<Workbench> = {
       if (candidate instanceof vscode.Uri && /\.(abtest\.json|csv)$/i.test(candidate.path)) uri = candidate;
     }
     if (!uri) {
-      const picked = await vscode.window.showOpenDialog({
-        title: 'Analyze A/B Test',
-        openLabel: 'Analyze',
-        canSelectMany: false,
-        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-        filters: { 'A/B tests': ['json', 'csv'] },
+      const picked = await pickFile(deps, {
+        title: 'Analyze A/B Test: an *.abtest.json, or a CSV of one row per user',
+        kinds: ['abtest'],
+        include: '{**/*.abtest.json,**/experiments/**/*.csv,**/*abtest*.csv,**/*experiment*.csv}',
+        match: /\.(json|csv)$/i,
+        dialog: { openLabel: 'Analyze', filters: { 'A/B tests': ['json', 'csv'] } },
       });
       uri = picked?.[0];
     }

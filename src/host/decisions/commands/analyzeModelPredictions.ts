@@ -4,6 +4,7 @@ import { resolveUri } from '../settings';
 import type { Workbench } from '../../shared/workbench';
 import type { Command } from '../../shared/command';
 import { reportError } from '../../shared/reportError';
+import { pickFile } from '../../shared/pickFile';
 
 /**
  * Opens prediction JSONL in the model panel. Args: a Uri / workspace-relative path, or `{ file, robustness:
@@ -20,7 +21,13 @@ export const analyzeModelPredictions: Command<Workbench> = {
       if (active && /\.jsonl$/i.test(active.path)) uri = active;
     }
     if (!uri) {
-      const picked = await vscode.window.showOpenDialog({ title: 'Analyze Model Predictions (JSONL)', openLabel: 'Analyze', canSelectMany: false, defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri, filters: { 'Predictions (JSON Lines)': ['jsonl', 'json', 'ndjson'] } });
+      const picked = await pickFile(deps, {
+        title: 'Analyze Model Predictions (JSON Lines: one prediction per line)',
+        kinds: ['model'],
+        include: '{**/*prediction*.jsonl,**/*prediction*.json,**/*prediction*.ndjson,**/model/**/*.jsonl,**/models/**/*.jsonl}',
+        match: /\.(jsonl|json|ndjson)$/i,
+        dialog: { openLabel: 'Analyze', filters: { 'Predictions (JSON Lines)': ['jsonl', 'json', 'ndjson'] } },
+      });
       uri = picked?.[0];
     }
     if (!uri) return undefined;

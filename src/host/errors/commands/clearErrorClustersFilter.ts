@@ -5,6 +5,7 @@ export const clearErrorClustersFilter: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.clearErrorClustersFilter',
   run(deps): number {
     deps.errors.state.setFilter('');
+    deps.errors.state.setReleaseFilter('');
     return deps.errors.state.visibleClusters().length;
   },
 };

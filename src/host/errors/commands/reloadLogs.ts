@@ -8,6 +8,9 @@ export const reloadLogs: Command<ErrorsDeps> = {
   id: 'incidentWorkbench.reloadLogs',
   async run(deps): Promise<LoadSummary | undefined> {
     const state = deps.errors.state;
+    // A log store is asked again over the same window.
+    const store = deps.errors.state.storeSource;
+    if (store) return vscode.commands.executeCommand('incidentWorkbench.loadLogs', { store: store.name, start: new Date(store.window.start).toISOString(), end: new Date(store.window.end).toISOString() });
     const sources = state.sources.length ? state.sources : state.lastSources;
     if (!sources.length) {
       void vscode.window.showInformationMessage('No logs loaded yet.', 'Load Logs…').then((c) => c && vscode.commands.executeCommand('incidentWorkbench.loadLogs'));

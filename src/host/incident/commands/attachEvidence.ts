@@ -7,6 +7,7 @@ import type { IncidentDeps } from '../deps';
 import { runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 import { errorMessage } from '../../../core/util/errors';
 import { reportError } from '../../shared/reportError';
+import { pickFile } from '../../shared/pickFile';
 
 const KINDS: { kind: EvidenceKind; label: string }[] = [
   { kind: 'profile', label: 'CPU / memory profile' },
@@ -52,11 +53,18 @@ export const attachEvidence: Command<IncidentDeps> = {
     let relative = typeof args?.path === 'string' ? args.path : undefined;
     let source: vscode.Uri | undefined = args?.uri instanceof vscode.Uri ? args.uri : typeof args?.uri === 'string' ? vscode.Uri.parse(args.uri) : undefined;
     if (!args) {
-      // Start in the incident's evidence/ when it has one, else in the workspace, where logs and profiles are.
+      // Files already in the incident's evidence/ but not recorded first, then the workspace's data files.
       const evidenceUri = vscode.Uri.joinPath(folderUri, EVIDENCE_FOLDER);
       const hasEvidence = await Promise.resolve(vscode.workspace.fs.stat(evidenceUri)).then(() => true, () => false);
-      const defaultUri = hasEvidence ? evidenceUri : (deps.repository.folder?.uri ?? folderUri);
-      const picked = await vscode.window.showOpenDialog({ title: `${id}: Attach Evidence`, openLabel: 'Attach', canSelectMany: false, defaultUri });
+      const picked = await pickFile(deps, {
+        title: `${id}: Attach Evidence (copied into its evidence/, redacted)`,
+        incidentId: id,
+        kinds: 'unrecorded',
+        include: '{**/*.log,**/*.jsonl,**/*.ndjson,**/*.json,**/*.csv,**/*.tsv,**/*.txt,**/*.gz,**/*.raw,**/*.prof,**/*.pstats,**/*.folded,**/*.collapsed,**/*.bin,**/*.svg,**/*.html,**/*.png}',
+        match: /./,
+        excludeGlob: '**/.incidents/**',
+        dialog: { openLabel: 'Attach', defaultUri: hasEvidence ? evidenceUri : (deps.repository.folder?.uri ?? folderUri) },
+      });
       if (!picked?.[0]) return { status: 'cancelled' };
       source = picked[0];
     }

@@ -4,7 +4,10 @@ import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
 import { ask, runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
-/** Args: `{ description, ref? }` — ref is a commit, PR or ticket reference. */
+/**
+ * Args: `{ description, ref?, override? }` — ref is a commit, PR or ticket reference. Guarded (Pressure Test 1):
+ * without a reproduction, evidence and a confirmed hypothesis the user is asked to override with a reason.
+ */
 export const recordFix: Command<IncidentDeps> = {
   id: 'incidentWorkbench.recordFix',
   async run(deps, target?: unknown, rawArgs?: unknown): Promise<StepResult> {
@@ -18,6 +21,6 @@ export const recordFix: Command<IncidentDeps> = {
       ref = await vscode.window.showInputBox({ title: `${id}: Record Fix (2/2)`, prompt: 'Commit, pull request or ticket (optional)', placeHolder: 'e.g. a1b2c3d or PR #42', ignoreFocusOut: true });
       if (ref === undefined) return { status: 'cancelled' };
     }
-    return runStep(deps, id, 'fix recorded', (i, ctx) => record(i, description, ref, ctx), args);
+    return runStep(deps, id, 'fix recorded', (i, ctx, override) => record(i, description, ref, ctx, override), args);
   },
 };

@@ -1,7 +1,7 @@
 import { setRootCause as set } from '../../../core/incident/session';
 import type { Command } from '../../shared/command';
 import type { IncidentDeps } from '../deps';
-import { ask, runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
+import { ask, keepDraft, runStep, stepArgs, targetIncident, type StepResult } from '../../shared/sessionStep';
 
 /**
  * Args: `{ text, override? }`. Guardrails: evidence attached, a confirmed hypothesis, and a cause rather than a
@@ -14,12 +14,22 @@ export const setRootCause: Command<IncidentDeps> = {
     const id = await targetIncident(deps, target, 'Set the root cause of which incident?');
     if (!id) return { status: 'cancelled' };
     const current = (await deps.repository.list()).find((e) => e.id === id)?.value?.rootCause;
-    const text = await ask(args, 'text', {
-      title: `${id}: Set Root Cause`,
-      prompt: 'Why it happened (the mechanism), not what was seen: "pool exhausted because a retry path leaked connections"',
-      ...(current ? { value: current } : {}),
-    });
-    if (text === undefined) return { status: 'cancelled' };
-    return runStep(deps, id, 'root cause set', (i, ctx, override) => set(i, text, ctx, override), args);
+    const title = `${id}: Set Root Cause`;
+    let prompt = 'Why it happened (the mechanism), not what was seen';
+    for (;;) {
+      const text = await ask(args, 'text', {
+        title,
+        prompt,
+        placeHolder: 'e.g. the pool is exhausted because a retry path leaks connections',
+        ...(current ? { value: current } : {}),
+      });
+      if (text === undefined) return { status: 'cancelled' };
+      const result = await runStep(deps, id, 'root cause set', (i, ctx, override) => set(i, text, ctx, override), args, { edit: 'Edit Root Cause…' });
+      // Blocked or cancelled at the dialog: what was typed stays for the next time.
+      if (!args && result.status !== 'applied') keepDraft(title, text);
+      // Edit: the input again, with the text and what the method asked for.
+      if (!result.edit) return result;
+      prompt = `Not recorded yet: ${(result.findings ?? []).map((f) => f.message).join(' ')}`;
+    }
   },
 };

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Command } from '../../shared/command';
 import type { PatternsDeps } from '../deps';
 import type { PatternsLoadSummary } from '../patternsState';
@@ -6,6 +7,9 @@ import type { PatternsLoadSummary } from '../patternsState';
 export const reloadPatterns: Command<PatternsDeps> = {
   id: 'incidentWorkbench.reloadPatterns',
   async run(deps): Promise<PatternsLoadSummary | undefined> {
+    // A log store is asked again over the same window.
+    const store = deps.patterns.state.storeSource;
+    if (store) return vscode.commands.executeCommand('incidentWorkbench.findLogPatterns', { store: store.name, start: new Date(store.window.start).toISOString(), end: new Date(store.window.end).toISOString() });
     const sources = deps.patterns.state.sources.length ? deps.patterns.state.sources : deps.patterns.state.lastSources;
     if (!sources.length) return undefined;
     return deps.patterns.state.load(sources);

@@ -13,7 +13,8 @@ import { reportError } from '../../shared/reportError';
 /**
  * Writes `postmortem.md` next to `postmortem.json` (the open document's text when it is open, unsaved edits
  * included). Evidence of the incident is linked by its path relative to that folder. Target: the post-mortem
- * URI (editor title, form) or an incident id/tree node. Returns `{ uri, markdown }`.
+ * URI (editor title, form) or an incident id/tree node. An existing postmortem.md that differs is replaced
+ * only after the user agrees (or with `{ overwrite: true }`). Returns `{ uri, markdown }`.
  */
 export const exportPostmortem: Command<PostmortemDeps> = {
   id: 'incidentWorkbench.exportPostmortem',
@@ -57,6 +58,22 @@ export const exportPostmortem: Command<PostmortemDeps> = {
     }
     const markdown = renderMarkdown(pm);
     const out = vscode.Uri.joinPath(source, '..', 'postmortem.md');
+    const flags = options && typeof options === 'object' ? (options as { quiet?: unknown; overwrite?: unknown }) : {};
+    // postmortem.md may hold edits made by hand: replacing it is the user's decision (`overwrite: true` is
+    // for scripted callers).
+    const existing = await vscode.workspace.fs.readFile(out).then(
+      (b) => new TextDecoder().decode(b),
+      () => undefined,
+    );
+    if (existing !== undefined && existing !== markdown && flags.overwrite !== true) {
+      const replace = 'Replace';
+      const choice = await vscode.window.showWarningMessage(
+        `${vscode.workspace.asRelativePath(out)} already exists and differs from this post-mortem. Replace it?`,
+        { modal: true, detail: 'Edits made to the Markdown by hand are lost; postmortem.json stays the source of the report.' },
+        replace,
+      );
+      if (choice !== replace) return undefined;
+    }
     try {
       await vscode.workspace.fs.writeFile(out, new TextEncoder().encode(markdown));
     } catch (e) {
@@ -64,7 +81,7 @@ export const exportPostmortem: Command<PostmortemDeps> = {
       return undefined;
     }
     deps.log.info(`Exported ${vscode.workspace.asRelativePath(out)}${check.lint.length ? ` (${check.lint.length} blameless-lint warnings)` : ''}`);
-    const quiet = options && typeof options === 'object' && (options as { quiet?: unknown }).quiet === true;
+    const quiet = flags.quiet === true;
     if (!quiet) {
       void vscode.window
         .showInformationMessage(`Exported ${vscode.workspace.asRelativePath(out)}${check.lint.length ? `; ${check.lint.length} blameless-lint warning(s) remain` : ''}.`, 'Open Preview', 'Open')

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { parseObject } from '../../../core/postmortem/check';
 import { postmortemFile } from '../../../core/store/layout';
 import { PostmortemEditorProvider } from '../postmortemEditor';
 import type { ActionItemsNode } from '../actionItemsTree';
@@ -15,9 +16,12 @@ export const markActionItemDone: Command<PostmortemDeps> = {
   async run(deps, target?: unknown, indexArg?: unknown): Promise<boolean> {
     let incidentId: string | undefined;
     let index: number | undefined;
+    // What the item said when it was listed: the file may have changed since, and the index with it.
+    let description: string | undefined;
     if (target && typeof target === 'object' && (target as ActionItemsNode).kind === 'item') {
       incidentId = (target as Extract<ActionItemsNode, { kind: 'item' }>).open.incidentId;
       index = (target as Extract<ActionItemsNode, { kind: 'item' }>).open.index;
+      description = (target as Extract<ActionItemsNode, { kind: 'item' }>).open.item.description;
     } else if (typeof target === 'string' && typeof indexArg === 'number') {
       incidentId = target;
       index = indexArg;
@@ -34,10 +38,24 @@ export const markActionItemDone: Command<PostmortemDeps> = {
       if (!picked) return false;
       incidentId = picked.n.open.incidentId;
       index = picked.n.open.index;
+      description = picked.n.open.item.description;
     }
     const uri = deps.repository.uri(postmortemFile(incidentId));
     if (!uri) return false;
     const document = await vscode.workspace.openTextDocument(uri);
+    if (description !== undefined) {
+      const items = parseObject(document.getText())?.actionItems;
+      const list = Array.isArray(items) ? (items as { description?: unknown }[]) : [];
+      if (list[index]?.description !== description) {
+        const found = list.map((a, i) => (a?.description === description ? i : -1)).filter((i) => i >= 0);
+        if (found.length !== 1) {
+          void reportError(deps.log, `The action item "${description}" is no longer where it was in ${vscode.workspace.asRelativePath(uri)}; nothing was changed.`, { notify: true, severity: 'warning' });
+          deps.actionItemsTree.refresh();
+          return false;
+        }
+        index = found[0]!;
+      }
+    }
     const ok = await PostmortemEditorProvider.applyIntent(document, { type: 'set', path: ['actionItems', index, 'status'], value: 'DONE' });
     if (!ok) {
       void reportError(deps.log, `${vscode.workspace.asRelativePath(uri)} is not valid JSON; the action item was not changed.`, { notify: true });

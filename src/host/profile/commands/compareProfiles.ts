@@ -3,26 +3,8 @@ import * as vscode from 'vscode';
 import { showProfileDiff } from '../flamegraphEditor';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
-import { PROFILE_FILTERS, profileUriFrom } from './openProfile';
+import { pickProfile, profileUriFrom } from './openProfile';
 import { reportError } from '../../shared/reportError';
-
-const PROFILE_GLOB = '{**/*.speedscope.json,**/*.raw,**/*.collapsed,**/*.folded,**/*.chrometrace.json,**/*.pt.trace.json,**/profiles/**,**/evidence/profiles/**}';
-
-async function pickProfile(deps: ProfileDeps, title: string, exclude?: vscode.Uri): Promise<vscode.Uri | undefined> {
-  const found = (await vscode.workspace.findFiles(PROFILE_GLOB, '**/node_modules/**', 500)).filter((u) => u.toString() !== exclude?.toString());
-  type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
-  const items: Item[] = [
-    ...found
-      .sort((a, b) => b.path.localeCompare(a.path))
-      .map((u) => ({ label: path.basename(u.path), description: vscode.workspace.asRelativePath(path.dirname(u.fsPath)), uri: u })),
-    { label: '$(folder-opened) Browse…' },
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title, matchOnDescription: true, ignoreFocusOut: true });
-  if (!picked) return undefined;
-  if (picked.uri) return picked.uri;
-  const files = await vscode.window.showOpenDialog({ title, canSelectMany: false, filters: PROFILE_FILTERS, ...(deps.repository.folder ? { defaultUri: deps.repository.folder.uri } : {}) });
-  return files?.[0];
-}
 
 const SELECT_TWO = 'Select exactly two profiles to compare';
 

@@ -2,11 +2,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_DURATION, DEFAULT_RATE, type PySpyTaskFields, type SamplingOptions } from '../../../core/profile/pySpy';
 import { listPythonProcesses } from '../../shared/processList';
-import { activeInterpreter } from '../../shared/pySpyLocator';
+import { activeInterpreter } from '../../shared/python';
 import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../pySpyTask';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
 import { reportError } from '../../shared/reportError';
+import { pickFile } from '../../shared/pickFile';
 
 /** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
 export type ProfileArgs = PySpyTaskFields;
@@ -65,8 +66,16 @@ async function pickTarget(deps: ProfileDeps): Promise<Target | undefined> {
     return v ? { pid: Number(v) } : undefined;
   }
   const active = vscode.window.activeTextEditor?.document;
-  const defaultUri = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : deps.repository.folder?.uri;
-  const files = await vscode.window.showOpenDialog({ title: 'Launch a script and profile it', canSelectMany: false, filters: { Python: ['py'] }, ...(defaultUri ? { defaultUri } : {}) });
+  const activePy = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : undefined;
+  // The workspace's Python files (the one being edited first), Browse… for any other.
+  const files = await pickFile(deps, {
+    title: 'Launch a script and profile it',
+    kinds: [],
+    include: '**/*.py',
+    match: /\.py$/i,
+    ...(activePy ? { first: { uri: activePy, why: 'open in the editor' } } : {}),
+    dialog: { filters: { Python: ['py'] } },
+  });
   if (!files?.[0]) return undefined;
   const extra = await vscode.window.showInputBox({ title: `Arguments for ${path.basename(files[0].fsPath)}`, prompt: 'Space-separated; leave empty for none', ignoreFocusOut: true });
   if (extra === undefined) return undefined;

@@ -131,6 +131,10 @@ export class FlameChart {
     }
     ctx.globalAlpha = 1;
     this.painted = painted;
+    this.canvas.dataset.painted = String(painted.length);
+    // Where the selected frame is drawn now (CSS pixels in the canvas), for the e2e tests.
+    const sel = painted.find((b) => b.node === this.selected);
+    this.canvas.dataset.selected = sel ? `${Math.round(sel.px)},${Math.round(sel.py)},${Math.round(sel.pw)},${ROW}` : '';
     this.lastPaintMs = performance.now() - started;
   }
 
