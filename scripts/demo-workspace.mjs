@@ -92,7 +92,7 @@ export function makeDemoWorkspace(dest) {
   const featuresV1 = edit(features, '    if len(values) != FEATURE_COUNT:\n        raise ValueError(f"Invalid input shape: expected {FEATURE_COUNT} features, got {len(values)}")\n', '', 'reject wrong lengths');
   const serverV1 = edit(
     server,
-    '    # Items the client pinned (e.g. from its cache) come first; an id that no longer exists breaks load_items.\n    items = catalogue.load_items(list(payload.get("pinned", [])) + catalogue.candidate_ids(user_id))\n',
+    '    pinned = list(payload.get("pinned", []))\n    telemetry.set_attributes(**{"recommend.pinned": bool(pinned), "app.client": str(payload.get("client", "web"))[:40]})\n    # Items the client pinned (e.g. from its cache) come first; an id that no longer exists breaks load_items.\n    items = catalogue.load_items(pinned + catalogue.candidate_ids(user_id))\n',
     '    items = catalogue.load_items(catalogue.candidate_ids(user_id))\n',
     'pinned items',
   );

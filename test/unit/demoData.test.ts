@@ -12,7 +12,8 @@ import { repoRoot } from './helpers';
 const DEMO = path.join(repoRoot, 'demo', '.incidents', 'INC-2026-001');
 const PEOPLE = new Set(['actor', 'owner', 'reportedBy', 'by', 'author', 'authors', 'reviewer', 'reviewers', 'verifiedBy']);
 // A role, a team or a tool; never a name that reads like a person or an organisation's account.
-const ROLE = /^(on-call|incident commander|[a-z ]+ team|alertmanager|prometheus|iwb)( \(.*\))?$/;
+// Automation (a deploy bot, the alert manager) names itself like a tool, not a person.
+const ROLE = /^(on-call|incident commander|[a-z ]+ team|[a-z]+-bot|alertmanager|prometheus|iwb)( \(.*\))?$/;
 
 function people(value: unknown, key: string | undefined, out: string[]): string[] {
   if (Array.isArray(value)) for (const v of value) people(v, key, out);

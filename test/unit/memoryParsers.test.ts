@@ -264,7 +264,8 @@ test('diffs are antisymmetric and keep every location of both captures', () => {
       const d2 = diffMemory(y, x).leaks;
       const key = (r: { function: string }) => r.function;
       const m2 = new Map(d2.map((r) => [key(r), r]));
-      for (const r of d1) assert.equal(r.deltaBytes, -m2.get(key(r))!.deltaBytes);
+      // + 0: a change of nothing is 0 both ways, never -0 (strict equality tells them apart).
+      for (const r of d1) assert.equal(r.deltaBytes, -m2.get(key(r))!.deltaBytes + 0);
       const locs = new Set([...topLocations(x, x.views.leaks), ...topLocations(y, y.views.leaks)].map(key));
       assert.equal(d1.length, locs.size);
       for (let i = 1; i < d1.length; i++) assert.ok(Math.abs(d1[i - 1]!.deltaBytes) >= Math.abs(d1[i]!.deltaBytes));
