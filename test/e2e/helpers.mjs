@@ -224,17 +224,33 @@ export async function answerInput(page, text, { submit = true, timeout = 15000 }
 }
 
 /**
- * Answers VS Code's own file dialog (the simple dialog code-server shows) titled `title` with `file`.
- * Types the folder first and waits for the file's row, because Enter before the dialog has looked the
- * typed path up navigates instead of choosing; the dialog may open on that folder already (the value
- * then does not change and no lookup starts), so the folder is retyped until the row shows.
+ * Answers a file question titled `title` with `file`: the extension's file pick (a list of likely files,
+ * "Browse…" last) takes the file's row when listed, else Browse…; VS Code's own file dialog (the simple
+ * dialog code-server shows) gets the folder typed first and waits for the file's row, because Enter before
+ * the dialog has looked the typed path up navigates instead of choosing; the dialog may open on that folder
+ * already (the value then does not change and no lookup starts), so the folder is retyped until the row shows.
  */
 export async function answerFileDialog(page, title, file, { timeout = 45000 } = {}) {
   const heading = page.locator('.quick-input-widget .quick-input-title', { hasText: title });
   await heading.waitFor({ timeout });
   const folder = file.slice(0, file.lastIndexOf('/') + 1);
-  const row = quickRow(page, file.slice(folder.length), { exact: true });
+  const name = file.slice(folder.length);
+  const row = quickRow(page, name, { exact: true });
+  const browse = quickRow(page, 'Browse…', { exact: true });
   const deadline = Date.now() + timeout;
+  // The file pick fills its list after it opens: wait for Browse… (always last) before deciding.
+  if (await browse.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+    await answerInput(page, name, { submit: false });
+    const parent = folder.split('/').filter(Boolean).pop() ?? '';
+    const listed = page.locator(QUICK_ROWS).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRe(name)}\\s*$`) }) }).filter({ hasText: parent }).first();
+    if (await listed.waitFor({ timeout: 5000 }).then(() => true, () => false)) {
+      await listed.click();
+      await heading.waitFor({ state: 'hidden', timeout });
+      return;
+    }
+    await answerInput(page, '', { submit: false });
+    await browse.click();
+  }
   for (;;) {
     await answerInput(page, folder, { submit: false });
     try {
