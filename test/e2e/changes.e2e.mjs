@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import {
   REPO_ROOT,
   VIEW_CONTAINER_TITLE,
-  answerInput,
   docsImage,
   editorTab,
   notification,
@@ -56,13 +55,18 @@ describe('suspect commits on the demo', () => {
     await profile.waitFor({ timeout: 15000 });
     // The tree may still be filling in: right-click until the menu belongs to the profile's row.
     const menu = page.locator('.context-view .monaco-menu');
-    await until('the profile row\'s context menu', async () => {
+    const question = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'pairwise_diversity' }).first();
+    // A click that lands while the menu is still being laid out is lost: open it again until the question shows.
+    await until('the hot-function question', async () => {
       await page.keyboard.press('Escape');
       await profile.click({ button: 'right' });
       await menu.waitFor({ timeout: 5000 });
-      return (await profile.getAttribute('class'))?.includes('focused');
-    });
-    await menu.locator('.action-label', { hasText: /^Show Suspect Commits/ }).click();
+      if (!(await profile.getAttribute('class'))?.includes('focused')) return false;
+      // The menu takes no click while it is still opening.
+      await page.waitForTimeout(600);
+      await menu.locator('.action-label', { hasText: /^Show Suspect Commits/ }).click();
+      return question.waitFor({ timeout: 8000 }).then(() => true, () => false);
+    }, 60000);
     await pickQuickItem(page, 'pairwise_diversity', { timeout: 30000 });
     // Room for the view: the other panes folded, the side bar wider.
     for (const name of ['Errors', 'Action Items']) {
@@ -121,26 +125,10 @@ describe('suspect commits on the demo', () => {
     await pane.waitFor();
     if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
     await runCommand(page, 'Incident Workbench: Load Logs…');
-    // code-server's open dialog is a quick input that takes a path; type it until it stays, then Enter (see errors.e2e.mjs).
-    const logFile = join(wb.workspace, 'logs', 'service.jsonl');
-    await answerInput(page, logFile, { submit: false });
-    const dialogInput = page.locator('.quick-input-widget .quick-input-box input');
-    const fileRow = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'service.jsonl' }).first();
+    // Load Logs lists the workspace's logs (the demo's service log among them) in a quick pick.
+    await pickQuickItem(page, 'service.jsonl', { exact: true, timeout: 30000 });
     const cluster = treeItem(page, 'ValueError: Invalid input shape');
-    await until(
-      'the clusters of the loaded logs',
-      async () => {
-        if (await cluster.isVisible()) return true;
-        if (!(await dialogInput.isVisible())) return false;
-        if ((await dialogInput.inputValue()) !== logFile) await dialogInput.fill(logFile);
-        else if (await fileRow.isVisible()) {
-          await page.waitForTimeout(500);
-          if ((await dialogInput.inputValue()) === logFile) await dialogInput.press('Enter');
-        }
-        return false;
-      },
-      60000,
-    );
+    await cluster.waitFor({ timeout: 60000 });
     const item = page.locator('.context-view .monaco-menu .action-label', { hasText: /^Show Suspect Commits/ });
     // The tree re-renders as the clusters' badges arrive, which can swallow a right-click: retry until the
     // cluster's own menu is up.

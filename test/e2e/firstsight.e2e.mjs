@@ -130,7 +130,10 @@ describe('the demo at first sight (default sidebar width)', () => {
     await evidence.locator('.monaco-tl-twistie').click();
     // The pane may be shorter than the evidence (the tree draws only the rows in view): walk down to it.
     const profile = treeItem(page, '-server.speedscope.json');
-    for (let i = 0; i < 10 && !(await profile.isVisible()); i++) await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < 20 && !(await profile.isVisible()); i++) {
+      await page.keyboard.press('ArrowDown');
+      await page.waitForTimeout(100);
+    }
     await profile.waitFor({ timeout: 15000 });
     // Back up with the keyboard (the rows above may be scrolled out): to Evidence, fold it, to the incident, fold it.
     const folded = async () => (await incident.isVisible()) && (await incident.getAttribute('aria-expanded')) === 'false';

@@ -299,6 +299,19 @@ export function viewPane(page, name) {
   return page.locator('.part.sidebar .pane-header').filter({ hasText: new RegExp(`^\\s*${escapeRe(name)}`, 'i') }).first();
 }
 
+/**
+ * Collapses every view of the side bar but `keep`: trees draw only the rows in view, so a spec that walks a
+ * long tree gives it the room (the container holds several views, and more with each feature).
+ */
+export async function collapseOtherViews(page, keep) {
+  const headers = page.locator('.part.sidebar .pane-header[aria-expanded="true"]');
+  for (let i = (await headers.count()) - 1; i >= 0; i--) {
+    const header = headers.nth(i);
+    const title = ((await header.textContent()) ?? '').trim();
+    if (!new RegExp(`^${escapeRe(keep)}`, 'i').test(title)) await header.click();
+  }
+}
+
 /** Locator of an editor tab whose label contains `label`. */
 export function editorTab(page, label) {
   return page.locator('.tabs-container .tab').filter({ hasText: label }).first();

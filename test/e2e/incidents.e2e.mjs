@@ -17,8 +17,7 @@ import {
   docsImage,
   clearNotifications,
   VIEW_CONTAINER_TITLE,
-  until,
-} from './helpers.mjs';
+  until, collapseOtherViews } from './helpers.mjs';
 
 const BROKEN = '{\n  "id": "INC-2026-009",\n  "title": "Broken by hand",\n  "severity": "SEV-1",\n  "status": "OPEN",\n  "reportedBy": "e2e",\n  "reportedAt": "2026-11-01T10:00:00Z"\n}\n';
 
@@ -101,6 +100,7 @@ describe('the demo workspace', () => {
 
   it('shows the sample incident and its overview (the README screenshot)', async () => {
     await openViewContainer(wb.page, VIEW_CONTAINER_TITLE);
+    await collapseOtherViews(wb.page, 'Incidents');
     const node = treeItem(wb.page, '/recommend p95 above 5 s');
     await node.waitFor({ timeout: 30000 });
     await node.locator('.monaco-tl-twistie').click();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import {
   openWorkbench,
   openViewContainer,
+  collapseOtherViews,
   treeItem,
   viewPane,
   runCommand,
@@ -46,6 +47,7 @@ describe('post-mortem form in the real workbench', () => {
     pmFile = join(wb.workspace, '.incidents', 'INC-2026-001', 'postmortem.json');
     writeFileSync(pmFile, `${JSON.stringify(INITIAL, null, 2)}\n`);
     await openViewContainer(wb.page, VIEW_CONTAINER_TITLE);
+    await collapseOtherViews(wb.page, 'Incidents');
     await treeItem(wb.page, 'INC-2026-001').waitFor({ timeout: 30000 });
   });
   after(async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   openWorkbench,
   openViewContainer,
+  collapseOtherViews,
   treeItem,
   runCommand,
   pickQuickItem,
@@ -48,6 +49,7 @@ describe('an incident from open to closed through the tree', () => {
     file = join(wb.workspace, '.incidents', 'INC-2026-001', 'incident.json');
     writeFileSync(join(wb.workspace, 'app.log'), '2026-11-01T10:01:02Z ERROR pool exhausted: 20/20 connections in use\n');
     await openViewContainer(wb.page, VIEW_CONTAINER_TITLE);
+    await collapseOtherViews(wb.page, 'Incidents');
     const row = treeItem(wb.page, 'INC-2026-001');
     await row.waitFor({ timeout: 30000 });
     await row.hover();

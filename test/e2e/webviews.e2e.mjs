@@ -118,7 +118,12 @@ describe('every webview', () => {
   async function show(name) {
     const p = pages.find((x) => x.name === name);
     await showTab(wb.page, p.label);
-    return drawnWebview(wb.page, p.ready, p.title);
+    const reshow = async () => {
+      const other = pages.find((x) => x.name !== name);
+      await showTab(wb.page, other.label);
+      await showTab(wb.page, p.label);
+    };
+    return drawnWebview(wb.page, p.ready, p.title, 30000, { reshow });
   }
 
   it('the flame graph opens on its roots, with units, its title, an orientation choice and one definition of a share (#19 item 2)', async () => {

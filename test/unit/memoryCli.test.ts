@@ -113,7 +113,12 @@ test('a capture cut short: a killed run is read up to the kill with a warning; a
   assert.notEqual(k.status, 0, 'the tracked process was killed');
   const r = await run(['memory', 'summarize', 'killed.bin', '--json'], dir);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.err, /warning: killed\.bin: The capture was not finished \(no end time\): the process was probably killed/);
+  // memray leaves the start time as the end time until tracking ends; on a loaded machine it has, rarely,
+  // written an end time before the kill: then there is nothing to warn about, and the reader must not.
+  const times = spawnSync(PYTHON, ['-c', 'import sys; from memray import FileReader; m = FileReader(sys.argv[1]).metadata; print((m.end_time - m.start_time).total_seconds() * 1000)', path.join(dir, 'killed.bin')], { encoding: 'utf8' });
+  const unfinished = Number(times.stdout.trim()) <= 2;
+  if (unfinished) assert.match(r.err, /warning: killed\.bin: The capture was not finished \(no end time\): the process was probably killed/);
+  else assert.doesNotMatch(r.err, /not finished/);
   const killed = JSON.parse(r.out);
   assert.equal(killed.format, 'memray');
   assert.ok(killed.leaks.some((x: { file: string; line: number }) => x.file.endsWith('killed.py') && x.line === 2), 'the kept buffers, read up to the kill');

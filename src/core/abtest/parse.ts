@@ -57,6 +57,11 @@ class Reader {
       this.error('not-an-integer', `${where} counts users and must be a whole number, found ${n}`, where);
       return undefined;
     }
+    // A count past 2^53 is not a count of users (and squares of it overflow the χ² to Infinity).
+    if (options.integer && !Number.isSafeInteger(n)) {
+      this.error('not-an-integer', `${where} counts users; ${n} is too large to be a count`, where);
+      return undefined;
+    }
     return n;
   }
 }

@@ -8,6 +8,8 @@ import { parseFieldMapping, type FieldMapping } from '../../core/logs/fieldMappi
 import { incidentWindow, parseStoreUrl } from '../../core/logstore/source';
 import { LogStoreError, type TimeWindow } from '../../core/logstore/types';
 import { VictoriaLogsStore } from '../../core/logstore/victorialogs';
+import { errorMessage } from '../../core/util/errors';
+import { reportError } from './reportError';
 import type { Workbench } from './workbench';
 
 export interface LogStoreConfig {
@@ -50,6 +52,26 @@ export function readLogStores(): { stores: LogStoreConfig[]; problems: string[] 
 }
 
 /** The store's client with its headers from SecretStorage (a JSON object of header → value). */
+/**
+ * The configured store called `name`, opened with its headers; undefined after telling the user why (no such
+ * store: a button to the setting; a store that cannot be opened: its message). Load Logs and Find Log Patterns.
+ */
+export async function openNamedStore(workbench: Workbench, name: string): Promise<{ config: LogStoreConfig; store: VictoriaLogsStore } | undefined> {
+  const config = readLogStores().stores.find((s) => s.name === name);
+  if (!config) {
+    void vscode.window.showErrorMessage(`No log store named "${name}" in incidentWorkbench.logStores.`, 'Open Settings').then((a) => {
+      if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.logStores');
+    });
+    return undefined;
+  }
+  try {
+    return { config, store: await openLogStore(workbench, config) };
+  } catch (e) {
+    void reportError(workbench.log, errorMessage(e), { notify: true });
+    return undefined;
+  }
+}
+
 export async function openLogStore(workbench: Workbench, config: LogStoreConfig): Promise<VictoriaLogsStore> {
   const secret = await workbench.secrets.get(SECRET_PREFIX + config.name);
   let headers: Record<string, string> = {};

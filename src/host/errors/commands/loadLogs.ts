@@ -3,9 +3,7 @@ import type { LoadSummary } from '../errorsState';
 import type { Command } from '../../shared/command';
 import type { ErrorsDeps } from '../deps';
 import { pickFileOrChoice } from '../../shared/pickFile';
-import { type LogStoreConfig, activeIncidentWindow, openLogStore, storeChoices, pickWindow, readLogStores, storeArgument } from '../../shared/logStores';
-import { reportError } from '../../shared/reportError';
-import { errorMessage } from '../../../core/util/errors';
+import { type LogStoreConfig, activeIncidentWindow, openNamedStore, storeChoices, pickWindow, storeArgument } from '../../shared/logStores';
 
 function toPaths(arg: unknown): string[] | undefined {
   const items = Array.isArray(arg) ? arg : arg === undefined ? [] : [arg];
@@ -15,20 +13,9 @@ function toPaths(arg: unknown): string[] | undefined {
 
 /** The error events of a configured log store, over the given window or the active incident's. */
 async function loadFromStore(deps: ErrorsDeps, name: string, window?: { start: number; end: number }, limit?: number): Promise<LoadSummary | undefined> {
-  const config = readLogStores().stores.find((s) => s.name === name);
-  if (!config) {
-    void vscode.window.showErrorMessage(`No log store named "${name}" in incidentWorkbench.logStores.`, 'Open Settings').then((a) => {
-      if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.logStores');
-    });
-    return undefined;
-  }
-  let store;
-  try {
-    store = await openLogStore(deps, config);
-  } catch (e) {
-    void reportError(deps.log, errorMessage(e), { notify: true });
-    return undefined;
-  }
+  const opened = await openNamedStore(deps, name);
+  if (!opened) return undefined;
+  const { config, store } = opened;
   const w = window ?? (await activeIncidentWindow(deps)).window;
   const summary = await deps.errors.state.loadStore(config, store, w, limit !== undefined ? { limit } : {});
   if (summary && !summary.cancelled && summary.files.length) await vscode.commands.executeCommand('incidentWorkbench.errors.focus');

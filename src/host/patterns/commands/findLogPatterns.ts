@@ -3,26 +3,13 @@ import type { Command } from '../../shared/command';
 import { pickFileOrChoice } from '../../shared/pickFile';
 import type { PatternsDeps } from '../deps';
 import type { PatternsLoadSummary } from '../patternsState';
-import { type LogStoreConfig, activeIncidentWindow, openLogStore, storeChoices, pickWindow, readLogStores, storeArgument } from '../../shared/logStores';
-import { reportError } from '../../shared/reportError';
-import { errorMessage } from '../../../core/util/errors';
+import { type LogStoreConfig, activeIncidentWindow, openNamedStore, storeChoices, pickWindow, storeArgument } from '../../shared/logStores';
 
 /** The patterns of a configured log store, over the given window or the active incident's. */
 async function fromStore(deps: PatternsDeps, name: string, window?: { start: number; end: number }): Promise<PatternsLoadSummary | undefined> {
-  const config = readLogStores().stores.find((s) => s.name === name);
-  if (!config) {
-    void vscode.window.showErrorMessage(`No log store named "${name}" in incidentWorkbench.logStores.`, 'Open Settings').then((a) => {
-      if (a) void vscode.commands.executeCommand('workbench.action.openSettings', 'incidentWorkbench.logStores');
-    });
-    return undefined;
-  }
-  let store;
-  try {
-    store = await openLogStore(deps, config);
-  } catch (e) {
-    void reportError(deps.log, errorMessage(e), { notify: true });
-    return undefined;
-  }
+  const opened = await openNamedStore(deps, name);
+  if (!opened) return undefined;
+  const { config, store } = opened;
   const summary = await deps.patterns.state.loadStore(config, store, window ?? (await activeIncidentWindow(deps)).window);
   if (summary && !summary.cancelled && summary.files.length) await vscode.commands.executeCommand('incidentWorkbench.patterns.focus');
   return summary;
