@@ -5,7 +5,7 @@
 // (server.py, above rank, loses its heat) with a "Heat filtered to rank" note, and one click resets it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -50,6 +50,20 @@ describe('profiling the demo service in one step, with heat that follows the fla
     writeFileSync(
       join(source, 'tests', 'test_rank.py'),
       ['from service.model import rank', '', '', 'def test_other():', '    assert True', '', '', 'class TestRank:', '    def test_many_items(self):', '        items = [{"id": i, "name": str(i), "embedding": [float(i % 7)] * 16} for i in range(300)]', '        assert len(rank([1.0] * 16, items)) == 10', ''].join('\n'),
+    );
+    // A short script that allocates, for Profile Memory; it writes what its environment said, so the test
+    // sees that a launch configuration's env reached it.
+    writeFileSync(
+      join(source, 'tests', 'alloc.py'),
+      ['import os', 'import sys', '', 'blocks = [bytearray(1 << 20) for _ in range(int(os.environ.get("ALLOC_MB", "4")))]', 'with open("alloc-ran.txt", "w") as f:', '    f.write(os.environ.get("ALLOC_MB", "default") + " " + " ".join(sys.argv[1:]))', ''].join('\n'),
+    );
+    // The demo's configuration plus one for the script (program, args, env), as a user would add it.
+    writeFileSync(
+      join(source, '.vscode', 'launch.json'),
+      JSON.stringify({ version: '0.2.0', configurations: [
+        { name: 'Recommendation service', type: 'debugpy', request: 'launch', module: 'service.server', args: ['--host', '127.0.0.1'], cwd: '${workspaceFolder}', env: { PYTHONUNBUFFERED: '1' } },
+        { name: 'Allocate', type: 'debugpy', request: 'launch', program: '${workspaceFolder}/tests/alloc.py', args: ['--from-launch'], env: { ALLOC_MB: '6' } },
+      ] }, null, 2),
     );
     // DEMO_SERVICE_PORT reaches the service through code-server, the extension host and py-spy (server.py reads it).
     wb = await openWorkbench({ workspace: source, env: { DEMO_SERVICE_PORT: String(port) } });
@@ -155,5 +169,28 @@ describe('profiling the demo service in one step, with heat that follows the fla
     await view.locator('.fg-search-info').filter({ hasText: /of samples/ }).waitFor({ timeout: 15000 });
     await runCommand(page, 'Incident Workbench: Re-run Last Profile');
     await until('the test is profiled a second time', async () => (readdirSync(join(wb.workspace, 'profiles')).filter((f) => f.includes('test_many_items')).length === 2 ? true : undefined), 90000);
+  });
+
+  it('Profile Memory runs the active file under memray; Profile Memory of Launch Configuration… passes args and env; Re-run Last Profile repeats it', async () => {
+    const { page } = wb;
+    const captures = () => (existsSync(join(wb.workspace, 'profiles')) ? readdirSync(join(wb.workspace, 'profiles')).filter((f) => f.endsWith('.memray.bin')) : []);
+    await openFile(page, 'alloc.py', 'tests');
+    await runCommand(page, 'Incident Workbench: Profile Memory');
+    // In a package: run as `-m tests.alloc`; the memory view opens on the capture.
+    await page.locator('.tabs-container .tab').filter({ hasText: /tests\.alloc\.memray\.bin/ }).first().waitFor({ timeout: 90000 });
+    assert.equal(readFileSync(join(wb.workspace, 'alloc-ran.txt'), 'utf8'), 'default ');
+    await screenshot(page, 'profile-memory-one-step');
+
+    await runCommand(page, 'Incident Workbench: Profile Memory of Launch Configuration…');
+    await pickQuickItem(page, 'Allocate');
+    await until('memray runs the configuration', async () => (captures().some((f) => f.endsWith('-alloc.memray.bin')) ? true : undefined), 90000);
+    assert.equal(readFileSync(join(wb.workspace, 'alloc-ran.txt'), 'utf8'), '6 --from-launch');
+    await page.locator('.tabs-container .tab').filter({ hasText: /-alloc\.memray\.bin/ }).first().waitFor({ timeout: 30000 });
+
+    rmSync(join(wb.workspace, 'alloc-ran.txt'));
+    const before = captures().length;
+    await runCommand(page, 'Incident Workbench: Re-run Last Profile');
+    await until('the last memory profile runs again', async () => (captures().length > before ? true : undefined), 90000);
+    assert.equal(readFileSync(join(wb.workspace, 'alloc-ran.txt'), 'utf8'), '6 --from-launch');
   });
 });

@@ -38,7 +38,8 @@ export const onDidFinishMemoryRun = runs.event;
 
 function label(def: MemrayTaskDefinition): string {
   if (def.pid !== undefined) return `pid${def.pid}`;
-  const script = def.program ?? 'run';
+  // `-m package.module`: the module names the run.
+  const script = (def.program === '-m' ? def.args?.[0] : def.program) ?? 'run';
   return path.basename(script).replace(/\.py$/, '').replace(/[^\w.-]+/g, '-') || 'run';
 }
 
@@ -193,7 +194,7 @@ class MemrayTerminal implements vscode.Pseudoterminal {
         const args = runArgs(temp, def.program!, def.args ?? [], def);
         this.line(`Running ${def.program} under memray${duration > 0 ? ` for at most ${duration} s` : ''}. Press Ctrl+C here, or Cancel on the notification, to stop it and keep what was tracked.\r\n`);
         this.line(`$ ${[memray.python, ...args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
-        const child = spawn(memray.python, args, { cwd, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(memray.python, args, { cwd, shell: false, stdio: ['ignore', 'pipe', 'pipe'], ...(def.env ? { env: { ...process.env, ...def.env } } : {}) });
         this.runChild = child;
         let output = '';
         const onData = (d: Buffer) => {

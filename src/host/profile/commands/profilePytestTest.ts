@@ -4,7 +4,7 @@ import { pytestNodeAt } from '../../../core/profile/launchTargets';
 import type { Command } from '../../shared/command';
 import { reportError } from '../../shared/reportError';
 import type { ProfileDeps } from '../deps';
-import { pythonFor } from '../launch';
+import { pythonFor } from '../../shared/pythonTargets';
 import type { ProfileRunResult } from '../pySpyTask';
 import { profilePythonProcess } from './profilePythonProcess';
 

@@ -1,13 +1,12 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_DURATION, DEFAULT_RATE, type PySpyTaskFields, type SamplingOptions } from '../../../core/profile/pySpy';
-import { listPythonProcesses } from '../../shared/processList';
-import { activeInterpreter } from '../../shared/python';
+import { rememberProfile } from '../../shared/lastProfile';
+import { pickPythonTarget } from '../../shared/pickProcess';
+import { pythonFor } from '../../shared/pythonTargets';
 import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../pySpyTask';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
 import { reportError } from '../../shared/reportError';
-import { pickFile } from '../../shared/pickFile';
 
 /** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
 export type ProfileArgs = PySpyTaskFields;
@@ -19,68 +18,10 @@ const DEFAULTS: Remembered = { duration: DEFAULT_DURATION, rate: DEFAULT_RATE, n
 
 type Target = { pid: number } | { program: string; args: string[]; cwd?: string; env?: Record<string, string> };
 
-/** The last target profiled from this workspace, with its options: Re-run Last Profile starts it again. */
-export const LAST_TARGET_KEY = 'incidentWorkbench.lastProfileTarget';
-
 async function pickTarget(deps: ProfileDeps): Promise<Target | undefined> {
-  type Item = vscode.QuickPickItem & { target?: Target; action?: 'launch' | 'pid' };
-  const qp = vscode.window.createQuickPick<Item>();
-  qp.title = 'Profile Python Process (1/3)';
-  qp.placeholder = 'Pick a running Python process, launch a script, or enter a PID';
-  qp.matchOnDescription = true;
-  qp.matchOnDetail = true;
-  qp.ignoreFocusOut = true;
-  const fixed: Item[] = [
-    { label: '$(debug-start) Launch a script and profile it…', action: 'launch', alwaysShow: true },
-    { label: '$(edit) Enter PID…', action: 'pid', alwaysShow: true },
-  ];
-  qp.items = fixed;
-  qp.busy = true;
-  qp.show();
-  void listPythonProcesses().then((all) => {
-    // This workspace's processes first (their cwd is under a workspace folder), then the rest.
-    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const ours = (r: { cwd?: string }) => !!r.cwd && folders.some((f) => r.cwd === f || r.cwd!.startsWith(f + path.sep));
-    const rows = [...all.filter(ours), ...all.filter((r) => !ours(r))];
-    qp.items = [
-      ...fixed,
-      { label: rows.length ? 'Running Python processes' : 'No running Python process found', kind: vscode.QuickPickItemKind.Separator },
-      ...rows.map((r) => ({
-        label: `$(pulse) ${r.command.length > 90 ? `${r.command.slice(0, 89)}…` : r.command}`,
-        description: `PID ${r.pid}${r.cpu !== undefined ? ` · ${r.cpu.toFixed(1)}% CPU` : ''}`,
-        detail: r.cwd ? `${ours(r) ? '$(root-folder) this workspace · ' : ''}cwd ${r.cwd}` : undefined,
-        target: { pid: r.pid },
-      })),
-    ];
-    qp.busy = false;
-  });
-  const picked = await new Promise<Item | undefined>((resolve) => {
-    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
-    qp.onDidHide(() => resolve(undefined));
-  });
-  qp.dispose();
-  if (!picked) return undefined;
-  if (picked.target) return picked.target;
-  if (picked.action === 'pid') {
-    const v = await vscode.window.showInputBox({ title: 'Profile Python Process: PID', prompt: 'Process id of a running Python program', ignoreFocusOut: true, validateInput: (s) => (/^\s*\d+\s*$/.test(s) && Number(s) > 0 ? undefined : 'A positive whole number') });
-    return v ? { pid: Number(v) } : undefined;
-  }
-  const active = vscode.window.activeTextEditor?.document;
-  const activePy = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : undefined;
-  // The workspace's Python files (the one being edited first), Browse… for any other.
-  const files = await pickFile(deps, {
-    title: 'Launch a script and profile it',
-    kinds: [],
-    include: '**/*.py',
-    match: /\.py$/i,
-    ...(activePy ? { first: { uri: activePy, why: 'open in the editor' } } : {}),
-    dialog: { filters: { Python: ['py'] } },
-  });
-  if (!files?.[0]) return undefined;
-  const extra = await vscode.window.showInputBox({ title: `Arguments for ${path.basename(files[0].fsPath)}`, prompt: 'Space-separated; leave empty for none', ignoreFocusOut: true });
-  if (extra === undefined) return undefined;
-  const program = (await activeInterpreter(files[0])) ?? (process.platform === 'win32' ? 'python' : 'python3');
-  return { program, args: [files[0].fsPath, ...extra.split(/\s+/).filter(Boolean)], cwd: deps.repository.folder?.uri.fsPath ?? path.dirname(files[0].fsPath) };
+  const picked = await pickPythonTarget({ title: 'Profile Python Process (1/3)', placeholder: 'Pick a running Python process, launch a script, or enter a PID', launch: { label: 'Launch a script and profile it…', deps } });
+  if (!picked || 'pid' in picked) return picked;
+  return { program: await pythonFor(picked.script), args: [picked.script.fsPath, ...picked.args], cwd: picked.cwd };
 }
 
 async function pickOptions(last: Remembered): Promise<Remembered | undefined> {
@@ -138,7 +79,11 @@ export const profilePythonProcess = {
       options = picked;
       await memento.update(OPTIONS_KEY, options);
     }
-    if (given.output === undefined) await memento.update(LAST_TARGET_KEY, { ...target, duration: options.duration, rate: options.rate, native: options.native, idle: options.idle, gil: options.gil, subprocesses: options.subprocesses, threads: options.threads } satisfies ProfileArgs);
+    // Re-run Last Profile starts it again (not scripted runs that name their output: tests, tasks).
+    if (given.output === undefined) {
+      const args = { ...target, duration: options.duration, rate: options.rate, native: options.native, idle: options.idle, gil: options.gil, subprocesses: options.subprocesses, threads: options.threads } satisfies ProfileArgs;
+      await rememberProfile(memento, { command: 'incidentWorkbench.profilePythonProcess', args });
+    }
     const runId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const def: PySpyTaskDefinition = {
       type: 'py-spy',
