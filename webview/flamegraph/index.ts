@@ -90,7 +90,7 @@ const help = keyboardHelp([
 let sentFocus = '';
 /** Tells the host what the chart shows (zoomed frame path, threads), so the source heat follows it. */
 function sendFocus(): void {
-  if (!tree || !snap?.data || snap.mode !== 'profile') return;
+  if (!tree || !snap?.data) return;
   const path = pathTo(tree, chart.zoom).map((n) => {
     const f = keys.frames[tree!.key[n]!]!;
     return { name: f.name, file: f.file, line: f.line };
@@ -107,7 +107,7 @@ function renderHeatNote(s: FlamegraphSnapshot): void {
   if (!s.heatFilter) sentFocus = '';
   heatNote.hidden = !s.heatFilter || !s.heatOn;
   if (heatNote.hidden) return;
-  const reset = h('button', { class: 'link fg-heat-reset', type: 'button' }, 'Show the whole profile');
+  const reset = h('button', { class: 'link fg-heat-reset', type: 'button' }, s.mode === 'diff' ? 'Show the whole diff' : 'Show the whole profile');
   reset.onclick = () => {
     sentFocus = '';
     zoomTo(0);
