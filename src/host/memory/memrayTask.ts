@@ -13,6 +13,7 @@ import { attachEnvironment, processAlive, processCwd, processExecutable } from '
 import { reportError } from '../shared/reportError';
 import type { MemoryDeps } from './deps';
 import { memrayInstallHint } from './memoryReading';
+import { programTask } from '../shared/programTask';
 
 export const MEMRAY_TASK_TYPE = 'memray';
 
@@ -45,22 +46,7 @@ function label(def: MemrayTaskDefinition): string {
 
 export function createMemrayTask(deps: MemoryDeps, def: MemrayTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
   const name = def.pid !== undefined ? `Memory of PID ${def.pid}` : `Memory of ${label(def)}`;
-  const task = new vscode.Task(def, scope, name, 'memray', new vscode.CustomExecution(async (resolved) => new MemrayTerminal(deps, resolved as MemrayTaskDefinition)));
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  task.detail = def.pid !== undefined ? 'memray attach' : 'memray run';
-  return task;
-}
-
-export class MemrayTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly deps: MemoryDeps) {}
-  provideTasks(): vscode.Task[] {
-    return [];
-  }
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
-    const def = task.definition as MemrayTaskDefinition;
-    if (def.type !== MEMRAY_TASK_TYPE) return undefined;
-    return createMemrayTask(this.deps, def, task.scope ?? vscode.TaskScope.Workspace);
-  }
+  return programTask(def, scope, { name, source: 'memray', detail: def.pid !== undefined ? 'memray attach' : 'memray run' }, (resolved) => new MemrayTerminal(deps, resolved));
 }
 
 interface Ran {

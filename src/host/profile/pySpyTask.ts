@@ -12,6 +12,7 @@ import { findPySpy, offerInstall, pySpyVersion } from '../shared/pySpyLocator';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
 import { endedRecording, startedRecording } from './recording';
+import { programTask } from '../shared/programTask';
 
 export const PY_SPY_TASK_TYPE = 'py-spy';
 
@@ -66,22 +67,7 @@ export function outputLocation(deps: ProfileDeps, def: PySpyTaskDefinition): { u
 
 export function createPySpyTask(deps: ProfileDeps, def: PySpyTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
   const name = def.pid !== undefined ? `Profile PID ${def.pid}` : `Profile ${label(def)}`;
-  const task = new vscode.Task(def, scope, name, 'py-spy', new vscode.CustomExecution(async (resolved) => new PySpyTerminal(deps, resolved as PySpyTaskDefinition)));
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  task.detail = 'py-spy record';
-  return task;
-}
-
-export class PySpyTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly deps: ProfileDeps) {}
-  provideTasks(): vscode.Task[] {
-    return [];
-  }
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
-    const def = task.definition as PySpyTaskDefinition;
-    if (def.type !== PY_SPY_TASK_TYPE) return undefined;
-    return createPySpyTask(this.deps, def, task.scope ?? vscode.TaskScope.Workspace);
-  }
+  return programTask(def, scope, { name, source: 'py-spy', detail: 'py-spy record' }, (resolved) => new PySpyTerminal(deps, resolved));
 }
 
 /** Runs py-spy record in the task's terminal, with a cancellable progress notification. */

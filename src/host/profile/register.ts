@@ -13,7 +13,8 @@ import { resetProfileHeatFilter } from './commands/resetProfileHeatFilter';
 import { toggleProfileHeat } from './commands/toggleProfileHeat';
 import type { ProfileDeps } from './deps';
 import { Profiling } from './profiling';
-import { PY_SPY_TASK_TYPE, PySpyTaskProvider } from './pySpyTask';
+import { registerProgramTaskType } from '../shared/programTask';
+import { createPySpyTask, PY_SPY_TASK_TYPE, type PySpyTaskDefinition } from './pySpyTask';
 
 export const PROFILE_COMMANDS = [profilePythonProcess, openProfile, compareProfiles, toggleProfileHeat, resetProfileHeatFilter, profileActiveFile, profileLaunchConfiguration, profilePytestTest, rerunLastProfile, stopProfiling];
 
@@ -21,5 +22,5 @@ export const PROFILE_COMMANDS = [profilePythonProcess, openProfile, compareProfi
 export function registerProfile(workbench: Workbench): vscode.Disposable[] {
   const profiling = new Profiling(workbench);
   const deps: ProfileDeps = { ...workbench, profiling };
-  return [profiling, vscode.tasks.registerTaskProvider(PY_SPY_TASK_TYPE, new PySpyTaskProvider(deps)), ...registerCommands(PROFILE_COMMANDS, deps)];
+  return [profiling, registerProgramTaskType<PySpyTaskDefinition>(PY_SPY_TASK_TYPE, (def, scope) => createPySpyTask(deps, def, scope)), ...registerCommands(PROFILE_COMMANDS, deps)];
 }

@@ -14,6 +14,7 @@ import { findPySpy, offerInstall, pySpyVersion } from '../shared/pySpyLocator';
 import { reportError } from '../shared/reportError';
 import type { StacksDeps } from './deps';
 import { loadSources } from './sources';
+import { programTask } from '../shared/programTask';
 
 export const PY_SPY_DUMP_TASK_TYPE = 'py-spy-dump';
 
@@ -50,21 +51,7 @@ const runs = new vscode.EventEmitter<StackDumpResult>();
 export const onDidFinishStackDump = runs.event;
 
 export function createDumpTask(deps: StacksDeps, def: PySpyDumpTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
-  const task = new vscode.Task(def, scope, `Dump stacks of PID ${def.pid}`, 'py-spy', new vscode.CustomExecution(async (resolved) => new DumpTerminal(deps, resolved as PySpyDumpTaskDefinition)));
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  task.detail = 'py-spy dump, several times';
-  return task;
-}
-
-export class DumpTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly deps: StacksDeps) {}
-  provideTasks(): vscode.Task[] {
-    return [];
-  }
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
-    const def = task.definition as PySpyDumpTaskDefinition;
-    return def.type === PY_SPY_DUMP_TASK_TYPE ? createDumpTask(this.deps, def, task.scope ?? vscode.TaskScope.Workspace) : undefined;
-  }
+  return programTask(def, scope, { name: `Dump stacks of PID ${def.pid}`, source: 'py-spy', detail: 'py-spy dump, several times' }, (resolved) => new DumpTerminal(deps, resolved));
 }
 
 /** Takes the dumps in the task's terminal, with a cancellable progress notification; Cancel keeps what was taken. */
