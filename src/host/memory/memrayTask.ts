@@ -13,7 +13,7 @@ import { attachEnvironment, processAlive, processCwd, processExecutable } from '
 import { reportError } from '../shared/reportError';
 import type { MemoryDeps } from './deps';
 import { memrayInstallHint } from './memoryReading';
-import { programTask } from '../shared/programTask';
+import { ProgramTerminal, programTask } from '../shared/programTask';
 
 export const MEMRAY_TASK_TYPE = 'memray';
 
@@ -61,35 +61,20 @@ interface Ran {
  * written to a temporary file first and put into the incident (or profiles/) only when it is one, so a
  * failed attach leaves nothing half-written in .incidents/.
  */
-class MemrayTerminal implements vscode.Pseudoterminal {
-  private readonly write = new vscode.EventEmitter<string>();
-  private readonly done = new vscode.EventEmitter<number>();
-  readonly onDidWrite = this.write.event;
-  readonly onDidClose = this.done.event;
+class MemrayTerminal extends ProgramTerminal<MemoryRunResult> {
   private cancelled = false;
-  private finished = false;
   private stopWaiting: (() => void) | undefined;
   private runChild: ReturnType<typeof spawn> | undefined;
 
   constructor(
     private readonly deps: MemoryDeps,
     private readonly def: MemrayTaskDefinition,
-  ) {}
-
-  open(): void {
-    void this.run().catch((e: unknown) => {
-      void reportError(this.deps.log, `memray task: internal error: ${errorMessage(e)}`, { notify: false, cause: e });
-      this.line(`\x1b[31mInternal error: ${errorMessage(e)}\x1b[0m`);
-      this.finish({ definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message: errorMessage(e), nextStep: 'See the Incident Workbench log.' } }, 1);
-    });
+  ) {
+    super(deps.log, 'memray', runs);
   }
 
-  close(): void {
-    this.stop();
-  }
-
-  handleInput(data: string): void {
-    if (data === '\x03' || data === 'q') this.stop();
+  protected internalError(message: string): MemoryRunResult {
+    return { definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message, nextStep: 'See the Incident Workbench log.' } };
   }
 
   stop(): void {
@@ -98,17 +83,6 @@ class MemrayTerminal implements vscode.Pseudoterminal {
     this.line('\x1b[33mStopping: memray keeps what it tracked so far…\x1b[0m');
     this.stopWaiting?.();
     if (this.runChild && this.runChild.exitCode === null) this.runChild.kill('SIGINT');
-  }
-
-  private line(text: string): void {
-    this.write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
-  }
-
-  private finish(result: MemoryRunResult, code: number): void {
-    if (this.finished) return;
-    this.finished = true;
-    runs.fire(result);
-    this.done.fire(code);
   }
 
   /** Runs `python args` to the end, streaming its output into the terminal. */
@@ -129,7 +103,7 @@ class MemrayTerminal implements vscode.Pseudoterminal {
     });
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const def = this.def;
     const fail = (message: string, nextStep: string, problem?: MemrayProblem) => {
       this.line(`\x1b[31m${message}\x1b[0m\r\nNext step: ${nextStep}`);

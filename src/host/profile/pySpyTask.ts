@@ -12,7 +12,7 @@ import { findPySpy, offerInstall, pySpyVersion } from '../shared/pySpyLocator';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
 import { endedRecording, startedRecording } from './recording';
-import { programTask } from '../shared/programTask';
+import { ProgramTerminal, programTask } from '../shared/programTask';
 
 export const PY_SPY_TASK_TYPE = 'py-spy';
 
@@ -71,45 +71,26 @@ export function createPySpyTask(deps: ProfileDeps, def: PySpyTaskDefinition, sco
 }
 
 /** Runs py-spy record in the task's terminal, with a cancellable progress notification. */
-class PySpyTerminal implements vscode.Pseudoterminal {
-  private readonly write = new vscode.EventEmitter<string>();
-  private readonly done = new vscode.EventEmitter<number>();
-  readonly onDidWrite = this.write.event;
-  readonly onDidClose = this.done.event;
+class PySpyTerminal extends ProgramTerminal<ProfileRunResult> {
   private child: ChildProcess | undefined;
   private cancelled = false;
-  private finished = false;
 
   constructor(
     private readonly deps: ProfileDeps,
     private readonly def: PySpyTaskDefinition,
-  ) {}
-
-  open(): void {
-    void this.run().catch((e: unknown) => {
-      void reportError(this.deps.log, `py-spy task: internal error: ${errorMessage(e)}`, { notify: false, cause: e });
-      this.line(`\x1b[31mInternal error: ${errorMessage(e)}\x1b[0m`);
-      this.finish({ definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message: errorMessage(e), nextStep: 'See the Incident Workbench log.' } }, 1);
-    });
+  ) {
+    super(deps.log, 'py-spy', runs);
   }
 
-  close(): void {
-    // Closing the terminal stops sampling; py-spy still writes what it has.
-    this.stop();
-  }
-
-  handleInput(data: string): void {
-    if (data === '\x03' || data === 'q') this.stop();
+  protected internalError(message: string): ProfileRunResult {
+    return { definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message, nextStep: 'See the Incident Workbench log.' } };
   }
 
   get what(): string {
     return this.def.pid !== undefined ? `PID ${this.def.pid}` : label(this.def);
   }
 
-  private line(text: string): void {
-    this.write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
-  }
-
+  /** Also what closing the terminal does: sampling stops; py-spy still writes what it has. */
   stop(): void {
     if (this.child && this.child.exitCode === null && !this.cancelled) {
       this.cancelled = true;
@@ -118,15 +99,12 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     }
   }
 
-  private finish(result: ProfileRunResult, code: number): void {
-    if (this.finished) return;
-    this.finished = true;
+  protected override finish(result: ProfileRunResult, code: number): void {
     endedRecording(this);
-    runs.fire(result);
-    this.done.fire(code);
+    super.finish(result, code);
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const def = this.def;
     const fail = (message: string, nextStep: string) => {
       this.line(`\x1b[31m${message}\x1b[0m\r\n${nextStep}`);
