@@ -6,9 +6,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeUserSettings, REPO_ROOT } from './lib/codeserver.mjs';
+import { freePort, writeUserSettings, REPO_ROOT } from './lib/codeserver.mjs';
 import { countTraces, feedDemoLoad, jaegerAvailable } from '../test/support/jaeger.mjs';
-import { createServer } from 'node:net';
 
 const RUN_DIR = join(REPO_ROOT, '.run', 'demo');
 const PID_FILE = join(RUN_DIR, 'jaeger.pid');
@@ -28,13 +27,6 @@ if (existsSync(PID_FILE)) {
     // gone already
   }
 }
-const freePort = () => new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => {
-    const { port } = s.address();
-    s.close(() => resolve(port));
-  });
-});
 const ports = { query: await freePort(), grpc: await freePort(), http: await freePort(), otlpGrpc: await freePort() };
 const out = openSync(join(RUN_DIR, 'jaeger.log'), 'w');
 const child = spawn(available.bin, ['--config', join(REPO_ROOT, 'test', 'support', 'jaeger.yaml')], {

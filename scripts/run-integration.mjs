@@ -104,10 +104,10 @@ function diagnostics(consoleErrors) {
 }
 
 function printTest(t) {
-  const mark = t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : '-';
+  const mark = t.state === 'passed' ? '✓' : t.state === 'failed' ? '✗' : t.state === 'retried' ? '↻' : '-';
   const ms = typeof t.duration === 'number' ? ` (${t.duration} ms)` : '';
   console.log(`  ${mark} ${t.fullTitle}${ms}`);
-  if (t.state === 'failed' && t.error) {
+  if ((t.state === 'failed' || t.state === 'retried') && t.error) {
     console.log(`      ${t.error.message.split('\n').join('\n      ')}`);
   }
 }
@@ -208,6 +208,9 @@ async function main() {
   log(`finished in ${Math.round((Date.now() - started) / 1000)} s`);
   if (pending) console.log(`integration: ${pending} pending`);
   if (passed + failedCount === 0) console.log('integration: no tests ran');
+  // A test that failed once and passed when run again is named, so that flakiness is seen, not hidden.
+  const retried = results.tests.filter((t) => t.state === 'retried' && results.tests.some((u) => u.fullTitle === t.fullTitle && u.state === 'passed'));
+  for (const t of retried) console.log(`[integration] passed only on a retry: ${t.fullTitle} (first: ${t.error?.message.split('\n')[0] ?? 'failed'})`);
   summary = `integration: ${passed} passed, ${failedCount} failed`;
   if (failedCount > 0 || passed + failedCount === 0) process.exitCode = 1;
 }

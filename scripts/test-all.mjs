@@ -15,7 +15,9 @@ const only = process.argv.slice(2);
 
 /** Counts from node's test runner (ℹ pass N / ℹ fail N) or a plain `N passed, N failed` line. */
 function parseCounts(output) {
-  const node = { pass: /^ℹ pass (\d+)$/m.exec(output), fail: /^ℹ fail (\d+)$/m.exec(output) };
+  // The last counts: a runner that retried prints the counts after its retry at the end.
+  const last = (re) => [...output.matchAll(re)].pop();
+  const node = { pass: last(/^ℹ pass (\d+)$/gm), fail: last(/^ℹ fail (\d+)$/gm) };
   if (node.pass && node.fail) return { passed: Number(node.pass[1]), failed: Number(node.fail[1]) };
   const plain = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].pop();
   return plain ? { passed: Number(plain[1]), failed: Number(plain[2]) } : undefined;
@@ -50,7 +52,10 @@ for (const level of levels) {
     if (code !== 0 && counts.failed === 0) counts.failed = 1;
     passed += counts.passed;
     failed += counts.failed;
-    lines.push(`${level.name}: ${counts.passed} passed, ${counts.failed} failed (${seconds} s)`);
+    const flaky = /^\[e2e\] after the retry: (\d+) test\(s\) failed once and passed on the retry \(flaky: (.*)\)$/m.exec(output);
+    const retriedTests = [...output.matchAll(/^\[integration\] passed only on a retry: /gm)].length;
+    const note = flaky && Number(flaky[1]) > 0 ? `; ${flaky[1]} passed only on a retry: ${flaky[2]}` : retriedTests ? `; ${retriedTests} passed only on a retry` : '';
+    lines.push(`${level.name}: ${counts.passed} passed, ${counts.failed} failed (${seconds} s${note})`);
   } else {
     if (code !== 0) failed += 1;
     lines.push(`${level.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} (${seconds} s)`);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   REPO_ROOT,
+  collapseOtherViews,
   VIEW_CONTAINER_TITLE,
   docsImage,
   editorTab,
@@ -69,10 +70,10 @@ describe('suspect commits on the demo', () => {
     }, 60000);
     await pickQuickItem(page, 'pairwise_diversity', { timeout: 30000 });
     // Room for the view: the other panes folded, the side bar wider.
-    for (const name of ['Errors', 'Action Items']) {
-      const header = viewPane(page, name);
-      if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
-    }
+    // (The incident's tree too: with eight evidence items it leaves the suspect's reasons below the fold.)
+    const suspectsHeader = viewPane(page, 'Suspect Commits');
+    await until('the Suspect Commits view open', async () => (await suspectsHeader.getAttribute('aria-expanded')) === 'true', 30000);
+    await collapseOtherViews(page, 'Suspect Commits');
     const box = await page.locator('.part.sidebar').boundingBox();
     if (box) {
       // Drag the sash between the side bar and the editor to the right.
@@ -94,8 +95,17 @@ describe('suspect commits on the demo', () => {
     await editorTab(page, 'model.py').waitFor({ timeout: 30000 });
     await page.locator('.monaco-diff-editor').first().waitFor({ timeout: 30000 });
     await page.locator('.monaco-diff-editor .view-line').filter({ hasText: 'def pairwise_diversity(items):' }).first().waitFor({ timeout: 30000 });
-    if ((await first.getAttribute('aria-expanded')) !== 'true') await first.locator('.monaco-tl-twistie').click();
-    await sidebar.locator('.monaco-list-row[role="treeitem"][aria-level="3"]').filter({ hasText: 'in release 2026.11.20' }).first().waitFor({ timeout: 15000 });
+    // The row's click may expand it a moment later on a loaded machine: the twistie is clicked only while
+    // the row still says it is collapsed, and its reasons are waited for after each try.
+    const reason = sidebar.locator('.monaco-list-row[role="treeitem"][aria-level="3"]').filter({ hasText: 'in release 2026.11.20' }).first();
+    await until('the suspect\'s reasons under it', async () => {
+      if (await reason.isVisible()) return true;
+      if ((await first.getAttribute('aria-expanded')) !== 'true') await first.locator('.monaco-tl-twistie').click();
+      return reason.waitFor({ timeout: 3000 }).then(() => true, () => false);
+    }, 30000).catch(async (e) => {
+      e.message += ` (the rows under it: ${JSON.stringify(await sidebar.locator('.monaco-list-row[role="treeitem"][aria-level="3"]').allTextContents())})`;
+      throw e;
+    });
     await screenshot(page, docsImage('suspect-commits'));
 
     await first.hover();

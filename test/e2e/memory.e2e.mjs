@@ -7,23 +7,12 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../support/daemon.mjs';
 import { REPO_ROOT, docsImage, openWorkbench, pickQuickItem, quickInput, runCommand, screenshot, webviewFrame } from './helpers.mjs';
 
 const SOURCE = readFileSync(join(REPO_ROOT, 'demo', 'service', 'personalisation.py'), 'utf8').split('\n');
 const LEAK_LINE = SOURCE.findIndex((l) => l.includes('seen[key] = array(')) + 1;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a child and resolves when its stdout prints `ready` (a substring). */
 function start(args, cwd, ready) {

@@ -20,9 +20,9 @@
 //       Returns the number of traces of service "recommend" Jaeger holds.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startDaemon } from './daemon.mjs';
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,25 +36,17 @@ export function jaegerAvailable() {
   return { ok: true, bin };
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export async function startJaeger(options = {}) {
   const available = jaegerAvailable();
   if (!available.ok) throw new Error(available.reason);
   const ports = { query: await freePort(), queryGrpc: await freePort(), otlpHttp: await freePort(), otlpGrpc: await freePort() };
-  const child = spawn(available.bin, ['--config', join(REPO, 'test', 'support', 'jaeger.yaml')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const url = `http://127.0.0.1:${ports.query}`;
+  const daemon = await startDaemon({
+    name: 'jaeger',
+    bin: available.bin,
+    args: ['--config', join(REPO, 'test', 'support', 'jaeger.yaml')],
     env: {
       ...process.env,
       IWB_JAEGER_QUERY_PORT: String(ports.query),
@@ -63,37 +55,10 @@ export async function startJaeger(options = {}) {
       IWB_JAEGER_OTLP_GRPC_PORT: String(ports.otlpGrpc),
       IWB_JAEGER_MAX_TRACES: String(options.maxTraces ?? 20000),
     },
+    readyUrl: `${url}/api/services`,
+    readyTimeoutMs: options.readyTimeoutMs ?? 60000,
   });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr = (stderr + d).slice(-20000);
-  });
-  let alive = true;
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => { alive = false; resolve({ code, signal }); }));
-  const stop = async () => {
-    if (!alive) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => alive && child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-  };
-  const url = `http://127.0.0.1:${ports.query}`;
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60000);
-  for (;;) {
-    if (!alive) throw new Error(`jaeger exited before it was ready:\n${stderr}`);
-    try {
-      const r = await fetch(`${url}/api/services`, { signal: AbortSignal.timeout(2000) });
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`jaeger was not ready within ${options.readyTimeoutMs ?? 60000} ms:\n${stderr}`);
-    }
-    await sleep(200);
-  }
-  return { url, otlpHttp: `http://127.0.0.1:${ports.otlpHttp}`, otlpGrpc: `127.0.0.1:${ports.otlpGrpc}`, pid: child.pid, stop, log: () => stderr };
+  return { url, otlpHttp: `http://127.0.0.1:${ports.otlpHttp}`, otlpGrpc: `127.0.0.1:${ports.otlpGrpc}`, ...daemon };
 }
 
 function python(args, options = {}) {

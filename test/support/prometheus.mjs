@@ -21,12 +21,12 @@
 //
 // Backfilled data is queryable at its own timestamps (use timestamps within the last few days: blocks
 // older than the retention are dropped; the default here is 30d).
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, startDaemon } from './daemon.mjs';
 
 const run = promisify(execFile);
 
@@ -63,17 +63,6 @@ export function toOpenMetrics(series) {
   return `${lines.join('\n')}\n`;
 }
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startPrometheus(options = {}) {
   const available = prometheusAvailable();
   if (!available.ok) throw new Error(available.reason);
@@ -89,47 +78,22 @@ export async function startPrometheus(options = {}) {
     const config = join(dir, 'prometheus.yml');
     writeFileSync(config, 'global:\n  scrape_interval: 1m\nscrape_configs: []\n');
     const port = await freePort();
-    const child = spawn('prometheus', [
-      `--config.file=${config}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=30d',
-      '--log.level=warn',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20000); });
-    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    let alive = true;
-    exited.then(() => { alive = false; });
     const url = `http://127.0.0.1:${port}`;
-    const stop = async () => {
-      if (alive) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => { if (alive) child.kill('SIGKILL'); }, 5000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(dir, { recursive: true, force: true });
-    };
-    const deadline = Date.now() + (options.readyTimeoutMs ?? 60000);
-    for (;;) {
-      if (!alive) {
-        await stop();
-        throw new Error(`prometheus exited before it was ready:\n${stderr}`);
-      }
-      try {
-        const r = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(2000) });
-        if (r.ok) break;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`prometheus was not ready within ${options.readyTimeoutMs ?? 60000} ms:\n${stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    return { url, port, dataDir, pid: child.pid, stop, log: () => stderr };
+    const daemon = await startDaemon({
+      name: 'prometheus',
+      bin: 'prometheus',
+      args: [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${dataDir}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--storage.tsdb.retention.time=30d',
+        '--log.level=warn',
+      ],
+      readyUrl: `${url}/-/ready`,
+      readyTimeoutMs: options.readyTimeoutMs ?? 60000,
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    });
+    return { url, port, dataDir, ...daemon };
   } catch (e) {
     rmSync(dir, { recursive: true, force: true });
     throw e;

@@ -16,28 +16,16 @@
 //       Posts records (objects, or JSON Lines text) to /insert/jsonline, then flushes so that they are
 //       searchable at once. Returns the number of lines posted.
 //   stop() sends SIGTERM (SIGKILL after 5 s), waits for exit and removes the temp data folder.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, startDaemon } from './daemon.mjs';
 
 export function victoriaLogsBinary() {
   const path = process.env.IWB_VICTORIALOGS ?? fileURLToPath(new URL('../../.tools/bin/victoria-logs', import.meta.url));
   if (existsSync(path)) return { ok: true, path };
   return { ok: false, path, reason: `VictoriaLogs is not built (${path}): run bash scripts/build-victorialogs.sh (install-deps does it)` };
-}
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startVictoriaLogs(options = {}) {
@@ -46,49 +34,20 @@ export async function startVictoriaLogs(options = {}) {
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'iwb-victorialogs-'));
   const port = options.port ?? (await freePort());
-  const child = spawn(bin.path, [
-    `-httpListenAddr=127.0.0.1:${port}`,
-    `-storageDataPath=${join(dataDir, 'data')}`,
-    '-retentionPeriod=100y',
-    '-loggerLevel=WARN',
-    ...(options.args ?? []),
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr = (stderr + d).slice(-20000); });
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  let alive = true;
-  exited.then(() => { alive = false; });
   const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (alive) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => { if (alive) child.kill('SIGKILL'); }, 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
-  };
   const user = (options.args ?? []).find((a) => a.startsWith('-httpAuth.username='))?.split('=')[1];
   const pass = (options.args ?? []).find((a) => a.startsWith('-httpAuth.password='))?.split('=')[1] ?? '';
   const auth = user ? { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } : {};
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 30000);
-  for (;;) {
-    if (!alive) {
-      await stop();
-      throw new Error(`victoria-logs exited before it was ready:\n${stderr}`);
-    }
-    try {
-      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000), headers: auth });
-      if (r.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`victoria-logs was not ready within ${options.readyTimeoutMs ?? 30000} ms:\n${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const daemon = await startDaemon({
+    name: 'victoria-logs',
+    bin: bin.path,
+    args: [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${join(dataDir, 'data')}`, '-retentionPeriod=100y', '-loggerLevel=WARN', ...(options.args ?? [])],
+    readyUrl: `${url}/health`,
+    headers: auth,
+    readyTimeoutMs: options.readyTimeoutMs ?? 30000,
+    pollMs: 100,
+    cleanup: () => ownDir && rmSync(dataDir, { recursive: true, force: true }),
+  });
   const flush = async () => {
     const r = await fetch(`${url}/internal/force_flush`, { headers: auth });
     if (!r.ok) throw new Error(`force_flush: HTTP ${r.status}`);
@@ -104,5 +63,5 @@ export async function startVictoriaLogs(options = {}) {
     await flush();
     return body.split('\n').filter((l) => l.trim()).length;
   };
-  return { url, port, pid: child.pid, dataDir, stop, log: () => stderr, ingest, flush };
+  return { url, port, dataDir, ...daemon, ingest, flush };
 }

@@ -14,6 +14,7 @@ import type { IncidentRepository } from '../shared/incidentRepository';
 import { errorsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
 import { LogStoreError, type LogStore, type TimeWindow } from '../../core/logstore/types';
 import { describeWindow, type LogStoreConfig } from '../shared/logStores';
+import { LogSourceState, percentProgress, withCancellableProgress } from '../shared/logSourceState';
 
 const LAST_SOURCES = 'incidentWorkbench.errors.lastSources';
 
@@ -34,12 +35,8 @@ export interface LoadSummary {
  * with a cancellable progress notification; the sources are remembered per workspace and re-read the next
  * time the Errors view is shown.
  */
-export class ErrorsState implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changed.event;
+export class ErrorsState extends LogSourceState<TriagedReport, LoadSummary> {
   readonly resolver: FrameResolver;
-  /** The loaded report with `.incidents/triage.json` applied (statuses, ignored, linked). */
-  report: TriagedReport | undefined;
   /** As the logs say, before triage: kept to apply triage again when the file changes. */
   private raw: ErrorReport | undefined;
   /** The triage file as last read; `triageProblem` says why it could not be used. */
@@ -47,22 +44,17 @@ export class ErrorsState implements vscode.Disposable {
   triageProblem: string | undefined;
   /** Only clusters seen in this release (empty: all). */
   releaseFilter = '';
-  /** Absolute paths of the files read, by the label used in the report. */
-  private files = new Map<string, string>();
-  sources: string[] = [];
   loadErrors: { path: string; message: string }[] = [];
   filter = '';
   /** The log store the report came from, if any (then `sources` is empty). */
   storeSource: (StoreSourceInfo & { name: string; window: TimeWindow }) | undefined;
-  private loading: Promise<LoadSummary | undefined> | undefined;
-  private restored = false;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
-    private readonly memento: vscode.Memento,
+    memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     private readonly repository?: IncidentRepository,
   ) {
+    super(memento, LAST_SOURCES);
     this.resolver = new FrameResolver(readErrorsSettings().pathMappings);
     if (repository) {
       // Triage is a file in .incidents/: edited by hand, by a pull request or by another window, it applies again.
@@ -77,33 +69,6 @@ export class ErrorsState implements vscode.Disposable {
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.resolver.reset(readErrorsSettings().pathMappings)),
     );
-  }
-
-  get lastSources(): string[] {
-    const v = this.memento.get<unknown>(LAST_SOURCES);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  }
-
-  get isLoading(): boolean {
-    return this.loading !== undefined;
-  }
-
-  /** On first show: re-read the sources of the last session, if they are still there. */
-  restore(): void {
-    if (this.restored || this.report || this.loading) return;
-    this.restored = true;
-    const last = this.lastSources;
-    if (last.length) void this.load(last, { quiet: true });
-  }
-
-  /** Display label of an absolute path: workspace-relative when inside the workspace. */
-  label(fsPath: string): string {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath));
-    return folder ? path.relative(folder.uri.fsPath, fsPath) || path.basename(fsPath) : fsPath;
-  }
-
-  fileOf(label: string): string | undefined {
-    return this.files.get(label);
   }
 
   cluster(idOrFingerprint: string): TriagedCluster | undefined {
@@ -179,25 +144,10 @@ export class ErrorsState implements vscode.Disposable {
     return this.run(() => this.doLoadStore(config, store, window, options));
   }
 
-  private async run(load: () => Promise<LoadSummary | undefined>): Promise<LoadSummary | undefined> {
-    if (this.loading) await this.loading.catch(() => undefined);
-    const run = load();
-    this.loading = run;
-    this.changed.fire();
-    try {
-      return await run;
-    } finally {
-      this.loading = undefined;
-      this.changed.fire();
-    }
-  }
-
   private async doLoadStore(config: LogStoreConfig, store: LogStore, window: TimeWindow, options: { quiet?: boolean; limit?: number }): Promise<LoadSummary | undefined> {
     const settings = readErrorsSettings();
     const title = `Error events from ${config.name} (${describeWindow(window)})`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
+    return withCancellableProgress(title, async (progress, signal) => {
       let last = 0;
       try {
         const result = await errorsFromStore(store, {
@@ -207,7 +157,7 @@ export class ErrorsState implements vscode.Disposable {
           groupingRules: settings.groupingRules,
           categoryRules: settings.categoryRules,
           problems: settings.problems,
-          signal: ac.signal,
+          signal,
           ...(options.limit !== undefined ? { limit: options.limit } : {}),
           onProgress: (p) => {
             if (p.bytes - last < 256 * 1024) return;
@@ -234,8 +184,6 @@ export class ErrorsState implements vscode.Disposable {
         }
         void reportError(this.log, `Loading logs from ${config.name} failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
         return undefined;
-      } finally {
-        sub.dispose();
       }
     });
   }
@@ -244,10 +192,7 @@ export class ErrorsState implements vscode.Disposable {
     const settings = readErrorsSettings();
     this.resolver.reset(settings.pathMappings);
     const title = paths.length === 1 ? `Loading ${path.basename(paths[0]!)}` : `Loading ${paths.length} log sources`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      let reported = 0;
+    return withCancellableProgress(title, async (progress, signal) => {
       try {
         const labels = new Map<string, string>();
         const result = await analyzeLogFiles(paths, {
@@ -256,19 +201,9 @@ export class ErrorsState implements vscode.Disposable {
           categoryRules: settings.categoryRules,
           maxLineLength: settings.maxLineLength,
           problems: settings.problems,
-          signal: ac.signal,
-          label: (p) => {
-            const l = this.label(p);
-            labels.set(l, p);
-            return l;
-          },
-          onProgress: (done, total, file) => {
-            const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
-            if (pct > reported) {
-              progress.report({ increment: pct - reported, message: `${file} (${pct}%)` });
-              reported = pct;
-            }
-          },
+          signal,
+          label: this.labelInto(labels),
+          onProgress: percentProgress(progress),
         });
         if (result.files.length === 0 && result.errors.length > 0) {
           const e = result.errors[0]!;
@@ -283,7 +218,7 @@ export class ErrorsState implements vscode.Disposable {
         this.sources = paths;
         this.storeSource = undefined;
         this.loadErrors = result.errors;
-        await this.memento.update(LAST_SOURCES, paths);
+        await this.rememberSources(paths);
         const skipped = result.report.skipped.filter((s) => s.reason !== 'notUtf8' && s.reason !== 'truncatedTraceback').reduce((a, s) => a + s.count, 0);
         const summary: LoadSummary = {
           events: result.report.events,
@@ -303,8 +238,6 @@ export class ErrorsState implements vscode.Disposable {
         if (e instanceof IngestCancelled) return { events: 0, clusters: 0, lines: 0, skipped: 0, files: [], errors: [], cancelled: true };
         void reportError(this.log, `Loading logs failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
         return undefined;
-      } finally {
-        sub.dispose();
       }
     });
   }
@@ -327,8 +260,4 @@ export class ErrorsState implements vscode.Disposable {
   }
 
   static readonly settings = ERRORS_SETTINGS;
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
-  }
 }

@@ -12,6 +12,7 @@ import { readPatternsSettings } from './settings';
 import { patternsFromStore, type StoreSourceInfo } from '../../core/logstore/analyze';
 import { LogStoreError, type LogStore, type TimeWindow } from '../../core/logstore/types';
 import { describeWindow, type LogStoreConfig } from '../shared/logStores';
+import { LogSourceState, percentProgress, withCancellableProgress } from '../shared/logSourceState';
 
 const LAST_SOURCES = 'incidentWorkbench.patterns.lastSources';
 
@@ -37,63 +38,30 @@ export interface PatternsLoadSummary {
  * "what is new"); the logging calls matched to each pattern. Loading streams the files through core with a
  * cancellable progress notification; the sources are remembered per workspace.
  */
-export class PatternsState implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.changed.event;
-  report: PatternReport | undefined;
-  sources: string[] = [];
+export class PatternsState extends LogSourceState<PatternReport, PatternsLoadSummary> {
   filter = '';
   sort: PatternSort = 'count';
   /** The log store the report came from, if any (then `sources` is empty). */
   storeSource: (StoreSourceInfo & { name: string; window: TimeWindow }) | undefined;
   /** undefined: the release field's deploy (if any); null: no cut-off. */
   cutoff: DeployMarker | null | undefined;
-  private files = new Map<string, string>();
   private sites = new Map<string, WorkspaceCallSite[]>();
   private sitesFor: PatternReport | undefined;
   private matching: Promise<void> | undefined;
-  private loading: Promise<PatternsLoadSummary | undefined> | undefined;
-  private restored = false;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
 
   constructor(
-    private readonly memento: vscode.Memento,
+    memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     readonly callSites: WorkspaceCallSites,
     private readonly extensionUri: vscode.Uri,
   ) {
+    super(memento, LAST_SOURCES);
     this.disposables.push(
       callSites.onDidChange(() => {
         this.sitesFor = undefined;
         void this.matchCallSites();
       }),
     );
-  }
-
-  get lastSources(): string[] {
-    const v = this.memento.get<unknown>(LAST_SOURCES);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-  }
-
-  get isLoading(): boolean {
-    return this.loading !== undefined;
-  }
-
-  /** On first show: re-read the sources of the last session, if there were any. */
-  restore(): void {
-    if (this.restored || this.report || this.loading) return;
-    this.restored = true;
-    const last = this.lastSources;
-    if (last.length) void this.load(last, { quiet: true });
-  }
-
-  label(fsPath: string): string {
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(fsPath));
-    return folder ? path.relative(folder.uri.fsPath, fsPath) || path.basename(fsPath) : fsPath;
-  }
-
-  fileOf(label: string): string | undefined {
-    return this.files.get(label);
   }
 
   pattern(id: string): PatternSummary | undefined {
@@ -185,26 +153,11 @@ export class PatternsState implements vscode.Disposable {
     return this.run(() => this.doLoadStore(config, store, window, options));
   }
 
-  private async run(load: () => Promise<PatternsLoadSummary | undefined>): Promise<PatternsLoadSummary | undefined> {
-    if (this.loading) await this.loading.catch(() => undefined);
-    const run = load();
-    this.loading = run;
-    this.changed.fire();
-    try {
-      return await run;
-    } finally {
-      this.loading = undefined;
-      this.changed.fire();
-    }
-  }
-
   private async doLoadStore(config: LogStoreConfig, store: LogStore, window: TimeWindow, options: { quiet?: boolean }): Promise<PatternsLoadSummary | undefined> {
     const settings = readPatternsSettings();
     const title = `Log patterns from ${config.name} (${describeWindow(window)})`;
     const empty: PatternsLoadSummary = { patterns: 0, records: 0, lines: 0, newPatterns: 0, files: [], errors: [], skipped: [] };
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
+    return withCancellableProgress(title, async (progress, signal) => {
       let phase = '';
       try {
         const result = await patternsFromStore(store, {
@@ -215,7 +168,7 @@ export class PatternsState implements vscode.Disposable {
           rules: settings.rules,
           maxSignatures: settings.maxPatterns,
           problems: settings.problems,
-          signal: ac.signal,
+          signal,
           onProgress: (p) => {
             if (p.phase === phase && p.lines !== undefined && p.lines % 5000 !== 0) return;
             phase = p.phase;
@@ -239,8 +192,6 @@ export class PatternsState implements vscode.Disposable {
         }
         void reportError(this.log, `Finding log patterns in ${config.name} failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
         return undefined;
-      } finally {
-        sub.dispose();
       }
     });
   }
@@ -248,10 +199,7 @@ export class PatternsState implements vscode.Disposable {
   private async doLoad(paths: string[], options: { quiet?: boolean }): Promise<PatternsLoadSummary | undefined> {
     const settings = readPatternsSettings();
     const title = paths.length === 1 ? `Finding log patterns in ${path.basename(paths[0]!)}` : `Finding log patterns in ${paths.length} sources`;
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-      const ac = new AbortController();
-      const sub = token.onCancellationRequested(() => ac.abort());
-      let reported = 0;
+    return withCancellableProgress(title, async (progress, signal) => {
       try {
         const labels = new Map<string, string>();
         const result = await analyzePatternFilesParallel(paths, {
@@ -263,20 +211,10 @@ export class PatternsState implements vscode.Disposable {
           maxSignatures: settings.maxPatterns,
           maxLineLength: settings.maxLineLength,
           problems: settings.problems,
-          signal: ac.signal,
+          signal,
           ...(this.cutoff !== undefined ? { cutoff: this.cutoff } : {}),
-          label: (p) => {
-            const l = this.label(p);
-            labels.set(l, p);
-            return l;
-          },
-          onProgress: (done, total, file) => {
-            const pct = total > 0 ? Math.floor((done / total) * 100) : 0;
-            if (pct > reported) {
-              progress.report({ increment: pct - reported, message: `${file} (${pct}%)` });
-              reported = pct;
-            }
-          },
+          label: this.labelInto(labels),
+          onProgress: percentProgress(progress),
         });
         if (result.files.length === 0 && result.errors.length > 0) {
           const e = result.errors[0]!;
@@ -288,7 +226,7 @@ export class PatternsState implements vscode.Disposable {
         this.sources = paths;
         this.storeSource = undefined;
         this.sites = new Map();
-        await this.memento.update(LAST_SOURCES, paths);
+        await this.rememberSources(paths);
         void this.matchCallSites();
         const skipped = result.report.skipped.map((s) => s.message);
         for (const e of result.errors) void reportError(this.log, `${this.label(e.path)}: ${e.message}.`, { notify: !options.quiet, severity: 'warning' });
@@ -310,13 +248,7 @@ export class PatternsState implements vscode.Disposable {
         if (e instanceof IngestCancelled || e instanceof PatternReadCancelled) return { patterns: 0, records: 0, lines: 0, newPatterns: 0, files: [], errors: [], skipped: [], cancelled: true };
         void reportError(this.log, `Finding log patterns failed: ${errorMessage(e)}`, { notify: !options.quiet, cause: e });
         return undefined;
-      } finally {
-        sub.dispose();
       }
     });
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

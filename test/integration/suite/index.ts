@@ -14,7 +14,8 @@ export interface TestResult {
   title: string;
   fullTitle: string;
   file?: string;
-  state: 'passed' | 'failed' | 'pending';
+  /** `retried`: failed once and ran again (its final state is recorded after it). */
+  state: 'passed' | 'failed' | 'pending' | 'retried';
   duration?: number;
   error?: { message: string; stack?: string };
 }
@@ -75,7 +76,9 @@ export function run(): Promise<void> {
     fs.writeFileSync(progressFile, ''); // "started" marker
   }
 
-  const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: 'spec' });
+  // A test that fails runs once more: the extension host shares two loaded cores with code-server and the
+// file watcher, whose events can come late. A failure that is ours fails twice; the retries are listed.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 60000, color: false, reporter: 'spec', retries: 1 });
   return new Promise<void>((resolve, reject) => {
     try {
       // IWB_INTEGRATION_ONLY=memory runs the suites whose file name contains it (while working on one feature).
@@ -102,6 +105,9 @@ export function run(): Promise<void> {
           duration: test.duration,
           error: errorInfo(err),
         }),
+      );
+      runner.on('retry', (test, err) =>
+        record({ title: test.title, fullTitle: test.fullTitle(), file: test.file, state: 'retried', duration: test.duration, error: errorInfo(err) }),
       );
       runner.on('pending', (test) =>
         record({ title: test.title, fullTitle: test.fullTitle(), file: test.file, state: 'pending' }),

@@ -41,10 +41,22 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
   return Promise.resolve(vscode.workspace.fs.stat(uri)).then(() => true, () => false);
 }
 /** Writes the file on disk and, when VS Code has it open, waits until the document shows the new text. */
-async function writeSynced(uri: vscode.Uri, content: string): Promise<void> {
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+/**
+ * Sets a file's text for a test's start. When the file is open in a document, through that document (edit and
+ * save): a write behind its back is seen only when the file watcher's event arrives, which on a loaded machine
+ * can come after the test has edited the document, and its save then fails as "newer on disk".
+ */
+async function writeSynced(uri: vscode.Uri, content: string): Promise<vscode.TextDocument | undefined> {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (doc) await waitFor(`${uri.path} to reload`, () => (doc.getText() === content ? true : undefined));
+  if (!doc) {
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(content));
+    return undefined;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), content);
+  assert.ok(await vscode.workspace.applyEdit(edit));
+  assert.ok(await doc.save(), `${uri.path} saved`);
+  return doc;
 }
 const run = <T = StepResult>(command: string, ...args: unknown[]) => vscode.commands.executeCommand(command, ...args) as Thenable<T>;
 

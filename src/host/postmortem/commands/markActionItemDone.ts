@@ -61,7 +61,13 @@ export const markActionItemDone: Command<PostmortemDeps> = {
       void reportError(deps.log, `${vscode.workspace.asRelativePath(uri)} is not valid JSON; the action item was not changed.`, { notify: true });
       return false;
     }
-    await document.save();
+    // A save can fail (the file changed on disk meanwhile, a read-only file): the change stays in the open
+    // document, and the user is told rather than shown an item marked done that is not on disk.
+    if (!(await document.save())) {
+      void reportError(deps.log, `${vscode.workspace.asRelativePath(uri)} could not be saved; the action item is marked done in the open editor only. Save it there (or compare it with the file on disk).`, { notify: true, severity: 'warning' });
+      deps.repository.invalidate();
+      return false;
+    }
     deps.repository.invalidate();
     return true;
   },
