@@ -26,8 +26,14 @@ async function openFile(page, name, folder = 'service') {
   // Into the first editor group (the flame graph opens beside it), so files open there.
   await page.locator('.split-view-view .editor-group-container').first().locator('.tabs-container').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
   await page.keyboard.press('Control+1');
+  const input = page.locator('.quick-input-widget input');
   await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').fill(name);
+  // A focused webview (the flame graph, the memory view) can swallow the key: ask again from the workbench.
+  if (!(await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false))) {
+    await page.locator('.part.statusbar').click({ position: { x: 2, y: 2 } }).catch(() => {});
+    await page.keyboard.press('Control+P');
+  }
+  await input.fill(name);
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).filter({ hasText: folder }).first();
   await row.waitFor();
   await row.click();
