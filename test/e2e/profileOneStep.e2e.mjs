@@ -83,7 +83,7 @@ describe('profiling the demo service in one step, with heat that follows the fla
     const { page } = wb;
     await openFile(page, 'server.py');
     await runCommand(page, 'Incident Workbench: Profile with py-spy');
-    const item = page.locator('.statusbar-item').filter({ hasText: /Profiling service\.server/ });
+    const item = page.locator('.statusbar-item[id$="incidentWorkbench.profiling"]').filter({ hasText: /Profiling service\.server/ });
     await item.waitFor({ timeout: 30000 });
     await screenshot(page, 'profile-one-step-recording');
     // Traffic for the service while py-spy samples it.
@@ -150,14 +150,14 @@ describe('profiling the demo service in one step, with heat that follows the fla
     // The demo's configuration as shipped; the service takes this test's free port from DEMO_SERVICE_PORT.
     await runCommand(page, 'Incident Workbench: Profile Launch Configuration…');
     await pickQuickItem(page, 'Recommendation service');
-    await page.locator('.statusbar-item').filter({ hasText: /Profiling service\.server/ }).waitFor({ timeout: 30000 });
+    await page.locator('.statusbar-item[id$="incidentWorkbench.profiling"]').filter({ hasText: /Profiling service\.server/ }).waitFor({ timeout: 30000 });
     const url = `http://127.0.0.1:${port}`;
     await until('the service answers', async () => (await fetch(`${url}/health`).then((r) => r.ok).catch(() => false)) || undefined, 30000);
     for (let i = 0; i < 10; i++) await (await fetch(`${url}/recommend`, { method: 'POST', body: JSON.stringify({ user_id: i, features: [1, 2, 3] }) })).text();
     const before = readdirSync(join(wb.workspace, 'profiles')).length;
     await runCommand(page, 'Incident Workbench: Stop Profiling');
     await until('a second profile is written', async () => (readdirSync(join(wb.workspace, 'profiles')).length > before ? true : undefined), 60000);
-    await page.locator('.statusbar-item').filter({ hasText: /Profiling service\.server/ }).waitFor({ state: 'hidden', timeout: 15000 });
+    await page.locator('.statusbar-item[id$="incidentWorkbench.profiling"]').filter({ hasText: /Profiling service\.server/ }).waitFor({ state: 'hidden', timeout: 15000 });
   });
 
   it('Profile Test Under Cursor runs that pytest test under py-spy; Re-run Last Profile runs it again', async () => {
