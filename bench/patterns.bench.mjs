@@ -241,7 +241,8 @@ async function worker(kind, file) {
   let next = 0;
   const onProgress = (done, total) => {
     if (done / total >= next) {
-      samples.push({ at: Math.round((done / total) * 100), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) });
+      const c = process.cpuUsage(cpu0);
+      samples.push({ at: Math.round((done / total) * 100), rssMB: Math.round(process.memoryUsage().rss / 2 ** 20), cpuMs: Math.round((c.user + c.system) / 1000) });
       next += 0.1;
     }
   };
@@ -327,6 +328,15 @@ async function main() {
   const rate = (ms) => LINES / (ms / 1000);
   const load1 = (await import('node:os')).loadavg()[0];
   console.log(`in-process ms: readline ${fmt(m.readline)}, patterns ${fmt(m.patterns)}, errors ${fmt(m.errors)}, Drain3 ${fmt(m.drain3)}; processes: iwb patterns ${fmt(m.cliPatterns)}, iwb errors ${fmt(m.cliErrors)}, Drain3 ${fmt(m.pyDrain3)}`);
+
+  // Where the CPU time of one run goes: the share spent on the first tenth of the file (JIT warm-up: the
+  // readline loop's work is native code, ours is JavaScript that runs interpreted until V8 has compiled it),
+  // and the same programs on a file five times as long, where that start-up cost is spread thin.
+  const warm = { patterns: runWorker('patterns', file), errors: runWorker('errors', file) };
+  const firstTenth = (r) => r.samples.find((x) => x.at >= 10)?.cpuMs ?? NaN;
+  const longFile = await generateJsonl(join(ARTIFACTS, `patterns-${LINES * 5}.jsonl`), { lines: LINES * 5 });
+  const long = { readline: runWorker('readline', longFile), patterns: runWorker('patterns', longFile), errors: runWorker('errors', longFile) };
+  console.log(`first tenth: patterns ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms, errors ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms; ${LINES * 5} lines CPU: readline ${fmt(long.readline.cpuMs)}, patterns ${fmt(long.patterns.cpuMs)}, errors ${fmt(long.errors.cpuMs)}`);
 
   // 3. Memory over 1 GiB, and a log of 10 million distinct lines.
   let big;
@@ -414,9 +424,16 @@ file): \`iwb patterns\` spends about two thirds reading — file reads and decod
 the mapped keys cut out of the raw JSON without \`JSON.parse\`, times read in place — and a third masking and
 mining (about 0.5 µs a message); a bare \`readline\` + \`JSON.parse\` loop is close to that whole cost, so 10×
 Drain3 is that loop's own ratio here. The errors pipeline parses every error line whole (every line of this
-file is an error), then reads fourteen fields, normalises, fingerprints and clusters it; the raw-key path of
-\`iwb patterns\`, tried there, was slower than \`JSON.parse\` for its fourteen fields (the later stages are
-slower on strings cut from a large chunk than on the fresh strings \`JSON.parse\` makes).
+file is an error), then reads fourteen fields, normalises, fingerprints and clusters it. Reading error lines in
+place instead of \`JSON.parse\` (a flat-object scanner exact to the parser, property-tested) was measured and
+dropped: no faster, as V8's parser is native code and the scanner is not. Much of each run is start-up: the
+first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
+\`iwb patterns\` and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline in
+a further run each (JavaScript runs interpreted until V8 has compiled it, and compiling counts as CPU time;
+the loop's work is native from the first line). On the same kind of file five times as long
+(${fmt(LINES * 5)} lines, one run each) the CPU times were: readline loop ${fmt(long.readline.cpuMs)} ms,
+\`iwb patterns\` ${fmt(long.patterns.cpuMs)} ms (${(long.readline.cpuMs / long.patterns.cpuMs).toFixed(2)} of the loop), errors
+pipeline ${fmt(long.errors.cpuMs)} ms (${(long.readline.cpuMs / long.errors.cpuMs).toFixed(2)} of the loop).
 ${
   big
     ? `

@@ -3,7 +3,7 @@
  * (one thread per view and measure), its facts, memory over time with the allocation lifetimes, the leak
  * suspects; or two captures and their per-location changes.
  */
-import { formatBytes, leakSuspects, memoryAsProfile, type LeakSuspect } from '../core/memory/analysis';
+import { formatBytes, formatCount, leakSuspects, memoryAsProfile, type LeakSuspect } from '../core/memory/analysis';
 import { diffView } from '../core/memory/diff';
 import { MEMORY_FORMAT_LABELS, MEMORY_VIEWS, type MemoryCapture, type MemoryView } from '../core/memory/model';
 import type { FlameData } from '../protocol/flamegraph';
@@ -21,13 +21,11 @@ function lifetimeColumns(capture: MemoryCapture): LifetimeColumns | undefined {
   return { stack: Int32Array.from(l.stack), allocatedBefore: Int32Array.from(l.allocatedBefore), deallocatedBefore: Int32Array.from(l.deallocatedBefore), count: Float64Array.from(l.count), bytes: Float64Array.from(l.bytes) };
 }
 
-const count = (n: number) => Math.round(n).toLocaleString('en');
-
 export function memoryFacts(capture: MemoryCapture): MemoryFact[] {
-  const facts: MemoryFact[] = [{ label: 'Peak', value: formatBytes(capture.peakBytes), title: `${count(capture.peakBytes)} bytes` }];
+  const facts: MemoryFact[] = [{ label: 'Peak', value: formatBytes(capture.peakBytes), title: `${formatCount(capture.peakBytes)} bytes` }];
   if (capture.totalAllocations > 0) {
-    facts.push({ label: capture.format === 'tracemalloc' ? 'Blocks live' : 'Allocations', value: count(capture.totalAllocations) });
-    facts.push({ label: capture.format === 'tracemalloc' ? 'Bytes live' : 'Allocated in total', value: formatBytes(capture.totalBytes), title: `${count(capture.totalBytes)} bytes` });
+    facts.push({ label: capture.format === 'tracemalloc' ? 'Blocks live' : 'Allocations', value: formatCount(capture.totalAllocations) });
+    facts.push({ label: capture.format === 'tracemalloc' ? 'Bytes live' : 'Allocated in total', value: formatBytes(capture.totalBytes), title: `${formatCount(capture.totalBytes)} bytes` });
   }
   if (capture.durationMs !== undefined) facts.push({ label: 'Duration', value: `${(capture.durationMs / 1000).toFixed(capture.durationMs < 10_000 ? 2 : 1)} s` });
   if (capture.startTime !== undefined) facts.push({ label: 'Started', value: new Date(capture.startTime).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'), title: new Date(capture.startTime).toISOString() });
@@ -51,12 +49,33 @@ function suspectsNote(capture: MemoryCapture, suspects: LeakSuspect[]): string {
   return 'Leak suspects need memory over time (a memray capture or an mprof file); compare two snapshots to see what grew.';
 }
 
+/** What a capture's snapshot says besides its columns, worked out once when the capture is read. */
+export interface PreparedCapture {
+  description: string;
+  facts: MemoryFact[];
+  lifetimes?: LifetimeColumns;
+  suspects: LeakSuspect[];
+  suspectsNote: string;
+}
+
+/**
+ * The suspects' least squares over every lifetime, the lifetimes as columns and the facts: done once per
+ * read, so a snapshot (sent on every `ready` and heat change) only assembles them.
+ */
+export function prepareCapture(capture: MemoryCapture): PreparedCapture {
+  const suspects = leakSuspects(capture);
+  const lifetimes = lifetimeColumns(capture);
+  return { description: describeCapture(capture), facts: memoryFacts(capture), ...(lifetimes ? { lifetimes } : {}), suspects, suspectsNote: suspectsNote(capture, suspects) };
+}
+
 /** A capture as read for the page: its model and columns when it could be read, else why not. */
 export interface ReadCapture {
   /** Changes with every read. */
   version: string;
   capture?: MemoryCapture;
   data?: FlameData;
+  /** prepareCapture(capture), when the reader kept it. */
+  prepared?: PreparedCapture;
   error?: string;
 }
 
@@ -64,21 +83,20 @@ const available = (c: MemoryCapture | undefined) => Object.fromEntries(MEMORY_VI
 
 export function memorySnapshot(doc: ReadCapture, title: string, heat: { on: boolean; shown: boolean }): MemorySnapshot {
   const c = doc.capture;
-  const suspects = c ? leakSuspects(c) : [];
-  const lifetimes = c ? lifetimeColumns(c) : undefined;
+  const p = c ? (doc.prepared ?? prepareCapture(c)) : undefined;
   return {
     id: doc.version,
     mode: 'capture',
     title,
-    description: c ? describeCapture(c) : '',
-    facts: c ? memoryFacts(c) : [],
+    description: p?.description ?? '',
+    facts: p?.facts ?? [],
     ...(doc.data && c ? { data: doc.data } : {}),
     available: available(c),
     notes: c?.notes ?? [],
     ...(c?.timeline ? { timeline: c.timeline } : {}),
-    ...(lifetimes ? { lifetimes } : {}),
-    suspects,
-    suspectsNote: c ? suspectsNote(c, suspects) : '',
+    ...(p?.lifetimes ? { lifetimes: p.lifetimes } : {}),
+    suspects: p?.suspects ?? [],
+    suspectsNote: p?.suspectsNote ?? '',
     warnings: c?.warnings ?? [],
     ...(doc.error ? { error: doc.error } : !c ? { error: 'Nothing to show.' } : {}),
     heatOn: heat.on,

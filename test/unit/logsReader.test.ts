@@ -306,6 +306,43 @@ test('the raw-text fast path for non-error lines changes nothing but speed', () 
   );
 });
 
+test('property: the fast path gives what the full parse gives on JSON lines of every kind', () => {
+  // Keys of several canonical fields (and others), values of every JSON kind, strings with escapes and
+  // raw control characters, nested values, duplicate keys, broken error lines: the raw-text fast path must
+  // give the same records, skips, counters, releases and detected fields as JSON.parse, or leave the line to it.
+  const key = fc.constantFrom('timestamp', 'level', 'severity', 'message', 'msg', 'event', 'service', 'release', 'user_id', 'request_id', 'trace_id', 'span_id', 'exc_type', 'exception', 'endpoint', 'logger', 'name', 'extra', 'a"b', 'k\\');
+  const str = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('', 'ERROR', 'error', 'INFO', '2026-11-20T09:00:00Z', '2026-11-20T09:00:00.123Z', '0x1F', '00000000', 'a\tb', 'x\u0001y', 'é ✓', '1.8.0', 'Traceback (most recent call last):\n  File "a.py", line 1, in f\nValueError: x'));
+  const value = fc.oneof(
+    { weight: 6, arbitrary: str },
+    { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(40, 50, 17, 1e21, -0)) },
+    { weight: 1, arbitrary: fc.constantFrom(true, false, null) },
+    { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
+  );
+  const jsonLine = fc.array(fc.tuple(key, value), { maxLength: 7 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+  // Broken lines are error lines (a broken non-error line may be counted by the other fast path, see above).
+  const errorLine = fc.array(fc.tuple(key, value), { maxLength: 6 }).map((pairs) => `{"level":"ERROR",${pairs.filter(([k]) => k !== 'level' && k !== 'severity').map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},`).join('')}"message":"m"}`);
+  const line = fc.oneof(
+    { weight: 8, arbitrary: jsonLine },
+    // Spaced out as some loggers write it, or with a raw control character (not JSON), or cut.
+    { weight: 1, arbitrary: jsonLine.map((l) => l.replace(/,"/g, ', "').replace(/":/g, '": ')) },
+    { weight: 1, arbitrary: fc.tuple(errorLine, fc.constantFrom('\t', '\u0001', '\r', '\\', '"', '{', '[', '1', '-', '01', '1.', '1e', 'tru')).map(([l, c]) => `${l.slice(0, Math.max(17, l.length >> 1))}${c}${l.slice(Math.max(17, l.length >> 1))}`) },
+    { weight: 1, arbitrary: fc.constantFrom('{"level":"ERROR","message":"a","message":"b"}', '{"level":"ERROR","msg":"","message":"m"}', '{"level":"ERROR","message":null,"msg":"x"}', '{}', '{"level":"ERROR"}  ', '{"level":"ERROR","message":"x"}\r', 'plain text line', '') },
+  );
+  fc.assert(
+    fc.property(fc.array(line, { maxLength: 30 }), fc.boolean(), (ls, all) => {
+      const text = ls.join('\n');
+      const a = readText(text, { allRecords: all });
+      const b = readText(text, { allRecords: all, fastPath: false });
+      assert.deepEqual(a.records, b.records);
+      assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
+      assert.deepEqual(a.context.stats, b.context.stats);
+      assert.deepEqual(a.context.fields.mapping(), b.context.fields.mapping());
+      assert.deepEqual([...a.context.releases], [...b.context.releases]);
+    }),
+    { numRuns: 1000 },
+  );
+});
+
 test('all-records mode keeps trace and span ids for correlation (the demo service traced by the OpenTelemetry SDK)', () => {
   const file = path.join(repoRoot, 'demo/.incidents/INC-2026-001/evidence/logs/recommend-traced.jsonl');
   const text = readFileSync(file, 'utf8');

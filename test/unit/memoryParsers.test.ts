@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { downsample, formatBytes, leakSuspects, rangeValues, summarizeMemory, topLocations } from '../../src/core/memory/analysis';
+import { downsample, formatBytes, formatCount, leakSuspects, rangeValues, summarizeMemory, topLocations } from '../../src/core/memory/analysis';
 import { diffMemory } from '../../src/core/memory/diff';
 import { attachArgs, detachArgs, explainMemrayFailure, runArgs } from '../../src/core/memory/memray';
 import { memrayCapture } from '../../src/core/memory/memrayJson';
@@ -315,6 +315,20 @@ test('memray command lines are argument arrays; failures get a specific next ste
   assert.equal(explainMemrayFailure('Failed to attach a debugger to the process.', { ...env, inContainer: true, hasSysPtrace: false })!.kind, 'container');
   assert.equal(explainMemrayFailure('/usr/bin/python3: No module named memray', env)!.kind, 'no-memray');
   assert.equal(explainMemrayFailure('something else entirely', env), undefined);
+});
+
+test('counts read as toLocaleString("en") writes them, without Intl', () => {
+  assert.equal(formatCount(0), '0');
+  assert.equal(formatCount(999), '999');
+  assert.equal(formatCount(1000), '1,000');
+  assert.equal(formatCount(5_207_004), '5,207,004');
+  assert.equal(formatCount(-1234.6), '-1,235');
+  fc.assert(
+    fc.property(fc.oneof(fc.double({ noNaN: false }), fc.integer(), fc.maxSafeInteger(), fc.constantFrom(-0, 0.5, -0.5, 1e21, -1e21, 999.5, Infinity, -Infinity)), (x) => {
+      assert.equal(formatCount(x), Math.round(x).toLocaleString('en'));
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test('bytes read like memray prints them; series keep their spikes when shortened', () => {

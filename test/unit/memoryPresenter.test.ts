@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { VIEW_THREADS } from '../../src/core/memory/analysis';
 import { isMemoryIntent, isMemoryViewState } from '../../src/protocol/memory';
-import { encodeMemoryData, memoryDiffSnapshot, memorySnapshot } from '../../src/presenters/memory';
+import { encodeMemoryData, memoryDiffSnapshot, memorySnapshot, prepareCapture } from '../../src/presenters/memory';
 import { readMemoryFile } from '../../src/node/memoryReader';
 import { repoRoot } from './helpers';
 import { HELPERS, PYTHON, WORKLOAD, markerLine, memrayCapture } from './memoryHelpers';
@@ -39,6 +39,8 @@ test('a capture snapshot: one flame thread per view and measure, facts, timeline
   const mineFiles = new Set<string>();
   for (let i = 0; i < s.data!.frameFlags.length; i++) if (s.data!.frameFlags[i]! & 1) mineFiles.add(s.data!.files[s.data!.frameFile[i]!]!);
   assert.deepEqual([...mineFiles], [WORKLOAD]);
+  // The editor prepares the suspects, lifetimes and facts once per read: its snapshots say the same.
+  assert.deepEqual(memorySnapshot({ version: 'v1', capture, data, prepared: prepareCapture(capture) }, 'Memory: workload', { on: true, shown: false }), s);
 });
 
 test('a diff snapshot: both captures, per-view rows by change; an unreadable side is an error, not a crash', async () => {

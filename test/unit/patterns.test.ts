@@ -183,15 +183,15 @@ test('property: reading JSON fields from the raw line gives the same records as 
       timestamp: fc.constantFrom('2026-11-20T09:00:01.123Z', '2026-11-20T09:00:01Z', '2026-11-20 09:00:01,123', 1763629201.5),
       level: fc.constantFrom('INFO', 'ERROR', 'warning', 30),
       message: fc.oneof(fc.string({ maxLength: 50 }), fc.constant('quote " and \\ backslash \n newline'), fc.constant('[main] {braces}')),
-      service: fc.constantFrom('api', 'worker'),
+      service: fc.constantFrom('api', 'worker', 'api\\x', 'a"pi', 'api-gateway-eu-west'),
       version: fc.constantFrom('1.0', 2),
       extra: fc.option(fc.dictionary(fc.string({ maxLength: 5 }), value, { maxKeys: 3 })),
     },
     { requiredKeys: ['message', 'level'] },
   );
   fc.assert(
-    fc.property(fc.array(obj, { minLength: 25, maxLength: 60 }), (objs) => {
-      const text = objs.map((o) => JSON.stringify(o)).join('\n');
+    fc.property(fc.array(obj, { minLength: 25, maxLength: 60 }), fc.boolean(), (objs, spaced) => {
+      const text = objs.map((o) => (spaced ? JSON.stringify(o, null, 0).replace(/":/g, '": ') : JSON.stringify(o))).join('\n');
       assert.deepEqual(read(text, { fastPath: true }), read(text, { fastPath: false }));
     }),
     { numRuns: 60 },

@@ -2,7 +2,7 @@
 // three flame views of the same capture (peak, leaks, temporary) in bytes or allocations, the leak
 // suspects, and in diff mode the per-location changes. Frames and suspects open their source line. Every
 // string is rendered as text (function and file names come from the profiled program).
-import { formatBytes, rangeValues, viewThread, type LeakSuspect } from '../../src/core/memory/analysis';
+import { formatBytes, formatCount, rangeValues, viewThread, type LeakSuspect } from '../../src/core/memory/analysis';
 import type { MemoryDiffRow } from '../../src/core/memory/diff';
 import { FrameKeys, buildDiffTree, buildFlameTree, children, pathTo, sortChildren, type FlameTree, type TreeInput } from '../../src/core/profile/flameTree';
 import { decodeFrames, type FlameData, type FlameFrame } from '../../src/protocol/flamegraph';
@@ -150,7 +150,8 @@ function currentWeights(): TreeInput['threads'][number] | undefined {
   return input.threads[viewThread(view.view, view.measure)];
 }
 
-function rebuild(): void {
+/** `width`: the flame graph's width when the caller has just measured it (no second layout). */
+function rebuild(width?: number): void {
   if (!snap?.data || !input) return;
   if (view.view !== 'range' && !snap.available[view.view]) view.view = (['leaks', 'peak', 'temporary'] as const).find((v) => snap!.available[v]) ?? 'peak';
   if (view.view === 'range' && !view.range) view.view = 'leaks';
@@ -165,13 +166,13 @@ function rebuild(): void {
   sortChildren(tree, keys.frames, true);
   chart.options.diff = snap.mode === 'diff';
   chart.setTree(tree, keys);
-  chart.paint();
+  chart.paint(width);
   describe(0);
   if (snap.mode === 'diff') renderDiffTables(snap);
   bridge?.send({ type: 'heatView', view: view.view, measure: view.measure, ...(view.view === 'range' && view.range ? { range: view.range } : {}) });
 }
 
-const amount = (v: number) => (view.measure === 'bytes' ? formatBytes(v) : `${Math.round(v).toLocaleString('en')} allocation${Math.round(v) === 1 ? '' : 's'}`);
+const amount = (v: number) => (view.measure === 'bytes' ? formatBytes(v) : `${formatCount(v)} allocation${Math.round(v) === 1 ? '' : 's'}`);
 const share = (part: number, whole: number) => (whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : '—');
 
 function frameOf(node: number) {
@@ -341,7 +342,7 @@ function describeRange(): void {
   const l = snap.lifetimes;
   const r = rangeValues({ lifetimes: { stack: Array.from(l.stack), allocatedBefore: Array.from(l.allocatedBefore), deallocatedBefore: Array.from(l.deallocatedBefore), count: Array.from(l.count), bytes: Array.from(l.bytes) } }, a, b);
   const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
-  rangeInfo.textContent = `${(tl.t[a]! / 1000).toFixed(2)} s – ${(tl.t[b]! / 1000).toFixed(2)} s: ${formatBytes(sum(r.allocated.bytes))} in ${Math.round(sum(r.allocated.counts)).toLocaleString('en')} allocations that outlived a snapshot; ${formatBytes(sum(r.live.bytes))} of it still allocated at the end.`;
+  rangeInfo.textContent = `${(tl.t[a]! / 1000).toFixed(2)} s – ${(tl.t[b]! / 1000).toFixed(2)} s: ${formatBytes(sum(r.allocated.bytes))} in ${formatCount(sum(r.allocated.counts))} allocations that outlived a snapshot; ${formatBytes(sum(r.live.bytes))} of it still allocated at the end.`;
 }
 
 /** The series' keys; each but the first is a toggle (RSS dwarfs the tracked heap: shown on request). */
@@ -416,7 +417,7 @@ function renderSuspects(s: MemorySnapshot): void {
                 h('td', { class: 'num' }, String(i + 1)),
                 h('td', {}, location(x.function, x.file, x.line)),
                 h('td', { class: 'num', title: x.steadiness !== undefined ? `R² ${x.steadiness.toFixed(2)}: ${x.steadiness > 0.9 ? 'steady' : 'uneven'} growth` : '' }, rate(x)),
-                h('td', { class: 'num' }, `${formatBytes(x.liveBytes)} · ${Math.round(x.liveAllocations).toLocaleString('en')}`),
+                h('td', { class: 'num' }, `${formatBytes(x.liveBytes)} · ${formatCount(x.liveAllocations)}`),
                 h('td', {}, sparkline(x.series)),
               ),
             ),
@@ -495,10 +496,14 @@ function render(s: MemorySnapshot): void {
     announcer,
   );
   tooltip.hidden = true;
-  if (s.timeline) timeline.set(s.timeline, view.range);
   describeRange();
   renderSuspects(s);
-  rebuild();
+  // Both charts' widths from one layout of the finished page: measured between drawing them, the second
+  // read laid the whole page out again.
+  const timelineWidth = s.timeline ? timeline.measure() : 0;
+  const chartWidth = chartPane.clientWidth;
+  if (s.timeline) timeline.set(s.timeline, view.range, timelineWidth);
+  rebuild(chartWidth);
 }
 
 bridge = connect<MemorySnapshot, MemoryIntent, { view: MemoryViewState }>({ render, state: () => ({ view }) });

@@ -45,12 +45,18 @@ export class TimelineChart {
     this.element.addEventListener('keydown', (e) => this.key(e));
   }
 
-  set(data: MemoryTimeline, range: [number, number] | undefined): void {
+  /** `width`: the chart's width when the caller has just measured it (see measure). */
+  set(data: MemoryTimeline, range: [number, number] | undefined, width?: number): void {
     if (this.data !== data) this.visible = data.series.map((_, i) => i === 0);
     this.data = data;
     this.range = range;
     this.cursor = Math.min(this.cursor, data.t.length - 1);
-    this.draw();
+    this.draw(width);
+  }
+
+  /** The width the chart takes (a layout of the page, if it changed). */
+  measure(): number {
+    return Math.max(320, this.element.parentElement?.clientWidth ?? 600);
   }
 
   /** Shows or hides series `i` (the y-axis follows the series shown). */
@@ -87,10 +93,10 @@ export class TimelineChart {
     return lo > 0 && Math.abs(t[lo - 1]! - ms) < Math.abs(t[lo]! - ms) ? lo - 1 : lo;
   }
 
-  draw(): void {
+  draw(width?: number): void {
     const data = this.data;
     if (!data) return;
-    this.width = Math.max(320, this.element.parentElement?.clientWidth ?? 600);
+    this.width = width ?? this.measure();
     const svg = this.svg.attr('width', this.width).attr('height', HEIGHT);
     svg.selectAll('*').remove();
     const x = this.x();

@@ -68,11 +68,12 @@ export class FlameChart {
     return (ancestors + Math.max(deepest, 1) + 1) * ROW;
   }
 
-  paint(): void {
+  /** `knownWidth`: the canvas's width when the caller has just measured it, to spare a layout. */
+  paint(knownWidth?: number): void {
     const started = performance.now();
     const tree = this.tree;
     const keys = this.keys;
-    const width = Math.max(50, this.canvas.parentElement?.clientWidth ?? 800);
+    const width = Math.max(50, knownWidth ?? this.canvas.parentElement?.clientWidth ?? 800);
     if (!tree || !keys) return;
     const boxes = layoutBoxes(tree, this.zoom, 1 / width);
     const ancestors = pathTo(tree, this.zoom);

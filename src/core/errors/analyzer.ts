@@ -202,6 +202,7 @@ export class ErrorAnalyzer {
   private readonly clusters = new Map<string, Cluster>();
   private readonly drain: Drain;
   private readonly drainCache = new Map<string, DrainCluster>();
+  private readonly drainKeys: string[] = [];
   private readonly maxDistinct: number;
   private readonly samplesPerCluster: number;
   private events = 0;
@@ -256,7 +257,8 @@ export class ErrorAnalyzer {
           this.drainCache.set(normalized, cluster);
         }
         drainId = cluster.id;
-        key = `drain:${drainId}`;
+        // (one key string per template: a fresh one per event would be hashed again by every lookup)
+        key = this.drainKeys[drainId] ??= `drain:${drainId}`;
       } else {
         fp = fingerprintOf(r, () => normalized);
         key = fp.hash;

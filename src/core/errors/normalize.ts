@@ -38,20 +38,44 @@ const MAX_INPUT = 4000;
  * same for every message of that skeleton. Those results are reused: error logs repeat a few shapes with
  * different numbers, and one regex pass replaces fourteen.
  */
-const bySkeleton = new Map<string, string>();
+const bySkeleton = new Map<number, { message: string; out: string }[]>();
+let skeletons = 0;
 const SKELETON_MAX = 50_000;
 
 export function normalizeMessage(message: string): string {
   if (message.length > 300) return normalizeUncached(message);
-  const skeleton = message.replace(/\d/g, '0');
-  const hit = bySkeleton.get(skeleton);
-  if (hit !== undefined) return hit;
+  // The skeleton is hashed and compared in place (no copy of the message is made per call).
+  let h = 0x811c9dc5;
+  for (let i = 0; i < message.length; i++) {
+    const c = message.charCodeAt(i);
+    h = Math.imul(h ^ (c >= 48 && c <= 57 ? 48 : c), 0x01000193);
+  }
+  const bucket = bySkeleton.get(h);
+  if (bucket !== undefined) {
+    for (const e of bucket) if (sameSkeleton(e.message, message)) return e.out;
+  }
   const out = normalizeUncached(message);
   if (!/\d/.test(out)) {
-    if (bySkeleton.size >= SKELETON_MAX) bySkeleton.clear();
-    bySkeleton.set(skeleton, out);
+    if (skeletons >= SKELETON_MAX) {
+      bySkeleton.clear();
+      skeletons = 0;
+    }
+    skeletons++;
+    if (bucket !== undefined) bucket.push({ message, out });
+    else bySkeleton.set(h, [{ message, out }]);
   }
   return out;
+}
+
+/** Same length, and the same character at every place where either has a non-digit. */
+function sameSkeleton(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y && !(x >= 48 && x <= 57 && y >= 48 && y <= 57)) return false;
+  }
+  return true;
 }
 
 function normalizeUncached(message: string): string {

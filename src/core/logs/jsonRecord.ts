@@ -107,14 +107,13 @@ export function toRecord(o: Record<string, unknown>, fields: FieldResolver, sour
   if (et) record.exceptionType = et;
   const em = asText(fields.get(o, 'exceptionMessage'));
   if (em !== undefined) record.exceptionMessage = em;
-  const text = (f: 'service' | 'version' | 'endpoint' | 'logger') => asText(fields.get(o, f), 300);
-  const service = text('service');
+  const service = asText(fields.get(o, 'service'), 300);
   if (service) record.service = service;
-  const version = text('version');
+  const version = asText(fields.get(o, 'version'), 300);
   if (version) record.version = version;
-  const endpoint = text('endpoint');
+  const endpoint = asText(fields.get(o, 'endpoint'), 300);
   if (endpoint) record.endpoint = endpoint;
-  const logger = text('logger');
+  const logger = asText(fields.get(o, 'logger'), 300);
   if (logger) record.logger = logger;
   const user = fields.get(o, 'userId');
   if (user !== undefined && user !== null && user !== '') record.userId = asText(user, 200)!;

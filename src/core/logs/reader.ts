@@ -91,6 +91,8 @@ export class SourceReader {
   private block: { lines: string[]; start: number; header: TextHeader | undefined; afterException: boolean; extra: number } | undefined;
   private chunkHasReplacement = false;
   private fastChecked = false;
+  private lastLevelText: string | undefined;
+  private lastLevelNonError = false;
 
   constructor(
     readonly source: string,
@@ -197,6 +199,9 @@ export class SourceReader {
     if (key === undefined) return false;
     const at = text.indexOf(key, start);
     if (at === -1 || at >= end) return false;
+    // A key given twice: JSON.parse keeps the last value.
+    const again = text.indexOf(key, at + key.length);
+    if (again !== -1 && again < end) return false;
     // No nested object or array may open before the key (only the few characters before it are looked at).
     for (let k = start + 1; k < at; k++) {
       const c = text.charCodeAt(k);
@@ -206,6 +211,14 @@ export class SourceReader {
     while (text.charCodeAt(i) === 32) i++;
     let value: string | number;
     if (text.charCodeAt(i) === 34 /* " */) {
+      // The same level text as the line before (most lines): its answer is known.
+      const last = this.lastLevelText;
+      if (last !== undefined && text.charCodeAt(i + 1 + last.length) === 34 && text.startsWith(last, i + 1)) {
+        if (!this.lastLevelNonError) return false;
+        let e = end - 1;
+        for (let c = text.charCodeAt(e); e > start && (c === 32 || c === 9 || c === 13); c = text.charCodeAt(--e));
+        return text.charCodeAt(e) === 125 /* } */;
+      }
       const q = text.indexOf('"', i + 1);
       if (q === -1 || q >= end || q - i > 40) return false;
       value = text.slice(i + 1, q);
@@ -216,10 +229,18 @@ export class SourceReader {
       const digits = k;
       while (k < end && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
       if (k === digits || k - i > 11) return false;
+      // (a fraction or exponent after the digits: not read here)
+      const after = text.charCodeAt(k);
+      if (after !== 44 /* , */ && after !== 125 /* } */ && after !== 32) return false;
       value = Number(text.slice(i, k));
     }
     const level = normaliseLevelCached(value);
-    if (level === undefined || ERROR_LEVELS.has(level)) return false;
+    const nonError = level !== undefined && !ERROR_LEVELS.has(level);
+    if (typeof value === 'string') {
+      this.lastLevelText = value.length < 13 ? value : (value + ' ').slice(0, -1);
+      this.lastLevelNonError = nonError;
+    }
+    if (!nonError) return false;
     let e = end - 1;
     for (let c = text.charCodeAt(e); e > start && (c === 32 || c === 9 || c === 13); c = text.charCodeAt(--e));
     return text.charCodeAt(e) === 125 /* } */;
@@ -450,7 +471,12 @@ export class ReaderContext {
     if (at < start) return;
     let i = at + key.length;
     while (text.charCodeAt(i) === 32) i++;
-    if (text.charCodeAt(i) !== 34 /* " */) return;
+    const c = text.charCodeAt(i);
+    if (c !== 34 /* " */) {
+      // A release written as a number (rare): the line is parsed for it.
+      if (c === 45 || (c >= 48 && c <= 57)) this.parseRelease(text, start, end);
+      return;
+    }
     const last = this.lastRelease;
     if (last && text.charCodeAt(i + 1 + last.name.length) === 34 && text.startsWith(last.name, i + 1)) {
       last.entry.records++;
@@ -459,7 +485,8 @@ export class ReaderContext {
     const q = text.indexOf('"', i + 1);
     if (q === -1 || q >= end) return;
     const name = text.slice(i + 1, q);
-    if (name.includes('\\')) return;
+    // (escapes in the name: the line is parsed for it)
+    if (name.includes('\\')) return void this.parseRelease(text, start, end);
     if (this.releases.has(name)) return this.noteRelease(name);
     // A release seen for the first time: its time is wanted, so this one line is parsed.
     if (!this.parseRelease(text, start, end)) this.noteRelease(name);

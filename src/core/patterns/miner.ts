@@ -92,6 +92,7 @@ export class TemplateMiner {
   private memoHits = 0;
   private memoMisses = 0;
   private memoUseful = true;
+  private memoTick = 0;
   readonly maxSignatures: number;
   private readonly userMasks: readonly CompiledUserMask[] | undefined;
   private readonly splitMax: number;
@@ -115,18 +116,19 @@ export class TemplateMiner {
   add(message: string, weight = 1): number {
     // Short messages repeat exactly (health checks, "ok"): those skip masking. While most lookups miss (every
     // message has a fresh value), nothing is added, so the memo does not churn.
-    const short = message.length <= 64;
-    let sig = short ? this.memo.get(message) : undefined;
+    // While the memo is not useful, one short message in eight is still looked up, to notice when it becomes so.
+    const look = message.length <= 64 && (this.memoUseful || (++this.memoTick & 7) === 0);
+    let sig = look ? this.memo.get(message) : undefined;
     if (sig === undefined) {
       sig = this.signatureOf(maskMessage(message, this.userMasks));
-      if (short && this.memoUseful) {
+      if (look && this.memoUseful) {
         if (this.memo.size >= MEMO_MAX) this.memo.clear();
         this.memo.set(detach(message), sig);
       }
-      this.memoMisses++;
+      if (look) this.memoMisses++;
     } else this.memoHits++;
-    if (this.memoHits + this.memoMisses >= 20_000) {
-      this.memoUseful = this.memoHits >= 2_000;
+    if (this.memoHits + this.memoMisses >= (this.memoUseful ? 20_000 : 2_500)) {
+      this.memoUseful = this.memoHits * 10 >= this.memoHits + this.memoMisses;
       this.memoHits = this.memoMisses = 0;
     }
     this.counts[sig]! += weight;

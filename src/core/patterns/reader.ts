@@ -79,9 +79,17 @@ class RawJsonFields {
   /** The time of the line just read when it was an ISO UTC string read in place (then `out.timestamp` is unset). */
   time: number | undefined;
 
+  /** The next backslash of the line at or after the last place looked (-1: none), so each value need not look. */
+  private bs = -1;
+  private bsFrom = 0;
+  /** The string last read for each field but the message: levels, services and releases repeat line after line. */
+  private readonly last: Partial<Record<RawField, string>> = {};
+
   /** Reads the values into `out`; false when the line needs the full parse. */
   read(text: string, start: number, end: number, out: Partial<Record<RawField, string | number>>): boolean {
     this.time = undefined;
+    this.bsFrom = start;
+    this.bs = text.indexOf('\\', start);
     if (text.charCodeAt(start) !== 123 /* { */) return false;
     let e = end - 1;
     while (e > start && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 13 || text.charCodeAt(e) === 9)) e--;
@@ -123,7 +131,15 @@ class RawJsonFields {
     if (c === 34 /* " */) {
       let q = text.indexOf('"', i + 1);
       if (q === -1 || q >= end) return -1;
-      const slash = text.indexOf('\\', i + 1);
+      if (this.bs !== -1 && this.bs <= i) {
+        this.bsFrom = i + 1;
+        this.bs = text.indexOf('\\', i + 1);
+      } else if (this.bsFrom > i + 1) {
+        // (keys out of order: look again from here)
+        this.bsFrom = i + 1;
+        this.bs = text.indexOf('\\', i + 1);
+      }
+      const slash = this.bs;
       if (slash !== -1 && slash < q) {
         // Escapes: find the real closing quote, then let JSON.parse decode the string alone.
         q = i + 1;
@@ -144,7 +160,12 @@ class RawJsonFields {
         const t = isoUtcIn(text, i + 1, q);
         if (t !== undefined) this.time = t;
         else out[field] = text.slice(i + 1, q);
-      } else out[field] = text.slice(i + 1, q);
+      } else if (field === 'message') out[field] = text.slice(i + 1, q);
+      else {
+        const last = this.last[field];
+        if (last !== undefined && last.length === q - i - 1 && text.startsWith(last, i + 1)) out[field] = last;
+        else out[field] = this.last[field] = text.slice(i + 1, q);
+      }
       return q + 1;
     }
     if ((c >= 48 && c <= 57) || c === 45) {

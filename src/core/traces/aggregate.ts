@@ -104,7 +104,7 @@ function percentile(sorted: Float64Array, n: number, p: number): number {
 export class TraceAggregator {
   private readonly ops = new Map<string, OpAcc>();
   private readonly traces = new Map<string, TraceAcc>();
-  private readonly pairIds = new Map<string, number>();
+  private readonly pairIds = new Map<string, Map<string, number>>();
   private readonly pairs: { key: string; value: string }[] = [];
   private pairsFull = false;
   spans = 0;
@@ -150,8 +150,13 @@ export class TraceAggregator {
   }
 
   private values(t: TraceAcc, key: string, value: string): void {
-    const pair = `${key}\u0000${value}`;
-    let id = this.pairIds.get(pair);
+    // Two maps rather than one keyed by `key + value`: no string is built per span and attribute.
+    let ids = this.pairIds.get(key);
+    if (!ids) {
+      ids = new Map();
+      this.pairIds.set(key, ids);
+    }
+    let id = ids.get(value);
     if (id === undefined) {
       if (this.pairs.length >= MAX_PAIRS) {
         this.pairsFull = true;
@@ -159,7 +164,7 @@ export class TraceAggregator {
       }
       id = this.pairs.length;
       this.pairs.push({ key, value });
-      this.pairIds.set(pair, id);
+      ids.set(value, id);
     }
     t.values.add(id);
   }

@@ -1,10 +1,10 @@
 /**
  * Reading trace files: OTLP/JSON (one export request, or the file exporter's JSON Lines), Jaeger
  * `/api/traces` JSON and Zipkin v2 arrays, detected from the content. Small inputs are parsed whole; big
- * ones are streamed (JSON Lines line by line; a single huge document element by element through the
- * streaming JSON reader), optionally keeping only one trace, so a 2 GB export never has to fit in a string.
+ * ones are streamed (JSON Lines line by line; a single huge document element by element, each element by
+ * JSON.parse on its own slice of the text: json/elements), optionally keeping only one trace, so a 2 GB export never has to fit in a string.
  */
-import { parseJsonStream } from '../profile/jsonStream';
+import { scanJsonElements } from '../json/elements';
 import { dedupeZipkinShared, jaegerDocument, jaegerTrace, otlpDocument, otlpResourceSpans, zipkinSpan, type Emit } from './formats';
 import type { ImportProblem, ImportResult, Span, TraceFormat } from './types';
 import { isObject } from './values';
@@ -225,19 +225,25 @@ export function importTraces(text: string, options: ImportOptions = {}): TraceFi
   return c.result();
 }
 
+export interface StreamSource {
+  /** One JSON document, never JSON Lines (Jaeger's /api/traces answer): no need to look for a second line first. */
+  oneDocument?: boolean;
+}
+
 /**
  * Streams a trace file: JSON Lines are read line by line; a single document is parsed by the streaming
  * reader with its span-bearing arrays (`resourceSpans`, Jaeger `data`, a Zipkin top-level array) handed over
  * element by element. Memory is what is kept (one trace with `traceId`), not the file size.
  */
-export async function importTraceStream(chunks: AsyncIterable<string>, options: ImportOptions = {}): Promise<TraceFileResult> {
+export async function importTraceStream(chunks: AsyncIterable<string>, options: ImportOptions = {}, source: StreamSource = {}): Promise<TraceFileResult> {
   const c = new Collector(options);
   const iterator = chunks[Symbol.asyncIterator]();
   let head = '';
   // Enough of the start to tell JSON Lines from one document (only each new chunk is searched for the line
-  // break: searching the whole head again per chunk is quadratic on a file without one).
+  // break: searching the whole head again per chunk is quadratic on a file without one). A source known to
+  // be one document is read from its first chunk on, while the rest is still arriving.
   let newline = false;
-  while (!newline || head.length < 2) {
+  while (source.oneDocument ? head.trim() === '' : !newline || head.length < 2) {
     const next = await iterator.next();
     if (next.done) break;
     head += next.value;
@@ -252,7 +258,7 @@ export async function importTraceStream(chunks: AsyncIterable<string>, options: 
     c.problem('the file is empty');
     return c.result();
   }
-  if (looksLikeJsonLines(head)) {
+  if (!source.oneDocument && looksLikeJsonLines(head)) {
     c.format = 'otlp-jsonl';
     let buf = head;
     let line = 1;
@@ -272,9 +278,8 @@ export async function importTraceStream(chunks: AsyncIterable<string>, options: 
   }
   let matched = false;
   try {
-    const r = await parseJsonStream(all(), {
-      streamArray: (path) =>
-        (path.length === 1 && (path[0] === 'resourceSpans' || path[0] === 'data')) || (path.length === 2 && path[0] === 'result' && path[1] === 'resourceSpans') || path.length === 0,
+    const r = await scanJsonElements(all(), {
+      streamed: [['resourceSpans'], ['data'], ['result', 'resourceSpans'], []],
       onElement: (path, value) => {
         matched = true;
         if (path.length === 0) {

@@ -5,10 +5,7 @@
  * and a cancel keeps what was read. Failures are `BackendError`s that say what went wrong in words a user
  * can act on: unreachable, too slow, refused credentials, not Jaeger at all.
  */
-import { importTraces, importTraceStream, type ImportOptions, type TraceFileResult } from './import';
-
-/** Answers up to this many characters are parsed whole; larger ones are streamed. */
-const WHOLE_CHARS = 48 * 1024 * 1024;
+import { importTraceStream, type ImportOptions, type TraceFileResult } from './import';
 import { checkTraceId, parseOperations, parseServices, v1SearchPath, v3SearchPath, type TraceQuery } from './query';
 import { errorMessage } from '../util/errors';
 
@@ -134,12 +131,19 @@ async function get<T>(endpoint: JaegerEndpoint, path: string, options: RequestOp
       if (!body) return;
       const decoder = new TextDecoder();
       let bytes = 0;
+      let turn = performance.now();
       try {
         for await (const part of body as unknown as AsyncIterable<Uint8Array>) {
           arm();
           bytes += part.byteLength;
           onBytes?.(bytes);
           yield decoder.decode(part, { stream: true });
+          // Chunks already queued resolve as microtasks: without a turn of the event loop now and then, a
+          // fast backend would keep a cancel (and everything else on this thread) waiting until the end.
+          if (performance.now() - turn > 20) {
+            await new Promise((r) => setImmediate(r));
+            turn = performance.now();
+          }
         }
       } catch (e) {
         throw fail(e);
@@ -243,42 +247,10 @@ async function readTraces(endpoint: JaegerEndpoint, api: 'v1' | 'v3', path: stri
       throw broken;
     }
   }
-  const result = await get(endpoint, path, { ...(signal ? { signal } : {}), onBytes: (b) => ((bytes = b), onBytes?.(b)) }, async (_res, chunks) => {
-    // An answer that fits in WHOLE_CHARS is parsed at once (JSON.parse: about 3× the streaming parser's
-    // speed); a larger one continues as a stream from what was read, so memory stays bounded.
-    const it = guarded(chunks)[Symbol.asyncIterator]();
-    const head: string[] = [];
-    let size = 0;
-    try {
-      for (;;) {
-        const next = await it.next();
-        if (next.done) return importTraces(head.join(''), importOptions);
-        head.push(next.value);
-        size += next.value.length;
-        if (size > WHOLE_CHARS) break;
-      }
-    } catch (e) {
-      // Cut off early (cancel, stall): the traces complete before the cut, as a stream would have kept.
-      return importTraceStream(
-        (async function* () {
-          yield* head;
-          throw e;
-        })(),
-        importOptions,
-      );
-    }
-    return importTraceStream(
-      (async function* () {
-        yield* head;
-        for (;;) {
-          const next = await it.next();
-          if (next.done) return;
-          yield next.value;
-        }
-      })(),
-      importOptions,
-    );
-  });
+  // Parsed while it arrives (each trace by JSON.parse on its own slice: core/json/elements), so the work
+  // overlaps Jaeger's sending and memory holds one trace's text at a time, whatever the answer's size. The
+  // HTTP JSON API answers one document; api_v3 may stream several (JSON Lines).
+  const result = await get(endpoint, path, { ...(signal ? { signal } : {}), onBytes: (b) => ((bytes = b), onBytes?.(b)) }, (_res, chunks) => importTraceStream(guarded(chunks), importOptions, { oneDocument: api === 'v1' }));
   let problems = result.problems;
   const cut = broken as BackendError | undefined;
   if (cut) {

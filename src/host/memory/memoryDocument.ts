@@ -4,7 +4,7 @@ import type { MemoryCapture } from '../../core/memory/model';
 import { sniffMemoryFile } from '../../core/memory/sniff';
 import { errorMessage } from '../../core/util/errors';
 import type { FlameData } from '../../protocol/flamegraph';
-import { encodeMemoryData, type ReadCapture } from '../../presenters/memory';
+import { encodeMemoryData, prepareCapture, type PreparedCapture, type ReadCapture } from '../../presenters/memory';
 import type { PathResolver } from '../shared/pathResolver';
 import type { MemoryReading } from './memoryReading';
 
@@ -16,7 +16,8 @@ export interface CaptureReader {
 
 /**
  * A memory capture opened in the memory editor: read once on the host (through memray or Python for
- * those formats, so only in a trusted workspace), handed to the page whole.
+ * those formats, so only in a trusted workspace), its columns and snapshot parts prepared then, handed to
+ * the page whole.
  */
 export class MemoryDocument implements vscode.CustomDocument, ReadCapture {
   private constructor(
@@ -26,6 +27,7 @@ export class MemoryDocument implements vscode.CustomDocument, ReadCapture {
     readonly data: FlameData | undefined,
     readonly error: string | undefined,
     readonly cwd: string | undefined,
+    readonly prepared?: PreparedCapture,
   ) {}
 
   static async load(uri: vscode.Uri, host: CaptureReader, cwd?: string): Promise<MemoryDocument> {
@@ -47,7 +49,7 @@ export class MemoryDocument implements vscode.CustomDocument, ReadCapture {
       const files = [...new Set(capture.frames.map((f) => f.file).filter((f) => f !== ''))];
       const mine = new Map<string, boolean>();
       await Promise.all(files.map(async (f) => mine.set(f, await host.resolver.isMine(f, cwd))));
-      return new MemoryDocument(uri, version, capture, encodeMemoryData(capture, (f) => mine.get(f) ?? false), undefined, cwd);
+      return new MemoryDocument(uri, version, capture, encodeMemoryData(capture, (f) => mine.get(f) ?? false), undefined, cwd, prepareCapture(capture));
     } catch (e) {
       return fail(`${name} cannot be read: ${errorMessage(e)}`);
     }
