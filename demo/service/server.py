@@ -3,6 +3,7 @@
 import argparse
 import json
 import logging
+import os
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,7 +80,7 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("DEMO_SERVICE_PORT", "8000")))
     parser.add_argument("--log-json", metavar="FILE", help="write logs as JSON lines to FILE ('-': stderr)")
     args = parser.parse_args()
     if args.log_json:

@@ -1,6 +1,7 @@
 /** The flamegraph webview (custom editor for profile files, and the profile diff panel). */
 
 import type { FunctionDelta } from '../core/profile/diff';
+import type { FocusFrame } from '../core/profile/focus';
 import type { TreeInput } from '../core/profile/flameTree';
 import type { Frame, FrameKind, ThreadProfile, WeightUnit } from '../core/profile/model';
 import type { CopyRow, KernelRow, LongKernel, OpRow } from '../core/profile/torchOps';
@@ -123,6 +124,8 @@ export interface FlamegraphSnapshot {
   /** Why nothing can be shown. */
   error?: string;
   heatOn: boolean;
+  /** The source heat follows a zoomed subtree or a thread of this chart: what it is limited to. */
+  heatFilter?: string;
   /** What the reader had to do to draw this format (cProfile: the graph is approximated from the call graph). */
   note?: string;
   /** cProfile/pstats: the exact callers/callees table. */
@@ -135,7 +138,19 @@ export type FlamegraphIntent =
   | { type: 'openSourceFor'; file: string; line: number }
   | { type: 'setHeat'; on: boolean }
   | { type: 'threads'; threads: number[] | null }
-  | { type: 'openAsText' };
+  | { type: 'openAsText' }
+  /**
+   * The chart's zoom and thread changed: the source heat follows the subtree under `path` (frames from the
+   * root as the chart merges them; [] for all), with the chart's "only my code" and "hide idle".
+   */
+  | { type: 'focus'; path: FocusFrame[]; threads: number[] | null; onlyMine: boolean; hideIdle: boolean }
+  /** The "filtered" note's reset: heat for the whole profile again. */
+  | { type: 'resetHeatFilter' };
+
+const isFocusFrame = (f: unknown): boolean => {
+  const x = f as Record<string, unknown> | null;
+  return typeof x === 'object' && x !== null && typeof x.name === 'string' && typeof x.file === 'string' && typeof x.line === 'number';
+};
 
 /** What the profile diff panel needs to open again after a window reload (the host's `reopen`). */
 export interface ProfileDiffReopen {
@@ -168,7 +183,17 @@ export function isFlamegraphIntent(m: { type: string }): m is FlamegraphIntent {
     case 'threads':
       return x.threads === null || (Array.isArray(x.threads) && x.threads.every((t) => typeof t === 'number'));
     case 'openAsText':
+    case 'resetHeatFilter':
       return true;
+    case 'focus':
+      return (
+        Array.isArray(x.path) &&
+        x.path.length <= 4096 &&
+        x.path.every(isFocusFrame) &&
+        (x.threads === null || (Array.isArray(x.threads) && x.threads.every((t) => typeof t === 'number'))) &&
+        typeof x.onlyMine === 'boolean' &&
+        typeof x.hideIdle === 'boolean'
+      );
     default:
       return false;
   }

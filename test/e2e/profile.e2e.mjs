@@ -116,6 +116,8 @@ describe('comparing two profile evidence items from the Incidents tree', () => {
       { kind: 'profile', path: 'evidence/profiles/workload.speedscope.json', at: '2026-11-01T10:20:00Z', note: 'py-spy during the incident' },
     ];
     writeFileSync(file, `${JSON.stringify(incident, null, 2)}\n`);
+    // The profiled source, where the recorded /app/workload.py resolves (by its trailing segments): the heat of the diff lands on it.
+    copyFileSync(join(REPO_ROOT, 'test', 'fixtures', 'profile', 'workload.py'), join(source, 'workload.py'));
     wb = await openWorkbench({ workspace: source });
   });
   after(async () => {
@@ -161,6 +163,28 @@ describe('comparing two profile evidence items from the Incidents tree', () => {
     // hot_loop does a tenth of the work after: it is among the improvements.
     await view.locator('.fg-diff tr').filter({ hasText: 'hot_loop' }).first().waitFor();
     await screenshot(page, 'profile-compare-diff');
+
+    // The editor heat shows the change while the diff is focused: hot_loop's line fell (a cool "−" lens).
+    await view.locator('.fg-diff tr').filter({ hasText: 'hot_loop' }).first().locator('button.link').click();
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'workload.py' }).first().waitFor({ timeout: 15000 });
+    const lenses = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration');
+    await lenses.filter({ hasText: /−\d+\.\d% self · [−+±]\d+\.\d% total/ }).first().waitFor({ timeout: 15000 });
+    // Zoom the diff into hot_loop: the heat counts only that subtree, says so, and one click resets it.
+    await editorTab(page, `Diff: ${title}`).click();
+    const diffView = await webviewFrame(page, `Diff: ${title}`, { timeout: 30000 });
+    await diffView.locator('input.fg-search').fill('hot_loop');
+    await diffView.locator('.fg-search-info').filter({ hasText: /of samples/ }).waitFor();
+    await diffView.locator('input.fg-search').press('Enter');
+    const chartCanvas = diffView.locator('canvas.fg-canvas[data-selected-label^="hot_loop"]').first();
+    await chartCanvas.waitFor({ timeout: 10000 });
+    const [x, y, w, h] = (await chartCanvas.getAttribute('data-selected')).split(',').map(Number);
+    await chartCanvas.dblclick({ position: { x: x + Math.min(w / 2, 20), y: y + h / 2 } });
+    await diffView.locator('.fg-heat-note').filter({ hasText: /filtered to hot_loop/ }).waitFor({ timeout: 15000 });
+    await page.locator('.tabs-container .tab').filter({ hasText: 'workload.py' }).first().click();
+    await lenses.filter({ hasText: /Heat filtered to hot_loop .* show the whole diff/ }).first().waitFor({ timeout: 15000 });
+    await screenshot(page, 'profile-compare-diff-heat');
+    await lenses.filter({ hasText: /Heat filtered to hot_loop/ }).locator('a').first().click();
+    await until('the note goes', async () => ((await lenses.filter({ hasText: /Heat filtered/ }).count()) === 0 ? true : undefined), 15000);
     assert.deepEqual(wb.consoleErrors.filter((e) => /flamegraph|Incident Workbench/i.test(e)), []);
   });
 });

@@ -60,7 +60,7 @@ test('record arguments are an array with --full-filenames and the chosen options
 
 test('the py-spy task fields are the ones package.json declares for tasks.json', () => {
   // Type-checked to name every field of PySpyTaskFields and nothing else.
-  const fields = { pid: 1, program: 1, args: 1, cwd: 1, duration: 1, rate: 1, native: 1, idle: 1, gil: 1, subprocesses: 1, threads: 1, output: 1, open: 1, runId: 1 } satisfies Record<keyof PySpyTaskFields, 1>;
+  const fields = { pid: 1, program: 1, args: 1, cwd: 1, env: 1, duration: 1, rate: 1, native: 1, idle: 1, gil: 1, subprocesses: 1, threads: 1, output: 1, open: 1, runId: 1 } satisfies Record<keyof PySpyTaskFields, 1>;
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { contributes: { taskDefinitions: { type: string; properties: Record<string, unknown> }[] } };
   const declared = manifest.contributes.taskDefinitions.find((d) => d.type === 'py-spy')!;
   assert.deepEqual(Object.keys(declared.properties).sort(), Object.keys(fields).sort());

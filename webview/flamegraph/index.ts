@@ -66,6 +66,8 @@ const orientation = h('select', { 'aria-label': 'Orientation', title: 'Flame gra
   h('option', { value: 'icicle', selected: view.icicle }, 'Icicle (roots at the top)'),
 ) as HTMLSelectElement;
 const heatButton = h('button', { class: 'fg-button', type: 'button', title: 'Show self/total share per line in the editors' });
+/** "The editor heat shows only …" with its reset, while the heat follows a zoom or a thread. */
+const heatNote = h('div', { class: 'fg-note fg-heat-note', role: 'status', hidden: true });
 const sandwichButton = h('button', { class: 'fg-button', type: 'button', title: 'Callers and callees of the selected function (S)', 'aria-expanded': 'false' }, icon('split-vertical'), ' Sandwich');
 const sandwichPane = h('section', { class: 'fg-sandwich', 'aria-label': 'Sandwich: callers and callees', hidden: true });
 const diffTable = h('section', { class: 'fg-diff', 'aria-label': 'Biggest changes' });
@@ -84,6 +86,35 @@ const help = keyboardHelp([
   ['/ / Ctrl+F', 'search functions and files'],
   ['Tab', 'from the chart to the sandwich and the tables'],
 ]);
+
+let sentFocus = '';
+/** Tells the host what the chart shows (zoomed frame path, threads), so the source heat follows it. */
+function sendFocus(): void {
+  if (!tree || !snap?.data) return;
+  const path = pathTo(tree, chart.zoom).map((n) => {
+    const f = keys.frames[tree!.key[n]!]!;
+    return { name: f.name, file: f.file, line: f.line };
+  });
+  const intent: FlamegraphIntent = { type: 'focus', path, threads: chosenThreads(snap.data), onlyMine: view.onlyMine, hideIdle: view.hideIdle };
+  const key = JSON.stringify(intent);
+  if (key === sentFocus) return;
+  sentFocus = key;
+  bridge.send(intent);
+}
+
+function renderHeatNote(s: FlamegraphSnapshot): void {
+  // Reset from the editor: the next zoom, even into the same frame, is sent again.
+  if (!s.heatFilter) sentFocus = '';
+  heatNote.hidden = !s.heatFilter || !s.heatOn;
+  if (heatNote.hidden) return;
+  const reset = h('button', { class: 'link fg-heat-reset', type: 'button' }, s.mode === 'diff' ? 'Show the whole diff' : 'Show the whole profile');
+  reset.onclick = () => {
+    sentFocus = '';
+    zoomTo(0);
+    bridge.send({ type: 'resetHeatFilter' });
+  };
+  replaceChildren(heatNote, icon('filter'), ` Editor heat is filtered to ${s.heatFilter} · `, reset);
+}
 
 function persist(): void {
   bridge.saveState();
@@ -112,7 +143,6 @@ function toolbar(): HTMLElement {
   threadSelect.onchange = () => {
     view.thread = Number(threadSelect.value);
     persist();
-    bridge.send({ type: 'threads', threads: snap?.data ? chosenThreads(snap.data) : null });
     rebuild(true);
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -163,6 +193,7 @@ function rebuild(keepSelection = false): void {
   const again = previous ? nodeAt(previous) : 0;
   if (again > 0) select(again);
   else describe(0);
+  sendFocus();
   showRoots();
   if (sandwichFunc !== undefined) showSandwich(sandwichFunc);
 }
@@ -278,6 +309,7 @@ function zoomTo(node: number): void {
   paintChart();
   updateCrumbs();
   describe(node);
+  sendFocus();
   reveal(node);
 }
 
@@ -291,6 +323,7 @@ function select(node: number): void {
   paintChart();
   updateCrumbs();
   describe(node);
+  sendFocus();
   reveal(node);
   if (sandwichFunc !== undefined && node > 0) showSandwich(keys.func[tree.key[node]!]!);
 }
@@ -535,6 +568,7 @@ function render(s: FlamegraphSnapshot): void {
   snap = s;
   heatButton.replaceChildren(icon('flame'), s.heatOn ? ' Heat on' : ' Heat off');
   heatButton.setAttribute('aria-pressed', String(s.heatOn));
+  renderHeatNote(s);
   if (s.error || !s.data) {
     document.body.classList.remove('fg-page');
     replaceChildren(root, h('h1', {}, s.title), h('div', { class: 'banner', role: 'alert' }, icon('error'), h('div', {}, h('p', {}, s.error ?? 'Nothing to show.'))));
@@ -555,6 +589,7 @@ function render(s: FlamegraphSnapshot): void {
     ...s.warnings.map((w) => h('div', { class: 'fg-warning', role: 'status' }, icon('warning'), ' ', w)),
     toolbar(),
     crumbs,
+    heatNote,
     status,
     s.note ? h('div', { class: 'fg-note', role: 'note' }, icon('info'), ' ', s.note) : null,
     main,

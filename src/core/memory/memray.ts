@@ -13,6 +13,8 @@ export interface MemrayTaskFields {
   program?: string;
   args?: string[];
   cwd?: string;
+  /** Variables added to the script's environment (a launch configuration's `env`). */
+  env?: Record<string, string>;
   /** Seconds to track an attached process; 0: until stopped. A launched script is tracked until it exits or is stopped. */
   duration?: number;
   /** --native: C/C++ frames too. */

@@ -36,6 +36,8 @@ export interface PySpyTaskFields extends SamplingOptions {
   program?: string;
   args?: string[];
   cwd?: string;
+  /** Environment variables added for the launched program (launch.json `env`). */
+  env?: Record<string, string>;
   /** Seconds; 0: until stopped. */
   duration?: number;
   /** Workspace-relative or absolute output file; default under the active incident's evidence/profiles/. */

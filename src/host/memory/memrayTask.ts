@@ -13,6 +13,7 @@ import { attachEnvironment, processAlive, processCwd, processExecutable } from '
 import { reportError } from '../shared/reportError';
 import type { MemoryDeps } from './deps';
 import { memrayInstallHint } from './memoryReading';
+import { ProgramTerminal, programTask } from '../shared/programTask';
 
 export const MEMRAY_TASK_TYPE = 'memray';
 
@@ -38,28 +39,14 @@ export const onDidFinishMemoryRun = runs.event;
 
 function label(def: MemrayTaskDefinition): string {
   if (def.pid !== undefined) return `pid${def.pid}`;
-  const script = def.program ?? 'run';
+  // `-m package.module`: the module names the run.
+  const script = (def.program === '-m' ? def.args?.[0] : def.program) ?? 'run';
   return path.basename(script).replace(/\.py$/, '').replace(/[^\w.-]+/g, '-') || 'run';
 }
 
 export function createMemrayTask(deps: MemoryDeps, def: MemrayTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
   const name = def.pid !== undefined ? `Memory of PID ${def.pid}` : `Memory of ${label(def)}`;
-  const task = new vscode.Task(def, scope, name, 'memray', new vscode.CustomExecution(async (resolved) => new MemrayTerminal(deps, resolved as MemrayTaskDefinition)));
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  task.detail = def.pid !== undefined ? 'memray attach' : 'memray run';
-  return task;
-}
-
-export class MemrayTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly deps: MemoryDeps) {}
-  provideTasks(): vscode.Task[] {
-    return [];
-  }
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
-    const def = task.definition as MemrayTaskDefinition;
-    if (def.type !== MEMRAY_TASK_TYPE) return undefined;
-    return createMemrayTask(this.deps, def, task.scope ?? vscode.TaskScope.Workspace);
-  }
+  return programTask(def, scope, { name, source: 'memray', detail: def.pid !== undefined ? 'memray attach' : 'memray run' }, (resolved) => new MemrayTerminal(deps, resolved));
 }
 
 interface Ran {
@@ -74,35 +61,20 @@ interface Ran {
  * written to a temporary file first and put into the incident (or profiles/) only when it is one, so a
  * failed attach leaves nothing half-written in .incidents/.
  */
-class MemrayTerminal implements vscode.Pseudoterminal {
-  private readonly write = new vscode.EventEmitter<string>();
-  private readonly done = new vscode.EventEmitter<number>();
-  readonly onDidWrite = this.write.event;
-  readonly onDidClose = this.done.event;
+class MemrayTerminal extends ProgramTerminal<MemoryRunResult> {
   private cancelled = false;
-  private finished = false;
   private stopWaiting: (() => void) | undefined;
   private runChild: ReturnType<typeof spawn> | undefined;
 
   constructor(
     private readonly deps: MemoryDeps,
     private readonly def: MemrayTaskDefinition,
-  ) {}
-
-  open(): void {
-    void this.run().catch((e: unknown) => {
-      void reportError(this.deps.log, `memray task: internal error: ${errorMessage(e)}`, { notify: false, cause: e });
-      this.line(`\x1b[31mInternal error: ${errorMessage(e)}\x1b[0m`);
-      this.finish({ definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message: errorMessage(e), nextStep: 'See the Incident Workbench log.' } }, 1);
-    });
+  ) {
+    super(deps.log, 'memray', runs);
   }
 
-  close(): void {
-    this.stop();
-  }
-
-  handleInput(data: string): void {
-    if (data === '\x03' || data === 'q') this.stop();
+  protected internalError(message: string): MemoryRunResult {
+    return { definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message, nextStep: 'See the Incident Workbench log.' } };
   }
 
   stop(): void {
@@ -111,17 +83,6 @@ class MemrayTerminal implements vscode.Pseudoterminal {
     this.line('\x1b[33mStopping: memray keeps what it tracked so far…\x1b[0m');
     this.stopWaiting?.();
     if (this.runChild && this.runChild.exitCode === null) this.runChild.kill('SIGINT');
-  }
-
-  private line(text: string): void {
-    this.write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
-  }
-
-  private finish(result: MemoryRunResult, code: number): void {
-    if (this.finished) return;
-    this.finished = true;
-    runs.fire(result);
-    this.done.fire(code);
   }
 
   /** Runs `python args` to the end, streaming its output into the terminal. */
@@ -142,7 +103,7 @@ class MemrayTerminal implements vscode.Pseudoterminal {
     });
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const def = this.def;
     const fail = (message: string, nextStep: string, problem?: MemrayProblem) => {
       this.line(`\x1b[31m${message}\x1b[0m\r\nNext step: ${nextStep}`);
@@ -193,7 +154,7 @@ class MemrayTerminal implements vscode.Pseudoterminal {
         const args = runArgs(temp, def.program!, def.args ?? [], def);
         this.line(`Running ${def.program} under memray${duration > 0 ? ` for at most ${duration} s` : ''}. Press Ctrl+C here, or Cancel on the notification, to stop it and keep what was tracked.\r\n`);
         this.line(`$ ${[memray.python, ...args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
-        const child = spawn(memray.python, args, { cwd, shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(memray.python, args, { cwd, shell: false, stdio: ['ignore', 'pipe', 'pipe'], ...(def.env ? { env: { ...process.env, ...def.env } } : {}) });
         this.runChild = child;
         let output = '';
         const onData = (d: Buffer) => {

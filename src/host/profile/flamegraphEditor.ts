@@ -8,7 +8,7 @@ import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { offerPathMapping, type PathResolver } from '../shared/pathResolver';
 import { ProfileDocument } from './profileDocument';
-import type { SourceHeat } from './sourceHeat';
+import type { ProfilePair, SourceHeat } from './sourceHeat';
 
 export interface FlamegraphHost {
   extensionUri: vscode.Uri;
@@ -90,7 +90,9 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
   }
 
   snapshot(doc: ProfileDocument): FlamegraphSnapshot {
-    return profileSnapshot(doc, path.basename(doc.uri.path), this.host.heat.enabled);
+    const snap = profileSnapshot(doc, path.basename(doc.uri.path), this.host.heat.enabled);
+    const filter = this.host.heat.current === doc ? this.host.heat.filterLabel : undefined;
+    return filter ? { ...snap, heatFilter: filter } : snap;
   }
 
   private pushAll(): void {
@@ -108,6 +110,12 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
         return;
       case 'threads':
         await this.host.heat.follow(doc, intent.threads);
+        return;
+      case 'focus':
+        await this.host.heat.follow(doc, intent.threads, { path: intent.path, onlyMine: intent.onlyMine, hideIdle: intent.hideIdle });
+        return;
+      case 'resetHeatFilter':
+        await this.host.heat.resetFilter();
         return;
       case 'openAsText':
         await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default');
@@ -130,20 +138,32 @@ export async function showProfileDiff(host: FlamegraphHost, before: vscode.Uri, 
   const reopen: ProfileDiffReopen = { before: before.toString(), after: after.toString() };
   panel.webview.html = buildWebviewHtml(panel.webview, host.extensionUri, { app: 'flamegraph', title: `Profile diff: ${title}` });
   const files = new Set([...(a.profile?.frames ?? []), ...(b.profile?.frames ?? [])].map((f) => f.file));
+  // While the diff is the focused panel, the editor heat shows the change (after minus before, per line).
+  const pair: ProfilePair = { before: a, after: b };
   const bridge = new WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>(
     panel.webview,
-    async () => ({ ...snapshot, heatOn: host.heat.enabled }),
+    async () => {
+      const filter = host.heat.currentDiff === pair ? host.heat.filterLabel : undefined;
+      return { ...snapshot, heatOn: host.heat.enabled, ...(filter ? { heatFilter: filter } : {}) };
+    },
     isFlamegraphIntent,
     async (intent) => {
       if (intent.type === 'openSourceFor' && files.has(intent.file)) await openFrameSource(host, intent.file, intent.line, b.cwd ?? a.cwd);
       else if (intent.type === 'setHeat') await host.heat.setEnabled(intent.on);
+      else if (intent.type === 'focus') await host.heat.followDiff(pair, { path: intent.path, onlyMine: intent.onlyMine, hideIdle: intent.hideIdle });
+      else if (intent.type === 'resetHeatFilter' && host.heat.currentDiff === pair) await host.heat.resetFilter();
     },
     { reopen: () => reopen },
   );
   const sub = host.heat.onDidChange(() => void bridge.push());
+  const focus = () => void host.heat.followDiff(pair);
+  focus();
+  const viewState = panel.onDidChangeViewState((e) => e.webviewPanel.active && focus());
   panel.onDidDispose(() => {
     bridge.dispose();
     sub.dispose();
+    viewState.dispose();
+    host.heat.forget(pair);
   });
   return { panel, snapshot };
 }

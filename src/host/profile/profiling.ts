@@ -5,6 +5,7 @@ import { ProfileDocument } from './profileDocument';
 import { profileSnapshot } from '../../presenters/flamegraph';
 import type { Workbench } from '../shared/workbench';
 import { SourceHeat } from './sourceHeat';
+import { onDidChangeRecording } from './recording';
 
 const CWD_KEY = 'incidentWorkbench.profileCwds';
 
@@ -29,6 +30,20 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
     const { provider, disposable } = FlamegraphEditorProvider.register(this);
     this.editor = provider;
     this.disposables.push(this.resolver, this.heat, disposable);
+    // While py-spy records: what, and a click that stops it (the profile is written and opens).
+    const item = vscode.window.createStatusBarItem('incidentWorkbench.profiling', vscode.StatusBarAlignment.Left, 100);
+    item.name = 'Incident Workbench: profiling';
+    item.command = 'incidentWorkbench.stopProfiling';
+    item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+    this.disposables.push(
+      item,
+      onDidChangeRecording((what) => {
+        if (what.length === 0) return item.hide();
+        item.text = `$(record) Profiling ${what.join(', ')}`;
+        item.tooltip = 'py-spy is recording. Click to stop; the flame graph opens with what was sampled.';
+        item.show();
+      }),
+    );
     if (workbench.extensionMode === vscode.ExtensionMode.Test) {
       this.disposables.push(
         // Where a frame's recorded file resolves (mappings, cwd, workspace), without the prompt for a mapping on a miss.

@@ -11,6 +11,8 @@ import { pySpyEnvironment, processCwd } from '../shared/processList';
 import { findPySpy, offerInstall, pySpyVersion } from '../shared/pySpyLocator';
 import { errorMessage } from '../../core/util/errors';
 import { reportError } from '../shared/reportError';
+import { endedRecording, startedRecording } from './recording';
+import { ProgramTerminal, programTask } from '../shared/programTask';
 
 export const PY_SPY_TASK_TYPE = 'py-spy';
 
@@ -35,9 +37,16 @@ const runs = new vscode.EventEmitter<ProfileRunResult>();
 /** Fires when any py-spy task ends (palette, tasks.json, tests). */
 export const onDidFinishProfileRun = runs.event;
 
-function label(def: PySpyTaskDefinition): string {
+export function label(def: PySpyTaskFields): string {
   if (def.pid !== undefined) return `pid${def.pid}`;
-  const script = def.args?.find((a) => a.endsWith('.py')) ?? def.program ?? 'launch';
+  const args = def.args ?? [];
+  const m = args.indexOf('-m');
+  if (m >= 0 && args[m + 1] === 'pytest') {
+    const node = args.slice(m + 2).find((a) => a.includes('::'));
+    if (node) return node.split('::').pop()!.replace(/[^\w.-]+/g, '-');
+  }
+  if (m >= 0 && args[m + 1]) return args[m + 1]!.replace(/[^\w.-]+/g, '-');
+  const script = args.find((a) => a.endsWith('.py')) ?? def.program ?? 'launch';
   return path.basename(script).replace(/\.py$/, '').replace(/[^\w.-]+/g, '-') || 'launch';
 }
 
@@ -58,60 +67,30 @@ export function outputLocation(deps: ProfileDeps, def: PySpyTaskDefinition): { u
 
 export function createPySpyTask(deps: ProfileDeps, def: PySpyTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
   const name = def.pid !== undefined ? `Profile PID ${def.pid}` : `Profile ${label(def)}`;
-  const task = new vscode.Task(def, scope, name, 'py-spy', new vscode.CustomExecution(async (resolved) => new PySpyTerminal(deps, resolved as PySpyTaskDefinition)));
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  task.detail = 'py-spy record';
-  return task;
-}
-
-export class PySpyTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly deps: ProfileDeps) {}
-  provideTasks(): vscode.Task[] {
-    return [];
-  }
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
-    const def = task.definition as PySpyTaskDefinition;
-    if (def.type !== PY_SPY_TASK_TYPE) return undefined;
-    return createPySpyTask(this.deps, def, task.scope ?? vscode.TaskScope.Workspace);
-  }
+  return programTask(def, scope, { name, source: 'py-spy', detail: 'py-spy record' }, (resolved) => new PySpyTerminal(deps, resolved));
 }
 
 /** Runs py-spy record in the task's terminal, with a cancellable progress notification. */
-class PySpyTerminal implements vscode.Pseudoterminal {
-  private readonly write = new vscode.EventEmitter<string>();
-  private readonly done = new vscode.EventEmitter<number>();
-  readonly onDidWrite = this.write.event;
-  readonly onDidClose = this.done.event;
+class PySpyTerminal extends ProgramTerminal<ProfileRunResult> {
   private child: ChildProcess | undefined;
   private cancelled = false;
-  private finished = false;
 
   constructor(
     private readonly deps: ProfileDeps,
     private readonly def: PySpyTaskDefinition,
-  ) {}
-
-  open(): void {
-    void this.run().catch((e: unknown) => {
-      void reportError(this.deps.log, `py-spy task: internal error: ${errorMessage(e)}`, { notify: false, cause: e });
-      this.line(`\x1b[31mInternal error: ${errorMessage(e)}\x1b[0m`);
-      this.finish({ definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message: errorMessage(e), nextStep: 'See the Incident Workbench log.' } }, 1);
-    });
+  ) {
+    super(deps.log, 'py-spy', runs);
   }
 
-  close(): void {
-    // Closing the terminal stops sampling; py-spy still writes what it has.
-    this.stop();
+  protected internalError(message: string): ProfileRunResult {
+    return { definition: this.def, ok: false, cancelled: false, processExited: false, problem: { kind: 'error', message, nextStep: 'See the Incident Workbench log.' } };
   }
 
-  handleInput(data: string): void {
-    if (data === '\x03' || data === 'q') this.stop();
+  get what(): string {
+    return this.def.pid !== undefined ? `PID ${this.def.pid}` : label(this.def);
   }
 
-  private line(text: string): void {
-    this.write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
-  }
-
+  /** Also what closing the terminal does: sampling stops; py-spy still writes what it has. */
   stop(): void {
     if (this.child && this.child.exitCode === null && !this.cancelled) {
       this.cancelled = true;
@@ -120,14 +99,12 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     }
   }
 
-  private finish(result: ProfileRunResult, code: number): void {
-    if (this.finished) return;
-    this.finished = true;
-    runs.fire(result);
-    this.done.fire(code);
+  protected override finish(result: ProfileRunResult, code: number): void {
+    endedRecording(this);
+    super.finish(result, code);
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const def = this.def;
     const fail = (message: string, nextStep: string) => {
       this.line(`\x1b[31m${message}\x1b[0m\r\n${nextStep}`);
@@ -158,8 +135,10 @@ class PySpyTerminal implements vscode.Pseudoterminal {
     this.line(`\x1b[1m${version.version}\x1b[0m (${located.source}: ${located.path})`);
     this.line(`$ ${[located.path, ...args].map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
     this.line(`Press Ctrl+C here, or Cancel on the notification, to stop early and keep what was sampled.\r\n`);
-    const child = spawn(located.path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // py-spy passes its environment on to the program it launches (launch.json `env`).
+    const child = spawn(located.path, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: def.env ? { ...process.env, ...def.env } : process.env });
     this.child = child;
+    startedRecording(this);
     let output = '';
     const onData = (d: Buffer) => {
       const text = d.toString('utf8');

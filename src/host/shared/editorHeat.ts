@@ -17,6 +17,8 @@ export interface HeatLine {
   hover: string;
   /** The code lens title; none when empty. */
   lens: string;
+  /** A fall rather than a rise (a profile diff): painted in a cool colour. */
+  cool?: boolean;
 }
 
 export interface HeatLayer {
@@ -26,10 +28,14 @@ export interface HeatLayer {
   // A command id (not CommandId: command.ts imports the workbench, which holds this).
   lensCommand: `incidentWorkbench.${string}`;
   lensTooltip: string;
+  /** A lens on top of every heated file saying the heat is partial (a zoomed flame graph), with its reset. */
+  note?: { title: string; command: `incidentWorkbench.${string}`; tooltip: string };
 }
 
 const LEVELS = 6;
-const COLOURS: Record<HeatSource, [number, number, number]> = { cpu: [240, 90, 20], memory: [150, 80, 230] };
+/** A palette per source, and `cool` for the lines whose share fell (a diff's heat). */
+type Palette = HeatSource | 'cool';
+const COLOURS: Record<Palette, [number, number, number]> = { cpu: [240, 90, 20], memory: [150, 80, 230], cool: [40, 130, 230] };
 const SHOWN_KEY = 'incidentWorkbench.heat.shown';
 
 function gutterBar(level: number, [r, g, b]: [number, number, number]): vscode.Uri {
@@ -39,7 +45,7 @@ function gutterBar(level: number, [r, g, b]: [number, number, number]): vscode.U
 }
 
 export class EditorHeat implements vscode.Disposable, vscode.CodeLensProvider {
-  private readonly types = new Map<HeatSource, vscode.TextEditorDecorationType[]>();
+  private readonly types = new Map<Palette, vscode.TextEditorDecorationType[]>();
   private readonly layers = new Map<HeatSource, HeatLayer>();
   private readonly lensChanged = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.lensChanged.event;
@@ -55,7 +61,7 @@ export class EditorHeat implements vscode.Disposable, vscode.CodeLensProvider {
   private start(): void {
     if (this.started) return;
     this.started = true;
-    for (const source of Object.keys(COLOURS) as HeatSource[]) {
+    for (const source of Object.keys(COLOURS) as Palette[]) {
       const [r, g, b] = COLOURS[source];
       this.types.set(
         source,
@@ -126,18 +132,16 @@ export class EditorHeat implements vscode.Disposable, vscode.CodeLensProvider {
     if (!this.started) return;
     const shown = this.shown;
     for (const editor of vscode.window.visibleTextEditors) {
-      for (const [source, types] of this.types) {
-        const buckets: vscode.DecorationOptions[][] = types.map(() => []);
-        const lines = source === shown ? this.linesFor(editor.document.uri, source) : undefined;
-        if (lines) {
-          for (const [line, h] of lines) {
-            if (line < 1 || line > editor.document.lineCount || h.strength < 0.03) continue;
-            const level = Math.min(LEVELS - 1, Math.floor(h.strength * LEVELS));
-            buckets[level]!.push({ range: editor.document.lineAt(line - 1).range, hoverMessage: new vscode.MarkdownString(h.hover) });
-          }
+      const buckets = new Map<Palette, vscode.DecorationOptions[][]>([...this.types].map(([p, types]) => [p, types.map(() => [])]));
+      const lines = this.linesFor(editor.document.uri, shown);
+      if (lines) {
+        for (const [line, h] of lines) {
+          if (line < 1 || line > editor.document.lineCount || h.strength < 0.03) continue;
+          const level = Math.min(LEVELS - 1, Math.floor(h.strength * LEVELS));
+          buckets.get(h.cool ? 'cool' : shown)![level]!.push({ range: editor.document.lineAt(line - 1).range, hoverMessage: new vscode.MarkdownString(h.hover) });
         }
-        types.forEach((t, i) => editor.setDecorations(t, buckets[i]!));
       }
+      for (const [palette, types] of this.types) types.forEach((t, i) => editor.setDecorations(t, buckets.get(palette)![i]!));
     }
   }
 
@@ -147,6 +151,7 @@ export class EditorHeat implements vscode.Disposable, vscode.CodeLensProvider {
     const lines = layer?.lines.get(document.uri.fsPath);
     if (!layer || !lines) return [];
     const lenses: vscode.CodeLens[] = [];
+    if (layer.note) lenses.push(new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: layer.note.title, command: layer.note.command, tooltip: layer.note.tooltip }));
     for (const [line, h] of lines) {
       if (line < 1 || line > document.lineCount || !h.lens) continue;
       lenses.push(new vscode.CodeLens(document.lineAt(line - 1).range, { title: h.lens, command: layer.lensCommand, tooltip: layer.lensTooltip }));

@@ -14,6 +14,7 @@ import { findPySpy, offerInstall, pySpyVersion } from '../shared/pySpyLocator';
 import { reportError } from '../shared/reportError';
 import type { StacksDeps } from './deps';
 import { loadSources } from './sources';
+import { ProgramTerminal, programTask } from '../shared/programTask';
 
 export const PY_SPY_DUMP_TASK_TYPE = 'py-spy-dump';
 
@@ -50,65 +51,29 @@ const runs = new vscode.EventEmitter<StackDumpResult>();
 export const onDidFinishStackDump = runs.event;
 
 export function createDumpTask(deps: StacksDeps, def: PySpyDumpTaskDefinition, scope: vscode.TaskScope | vscode.WorkspaceFolder = vscode.TaskScope.Workspace): vscode.Task {
-  const task = new vscode.Task(def, scope, `Dump stacks of PID ${def.pid}`, 'py-spy', new vscode.CustomExecution(async (resolved) => new DumpTerminal(deps, resolved as PySpyDumpTaskDefinition)));
-  task.presentationOptions = { reveal: vscode.TaskRevealKind.Silent, panel: vscode.TaskPanelKind.Dedicated, clear: true };
-  task.detail = 'py-spy dump, several times';
-  return task;
-}
-
-export class DumpTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly deps: StacksDeps) {}
-  provideTasks(): vscode.Task[] {
-    return [];
-  }
-  resolveTask(task: vscode.Task): vscode.Task | undefined {
-    const def = task.definition as PySpyDumpTaskDefinition;
-    return def.type === PY_SPY_DUMP_TASK_TYPE ? createDumpTask(this.deps, def, task.scope ?? vscode.TaskScope.Workspace) : undefined;
-  }
+  return programTask(def, scope, { name: `Dump stacks of PID ${def.pid}`, source: 'py-spy', detail: 'py-spy dump, several times' }, (resolved) => new DumpTerminal(deps, resolved));
 }
 
 /** Takes the dumps in the task's terminal, with a cancellable progress notification; Cancel keeps what was taken. */
-class DumpTerminal implements vscode.Pseudoterminal {
-  private readonly write = new vscode.EventEmitter<string>();
-  private readonly done = new vscode.EventEmitter<number>();
-  readonly onDidWrite = this.write.event;
-  readonly onDidClose = this.done.event;
+class DumpTerminal extends ProgramTerminal<StackDumpResult> {
   private readonly abort = new AbortController();
-  private finished = false;
 
   constructor(
     private readonly deps: StacksDeps,
     private readonly def: PySpyDumpTaskDefinition,
-  ) {}
-
-  open(): void {
-    void this.run().catch((e: unknown) => {
-      void reportError(this.deps.log, `py-spy-dump task: internal error: ${errorMessage(e)}`, { notify: false, cause: e });
-      this.line(`\x1b[31mInternal error: ${errorMessage(e)}\x1b[0m`);
-      this.finish({ definition: this.def, ok: false, dumps: 0, cancelled: false, problem: { kind: 'error', message: errorMessage(e), nextStep: 'See the Incident Workbench log.' } }, 1);
-    });
+  ) {
+    super(deps.log, 'py-spy-dump', runs);
   }
 
-  close(): void {
+  protected internalError(message: string): StackDumpResult {
+    return { definition: this.def, ok: false, dumps: 0, cancelled: false, problem: { kind: 'error', message, nextStep: 'See the Incident Workbench log.' } };
+  }
+
+  stop(): void {
     this.abort.abort();
   }
 
-  handleInput(data: string): void {
-    if (data === '\x03' || data === 'q') this.abort.abort();
-  }
-
-  private line(text: string): void {
-    this.write.fire(`${text.replace(/\r?\n/g, '\r\n')}\r\n`);
-  }
-
-  private finish(result: StackDumpResult, code: number): void {
-    if (this.finished) return;
-    this.finished = true;
-    runs.fire(result);
-    this.done.fire(code);
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     const def = this.def;
     const fail = (message: string, nextStep: string) => {
       this.line(`\x1b[31m${message}\x1b[0m\r\n${nextStep}`);

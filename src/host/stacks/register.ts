@@ -5,7 +5,8 @@ import type { Workbench } from '../shared/workbench';
 import { dumpPythonStacks } from './commands/dumpPythonStacks';
 import { openStackDump } from './commands/openStackDump';
 import type { StacksDeps } from './deps';
-import { DumpTaskProvider, PY_SPY_DUMP_TASK_TYPE } from './dumpTask';
+import { registerProgramTaskType } from '../shared/programTask';
+import { createDumpTask, PY_SPY_DUMP_TASK_TYPE, type PySpyDumpTaskDefinition } from './dumpTask';
 import { openDumpFrame, StacksEditorProvider } from './stacksEditor';
 
 export const STACKS_COMMANDS = [dumpPythonStacks, openStackDump];
@@ -14,7 +15,7 @@ export const STACKS_COMMANDS = [dumpPythonStacks, openStackDump];
 export function registerStacks(workbench: Workbench): vscode.Disposable[] {
   const { provider, disposable } = StacksEditorProvider.register(workbench.extensionUri, workbench.log);
   const deps: StacksDeps = { ...workbench, editor: provider };
-  const disposables = [disposable, vscode.tasks.registerTaskProvider(PY_SPY_DUMP_TASK_TYPE, new DumpTaskProvider(deps)), ...registerCommands(STACKS_COMMANDS, deps)];
+  const disposables = [disposable, registerProgramTaskType<PySpyDumpTaskDefinition>(PY_SPY_DUMP_TASK_TYPE, (def, scope) => createDumpTask(deps, def, scope)), ...registerCommands(STACKS_COMMANDS, deps)];
   if (workbench.extensionMode === vscode.ExtensionMode.Test) {
     disposables.push(
       // What the stack view of an open dump shows, as `iwb stacks --json` writes it.

@@ -171,6 +171,29 @@ describe('Profiling (issue 3)', function () {
     assert.ok(hot.deltaPct < -10, String(hot.deltaPct));
   });
 
+  it('Profile Test from the Test Explorer (Testing API): a pytest item of a class runs as its node id under py-spy', async () => {
+    const file = vscode.Uri.joinPath(root(), 'profile_tests', 'test_spin.py');
+    await vscode.workspace.fs.writeFile(file, Buffer.from('import time\n\n\nclass TestSpin:\n    def test_spin(self):\n        total = 0\n        end = time.monotonic() + 1.5\n        while time.monotonic() < end:\n            total += 1\n        assert total > 0\n'));
+    // Items as the Python extension's controller makes them: the file, its class, the test.
+    const controller = vscode.tests.createTestController('iwb-profile-test-items', 'Profile test items');
+    try {
+      const fileItem = controller.createTestItem(file.fsPath, 'test_spin.py', file);
+      const cls = controller.createTestItem(`${file.fsPath}::TestSpin`, 'TestSpin', file);
+      const test = controller.createTestItem(`${file.fsPath}::TestSpin::test_spin`, 'test_spin', file);
+      test.range = new vscode.Range(4, 4, 9, 25);
+      cls.children.add(test);
+      fileItem.children.add(cls);
+      controller.items.add(fileItem);
+      const r = await run<RunResult & { definition: { args: string[] } }>('incidentWorkbench.profilePytestTest', test);
+      assert.ok(r.ok, JSON.stringify(r.problem));
+      assert.deepEqual(r.definition.args.slice(0, 3), ['-m', 'pytest', 'profile_tests/test_spin.py::TestSpin::test_spin']);
+      // The samples are the test's: its frame is in the profile.
+      assert.ok(fs.readFileSync(r.output!.fsPath, 'utf8').includes('"TestSpin.test_spin"'), 'the test\'s frame (py-spy names it TestSpin.test_spin) is in the profile');
+    } finally {
+      controller.dispose();
+    }
+  });
+
   describe('Compare Profiles from two profile evidence items selected in the Incidents tree', () => {
     type Node = { kind: string; entry?: { id: string }; group?: string; stage?: string; item?: { path: string; at: string; kind: string } };
     const children = (node?: Node) => run<Node[]>('incidentWorkbench._incidentsTreeChildren', node);

@@ -1,8 +1,8 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_MEMORY_DURATION, type MemrayTaskFields } from '../../../core/memory/memray';
 import type { Command } from '../../shared/command';
-import { listPythonProcesses } from '../../shared/processList';
+import { rememberProfile } from '../../shared/lastProfile';
+import { pickPythonTarget } from '../../shared/pickProcess';
 import { reportError } from '../../shared/reportError';
 import type { MemoryDeps } from '../deps';
 import { createMemrayTask, onDidFinishMemoryRun, type MemoryRunResult, type MemrayTaskDefinition } from '../memrayTask';
@@ -18,54 +18,12 @@ interface Remembered {
 }
 const DEFAULTS: Remembered = { duration: DEFAULT_MEMORY_DURATION, native: false, tracePythonAllocators: false };
 
-type Target = { pid: number } | { program: string; args: string[]; cwd?: string };
+type Target = { pid: number } | { program: string; args: string[]; cwd?: string; env?: Record<string, string> };
 
 async function pickTarget(deps: MemoryDeps): Promise<Target | undefined> {
-  type Item = vscode.QuickPickItem & { target?: Target; action?: 'launch' | 'pid' };
-  const qp = vscode.window.createQuickPick<Item>();
-  qp.title = 'Profile Memory of a Python Process (1/3)';
-  qp.placeholder = 'Pick a running Python process (memray attach, needs gdb), run a script under memray, or enter a PID';
-  qp.matchOnDescription = true;
-  qp.matchOnDetail = true;
-  qp.ignoreFocusOut = true;
-  const fixed: Item[] = [
-    { label: '$(debug-start) Run a script under memray…', action: 'launch', alwaysShow: true },
-    { label: '$(edit) Enter PID…', action: 'pid', alwaysShow: true },
-  ];
-  qp.items = fixed;
-  qp.busy = true;
-  qp.show();
-  void listPythonProcesses().then((rows) => {
-    qp.items = [
-      ...fixed,
-      { label: rows.length ? 'Running Python processes' : 'No running Python process found', kind: vscode.QuickPickItemKind.Separator },
-      ...rows.map((r) => ({
-        label: `$(pulse) ${r.command.length > 90 ? `${r.command.slice(0, 89)}…` : r.command}`,
-        description: `PID ${r.pid}${r.cpu !== undefined ? ` · ${r.cpu.toFixed(1)}% CPU` : ''}`,
-        detail: r.cwd ? `cwd ${r.cwd}` : undefined,
-        target: { pid: r.pid },
-      })),
-    ];
-    qp.busy = false;
-  });
-  const picked = await new Promise<Item | undefined>((resolve) => {
-    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
-    qp.onDidHide(() => resolve(undefined));
-  });
-  qp.dispose();
-  if (!picked) return undefined;
-  if (picked.target) return picked.target;
-  if (picked.action === 'pid') {
-    const v = await vscode.window.showInputBox({ title: 'Profile Memory: PID', prompt: 'Process id of a running Python program', ignoreFocusOut: true, validateInput: (s) => (/^\s*\d+\s*$/.test(s) && Number(s) > 0 ? undefined : 'A positive whole number') });
-    return v ? { pid: Number(v) } : undefined;
-  }
-  const active = vscode.window.activeTextEditor?.document;
-  const defaultUri = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : deps.repository.folder?.uri;
-  const files = await vscode.window.showOpenDialog({ title: 'Run a script under memray', canSelectMany: false, filters: { Python: ['py'] }, ...(defaultUri ? { defaultUri } : {}) });
-  if (!files?.[0]) return undefined;
-  const extra = await vscode.window.showInputBox({ title: `Arguments for ${path.basename(files[0].fsPath)}`, prompt: 'Space-separated; leave empty for none', ignoreFocusOut: true });
-  if (extra === undefined) return undefined;
-  return { program: files[0].fsPath, args: extra.split(/\s+/).filter(Boolean), cwd: deps.repository.folder?.uri.fsPath ?? path.dirname(files[0].fsPath) };
+  const picked = await pickPythonTarget({ title: 'Profile Memory of a Python Process (1/3)', placeholder: 'Pick a running Python process (memray attach, needs gdb), run a script under memray, or enter a PID', launch: { label: 'Run a script under memray…', deps } });
+  if (!picked || 'pid' in picked) return picked;
+  return { program: picked.script.fsPath, args: picked.args, cwd: picked.cwd };
 }
 
 async function pickOptions(last: Remembered, attach: boolean): Promise<Remembered | undefined> {
@@ -95,8 +53,8 @@ async function pickOptions(last: Remembered, attach: boolean): Promise<Remembere
  * under memray, how long and how; memray runs as a task, the capture goes into the active incident's
  * evidence/memory/ (or profiles/) and opens in the memory view.
  */
-export const profileMemory: Command<MemoryDeps> = {
-  id: 'incidentWorkbench.profileMemory',
+export const profileMemory = {
+  id: 'incidentWorkbench.profileMemory' as const,
   async run(deps, raw?: unknown): Promise<MemoryRunResult | undefined> {
     const given = (raw && typeof raw === 'object' ? raw : {}) as ProfileMemoryArgs;
     if (!vscode.workspace.isTrusted) {
@@ -110,7 +68,7 @@ export const profileMemory: Command<MemoryDeps> = {
     }
     const memento = deps.workspaceState;
     const last = { ...DEFAULTS, ...memento.get<Partial<Remembered>>(OPTIONS_KEY, {}) };
-    let target: Target | undefined = given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}) } : undefined;
+    let target: Target | undefined = given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}), ...(given.env ? { env: given.env } : {}) } : undefined;
     let options: Remembered = { ...last, ...Object.fromEntries(Object.entries(given).filter(([k, v]) => k in DEFAULTS && v !== undefined)) };
     if (!target) {
       target = await pickTarget(deps);
@@ -120,12 +78,15 @@ export const profileMemory: Command<MemoryDeps> = {
       options = picked;
       await memento.update(OPTIONS_KEY, options);
     }
+    // A launched script runs until it exits unless a duration was given.
+    const duration = 'pid' in target ? options.duration : (given.duration ?? 0);
+    // Re-run Last Profile starts it again (not scripted runs that name their output: tests, tasks).
+    if (given.output === undefined) await rememberProfile(memento, { command: 'incidentWorkbench.profileMemory', args: { ...target, duration, native: options.native, tracePythonAllocators: options.tracePythonAllocators } satisfies ProfileMemoryArgs });
     const runId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const def: MemrayTaskDefinition = {
       type: 'memray',
       ...target,
-      // A launched script runs until it exits unless a duration was given.
-      duration: 'pid' in target ? options.duration : (given.duration ?? 0),
+      duration,
       native: options.native,
       tracePythonAllocators: options.tracePythonAllocators,
       ...(given.output ? { output: given.output } : {}),
@@ -143,4 +104,4 @@ export const profileMemory: Command<MemoryDeps> = {
     await vscode.tasks.executeTask(createMemrayTask(deps, def, deps.repository.folder));
     return finished;
   },
-};
+} satisfies Command<MemoryDeps>;

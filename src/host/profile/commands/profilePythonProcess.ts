@@ -1,13 +1,12 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_DURATION, DEFAULT_RATE, type PySpyTaskFields, type SamplingOptions } from '../../../core/profile/pySpy';
-import { listPythonProcesses } from '../../shared/processList';
-import { activeInterpreter } from '../../shared/python';
+import { rememberProfile } from '../../shared/lastProfile';
+import { pickPythonTarget } from '../../shared/pickProcess';
+import { pythonFor } from '../../shared/pythonTargets';
 import { createPySpyTask, onDidFinishProfileRun, type ProfileRunResult, type PySpyTaskDefinition } from '../pySpyTask';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
 import { reportError } from '../../shared/reportError';
-import { pickFile } from '../../shared/pickFile';
 
 /** Arguments for scripted use (tests, tasks): given a pid or a program, nothing is asked. */
 export type ProfileArgs = PySpyTaskFields;
@@ -17,63 +16,12 @@ const OPTIONS_KEY = 'incidentWorkbench.profileOptions';
 type Remembered = Required<SamplingOptions> & { duration: number };
 const DEFAULTS: Remembered = { duration: DEFAULT_DURATION, rate: DEFAULT_RATE, native: false, idle: false, gil: false, subprocesses: false, threads: false };
 
-type Target = { pid: number } | { program: string; args: string[]; cwd?: string };
+type Target = { pid: number } | { program: string; args: string[]; cwd?: string; env?: Record<string, string> };
 
 async function pickTarget(deps: ProfileDeps): Promise<Target | undefined> {
-  type Item = vscode.QuickPickItem & { target?: Target; action?: 'launch' | 'pid' };
-  const qp = vscode.window.createQuickPick<Item>();
-  qp.title = 'Profile Python Process (1/3)';
-  qp.placeholder = 'Pick a running Python process, launch a script, or enter a PID';
-  qp.matchOnDescription = true;
-  qp.matchOnDetail = true;
-  qp.ignoreFocusOut = true;
-  const fixed: Item[] = [
-    { label: '$(debug-start) Launch a script and profile it…', action: 'launch', alwaysShow: true },
-    { label: '$(edit) Enter PID…', action: 'pid', alwaysShow: true },
-  ];
-  qp.items = fixed;
-  qp.busy = true;
-  qp.show();
-  void listPythonProcesses().then((rows) => {
-    qp.items = [
-      ...fixed,
-      { label: rows.length ? 'Running Python processes' : 'No running Python process found', kind: vscode.QuickPickItemKind.Separator },
-      ...rows.map((r) => ({
-        label: `$(pulse) ${r.command.length > 90 ? `${r.command.slice(0, 89)}…` : r.command}`,
-        description: `PID ${r.pid}${r.cpu !== undefined ? ` · ${r.cpu.toFixed(1)}% CPU` : ''}`,
-        detail: r.cwd ? `cwd ${r.cwd}` : undefined,
-        target: { pid: r.pid },
-      })),
-    ];
-    qp.busy = false;
-  });
-  const picked = await new Promise<Item | undefined>((resolve) => {
-    qp.onDidAccept(() => resolve(qp.selectedItems[0]));
-    qp.onDidHide(() => resolve(undefined));
-  });
-  qp.dispose();
-  if (!picked) return undefined;
-  if (picked.target) return picked.target;
-  if (picked.action === 'pid') {
-    const v = await vscode.window.showInputBox({ title: 'Profile Python Process: PID', prompt: 'Process id of a running Python program', ignoreFocusOut: true, validateInput: (s) => (/^\s*\d+\s*$/.test(s) && Number(s) > 0 ? undefined : 'A positive whole number') });
-    return v ? { pid: Number(v) } : undefined;
-  }
-  const active = vscode.window.activeTextEditor?.document;
-  const activePy = active?.languageId === 'python' && active.uri.scheme === 'file' ? active.uri : undefined;
-  // The workspace's Python files (the one being edited first), Browse… for any other.
-  const files = await pickFile(deps, {
-    title: 'Launch a script and profile it',
-    kinds: [],
-    include: '**/*.py',
-    match: /\.py$/i,
-    ...(activePy ? { first: { uri: activePy, why: 'open in the editor' } } : {}),
-    dialog: { filters: { Python: ['py'] } },
-  });
-  if (!files?.[0]) return undefined;
-  const extra = await vscode.window.showInputBox({ title: `Arguments for ${path.basename(files[0].fsPath)}`, prompt: 'Space-separated; leave empty for none', ignoreFocusOut: true });
-  if (extra === undefined) return undefined;
-  const program = (await activeInterpreter(files[0])) ?? (process.platform === 'win32' ? 'python' : 'python3');
-  return { program, args: [files[0].fsPath, ...extra.split(/\s+/).filter(Boolean)], cwd: deps.repository.folder?.uri.fsPath ?? path.dirname(files[0].fsPath) };
+  const picked = await pickPythonTarget({ title: 'Profile Python Process (1/3)', placeholder: 'Pick a running Python process, launch a script, or enter a PID', launch: { label: 'Launch a script and profile it…', deps } });
+  if (!picked || 'pid' in picked) return picked;
+  return { program: await pythonFor(picked.script), args: [picked.script.fsPath, ...picked.args], cwd: picked.cwd };
 }
 
 async function pickOptions(last: Remembered): Promise<Remembered | undefined> {
@@ -105,8 +53,8 @@ async function pickOptions(last: Remembered): Promise<Remembered | undefined> {
   return { duration: d.value, rate, native: has('native'), idle: has('idle'), gil: has('gil'), subprocesses: has('subprocesses'), threads: has('threads') };
 }
 
-export const profilePythonProcess: Command<ProfileDeps> = {
-  id: 'incidentWorkbench.profilePythonProcess',
+export const profilePythonProcess = {
+  id: 'incidentWorkbench.profilePythonProcess' as const,
   async run(deps, raw?: unknown): Promise<ProfileRunResult | undefined> {
     const given = (raw && typeof raw === 'object' ? raw : {}) as ProfileArgs;
     if (!vscode.workspace.isTrusted) {
@@ -120,7 +68,8 @@ export const profilePythonProcess: Command<ProfileDeps> = {
     }
     const memento = deps.workspaceState;
     const last = { ...DEFAULTS, ...memento.get<Partial<Remembered>>(OPTIONS_KEY, {}) };
-    let target: Target | undefined = given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}) } : undefined;
+    let target: Target | undefined =
+      given.pid !== undefined ? { pid: given.pid } : given.program ? { program: given.program, args: given.args ?? [], ...(given.cwd ? { cwd: given.cwd } : {}), ...(given.env ? { env: given.env } : {}) } : undefined;
     let options: Remembered = { ...last, ...Object.fromEntries(Object.entries(given).filter(([k, v]) => k in DEFAULTS && v !== undefined)) };
     if (!target) {
       target = await pickTarget(deps);
@@ -129,6 +78,11 @@ export const profilePythonProcess: Command<ProfileDeps> = {
       if (!picked) return undefined;
       options = picked;
       await memento.update(OPTIONS_KEY, options);
+    }
+    // Re-run Last Profile starts it again (not scripted runs that name their output: tests, tasks).
+    if (given.output === undefined) {
+      const args = { ...target, duration: options.duration, rate: options.rate, native: options.native, idle: options.idle, gil: options.gil, subprocesses: options.subprocesses, threads: options.threads } satisfies ProfileArgs;
+      await rememberProfile(memento, { command: 'incidentWorkbench.profilePythonProcess', args });
     }
     const runId = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const def: PySpyTaskDefinition = {
@@ -156,4 +110,4 @@ export const profilePythonProcess: Command<ProfileDeps> = {
     await vscode.tasks.executeTask(createPySpyTask(deps, def, deps.repository.folder));
     return finished;
   },
-};
+} satisfies Command<ProfileDeps>;
