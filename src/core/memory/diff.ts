@@ -38,9 +38,10 @@ const facts = (c: MemoryCapture): CaptureFacts => ({ format: c.format, peakBytes
 
 export function diffView(before: MemoryCapture, after: MemoryCapture, view: MemoryView): MemoryDiffRow[] {
   const rows = new Map<string, MemoryDiffRow>();
+  // `0 - x`, not `-x`: a location with nothing in it changed by 0, not -0 (JSON and equality differ).
   const key = (f: string, file: string, line: number) => `${f}\u0000${file}\u0000${line}`;
   for (const s of topLocations(before, before.views[view])) {
-    rows.set(key(s.function, s.file, s.line), { function: s.function, file: s.file, line: s.line, beforeBytes: s.bytes, afterBytes: 0, deltaBytes: -s.bytes, beforeAllocations: s.allocations, afterAllocations: 0 });
+    rows.set(key(s.function, s.file, s.line), { function: s.function, file: s.file, line: s.line, beforeBytes: s.bytes, afterBytes: 0, deltaBytes: 0 - s.bytes, beforeAllocations: s.allocations, afterAllocations: 0 });
   }
   for (const s of topLocations(after, after.views[view])) {
     const k = key(s.function, s.file, s.line);
