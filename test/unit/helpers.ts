@@ -22,3 +22,15 @@ export const validIncident = {
   description: 'p95 5 s',
   events: [{ at: '2026-11-20T09:12:00Z', actor: 'alice', kind: 'opened', text: 'Opened' }],
 };
+
+/** `text` cut at the given fractions of its length (0–1), as a stream that arrives in those pieces. */
+export async function* chunked(text: string, cuts: number[]): AsyncGenerator<string> {
+  let prev = 0;
+  for (const c of [...new Set(cuts.map((x) => Math.floor(x * text.length)))].sort((a, b) => a - b)) {
+    if (c > prev) {
+      yield text.slice(prev, c);
+      prev = c;
+    }
+  }
+  yield text.slice(prev);
+}

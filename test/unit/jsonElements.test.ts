@@ -5,17 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { scanJsonElements } from '../../src/core/json/elements';
 import { parseJsonStream, type JsonPath } from '../../src/core/profile/jsonStream';
-
-async function* chunked(text: string, cuts: number[]): AsyncGenerator<string> {
-  let prev = 0;
-  for (const c of [...new Set(cuts.map((x) => Math.floor(x * text.length)))].sort((a, b) => a - b)) {
-    if (c > prev) {
-      yield text.slice(prev, c);
-      prev = c;
-    }
-  }
-  yield text.slice(prev);
-}
+import { chunked } from './helpers';
 
 const STREAMED: string[][] = [['resourceSpans'], ['data'], ['result', 'resourceSpans'], []];
 

@@ -2,17 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { JsonSyntaxError, parseJsonStream } from '../../src/core/profile/jsonStream';
-
-async function* chunked(text: string, cuts: number[]): AsyncGenerator<string> {
-  let prev = 0;
-  for (const c of [...new Set(cuts.map((x) => Math.floor(x * text.length)))].sort((a, b) => a - b)) {
-    if (c > prev) {
-      yield text.slice(prev, c);
-      prev = c;
-    }
-  }
-  yield text.slice(prev);
-}
+import { chunked } from './helpers';
 
 test('parseJsonStream equals JSON.parse for any JSON, however the text is cut into chunks', async () => {
   await fc.assert(

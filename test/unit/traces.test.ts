@@ -9,7 +9,7 @@ import { codeLocation, detectNPlusOne, slowQueries, slowestSpan, statementTempla
 import { normalizeId } from '../../src/core/traces/values';
 import type { Span, SpanKind } from '../../src/core/traces/types';
 import { SPAN_KINDS } from '../../src/core/traces/types';
-import { repoRoot } from './helpers';
+import { repoRoot, chunked } from './helpers';
 
 const fixture = (name: string) => readFileSync(path.join(repoRoot, 'test/fixtures/traces', name), 'utf8');
 
@@ -153,17 +153,6 @@ function expected(spans: GenSpan[]) {
   return spans
     .map((s) => ({ traceId: s.traceId, spanId: s.spanId, parent: s.parent, name: s.name, service: s.service, startUs: s.startUs, endUs: s.startUs + s.durUs, error: s.error }))
     .sort((a, b) => a.spanId.localeCompare(b.spanId));
-}
-
-async function* chunked(text: string, cuts: number[]): AsyncGenerator<string> {
-  let prev = 0;
-  for (const c of [...new Set(cuts.map((x) => Math.floor(x * text.length)))].sort((a, b) => a - b)) {
-    if (c > prev) {
-      yield text.slice(prev, c);
-      prev = c;
-    }
-  }
-  yield text.slice(prev);
 }
 
 // ---------- importers: properties ----------
