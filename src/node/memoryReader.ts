@@ -116,7 +116,8 @@ export function formatOfRelease(release: string): number | undefined {
   return found;
 }
 
-async function head(file: string, bytes = 65536, from = 0): Promise<Uint8Array> {
+/** The first `bytes` of a file from offset `from` (fewer when it is shorter): enough to tell its format. */
+export async function readFileHead(file: string, bytes = 65536, from = 0): Promise<Uint8Array> {
   const handle = await fs.open(file, 'r');
   try {
     const buf = Buffer.alloc(bytes);
@@ -151,7 +152,7 @@ export async function readMemoryFile(file: string, options: ReadOptions, label =
   if (stat.isDirectory()) return { error: `${label}: is a directory, not a memory capture` };
   let sniffed: Sniffed;
   try {
-    sniffed = sniffMemoryFile(await head(abs));
+    sniffed = sniffMemoryFile(await readFileHead(abs));
   } catch (e) {
     return { error: `${label}: cannot be read (${errorMessage(e)})` };
   }
@@ -220,7 +221,7 @@ async function readMemray(abs: string, label: string, sniffed: Extract<Sniffed, 
   if (r.code !== 0) return { error: `${label}: reading it with memray ${found.memray} failed (exit ${r.code}): ${lastLine(r.stderr)}`, kind: 'memray', memray: found };
   const capture = parseMemrayHelperOutput(r.stdout);
   capture.warnings.unshift(...memrayStderrWarnings(r.stderr));
-  if (sniffed.compressed && !lz4FrameLooksComplete(await head(abs, 16), await head(abs, Math.min(8, size), size - 8))) {
+  if (sniffed.compressed && !lz4FrameLooksComplete(await readFileHead(abs, 16), await readFileHead(abs, Math.min(8, size), size - 8))) {
     capture.warnings.unshift(`The capture is cut short (its compressed data stops without an end): memray read what was there, ${size.toLocaleString('en')} bytes. The views miss whatever came after.`);
   }
   // memray writes the end time into the header when tracking ends; until then it holds the start time (give

@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type { MemoryCapture } from '../../core/memory/model';
 import { sniffMemoryFile } from '../../core/memory/sniff';
 import { errorMessage } from '../../core/util/errors';
+import { readFileHead } from '../../node/memoryReader';
 import type { FlameData } from '../../protocol/flamegraph';
 import { encodeMemoryData, prepareCapture, type PreparedCapture, type ReadCapture } from '../../presenters/memory';
 import type { PathResolver } from '../shared/pathResolver';
@@ -36,7 +36,7 @@ export class MemoryDocument implements vscode.CustomDocument, ReadCapture {
     const name = vscode.workspace.asRelativePath(uri);
     if (uri.scheme !== 'file') return fail(`${name}: memory captures are read from the local file system.`);
     if (!vscode.workspace.isTrusted) {
-      const head = await readHead(uri.fsPath).catch(() => new Uint8Array());
+      const head = await readFileHead(uri.fsPath, 4096).catch(() => new Uint8Array());
       const kind = sniffMemoryFile(head).kind;
       if (kind === 'memray' || kind === 'tracemalloc') {
         return fail(`${name}: reading a ${kind === 'memray' ? 'memray capture runs memray' : 'tracemalloc snapshot runs Python'}, a program; this workspace is not trusted. Trust it (Manage Workspace Trust) and open the file again.`);
@@ -61,15 +61,4 @@ export class MemoryDocument implements vscode.CustomDocument, ReadCapture {
   }
 
   dispose(): void {}
-}
-
-async function readHead(file: string): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
-  } finally {
-    await handle.close();
-  }
 }

@@ -8,6 +8,7 @@ import { attachArgs, detachArgs, explainMemrayFailure, runArgs, DEFAULT_MEMORY_D
 import { sniffMemoryFile } from '../../core/memory/sniff';
 import { stripAnsi } from '../../core/profile/pySpy';
 import { errorMessage } from '../../core/util/errors';
+import { readFileHead } from '../../node/memoryReader';
 import { MEMORY_VIEW_TYPE } from '../../protocol/memory';
 import { attachEnvironment, processAlive, processCwd, processExecutable } from '../shared/processList';
 import { reportError } from '../shared/reportError';
@@ -186,7 +187,7 @@ class MemrayTerminal extends ProgramTerminal<MemoryRunResult> {
         }
       }
       const stat = await fs.stat(temp).catch(() => undefined);
-      const head = stat && stat.size > 0 ? await readHead(temp) : new Uint8Array();
+      const head = stat && stat.size > 0 ? await readFileHead(temp, 4096) : new Uint8Array();
       if (!stat || stat.size === 0 || sniffMemoryFile(head).kind !== 'memray') {
         const message = def.pid !== undefined ? `memray wrote no capture for process ${def.pid}${processExited ? ' (the process exited)' : ''}.` : `memray wrote no capture for ${def.program}${scriptCode !== null && scriptCode !== 0 ? ` (it exited with code ${scriptCode})` : ''}.`;
         return fail(message, 'See the memray output in the terminal.', processExited ? { kind: 'exited', message, nextStep: 'Start the process again, then profile its memory.' } : undefined);
@@ -279,17 +280,6 @@ class MemrayTerminal extends ProgramTerminal<MemoryRunResult> {
   private failKeep(message: string): void {
     this.line(`\x1b[31m${message}\x1b[0m`);
     this.finish({ definition: this.def, ok: false, cancelled: this.cancelled, processExited: false, problem: { kind: 'error', message, nextStep: 'Check the folder, then profile again.' } }, 1);
-  }
-}
-
-async function readHead(file: string): Promise<Uint8Array> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const buf = Buffer.alloc(4096);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    return new Uint8Array(buf.buffer, buf.byteOffset, bytesRead);
-  } finally {
-    await handle.close();
   }
 }
 
