@@ -167,15 +167,24 @@ export function quickInput(page) {
  */
 export async function runCommand(page, title, { timeout = 15000 } = {}) {
   const input = quickInput(page);
-  await page.keyboard.press('Escape'); // close any quick input that is still open
-  await page.keyboard.press('F1');
-  try {
-    await input.waitFor({ state: 'visible', timeout: 3000 });
-  } catch {
-    await page.keyboard.press('Control+Shift+P'); // F1 can be swallowed by a focused webview
-    await input.waitFor({ state: 'visible', timeout });
+  // A focus change that lands just after the palette opened (a view revealed when a load finishes, a
+  // webview taking focus) closes it again: open it and type once more rather than wait on a closed box.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape'); // close any quick input that is still open
+    await page.keyboard.press('F1');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+    } catch {
+      await page.keyboard.press('Control+Shift+P'); // F1 can be swallowed by a focused webview
+      await input.waitFor({ state: 'visible', timeout });
+    }
+    try {
+      await input.fill(`>${title}`, { timeout: attempt < 3 ? 5000 : timeout });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
   }
-  await input.fill(`>${title}`);
   const row = quickRow(page, title, { exact: true });
   try {
     await row.waitFor({ state: 'visible', timeout });
