@@ -58,9 +58,10 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
-    // The worker thread of `iwb patterns` and the Patterns view on big files (src/node/patternsParallel.ts).
+    // The worker threads of `iwb patterns` and `iwb errors` and their views on big files
+    // (src/node/patternsParallel.ts, src/node/errorsParallel.ts).
     ...common,
-    entryPoints: { patternsWorker: 'src/node/patternsWorker.ts' },
+    entryPoints: { patternsWorker: 'src/node/patternsWorker.ts', errorsWorker: 'src/node/errorsWorker.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

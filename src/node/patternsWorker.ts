@@ -3,14 +3,13 @@
  * counts its records into a PatternAnalyzer, and posts the analyzer's state back. Built to
  * dist/patternsWorker.js; the host and the CLI start it with the range in `workerData`.
  */
-import { createReadStream } from 'node:fs';
-import * as nodeBuffer from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PatternAnalyzer } from '../core/patterns/analyzer';
 import { compileUserMasks, type UserMaskRule } from '../core/patterns/masking';
 import { PatternReaderContext } from '../core/patterns/reader';
 import type { FieldMapping } from '../core/logs/fieldMapping';
 import { errorMessage } from '../core/util/errors';
+import { readRange } from './parallel';
 
 export interface ShardTask {
   file: string;
@@ -45,27 +44,21 @@ async function runShard(task: ShardTask): Promise<void> {
     { fields: task.fields, maxLineLength: task.maxLineLength, lines: task.assign },
   );
   const reader = ctx.source(task.label);
-  const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
-  let ascii = typeof isAscii === 'function';
-  const decoder = new TextDecoder('utf-8');
   let read = 0;
   let reported = 0;
-  if (task.end > task.start) {
-    for await (const chunk of createReadStream(task.file, { start: task.start, end: task.end - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      if (ascii && isAscii!(chunk)) reader.push(chunk.toString('latin1'));
-      else {
-        ascii = false;
-        reader.push(decoder.decode(chunk, { stream: true }));
-      }
-      read += chunk.length;
+  await readRange(
+    task.file,
+    task.start,
+    task.end,
+    (text) => reader.push(text),
+    (bytes) => {
+      read += bytes;
       if (read - reported >= 8 << 20) {
         parentPort!.postMessage({ type: 'progress', bytes: read - reported });
         reported = read;
       }
-    }
-    const tail = decoder.decode();
-    if (tail) reader.push(tail);
-  }
+    },
+  );
   reader.end();
   parentPort!.postMessage({ type: 'progress', bytes: read - reported });
   const sigs = lineSigs ? lineSigs.slice(0, n) : undefined;

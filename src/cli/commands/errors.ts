@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as nodePath from 'node:path';
 import { compileCategoryRules } from '../../core/errors/categories';
 import type { ClusterSummary, ErrorReport, ReportFrame } from '../../core/errors/analyzer';
-import { analyzeLogFiles } from '../../core/errors/load';
+import { analyzeLogFilesParallel } from '../../node/errorsParallel';
 import { clusterTitle } from '../../core/errors/report';
 import { compileGroupingRules, unknownKeys } from '../../core/errors/rules';
 import { parseJsonBounded } from '../../core/json/depth';
@@ -153,7 +153,9 @@ export async function errorsCommand(args: ParsedArgs, io: CliIO): Promise<number
           throw e;
         }
       })()
-    : await analyzeLogFiles(paths, {
+    : await analyzeLogFilesParallel(paths, {
+    // Big files are read by worker threads (dist/errorsWorker.js, next to this bundle).
+    workerScript: nodePath.join(__dirname, 'errorsWorker.js'),
     fields: { ...fromConfig.mapping, ...fromArgs.mapping },
     groupingRules: grouping.rules,
     categoryRules: categories.rules,

@@ -24,32 +24,134 @@ export interface AnalyzerOptions {
   maxDistinct?: number;
   /** Drain parameters for messages without exceptions. */
   drain?: { depth?: number; simTh?: number; maxChildren?: number };
+  /**
+   * For a part of the input read on another thread: messages without exceptions are kept by their normalised
+   * text, not mined (mining depends on the order of the whole input); `absorb` mines them in input order.
+   */
+  partial?: boolean;
 }
 
-/** Counts values, keeping at most `max` distinct ones; the rest go to `other`. */
+/** An analyzer's state as plain data, for `absorb` on the thread that reads the parts' results. */
+export interface AnalyzerExport {
+  events: number;
+  first?: number;
+  last?: number;
+  releaseErrors: [string, { errors: number; first?: number }][];
+  capped: boolean;
+  /** Clusters in the order of their first event; `normalized` for messages left to Drain. */
+  units: { key: string; fingerprint?: Fingerprint; normalized?: string; state: ClusterExport }[];
+}
+
+/** A 32-bit FNV-1a of a string, for choosing what is kept in an order-free way. */
+export function hash32(text: string, seed = 0x811c9dc5): number {
+  let h = seed;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The parts of a result read on other threads that cannot be merged exactly (a table hit its cap). */
+export class NotMergeable extends Error {}
+
+/**
+ * Counts values, keeping at most `max` distinct ones; the rest go to `other`. Which values are kept does not
+ * depend on the order they come in: the `max` values of smallest hash (ties by value), with exact counts. So
+ * counters of parts of a log read apart merge into the counter of the whole (see `merge`).
+ */
 export class BoundedCounter {
   readonly counts = new Map<string, number>();
   other = 0;
+  /** Values at or above this (hash, value) are not admitted: `max` values below it were seen. */
+  private limitHash = Infinity;
+  private limitValue = '';
   constructor(private readonly max: number) {}
 
   add(v: string | undefined): void {
     if (v === undefined || v === '') return;
     const c = this.counts.get(v);
     if (c !== undefined) this.counts.set(v, c + 1);
-    else if (this.counts.size < this.max) this.counts.set(v, 1);
-    else this.other++;
+    else if (this.limitHash === Infinity || this.below(v)) {
+      this.counts.set(v, 1);
+      // (pruned in batches: between prunes up to twice the cap is held)
+      if (this.counts.size >= 2 * this.max) this.prune();
+    } else this.other++;
+  }
+
+  private below(v: string): boolean {
+    const h = hash32(v);
+    return h < this.limitHash || (h === this.limitHash && v < this.limitValue);
+  }
+
+  /** Keeps the `max` values of smallest (hash, value); the others' counts go to `other`. */
+  private prune(): void {
+    if (this.counts.size <= this.max) return;
+    const keyed = [...this.counts].map(([v, n]) => ({ v, n, h: hash32(v) }));
+    keyed.sort((a, b) => a.h - b.h || (a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
+    for (let i = this.max; i < keyed.length; i++) {
+      this.other += keyed[i]!.n;
+      this.counts.delete(keyed[i]!.v);
+    }
+    const last = keyed[this.max - 1];
+    this.limitHash = last ? last.h : -1;
+    this.limitValue = last ? last.v : '';
+  }
+
+  /** Adds a counter of another part of the same input (any order of parts gives the same counter). */
+  merge(entries: [string, number][], other: number): void {
+    for (const [v, n] of entries) this.counts.set(v, (this.counts.get(v) ?? 0) + n);
+    this.other += other;
+    if (this.counts.size >= 2 * this.max) this.prune();
+  }
+
+  export(): [[string, number][], number] {
+    this.prune();
+    return [[...this.counts], this.other];
   }
 
   top(n: number): Count[] {
+    this.prune();
     return [...this.counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([value, count]) => ({ value, count }));
   }
 
   get distinct(): number {
+    this.prune();
     return this.counts.size + (this.other > 0 ? 1 : 0);
   }
 }
 
 const MINUTE = 60_000;
+
+/** One sample kept by a cluster: the record, its place in the input (events before it) and its hash. */
+interface Kept {
+  r: LogRecord;
+  seq: number;
+  h: number;
+}
+
+/** What a sample is chosen by: its message and time, never its place (a part read apart does not know it). */
+function sampleHash(r: LogRecord): number {
+  const m = r.message;
+  return hash32(m.length > 200 ? m.slice(0, 200) : m, (r.timestamp ?? 0) >>> 0 ^ 0x811c9dc5);
+}
+
+const keptBefore = (a: Kept, b: Kept) => a.h < b.h || (a.h === b.h && a.seq < b.seq);
+
+/** A cluster's state as plain data: what a worker thread sends for its part of the input (see `absorb`). */
+export interface ClusterExport {
+  count: number;
+  first?: number;
+  last?: number;
+  minutes: [number, number][];
+  counters: [[string, number][], number][];
+  lines: { file: string; line: number; count: number }[];
+  releases: [string, { count: number; first?: number }][];
+  tokens: [number, string[]][];
+  firstLength: number;
+  capped: boolean;
+  exceptionType: string;
+  exceptionMessage: string | undefined;
+  message: string;
+  samples: Kept[];
+}
 
 class Cluster {
   count = 0;
@@ -65,16 +167,22 @@ class Cluster {
   readonly lines = new Map<string, Map<number, { file: string; line: number; count: number }>>();
   private lineEntries = 0;
   private lastNormalized = '';
-  readonly samples: LogRecord[] = [];
+  /** The first event, and the others of smallest (hash, place): the same whatever order parts are read in. */
+  private firstSample: Kept | undefined;
+  private readonly kept: Kept[] = [];
   /** Events and first sighting per release (`version` field), at most 100 releases. */
   readonly releases = new Map<string, { count: number; first?: number }>();
-  readonly messageTemplates = new BoundedCounter(50);
-  templateTokens: string[] | undefined;
+  /**
+   * Token-wise merge of the normalised messages, per token count (positions that differ become <*>): the
+   * template is the one of the first message's length; the others let parts read apart merge exactly.
+   */
+  private readonly tokensByLength = new Map<number, string[]>();
+  private firstLength = -1;
+  /** A table hit its cap (minutes, lines, releases, lengths): this cluster cannot be merged exactly. */
+  capped = false;
   exceptionType = '';
   exceptionMessage: string | undefined;
   message = '';
-  private seen = 0;
-  private rng = 0x2545f491;
 
   constructor(
     readonly key: string,
@@ -90,7 +198,16 @@ class Cluster {
     this.frames = new BoundedCounter(500);
   }
 
-  add(r: LogRecord, normalized: string): void {
+  get templateTokens(): string[] | undefined {
+    return this.tokensByLength.get(this.firstLength);
+  }
+
+  get samples(): LogRecord[] {
+    const rest = [...this.kept].sort((a, b) => a.seq - b.seq).map((k) => k.r);
+    return this.firstSample ? [this.firstSample.r, ...rest] : rest;
+  }
+
+  add(r: LogRecord, normalized: string, seq: number): void {
     this.count++;
     if (this.count === 1) {
       this.exceptionType = exceptionTypeOf(r);
@@ -101,7 +218,10 @@ class Cluster {
       if (this.first === undefined || r.timestamp < this.first) this.first = r.timestamp;
       if (this.last === undefined || r.timestamp > this.last) this.last = r.timestamp;
       const m = Math.floor(r.timestamp / MINUTE);
-      if (this.minutes.has(m) || this.minutes.size < 200_000) this.minutes.set(m, (this.minutes.get(m) ?? 0) + 1);
+      const n = this.minutes.get(m);
+      if (n !== undefined) this.minutes.set(m, n + 1);
+      else if (this.minutes.size < 200_000) this.minutes.set(m, 1);
+      else this.capped = true;
     }
     this.users.add(r.userId);
     this.endpoints.add(r.endpoint);
@@ -109,20 +229,18 @@ class Cluster {
     this.versions.add(r.version);
     if (r.version) {
       let rel = this.releases.get(r.version);
-      if (!rel && this.releases.size < 100) this.releases.set(r.version, (rel = { count: 0 }));
+      if (!rel) {
+        if (this.releases.size < 100) this.releases.set(r.version, (rel = { count: 0 }));
+        else this.capped = true;
+      }
       if (rel) {
         rel.count++;
         if (r.timestamp !== undefined && (rel.first === undefined || r.timestamp < rel.first)) rel.first = r.timestamp;
       }
     }
-    // Template: token-wise merge of the normalised messages (positions that differ become <*>).
     if (normalized !== this.lastNormalized) {
       this.lastNormalized = normalized;
-      const tokens = normalized.split(' ');
-      if (!this.templateTokens) this.templateTokens = tokens;
-      else if (this.templateTokens.length === tokens.length) {
-        for (let i = 0; i < tokens.length; i++) if (this.templateTokens[i] !== tokens[i]) this.templateTokens[i] = WILDCARD;
-      } else this.messageTemplates.add(normalized);
+      this.mergeTokens(normalized.split(' '));
     }
     const chain = r.exception?.chain;
     if (chain) {
@@ -134,36 +252,123 @@ class Cluster {
           if (!isInAppFrame(f)) continue;
           keys.add(frameKey(f));
           if (f.line === undefined) continue;
-          let byLine = this.lines.get(f.file);
-          if (!byLine) {
-            if (this.lineEntries >= 2000) continue;
-            this.lines.set(f.file, (byLine = new Map()));
-          }
-          let entry = byLine.get(f.line);
-          if (!entry) {
-            if (this.lineEntries >= 2000) continue;
-            this.lineEntries++;
-            byLine.set(f.line, (entry = { file: f.file, line: f.line, count: 0 }));
-          }
-          if (!seen.includes(entry)) seen.push(entry);
+          const entry = this.lineEntry(f.file, f.line);
+          if (entry && !seen.includes(entry)) seen.push(entry);
         }
       }
       for (const entry of seen) entry.count++;
       for (const k of keys) this.frames.add(k);
     }
-    this.sample(r);
+    this.sample(r, seq);
   }
 
-  /** The first event, then a reservoir (deterministic) over the rest. */
-  private sample(r: LogRecord): void {
-    this.seen++;
-    if (this.samples.length < this.maxSamples) {
-      this.samples.push(r);
+  private lineEntry(file: string, line: number): { file: string; line: number; count: number } | undefined {
+    let byLine = this.lines.get(file);
+    if (!byLine) {
+      if (this.lineEntries >= 2000) return void (this.capped = true);
+      this.lines.set(file, (byLine = new Map()));
+    }
+    let entry = byLine.get(line);
+    if (!entry) {
+      if (this.lineEntries >= 2000) return void (this.capped = true);
+      this.lineEntries++;
+      byLine.set(line, (entry = { file, line, count: 0 }));
+    }
+    return entry;
+  }
+
+  private mergeTokens(tokens: string[]): void {
+    if (this.firstLength < 0) this.firstLength = tokens.length;
+    const t = this.tokensByLength.get(tokens.length);
+    if (!t) {
+      if (this.tokensByLength.size < 64) this.tokensByLength.set(tokens.length, tokens);
+      else this.capped = true;
+    } else for (let i = 0; i < tokens.length; i++) if (t[i] !== tokens[i]) t[i] = WILDCARD;
+  }
+
+  private sample(r: LogRecord, seq: number): void {
+    if (!this.firstSample) {
+      this.firstSample = { r, seq, h: sampleHash(r) };
       return;
     }
-    this.rng = (Math.imul(this.rng, 1103515245) + 12345) >>> 0;
-    const j = 1 + (this.rng % Math.max(1, this.seen - 1));
-    if (j < this.maxSamples) this.samples[j] = r;
+    this.keep({ r, seq, h: sampleHash(r) });
+  }
+
+  private keep(k: Kept): void {
+    const room = Math.max(0, this.maxSamples - 1);
+    if (this.kept.length < room) {
+      this.kept.push(k);
+      return;
+    }
+    let worst = -1;
+    for (let i = 0; i < this.kept.length; i++) if (worst < 0 || keptBefore(this.kept[worst]!, this.kept[i]!)) worst = i;
+    if (worst >= 0 && keptBefore(k, this.kept[worst]!)) this.kept[worst] = k;
+  }
+
+  export(): ClusterExport {
+    return {
+      count: this.count,
+      first: this.first,
+      last: this.last,
+      minutes: [...this.minutes],
+      counters: [this.users.export(), this.endpoints.export(), this.services.export(), this.versions.export(), this.frames.export()],
+      lines: [...this.lines.values()].flatMap((m) => [...m.values()]),
+      releases: [...this.releases],
+      tokens: [...this.tokensByLength],
+      firstLength: this.firstLength,
+      capped: this.capped,
+      exceptionType: this.exceptionType,
+      exceptionMessage: this.exceptionMessage,
+      message: this.message,
+      samples: this.firstSample ? [this.firstSample, ...this.kept] : [],
+    };
+  }
+
+  /**
+   * Adds the state of the same cluster (or a part of it) read from a later part of the input: `seq` and `line`
+   * are what came before that part (events, and lines of its file). Throws NotMergeable when a capped table
+   * would make the result differ from one read of the whole input.
+   */
+  absorb(s: ClusterExport, seq: number, line: number): void {
+    if (s.capped || this.capped) throw new NotMergeable('a cluster table is full');
+    if (this.count === 0) {
+      this.exceptionType = s.exceptionType;
+      this.exceptionMessage = s.exceptionMessage;
+      this.message = s.message;
+      this.firstLength = s.firstLength;
+    }
+    this.count += s.count;
+    if (s.first !== undefined && (this.first === undefined || s.first < this.first)) this.first = s.first;
+    if (s.last !== undefined && (this.last === undefined || s.last > this.last)) this.last = s.last;
+    for (const [m, n] of s.minutes) this.minutes.set(m, (this.minutes.get(m) ?? 0) + n);
+    const counters = [this.users, this.endpoints, this.services, this.versions, this.frames];
+    s.counters.forEach(([entries, other], i) => counters[i]!.merge(entries, other));
+    for (const e of s.lines) {
+      const entry = this.lineEntry(e.file, e.line);
+      if (entry) entry.count += e.count;
+    }
+    for (const [name, rel] of s.releases) {
+      const into = this.releases.get(name);
+      if (!into) this.releases.set(name, { ...rel });
+      else {
+        into.count += rel.count;
+        if (rel.first !== undefined && (into.first === undefined || rel.first < into.first)) into.first = rel.first;
+      }
+    }
+    for (const [length, tokens] of s.tokens) {
+      const t = this.tokensByLength.get(length);
+      if (!t) this.tokensByLength.set(length, tokens);
+      else for (let i = 0; i < tokens.length; i++) if (t[i] !== tokens[i]) t[i] = WILDCARD;
+    }
+    if (this.minutes.size > 200_000 || this.releases.size > 100 || this.tokensByLength.size > 64) this.capped = true;
+    this.lastNormalized = '';
+    for (const k of s.samples) {
+      k.seq += seq;
+      k.r.line += line;
+      if (!this.firstSample) this.firstSample = k;
+      else this.keep(k);
+    }
+    if (this.capped) throw new NotMergeable('a cluster table is full');
   }
 }
 
@@ -210,6 +415,9 @@ export class ErrorAnalyzer {
   private last?: number;
   /** Error events per release; the traffic (all records) comes from the reader, see `report`. */
   private readonly releaseErrors = new Map<string, { errors: number; first?: number }>();
+  private releasesCapped = false;
+  /** Message-only units of a partial analyzer: key → normalised message. */
+  private readonly partialMessages = new Map<string, string>();
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.drain = new Drain({ ...options.drain, premasked: true });
@@ -220,7 +428,7 @@ export class ErrorAnalyzer {
   /** Adds a record; records that are not errors are ignored. Returns the cluster key (see `fingerprintOfKey`). */
   add(r: LogRecord): string | undefined {
     if (!isErrorRecord(r)) return undefined;
-    this.events++;
+    const seq = this.events++;
     if (r.version !== undefined) this.countRelease(r);
     if (r.timestamp !== undefined) {
       if (this.first === undefined || r.timestamp < this.first) this.first = r.timestamp;
@@ -247,7 +455,14 @@ export class ErrorAnalyzer {
       fp = make('rule', [`merged by grouping rule "${merge.name}" (errors.groupingRules[${merge.index}])`]);
       key = fp.hash;
     } else {
-      if (!r.exception && !r.exceptionType) {
+      if (!r.exception && !r.exceptionType && this.options.partial) {
+        key = `\u0000${normalized}`;
+        if (!this.partialMessages.has(key)) {
+          // (one read of the whole input would have cleared Drain's cache by then: not mergeable exactly)
+          if (this.partialMessages.size >= 100_000) throw new NotMergeable('too many distinct messages');
+          this.partialMessages.set(key, normalized);
+        }
+      } else if (!r.exception && !r.exceptionType) {
         // The same normalised message meets the same template: Drain's tree is walked once per shape.
         let cluster = this.drainCache.get(normalized);
         if (cluster) cluster.size++;
@@ -282,14 +497,77 @@ export class ErrorAnalyzer {
       c = new Cluster(key, fp, drainId, this.maxDistinct, this.samplesPerCluster);
       this.clusters.set(key, c);
     }
-    c.add(r, normalized);
+    c.add(r, normalized, seq);
     return key;
+  }
+
+  /** This analyzer's state, for `absorb` on another thread (a `partial` analyzer without grouping rules). */
+  exportState(): AnalyzerExport {
+    return {
+      events: this.events,
+      first: this.first,
+      last: this.last,
+      releaseErrors: [...this.releaseErrors],
+      capped: this.releasesCapped,
+      units: [...this.clusters.values()].map((c) => ({
+        key: c.key,
+        ...(c.fingerprint ? { fingerprint: c.fingerprint } : {}),
+        ...(this.partialMessages.has(c.key) ? { normalized: this.partialMessages.get(c.key)! } : {}),
+        state: c.export(),
+      })),
+    };
+  }
+
+  /**
+   * Adds the state of a part of the input that follows everything added so far (parts in input order), as if
+   * its records had been added here: `lines` is the count of lines of the same file before the part. Throws
+   * NotMergeable when a capped table (or the miner's cache) would make the result differ from one read.
+   */
+  absorb(s: AnalyzerExport, lines: number): void {
+    if (s.capped || this.releasesCapped) throw new NotMergeable('the release table is full');
+    const seq = this.events;
+    this.events += s.events;
+    if (s.first !== undefined && (this.first === undefined || s.first < this.first)) this.first = s.first;
+    if (s.last !== undefined && (this.last === undefined || s.last > this.last)) this.last = s.last;
+    for (const [name, rel] of s.releaseErrors) {
+      const into = this.releaseErrors.get(name);
+      if (!into) {
+        if (this.releaseErrors.size >= 1000) throw new NotMergeable('the release table is full');
+        this.releaseErrors.set(name, { ...rel });
+      } else {
+        into.errors += rel.errors;
+        if (rel.first !== undefined && (into.first === undefined || rel.first < into.first)) into.first = rel.first;
+      }
+    }
+    for (const u of s.units) {
+      let key = u.key;
+      let drainId: number | undefined;
+      if (u.normalized !== undefined) {
+        // Drain sees each normalised message once, at its first event, as add() does through its cache.
+        let cluster = this.drainCache.get(u.normalized);
+        if (cluster) cluster.size += u.state.count;
+        else {
+          if (this.drainCache.size >= 100_000) throw new NotMergeable('too many distinct messages');
+          cluster = this.drain.add(u.normalized);
+          cluster.size += u.state.count - 1;
+          this.drainCache.set(u.normalized, cluster);
+        }
+        drainId = cluster.id;
+        key = this.drainKeys[drainId] ??= `drain:${drainId}`;
+      }
+      let c = this.clusters.get(key);
+      if (!c) {
+        c = new Cluster(key, u.fingerprint, drainId, this.maxDistinct, this.samplesPerCluster);
+        this.clusters.set(key, c);
+      }
+      c.absorb(u.state, seq, lines);
+    }
   }
 
   private countRelease(r: LogRecord): void {
     let rel = this.releaseErrors.get(r.version!);
     if (!rel) {
-      if (this.releaseErrors.size >= 1000) return;
+      if (this.releaseErrors.size >= 1000) return void (this.releasesCapped = true);
       this.releaseErrors.set(r.version!, (rel = { errors: 0 }));
     }
     rel.errors++;

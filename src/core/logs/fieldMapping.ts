@@ -73,6 +73,21 @@ interface FieldState {
   /** Candidates still looked at (all of them once locked: see `get`); emptied when given up. */
   candidates: Candidate[];
   misses: number;
+  /** Misses before the lock (a `patient` resolver's report, see `partState`). */
+  missesAtLock?: number;
+}
+
+/** What a part of a log read apart learnt about one field (see FieldResolver `partState` and `chainFields`). */
+export interface FieldPart {
+  lock?: string;
+  /** Misses before the lock, or all of them when none was found. */
+  misses: number;
+}
+
+/** The detection state of one read (the fields in the order they were locked). */
+export interface FieldsState {
+  order: CanonicalField[];
+  fields: Record<CanonicalField, { lock?: string; givenUp: boolean; misses: number }>;
 }
 
 /** No log record nests fields this deep; parseFieldMapping refuses longer paths. */
@@ -118,12 +133,19 @@ export class FieldResolver {
    * Each field's state in one object with a property per field: `get` runs a dozen times per record, and a
    * property read is cheaper than the three map lookups it took.
    */
-  private readonly state: Record<CanonicalField, FieldState>;
+  private readonly state_: Record<CanonicalField, FieldState>;
   static readonly GIVE_UP = 5_000;
   /** Fields the user mapped explicitly. */
   readonly explicit: ReadonlySet<CanonicalField>;
 
-  constructor(mapping: FieldMapping = {}) {
+  /**
+   * `patient`: never gives up on a field. A part of a log read apart (from its middle) does not know how many
+   * misses came before it; it counts them, and `chainFields` applies the give-up rule once that is known.
+   */
+  constructor(
+    mapping: FieldMapping = {},
+    private readonly patient = false,
+  ) {
     const explicit = new Set<CanonicalField>();
     const state = {} as Record<CanonicalField, FieldState>;
     for (const field of CANONICAL_FIELDS) {
@@ -137,12 +159,12 @@ export class FieldResolver {
         state[field] = { lock: undefined, explicit: false, candidates: FIELD_CANDIDATES[field].map((p) => ({ path: p, get: compilePath(p) })), misses: 0 };
       }
     }
-    this.state = state;
+    this.state_ = state;
     this.explicit = explicit;
   }
 
   get(o: Record<string, unknown>, field: CanonicalField): unknown {
-    const st = this.state[field];
+    const st = this.state_[field];
     const lock = st.lock;
     if (lock !== undefined) {
       const v = lock.get(o);
@@ -161,6 +183,7 @@ export class FieldResolver {
     for (const c of list) {
       const v = c.get(o);
       if (present(v)) {
+        st.missesAtLock = st.misses;
         st.lock = c;
         this.locked.set(field, c);
         return v;
@@ -168,13 +191,32 @@ export class FieldResolver {
     }
     // A field absent from the first 5,000 records read for it is not looked for again (a log either has
     // trace ids or it does not); this keeps absent fields from costing a dozen lookups on every line.
-    if (++st.misses >= FieldResolver.GIVE_UP) st.candidates = [];
+    if (++st.misses >= FieldResolver.GIVE_UP && !this.patient) st.candidates = [];
     return undefined;
+  }
+
+  /** The detection state as data: of a whole read (`state`) or of a part read from its middle (`partState`). */
+  state(): FieldsState {
+    const fields = {} as FieldsState['fields'];
+    for (const f of CANONICAL_FIELDS) {
+      const st = this.state_[f];
+      fields[f] = { ...(st.lock ? { lock: st.lock.path } : {}), givenUp: !st.lock && st.candidates.length === 0, misses: st.misses };
+    }
+    return { order: [...this.locked.keys()], fields };
+  }
+
+  partState(): { order: CanonicalField[]; fields: Record<CanonicalField, FieldPart> } {
+    const fields = {} as Record<CanonicalField, FieldPart>;
+    for (const f of CANONICAL_FIELDS) {
+      const st = this.state_[f];
+      fields[f] = st.lock ? { lock: st.lock.path, misses: st.missesAtLock ?? 0 } : { misses: st.misses };
+    }
+    return { order: [...this.locked.keys()], fields };
   }
 
   /** A field not found yet that is still being looked for (not given up on after GIVE_UP records). */
   searching(field: CanonicalField): boolean {
-    const st = this.state[field];
+    const st = this.state_[field];
     return st.lock === undefined && st.candidates.length > 0;
   }
 
@@ -216,4 +258,39 @@ export function parseFieldMapping(entries: Record<string, unknown>): { mapping: 
     mapping[field] = value.trim();
   }
   return { mapping, problems };
+}
+
+/**
+ * The detection state after a part of a log read apart (by a `patient` resolver, from the part's start) that
+ * follows a read in state `before`; undefined when that part, read in order, could have read a field
+ * differently (it locked another path, found a field given up by then, or found it after the give-up).
+ * Explicit fields are locked the same in both.
+ */
+export function chainFields(before: FieldsState, part: { order: CanonicalField[]; fields: Record<CanonicalField, FieldPart> }): FieldsState | undefined {
+  const fields = { ...before.fields };
+  const order = [...before.order];
+  for (const f of CANONICAL_FIELDS) {
+    const b = before.fields[f];
+    const p = part.fields[f];
+    if (b.lock !== undefined) {
+      if (p.lock !== undefined && p.lock !== b.lock) return undefined;
+    } else if (b.givenUp) {
+      if (p.lock !== undefined) return undefined;
+    } else if (p.lock !== undefined) {
+      if (b.misses + p.misses >= FieldResolver.GIVE_UP) return undefined;
+      fields[f] = { lock: p.lock, givenUp: false, misses: b.misses + p.misses };
+    } else {
+      const misses = b.misses + p.misses;
+      fields[f] = { givenUp: misses >= FieldResolver.GIVE_UP, misses };
+    }
+  }
+  for (const f of part.order) if (!order.includes(f) && fields[f].lock !== undefined) order.push(f);
+  return { order, fields };
+}
+
+/** The mapping of a detection state (explicit and detected fields, in the order they were locked). */
+export function mappingOf(state: FieldsState): FieldMapping {
+  const out: FieldMapping = {};
+  for (const f of state.order) if (state.fields[f].lock !== undefined) out[f] = state.fields[f].lock;
+  return out;
 }

@@ -5,7 +5,7 @@
  * with the traceback printed under it. The two can be mixed in one file (stderr tracebacks between JSON
  * lines). Nothing here throws on content: every unusable line is counted in `SkipCounter`.
  */
-import { FieldResolver, type FieldMapping } from './fieldMapping';
+import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
@@ -21,6 +21,33 @@ export interface ReaderOptions {
   signal?: AbortSignal;
   /** Count non-error JSON lines from their raw text when certain (default true); false parses every line. */
   fastPath?: boolean;
+  /**
+   * For a part of the input read apart (see `partState`) that is not its first: fields are looked for without
+   * giving up (how many misses came before is not known here; `chainFields` settles it).
+   */
+  patientFields?: boolean;
+  /** For a part of a file read apart that starts in its middle: the file's JSON mode, from its first line. */
+  jsonMode?: boolean;
+}
+
+/** What a part of a file read apart hands over (plain data) to be merged in input order (`ReaderMerge`). */
+export interface ReaderPartState {
+  lines: number;
+  records: number;
+  errorRecords: number;
+  sources: number;
+  jsonMode: boolean | undefined;
+  fields: { order: CanonicalField[]; fields: Record<CanonicalField, FieldPart> };
+  /** Times of every record read whole (min, max), not counting `rawFirst`. */
+  min?: number;
+  max?: number;
+  /** The time of the first record counted from its raw time before any other time was seen in the part. */
+  rawFirst?: number;
+  /** The part's last record counted from its raw time: `time` when it had one. */
+  rawLast?: { time?: number };
+  releases: [string, { records: number; explicit?: number; created?: number }][];
+  releasesCapped: boolean;
+  skips: [import('./skips').SkipReason, number, string, number][];
 }
 
 export interface ReaderStats {
@@ -99,6 +126,12 @@ export class SourceReader {
     private readonly ctx: ReaderContext,
   ) {
     ctx.stats.sources++;
+    this.jsonMode = ctx.initialJsonMode;
+  }
+
+  /** Whether the source was read as JSON lines (set by its first line that is not blank). */
+  get readsJson(): boolean | undefined {
+    return this.jsonMode;
   }
 
   push(text: string): void {
@@ -407,12 +440,22 @@ export class ReaderContext {
   readonly allRecords: boolean;
   readonly signal: AbortSignal | undefined;
   readonly fastPath: boolean;
+  readonly initialJsonMode: boolean | undefined;
+  /** Min and max of the times noted from records read whole; `rawFirst` is the one raw time parsed early. */
+  private notedMin: number | undefined;
+  private notedMax: number | undefined;
+  private rawFirst: number | undefined;
+  private releasesCapped = false;
+  /** Per release: the earliest time given with a record, and the time parsed when it was first seen. */
+  private readonly releaseTimes = new Map<string, { explicit?: number; created?: number }>();
+  lastSource: SourceReader | undefined;
 
   constructor(
     readonly onRecord: (record: LogRecord) => void,
     options: ReaderOptions = {},
   ) {
-    this.fields = new FieldResolver(options.fields);
+    this.initialJsonMode = options.jsonMode;
+    this.fields = new FieldResolver(options.fields, !!options.patientFields);
     this.maxLineLength = options.maxLineLength ?? 1024 * 1024;
     this.allRecords = options.allRecords ?? false;
     this.signal = options.signal;
@@ -435,9 +478,16 @@ export class ReaderContext {
     if (name === '') return;
     let entry = this.lastRelease?.name === name ? this.lastRelease.entry : this.releases.get(name);
     if (!entry) {
-      if (this.releases.size >= 1000) return;
+      if (this.releases.size >= 1000) return void (this.releasesCapped = true);
       this.releases.set(name, (entry = { records: 0 }));
-      if (time === undefined && rawTime !== undefined) time = parseTimestamp(rawTime);
+      if (time === undefined && rawTime !== undefined) {
+        time = parseTimestamp(rawTime);
+        if (time !== undefined) this.releaseTimes.set(name, { created: time });
+      } else if (time !== undefined) this.releaseTimes.set(name, { explicit: time });
+    } else if (time !== undefined) {
+      const t = this.releaseTimes.get(name);
+      if (!t) this.releaseTimes.set(name, { explicit: time });
+      else if (t.explicit === undefined || time < t.explicit) t.explicit = time;
     }
     entry.records++;
     if (time !== undefined && (entry.first === undefined || time < entry.first)) entry.first = time;
@@ -528,6 +578,12 @@ export class ReaderContext {
 
   /** A record's time, parsed: widens the time range. */
   noteTime(t: number): void {
+    if (this.notedMin === undefined || t < this.notedMin) this.notedMin = t;
+    if (this.notedMax === undefined || t > this.notedMax) this.notedMax = t;
+    this.widen(t);
+  }
+
+  private widen(t: number): void {
     const s = this.stats;
     if (s.firstTimestamp === undefined || t < s.firstTimestamp) s.firstTimestamp = t;
     if (s.lastTimestamp === undefined || t > s.lastTimestamp) s.lastTimestamp = t;
@@ -541,7 +597,10 @@ export class ReaderContext {
     if (raw === undefined) return;
     if (this.stats.firstTimestamp === undefined) {
       const t = parseTimestamp(raw);
-      if (t !== undefined) this.noteTime(t);
+      if (t !== undefined) {
+        this.rawFirst = t;
+        this.widen(t);
+      }
     }
     this.lastRaw = raw;
     this.lastRawLine = undefined;
@@ -569,7 +628,37 @@ export class ReaderContext {
   }
 
   source(name: string): SourceReader {
-    return new SourceReader(name, this);
+    return (this.lastSource = new SourceReader(name, this));
+  }
+
+  /** This read's state as data, once its one source has ended (a part of a file read apart). */
+  partState(): ReaderPartState {
+    let rawLast: ReaderPartState['rawLast'];
+    if (this.lastRawLine !== undefined || this.lastRaw !== undefined) {
+      const keep = { min: this.notedMin, max: this.notedMax, first: this.stats.firstTimestamp, last: this.stats.lastTimestamp };
+      this.stats.firstTimestamp = undefined;
+      this.stats.lastTimestamp = undefined;
+      this.timeRange();
+      rawLast = this.stats.firstTimestamp !== undefined ? { time: this.stats.firstTimestamp } : {};
+      this.notedMin = keep.min;
+      this.notedMax = keep.max;
+      this.stats.firstTimestamp = keep.first;
+      this.stats.lastTimestamp = keep.last;
+    }
+    return {
+      lines: this.stats.lines,
+      records: this.stats.records,
+      errorRecords: this.stats.errorRecords,
+      sources: this.stats.sources,
+      jsonMode: this.lastSource?.readsJson,
+      fields: this.fields.partState(),
+      ...(this.notedMin !== undefined ? { min: this.notedMin, max: this.notedMax } : {}),
+      ...(this.rawFirst !== undefined ? { rawFirst: this.rawFirst } : {}),
+      ...(rawLast ? { rawLast } : {}),
+      releases: [...this.releases].map(([name, e]) => [name, { records: e.records, ...this.releaseTimes.get(name) }]),
+      releasesCapped: this.releasesCapped,
+      skips: this.skips.summaries().map((x) => [x.reason, x.count, x.first.source, x.first.line]),
+    };
   }
 
   /** Reads a whole source given as text chunks (strings already decoded). */
@@ -588,4 +677,114 @@ export function readText(text: string, options: ReaderOptions & { source?: strin
   reader.push(text);
   reader.end();
   return { records, context };
+}
+
+/**
+ * The JSON mode a source gets from its first lines (as `SourceReader.line` sets it: the first line that is
+ * not blank, of at most `maxLineLength` characters, written as whole lines here); undefined when the text
+ * has none.
+ */
+export function jsonModeOf(lines: string[], maxLineLength = 1024 * 1024): boolean | undefined {
+  for (let text of lines) {
+    if (text.length > maxLineLength) continue;
+    if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    const first = text.charCodeAt(0);
+    if (first === 123 || first === 91 || (first === 32 && text.trimStart().startsWith('{'))) return true;
+    if (text.trim() !== '') return false;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a reader of a source in this JSON mode is in the same state after reading up to this line as a
+ * fresh one: the line closes any traceback or multi-line message before it (a JSON object line in JSON
+ * mode, a log header line in text mode), so a part of a file can start there.
+ */
+export function startsCleanly(text: string, jsonMode: boolean): boolean {
+  if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  const c = text.charCodeAt(0);
+  if (jsonMode) {
+    if (c !== 123) return false;
+    try {
+      const v: unknown = JSON.parse(text);
+      return typeof v === 'object' && v !== null;
+    } catch {
+      return false;
+    }
+  }
+  if (c === 123 || c === 91 || c === 32 || c === 9 || Number.isNaN(c)) return false;
+  if (CONTROL.test(text) || isChainLine(text) || isTracebackStart(text)) return false;
+  return parseTextHeader(text, 0) !== undefined;
+}
+
+/**
+ * The state of one read of the whole input from the states of its parts read apart, added in input order
+ * (`absorb`); `failed` says when a part could have been read differently in order (the parts' results then
+ * do not stand for one read).
+ */
+export class ReaderMerge {
+  readonly stats: ReaderStats = { lines: 0, records: 0, errorRecords: 0, sources: 0 };
+  readonly skips = new SkipCounter();
+  readonly releases = new Map<string, { records: number; first?: number }>();
+  private readonly created = new Set<string>();
+  private fields: FieldsState;
+  private min: number | undefined;
+  private max: number | undefined;
+  private rawLast: { time?: number } | undefined;
+  failed: string | undefined;
+
+  constructor(mapping: FieldMapping = {}) {
+    this.fields = new FieldResolver(mapping).state();
+  }
+
+  /** `fileStart`: the part starts its file (its JSON mode is its own); `lines`: lines of its file before it. */
+  absorb(p: ReaderPartState, lines: number, fileStart: boolean): void {
+    if (this.failed) return;
+    const fields = chainFields(this.fields, p.fields);
+    if (!fields) return void (this.failed = 'a field was found differently');
+    if (p.releasesCapped) return void (this.failed = 'the release table is full');
+    this.fields = fields;
+    const s = this.stats;
+    s.lines += p.lines;
+    s.records += p.records;
+    s.errorRecords += p.errorRecords;
+    if (fileStart) s.sources += p.sources;
+    for (const [reason, count, source, line] of p.skips) this.skips.absorb(reason, count, source, line + lines);
+    // A raw time is parsed early only while no time at all has been seen, in the whole input.
+    if (p.rawFirst !== undefined && this.min === undefined) this.note(p.rawFirst);
+    if (p.min !== undefined) this.note(p.min);
+    if (p.max !== undefined) this.note(p.max);
+    if (p.rawLast) this.rawLast = p.rawLast;
+    for (const [name, r] of p.releases) {
+      let into = this.releases.get(name);
+      if (!into) {
+        if (this.releases.size >= 1000) return void (this.failed = 'the release table is full');
+        this.releases.set(name, (into = { records: 0 }));
+        this.created.add(name);
+        if (r.created !== undefined) into.first = r.created;
+      }
+      into.records += r.records;
+      if (r.explicit !== undefined && (into.first === undefined || r.explicit < into.first)) into.first = r.explicit;
+    }
+  }
+
+  private note(t: number): void {
+    if (this.min === undefined || t < this.min) this.min = t;
+    if (this.max === undefined || t > this.max) this.max = t;
+  }
+
+  /** The time span of everything read (ReaderContext `timeRange` of one read). */
+  timeRange(): { first: number; last: number } | undefined {
+    let { min, max } = this;
+    const t = this.rawLast?.time;
+    if (t !== undefined) {
+      min = min === undefined || t < min ? t : min;
+      max = max === undefined || t > max ? t : max;
+    }
+    return min !== undefined && max !== undefined ? { first: min, last: max } : undefined;
+  }
+
+  mapping(): FieldMapping {
+    return mappingOf(this.fields);
+  }
 }

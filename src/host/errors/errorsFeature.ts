@@ -15,8 +15,8 @@ export class ErrorsFeature implements vscode.Disposable {
   readonly lenses: ErrorLenses;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(workspaceState: vscode.Memento, log: vscode.LogOutputChannel, repository?: IncidentRepository) {
-    this.state = new ErrorsState(workspaceState, log, repository);
+  constructor(workspaceState: vscode.Memento, log: vscode.LogOutputChannel, repository?: IncidentRepository, extensionUri?: vscode.Uri) {
+    this.state = new ErrorsState(workspaceState, log, repository, extensionUri && vscode.Uri.joinPath(extensionUri, 'dist', 'errorsWorker.js').fsPath);
     this.tree = new ErrorsTreeProvider(this.state);
     this.view = vscode.window.createTreeView('incidentWorkbench.errors', { treeDataProvider: this.tree, showCollapseAll: true });
     this.lenses = new ErrorLenses(this.state);

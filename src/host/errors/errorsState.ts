@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ErrorReport } from '../../core/errors/analyzer';
-import { analyzeLogFiles } from '../../core/errors/load';
+import { analyzeLogFilesParallel } from '../../node/errorsParallel';
 import { IngestCancelled } from '../../core/logs/reader';
 import { formatCount } from '../../core/logs/skips';
 import { FrameResolver } from './frameResolver';
@@ -53,6 +53,8 @@ export class ErrorsState extends LogSourceState<TriagedReport, LoadSummary> {
     memento: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
     private readonly repository?: IncidentRepository,
+    /** dist/errorsWorker.js: big files are read on worker threads (src/node/errorsParallel.ts). */
+    private readonly workerScript?: string,
   ) {
     super(memento, LAST_SOURCES);
     this.resolver = new FrameResolver(readErrorsSettings().pathMappings);
@@ -195,7 +197,8 @@ export class ErrorsState extends LogSourceState<TriagedReport, LoadSummary> {
     return withCancellableProgress(title, async (progress, signal) => {
       try {
         const labels = new Map<string, string>();
-        const result = await analyzeLogFiles(paths, {
+        const result = await analyzeLogFilesParallel(paths, {
+          workerScript: this.workerScript,
           fields: settings.fields,
           groupingRules: settings.groupingRules,
           categoryRules: settings.categoryRules,

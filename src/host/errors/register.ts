@@ -39,7 +39,7 @@ export const ERRORS_COMMANDS = [
 
 /** Error clusters from production logs: the Errors view, code lenses, the cluster details panel. */
 export function registerErrors(workbench: Workbench): vscode.Disposable[] {
-  const errors = new ErrorsFeature(workbench.workspaceState, workbench.log, workbench.repository);
+  const errors = new ErrorsFeature(workbench.workspaceState, workbench.log, workbench.repository, workbench.extensionUri);
   const deps: ErrorsDeps = { ...workbench, errors };
   const disposables = [errors, vscode.window.registerWebviewPanelSerializer(ERROR_DETAILS_VIEW_TYPE, ClusterDetailsPanel.serializer(deps)), ...registerCommands(ERRORS_COMMANDS, deps)];
   if (workbench.extensionMode === vscode.ExtensionMode.Test) {

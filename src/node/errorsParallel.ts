@@ -1,0 +1,128 @@
+/**
+ * `iwb errors` and Load Logs on big files, on every core: plain files are cut at lines a reader can start
+ * from (./parallel.ts), worker threads (dist/errorsWorker.js) read the parts into readers and `partial`
+ * ErrorAnalyzers of their own, and their states are merged here in input order (ReaderMerge, ErrorAnalyzer
+ * `absorb`: Drain mines each message at its first event, as one read does). The report is the one a single
+ * read gives — clusters, their order, counts, times, samples, skipped lines. When a part could have been read
+ * differently in order (a field found another way, a full table) the input is read again on this thread.
+ * Small inputs, grouping rules and a missing worker script take core's single-thread path.
+ */
+import { promises as fs } from 'node:fs';
+import { ErrorAnalyzer, NotMergeable } from '../core/errors/analyzer';
+import { analyzeLogFiles, type LoadOptions, type LoadResult } from '../core/errors/load';
+import { expandLogPaths } from '../core/logs/nodeSource';
+import { IngestCancelled, jsonModeOf, ReaderMerge, startsCleanly } from '../core/logs/reader';
+import { cutPoints, headLines, isGzip, PART_BYTES, runParts, workersFor, type ParallelSettings } from './parallel';
+import { readErrorsPart, type ErrorsPartResult, type ErrorsPartTask } from './errorsWorker';
+
+export type ParallelLoadOptions = LoadOptions & ParallelSettings;
+
+/** Whole files under this size are read on this thread, not in a worker of their own. */
+const SMALL_FILE = 16 << 20;
+
+export async function analyzeLogFilesParallel(paths: string[], options: ParallelLoadOptions = {}): Promise<LoadResult & { parallel?: boolean }> {
+  // Grouping rules see each event's cluster as it is formed: only one read in order can apply them.
+  if (options.groupingRules?.length) return analyzeLogFiles(paths, options);
+  const { files, errors } = await expandLogPaths(paths);
+  const sizes = await Promise.all(files.map((f) => fs.stat(f).then((s) => s.size, () => 0)));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const workers = await workersFor(options, total);
+  if (!workers) return analyzeLogFiles(paths, options);
+  const partBytes = options.partBytes ?? PART_BYTES;
+  const label = options.label ?? ((p: string) => p);
+  const labels = files.map(label);
+
+  const common = { fields: options.fields, maxLineLength: options.maxLineLength, samplesPerCluster: options.samplesPerCluster, maxDistinct: options.maxDistinct, drain: options.drain };
+  const tasks: (ErrorsPartTask & { fileIndex: number })[] = [];
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    const size = sizes[i]!;
+    let offsets = [0, size];
+    let jsonMode: boolean | undefined;
+    if (size >= partBytes * 2 && !(await isGzip(file).catch(() => true))) {
+      jsonMode = jsonModeOf(await headLines(file), options.maxLineLength);
+      if (jsonMode !== undefined) offsets = await cutPoints(file, size, Math.min(64, Math.ceil(size / partBytes)), (line) => startsCleanly(line, jsonMode!));
+    }
+    const whole = offsets.length === 2;
+    for (let k = 0; k + 1 < offsets.length; k++) {
+      tasks.push({
+        ...common,
+        fileIndex: i,
+        file,
+        label: labels[i]!,
+        start: offsets[k]!,
+        end: offsets[k + 1]!,
+        whole,
+        patientFields: tasks.length > 0,
+        ...(k > 0 ? { jsonMode } : {}),
+      });
+    }
+  }
+
+  let done = 0;
+  const results = await runParts<ErrorsPartTask & { fileIndex: number }, ErrorsPartResult>(options.workerScript!, tasks, {
+    workers,
+    signal: options.signal,
+    cancelled: () => new IngestCancelled(),
+    onBytes: (bytes, task) => {
+      done += bytes;
+      options.onProgress?.(Math.min(done, total), total, task.label);
+    },
+    here: async (task) => {
+      if (!task.whole || sizes[task.fileIndex]! >= SMALL_FILE) return undefined;
+      const r = await readErrorsPart(task);
+      done += sizes[task.fileIndex]!;
+      options.onProgress?.(Math.min(done, total), total, task.label);
+      return r;
+    },
+  });
+
+  const merged = mergeParts(tasks, results, options);
+  if (!merged) return analyzeLogFiles(paths, options);
+  for (let i = 0; i < tasks.length; i++) {
+    const message = results[i]!.fileError;
+    if (message !== undefined) errors.push({ path: tasks[i]!.file, message });
+  }
+  const { analyzer, merge } = merged;
+  const report = analyzer.report({
+    lines: merge.stats.lines,
+    records: merge.stats.records,
+    sources: labels,
+    skipped: merge.skips.summaries(),
+    fieldMapping: merge.mapping(),
+    problems: options.problems ?? [],
+    timeRange: merge.timeRange(),
+    releases: merge.releases,
+  });
+  return { report, files, errors, bytes: total, parallel: true };
+}
+
+/** The parts' states merged in input order, or undefined when they do not stand for one read of the input. */
+function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: ErrorsPartResult[], options: ParallelLoadOptions): { analyzer: ErrorAnalyzer; merge: ReaderMerge } | undefined {
+  const merge = new ReaderMerge(options.fields);
+  const analyzer = new ErrorAnalyzer(options);
+  let fileLines = 0;
+  let lastFile = -1;
+  let lastMode: boolean | undefined;
+  for (let i = 0; i < tasks.length; i++) {
+    const task = tasks[i]!;
+    const r = results[i]!;
+    if (r.notMergeable !== undefined) return undefined;
+    const fileStart = task.fileIndex !== lastFile;
+    if (fileStart) fileLines = 0;
+    // A part read in the file's JSON mode, which the part before it must have ended in.
+    else if (lastMode !== task.jsonMode) return undefined;
+    merge.absorb(r.reader, fileLines, fileStart);
+    if (merge.failed) return undefined;
+    try {
+      analyzer.absorb(r.analyzer, fileLines);
+    } catch (e) {
+      if (e instanceof NotMergeable) return undefined;
+      throw e;
+    }
+    lastFile = task.fileIndex;
+    lastMode = r.reader.jsonMode;
+    fileLines += r.reader.lines;
+  }
+  return { analyzer, merge };
+}

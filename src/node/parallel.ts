@@ -1,0 +1,209 @@
+/**
+ * What `iwb patterns` and `iwb errors` (and their views) share to read big files on several threads: when to
+ * (thresholds, cores, load), where to cut a plain file (at line boundaries a reader may start from), how a
+ * worker reads its byte range, and the pool that runs one worker per part and collects the parts' results
+ * in input order. The analysis itself, and merging its parts, belong to each pipeline.
+ */
+import * as nodeBuffer from 'node:buffer';
+import { createReadStream, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../core/util/errors';
+
+/**
+ * Inputs under this size are read on the calling thread. Each worker starts its own module and JIT, and the
+ * parts' states are merged; on this 2-core machine two workers take less wall time than one thread from
+ * about this size (measured for both pipelines in bench/patterns.bench.mjs, see bench/RESULTS.md).
+ */
+export const MIN_PARALLEL_BYTES = 256 << 20;
+/** Size of the parts a file is cut into (a file under twice this is one part). */
+export const PART_BYTES = 64 << 20;
+
+export interface ParallelSettings {
+  /** The worker script (dist/…Worker.js); without it (or when it does not exist) everything runs on this thread. */
+  workerScript?: string;
+  /** Worker threads (default: the cores, at most 4, and none while the machine is busy). */
+  workers?: number;
+  /** Below this many bytes in all, everything is read on this thread (default MIN_PARALLEL_BYTES). */
+  minParallelBytes?: number;
+  /** Size of the parts a file is cut into (default PART_BYTES). */
+  partBytes?: number;
+}
+
+/** The worker threads to use, or 0 when the input is read on this thread. */
+export async function workersFor(settings: ParallelSettings, totalBytes: number): Promise<number> {
+  const workers = Math.max(1, Math.min(settings.workers ?? os.availableParallelism?.() ?? os.cpus().length, 4));
+  // A machine already busy (load average at or over its cores) gains nothing from more threads.
+  const busy = settings.workers === undefined && os.loadavg()[0]! >= os.cpus().length;
+  if (workers < 2 || busy || !settings.workerScript) return 0;
+  if (totalBytes < (settings.minParallelBytes ?? MIN_PARALLEL_BYTES)) return 0;
+  return (await fs.stat(settings.workerScript).then((s) => s.isFile(), () => false)) ? workers : 0;
+}
+
+export async function isGzip(path: string): Promise<boolean> {
+  const h = await fs.open(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await h.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await h.close();
+  }
+}
+
+/** The first `bytes` of a file as whole lines (the last, possibly cut, line left out), read as latin1. */
+export async function headLines(path: string, bytes = 64 << 10): Promise<string[]> {
+  const h = await fs.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await h.read(buf, 0, bytes, 0);
+    const text = buf.subarray(0, bytesRead).toString('utf8');
+    const lines = text.split('\n');
+    if (bytesRead === bytes) lines.pop();
+    return lines;
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Offsets of the starts of `parts` parts of a plain file, each just after a newline near a multiple of
+ * size/parts (the first is 0, the last the size). With `accept`, a part starts only at a line it accepts
+ * (looked for in the next MiB; a cut with none there is dropped, so the parts before and after join).
+ */
+export async function cutPoints(path: string, size: number, parts: number, accept?: (line: string) => boolean): Promise<number[]> {
+  const out = [0];
+  const h = await fs.open(path, 'r');
+  const window = 1 << 20;
+  try {
+    const buf = Buffer.alloc(64 << 10);
+    for (let k = 1; k < parts; k++) {
+      let at = Math.floor((size * k) / parts);
+      if (at <= out[out.length - 1]!) continue;
+      // Just after the next newline.
+      for (;;) {
+        const { bytesRead } = await h.read(buf, 0, buf.length, at);
+        if (bytesRead === 0) {
+          at = size;
+          break;
+        }
+        const nl = buf.subarray(0, bytesRead).indexOf(10);
+        if (nl !== -1) {
+          at += nl + 1;
+          break;
+        }
+        at += bytesRead;
+      }
+      if (accept && at < size) at = await acceptedLine(h, at, Math.min(size, at + window), accept);
+      if (at < size && at > out[out.length - 1]!) out.push(at);
+    }
+  } finally {
+    await h.close();
+  }
+  out.push(size);
+  return out;
+}
+
+/** The start of the first line in [from, to) that `accept` takes, or Infinity. */
+async function acceptedLine(h: fs.FileHandle, from: number, to: number, accept: (line: string) => boolean): Promise<number> {
+  const buf = Buffer.alloc(to - from);
+  const { bytesRead } = await h.read(buf, 0, buf.length, from);
+  let start = 0;
+  for (;;) {
+    const nl = buf.subarray(0, bytesRead).indexOf(10, start);
+    if (nl === -1) return Infinity;
+    if (accept(buf.subarray(start, nl).toString('utf8'))) return from + start;
+    start = nl + 1;
+  }
+}
+
+/**
+ * A worker's byte range of a plain file as text, in 1 MiB chunks (the range starts and ends at line
+ * boundaries, so at whole UTF-8 characters); ASCII chunks are copied as latin1, which is the same text.
+ */
+export async function readRange(file: string, start: number, end: number, onText: (text: string) => void, onBytes: (bytes: number) => void): Promise<void> {
+  if (end <= start) return;
+  const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
+  let ascii = typeof isAscii === 'function';
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (ascii && isAscii!(chunk)) onText(chunk.toString('latin1'));
+    else {
+      ascii = false;
+      onText(decoder.decode(chunk, { stream: true }));
+    }
+    onBytes(chunk.length);
+  }
+  const tail = decoder.decode();
+  if (tail) onText(tail);
+}
+
+/** What a worker posts: progress in bytes, its result, or an error. */
+export type WorkerMessage<R> = { type: 'progress'; bytes: number } | ({ type: 'done' } & R) | { type: 'error'; message: string };
+
+/**
+ * Runs `tasks` on at most `workers` threads of `script` (each gets its task as `workerData`), or on this
+ * thread for tasks `here` takes (it resolves to undefined for the others); results come back in task order.
+ * The first failure stops every worker and is thrown; `signal` stops them with `cancelled()`.
+ */
+export async function runParts<T, R>(
+  script: string,
+  tasks: T[],
+  options: {
+    workers: number;
+    signal?: AbortSignal;
+    cancelled: () => Error;
+    onBytes?: (bytes: number, task: T) => void;
+    here?: (task: T) => Promise<R | undefined>;
+  },
+): Promise<R[]> {
+  const results: R[] = new Array(tasks.length);
+  const running = new Set<Worker>();
+  let failure: Error | undefined;
+  const abort = () => {
+    failure ??= options.cancelled();
+    for (const w of running) void w.terminate();
+  };
+  options.signal?.addEventListener('abort', abort, { once: true });
+  let next = 0;
+  const runOne = async (): Promise<void> => {
+    while (next < tasks.length && !failure) {
+      const index = next++;
+      const task = tasks[index]!;
+      results[index] = await (options.here ? options.here(task) : Promise.resolve(undefined))
+        .then(
+          (local) =>
+            local ??
+            new Promise<R>((resolve, reject) => {
+              if (failure) return reject(failure);
+              const w = new Worker(script, { workerData: task });
+              running.add(w);
+              w.on('message', (m: WorkerMessage<R>) => {
+                if (m.type === 'progress') options.onBytes?.(m.bytes, task);
+                else if (m.type === 'done') resolve(m);
+                else reject(new Error(m.message));
+              });
+              w.on('error', reject);
+              w.on('exit', (code) => {
+                running.delete(w);
+                if (code !== 0) reject(failure ?? new Error(`a worker thread stopped (exit code ${code})`));
+              });
+            }),
+        )
+        .catch((e: unknown) => {
+        failure ??= e instanceof Error ? e : new Error(errorMessage(e));
+        abort();
+        throw failure;
+      });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.workers, tasks.length) }, runOne));
+  } catch {
+    // the failure is thrown below, once every worker has stopped
+  } finally {
+    options.signal?.removeEventListener('abort', abort);
+  }
+  if (failure) throw failure;
+  return results;
+}
