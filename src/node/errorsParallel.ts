@@ -107,17 +107,17 @@ function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: 
   for (let i = 0; i < tasks.length; i++) {
     const task = tasks[i]!;
     const r = results[i]!;
-    if (r.notMergeable !== undefined) return undefined;
+    if (r.notMergeable !== undefined) return debug(`part ${i}: ${r.notMergeable}`);
     const fileStart = task.fileIndex !== lastFile;
     if (fileStart) fileLines = 0;
     // A part read in the file's JSON mode, which the part before it must have ended in.
-    else if (lastMode !== task.jsonMode) return undefined;
+    else if (lastMode !== task.jsonMode) return debug(`part ${i}: json mode`);
     merge.absorb(r.reader, fileLines, fileStart);
-    if (merge.failed) return undefined;
+    if (merge.failed) return debug(`part ${i}: ${merge.failed}`);
     try {
       analyzer.absorb(r.analyzer, fileLines);
     } catch (e) {
-      if (e instanceof NotMergeable) return undefined;
+      if (e instanceof NotMergeable) return debug(`part ${i}: ${e.message}`);
       throw e;
     }
     lastFile = task.fileIndex;
@@ -125,4 +125,9 @@ function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: 
     fileLines += r.reader.lines;
   }
   return { analyzer, merge };
+}
+
+function debug(m: string): undefined {
+  if (process.env.IWB_DEBUG_PARALLEL) console.error(m);
+  return undefined;
 }

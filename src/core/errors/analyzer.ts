@@ -127,10 +127,17 @@ interface Kept {
   h: number;
 }
 
-/** What a sample is chosen by: its message and time, never its place (a part read apart does not know it). */
+/**
+ * What a sample is chosen by: its time and a few characters of its message, mixed (murmur3's finaliser),
+ * never its place (a part read apart does not know it). Events alike in all of these go by place.
+ */
 function sampleHash(r: LogRecord): number {
   const m = r.message;
-  return hash32(m.length > 200 ? m.slice(0, 200) : m, (r.timestamp ?? 0) >>> 0 ^ 0x811c9dc5);
+  const n = m.length;
+  let h = ((r.timestamp ?? 0) % 0x100000000) ^ Math.imul(n, 0x9e3779b1) ^ (n > 0 ? (m.charCodeAt(n - 1) << 16) ^ (m.charCodeAt(n >> 1) << 8) ^ m.charCodeAt((n * 3) >> 2) : 0);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 const keptBefore = (a: Kept, b: Kept) => a.h < b.h || (a.h === b.h && a.seq < b.seq);
@@ -287,22 +294,22 @@ class Cluster {
   }
 
   private sample(r: LogRecord, seq: number): void {
-    if (!this.firstSample) {
-      this.firstSample = { r, seq, h: sampleHash(r) };
-      return;
-    }
-    this.keep({ r, seq, h: sampleHash(r) });
+    const h = sampleHash(r);
+    if (!this.firstSample) this.firstSample = { r, seq, h };
+    // (events come in order, so a later one replaces the worst kept only by a smaller hash)
+    else if (this.kept.length < this.maxSamples - 1 || h < (this.kept[this.worst]?.h ?? -1)) this.keep({ r, seq, h });
   }
 
+  /** Index of the kept sample that goes first when a better one comes. */
+  private worst = 0;
+
   private keep(k: Kept): void {
-    const room = Math.max(0, this.maxSamples - 1);
-    if (this.kept.length < room) {
-      this.kept.push(k);
-      return;
-    }
-    let worst = -1;
-    for (let i = 0; i < this.kept.length; i++) if (worst < 0 || keptBefore(this.kept[worst]!, this.kept[i]!)) worst = i;
-    if (worst >= 0 && keptBefore(k, this.kept[worst]!)) this.kept[worst] = k;
+    if (this.kept.length < this.maxSamples - 1) this.kept.push(k);
+    else if (this.kept.length > 0 && keptBefore(k, this.kept[this.worst]!)) this.kept[this.worst] = k;
+    else return;
+    let worst = 0;
+    for (let i = 1; i < this.kept.length; i++) if (keptBefore(this.kept[worst]!, this.kept[i]!)) worst = i;
+    this.worst = worst;
   }
 
   export(): ClusterExport {

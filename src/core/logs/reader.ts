@@ -232,9 +232,6 @@ export class SourceReader {
     if (key === undefined) return false;
     const at = text.indexOf(key, start);
     if (at === -1 || at >= end) return false;
-    // A key given twice: JSON.parse keeps the last value.
-    const again = text.indexOf(key, at + key.length);
-    if (again !== -1 && again < end) return false;
     // No nested object or array may open before the key (only the few characters before it are looked at).
     for (let k = start + 1; k < at; k++) {
       const c = text.charCodeAt(k);
@@ -248,9 +245,7 @@ export class SourceReader {
       const last = this.lastLevelText;
       if (last !== undefined && text.charCodeAt(i + 1 + last.length) === 34 && text.startsWith(last, i + 1)) {
         if (!this.lastLevelNonError) return false;
-        let e = end - 1;
-        for (let c = text.charCodeAt(e); e > start && (c === 32 || c === 9 || c === 13); c = text.charCodeAt(--e));
-        return text.charCodeAt(e) === 125 /* } */;
+        return this.closesOnce(text, start, end, at + key.length, key);
       }
       const q = text.indexOf('"', i + 1);
       if (q === -1 || q >= end || q - i > 40) return false;
@@ -274,6 +269,16 @@ export class SourceReader {
       this.lastLevelNonError = nonError;
     }
     if (!nonError) return false;
+    return this.closesOnce(text, start, end, at + key.length, key);
+  }
+
+  /**
+   * The line ends with `}` and has the level key once (JSON.parse keeps the last of a key given twice). Looked
+   * at only for lines the level says are not errors: an error line is parsed whole anyway.
+   */
+  private closesOnce(text: string, start: number, end: number, after: number, key: string): boolean {
+    const again = text.indexOf(key, after);
+    if (again !== -1 && again < end) return false;
     let e = end - 1;
     for (let c = text.charCodeAt(e); e > start && (c === 32 || c === 9 || c === 13); c = text.charCodeAt(--e));
     return text.charCodeAt(e) === 125 /* } */;

@@ -1,0 +1,167 @@
+// The errors pipeline on worker threads (src/node/errorsParallel.ts) gives the report one read gives: both
+// paths run on the same generated files, cut into many small parts, and the whole results are compared.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { BoundedCounter } from '../../src/core/errors/analyzer';
+import { analyzeLogFiles, type LoadOptions } from '../../src/core/errors/load';
+import { analyzeLogFilesParallel } from '../../src/node/errorsParallel';
+import { repoRoot, tempDir } from './helpers';
+
+let script: Promise<string> | undefined;
+/** The real worker bundle, built the way esbuild.mjs builds dist/errorsWorker.js (once for these tests). */
+function workerScript(): Promise<string> {
+  script ??= (async () => {
+    const esbuild = await import('esbuild');
+    const dir = mkdtempSync(path.join(tmpdir(), 'iwb-unit-'));
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const out = path.join(dir, 'errorsWorker.js');
+    await esbuild.build({ entryPoints: [path.join(repoRoot, 'src/node/errorsWorker.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: out, logLevel: 'error' });
+    return out;
+  })();
+  return script;
+}
+
+/** A small deterministic generator (the same file for the same seed). */
+function rng(seed: number): (k: number) => number {
+  let s = seed >>> 0 || 1;
+  return (k) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % k;
+  };
+}
+
+const TRACEBACK = (n: (k: number) => number) =>
+  `Traceback (most recent call last):\n  File "/app/svc/api.py", line ${10 + n(3)}, in handle\n    return charge(order)\n  File "/app/svc/pay.py", line ${40 + n(5)}, in charge\n    raise ValueError(f"bad amount {x}")\nValueError: bad amount ${n(1000)}`;
+
+/**
+ * JSON Lines of many kinds: error lines from templates with fresh values, exceptions (as text and as a
+ * traceback string field), INFO lines (the raw-text fast path), releases, thousands of users (over the
+ * counters' cap), stderr tracebacks between JSON lines, a long stretch without any error, a trace id that
+ * appears only late, lines that are not JSON or are binary.
+ */
+function jsonLines(seed: number, count: number, mixedShapes = false): string[] {
+  const n = rng(seed);
+  const start = Date.parse('2026-11-20T06:00:00Z');
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const timestamp = new Date(start + i * 1500 + n(900)).toISOString();
+    const quiet = i > count * 0.4 && i < count * 0.55;
+    const base = { timestamp, logger: 'svc', service: `svc-${n(3)}`, user_id: `u${n(3000)}`, endpoint: `/api/${n(4)}`, version: i < count / 2 ? '1.4.0' : '1.5.0', ...(i > count * 0.8 ? { trace_id: `${n(1e6).toString(16)}abc` } : {}) };
+    const kind = quiet ? 0 : n(12);
+    if (kind === 0 || kind === 1) out.push(JSON.stringify({ ...base, level: 'INFO', message: `served ${n(100)} items in ${n(500)} ms` }));
+    else if (kind === 2) out.push(JSON.stringify({ ...base, level: 'ERROR', message: 'charge failed', exc_info: TRACEBACK(n) }));
+    else if (kind === 3 && n(4) === 0) out.push(TRACEBACK(n));
+    else if (kind === 4 && n(20) === 0) out.push(n(2) ? 'not json at all' : '\u0001\u0002 binary');
+    else if (kind === 5) {
+      const exception = mixedShapes ? { exception: { type: 'KeyError', message: `'user-${n(50)}'` } } : { error_type: 'KeyError', error_message: `'user-${n(50)}'` };
+      out.push(JSON.stringify({ ...base, level: 'ERROR', message: `KeyError: 'user-${n(50)}'`, ...exception }));
+    }
+    else out.push(JSON.stringify({ ...base, level: n(5) ? 'ERROR' : 'CRITICAL', message: [`Timeout after ${n(5000)} ms calling inventory-${n(9)}`, `user ${n(1e5)} failed after ${n(5)} retries`, `cache miss for key user:${n(1e5)}:profile`, `worker ${n(16)} lost heartbeat ${'x '.repeat(n(3))}`][n(4)] }));
+  }
+  return out;
+}
+
+/** A Python logging text log with tracebacks under some of its lines. */
+function textLines(seed: number, count: number): string[] {
+  const n = rng(seed);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = new Date(Date.parse('2026-11-20T06:00:00Z') + i * 2000).toISOString().replace('T', ' ').replace('Z', '').replace('.', ',');
+    const level = ['INFO', 'WARNING', 'ERROR', 'ERROR'][n(4)];
+    out.push(`${t} ${level} app.worker: job ${n(900)} finished with status ${n(3)}`);
+    if (level === 'ERROR' && n(3) === 0) out.push(...TRACEBACK(n).split('\n'));
+    if (n(15) === 0) out.push('    a continuation line of the message');
+  }
+  return out;
+}
+
+async function both(paths: string[], options: LoadOptions = {}) {
+  const single = await analyzeLogFiles(paths, options);
+  const parallel = await analyzeLogFilesParallel(paths, { ...options, workerScript: await workerScript(), workers: 2, minParallelBytes: 1, partBytes: 24_000 });
+  const { parallel: used, ...rest } = parallel;
+  return { single, parallel: rest, used };
+}
+
+test('worker threads: the whole report is the one read gives (JSON Lines, many parts, lines across cut points)', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'service.jsonl');
+  writeFileSync(file, `${jsonLines(1, 4000).join('\n')}\n`);
+  const { single, parallel, used } = await both([file]);
+  assert.equal(used, true, 'read on worker threads');
+  assert.ok(single.report.clusters.length >= 5 && single.report.skipped.length >= 2, 'a file with clusters and skipped lines');
+  assert.ok(single.report.fieldMapping.traceId, 'a field found late');
+  assert.deepStrictEqual(parallel, single);
+});
+
+test('worker threads: CRLF line ends, text logs with tracebacks, gzip and several files in one folder', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(path.join(dir, 'a.jsonl'), `${jsonLines(2, 3000).join('\r\n')}\r\n`);
+  writeFileSync(path.join(dir, 'b.log'), `${textLines(3, 3000).join('\n')}\n`);
+  writeFileSync(path.join(dir, 'c.jsonl.gz'), gzipSync(`${jsonLines(4, 1500).join('\n')}\n`));
+  // No line end at the end of the file.
+  writeFileSync(path.join(dir, 'd.jsonl'), jsonLines(5, 2500).join('\n'));
+  const { single, parallel, used } = await both([dir]);
+  assert.equal(used, true);
+  assert.equal(single.files.length, 4);
+  assert.deepStrictEqual(parallel, single);
+});
+
+test('worker threads: a part without any error line, and a log without errors at all', async (t) => {
+  const dir = tempDir(t);
+  const lines = jsonLines(6, 3000);
+  const quiet = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ timestamp: new Date(Date.parse('2026-11-21T00:00:00Z') + i).toISOString(), level: 'INFO', message: `ok ${i}` }));
+  const file = path.join(dir, 'gap.jsonl');
+  writeFileSync(file, `${[...lines.slice(0, 1500), ...quiet, ...lines.slice(1500)].join('\n')}\n`);
+  const none = path.join(dir, 'none.jsonl');
+  writeFileSync(none, `${quiet.join('\n')}\n${quiet.join('\n')}\n`);
+  for (const paths of [[file], [none]]) {
+    const { single, parallel, used } = await both(paths);
+    assert.equal(used, true);
+    assert.deepStrictEqual(parallel, single);
+  }
+});
+
+test('worker threads: two shapes of exception fields in one log (read again on one thread when a part could differ)', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'mixed.jsonl');
+  writeFileSync(file, `${jsonLines(7, 3000, true).join('\n')}\n`);
+  const { single, parallel } = await both([file]);
+  assert.deepStrictEqual(parallel, single);
+});
+
+test('worker threads: the same report as one read for random logs, whatever the part size', async (t) => {
+  const dir = tempDir(t);
+  const script = await workerScript();
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 200, max: 1500 }), fc.integer({ min: 3000, max: 40_000 }), fc.boolean(), async (seed, count, partBytes, text) => {
+      const file = path.join(dir, `p${seed}.log`);
+      writeFileSync(file, `${(text ? textLines(seed, count) : jsonLines(seed, count, seed % 3 === 0)).join('\n')}\n`);
+      const single = await analyzeLogFiles([file]);
+      const { parallel: _used, ...parallel } = await analyzeLogFilesParallel([file], { workerScript: script, workers: 2, minParallelBytes: 1, partBytes });
+      assert.deepStrictEqual(parallel, single);
+    }),
+    { numRuns: 15 },
+  );
+});
+
+test('bounded counters keep the same values and counts whatever the order and split of their input', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 400 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 400 }), (values, max, cut) => {
+      const whole = new BoundedCounter(max);
+      for (const v of values) whole.add(`v${v}`);
+      const a = new BoundedCounter(max);
+      const b = new BoundedCounter(max);
+      values.forEach((v, i) => (i < cut ? a : b).add(`v${v}`));
+      const merged = new BoundedCounter(max);
+      for (const part of [b, a]) merged.merge(...part.export());
+      assert.deepEqual(merged.top(100), whole.top(100));
+      assert.equal(merged.distinct, whole.distinct);
+      assert.equal(merged.other, whole.other);
+    }),
+  );
+});
