@@ -35,6 +35,7 @@ async function buildCore() {
       `export { analyzePatternFiles } from '${join(REPO_ROOT, 'src/core/patterns/load')}';`,
       `export { analyzePatternFilesParallel } from '${join(REPO_ROOT, 'src/node/patternsParallel')}';`,
       `export { analyzeLogFiles } from '${join(REPO_ROOT, 'src/core/errors/load')}';`,
+      `export { analyzeLogFilesParallel } from '${join(REPO_ROOT, 'src/node/errorsParallel')}';`,
     ].join('\n'),
   );
   await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: CORE, logLevel: 'warning', minify: true });
@@ -258,13 +259,15 @@ async function worker(kind, file) {
     extra = { lines: n };
   } else {
     const core = createRequire(import.meta.url)(CORE);
-    if (kind === 'patterns') {
-      // What \`iwb patterns\` runs: worker threads for big files (dist/patternsWorker.js, built by bench/run.mjs).
-      const { report } = await core.analyzePatternFilesParallel([file], { onProgress, workerScript: join(REPO_ROOT, 'dist', 'patternsWorker.js') });
+    // What the commands run: worker threads for big files (dist/*Worker.js, built by bench/run.mjs), or, for
+    // the thresholds sweep, one thread (`-single`) or two workers whatever the size (`-parallel`).
+    const forced = kind.endsWith('-single') ? { workers: 1 } : kind.endsWith('-parallel') ? { workers: 2, minParallelBytes: 0 } : {};
+    if (kind.startsWith('patterns')) {
+      const { report } = await core.analyzePatternFilesParallel([file], { onProgress, workerScript: join(REPO_ROOT, 'dist', 'patternsWorker.js'), ...forced });
       extra = { lines: report.lines, patterns: report.patterns.length, signatures: report.signatures, capped: report.capped };
     } else {
-      const { report } = await core.analyzeLogFiles([file], { onProgress });
-      extra = { lines: report.lines, clusters: report.clusters.length };
+      const r = await core.analyzeLogFilesParallel([file], { onProgress, workerScript: join(REPO_ROOT, 'dist', 'errorsWorker.js'), ...forced });
+      extra = { lines: r.report.lines, clusters: r.report.clusters.length, parallel: !!r.parallel };
     }
   }
   const ms = performance.now() - t0;
@@ -293,6 +296,19 @@ function verdict(xDrain, xLoop) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** The threshold the commands use, read from its source (`N << 20` bytes). */
+const MIN_PARALLEL_MB = Number(/MIN_PARALLEL_BYTES = (\d+) << 20/.exec(readFileSync(join(REPO_ROOT, 'src/node/parallel.ts'), 'utf8'))?.[1] ?? NaN);
+
+/** The smallest size of the sweep from which two workers took less wall time than one thread, every size up. */
+function paysFrom(sweep, pipeline) {
+  let from;
+  for (let i = sweep.length - 1; i >= 0; i--) {
+    if (sweep[i][`${pipeline}-parallel`].ms < sweep[i][`${pipeline}-single`].ms) from = sweep[i];
+    else break;
+  }
+  return from ? `${from.mb.toFixed(0)} MB` : 'none of these sizes';
+}
+
 async function main() {
   const core = await buildCore();
   const fmt = (x) => Math.round(x).toLocaleString('en-US');
@@ -308,13 +324,15 @@ async function main() {
   const size = statSync(file).size;
   const emptyCode = join(ARTIFACTS, 'patterns-no-code');
   mkdirSync(emptyCode, { recursive: true });
-  const runs = { readline: [], patterns: [], errors: [], drain3: [], cliPatterns: [], cliErrors: [], pyDrain3: [] };
+  const runs = { readline: [], patterns: [], errors: [], patterns1: [], errors1: [], drain3: [], cliPatterns: [], cliErrors: [], pyDrain3: [] };
   const d3file = join(ARTIFACTS, 'patterns-drain3.py');
   writeFileSync(d3file, DRAIN3_JSONL);
   for (let k = 0; k < 3; k++) {
     runs.readline.push(runWorker('readline', file));
     runs.patterns.push(runWorker('patterns', file));
     runs.errors.push(runWorker('errors', file));
+    runs.patterns1.push(runWorker('patterns-single', file));
+    runs.errors1.push(runWorker('errors-single', file));
     const d3 = python(DRAIN3_JSONL, [file]);
     if (d3.error) throw new Error(`Drain3: ${d3.error}`);
     runs.drain3.push(d3);
@@ -324,10 +342,24 @@ async function main() {
   }
   const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((x) => (typeof x === 'number' ? x : x.ms)))]));
   // CPU time (user + system, all threads) of the same runs: on a shared machine the fairer measure of work.
-  const cpu = Object.fromEntries(['readline', 'patterns', 'errors', 'drain3'].map((k) => [k, median(runs[k].map((x) => x.cpuMs))]));
+  const cpu = Object.fromEntries(['readline', 'patterns', 'errors', 'patterns1', 'errors1', 'drain3'].map((k) => [k, median(runs[k].map((x) => x.cpuMs))]));
+  const threads = (r) => (r.parallel ? 'two workers at this size' : 'one thread at this size');
   const rate = (ms) => LINES / (ms / 1000);
   const load1 = (await import('node:os')).loadavg()[0];
   console.log(`in-process ms: readline ${fmt(m.readline)}, patterns ${fmt(m.patterns)}, errors ${fmt(m.errors)}, Drain3 ${fmt(m.drain3)}; processes: iwb patterns ${fmt(m.cliPatterns)}, iwb errors ${fmt(m.cliErrors)}, Drain3 ${fmt(m.pyDrain3)}`);
+
+  // When two workers pay: one thread against two workers (whatever the threshold), both pipelines, files of
+  // the same kind from an eighth to twice the size above, interleaved runs, medians of wall and CPU time.
+  const sweep = [];
+  for (const lines of [LINES / 8, LINES / 4, LINES / 2, LINES, LINES * 2]) {
+    const f = await generateJsonl(join(ARTIFACTS, `patterns-${lines}.jsonl`), { lines });
+    const r = { 'errors-single': [], 'errors-parallel': [], 'patterns-single': [], 'patterns-parallel': [] };
+    for (let k = 0; k < 3; k++) for (const kind of Object.keys(r)) r[kind].push(runWorker(kind, f));
+    const med = Object.fromEntries(Object.entries(r).map(([kind, v]) => [kind, { ms: median(v.map((x) => x.ms)), cpuMs: median(v.map((x) => x.cpuMs)) }]));
+    sweep.push({ lines, mb: statSync(f).size / 2 ** 20, ...med });
+    console.log(`${lines} lines: errors ${fmt(med['errors-single'].ms)} → ${fmt(med['errors-parallel'].ms)} ms, patterns ${fmt(med['patterns-single'].ms)} → ${fmt(med['patterns-parallel'].ms)} ms`);
+  }
+  const load2 = (await import('node:os')).loadavg()[0];
 
   // Where the CPU time of one run goes: the share spent on the first tenth of the file (JIT warm-up: the
   // readline loop's work is native code, ours is JavaScript that runs interpreted until V8 has compiled it),
@@ -409,13 +441,31 @@ the wall time of the command, start-up included.
 
 | Program | In process (wall) | Lines/s | × Drain3 | × readline loop | CPU time | × Drain3 (CPU) | × readline (CPU) | Process (wall) | × Drain3 |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-| \`iwb patterns\` (analyzePatternFilesParallel: one thread at this size; the process also indexes \`--code\`, an empty folder) | ${fmt(m.patterns)} ms | ${fmt(rate(m.patterns))} | **${(m.drain3 / m.patterns).toFixed(1)}×** | **${(m.readline / m.patterns).toFixed(2)}** | ${fmt(cpu.patterns)} ms | ${(cpu.drain3 / cpu.patterns).toFixed(1)}× | ${(cpu.readline / cpu.patterns).toFixed(2)} | ${fmt(m.cliPatterns)} ms | ${(m.pyDrain3 / m.cliPatterns).toFixed(1)}× |
-| errors pipeline, \`iwb errors\` (analyzeLogFiles) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
+| \`iwb patterns\` (analyzePatternFilesParallel: ${threads(runs.patterns[0])}; the process also indexes \`--code\`, an empty folder) | ${fmt(m.patterns)} ms | ${fmt(rate(m.patterns))} | **${(m.drain3 / m.patterns).toFixed(1)}×** | **${(m.readline / m.patterns).toFixed(2)}** | ${fmt(cpu.patterns)} ms | ${(cpu.drain3 / cpu.patterns).toFixed(1)}× | ${(cpu.readline / cpu.patterns).toFixed(2)} | ${fmt(m.cliPatterns)} ms | ${(m.pyDrain3 / m.cliPatterns).toFixed(1)}× |
+| errors pipeline, \`iwb errors\` (analyzeLogFilesParallel: ${threads(runs.errors[0])}) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
+| patterns, one thread (analyzePatternFiles) | ${fmt(m.patterns1)} ms | ${fmt(rate(m.patterns1))} | ${(m.drain3 / m.patterns1).toFixed(1)}× | ${(m.readline / m.patterns1).toFixed(2)} | ${fmt(cpu.patterns1)} ms | ${(cpu.drain3 / cpu.patterns1).toFixed(1)}× | ${(cpu.readline / cpu.patterns1).toFixed(2)} | — | — |
+| errors pipeline, one thread (analyzeLogFiles) | ${fmt(m.errors1)} ms | ${fmt(rate(m.errors1))} | ${(m.drain3 / m.errors1).toFixed(1)}× | ${(m.readline / m.errors1).toFixed(2)} | ${fmt(cpu.errors1)} ms | ${(cpu.drain3 / cpu.errors1).toFixed(1)}× | ${(cpu.readline / cpu.errors1).toFixed(2)} | — | — |
 | bare Node \`readline\` + \`JSON.parse\` loop | ${fmt(m.readline)} ms | ${fmt(rate(m.readline))} | ${(m.drain3 / m.readline).toFixed(1)}× | 1 | ${fmt(cpu.readline)} ms | ${(cpu.drain3 / cpu.readline).toFixed(1)}× | 1 | — | — |
 | Drain3 0.9.11, example masking (\`json.loads\` + \`add_log_message\`) | ${fmt(m.drain3)} ms | ${fmt(drainRate)} | 1 | ${(m.readline / m.drain3).toFixed(2)} | ${fmt(cpu.drain3)} ms | 1 | ${(cpu.readline / cpu.drain3).toFixed(2)} | ${fmt(m.pyDrain3)} ms | 1 |
 
-Runs (ms): patterns ${runs.patterns.map((r) => fmt(r.ms)).join(' / ')}; errors ${runs.errors.map((r) => fmt(r.ms)).join(' / ')}; readline ${runs.readline.map((r) => fmt(r.ms)).join(' / ')}; Drain3 ${runs.drain3.map((r) => fmt(r.ms)).join(' / ')}.
+Runs (ms): patterns ${runs.patterns.map((r) => fmt(r.ms)).join(' / ')}; errors ${runs.errors.map((r) => fmt(r.ms)).join(' / ')}; patterns on one thread ${runs.patterns1.map((r) => fmt(r.ms)).join(' / ')}; errors on one thread ${runs.errors1.map((r) => fmt(r.ms)).join(' / ')}; readline ${runs.readline.map((r) => fmt(r.ms)).join(' / ')}; Drain3 ${runs.drain3.map((r) => fmt(r.ms)).join(' / ')}.
 Patterns found: ${runs.patterns[0].patterns} (Drain3: ${runs.drain3[0].clusters} clusters). 1-minute load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} after the throughput runs (2 shared cores).
+
+### When two workers pay
+
+The same kind of file at five sizes, each pipeline on one thread and on two worker threads whatever the
+size (the bench forces both), three interleaved runs each, medians: wall time (what a user waits) / CPU time
+(all threads). 1-minute load average ${load2.toFixed(1)} after these runs.
+
+| File | errors: one thread | errors: two workers | patterns: one thread | patterns: two workers |
+| --- | ---: | ---: | ---: | ---: |
+${sweep.map((x) => `| ${fmt(x.lines)} lines, ${x.mb.toFixed(0)} MB | ${fmt(x['errors-single'].ms)} / ${fmt(x['errors-single'].cpuMs)} ms | ${fmt(x['errors-parallel'].ms)} / ${fmt(x['errors-parallel'].cpuMs)} ms | ${fmt(x['patterns-single'].ms)} / ${fmt(x['patterns-single'].cpuMs)} ms | ${fmt(x['patterns-parallel'].ms)} / ${fmt(x['patterns-parallel'].cpuMs)} ms |`).join('\n')}
+
+Two workers took less wall time than one thread from ${paysFrom(sweep, 'errors')} for the errors pipeline and from
+${paysFrom(sweep, 'patterns')} for patterns in this run; they always cost more CPU time (each thread starts its own
+module and JIT, and the parts are merged). Both pipelines read inputs of at least
+${(MIN_PARALLEL_MB).toFixed(0)} MiB on worker threads (\`MIN_PARALLEL_BYTES\`, src/node/parallel.ts), and only while the
+1-minute load average is under the number of cores.
 
 The issue's aims, ≥ 10× Drain3 and ≥ 0.5 of the readline loop, by CPU time (on these shared cores wall times
 measure the scheduler as much as the programs): \`iwb patterns\` ${verdict(cpu.drain3 / cpu.patterns, cpu.readline / cpu.patterns)};

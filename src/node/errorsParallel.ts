@@ -12,7 +12,7 @@ import { ErrorAnalyzer, NotMergeable } from '../core/errors/analyzer';
 import { analyzeLogFiles, type LoadOptions, type LoadResult } from '../core/errors/load';
 import { expandLogPaths } from '../core/logs/nodeSource';
 import { IngestCancelled, jsonModeOf, ReaderMerge, startsCleanly } from '../core/logs/reader';
-import { cutPoints, headLines, isGzip, PART_BYTES, runParts, workersFor, type ParallelSettings } from './parallel';
+import { cutPoints, headLines, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
 import { readErrorsPart, type ErrorsPartResult, type ErrorsPartTask } from './errorsWorker';
 
 export type ParallelLoadOptions = LoadOptions & ParallelSettings;
@@ -28,7 +28,6 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
   const total = sizes.reduce((a, b) => a + b, 0);
   const workers = await workersFor(options, total);
   if (!workers) return analyzeLogFiles(paths, options);
-  const partBytes = options.partBytes ?? PART_BYTES;
   const label = options.label ?? ((p: string) => p);
   const labels = files.map(label);
 
@@ -39,9 +38,10 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
     const size = sizes[i]!;
     let offsets = [0, size];
     let jsonMode: boolean | undefined;
-    if (size >= partBytes * 2 && !(await isGzip(file).catch(() => true))) {
+    const parts = partsOf(size, total, workers, options.partBytes);
+    if (parts > 1 && !(await isGzip(file).catch(() => true))) {
       jsonMode = jsonModeOf(await headLines(file), options.maxLineLength);
-      if (jsonMode !== undefined) offsets = await cutPoints(file, size, Math.min(64, Math.ceil(size / partBytes)), (line) => startsCleanly(line, jsonMode!));
+      if (jsonMode !== undefined) offsets = await cutPoints(file, size, parts, (line) => startsCleanly(line, jsonMode!));
     }
     const whole = offsets.length === 2;
     for (let k = 0; k + 1 < offsets.length; k++) {
@@ -53,7 +53,6 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
         start: offsets[k]!,
         end: offsets[k + 1]!,
         whole,
-        patientFields: tasks.length > 0,
         ...(k > 0 ? { jsonMode } : {}),
       });
     }

@@ -18,8 +18,6 @@ export interface ErrorsPartTask {
   /** Exclusive; a whole file (gzip or not) when `whole`. */
   end: number;
   whole: boolean;
-  /** Not the input's first part: fields are looked for without giving up (see ReaderContext). */
-  patientFields: boolean;
   /** The file's JSON mode, for a part that starts in the middle of its file. */
   jsonMode?: boolean;
   fields?: FieldMapping;
@@ -46,7 +44,6 @@ export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: numb
   const ctx = new ReaderContext((r) => analyzer.add(r), {
     fields: task.fields,
     maxLineLength: task.maxLineLength,
-    patientFields: task.patientFields,
     ...(task.jsonMode !== undefined ? { jsonMode: task.jsonMode } : {}),
   });
   const reader = ctx.source(task.label);

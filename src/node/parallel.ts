@@ -16,8 +16,17 @@ import { errorMessage } from '../core/util/errors';
  * about this size (measured for both pipelines in bench/patterns.bench.mjs, see bench/RESULTS.md).
  */
 export const MIN_PARALLEL_BYTES = 256 << 20;
-/** Size of the parts a file is cut into (a file under twice this is one part). */
+/** Size of the parts a big file is cut into. */
 export const PART_BYTES = 64 << 20;
+
+/**
+ * How many parts a plain file is cut into: one per PART_BYTES, and at least one per worker when the file is
+ * the bulk of the input (a file under 1 MiB is one part).
+ */
+export function partsOf(size: number, total: number, workers: number, partBytes = PART_BYTES): number {
+  if (size < 1 << 20) return 1;
+  return Math.min(64, Math.max(size * 2 >= total ? workers : 1, Math.ceil(size / partBytes)));
+}
 
 export interface ParallelSettings {
   /** The worker script (dist/…Worker.js); without it (or when it does not exist) everything runs on this thread. */
@@ -26,7 +35,7 @@ export interface ParallelSettings {
   workers?: number;
   /** Below this many bytes in all, everything is read on this thread (default MIN_PARALLEL_BYTES). */
   minParallelBytes?: number;
-  /** Size of the parts a file is cut into (default PART_BYTES). */
+  /** Size of the parts a big file is cut into (default PART_BYTES, see `partsOf`). */
   partBytes?: number;
 }
 

@@ -12,7 +12,7 @@ import { PatternAnalyzer, type AnalyzerState } from '../core/patterns/analyzer';
 import { analyzePatternFiles, type PatternLoadOptions, type PatternLoadResult } from '../core/patterns/load';
 import type { UserMaskRule } from '../core/patterns/masking';
 import { PatternReadCancelled } from '../core/patterns/reader';
-import { cutPoints, isGzip, PART_BYTES, runParts, workersFor, type ParallelSettings } from './parallel';
+import { cutPoints, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
 import type { ShardTask } from './patternsWorker';
 
 export interface ParallelOptions extends PatternLoadOptions, ParallelSettings {
@@ -26,15 +26,15 @@ export async function analyzePatternFilesParallel(paths: string[], options: Para
   const total = sizes.reduce((a, b) => a + b, 0);
   const workers = await workersFor(options, total);
   if (!workers) return analyzePatternFiles(paths, options);
-  const partBytes = options.partBytes ?? PART_BYTES;
 
   const label = options.label ?? ((p: string) => p);
   const tasks: (ShardTask & { index: number; fileIndex: number })[] = [];
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
     const size = sizes[i]!;
-    const whole = size < partBytes * 2 || (await isGzip(file).catch(() => true));
-    const offsets = whole ? [0, size] : await cutPoints(file, size, Math.min(64, Math.ceil(size / partBytes)));
+    const parts = partsOf(size, total, workers, options.partBytes);
+    const whole = parts < 2 || (await isGzip(file).catch(() => true));
+    const offsets = whole ? [0, size] : await cutPoints(file, size, parts);
     for (let k = 0; k + 1 < offsets.length; k++) {
       tasks.push({
         index: tasks.length,

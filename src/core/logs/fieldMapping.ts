@@ -73,7 +73,7 @@ interface FieldState {
   /** Candidates still looked at (all of them once locked: see `get`); emptied when given up. */
   candidates: Candidate[];
   misses: number;
-  /** Misses before the lock (a `patient` resolver's report, see `partState`). */
+  /** Misses before the lock (see `partState`). */
   missesAtLock?: number;
 }
 
@@ -138,14 +138,7 @@ export class FieldResolver {
   /** Fields the user mapped explicitly. */
   readonly explicit: ReadonlySet<CanonicalField>;
 
-  /**
-   * `patient`: never gives up on a field. A part of a log read apart (from its middle) does not know how many
-   * misses came before it; it counts them, and `chainFields` applies the give-up rule once that is known.
-   */
-  constructor(
-    mapping: FieldMapping = {},
-    private readonly patient = false,
-  ) {
+  constructor(mapping: FieldMapping = {}) {
     const explicit = new Set<CanonicalField>();
     const state = {} as Record<CanonicalField, FieldState>;
     for (const field of CANONICAL_FIELDS) {
@@ -191,7 +184,7 @@ export class FieldResolver {
     }
     // A field absent from the first 5,000 records read for it is not looked for again (a log either has
     // trace ids or it does not); this keeps absent fields from costing a dozen lookups on every line.
-    if (++st.misses >= FieldResolver.GIVE_UP && !this.patient) st.candidates = [];
+    if (++st.misses >= FieldResolver.GIVE_UP) st.candidates = [];
     return undefined;
   }
 
@@ -261,9 +254,10 @@ export function parseFieldMapping(entries: Record<string, unknown>): { mapping: 
 }
 
 /**
- * The detection state after a part of a log read apart (by a `patient` resolver, from the part's start) that
+ * The detection state after a part of a log read apart (by a fresh resolver, from the part's start) that
  * follows a read in state `before`; undefined when that part, read in order, could have read a field
- * differently (it locked another path, found a field given up by then, or found it after the give-up).
+ * differently (it locked another path, found a field given up by then, or found it after the give-up). A
+ * part that gave up on a field itself saw GIVE_UP misses in a row: the read in order gave up by then too.
  * Explicit fields are locked the same in both.
  */
 export function chainFields(before: FieldsState, part: { order: CanonicalField[]; fields: Record<CanonicalField, FieldPart> }): FieldsState | undefined {
