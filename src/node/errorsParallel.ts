@@ -12,6 +12,7 @@ import { ErrorAnalyzer, NotMergeable } from '../core/errors/analyzer';
 import { analyzeLogFiles, type LoadOptions, type LoadResult } from '../core/errors/load';
 import { expandLogPaths } from '../core/logs/nodeSource';
 import { IngestCancelled, jsonModeOf, ReaderMerge, startsCleanly } from '../core/logs/reader';
+import { errorMessage } from '../core/util/errors';
 import { cutPoints, headLines, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
 import { readErrorsPart, type ErrorsPartResult, type ErrorsPartTask } from './errorsWorker';
 
@@ -20,7 +21,13 @@ export type ParallelLoadOptions = LoadOptions & ParallelSettings;
 /** Whole files under this size are read on this thread, not in a worker of their own. */
 const SMALL_FILE = 16 << 20;
 
-export async function analyzeLogFilesParallel(paths: string[], options: ParallelLoadOptions = {}): Promise<LoadResult & { parallel?: boolean }> {
+/**
+ * `parallel`: read on worker threads; `readAgain`: the parts' results were dropped and the input read again on
+ * this thread, and why (for tests and the log).
+ */
+export type ParallelLoadResult = LoadResult & { parallel?: boolean; readAgain?: string };
+
+export async function analyzeLogFilesParallel(paths: string[], options: ParallelLoadOptions = {}): Promise<ParallelLoadResult> {
   // Grouping rules see each event's cluster as it is formed: only one read in order can apply them.
   if (options.groupingRules?.length) return analyzeLogFiles(paths, options);
   const { files, errors } = await expandLogPaths(paths);
@@ -41,7 +48,8 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
     const parts = partsOf(size, total, workers, options.partBytes);
     if (parts > 1 && !(await isGzip(file).catch(() => true))) {
       jsonMode = jsonModeOf(await headLines(file), options.maxLineLength);
-      if (jsonMode !== undefined) offsets = await cutPoints(file, size, parts, (line) => startsCleanly(line, jsonMode!));
+      const max = options.maxLineLength ?? 1024 * 1024;
+      if (jsonMode !== undefined) offsets = await cutPoints(file, size, parts, (line) => line.length <= max && startsCleanly(line, jsonMode!));
     }
     const whole = offsets.length === 2;
     for (let k = 0; k + 1 < offsets.length; k++) {
@@ -59,6 +67,7 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
   }
 
   let done = 0;
+  if (options.signal?.aborted) throw new IngestCancelled();
   const results = await runParts<ErrorsPartTask & { fileIndex: number }, ErrorsPartResult>(options.workerScript!, tasks, {
     workers,
     signal: options.signal,
@@ -69,15 +78,20 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
     },
     here: async (task) => {
       if (!task.whole || sizes[task.fileIndex]! >= SMALL_FILE) return undefined;
-      const r = await readErrorsPart(task);
+      const r = await readErrorsPart(task, undefined, options.signal);
       done += sizes[task.fileIndex]!;
       options.onProgress?.(Math.min(done, total), total, task.label);
       return r;
     },
+  }).catch((e: unknown) => {
+    // A worker that failed (out of memory, a bug): one read on this thread still gives the result.
+    if (e instanceof IngestCancelled) throw e;
+    return errorMessage(e);
   });
+  if (!Array.isArray(results)) return { ...(await analyzeLogFiles(paths, options)), readAgain: `a worker failed: ${results}` };
 
   const merged = mergeParts(tasks, results, options);
-  if (!merged) return analyzeLogFiles(paths, options);
+  if (typeof merged === 'string') return { ...(await analyzeLogFiles(paths, options)), readAgain: merged };
   for (let i = 0; i < tasks.length; i++) {
     const message = results[i]!.fileError;
     if (message !== undefined) errors.push({ path: tasks[i]!.file, message });
@@ -96,8 +110,8 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
   return { report, files, errors, bytes: total, parallel: true };
 }
 
-/** The parts' states merged in input order, or undefined when they do not stand for one read of the input. */
-function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: ErrorsPartResult[], options: ParallelLoadOptions): { analyzer: ErrorAnalyzer; merge: ReaderMerge } | undefined {
+/** The parts' states merged in input order, or why they do not stand for one read of the input. */
+function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: ErrorsPartResult[], options: ParallelLoadOptions): { analyzer: ErrorAnalyzer; merge: ReaderMerge } | string {
   const merge = new ReaderMerge(options.fields);
   const analyzer = new ErrorAnalyzer(options);
   let fileLines = 0;
@@ -106,17 +120,17 @@ function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: 
   for (let i = 0; i < tasks.length; i++) {
     const task = tasks[i]!;
     const r = results[i]!;
-    if (r.notMergeable !== undefined) return debug(`part ${i}: ${r.notMergeable}`);
+    if (r.notMergeable !== undefined) return `part ${i + 1}: ${r.notMergeable}`;
     const fileStart = task.fileIndex !== lastFile;
     if (fileStart) fileLines = 0;
     // A part read in the file's JSON mode, which the part before it must have ended in.
-    else if (lastMode !== task.jsonMode) return debug(`part ${i}: json mode`);
+    else if (lastMode !== task.jsonMode) return `part ${i + 1}: the part before it ended in another JSON mode`;
     merge.absorb(r.reader, fileLines, fileStart);
-    if (merge.failed) return debug(`part ${i}: ${merge.failed}`);
+    if (merge.failed) return `part ${i + 1}: ${merge.failed}`;
     try {
       analyzer.absorb(r.analyzer, fileLines);
     } catch (e) {
-      if (e instanceof NotMergeable) return debug(`part ${i}: ${e.message}`);
+      if (e instanceof NotMergeable) return `part ${i + 1}: ${e.message}`;
       throw e;
     }
     lastFile = task.fileIndex;
@@ -126,7 +140,3 @@ function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: 
   return { analyzer, merge };
 }
 
-function debug(m: string): undefined {
-  if (process.env.IWB_DEBUG_PARALLEL) console.error(m);
-  return undefined;
-}

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { ErrorAnalyzer, NotMergeable, type AnalyzerExport } from '../core/errors/analyzer';
 import type { FieldMapping } from '../core/logs/fieldMapping';
 import { fileChunks, LogReadError, OutputLimitError } from '../core/logs/nodeSource';
-import { ReaderContext, type ReaderPartState } from '../core/logs/reader';
+import { IngestCancelled, ReaderContext, type ReaderPartState } from '../core/logs/reader';
 import { errorMessage } from '../core/util/errors';
 import { readRange } from './parallel';
 
@@ -38,12 +38,13 @@ export interface ErrorsPartResult {
 
 const post = (m: unknown) => parentPort!.postMessage(m);
 
-/** Reads one part; also used on the calling thread (no `report`: the caller posts nothing). */
-export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: number) => void): Promise<ErrorsPartResult> {
+/** Reads one part; also used on the calling thread (without `report`, with the caller's `signal`). */
+export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: number) => void, signal?: AbortSignal): Promise<ErrorsPartResult> {
   const analyzer = new ErrorAnalyzer({ partial: true, samplesPerCluster: task.samplesPerCluster, maxDistinct: task.maxDistinct, drain: task.drain });
   const ctx = new ReaderContext((r) => analyzer.add(r), {
     fields: task.fields,
     maxLineLength: task.maxLineLength,
+    signal,
     ...(task.jsonMode !== undefined ? { jsonMode: task.jsonMode } : {}),
   });
   const reader = ctx.source(task.label);
@@ -54,7 +55,7 @@ export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: numb
     } else await readRange(task.file, task.start, task.end, (text) => reader.push(text), report ?? (() => undefined));
   } catch (e) {
     if (e instanceof NotMergeable) return notMergeable(ctx, e);
-    if (!task.whole) throw e;
+    if (!task.whole || e instanceof IngestCancelled) throw e;
     fileError = e instanceof LogReadError || e instanceof OutputLimitError ? e.message : errorMessage(e);
   }
   try {

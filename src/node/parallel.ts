@@ -174,6 +174,7 @@ export async function runParts<T, R>(
     for (const w of running) void w.terminate();
   };
   options.signal?.addEventListener('abort', abort, { once: true });
+  if (options.signal?.aborted) abort();
   let next = 0;
   const runOne = async (): Promise<void> => {
     while (next < tasks.length && !failure) {

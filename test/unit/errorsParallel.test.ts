@@ -83,8 +83,8 @@ function textLines(seed: number, count: number): string[] {
 async function both(paths: string[], options: LoadOptions = {}) {
   const single = await analyzeLogFiles(paths, options);
   const parallel = await analyzeLogFilesParallel(paths, { ...options, workerScript: await workerScript(), workers: 2, minParallelBytes: 1, partBytes: 24_000 });
-  const { parallel: used, ...rest } = parallel;
-  return { single, parallel: rest, used };
+  const { parallel: used, readAgain, ...rest } = parallel;
+  return { single, parallel: rest, used, readAgain };
 }
 
 test('worker threads: the whole report is the one read gives (JSON Lines, many parts, lines across cut points)', async (t) => {
@@ -130,7 +130,8 @@ test('worker threads: two shapes of exception fields in one log (read again on o
   const dir = tempDir(t);
   const file = path.join(dir, 'mixed.jsonl');
   writeFileSync(file, `${jsonLines(7, 3000, true).join('\n')}\n`);
-  const { single, parallel } = await both([file]);
+  const { single, parallel, readAgain } = await both([file]);
+  assert.match(readAgain ?? '', /a field was found differently/);
   assert.deepStrictEqual(parallel, single);
 });
 
@@ -142,7 +143,7 @@ test('worker threads: the same report as one read for random logs, whatever the 
       const file = path.join(dir, `p${seed}.log`);
       writeFileSync(file, `${(text ? textLines(seed, count) : jsonLines(seed, count, seed % 3 === 0)).join('\n')}\n`);
       const single = await analyzeLogFiles([file]);
-      const { parallel: _used, ...parallel } = await analyzeLogFilesParallel([file], { workerScript: script, workers: 2, minParallelBytes: 1, partBytes });
+      const { parallel: _used, readAgain: _again, ...parallel } = await analyzeLogFilesParallel([file], { workerScript: script, workers: 2, minParallelBytes: 1, partBytes });
       assert.deepStrictEqual(parallel, single);
     }),
     { numRuns: 15 },

@@ -208,6 +208,7 @@ export class ErrorsState extends LogSourceState<TriagedReport, LoadSummary> {
           label: this.labelInto(labels),
           onProgress: percentProgress(progress),
         });
+        if (result.readAgain) this.log.info(`Logs read again on one thread: ${result.readAgain}.`);
         if (result.files.length === 0 && result.errors.length > 0) {
           const e = result.errors[0]!;
           void reportError(this.log, `Cannot load logs: ${e.path} ${e.message}.`, { notify: !options.quiet });
