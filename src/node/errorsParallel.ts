@@ -22,10 +22,10 @@ export type ParallelLoadOptions = LoadOptions & ParallelSettings;
 const SMALL_FILE = 16 << 20;
 
 /**
- * `parallel`: read on worker threads; `readAgain`: the parts' results were dropped and the input read again on
- * this thread, and why (for tests and the log).
+ * `parallel`: read in `parts` parts on worker threads; `readAgain`: the parts' results were dropped and the
+ * input read again on this thread, and why (for tests and the log).
  */
-export type ParallelLoadResult = LoadResult & { parallel?: boolean; readAgain?: string };
+export type ParallelLoadResult = LoadResult & { parallel?: boolean; parts?: number; readAgain?: string };
 
 export async function analyzeLogFilesParallel(paths: string[], options: ParallelLoadOptions = {}): Promise<ParallelLoadResult> {
   // Grouping rules see each event's cluster as it is formed: only one read in order can apply them.
@@ -107,7 +107,7 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
     timeRange: merge.timeRange(),
     releases: merge.releases,
   });
-  return { report, files, errors, bytes: total, parallel: true };
+  return { report, files, errors, bytes: total, parallel: true, parts: tasks.length };
 }
 
 /** The parts' states merged in input order, or why they do not stand for one read of the input. */

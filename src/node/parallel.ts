@@ -20,11 +20,11 @@ export const MIN_PARALLEL_BYTES = 256 << 20;
 export const PART_BYTES = 64 << 20;
 
 /**
- * How many parts a plain file is cut into: one per PART_BYTES, and at least one per worker when the file is
- * the bulk of the input (a file under 1 MiB is one part).
+ * How many parts a plain file is cut into: one per `partBytes`, and at least one per worker when the file is
+ * the bulk of the input (a file under 1 MiB, or under `partBytes` when that is smaller, is one part).
  */
 export function partsOf(size: number, total: number, workers: number, partBytes = PART_BYTES): number {
-  if (size < 1 << 20) return 1;
+  if (size < Math.min(1 << 20, partBytes)) return 1;
   return Math.min(64, Math.max(size * 2 >= total ? workers : 1, Math.ceil(size / partBytes)));
 }
 

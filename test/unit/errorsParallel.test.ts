@@ -83,16 +83,17 @@ function textLines(seed: number, count: number): string[] {
 async function both(paths: string[], options: LoadOptions = {}) {
   const single = await analyzeLogFiles(paths, options);
   const parallel = await analyzeLogFilesParallel(paths, { ...options, workerScript: await workerScript(), workers: 2, minParallelBytes: 1, partBytes: 24_000 });
-  const { parallel: used, readAgain, ...rest } = parallel;
-  return { single, parallel: rest, used, readAgain };
+  const { parallel: used, readAgain, parts, ...rest } = parallel;
+  return { single, parallel: rest, used, readAgain, parts: parts ?? 0 };
 }
 
 test('worker threads: the whole report is the one read gives (JSON Lines, many parts, lines across cut points)', async (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'service.jsonl');
   writeFileSync(file, `${jsonLines(1, 4000).join('\n')}\n`);
-  const { single, parallel, used } = await both([file]);
+  const { single, parallel, used, parts } = await both([file]);
   assert.equal(used, true, 'read on worker threads');
+  assert.ok(parts > 20, `${parts} parts`);
   assert.ok(single.report.clusters.length >= 5 && single.report.skipped.length >= 2, 'a file with clusters and skipped lines');
   assert.ok(single.report.fieldMapping.traceId, 'a field found late');
   assert.deepStrictEqual(parallel, single);
@@ -105,8 +106,9 @@ test('worker threads: CRLF line ends, text logs with tracebacks, gzip and severa
   writeFileSync(path.join(dir, 'c.jsonl.gz'), gzipSync(`${jsonLines(4, 1500).join('\n')}\n`));
   // No line end at the end of the file.
   writeFileSync(path.join(dir, 'd.jsonl'), jsonLines(5, 2500).join('\n'));
-  const { single, parallel, used } = await both([dir]);
+  const { single, parallel, used, parts } = await both([dir]);
   assert.equal(used, true);
+  assert.ok(parts > 30, `${parts} parts`);
   assert.equal(single.files.length, 4);
   assert.deepStrictEqual(parallel, single);
 });
@@ -120,8 +122,9 @@ test('worker threads: a part without any error line, and a log without errors at
   const none = path.join(dir, 'none.jsonl');
   writeFileSync(none, `${quiet.join('\n')}\n${quiet.join('\n')}\n`);
   for (const paths of [[file], [none]]) {
-    const { single, parallel, used } = await both(paths);
+    const { single, parallel, used, parts } = await both(paths);
     assert.equal(used, true);
+    assert.ok(parts > 10, `${parts} parts`);
     assert.deepStrictEqual(parallel, single);
   }
 });
@@ -138,16 +141,19 @@ test('worker threads: two shapes of exception fields in one log (read again on o
 test('worker threads: the same report as one read for random logs, whatever the part size', async (t) => {
   const dir = tempDir(t);
   const script = await workerScript();
+  let cut = 0;
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 200, max: 1500 }), fc.integer({ min: 3000, max: 40_000 }), fc.boolean(), async (seed, count, partBytes, text) => {
       const file = path.join(dir, `p${seed}.log`);
       writeFileSync(file, `${(text ? textLines(seed, count) : jsonLines(seed, count, seed % 3 === 0)).join('\n')}\n`);
       const single = await analyzeLogFiles([file]);
-      const { parallel: _used, readAgain: _again, ...parallel } = await analyzeLogFilesParallel([file], { workerScript: script, workers: 2, minParallelBytes: 1, partBytes });
+      const { parallel: used, readAgain: _again, parts, ...parallel } = await analyzeLogFilesParallel([file], { workerScript: script, workers: 2, minParallelBytes: 1, partBytes });
+      if (used && parts! > 1) cut++;
       assert.deepStrictEqual(parallel, single);
     }),
     { numRuns: 15 },
   );
+  assert.ok(cut >= 5, `${cut} of 15 runs merged parts`);
 });
 
 test('bounded counters keep the same values and counts whatever the order and split of their input', () => {
