@@ -15,7 +15,7 @@ import { errorMessage } from '../core/util/errors';
  * parts' states are merged; on this 2-core machine two workers take less wall time than one thread from
  * about this size (measured for both pipelines in bench/patterns.bench.mjs, see bench/RESULTS.md).
  */
-export const MIN_PARALLEL_BYTES = 256 << 20;
+export const MIN_PARALLEL_BYTES = 32 << 20;
 /** Size of the parts a big file is cut into. */
 export const PART_BYTES = 64 << 20;
 

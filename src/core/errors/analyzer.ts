@@ -119,6 +119,7 @@ export class BoundedCounter {
 }
 
 const MINUTE = 60_000;
+const NO_RULES: readonly CompiledRule[] = [];
 
 /** One sample kept by a cluster: the record, its place in the input (events before it) and its hash. */
 interface Kept {
@@ -447,7 +448,7 @@ export class ErrorAnalyzer {
     let drainId: number | undefined;
     let fp: Fingerprint | undefined;
     let key: string;
-    const rules = this.options.groupingRules ?? [];
+    const rules = this.options.groupingRules ?? NO_RULES;
     const subject = rules.length
       ? {
           exceptionType: exceptionTypeOf(r),
@@ -485,7 +486,7 @@ export class ErrorAnalyzer {
         fp = fingerprintOf(r, () => normalized);
         key = fp.hash;
       }
-      const splits = subject ? rules.filter((x) => x.action === 'split' && ruleMatches(x, subject)) : [];
+      const splits = subject ? rules.filter((x) => x.action === 'split' && ruleMatches(x, subject)) : NO_RULES;
       for (const s of splits) {
         const value =
           s.by === 'message'
