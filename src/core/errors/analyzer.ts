@@ -426,6 +426,7 @@ export class ErrorAnalyzer {
   private releasesCapped = false;
   /** Message-only units of a partial analyzer: key → normalised message. */
   private readonly partialMessages = new Map<string, string>();
+  private readonly partialKeys = new Map<string, string>();
 
   constructor(private readonly options: AnalyzerOptions = {}) {
     this.drain = new Drain({ ...options.drain, premasked: true });
@@ -464,12 +465,15 @@ export class ErrorAnalyzer {
       key = fp.hash;
     } else {
       if (!r.exception && !r.exceptionType && this.options.partial) {
-        key = `\u0000${normalized}`;
-        if (!this.partialMessages.has(key)) {
+        // (one key string per message: a fresh one per event would be hashed again by every lookup)
+        let k = this.partialKeys.get(normalized);
+        if (k === undefined) {
           // (one read of the whole input would have cleared Drain's cache by then: not mergeable exactly)
-          if (this.partialMessages.size >= 100_000) throw new NotMergeable('too many distinct messages');
-          this.partialMessages.set(key, normalized);
+          if (this.partialKeys.size >= 100_000) throw new NotMergeable('too many distinct messages');
+          this.partialKeys.set(normalized, (k = `\u0000${normalized}`));
+          this.partialMessages.set(k, normalized);
         }
+        key = k;
       } else if (!r.exception && !r.exceptionType) {
         // The same normalised message meets the same template: Drain's tree is walked once per shape.
         let cluster = this.drainCache.get(normalized);
