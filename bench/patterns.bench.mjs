@@ -296,8 +296,11 @@ function verdict(xDrain, xLoop) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** The threshold the commands use, read from its source (`N << 20` bytes). */
-const MIN_PARALLEL_MB = Number(/MIN_PARALLEL_BYTES = (\d+) << 20/.exec(readFileSync(join(REPO_ROOT, 'src/node/parallel.ts'), 'utf8'))?.[1] ?? NaN);
+/** The thresholds the commands use, read from their source (`{ errors: N << 20, patterns: M << 20 }`). */
+const MIN_PARALLEL_MB = (() => {
+  const m = /MIN_PARALLEL_BYTES = \{ errors: (\d+) << 20, patterns: (\d+) << 20 \}/.exec(readFileSync(join(REPO_ROOT, 'src/node/parallel.ts'), 'utf8'));
+  return { errors: Number(m?.[1]), patterns: Number(m?.[2]) };
+})();
 
 /** The smallest size of the sweep from which two workers took less wall time than one thread, every size up. */
 function paysFrom(sweep, pipeline) {
@@ -343,7 +346,7 @@ async function main() {
   const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((x) => (typeof x === 'number' ? x : x.ms)))]));
   // CPU time (user + system, all threads) of the same runs: on a shared machine the fairer measure of work.
   const cpu = Object.fromEntries(['readline', 'patterns', 'errors', 'patterns1', 'errors1', 'drain3'].map((k) => [k, median(runs[k].map((x) => x.cpuMs))]));
-  const threads = (r) => (r.parallel ? 'two workers at this size' : 'one thread at this size');
+  const threads = (parallel) => (parallel ? 'worker threads at this size' : 'one thread at this size');
   const rate = (ms) => LINES / (ms / 1000);
   const load1 = (await import('node:os')).loadavg()[0];
   console.log(`in-process ms: readline ${fmt(m.readline)}, patterns ${fmt(m.patterns)}, errors ${fmt(m.errors)}, Drain3 ${fmt(m.drain3)}; processes: iwb patterns ${fmt(m.cliPatterns)}, iwb errors ${fmt(m.cliErrors)}, Drain3 ${fmt(m.pyDrain3)}`);
@@ -441,8 +444,8 @@ the wall time of the command, start-up included.
 
 | Program | In process (wall) | Lines/s | × Drain3 | × readline loop | CPU time | × Drain3 (CPU) | × readline (CPU) | Process (wall) | × Drain3 |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-| \`iwb patterns\` (analyzePatternFilesParallel: ${threads(runs.patterns[0])}; the process also indexes \`--code\`, an empty folder) | ${fmt(m.patterns)} ms | ${fmt(rate(m.patterns))} | **${(m.drain3 / m.patterns).toFixed(1)}×** | **${(m.readline / m.patterns).toFixed(2)}** | ${fmt(cpu.patterns)} ms | ${(cpu.drain3 / cpu.patterns).toFixed(1)}× | ${(cpu.readline / cpu.patterns).toFixed(2)} | ${fmt(m.cliPatterns)} ms | ${(m.pyDrain3 / m.cliPatterns).toFixed(1)}× |
-| errors pipeline, \`iwb errors\` (analyzeLogFilesParallel: ${threads(runs.errors[0])}) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
+| \`iwb patterns\` (analyzePatternFilesParallel: ${threads(size >= MIN_PARALLEL_MB.patterns * 2 ** 20)}; the process also indexes \`--code\`, an empty folder) | ${fmt(m.patterns)} ms | ${fmt(rate(m.patterns))} | **${(m.drain3 / m.patterns).toFixed(1)}×** | **${(m.readline / m.patterns).toFixed(2)}** | ${fmt(cpu.patterns)} ms | ${(cpu.drain3 / cpu.patterns).toFixed(1)}× | ${(cpu.readline / cpu.patterns).toFixed(2)} | ${fmt(m.cliPatterns)} ms | ${(m.pyDrain3 / m.cliPatterns).toFixed(1)}× |
+| errors pipeline, \`iwb errors\` (analyzeLogFilesParallel: ${threads(runs.errors[0].parallel)}) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
 | patterns, one thread (analyzePatternFiles) | ${fmt(m.patterns1)} ms | ${fmt(rate(m.patterns1))} | ${(m.drain3 / m.patterns1).toFixed(1)}× | ${(m.readline / m.patterns1).toFixed(2)} | ${fmt(cpu.patterns1)} ms | ${(cpu.drain3 / cpu.patterns1).toFixed(1)}× | ${(cpu.readline / cpu.patterns1).toFixed(2)} | — | — |
 | errors pipeline, one thread (analyzeLogFiles) | ${fmt(m.errors1)} ms | ${fmt(rate(m.errors1))} | ${(m.drain3 / m.errors1).toFixed(1)}× | ${(m.readline / m.errors1).toFixed(2)} | ${fmt(cpu.errors1)} ms | ${(cpu.drain3 / cpu.errors1).toFixed(1)}× | ${(cpu.readline / cpu.errors1).toFixed(2)} | — | — |
 | bare Node \`readline\` + \`JSON.parse\` loop | ${fmt(m.readline)} ms | ${fmt(rate(m.readline))} | ${(m.drain3 / m.readline).toFixed(1)}× | 1 | ${fmt(cpu.readline)} ms | ${(cpu.drain3 / cpu.readline).toFixed(1)}× | 1 | — | — |
@@ -463,9 +466,9 @@ ${sweep.map((x) => `| ${fmt(x.lines)} lines, ${x.mb.toFixed(0)} MB | ${fmt(x['er
 
 Two workers took less wall time than one thread from ${paysFrom(sweep, 'errors')} for the errors pipeline and from
 ${paysFrom(sweep, 'patterns')} for patterns in this run; they always cost more CPU time (each thread starts its own
-module and JIT, and the parts are merged). Both pipelines read inputs of at least
-${(MIN_PARALLEL_MB).toFixed(0)} MiB on worker threads (\`MIN_PARALLEL_BYTES\`, src/node/parallel.ts), and only while the
-1-minute load average is under the number of cores.
+module and JIT, and the parts are merged). The commands and views read inputs of at least
+${MIN_PARALLEL_MB.errors} MiB (errors) and ${MIN_PARALLEL_MB.patterns} MiB (patterns) on worker threads (\`MIN_PARALLEL_BYTES\`,
+src/node/parallel.ts), and only while the 1-minute load average is under the number of cores.
 
 The issue's aims, ≥ 10× Drain3 and ≥ 0.5 of the readline loop, by CPU time (on these shared cores wall times
 measure the scheduler as much as the programs): \`iwb patterns\` ${verdict(cpu.drain3 / cpu.patterns, cpu.readline / cpu.patterns)};

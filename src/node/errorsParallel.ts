@@ -13,7 +13,7 @@ import { analyzeLogFiles, type LoadOptions, type LoadResult } from '../core/erro
 import { expandLogPaths } from '../core/logs/nodeSource';
 import { IngestCancelled, jsonModeOf, ReaderMerge, startsCleanly } from '../core/logs/reader';
 import { errorMessage } from '../core/util/errors';
-import { cutPoints, headLines, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
+import { MIN_PARALLEL_BYTES, cutPoints, headLines, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
 import { readErrorsPart, type ErrorsPartResult, type ErrorsPartTask } from './errorsWorker';
 
 export type ParallelLoadOptions = LoadOptions & ParallelSettings;
@@ -33,7 +33,7 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
   const { files, errors } = await expandLogPaths(paths);
   const sizes = await Promise.all(files.map((f) => fs.stat(f).then((s) => s.size, () => 0)));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const workers = await workersFor(options, total);
+  const workers = await workersFor(options, total, MIN_PARALLEL_BYTES.errors);
   if (!workers) return analyzeLogFiles(paths, options);
   const label = options.label ?? ((p: string) => p);
   const labels = files.map(label);

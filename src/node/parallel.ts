@@ -11,11 +11,14 @@ import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../core/util/errors';
 
 /**
- * Inputs under this size are read on the calling thread. Each worker starts its own module and JIT, and the
- * parts' states are merged; on this 2-core machine two workers take less wall time than one thread from
- * about this size (measured for both pipelines in bench/patterns.bench.mjs, see bench/RESULTS.md).
+ * Inputs under this size are read on the calling thread. Each worker starts its own module and JIT (about
+ * 150 ms of CPU before it reads at full speed), and the parts' states are merged, so two workers always cost
+ * more CPU than one thread; they take less wall time, what a user waits, from about these sizes on this
+ * 2-core machine (measured for both pipelines in bench/patterns.bench.mjs, "When two workers pay" in
+ * bench/RESULTS.md). The patterns pipeline does less work per line, so it needs a bigger file to pay.
  */
-export const MIN_PARALLEL_BYTES = 32 << 20;
+export const MIN_PARALLEL_BYTES = { errors: 32 << 20, patterns: 64 << 20 } as const;
+
 /** Size of the parts a big file is cut into. */
 export const PART_BYTES = 64 << 20;
 
@@ -33,19 +36,19 @@ export interface ParallelSettings {
   workerScript?: string;
   /** Worker threads (default: the cores, at most 4, and none while the machine is busy). */
   workers?: number;
-  /** Below this many bytes in all, everything is read on this thread (default MIN_PARALLEL_BYTES). */
+  /** Below this many bytes in all, everything is read on this thread (default: the pipeline's MIN_PARALLEL_BYTES). */
   minParallelBytes?: number;
   /** Size of the parts a big file is cut into (default PART_BYTES, see `partsOf`). */
   partBytes?: number;
 }
 
 /** The worker threads to use, or 0 when the input is read on this thread. */
-export async function workersFor(settings: ParallelSettings, totalBytes: number): Promise<number> {
+export async function workersFor(settings: ParallelSettings, totalBytes: number, minBytes: number): Promise<number> {
   const workers = Math.max(1, Math.min(settings.workers ?? os.availableParallelism?.() ?? os.cpus().length, 4));
   // A machine already busy (load average at or over its cores) gains nothing from more threads.
   const busy = settings.workers === undefined && os.loadavg()[0]! >= os.cpus().length;
   if (workers < 2 || busy || !settings.workerScript) return 0;
-  if (totalBytes < (settings.minParallelBytes ?? MIN_PARALLEL_BYTES)) return 0;
+  if (totalBytes < (settings.minParallelBytes ?? minBytes)) return 0;
   return (await fs.stat(settings.workerScript).then((s) => s.isFile(), () => false)) ? workers : 0;
 }
 

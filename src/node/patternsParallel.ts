@@ -12,7 +12,7 @@ import { PatternAnalyzer, type AnalyzerState } from '../core/patterns/analyzer';
 import { analyzePatternFiles, type PatternLoadOptions, type PatternLoadResult } from '../core/patterns/load';
 import type { UserMaskRule } from '../core/patterns/masking';
 import { PatternReadCancelled } from '../core/patterns/reader';
-import { cutPoints, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
+import { MIN_PARALLEL_BYTES, cutPoints, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
 import type { ShardTask } from './patternsWorker';
 
 export interface ParallelOptions extends PatternLoadOptions, ParallelSettings {
@@ -24,7 +24,7 @@ export async function analyzePatternFilesParallel(paths: string[], options: Para
   const { files, errors } = await expandLogPaths(paths);
   const sizes = await Promise.all(files.map((f) => fs.stat(f).then((s) => s.size, () => 0)));
   const total = sizes.reduce((a, b) => a + b, 0);
-  const workers = await workersFor(options, total);
+  const workers = await workersFor(options, total, MIN_PARALLEL_BYTES.patterns);
   if (!workers) return analyzePatternFiles(paths, options);
 
   const label = options.label ?? ((p: string) => p);
