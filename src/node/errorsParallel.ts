@@ -14,7 +14,7 @@ import { expandLogPaths } from '../core/logs/nodeSource';
 import { IngestCancelled, jsonModeOf, ReaderMerge, startsCleanly } from '../core/logs/reader';
 import { errorMessage } from '../core/util/errors';
 import { MIN_PARALLEL_BYTES, cutPoints, headLines, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
-import { readErrorsPart, type ErrorsPartResult, type ErrorsPartTask } from './errorsWorker';
+import { readErrorsPart, type ErrorsPartResult, type ErrorsPartTask } from './errorsPart';
 
 export type ParallelLoadOptions = LoadOptions & ParallelSettings;
 

@@ -1,84 +1,12 @@
 /**
- * A worker thread's part of `iwb errors` and Load Logs (see ./errorsParallel.ts): reads one byte range of a
- * plain file, or one whole file (gzip included), into a reader and a `partial` ErrorAnalyzer of its own, and
- * posts both states back as data. Built to dist/errorsWorker.js; started with its part in `workerData`.
+ * A worker thread's part of `iwb errors` and Load Logs (see ./errorsParallel.ts): reads the part in
+ * `workerData` (./errorsPart.ts) and posts byte progress and the part's states. Built to dist/errorsWorker.js.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { ErrorAnalyzer, NotMergeable, type AnalyzerExport } from '../core/errors/analyzer';
-import type { FieldMapping } from '../core/logs/fieldMapping';
-import { fileChunks, LogReadError, OutputLimitError } from '../core/logs/nodeSource';
-import { IngestCancelled, ReaderContext, type ReaderPartState } from '../core/logs/reader';
 import { errorMessage } from '../core/util/errors';
-import { readRange } from './parallel';
-
-export interface ErrorsPartTask {
-  file: string;
-  label: string;
-  start: number;
-  /** Exclusive; a whole file (gzip or not) when `whole`. */
-  end: number;
-  whole: boolean;
-  /** The file's JSON mode, for a part that starts in the middle of its file. */
-  jsonMode?: boolean;
-  fields?: FieldMapping;
-  maxLineLength?: number;
-  samplesPerCluster?: number;
-  maxDistinct?: number;
-  drain?: { depth?: number; simTh?: number; maxChildren?: number };
-}
-
-export interface ErrorsPartResult {
-  reader: ReaderPartState;
-  analyzer: AnalyzerExport;
-  /** A whole file that could not be read (or not to its end), as readLogFiles words it. */
-  fileError?: string;
-  /** The part's tables filled up: only one read of the whole input gives the exact result. */
-  notMergeable?: string;
-}
+import { readErrorsPart, type ErrorsPartTask } from './errorsPart';
 
 const post = (m: unknown) => parentPort!.postMessage(m);
-
-/** Reads one part; also used on the calling thread (without `report`, with the caller's `signal`). */
-export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: number) => void, signal?: AbortSignal): Promise<ErrorsPartResult> {
-  const analyzer = new ErrorAnalyzer({ partial: true, samplesPerCluster: task.samplesPerCluster, maxDistinct: task.maxDistinct, drain: task.drain });
-  const ctx = new ReaderContext((r) => analyzer.add(r), {
-    fields: task.fields,
-    maxLineLength: task.maxLineLength,
-    signal,
-    ...(task.jsonMode !== undefined ? { jsonMode: task.jsonMode } : {}),
-  });
-  const reader = ctx.source(task.label);
-  let fileError: string | undefined;
-  try {
-    if (task.whole) {
-      for await (const chunk of fileChunks(task.file, { onBytes: report ? progress(report) : undefined })) reader.push(chunk);
-    } else await readRange(task.file, task.start, task.end, (text) => reader.push(text), report ?? (() => undefined));
-  } catch (e) {
-    if (e instanceof NotMergeable) return notMergeable(ctx, e);
-    if (!task.whole || e instanceof IngestCancelled) throw e;
-    fileError = e instanceof LogReadError || e instanceof OutputLimitError ? e.message : errorMessage(e);
-  }
-  try {
-    reader.end();
-  } catch (e) {
-    if (e instanceof NotMergeable) return notMergeable(ctx, e);
-    throw e;
-  }
-  return { reader: ctx.partState(), analyzer: analyzer.exportState(), ...(fileError !== undefined ? { fileError } : {}) };
-}
-
-function notMergeable(ctx: ReaderContext, e: Error): ErrorsPartResult {
-  return { reader: ctx.partState(), analyzer: { events: 0, releaseErrors: [], capped: true, units: [] }, notMergeable: e.message };
-}
-
-/** Byte progress of a whole file (fileChunks reports the position) as increments. */
-function progress(report: (bytes: number) => void): (position: number) => void {
-  let last = 0;
-  return (position) => {
-    report(position - last);
-    last = position;
-  };
-}
 
 if (parentPort) {
   let pending = 0;
