@@ -63,6 +63,8 @@ export async function drawnWebview(page, ready, title, timeout = 30000, { reshow
   let unloadedSince;
   let reloads = 0;
   let reshown = false;
+  /** The page's script ran: drawing it is ours, and no reload or reshow is owed to it. */
+  let ours = false;
   // After two reloads a page that is still not there gets its tab shown again once (when the caller says
   // how) and a further 30 s: on 2 cores the worker can stay stuck through both reloads.
   let end = Date.now() + timeout;
@@ -70,7 +72,8 @@ export async function drawnWebview(page, ready, title, timeout = 30000, { reshow
     try {
       return await visibleWebview(page, ready, title, 2000);
     } catch (e) {
-      if (Date.now() > end) throw e;
+      // Not before the page was shown again, when the caller said how.
+      if (Date.now() > end && (reshown || !reshow || ours || Date.now() > end + 60000)) throw e;
     }
     let scriptRan = false;
     let found = false;
@@ -84,12 +87,13 @@ export async function drawnWebview(page, ready, title, timeout = 30000, { reshow
     }
     // A page whose script ran is waited for (drawing it is ours); one that is not there or did not load its
     // script within 5 s gets the webviews reloaded.
-    if (found && scriptRan) {
+    ours = found && scriptRan;
+    if (ours) {
       unloadedSince = undefined;
       continue;
     }
     unloadedSince ??= Date.now();
-    if (Date.now() - unloadedSince > 5000 && reloads < 2) {
+    if (Date.now() - unloadedSince > (reloads === 0 ? 5000 : 8000) && reloads < 2) {
       console.log(`[e2e] ${names[0]}: the page's script did not load (code-server's shared webview service worker); Developer: Reload Webviews`);
       await paletteByKeys(page, 'Developer: Reload Webviews');
       reloads++;
