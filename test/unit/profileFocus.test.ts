@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { focusLabel, focusProfile } from '../../src/core/profile/focus';
+import { focusLabel, focusProfile, sharesKey } from '../../src/core/profile/focus';
 import { totalWeight, type Frame, type Profile } from '../../src/core/profile/model';
 import { lineHeat } from '../../src/core/profile/summary';
 
@@ -106,4 +106,19 @@ test('property: the subtrees of the root frames partition the samples, and every
 test('the note names the zoomed frame and the thread, as text', () => {
   assert.equal(focusLabel([fr('rank', '/srv/service/model.py', 5)], 'MainThread'), 'rank (model.py:5) · thread MainThread');
   assert.equal(focusLabel([fr('<img src=x onerror=alert(1)>', '', 0)]), '<img src=x onerror=alert(1)>');
+});
+
+test('sharesKey: equal exactly when the heat would be: no zoom is the whole profile, a zoom, idle or threads differ', () => {
+  const none = { path: [], onlyMine: false, hideIdle: false };
+  assert.equal(sharesKey(null, undefined, 0), sharesKey(null, none, 0));
+  assert.equal(sharesKey(null, undefined, 0), sharesKey(null, { ...none, onlyMine: true }, 0));
+  assert.notEqual(sharesKey(null, undefined, 0), sharesKey(null, { ...none, hideIdle: true }, 0));
+  assert.notEqual(sharesKey(null, undefined, 0), sharesKey([0], undefined, 0));
+  assert.notEqual(sharesKey(null, undefined, 0), sharesKey(null, undefined, 1));
+  const rank = { path: [{ name: 'rank', file: 'model.py', line: 5 }], onlyMine: false, hideIdle: false };
+  assert.notEqual(sharesKey(null, rank, 0), sharesKey(null, { ...rank, onlyMine: true }, 0));
+  assert.equal(sharesKey([1, 2], rank, 3), sharesKey([1, 2], { path: [{ name: 'rank', file: 'model.py', line: 5 }], onlyMine: false, hideIdle: false }, 3));
+  // The key follows what sharesOf reads: with no narrowing zoom, the whole profile's line heat.
+  const p = demo();
+  assert.deepEqual(lineHeat(focusProfile(p, [])), lineHeat(p));
 });

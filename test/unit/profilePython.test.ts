@@ -247,7 +247,7 @@ test('today\'s installed profilers: what each writes now is read, with hot_loop 
   const runs: { name: string; skip: string | false; cmd: string; args: string[]; out: string }[] = [
     { name: 'cProfile', skip: false, cmd: PYTHON, args: ['-m', 'cProfile', '-o', 'out.prof', script, '--seconds', '0.5'], out: 'out.prof' },
     { name: 'pyinstrument', skip: missing(PYTHON, ['-m', 'pyinstrument', '--version']), cmd: PYTHON, args: ['-m', 'pyinstrument', '-r', 'json', '-o', 'out.json', script, '--seconds', '0.5'], out: 'out.json' },
-    { name: 'austin', skip: missing('austin', ['--version']), cmd: 'austin', args: ['-i', '2ms', '-o', 'out.austin', PYTHON, script, '--seconds', '0.5'], out: 'out.austin' },
+    { name: 'austin', skip: missing('austin', ['--version']), cmd: 'austin', args: ['-i', '2ms', '-t', '10s', '-o', 'out.austin', PYTHON, script, '--seconds', '0.5'], out: 'out.austin' },
   ];
   for (const r of runs) {
     await t.test(r.name, { skip: r.skip }, async () => {

@@ -93,3 +93,12 @@ export function focusLabel(path: readonly FocusFrame[], threadName?: string): st
   if (threadName) parts.push(`thread ${threadName}`);
   return parts.join(' · ');
 }
+
+/**
+ * Equal for two heat requests whose per-line shares are equal: threads, and the zoom only when it narrows
+ * (a path or hidden idle frames; "only my code" alone changes nothing), plus how paths resolve (`generation`).
+ */
+export function sharesKey(threads: readonly number[] | null, focus: { path: readonly FocusFrame[]; onlyMine: boolean; hideIdle: boolean } | undefined, generation: number): string {
+  const narrowed = !!focus && (focus.path.length > 0 || focus.hideIdle);
+  return JSON.stringify([threads, narrowed ? focus : null, generation]);
+}

@@ -53,8 +53,15 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
     return { provider, disposable };
   }
 
+  /** The snapshot's parts that change after the data is sent (heat on/off, its filter), per page, as last sent. */
+  private readonly sent = new Map<WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>, string>();
+
   async openCustomDocument(uri: vscode.Uri): Promise<ProfileDocument> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${path.basename(uri.path)}` }, () => ProfileDocument.load(uri, this.host.resolver, this.host.cwdFor(uri)));
+    // Not awaited: VS Code creates the panel and loads the page while the file is parsed (a 200k-stack
+    // profile parses in about a second); the page's first snapshot waits for `loaded`.
+    const doc = ProfileDocument.open(uri, this.host.resolver, this.host.cwdFor(uri));
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Reading ${path.basename(uri.path)}` }, () => doc.loaded);
+    return doc;
   }
 
   async resolveCustomEditor(doc: ProfileDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -62,23 +69,42 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
     // A custom editor's frame is titled by its panel's title (VS Code leaves it "undefined" otherwise).
     panel.title = path.basename(doc.uri.path);
     panel.webview.html = buildWebviewHtml(panel.webview, this.host.extensionUri, { app: 'flamegraph', title: `Flame graph: ${path.basename(doc.uri.path)}` });
-    const bridge = new WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>(
+    const bridge: WebviewBridge<FlamegraphSnapshot, FlamegraphIntent> = new WebviewBridge<FlamegraphSnapshot, FlamegraphIntent>(
       panel.webview,
-      async () => this.snapshot(doc),
+      async () => {
+        await doc.loaded;
+        const snap = this.snapshot(doc);
+        this.sent.set(bridge, heatKey(snap));
+        return snap;
+      },
       isFlamegraphIntent,
-      (intent) => this.onIntent(doc, intent),
+      async (intent) => {
+        await doc.loaded;
+        await this.onIntent(doc, intent);
+      },
     );
     let set = this.panels.get(doc);
     if (!set) this.panels.set(doc, (set = new Set()));
     set.add(bridge);
+    let disposed = false;
     const focus = () => {
       this.active = doc;
       if (doc.profile) void this.host.heat.follow(doc);
     };
-    focus();
+    this.active = doc;
+    // The heat's line table takes a few hundred ms on a big profile: after the page's first snapshot is
+    // posted (a macrotask after the microtasks that post it), not before.
+    void doc.loaded.then(() =>
+      setImmediate(() => {
+        if (doc.error) this.host.log.warn(doc.error);
+        if (!disposed && (panel.active || this.active === doc)) focus();
+      }),
+    );
     panel.onDidChangeViewState((e) => e.webviewPanel.active && focus());
     panel.onDidDispose(() => {
+      disposed = true;
       bridge.dispose();
+      this.sent.delete(bridge);
       set.delete(bridge);
       if (set.size === 0) {
         this.panels.delete(doc);
@@ -86,17 +112,29 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
         if (this.active === doc) this.active = undefined;
       }
     });
-    if (doc.error) this.host.log.warn(doc.error);
   }
 
   snapshot(doc: ProfileDocument): FlamegraphSnapshot {
-    const snap = profileSnapshot(doc, path.basename(doc.uri.path), this.host.heat.enabled);
-    const filter = this.host.heat.current === doc ? this.host.heat.filterLabel : undefined;
-    return filter ? { ...snap, heatFilter: filter } : snap;
+    return { ...profileSnapshot(doc, path.basename(doc.uri.path), this.host.heat.enabled), ...this.snapshotHeat(doc) };
   }
 
+  /**
+   * A heat change re-sends a page's snapshot only when what it shows of the heat changed: the snapshot
+   * carries the whole profile (tens of MB for 200k stacks), and following a newly focused profile changes
+   * nothing on its page.
+   */
   private pushAll(): void {
-    for (const set of this.panels.values()) for (const b of set) void b.push();
+    for (const [doc, set] of this.panels) {
+      // Not read yet: the page's first snapshot, made when it is, shows the heat as it is then.
+      if (!doc.isLoaded) continue;
+      const key = heatKey(this.snapshotHeat(doc));
+      for (const b of set) if (this.sent.get(b) !== key) void b.push();
+    }
+  }
+
+  private snapshotHeat(doc: ProfileDocument): Pick<FlamegraphSnapshot, 'heatOn' | 'heatFilter'> {
+    const filter = this.host.heat.current === doc ? this.host.heat.filterLabel : undefined;
+    return { heatOn: this.host.heat.enabled, ...(filter ? { heatFilter: filter } : {}) };
   }
 
   async onIntent(doc: ProfileDocument, intent: FlamegraphIntent): Promise<void> {
@@ -124,6 +162,10 @@ export class FlamegraphEditorProvider implements vscode.CustomReadonlyEditorProv
         return;
     }
   }
+}
+
+function heatKey(s: Pick<FlamegraphSnapshot, 'heatOn' | 'heatFilter'>): string {
+  return `${s.heatOn}\u0000${s.heatFilter ?? ''}`;
 }
 
 /** A differential flamegraph of two profiles in a panel, plus the table of biggest changes. */

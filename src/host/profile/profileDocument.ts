@@ -27,52 +27,83 @@ async function gunzipped(source: AsyncIterable<Uint8Array | string> | Uint8Array
   return gunzip as AsyncIterable<Uint8Array>;
 }
 
-/** A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. */
+/**
+ * A profile file opened in the flamegraph editor: parsed once on the host, handed to the page whole. The
+ * editor opens it with `open`, which returns at once and reads in the background, so VS Code creates the
+ * panel and loads the page while the file is parsed; `loaded` settles when the fields below are final.
+ */
 export class ProfileDocument implements vscode.CustomDocument, ReadProfile {
+  profile: Profile | undefined;
+  error: string | undefined;
+  data: FlameData | undefined;
+  description = '';
+  ops?: TorchOps;
+  readonly version: string;
+  /** Settles (never rejects) when the file is read, or found unreadable (`error`). */
+  readonly loaded: Promise<void>;
+  /** Whether `loaded` has settled. */
+  isLoaded = false;
+
   private constructor(
     readonly uri: vscode.Uri,
-    readonly profile: Profile | undefined,
-    readonly error: string | undefined,
     readonly cwd: string | undefined,
-    readonly data: FlameData | undefined,
-    readonly description: string,
-    readonly version: string,
-    readonly ops?: TorchOps,
-  ) {}
+    resolver: PathResolver,
+  ) {
+    this.version = `${uri.toString()}#${Date.now()}`;
+    this.loaded = this.read(resolver).catch((e: unknown) => {
+      this.profile = undefined;
+      this.data = undefined;
+      this.error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${errorMessage(e)}`;
+    }).finally(() => {
+      this.isLoaded = true;
+    });
+  }
 
+  /** Starts reading `uri`; the document's fields are filled in when `loaded` settles. */
+  static open(uri: vscode.Uri, resolver: PathResolver, cwd?: string): ProfileDocument {
+    return new ProfileDocument(uri, cwd, resolver);
+  }
+
+  /** Reads `uri` whole before returning its document. */
   static async load(uri: vscode.Uri, resolver: PathResolver, cwd?: string): Promise<ProfileDocument> {
-    const version = `${uri.toString()}#${Date.now()}`;
+    const doc = ProfileDocument.open(uri, resolver, cwd);
+    await doc.loaded;
+    return doc;
+  }
+
+  private async read(resolver: PathResolver): Promise<void> {
+    const { uri, cwd } = this;
     let profile: Profile | undefined;
-    let error: string | undefined;
     try {
       // Streamed from disk: a 600 MB trace never becomes one string.
       const source = uri.scheme === 'file' ? createReadStream(uri.fsPath, { highWaterMark: 1 << 20 }) : await vscode.workspace.fs.readFile(uri);
       profile = await parseProfile(source);
     } catch (e) {
       if (e instanceof ProfileParseError) {
-        error = `${vscode.workspace.asRelativePath(uri)}: ${e.message}`;
+        this.error = `${vscode.workspace.asRelativePath(uri)}: ${e.message}`;
         if (e.partial) {
           profile = e.partial;
-          error = undefined;
+          this.error = undefined;
           profile.warnings.unshift(`Only part of the file could be read: ${e.message}`);
         }
-      } else error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${errorMessage(e)}`;
+      } else this.error = `${vscode.workspace.asRelativePath(uri)} cannot be read: ${errorMessage(e)}`;
     }
-    if (!profile) return new ProfileDocument(uri, undefined, error, cwd, undefined, '', version);
+    if (!profile) return;
     const files = [...new Set(profile.frames.map((f) => f.file).filter((f) => f !== ''))];
     const mine = new Map<string, boolean>();
     await Promise.all(files.map(async (f) => mine.set(f, await resolver.isMine(f, cwd))));
     const data = encodeFlameData(profile, (file) => mine.get(file) ?? false, isIdleFrame);
-    let ops: TorchOps | undefined;
     if (profile.format === 'torch-chrometrace') {
       // A second pass over the file: the op table needs the correlation ids the flame graph does not keep.
       try {
-        ops = await analyzeTorchTrace(textChunks(await gunzipped(uri.scheme === 'file' ? createReadStream(uri.fsPath, { highWaterMark: 1 << 20 }) : await vscode.workspace.fs.readFile(uri))));
+        this.ops = await analyzeTorchTrace(textChunks(await gunzipped(uri.scheme === 'file' ? createReadStream(uri.fsPath, { highWaterMark: 1 << 20 }) : await vscode.workspace.fs.readFile(uri))));
       } catch (e) {
         profile.warnings.push(`The op table could not be read: ${errorMessage(e)}`);
       }
     }
-    return new ProfileDocument(uri, profile, undefined, cwd, data, describeProfile(profile, cwd), version, ops);
+    this.description = describeProfile(profile, cwd);
+    this.data = data;
+    this.profile = profile;
   }
 
   /** Whether `file` is a frame file of this profile (the page may only ask to open those). */

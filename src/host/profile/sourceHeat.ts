@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { focusLabel, focusProfile, type FocusFrame } from '../../core/profile/focus';
+import { focusLabel, focusProfile, sharesKey, type FocusFrame } from '../../core/profile/focus';
 import { isIdleFrame } from '../../core/profile/idle';
 import { defaultThreads, totalWeight } from '../../core/profile/model';
 import { lineHeat } from '../../core/profile/summary';
@@ -32,6 +32,8 @@ export class SourceHeat implements vscode.Disposable {
   /** What the heat is limited to (a zoomed frame, a thread), or undefined for the whole profile. */
   private filter: string | undefined;
   private computing = 0;
+  /** What `heat` was computed from (threads, zoom, path resolution), while it shows one profile. */
+  private sharesKey: string | undefined;
 
   constructor(
     private readonly resolver: PathResolver,
@@ -73,9 +75,14 @@ export class SourceHeat implements vscode.Disposable {
     const profile = doc.profile;
     const zoomed = !!focus && focus.path.length > 0;
     const oneThread = threads && threads.length === 1 && profile.threads.length > 1 ? profile.threads[threads[0]!]?.name : undefined;
-    const next = await this.resolved(sharesOf(doc, threads, focus), doc.cwd);
+    // The page asks for the heat it shows right after its first paint, which is mostly what the editor
+    // computed when the profile opened: the line table of 200k stacks is not made twice.
+    const key = sharesKey(threads, focus, this.resolver.generation);
+    const same = this.source === doc && this.sharesKey === key;
+    const next = same ? this.heat : await this.resolved(sharesOf(doc, threads, focus), doc.cwd);
     if (ticket !== this.computing) return;
     this.heat = next;
+    this.sharesKey = key;
     this.source = doc;
     this.diff = undefined;
     this.threads = threads;
@@ -108,6 +115,7 @@ export class SourceHeat implements vscode.Disposable {
       next.set(file, merged);
     }
     this.heat = next;
+    this.sharesKey = undefined;
     this.source = undefined;
     this.diff = pair;
     this.threads = null;
@@ -157,6 +165,7 @@ export class SourceHeat implements vscode.Disposable {
     this.filter = undefined;
     this.focus = undefined;
     this.heat = new Map();
+    this.sharesKey = undefined;
     this.publish();
     this.changed.fire();
   }

@@ -10,13 +10,20 @@ import { applyPathMappings, isLibraryPath, parsePathMappings, suffixCandidates }
  */
 export class PathResolver implements vscode.Disposable {
   private cache = new Map<string, Promise<vscode.Uri | undefined>>();
+  /** Grows whenever earlier answers may no longer hold (mappings or the workspace's Python files changed). */
+  generation = 0;
   private readonly pythonFiles = new WorkspacePythonFiles();
   private readonly subscriptions = [
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('incidentWorkbench.pathMappings')) this.cache.clear();
+      if (e.affectsConfiguration('incidentWorkbench.pathMappings')) this.forgetAll();
     }),
-    this.pythonFiles.onDidChange(() => this.cache.clear()),
+    this.pythonFiles.onDidChange(() => this.forgetAll()),
   ];
+
+  private forgetAll(): void {
+    this.cache.clear();
+    this.generation++;
+  }
 
   resolve(file: string, cwd?: string): Promise<vscode.Uri | undefined> {
     if (!file || (file.startsWith('<') && file.endsWith('>'))) return Promise.resolve(undefined);

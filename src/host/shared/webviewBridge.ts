@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { isMessage, type HostToView, type NotSnapshot } from '../../protocol/common';
 
 /**
@@ -12,6 +12,8 @@ import { isMessage, type HostToView, type NotSnapshot } from '../../protocol/com
 export class WebviewBridge<Snapshot, Intent extends { type: string }, Event extends { type: string } = never> implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
   private ready = false;
+  /** The push whose snapshot is still being made, if any. */
+  private waiting: Promise<void> | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -31,12 +33,25 @@ export class WebviewBridge<Snapshot, Intent extends { type: string }, Event exte
     });
   }
 
-  /** Sends the current snapshot; before `ready` there is no page to receive it, and `ready` will ask. */
-  async push(): Promise<void> {
-    if (!this.ready) return;
-    const reopen = this.options.reopen?.();
-    const message: HostToView<Snapshot, Event> = { type: 'snapshot', snapshot: await this.snapshot(), ...(reopen !== undefined ? { reopen } : {}) };
-    await this.webview.postMessage(message);
+  /**
+   * Sends the current snapshot; before `ready` there is no page to receive it, and `ready` will ask. A push
+   * asked while another one still waits for its snapshot joins that one: its snapshot is made later, so it
+   * is as new, and a page that said `ready` again while a big file was read gets one copy, not one per `ready`.
+   */
+  push(): Promise<void> {
+    if (!this.ready) return Promise.resolve();
+    if (this.waiting) return this.waiting;
+    const made = this.snapshot().finally(() => {
+      this.waiting = undefined;
+    });
+    const sending = (async () => {
+      const snapshot = await made;
+      const reopen = this.options.reopen?.();
+      const message: HostToView<Snapshot, Event> = { type: 'snapshot', snapshot, ...(reopen !== undefined ? { reopen } : {}) };
+      await this.webview.postMessage(message);
+    })();
+    this.waiting = sending;
+    return sending;
   }
 
   /** Posts one event; the page checks its shape with the protocol's guard before using it. */
