@@ -454,6 +454,11 @@ the wall time of the command, start-up included.
 Runs (ms): patterns ${runs.patterns.map((r) => fmt(r.ms)).join(' / ')}; errors ${runs.errors.map((r) => fmt(r.ms)).join(' / ')}; patterns on one thread ${runs.patterns1.map((r) => fmt(r.ms)).join(' / ')}; errors on one thread ${runs.errors1.map((r) => fmt(r.ms)).join(' / ')}; readline ${runs.readline.map((r) => fmt(r.ms)).join(' / ')}; Drain3 ${runs.drain3.map((r) => fmt(r.ms)).join(' / ')}.
 Patterns found: ${runs.patterns[0].patterns} (Drain3: ${runs.drain3[0].clusters} clusters). 1-minute load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} after the throughput runs (2 shared cores).
 
+Before the worker threads (issue 14 item 6; main at 5a7a2c3, the same file, three interleaved runs on
+2026-12-06 at a load average of 1.4, medians): the errors pipeline took 810 ms wall / 877 ms CPU on one thread,
+against 282 / 308 ms for the readline loop (0.35 / 0.35 of the loop); the same code as now on one thread took
+693 / 735 ms, and through two workers 547 / 1,021 ms (0.52 / 0.30 of the loop).
+
 ### When two workers pay
 
 The same kind of file at five sizes, each pipeline on one thread and on two worker threads whatever the
