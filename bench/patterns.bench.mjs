@@ -259,9 +259,11 @@ async function worker(kind, file) {
     extra = { lines: n };
   } else {
     const core = createRequire(import.meta.url)(CORE);
-    // What the commands run: worker threads for big files (dist/*Worker.js, built by bench/run.mjs), or, for
-    // the thresholds sweep, one thread (`-single`) or two workers whatever the size (`-parallel`).
-    const forced = kind.endsWith('-single') ? { workers: 1 } : kind.endsWith('-parallel') ? { workers: 2, minParallelBytes: 0 } : {};
+    // What the commands run on an idle machine: worker threads (dist/*Worker.js, built by bench/run.mjs) from
+    // the pipeline's threshold, two of them (`iwb` also takes one thread while the load average is at or over
+    // the cores: on these shared cores that would make the rows depend on other work); for the thresholds
+    // sweep, one thread (`-single`) or two workers whatever the size (`-parallel`).
+    const forced = kind.endsWith('-single') ? { workers: 1 } : kind.endsWith('-parallel') ? { workers: 2, minParallelBytes: 0 } : { workers: 2 };
     if (kind.startsWith('patterns')) {
       const { report } = await core.analyzePatternFilesParallel([file], { onProgress, workerScript: join(REPO_ROOT, 'dist', 'patternsWorker.js'), ...forced });
       extra = { lines: report.lines, patterns: report.patterns.length, signatures: report.signatures, capped: report.capped };
@@ -371,6 +373,7 @@ async function main() {
   const firstTenth = (r) => r.samples.find((x) => x.at >= 10)?.cpuMs ?? NaN;
   const longFile = await generateJsonl(join(ARTIFACTS, `patterns-${LINES * 5}.jsonl`), { lines: LINES * 5 });
   const long = { readline: runWorker('readline', longFile), patterns: runWorker('patterns', longFile), errors: runWorker('errors', longFile) };
+  const load3 = (await import('node:os')).loadavg()[0];
   console.log(`first tenth: patterns ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms, errors ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms; ${LINES * 5} lines CPU: readline ${fmt(long.readline.cpuMs)}, patterns ${fmt(long.patterns.cpuMs)}, errors ${fmt(long.errors.cpuMs)}`);
 
   // 3. Memory over 1 GiB, and a log of 10 million distinct lines.
@@ -445,7 +448,7 @@ the wall time of the command, start-up included.
 | Program | In process (wall) | Lines/s | × Drain3 | × readline loop | CPU time | × Drain3 (CPU) | × readline (CPU) | Process (wall) | × Drain3 |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 | \`iwb patterns\` (analyzePatternFilesParallel: ${threads(size >= MIN_PARALLEL_MB.patterns * 2 ** 20)}; the process also indexes \`--code\`, an empty folder) | ${fmt(m.patterns)} ms | ${fmt(rate(m.patterns))} | **${(m.drain3 / m.patterns).toFixed(1)}×** | **${(m.readline / m.patterns).toFixed(2)}** | ${fmt(cpu.patterns)} ms | ${(cpu.drain3 / cpu.patterns).toFixed(1)}× | ${(cpu.readline / cpu.patterns).toFixed(2)} | ${fmt(m.cliPatterns)} ms | ${(m.pyDrain3 / m.cliPatterns).toFixed(1)}× |
-| errors pipeline, \`iwb errors\` (analyzeLogFilesParallel: ${threads(runs.errors[0].parallel)}) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
+| errors pipeline, \`iwb errors\` (analyzeLogFilesParallel: ${threads(runs.errors.every((r) => r.parallel))}) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
 | patterns, one thread (analyzePatternFiles) | ${fmt(m.patterns1)} ms | ${fmt(rate(m.patterns1))} | ${(m.drain3 / m.patterns1).toFixed(1)}× | ${(m.readline / m.patterns1).toFixed(2)} | ${fmt(cpu.patterns1)} ms | ${(cpu.drain3 / cpu.patterns1).toFixed(1)}× | ${(cpu.readline / cpu.patterns1).toFixed(2)} | — | — |
 | errors pipeline, one thread (analyzeLogFiles) | ${fmt(m.errors1)} ms | ${fmt(rate(m.errors1))} | ${(m.drain3 / m.errors1).toFixed(1)}× | ${(m.readline / m.errors1).toFixed(2)} | ${fmt(cpu.errors1)} ms | ${(cpu.drain3 / cpu.errors1).toFixed(1)}× | ${(cpu.readline / cpu.errors1).toFixed(2)} | — | — |
 | bare Node \`readline\` + \`JSON.parse\` loop | ${fmt(m.readline)} ms | ${fmt(rate(m.readline))} | ${(m.drain3 / m.readline).toFixed(1)}× | 1 | ${fmt(cpu.readline)} ms | ${(cpu.drain3 / cpu.readline).toFixed(1)}× | 1 | — | — |
@@ -505,7 +508,7 @@ first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.pat
 patterns and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline on one thread in
 a further run each (JavaScript runs interpreted until V8 has compiled it, and compiling counts as CPU time;
 the loop's work is native from the first line). On the same kind of file five times as long
-(${fmt(LINES * 5)} lines, one run each, what the commands run: worker threads at that size) the wall / CPU times were:
+(${fmt(LINES * 5)} lines, one run each, worker threads at that size; load average ${load3.toFixed(1)} after) the wall / CPU times were:
 readline loop ${fmt(long.readline.ms)} / ${fmt(long.readline.cpuMs)} ms, \`iwb patterns\` ${fmt(long.patterns.ms)} / ${fmt(long.patterns.cpuMs)} ms
 (${(long.readline.ms / long.patterns.ms).toFixed(2)} / ${(long.readline.cpuMs / long.patterns.cpuMs).toFixed(2)} of the loop), errors pipeline ${fmt(long.errors.ms)} / ${fmt(long.errors.cpuMs)} ms
 (${(long.readline.ms / long.errors.ms).toFixed(2)} / ${(long.readline.cpuMs / long.errors.cpuMs).toFixed(2)} of the loop).
