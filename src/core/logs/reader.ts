@@ -640,25 +640,27 @@ export class ReaderContext {
 
   /** This read's state as data, once its one source has ended (a part of a file read apart). */
   partState(): ReaderPartState {
+    // (before the lookup below: one read looks the time up after it reports its fields)
+    const fields = this.fields.partState();
+    // (what timeRange would parse at the end: the last record counted from its raw time)
     let rawLast: ReaderPartState['rawLast'];
-    if (this.lastRawLine !== undefined || this.lastRaw !== undefined) {
-      const keep = { min: this.notedMin, max: this.notedMax, first: this.stats.firstTimestamp, last: this.stats.lastTimestamp };
-      this.stats.firstTimestamp = undefined;
-      this.stats.lastTimestamp = undefined;
-      this.timeRange();
-      rawLast = this.stats.firstTimestamp !== undefined ? { time: this.stats.firstTimestamp } : {};
-      this.notedMin = keep.min;
-      this.notedMax = keep.max;
-      this.stats.firstTimestamp = keep.first;
-      this.stats.lastTimestamp = keep.last;
-    }
+    if (this.lastRawLine !== undefined) {
+      let raw: unknown;
+      try {
+        const { text, start, end } = this.lastRawLine;
+        raw = this.fields.get(JSON.parse(text.slice(start, end)) as Record<string, unknown>, 'timestamp');
+      } catch {
+        // the fast path checked its shape only; a line that does not parse has no time to offer
+      }
+      rawLast = { time: raw === undefined ? undefined : parseTimestamp(raw) };
+    } else if (this.lastRaw !== undefined) rawLast = { time: parseTimestamp(this.lastRaw) };
     return {
       lines: this.stats.lines,
       records: this.stats.records,
       errorRecords: this.stats.errorRecords,
       sources: this.stats.sources,
       jsonMode: this.lastSource?.readsJson,
-      fields: this.fields.partState(),
+      fields,
       ...(this.notedMin !== undefined ? { min: this.notedMin, max: this.notedMax } : {}),
       ...(this.rawFirst !== undefined ? { rawFirst: this.rawFirst } : {}),
       ...(rawLast ? { rawLast } : {}),
