@@ -304,11 +304,11 @@ const MIN_PARALLEL_MB = (() => {
   return { errors: Number(m?.[1]), patterns: Number(m?.[2]) };
 })();
 
-/** The smallest size of the sweep from which two workers took less wall time than one thread, every size up. */
+/** The smallest size of the sweep from which two workers paid (median ratio under 1), at that size and every size up. */
 function paysFrom(sweep, pipeline) {
   let from;
   for (let i = sweep.length - 1; i >= 0; i--) {
-    if (sweep[i][`${pipeline}-parallel`].ms < sweep[i][`${pipeline}-single`].ms) from = sweep[i];
+    if (sweep[i][pipeline].ratio < 1) from = sweep[i];
     else break;
   }
   return from ? `${from.mb.toFixed(0)} MB` : 'none of these sizes';
@@ -354,15 +354,29 @@ async function main() {
   console.log(`in-process ms: readline ${fmt(m.readline)}, patterns ${fmt(m.patterns)}, errors ${fmt(m.errors)}, Drain3 ${fmt(m.drain3)}; processes: iwb patterns ${fmt(m.cliPatterns)}, iwb errors ${fmt(m.cliErrors)}, Drain3 ${fmt(m.pyDrain3)}`);
 
   // When two workers pay: one thread against two workers (whatever the threshold), both pipelines, files of
-  // the same kind from an eighth to twice the size above, interleaved runs, medians of wall and CPU time.
+  // the same kind from an eighth to twice the size above. Runs alternate (one thread, two workers, …) five
+  // times per size and pipeline, and the median of the pairs' ratios is taken: on shared cores the load drifts
+  // between runs, and a pair's two runs see nearly the same load.
   const sweep = [];
+  const load1b = (await import('node:os')).loadavg()[0];
   for (const lines of [LINES / 8, LINES / 4, LINES / 2, LINES, LINES * 2]) {
     const f = await generateJsonl(join(ARTIFACTS, `patterns-${lines}.jsonl`), { lines });
-    const r = { 'errors-single': [], 'errors-parallel': [], 'patterns-single': [], 'patterns-parallel': [] };
-    for (let k = 0; k < 3; k++) for (const kind of Object.keys(r)) r[kind].push(runWorker(kind, f));
-    const med = Object.fromEntries(Object.entries(r).map(([kind, v]) => [kind, { ms: median(v.map((x) => x.ms)), cpuMs: median(v.map((x) => x.cpuMs)) }]));
-    sweep.push({ lines, mb: statSync(f).size / 2 ** 20, ...med });
-    console.log(`${lines} lines: errors ${fmt(med['errors-single'].ms)} → ${fmt(med['errors-parallel'].ms)} ms, patterns ${fmt(med['patterns-single'].ms)} → ${fmt(med['patterns-parallel'].ms)} ms`);
+    const row = { lines, mb: statSync(f).size / 2 ** 20 };
+    for (const pipeline of ['errors', 'patterns']) {
+      const one = [];
+      const two = [];
+      for (let k = 0; k < 5; k++) {
+        one.push(runWorker(`${pipeline}-single`, f));
+        two.push(runWorker(`${pipeline}-parallel`, f));
+      }
+      row[pipeline] = {
+        one: { ms: median(one.map((x) => x.ms)), cpuMs: median(one.map((x) => x.cpuMs)) },
+        two: { ms: median(two.map((x) => x.ms)), cpuMs: median(two.map((x) => x.cpuMs)) },
+        ratio: median(one.map((x, i) => two[i].ms / x.ms)),
+      };
+    }
+    sweep.push(row);
+    console.log(`${lines} lines: errors ${fmt(row.errors.one.ms)} → ${fmt(row.errors.two.ms)} ms (×${row.errors.ratio.toFixed(2)}), patterns ${fmt(row.patterns.one.ms)} → ${fmt(row.patterns.two.ms)} ms (×${row.patterns.ratio.toFixed(2)})`);
   }
   const load2 = (await import('node:os')).loadavg()[0];
 
@@ -466,19 +480,20 @@ against 282 / 308 ms for the readline loop (0.35 / 0.35 of the loop); the same c
 
 ### When two workers pay
 
-The same kind of file at five sizes, each pipeline on one thread and on two worker threads whatever the
-size (the bench forces both), three interleaved runs each, medians: wall time (what a user waits) / CPU time
-(all threads). 1-minute load average ${load2.toFixed(1)} after these runs.
+The same kind of file at five sizes, each pipeline on one thread and on two worker threads whatever the size
+(the bench forces both), alternating, five pairs of runs per size: medians of wall time (what a user waits) /
+CPU time (all threads), and the median of the pairs' wall-time ratios (two workers / one thread; under 1 they
+pay). 1-minute load average ${load1b.toFixed(1)} before these runs, ${load2.toFixed(1)} after.
 
-| File | errors: one thread | errors: two workers | patterns: one thread | patterns: two workers |
-| --- | ---: | ---: | ---: | ---: |
-${sweep.map((x) => `| ${fmt(x.lines)} lines, ${x.mb.toFixed(0)} MB | ${fmt(x['errors-single'].ms)} / ${fmt(x['errors-single'].cpuMs)} ms | ${fmt(x['errors-parallel'].ms)} / ${fmt(x['errors-parallel'].cpuMs)} ms | ${fmt(x['patterns-single'].ms)} / ${fmt(x['patterns-single'].cpuMs)} ms | ${fmt(x['patterns-parallel'].ms)} / ${fmt(x['patterns-parallel'].cpuMs)} ms |`).join('\n')}
+| File | errors: one thread | errors: two workers | ratio | patterns: one thread | patterns: two workers | ratio |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${sweep.map((x) => `| ${fmt(x.lines)} lines, ${x.mb.toFixed(0)} MB | ${fmt(x.errors.one.ms)} / ${fmt(x.errors.one.cpuMs)} ms | ${fmt(x.errors.two.ms)} / ${fmt(x.errors.two.cpuMs)} ms | ${x.errors.ratio.toFixed(2)} | ${fmt(x.patterns.one.ms)} / ${fmt(x.patterns.one.cpuMs)} ms | ${fmt(x.patterns.two.ms)} / ${fmt(x.patterns.two.cpuMs)} ms | ${x.patterns.ratio.toFixed(2)} |`).join('\n')}
 
-Two workers took less wall time than one thread from ${paysFrom(sweep, 'errors')} for the errors pipeline and from
-${paysFrom(sweep, 'patterns')} for patterns in this run; they always cost more CPU time (each thread starts its own
-module and JIT, and the parts are merged). The commands and views read inputs of at least
-${MIN_PARALLEL_MB.errors} MiB (errors) and ${MIN_PARALLEL_MB.patterns} MiB (patterns) on worker threads (\`MIN_PARALLEL_BYTES\`,
-src/node/parallel.ts), and only while the 1-minute load average is under the number of cores.
+In this run two workers paid from ${paysFrom(sweep, 'errors')} for the errors pipeline and from ${paysFrom(sweep, 'patterns')} for
+patterns; they always cost more CPU time (each thread starts its own module and JIT, and the parts are
+merged). The commands and views read inputs of at least ${MIN_PARALLEL_MB.errors} MiB (errors) and ${MIN_PARALLEL_MB.patterns} MiB (patterns) on
+worker threads (\`MIN_PARALLEL_BYTES\`, src/node/parallel.ts), and only while the 1-minute load average is
+under the number of cores.
 
 The issue's aims, ≥ 10× Drain3 and ≥ 0.5 of the readline loop: by wall time, what a user waits for,
 \`iwb patterns\` ${verdict(m.drain3 / m.patterns, m.readline / m.patterns)} and the errors pipeline
