@@ -329,7 +329,7 @@ async function main() {
   const size = statSync(file).size;
   const emptyCode = join(ARTIFACTS, 'patterns-no-code');
   mkdirSync(emptyCode, { recursive: true });
-  const runs = { readline: [], patterns: [], errors: [], patterns1: [], errors1: [], drain3: [], cliPatterns: [], cliErrors: [], pyDrain3: [] };
+  const runs = { readline: [], patterns: [], errors: [], patterns1: [], errors1: [], patterns2: [], errors2: [], drain3: [], cliPatterns: [], cliErrors: [], pyDrain3: [] };
   const d3file = join(ARTIFACTS, 'patterns-drain3.py');
   writeFileSync(d3file, DRAIN3_JSONL);
   for (let k = 0; k < 3; k++) {
@@ -338,6 +338,8 @@ async function main() {
     runs.errors.push(runWorker('errors', file));
     runs.patterns1.push(runWorker('patterns-single', file));
     runs.errors1.push(runWorker('errors-single', file));
+    runs.patterns2.push(runWorker('patterns-parallel', file));
+    runs.errors2.push(runWorker('errors-parallel', file));
     const d3 = python(DRAIN3_JSONL, [file]);
     if (d3.error) throw new Error(`Drain3: ${d3.error}`);
     runs.drain3.push(d3);
@@ -347,7 +349,7 @@ async function main() {
   }
   const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((x) => (typeof x === 'number' ? x : x.ms)))]));
   // CPU time (user + system, all threads) of the same runs: on a shared machine the fairer measure of work.
-  const cpu = Object.fromEntries(['readline', 'patterns', 'errors', 'patterns1', 'errors1', 'drain3'].map((k) => [k, median(runs[k].map((x) => x.cpuMs))]));
+  const cpu = Object.fromEntries(['readline', 'patterns', 'errors', 'patterns1', 'errors1', 'patterns2', 'errors2', 'drain3'].map((k) => [k, median(runs[k].map((x) => x.cpuMs))]));
   const threads = (parallel) => (parallel ? 'worker threads at this size' : 'one thread at this size');
   const rate = (ms) => LINES / (ms / 1000);
   const load1 = (await import('node:os')).loadavg()[0];
@@ -465,10 +467,12 @@ the wall time of the command, start-up included.
 | errors pipeline, \`iwb errors\` (analyzeLogFilesParallel: ${threads(runs.errors.every((r) => r.parallel))}) | ${fmt(m.errors)} ms | ${fmt(rate(m.errors))} | **${(m.drain3 / m.errors).toFixed(1)}×** | **${(m.readline / m.errors).toFixed(2)}** | ${fmt(cpu.errors)} ms | ${(cpu.drain3 / cpu.errors).toFixed(1)}× | ${(cpu.readline / cpu.errors).toFixed(2)} | ${fmt(m.cliErrors)} ms | ${(m.pyDrain3 / m.cliErrors).toFixed(1)}× |
 | patterns, one thread (analyzePatternFiles) | ${fmt(m.patterns1)} ms | ${fmt(rate(m.patterns1))} | ${(m.drain3 / m.patterns1).toFixed(1)}× | ${(m.readline / m.patterns1).toFixed(2)} | ${fmt(cpu.patterns1)} ms | ${(cpu.drain3 / cpu.patterns1).toFixed(1)}× | ${(cpu.readline / cpu.patterns1).toFixed(2)} | — | — |
 | errors pipeline, one thread (analyzeLogFiles) | ${fmt(m.errors1)} ms | ${fmt(rate(m.errors1))} | ${(m.drain3 / m.errors1).toFixed(1)}× | ${(m.readline / m.errors1).toFixed(2)} | ${fmt(cpu.errors1)} ms | ${(cpu.drain3 / cpu.errors1).toFixed(1)}× | ${(cpu.readline / cpu.errors1).toFixed(2)} | — | — |
+| patterns, two worker threads whatever the size (analyzePatternFilesParallel) | ${fmt(m.patterns2)} ms | ${fmt(rate(m.patterns2))} | ${(m.drain3 / m.patterns2).toFixed(1)}× | ${(m.readline / m.patterns2).toFixed(2)} | ${fmt(cpu.patterns2)} ms | ${(cpu.drain3 / cpu.patterns2).toFixed(1)}× | ${(cpu.readline / cpu.patterns2).toFixed(2)} | — | — |
+| errors pipeline, two worker threads whatever the size (analyzeLogFilesParallel) | ${fmt(m.errors2)} ms | ${fmt(rate(m.errors2))} | ${(m.drain3 / m.errors2).toFixed(1)}× | ${(m.readline / m.errors2).toFixed(2)} | ${fmt(cpu.errors2)} ms | ${(cpu.drain3 / cpu.errors2).toFixed(1)}× | ${(cpu.readline / cpu.errors2).toFixed(2)} | — | — |
 | bare Node \`readline\` + \`JSON.parse\` loop | ${fmt(m.readline)} ms | ${fmt(rate(m.readline))} | ${(m.drain3 / m.readline).toFixed(1)}× | 1 | ${fmt(cpu.readline)} ms | ${(cpu.drain3 / cpu.readline).toFixed(1)}× | 1 | — | — |
 | Drain3 0.9.11, example masking (\`json.loads\` + \`add_log_message\`) | ${fmt(m.drain3)} ms | ${fmt(drainRate)} | 1 | ${(m.readline / m.drain3).toFixed(2)} | ${fmt(cpu.drain3)} ms | 1 | ${(cpu.readline / cpu.drain3).toFixed(2)} | ${fmt(m.pyDrain3)} ms | 1 |
 
-Runs (ms): patterns ${runs.patterns.map((r) => fmt(r.ms)).join(' / ')}; errors ${runs.errors.map((r) => fmt(r.ms)).join(' / ')}; patterns on one thread ${runs.patterns1.map((r) => fmt(r.ms)).join(' / ')}; errors on one thread ${runs.errors1.map((r) => fmt(r.ms)).join(' / ')}; readline ${runs.readline.map((r) => fmt(r.ms)).join(' / ')}; Drain3 ${runs.drain3.map((r) => fmt(r.ms)).join(' / ')}.
+Runs (ms): patterns ${runs.patterns.map((r) => fmt(r.ms)).join(' / ')}; errors ${runs.errors.map((r) => fmt(r.ms)).join(' / ')}; patterns on one thread ${runs.patterns1.map((r) => fmt(r.ms)).join(' / ')}; errors on one thread ${runs.errors1.map((r) => fmt(r.ms)).join(' / ')}; patterns on two workers ${runs.patterns2.map((r) => fmt(r.ms)).join(' / ')}; errors on two workers ${runs.errors2.map((r) => fmt(r.ms)).join(' / ')}; readline ${runs.readline.map((r) => fmt(r.ms)).join(' / ')}; Drain3 ${runs.drain3.map((r) => fmt(r.ms)).join(' / ')}.
 Patterns found: ${runs.patterns[0].patterns} (Drain3: ${runs.drain3[0].clusters} clusters). The in-process rows of the commands use two
 worker threads from the pipeline's threshold, as the commands do on an idle machine; the "process" column runs
 the commands as they are, which read on one thread while the load average is at or over the number of cores. 1-minute load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} after the throughput runs (2 shared cores).
@@ -504,13 +508,13 @@ the mapped keys cut out of the raw JSON without \`JSON.parse\`, times read in pl
 mining (about 0.5 µs a message); a bare \`readline\` + \`JSON.parse\` loop is close to that whole cost, so 10×
 Drain3 is that loop's own ratio here. The errors pipeline parses every error line whole (every line of this
 file is an error; \`JSON.parse\` is about a quarter of its time), then reads fourteen fields, normalises,
-fingerprints and clusters it. From ${MIN_PARALLEL_MB.errors} MiB it does so on worker threads (src/node/errorsParallel.ts): a plain
+fingerprints and clusters it. From ${MIN_PARALLEL_MB.errors} MiB it can do so on worker threads (src/node/errorsParallel.ts): a plain
 file is cut at lines a reader can start from, each worker reads its parts into a reader and an analyzer of
 its own, which keeps messages without exceptions by their normalised text, and the parts are merged in input
 order: Drain mines each message at its first event, as one read does, and a cluster keeps its first event and
 the samples and counted values of smallest hash, which do not depend on the order of reading. A part that could
 have been read differently in order (a field found under another name, a full table) has the input read again on
-one thread. Here two workers took ${(m.errors / m.errors1).toFixed(2)} of the one-thread wall time and ${(cpu.errors / cpu.errors1).toFixed(2)}× its CPU time: each thread
+one thread. On this file two workers took ${(m.errors2 / m.errors1).toFixed(2)} of the one-thread wall time and ${(cpu.errors2 / cpu.errors1).toFixed(2)}× its CPU time: each thread
 starts its own module and JIT, about 150 ms of CPU before it reads at full speed. Changes on one thread, from
 the profile: the level fast path searched the chunk for the level key and the rest of every line for a
 repeated key, error lines included (the key's place in the line before is tried first now, and a repeat is

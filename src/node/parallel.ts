@@ -13,11 +13,11 @@ import { errorMessage } from '../core/util/errors';
 /**
  * Inputs under this size are read on the calling thread. Each worker starts its own module and JIT (about
  * 150 ms of CPU before it reads at full speed), and the parts' states are merged, so two workers always cost
- * more CPU than one thread; they take less wall time, what a user waits, from about these sizes on this
- * 2-core machine (measured for both pipelines in bench/patterns.bench.mjs, "When two workers pay" in
- * bench/RESULTS.md). The patterns pipeline does less work per line, so it needs a bigger file to pay.
+ * more CPU than one thread. On the 2 shared cores of the bench machine they took less wall time, what a user
+ * waits, at 87 MB for both pipelines and not reliably at 22–44 MB (bench/patterns.bench.mjs, "When two workers
+ * pay" in bench/RESULTS.md): the threshold lies between. Per pipeline, as they differ in work per line.
  */
-export const MIN_PARALLEL_BYTES = { errors: 32 << 20, patterns: 64 << 20 } as const;
+export const MIN_PARALLEL_BYTES = { errors: 64 << 20, patterns: 64 << 20 } as const;
 
 /** Size of the parts a big file is cut into. */
 export const PART_BYTES = 64 << 20;
