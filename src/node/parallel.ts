@@ -14,8 +14,10 @@ import { errorMessage } from '../core/util/errors';
  * Inputs under this size are read on the calling thread. Each worker starts its own module and JIT (about
  * 150 ms of CPU before it reads at full speed), and the parts' states are merged, so two workers always cost
  * more CPU than one thread. On the 2 shared cores of the bench machine they took less wall time, what a user
- * waits, at 87 MB for both pipelines and not reliably at 22–44 MB (bench/patterns.bench.mjs, "When two workers
- * pay" in bench/RESULTS.md): the threshold lies between. Per pipeline, as they differ in work per line.
+ * waits, at 87 MB for both pipelines in both final runs, at 44 MB in one of the two (median ratios of paired
+ * runs 0.78 and 1.10 for errors, 0.88 and 1.72 for patterns) and never at 22 MB or less (bench/patterns.bench.mjs,
+ * "When two workers pay" in bench/RESULTS.md): the threshold lies between 44 and 87 MB. Per pipeline, as
+ * they differ in work per line.
  */
 export const MIN_PARALLEL_BYTES = { errors: 64 << 20, patterns: 64 << 20 } as const;
 
