@@ -43,3 +43,12 @@ export function rejectUnknown(args: ParsedArgs, known: readonly string[]): void 
     if (!known.includes(name)) throw new UsageError(`unknown option ${name.length === 1 ? '-' : '--'}${name}`);
   }
 }
+
+/** `--top N`: how many rows a report lists (at least 1; default 20). */
+export function topOption(args: ParsedArgs): number {
+  const raw = args.flags.get('top');
+  if (raw === undefined) return 20;
+  const n = Number(raw);
+  if (raw === true || !Number.isInteger(n) || n < 1) throw new UsageError('--top needs a whole number of at least 1');
+  return n;
+}

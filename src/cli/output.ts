@@ -13,3 +13,8 @@ export const processIO: CliIO = {
 
 /** Exit codes shared by every command: scripts and CI gates branch on them. */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;
+
+/** A source location as editors and terminals link it: `file:line`, the file alone without a line, '' without a file. */
+export const where = (file: string, line: number): string => (file ? `${file}${line > 0 ? `:${line}` : ''}` : '');
+/** Right-aligns `s` in `n` columns (numbers in a table). */
+export const lpad = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);

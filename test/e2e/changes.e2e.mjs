@@ -20,8 +20,8 @@ import {
   openViewContainer,
   openWorkbench,
   pickQuickItem,
-  runCommand,
   screenshot,
+  startLoadLogs,
   treeItem,
   until,
   viewPane,
@@ -130,11 +130,7 @@ describe('suspect commits on the demo', () => {
   it("ranks the top error cluster from its context menu: the commit behind its line", async () => {
     const { page } = wb;
     await page.keyboard.press('Escape');
-    const sidebar = await openViewContainer(page, VIEW_CONTAINER_TITLE);
-    const pane = viewPane(page, 'Errors');
-    await pane.waitFor();
-    if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
-    await runCommand(page, 'Incident Workbench: Load Logs…');
+    const sidebar = await startLoadLogs(page);
     // Load Logs lists the workspace's logs (the demo's service log among them) in a quick pick.
     await pickQuickItem(page, 'service.jsonl', { exact: true, timeout: 30000 });
     const cluster = treeItem(page, 'ValueError: Invalid input shape');

@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   REPO_ROOT,
-  openViewContainer,
   openWorkbench,
   pickQuickItem,
   quickRow,
@@ -17,9 +16,8 @@ import {
   screenshot,
   docsImage,
   treeItem,
-  viewPane,
+  startLoadLogs,
   webviewFrame,
-  VIEW_CONTAINER_TITLE,
 } from './helpers.mjs';
 
 /** The Errors view's pane (its header, then its tree), apart from the other views of the container. */
@@ -50,11 +48,7 @@ describe('error clusters', () => {
 
   it('loads the demo logs from the Errors view and shows the clusters, biggest first', async () => {
     const { page } = wb;
-    await openViewContainer(page, VIEW_CONTAINER_TITLE);
-    const pane = viewPane(page, 'Errors');
-    await pane.waitFor();
-    if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
-    await runCommand(page, 'Incident Workbench: Load Logs…');
+    await startLoadLogs(page);
     // A pick of the log files (the demo incident's log evidence first, then the workspace's), Browse… last.
     await quickRow(page, 'service.jsonl', { exact: true }).waitFor({ timeout: 30000 });
     const labels = await page.locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name').allTextContents();

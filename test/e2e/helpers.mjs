@@ -309,6 +309,19 @@ export function viewPane(page, name) {
 }
 
 /**
+ * Opens the Errors view (expanded) in the Incidents container and runs Load Logs…, which leaves its quick
+ * pick of log files open for the spec to pick from. Returns the side bar, as openViewContainer does.
+ */
+export async function startLoadLogs(page) {
+  const sidebar = await openViewContainer(page, VIEW_CONTAINER_TITLE);
+  const pane = viewPane(page, 'Errors');
+  await pane.waitFor();
+  if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
+  await runCommand(page, 'Incident Workbench: Load Logs…');
+  return sidebar;
+}
+
+/**
  * Collapses every view of the side bar but `keep`: trees draw only the rows in view, so a spec that walks a
  * long tree gives it the room (the container holds several views, and more with each feature).
  */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, answerInput, pickQuickItem, openViewContainer, viewPane, treeItem, webviewFrame, screenshot, until, REPO_ROOT, VIEW_CONTAINER_TITLE } from './helpers.mjs';
+import { openWorkbench, runCommand, answerInput, pickQuickItem, startLoadLogs, treeItem, webviewFrame, screenshot, until, REPO_ROOT } from './helpers.mjs';
 
 const IMG = '<img src=x onerror="window.__pwned=1;document.body.dataset.pwned=1">';
 const SCRIPT = '<script>window.__pwned=1;document.body.dataset.pwned=1</script>';
@@ -198,11 +198,7 @@ describe('hostile content in every webview', () => {
 
   it('error cluster details: hostile messages, loggers and stack frames are text', async () => {
     const { page } = wb;
-    await openViewContainer(page, VIEW_CONTAINER_TITLE);
-    const pane = viewPane(page, 'Errors');
-    await pane.waitFor();
-    if ((await pane.getAttribute('aria-expanded')) === 'false') await pane.click();
-    await runCommand(page, 'Incident Workbench: Load Logs…');
+    await startLoadLogs(page);
     const item = treeItem(page, 'ValueError');
     // Load Logs lists the workspace's logs in a quick pick (Browse… would open the dialog).
     await pickQuickItem(page, 'hostile-errors.jsonl', { timeout: 30000 });

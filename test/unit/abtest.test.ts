@@ -4,9 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { analyzeAbTest, parseAbTest, parseAbTestCsv, parseAbTestJson, parseCsv, type AbTestReport } from '../../src/core/abtest';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
-import { repoRoot, tempDir } from './helpers';
+import { repoRoot, tempDir, runCli } from './helpers';
 
 const demo = (name: string) => path.join(repoRoot, 'demo', 'experiments', name);
 const analyzeFile = (file: string) => analyzeAbTest(parseAbTest(readFileSync(file, 'utf8'), file));
@@ -19,14 +17,6 @@ function assertNoNaN(value: unknown, where = 'report'): void {
   else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertNoNaN(v, `${where}.${k}`);
   // Issue messages may quote the user's bad value ("found \"NaN\""); everything we compute must not.
   else if (typeof value === 'string' && !where.includes('validation.issues')) assert.ok(!/\bNaN\b|undefined|Infinity/.test(value), `${where} says "${value}"`);
-}
-
-async function run(argv: string[], cwd = repoRoot) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
 const two = (a: [number, number], b: [number, number], extra: Record<string, unknown> = {}) => ({
@@ -203,7 +193,7 @@ test('property: CSV reader round-trips quoted fields, commas and newlines', () =
 // ------------------------------------------------------------ CLI
 
 test('iwb abtest FILE --json has the fields the issue names', async () => {
-  const r = await run(['abtest', 'demo/experiments/seed-example.abtest.json', '--json']);
+  const r = await runCli(['abtest', 'demo/experiments/seed-example.abtest.json', '--json']);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out) as AbTestReport;
   assert.equal(typeof j.validation.valid, 'boolean');
@@ -215,30 +205,30 @@ test('iwb abtest FILE --json has the fields the issue names', async () => {
 });
 
 test('iwb abtest exit codes: 0 analysed, 1 invalid design, 2 unreadable', async (t) => {
-  assert.equal((await run(['abtest', 'demo/experiments/checkout-button.abtest.json'])).code, 0);
-  const srm = await run(['abtest', 'demo/experiments/broken-split.abtest.json']);
+  assert.equal((await runCli(['abtest', 'demo/experiments/checkout-button.abtest.json'])).code, 0);
+  const srm = await runCli(['abtest', 'demo/experiments/broken-split.abtest.json']);
   assert.equal(srm.code, 1);
   assert.match(srm.out, /sample-ratio mismatch/);
-  const missing = await run(['abtest', 'nope.abtest.json']);
+  const missing = await runCli(['abtest', 'nope.abtest.json']);
   assert.equal(missing.code, 2);
   assert.equal(missing.err, 'iwb abtest: nope.abtest.json: does not exist');
   const dir = tempDir(t);
   writeFileSync(path.join(dir, 'bin.abtest.json'), Buffer.from([0xff, 0xfe, 0x00, 0x81]));
-  assert.match((await run(['abtest', 'bin.abtest.json'], dir)).err, /bin\.abtest\.json: is binary data/);
+  assert.match((await runCli(['abtest', 'bin.abtest.json'], dir)).err, /bin\.abtest\.json: is binary data/);
   writeFileSync(path.join(dir, 'latin1.abtest.json'), Buffer.from('{"name": "caf\xe9"}', 'latin1'));
-  assert.match((await run(['abtest', 'latin1.abtest.json'], dir)).err, /latin1\.abtest\.json: is not UTF-8/);
+  assert.match((await runCli(['abtest', 'latin1.abtest.json'], dir)).err, /latin1\.abtest\.json: is not UTF-8/);
 });
 
 test('iwb abtest sample-size: 14,745 per arm for 0.10 → +10 %', async () => {
-  const r = await run(['abtest', 'sample-size', '--baseline', '0.1', '--mde', '0.1', '--json']);
+  const r = await runCli(['abtest', 'sample-size', '--baseline', '0.1', '--mde', '0.1', '--json']);
   assert.equal(r.code, 0, r.err);
   assert.equal(JSON.parse(r.out).perArm, 14745);
-  const h = await run(['abtest', 'sample-size', '--baseline=0.05', '--mde=0.1', '--alpha', '0.05', '--power', '0.8']);
+  const h = await runCli(['abtest', 'sample-size', '--baseline=0.05', '--mde=0.1', '--alpha', '0.05', '--power', '0.8']);
   assert.match(h.out, /^31,218 users per arm/);
-  const bad = await run(['abtest', 'sample-size', '--baseline', '2', '--mde', '0.1']);
+  const bad = await runCli(['abtest', 'sample-size', '--baseline', '2', '--mde', '0.1']);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /baseline must be a rate/);
-  assert.equal((await run(['abtest', 'sample-size', '--mde', '0.1'])).code, 2);
+  assert.equal((await runCli(['abtest', 'sample-size', '--mde', '0.1'])).code, 2);
 });
 
 test('property: unquoted CSV reads as its lines split at commas, whatever the line ending', () => {

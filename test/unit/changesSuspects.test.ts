@@ -8,8 +8,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { GitRepo } from '../../src/core/changes/repo';
 import { rankSuspects } from '../../src/core/changes/suspects';
 import { targetFromCluster, targetsFromProfile, targetsFromSpans } from '../../src/core/changes/targets';
@@ -25,7 +23,7 @@ import { applyTriage, ignoreCluster, linkCluster, parseTriage, reopenCluster, re
 import { classifyGitFailure, gitRunner, repositoryRoot } from '../../src/node/git';
 import { NodeFileSystem } from '../../src/cli/nodeFileSystem';
 import { makeShopHistory, type ShopHistory } from '../support/changesRepo';
-import { repoRoot, tempDir } from './helpers';
+import { repoRoot, tempDir, runCli } from './helpers';
 
 let dir: string;
 let shop: ShopHistory;
@@ -39,13 +37,7 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(argv: string[], cwd = dir) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (argv: string[], cwd = dir) => runCli(argv, cwd);
 
 test('releases of real runs: every record counts as traffic; new, regressed, ongoing and resolved clusters', () => {
   assert.deepEqual(

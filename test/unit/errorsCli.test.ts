@@ -3,17 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
-import { repoRoot, tempDir } from './helpers';
-
-async function run(argv: string[], cwd = repoRoot) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { tempDir, runCli } from './helpers';
 
 interface Cluster {
   id: string;
@@ -31,7 +21,7 @@ interface Cluster {
 }
 
 test('iwb errors --json: events, clusters sorted by count with the documented fields, patterns', async () => {
-  const r = await run(['errors', 'test/fixtures/logs/labelled.jsonl', '--json']);
+  const r = await runCli(['errors', 'test/fixtures/logs/labelled.jsonl', '--json']);
   assert.equal(r.code, 1, 'error clusters are findings');
   const report = JSON.parse(r.out) as { events: number; clusters: Cluster[]; patterns: unknown[]; skipped: unknown[] };
   assert.equal(report.events, 480);
@@ -52,7 +42,7 @@ test('iwb errors --json: events, clusters sorted by count with the documented fi
 });
 
 test('iwb errors --map rewrites production paths to the checkout', async () => {
-  const r = await run(['errors', 'test/fixtures/logs/labelled.jsonl', '--json', '--map', '/app=test/fixtures/logs/programs', '--map=/usr/local/lib=/opt/py']);
+  const r = await runCli(['errors', 'test/fixtures/logs/labelled.jsonl', '--json', '--map', '/app=test/fixtures/logs/programs', '--map=/usr/local/lib=/opt/py']);
   const report = JSON.parse(r.out) as { clusters: Cluster[] };
   const f = report.clusters.find((c) => c.exceptionType === 'ValueError')!.frames.at(-1)!;
   assert.equal(f.file, 'test/fixtures/logs/programs/shop/features.py');
@@ -62,7 +52,7 @@ test('iwb errors --map rewrites production paths to the checkout', async () => {
 test('iwb errors prints a human summary and the skipped lines', async (t) => {
   const dir = tempDir(t);
   writeFileSync(path.join(dir, 'svc.jsonl'), '{"level":"ERROR","message":"disk 91% full"}\nnot json\n{"level":"ERROR","message":"disk 95% full"}\n');
-  const r = await run(['errors', 'svc.jsonl'], dir);
+  const r = await runCli(['errors', 'svc.jsonl'], dir);
   assert.equal(r.code, 1);
   assert.match(r.out, /1 file, 3 lines, 2 error events in 1 cluster/);
   assert.match(r.out, /disk <num>% full/);
@@ -71,13 +61,13 @@ test('iwb errors prints a human summary and the skipped lines', async (t) => {
 
 test('iwb errors: unreadable input and bad arguments exit 2 with one line', async (t) => {
   const dir = tempDir(t);
-  const missing = await run(['errors', 'nope.jsonl'], dir);
+  const missing = await runCli(['errors', 'nope.jsonl'], dir);
   assert.equal(missing.code, 2);
   assert.equal(missing.err, 'iwb errors: nope.jsonl does not exist');
-  assert.equal((await run(['errors'], dir)).code, 2);
-  const badMap = await run(['errors', 'x', '--map', 'nonsense'], dir);
+  assert.equal((await runCli(['errors'], dir)).code, 2);
+  const badMap = await runCli(['errors', 'x', '--map', 'nonsense'], dir);
   assert.equal(badMap.code, 2);
   assert.match(badMap.err, /--map needs FROM=TO/);
   writeFileSync(path.join(dir, 'ok.jsonl'), '{"level":"INFO","message":"fine"}\n');
-  assert.equal((await run(['errors', 'ok.jsonl'], dir)).code, 0);
+  assert.equal((await runCli(['errors', 'ok.jsonl'], dir)).code, 0);
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { main } from '../../src/cli/main';
 
 /** A fresh temp directory, removed after the test. */
 export function tempDir(t: { after(fn: () => void): void }): string {
@@ -11,6 +12,14 @@ export function tempDir(t: { after(fn: () => void): void }): string {
 
 /** Repository root, from the compiled file's location (out/test/unit) or the source (test/unit). */
 export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
+
+/** Runs `iwb argv` in-process in `cwd`: its exit code and what it printed to stdout and stderr (lines joined). */
+export async function runCli(argv: string[], cwd = repoRoot): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), cwd });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
 
 export const validIncident = {
   id: 'INC-2026-001',

@@ -7,8 +7,6 @@ import * as path from 'node:path';
 import { once } from 'node:events';
 import { createGzip, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { NodeFileSystem } from '../../src/cli/nodeFileSystem';
 import { IncidentStore } from '../../src/core/store/incidentStore';
 import { depthExceededAt, MAX_JSON_DEPTH, parseJsonBounded } from '../../src/core/json/depth';
@@ -20,15 +18,7 @@ import { readMetricsFile } from '../../src/core/metrics/nodeFile';
 import { fileChunks, OutputLimitError } from '../../src/core/logs/nodeSource';
 import { readTextFile, readTraceFile } from '../../src/core/traces/nodeFile';
 import { pythonLimitProblem, MAX_BRACKET_NESTING } from '../../src/core/logging/limits';
-import { repoRoot, tempDir, validIncident } from './helpers';
-
-async function run(argv: string[], cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { repoRoot, tempDir, validIncident, runCli } from './helpers';
 
 const deepArray = (n: number) => '['.repeat(n) + ']'.repeat(n);
 const deepObject = (n: number) => '{"a":'.repeat(n) + '1' + '}'.repeat(n);
@@ -47,7 +37,7 @@ test('iwb postmortem render/lint: JSON nested 8,000 deep is one line naming the 
   write(dir, 'deep.json', deepArray(8000));
   write(dir, 'deep-object.json', `{"title": "x", "summary": ${deepObject(8000)}}`);
   for (const [sub, file, col] of [['render', 'deep.json', 513], ['lint', 'deep-object.json', 2582]] as const) {
-    const r = await run(['postmortem', sub, file], dir);
+    const r = await runCli(['postmortem', sub, file], dir);
     assert.equal(r.code, 2, r.err);
     assert.equal(r.err, `iwb postmortem: ${file}:1:${col}: JSON nested more than ${MAX_JSON_DEPTH} levels deep; no file of this kind nests like that, so it is not read`);
     assert.equal(r.out, '');
@@ -59,7 +49,7 @@ test('iwb validate: a file nested 8,000 deep is a problem naming it; the run goe
   write(dir, '.incidents/INC-2026-001/incident.json', deepObject(8000));
   write(dir, '.incidents/INC-2026-002/incident.json', JSON.stringify({ ...validIncident, id: 'INC-2026-002' }));
   write(dir, '.incidents/INC-2026-002/postmortem.json', JSON.stringify({ title: 'ok', incidentId: 'INC-2026-002', timeline: deepArray(8000) }).replace('"[[[', '[[['));
-  const r = await run(['validate', '--json'], dir);
+  const r = await runCli(['validate', '--json'], dir);
   assert.equal(r.code, 1);
   const j = JSON.parse(r.out) as { checked: number; invalid: number; files: { file: string; state: string; problems: { message: string }[] }[] };
   assert.equal(j.checked, 3);
@@ -260,11 +250,11 @@ test('lint-logging: 15 MB of "(" is skipped with the reason, the other files kee
   const dir = tempDir(t);
   write(dir, 'proj/a_parens.py', '('.repeat(15_000_000));
   write(dir, 'proj/b_good.py', 'def f():\n    try:\n        g()\n    except Exception:\n        pass\n');
-  const r = await run(['lint-logging', 'proj', '--json'], dir);
+  const r = await runCli(['lint-logging', 'proj', '--json'], dir);
   assert.equal(r.code, 1, r.err);
   assert.deepEqual((JSON.parse(r.out) as { file: string; rule: string }[]).map((f) => [f.file.replace(/\\/g, '/'), f.rule]), [['proj/b_good.py', 'swallowed-exception']]);
   assert.equal(r.err, `proj/a_parens.py: skipped: brackets nested more than ${MAX_BRACKET_NESTING} deep (line 1); CPython refuses it too ("too many nested parentheses")`);
-  const only = await run(['lint-logging', 'proj/a_parens.py'], dir);
+  const only = await runCli(['lint-logging', 'proj/a_parens.py'], dir);
   assert.equal(only.code, 2);
   assert.match(only.err, /0 files checked, 1 skipped/);
 });
@@ -293,11 +283,11 @@ test('property: the Python limit scan never throws and accepts every file of the
 test('abtest names the file when it is not valid JSON (exit 2, one line)', async (t) => {
   const dir = tempDir(t);
   write(dir, 'broken.abtest.json', '{"variants": [');
-  const r = await run(['abtest', 'broken.abtest.json'], dir);
+  const r = await runCli(['abtest', 'broken.abtest.json'], dir);
   assert.equal(r.code, 2);
   assert.match(r.err, /^iwb abtest: broken\.abtest\.json: not valid JSON: /);
   assert.equal(r.err.split('\n').length, 1);
-  const j = await run(['abtest', 'broken.abtest.json', '--json'], dir);
+  const j = await runCli(['abtest', 'broken.abtest.json', '--json'], dir);
   assert.equal(j.code, 2);
   assert.match((JSON.parse(j.out) as { error: string }).error, /^broken\.abtest\.json: not valid JSON/);
 });
@@ -307,21 +297,21 @@ test('errors --rules: unknown keys are refused with the known ones listed (file 
   write(dir, 'app.log', '{"level":"ERROR","message":"boom"}\n');
   write(dir, 'typo.json', JSON.stringify({ groupRules: [] }));
   write(dir, 'rule.json', JSON.stringify({ groupingRules: [{ action: 'merge', frames: 'db/' }] }));
-  const a = await run(['errors', 'app.log', '--rules', 'typo.json'], dir);
+  const a = await runCli(['errors', 'app.log', '--rules', 'typo.json'], dir);
   assert.equal(a.code, 2);
   assert.match(a.err, /--rules typo\.json: unknown key "groupRules" \(known: groupingRules, categoryRules, fieldMapping\)/);
-  const b = await run(['errors', 'app.log', '--rules', 'rule.json'], dir);
+  const b = await runCli(['errors', 'app.log', '--rules', 'rule.json'], dir);
   assert.equal(b.code, 2);
   assert.match(b.err, /--rules rule\.json: groupingRules\[0\]: unknown key "frames" \(known: action, name, exceptionType, message, frame, service, endpoint, by\)/);
 });
 
 test('abtest sample-size: an effect too small to represent or to run is refused (exit 2), never "∞" with exit 0', async () => {
   for (const mde of ['1e-17', '1e-9']) {
-    const r = await run(['abtest', 'sample-size', '--baseline', '0.1', '--mde', mde], repoRoot);
+    const r = await runCli(['abtest', 'sample-size', '--baseline', '0.1', '--mde', mde], repoRoot);
     assert.equal(r.code, 2, mde);
     assert.doesNotMatch(r.out + r.err, /∞|Infinity/);
   }
-  const tiny = await run(['abtest', 'sample-size', '--baseline', '0.1', '--mde', '1e-6'], repoRoot);
+  const tiny = await runCli(['abtest', 'sample-size', '--baseline', '0.1', '--mde', '1e-6'], repoRoot);
   assert.equal(tiny.code, 0);
   assert.match(tiny.out, /^141,279,551,994,580 users per arm/);
   assert.match(tiny.out, /\+0\.000100 % relative/);
@@ -332,9 +322,9 @@ test('iwb trace: an ERROR log line of the trace is an error (exit 1), listed wit
   const traceId = '9d33a01c353c631cdfd43f371200339d';
   write(dir, 'app.jsonl', [{ level: 'ERROR', message: 'payment provider answered 502; order kept', trace_id: traceId }, { level: 'INFO', message: 'ok', trace_id: traceId }, { level: 'ERROR', message: 'another request', trace_id: 'ffffffffffffffffffffffffffffffff' }].map((o) => JSON.stringify({ timestamp: '2026-01-01T00:00:00Z', ...o })).join('\n'));
   const trace = path.join(repoRoot, 'test/fixtures/traces/demo-service.otlp.jsonl');
-  const clean = await run(['trace', trace, '--json'], dir);
+  const clean = await runCli(['trace', trace, '--json'], dir);
   assert.equal((JSON.parse(clean.out) as { errors: unknown[] }).errors.length, 0);
-  const r = await run(['trace', trace, '--logs', 'app.jsonl', '--json'], dir);
+  const r = await runCli(['trace', trace, '--logs', 'app.jsonl', '--json'], dir);
   assert.equal(r.code, 1);
   const errors = (JSON.parse(r.out) as { errors: { source: string; message: string; log?: string }[] }).errors;
   assert.deepEqual(errors.map((e) => [e.source, e.message, e.log]), [['log', 'payment provider answered 502; order kept', 'app.jsonl:1']]);

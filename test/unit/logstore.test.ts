@@ -8,13 +8,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { errorsFromStore, patternsFromStore } from '../../src/core/logstore/analyze';
 import { parseDuration, parseStoreUrl, resolveWindow } from '../../src/core/logstore/source';
 import { LogStoreError } from '../../src/core/logstore/types';
 import { logsqlString, VictoriaLogsStore } from '../../src/core/logstore/victorialogs';
-import { repoRoot } from './helpers';
+import { repoRoot, runCli } from './helpers';
 
 interface VL {
   url: string;
@@ -41,14 +39,6 @@ before(async () => {
   await vl.ingest(readFileSync(DEMO, 'utf8'), { streamFields: ['service'], timeField: 'timestamp', msgField: 'message' });
 });
 after(() => vl?.stop());
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd: repoRoot };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** A port nothing listens on (taken from the system, then released). */
 async function closedPort(): Promise<number> {
@@ -94,8 +84,8 @@ test('property: durations add up their parts; store URLs keep any LogsQL query',
 });
 
 test('errors from the store equal errors from the same lines in a file, and only error events travel', async () => {
-  const fromFile = await run(['errors', DEMO, '--json']);
-  const fromStore = await run(['errors', '--source', source(), ...WINDOW, '--json']);
+  const fromFile = await runCli(['errors', DEMO, '--json']);
+  const fromStore = await runCli(['errors', '--source', source(), ...WINDOW, '--json']);
   assert.equal(fromStore.code, 1, fromStore.err);
   const f = JSON.parse(fromFile.out) as { events: number; clusters: { id: string; count: number; firstSeen: string; lastSeen: string }[] };
   const s = JSON.parse(fromStore.out) as typeof f & { source: { kind: string; url: string; linesScanned: number; bytesTransferred: number; exact: boolean } };
@@ -112,8 +102,8 @@ test('errors from the store equal errors from the same lines in a file, and only
 });
 
 test('patterns from the store: the same templates and exact counts as the file, with the source', async () => {
-  const fromFile = await run(['patterns', DEMO, '--json', '--code', 'demo']);
-  const fromStore = await run(['patterns', '--source', source(), ...WINDOW, '--json', '--code', 'demo']);
+  const fromFile = await runCli(['patterns', DEMO, '--json', '--code', 'demo']);
+  const fromStore = await runCli(['patterns', '--source', source(), ...WINDOW, '--json', '--code', 'demo']);
   assert.equal(fromStore.code, 0, fromStore.err);
   type P = { lines: number; patterns: { id: string; template: string; count: number; firstSeen: string; lastSeen: string; levels: Record<string, number>; callSites: unknown[] }[] };
   const f = JSON.parse(fromFile.out) as P;
@@ -145,7 +135,7 @@ test('property: hostile messages (quotes, backslashes, regex characters, HTML) a
       const service = `prop${round++}`;
       const base = Date.parse('2026-11-29T05:00:00Z');
       await vl.ingest(messages.map((m, i) => ({ _msg: m, _time: new Date(base + i * 1000).toISOString(), service, level: 'INFO' })), { streamFields: ['service'] });
-      const stored = (await run(['patterns', '--source', source(`service:${service}`), ...WINDOW, '--json', '--code', 'demo/scripts'])).out;
+      const stored = (await runCli(['patterns', '--source', source(`service:${service}`), ...WINDOW, '--json', '--code', 'demo/scripts'])).out;
       const r = JSON.parse(stored) as { lines: number; patterns: { template: string; count: number; samples: string[] }[]; source: { exact: boolean } };
       // The store keeps messages as sent except blank ones; every stored line is counted once.
       assert.equal(r.patterns.reduce((n, p) => n + p.count, 0), r.lines);
@@ -157,16 +147,16 @@ test('property: hostile messages (quotes, backslashes, regex characters, HTML) a
 
 test('bad input: unreachable store, 401, a LogsQL syntax error with the store message, a limit that cuts, an unmapped field', async () => {
   const port = await closedPort();
-  const closed = await run(['patterns', '--source', `victorialogs://127.0.0.1:${port}?query=*`, ...WINDOW]);
+  const closed = await runCli(['patterns', '--source', `victorialogs://127.0.0.1:${port}?query=*`, ...WINDOW]);
   assert.equal(closed.code, 2);
   assert.equal(closed.err, `iwb patterns: cannot reach VictoriaLogs at http://127.0.0.1:${port} (ECONNREFUSED); is it running? (check the URL and port)`);
   assert.doesNotMatch(closed.err, /\n\s+at /, 'no stack');
 
-  const syntax = await run(['errors', '--source', source('service:('), ...WINDOW, '--json']);
+  const syntax = await runCli(['errors', '--source', source('service:('), ...WINDOW, '--json']);
   assert.equal(syntax.code, 2);
   assert.match(JSON.parse(syntax.out).error as string, /^VictoriaLogs rejected the query: cannot parse `query` arg/);
 
-  const cut = await run(['errors', '--source', source(), ...WINDOW, '--limit', '10', '--json']);
+  const cut = await runCli(['errors', '--source', source(), ...WINDOW, '--limit', '10', '--json']);
   assert.equal(cut.code, 1);
   const c = JSON.parse(cut.out) as { events: number; source: { exact: boolean; linesScanned: number }; problems: string[] };
   assert.equal(c.events, 10);
@@ -174,23 +164,23 @@ test('bad input: unreachable store, 401, a LogsQL syntax error with the store me
   assert.match(c.problems.join('\n'), /more than 10 error events in the window: the first 10 were analysed/);
   assert.match(cut.err, /warning: the store has more than 10/);
 
-  const unmapped = await run(['patterns', '--source', source(), ...WINDOW, '--field', 'level=severity']);
+  const unmapped = await runCli(['patterns', '--source', source(), ...WINDOW, '--field', 'level=severity']);
   assert.equal(unmapped.code, 2);
   assert.match(unmapped.err, /the field mapping says level is "severity", but no record of the store in this window has a field "severity" \(fields: .*level/);
 
-  const noFiles = await run(['errors', 'x.log', '--source', source()]);
+  const noFiles = await runCli(['errors', 'x.log', '--source', source()]);
   assert.equal(noFiles.code, 2);
   assert.match(noFiles.err, /--source reads a log store: name no files with it/);
-  const noSource = await run(['patterns', 'x.log', '--lookback', '1h']);
+  const noSource = await runCli(['patterns', 'x.log', '--lookback', '1h']);
   assert.equal(noSource.code, 2);
   assert.match(noSource.err, /--lookback is for a log store: add --source URL/);
 
   const secured = await vlm.startVictoriaLogs({ args: ['-httpAuth.username=iwb', '-httpAuth.password=s3cret'] });
   try {
-    const denied = await run(['errors', '--source', `victorialogs://127.0.0.1:${secured.port}`, ...WINDOW]);
+    const denied = await runCli(['errors', '--source', `victorialogs://127.0.0.1:${secured.port}`, ...WINDOW]);
     assert.equal(denied.code, 2);
     assert.match(denied.err, /refused the request \(HTTP 401\): set the store's headers/);
-    const allowed = await run(['errors', '--source', `victorialogs://127.0.0.1:${secured.port}`, ...WINDOW, '--header', `Authorization: Basic ${Buffer.from('iwb:s3cret').toString('base64')}`, '--json']);
+    const allowed = await runCli(['errors', '--source', `victorialogs://127.0.0.1:${secured.port}`, ...WINDOW, '--header', `Authorization: Basic ${Buffer.from('iwb:s3cret').toString('base64')}`, '--json']);
     assert.equal(allowed.code, 0, allowed.err);
     assert.equal((JSON.parse(allowed.out) as { source: { exact: boolean } }).source.exact, true);
   } finally {

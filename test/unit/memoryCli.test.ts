@@ -6,20 +6,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
-import { tempDir } from './helpers';
+import { tempDir, runCli } from './helpers';
 import { FIXTURES, PYTHON, WORKLOAD, markerLine, memoryProfilerReport, memrayCapture, memrayUncompressedCapture, tracemallocSnapshot } from './memoryHelpers';
 
 const LEAK = markerLine(WORKLOAD, 'LEAK');
 
-async function run(argv: string[], cwd = FIXTURES) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main([...argv, '--python', PYTHON], io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], cwd = FIXTURES) => runCli([...argv, '--python', PYTHON], cwd);
 
 test('iwb memory summarize --json: the exact contract, lists biggest first, the leaking line first among leaks', async () => {
   const file = memrayCapture();

@@ -18,21 +18,11 @@ import {
   type MlModelReport,
 } from '../../src/core/mlmodel';
 import { commandPredictor } from '../../src/node/commandPredictor';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
-import { repoRoot } from './helpers';
+import { repoRoot, runCli } from './helpers';
 
 const demoFile = path.join(repoRoot, 'demo', 'model', 'predictions.jsonl');
 const predictScript = path.join(repoRoot, 'demo', 'model', 'predict.py');
 const line = (o: Record<string, unknown>) => JSON.stringify(o);
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd: repoRoot };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 test('demo predictions: high-confidence errors listed first, most confident first', () => {
   const { predictions, issues } = parsePredictions(readFileSync(demoFile, 'utf8'));
@@ -167,17 +157,17 @@ test('property: the JSONL reader never throws; reports stay consistent', () => {
 });
 
 test('iwb model --json has the named fields; --predict runs the robustness check', async () => {
-  const r = await run(['model', 'demo/model/predictions.jsonl', '--json', '--predict', `python3 demo/model/predict.py`, '--limit', '10']);
+  const r = await runCli(['model', 'demo/model/predictions.jsonl', '--json', '--predict', `python3 demo/model/predict.py`, '--limit', '10']);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   for (const k of ['total', 'errors', 'errorRate', 'highConfidenceErrors', 'byCharacteristic', 'byGroup']) assert.ok(k in j, k);
   assert.equal(typeof j.calibration.ece, 'number');
   assert.ok(Array.isArray(j.calibration.bins));
   assert.equal(j.robustness.tested, 10);
-  const human = await run(['model', 'demo/model/predictions.jsonl']);
+  const human = await runCli(['model', 'demo/model/predictions.jsonl']);
   assert.match(human.out, /High-confidence errors \(> 0.9\), most confident first:\n {2}0\.953/);
-  assert.equal((await run(['model', 'missing.jsonl'])).code, 2);
-  assert.equal((await run(['model', 'demo/model/predictions.jsonl', '--predict', 'nonexistent-cmd-iwb'])).code, 2);
+  assert.equal((await runCli(['model', 'missing.jsonl'])).code, 2);
+  assert.equal((await runCli(['model', 'demo/model/predictions.jsonl', '--predict', 'nonexistent-cmd-iwb'])).code, 2);
 });
 
 test('property: model answers are read or rejected with a PredictorError, never anything else', () => {

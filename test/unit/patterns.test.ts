@@ -4,8 +4,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { PatternAnalyzer, rateChange } from '../../src/core/patterns/analyzer';
 import { CallSiteIndex, indexLogCalls } from '../../src/core/patterns/callSites';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
@@ -17,16 +15,8 @@ import { compilePatternRules } from '../../src/core/patterns/rules';
 import { formatRatio, sparkline } from '../../src/core/patterns/present';
 import { parseTextHeader } from '../../src/core/patterns/textHeader';
 import { parsePatternFilter, patternRow, visiblePatterns } from '../../src/presenters/patterns';
-import { repoRoot, tempDir } from './helpers';
+import { repoRoot, tempDir, runCli } from './helpers';
 import { pythonParser } from './loggingHelpers';
-
-async function run(argv: string[], cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** Grouping accuracy: a line counts when its predicted group holds exactly the lines of its true group. */
 function groupingAccuracy(truth: readonly string[], predicted: readonly (string | number)[]): number {
@@ -389,7 +379,7 @@ test('iwb patterns: the JSON contract, --assign one id per line (blank lines too
   ].join('\n');
   writeFileSync(path.join(dir, 'svc.jsonl'), `${log}\n`);
   writeFileSync(path.join(dir, 'app.py'), 'import logging\nlogger = logging.getLogger(__name__)\ndef f(u, n):\n    logger.info("user %s failed after %d retries", u, n)\n');
-  const json = await run(['patterns', 'svc.jsonl', '--json'], dir);
+  const json = await runCli(['patterns', 'svc.jsonl', '--json'], dir);
   assert.equal(json.code, 0, json.err);
   const out = JSON.parse(json.out) as { lines: number; patterns: Record<string, unknown>[] };
   assert.deepEqual(Object.keys(out), ['lines', 'patterns']);
@@ -406,21 +396,21 @@ test('iwb patterns: the JSON contract, --assign one id per line (blank lines too
     callSites: [{ file: 'app.py', line: 4 }],
   });
   assert.match(out.patterns[0]!.id as string, /^p[0-9a-f]{10}$/);
-  const assign = await run(['patterns', 'svc.jsonl', '--assign'], dir);
+  const assign = await runCli(['patterns', 'svc.jsonl', '--assign'], dir);
   assert.equal(assign.code, 0);
   const ids = assign.out.split('\n');
   assert.equal(ids.length, 5);
   assert.equal(ids[0], ids[2]);
   assert.notEqual(ids[0], ids[3]);
-  const since = await run(['patterns', 'svc.jsonl', '--json', '--since', 'deploy'], dir);
+  const since = await runCli(['patterns', 'svc.jsonl', '--json', '--since', 'deploy'], dir);
   assert.deepEqual((JSON.parse(since.out) as typeof out).patterns.map((p) => p.template), ['item <num> is not in the catalogue, falling back']);
-  const missing = await run(['patterns', 'nope.log'], dir);
+  const missing = await runCli(['patterns', 'nope.log'], dir);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /nope\.log does not exist/);
-  assert.equal((await run(['patterns', 'svc.jsonl', '--since', 'yesterday-ish'], dir)).code, 2);
+  assert.equal((await runCli(['patterns', 'svc.jsonl', '--since', 'yesterday-ish'], dir)).code, 2);
   // gzip and plain text work the same way.
   writeFileSync(path.join(dir, 'svc.log.gz'), gzipSync('2026-11-20 09:00:00,000 INFO app: user 1 failed after 2 retries\n'));
-  const gz = await run(['patterns', 'svc.log.gz', '--json'], dir);
+  const gz = await runCli(['patterns', 'svc.log.gz', '--json'], dir);
   assert.equal((JSON.parse(gz.out) as typeof out).patterns[0]!.template, 'user <num> failed after <num> retries');
 });
 
@@ -428,13 +418,13 @@ test('iwb patterns: hostile and broken input is reported, never fatal', async (t
   const dir = tempDir(t);
   const hostile = '<img src=x onerror=alert(1)>';
   writeFileSync(path.join(dir, 'mixed.log'), Buffer.concat([Buffer.from(`INFO ${hostile}\n{"level":"INFO","message":"${hostile}"}\n`), Buffer.from([0xff, 0xfe, 0x0a]), Buffer.from('\u0000\u0001 binary\n'), Buffer.from(`${'x'.repeat(2 * 1024 * 1024)}\nend\n`)]));
-  const r = await run(['patterns', 'mixed.log'], dir);
+  const r = await runCli(['patterns', 'mixed.log'], dir);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /1 line skipped: binary data/);
   assert.match(r.err, /1 line skipped: longer than the line limit/);
   assert.match(r.err, /not valid UTF-8/);
   assert.match(r.out, /<img src=x onerror=alert\(<num>\)>/);
-  const assign = await run(['patterns', 'mixed.log', '--assign'], dir);
+  const assign = await runCli(['patterns', 'mixed.log', '--assign'], dir);
   assert.equal(assign.out.split('\n').length, 6);
 });
 

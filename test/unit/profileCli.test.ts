@@ -2,20 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
-import { tempDir } from './helpers';
+import { tempDir, runCli } from './helpers';
 
 const FIXTURES = path.join(__dirname, '../fixtures/profile');
 const HOT_LINE = readFileSync(path.join(FIXTURES, 'workload.py'), 'utf8').split('\n').findIndex((l) => l.includes('total += i * i % 7')) + 1;
 
-async function run(argv: string[], cwd = FIXTURES) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], cwd = FIXTURES) => runCli(argv, cwd);
 
 test('iwb profile summarize --json: format, samples, threads and top sorted by self time', async () => {
   const r = await run(['profile', 'summarize', 'workload.speedscope.json', '--top', '5', '--json']);

@@ -9,14 +9,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { ProfileParseError, type CallEdge } from '../../src/core/profile/model';
 import { parseProfile } from '../../src/core/profile/parse';
 import { APPROXIMATION_NOTE, parsePstats, readCallGraph } from '../../src/core/profile/pstats';
 import { NO_PYTHON_FRAME } from '../../src/core/profile/pythonProfilers';
 import { summarize } from '../../src/core/profile/summary';
-import { tempDir } from './helpers';
+import { tempDir, runCli } from './helpers';
 
 const FIXTURES = path.join(__dirname, '../fixtures/profile');
 const fixture = (f: string) => readFileSync(path.join(FIXTURES, f));
@@ -25,13 +23,7 @@ const HOT_LINE = WORKLOAD.findIndex((l) => l.includes('total += i * i % 7')) + 1
 const HOT_DEF = WORKLOAD.findIndex((l) => l.startsWith('def hot_loop')) + 1;
 const PYTHON = process.env.IWB_PYTHON ?? 'python3';
 
-async function run(argv: string[], cwd = FIXTURES) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], cwd = FIXTURES) => runCli(argv, cwd);
 
 // ---------------------------------------------------------------------------------- cProfile
 

@@ -12,22 +12,14 @@ import {
   type Decision,
   type MetricsWindow,
 } from '../../src/core/rollback';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { writeFileSync } from 'node:fs';
-import { repoRoot, tempDir } from './helpers';
+import { repoRoot, tempDir, runCli } from './helpers';
 
 async function run(argv: string[]) {
   return runIn(repoRoot, argv);
 }
 
-async function runIn(cwd: string, argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const runIn = (cwd: string, argv: string[]) => runCli(argv, cwd);
 
 const win = (metrics: Record<string, unknown>, extra: Record<string, unknown> = {}): MetricsWindow => {
   const p = parseMetricsWindow(JSON.stringify({ metrics, ...extra }), 'w');

@@ -7,14 +7,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { analyzeStacks, classifyWait, heldLocks, somethingStuck, stacksReport, type SourceLines } from '../../src/core/stacks/analyze';
 import { StackParseError, type StackDump, type ThreadDump } from '../../src/core/stacks/model';
 import { parseStackDumps, splitJsonValues } from '../../src/core/stacks/parse';
 import { dumpArgs } from '../../src/core/stacks/pySpyDump';
 import { stacksSnapshot } from '../../src/presenters/stacks';
-import { tempDir } from './helpers';
+import { tempDir, runCli } from './helpers';
 
 const FIXTURES = path.join(__dirname, '../fixtures/stacks');
 const read = (f: string) => readFileSync(path.join(FIXTURES, f), 'utf8');
@@ -23,13 +21,7 @@ const lineOf = (text: string) => STUCK.findIndex((l) => l.includes(text)) + 1;
 /** The dumps name /app/stuck.py (recorded there); its lines are this folder's stuck.py. */
 const sources: SourceLines = (file) => (file.endsWith('stuck.py') ? STUCK : undefined);
 
-async function run(argv: string[], cwd = FIXTURES) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], cwd = FIXTURES) => runCli(argv, cwd);
 
 function byName(a: ReturnType<typeof analyzeStacks>, name: string) {
   return a.threads.find((t) => t.name === name)!;

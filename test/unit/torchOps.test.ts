@@ -7,12 +7,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { parseProfile } from '../../src/core/profile/parse';
 import { summarize } from '../../src/core/profile/summary';
 import { analyzeTorchTrace, opsReport, sortOps } from '../../src/core/profile/torchOps';
-import { tempDir } from './helpers';
+import { tempDir, runCli } from './helpers';
 
 const TORCH = path.join(__dirname, '../fixtures/profile/torch');
 const text = (f: string) => {
@@ -23,13 +21,7 @@ async function* chunks(s: string) {
   for (let i = 0; i < s.length; i += 65536) yield s.slice(i, i + 65536);
 }
 
-async function run(argv: string[], cwd = TORCH) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], cwd = TORCH) => runCli(argv, cwd);
 
 test('a real CPU trace: every op\'s calls, self CPU and CPU total are what torch\'s key_averages() said', async () => {
   const t = await analyzeTorchTrace(chunks(text('cpu-mlp.pt.trace.json')));

@@ -5,8 +5,6 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { aggregateSpans, statsJson } from '../../src/core/traces/aggregate';
 import { compareDetailed, compareTraces } from '../../src/core/traces/compare';
 import { importTraces } from '../../src/core/traces/import';
@@ -14,15 +12,7 @@ import { buildTrace } from '../../src/core/traces/model';
 import { buildQuery, checkTraceId, goDuration, parseDuration, parseTag, QueryError, v1SearchPath, v3SearchPath } from '../../src/core/traces/query';
 import type { Span } from '../../src/core/traces/types';
 import { readFileSync } from 'node:fs';
-import { repoRoot, tempDir } from './helpers';
-
-async function run(argv: string[], cwd = repoRoot) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { repoRoot, tempDir, runCli } from './helpers';
 
 const FIXTURE = 'test/fixtures/traces/demo-service.otlp.jsonl';
 // The fixture's three requests: a fast failing one, a normal one (16 features) and one with 150 pinned items.
@@ -149,32 +139,32 @@ test('stats: percentiles per operation and the attribute the slow requests share
 });
 
 test('iwb trace compare FILE#ID FILE#ID --json: the exact contract; missing files exit 2 with one line', async (t) => {
-  const r = await run(['trace', 'compare', `${FIXTURE}#${NORMAL}`, `${FIXTURE}#${SLOW}`, '--json']);
+  const r = await runCli(['trace', 'compare', `${FIXTURE}#${NORMAL}`, `${FIXTURE}#${SLOW}`, '--json']);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.deepEqual(Object.keys(j), ['a', 'b', 'onlyInA', 'onlyInB', 'changed']);
   assert.deepEqual(Object.keys(j.a), ['traceId', 'durationMs']);
   assert.deepEqual(Object.keys(j.changed[0]), ['path', 'aMs', 'bMs', 'deltaMs']);
   assert.equal(j.changed[0].path, 'POST /recommend');
-  const human = await run(['trace', 'compare', `${FIXTURE}#${NORMAL}`, `${FIXTURE}#${SLOW}`]);
+  const human = await runCli(['trace', 'compare', `${FIXTURE}#${NORMAL}`, `${FIXTURE}#${SLOW}`]);
   assert.match(human.out, /Quadratic: .*pairwise_diversity/);
   assert.match(human.out, /N\+1 changed: \d+ → \d+ × "SELECT id, name, embedding FROM items WHERE id = \?"/);
-  const missing = await run(['trace', 'compare', 'nope.json', `${FIXTURE}`, '--json']);
+  const missing = await runCli(['trace', 'compare', 'nope.json', `${FIXTURE}`, '--json']);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /^iwb trace compare: nope\.json: no such file/);
   assert.doesNotMatch(missing.err, /\n\s+at /);
   const dir = tempDir(t);
   writeFileSync(path.join(dir, 'bad.json'), '\u0000\u0001binary<img src=x onerror=alert(1)>');
-  const bad = await run(['trace', 'compare', 'bad.json', path.join(repoRoot, FIXTURE)], dir);
+  const bad = await runCli(['trace', 'compare', 'bad.json', path.join(repoRoot, FIXTURE)], dir);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /bad\.json/);
-  const noJaeger = await run(['trace', 'compare', NORMAL, SLOW], dir);
+  const noJaeger = await runCli(['trace', 'compare', NORMAL, SLOW], dir);
   assert.equal(noJaeger.code, 2);
   assert.match(noJaeger.err, /--jaeger/);
 });
 
 test('iwb traces stats FILE --json: every trace of the file, the contract\'s fields in order', async (t) => {
-  const r = await run(['traces', 'stats', FIXTURE, '--json']);
+  const r = await runCli(['traces', 'stats', FIXTURE, '--json']);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.deepEqual(Object.keys(j), ['traces', 'operations', 'slowAttributes']);
@@ -183,25 +173,25 @@ test('iwb traces stats FILE --json: every trace of the file, the contract\'s fie
   assert.ok(select.count > 500);
   assert.ok(j.operations.every((o: { p50Ms: number; p95Ms: number; p99Ms: number }) => o.p50Ms <= o.p95Ms && o.p95Ms <= o.p99Ms));
   assert.ok(j.slowAttributes.some((a: { key: string; value: string }) => a.key === 'app.client' || a.key === 'recommend.pinned' || a.key === 'span.name'), JSON.stringify(j.slowAttributes));
-  const human = await run(['traces', 'stats', FIXTURE, '--slow-above', '100ms']);
+  const human = await runCli(['traces', 'stats', FIXTURE, '--slow-above', '100ms']);
   assert.match(human.out, /Slow traces \(over 100 ms\): 1/);
   const dir = tempDir(t);
   writeFileSync(path.join(dir, 'empty.json'), '{"resourceSpans": []}');
   for (const file of ['missing.json', 'empty.json']) {
-    const e = await run(['traces', 'stats', file, '--json'], dir);
+    const e = await runCli(['traces', 'stats', file, '--json'], dir);
     assert.equal(e.code, 2, file);
     assert.match(e.err, new RegExp(`^iwb traces stats: ${file.replace('.', '\\.')}`));
     assert.deepEqual(Object.keys(JSON.parse(e.out)), ['error']);
   }
-  const usage = await run(['traces', 'stats']);
+  const usage = await runCli(['traces', 'stats']);
   assert.equal(usage.code, 2);
   assert.match(usage.err, /FILE/);
 });
 
 test('iwb trace --max-traces lifts the 50-trace cap of the summary', async () => {
-  const all = JSON.parse((await run(['trace', FIXTURE, '--max-traces', 'all', '--json'])).out);
+  const all = JSON.parse((await runCli(['trace', FIXTURE, '--max-traces', 'all', '--json'])).out);
   assert.equal(all.traces.length, all.traceCount);
-  const one = JSON.parse((await run(['trace', FIXTURE, '--max-traces', '1', '--json'])).out);
+  const one = JSON.parse((await runCli(['trace', FIXTURE, '--max-traces', '1', '--json'])).out);
   assert.equal(one.traces.length, 1);
-  assert.equal((await run(['trace', FIXTURE, '--max-traces', 'lots'])).code, 2);
+  assert.equal((await runCli(['trace', FIXTURE, '--max-traces', 'lots'])).code, 2);
 });

@@ -7,11 +7,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/output';
 import { BackendError, listOperations, listServices, searchTraces } from '../../src/core/traces/jaeger';
 import { buildQuery } from '../../src/core/traces/query';
-import { repoRoot } from './helpers';
+import { repoRoot, runCli } from './helpers';
 
 interface JaegerModule {
   jaegerAvailable(): { ok: boolean; reason?: string };
@@ -36,14 +34,6 @@ after(async () => {
   await jaeger?.stop();
 });
 
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), cwd: repoRoot };
-  const code = await main(argv, io);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
 test('services and operations from the live Jaeger', async () => {
   const services = await listServices({ url: jaeger.url });
   assert.ok(services.includes('recommend') && services.includes('load-generator'), services.join());
@@ -52,7 +42,7 @@ test('services and operations from the live Jaeger', async () => {
 });
 
 test('iwb traces search --json: the contract, slowest first, every request; tags narrow it', async () => {
-  const r = await run(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--operation', 'POST /recommend', '--lookback', '1h', '--limit', '100', '--json']);
+  const r = await runCli(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--operation', 'POST /recommend', '--lookback', '1h', '--limit', '100', '--json']);
   assert.equal(r.code, 0, r.err);
   const rows = JSON.parse(r.out) as { traceId: string; startTime: string; durationMs: number; spanCount: number; services: string[]; rootOperation: string; errors: number }[];
   assert.equal(rows.length, REQUESTS + BAD);
@@ -64,44 +54,44 @@ test('iwb traces search --json: the contract, slowest first, every request; tags
   assert.ok(!Number.isNaN(Date.parse(rows[0]!.startTime)));
   // The malformed requests fail; on a loaded machine a pinned-items request may also miss its 1 s deadline.
   assert.ok(rows.filter((x) => x.errors > 0).length >= BAD);
-  const ios = JSON.parse((await run(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--tag', 'app.client=ios', '--limit', '100', '--json'])).out) as { traceId: string }[];
+  const ios = JSON.parse((await runCli(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--tag', 'app.client=ios', '--limit', '100', '--json'])).out) as { traceId: string }[];
   // Every other good request of the load's (shuffled) plan comes from the ios client.
   assert.ok(ios.length >= REQUESTS / 2 - 2 && ios.length <= REQUESTS / 2 + 2, String(ios.length));
   assert.ok(ios.every((x) => rows.some((y) => y.traceId === x.traceId)));
-  const slowOnes = JSON.parse((await run(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--min-duration', `${durations[ios.length - 1]! - 1}ms`, '--limit', '100', '--json'])).out) as { traceId: string }[];
+  const slowOnes = JSON.parse((await runCli(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--min-duration', `${durations[ios.length - 1]! - 1}ms`, '--limit', '100', '--json'])).out) as { traceId: string }[];
   assert.ok(slowOnes.length >= 1 && slowOnes.length < rows.length);
   // api_v3 finds the same traces.
-  const v3 = JSON.parse((await run(['traces', 'search', '--jaeger', jaeger.url, '--api', 'v3', '--service', 'recommend', '--limit', '100', '--json'])).out) as { traceId: string; durationMs: number }[];
+  const v3 = JSON.parse((await runCli(['traces', 'search', '--jaeger', jaeger.url, '--api', 'v3', '--service', 'recommend', '--limit', '100', '--json'])).out) as { traceId: string; durationMs: number }[];
   assert.deepEqual(v3.map((x) => x.traceId).sort(), rows.map((x) => x.traceId).sort());
 });
 
 test('iwb trace compare ID ID --jaeger: the slowest against a fast one shows the N+1 and the quadratic span', async () => {
-  const rows = JSON.parse((await run(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--limit', '100', '--json'])).out) as { traceId: string; errors: number }[];
+  const rows = JSON.parse((await runCli(['traces', 'search', '--jaeger', jaeger.url, '--service', 'recommend', '--limit', '100', '--json'])).out) as { traceId: string; errors: number }[];
   // The slowest is a pinned-items request (on a loaded machine it may also have missed its deadline,
   // after ranking: its spans are all there); the fast one a plain request that succeeded.
   const ok = rows.filter((x) => x.errors === 0);
   const slowest = rows[0]!.traceId;
   const fast = ok[ok.length - 1]!.traceId;
-  const j = await run(['trace', 'compare', fast, slowest, '--jaeger', jaeger.url, '--json']);
+  const j = await runCli(['trace', 'compare', fast, slowest, '--jaeger', jaeger.url, '--json']);
   assert.equal(j.code, 0, j.err);
   const c = JSON.parse(j.out);
   assert.deepEqual([c.a.traceId, c.b.traceId], [fast, slowest]);
   assert.ok(c.changed.some((x: { path: string; deltaMs: number }) => x.path.endsWith('pairwise_diversity') && x.deltaMs > 0));
-  const human = await run(['trace', 'compare', fast, slowest, '--jaeger', jaeger.url]);
+  const human = await runCli(['trace', 'compare', fast, slowest, '--jaeger', jaeger.url]);
   assert.match(human.out, /N\+1 changed: \d+ → \d+ × "SELECT id, name, embedding FROM items WHERE id = \?"/);
   // Quadratic on a quiet machine; under heavy load the measured exponent drifts above the band.
   assert.match(human.out, /(Quadratic|Superlinear): .*pairwise_diversity — own time/);
-  const missing = await run(['trace', 'compare', fast, 'ffffffffffffffffffffffffffffffff', '--jaeger', jaeger.url, '--json']);
+  const missing = await runCli(['trace', 'compare', fast, 'ffffffffffffffffffffffffffffffff', '--jaeger', jaeger.url, '--json']);
   assert.equal(missing.code, 2);
   assert.match(missing.err, /holds no trace ffffffffffffffffffffffffffffffff/);
 });
 
 test('iwb traces stats --jaeger: what the slow requests share is the pinned items of the ios client', async () => {
-  const r = await run(['traces', 'stats', '--jaeger', jaeger.url, '--service', 'recommend', '--operation', 'POST /recommend', '--slow-above', '0', '--json']);
+  const r = await runCli(['traces', 'stats', '--jaeger', jaeger.url, '--service', 'recommend', '--operation', 'POST /recommend', '--slow-above', '0', '--json']);
   assert.equal(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.equal(j.traces, REQUESTS + BAD);
-  const byTime = await run(['traces', 'stats', '--jaeger', jaeger.url, '--service', 'recommend', '--json']);
+  const byTime = await runCli(['traces', 'stats', '--jaeger', jaeger.url, '--service', 'recommend', '--json']);
   const s = JSON.parse(byTime.out);
   const top = s.slowAttributes.map((a: { key: string; value: string }) => `${a.key}=${a.value}`);
   assert.ok(top.includes('app.client=ios') || top.includes('recommend.pinned=true'), top.join(', '));
@@ -149,16 +139,16 @@ test('backends that are down, locked, slow or not Jaeger: exit 2 with one line t
     ['slow', [stuck.url, '--timeout', '1s'], /did not answer within 1 s/],
   ];
   for (const [name, target, message] of cases) {
-    const r = await run(['traces', 'search', '--jaeger', ...target, '--service', 'recommend', '--json']);
+    const r = await runCli(['traces', 'search', '--jaeger', ...target, '--service', 'recommend', '--json']);
     assert.equal(r.code, 2, name);
     assert.match(r.err, message, name);
     assert.equal(r.err.split('\n').length, 1, name);
     assert.doesNotMatch(r.err, /Bearer wrong/, 'credentials never shown');
     assert.deepEqual(Object.keys(JSON.parse(r.out)), ['error']);
-    const s = await run(['traces', 'stats', '--jaeger', ...target, '--service', 'recommend']);
+    const s = await runCli(['traces', 'stats', '--jaeger', ...target, '--service', 'recommend']);
     assert.equal(s.code, 2, `stats ${name}`);
   }
-  const usage = await run(['traces', 'search', '--service', 'recommend']);
+  const usage = await runCli(['traces', 'search', '--service', 'recommend']);
   assert.equal(usage.code, 2);
   assert.match(usage.err, /--jaeger URL is required/);
 });

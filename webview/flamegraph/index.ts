@@ -306,26 +306,23 @@ function updateCrumbs(): void {
 function zoomTo(node: number): void {
   chart.zoom = node;
   chart.selected = node;
-  paintChart();
-  updateCrumbs();
-  describe(node);
-  sendFocus();
-  reveal(node);
+  showSelection(node);
 }
 
 function select(node: number): void {
   if (!tree) return;
-  // Keep the selection visible: zoom out to an ancestor that contains it.
-  let z = chart.zoom;
-  while (z !== 0 && !pathTo(tree, node).includes(z) && node !== z) z = tree.parent[z]!;
-  chart.zoom = z;
-  chart.selected = node;
+  chart.selectVisible(node);
+  showSelection(node);
+  if (sandwichFunc !== undefined && node > 0) showSandwich(keys.func[tree.key[node]!]!);
+}
+
+/** After the chart's zoom or selection moved: draws it, and tells the crumbs, the status, the host and the scroll position. */
+function showSelection(node: number): void {
   paintChart();
   updateCrumbs();
   describe(node);
   sendFocus();
   reveal(node);
-  if (sandwichFunc !== undefined && node > 0) showSandwich(keys.func[tree.key[node]!]!);
 }
 
 /** Scrolls the chart pane so the box of `node` is in view (both ways), if it is drawn. */
@@ -478,50 +475,25 @@ chartPane.addEventListener('keydown', (e) => {
     }
     return;
   }
-  const n = chart.selected;
-  const up = view.icicle ? 'ArrowDown' : 'ArrowUp';
-  const down = view.icicle ? 'ArrowUp' : 'ArrowDown';
-  let next = -1;
-  if (e.key === up) {
-    // into the heaviest child
-    let best = -1;
-    for (let i = tree.childStart[n]!; i < tree.childStart[n + 1]!; i++) {
-      const ch = tree.childIndex[i]!;
-      if (best < 0 || tree.total[ch]! > tree.total[best]!) best = ch;
-    }
-    next = best;
-  } else if (e.key === down) next = n > 0 ? tree.parent[n]! : -1;
-  else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-    const p = n > 0 ? tree.parent[n]! : -1;
-    if (p >= 0) {
-      const siblings = children(tree, p);
-      const i = siblings.indexOf(n);
-      const j = e.key === 'ArrowLeft' ? i - 1 : i + 1;
-      if (j >= 0 && j < siblings.length) next = siblings[j]!;
-    }
-  } else if (e.key === 'Home') next = 0;
-  else if (e.key === 'Enter') {
-    openSource(n);
+  if (e.key === 'Home') {
+    select(0);
     e.preventDefault();
     return;
-  } else if (e.key === ' ') {
-    zoomTo(n);
-    e.preventDefault();
-    return;
-  } else if (e.key === 'Escape' || e.key === 'Backspace') {
-    zoomTo(chart.zoom > 0 ? tree.parent[chart.zoom]! : 0);
-    e.preventDefault();
-    return;
-  } else if (e.key === '/') {
+  }
+  if (e.key === '/') {
     searchBox.focus();
     e.preventDefault();
     return;
-  } else if (e.key === 's' || e.key === 'S') {
+  }
+  if (e.key === 's' || e.key === 'S') {
     toggleSandwich();
     return;
   }
-  if (e.key.startsWith('Arrow') || e.key === 'Home') e.preventDefault();
-  if (next >= 0) select(next);
+  const action = chart.keyAction(e.key);
+  if (e.key.startsWith('Arrow') || action?.kind === 'zoom' || action?.kind === 'open') e.preventDefault();
+  if (action?.kind === 'open') openSource(action.node);
+  else if (action?.kind === 'zoom') zoomTo(action.node);
+  else if (action) select(action.node);
 });
 
 function repaint(): void {

@@ -4,7 +4,7 @@
 // string is rendered as text (function and file names come from the profiled program).
 import { formatBytes, formatCount, rangeValues, viewThread, type LeakSuspect } from '../../src/core/memory/analysis';
 import type { MemoryDiffRow } from '../../src/core/memory/diff';
-import { FrameKeys, buildDiffTree, buildFlameTree, children, pathTo, sortChildren, type FlameTree, type TreeInput } from '../../src/core/profile/flameTree';
+import { FrameKeys, buildDiffTree, buildFlameTree, sortChildren, type FlameTree, type TreeInput } from '../../src/core/profile/flameTree';
 import { decodeFrames, type FlameData, type FlameFrame } from '../../src/protocol/flamegraph';
 import { isMemoryViewState, type MemoryIntent, type MemoryMeasure, type MemoryPageView, type MemorySnapshot, type MemoryViewState } from '../../src/protocol/memory';
 import { connect, type PageBridge } from '../shared/bridge';
@@ -210,10 +210,7 @@ function describe(node: number): void {
 
 function select(node: number): void {
   if (!tree) return;
-  let z = chart.zoom;
-  while (z !== 0 && !pathTo(tree, node).includes(z) && node !== z) z = tree.parent[z]!;
-  chart.zoom = z;
-  chart.selected = node;
+  chart.selectVisible(node);
   chart.paint();
   describe(node);
   const box = chart.boxOf(node);
@@ -288,38 +285,12 @@ canvas.addEventListener('dblclick', (e) => {
   if (node >= 0) zoomTo(node);
 });
 canvas.addEventListener('keydown', (e) => {
-  if (!tree) return;
-  const n = chart.selected;
-  const up = view.icicle ? 'ArrowDown' : 'ArrowUp';
-  const down = view.icicle ? 'ArrowUp' : 'ArrowDown';
-  let next = -1;
-  if (e.key === up) {
-    for (const c of children(tree, n)) if (next < 0 || tree.total[c]! > tree.total[next]!) next = c;
-  } else if (e.key === down) next = n > 0 ? tree.parent[n]! : -1;
-  else if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
-    const p = n > 0 ? tree.parent[n]! : -1;
-    if (p >= 0) {
-      const siblings = children(tree, p);
-      const i = siblings.indexOf(n) + (e.key === 'ArrowLeft' ? -1 : 1);
-      if (i >= 0 && i < siblings.length) next = siblings[i]!;
-    }
-  } else if (e.key === 'Enter') {
-    openNode(n);
-    e.preventDefault();
-    return;
-  } else if (e.key === ' ') {
-    zoomTo(n);
-    e.preventDefault();
-    return;
-  } else if (e.key === 'Escape' || e.key === 'Backspace') {
-    zoomTo(chart.zoom > 0 ? tree.parent[chart.zoom]! : 0);
-    e.preventDefault();
-    return;
-  }
-  if (next >= 0) {
-    e.preventDefault();
-    select(next);
-  }
+  const action = chart.keyAction(e.key);
+  if (!tree || !action) return;
+  e.preventDefault();
+  if (action.kind === 'open') openNode(action.node);
+  else if (action.kind === 'zoom') zoomTo(action.node);
+  else select(action.node);
 });
 heatButton.addEventListener('click', () => bridge?.send({ type: 'setHeat', on: !(snap?.heatOn && snap.heatShown) }));
 cpuButton.addEventListener('click', () => bridge?.send({ type: 'showCpuHeat' }));

@@ -1,6 +1,6 @@
 import { scaleLinear } from 'd3-scale';
 import { hsl } from 'd3-color';
-import { layoutBoxes, pathTo, type Box, type FlameTree, type FrameKeys } from '../../src/core/profile/flameTree';
+import { children, layoutBoxes, pathTo, type Box, type FlameTree, type FrameKeys } from '../../src/core/profile/flameTree';
 
 /**
  * One flame graph on a canvas: d3 scales map weight to pixels, only boxes at least one pixel wide are laid
@@ -16,6 +16,12 @@ export interface ChartOptions {
   matches?: Uint8Array;
   /** Nodes in this profile's own code are drawn saturated, libraries muted. */
   mine: (key: number) => boolean;
+}
+
+/** What a key pressed on a flame chart asks for; the page decides how to show or open it. */
+export interface FlameKeyAction {
+  kind: 'select' | 'open' | 'zoom';
+  node: number;
 }
 
 export interface PaintedBox extends Box {
@@ -170,5 +176,43 @@ export class FlameChart {
 
   boxOf(node: number): PaintedBox | undefined {
     return this.painted.find((b) => b.node === node);
+  }
+
+  /** Selects `node`, zooming out to the nearest ancestor that contains it so the selection stays drawn. */
+  selectVisible(node: number): void {
+    const tree = this.tree;
+    if (!tree) return;
+    let z = this.zoom;
+    while (z !== 0 && !pathTo(tree, node).includes(z) && node !== z) z = tree.parent[z]!;
+    this.zoom = z;
+    this.selected = node;
+  }
+
+  /**
+   * The flame graph keys every page shares: up/down into the heaviest callee or back to the caller (swapped
+   * in an icicle, where callees hang below), left/right to the sibling, Enter opens, Space zooms in,
+   * Escape/Backspace zooms out one level. Undefined: the key moves nothing from here.
+   */
+  keyAction(key: string): FlameKeyAction | undefined {
+    const tree = this.tree;
+    if (!tree) return undefined;
+    const n = this.selected;
+    const up = this.options.icicle ? 'ArrowDown' : 'ArrowUp';
+    const down = this.options.icicle ? 'ArrowUp' : 'ArrowDown';
+    let next = -1;
+    if (key === up) {
+      for (const c of children(tree, n)) if (next < 0 || tree.total[c]! > tree.total[next]!) next = c;
+    } else if (key === down) next = n > 0 ? tree.parent[n]! : -1;
+    else if (key === 'ArrowLeft' || key === 'ArrowRight') {
+      const p = n > 0 ? tree.parent[n]! : -1;
+      if (p >= 0) {
+        const siblings = children(tree, p);
+        const i = siblings.indexOf(n) + (key === 'ArrowLeft' ? -1 : 1);
+        if (i >= 0 && i < siblings.length) next = siblings[i]!;
+      }
+    } else if (key === 'Enter') return { kind: 'open', node: n };
+    else if (key === ' ') return { kind: 'zoom', node: n };
+    else if (key === 'Escape' || key === 'Backspace') return { kind: 'zoom', node: this.zoom > 0 ? tree.parent[this.zoom]! : 0 };
+    return next >= 0 ? { kind: 'select', node: next } : undefined;
   }
 }

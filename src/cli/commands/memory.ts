@@ -2,9 +2,9 @@ import { formatBytes, summarizeMemory, type LocationStat } from '../../core/memo
 import { diffMemory, type MemoryDiffRow } from '../../core/memory/diff';
 import { MEMORY_FORMAT_LABELS, MEMORY_VIEWS, type MemoryCapture } from '../../core/memory/model';
 import { helperDirFrom, memrayScriptPython, readMemoryFile } from '../../node/memoryReader';
-import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import { UsageError, rejectUnknown, topOption, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
-import { EXIT, type CliIO } from '../output';
+import { EXIT, lpad, where, type CliIO } from '../output';
 
 export const memoryHelp: CommandHelp = {
   summary: 'Summarize a memory capture (memray, tracemalloc, memory_profiler, mprof) or compare two',
@@ -28,14 +28,6 @@ iwb memory diff BEFORE AFTER [--top N] [--json] [--python PYTHON]
 
 export const MEMORY_VALUE_OPTIONS = ['top', 'python'];
 
-function topOption(args: ParsedArgs): number {
-  const raw = args.flags.get('top');
-  if (raw === undefined) return 20;
-  const n = Number(raw);
-  if (raw === true || !Number.isInteger(n) || n < 1) throw new UsageError('--top needs a whole number of at least 1');
-  return n;
-}
-
 async function pythons(args: ParsedArgs): Promise<string[]> {
   const given = args.flags.get('python');
   if (given === true) throw new UsageError('--python needs the path of a Python interpreter');
@@ -44,8 +36,6 @@ async function pythons(args: ParsedArgs): Promise<string[]> {
   return [process.env.IWB_PYTHON ?? '', fromScript ?? '', process.platform === 'win32' ? 'python' : 'python3', 'python'].filter(Boolean);
 }
 
-const where = (file: string, line: number) => (file ? `${file}${line > 0 ? `:${line}` : ''}` : '');
-const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const count = (n: number) => Math.round(n).toLocaleString('en');
 
 const VIEW_TITLES = {

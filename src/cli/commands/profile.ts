@@ -8,9 +8,9 @@ import { byteChunks, peekBytes, textChunks } from '../../core/profile/input';
 import { ProfileParseError, type Profile } from '../../core/profile/model';
 import { parseProfile } from '../../core/profile/parse';
 import { formatWeight, summarize } from '../../core/profile/summary';
-import { UsageError, rejectUnknown, type ParsedArgs } from '../args';
+import { UsageError, rejectUnknown, topOption, type ParsedArgs } from '../args';
 import type { CommandHelp } from '../help';
-import { EXIT, type CliIO } from '../output';
+import { EXIT, lpad, where, type CliIO } from '../output';
 
 export const profileHelp: CommandHelp = {
   summary: 'Summarize a profile (py-spy, cProfile, pyinstrument, scalene, austin, speedscope, torch) or compare two',
@@ -58,17 +58,7 @@ export async function readProfileFile(file: string, cwd: string): Promise<Profil
   }
 }
 
-function topOption(args: ParsedArgs): number {
-  const raw = args.flags.get('top');
-  if (raw === undefined) return 20;
-  const n = Number(raw);
-  if (raw === true || !Number.isInteger(n) || n < 1) throw new UsageError('--top needs a whole number of at least 1');
-  return n;
-}
-
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-const where = (file: string, line: number) => (file ? `${file}${line > 0 ? `:${line}` : ''}` : '');
 
 /** A torch trace's op table, read as a stream; errors name the file. */
 async function readTorchOps(file: string, cwd: string): Promise<TorchOps> {

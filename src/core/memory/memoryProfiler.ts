@@ -20,7 +20,7 @@
  *   increment undoes the most recent rises first, as `del` of the last big object does) is temporary,
  *   what is never given back before the function returns is kept.
  */
-import { MemoryParseError, MemoryTables, emptyValues, type MemoryCapture, type StackValues } from './model';
+import { MemoryParseError, MemoryTables, addToStack, emptyValues, type MemoryCapture, type StackValues } from './model';
 
 const UNITS: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, KB: 1e3, MB: 1e6, GB: 1e9 };
 const UNIT = '(B|KiB|MiB|GiB|KB|MB|GB)';
@@ -125,7 +125,7 @@ export function parseMemoryProfilerReport(text: string): MemoryCapture {
       const occurrences = row.occurrences ?? 1;
       const stack = tables.stack([root, tables.frame(fn.name, block.file, row.line)]);
       if (row.increment > 0) {
-        push(peak, stack, row.increment, occurrences);
+        addToStack(peak, stack, row.increment, occurrences);
         held.push([stack, row.increment, occurrences]);
         totalBytes += row.increment;
         totalAllocations += occurrences;
@@ -134,14 +134,14 @@ export function parseMemoryProfilerReport(text: string): MemoryCapture {
         while (give > 0 && held.length > 0) {
           const top = held[held.length - 1]!;
           const back = Math.min(give, top[1]);
-          push(temporary, top[0], back, 0);
+          addToStack(temporary, top[0], back, 0);
           top[1] -= back;
           give -= back;
           if (top[1] <= 0) held.pop();
         }
       }
     });
-    for (const [stack, bytes, occurrences] of held) if (bytes > 0) push(leaks, stack, bytes, occurrences);
+    for (const [stack, bytes, occurrences] of held) if (bytes > 0) addToStack(leaks, stack, bytes, occurrences);
   }
   if (measured === 0) throw new MemoryParseError('the report lists no measured line (was the profiled function ever called?)');
   // Temporary entries carry no count of their own: take the rise's occurrences once per stack.
@@ -165,16 +165,4 @@ export function parseMemoryProfilerReport(text: string): MemoryCapture {
     ],
     warnings,
   };
-}
-
-function push(values: StackValues, stack: number, bytes: number, count: number): void {
-  const i = values.stacks.indexOf(stack);
-  if (i >= 0) {
-    values.bytes[i] += bytes;
-    values.counts[i] += count;
-  } else {
-    values.stacks.push(stack);
-    values.bytes.push(bytes);
-    values.counts.push(count);
-  }
 }

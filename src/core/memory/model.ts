@@ -129,6 +129,19 @@ export function emptyValues(): StackValues {
   return { stacks: [], bytes: [], counts: [] };
 }
 
+/** Adds bytes and a count to a stack's entry in `values`, creating the entry on the stack's first sight. */
+export function addToStack(values: StackValues, stack: number, bytes: number, count: number): void {
+  const i = values.stacks.indexOf(stack);
+  if (i >= 0) {
+    values.bytes[i] += bytes;
+    values.counts[i] += count;
+  } else {
+    values.stacks.push(stack);
+    values.bytes.push(bytes);
+    values.counts.push(count);
+  }
+}
+
 export function viewTotal(values: StackValues | undefined): { bytes: number; count: number } {
   let bytes = 0;
   let count = 0;

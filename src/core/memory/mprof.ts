@@ -13,7 +13,7 @@
  * kept (memory at return minus at entry) goes to leaks, the rest of the rise to temporary, and the calls
  * running at the high-water mark to peak, by how much memory rose during them up to it.
  */
-import { MemoryParseError, MemoryTables, emptyValues, type MemoryCapture, type StackValues } from './model';
+import { MemoryParseError, MemoryTables, addToStack, emptyValues, type MemoryCapture, type StackValues } from './model';
 
 const MIB = 2 ** 20;
 
@@ -96,9 +96,9 @@ export function parseMprof(text: string): MemoryCapture {
     const top = highest(c.start, c.end, Math.max(c.startBytes, c.endBytes));
     const kept = Math.max(0, c.endBytes - c.startBytes);
     const rise = Math.max(0, top - c.startBytes);
-    if (kept > 0) add(leaks, stack, kept, 1);
-    if (rise - kept > 0) add(temporary, stack, rise - kept, 1);
-    if (c.start <= peakTime && peakTime <= c.end) add(peak, stack, Math.max(0, total[peakIndex]! - c.startBytes), 1);
+    if (kept > 0) addToStack(leaks, stack, kept, 1);
+    if (rise - kept > 0) addToStack(temporary, stack, rise - kept, 1);
+    if (c.start <= peakTime && peakTime <= c.end) addToStack(peak, stack, Math.max(0, total[peakIndex]! - c.startBytes), 1);
   }
   const hasCalls = calls.length > 0;
   return {
@@ -120,16 +120,4 @@ export function parseMprof(text: string): MemoryCapture {
       : ['mprof samples the process memory over time only; record with `mprof run --python` and @profile on functions to see which calls kept memory.'],
     warnings,
   };
-}
-
-function add(values: StackValues, stack: number, bytes: number, count: number): void {
-  const i = values.stacks.indexOf(stack);
-  if (i >= 0) {
-    values.bytes[i] += bytes;
-    values.counts[i] += count;
-  } else {
-    values.stacks.push(stack);
-    values.bytes.push(bytes);
-    values.counts.push(count);
-  }
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { FileReport } from '../../core/store/incidentStore';
 import type { FileProblem } from '../../core/validation/problems';
+import { problemDiagnostic } from '../shared/problemDiagnostic';
 import type { IncidentRepository } from '../shared/incidentRepository';
 
 function toDiagnostic(p: FileProblem): vscode.Diagnostic {
@@ -8,10 +9,7 @@ function toDiagnostic(p: FileProblem): vscode.Diagnostic {
   const column = p.column - 1;
   // Multi-line nodes are shown on their first line; the squiggle length is capped to stay readable.
   const range = new vscode.Range(line, column, line, column + Math.max(1, Math.min(p.length, 120)));
-  const d = new vscode.Diagnostic(range, p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
-  d.source = 'Incident Workbench';
-  if (p.pointer) d.code = p.pointer;
-  return d;
+  return problemDiagnostic(range, p);
 }
 
 /** Schema problems of `.incidents/` files in the Problems panel; re-checked when those files change. */

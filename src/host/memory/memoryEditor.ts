@@ -4,6 +4,7 @@ import { reopenState } from '../../protocol/common';
 import { MEMORY_DIFF_VIEW_TYPE, MEMORY_VIEW_TYPE, isMemoryDiffReopen, isMemoryIntent, type MemoryDiffReopen, type MemoryIntent, type MemorySnapshot } from '../../protocol/memory';
 import { memoryDiffSnapshot, memorySnapshot } from '../../presenters/memory';
 import { offerPathMapping, type PathResolver } from '../shared/pathResolver';
+import { openAwayFrom } from '../shared/openBeside';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import type { EditorHeat } from '../shared/editorHeat';
@@ -29,10 +30,7 @@ export async function openCaptureSource(resolver: PathResolver, file: string, li
     if (await offerPathMapping(file)) return openCaptureSource(resolver, file, line, cwd, beside);
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const position = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), 0);
-  const column = beside === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-  return vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(position, position), preserveFocus: false, preview: true });
+  return openAwayFrom(uri, line, beside);
 }
 
 /** The read-only custom editor for memory captures; every open panel is a memory view of one document. */

@@ -1,38 +1,29 @@
 import * as vscode from 'vscode';
 import type { EditorHeat } from '../shared/editorHeat';
-import { PathResolver } from '../shared/pathResolver';
+import { RecordedFileFeature } from '../shared/recordedFileFeature';
 import type { Workbench } from '../shared/workbench';
 import { MemoryEditorProvider, openCaptureSource, type MemoryEditorHost } from './memoryEditor';
 import { MemoryHeat } from './memoryHeat';
 import { MemoryReading } from './memoryReading';
 
-const CWD_KEY = 'incidentWorkbench.memoryCwds';
-
 /**
  * What the memory feature shares between its commands, the memray task, the memory editor and memory
  * heat. Built in `activate` without any I/O; files are read and programs found only when asked.
  */
-export class MemoryFeature implements vscode.Disposable, MemoryEditorHost {
-  readonly resolver = new PathResolver();
+export class MemoryFeature extends RecordedFileFeature implements MemoryEditorHost {
   readonly reading: MemoryReading;
   readonly heat: MemoryHeat;
   readonly editor: MemoryEditorProvider;
-  readonly extensionUri: vscode.Uri;
-  readonly log: vscode.LogOutputChannel;
   readonly editorHeat: EditorHeat;
-  private readonly workspaceState: vscode.Memento;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(workbench: Workbench) {
-    this.extensionUri = workbench.extensionUri;
-    this.log = workbench.log;
-    this.workspaceState = workbench.workspaceState;
+    super(workbench, 'incidentWorkbench.memoryCwds');
     this.editorHeat = workbench.heat;
     this.reading = new MemoryReading(workbench.extensionUri);
     this.heat = new MemoryHeat(this.resolver, workbench.workspaceState, workbench.heat);
     const { provider, disposable } = MemoryEditorProvider.register(this);
     this.editor = provider;
-    this.disposables.push(this.resolver, this.reading, this.heat, disposable);
+    this.disposables.push(this.reading, this.heat, disposable);
     if (workbench.extensionMode === vscode.ExtensionMode.Test) {
       this.disposables.push(
         // The snapshot the focused memory view was last sent: its suspects, views and facts.
@@ -45,19 +36,5 @@ export class MemoryFeature implements vscode.Disposable, MemoryEditorHost {
         vscode.commands.registerCommand('incidentWorkbench._memoryHeatLines', (uri: unknown) => (uri instanceof vscode.Uri ? [...(this.heat.linesFor(uri) ?? new Map()).keys()] : undefined)),
       );
     }
-  }
-
-  /** The tracked process's working directory, kept per capture so relative frame paths resolve later. */
-  async rememberCwd(uri: vscode.Uri, cwd: string): Promise<void> {
-    const all = { ...this.workspaceState.get<Record<string, string>>(CWD_KEY, {}), [uri.toString()]: cwd };
-    await this.workspaceState.update(CWD_KEY, all);
-  }
-
-  cwdFor(uri: vscode.Uri): string | undefined {
-    return this.workspaceState.get<Record<string, string>>(CWD_KEY, {})[uri.toString()];
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

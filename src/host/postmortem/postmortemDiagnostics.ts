@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { checkPostmortemText } from '../../core/postmortem/check';
 import type { FileProblem } from '../../core/validation/problems';
+import { problemDiagnostic } from '../shared/problemDiagnostic';
 
 const PATTERN = /\/\.incidents\/[^/]+\/postmortem\.json$/;
 
@@ -8,10 +9,7 @@ function toDiagnostic(document: vscode.TextDocument, p: FileProblem): vscode.Dia
   const start = document.positionAt(p.offset);
   const end = document.positionAt(p.offset + Math.max(1, Math.min(p.length, 400)));
   const range = new vscode.Range(start, end.line === start.line ? end : document.lineAt(start.line).range.end);
-  const d = new vscode.Diagnostic(range, p.message, p.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
-  d.source = 'Incident Workbench';
-  if (p.pointer) d.code = p.pointer;
-  return d;
+  return problemDiagnostic(range, p);
 }
 
 /**

@@ -1,35 +1,26 @@
 import * as vscode from 'vscode';
 import { FlamegraphEditorProvider, openFrameSource, type FlamegraphHost } from './flamegraphEditor';
-import { PathResolver } from '../shared/pathResolver';
+import { RecordedFileFeature } from '../shared/recordedFileFeature';
 import { ProfileDocument } from './profileDocument';
 import { profileSnapshot } from '../../presenters/flamegraph';
 import type { Workbench } from '../shared/workbench';
 import { SourceHeat } from './sourceHeat';
 import { onDidChangeRecording } from './recording';
 
-const CWD_KEY = 'incidentWorkbench.profileCwds';
-
 /**
  * What the profiling feature shares between its commands, the py-spy task, the flamegraph editor and the
  * source heat. Built in `activate` without any I/O; everything reads files only when asked.
  */
-export class Profiling implements vscode.Disposable, FlamegraphHost {
-  readonly resolver = new PathResolver();
+export class Profiling extends RecordedFileFeature implements FlamegraphHost {
   readonly heat: SourceHeat;
   readonly editor: FlamegraphEditorProvider;
-  readonly extensionUri: vscode.Uri;
-  readonly log: vscode.LogOutputChannel;
-  private readonly workspaceState: vscode.Memento;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(workbench: Workbench) {
-    this.extensionUri = workbench.extensionUri;
-    this.log = workbench.log;
-    this.workspaceState = workbench.workspaceState;
+    super(workbench, 'incidentWorkbench.profileCwds');
     this.heat = new SourceHeat(this.resolver, workbench.workspaceState, workbench.heat);
     const { provider, disposable } = FlamegraphEditorProvider.register(this);
     this.editor = provider;
-    this.disposables.push(this.resolver, this.heat, disposable);
+    this.disposables.push(this.heat, disposable);
     // While py-spy records: what, and a click that stops it (the profile is written and opens).
     const item = vscode.window.createStatusBarItem('incidentWorkbench.profiling', vscode.StatusBarAlignment.Left, 100);
     item.name = 'Incident Workbench: profiling';
@@ -60,19 +51,5 @@ export class Profiling implements vscode.Disposable, FlamegraphHost {
         ),
       );
     }
-  }
-
-  /** The profiled process's working directory, kept per profile file so relative frame paths resolve later. */
-  async rememberCwd(uri: vscode.Uri, cwd: string): Promise<void> {
-    const all = { ...this.workspaceState.get<Record<string, string>>(CWD_KEY, {}), [uri.toString()]: cwd };
-    await this.workspaceState.update(CWD_KEY, all);
-  }
-
-  cwdFor(uri: vscode.Uri): string | undefined {
-    return this.workspaceState.get<Record<string, string>>(CWD_KEY, {})[uri.toString()];
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -21,3 +21,14 @@ export function openBeside(uri: vscode.Uri, line: number | undefined, column = 1
   queue = next.catch(() => undefined);
   return next;
 }
+
+/**
+ * Opens a file at a line (1-based) in the first editor group, or beside when the view it is opened from
+ * (`from`) is in the first group: the code never replaces the view the user came from.
+ */
+export async function openAwayFrom(uri: vscode.Uri, line: number, from: vscode.ViewColumn | undefined): Promise<vscode.TextEditor> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const position = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), 0);
+  const column = from === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+  return vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(position, position), preserveFocus: false, preview: true });
+}

@@ -41,17 +41,13 @@ export class PathResolver implements vscode.Disposable {
 
   private async find(file: string, cwd?: string): Promise<vscode.Uri | undefined> {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    const vars = { workspaceFolders: folders.map((f) => ({ name: f.name, path: f.uri.fsPath })) };
-    const { mappings } = parsePathMappings(vscode.workspace.getConfiguration('incidentWorkbench').get('pathMappings'));
-    const candidates: string[] = [];
-    const mapped = applyPathMappings(file, mappings, vars);
-    if (mapped) candidates.push(mapped);
-    if (path.isAbsolute(file)) candidates.push(file);
-    else {
+    const candidates = recordedCandidates(file);
+    if (!path.isAbsolute(file)) {
       for (const f of folders) candidates.push(path.join(f.uri.fsPath, file));
       if (cwd) candidates.push(path.join(cwd, file));
     }
-    for (const c of candidates) if (await isFile(c)) return vscode.Uri.file(c);
+    const found = await firstFile(candidates);
+    if (found) return found;
     if (isLibraryPath(file)) return undefined;
     const suffixes = suffixCandidates(file);
     const base = suffixes[suffixes.length - 1] ?? '';
@@ -134,6 +130,27 @@ class WorkspacePythonFiles implements vscode.Disposable {
     for (const d of this.subscriptions) d.dispose();
     this.changed.dispose();
   }
+}
+
+/**
+ * Where a recorded path may be before any search: its image through `incidentWorkbench.pathMappings` (a
+ * container's `/app`), then the path itself when it is absolute.
+ */
+export function recordedCandidates(file: string): string[] {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  const vars = { workspaceFolders: folders.map((f) => ({ name: f.name, path: f.uri.fsPath })) };
+  const { mappings } = parsePathMappings(vscode.workspace.getConfiguration('incidentWorkbench').get('pathMappings'));
+  const candidates: string[] = [];
+  const mapped = applyPathMappings(file, mappings, vars);
+  if (mapped) candidates.push(mapped);
+  if (path.isAbsolute(file)) candidates.push(file);
+  return candidates;
+}
+
+/** The first of `candidates` that is a file, in order. */
+export async function firstFile(candidates: readonly string[]): Promise<vscode.Uri | undefined> {
+  for (const c of candidates) if (await isFile(c)) return vscode.Uri.file(c);
+  return undefined;
 }
 
 async function isFile(p: string): Promise<boolean> {

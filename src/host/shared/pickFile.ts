@@ -158,3 +158,22 @@ export async function pickFileOrChoice(deps: Workbench, options: PickFileOptions
   const files = await vscode.window.showOpenDialog(dialog);
   return files?.length ? files : undefined;
 }
+
+/**
+ * The file a command was given: a Uri, a workspace-relative path, a tree or explorer node with a
+ * resourceUri or uri, or an evidence item of the Incidents tree (its path is relative to the incident folder).
+ */
+export function fileUriFrom(deps: Workbench, arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return deps.repository.uri(arg) ?? vscode.Uri.file(arg);
+  if (arg && typeof arg === 'object') {
+    const o = arg as { resourceUri?: unknown; uri?: unknown; kind?: unknown; entry?: { id?: unknown }; item?: { path?: unknown } };
+    if (o.resourceUri instanceof vscode.Uri) return o.resourceUri;
+    if (o.uri instanceof vscode.Uri) return o.uri;
+    if (o.kind === 'evidence' && typeof o.entry?.id === 'string' && typeof o.item?.path === 'string') {
+      const store = deps.repository.store();
+      return store ? deps.repository.uri(`${store.root}/${o.entry.id}/${o.item.path}`) : undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyPathMappings, isLibraryPath, parsePathMappings, suffixCandidates } from '../../core/paths/pathMappings';
+import { isLibraryPath, suffixCandidates } from '../../core/paths/pathMappings';
+import { firstFile, recordedCandidates } from '../shared/pathResolver';
 import type { SourceLines } from '../../core/stacks/analyze';
 
 const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
@@ -14,21 +14,9 @@ const MAX_SOURCE_BYTES = 4 * 1024 * 1024;
 export async function resolveDumpFile(file: string): Promise<vscode.Uri | undefined> {
   if (!file || (file.startsWith('<') && file.endsWith('>'))) return undefined;
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const vars = { workspaceFolders: folders.map((f) => ({ name: f.name, path: f.uri.fsPath })) };
-  const { mappings } = parsePathMappings(vscode.workspace.getConfiguration('incidentWorkbench').get('pathMappings'));
-  const candidates: string[] = [];
-  const mapped = applyPathMappings(file, mappings, vars);
-  if (mapped) candidates.push(mapped);
-  if (path.isAbsolute(file)) candidates.push(file);
+  const candidates = recordedCandidates(file);
   for (const f of folders) for (const suffix of path.isAbsolute(file) ? suffixCandidates(file).slice(0, -1) : [file, ...suffixCandidates(file)]) candidates.push(path.join(f.uri.fsPath, suffix));
-  for (const c of candidates) {
-    try {
-      if ((await fs.stat(c)).isFile()) return vscode.Uri.file(c);
-    } catch {
-      // not there; next candidate
-    }
-  }
-  return undefined;
+  return firstFile(candidates);
 }
 
 /** The source lines of every program file the dumps name (libraries skipped), for the analysis. */

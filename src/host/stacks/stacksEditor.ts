@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { STACKS_VIEW_TYPE, isStacksIntent, type StacksIntent, type StacksSnapshot } from '../../protocol/stacks';
 import { stacksErrorSnapshot, stacksSnapshot } from '../../presenters/stacks';
+import { openAwayFrom } from '../shared/openBeside';
 import { WebviewBridge } from '../shared/webviewBridge';
 import { buildWebviewHtml, webviewOptions } from '../shared/webviewHtml';
 import { resolveDumpFile } from './sources';
@@ -17,10 +18,7 @@ export async function openDumpFrame(file: string, line: number, from?: vscode.Vi
     void vscode.window.showWarningMessage(`${file} is not in this workspace. If the dump was taken in a container, map its folder with the incidentWorkbench.pathMappings setting (e.g. {"/app": "\${workspaceFolder}"}).`);
     return undefined;
   }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  const position = new vscode.Position(Math.max(0, Math.min(line - 1, doc.lineCount - 1)), 0);
-  const column = from === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-  return vscode.window.showTextDocument(doc, { viewColumn: column, selection: new vscode.Range(position, position), preserveFocus: false, preview: true });
+  return openAwayFrom(uri, line, from);
 }
 
 /** The read-only custom editor for stack dump files: threads, stuck frames, findings. */

@@ -5,7 +5,8 @@ import type { Command } from '../../shared/command';
 import { reportError } from '../../shared/reportError';
 import type { MemoryDeps } from '../deps';
 import { showMemoryDiff } from '../memoryEditor';
-import { MEMORY_FILTERS, MEMORY_GLOB, captureUriFrom } from './openMemoryCapture';
+import { MEMORY_FILTERS, MEMORY_GLOB } from './openMemoryCapture';
+import { fileUriFrom } from '../../shared/pickFile';
 
 async function pickCapture(deps: MemoryDeps, title: string, exclude?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const found = (await vscode.workspace.findFiles(MEMORY_GLOB, '**/node_modules/**', 500)).filter((u) => u.toString() !== exclude?.toString() && !u.path.endsWith('.md'));
@@ -46,15 +47,15 @@ export const compareMemoryCaptures: Command<MemoryDeps> = {
         void reportError(deps.log, `${SELECT_TWO} (${second.length} selected).`, { notify: true, severity: 'warning' });
         return undefined;
       }
-      const [a, b] = second.map((x) => ({ uri: captureUriFrom(deps, x), at: recordedAt(x) }));
+      const [a, b] = second.map((x) => ({ uri: fileUriFrom(deps, x), at: recordedAt(x) }));
       if (!a?.uri || !b?.uri) {
         void reportError(deps.log, `${SELECT_TWO}: one of the two selected items is not a file.`, { notify: true, severity: 'warning' });
         return undefined;
       }
       [before, after] = a.at !== undefined && b.at !== undefined && b.at < a.at ? [b.uri, a.uri] : [a.uri, b.uri];
     } else {
-      before = captureUriFrom(deps, first);
-      after = captureUriFrom(deps, second);
+      before = fileUriFrom(deps, first);
+      after = fileUriFrom(deps, second);
     }
     before ??= await pickCapture(deps, 'Compare Memory Captures (1/2): the capture BEFORE (baseline)');
     if (!before) return undefined;

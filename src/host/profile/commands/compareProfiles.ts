@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import { showProfileDiff } from '../flamegraphEditor';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
-import { pickProfile, profileUriFrom } from './openProfile';
+import { pickProfile } from './openProfile';
+import { fileUriFrom } from '../../shared/pickFile';
 import { reportError } from '../../shared/reportError';
 
 const SELECT_TWO = 'Select exactly two profiles to compare';
@@ -22,7 +23,7 @@ function recordedAt(arg: unknown): number | undefined {
  */
 function orderedPair(deps: ProfileDeps, selected: unknown[]): [vscode.Uri, vscode.Uri] | string {
   if (selected.length !== 2) return `${SELECT_TWO} (${selected.length} selected).`;
-  const [a, b] = selected.map((x) => ({ uri: profileUriFrom(deps, x), at: recordedAt(x) }));
+  const [a, b] = selected.map((x) => ({ uri: fileUriFrom(deps, x), at: recordedAt(x) }));
   if (!a?.uri || !b?.uri) return `${SELECT_TWO}: one of the two selected items is not a profile file.`;
   const swap = a.at !== undefined && b.at !== undefined && b.at < a.at;
   return swap ? [b.uri, a.uri] : [a.uri, b.uri];
@@ -47,8 +48,8 @@ export const compareProfiles: Command<ProfileDeps> = {
       }
       [before, after] = pair;
     } else {
-      before = profileUriFrom(deps, first);
-      after = profileUriFrom(deps, second);
+      before = fileUriFrom(deps, first);
+      after = fileUriFrom(deps, second);
     }
     before ??= await pickProfile(deps, 'Compare Profiles (1/2): the profile BEFORE (baseline)');
     if (!before) return undefined;

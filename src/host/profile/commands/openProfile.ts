@@ -2,24 +2,7 @@ import * as vscode from 'vscode';
 import { FLAMEGRAPH_VIEW_TYPE } from '../../../protocol/flamegraph';
 import type { ProfileDeps } from '../deps';
 import type { Command } from '../../shared/command';
-import { pickFile } from '../../shared/pickFile';
-
-/** A profile file from a command argument: a Uri, a workspace-relative path, or a tree node with a resourceUri. */
-export function profileUriFrom(deps: ProfileDeps, arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string') return deps.repository.uri(arg) ?? vscode.Uri.file(arg);
-  if (arg && typeof arg === 'object') {
-    const o = arg as { resourceUri?: unknown; uri?: unknown; kind?: unknown; entry?: { id?: unknown }; item?: { path?: unknown } };
-    if (o.resourceUri instanceof vscode.Uri) return o.resourceUri;
-    if (o.uri instanceof vscode.Uri) return o.uri;
-    // An evidence item of the Incidents tree: its path is relative to the incident folder.
-    if (o.kind === 'evidence' && typeof o.entry?.id === 'string' && typeof o.item?.path === 'string') {
-      const store = deps.repository.store();
-      return store ? deps.repository.uri(`${store.root}/${o.entry.id}/${o.item.path}`) : undefined;
-    }
-  }
-  return undefined;
-}
+import { fileUriFrom, pickFile } from '../../shared/pickFile';
 
 export const PROFILE_FILTERS = { 'Profiles (py-spy, cProfile, pyinstrument, scalene, austin, speedscope, torch)': ['json', 'raw', 'txt', 'collapsed', 'folded', 'pyspy', 'trace', 'prof', 'pstats', 'pyisession', 'austin', 'gz'], 'All files': ['*'] };
 const PROFILE_GLOB = '{**/*.speedscope.json,**/*.raw,**/*.collapsed,**/*.folded,**/*.pyspy,**/*.chrometrace.json,**/*.pt.trace.json,**/*.prof,**/*.pstats,**/*.pyisession,**/*.austin,**/profiles/**,**/evidence/profiles/**}';
@@ -33,7 +16,7 @@ export async function pickProfile(deps: ProfileDeps, title: string, exclude?: vs
 export const openProfile: Command<ProfileDeps> = {
   id: 'incidentWorkbench.openProfile',
   async run(deps, arg?: unknown): Promise<vscode.Uri | undefined> {
-    let uri = profileUriFrom(deps, arg);
+    let uri = fileUriFrom(deps, arg);
     if (!uri) {
       uri = await pickProfile(deps, 'Open Profile: py-spy (speedscope or raw), collapsed stacks, Chrome trace');
     }

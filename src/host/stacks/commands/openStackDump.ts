@@ -1,22 +1,8 @@
 import * as vscode from 'vscode';
 import { STACKS_VIEW_TYPE } from '../../../protocol/stacks';
 import type { Command } from '../../shared/command';
+import { fileUriFrom } from '../../shared/pickFile';
 import type { StacksDeps } from '../deps';
-
-/** A dump file from an argument: a Uri, a workspace-relative path, or a tree/explorer node. */
-function uriFrom(deps: StacksDeps, arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string') return deps.repository.uri(arg) ?? vscode.Uri.file(arg);
-  if (arg && typeof arg === 'object') {
-    const o = arg as { resourceUri?: unknown; kind?: unknown; entry?: { id?: unknown }; item?: { path?: unknown } };
-    if (o.resourceUri instanceof vscode.Uri) return o.resourceUri;
-    if (o.kind === 'evidence' && typeof o.entry?.id === 'string' && typeof o.item?.path === 'string') {
-      const store = deps.repository.store();
-      return store ? deps.repository.uri(`${store.root}/${o.entry.id}/${o.item.path}`) : undefined;
-    }
-  }
-  return undefined;
-}
 
 /**
  * "Open Stack Dump…": a dump someone already has — py-spy dump output, a log with faulthandler blocks, a
@@ -25,7 +11,7 @@ function uriFrom(deps: StacksDeps, arg: unknown): vscode.Uri | undefined {
 export const openStackDump: Command<StacksDeps> = {
   id: 'incidentWorkbench.openStackDump',
   async run(deps, arg?: unknown): Promise<vscode.Uri | undefined> {
-    let uri = uriFrom(deps, arg);
+    let uri = fileUriFrom(deps, arg);
     if (!uri) {
       const picked = await vscode.window.showOpenDialog({
         title: 'Open Stack Dump (py-spy dump, faulthandler output or a log holding it)',
