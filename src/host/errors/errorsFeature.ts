@@ -29,14 +29,18 @@ export class ErrorsFeature implements vscode.Disposable {
       vscode.window.registerFileDecorationProvider(this.tree),
       vscode.languages.registerCodeLensProvider(files, this.lenses),
       vscode.languages.registerHoverProvider(files, this.lenses),
-      this.state.onDidChange(() => {
-        this.view.message = this.state.message();
-        this.view.description = [this.state.releaseFilter ? `release ${this.state.releaseFilter}` : '', this.state.filter ? `filter: ${this.state.filter}` : ''].filter(Boolean).join(' · ') || undefined;
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsLoaded', this.state.report !== undefined);
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsFiltered', this.state.filter !== '' || this.state.releaseFilter !== '');
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsReleases', (this.state.report?.releases.length ?? 0) > 0);
-      }),
+      this.state.onDidChange(() => this.showState()),
+      this.state.onDidChangeLoading(() => this.showState()),
     ];
+  }
+
+  /** The line over the tree, its description and the context keys of the view's menus. */
+  private showState(): void {
+    this.view.message = this.state.message();
+    this.view.description = [this.state.releaseFilter ? `release ${this.state.releaseFilter}` : '', this.state.filter ? `filter: ${this.state.filter}` : ''].filter(Boolean).join(' · ') || undefined;
+    void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsLoaded', this.state.report !== undefined);
+    void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsFiltered', this.state.filter !== '' || this.state.releaseFilter !== '');
+    void vscode.commands.executeCommand('setContext', 'incidentWorkbench.errorsReleases', (this.state.report?.releases.length ?? 0) > 0);
   }
 
   async reveal(idOrFingerprint: string, options: { focus?: boolean } = {}): Promise<boolean> {

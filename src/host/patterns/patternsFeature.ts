@@ -26,14 +26,18 @@ export class PatternsFeature implements vscode.Disposable {
       this.view,
       this.lenses,
       vscode.languages.registerCodeLensProvider({ language: 'python' }, this.lenses),
-      this.state.onDidChange(() => {
-        this.view.message = this.state.message();
-        const sort = this.state.sort === 'count' ? '' : `by ${this.state.sort}`;
-        this.view.description = [this.state.filter ? `filter: ${this.state.filter}` : '', sort].filter(Boolean).join(' · ') || undefined;
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.patternsLoaded', this.state.report !== undefined);
-        void vscode.commands.executeCommand('setContext', 'incidentWorkbench.patternsFiltered', this.state.filter !== '');
-      }),
+      this.state.onDidChange(() => this.showState()),
+      this.state.onDidChangeLoading(() => this.showState()),
     ];
+  }
+
+  /** The line over the tree, its description and the context keys of the view's menus. */
+  private showState(): void {
+    this.view.message = this.state.message();
+    const sort = this.state.sort === 'count' ? '' : `by ${this.state.sort}`;
+    this.view.description = [this.state.filter ? `filter: ${this.state.filter}` : '', sort].filter(Boolean).join(' · ') || undefined;
+    void vscode.commands.executeCommand('setContext', 'incidentWorkbench.patternsLoaded', this.state.report !== undefined);
+    void vscode.commands.executeCommand('setContext', 'incidentWorkbench.patternsFiltered', this.state.filter !== '');
   }
 
   async reveal(id: string, options: { focus?: boolean } = {}): Promise<boolean> {

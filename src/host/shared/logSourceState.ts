@@ -42,14 +42,21 @@ export function percentProgress(progress: vscode.Progress<{ message?: string; in
  */
 export abstract class LogSourceState<Report, Summary> implements vscode.Disposable {
   protected readonly changed = new vscode.EventEmitter<void>();
+  /** The report or how it is shown changed: trees and lenses render again. */
   readonly onDidChange = this.changed.event;
+  private readonly loadingChanged = new vscode.EventEmitter<void>();
+  /**
+   * A load started or ended. Apart from onDidChange so that the end of a load does not render the tree a
+   * second time: a tree rendered again drops the nodes a context menu opened on a moment before.
+   */
+  readonly onDidChangeLoading = this.loadingChanged.event;
   report: Report | undefined;
   sources: string[] = [];
   /** Absolute paths of the files read, by the label used in the report. */
   protected files = new Map<string, string>();
   protected loading: Promise<Summary | undefined> | undefined;
   private restored = false;
-  protected readonly disposables: vscode.Disposable[] = [this.changed];
+  protected readonly disposables: vscode.Disposable[] = [this.changed, this.loadingChanged];
 
   constructor(
     protected readonly memento: vscode.Memento,
@@ -103,12 +110,12 @@ export abstract class LogSourceState<Report, Summary> implements vscode.Disposab
     if (this.loading) await this.loading.catch(() => undefined);
     const run = load();
     this.loading = run;
-    this.changed.fire();
+    this.loadingChanged.fire();
     try {
       return await run;
     } finally {
       this.loading = undefined;
-      this.changed.fire();
+      this.loadingChanged.fire();
     }
   }
 
