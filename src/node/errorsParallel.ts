@@ -10,10 +10,10 @@
 import { promises as fs } from 'node:fs';
 import { ErrorAnalyzer, NotMergeable } from '../core/errors/analyzer';
 import { analyzeLogFiles, type LoadOptions, type LoadResult } from '../core/errors/load';
-import { expandLogPaths } from '../core/logs/nodeSource';
+import { expandLogPaths, isGzip } from '../core/logs/nodeSource';
 import { IngestCancelled, jsonModeOf, ReaderMerge, startsCleanly } from '../core/logs/reader';
 import { errorMessage } from '../core/util/errors';
-import { MIN_PARALLEL_BYTES, cutPoints, headLines, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
+import { MIN_PARALLEL_BYTES, cutPoints, headLines, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
 import { readErrorsPart, type ErrorsPartResult, type ErrorsPartTask } from './errorsPart';
 
 export type ParallelLoadOptions = LoadOptions & ParallelSettings;

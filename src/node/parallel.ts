@@ -54,17 +54,6 @@ export async function workersFor(settings: ParallelSettings, totalBytes: number,
   return (await fs.stat(settings.workerScript).then((s) => s.isFile(), () => false)) ? workers : 0;
 }
 
-export async function isGzip(path: string): Promise<boolean> {
-  const h = await fs.open(path, 'r');
-  try {
-    const b = Buffer.alloc(2);
-    const { bytesRead } = await h.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
-  } finally {
-    await h.close();
-  }
-}
-
 /** The first `bytes` of a file as whole lines (the last, possibly cut, line left out), read as latin1. */
 export async function headLines(path: string, bytes = 64 << 10): Promise<string[]> {
   const h = await fs.open(path, 'r');

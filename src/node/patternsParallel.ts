@@ -6,13 +6,13 @@
  * table. Small inputs, gzip files and a missing worker script take core's single-thread path.
  */
 import { promises as fs } from 'node:fs';
-import { expandLogPaths } from '../core/logs/nodeSource';
+import { expandLogPaths, isGzip } from '../core/logs/nodeSource';
 import { SkipCounter, type SkipReason } from '../core/logs/skips';
 import { PatternAnalyzer, type AnalyzerState } from '../core/patterns/analyzer';
 import { analyzePatternFiles, type PatternLoadOptions, type PatternLoadResult } from '../core/patterns/load';
 import type { UserMaskRule } from '../core/patterns/masking';
 import { PatternReadCancelled } from '../core/patterns/reader';
-import { MIN_PARALLEL_BYTES, cutPoints, isGzip, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
+import { MIN_PARALLEL_BYTES, cutPoints, partsOf, runParts, workersFor, type ParallelSettings } from './parallel';
 import type { ShardTask } from './patternsWorker';
 
 export interface ParallelOptions extends PatternLoadOptions, ParallelSettings {

@@ -50,7 +50,8 @@ export async function expandLogPaths(paths: string[]): Promise<{ files: string[]
   return { files, errors };
 }
 
-async function isGzip(path: string): Promise<boolean> {
+/** Whether a file starts with gzip's magic bytes (what it is called does not matter). */
+export async function isGzip(path: string): Promise<boolean> {
   const handle = await fs.open(path, 'r');
   try {
     const buf = Buffer.alloc(2);
