@@ -7,6 +7,7 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
+import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
@@ -79,6 +80,17 @@ interface TextHeader {
 
 /** A plain-text log line's time, level, logger and message, when it looks like one. */
 export function parseTextHeader(text: string, line: number): TextHeader | undefined {
+  const kv = text.indexOf('=') > 0 ? parseLogfmt(text) : undefined;
+  if (kv) {
+    // A Go logger's line: what failed in `msg`, the error itself in `err`.
+    const header: TextHeader = { line, message: kv.error !== undefined && kv.message !== '' ? `${kv.message}: ${kv.error}` : kv.message || (kv.error ?? '') };
+    const level = kv.level !== undefined ? normaliseLevelCached(kv.level) : undefined;
+    if (level) header.level = level;
+    const t = kv.time !== undefined ? parseTimestamp(kv.time) : undefined;
+    if (t !== undefined) header.timestamp = t;
+    if (kv.logger) header.logger = kv.logger;
+    return header;
+  }
   const basic = BASIC_CONFIG.exec(text);
   if (basic) return { line, level: normaliseLevelCached(basic[1]), logger: basic[2]!, message: basic[3]! };
   const ts = TEXT_TS.exec(text);

@@ -32,7 +32,7 @@ export const BUILTIN_MASKS: readonly MaskRule[] = [
   { name: 'url', mask: '<url>', regex: /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/\S+$/, description: 'scheme://… (http, https, s3, postgres, …)' },
   { name: 'email', mask: '<email>', regex: /^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$/, description: 'name@host.domain' },
   { name: 'uuid', mask: '<uuid>', regex: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, description: '8-4-4-4-12 hex digits' },
-  { name: 'ip', mask: '<ip>', regex: /^(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?$|^(?=[0-9a-fA-F:]*:[0-9a-fA-F:]*:)(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}$/, description: 'IPv4 (with a port) and IPv6 addresses' },
+  { name: 'ip', mask: '<ip>', regex: /^(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?$|^(?!\d{1,2}:\d{2}:\d{2}$)(?=[0-9a-fA-F:]*:[0-9a-fA-F:]*:)(?:[0-9a-fA-F]{0,4}:){2,7}[0-9a-fA-F]{0,4}$/, description: 'IPv4 (with a port) and IPv6 addresses (not a clock: 07:07:00 is a time)' },
   { name: 'datetime', mask: '<time>', regex: /^\d{2,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[T ,:-]?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:[.,:]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$|^\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?$/, description: 'dates and times: 2026-11-20, 2026-11-20T09:00:01Z, 09:00:01.123' },
   { name: 'hostport', mask: '<host>:<num>', regex: /^[a-zA-Z][\w-]*(?:\.[\w-]+)+:\d{1,5}$|^localhost:\d{1,5}$/, description: 'host.domain:port' },
   { name: 'path', mask: '<path>', regex: /^(?:[A-Za-z]:)?(?:~|\.{1,2})?(?:[\\/][^\\/\s]*){2,}$/, description: 'file paths and URL paths with two or more parts: /var/log/app.log, C:\\x\\y, /api/users/7' },
@@ -271,8 +271,16 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
       const prev = out[out.length - 1]!;
       out[out.length - 1] = prev.slice(0, -5) + (SIZE_WORDS.has(unit[1]!.toLowerCase()) ? '<size>' : '<duration>') + unit[2];
     } else if (plain) {
-      out.push(i - start === 3 && CALENDAR.has(token) ? '<time>' : token);
+      out.push(token);
     } else out.push(maskToken(token));
+  }
+  // A month or weekday is part of a date when a number, a time or another of them follows (`Fri Jun 17
+  // 07:07:00`); alone it is a word (`May change in the future`). Right to left, so `Fri` sees `Jun` masked.
+  for (let k = out.length - 1; k >= 0; k--) {
+    const t = out[k]!;
+    if (t.length !== 3 || !CALENDAR.has(t)) continue;
+    const next = out[k + 1];
+    if (next !== undefined && (next.startsWith('<num>') || next.startsWith('<time>') || CALENDAR.has(next) || (next.charCodeAt(0) >= 48 && next.charCodeAt(0) <= 57))) out[k] = '<time>';
   }
   return out;
 }

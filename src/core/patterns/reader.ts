@@ -15,6 +15,7 @@
  */
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
+import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
 import { asText, isoUtcIn, parseTimestamp } from '../logs/values';
 import { parseTextHeader } from './textHeader';
@@ -213,6 +214,41 @@ export class PatternReaderContext {
   }
 }
 
+/**
+ * The message of a text line without the context its logger added: a logfmt line's `msg` (its time and
+ * level too, when the header had none), and not zap's JSON object of fields after a tab (`Starting…\t{"port":
+ * 16686}`). The context is the call's values, as a JSON line's other fields are: kept in the template, a run of
+ * constant context keys would outweigh the few words that tell the logging calls apart.
+ */
+function contextFree(r: PatternRecord): void {
+  const m = r.message;
+  if (m.indexOf('=') > 0) {
+    const kv = parseLogfmt(m);
+    if (kv) {
+      r.message = kv.message.includes('\n') ? firstLine(kv.message) : kv.message;
+      if (r.level === undefined && kv.level !== undefined) {
+        const level = normaliseLevelCached(kv.level);
+        if (level) r.level = level;
+      }
+      if (r.timestamp === undefined && kv.time !== undefined) {
+        const t = parseTimestamp(kv.time);
+        if (t !== undefined) r.timestamp = t;
+      }
+      if (r.logger === undefined && kv.logger) r.logger = kv.logger;
+      return;
+    }
+  }
+  const tab = m.indexOf('\t{');
+  if (tab !== -1 && m.charCodeAt(m.length - 1) === 125 /* } */) {
+    try {
+      const o: unknown = JSON.parse(m.slice(tab + 1));
+      if (typeof o === 'object' && o !== null && !Array.isArray(o)) r.message = m.slice(0, tab).trimEnd();
+    } catch {
+      // not a JSON object: the tab and braces are the message's own
+    }
+  }
+}
+
 function firstLine(s: string): string {
   const nl = s.indexOf('\n');
   return nl === -1 ? s : s.slice(0, nl).replace(/\r$/, '');
@@ -403,6 +439,7 @@ export class PatternSourceReader {
     if (h?.level) r.level = h.level;
     if (h?.timestamp !== undefined) r.timestamp = h.timestamp;
     if (h?.logger) r.logger = h.logger;
+    contextFree(r);
     ctx.stats.records++;
     if (ctx.linesMode) this.emit(r);
     else {

@@ -56,6 +56,8 @@ const NUMBER = /^\d{1,19}[.,]?$/;
 const DASHES = /^[-|:]{1,2}$/;
 const LOGGER_COLON = /^[\w.$@/<>~-]+(?:\([\w.$ -]+\))?(?:\[[\w./: -]*\])?(?:\([^)]*\))?:$/;
 const DOTTED = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+(?:\[[\w./: -]*\])?:?$/;
+/** A source file and line: `main.go:513`, `/src/app/jobs.py:88`. */
+const CALLER = /^\S*[\w-]\.(?:go|py|java|kt|scala|js|mjs|cjs|ts|rs|c|cc|cpp|h|hpp|rb|cs|php|swift|ex|exs|erl|lua|pl):\d{1,6}:?$/;
 const HOSTISH = /^[\w.*@-]*\d[\w./:@-]*$|^[A-Za-z][\w.@-]*$|^[\w.$-]+\[\d+\]$/;
 
 function levelOf(word: string, letters: boolean): string | undefined {
@@ -106,8 +108,21 @@ function isBracketed(t: string): boolean {
 /** An IPv4 address (with a port) has the shape of a dotted date: it starts a message, not a header. */
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?,?$/;
 
+/** A clock that ends the header with a colon (`update-alternatives 2025-06-24 14:36:29: run with …`). */
+const CLOCK_COLON = /^\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,9})?:$/;
+
 function isTimeToken(t: string): boolean {
-  return (TIMEISH.test(t) && !IPV4.test(t)) || MONTHS.test(t) || WEEKDAYS.test(t);
+  return (TIMEISH.test(t) && !IPV4.test(t)) || MONTHS.test(t) || WEEKDAYS.test(t) || CLOCK_COLON.test(t);
+}
+
+/**
+ * A time-like token after words that followed the header's time goes on with the header only when it reads as
+ * a date or a clock (`… dn228 Nov 9 12:01:01`, `… R02-M1-N0 2005-06-03-15.42.50.675872`); a version number has
+ * the same digits and dots (dpkg's `… configure libksba8:amd64 1.6.3-2 <none>`) and belongs to the message.
+ */
+const DATE_OR_CLOCK = /^(?:\d{4}([-/.])\d{2}\1\d{2}(?:[-T_.]\d{2}[.:]\d{2}(?:[.:]\d{2}(?:[.,]\d{1,9})?)?)?|\d{2}([-/.])\d{2}\2\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,9})?)(?:Z|[+-]\d{2}:?\d{2})?[,:]?$/;
+function continuesTime(t: string): boolean {
+  return MONTHS.test(t) || WEEKDAYS.test(t) || DATE_OR_CLOCK.test(t);
 }
 
 /**
@@ -170,6 +185,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     // (A bare number before any time is one only by the rules above: `640404 floating point …` is a count.)
     if ((isTimeToken(t) && (time || !NUMBER.test(t))) || (time && NUMBER.test(t)) || epoch) {
       if (level) break;
+      if (time && pendingWords.length > 0 && !NUMBER.test(t) && !continuesTime(t)) break;
       if (!time && timeStart === -1) timeStart = tok.start;
       if (epoch) time = true;
       if (isTimeToken(t)) {
@@ -229,6 +245,14 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       break;
     }
     if (level) {
+      // After the level: the place in the code (zap's `extensions/extensions.go:44`, `%(filename)s:%(lineno)d`).
+      if (afterLevel < 2 && CALLER.test(t)) {
+        prevEnd = end;
+        end = tok.end;
+        afterLevel++;
+        if (t.endsWith(':')) break;
+        continue;
+      }
       // After the level: one dotted logger name (`nova.compute.manager`) or a bracketed context.
       if (afterLevel < 2 && DOTTED.test(t)) {
         logger = t.replace(/:$/, '');
@@ -266,7 +290,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   if (level) header.level = level;
   if (logger) header.logger = logger;
   if (time && timeStart !== -1) {
-    const t = parseTimestamp(line.slice(timeStart, timeEnd).replace(/^\[|\]$/g, '').replace(/,$/, ''));
+    const t = parseTimestamp(line.slice(timeStart, timeEnd).replace(/^\[|\]$/g, '').replace(/[,:]$/, ''));
     if (t !== undefined) header.timestamp = t;
   }
   return header;

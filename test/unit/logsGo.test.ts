@@ -1,0 +1,124 @@
+// Logs of Go programs (logfmt, zap's console encoder) and Debian's tools (dpkg, update-alternatives): the
+// message is what the logging call said, the context pairs and JSON fields are not part of its template, and
+// lines get their time and level. Fixtures: test/fixtures/logs-go/ (recorded from the real programs, see NOTE.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { parseLogfmt } from '../../src/core/logs/logfmt';
+import { readText } from '../../src/core/logs/reader';
+import { analyzePatternFiles } from '../../src/core/patterns/load';
+import { maskMessage } from '../../src/core/patterns/masking';
+import { parseTextHeader } from '../../src/core/patterns/textHeader';
+import { repoRoot } from './helpers';
+
+const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/logs-go', name);
+
+test('logfmt: pairs with bare and quoted values; what is not logfmt is left alone', () => {
+  const line = 'ts=2026-12-06T12:40:29.963Z caller=scrape.go:1351 level=debug component="scrape manager" msg="Scrape failed" err="Get \\"http://127.0.0.1:19998/metrics\\": dial tcp: refused\\n"';
+  assert.deepEqual(parseLogfmt(line), {
+    message: 'Scrape failed',
+    time: '2026-12-06T12:40:29.963Z',
+    level: 'debug',
+    logger: 'scrape manager',
+    error: 'Get "http://127.0.0.1:19998/metrics": dial tcp: refused\n',
+  });
+  // Without msg, the pairs but time, level and caller are the message.
+  assert.deepEqual(parseLogfmt('ts=2026-12-06T12:37:44.366Z caller=main.go:559 level=info vm_limits="(soft=unlimited, hard=unlimited)"'), {
+    message: 'vm_limits="(soft=unlimited, hard=unlimited)"',
+    time: '2026-12-06T12:37:44.366Z',
+    level: 'info',
+  });
+  assert.equal(parseLogfmt('time="2026-12-06 12:00:00" level=warning msg=retrying attempt=3')?.message, 'retrying');
+  for (const text of ['user 7 logged in', 'a = b', 'x=1 y=2', 'level=info', 'GET /x?a=1 HTTP/1.1', 'key=value and more words', 'msg="unterminated level=info', 'msg="a"b level=info', '=x level=info', ''])
+    assert.equal(parseLogfmt(text), undefined, text);
+});
+
+test('property: logfmt as Go writes it reads back; anything else never throws', () => {
+  const key = fc.stringMatching(/^[a-z_][a-z0-9_.]{0,8}$/).filter((k) => !['ts', 'time', 't', 'timestamp', 'level', 'lvl', 'severity', 'loglevel', 'msg', 'message', 'caller', 'source'].includes(k));
+  // Go kit quotes a value that is empty or holds a space, `=`, `"` or a control character (strconv.Quote).
+  // eslint-disable-next-line no-control-regex
+  const quote = (v: string) => (v === '' || /[\s="\\\x00-\x1f]/.test(v) ? JSON.stringify(v) : v);
+  fc.assert(
+    fc.property(fc.string({ maxLength: 40 }), fc.array(fc.tuple(key, fc.string({ maxLength: 20 })), { maxLength: 5 }), (msg, pairs) => {
+      const line = [`ts=2026-12-06T12:00:00Z`, `level=info`, `msg=${quote(msg)}`, ...pairs.map(([k, v]) => `${k}=${quote(v)}`)].join(' ');
+      const r = parseLogfmt(line);
+      assert.ok(r, line);
+      assert.equal(r.message, msg);
+      assert.equal(r.level, 'info');
+      assert.equal(r.time, '2026-12-06T12:00:00Z');
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.string({ maxLength: 80 }), (s) => {
+      const r = parseLogfmt(s);
+      if (r) assert.equal(typeof r.message, 'string');
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('a real Prometheus log: patterns are its msg texts, with their time and level', async () => {
+  const file = fixture('prometheus-debug.log');
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const { report } = await analyzePatternFiles([file]);
+  assert.equal(report.records, lines.length);
+  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const scrapeFailed = lines.filter((l) => l.includes('msg="Scrape failed"')).length;
+  assert.ok(scrapeFailed >= 2, 'the recording has repeated scrape failures');
+  assert.equal(byTemplate.get('Scrape failed')?.count, scrapeFailed);
+  assert.deepEqual(Object.keys(byTemplate.get('Scrape failed')!.levels), ['DEBUG']);
+  assert.equal(byTemplate.get('Starting Prometheus Server')?.count, 1);
+  assert.equal(byTemplate.get('Received SIGTERM, exiting gracefully...')?.levels.WARNING, 1);
+  for (const p of report.patterns) assert.ok(!/\b(?:ts|caller|level)=/.test(p.template), p.template);
+  // Every line has its time: the first and last pattern times are the file's.
+  assert.equal(report.firstSeen, new Date(Date.parse(/^ts=(\S+)/.exec(lines[0]!)![1]!)).toISOString());
+  assert.equal(report.lastSeen, new Date(Date.parse(/^ts=(\S+)/.exec(lines[lines.length - 1]!)![1]!)).toISOString());
+});
+
+test('a real Prometheus error line is an error event of the Errors view, its message what failed and why', () => {
+  const { records } = readText(readFileSync(fixture('prometheus-port-in-use.log'), 'utf8'));
+  assert.equal(records.length, 1);
+  const r = records[0]!;
+  assert.equal(r.level, 'ERROR');
+  assert.match(r.message, /^Unable to start web listener: listen tcp 127\.0\.0\.1:\d+: bind: address already in use$/);
+  assert.equal(typeof r.timestamp, 'number');
+});
+
+test("a real Jaeger log (zap's console encoder): the caller and the JSON fields are not the message", async () => {
+  const file = fixture('jaeger.log');
+  const text = readFileSync(file, 'utf8');
+  const { report } = await analyzePatternFiles([file]);
+  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const starting = text.split('\n').filter((l) => l.includes('\tExtension is starting...\t')).length;
+  assert.ok(starting >= 2);
+  assert.equal(byTemplate.get('Extension is starting...')?.count, starting);
+  assert.ok([...byTemplate.keys()].some((t) => t.startsWith('Initializing storage ')));
+  for (const p of report.patterns) assert.ok(!p.template.includes('{"resource"') && !/\.go:/.test(p.template), p.template);
+  assert.ok(report.patterns.filter((p) => p.levels.INFO).length > 5);
+});
+
+test('headers of Debian tools: a version number is not a time, a clock may end the header with a colon', () => {
+  const dpkg = '2025-06-24 14:36:52 configure libksba8:amd64 1.6.3-2 <none>';
+  const h = parseTextHeader(dpkg)!;
+  assert.equal(dpkg.slice(h.start), 'configure libksba8:amd64 1.6.3-2 <none>');
+  assert.equal(h.timestamp, Date.parse('2025-06-24T14:36:52Z'));
+  for (const version of ['3.1-20221030-2', '2022.1-1', '1:14.0.6-12']) {
+    const line = `2026-05-09 07:29:28 configure x11proto-dev:all ${version} <none>`;
+    assert.equal(line.slice(parseTextHeader(line)!.start), `configure x11proto-dev:all ${version} <none>`);
+  }
+  const alt = 'update-alternatives 2025-06-24 14:36:29: run with --install /usr/bin/pager pager /bin/more 50';
+  const a = parseTextHeader(alt)!;
+  assert.equal(alt.slice(a.start), 'run with --install /usr/bin/pager pager /bin/more 50');
+  assert.equal(a.timestamp, Date.parse('2025-06-24T14:36:29Z'));
+  // Dates that do follow header words still belong to the header (BGL, Thunderbird).
+  const bgl = '- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected';
+  assert.equal(bgl.slice(parseTextHeader(bgl)!.start), 'instruction cache parity error corrected');
+});
+
+test('a month or weekday is a time only next to one: "May change" stays words', () => {
+  assert.deepEqual(maskMessage('Development component. May change in the future.'), ['Development', 'component.', 'May', 'change', 'in', 'the', 'future.']);
+  assert.deepEqual(maskMessage('expires Fri Jun 17 07:07:00 2005'), ['expires', '<time>', '<time>', '<num>', '<time>', '<num>']);
+});
