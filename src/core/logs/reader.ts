@@ -11,7 +11,7 @@ import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
-import { parseTimestamp } from './values';
+import { parseTimestamp, stripAnsi } from './values';
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -209,6 +209,7 @@ export class SourceReader {
   private line(text: string): void {
     const n = ++this.lineNo;
     this.ctx.stats.lines++;
+    if (text.charCodeAt(0) !== 123 /* { */) text = stripAnsi(text);
     if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (this.block && this.continuesBlock(text)) {
       this.block.lines.push(text);

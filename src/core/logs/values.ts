@@ -130,3 +130,10 @@ export function asText(v: unknown, max = 2000): string | undefined {
     return undefined;
   }
 }
+
+/** Terminal colour and cursor codes (`ESC[31m`): coloured console logs read as the text they show. */
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;
+export function stripAnsi(text: string): string {
+  return text.includes('\x1b') ? text.replace(ANSI, '') : text;
+}

@@ -17,7 +17,7 @@ import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
-import { asText, isoUtcIn, parseTimestamp } from '../logs/values';
+import { asText, isoUtcIn, parseTimestamp, stripAnsi } from '../logs/values';
 import { parseTextHeader } from './textHeader';
 
 export interface PatternRecord {
@@ -419,6 +419,7 @@ export class PatternSourceReader {
 
   private text(line: string, n: number): void {
     const ctx = this.ctx;
+    line = stripAnsi(line);
     if (line.trim() === '') {
       if (ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
       return;

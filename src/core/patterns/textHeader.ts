@@ -48,8 +48,9 @@ const LEVELS: Record<string, string> = {
 /** logcat's one-letter levels, only taken right after a time. */
 const LETTER_LEVELS: Record<string, string> = { V: 'TRACE', D: 'DEBUG', I: 'INFO', W: 'WARNING', E: 'ERROR', F: 'FATAL', A: 'FATAL' };
 
-const MONTHS = /^(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?$/i;
-const WEEKDAYS = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?$/i;
+// Whole names or abbreviations only: `declined` and `Monitor` are words.
+const MONTHS = /^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?,?$/i;
+const WEEKDAYS = /^(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?$/i;
 /** Date or time pieces: 2026-11-20, 17/06/09, 20171223-22:15:29:606, 09:00:01,123, 2005.06.03, 081109. */
 const TIMEISH = /^\d{1,4}(?:[-/.:T]\d{1,9}){1,6}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?,?$|^\d{6,8}(?:[-T]\d{6}(?:[.,:]\d{1,9})?)?,?$|^\d{8}[-T]\d{1,2}(?::\d{1,2}){1,2}(?:[.,:]\d{1,9})?$/;
 const NUMBER = /^\d{1,19}[.,]?$/;
@@ -63,7 +64,8 @@ const HOSTISH = /^[\w.*@-]*\d[\w./:@-]*$|^[A-Za-z][\w.@-]*$|^[\w.$-]+\[\d+\]$/;
 function levelOf(word: string, letters: boolean): string | undefined {
   let w = word;
   if (w.endsWith(':') || w.endsWith(',')) w = w.slice(0, -1);
-  if (w.startsWith('[') && w.endsWith(']')) w = w.slice(1, -1);
+  // (structlog pads the level inside its brackets: `[info     ]`)
+  if (w.startsWith('[') && w.endsWith(']')) w = w.slice(1, -1).trim();
   if (w.startsWith('<') && w.endsWith('>')) w = w.slice(1, -1);
   const l = LEVELS[w.toUpperCase()];
   if (l) return l;

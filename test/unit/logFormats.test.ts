@@ -1,6 +1,7 @@
-// Logs of Go programs (logfmt, zap's console encoder) and Debian's tools (dpkg, update-alternatives): the
-// message is what the logging call said, the context pairs and JSON fields are not part of its template, and
-// lines get their time and level. Fixtures: test/fixtures/logs-go/ (recorded from the real programs, see NOTE.md).
+// Logs of systems beyond Python's logging module: Go programs (logfmt, zap's console encoder), Debian's tools
+// (dpkg, update-alternatives), structlog's console and werkzeug's coloured access lines. The message is what
+// the logging call said, the context pairs and JSON fields are not part of its template, and lines get their
+// time and level. Fixtures: test/fixtures/logs-go/ and logs-python/ (recorded from the real programs, NOTE.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -8,12 +9,14 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseLogfmt } from '../../src/core/logs/logfmt';
 import { readText } from '../../src/core/logs/reader';
+import { stripAnsi } from '../../src/core/logs/values';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
 import { maskMessage } from '../../src/core/patterns/masking';
 import { parseTextHeader } from '../../src/core/patterns/textHeader';
 import { repoRoot } from './helpers';
 
 const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/logs-go', name);
+const pyFixture = (name: string) => path.join(repoRoot, 'test/fixtures/logs-python', name);
 
 test('logfmt: pairs with bare and quoted values; what is not logfmt is left alone', () => {
   const line = 'ts=2026-12-06T12:40:29.963Z caller=scrape.go:1351 level=debug component="scrape manager" msg="Scrape failed" err="Get \\"http://127.0.0.1:19998/metrics\\": dial tcp: refused\\n"';
@@ -121,4 +124,37 @@ test('headers of Debian tools: a version number is not a time, a clock may end t
 test('a month or weekday is a time only next to one: "May change" stays words', () => {
   assert.deepEqual(maskMessage('Development component. May change in the future.'), ['Development', 'component.', 'May', 'change', 'in', 'the', 'future.']);
   assert.deepEqual(maskMessage('expires Fri Jun 17 07:07:00 2005'), ['expires', '<time>', '<time>', '<num>', '<time>', '<num>']);
+});
+
+test("structlog's console lines: the level padded in brackets, the event and its pairs", async () => {
+  const file = pyFixture('structlog.log');
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const { report } = await analyzePatternFiles([file]);
+  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const declined = lines.filter((l) => l.includes('[error    ] payment declined')).length;
+  assert.ok(declined > 0);
+  const p = report.patterns.find((x) => x.template.startsWith('payment declined order=<num>'));
+  assert.ok(p, [...byTemplate.keys()].join(' | '));
+  assert.deepEqual(p.levels, { ERROR: declined });
+  assert.equal(byTemplate.get('user logged in user_id=<num>')?.levels.INFO, lines.filter((l) => l.includes('user logged in')).length);
+  // every line has its time
+  for (const x of report.patterns) assert.ok(x.firstSeen, x.template);
+});
+
+test('terminal colour codes are not part of a message; coloured access lines group with the plain ones', async () => {
+  assert.equal(stripAnsi('\x1b[35m\x1b[1m"GET /items/7 HTTP/1.1" 500 -\x1b[0m'), '"GET /items/7 HTTP/1.1" 500 -');
+  assert.equal(stripAnsi('no codes'), 'no codes');
+  const file = pyFixture('flask.log');
+  const text = readFileSync(file, 'utf8');
+  assert.ok(text.includes('\x1b['), 'the recording has coloured lines');
+  const access = text.split('\n').filter((l) => l.includes(' INFO werkzeug: 127.0.0.1 - - [')).length;
+  const { report } = await analyzePatternFiles([file]);
+  const accessPatterns = report.patterns.filter((p) => p.template.includes('HTTP/<num>') && p.template.startsWith('<ip> - - ['));
+  assert.equal(accessPatterns.length, 1, report.patterns.map((p) => p.template).join(' | '));
+  assert.equal(accessPatterns[0]!.count, access);
+  for (const p of report.patterns) assert.ok(!p.template.includes('\x1b') && !/\[<num>m/.test(p.template), p.template);
+  // The view's raise is an error event with its traceback in the Errors view's reader.
+  const { records } = readText(text);
+  assert.equal(records.length, text.split('\n').filter((l) => l.includes('Exception on /items/')).length);
+  assert.ok(records.every((r) => r.level === 'ERROR' && r.exception?.chain.at(-1)?.type === 'ValueError'));
 });
