@@ -158,3 +158,47 @@ test('terminal colour codes are not part of a message; coloured access lines gro
   assert.equal(records.length, text.split('\n').filter((l) => l.includes('Exception on /items/')).length);
   assert.ok(records.every((r) => r.level === 'ERROR' && r.exception?.chain.at(-1)?.type === 'ValueError'));
 });
+
+test('absl (glog headers, no year): level, time and message; an exception logged with its traceback is an error event', async () => {
+  const file = pyFixture('absl.log');
+  const text = readFileSync(file, 'utf8');
+  const { report } = await analyzePatternFiles([file]);
+  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const steps = text.split('\n').filter((l) => l.includes('] step ')).length;
+  assert.deepEqual(byTemplate.get('step <num> loss <num> lr <num>')?.levels, { INFO: steps });
+  assert.equal(byTemplate.get('learning rate warmup finished after <num> steps')?.levels.WARNING, 1);
+  const first = new Date(Date.parse(report.firstSeen!));
+  const [, mm, dd, clock] = /^I(\d\d)(\d\d) (\d\d:\d\d:\d\d)/.exec(text)!;
+  assert.deepEqual([first.getUTCMonth() + 1, first.getUTCDate(), first.toISOString().slice(11, 19)], [Number(mm), Number(dd), clock]);
+  const { records } = readText(text);
+  assert.equal(records.length, text.split('\n').filter((l) => l.startsWith('E')).length);
+  const withTraceback = records.filter((r) => r.exception);
+  assert.ok(withTraceback.length >= 1);
+  for (const r of withTraceback) assert.equal(r.exception!.chain.at(-1)!.type, 'KeyError');
+});
+
+test('more headers: gunicorn, Celery, syslog priorities (RFC 3164 and 5424), ctime with its year', () => {
+  const cases: [string, string, string | undefined, string | undefined][] = [
+    ['[2026-12-06 12:00:05 +0000] [1234] [ERROR] Worker (pid:1240) was sent SIGKILL!', 'Worker (pid:1240) was sent SIGKILL!', 'ERROR', '2026-12-06T12:00:05.000Z'],
+    ['[2026-12-06 12:00:06,123: INFO/MainProcess] Task tasks.add[8f3e] succeeded in 0.12s: 5', 'Task tasks.add[8f3e] succeeded in 0.12s: 5', 'INFO', '2026-12-06T12:00:06.123Z'],
+    ['[2026-12-06 12:00:07,124: ERROR/ForkPoolWorker-1] Task tasks.fail[8f3f] raised unexpected', 'Task tasks.fail[8f3f] raised unexpected', 'ERROR', '2026-12-06T12:00:07.124Z'],
+    ['<165>1 2026-12-06T12:00:11.003Z myhost myapp 1234 ID47 - started worker 3', 'started worker 3', 'NOTICE', '2026-12-06T12:00:11.003Z'],
+    ['Sun Dec 04 04:47:44 2005 disk full on /dev/sda1', 'disk full on /dev/sda1', undefined, '2005-12-04T04:47:44.000Z'],
+    ['[W1206 12:00:03.123456 1234 ProcessGroupNCCL.cpp:1234] Warning: NCCL timeout in rank 3', 'Warning: NCCL timeout in rank 3', 'WARNING', undefined],
+  ];
+  for (const [line, message, level, time] of cases) {
+    const h = parseTextHeader(line);
+    assert.ok(h, line);
+    assert.equal(line.slice(h.start), message, line);
+    assert.equal(h.level, level, line);
+    if (time) assert.equal(new Date(h.timestamp!).toISOString(), time, line);
+  }
+  const pri = '<11>Dec  6 12:00:10 myhost myapp[123]: connection from 10.0.0.1 closed';
+  const h = parseTextHeader(pri)!;
+  assert.equal(pri.slice(h.start), 'connection from 10.0.0.1 closed');
+  assert.equal(h.level, 'ERROR');
+  // No year on the line: this year's date, or last year's when that would be in the future.
+  const t = new Date(h.timestamp!);
+  assert.deepEqual([t.getUTCMonth(), t.getUTCDate(), t.toISOString().slice(11, 19)], [11, 6, '12:00:10']);
+  assert.ok(h.timestamp! <= Date.now() + 86_400_000 && h.timestamp! > Date.now() - 366 * 86_400_000);
+});

@@ -7,6 +7,7 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
+import { glogHeader } from './glog';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
@@ -91,6 +92,8 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
     if (kv.logger) header.logger = kv.logger;
     return header;
   }
+  const glog = glogHeader(text);
+  if (glog) return { line, level: glog.level, message: text.slice(glog.start), ...(glog.timestamp !== undefined ? { timestamp: glog.timestamp } : {}) };
   const basic = BASIC_CONFIG.exec(text);
   if (basic) return { line, level: normaliseLevelCached(basic[1]), logger: basic[2]!, message: basic[3]! };
   const ts = TEXT_TS.exec(text);

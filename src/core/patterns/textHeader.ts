@@ -11,6 +11,7 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
+import { glogHeader, yearless } from '../logs/glog';
 import { parseTimestamp } from '../logs/values';
 
 export interface TextHeader {
@@ -57,6 +58,13 @@ const NUMBER = /^\d{1,19}[.,]?$/;
 const DASHES = /^[-|:]{1,2}$/;
 const LOGGER_COLON = /^[\w.$@/<>~-]+(?:\([\w.$ -]+\))?(?:\[[\w./: -]*\])?(?:\([^)]*\))?:$/;
 const DOTTED = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+(?:\[[\w./: -]*\])?:?$/;
+const SYSLOG_PRI = /^<(\d{1,3})>(?:1 )?/;
+const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
+
+/** RFC 3164's `Dec  6 12:00:10` (a weekday may come first): no year either. */
+const SYSLOG_TIME = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})\s+(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)$/;
+const MONTH_NUMBERS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
+
 /** A source file and line: `main.go:513`, `/src/app/jobs.py:88`. */
 const CALLER = /^\S*[\w-]\.(?:go|py|java|kt|scala|js|mjs|cjs|ts|rs|c|cc|cpp|h|hpp|rb|cs|php|swift|ex|exs|erl|lua|pl):\d{1,6}:?$/;
 const HOSTISH = /^[\w.*@-]*\d[\w./:@-]*$|^[A-Za-z][\w.@-]*$|^[\w.$-]+\[\d+\]$/;
@@ -132,6 +140,15 @@ function continuesTime(t: string): boolean {
  * whole line is the message).
  */
 export function parseTextHeader(line: string): TextHeader | undefined {
+  const glog = glogHeader(line);
+  if (glog) return glog;
+  // A syslog priority (`<14>`, RFC 5424's `<165>1 `) says the severity; the header follows it.
+  const pri = SYSLOG_PRI.exec(line);
+  if (pri) {
+    const rest = parseTextHeader(line.slice(pri[0].length));
+    const level = SYSLOG_SEVERITIES[Number(pri[1]) % 8]!;
+    return rest ? { ...rest, start: rest.start + pri[0].length, level: rest.level ?? level } : { start: pri[0].length, level };
+  }
   let tok = nextToken(line, 0);
   if (!tok) return undefined;
   // Pipe-separated fields (time|component|pid|message): the fields before the message have no spaces.
@@ -167,6 +184,20 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       time = true;
       timeStart = tok.start + 1;
       timeEnd = tok.end - 1;
+      // `[2026-12-06 12:00:06,123: INFO/MainProcess]` (Celery): the time is the group's first words, and a
+      // level may be in it too.
+      const inner = line.slice(timeStart, timeEnd);
+      if (parseTimestamp(inner) === undefined) {
+        const m = /^\S+(?:\s+\d{1,2}:\d{2}\S*)?/.exec(inner);
+        if (m) timeEnd = timeStart + m[0].length;
+        for (const w of inner.slice(m ? m[0].length : 0).split(/[\s/:]+/)) {
+          const lv = w ? levelOf(w, false) : undefined;
+          if (lv) {
+            level = lv;
+            break;
+          }
+        }
+      }
       prevEnd = end;
       end = tok.end;
       continue;
@@ -292,7 +323,11 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   if (level) header.level = level;
   if (logger) header.logger = logger;
   if (time && timeStart !== -1) {
-    const t = parseTimestamp(line.slice(timeStart, timeEnd).replace(/^\[|\]$/g, '').replace(/[,:]$/, ''));
+    const text = line.slice(timeStart, timeEnd).replace(/^\[|\]$/g, '').replace(/[,:]$/, '');
+    const noYear = SYSLOG_TIME.exec(text);
+    // (ctime's `Sun Dec 04 04:47:44 2005`: the year after the clock)
+    const year = noYear ? /^\s+((?:19|20)\d{2})(?!\S)/.exec(line.slice(timeEnd, timeEnd + 12)) : null;
+    const t = noYear ? yearless(MONTH_NUMBERS[noYear[1]!.slice(0, 3).toLowerCase()]!, Number(noYear[2]), noYear[3]!, year ? Number(year[1]) : undefined) : parseTimestamp(text);
     if (t !== undefined) header.timestamp = t;
   }
   return header;

@@ -1,0 +1,31 @@
+/**
+ * The header of glog, absl and klog lines (TensorFlow, JAX, PyTorch's C++ side, Kubernetes), shared by the
+ * Errors and Patterns readers: `I1206 12:00:00.123456 140234 train.py:42] message`, also in brackets
+ * (`[W1206 12:00:03.123456 1234 ProcessGroupNCCL.cpp:1234] …`).
+ */
+const GLOG = /^\[?([IWEF])(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)\s+(?:\d+\s+)?[^\s\]]+:\d+\]\s?/;
+const GLOG_LEVELS: Record<string, string> = { I: 'INFO', W: 'WARNING', E: 'ERROR', F: 'FATAL' };
+
+export function glogHeader(line: string): { start: number; level: string; timestamp?: number } | undefined {
+  const m = GLOG.exec(line);
+  if (!m) return undefined;
+  const t = yearless(Number(m[2]), Number(m[3]), m[4]!);
+  return { start: m[0].length, level: GLOG_LEVELS[m[1]!]!, ...(t !== undefined ? { timestamp: t } : {}) };
+}
+
+/**
+ * A time written without its year (glog's `1206 12:00:00.123456`, syslog's `Dec  6 12:00:10`; UTC, as the
+ * writers' default): this year's, or last year's when that would be in the future (a log of late December
+ * read in January); `year` when the line gives it elsewhere.
+ */
+export function yearless(month: number, day: number, clock: string, year?: number): number | undefined {
+  const now = new Date();
+  const at = (y: number) => Date.parse(`${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T${clock.length > 12 ? clock.slice(0, 12) : clock}Z`);
+  if (year !== undefined) {
+    const t = at(year);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const t = at(now.getUTCFullYear());
+  if (Number.isNaN(t)) return undefined;
+  return t > now.getTime() + 86_400_000 ? at(now.getUTCFullYear() - 1) : t;
+}
