@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseLogfmt } from '../../src/core/logs/logfmt';
 import { readText } from '../../src/core/logs/reader';
+import { isErrorRecord } from '../../src/core/logs/types';
 import { stripAnsi } from '../../src/core/logs/values';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
 import { maskMessage } from '../../src/core/patterns/masking';
@@ -201,4 +202,23 @@ test('more headers: gunicorn, Celery, syslog priorities (RFC 3164 and 5424), cti
   const t = new Date(h.timestamp!);
   assert.deepEqual([t.getUTCMonth(), t.getUTCDate(), t.toISOString().slice(11, 19)], [11, 6, '12:00:10']);
   assert.ok(h.timestamp! <= Date.now() + 86_400_000 && h.timestamp! > Date.now() - 366 * 86_400_000);
+});
+
+test('java.util.logging writes a record on two lines: one record, the time from the first', async () => {
+  const file = path.join(repoRoot, 'test/fixtures/logs-java/jul.log');
+  const text = readFileSync(file, 'utf8');
+  const { report } = await analyzePatternFiles([file]);
+  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const count = (prefix: string) => text.split('\n').filter((l) => l.startsWith(prefix)).length;
+  assert.equal(report.records, count('INFO: ') + count('WARNING: ') + count('SEVERE: '));
+  assert.deepEqual(byTemplate.get('order <num> placed by user <num>')?.levels, { INFO: count('INFO: ') });
+  assert.deepEqual(byTemplate.get('payment failed for order <num>')?.levels, { ERROR: count('SEVERE: ') });
+  for (const p of report.patterns) assert.ok(p.firstSeen && !p.template.includes(' PM '), p.template);
+  const { records } = readText(text);
+  assert.equal(records.length, count('SEVERE: '));
+  for (const r of records) {
+    assert.ok(isErrorRecord(r), r.level);
+    assert.equal(r.logger, 'Shop');
+    assert.equal(typeof r.timestamp, 'number');
+  }
 });

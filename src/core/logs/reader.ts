@@ -7,7 +7,7 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
-import { glogHeader } from './glog';
+import { glogHeader, julFirstLine } from './headerFormats';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
@@ -129,6 +129,8 @@ export class SourceReader {
   private chunkHasReplacement = false;
   private fastChecked = false;
   private lastLevelText: string | undefined;
+  /** The last java.util.logging first line (time and source), for the `LEVEL: message` line after it. */
+  private julLine: { line: number; timestamp?: number; logger: string } | undefined;
   private lastLevelNonError = false;
   private levelKeyAt = 0;
 
@@ -376,9 +378,22 @@ export class SourceReader {
       this.ctx.skips.add('binary', this.source, n);
       return;
     }
+    const jul = julFirstLine(text);
+    if (jul) {
+      this.flushPending();
+      this.julLine = { ...jul, line: n };
+      return;
+    }
     const header = parseTextHeader(text, n);
     if (header) {
       this.flushPending();
+      // The second line of a java.util.logging record (`SEVERE: message`): the first one gave its time.
+      const first = this.julLine;
+      if (first && first.line === n - 1 && header.level !== undefined && header.timestamp === undefined) {
+        header.line = first.line;
+        if (first.timestamp !== undefined) header.timestamp = first.timestamp;
+        header.logger ??= first.logger;
+      }
       this.pending = header;
       return;
     }

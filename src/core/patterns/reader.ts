@@ -15,6 +15,7 @@
  */
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
+import { julFirstLine } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
 import { asText, isoUtcIn, parseTimestamp, stripAnsi } from '../logs/values';
@@ -262,6 +263,8 @@ export class PatternSourceReader {
   private pending: PatternRecord | undefined;
   private chunkHasReplacement = false;
   private readonly raw: Partial<Record<RawField, string | number>> = {};
+  /** A java.util.logging record's first line, waiting for its `LEVEL: message` line. */
+  private jul: { line: number; text: string; timestamp?: number; logger: string } | undefined;
 
   constructor(
     readonly source: string,
@@ -317,6 +320,10 @@ export class PatternSourceReader {
       this.line(last, 0, last.length);
     }
     this.flush();
+    if (this.jul) {
+      this.emitJulAlone(this.jul);
+      this.jul = undefined;
+    }
   }
 
   private skipLong(): void {
@@ -435,11 +442,33 @@ export class PatternSourceReader {
       // Continuation lines (indented, or a traceback under its log line) belong to the record above.
       if (c === 32 || c === 9 || TRACEBACK_LINE.test(line)) return;
     }
+    const jul = this.jul;
+    if (jul) this.jul = undefined;
+    if (!ctx.linesMode) {
+      const first = julFirstLine(line);
+      if (first) {
+        this.flush();
+        if (jul) this.emitJulAlone(jul);
+        this.jul = { ...first, line: n, text: line };
+        return;
+      }
+    }
     const h = parseTextHeader(line);
     const r: PatternRecord = { source: this.source, line: n, message: h ? line.slice(h.start) : line };
     if (h?.level) r.level = h.level;
     if (h?.timestamp !== undefined) r.timestamp = h.timestamp;
     if (h?.logger) r.logger = h.logger;
+    if (jul) {
+      // The second line of a java.util.logging record (`INFO: message`): the first one gave its time.
+      if (jul.line === n - 1 && h?.level !== undefined && h.timestamp === undefined && !h.logger) {
+        r.line = jul.line;
+        if (jul.timestamp !== undefined) r.timestamp = jul.timestamp;
+        r.logger = jul.logger;
+      } else {
+        this.flush();
+        this.emitJulAlone(jul);
+      }
+    }
     contextFree(r);
     ctx.stats.records++;
     if (ctx.linesMode) this.emit(r);
@@ -447,6 +476,12 @@ export class PatternSourceReader {
       this.flush();
       this.pending = r;
     }
+  }
+
+  /** A java.util.logging first line that was not followed by its message line is a record of its own. */
+  private emitJulAlone(jul: { line: number; text: string; timestamp?: number; logger: string }): void {
+    this.ctx.stats.records++;
+    this.emit({ source: this.source, line: jul.line, message: jul.text, logger: jul.logger, ...(jul.timestamp !== undefined ? { timestamp: jul.timestamp } : {}) });
   }
 
   private flush(): void {

@@ -11,7 +11,7 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
-import { glogHeader, yearless } from '../logs/glog';
+import { glogHeader, yearless } from '../logs/headerFormats';
 import { parseTimestamp } from '../logs/values';
 
 export interface TextHeader {

@@ -1,6 +1,10 @@
 /**
- * The header of glog, absl and klog lines (TensorFlow, JAX, PyTorch's C++ side, Kubernetes), shared by the
- * Errors and Patterns readers: `I1206 12:00:00.123456 140234 train.py:42] message`, also in brackets
+ * Log headers of particular formats that the Errors and Patterns readers both know, and the year a header
+ * does not write.
+ */
+
+/**
+ * glog, absl and klog (TensorFlow, JAX, PyTorch's C++ side, Kubernetes): `I1206 12:00:00.123456 140234 train.py:42] message`, also in brackets
  * (`[W1206 12:00:03.123456 1234 ProcessGroupNCCL.cpp:1234] …`).
  */
 const GLOG = /^\[?([IWEF])(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)\s+(?:\d+\s+)?[^\s\]]+:\d+\]\s?/;
@@ -28,4 +32,19 @@ export function yearless(month: number, day: number, clock: string, year?: numbe
   const t = at(now.getUTCFullYear());
   if (Number.isNaN(t)) return undefined;
   return t > now.getTime() + 86_400_000 ? at(now.getUTCFullYear() - 1) : t;
+}
+
+/**
+ * java.util.logging's SimpleFormatter writes a record on two lines, the time and the source first
+ * (`Dec 06, 2026 12:47:01 PM com.example.Shop main`), then `LEVEL: message`: this reads the first one.
+ */
+const JUL_FIRST = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M) (\S+)(?: \S+)?$/;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function julFirstLine(line: string): { timestamp?: number; logger: string } | undefined {
+  const m = JUL_FIRST.exec(line);
+  if (!m) return undefined;
+  const hour = (Number(m[4]) % 12) + (m[7] === 'PM' ? 12 : 0);
+  const t = yearless(MONTHS.indexOf(m[1]!) + 1, Number(m[2]), `${String(hour).padStart(2, '0')}:${m[5]}:${m[6]}`, Number(m[3]));
+  return { logger: m[8]!, ...(t !== undefined ? { timestamp: t } : {}) };
 }
