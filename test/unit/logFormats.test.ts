@@ -222,3 +222,18 @@ test('java.util.logging writes a record on two lines: one record, the time from 
     assert.equal(typeof r.timestamp, 'number');
   }
 });
+
+test("a real PostgreSQL log: LOG is its info level, ERROR and FATAL lines are error events", async () => {
+  const file = path.join(repoRoot, 'test/fixtures/logs-postgres/postgresql.log');
+  const text = readFileSync(file, 'utf8');
+  const count = (s: string) => text.split('\n').filter((l) => l.includes(s)).length;
+  const { report } = await analyzePatternFiles([file]);
+  const levels: Record<string, number> = {};
+  for (const p of report.patterns) for (const [k, v] of Object.entries(p.levels)) levels[k] = (levels[k] ?? 0) + v;
+  assert.equal(levels.INFO, count('] LOG:  '));
+  assert.equal(levels.ERROR, count('] ERROR:  '));
+  assert.equal(levels.FATAL, count('] FATAL:  '));
+  assert.equal(report.patterns.find((p) => p.template.startsWith('relation '))?.count, count('] ERROR:  relation'));
+  const { records } = readText(text);
+  assert.equal(records.filter(isErrorRecord).length, count('] ERROR:  ') + count('] FATAL:  '));
+});

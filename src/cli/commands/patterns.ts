@@ -24,7 +24,8 @@ export const patternsHelp: CommandHelp = {
   usage: `iwb patterns FILE|DIR... [--json] [--assign] [--since TIME] [--field NAME=PATH]... [--code DIR] [--rules FILE]
        iwb patterns --source URL [--start T --end T | --lookback D] [--limit N] [--json] [...]
   Mines the message templates of any log — plain text (Python logging, syslog, Apache/nginx, Java/Go
-  style), JSON Lines (the message field found as in iwb errors), OTLP log exports, gzip — without
+  style, glog/absl), logfmt, JSON Lines (the message field found as in iwb errors), OTLP log exports,
+  gzip — without
   per-log settings: variable parts (numbers, ids, hex, IPs, paths, URLs, host:port, durations,
   sizes, quoted values, key=value values, UUIDs, emails) are masked and lines grouped by the
   words they share. Prints one pattern per line, biggest first, with its share, first and last

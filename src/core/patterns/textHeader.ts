@@ -31,6 +31,8 @@ const LEVELS: Record<string, string> = {
   FINER: 'DEBUG',
   FINEST: 'DEBUG',
   INFO: 'INFO',
+  // PostgreSQL's ordinary messages
+  LOG: 'INFO',
   INF: 'INFO',
   NOTICE: 'NOTICE',
   WARN: 'WARNING',
