@@ -237,3 +237,26 @@ test("a real PostgreSQL log: LOG is its info level, ERROR and FATAL lines are er
   const { records } = readText(text);
   assert.equal(records.filter(isErrorRecord).length, count('] ERROR:  ') + count('] FATAL:  '));
 });
+
+test("a real pino log (Node.js): numeric levels on pino's scale, so warnings are not errors", async () => {
+  const file = path.join(repoRoot, 'test/fixtures/logs-node/pino.log');
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const count = (n: number) => lines.filter((l) => l.startsWith(`{"level":${n},`)).length;
+  assert.ok(count(30) > 0 && count(40) > 0 && count(50) > 0);
+  const { report } = await analyzePatternFiles([file]);
+  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  assert.deepEqual(byTemplate.get('order placed')?.levels, { INFO: count(30) });
+  assert.deepEqual(byTemplate.get('slow checkout took <duration>')?.levels, { WARNING: count(40) });
+  assert.deepEqual(byTemplate.get('payment failed for order <num>')?.levels, { ERROR: count(50) });
+  const { records } = readText(lines.join('\n'));
+  assert.equal(records.length, count(50));
+  assert.ok(records.every((r) => r.level === 'ERROR'));
+  // The error's V8 stack: its type and message, the raising frame last (Python's order).
+  const e = records[0]!.exception!.chain[0]!;
+  assert.deepEqual([e.type, e.message], ['Error', 'card declined']);
+  assert.deepEqual(e.frames.at(-1), { file: '/app/app.js', line: 8, function: 'Object.<anonymous>' });
+  assert.ok(e.frames.some((f) => f.file.startsWith('node:internal/')));
+  // Python's levelno is not taken for pino's: a python-json-logger line with levelno 40 is still an error.
+  const py = readText('{"levelname":"ERROR","levelno":40,"message":"boom","asctime":"2026-12-06 12:00:00,000"}').records;
+  assert.equal(py.length, 1);
+});

@@ -7,6 +7,8 @@
  * Paths are dotted; a key that itself contains dots (`service.name`, `exception.type` as OTel attribute
  * keys) is found too: at each level the longest run of segments that is a key is taken first.
  */
+import { pinoLevelName } from './values';
+
 
 export const CANONICAL_FIELDS = [
   'timestamp',
@@ -154,6 +156,25 @@ export class FieldResolver {
     }
     this.state_ = state;
     this.explicit = explicit;
+  }
+
+  /** The level field is on pino's scale (`usePinoLevels`): its numbers are read as pino's names. */
+  pinoLevels = false;
+
+  /** Reads numeric levels as pino and bunyan mean them (values.ts `isPinoRecord`), from now on. */
+  usePinoLevels(): void {
+    if (this.pinoLevels) return;
+    this.pinoLevels = true;
+    const st = this.state_.level;
+    const wrap = (c: Candidate): Candidate => {
+      const get = c.get;
+      return { path: c.path, get: (o) => pinoLevelName(get(o)) };
+    };
+    st.candidates = st.candidates.map(wrap);
+    if (st.lock) {
+      st.lock = st.candidates.find((c) => c.path === st.lock!.path) ?? wrap(st.lock);
+      this.locked.set('level', st.lock);
+    }
   }
 
   get(o: Record<string, unknown>, field: CanonicalField): unknown {

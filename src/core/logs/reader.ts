@@ -12,7 +12,7 @@ import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
-import { parseTimestamp, stripAnsi } from './values';
+import { isPinoRecord, parseTimestamp, pinoLevelName, stripAnsi } from './values';
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -281,6 +281,7 @@ export class SourceReader {
       const after = text.charCodeAt(k);
       if (after !== 44 /* , */ && after !== 125 /* } */ && after !== 32) return false;
       value = Number(text.slice(i, k));
+      if (ctx.fields.pinoLevels) value = pinoLevelName(value) as string;
     }
     const level = normaliseLevelCached(value);
     const nonError = level !== undefined && !ERROR_LEVELS.has(level);
@@ -339,6 +340,10 @@ export class SourceReader {
       return true;
     }
     for (const o of objects) {
+      if (ctx.pinoChecks < 20 && !ctx.fields.pinoLevels) {
+        ctx.pinoChecks++;
+        if (isPinoRecord(o)) ctx.fields.usePinoLevels();
+      }
       if (!ctx.allRecords) {
         const quick = quickIsError(o, ctx.fields);
         if (quick === 'noFields') {
@@ -479,6 +484,8 @@ export class ReaderContext {
   readonly signal: AbortSignal | undefined;
   readonly fastPath: boolean;
   readonly initialJsonMode: boolean | undefined;
+  /** JSON records looked at for pino's level scale (the first 20 parsed). */
+  pinoChecks = 0;
   /** Min and max of the times noted from records read whole; `rawFirst` is the one raw time parsed early. */
   private notedMin: number | undefined;
   private notedMax: number | undefined;

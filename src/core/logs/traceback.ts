@@ -3,7 +3,8 @@
  * 3.8–3.13): frames with source lines and 3.11+ caret lines, `[Previous line repeated N more times]`,
  * chained exceptions ("The above exception was the direct cause…", "During handling of the above
  * exception…"), SyntaxError locations with their caret, and ExceptionGroups drawn with `+`/`|` margins.
- * It never throws: a traceback cut in the middle comes back with `truncated: true`.
+ * It never throws: a traceback cut in the middle comes back with `truncated: true`. A JavaScript error's stack
+ * (V8's `    at fn (file:line:col)` lines, as Node.js loggers write it) is read too, as one exception.
  */
 import type { ExceptionInfo, ParsedException, StackFrame } from './types';
 
@@ -33,9 +34,32 @@ export function isChainLine(line: string): boolean {
 
 export function parseTraceback(text: string): ExceptionInfo | undefined {
   const lines = text.split(/\r?\n/);
+  const v8 = parseV8Stack(lines);
+  if (v8) return { chain: [v8], truncated: false };
   const chain = parseChain(lines);
   if (chain.length === 0) return undefined;
   return { chain, truncated: chain.some((e) => e.truncated === true) };
+}
+
+/** `    at fn (file:line:col)`, `    at file:line:col`, `    at async new Foo (…)`. */
+const V8_FRAME_RE = /^\s+at (?:(.+?) \((.+?):(\d+):\d+\)|(.+?):(\d+):\d+)\s*$/;
+const V8_FIRST_RE = /^([A-Za-z_$][\w$.]*)(?:: ?(.*))?$/;
+
+/**
+ * A JavaScript error's `stack` (V8's format, as pino, bunyan and winston log it): `Type: message`, then its
+ * frames innermost first, turned around to Python's order (the raising frame last).
+ */
+function parseV8Stack(lines: string[]): ParsedException | undefined {
+  if (lines.length < 2 || !V8_FRAME_RE.test(lines[1]!)) return undefined;
+  const first = V8_FIRST_RE.exec(lines[0]!.trim());
+  if (!first) return undefined;
+  const frames: StackFrame[] = [];
+  for (const line of lines.slice(1)) {
+    const m = V8_FRAME_RE.exec(line);
+    if (!m) continue;
+    frames.push(m[2] !== undefined ? { file: m[2], line: Number(m[3]), function: m[1]! } : { file: m[4]!, line: Number(m[5]), function: '<anonymous>' });
+  }
+  return { type: first[1]!, message: first[2] ?? '', frames: frames.reverse() };
 }
 
 function trimBlank(lines: string[]): string[] {

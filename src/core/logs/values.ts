@@ -25,6 +25,20 @@ export function normaliseLevel(v: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * pino's and bunyan's numeric levels (Node.js): 10 trace … 30 info, 40 warn, 50 error, 60 fatal — ten below
+ * Python's levelno for the same name, so a log is read on one scale or the other (see `isPinoRecord`).
+ */
+export function pinoLevelName(v: unknown): unknown {
+  if (typeof v !== 'number') return v;
+  return v >= 60 ? 'FATAL' : v >= 50 ? 'ERROR' : v >= 40 ? 'WARNING' : v >= 30 ? 'INFO' : v >= 20 ? 'DEBUG' : 'TRACE';
+}
+
+/** A record pino or bunyan wrote: a numeric `level` next to their `pid` and `hostname`, and a `time`. */
+export function isPinoRecord(o: Record<string, unknown>): boolean {
+  return typeof o.level === 'number' && 'pid' in o && 'hostname' in o && 'time' in o;
+}
+
 /** Epoch numbers by magnitude: seconds, milliseconds, microseconds or nanoseconds. */
 function fromEpoch(n: number): number | undefined {
   if (!Number.isFinite(n) || n <= 0) return undefined;

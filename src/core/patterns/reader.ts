@@ -18,7 +18,7 @@ import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
 import { julFirstLine } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
-import { asText, isoUtcIn, parseTimestamp, stripAnsi } from '../logs/values';
+import { asText, isoUtcIn, isPinoRecord, parseTimestamp, pinoLevelName, stripAnsi } from '../logs/values';
 import { parseTextHeader } from './textHeader';
 
 export interface PatternRecord {
@@ -198,6 +198,8 @@ export class PatternReaderContext {
   readonly fastPath: boolean;
   raw: RawJsonFields | undefined;
   jsonSeen = 0;
+  /** JSON records looked at for pino's level scale (the first 20 parsed). */
+  pinoChecks = 0;
 
   constructor(
     readonly onRecord: (record: PatternRecord) => void,
@@ -364,7 +366,7 @@ export class PatternSourceReader {
     const r: PatternRecord = { source: this.source, line: n, message: typeof m === 'string' ? (m.includes('\n') ? firstLine(m) : m) : m === undefined ? '' : String(m) };
     if (this.chunkHasReplacement && r.message.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (raw.level !== undefined) {
-      const level = normaliseLevelCached(raw.level);
+      const level = normaliseLevelCached(this.ctx.fields.pinoLevels ? pinoLevelName(raw.level) : raw.level);
       if (level) r.level = level;
     }
     if (fields.time !== undefined) r.timestamp = fields.time;
@@ -392,6 +394,10 @@ export class PatternSourceReader {
     this.flush();
     let emitted = false;
     for (const o of objects) {
+      if (ctx.pinoChecks < 20 && !ctx.fields.pinoLevels) {
+        ctx.pinoChecks++;
+        if (isPinoRecord(o)) ctx.fields.usePinoLevels();
+      }
       const messageRaw = ctx.fields.get(o, 'message');
       const levelRaw = ctx.fields.get(o, 'level');
       if (messageRaw === undefined && levelRaw === undefined) {
