@@ -260,3 +260,20 @@ test("a real pino log (Node.js): numeric levels on pino's scale, so warnings are
   const py = readText('{"levelname":"ERROR","levelno":40,"message":"boom","asctime":"2026-12-06 12:00:00,000"}').records;
   assert.equal(py.length, 1);
 });
+
+test("zap's console error lines in the Errors view: the message without the caller, with the error field", () => {
+  const text = [
+    '2026-12-06T12:37:57.532Z\terror\tapp/server.go:88\tfailed to flush spans\t{"error": "context deadline exceeded", "count": 3}',
+    '2026-12-06T12:37:58.000Z\tinfo\tapp/server.go:80\tflushed\t{"count": 3}',
+    '2026-12-06T12:37:59.000Z\terror\tapp/server.go:91\tqueue full\t{"size": 10}',
+    '2026-12-06T12:38:00.000Z\terror\tno caller here\t{not json}',
+  ].join('\n');
+  assert.deepEqual(
+    readText(text).records.map((r) => [r.level, r.message]),
+    [
+      ['ERROR', 'failed to flush spans: context deadline exceeded'],
+      ['ERROR', 'queue full'],
+      ['ERROR', 'no caller here\t{not json}'],
+    ],
+  );
+});

@@ -48,3 +48,38 @@ export function julFirstLine(line: string): { timestamp?: number; logger: string
   const t = yearless(MONTHS.indexOf(m[1]!) + 1, Number(m[2]), `${String(hour).padStart(2, '0')}:${m[5]}:${m[6]}`, Number(m[3]));
   return { logger: m[8]!, ...(t !== undefined ? { timestamp: t } : {}) };
 }
+
+/** A source file and line: `main.go:513`, `/src/app/jobs.py:88` (zap and Python formats put it in the header). */
+export const CALLER = /^\S*[\w-]\.(?:go|py|java|kt|scala|js|mjs|cjs|ts|rs|c|cc|cpp|h|hpp|rb|cs|php|swift|ex|exs|erl|lua|pl):\d{1,6}:?$/;
+
+/**
+ * zap's console encoder ends a line with the call's fields as one JSON object after a tab
+ * (`Starting…\t{"port": 16686}`): the message before it, and the fields.
+ */
+export function splitJsonTail(message: string): { head: string; fields: Record<string, unknown> } | undefined {
+  const tab = message.indexOf('\t{');
+  if (tab === -1 || message.charCodeAt(message.length - 1) !== 125 /* } */) return undefined;
+  try {
+    const o: unknown = JSON.parse(message.slice(tab + 1));
+    if (typeof o === 'object' && o !== null && !Array.isArray(o)) return { head: message.slice(0, tab).trimEnd(), fields: o as Record<string, unknown> };
+  } catch {
+    // not a JSON object: the tab and braces are the message's own
+  }
+  return undefined;
+}
+
+/**
+ * The message of a zap console line after its level (`app/server.go:88\tfailed to flush\t{"error": "…"}`):
+ * without the caller and the fields, and with the error field as Go loggers mean it (`failed to flush: …`).
+ */
+export function zapMessage(message: string): string {
+  if (!message.includes('\t')) return message;
+  const tab = message.indexOf('\t');
+  let m = CALLER.test(message.slice(0, tab)) ? message.slice(tab + 1) : message;
+  const tail = splitJsonTail(m);
+  if (tail) {
+    const err = tail.fields.error ?? tail.fields.err;
+    m = typeof err === 'string' && err !== '' ? `${tail.head}: ${err}` : tail.head;
+  }
+  return m;
+}

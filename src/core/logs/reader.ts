@@ -7,7 +7,7 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
-import { glogHeader, julFirstLine } from './headerFormats';
+import { glogHeader, julFirstLine, zapMessage } from './headerFormats';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
@@ -113,7 +113,7 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
       header.logger = name[1]!;
       msg = name[2]!;
     }
-    header.message = msg.replace(/^[-:|\]]\s*/, '');
+    header.message = zapMessage(msg.replace(/^[-:|\]]\s*/, ''));
   }
   return header;
 }

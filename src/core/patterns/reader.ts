@@ -15,7 +15,7 @@
  */
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
-import { julFirstLine } from '../logs/headerFormats';
+import { julFirstLine, splitJsonTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
 import { asText, isoUtcIn, isPinoRecord, parseTimestamp, pinoLevelName, stripAnsi } from '../logs/values';
@@ -241,15 +241,8 @@ function contextFree(r: PatternRecord): void {
       return;
     }
   }
-  const tab = m.indexOf('\t{');
-  if (tab !== -1 && m.charCodeAt(m.length - 1) === 125 /* } */) {
-    try {
-      const o: unknown = JSON.parse(m.slice(tab + 1));
-      if (typeof o === 'object' && o !== null && !Array.isArray(o)) r.message = m.slice(0, tab).trimEnd();
-    } catch {
-      // not a JSON object: the tab and braces are the message's own
-    }
-  }
+  const tail = splitJsonTail(m);
+  if (tail) r.message = tail.head;
 }
 
 function firstLine(s: string): string {

@@ -11,7 +11,7 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
-import { glogHeader, yearless } from '../logs/headerFormats';
+import { CALLER, glogHeader, yearless } from '../logs/headerFormats';
 import { parseTimestamp } from '../logs/values';
 
 export interface TextHeader {
@@ -67,8 +67,6 @@ const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NO
 const SYSLOG_TIME = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})\s+(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)$/;
 const MONTH_NUMBERS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 
-/** A source file and line: `main.go:513`, `/src/app/jobs.py:88`. */
-const CALLER = /^\S*[\w-]\.(?:go|py|java|kt|scala|js|mjs|cjs|ts|rs|c|cc|cpp|h|hpp|rb|cs|php|swift|ex|exs|erl|lua|pl):\d{1,6}:?$/;
 const HOSTISH = /^[\w.*@-]*\d[\w./:@-]*$|^[A-Za-z][\w.@-]*$|^[\w.$-]+\[\d+\]$/;
 
 function levelOf(word: string, letters: boolean): string | undefined {
