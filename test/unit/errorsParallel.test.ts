@@ -2,7 +2,7 @@
 // paths run on the same generated files, cut into many small parts, and the whole results are compared.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import * as path from 'node:path';
@@ -171,4 +171,18 @@ test('bounded counters keep the same values and counts whatever the order and sp
       assert.equal(merged.other, whole.other);
     }),
   );
+});
+
+test('worker threads: a java.util.logging log is cut only where a record starts (its time line), so each record keeps its time', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'jul.log');
+  // The recorded JUL log (test/fixtures/logs-java) many times over: two-line records, stack traces under SEVERE.
+  const one = readFileSync(path.join(repoRoot, 'test/fixtures/logs-java/jul.log'), 'utf8');
+  writeFileSync(file, one.repeat(60));
+  const { single, parallel, used, parts } = await both([file]);
+  assert.equal(used, true, 'read on worker threads');
+  assert.ok(parts > 5, `${parts} parts`);
+  assert.equal(single.report.clusters[0]!.count, 3 * 60);
+  assert.ok(single.report.clusters.every((c) => c.firstSeen !== undefined));
+  assert.deepStrictEqual(parallel, single);
 });

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseLogfmt } from '../../src/core/logs/logfmt';
-import { readText } from '../../src/core/logs/reader';
+import { readText, startsCleanly } from '../../src/core/logs/reader';
 import { isErrorRecord } from '../../src/core/logs/types';
 import { stripAnsi } from '../../src/core/logs/values';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
@@ -216,6 +216,10 @@ test('java.util.logging writes a record on two lines: one record, the time from 
   for (const p of report.patterns) assert.ok(p.firstSeen && !p.template.includes(' PM '), p.template);
   const { records } = readText(text);
   assert.equal(records.length, count('SEVERE: '));
+  // Worker threads cut a big log only where a record starts: at the time line, not between it and its message.
+  assert.equal(startsCleanly('Dec 06, 2026 12:47:01 PM Shop main', false), true);
+  assert.equal(startsCleanly('SEVERE: payment failed for order 1', false), false);
+  assert.equal(startsCleanly('ERROR:root:boom', false), true);
   for (const r of records) {
     assert.ok(isErrorRecord(r), r.level);
     assert.equal(r.logger, 'Shop');

@@ -761,8 +761,14 @@ export function startsCleanly(text: string, jsonMode: boolean): boolean {
   }
   if (c === 123 || c === 91 || c === 32 || c === 9 || Number.isNaN(c)) return false;
   if (CONTROL.test(text) || isChainLine(text) || isTracebackStart(text)) return false;
+  // A java.util.logging record starts at its time line; its `LEVEL: message` line needs the line above.
+  if (julFirstLine(text)) return true;
+  if (JUL_SECOND.test(text)) return false;
   return parseTextHeader(text, 0) !== undefined;
 }
+
+/** java.util.logging's second line (`SEVERE: message`); Python's basicConfig writes `ERROR:name:message`. */
+const JUL_SECOND = /^(?:SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): /;
 
 /**
  * The state of one read of the whole input from the states of its parts read apart, added in input order
