@@ -39,13 +39,19 @@ export function yearless(month: number, day: number, clock: string, year?: numbe
  * (`Dec 06, 2026 12:47:01 PM com.example.Shop main`), then `LEVEL: message`: this reads the first one.
  */
 const JUL_FIRST = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M) (\S+)(?: \S+)?$/;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** 1–12 for a month's name or abbreviation (`Dec`, `december`), else undefined. */
+export function monthNumber(name: string): number | undefined {
+  const i = MONTHS.indexOf(name.slice(0, 3).toLowerCase());
+  return i === -1 ? undefined : i + 1;
+}
 
 export function julFirstLine(line: string): { timestamp?: number; logger: string } | undefined {
   const m = JUL_FIRST.exec(line);
   if (!m) return undefined;
   const hour = (Number(m[4]) % 12) + (m[7] === 'PM' ? 12 : 0);
-  const t = yearless(MONTHS.indexOf(m[1]!) + 1, Number(m[2]), `${String(hour).padStart(2, '0')}:${m[5]}:${m[6]}`, Number(m[3]));
+  const t = yearless(monthNumber(m[1]!)!, Number(m[2]), `${String(hour).padStart(2, '0')}:${m[5]}:${m[6]}`, Number(m[3]));
   return { logger: m[8]!, ...(t !== undefined ? { timestamp: t } : {}) };
 }
 

@@ -11,7 +11,7 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
-import { CALLER, glogHeader, yearless } from '../logs/headerFormats';
+import { CALLER, glogHeader, monthNumber, yearless } from '../logs/headerFormats';
 import { parseTimestamp } from '../logs/values';
 
 export interface TextHeader {
@@ -65,7 +65,6 @@ const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NO
 
 /** RFC 3164's `Dec  6 12:00:10` (a weekday may come first): no year either. */
 const SYSLOG_TIME = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})\s+(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)$/;
-const MONTH_NUMBERS: Record<string, number> = { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
 
 const HOSTISH = /^[\w.*@-]*\d[\w./:@-]*$|^[A-Za-z][\w.@-]*$|^[\w.$-]+\[\d+\]$/;
 
@@ -327,7 +326,8 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     const noYear = SYSLOG_TIME.exec(text);
     // (ctime's `Sun Dec 04 04:47:44 2005`: the year after the clock)
     const year = noYear ? /^\s+((?:19|20)\d{2})(?!\S)/.exec(line.slice(timeEnd, timeEnd + 12)) : null;
-    const t = noYear ? yearless(MONTH_NUMBERS[noYear[1]!.slice(0, 3).toLowerCase()]!, Number(noYear[2]), noYear[3]!, year ? Number(year[1]) : undefined) : parseTimestamp(text);
+    const month = noYear ? monthNumber(noYear[1]!) : undefined;
+    const t = month !== undefined ? yearless(month, Number(noYear![2]), noYear![3]!, year ? Number(year[1]) : undefined) : parseTimestamp(text);
     if (t !== undefined) header.timestamp = t;
   }
   return header;
