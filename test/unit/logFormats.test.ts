@@ -281,3 +281,23 @@ test("zap's console error lines in the Errors view: the message without the call
     ],
   );
 });
+
+test("container runtimes' log files (Docker json-file, containerd/CRI): read as the program's own output", async () => {
+  const dir = path.join(repoRoot, 'test/fixtures/logs-container');
+  const plain = path.join(dir, 'service.log');
+  const patternsOf = async (file: string) => (await analyzePatternFiles([file])).report.patterns.map((p) => [p.template, p.count, p.levels]);
+  const errorsOf = (file: string) =>
+    readText(readFileSync(file, 'utf8')).records.map((r) => [r.level, r.message.length, r.message.slice(0, 60), r.exception?.chain.map((e) => `${e.type}: ${e.message}`), r.timestamp]);
+  const own = await patternsOf(plain);
+  assert.ok(own.length >= 3);
+  assert.ok(errorsOf(plain).some((e) => e[3]?.[0]?.startsWith('ValueError: card declined')));
+  assert.ok(errorsOf(plain).every((e) => (e[1] as number) < 20_000), 'the long line is a warning, not an error');
+  for (const wrapped of ['docker-json.log', 'cri.log']) {
+    const file = path.join(dir, wrapped);
+    assert.deepEqual(await patternsOf(file), own, wrapped);
+    assert.deepEqual(errorsOf(file), errorsOf(plain), wrapped);
+  }
+  // A line without a time of its own gets the runtime's; lines of a traceback stay its lines.
+  const print = readText('2026-12-06T12:00:00.5Z stderr F worker exiting\n2026-12-06T12:00:01.5Z stderr F 2026-12-06 12:00:01,000 ERROR x: boom', { allRecords: true }).records;
+  assert.deepEqual(print.map((r) => [r.message, r.timestamp]), [['worker exiting', Date.parse('2026-12-06T12:00:00.5Z')], ['boom', Date.parse('2026-12-06T12:00:01Z')]]);
+});

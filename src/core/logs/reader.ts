@@ -7,6 +7,7 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
+import { unwrapContainerLine, withRuntimeTime } from './containerLogs';
 import { glogHeader, julFirstLine, zapMessage } from './headerFormats';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
@@ -129,6 +130,8 @@ export class SourceReader {
   private chunkHasReplacement = false;
   private fastChecked = false;
   private lastLevelText: string | undefined;
+  /** A container runtime's line cut short (see ./containerLogs.ts), waiting for its rest. */
+  private runtimeCarry = '';
   /** The last java.util.logging first line (time and source), for the `LEVEL: message` line after it. */
   private julLine: { line: number; timestamp?: number; logger: string } | undefined;
   private lastLevelNonError = false;
@@ -214,6 +217,19 @@ export class SourceReader {
   private line(text: string): void {
     const n = ++this.lineNo;
     this.ctx.stats.lines++;
+    const c0 = text.charCodeAt(0);
+    const inner = c0 === 123 /* { */ || (c0 >= 48 && c0 <= 57) ? unwrapContainerLine(text) : undefined;
+    if (inner) {
+      // What the program wrote, read as if from its own output (its traceback lines as a block, its time).
+      const whole = this.runtimeCarry + inner.text;
+      if (inner.partial) {
+        this.runtimeCarry = whole.length > this.ctx.maxLineLength ? '' : whole;
+        if (whole.length > this.ctx.maxLineLength) this.ctx.skips.add('tooLong', this.source, n);
+        return;
+      }
+      this.runtimeCarry = '';
+      text = withRuntimeTime(whole, inner.time, (t) => !this.block && !isTracebackStart(t) && !isChainLine(t) && parseTextHeader(t, 0) === undefined);
+    }
     if (text.charCodeAt(0) !== 123 /* { */) text = stripAnsi(text);
     if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (this.block && this.continuesBlock(text)) {

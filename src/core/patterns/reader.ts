@@ -15,6 +15,7 @@
  */
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
+import { unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
 import { julFirstLine, splitJsonTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
@@ -258,6 +259,8 @@ export class PatternSourceReader {
   private pending: PatternRecord | undefined;
   private chunkHasReplacement = false;
   private readonly raw: Partial<Record<RawField, string | number>> = {};
+  /** A container runtime's line cut short (see ../logs/containerLogs.ts), waiting for its rest. */
+  private runtimeCarry = '';
   /** A java.util.logging record's first line, waiting for its `LEVEL: message` line. */
   private jul: { line: number; text: string; timestamp?: number; logger: string } | undefined;
 
@@ -336,7 +339,22 @@ export class PatternSourceReader {
     const n = ++this.lineNo;
     ctx.stats.lines++;
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    const c = text.charCodeAt(start);
+    let c = text.charCodeAt(start);
+    const inner = c === 123 /* { */ || (c >= 48 && c <= 57) ? unwrapContainerLine(start === 0 && end === text.length ? text : text.slice(start, end)) : undefined;
+    if (inner) {
+      // What the program wrote, read as if from its own output (its traceback under its log line, its time).
+      const whole = this.runtimeCarry + inner.text;
+      if (inner.partial && !ctx.linesMode) {
+        this.runtimeCarry = whole.length > ctx.maxLineLength ? '' : whole;
+        if (whole.length > ctx.maxLineLength) ctx.skips.add('tooLong', this.source, n);
+        return;
+      }
+      this.runtimeCarry = '';
+      text = withRuntimeTime(whole, inner.time, (t) => !TRACEBACK_LINE.test(t) && parseTextHeader(t) === undefined);
+      start = 0;
+      end = text.length;
+      c = text.charCodeAt(0);
+    }
     if (c === 123 /* { */) {
       // A slice of the chunk (no copy): searches for keys stop at the end of the line.
       const line = start === 0 && end === text.length ? text : text.slice(start, end);
