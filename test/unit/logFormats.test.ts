@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import { unwrapContainerLine, withRuntimeTime } from '../../src/core/logs/containerLogs';
 import { parseLogfmt } from '../../src/core/logs/logfmt';
 import { readText, startsCleanly } from '../../src/core/logs/reader';
 import { isErrorRecord } from '../../src/core/logs/types';
@@ -300,4 +301,19 @@ test("container runtimes' log files (Docker json-file, containerd/CRI): read as 
   // A line without a time of its own gets the runtime's; lines of a traceback stay its lines.
   const print = readText('2026-12-06T12:00:00.5Z stderr F worker exiting\n2026-12-06T12:00:01.5Z stderr F 2026-12-06 12:00:01,000 ERROR x: boom', { allRecords: true }).records;
   assert.deepEqual(print.map((r) => [r.message, r.timestamp]), [['worker exiting', Date.parse('2026-12-06T12:00:00.5Z')], ['boom', Date.parse('2026-12-06T12:00:01Z')]]);
+});
+
+test('property: container lines, glog and syslog headers of any bytes never throw, and a header starts inside its line', () => {
+  const prefix = fc.constantFrom('', '{"log":"', '2026-12-06T12:00:00.1Z stderr F ', '2026-12-06T12:00:00Z stdout P ', 'I1206 12:00:00.123456 1 a.py:1] ', '<14>', '<165>1 ', 'Dec 06, 2026 12:47:01 PM A b\n');
+  fc.assert(
+    fc.property(prefix, fc.string({ maxLength: 60 }), fc.string({ maxLength: 20 }), (p, body, tail) => {
+      const line = `${p}${body}${tail}`;
+      const u = unwrapContainerLine(line);
+      if (u) assert.equal(typeof withRuntimeTime(u.text, u.time, () => true), 'string');
+      const h = parseTextHeader(line);
+      if (h) assert.ok(h.start >= 0 && h.start <= line.length);
+      readText(line + '\n' + line);
+    }),
+    { numRuns: 500 },
+  );
 });
