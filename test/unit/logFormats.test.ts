@@ -288,11 +288,17 @@ test("container runtimes' log files (Docker json-file, containerd/CRI): read as 
   const plain = path.join(dir, 'service.log');
   const patternsOf = async (file: string) => (await analyzePatternFiles([file])).report.patterns.map((p) => [p.template, p.count, p.levels]);
   const errorsOf = (file: string) =>
-    readText(readFileSync(file, 'utf8')).records.map((r) => [r.level, r.message.length, r.message.slice(0, 60), r.exception?.chain.map((e) => `${e.type}: ${e.message}`), r.timestamp]);
+    readText(readFileSync(file, 'utf8')).records.map((r) => ({
+      level: r.level,
+      length: r.message.length,
+      message: r.message.slice(0, 60),
+      chain: r.exception?.chain.map((e) => `${e.type}: ${e.message}`),
+      timestamp: r.timestamp,
+    }));
   const own = await patternsOf(plain);
   assert.ok(own.length >= 3);
-  assert.ok(errorsOf(plain).some((e) => e[3]?.[0]?.startsWith('ValueError: card declined')));
-  assert.ok(errorsOf(plain).every((e) => (e[1] as number) < 20_000), 'the long line is a warning, not an error');
+  assert.ok(errorsOf(plain).some((e) => e.chain?.[0]?.startsWith('ValueError: card declined')));
+  assert.ok(errorsOf(plain).every((e) => e.length < 20_000), 'the long line is a warning, not an error');
   for (const wrapped of ['docker-json.log', 'cri.log']) {
     const file = path.join(dir, wrapped);
     assert.deepEqual(await patternsOf(file), own, wrapped);
