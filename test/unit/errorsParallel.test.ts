@@ -186,3 +186,17 @@ test('worker threads: a java.util.logging log is cut only where a record starts 
   assert.ok(single.report.clusters.every((c) => c.firstSeen !== undefined));
   assert.deepStrictEqual(parallel, single);
 });
+
+test("worker threads: container runtimes' log files are cut only where the program's own output could be", async (t) => {
+  const dir = tempDir(t);
+  for (const name of ['docker-json.log', 'cri.log']) {
+    const file = path.join(dir, name);
+    // The wrapped service log (test/fixtures/logs-container) many times over: tracebacks, a line cut in pieces.
+    writeFileSync(file, readFileSync(path.join(repoRoot, 'test/fixtures/logs-container', name), 'utf8').repeat(40));
+    const { single, parallel, used, parts } = await both([file]);
+    assert.equal(used, true, `${name}: read on worker threads`);
+    assert.ok(parts > 5, `${name}: ${parts} parts`);
+    assert.ok(single.report.clusters.some((c) => c.exceptionType === 'ValueError'), name);
+    assert.deepStrictEqual(parallel, single, name);
+  }
+});

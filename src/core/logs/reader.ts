@@ -751,6 +751,8 @@ export function jsonModeOf(lines: string[], maxLineLength = 1024 * 1024): boolea
   for (let text of lines) {
     if (text.length > maxLineLength) continue;
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    // (a container runtime's line: the reader sees what the program wrote)
+    text = unwrapContainerLine(text)?.text ?? text;
     const first = text.charCodeAt(0);
     if (first === 123 || first === 91 || (first === 32 && text.trimStart().startsWith('{'))) return true;
     if (text.trim() !== '') return false;
@@ -765,6 +767,10 @@ export function jsonModeOf(lines: string[], maxLineLength = 1024 * 1024): boolea
  */
 export function startsCleanly(text: string, jsonMode: boolean): boolean {
   if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+  // A container runtime's line: what the program wrote decides (a traceback's line is no place to cut).
+  const inner = unwrapContainerLine(text);
+  // (a line with no header of its own may continue a traceback block: not a place to cut either)
+  if (inner) return !inner.partial && startsCleanly(inner.text, inner.text.charCodeAt(0) === 123 /* { */);
   const c = text.charCodeAt(0);
   if (jsonMode) {
     if (c !== 123) return false;
