@@ -268,11 +268,6 @@ export class SourceReader {
       if (at === -1 || at >= end) return false;
       this.levelKeyAt = at - start;
     }
-    // No nested object or array may open before the key (only the few characters before it are looked at).
-    for (let k = start + 1; k < at; k++) {
-      const c = text.charCodeAt(k);
-      if (c === 123 /* { */ || c === 91 /* [ */) return false;
-    }
     let i = at + key.length;
     while (text.charCodeAt(i) === 32) i++;
     let value: string | number;
@@ -281,7 +276,7 @@ export class SourceReader {
       const last = this.lastLevelText;
       if (last !== undefined && text.charCodeAt(i + 1 + last.length) === 34 && text.startsWith(last, i + 1)) {
         if (!this.lastLevelNonError) return false;
-        return this.closesOnce(text, start, end, at + key.length, key);
+        return this.topLevel(text, start, at) && this.closesOnce(text, start, end, at + key.length, key);
       }
       const q = text.indexOf('"', i + 1);
       if (q === -1 || q >= end || q - i > 40) return false;
@@ -306,7 +301,19 @@ export class SourceReader {
       this.lastLevelNonError = nonError;
     }
     if (!nonError) return false;
-    return this.closesOnce(text, start, end, at + key.length, key);
+    return this.topLevel(text, start, at) && this.closesOnce(text, start, end, at + key.length, key);
+  }
+
+  /**
+   * No nested object or array opens before the key (only the few characters before it are looked at). Looked
+   * at only for lines the level says are not errors: an error line is parsed whole anyway.
+   */
+  private topLevel(text: string, start: number, at: number): boolean {
+    for (let k = start + 1; k < at; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 123 /* { */ || c === 91 /* [ */) return false;
+    }
+    return true;
   }
 
   /**
