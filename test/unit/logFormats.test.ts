@@ -20,6 +20,13 @@ import { repoRoot } from './helpers';
 const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/logs-go', name);
 const pyFixture = (name: string) => path.join(repoRoot, 'test/fixtures/logs-python', name);
 
+/** A fixture's text, and its patterns by template. */
+async function patternsOfFile(file: string) {
+  const text = readFileSync(file, 'utf8');
+  const { report } = await analyzePatternFiles([file]);
+  return { text, report, byTemplate: new Map(report.patterns.map((p) => [p.template, p])) };
+}
+
 test('logfmt: pairs with bare and quoted values; what is not logfmt is left alone', () => {
   const line = 'ts=2026-12-06T12:40:29.963Z caller=scrape.go:1351 level=debug component="scrape manager" msg="Scrape failed" err="Get \\"http://127.0.0.1:19998/metrics\\": dial tcp: refused\\n"';
   assert.deepEqual(parseLogfmt(line), {
@@ -66,11 +73,9 @@ test('property: logfmt as Go writes it reads back; anything else never throws', 
 });
 
 test('a real Prometheus log: patterns are its msg texts, with their time and level', async () => {
-  const file = fixture('prometheus-debug.log');
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-  const { report } = await analyzePatternFiles([file]);
+  const { text, report, byTemplate } = await patternsOfFile(fixture('prometheus-debug.log'));
+  const lines = text.trimEnd().split('\n');
   assert.equal(report.records, lines.length);
-  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
   const scrapeFailed = lines.filter((l) => l.includes('msg="Scrape failed"')).length;
   assert.ok(scrapeFailed >= 2, 'the recording has repeated scrape failures');
   assert.equal(byTemplate.get('Scrape failed')?.count, scrapeFailed);
@@ -93,10 +98,7 @@ test('a real Prometheus error line is an error event of the Errors view, its mes
 });
 
 test("a real Jaeger log (zap's console encoder): the caller and the JSON fields are not the message", async () => {
-  const file = fixture('jaeger.log');
-  const text = readFileSync(file, 'utf8');
-  const { report } = await analyzePatternFiles([file]);
-  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const { text, report, byTemplate } = await patternsOfFile(fixture('jaeger.log'));
   const starting = text.split('\n').filter((l) => l.includes('\tExtension is starting...\t')).length;
   assert.ok(starting >= 2);
   assert.equal(byTemplate.get('Extension is starting...')?.count, starting);
@@ -129,10 +131,8 @@ test('a month or weekday is a time only next to one: "May change" stays words', 
 });
 
 test("structlog's console lines: the level padded in brackets, the event and its pairs", async () => {
-  const file = pyFixture('structlog.log');
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
-  const { report } = await analyzePatternFiles([file]);
-  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const { text, report, byTemplate } = await patternsOfFile(pyFixture('structlog.log'));
+  const lines = text.trimEnd().split('\n');
   const declined = lines.filter((l) => l.includes('[error    ] payment declined')).length;
   assert.ok(declined > 0);
   const p = report.patterns.find((x) => x.template.startsWith('payment declined order=<num>'));
@@ -162,10 +162,7 @@ test('terminal colour codes are not part of a message; coloured access lines gro
 });
 
 test('absl (glog headers, no year): level, time and message; an exception logged with its traceback is an error event', async () => {
-  const file = pyFixture('absl.log');
-  const text = readFileSync(file, 'utf8');
-  const { report } = await analyzePatternFiles([file]);
-  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const { text, report, byTemplate } = await patternsOfFile(pyFixture('absl.log'));
   const steps = text.split('\n').filter((l) => l.includes('] step ')).length;
   assert.deepEqual(byTemplate.get('step <num> loss <num> lr <num>')?.levels, { INFO: steps });
   assert.equal(byTemplate.get('learning rate warmup finished after <num> steps')?.levels.WARNING, 1);
@@ -206,10 +203,7 @@ test('more headers: gunicorn, Celery, syslog priorities (RFC 3164 and 5424), cti
 });
 
 test('java.util.logging writes a record on two lines: one record, the time from the first', async () => {
-  const file = path.join(repoRoot, 'test/fixtures/logs-java/jul.log');
-  const text = readFileSync(file, 'utf8');
-  const { report } = await analyzePatternFiles([file]);
-  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
+  const { text, report, byTemplate } = await patternsOfFile(path.join(repoRoot, 'test/fixtures/logs-java/jul.log'));
   const count = (prefix: string) => text.split('\n').filter((l) => l.startsWith(prefix)).length;
   assert.equal(report.records, count('INFO: ') + count('WARNING: ') + count('SEVERE: '));
   assert.deepEqual(byTemplate.get('order <num> placed by user <num>')?.levels, { INFO: count('INFO: ') });
@@ -244,12 +238,10 @@ test("a real PostgreSQL log: LOG is its info level, ERROR and FATAL lines are er
 });
 
 test("a real pino log (Node.js): numeric levels on pino's scale, so warnings are not errors", async () => {
-  const file = path.join(repoRoot, 'test/fixtures/logs-node/pino.log');
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const { text, byTemplate } = await patternsOfFile(path.join(repoRoot, 'test/fixtures/logs-node/pino.log'));
+  const lines = text.trimEnd().split('\n');
   const count = (n: number) => lines.filter((l) => l.startsWith(`{"level":${n},`)).length;
   assert.ok(count(30) > 0 && count(40) > 0 && count(50) > 0);
-  const { report } = await analyzePatternFiles([file]);
-  const byTemplate = new Map(report.patterns.map((p) => [p.template, p]));
   assert.deepEqual(byTemplate.get('order placed')?.levels, { INFO: count(30) });
   assert.deepEqual(byTemplate.get('slow checkout took <duration>')?.levels, { WARNING: count(40) });
   assert.deepEqual(byTemplate.get('payment failed for order <num>')?.levels, { ERROR: count(50) });

@@ -18,6 +18,15 @@ export interface ContainerLine {
 const CRI = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})) (stdout|stderr) ([FP]) ?/;
 const DOCKER_KEYS = new Set(['log', 'stream', 'time', 'attrs']);
 
+/**
+ * Whether the line at `start` may be a runtime's line, from two characters (no copy, no parse): the readers ask
+ * this of every line before `unwrapContainerLine`.
+ */
+export function mayBeContainerLine(text: string, start = 0): boolean {
+  const c = text.charCodeAt(start);
+  return c === 123 /* { */ ? text.startsWith('{"log":', start) : c >= 48 && c <= 57 && text.charCodeAt(start + 10) === 84 /* T */;
+}
+
 /** The program's line inside a container runtime's log line, or undefined when the line is not one. */
 export function unwrapContainerLine(line: string): ContainerLine | undefined {
   const c = line.charCodeAt(0);

@@ -7,8 +7,7 @@
  * Paths are dotted; a key that itself contains dots (`service.name`, `exception.type` as OTel attribute
  * keys) is found too: at each level the longest run of segments that is a key is taken first.
  */
-import { pinoLevelName } from './values';
-
+import { isPinoRecord, pinoLevelName } from './values';
 
 export const CANONICAL_FIELDS = [
   'timestamp',
@@ -160,6 +159,14 @@ export class FieldResolver {
 
   /** The level field is on pino's scale (`usePinoLevels`): its numbers are read as pino's names. */
   pinoLevels = false;
+  private scaleChecks = 0;
+
+  /** Looks at the first 20 records read whole for pino's or bunyan's (values.ts `isPinoRecord`). */
+  noteLevelScale(o: Record<string, unknown>): void {
+    if (this.pinoLevels || this.scaleChecks >= 20) return;
+    this.scaleChecks++;
+    if (isPinoRecord(o)) this.usePinoLevels();
+  }
 
   /** Reads numeric levels as pino and bunyan mean them (values.ts `isPinoRecord`), from now on. */
   usePinoLevels(): void {

@@ -4,8 +4,8 @@
  */
 
 /**
- * glog, absl and klog (TensorFlow, JAX, PyTorch's C++ side, Kubernetes): `I1206 12:00:00.123456 140234 train.py:42] message`, also in brackets
- * (`[W1206 12:00:03.123456 1234 ProcessGroupNCCL.cpp:1234] …`).
+ * glog, absl and klog (TensorFlow, JAX, PyTorch's C++ side, Kubernetes): `I1206 12:00:00.123456 140234
+ * train.py:42] message`, also in brackets (`[W1206 12:00:03.123456 1234 ProcessGroupNCCL.cpp:1234] …`).
  */
 const GLOG = /^\[?([IWEF])(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)\s+(?:\d+\s+)?[^\s\]]+:\d+\]\s?/;
 const GLOG_LEVELS: Record<string, string> = { I: 'INFO', W: 'WARNING', E: 'ERROR', F: 'FATAL' };
@@ -34,11 +34,6 @@ export function yearless(month: number, day: number, clock: string, year?: numbe
   return t > now.getTime() + 86_400_000 ? at(now.getUTCFullYear() - 1) : t;
 }
 
-/**
- * java.util.logging's SimpleFormatter writes a record on two lines, the time and the source first
- * (`Dec 06, 2026 12:47:01 PM com.example.Shop main`), then `LEVEL: message`: this reads the first one.
- */
-const JUL_FIRST = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M) (\S+)(?: \S+)?$/;
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** 1–12 for a month's name or abbreviation (`Dec`, `december`), else undefined. */
@@ -46,6 +41,12 @@ export function monthNumber(name: string): number | undefined {
   const i = MONTHS.indexOf(name.slice(0, 3).toLowerCase());
   return i === -1 ? undefined : i + 1;
 }
+
+/**
+ * java.util.logging's SimpleFormatter writes a record on two lines, the time and the source first
+ * (`Dec 06, 2026 12:47:01 PM com.example.Shop main`), then `LEVEL: message`: this reads the first one.
+ */
+const JUL_FIRST = /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{1,2}), (\d{4}) (\d{1,2}):(\d{2}):(\d{2}) ([AP]M) (\S+)(?: \S+)?$/;
 
 export function julFirstLine(line: string): { timestamp?: number; logger: string } | undefined {
   const m = JUL_FIRST.exec(line);
@@ -79,13 +80,17 @@ export function splitJsonTail(message: string): { head: string; fields: Record<s
  * without the caller and the fields, and with the error field as Go loggers mean it (`failed to flush: …`).
  */
 export function zapMessage(message: string): string {
-  if (!message.includes('\t')) return message;
   const tab = message.indexOf('\t');
-  let m = CALLER.test(message.slice(0, tab)) ? message.slice(tab + 1) : message;
+  if (tab === -1) return message;
+  const m = CALLER.test(message.slice(0, tab)) ? message.slice(tab + 1) : message;
   const tail = splitJsonTail(m);
-  if (tail) {
-    const err = tail.fields.error ?? tail.fields.err;
-    m = typeof err === 'string' && err !== '' ? `${tail.head}: ${err}` : tail.head;
-  }
-  return m;
+  if (!tail) return m;
+  const err = tail.fields.error ?? tail.fields.err;
+  return withGoError(tail.head, typeof err === 'string' ? err : undefined);
+}
+
+/** A Go logger's message with its error field as they mean it: what failed, then why (`msg: err`). */
+export function withGoError(message: string, error: string | undefined): string {
+  if (error === undefined || error === '') return message;
+  return message === '' ? error : `${message}: ${error}`;
 }

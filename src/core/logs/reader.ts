@@ -7,13 +7,13 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
-import { unwrapContainerLine, withRuntimeTime } from './containerLogs';
-import { glogHeader, julFirstLine, zapMessage } from './headerFormats';
+import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
+import { glogHeader, julFirstLine, withGoError, zapMessage } from './headerFormats';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
-import { isPinoRecord, parseTimestamp, pinoLevelName, stripAnsi } from './values';
+import { parseTimestamp, pinoLevelName, stripAnsi } from './values';
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -82,10 +82,9 @@ interface TextHeader {
 
 /** A plain-text log line's time, level, logger and message, when it looks like one. */
 export function parseTextHeader(text: string, line: number): TextHeader | undefined {
-  const kv = text.indexOf('=') > 0 ? parseLogfmt(text) : undefined;
+  const kv = parseLogfmt(text);
   if (kv) {
-    // A Go logger's line: what failed in `msg`, the error itself in `err`.
-    const header: TextHeader = { line, message: kv.error !== undefined && kv.message !== '' ? `${kv.message}: ${kv.error}` : kv.message || (kv.error ?? '') };
+    const header: TextHeader = { line, message: withGoError(kv.message, kv.error) };
     const level = kv.level !== undefined ? normaliseLevelCached(kv.level) : undefined;
     if (level) header.level = level;
     const t = kv.time !== undefined ? parseTimestamp(kv.time) : undefined;
@@ -217,8 +216,7 @@ export class SourceReader {
   private line(text: string): void {
     const n = ++this.lineNo;
     this.ctx.stats.lines++;
-    const c0 = text.charCodeAt(0);
-    const inner = c0 === 123 /* { */ || (c0 >= 48 && c0 <= 57) ? unwrapContainerLine(text) : undefined;
+    const inner = mayBeContainerLine(text) ? unwrapContainerLine(text) : undefined;
     if (inner) {
       // What the program wrote, read as if from its own output (its traceback lines as a block, its time).
       const whole = this.runtimeCarry + inner.text;
@@ -363,10 +361,7 @@ export class SourceReader {
       return true;
     }
     for (const o of objects) {
-      if (ctx.pinoChecks < 20 && !ctx.fields.pinoLevels) {
-        ctx.pinoChecks++;
-        if (isPinoRecord(o)) ctx.fields.usePinoLevels();
-      }
+      ctx.fields.noteLevelScale(o);
       if (!ctx.allRecords) {
         const quick = quickIsError(o, ctx.fields);
         if (quick === 'noFields') {
@@ -507,8 +502,6 @@ export class ReaderContext {
   readonly signal: AbortSignal | undefined;
   readonly fastPath: boolean;
   readonly initialJsonMode: boolean | undefined;
-  /** JSON records looked at for pino's level scale (the first 20 parsed). */
-  pinoChecks = 0;
   /** Min and max of the times noted from records read whole; `rawFirst` is the one raw time parsed early. */
   private notedMin: number | undefined;
   private notedMax: number | undefined;

@@ -15,11 +15,11 @@
  */
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
-import { unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
+import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
 import { julFirstLine, splitJsonTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
-import { asText, isoUtcIn, isPinoRecord, parseTimestamp, pinoLevelName, stripAnsi } from '../logs/values';
+import { asText, isoUtcIn, parseTimestamp, pinoLevelName, stripAnsi } from '../logs/values';
 import { parseTextHeader } from './textHeader';
 
 export interface PatternRecord {
@@ -199,8 +199,6 @@ export class PatternReaderContext {
   readonly fastPath: boolean;
   raw: RawJsonFields | undefined;
   jsonSeen = 0;
-  /** JSON records looked at for pino's level scale (the first 20 parsed). */
-  pinoChecks = 0;
 
   constructor(
     readonly onRecord: (record: PatternRecord) => void,
@@ -226,21 +224,19 @@ export class PatternReaderContext {
  */
 function contextFree(r: PatternRecord): void {
   const m = r.message;
-  if (m.indexOf('=') > 0) {
-    const kv = parseLogfmt(m);
-    if (kv) {
-      r.message = kv.message.includes('\n') ? firstLine(kv.message) : kv.message;
-      if (r.level === undefined && kv.level !== undefined) {
-        const level = normaliseLevelCached(kv.level);
-        if (level) r.level = level;
-      }
-      if (r.timestamp === undefined && kv.time !== undefined) {
-        const t = parseTimestamp(kv.time);
-        if (t !== undefined) r.timestamp = t;
-      }
-      if (r.logger === undefined && kv.logger) r.logger = kv.logger;
-      return;
+  const kv = parseLogfmt(m);
+  if (kv) {
+    r.message = kv.message.includes('\n') ? firstLine(kv.message) : kv.message;
+    if (r.level === undefined && kv.level !== undefined) {
+      const level = normaliseLevelCached(kv.level);
+      if (level) r.level = level;
     }
+    if (r.timestamp === undefined && kv.time !== undefined) {
+      const t = parseTimestamp(kv.time);
+      if (t !== undefined) r.timestamp = t;
+    }
+    if (r.logger === undefined && kv.logger) r.logger = kv.logger;
+    return;
   }
   const tail = splitJsonTail(m);
   if (tail) r.message = tail.head;
@@ -340,7 +336,7 @@ export class PatternSourceReader {
     ctx.stats.lines++;
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     let c = text.charCodeAt(start);
-    const inner = c === 123 /* { */ || (c >= 48 && c <= 57) ? unwrapContainerLine(start === 0 && end === text.length ? text : text.slice(start, end)) : undefined;
+    const inner = mayBeContainerLine(text, start) ? unwrapContainerLine(start === 0 && end === text.length ? text : text.slice(start, end)) : undefined;
     if (inner) {
       // What the program wrote, read as if from its own output (its traceback under its log line, its time).
       const whole = this.runtimeCarry + inner.text;
@@ -405,10 +401,7 @@ export class PatternSourceReader {
     this.flush();
     let emitted = false;
     for (const o of objects) {
-      if (ctx.pinoChecks < 20 && !ctx.fields.pinoLevels) {
-        ctx.pinoChecks++;
-        if (isPinoRecord(o)) ctx.fields.usePinoLevels();
-      }
+      ctx.fields.noteLevelScale(o);
       const messageRaw = ctx.fields.get(o, 'message');
       const levelRaw = ctx.fields.get(o, 'level');
       if (messageRaw === undefined && levelRaw === undefined) {

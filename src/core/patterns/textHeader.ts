@@ -167,6 +167,9 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   let time = false;
   let timeStart = -1;
   let timeEnd = -1;
+  // A bracketed time group parsed whole (`[2026-12-06 12:00:04 +0000]`), while it is all of the header's time.
+  let bracketTime: number | undefined;
+  let bracketEnd = -1;
   let level: string | undefined;
   let logger: string | undefined;
   let end = 0;
@@ -186,7 +189,9 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       // `[2026-12-06 12:00:06,123: INFO/MainProcess]` (Celery): the time is the group's first words, and a
       // level may be in it too.
       const inner = line.slice(timeStart, timeEnd);
-      if (parseTimestamp(inner) === undefined) {
+      bracketTime = parseTimestamp(inner.replace(/[,:]$/, ''));
+      bracketEnd = timeEnd;
+      if (bracketTime === undefined) {
         const m = /^\S+(?:\s+\d{1,2}:\d{2}\S*)?/.exec(inner);
         if (m) timeEnd = timeStart + m[0].length;
         for (const w of inner.slice(m ? m[0].length : 0).split(/[\s/:]+/)) {
@@ -327,7 +332,12 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     // (ctime's `Sun Dec 04 04:47:44 2005`: the year after the clock)
     const year = noYear ? /^\s+((?:19|20)\d{2})(?!\S)/.exec(line.slice(timeEnd, timeEnd + 12)) : null;
     const month = noYear ? monthNumber(noYear[1]!) : undefined;
-    const t = month !== undefined ? yearless(month, Number(noYear![2]), noYear![3]!, year ? Number(year[1]) : undefined) : parseTimestamp(text);
+    const t =
+      month !== undefined
+        ? yearless(month, Number(noYear![2]), noYear![3]!, year ? Number(year[1]) : undefined)
+        : bracketTime !== undefined && timeEnd === bracketEnd
+          ? bracketTime
+          : parseTimestamp(text);
     if (t !== undefined) header.timestamp = t;
   }
   return header;
