@@ -6,16 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, pickQuickItem, webviewFrame, screenshot, docsImage, clearNotifications, until } from './helpers.mjs';
-
-async function quickOpen(page, name) {
-  await page.keyboard.press('Control+P');
-  const box = page.locator('.quick-input-widget .quick-input-box input');
-  await box.waitFor({ timeout: 15000 });
-  await box.fill(name);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 15000 });
-  await page.keyboard.press('Enter');
-}
+import { openWorkbench, runCommand, pickQuickItem, webviewFrame, screenshot, docsImage, clearNotifications, until, openFileByName } from './helpers.mjs';
 
 /** Opens workspace/<folder>/<file> by clicking it in the Explorer (new files need no Quick Open index). */
 async function openInExplorer(page, folder, file) {
@@ -56,7 +47,7 @@ describe('decisions in the real workbench', () => {
   });
 
   it('opening the demo A/B file shows why 50 users per arm is not a result', async () => {
-    await quickOpen(wb.page, 'checkout-button.abtest.json');
+    await openFileByName(wb.page, 'checkout-button.abtest.json');
     const view = await webviewWith(wb.page, '.verdict', 'Not a result');
     const verdict = view.locator('.verdict[data-verdict="not-enough-data"]');
     await verdict.waitFor({ timeout: 30000 });

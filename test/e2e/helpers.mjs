@@ -195,6 +195,34 @@ export async function runCommand(page, title, { timeout = 15000 } = {}) {
   await row.click();
 }
 
+/**
+ * Opens a workspace file by name through Quick Open (Go to File), clicking the row of that file. Like
+ * `runCommand`, it opens the box and types again when a focus change closed it (a view revealed, a webview
+ * taking focus), and waits for the file's own row: under load the file search answers late.
+ */
+export async function openFileByName(page, name, { timeout = 30000 } = {}) {
+  const input = quickInput(page);
+  const row = quickRow(page, name, { exact: true }); // test_x.py is not x.py
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Escape');
+    // Ctrl+P can be swallowed by a focused webview: the command palette's Go to File opens the same box.
+    if (attempt === 1) await page.keyboard.press('Control+P');
+    else await runCommand(page, 'Go to File...');
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+      await input.fill(name, { timeout: 5000 });
+      await row.waitFor({ state: 'visible', timeout: attempt < 3 ? timeout / 3 : timeout });
+      break;
+    } catch (err) {
+      if (attempt >= 3) {
+        const shown = await page.locator(QUICK_ROWS).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+        throw new Error(`Quick Open did not list "${name}"; rows shown: ${JSON.stringify(shown)}\n${err.message}`);
+      }
+    }
+  }
+  await row.click();
+}
+
 /** Locator of the quick-pick row whose label is `label` (exact) or contains it (exact:false). */
 export function quickRow(page, label, { exact = false } = {}) {
   const text = label instanceof RegExp ? label : exact ? new RegExp(`^\\s*${escapeRe(label)}\\s*$`) : label;

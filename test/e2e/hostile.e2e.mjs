@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, answerInput, pickQuickItem, startLoadLogs, treeItem, webviewFrame, screenshot, until, REPO_ROOT } from './helpers.mjs';
+import { openWorkbench, runCommand, answerInput, pickQuickItem, startLoadLogs, treeItem, webviewFrame, screenshot, until, REPO_ROOT, openFileByName } from './helpers.mjs';
 
 const IMG = '<img src=x onerror="window.__pwned=1;document.body.dataset.pwned=1">';
 const SCRIPT = '<script>window.__pwned=1;document.body.dataset.pwned=1</script>';
@@ -66,13 +66,6 @@ async function assertInert(view, literal, where = 'body') {
   assert.equal(await view.locator('script', { hasText: '__pwned' }).count(), 0, 'an injected <script> element exists');
 }
 
-async function quickOpen(page, name) {
-  await runCommand(page, 'Go to File...');
-  await answerInput(page, name, { submit: false });
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor({ timeout: 30000 });
-  await page.keyboard.press('Enter');
-}
-
 /** The visible webview once it has `selector` (a page shown before may still answer first). */
 async function webviewWith(page, selector, text) {
   return until(`a webview with ${selector}`, async () => {
@@ -99,14 +92,14 @@ describe('hostile content in every webview', () => {
   });
 
   it('abtest: hostile test and variant names are text', async () => {
-    await quickOpen(wb.page, 'hostile.abtest.json');
+    await openFileByName(wb.page, 'hostile.abtest.json');
     const view = await webviewWith(wb.page, 'h1', 'onerror');
     await assertInert(view, IMG, 'h1');
     await assertInert(view, SCRIPT, 'table.arms');
   });
 
   it('flamegraph: hostile frame, file and thread names are text', async () => {
-    await quickOpen(wb.page, 'hostile.speedscope.json');
+    await openFileByName(wb.page, 'hostile.speedscope.json');
     const view = await webviewWith(wb.page, 'input.fg-search');
     await view.locator('input.fg-search').fill('onerror');
     // The search applies after a short pause; Enter then selects the widest match.
@@ -118,7 +111,7 @@ describe('hostile content in every webview', () => {
   });
 
   it('waterfall: hostile service, span, attribute and error text are text', async () => {
-    await quickOpen(wb.page, 'hostile.otlp.json');
+    await openFileByName(wb.page, 'hostile.otlp.json');
     const view = await webviewWith(wb.page, 'canvas.wf-canvas');
     const body = view.locator('body');
     const row = await until('the hostile span row', async () => {
@@ -171,7 +164,7 @@ describe('hostile content in every webview', () => {
   });
 
   it('model analysis: hostile inputs and labels are text', async () => {
-    await quickOpen(wb.page, 'hostile-predictions.jsonl');
+    await openFileByName(wb.page, 'hostile-predictions.jsonl');
     await wb.page.locator('.tabs-container .tab', { hasText: 'hostile-predictions.jsonl' }).waitFor({ timeout: 15000 });
     await runCommand(wb.page, 'Incident Workbench: Analyze Model Predictions…');
     const view = await webviewWith(wb.page, 'table[aria-label="high-confidence errors"]');

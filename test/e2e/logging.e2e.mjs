@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, openViewContainer, treeItem, runCommand, answerInput, quickRow, screenshot, docsImage, clearNotifications, VIEW_CONTAINER_TITLE, until } from './helpers.mjs';
+import { openWorkbench, openViewContainer, treeItem, runCommand, answerInput, screenshot, docsImage, clearNotifications, VIEW_CONTAINER_TITLE, until, openFileByName } from './helpers.mjs';
 
 describe('logging linter in the real workbench', () => {
   let wb;
@@ -18,10 +18,7 @@ describe('logging linter in the real workbench', () => {
 
   it('shows the findings of a demo module as squiggles and in the Problems panel', async () => {
     const { page } = wb;
-    await runCommand(page, 'Go to File...');
-    await answerInput(page, 'feedback.py', { submit: false });
-    await quickRow(page, 'feedback.py').waitFor({ timeout: 30000 });
-    await page.keyboard.press('Enter');
+    await openFileByName(page, 'feedback.py');
     await page.locator('.monaco-editor .view-lines').getByText('def apply_rating', { exact: false }).first().waitFor({ timeout: 30000 });
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60000 });
     await runCommand(page, 'View: Toggle Problems');

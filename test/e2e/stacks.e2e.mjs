@@ -11,23 +11,11 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/lib/codeserver.mjs';
-import { REPO_ROOT, openWorkbench, pickQuickItem, quickInput, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
+import { REPO_ROOT, openWorkbench, pickQuickItem, quickInput, runCommand, screenshot, until, webviewFrame, openFileByName } from './helpers.mjs';
 
 const INVENTORY = readFileSync(join(REPO_ROOT, 'demo', 'service', 'inventory.py'), 'utf8').split('\n');
 // The two inner `with` lines, where each thread waits for the lock the other holds.
 const WAIT_LINES = INVENTORY.map((l, i) => (/^ {8}with _(ledger|stock)_lock:/.test(l) ? i + 1 : 0)).filter(Boolean);
-
-async function quickOpen(page, name) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const box = quickInput(page);
-  await box.waitFor({ timeout: 15000 });
-  await box.fill(name);
-  // Under load the file search answers late: wait for the file's own row (not whatever row comes first).
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first();
-  await row.waitFor({ timeout: 30000 });
-  await row.click();
-}
 
 describe('a stuck endpoint of the demo, from the command palette', () => {
   let wb;
@@ -97,7 +85,7 @@ describe('a stuck endpoint of the demo, from the command palette', () => {
   it('a .prof opens with the approximation note and the exact callers/callees table; a GPU trace shows CPU vs device time', async () => {
     const { page } = wb;
     await runCommand(page, 'View: Close All Editors');
-    await quickOpen(page, 'workload.prof');
+    await openFileByName(page, 'workload.prof');
     await page.locator('.tabs-container .tab').filter({ hasText: 'workload.prof' }).first().waitFor({ timeout: 30000 });
     const prof = await webviewFrame(page, undefined, { timeout: 30000 });
     await prof.locator('.fg-note').filter({ hasText: /approximated from the call graph/ }).waitFor({ timeout: 30000 });
@@ -111,7 +99,7 @@ describe('a stuck endpoint of the demo, from the command palette', () => {
     assert.match(await prof.locator('.fg-calls-detail').textContent(), /main \(workload\.py:\d+\)/);
     await screenshot(page, 'stacks-prof-calls');
     await runCommand(page, 'View: Close All Editors');
-    await quickOpen(page, 'alexnet-a100.pt.trace.json.gz');
+    await openFileByName(page, 'alexnet-a100.pt.trace.json.gz');
     await page.locator('.tabs-container .tab').filter({ hasText: 'alexnet-a100' }).first().waitFor({ timeout: 30000 });
     const gpu = await webviewFrame(page, undefined, { timeout: 30000 });
     const summary = gpu.locator('.fg-ops-summary');

@@ -7,7 +7,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openWorkbench, runCommand, answerInput, quickRow, webviewFrame, screenshot, docsImage, REPO_ROOT, until } from './helpers.mjs';
+import { openWorkbench, runCommand, answerInput, webviewFrame, screenshot, docsImage, REPO_ROOT, until, openFileByName } from './helpers.mjs';
 
 describe('trace waterfall in the real workbench', () => {
   let wb;
@@ -102,10 +102,7 @@ describe('trace waterfall in the real workbench', () => {
     // A mark on this page's window: a page re-created after hiding does not have it.
     await body.evaluate(() => (window.iwbBeforeHide = true));
     // Another file in the same editor group hides the waterfall; VS Code drops its page (no retained context).
-    await runCommand(wb.page, 'Go to File...');
-    await answerInput(wb.page, 'catalogue.py', { submit: false });
-    await quickRow(wb.page, 'catalogue.py').waitFor({ timeout: 30000 });
-    await wb.page.keyboard.press('Enter');
+    await openFileByName(wb.page, 'catalogue.py');
     await until('catalogue.py in the editor', async () => /catalogue\.py/.test(await wb.page.locator('.editor-group-container.active .tabs-container .tab.active').textContent()));
     await wb.page.locator('.tabs-container .tab').filter({ hasText: 'recommend.otlp.jsonl' }).first().click();
     frame = await waterfallFrame();

@@ -17,7 +17,7 @@ import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { REPO_ROOT, answerInput, openWorkbench, pickQuickItem, quickRow, runCommand, screenshot, until } from './helpers.mjs';
+import { REPO_ROOT, openWorkbench, pickQuickItem, runCommand, screenshot, until, openFileByName } from './helpers.mjs';
 import { THEMES, activeTab, axeViolations, drawnWebview, keyboardRoundTrip, paletteByKeys, setTheme, showTab, visibleWebview } from './webviewChecks.mjs';
 
 // The post-mortem editor (another feature's) does not title its frame yet: VS Code then writes "undefined".
@@ -48,14 +48,6 @@ const KEYBINDINGS = [
 ];
 /** `ctrl+alt+shift+f1` as Playwright names it. */
 const press = (page, key) => page.keyboard.press(key.replace('ctrl', 'Control').replace('alt', 'Alt').replace('shift', 'Shift').replace(/f(\d+)$/, 'F$1'));
-
-async function quickOpen(page, name) {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  await answerInput(page, name, { submit: false });
-  await quickRow(page, name).waitFor({ timeout: 30000 });
-  await page.keyboard.press('Enter');
-}
 
 describe('every webview', () => {
   let wb;
@@ -107,9 +99,9 @@ describe('every webview', () => {
 
   it('opens all fourteen webviews', async () => {
     const { page } = wb;
-    await opened('flame graph', 'canvas.fg-canvas[data-painted]', () => quickOpen(page, 'deep.speedscope.json'));
-    await opened('waterfall', '[data-testid=slowest]', () => quickOpen(page, 'recommend.otlp.jsonl'));
-    await opened('A/B test', '.verdict', () => quickOpen(page, 'checkout-button.abtest.json'));
+    await opened('flame graph', 'canvas.fg-canvas[data-painted]', () => openFileByName(page, 'deep.speedscope.json'));
+    await opened('waterfall', '[data-testid=slowest]', () => openFileByName(page, 'recommend.otlp.jsonl'));
+    await opened('A/B test', '.verdict', () => openFileByName(page, 'checkout-button.abtest.json'));
     await opened('incident overview', 'table.timeline', () => press(page, KEYS.showIncident));
     await opened('post-mortem form', 'main:not([aria-busy]) [data-path]', () => press(page, KEYS.postmortemForm), { untitled: true });
     await opened('rollback', '.verdict', () => press(page, KEYS.judgeRollback));
@@ -136,8 +128,8 @@ describe('every webview', () => {
     });
     // The demo incident's memray capture (its evidence), a stack dump, and the trace search and comparison
     // panels from the demo's trace file (a live Jaeger's search is traceSearch.e2e.mjs).
-    await opened('memory', '.mem-facts', () => quickOpen(page, 'recommend-leak.memray.bin'));
-    await opened('stacks', '.st-thread', () => quickOpen(page, 'stuck.pyspy-dump.jsonl'));
+    await opened('memory', '.mem-facts', () => openFileByName(page, 'recommend-leak.memray.bin'));
+    await opened('stacks', '.st-thread', () => openFileByName(page, 'stuck.pyspy-dump.jsonl'));
     await opened('trace search', 'table.ts-ops', () => press(page, KEYS.traceStats));
     await opened('trace comparison', 'table[aria-label="Spans matched by path"]', () => press(page, KEYS.compareTraces));
     await opened('memory diff', '.mem-facts', async () => {
@@ -360,7 +352,7 @@ describe('every webview', () => {
     const ids = await table.locator('th[scope=rowgroup] strong').allTextContents();
     assert.equal(new Set(ids).size, ids.length, 'each input once');
 
-    await quickOpen(page, 'kidney-stones.abtest.json');
+    await openFileByName(page, 'kidney-stones.abtest.json');
     f = (await visibleWebview(page, '.verdict', 'kidney-stones.abtest.json', 60000)).locator;
     const explanation = await f.locator('ul.issues li[data-type=simpson]').textContent();
     const sentence = explanation.trim().slice(0, 60);
