@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { readText, ReaderContext, IngestCancelled } from '../../src/core/logs/reader';
-import { readLogFiles } from '../../src/core/logs/nodeSource';
+import { fileChunks, readLogFiles } from '../../src/core/logs/nodeSource';
 import { FieldResolver, compilePath, parseFieldMapping } from '../../src/core/logs/fieldMapping';
 import { isoUtcIn, parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
 import type { LogRecord } from '../../src/core/logs/types';
@@ -404,3 +404,41 @@ test('files: ASCII chunks and UTF-8 characters split across the 1 MiB chunk boun
   assert.deepEqual(records.map((r) => r.message), ['café ünïcode', 'ascii again']);
   assert.deepEqual(records, readText(text, { source: file }).records);
 });
+
+test('a plain file reads in chunks whole and in order, the next read under way while a chunk is used; a reader that stops early closes it', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'big.log');
+  // Three and a half chunks of different lines (a chunk is 1 MiB; the two read buffers alternate).
+  const lines: string[] = [];
+  for (let i = 0, size = 0; size < 3.5 * 1024 * 1024; i++) {
+    const line = `2026-11-20 09:00:01,000 INFO app: line ${i} ${'x'.repeat(i % 97)}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  const text = lines.join('\n') + '\n';
+  writeFileSync(file, text);
+  let read = '';
+  let chunks = 0;
+  for await (const chunk of fileChunks(file)) {
+    read += chunk;
+    chunks++;
+    // The caller's work on a chunk takes a while: the next read finishes meanwhile and must not overwrite it.
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.equal(chunks, 4);
+  assert.equal(read, text);
+  // Stopping after the first chunk (a read is under way then) ends the generator and closes the file.
+  for await (const chunk of fileChunks(file)) {
+    assert.equal(chunk, text.slice(0, chunk.length));
+    break;
+  }
+  await assert.rejects(readSize(fileChunks(path.join(dir, 'missing.log'))), /ENOENT|no such file/);
+  writeFileSync(path.join(dir, 'empty.log'), '');
+  assert.equal(await readSize(fileChunks(path.join(dir, 'empty.log'))), 0);
+});
+
+async function readSize(chunks: AsyncGenerator<string>): Promise<number> {
+  let n = 0;
+  for await (const c of chunks) n += c.length;
+  return n;
+}

@@ -123,7 +123,10 @@ class RawJsonFields {
     if (!this.order && found.length) this.order = order.map((k, i) => [k, found[i] ?? Infinity] as const).sort((a, b) => a[1] - b[1]).map(([k]) => k);
     // A key after a nested object's `{` may be that object's: no `{` may open before the last key found.
     // (Arrays do not matter on their own: a key inside one is inside an object in it.)
-    if (lastKey > start && text.lastIndexOf('{', lastKey) > start) return false;
+    // (The first `{` after the line's own is looked for forward: a backward search from the key is several
+    // times slower, and a forward one stops at the next line's `{` at the latest.)
+    const brace = text.indexOf('{', start + 1);
+    if (brace !== -1 && brace < lastKey) return false;
     return true;
   }
 
