@@ -183,8 +183,8 @@ test('property: reading JSON fields from the raw line gives the same records as 
   // The nested object last, first or in the middle of the line.
   const placed = fc.tuple(obj, fc.constantFrom('last', 'first', 'middle')).map(([o, where]) => {
     if (where === 'last' || o.extra === undefined) return o;
-    const { extra, ...rest } = o;
-    return where === 'first' ? { extra, ...rest } : { level: rest.level, extra, ...rest };
+    const { extra, level, ...rest } = o;
+    return where === 'first' ? { extra, level, ...rest } : { level, extra, ...rest };
   });
   fc.assert(
     fc.property(fc.array(placed, { minLength: 25, maxLength: 60 }), fc.boolean(), (objs, spaced) => {
