@@ -77,7 +77,6 @@ class RawJsonFields {
 
   /** Keys in the order the logger writes them (learnt from the lines read): each search starts after the last. */
   private order: number[] | undefined;
-  private readonly found: number[] = [];
 
   /** The time of the line just read when it was an ISO UTC string read in place (then `out.timestamp` is unset). */
   time: number | undefined;
@@ -101,8 +100,8 @@ class RawJsonFields {
     let from = start;
     let lastKey = start;
     let inOrder = true;
-    const found = this.found;
-    found.length = 0;
+    // The keys' order is learnt from the first line read (later lines search each key after the one before).
+    const learn = this.order === undefined ? new Array<number>(order.length).fill(Infinity) : undefined;
     for (let o = 0; o < order.length; o++) {
       const k = order[o]!;
       const { field, needle } = this.keys[k]!;
@@ -114,13 +113,13 @@ class RawJsonFields {
         if (at === -1 || at >= end) continue;
         inOrder = false;
       }
-      found.push(at);
+      if (learn) learn[o] = at;
       if (at > lastKey) lastKey = at;
       const next = this.value(text, at + needle.length, end, field, out);
       if (next === -1) return false;
       if (inOrder) from = next;
     }
-    if (!this.order && found.length) this.order = order.map((k, i) => [k, found[i] ?? Infinity] as const).sort((a, b) => a[1] - b[1]).map(([k]) => k);
+    if (learn && learn.some((at) => at !== Infinity)) this.order = order.map((k, i) => [k, learn[i]!] as const).sort((a, b) => a[1] - b[1]).map(([k]) => k);
     // A key after a nested object's `{` may be that object's: no `{` may open before the last key found.
     // (Arrays do not matter on their own: a key inside one is inside an object in it.)
     // (The first `{` after the line's own is looked for forward: a backward search from the key is several
