@@ -13,13 +13,14 @@ import { errorMessage } from '../core/util/errors';
 /**
  * Inputs under this size are read on the calling thread. Each worker starts its own module and JIT (about
  * 150 ms of CPU before it reads at full speed), and the parts' states are merged, so two workers always cost
- * more CPU than one thread. On the 2 shared cores of the bench machine they took less wall time, what a user
- * waits, at 87 MB for both pipelines in both final runs, at 44 MB in one of the two (median ratios of paired
- * runs 0.78 and 1.10 for errors, 0.88 and 1.72 for patterns) and never at 22 MB or less (bench/patterns.bench.mjs,
- * "When two workers pay" in bench/RESULTS.md): the threshold lies between 44 and 87 MB. Per pipeline, as
- * they differ in work per line.
+ * more CPU than one thread. On the 2 shared cores of the bench machine (bench/patterns.bench.mjs, "When two
+ * workers pay" in bench/RESULTS.md, median ratios of paired runs, two workers / one thread, wall time):
+ * - the errors pipeline (more work per line) paid at 44 MB in three runs of four (0.78, 0.79, 0.82; 1.10 in
+ *   the fourth), at 87 MB in all, at 22 MB in one of three (0.95; 1.22 in the others): from 32 MiB;
+ * - patterns, since its reader got faster, only at 87 MB (0.77, 0.80; 1.03 at 44 MB): from 64 MiB.
+ * Per pipeline, as they differ in work per line.
  */
-export const MIN_PARALLEL_BYTES = { errors: 64 << 20, patterns: 64 << 20 } as const;
+export const MIN_PARALLEL_BYTES = { errors: 32 << 20, patterns: 64 << 20 } as const;
 
 /** Size of the parts a big file is cut into. */
 export const PART_BYTES = 64 << 20;
