@@ -125,6 +125,26 @@ test('headers of Debian tools: a version number is not a time, a clock may end t
   assert.equal(bgl.slice(parseTextHeader(bgl)!.start), 'instruction cache parity error corrected');
 });
 
+test('exported records: a record id and fields before an epoch time are header, whatever the fields are', () => {
+  // The shape of Loghub's HPC lines (LogId Node Component State Time Flag Content).
+  const cases: [string, string, string | undefined][] = [
+    ['2579921 node-140 node status 1074216940 1 running', 'running', undefined],
+    ['2286759 full partition status 1061219795 -1 running', 'running', undefined],
+    ['371878 node-64 node status 1085921340 -1 configured out', 'configured out', undefined],
+    ['91679 3440 boot_cmd success 1109728975 1 Command has completed successfully', 'Command has completed successfully', undefined],
+    ['2560209 Interconnect-1N01 switch_module error 1073192214 1 Link ok', 'Link ok', 'ERROR'],
+    ['134681 node-246 unix.hw state_change.unavailable 1077804742 1 warning', 'warning', undefined],
+  ];
+  for (const [line, message, level] of cases) {
+    const h = parseTextHeader(line)!;
+    assert.equal(line.slice(h.start), message, line);
+    assert.equal(h.level, level, line);
+    assert.equal(h.timestamp, Number(/ (1\d{9}) /.exec(line)![1]) * 1000, line);
+  }
+  // A count that starts a message, and a number without an epoch time after it, stay in the message.
+  for (const line of ['640404 floating point alignment exceptions', '3 retries failed for job 17 after 30 s']) assert.equal(parseTextHeader(line), undefined, line);
+});
+
 test('a month or weekday is a time only next to one: "May change" stays words', () => {
   assert.deepEqual(maskMessage('Development component. May change in the future.'), ['Development', 'component.', 'May', 'change', 'in', 'the', 'future.']);
   assert.deepEqual(maskMessage('expires Fri Jun 17 07:07:00 2005'), ['expires', '<time>', '<time>', '<num>', '<time>', '<num>']);

@@ -135,6 +135,39 @@ function continuesTime(t: string): boolean {
 }
 
 /**
+ * `2286759 full partition status 1061219795 -1 running`, `91679 3440 boot_cmd success 1109728975 1 Command …`
+ * (records exported with their fields before the message: a record id, then fields without spaces — a host, a
+ * component, a state — then the time in epoch seconds and a flag). A leading number of up to nine digits is a
+ * record id when a time in epoch seconds of this century follows within five such fields; a small signed
+ * number right after the time (a flag) is header too, unless it is all that is left. A field that is a level
+ * word (a state `error`) is the level.
+ */
+function recordIdThenEpoch(line: string, first: Tok): TextHeader | undefined {
+  if (!/^\d{1,9}$/.test(first.text)) return undefined;
+  let level: string | undefined;
+  let tok: Tok | undefined = first;
+  for (let k = 1; k <= 5; k++) {
+    tok = nextToken(line, tok.end);
+    if (!tok) return undefined;
+    const t = tok.text;
+    if (t.length === 10 && /^\d{10}$/.test(t)) {
+      const n = Number(t);
+      if (n < 946_684_800 || n >= 4_102_444_800) return undefined;
+      let end = tok.end;
+      const flag = nextToken(line, end);
+      if (flag && /^-?\d{1,3}$/.test(flag.text) && nextToken(line, flag.end)) end = flag.end;
+      let start = end;
+      while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+      if (start >= line.length) return undefined;
+      return { start, timestamp: n * 1000, ...(level ? { level } : {}) };
+    }
+    if (isBracketed(t) || t.endsWith(':') || (!NUMBER.test(t) && !HOSTISH.test(t))) return undefined;
+    level ??= levelOf(t, false);
+  }
+  return undefined;
+}
+
+/**
  * Reads the header of one line. Returns undefined when the line does not start like a log header (then the
  * whole line is the message).
  */
@@ -150,6 +183,8 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   }
   let tok = nextToken(line, 0);
   if (!tok) return undefined;
+  const exported = recordIdThenEpoch(line, tok);
+  if (exported) return exported;
   // Pipe-separated fields (time|component|pid|message): the fields before the message have no spaces.
   const firstPipe = tok.text.indexOf('|');
   if (firstPipe > 0 && TIMEISH.test(tok.text.slice(0, firstPipe))) {
