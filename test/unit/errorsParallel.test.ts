@@ -187,6 +187,21 @@ test('worker threads: a java.util.logging log is cut only where a record starts 
   assert.deepStrictEqual(parallel, single);
 });
 
+test('worker threads: a text log whose lines start with a bracket (Tornado) is cut at its header lines, not inside a traceback', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'tornado.log');
+  // The recorded Tornado log (test/fixtures/logs-python): `[E 261206 …] Uncaught exception …`, the request and
+  // an indented traceback under it.
+  const one = readFileSync(path.join(repoRoot, 'test/fixtures/logs-python/tornado.log'), 'utf8');
+  writeFileSync(file, one.repeat(60));
+  const { single, parallel, used, parts } = await both([file]);
+  assert.equal(used, true, 'read on worker threads');
+  assert.ok(parts > 5, `${parts} parts`);
+  const uncaught = single.report.clusters.find((c) => c.exceptionType === 'KeyError');
+  assert.equal(uncaught?.count, 2 * 60);
+  assert.deepStrictEqual(parallel, single);
+});
+
 test("worker threads: container runtimes' log files are cut only where the program's own output could be", async (t) => {
   const dir = tempDir(t);
   for (const name of ['docker-json.log', 'cri.log']) {

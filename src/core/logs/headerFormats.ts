@@ -94,3 +94,118 @@ export function withGoError(message: string, error: string | undefined): string 
   if (error === undefined || error === '') return message;
   return message === '' ? error : `${message}: ${error}`;
 }
+
+/** A header read by one of the recognisers below: where the message starts, and what the header says. */
+export interface KnownHeader {
+  start: number;
+  /** The level as the line writes it (`WARNING`, `warn`, `W`): callers normalise it. */
+  level?: string;
+  logger?: string;
+  timestamp?: number;
+}
+
+export const LEVEL_WORDS = 'TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|ERR|CRITICAL|CRIT|FATAL|ALERT|EMERG|EXCEPTION|SEVERE|PANIC';
+
+/** Python's `logging.basicConfig()` default, `%(levelname)s:%(name)s:%(message)s` (`ERROR:app.db:lookup failed`). */
+const BASIC_CONFIG = new RegExp(`^(${LEVEL_WORDS}):([\\w.<>-]+):`);
+
+export function basicConfigHeader(line: string): KnownHeader | undefined {
+  const m = BASIC_CONFIG.exec(line);
+  return m ? { start: m[0].length, level: m[1]!, logger: m[2]! } : undefined;
+}
+
+/** `06/Dec/2026:16:00:00 +0000`, the time of access logs. */
+function clfTime(day: string, month: string, year: string, clock: string, zone: string): number | undefined {
+  const mo = monthNumber(month);
+  if (mo === undefined) return undefined;
+  const t = Date.parse(`${year}-${String(mo).padStart(2, '0')}-${day}T${clock}${zone.slice(0, 3)}:${zone.slice(3)}`);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/**
+ * The access logs of nginx and Apache (Common and Combined Log Format, and the many formats that start like
+ * them): `client ident user [06/Dec/2026:16:00:00 +0000] "GET /x HTTP/1.1" 404 153 …`. The client, ident and
+ * user are header; the message is the request and what follows. The level is the status class, as log
+ * pipelines map it: 5xx an error, 4xx a warning, else info.
+ */
+const ACCESS = /^\S+ \S+ (?:"[^"]*"|\S+) \[(\d{2})\/([A-Z][a-z]{2})\/(\d{4}):(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?) ([+-]\d{4})\] (?=")/;
+const REQUEST_STATUS = /^"(?:[^"\\]|\\.)*" (\d)\d\d\b/;
+
+export function accessLogHeader(line: string): KnownHeader | undefined {
+  const m = ACCESS.exec(line);
+  if (!m) return undefined;
+  const start = m[0].length;
+  const status = REQUEST_STATUS.exec(line.slice(start, start + 2100));
+  const level = status ? (status[1] === '5' ? 'ERROR' : status[1] === '4' ? 'WARNING' : 'INFO') : undefined;
+  const t = clfTime(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!);
+  return { start, ...(level ? { level } : {}), ...(t !== undefined ? { timestamp: t } : {}) };
+}
+
+/**
+ * Tornado's LogFormatter (Tornado, Jupyter): `[I 261206 16:00:00 web:2239] message`, with `%Y-%m-%d %H:%M:%S.%f`
+ * times in Jupyter (`[W 2026-12-06 16:00:00.123 ServerApp] …`). The letter is the level.
+ */
+const TORNADO = /^\[([DIWEC]) (?:(\d{2})(\d{2})(\d{2}) (\d{2}:\d{2}:\d{2})|(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)) ([^\]\s]+)\]\s?/;
+const TORNADO_LEVELS: Record<string, string> = { D: 'DEBUG', I: 'INFO', W: 'WARNING', E: 'ERROR', C: 'CRITICAL' };
+
+export function tornadoHeader(line: string): KnownHeader | undefined {
+  const m = TORNADO.exec(line);
+  if (!m) return undefined;
+  const iso = m[2] !== undefined ? `20${m[2]}-${m[3]}-${m[4]}T${m[5]}Z` : `${m[6]}T${m[7]!.length > 12 ? m[7]!.slice(0, 12) : m[7]}Z`;
+  const t = Date.parse(iso);
+  return { start: m[0].length, level: TORNADO_LEVELS[m[1]!]!, logger: m[8]!.replace(/:\d+$/, ''), ...(Number.isNaN(t) ? {} : { timestamp: t }) };
+}
+
+/**
+ * Redis: `1234:M 06 Dec 2026 16:00:00.123 * Ready to accept connections` (pid, role, time, then a mark for the
+ * level: `.` debug, `-` verbose, `*` notice, `#` warning).
+ */
+const REDIS = /^(\d+):([XCSM]) (\d{2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?) ([.\-*#]) /;
+const REDIS_LEVELS: Record<string, string> = { '.': 'DEBUG', '-': 'DEBUG', '*': 'INFO', '#': 'WARNING' };
+
+export function redisHeader(line: string): KnownHeader | undefined {
+  const m = REDIS.exec(line);
+  if (!m) return undefined;
+  const mo = monthNumber(m[4]!);
+  const t = mo === undefined ? NaN : Date.parse(`${m[5]}-${String(mo).padStart(2, '0')}-${m[3]}T${m[6]!.length > 12 ? m[6]!.slice(0, 12) : m[6]}Z`);
+  return { start: m[0].length, level: REDIS_LEVELS[m[7]!]!, ...(Number.isNaN(t) ? {} : { timestamp: t }) };
+}
+
+/** Ruby's Logger: `I, [2026-12-06T16:00:00.123456 #1234]  INFO -- progname: message` (the progname may be empty). */
+const RUBY = /^[DIWEFA], \[(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)(?:Z|[+-]\d{2}:?\d{2})? #\d+\]\s+([A-Z]+) -- ([^:]*): /;
+
+export function rubyLoggerHeader(line: string): KnownHeader | undefined {
+  const m = RUBY.exec(line);
+  if (!m) return undefined;
+  const clock = m[1]!.length > 23 ? m[1]!.slice(0, 23) : m[1]!;
+  const t = Date.parse(`${clock}Z`);
+  return { start: m[0].length, level: m[2]!, ...(m[3] ? { logger: m[3] } : {}), ...(Number.isNaN(t) ? {} : { timestamp: t }) };
+}
+
+/**
+ * Bracket groups side by side (log4j2 as Elasticsearch and OpenSearch write it):
+ * `[2026-12-06T16:00:00,123][INFO ][o.e.n.Node               ] [node-1] started`. The groups are the time,
+ * the level and the logger; one more group after a space (the node) is header too.
+ */
+const BRACKET_RUN = /^\[([^\][]+)\]\[\s*([A-Za-z]+)\s*\]\[\s*([^\][]+?)\s*\](?: \[[^\][]*\])?\s?/;
+const LEVEL_WORD = new RegExp(`^(?:${LEVEL_WORDS})$`, 'i');
+
+export function bracketRunHeader(line: string, time: (text: string) => number | undefined): KnownHeader | undefined {
+  const m = BRACKET_RUN.exec(line);
+  if (!m || !LEVEL_WORD.test(m[2]!)) return undefined;
+  const t = time(m[1]!);
+  if (t === undefined) return undefined;
+  return { start: m[0].length, level: m[2]!, logger: m[3]!, timestamp: t };
+}
+
+/**
+ * Spring Boot's default line after its level: `1234 --- [           main] o.s.b.w.e.t.TomcatWebServer  : Tomcat
+ * started…` (pid, `---`, the thread and, from Spring Boot 3.2, the application name in brackets, the logger,
+ * then ` : `). Returns the offset of the message from `from`, and the logger.
+ */
+const SPRING_TAIL = /^\s*\d+ --- (?:\[[^\]]*\]\s*)+([\w.$[\]/-]+)\s+: /;
+
+export function springTail(line: string, from: number): { start: number; logger: string } | undefined {
+  const m = SPRING_TAIL.exec(line.slice(from, from + 400));
+  return m ? { start: from + m[0].length, logger: m[1]! } : undefined;
+}

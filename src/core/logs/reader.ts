@@ -8,7 +8,7 @@
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
-import { glogHeader, julFirstLine, withGoError, zapMessage } from './headerFormats';
+import { LEVEL_WORDS, basicConfigHeader, bracketRunHeader, glogHeader, julFirstLine, redisHeader, rubyLoggerHeader, tornadoHeader, withGoError, zapMessage } from './headerFormats';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
@@ -64,10 +64,8 @@ export class IngestCancelled extends Error {
   }
 }
 
-const LEVEL_WORDS = 'TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|ERR|CRITICAL|CRIT|FATAL|ALERT|EMERG|EXCEPTION|SEVERE|PANIC';
 const TEXT_TS = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]?\s*/;
 const LEVEL_NEAR_START = new RegExp(`^(.{0,60}?)\\[?\\b(${LEVEL_WORDS})\\b\\]?:?\\s*(.*)$`, 'i');
-const BASIC_CONFIG = new RegExp(`^(${LEVEL_WORDS}):([\\w.<>-]+):(.*)$`);
 // Control characters other than tab, newline, carriage return, form feed and escape: binary data.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
@@ -94,8 +92,15 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   }
   const glog = glogHeader(text);
   if (glog) return { line, level: glog.level, message: text.slice(glog.start), ...(glog.timestamp !== undefined ? { timestamp: glog.timestamp } : {}) };
-  const basic = BASIC_CONFIG.exec(text);
-  if (basic) return { line, level: normaliseLevelCached(basic[1]), logger: basic[2]!, message: basic[3]! };
+  const known = basicConfigHeader(text) ?? tornadoHeader(text) ?? rubyLoggerHeader(text) ?? bracketRunHeader(text, parseTimestamp) ?? redisHeader(text);
+  if (known) {
+    const header: TextHeader = { line, message: text.slice(known.start) };
+    const level = known.level !== undefined ? normaliseLevelCached(known.level) : undefined;
+    if (level) header.level = level;
+    if (known.logger) header.logger = known.logger;
+    if (known.timestamp !== undefined) header.timestamp = known.timestamp;
+    return header;
+  }
   const ts = TEXT_TS.exec(text);
   const rest = ts ? text.slice(ts[0].length) : text;
   const lv = LEVEL_NEAR_START.exec(rest);
@@ -125,6 +130,8 @@ export class SourceReader {
   private lineNo = 0;
   private jsonMode: boolean | undefined;
   private pending: TextHeader | undefined;
+  /** The last line of the pending record (its header line, or the last line that continued it). */
+  private pendingEnd = 0;
   private block: { lines: string[]; start: number; header: TextHeader | undefined; afterException: boolean; extra: number } | undefined;
   private chunkHasReplacement = false;
   private fastChecked = false;
@@ -236,11 +243,10 @@ export class SourceReader {
     }
     if (this.block) this.flushBlock();
     const first = text.charCodeAt(0);
-    if (first === 123 /* { */ || first === 91 /* [ */ || (first === 32 && text.trimStart().startsWith('{'))) {
-      if (this.jsonMode === undefined) this.jsonMode = true;
+    if (this.jsonMode === undefined && text.trim() !== '') this.jsonMode = startsJson(text);
+    // (in a text log, a line in brackets is a header: `[2026-12-06 16:00:00 +0000] [1234] [ERROR] …`)
+    if (first === 123 /* { */ || (first === 91 /* [ */ && this.jsonMode) || (first === 32 && text.trimStart().startsWith('{'))) {
       if (this.json(text, n)) return;
-    } else if (this.jsonMode === undefined && text.trim() !== '') {
-      this.jsonMode = false;
     }
     this.text(text, n);
   }
@@ -389,7 +395,8 @@ export class SourceReader {
 
   private text(text: string, n: number): void {
     if (isTracebackStart(text)) {
-      const header = this.pending && this.pending.line === n - 1 ? this.pending : undefined;
+      // (after the header line, or after lines that continued it: Tornado writes the request between them)
+      const header = this.pending && this.pendingEnd === n - 1 ? this.pending : undefined;
       if (header) this.pending = undefined;
       else this.flushPending();
       this.block = { lines: [text], start: header?.line ?? n, header, afterException: false, extra: 0 };
@@ -418,6 +425,7 @@ export class SourceReader {
         header.logger ??= first.logger;
       }
       this.pending = header;
+      this.pendingEnd = n;
       return;
     }
     if (this.jsonMode) {
@@ -425,7 +433,10 @@ export class SourceReader {
       return;
     }
     // A continuation of a multi-line text message.
-    if (this.pending && this.pending.message.length < 4000) this.pending.message += `\n${text}`;
+    if (this.pending && this.pending.message.length < 4000) {
+      this.pending.message += `\n${text}`;
+      this.pendingEnd = n;
+    }
   }
 
   private continuesBlock(text: string): boolean {
@@ -753,11 +764,25 @@ export function jsonModeOf(lines: string[], maxLineLength = 1024 * 1024): boolea
     if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
     // (a container runtime's line: the reader sees what the program wrote)
     text = unwrapContainerLine(text)?.text ?? text;
-    const first = text.charCodeAt(0);
-    if (first === 123 || first === 91 || (first === 32 && text.trimStart().startsWith('{'))) return true;
-    if (text.trim() !== '') return false;
+    if (text.trim() !== '') return startsJson(text);
   }
   return undefined;
+}
+
+/**
+ * Whether a log whose first line is `text` is read as JSON: an object line, or a line in brackets that parses
+ * as JSON (an array); `[2026-12-06 16:00:00 +0000] [1234] [INFO] …` (gunicorn, Kafka, Airflow, Tornado) is text.
+ */
+function startsJson(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first === 123 /* { */ || (first === 32 && text.trimStart().startsWith('{'))) return true;
+  if (first !== 91 /* [ */) return false;
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -781,7 +806,7 @@ export function startsCleanly(text: string, jsonMode: boolean): boolean {
       return false;
     }
   }
-  if (c === 123 || c === 91 || c === 32 || c === 9 || Number.isNaN(c)) return false;
+  if (c === 123 || c === 32 || c === 9 || Number.isNaN(c)) return false;
   if (CONTROL.test(text) || isChainLine(text) || isTracebackStart(text)) return false;
   // A java.util.logging record starts at its time line; its `LEVEL: message` line needs the line above.
   if (julFirstLine(text)) return true;

@@ -11,7 +11,7 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
-import { CALLER, glogHeader, monthNumber, yearless } from '../logs/headerFormats';
+import { CALLER, accessLogHeader, basicConfigHeader, bracketRunHeader, glogHeader, monthNumber, redisHeader, rubyLoggerHeader, springTail, tornadoHeader, yearless, type KnownHeader } from '../logs/headerFormats';
 import { parseTimestamp } from '../logs/values';
 
 export interface TextHeader {
@@ -35,6 +35,8 @@ const LEVELS: Record<string, string> = {
   LOG: 'INFO',
   INF: 'INFO',
   NOTICE: 'NOTICE',
+  // MariaDB's and MySQL's `[Note]`
+  NOTE: 'NOTICE',
   WARN: 'WARNING',
   WARNING: 'WARNING',
   WRN: 'WARNING',
@@ -110,6 +112,11 @@ function nextToken(line: string, i: number): Tok | undefined {
   return { text: line.slice(i, e), start: i, end: e };
 }
 
+const NGINX_PID = /^\d+#\d+:$/;
+
+/** Airflow's `{taskinstance.py:1234}`: the place in the code, in braces. */
+const BRACED_CALLER = /^\{[\w.\-/]+(?::\d+)?\}:?$/;
+
 function isBracketed(t: string): boolean {
   return (t.startsWith('[') && /\]:?$/.test(t)) || (t.startsWith('(') && /\):?$/.test(t));
 }
@@ -168,12 +175,31 @@ function recordIdThenEpoch(line: string, first: Tok): TextHeader | undefined {
 }
 
 /**
+ * Formats whose header the grammar below would read wrong (a level word glued to a logger, a level letter, a
+ * client address before the time): recognised whole first. The first character picks the candidates, so a line
+ * of another format pays one or two failed matches.
+ */
+function knownHeader(line: string): TextHeader | undefined {
+  const c = line.charCodeAt(0);
+  let h: KnownHeader | undefined;
+  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line, parseTimestamp);
+  else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line);
+  else if (c >= 48 && c <= 57) h = redisHeader(line);
+  h ??= accessLogHeader(line);
+  if (!h) return undefined;
+  const level = h.level !== undefined ? levelOf(h.level, true) : undefined;
+  return { start: h.start, ...(level ? { level } : {}), ...(h.logger ? { logger: h.logger } : {}), ...(h.timestamp !== undefined ? { timestamp: h.timestamp } : {}) };
+}
+
+/**
  * Reads the header of one line. Returns undefined when the line does not start like a log header (then the
  * whole line is the message).
  */
 export function parseTextHeader(line: string): TextHeader | undefined {
   const glog = glogHeader(line);
   if (glog) return glog;
+  const known = knownHeader(line);
+  if (known) return known;
   // A syslog priority (`<14>`, RFC 5424's `<165>1 `) says the severity; the header follows it.
   const pri = SYSLOG_PRI.exec(line);
   if (pri) {
@@ -289,7 +315,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       if (t.endsWith(':')) break;
       continue;
     }
-    if (isBracketed(t) && (time || level)) {
+    if ((isBracketed(t) || BRACED_CALLER.test(t)) && (time || level)) {
       prevEnd = end;
       end = tok.end;
       if (t.endsWith(':')) {
@@ -317,6 +343,14 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       break;
     }
     if (level) {
+      // nginx's error log: `[error] 1234#1234: *5 open() …` (pid#thread, then the connection number).
+      if (afterLevel === 0 && NGINX_PID.test(t)) {
+        prevEnd = end;
+        end = tok.end;
+        const conn = nextToken(line, tok.end);
+        if (conn && /^\*\d+$/.test(conn.text)) end = conn.end;
+        break;
+      }
       // After the level: the place in the code (zap's `extensions/extensions.go:44`, `%(filename)s:%(lineno)d`).
       if (afterLevel < 2 && CALLER.test(t)) {
         prevEnd = end;
@@ -357,6 +391,12 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   if (start >= line.length && prevEnd > 0) {
     start = prevEnd;
     while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  }
+  // Spring Boot's `1234 --- [main] logger : ` after the level.
+  const spring = level ? springTail(line, start) : undefined;
+  if (spring) {
+    start = spring.start;
+    logger = spring.logger;
   }
   const header: TextHeader = { start };
   if (level) header.level = level;

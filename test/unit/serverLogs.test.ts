@@ -1,0 +1,134 @@
+// Logs of servers and frameworks an on-call engineer meets beside the service's own: nginx's access and error
+// logs, Redis, Ruby's Logger, Tornado (and Jupyter), Python's logging.basicConfig() default, and the header
+// shapes of gunicorn, Airflow, Elasticsearch and Spring Boot. The header is not part of any template, lines get
+// their time and level, and a log whose lines start with `[` is a text log, not JSON that failed to parse.
+// Fixtures: test/fixtures/logs-nginx/, logs-redis/, logs-ruby/, logs-python/ (recorded from the real programs,
+// NOTE.md in each); the inline lines of Airflow, Elasticsearch and Spring Boot follow their documented default
+// formats (those programs do not run here).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { readText } from '../../src/core/logs/reader';
+import { isErrorRecord } from '../../src/core/logs/types';
+import { analyzePatternFiles } from '../../src/core/patterns/load';
+import { parseTextHeader } from '../../src/core/patterns/textHeader';
+import { repoRoot } from './helpers';
+
+const fixture = (folder: string, name: string) => path.join(repoRoot, 'test/fixtures', folder, name);
+
+async function patternsOf(file: string) {
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n').filter((l) => l !== '');
+  const { report } = await analyzePatternFiles([file]);
+  const levels: Record<string, number> = {};
+  for (const p of report.patterns) for (const [l, n] of Object.entries(p.levels)) levels[l] = (levels[l] ?? 0) + n;
+  return { text, lines, report, levels, templates: report.patterns.map((p) => p.template) };
+}
+
+test('nginx access log: the request is the message, the time is read, the status class is the level', async () => {
+  const { lines, report, levels, templates } = await patternsOf(fixture('logs-nginx', 'access.log'));
+  for (const t of templates) assert.match(t, /^"/, t);
+  const status = (l: string) => /" (\d)\d\d /.exec(l)![1];
+  assert.equal(levels.ERROR, lines.filter((l) => status(l) === '5').length);
+  assert.equal(levels.WARNING, lines.filter((l) => status(l) === '4').length);
+  assert.equal(levels.INFO, lines.filter((l) => status(l) < '4').length);
+  assert.ok(levels.ERROR! >= 4);
+  const first = Math.min(...report.patterns.map((p) => new Date(p.firstSeen!).getTime()));
+  assert.equal(first, Date.parse('2026-12-06T16:00:32Z'));
+  // A time zone other than UTC is honoured.
+  const h = parseTextHeader('10.0.0.7 - alice [06/Dec/2026:17:00:32 +0100] "GET /a HTTP/1.1" 503 0 "-" "curl/8"')!;
+  assert.equal(h.timestamp, Date.parse('2026-12-06T16:00:32Z'));
+  assert.equal(h.level, 'ERROR');
+});
+
+test('nginx error log: the pid, thread and connection number are header', async () => {
+  const { lines, levels, templates } = await patternsOf(fixture('logs-nginx', 'error.log'));
+  assert.equal(levels.ERROR, lines.length);
+  for (const t of templates) assert.match(t, /^(open|connect)\(\) /, t);
+});
+
+test('Redis: pid and role are header, the mark after the time is the level', async () => {
+  const { lines, levels, templates } = await patternsOf(fixture('logs-redis', 'redis.log'));
+  for (const t of templates) assert.doesNotMatch(t, /^<num>:|Dec <num>/, t);
+  const marks = (m: string) => lines.filter((l) => new RegExp(`^\\d+:[XCSM] .{24} \\${m} `).test(l)).length;
+  assert.equal(levels.WARNING, marks('#'));
+  assert.equal(levels.INFO, marks('*'));
+  assert.equal(levels.DEBUG, marks('-') + marks('.'));
+  assert.ok(templates.includes('Ready to accept connections'));
+});
+
+test("Ruby's Logger: the letter, time, pid and progname are header", async () => {
+  const { lines, levels, templates } = await patternsOf(fixture('logs-ruby', 'logger.log'));
+  for (const t of templates) assert.doesNotMatch(t, /-- |#<num>\]/, t);
+  for (const [letter, level] of [['I', 'INFO'], ['W', 'WARNING'], ['E', 'ERROR'], ['F', 'FATAL'], ['D', 'DEBUG']] as const) {
+    assert.equal(levels[level] ?? 0, lines.filter((l) => l.startsWith(`${letter}, [`)).length, level);
+  }
+  assert.ok(templates.includes('job <num> done in <duration>'));
+});
+
+test('Tornado: the level letter, time and module are header; an uncaught exception is one error event with its traceback', async () => {
+  const file = fixture('logs-python', 'tornado.log');
+  const { levels, templates } = await patternsOf(file);
+  for (const t of templates) assert.doesNotMatch(t, /^\[/, t);
+  assert.ok(templates.includes('Uncaught exception GET /checkout (<ip>)'));
+  assert.ok((levels.WARNING ?? 0) >= 3 && (levels.ERROR ?? 0) >= 2);
+  // The Errors view: the first line starts with `[` and the log is still read as text.
+  const text = readFileSync(file, 'utf8');
+  const { records, context } = readText(text, { source: 'tornado.log' });
+  assert.deepEqual(context.skips.summaries(), []);
+  const uncaught = records.filter((r) => r.exception);
+  assert.equal(uncaught.length, (text.match(/Uncaught exception/g) ?? []).length);
+  for (const r of uncaught) {
+    assert.match(r.message, /^Uncaught exception GET \/checkout/);
+    assert.equal(r.exception!.chain.at(-1)!.type, 'KeyError');
+    assert.ok(r.exception!.chain.at(-1)!.frames.some((f) => f.file.endsWith('record_tornado.py') && f.line === 48));
+  }
+  // Jupyter writes the date in full.
+  const h = parseTextHeader('[W 2026-12-06 16:00:00.123 ServerApp] Notebook server is not running with a password')!;
+  assert.equal(h.level, 'WARNING');
+  assert.equal(h.timestamp, Date.parse('2026-12-06T16:00:00.123Z'));
+});
+
+test("Python's basicConfig default (LEVEL:logger:message): level and logger are header, in both readers", async () => {
+  const file = fixture('logs-python', 'basic.log');
+  const { lines, levels, templates } = await patternsOf(file);
+  for (const t of templates) assert.doesNotMatch(t, /^[A-Z]+:/, t);
+  assert.equal(levels.WARNING, lines.filter((l) => l.startsWith('WARNING:')).length);
+  assert.ok(templates.includes('connection to db:<num> refused, retry <num>/<num> in <duration>'));
+  const { records } = readText(readFileSync(file, 'utf8'), { source: 'basic.log' });
+  const errors = records.filter(isErrorRecord);
+  assert.deepEqual(errors.filter((r) => r.exception).map((r) => r.exception!.chain.at(-1)!.type), ['ZeroDivisionError', 'ValueError']);
+  assert.equal(errors.find((r) => r.level === 'CRITICAL')?.logger, 'app.db');
+});
+
+test('gunicorn, Airflow, Elasticsearch, Spring Boot and MariaDB: the header ends where the message starts', () => {
+  const cases: [string, string, string, number | undefined][] = [
+    ['[2026-12-06 16:00:01 +0000] [1234] [ERROR] Exception in worker process', 'Exception in worker process', 'ERROR', Date.parse('2026-12-06T16:00:01Z')],
+    ['[2026-12-06T16:00:00.123+0000] {taskinstance.py:1234} INFO - Marking task as SUCCESS. dag_id=etl, task_id=load', 'Marking task as SUCCESS. dag_id=etl, task_id=load', 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['[2026-12-06T16:00:00,123][WARN ][o.e.c.r.a.DiskThresholdMonitor] [node-1] high disk watermark [90%] exceeded', 'high disk watermark [90%] exceeded', 'WARNING', Date.parse('2026-12-06T16:00:00.123Z')],
+    ["2026-12-06T16:00:00.123Z  INFO 1234 --- [           main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port 8080 (http) with context path ''", "Tomcat started on port 8080 (http) with context path ''", 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['2026-12-06T16:00:00.123Z ERROR 1234 --- [myapp] [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() threw exception', 'Servlet.service() threw exception', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
+    // (MariaDB: `InnoDB:` names the component)
+    ['2026-12-06 16:00:00 0 [Note] InnoDB: Buffer pool(s) load completed at 261206 16:00:00', 'Buffer pool(s) load completed at 261206 16:00:00', 'NOTICE', Date.parse('2026-12-06T16:00:00Z')],
+  ];
+  for (const [line, message, level, time] of cases) {
+    const h = parseTextHeader(line)!;
+    assert.equal(line.slice(h.start), message, line);
+    assert.equal(h.level, level, line);
+    assert.equal(h.timestamp, time, line);
+  }
+  // The Errors reader reads a gunicorn log (first line in brackets) as text, with the traceback after an error.
+  const gunicorn = [
+    '[2026-12-06 16:00:00 +0000] [1234] [INFO] Booting worker with pid: 1235',
+    '[2026-12-06 16:00:01 +0000] [1235] [ERROR] Exception in worker process',
+    'Traceback (most recent call last):',
+    '  File "/srv/app/wsgi.py", line 3, in <module>',
+    "KeyError: 'DATABASE_URL'",
+  ].join('\n');
+  const { records, context } = readText(gunicorn, { source: 'gunicorn.log' });
+  assert.deepEqual(context.skips.summaries(), []);
+  assert.deepEqual(records.filter(isErrorRecord).map((r) => [r.message, r.exception?.chain.at(-1)?.type]), [['Exception in worker process', 'KeyError']]);
+  // A log of JSON arrays is still read as JSON (its lines have none of the mapped fields).
+  assert.deepEqual(readText('[1, 2]\n[3]\n', { source: 'a.jsonl' }).context.skips.summaries().map((s) => [s.reason, s.count]), [['noFields', 2]]);
+});
