@@ -132,3 +132,28 @@ test('gunicorn, Airflow, Elasticsearch, Spring Boot and MariaDB: the header ends
   // A log of JSON arrays is still read as JSON (its lines have none of the mapped fields).
   assert.deepEqual(readText('[1, 2]\n[3]\n', { source: 'a.jsonl' }).context.skips.summaries().map((s) => [s.reason, s.count]), [['noFields', 2]]);
 });
+
+test("MongoDB's JSON log and Serilog's compact JSON: their time, level and message fields are found", async () => {
+  // MongoDB 4.4+ (not packaged for this machine: lines as its documentation gives them) and Serilog's CLEF.
+  const mongo = [
+    '{"t":{"$date":"2026-12-06T16:00:00.123+00:00"},"s":"I",  "c":"NETWORK",  "id":22943,   "ctx":"listener","msg":"Connection accepted","attr":{"remote":"127.0.0.1:51100"}}',
+    '{"t":{"$date":"2026-12-06T16:00:01.123+00:00"},"s":"W",  "c":"CONTROL",  "id":22120,   "ctx":"initandlisten","msg":"Access control is not enabled for the database"}',
+    '{"t":{"$date":"2026-12-06T16:00:02.123+00:00"},"s":"E",  "c":"STORAGE",  "id":22302,   "ctx":"initandlisten","msg":"WiredTiger error","attr":{"error":13}}',
+    '{"t":{"$date":"2026-12-06T16:00:03.123+00:00"},"s":"D2", "c":"QUERY",    "id":20967,   "ctx":"conn12","msg":"Beginning planning"}',
+  ].join('\n');
+  const { records } = readText(mongo, { source: 'mongod.log', allRecords: true });
+  assert.deepEqual(
+    records.map((r) => [r.level, r.timestamp, r.message]),
+    [
+      ['INFO', Date.parse('2026-12-06T16:00:00.123Z'), 'Connection accepted'],
+      ['WARNING', Date.parse('2026-12-06T16:00:01.123Z'), 'Access control is not enabled for the database'],
+      ['ERROR', Date.parse('2026-12-06T16:00:02.123Z'), 'WiredTiger error'],
+      ['DEBUG', Date.parse('2026-12-06T16:00:03.123Z'), 'Beginning planning'],
+    ],
+  );
+  // A short key `s` that is not a MongoDB severity is not a level (here: seconds).
+  assert.equal(readText('{"msg":"took a while","s":45}\n', { source: 'a.jsonl', allRecords: true }).records[0]!.level, undefined);
+  const clef = '{"@t":"2026-12-06T16:00:01.1230000Z","@mt":"Order {OrderId} failed","@l":"Error","OrderId":18}\n';
+  const [r] = readText(clef, { source: 'app.clef', allRecords: true }).records;
+  assert.deepEqual([r!.level, r!.message, r!.timestamp], ['ERROR', 'Order {OrderId} failed', Date.parse('2026-12-06T16:00:01.123Z')]);
+});

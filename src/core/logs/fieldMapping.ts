@@ -31,9 +31,10 @@ export type CanonicalField = (typeof CANONICAL_FIELDS)[number];
 export type FieldMapping = Partial<Record<CanonicalField, string>>;
 
 export const FIELD_CANDIDATES: Record<CanonicalField, readonly string[]> = {
-  timestamp: ['timestamp', '@timestamp', 'time', 'ts', 'asctime', 'timeUnixNano', 'observedTimeUnixNano', 'observed_timestamp', 'created', 'datetime', 'date', 't'],
-  level: ['level', 'levelname', 'severity', 'severityText', 'severity_text', 'log.level', 'lvl', 'loglevel', 'level_name', 'severityNumber', 'severity_number', 'levelno'],
-  message: ['message', 'msg', 'event', 'body', 'log', 'text', 'short_message'],
+  // (MongoDB writes `"t": {"$date": …}`, Serilog's compact JSON `@t`, `@l`, `@m` or the template `@mt`, `@x`)
+  timestamp: ['timestamp', '@timestamp', 'time', 'ts', 'asctime', 'timeUnixNano', 'observedTimeUnixNano', 'observed_timestamp', 'created', 'datetime', 'date', 't.$date', 't', '@t'],
+  level: ['level', 'levelname', 'severity', 'severityText', 'severity_text', 'log.level', 'lvl', 'loglevel', 'level_name', 'severityNumber', 'severity_number', 'levelno', '@l', 's'],
+  message: ['message', 'msg', 'event', 'body', 'log', 'text', 'short_message', '@m', '@mt'],
   exceptionType: ['exception.type', 'error_type', 'exc_type', 'error.type', 'attributes.exception.type', 'exception_type', 'error.kind', 'err.type'],
   exceptionMessage: ['exception.message', 'error_message', 'exc_value', 'error.message', 'attributes.exception.message', 'exception_message', 'err.message'],
   stackTrace: [
@@ -89,6 +90,22 @@ export interface FieldPart {
 export interface FieldsState {
   order: CanonicalField[];
   fields: Record<CanonicalField, { lock?: string; givenUp: boolean; misses: number }>;
+}
+
+/**
+ * MongoDB's level is `"s": "E"` (F, E, W, I, D1–D5): a key that short is a level only with those values (an
+ * `s` of seconds in another log is not one).
+ */
+const MONGO_SEVERITY = /^(?:F|E|W|I|D[1-5]?)$/;
+
+function candidateGetter(field: CanonicalField, path: string): Getter {
+  if (field === 'level' && path === 's') {
+    return (o) => {
+      const v = o.s;
+      return typeof v === 'string' && MONGO_SEVERITY.test(v) ? v : undefined;
+    };
+  }
+  return compilePath(path);
 }
 
 /** No log record nests fields this deep; parseFieldMapping refuses longer paths. */
@@ -150,7 +167,7 @@ export class FieldResolver {
         explicit.add(field);
         state[field] = { lock, explicit: true, candidates: [], misses: 0 };
       } else {
-        state[field] = { lock: undefined, explicit: false, candidates: FIELD_CANDIDATES[field].map((p) => ({ path: p, get: compilePath(p) })), misses: 0 };
+        state[field] = { lock: undefined, explicit: false, candidates: FIELD_CANDIDATES[field].map((p) => ({ path: p, get: candidateGetter(field, p) })), misses: 0 };
       }
     }
     this.state_ = state;

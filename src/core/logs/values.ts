@@ -3,11 +3,32 @@
 const SEVERITY_NUMBER_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
 
 /** Level names upper-cased; OTel severity numbers (1–24) and Python levelno (10–50) mapped to names. */
+/**
+ * Other names of the same levels: .NET's and Serilog's (`Information`, `Verbose`) and the letters of MongoDB's
+ * JSON logs (`"s": "E"`, D1–D5 its debug verbosities).
+ */
+const LEVEL_ALIASES: Record<string, string> = {
+  WARN: 'WARNING',
+  INFORMATION: 'INFO',
+  VERBOSE: 'DEBUG',
+  F: 'FATAL',
+  E: 'ERROR',
+  W: 'WARNING',
+  I: 'INFO',
+  D: 'DEBUG',
+  D1: 'DEBUG',
+  D2: 'DEBUG',
+  D3: 'DEBUG',
+  D4: 'DEBUG',
+  D5: 'DEBUG',
+};
+
 export function normaliseLevel(v: unknown): string | undefined {
   if (typeof v === 'string') {
     if (v.length === 0) return undefined;
     const u = v.toUpperCase();
-    if (u === 'WARN') return 'WARNING';
+    const alias = LEVEL_ALIASES[u];
+    if (alias !== undefined) return alias;
     if (/^\d+$/.test(u)) return normaliseLevel(Number(u));
     return u;
   }
