@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readText } from '../../src/core/logs/reader';
+import { stripWorkerPrefix } from '../../src/core/logs/workerPrefixes';
 import { isErrorRecord } from '../../src/core/logs/types';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
 import { parseTextHeader } from '../../src/core/patterns/textHeader';
@@ -156,4 +157,66 @@ test("MongoDB's JSON log and Serilog's compact JSON: their time, level and messa
   const clef = '{"@t":"2026-12-06T16:00:01.1230000Z","@mt":"Order {OrderId} failed","@l":"Error","OrderId":18}\n';
   const [r] = readText(clef, { source: 'app.clef', allRecords: true }).records;
   assert.deepEqual([r!.level, r!.message, r!.timestamp], ['ERROR', 'Order {OrderId} failed', Date.parse('2026-12-06T16:00:01.123Z')]);
+});
+
+test('ML and data tools: Transformers, torch.distributed, TensorFlow, Ray, vLLM, Dask (the HOWTO format) and loguru', () => {
+  // Their default formats (inline: these programs do not run here, but the formats are their documented defaults).
+  const year = new Date().getUTCFullYear();
+  const cases: [string, string, string, number | undefined][] = [
+    ['[INFO|trainer.py:2345] 2026-12-06 16:00:00,123 >> ***** Running training *****', '***** Running training *****', 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['[2026-12-06 16:00:00,123] torch.distributed.elastic.multiprocessing.api: [ERROR] failed (exitcode: 1) local_rank: 0 (pid: 1234) of binary: /usr/bin/python3', 'failed (exitcode: 1) local_rank: 0 (pid: 1234) of binary: /usr/bin/python3', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['2026-12-06 16:00:00.123456: E external/local_xla/xla/stream_executor/cuda/cuda_dnn.cc:9261] Unable to register cuDNN factory', 'Unable to register cuDNN factory', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['[2026-12-06 16:00:00,123 E 1234 1250] (raylet) node_manager.cc:1052: The node with node id abc has been marked dead', 'The node with node id abc has been marked dead', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['2026-12-06 16:00:00,123\tINFO worker.py:1841 -- Started a local Ray instance.', 'Started a local Ray instance.', 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
+    ["WARNING 12-06 16:00:01 [config.py:456] Casting torch.bfloat16 to torch.float16.", 'Casting torch.bfloat16 to torch.float16.', 'WARNING', Date.parse(`${year}-12-06T16:00:01Z`)],
+    ['2026-12-06 16:00:00,123 - distributed.scheduler - INFO - Receive client connection: Client-5f0c', 'Receive client connection: Client-5f0c', 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['2026-12-06 16:00:00.123 | ERROR    | app.main:run:42 - payment 17 failed', 'payment 17 failed', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
+  ];
+  for (const [line, message, level, time] of cases) {
+    const h = parseTextHeader(line)!;
+    assert.equal(line.slice(h.start), message, line);
+    assert.equal(h.level, level, line);
+    // (vLLM's time has no year: this year's, or last year's when that would be in the future)
+    if (!line.startsWith('WARNING 12-06') || Date.parse(`${year}-12-06T16:00:01Z`) <= Date.now() + 86_400_000) assert.equal(h.timestamp, time, line);
+  }
+  // A level that begins the line is followed by the message, not a time, when no time follows.
+  assert.equal('INFO 2 workers started'.slice(parseTextHeader('INFO 2 workers started')!.start), '2 workers started');
+  // The Errors reader gets the level of the Transformers and Ray lines too.
+  const { records } = readText('[ERROR|trainer.py:99] 2026-12-06 16:00:00,123 >> CUDA out of memory\n[2026-12-06 16:00:00,123 E 1 2] (gcs_server) gcs.cc:9: lost\n', { source: 'ml.log' });
+  assert.deepEqual(records.filter(isErrorRecord).map((r) => r.message), ['CUDA out of memory', 'lost']);
+});
+
+test('torchrun: the [rankN]: prefixes are stripped, so each rank\'s traceback is one error with its frames', async () => {
+  const file = fixture('logs-torch', 'torchrun.log');
+  const text = readFileSync(file, 'utf8');
+  const { records, context } = readText(text, { source: 'torchrun.log' });
+  assert.deepEqual(context.skips.summaries(), []);
+  const errors = records.filter(isErrorRecord);
+  const types = errors.map((r) => r.exception?.chain.at(-1)?.type).sort();
+  assert.deepEqual(types, ['RuntimeError', 'ValueError', 'torch.distributed.elastic.multiprocessing.errors.ChildFailedError']);
+  const failed = errors.find((r) => r.exception?.chain.at(-1)?.type === 'ValueError')!;
+  assert.deepEqual(
+    failed.exception!.chain.at(-1)!.frames.map((f) => `${f.function}:${f.line}`),
+    ['<module>:72', 'main:62', 'train_step:36', 'load_batch:27'],
+  );
+  const { templates, report } = await patternsOf(file);
+  for (const t of templates) assert.doesNotMatch(t, /^\[(rank|default)/, t);
+  // Both ranks' lines are one pattern.
+  const loss = report.patterns.find((p) => p.template === 'step <num> loss=<num> mean_loss=<num>');
+  assert.equal(loss?.count, (text.match(/ loss=/g) ?? []).length);
+  assert.deepEqual(loss?.levels, { INFO: loss!.count });
+});
+
+test('worker prefixes of launchers are stripped, and only those', () => {
+  for (const [line, rest] of [
+    ['[rank1]:[rank1]: Traceback (most recent call last):', 'Traceback (most recent call last):'],
+    ['[rank1]: [rank1]:   File "/srv/train.py", line 3, in <module>', '  File "/srv/train.py", line 3, in <module>'],
+    ['[default0]:2026-12-06 16:20:11,323 - train - INFO - started', '2026-12-06 16:20:11,323 - train - INFO - started'],
+    ['(RayTrainWorker pid=1234, ip=10.0.0.5) Traceback (most recent call last):', 'Traceback (most recent call last):'],
+    ['(pid=77) INFO worker.py:12 -- ready', 'INFO worker.py:12 -- ready'],
+    ['(raylet) [2026-12-06 16:00:00,123 E 1 2] (raylet) node_manager.cc:9: dead', '[2026-12-06 16:00:00,123 E 1 2] (raylet) node_manager.cc:9: dead'],
+  ]) assert.equal(stripWorkerPrefix(line!), rest, line);
+  for (const line of ['[main] INFO app - started', '[2026-12-06 16:00:00,123] INFO x', '[W1206 16:00:00.1 1 a.cc:1] x', '(venv) $ ls', '[worker-3] ready', '[1]:']) {
+    assert.equal(stripWorkerPrefix(line), line, line);
+  }
 });

@@ -209,3 +209,30 @@ export function springTail(line: string, from: number): { start: number; logger:
   const m = SPRING_TAIL.exec(line.slice(from, from + 400));
   return m ? { start: from + m[0].length, logger: m[1]! } : undefined;
 }
+
+/**
+ * Hugging Face Transformers' scripts (`[%(levelname)s|%(filename)s:%(lineno)s] %(asctime)s >> %(message)s`):
+ * `[INFO|trainer.py:2345] 2026-12-06 16:00:00,123 >> ***** Running training *****`.
+ */
+const TRANSFORMERS = new RegExp(`^\\[(${LEVEL_WORDS})\\|([^\\]\\s|]+)\\] (\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,6})?) >> `);
+
+export function transformersHeader(line: string): KnownHeader | undefined {
+  const m = TRANSFORMERS.exec(line);
+  if (!m) return undefined;
+  const t = Date.parse(`${m[3]!.replace(' ', 'T').replace(',', '.')}Z`);
+  return { start: m[0].length, level: m[1]!, logger: m[2]!.replace(/:\d+$/, ''), ...(Number.isNaN(t) ? {} : { timestamp: t }) };
+}
+
+/**
+ * Ray's C++ components (raylet, GCS, core workers): `[2026-12-06 16:00:00,123 E 1234 1234] (raylet)
+ * node_manager.cc:123: message` — time, level letter, pid and thread, the component, the place in the code.
+ */
+const RAY = /^\[(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}),(\d{3}) ([DIWEF]) \d+ \d+\] (?:\(([\w-]+)\) )?(?:[\w./-]+:\d+: )?/;
+const RAY_LEVELS: Record<string, string> = { D: 'DEBUG', I: 'INFO', W: 'WARNING', E: 'ERROR', F: 'FATAL' };
+
+export function rayHeader(line: string): KnownHeader | undefined {
+  const m = RAY.exec(line);
+  if (!m) return undefined;
+  const t = Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`);
+  return { start: m[0].length, level: RAY_LEVELS[m[4]!]!, ...(m[5] ? { logger: m[5] } : {}), ...(Number.isNaN(t) ? {} : { timestamp: t }) };
+}

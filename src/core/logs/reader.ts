@@ -8,7 +8,8 @@
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
-import { LEVEL_WORDS, basicConfigHeader, bracketRunHeader, glogHeader, julFirstLine, redisHeader, rubyLoggerHeader, tornadoHeader, withGoError, zapMessage } from './headerFormats';
+import { stripWorkerPrefix } from './workerPrefixes';
+import { LEVEL_WORDS, basicConfigHeader, bracketRunHeader, glogHeader, julFirstLine, rayHeader, redisHeader, rubyLoggerHeader, tornadoHeader, transformersHeader, withGoError, zapMessage } from './headerFormats';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
@@ -92,7 +93,8 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   }
   const glog = glogHeader(text);
   if (glog) return { line, level: glog.level, message: text.slice(glog.start), ...(glog.timestamp !== undefined ? { timestamp: glog.timestamp } : {}) };
-  const known = basicConfigHeader(text) ?? tornadoHeader(text) ?? rubyLoggerHeader(text) ?? bracketRunHeader(text, parseTimestamp) ?? redisHeader(text);
+  const known =
+    basicConfigHeader(text) ?? tornadoHeader(text) ?? rubyLoggerHeader(text) ?? bracketRunHeader(text, parseTimestamp) ?? transformersHeader(text) ?? rayHeader(text) ?? redisHeader(text);
   if (known) {
     const header: TextHeader = { line, message: text.slice(known.start) };
     const level = known.level !== undefined ? normaliseLevelCached(known.level) : undefined;
@@ -235,7 +237,7 @@ export class SourceReader {
       this.runtimeCarry = '';
       text = withRuntimeTime(whole, inner.time, (t) => !this.block && !isTracebackStart(t) && !isChainLine(t) && parseTextHeader(t, 0) === undefined);
     }
-    if (text.charCodeAt(0) !== 123 /* { */) text = stripAnsi(text);
+    if (text.charCodeAt(0) !== 123 /* { */) text = stripWorkerPrefix(stripAnsi(text));
     if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (this.block && this.continuesBlock(text)) {
       this.block.lines.push(text);

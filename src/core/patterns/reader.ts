@@ -16,6 +16,7 @@
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
 import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
+import { stripWorkerPrefix } from '../logs/workerPrefixes';
 import { julFirstLine, splitJsonTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
@@ -438,7 +439,7 @@ export class PatternSourceReader {
 
   private text(line: string, n: number): void {
     const ctx = this.ctx;
-    line = stripAnsi(line);
+    line = stripWorkerPrefix(stripAnsi(line));
     if (line.trim() === '') {
       if (ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
       return;

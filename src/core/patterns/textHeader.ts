@@ -11,7 +11,7 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
-import { CALLER, accessLogHeader, basicConfigHeader, bracketRunHeader, glogHeader, monthNumber, redisHeader, rubyLoggerHeader, springTail, tornadoHeader, yearless, type KnownHeader } from '../logs/headerFormats';
+import { CALLER, accessLogHeader, basicConfigHeader, bracketRunHeader, glogHeader, monthNumber, rayHeader, redisHeader, rubyLoggerHeader, springTail, tornadoHeader, transformersHeader, yearless, type KnownHeader } from '../logs/headerFormats';
 import { parseTimestamp } from '../logs/values';
 
 export interface TextHeader {
@@ -113,6 +113,10 @@ function nextToken(line: string, i: number): Tok | undefined {
 }
 
 const NGINX_PID = /^\d+#\d+:$/;
+const LOGURU_CALLER = /^[\w.<>-]+:[\w.<>-]+:\d{1,6}$/;
+const CALLER_CLOSE = /^\S*[\w-]\.\w{1,5}:\d{1,6}\]$/;
+/** vLLM's `%m-%d %H:%M:%S` (no year). */
+const MONTH_DAY = /^(\d{2})-(\d{2}) (\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?)$/;
 
 /** Airflow's `{taskinstance.py:1234}`: the place in the code, in braces. */
 const BRACED_CALLER = /^\{[\w.\-/]+(?::\d+)?\}:?$/;
@@ -182,7 +186,7 @@ function recordIdThenEpoch(line: string, first: Tok): TextHeader | undefined {
 function knownHeader(line: string): TextHeader | undefined {
   const c = line.charCodeAt(0);
   let h: KnownHeader | undefined;
-  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line, parseTimestamp);
+  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line, parseTimestamp) ?? transformersHeader(line) ?? rayHeader(line);
   else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line);
   else if (c >= 48 && c <= 57) h = redisHeader(line);
   h ??= accessLogHeader(line);
@@ -241,6 +245,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   let pendingWords: Tok[] = [];
   let count = 0;
   let afterLevel = 0;
+  let levelFirst = false;
   for (; tok && count < 16; tok = nextToken(line, tok.end), count++) {
     const t = tok.text;
     if (count === 0 && isBracketed(t) && t.slice(1, -1).split(/\s+/).some((w) => TIMEISH.test(w))) {
@@ -282,7 +287,8 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     }
     // (A bare number before any time is one only by the rules above: `640404 floating point …` is a count.)
     if ((isTimeToken(t) && (time || !NUMBER.test(t))) || (time && NUMBER.test(t)) || epoch) {
-      if (level) break;
+      // (a time after a level that began the line is header: vLLM's `INFO 12-06 16:00:00 [engine.py:123] …`)
+      if (level && !(levelFirst && afterLevel === 0)) break;
       if (time && pendingWords.length > 0 && !NUMBER.test(t) && !continuesTime(t)) break;
       if (!time && timeStart === -1) timeStart = tok.start;
       if (epoch) time = true;
@@ -301,6 +307,23 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       if (level || logger || pendingWords.length) {
         // `time level [ctx] - message` and `program - message`: a dash after the fields ends the header.
         if (pendingWords.length) logger = pendingWords[pendingWords.length - 1]!.text;
+        // loguru's default `time | LEVEL    | module:function:line - message`: the place in the code is header.
+        const caller = level ? nextToken(line, tok.end) : undefined;
+        const callerDash = caller && LOGURU_CALLER.test(caller.text) ? nextToken(line, caller.end) : undefined;
+        if (callerDash && DASHES.test(callerDash.text) && nextToken(line, callerDash.end)) {
+          logger = caller!.text.slice(0, caller!.text.indexOf(':'));
+          end = callerDash.end;
+          break;
+        }
+        // The logging HOWTO's `%(asctime)s - %(name)s - %(levelname)s - %(message)s` (Dask, many scripts):
+        // the level and its dash after the logger's dash are header too.
+        const lvTok = !level ? nextToken(line, tok.end) : undefined;
+        const lvAfter = lvTok ? levelOf(lvTok.text, false) : undefined;
+        const dash = lvAfter ? nextToken(line, lvTok!.end) : undefined;
+        if (lvAfter && dash && DASHES.test(dash.text) && nextToken(line, dash.end)) {
+          level = lvAfter;
+          end = dash.end;
+        }
         break;
       }
       continue;
@@ -308,6 +331,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     const lv = !level ? levelOf(t, time && !pendingWords.length) : undefined;
     if (lv) {
       level = lv;
+      levelFirst = count === 0;
       prevEnd = end;
       end = tok.end;
       pendingWords = [];
@@ -340,6 +364,13 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       logger = t.replace(/(?:\[[^\]]*\])?(?:\([^)]*\))?:$/, '').replace(/\[.*$/, '');
       prevEnd = end;
       end = tok.end;
+      // `logger: [ERROR] message` (torch.distributed.elastic's agent): the bracketed level is header too.
+      const after = !level ? nextToken(line, tok.end) : undefined;
+      const lvAfter = after && isBracketed(after.text) ? levelOf(after.text, false) : undefined;
+      if (lvAfter && nextToken(line, after!.end)) {
+        level = lvAfter;
+        end = after!.end;
+      }
       break;
     }
     if (level) {
@@ -349,6 +380,12 @@ export function parseTextHeader(line: string): TextHeader | undefined {
         end = tok.end;
         const conn = nextToken(line, tok.end);
         if (conn && /^\*\d+$/.test(conn.text)) end = conn.end;
+        break;
+      }
+      // TensorFlow's and XLA's C++ logs: `… I tensorflow/core/platform/cpu_feature_guard.cc:182] message`.
+      if (afterLevel < 2 && CALLER_CLOSE.test(t)) {
+        prevEnd = end;
+        end = tok.end;
         break;
       }
       // After the level: the place in the code (zap's `extensions/extensions.go:44`, `%(filename)s:%(lineno)d`).
@@ -403,12 +440,14 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   if (logger) header.logger = logger;
   if (time && timeStart !== -1) {
     const text = line.slice(timeStart, timeEnd).replace(/^\[|\]$/g, '').replace(/[,:]$/, '');
+    const md = MONTH_DAY.exec(text);
     const noYear = SYSLOG_TIME.exec(text);
     // (ctime's `Sun Dec 04 04:47:44 2005`: the year after the clock)
     const year = noYear ? /^\s+((?:19|20)\d{2})(?!\S)/.exec(line.slice(timeEnd, timeEnd + 12)) : null;
     const month = noYear ? monthNumber(noYear[1]!) : undefined;
-    const t =
-      month !== undefined
+    const t = md
+      ? yearless(Number(md[1]), Number(md[2]), md[3]!.replace(',', '.'))
+      : month !== undefined
         ? yearless(month, Number(noYear![2]), noYear![3]!, year ? Number(year[1]) : undefined)
         : bracketTime !== undefined && timeEnd === bracketEnd
           ? bracketTime
