@@ -206,6 +206,9 @@ export function bracketRunHeader(line: string, time: (text: string) => number | 
 const SPRING_TAIL = /^\s*\d+ --- (?:\[[^\]]*\]\s*)+([\w.$[\]/-]+)\s+: /;
 
 export function springTail(line: string, from: number): { start: number; logger: string } | undefined {
+  // (the pid and ` --- ` come right after the level: other lines leave before the expression runs)
+  const dashes = line.indexOf(' --- ', from);
+  if (dashes === -1 || dashes > from + 24) return undefined;
   const m = SPRING_TAIL.exec(line.slice(from, from + 400));
   return m ? { start: from + m[0].length, logger: m[1]! } : undefined;
 }
@@ -235,4 +238,21 @@ export function rayHeader(line: string): KnownHeader | undefined {
   if (!m) return undefined;
   const t = Date.parse(`${m[1]}T${m[2]}.${m[3]}Z`);
   return { start: m[0].length, level: RAY_LEVELS[m[4]!]!, ...(m[5] ? { logger: m[5] } : {}), ...(Number.isNaN(t) ? {} : { timestamp: t }) };
+}
+
+/**
+ * The recognisers above, for a line whose format is not known: the first character picks the candidates, so a
+ * line of another format pays one or two failed matches. `access`: also access logs (their status class as the
+ * level: the Patterns view; the Errors view does not count 5xx access lines as error events).
+ */
+export function knownHeader(line: string, time: (text: string) => number | undefined, access: boolean): KnownHeader | undefined {
+  const c = line.charCodeAt(0);
+  let h: KnownHeader | undefined;
+  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line, time) ?? transformersHeader(line) ?? rayHeader(line);
+  else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line);
+  else if (c >= 48 && c <= 57 /* 0-9 */) h = redisHeader(line);
+  if (h || !access) return h;
+  // (an access line has ` [` before its time: most lines of other logs fail this before the expression runs)
+  const bracket = line.indexOf(' [');
+  return bracket !== -1 && bracket < 400 ? accessLogHeader(line) : undefined;
 }

@@ -9,7 +9,7 @@ import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldM
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
 import { stripWorkerPrefix } from './workerPrefixes';
-import { LEVEL_WORDS, basicConfigHeader, bracketRunHeader, glogHeader, julFirstLine, rayHeader, redisHeader, rubyLoggerHeader, tornadoHeader, transformersHeader, withGoError, zapMessage } from './headerFormats';
+import { LEVEL_WORDS, glogHeader, julFirstLine, knownHeader, withGoError, zapMessage } from './headerFormats';
 import { parseLogfmt } from './logfmt';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
@@ -93,8 +93,7 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   }
   const glog = glogHeader(text);
   if (glog) return { line, level: glog.level, message: text.slice(glog.start), ...(glog.timestamp !== undefined ? { timestamp: glog.timestamp } : {}) };
-  const known =
-    basicConfigHeader(text) ?? tornadoHeader(text) ?? rubyLoggerHeader(text) ?? bracketRunHeader(text, parseTimestamp) ?? transformersHeader(text) ?? rayHeader(text) ?? redisHeader(text);
+  const known = knownHeader(text, parseTimestamp, false);
   if (known) {
     const header: TextHeader = { line, message: text.slice(known.start) };
     const level = known.level !== undefined ? normaliseLevelCached(known.level) : undefined;

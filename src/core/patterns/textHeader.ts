@@ -11,7 +11,7 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
-import { CALLER, accessLogHeader, basicConfigHeader, bracketRunHeader, glogHeader, monthNumber, rayHeader, redisHeader, rubyLoggerHeader, springTail, tornadoHeader, transformersHeader, yearless, type KnownHeader } from '../logs/headerFormats';
+import { CALLER, glogHeader, knownHeader, monthNumber, springTail, yearless } from '../logs/headerFormats';
 import { parseTimestamp } from '../logs/values';
 
 export interface TextHeader {
@@ -180,16 +180,10 @@ function recordIdThenEpoch(line: string, first: Tok): TextHeader | undefined {
 
 /**
  * Formats whose header the grammar below would read wrong (a level word glued to a logger, a level letter, a
- * client address before the time): recognised whole first. The first character picks the candidates, so a line
- * of another format pays one or two failed matches.
+ * client address before the time): recognised whole first (logs/headerFormats.ts).
  */
-function knownHeader(line: string): TextHeader | undefined {
-  const c = line.charCodeAt(0);
-  let h: KnownHeader | undefined;
-  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line, parseTimestamp) ?? transformersHeader(line) ?? rayHeader(line);
-  else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line);
-  else if (c >= 48 && c <= 57) h = redisHeader(line);
-  h ??= accessLogHeader(line);
+function knownTextHeader(line: string): TextHeader | undefined {
+  const h = knownHeader(line, parseTimestamp, true);
   if (!h) return undefined;
   const level = h.level !== undefined ? levelOf(h.level, true) : undefined;
   return { start: h.start, ...(level ? { level } : {}), ...(h.logger ? { logger: h.logger } : {}), ...(h.timestamp !== undefined ? { timestamp: h.timestamp } : {}) };
@@ -202,7 +196,7 @@ function knownHeader(line: string): TextHeader | undefined {
 export function parseTextHeader(line: string): TextHeader | undefined {
   const glog = glogHeader(line);
   if (glog) return glog;
-  const known = knownHeader(line);
+  const known = knownTextHeader(line);
   if (known) return known;
   // A syslog priority (`<14>`, RFC 5424's `<165>1 `) says the severity; the header follows it.
   const pri = SYSLOG_PRI.exec(line);
