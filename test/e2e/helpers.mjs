@@ -167,9 +167,12 @@ export function quickInput(page) {
  */
 export async function runCommand(page, title, { timeout = 15000 } = {}) {
   const input = quickInput(page);
+  const row = quickRow(page, title, { exact: true });
   // A focus change that lands just after the palette opened (a view revealed when a load finishes, a
-  // webview taking focus) closes it again: open it and type once more rather than wait on a closed box.
+  // webview taking focus) closes it again, and a palette opened while the workbench is still starting can
+  // list its commands without the row: open it and type once more rather than wait on it.
   for (let attempt = 1; ; attempt++) {
+    const last = attempt >= 3;
     await page.keyboard.press('Escape'); // close any quick input that is still open
     await page.keyboard.press('F1');
     try {
@@ -179,18 +182,14 @@ export async function runCommand(page, title, { timeout = 15000 } = {}) {
       await input.waitFor({ state: 'visible', timeout });
     }
     try {
-      await input.fill(`>${title}`, { timeout: attempt < 3 ? 5000 : timeout });
+      await input.fill(`>${title}`, { timeout: last ? timeout : 5000 });
+      await row.waitFor({ state: 'visible', timeout: last ? timeout : 5000 });
       break;
     } catch (err) {
-      if (attempt >= 3) throw err;
+      if (!last) continue;
+      const shown = await page.locator(QUICK_ROWS).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+      throw new Error(`command "${title}" is not in the command palette; rows shown: ${JSON.stringify(shown)}\n${err.message}`);
     }
-  }
-  const row = quickRow(page, title, { exact: true });
-  try {
-    await row.waitFor({ state: 'visible', timeout });
-  } catch (err) {
-    const shown = await page.locator(QUICK_ROWS).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    throw new Error(`command "${title}" is not in the command palette; rows shown: ${JSON.stringify(shown)}\n${err.message}`);
   }
   await row.click();
 }

@@ -173,30 +173,27 @@ test('bounded counters keep the same values and counts whatever the order and sp
   );
 });
 
+/** A recorded fixture many times over, read on one thread and on worker threads (in many parts). */
+async function repeatedFixture(t: { after(fn: () => void): void }, fixture: string, times: number) {
+  const file = path.join(tempDir(t), path.basename(fixture));
+  writeFileSync(file, readFileSync(path.join(repoRoot, 'test/fixtures', fixture), 'utf8').repeat(times));
+  const result = await both([file]);
+  assert.equal(result.used, true, 'read on worker threads');
+  assert.ok(result.parts > 5, `${result.parts} parts`);
+  return result;
+}
+
 test('worker threads: a java.util.logging log is cut only where a record starts (its time line), so each record keeps its time', async (t) => {
-  const dir = tempDir(t);
-  const file = path.join(dir, 'jul.log');
-  // The recorded JUL log (test/fixtures/logs-java) many times over: two-line records, stack traces under SEVERE.
-  const one = readFileSync(path.join(repoRoot, 'test/fixtures/logs-java/jul.log'), 'utf8');
-  writeFileSync(file, one.repeat(60));
-  const { single, parallel, used, parts } = await both([file]);
-  assert.equal(used, true, 'read on worker threads');
-  assert.ok(parts > 5, `${parts} parts`);
+  // The recorded JUL log many times over: two-line records, stack traces under SEVERE.
+  const { single, parallel } = await repeatedFixture(t, 'logs-java/jul.log', 60);
   assert.equal(single.report.clusters[0]!.count, 3 * 60);
   assert.ok(single.report.clusters.every((c) => c.firstSeen !== undefined));
   assert.deepStrictEqual(parallel, single);
 });
 
 test('worker threads: a text log whose lines start with a bracket (Tornado) is cut at its header lines, not inside a traceback', async (t) => {
-  const dir = tempDir(t);
-  const file = path.join(dir, 'tornado.log');
-  // The recorded Tornado log (test/fixtures/logs-python): `[E 261206 …] Uncaught exception …`, the request and
-  // an indented traceback under it.
-  const one = readFileSync(path.join(repoRoot, 'test/fixtures/logs-python/tornado.log'), 'utf8');
-  writeFileSync(file, one.repeat(60));
-  const { single, parallel, used, parts } = await both([file]);
-  assert.equal(used, true, 'read on worker threads');
-  assert.ok(parts > 5, `${parts} parts`);
+  // The recorded Tornado log: `[E 261206 …] Uncaught exception …`, the request and an indented traceback under it.
+  const { single, parallel } = await repeatedFixture(t, 'logs-python/tornado.log', 60);
   const uncaught = single.report.clusters.find((c) => c.exceptionType === 'KeyError');
   assert.equal(uncaught?.count, 2 * 60);
   assert.deepStrictEqual(parallel, single);

@@ -18,6 +18,16 @@ import { repoRoot } from './helpers';
 
 const fixture = (folder: string, name: string) => path.join(repoRoot, 'test/fixtures', folder, name);
 
+/** Each line's header ends where its message starts, with this level and time. */
+function assertHeaders(cases: [line: string, message: string, level: string, time: number | undefined][]): void {
+  for (const [line, message, level, time] of cases) {
+    const h = parseTextHeader(line)!;
+    assert.equal(line.slice(h.start), message, line);
+    assert.equal(h.level, level, line);
+    assert.equal(h.timestamp, time, line);
+  }
+}
+
 async function patternsOf(file: string) {
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n').filter((l) => l !== '');
@@ -113,12 +123,7 @@ test('gunicorn, Airflow, Elasticsearch, Spring Boot and MariaDB: the header ends
     // (MariaDB: `InnoDB:` names the component)
     ['2026-12-06 16:00:00 0 [Note] InnoDB: Buffer pool(s) load completed at 261206 16:00:00', 'Buffer pool(s) load completed at 261206 16:00:00', 'NOTICE', Date.parse('2026-12-06T16:00:00Z')],
   ];
-  for (const [line, message, level, time] of cases) {
-    const h = parseTextHeader(line)!;
-    assert.equal(line.slice(h.start), message, line);
-    assert.equal(h.level, level, line);
-    assert.equal(h.timestamp, time, line);
-  }
+  assertHeaders(cases);
   // The Errors reader reads a gunicorn log (first line in brackets) as text, with the traceback after an error.
   const gunicorn = [
     '[2026-12-06 16:00:00 +0000] [1234] [INFO] Booting worker with pid: 1235',
@@ -172,13 +177,9 @@ test('ML and data tools: Transformers, torch.distributed, TensorFlow, Ray, vLLM,
     ['2026-12-06 16:00:00,123 - distributed.scheduler - INFO - Receive client connection: Client-5f0c', 'Receive client connection: Client-5f0c', 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
     ['2026-12-06 16:00:00.123 | ERROR    | app.main:run:42 - payment 17 failed', 'payment 17 failed', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
   ];
-  for (const [line, message, level, time] of cases) {
-    const h = parseTextHeader(line)!;
-    assert.equal(line.slice(h.start), message, line);
-    assert.equal(h.level, level, line);
-    // (vLLM's time has no year: this year's, or last year's when that would be in the future)
-    if (!line.startsWith('WARNING 12-06') || Date.parse(`${year}-12-06T16:00:01Z`) <= Date.now() + 86_400_000) assert.equal(h.timestamp, time, line);
-  }
+  // (vLLM's time has no year: this year's, or last year's when that would be in the future)
+  const vllmThisYear = Date.parse(`${year}-12-06T16:00:01Z`) <= Date.now() + 86_400_000;
+  assertHeaders(cases.map(([line, message, level, time]) => [line, message, level, line.startsWith('WARNING 12-06') && !vllmThisYear ? Date.parse(`${year - 1}-12-06T16:00:01Z`) : time]));
   // A level that begins the line is followed by the message, not a time, when no time follows.
   assert.equal('INFO 2 workers started'.slice(parseTextHeader('INFO 2 workers started')!.start), '2 workers started');
   // The Errors reader gets the level of the Transformers and Ray lines too.
