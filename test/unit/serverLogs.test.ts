@@ -14,7 +14,7 @@ import { stripWorkerPrefix } from '../../src/core/logs/workerPrefixes';
 import { isErrorRecord } from '../../src/core/logs/types';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
 import { parseTextHeader } from '../../src/core/patterns/textHeader';
-import { repoRoot } from './helpers';
+import { repoRoot, runCli } from './helpers';
 
 const fixture = (folder: string, name: string) => path.join(repoRoot, 'test/fixtures', folder, name);
 
@@ -219,5 +219,23 @@ test('worker prefixes of launchers are stripped, and only those', () => {
   ]) assert.equal(stripWorkerPrefix(line!), rest, line);
   for (const line of ['[main] INFO app - started', '[2026-12-06 16:00:00,123] INFO x', '[W1206 16:00:00.1 1 a.cc:1] x', '(venv) $ ls', '[worker-3] ready', '[1]:']) {
     assert.equal(stripWorkerPrefix(line), line, line);
+  }
+});
+
+test('iwb patterns on the torchrun log: each pattern of the script opens the logging call that wrote it', async () => {
+  const { code, out } = await runCli(['patterns', 'test/fixtures/logs-torch/torchrun.log', '--code', 'test/fixtures/logs-torch', '--json']);
+  assert.equal(code, 0);
+  const report = JSON.parse(out) as { patterns: { template: string; callSites: { file: string; line: number }[] }[] };
+  const train = readFileSync(fixture('logs-torch', 'train.py'), 'utf8').split('\n');
+  const sites = (template: string) => report.patterns.find((p) => p.template === template)?.callSites ?? [];
+  for (const [template, call] of [
+    ['step <num> loss=<num> mean_loss=<num>', 'loss='],
+    ['step <num> loading batch', 'loading batch'],
+    ['rank <num> of <num> started (pid <num>, backend gloo)', 'started'],
+  ] as const) {
+    const [site, ...more] = sites(template);
+    assert.equal(more.length, 0, template);
+    assert.equal(site?.file, 'test/fixtures/logs-torch/train.py', template);
+    assert.match(train[site!.line - 1]!, new RegExp(`log(ger)?\\.\\w+\\(.*${call.replace(/[()]/g, '\\$&')}`), template);
   }
 });
