@@ -292,7 +292,8 @@ test('property: every message matches the matcher of the pattern it was put in',
       const { report } = a.report({ lines: messages.length, sources: [], skipped: [] });
       for (const p of report.patterns) for (const s of p.samples) assert.match(s.message, new RegExp(p.matcher.regex));
     }),
-    { numRuns: 150 },
+    // (found by a run: a duration of two words merged with an address into one <*>)
+    { numRuns: 150, examples: [[['0 ms', '10.0.0.1']]] },
   );
 });
 

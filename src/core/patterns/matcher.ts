@@ -27,8 +27,9 @@ function tokenRegex(token: string): string {
     out += escape(token.slice(i, m.index));
     // `<str>` is a quoted value that may hold spaces; every other placeholder is one run without spaces.
     // `<size>` and `<duration>` may be a number and its unit (`512 KB`).
-    // `<*>` stands for values of any kind, a quoted one (with spaces) too.
-    out += m[0] === '<str>' ? '[^"\']*' : m[0] === '<*>' ? '(?:"[^"]*"|\'[^\']*\'|\\S*?)' : m[0] === '<size>' || m[0] === '<duration>' ? '\\S+?(?:\\s+\\S+?)?' : '\\S+?';
+    // `<*>` stands for values of any kind: a quoted one (with spaces) too, and a size or a duration with its unit
+    // (a column where `0 ms` and `10.0.0.1` were merged).
+    out += m[0] === '<str>' ? '[^"\']*' : m[0] === '<*>' ? '(?:"[^"]*"|\'[^\']*\'|\\S*?(?:\\s+\\S+?)?)' : m[0] === '<size>' || m[0] === '<duration>' ? '\\S+?(?:\\s+\\S+?)?' : '\\S+?';
     i = m.index! + m[0].length;
   }
   return out + escape(token.slice(i));
