@@ -113,13 +113,16 @@ test("Python's basicConfig default (LEVEL:logger:message): level and logger are 
   assert.equal(errors.find((r) => r.level === 'CRITICAL')?.logger, 'app.db');
 });
 
-test('gunicorn, Airflow, Elasticsearch, Spring Boot and MariaDB: the header ends where the message starts', () => {
+test('gunicorn, Airflow, Elasticsearch, Spring Boot, Django, Dagster, Prefect and MariaDB: the header ends where the message starts', () => {
   const cases: [string, string, string, number | undefined][] = [
     ['[2026-12-06 16:00:01 +0000] [1234] [ERROR] Exception in worker process', 'Exception in worker process', 'ERROR', Date.parse('2026-12-06T16:00:01Z')],
     ['[2026-12-06T16:00:00.123+0000] {taskinstance.py:1234} INFO - Marking task as SUCCESS. dag_id=etl, task_id=load', 'Marking task as SUCCESS. dag_id=etl, task_id=load', 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
     ['[2026-12-06T16:00:00,123][WARN ][o.e.c.r.a.DiskThresholdMonitor] [node-1] high disk watermark [90%] exceeded', 'high disk watermark [90%] exceeded', 'WARNING', Date.parse('2026-12-06T16:00:00.123Z')],
     ["2026-12-06T16:00:00.123Z  INFO 1234 --- [           main] o.s.b.w.embedded.tomcat.TomcatWebServer  : Tomcat started on port 8080 (http) with context path ''", "Tomcat started on port 8080 (http) with context path ''", 'INFO', Date.parse('2026-12-06T16:00:00.123Z')],
     ['2026-12-06T16:00:00.123Z ERROR 1234 --- [myapp] [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() threw exception', 'Servlet.service() threw exception', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['ERROR 2026-12-06 16:00:00,123 log 1234 140234 Internal Server Error: /checkout', 'Internal Server Error: /checkout', 'ERROR', Date.parse('2026-12-06T16:00:00.123Z')],
+    ['2026-12-06 16:00:00 +0100 - dagster - DEBUG - my_job - RUN_START - Started execution', 'my_job - RUN_START - Started execution', 'DEBUG', Date.parse('2026-12-06T15:00:00Z')],
+    ["16:00:00.123 | INFO    | prefect.engine - Created flow run 'amber-fox' for flow 'etl'", "Created flow run 'amber-fox' for flow 'etl'", 'INFO', undefined],
     // (MariaDB: `InnoDB:` names the component)
     ['2026-12-06 16:00:00 0 [Note] InnoDB: Buffer pool(s) load completed at 261206 16:00:00', 'Buffer pool(s) load completed at 261206 16:00:00', 'NOTICE', Date.parse('2026-12-06T16:00:00Z')],
   ];

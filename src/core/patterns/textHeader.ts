@@ -113,6 +113,9 @@ function nextToken(line: string, i: number): Tok | undefined {
 }
 
 const NGINX_PID = /^\d+#\d+:$/;
+const DOTTED_NAME = /^[A-Za-z_]\w*(?:\.\w+)+$/;
+/** A zone after the clock (`2026-12-06 16:00:00 +0000 - dagster - …`). */
+const ZONE = /^(?:[+-]\d{2}:?\d{2}|UTC|GMT|Z)$/;
 const LOGURU_CALLER = /^[\w.<>-]+:[\w.<>-]+:\d{1,6}$/;
 const CALLER_CLOSE = /^\S*[\w-]\.\w{1,5}:\d{1,6}\]$/;
 /** vLLM's `%m-%d %H:%M:%S` (no year). */
@@ -280,7 +283,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       else if (count === 0 && /\d/.test(after) && !NUMBER.test(after)) epoch = true;
     }
     // (A bare number before any time is one only by the rules above: `640404 floating point …` is a count.)
-    if ((isTimeToken(t) && (time || !NUMBER.test(t))) || (time && NUMBER.test(t)) || epoch) {
+    if ((isTimeToken(t) && (time || !NUMBER.test(t))) || (time && NUMBER.test(t)) || (time && timeEnd === tok.start - 1 && ZONE.test(t)) || epoch) {
       // (a time after a level that began the line is header: vLLM's `INFO 12-06 16:00:00 [engine.py:123] …`)
       if (level && !(levelFirst && afterLevel === 0)) break;
       if (time && pendingWords.length > 0 && !NUMBER.test(t) && !continuesTime(t)) break;
@@ -289,7 +292,7 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       if (isTimeToken(t)) {
         time = true;
         timeEnd = tok.end;
-      }
+      } else if (timeEnd === tok.start - 1 && ZONE.test(t)) timeEnd = tok.end;
       prevEnd = end;
       end = tok.end;
       pendingWords = [];
@@ -301,11 +304,12 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       if (level || logger || pendingWords.length) {
         // `time level [ctx] - message` and `program - message`: a dash after the fields ends the header.
         if (pendingWords.length) logger = pendingWords[pendingWords.length - 1]!.text;
-        // loguru's default `time | LEVEL    | module:function:line - message`: the place in the code is header.
-        const caller = level ? nextToken(line, tok.end) : undefined;
-        const callerDash = caller && LOGURU_CALLER.test(caller.text) ? nextToken(line, caller.end) : undefined;
-        if (callerDash && DASHES.test(callerDash.text) && nextToken(line, callerDash.end)) {
-          logger = caller!.text.slice(0, caller!.text.indexOf(':'));
+        // loguru's default `time | LEVEL    | module:function:line - message`, Prefect's `time | LEVEL | logger -
+        // message`: the place in the code, or the dotted logger, and its dash are header.
+        const caller = level && t === '|' ? nextToken(line, tok.end) : undefined;
+        const callerDash = caller && (LOGURU_CALLER.test(caller.text) || DOTTED_NAME.test(caller.text)) ? nextToken(line, caller.end) : undefined;
+        if (callerDash && callerDash.text === '-' && nextToken(line, callerDash.end)) {
+          logger = caller!.text.replace(/:.*$/, '');
           end = callerDash.end;
           break;
         }
@@ -368,6 +372,18 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       break;
     }
     if (level) {
+      // Django's documented `{levelname} {asctime} {module} {process:d} {thread:d} {message}`: the module, pid and
+      // thread after a level and time that began the line.
+      if (levelFirst && time && afterLevel === 0 && /^[A-Za-z_]\w*$/.test(t)) {
+        const pid = nextToken(line, tok.end);
+        const thread = pid && /^\d+$/.test(pid.text) ? nextToken(line, pid.end) : undefined;
+        if (thread && /^\d+$/.test(thread.text) && nextToken(line, thread.end)) {
+          logger = t;
+          prevEnd = end;
+          end = thread.end;
+          break;
+        }
+      }
       // nginx's error log: `[error] 1234#1234: *5 open() …` (pid#thread, then the connection number).
       if (afterLevel === 0 && NGINX_PID.test(t)) {
         prevEnd = end;
@@ -433,7 +449,11 @@ export function parseTextHeader(line: string): TextHeader | undefined {
   if (level) header.level = level;
   if (logger) header.logger = logger;
   if (time && timeStart !== -1) {
-    const text = line.slice(timeStart, timeEnd).replace(/^\[|\]$/g, '').replace(/[,:]$/, '');
+    const text = line
+      .slice(timeStart, timeEnd)
+      .replace(/^\[|\]$/g, '')
+      .replace(/[,:]$/, '')
+      .replace(/(\d) ([+-]\d{2}:?\d{2})$/, '$1$2');
     const md = MONTH_DAY.exec(text);
     const noYear = SYSLOG_TIME.exec(text);
     // (ctime's `Sun Dec 04 04:47:44 2005`: the year after the clock)
