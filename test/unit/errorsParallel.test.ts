@@ -199,6 +199,14 @@ test('worker threads: a text log whose lines start with a bracket (Tornado) is c
   assert.deepStrictEqual(parallel, single);
 });
 
+test("worker threads: torchrun's log is cut at the workers' header lines behind their prefixes, never inside a rank's traceback", async (t) => {
+  // The recorded torchrun failure: `[rank0]:2026-… - train - INFO - …` lines, `[rank1]:[rank1]:   File …` traceback lines.
+  const { single, parallel } = await repeatedFixture(t, 'logs-torch/torchrun.log', 40);
+  const failed = single.report.clusters.find((c) => c.exceptionType === 'ValueError');
+  assert.equal(failed?.count, 40);
+  assert.deepStrictEqual(parallel, single);
+});
+
 test("worker threads: container runtimes' log files are cut only where the program's own output could be", async (t) => {
   const dir = tempDir(t);
   for (const name of ['docker-json.log', 'cri.log']) {

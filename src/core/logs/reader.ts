@@ -797,6 +797,8 @@ export function startsCleanly(text: string, jsonMode: boolean): boolean {
   const inner = unwrapContainerLine(text);
   // (a line with no header of its own may continue a traceback block: not a place to cut either)
   if (inner) return !inner.partial && startsCleanly(inner.text, inner.text.charCodeAt(0) === 123 /* { */);
+  // (a worker's line behind a launcher's prefix, as the reader sees it: `[rank0]:2026-12-06 … INFO …`)
+  if (!jsonMode) text = stripWorkerPrefix(text);
   const c = text.charCodeAt(0);
   if (jsonMode) {
     if (c !== 123) return false;
