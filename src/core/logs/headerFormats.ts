@@ -2,6 +2,7 @@
  * Log headers of particular formats that the Errors and Patterns readers both know, and the year a header
  * does not write.
  */
+import { parseTimestamp } from './values';
 
 /**
  * glog, absl and klog (TensorFlow, JAX, PyTorch's C++ side, Kubernetes): `I1206 12:00:00.123456 140234
@@ -190,10 +191,10 @@ export function rubyLoggerHeader(line: string): KnownHeader | undefined {
 const BRACKET_RUN = /^\[([^\][]+)\]\[\s*([A-Za-z]+)\s*\]\[\s*([^\][]+?)\s*\](?: \[[^\][]*\])?\s?/;
 const LEVEL_WORD = new RegExp(`^(?:${LEVEL_WORDS})$`, 'i');
 
-export function bracketRunHeader(line: string, time: (text: string) => number | undefined): KnownHeader | undefined {
+export function bracketRunHeader(line: string): KnownHeader | undefined {
   const m = BRACKET_RUN.exec(line);
   if (!m || !LEVEL_WORD.test(m[2]!)) return undefined;
-  const t = time(m[1]!);
+  const t = parseTimestamp(m[1]!);
   if (t === undefined) return undefined;
   return { start: m[0].length, level: m[2]!, logger: m[3]!, timestamp: t };
 }
@@ -245,10 +246,10 @@ export function rayHeader(line: string): KnownHeader | undefined {
  * line of another format pays one or two failed matches. `access`: also access logs (their status class as the
  * level: the Patterns view; the Errors view does not count 5xx access lines as error events).
  */
-export function knownHeader(line: string, time: (text: string) => number | undefined, access: boolean): KnownHeader | undefined {
+export function knownHeader(line: string, access: boolean): KnownHeader | undefined {
   const c = line.charCodeAt(0);
   let h: KnownHeader | undefined;
-  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line, time) ?? transformersHeader(line) ?? rayHeader(line);
+  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line) ?? transformersHeader(line) ?? rayHeader(line);
   else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line);
   else if (c >= 48 && c <= 57 /* 0-9 */) h = redisHeader(line);
   if (h || !access) return h;

@@ -93,7 +93,7 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   }
   const glog = glogHeader(text);
   if (glog) return { line, level: glog.level, message: text.slice(glog.start), ...(glog.timestamp !== undefined ? { timestamp: glog.timestamp } : {}) };
-  const known = knownHeader(text, parseTimestamp, false);
+  const known = knownHeader(text, false);
   if (known) {
     const header: TextHeader = { line, message: text.slice(known.start) };
     const level = known.level !== undefined ? normaliseLevelCached(known.level) : undefined;

@@ -186,7 +186,7 @@ function recordIdThenEpoch(line: string, first: Tok): TextHeader | undefined {
  * client address before the time): recognised whole first (logs/headerFormats.ts).
  */
 function knownTextHeader(line: string): TextHeader | undefined {
-  const h = knownHeader(line, parseTimestamp, true);
+  const h = knownHeader(line, true);
   if (!h) return undefined;
   const level = h.level !== undefined ? levelOf(h.level, true) : undefined;
   return { start: h.start, ...(level ? { level } : {}), ...(h.logger ? { logger: h.logger } : {}), ...(h.timestamp !== undefined ? { timestamp: h.timestamp } : {}) };
