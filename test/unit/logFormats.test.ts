@@ -14,7 +14,7 @@ import { isErrorRecord } from '../../src/core/logs/types';
 import { stripAnsi } from '../../src/core/logs/values';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
 import { maskMessage } from '../../src/core/patterns/masking';
-import { parseTextHeader } from '../../src/core/patterns/textHeader';
+import { parseTextHeader } from '../../src/core/logs/textHeader';
 import { repoRoot } from './helpers';
 
 const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/logs-go', name);

@@ -13,7 +13,7 @@ import { TemplateMiner } from '../../src/core/patterns/miner';
 import { PatternReaderContext, fastTime, type PatternRecord } from '../../src/core/patterns/reader';
 import { compilePatternRules } from '../../src/core/patterns/rules';
 import { formatRatio, sparkline } from '../../src/core/patterns/present';
-import { parseTextHeader } from '../../src/core/patterns/textHeader';
+import { parseTextHeader } from '../../src/core/logs/textHeader';
 import { parsePatternFilter, patternRow, visiblePatterns } from '../../src/presenters/patterns';
 import { repoRoot, tempDir, runCli } from './helpers';
 import { pythonParser } from './loggingHelpers';

@@ -13,7 +13,7 @@ import { readText } from '../../src/core/logs/reader';
 import { stripWorkerPrefix } from '../../src/core/logs/workerPrefixes';
 import { isErrorRecord } from '../../src/core/logs/types';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
-import { parseTextHeader } from '../../src/core/patterns/textHeader';
+import { parseTextHeader } from '../../src/core/logs/textHeader';
 import { repoRoot, runCli } from './helpers';
 
 const fixture = (folder: string, name: string) => path.join(repoRoot, 'test/fixtures', folder, name);

@@ -7,7 +7,7 @@
  *   keys, a line is read without JSON.parse: the few values needed are cut out of the raw text when that is
  *   certain (see `RawJsonFields`); any doubt falls back to the full parse. OTLP/JSON log exports expand to
  *   their records.
- * - Plain text of any family (./textHeader.ts reads the header); lines that start with whitespace and
+ * - Plain text of any family (../logs/textHeader.ts reads the header); lines that start with whitespace and
  *   Python tracebacks belong to the record above them (`lines` mode: each physical line is its own record,
  *   for `--assign`).
  *
@@ -21,7 +21,7 @@ import { julFirstLine, splitJsonTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
 import { asText, isoUtcIn, parseTimestamp, pinoLevelName, stripAnsi } from '../logs/values';
-import { parseTextHeader } from './textHeader';
+import { parseTextHeader } from '../logs/textHeader';
 
 export interface PatternRecord {
   source: string;

@@ -11,8 +11,8 @@
  * ends at the first token that cannot be part of one. A line without a recognisable time or level prefix has
  * no header (its message is the whole line).
  */
-import { CALLER, glogHeader, knownHeader, monthNumber, springTail, yearless } from '../logs/headerFormats';
-import { parseTimestamp } from '../logs/values';
+import { CALLER, glogHeader, knownHeader, monthNumber, springTail, yearless } from './headerFormats';
+import { parseTimestamp } from './values';
 
 export interface TextHeader {
   /** Offset in the line where the message starts. */
