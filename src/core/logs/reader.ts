@@ -11,8 +11,10 @@ import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './cont
 import { stripWorkerPrefix } from './workerPrefixes';
 import { LEVEL_WORDS, glogHeader, julFirstLine, knownHeader, withGoError, zapMessage } from './headerFormats';
 import { parseLogfmt } from './logfmt';
+import { parseTextHeader as grammarHeader } from './textHeader';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
+import { isJavaExceptionLine, javaExceptionWithoutFrames, javaStackStart, parseJavaStack } from './javaStack';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
 import { parseTimestamp, pinoLevelName, stripAnsi } from './values';
 
@@ -77,7 +79,15 @@ interface TextHeader {
   level?: string;
   logger?: string;
   message: string;
+  /** The header line's own message, once lines continue it (they are appended to `message`, bounded). */
+  head?: string;
+  /** The lines that continued the header line (at most MAX_MORE): a JVM exception among them is read at the end. */
+  more?: string[];
+  /** A JVM exception's first line with no header line above it: a record only if frames follow. */
+  orphan?: boolean;
 }
+
+const MAX_MORE = 1000;
 
 /** A plain-text log line's time, level, logger and message, when it looks like one. */
 export function parseTextHeader(text: string, line: number): TextHeader | undefined {
@@ -105,7 +115,7 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   const ts = TEXT_TS.exec(text);
   const rest = ts ? text.slice(ts[0].length) : text;
   const lv = LEVEL_NEAR_START.exec(rest);
-  if (!ts && !(lv && lv[1] === '')) return undefined;
+  if (!ts && !(lv && lv[1] === '')) return otherHeader(text, line);
   const header: TextHeader = { line, message: rest };
   if (ts) {
     const t = parseTimestamp(ts[1]);
@@ -121,6 +131,25 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
     }
     header.message = zapMessage(msg.replace(/^[-:|\]]\s*/, ''));
   }
+  return header;
+}
+
+/**
+ * Headers that neither start with an ISO time nor with a level — syslog, Apache's error log, Spark's and
+ * Hadoop's `yy/MM/dd HH:mm:ss LEVEL Component:`, ctime and month-name times, a host before the time — read
+ * by the grammar the Patterns view reads them with (./textHeader.ts), so a log gives its error lines to both
+ * views. A line that starts with white space continues the one above.
+ */
+function otherHeader(text: string, line: number): TextHeader | undefined {
+  const c = text.charCodeAt(0);
+  if (c === 32 || c === 9) return undefined;
+  const h = grammarHeader(text);
+  if (!h || h.start >= text.length) return undefined;
+  const header: TextHeader = { line, message: text.slice(h.start) };
+  const level = h.level !== undefined ? normaliseLevelCached(h.level) : undefined;
+  if (level) header.level = level;
+  if (h.logger) header.logger = h.logger;
+  if (h.timestamp !== undefined) header.timestamp = h.timestamp;
   return header;
 }
 
@@ -409,6 +438,13 @@ export class SourceReader {
       this.ctx.skips.add('binary', this.source, n);
       return;
     }
+    if (text.startsWith('Exception in thread "')) {
+      // The JVM's report of an exception nobody caught: a record of its own, whatever its header-like first word.
+      this.flushPending();
+      this.pending = { line: n, message: '', head: '', more: [text], orphan: true };
+      this.pendingEnd = n;
+      return;
+    }
     const jul = julFirstLine(text);
     if (jul) {
       this.flushPending();
@@ -434,8 +470,15 @@ export class SourceReader {
       return;
     }
     // A continuation of a multi-line text message.
-    if (this.pending && this.pending.message.length < 4000) {
-      this.pending.message += `\n${text}`;
+    const p = this.pending;
+    if (p) {
+      p.head ??= p.message;
+      if (p.message.length < 4000) p.message += `\n${text}`;
+      if ((p.more ??= []).length < MAX_MORE) p.more.push(text);
+      this.pendingEnd = n;
+    } else if (isJavaExceptionLine(text)) {
+      // A JVM exception printed without a log line of its own (`Exception in thread "main" …` on stderr).
+      this.pending = { line: n, message: '', head: '', more: [text], orphan: true };
       this.pendingEnd = n;
     }
   }
@@ -484,8 +527,24 @@ export class SourceReader {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
+    // A JVM exception in the lines that continued the header line: the record's exception, the lines above
+    // it the rest of its message.
+    let at = p.more ? javaStackStart(p.more) : -1;
+    let exception = at !== -1 ? parseJavaStack(p.more!, at) : undefined;
+    if (!exception && p.more && !p.orphan) {
+      // (right under the header line: further down, a line like it is more likely the message's own text)
+      exception = javaExceptionWithoutFrames(p.more[0]!);
+      if (exception) at = 0;
+    }
+    if (p.orphan && !exception) return;
     this.ctx.stats.records++;
-    const record: LogRecord = { source: this.source, line: p.line, message: p.message };
+    let message = p.message;
+    if (exception) {
+      const thrown = exception.chain[exception.chain.length - 1]!;
+      message = p.orphan ? (thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type) : [p.head!, ...p.more!.slice(0, at)].join('\n').slice(0, 4000);
+    }
+    const record: LogRecord = { source: this.source, line: p.line, message };
+    if (exception) record.exception = exception;
     if (p.level) record.level = p.level;
     if (p.timestamp !== undefined) {
       record.timestamp = p.timestamp;

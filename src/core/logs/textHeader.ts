@@ -74,7 +74,12 @@ function levelOf(word: string, letters: boolean): string | undefined {
   let w = word;
   if (w.endsWith(':') || w.endsWith(',')) w = w.slice(0, -1);
   // (structlog pads the level inside its brackets: `[info     ]`)
-  if (w.startsWith('[') && w.endsWith(']')) w = w.slice(1, -1).trim();
+  if (w.startsWith('[') && w.endsWith(']')) {
+    w = w.slice(1, -1).trim();
+    // Apache 2.4's `[module:level]` (`[core:error]`, `[mpm_event:notice]`)
+    const colon = w.lastIndexOf(':');
+    if (colon > 0 && /^[\w.-]+$/.test(w.slice(0, colon))) w = w.slice(colon + 1);
+  }
   if (w.startsWith('<') && w.endsWith('>')) w = w.slice(1, -1);
   const l = LEVELS[w.toUpperCase()];
   if (l) return l;
@@ -274,11 +279,14 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     // (`134681 node-246 …`). A count that starts a message (`640404 floating point alignment exceptions`) is
     // neither.
     let epoch = false;
-    if (!time && !level && pendingWords.length === 0 && NUMBER.test(t)) {
+    // (after one word, only epoch seconds or milliseconds: BGL's alert tag before its time, `KERNDTLB 1118536327 …`)
+    const tagged = count === 1 && pendingWords.length === 1;
+    if (!time && !level && (pendingWords.length === 0 || tagged) && NUMBER.test(t)) {
       const digits = t.replace(/[.,]$/, '');
       const after = nextToken(line, tok.end)?.text ?? '';
       const n = Number(digits);
       if ((digits.length === 10 && n >= 946_684_800 && n < 4_102_444_800) || (digits.length === 13 && n >= 946_684_800_000 && n < 4_102_444_800_000)) epoch = true;
+      else if (tagged) epoch = false;
       else if (digits.length >= 6 && digits.length <= 8 && (NUMBER.test(after) || TIMEISH.test(after))) epoch = true;
       else if (count === 0 && /\d/.test(after) && !NUMBER.test(after)) epoch = true;
     }
@@ -362,9 +370,11 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       logger = t.replace(/(?:\[[^\]]*\])?(?:\([^)]*\))?:$/, '').replace(/\[.*$/, '');
       prevEnd = end;
       end = tok.end;
-      // `logger: [ERROR] message` (torch.distributed.elastic's agent): the bracketed level is header too.
+      // `logger: [ERROR] message` (torch.distributed.elastic's agent), syslog's `app[1234]: ERROR message`
+      // (a program that writes its own level: a level word in capitals, or followed by a colon as in sshd's
+      // `error: …`; `Error in …` is the message's first word): the level is header too.
       const after = !level ? nextToken(line, tok.end) : undefined;
-      const lvAfter = after && isBracketed(after.text) ? levelOf(after.text, false) : undefined;
+      const lvAfter = after && (isBracketed(after.text) || /^(?:[A-Z]+|[A-Za-z]+:)$/.test(after.text)) ? levelOf(after.text, false) : undefined;
       if (lvAfter && nextToken(line, after!.end)) {
         level = lvAfter;
         end = after!.end;
@@ -466,7 +476,11 @@ export function parseTextHeader(line: string): TextHeader | undefined {
         : bracketTime !== undefined && timeEnd === bracketEnd
           ? bracketTime
           : parseTimestamp(text);
-    if (t !== undefined) header.timestamp = t;
+    // (a run that starts with epoch seconds or milliseconds and goes on with other fields: BGL's
+    // `1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07.581048`)
+    const epoch = t === undefined ? /^(\d{10}|\d{13})(?=\s)/.exec(text) : null;
+    const time = t ?? (epoch ? parseTimestamp(Number(epoch[1])) : undefined);
+    if (time !== undefined) header.timestamp = time;
   }
   return header;
 }

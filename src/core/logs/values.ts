@@ -114,6 +114,11 @@ export function isoUtcIn(text: string, from: number, to: number): number | undef
   return minuteCache.base + (s1 * 10 + s2) * 1000 + Math.floor(ms);
 }
 
+/**
+ * log4j's `yy/MM/dd HH:mm:ss` (Spark's and Hadoop's default layout). Only when the first field cannot be a
+ * month: `12/06/26 16:00:00` is left to Date.parse, which reads it the US way (MM/dd/yy).
+ */
+const YY_MM_DD = /^(1[3-9]|[2-9]\d)\/(\d{2})\/(\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))?$/;
 const PY_ASCTIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:[,.](\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
@@ -134,6 +139,11 @@ export function parseTimestamp(v: unknown): number | undefined {
     return fromEpoch(ms);
   }
   if (/^\d+(?:\.\d+)?$/.test(v)) return fromEpoch(Number(v));
+  const yy = YY_MM_DD.exec(v);
+  if (yy) {
+    const t = Date.parse(`20${yy[1]}-${yy[2]}-${yy[3]}T${yy[4]}${yy[5] ? `.${yy[5].slice(0, 3).padEnd(3, '0')}` : ''}Z`);
+    return Number.isNaN(t) ? undefined : t;
+  }
   const m = PY_ASCTIME.exec(v);
   if (m) {
     const frac = m[3] ? `.${m[3].slice(0, 3).padEnd(3, '0')}` : '';
