@@ -191,6 +191,14 @@ test('worker threads: a java.util.logging log is cut only where a record starts 
   assert.deepStrictEqual(parallel, single);
 });
 
+test("worker threads: Spark's log4j layout is cut at its header lines, never between an error line and its JVM exception", async (t) => {
+  // The recorded log many times over: `yy/MM/dd HH:mm:ss LEVEL Component:` lines, exceptions with causes under
+  // ERROR lines, and the JVM's `Exception in thread "main"` with no header of its own.
+  const { single, parallel } = await repeatedFixture(t, 'logs-java/spark/spark.log', 80);
+  assert.equal(single.report.clusters.find((c) => c.exceptionType === 'java.lang.IllegalStateException')?.count, 3 * 80);
+  assert.deepStrictEqual(parallel, single);
+});
+
 test('worker threads: a text log whose lines start with a bracket (Tornado) is cut at its header lines, not inside a traceback', async (t) => {
   // The recorded Tornado log: `[E 261206 …] Uncaught exception …`, the request and an indented traceback under it.
   const { single, parallel } = await repeatedFixture(t, 'logs-python/tornado.log', 60);

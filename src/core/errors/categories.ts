@@ -52,9 +52,10 @@ const KEYWORDS: [BuiltInCategory, string[]][] = [
 ];
 
 const TYPE_RULES: [BuiltInCategory, RegExp][] = [
-  ['input_validation', /(?:^|\.)(?:ValidationError|JSONDecodeError|UnicodeDecodeError|SchemaError|BadRequest)$/],
-  ['infrastructure', /(?:^|\.)(?:TimeoutError|Timeout|ConnectionError|ConnectionRefusedError|ConnectionResetError|BrokenPipeError|OperationalError|InterfaceError|socket\.\w+|gaierror|DeadlineExceeded)$/],
-  ['resource_exhaustion', /(?:^|\.)(?:MemoryError|OutOfMemoryError|ResourceExhausted|RecursionError)$/],
+  // (the JVM's own after Python's: Spark, Hadoop, Kafka and other JVM services in the same incident)
+  ['input_validation', /(?:^|\.)(?:ValidationError|JSONDecodeError|UnicodeDecodeError|SchemaError|BadRequest|IllegalArgumentException|NumberFormatException|DateTimeParseException|JsonParseException|MismatchedInputException)$/],
+  ['infrastructure', /(?:^|\.)(?:TimeoutError|Timeout|ConnectionError|ConnectionRefusedError|ConnectionResetError|BrokenPipeError|OperationalError|InterfaceError|socket\.\w+|gaierror|DeadlineExceeded|SocketTimeoutException|ConnectException|UnknownHostException|NoRouteToHostException|TimeoutException|SQLTransientConnectionException)$/],
+  ['resource_exhaustion', /(?:^|\.)(?:MemoryError|OutOfMemoryError|ResourceExhausted|RecursionError|StackOverflowError|RejectedExecutionException)$/],
   ['third_party', /(?:^|\.)(?:HTTPError|RequestException|ClientResponseError|APIError|APIConnectionError|RateLimitError)$|^(?:requests|httpx|aiohttp|botocore|urllib3)\./],
 ];
 

@@ -4,8 +4,10 @@
  * chained exceptions ("The above exception was the direct cause…", "During handling of the above
  * exception…"), SyntaxError locations with their caret, and ExceptionGroups drawn with `+`/`|` margins.
  * It never throws: a traceback cut in the middle comes back with `truncated: true`. A JavaScript error's stack
- * (V8's `    at fn (file:line:col)` lines, as Node.js loggers write it) is read too, as one exception.
+ * (V8's `    at fn (file:line:col)` lines, as Node.js loggers write it) is read too, as one exception, and so is a
+ * JVM exception with its causes (./javaStack.ts).
  */
+import { parseJavaStack } from './javaStack';
 import type { ExceptionInfo, ParsedException, StackFrame } from './types';
 
 export const CHAIN_CAUSE = 'The above exception was the direct cause of the following exception:';
@@ -34,6 +36,8 @@ export function isChainLine(line: string): boolean {
 
 export function parseTraceback(text: string): ExceptionInfo | undefined {
   const lines = text.split(/\r?\n/);
+  const jvm = parseJavaStack(lines);
+  if (jvm) return jvm;
   const v8 = parseV8Stack(lines);
   if (v8) return { chain: [v8], truncated: false };
   const chain = parseChain(lines);

@@ -98,7 +98,8 @@ export function isLibraryPath(file: string): boolean {
   let hit = libraryCache.get(file);
   if (hit === undefined) {
     const f = normalise(file);
-    hit = (f.startsWith('<') && f.endsWith('>')) || /\/(?:site|dist)-packages\/|\/lib(?:64)?\/python\d+(?:\.\d+)?\/|\/Lib\/|\/lib\/pypy\d|\/\.pyenv\/versions\/[^/]+\/lib\/|\/python\d+(?:\.\d+)?\/lib\//.test(f);
+    // (and the JVM's own packages, as a JVM frame's file is its package path: `java/util/concurrent/FutureTask.java`)
+    hit = (f.startsWith('<') && f.endsWith('>')) || /^(?:java|javax|jdk|sun|com\/sun|scala|kotlin)\/[\w/$]+\.(?:java|scala|kt)$/.test(f) || /\/(?:site|dist)-packages\/|\/lib(?:64)?\/python\d+(?:\.\d+)?\/|\/Lib\/|\/lib\/pypy\d|\/\.pyenv\/versions\/[^/]+\/lib\/|\/python\d+(?:\.\d+)?\/lib\//.test(f);
     if (libraryCache.size > 10_000) libraryCache.clear();
     libraryCache.set(file, hit);
   }

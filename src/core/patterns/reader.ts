@@ -54,7 +54,8 @@ export class PatternReadCancelled extends Error {
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
-const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|\s+File "|During handling of the above exception|The above exception was the direct cause|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
+// (and a JVM exception's causes: `Caused by: java.io.IOException: …`, its frames are indented)
+const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|\s+File "|During handling of the above exception|The above exception was the direct cause|Caused by: [\w$.]+|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
 
 // The logger is not read on the raw path: nothing in the pattern statistics uses it.
 const RAW_FIELDS = ['message', 'level', 'timestamp', 'service', 'version'] as const;
