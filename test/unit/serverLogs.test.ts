@@ -190,6 +190,47 @@ test('ML and data tools: Transformers, torch.distributed, TensorFlow, Ray, vLLM,
   assert.deepEqual(records.filter(isErrorRecord).map((r) => r.message), ['CUDA out of memory', 'lost']);
 });
 
+test("a training cluster's own lines: c10's, NCCL's, Slurm's, wandb's and argparse's levels, in both readers", () => {
+  // Their documented formats, inline: NCCL needs GPUs and Slurm a cluster, neither of which runs here.
+  const cases: [line: string, message: string, level: string][] = [
+    ['[E ProcessGroupNCCL.cpp:475] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE) ran for 600123 milliseconds before timing out.', '[Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE) ran for 600123 milliseconds before timing out.', 'ERROR'],
+    ['[W socket.cpp:663] [c10d] The client socket has failed to connect to [localhost]:29500 (errno: 99 - Cannot assign requested address).', '[c10d] The client socket has failed to connect to [localhost]:29500 (errno: 99 - Cannot assign requested address).', 'WARNING'],
+    ['node01:4242:4300 [1] NCCL INFO Channel 00/02 : 0 1', 'Channel 00/02 : 0 1', 'INFO'],
+    ['node01:4242:4300 [1] include/socket.h:409 NCCL WARN Net : Connect to 10.0.0.2<34567> failed : Connection refused', 'Net : Connect to 10.0.0.2<34567> failed : Connection refused', 'WARNING'],
+    ['srun: error: node01: task 1: Exited with exit code 1', 'node01: task 1: Exited with exit code 1', 'ERROR'],
+    ['slurmstepd: error: *** JOB 1234 ON node01 CANCELLED AT 2026-12-06T16:00:00 DUE TO TIME LIMIT ***', '*** JOB 1234 ON node01 CANCELLED AT 2026-12-06T16:00:00 DUE TO TIME LIMIT ***', 'ERROR'],
+    ['wandb: ERROR Run initialization has timed out after 90.0 sec.', 'Run initialization has timed out after 90.0 sec.', 'ERROR'],
+    ['wandb: WARNING Serializing object of type dict that is 1234 bytes', 'Serializing object of type dict that is 1234 bytes', 'WARNING'],
+    ['train.py: error: argument --lr: invalid float value: \'x\'', "argument --lr: invalid float value: 'x'", 'ERROR'],
+  ];
+  assertHeaders(cases.map(([line, message, level]) => [line, message, level, undefined]));
+  const { records } = readText(cases.map(([line]) => line).join('\n') + '\n', { allRecords: true });
+  assert.deepEqual(records.map((r) => [r.message, r.level]), cases.map(([, message, level]) => [message, level]));
+  // Not headers: a Python exception's line (a capital), a program's words that are not a level.
+  for (const line of ['RuntimeError: error: CUDA error: an illegal memory access was encountered', 'json.decoder.JSONDecodeError: ERROR x', 'make: *** [Makefile:3: all] Error 1']) {
+    assert.equal(parseTextHeader(line), undefined, line);
+  }
+  // What the Errors reader's quick reading left out: a level after more than the time, a time after the level.
+  const more = readText(
+    [
+      '2026-12-06 12:48:17.331 UTC [3279] LOG:  database system is ready to accept connections',
+      '2026-12-06 16:00:00.123456: E external/local_xla/xla/stream_executor/cuda/cuda_driver.cc:282] failed call to cuInit: CUDA_ERROR_NO_DEVICE',
+      'ERROR 12-06 16:00:00 [engine.py:123] Engine background task failed',
+      '2026-12-06 16:00:00.123 | ERROR    | __main__:train:42 - loss is NaN at step 120',
+    ].join('\n') + '\n',
+    { allRecords: true },
+  ).records;
+  assert.deepEqual(
+    more.map((r) => [r.level, r.message, r.timestamp !== undefined]),
+    [
+      ['INFO', 'database system is ready to accept connections', true],
+      ['ERROR', 'failed call to cuInit: CUDA_ERROR_NO_DEVICE', true],
+      ['ERROR', 'Engine background task failed', true],
+      ['ERROR', 'loss is NaN at step 120', true],
+    ],
+  );
+});
+
 test('torchrun: the [rankN]: prefixes are stripped, so each rank\'s traceback is one error with its frames', async () => {
   const file = fixture('logs-torch', 'torchrun.log');
   const text = readFileSync(file, 'utf8');

@@ -158,6 +158,44 @@ export function tornadoHeader(line: string): KnownHeader | undefined {
 }
 
 /**
+ * PyTorch's C++ messages without a time (c10's own logging, torch < 2.4 and some builds since): `[W socket.cpp:663]
+ * [c10d] The client socket has failed to connect …`, `[E ProcessGroupNCCL.cpp:475] [Rank 1] Watchdog caught …`.
+ */
+const C10 = /^\[([DIWEF]) ([\w./-]+\.\w+):\d+\]\s?/;
+
+export function c10Header(line: string): KnownHeader | undefined {
+  const m = C10.exec(line);
+  if (!m) return undefined;
+  const file = m[2]!;
+  return { start: m[0].length, level: m[1] === 'F' ? 'FATAL' : TORNADO_LEVELS[m[1]!]!, logger: file.slice(file.lastIndexOf('/') + 1) };
+}
+
+/**
+ * NCCL's debug lines (`NCCL_DEBUG=INFO|WARN`): `node01:4242:4300 [1] NCCL WARN NET/Socket : message too big`,
+ * with the place in NCCL's source before `NCCL` on warnings (`[1] include/socket.h:409 NCCL WARN …`).
+ */
+const NCCL = /^[\w.-]+:\d+:\d+ \[\d+\] (?:[\w./-]+:\d+ )?NCCL (INFO|WARN|ERROR|TRACE|ABORT) /;
+
+export function ncclHeader(line: string): KnownHeader | undefined {
+  const m = NCCL.exec(line);
+  if (!m) return undefined;
+  return { start: m[0].length, level: m[1] === 'ABORT' ? 'FATAL' : m[1]!, logger: 'NCCL' };
+}
+
+/**
+ * A program's own `name: level: message` with no time (argparse's `prog: error: …`, Slurm's `srun: error: …`
+ * and `slurmstepd: error: *** JOB … CANCELLED …`, wandb's `wandb: ERROR …`): a lower-case name (a script's `train.py` too), then a level
+ * word in capitals or followed by a colon. (A Python exception's `ValueError: …` has a capital.)
+ */
+const PROGRAM_LEVEL = /^([a-z][a-z0-9_.-]{0,39}): (?:(DEBUG|INFO|NOTICE|WARN|WARNING|ERROR|CRITICAL|FATAL)\b:?|(debug|info|notice|warn|warning|error|critical|fatal):) ?/;
+
+export function programLevelHeader(line: string): KnownHeader | undefined {
+  const m = PROGRAM_LEVEL.exec(line);
+  if (!m || m[0].length >= line.length) return undefined;
+  return { start: m[0].length, level: (m[2] ?? m[3])!, logger: m[1]! };
+}
+
+/**
  * Redis: `1234:M 06 Dec 2026 16:00:00.123 * Ready to accept connections` (pid, role, time, then a mark for the
  * level: `.` debug, `-` verbose, `*` notice, `#` warning).
  */
@@ -249,8 +287,9 @@ export function rayHeader(line: string): KnownHeader | undefined {
 export function knownHeader(line: string, access: boolean): KnownHeader | undefined {
   const c = line.charCodeAt(0);
   let h: KnownHeader | undefined;
-  if (c === 91 /* [ */) h = tornadoHeader(line) ?? bracketRunHeader(line) ?? transformersHeader(line) ?? rayHeader(line);
-  else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line);
+  if (c === 91 /* [ */) h = tornadoHeader(line) ?? c10Header(line) ?? bracketRunHeader(line) ?? transformersHeader(line) ?? rayHeader(line);
+  else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line) ?? ncclHeader(line);
+  else if (c >= 97 && c <= 122 /* a-z */) h = programLevelHeader(line) ?? ncclHeader(line);
   else if (c >= 48 && c <= 57 /* 0-9 */) h = redisHeader(line);
   if (h || !access) return h;
   // (an access line has ` [` before its time: most lines of other logs fail this before the expression runs)

@@ -124,12 +124,21 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   if (lv) {
     header.level = normaliseLevelCached(lv[2]!.toUpperCase());
     let msg = lv[3]!;
-    const name = /^([\w.<>-]+): (.*)$/s.exec(msg);
+    // (loguru's `| module:function:line - message`)
+    const name = msg.charCodeAt(0) === 124 /* | */ ? /^\|\s*([\w.<>-]+):[\w.<>-]+:\d+ - (.*)$/s.exec(msg) : /^([\w.<>-]+): (.*)$/s.exec(msg);
     if (name) {
       header.logger = name[1]!;
       msg = name[2]!;
     }
     header.message = zapMessage(msg.replace(/^[-:|\]]\s*/, ''));
+  }
+  // What the quick reading leaves out, the grammar the Patterns view reads headers with may read: a level
+  // after more than a time (PostgreSQL's `… UTC [3279] LOG:`, TensorFlow's `time: E file.cc:282]`), a time
+  // after a level (vLLM's `ERROR 12-06 16:00:00 [engine.py:123]`). (Only then: it costs more than the rest of
+  // the line's reading.)
+  if (!header.level || header.timestamp === undefined) {
+    const g = otherHeader(text, line);
+    if (g?.level && (!header.level || g.timestamp !== undefined)) return { ...g, message: zapMessage(g.message) };
   }
   return header;
 }
