@@ -1,6 +1,7 @@
 // The Errors view on logs that neither start with an ISO time nor with a level, and on JVM exceptions:
 // - Spark's log4j layout (`yy/MM/dd HH:mm:ss LEVEL Component: message`, then the exception): recorded from a
 //   real JVM and log4j 2 with Spark's default pattern (test/fixtures/logs-java/spark/, NOTE.md there);
+// - CPython's crash report (faulthandler) under a training loop's log lines (test/fixtures/logs-python/crash.log);
 // - the 16 systems of Loghub-2k (bench/data/loghub-2k, real logs): before, the Errors reader read no record
 //   of twelve of them; the error lines each system's own format marks are now its error events.
 import { test } from 'node:test';
@@ -174,6 +175,29 @@ test('headers that start with neither an ISO time nor a level: syslog, Apache 2.
   // A two-digit first field up to 12 may be a month: left to the US reading (MM/dd/yy).
   const [us] = readText('12/06/26 16:00:00 ERROR x: y\n').records;
   assert.equal(new Date(us!.timestamp!).toISOString(), '2026-12-06T16:00:00.000Z');
+});
+
+test("CPython's crash report in a log (faulthandler): one FATAL error whose frames are the crashing thread's", async () => {
+  const file = path.join(repoRoot, 'test/fixtures/logs-python/crash.log');
+  const text = readFileSync(file, 'utf8');
+  const { records } = readText(text, { source: 'crash.log', allRecords: true });
+  const errors = records.filter(isErrorRecord);
+  assert.equal(errors.length, 1);
+  const [crash] = errors as [LogRecord];
+  assert.equal(crash.level, 'FATAL');
+  assert.equal(crash.message, 'Fatal Python error: Segmentation fault');
+  assert.equal(crash.line, text.split('\n').indexOf('Fatal Python error: Segmentation fault') + 1);
+  const [e] = crash.exception!.chain;
+  assert.deepEqual([e!.type, e!.message], ['Fatal Python error', 'Segmentation fault']);
+  assert.deepEqual(e!.frames.map((f) => `${f.file}:${f.line} ${f.function}`), ['/srv/app/record_crash.py:29 <module>', '/srv/app/record_crash.py:24 step', '/srv/app/record_crash.py:19 read_batch']);
+  // With every thread dumped, the crashing one is the `Current thread`.
+  const all = readText(
+    ['Fatal Python error: Aborted', '', 'Thread 0x00007f0000000001 (most recent call first):', '  File "/srv/app/loader.py", line 5 in wait', '', 'Current thread 0x00007f0000000002 (most recent call first):', '  File "/srv/app/train.py", line 9 in backward', '  File "/srv/app/train.py", line 20 in main', ''].join('\n'),
+  ).records;
+  assert.deepEqual(all[0]!.exception!.chain[0]!.frames.map((f) => f.function), ['main', 'backward']);
+  // The Patterns view keeps the thread's line with the crash.
+  const patterns = (await analyzePatternFiles([file])).report.patterns;
+  for (const p of patterns) assert.doesNotMatch(p.template, /^Current thread/, p.template);
 });
 
 /** Error lines as each Loghub system's own format marks them (its log_format in logparser's benchmark). */

@@ -14,6 +14,7 @@ import { parseLogfmt } from './logfmt';
 import { parseTextHeader as grammarHeader } from './textHeader';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
+import { isFatalErrorLine, parseFatalError } from './fatalError';
 import { isJavaExceptionLine, javaExceptionWithoutFrames, javaStackStart, parseJavaStack } from './javaStack';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
 import { parseTimestamp, pinoLevelName, stripAnsi } from './values';
@@ -447,6 +448,13 @@ export class SourceReader {
       this.ctx.skips.add('binary', this.source, n);
       return;
     }
+    if (isFatalErrorLine(text)) {
+      // CPython's crash report (./fatalError.ts): the crashing thread's stack follows, after a blank line.
+      this.flushPending();
+      this.pending = { line: n, message: text, level: 'FATAL', head: text, more: [] };
+      this.pendingEnd = n;
+      return;
+    }
     if (text.startsWith('Exception in thread "')) {
       // The JVM's report of an exception nobody caught: a record of its own, whatever its header-like first word.
       this.flushPending();
@@ -538,8 +546,9 @@ export class SourceReader {
     this.pending = undefined;
     // A JVM exception in the lines that continued the header line: the record's exception, the lines above
     // it the rest of its message.
-    let at = p.more ? javaStackStart(p.more) : -1;
-    let exception = at !== -1 ? parseJavaStack(p.more!, at) : undefined;
+    const fatal = p.level === 'FATAL' && p.more && p.head !== undefined ? parseFatalError(p.head, p.more) : undefined;
+    let at = p.more && !fatal ? javaStackStart(p.more) : -1;
+    let exception = fatal ?? (at !== -1 ? parseJavaStack(p.more!, at) : undefined);
     if (!exception && p.more && !p.orphan) {
       // (right under the header line: further down, a line like it is more likely the message's own text)
       exception = javaExceptionWithoutFrames(p.more[0]!);
@@ -547,8 +556,8 @@ export class SourceReader {
     }
     if (p.orphan && !exception) return;
     this.ctx.stats.records++;
-    let message = p.message;
-    if (exception) {
+    let message = fatal ? p.head! : p.message;
+    if (exception && !fatal) {
       const thrown = exception.chain[exception.chain.length - 1]!;
       message = p.orphan ? (thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type) : [p.head!, ...p.more!.slice(0, at)].join('\n').slice(0, 4000);
     }
