@@ -13,11 +13,12 @@ import { LEVEL_WORDS, glogHeader, julFirstLine, knownHeader, withGoError, zapMes
 import { parseLogfmt } from './logfmt';
 import { parseTextHeader as grammarHeader } from './textHeader';
 import { SkipCounter } from './skips';
-import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
+import { isChainLine, isTracebackStart, parseTraceback, parseV8Exception, v8StackStart } from './traceback';
+import { panicStart, parsePanic } from './panics';
 import { isFatalErrorLine, parseFatalError } from './fatalError';
 import { isJavaExceptionLine, javaExceptionWithoutFrames, javaStackStart, parseJavaStack } from './javaStack';
-import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
-import { parseTimestamp, pinoLevelName, stripAnsi } from './values';
+import { ERROR_LEVELS, isErrorRecord, type ExceptionInfo, type LogRecord } from './types';
+import { parseTimestamp, lastRewrite, pinoLevelName, stripAnsi } from './values';
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -82,13 +83,22 @@ interface TextHeader {
   message: string;
   /** The header line's own message, once lines continue it (they are appended to `message`, bounded). */
   head?: string;
-  /** The lines that continued the header line (at most MAX_MORE): a JVM exception among them is read at the end. */
+  /** The record's first line as written (an exception's type may be in what the header took as a level). */
+  raw?: string;
+  /**
+   * The lines that continued the header line (at most MAX_MORE): a JVM or JavaScript exception among them is
+   * read at the end.
+   */
   more?: string[];
-  /** A JVM exception's first line with no header line above it: a record only if frames follow. */
+  /** An exception's first line with no header line above it: a record only if frames follow. */
   orphan?: boolean;
+  /** A runtime's crash report: CPython's (./fatalError.ts), Go's or Rust's (./panics.ts). */
+  crash?: 'fatal' | 'panic';
 }
 
 const MAX_MORE = 1000;
+/** A JavaScript error's first line (`TypeError: cannot read …`): a record when V8's frames follow it. */
+const JS_ERROR_LINE = /^[A-Z][\w$]*(?:Error|Exception)(?::|$)/;
 
 /** A plain-text log line's time, level, logger and message, when it looks like one. */
 export function parseTextHeader(text: string, line: number): TextHeader | undefined {
@@ -275,7 +285,7 @@ export class SourceReader {
       this.runtimeCarry = '';
       text = withRuntimeTime(whole, inner.time, (t) => !this.block && !isTracebackStart(t) && !isChainLine(t) && parseTextHeader(t, 0) === undefined);
     }
-    if (text.charCodeAt(0) !== 123 /* { */) text = stripWorkerPrefix(stripAnsi(text));
+    if (text.charCodeAt(0) !== 123 /* { */) text = stripWorkerPrefix(stripAnsi(lastRewrite(text)));
     if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (this.block && this.continuesBlock(text)) {
       this.block.lines.push(text);
@@ -448,17 +458,12 @@ export class SourceReader {
       this.ctx.skips.add('binary', this.source, n);
       return;
     }
-    if (isFatalErrorLine(text)) {
-      // CPython's crash report (./fatalError.ts): the crashing thread's stack follows, after a blank line.
+    // A runtime's crash report (CPython's faulthandler, a Go or Rust panic), the JVM's report of an exception
+    // nobody caught: a record of its own, whatever header-like first word it has; its stack follows.
+    const crash = isFatalErrorLine(text) ? 'fatal' : panicStart(text) ? 'panic' : undefined;
+    if (crash || text.startsWith('Exception in thread "')) {
       this.flushPending();
-      this.pending = { line: n, message: text, level: 'FATAL', head: text, more: [] };
-      this.pendingEnd = n;
-      return;
-    }
-    if (text.startsWith('Exception in thread "')) {
-      // The JVM's report of an exception nobody caught: a record of its own, whatever its header-like first word.
-      this.flushPending();
-      this.pending = { line: n, message: '', head: '', more: [text], orphan: true };
+      this.pending = crash ? { line: n, message: text, level: crash === 'fatal' ? 'FATAL' : 'PANIC', raw: text, crash } : { line: n, message: '', raw: text, orphan: true };
       this.pendingEnd = n;
       return;
     }
@@ -478,6 +483,7 @@ export class SourceReader {
         if (first.timestamp !== undefined) header.timestamp = first.timestamp;
         header.logger ??= first.logger;
       }
+      header.raw = text;
       this.pending = header;
       this.pendingEnd = n;
       return;
@@ -493,9 +499,9 @@ export class SourceReader {
       if (p.message.length < 4000) p.message += `\n${text}`;
       if ((p.more ??= []).length < MAX_MORE) p.more.push(text);
       this.pendingEnd = n;
-    } else if (isJavaExceptionLine(text)) {
-      // A JVM exception printed without a log line of its own (`Exception in thread "main" …` on stderr).
-      this.pending = { line: n, message: '', head: '', more: [text], orphan: true };
+    } else if (isJavaExceptionLine(text) || JS_ERROR_LINE.test(text)) {
+      // An exception printed without a log line of its own (Node.js's report of an uncaught one on stderr).
+      this.pending = { line: n, message: '', raw: text, orphan: true };
       this.pendingEnd = n;
     }
   }
@@ -544,23 +550,9 @@ export class SourceReader {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    // A JVM exception in the lines that continued the header line: the record's exception, the lines above
-    // it the rest of its message.
-    const fatal = p.level === 'FATAL' && p.more && p.head !== undefined ? parseFatalError(p.head, p.more) : undefined;
-    let at = p.more && !fatal ? javaStackStart(p.more) : -1;
-    let exception = fatal ?? (at !== -1 ? parseJavaStack(p.more!, at) : undefined);
-    if (!exception && p.more && !p.orphan) {
-      // (right under the header line: further down, a line like it is more likely the message's own text)
-      exception = javaExceptionWithoutFrames(p.more[0]!);
-      if (exception) at = 0;
-    }
+    const { exception, message } = this.exceptionOf(p);
     if (p.orphan && !exception) return;
     this.ctx.stats.records++;
-    let message = fatal ? p.head! : p.message;
-    if (exception && !fatal) {
-      const thrown = exception.chain[exception.chain.length - 1]!;
-      message = p.orphan ? (thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type) : [p.head!, ...p.more!.slice(0, at)].join('\n').slice(0, 4000);
-    }
     const record: LogRecord = { source: this.source, line: p.line, message };
     if (exception) record.exception = exception;
     if (p.level) record.level = p.level;
@@ -570,6 +562,31 @@ export class SourceReader {
     }
     if (p.logger) record.logger = p.logger;
     if (this.ctx.allRecords || isErrorRecord(record)) this.emit(record);
+  }
+
+  /**
+   * A pending record's exception and message. A crash report is read whole; otherwise the first JVM or
+   * JavaScript exception with frames in its lines (the first line included: `Error: boom` is a level to the
+   * header grammar) is the record's exception, and the lines above it the rest of its message.
+   */
+  private exceptionOf(p: TextHeader): { exception?: ExceptionInfo; message: string } {
+    const more = p.more ?? [];
+    if (p.crash) {
+      const exception = p.crash === 'fatal' ? parseFatalError(p.raw!, more) : parsePanic(p.raw!, more);
+      const thrown = exception?.chain[0];
+      return { exception, message: p.crash === 'fatal' || !thrown ? p.raw! : thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type };
+    }
+    const lines = [p.raw ?? p.message, ...more];
+    const jvm = more.length ? javaStackStart(lines) : -1;
+    const js = more.length ? v8StackStart(lines) : -1;
+    let at = jvm !== -1 && (js === -1 || jvm <= js) ? jvm : js;
+    let exception = at === -1 ? undefined : at === jvm ? parseJavaStack(lines, at) : parseV8Exception(lines, at);
+    // (right under the header line: further down, a line like it is more likely the message's own text)
+    if (!exception && more.length && !p.orphan && (exception = javaExceptionWithoutFrames(more[0]!))) at = 1;
+    if (!exception) return { message: p.message };
+    const thrown = exception.chain[exception.chain.length - 1]!;
+    const own = thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type;
+    return { exception, message: p.orphan || at === 0 ? own : [p.head ?? p.message, ...more.slice(0, at - 1)].join('\n').slice(0, 4000) };
   }
 
   private emit(record: LogRecord): void {

@@ -53,7 +53,21 @@ const V8_FIRST_RE = /^([A-Za-z_$][\w$.]*)(?:: ?(.*))?$/;
  * A JavaScript error's `stack` (V8's format, as pino, bunyan and winston log it): `Type: message`, then its
  * frames innermost first, turned around to Python's order (the raising frame last).
  */
-function parseV8Stack(lines: string[]): ParsedException | undefined {
+/** Where in `lines` a JavaScript error with V8's frames under it starts, or -1. */
+export function v8StackStart(lines: readonly string[]): number {
+  for (let i = 0; i + 1 < lines.length; i++) if (V8_FRAME_RE.test(lines[i + 1]!) && V8_FIRST_RE.test(lines[i]!.trim())) return i;
+  return -1;
+}
+
+/** The JavaScript error starting at `lines[from]` (V8's frames up to the first line that is not one). */
+export function parseV8Exception(lines: readonly string[], from: number): ExceptionInfo | undefined {
+  let end = from + 1;
+  while (end < lines.length && V8_FRAME_RE.test(lines[end]!)) end++;
+  const e = parseV8Stack(lines.slice(from, end));
+  return e ? { chain: [e], truncated: false } : undefined;
+}
+
+function parseV8Stack(lines: readonly string[]): ParsedException | undefined {
   if (lines.length < 2 || !V8_FRAME_RE.test(lines[1]!)) return undefined;
   const first = V8_FIRST_RE.exec(lines[0]!.trim());
   if (!first) return undefined;

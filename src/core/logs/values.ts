@@ -176,6 +176,20 @@ export function asText(v: unknown, max = 2000): string | undefined {
   }
 }
 
+/**
+ * What a terminal shows of a line rewritten with carriage returns (tqdm's and Keras's progress bars, captured
+ * from a training job's output): the text after the last `\r` that has any.
+ */
+export function lastRewrite(text: string): string {
+  let cr = text.lastIndexOf('\r');
+  if (cr === -1) return text;
+  while (cr !== -1 && cr === text.length - 1) {
+    text = text.slice(0, cr);
+    cr = text.lastIndexOf('\r');
+  }
+  return cr === -1 ? text : text.slice(cr + 1);
+}
+
 /** Terminal colour and cursor codes (`ESC[31m`): coloured console logs read as the text they show. */
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]/g;

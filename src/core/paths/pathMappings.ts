@@ -98,8 +98,15 @@ export function isLibraryPath(file: string): boolean {
   let hit = libraryCache.get(file);
   if (hit === undefined) {
     const f = normalise(file);
-    // (and the JVM's own packages, as a JVM frame's file is its package path: `java/util/concurrent/FutureTask.java`)
-    hit = (f.startsWith('<') && f.endsWith('>')) || /^(?:java|javax|jdk|sun|com\/sun|scala|kotlin)\/[\w/$]+\.(?:java|scala|kt)$/.test(f) || /\/(?:site|dist)-packages\/|\/lib(?:64)?\/python\d+(?:\.\d+)?\/|\/Lib\/|\/lib\/pypy\d|\/\.pyenv\/versions\/[^/]+\/lib\/|\/python\d+(?:\.\d+)?\/lib\//.test(f);
+    // (and the other runtimes' own: the JVM's packages, as a JVM frame's file is its package path —
+    // `java/util/concurrent/FutureTask.java` —, Node.js's `node:internal/…` and node_modules, Rust's standard
+    // library and crates, Go's runtime)
+    hit =
+      (f.startsWith('<') && f.endsWith('>')) ||
+      f.startsWith('node:') ||
+      /^(?:java|javax|jdk|sun|com\/sun|scala|kotlin)\/[\w/$]+\.(?:java|scala|kt)$/.test(f) ||
+      /\/node_modules\/|^\/rustc\/|\/\.cargo\/registry\/|\/src\/runtime\/\w+\.go$/.test(f) ||
+      /\/(?:site|dist)-packages\/|\/lib(?:64)?\/python\d+(?:\.\d+)?\/|\/Lib\/|\/lib\/pypy\d|\/\.pyenv\/versions\/[^/]+\/lib\/|\/python\d+(?:\.\d+)?\/lib\//.test(f);
     if (libraryCache.size > 10_000) libraryCache.clear();
     libraryCache.set(file, hit);
   }

@@ -20,7 +20,7 @@ import { stripWorkerPrefix } from '../logs/workerPrefixes';
 import { julFirstLine, splitJsonTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
-import { asText, isoUtcIn, parseTimestamp, pinoLevelName, stripAnsi } from '../logs/values';
+import { asText, isoUtcIn, parseTimestamp, lastRewrite, pinoLevelName, stripAnsi } from '../logs/values';
 import { parseTextHeader } from '../logs/textHeader';
 
 export interface PatternRecord {
@@ -55,8 +55,9 @@ export class PatternReadCancelled extends Error {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
 // (and a JVM exception's causes: `Caused by: java.io.IOException: …`, its frames are indented; the threads of
-// CPython's crash report: `Current thread 0x00007f… (most recent call first):`)
-const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|\s+File "|During handling of the above exception|The above exception was the direct cause|Caused by: [\w$.]+|(?:Current thread|Thread) 0x[0-9a-fA-F]+ |[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
+// CPython's crash report: `Current thread 0x00007f… (most recent call first):`; Go's `goroutine 1 [running]:`
+// and Rust's `stack backtrace:` under a panic)
+const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|\s+File "|During handling of the above exception|The above exception was the direct cause|Caused by: [\w$.]+|(?:Current thread|Thread) 0x[0-9a-fA-F]+ |goroutine \d+ \[|stack backtrace:$|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
 
 // The logger is not read on the raw path: nothing in the pattern statistics uses it.
 const RAW_FIELDS = ['message', 'level', 'timestamp', 'service', 'version'] as const;
@@ -441,7 +442,7 @@ export class PatternSourceReader {
 
   private text(line: string, n: number): void {
     const ctx = this.ctx;
-    line = stripWorkerPrefix(stripAnsi(line));
+    line = stripWorkerPrefix(stripAnsi(lastRewrite(line)));
     if (line.trim() === '') {
       if (ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
       return;

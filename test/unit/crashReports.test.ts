@@ -1,0 +1,79 @@
+// Go's and Rust's panics and Node.js's uncaught exceptions in a log, as the runtimes print them: each is one
+// error event whose exception has the crashing stack as its frames, outermost first (Python's order), so the
+// Errors view groups and opens them as it does Python's. Fixtures: test/fixtures/logs-panics/ (recorded from
+// the real programs, NOTE.md there).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { readText } from '../../src/core/logs/reader';
+import { parsePanic } from '../../src/core/logs/panics';
+import { isErrorRecord, type LogRecord } from '../../src/core/logs/types';
+import { isLibraryPath } from '../../src/core/paths/pathMappings';
+import { analyzePatternFiles } from '../../src/core/patterns/load';
+import { isInAppFrame } from '../../src/core/errors/fingerprint';
+import { repoRoot } from './helpers';
+
+function crashOf(name: string): { record: LogRecord; lines: string[] } {
+  const text = readFileSync(path.join(repoRoot, 'test/fixtures/logs-panics', name), 'utf8');
+  const { records } = readText(text, { source: name, allRecords: true });
+  const errors = records.filter(isErrorRecord);
+  assert.equal(errors.length, 1, `${name}: ${errors.length} error events`);
+  return { record: errors[0]!, lines: text.split('\n') };
+}
+
+test('a Go panic: the runtime error is the exception, the panicking goroutine its frames', () => {
+  const { record, lines } = crashOf('go.log');
+  assert.equal(record.line, lines.findIndex((l) => l.startsWith('panic: ')) + 1);
+  assert.equal(record.level, 'PANIC');
+  assert.equal(record.message, 'runtime error: index out of range [3] with length 3');
+  const [e] = record.exception!.chain;
+  assert.deepEqual([e!.type, e!.message], ['runtime error', 'index out of range [3] with length 3']);
+  assert.deepEqual(e!.frames.map((f) => `${f.function} ${f.file}:${f.line}`), ['main.main /srv/app/main.go:18', 'main.lookup /srv/app/main.go:10']);
+});
+
+test("a Rust panic: the message under it, the backtrace's frames, the panic's place on the program's innermost frame", () => {
+  const { record } = crashOf('rust.log');
+  const [e] = record.exception!.chain;
+  assert.deepEqual([e!.type, e!.message], ['panic', 'index out of bounds: the len is 3 but the index is 3']);
+  const raising = e!.frames.at(-1)!;
+  // (the frames above the program's are the panic's own machinery, in the standard library)
+  const own = e!.frames.filter(isInAppFrame);
+  assert.ok(own.some((f) => f.function === 'main::lookup' && f.file === 'src/main.rs' && f.line === 3), JSON.stringify(own));
+  assert.ok(isLibraryPath(raising.file) || raising.function.startsWith('__rustc'), JSON.stringify(raising));
+  // Without RUST_BACKTRACE, the panic's place is the one frame; before Rust 1.73 the message was on its line.
+  const bare = parsePanic("thread 'main' panicked at src/main.rs:4:5:", ['index out of bounds: the len is 3 but the index is 5', 'note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace'])!;
+  assert.deepEqual(bare.chain[0]!.frames, [{ file: 'src/main.rs', line: 4, function: '' }]);
+  assert.equal(bare.chain[0]!.message, 'index out of bounds: the len is 3 but the index is 5');
+  const old = parsePanic("thread 'main' panicked at 'called `Option::unwrap()` on a `None` value', src/main.rs:2:37", [])!;
+  assert.equal(old.chain[0]!.message, 'called `Option::unwrap()` on a `None` value');
+});
+
+test("Node.js's uncaught exception: the error and V8's frames, Node's own frames as library", () => {
+  const { record, lines } = crashOf('node.log');
+  assert.equal(record.line, lines.findIndex((l) => l.startsWith('TypeError: ')) + 1);
+  assert.equal(record.message, 'TypeError: cannot charge order 3: limit exceeded');
+  const [e] = record.exception!.chain;
+  assert.equal(e!.type, 'TypeError');
+  assert.deepEqual(e!.frames.filter(isInAppFrame).map((f) => `${f.function} ${f.file}:${f.line}`), ['Object.<anonymous> /srv/app/app.js:6', 'charge /srv/app/app.js:3']);
+  assert.ok(e!.frames.some((f) => f.file.startsWith('node:internal/')));
+  // `Error: boom` reads as a level to a header grammar; with V8's frames under it, it is the exception.
+  const [boom] = readText('Error: boom\n    at Object.<anonymous> (/srv/app/index.js:3:9)\n').records;
+  assert.equal(boom!.exception!.chain[0]!.type, 'Error');
+  assert.equal(boom!.message, 'Error: boom');
+  // An exception's line with no frames under it and no log line above it is not a record.
+  assert.deepEqual(readText('ValueError: x\nTypeError: y\n', { allRecords: true }).records, []);
+});
+
+test("a training job's output under tqdm: a progress bar's line is what the terminal showed last; the traceback after it is the error", async () => {
+  const file = path.join(repoRoot, 'test/fixtures/logs-python/tqdm.log');
+  const { records } = readText(readFileSync(file, 'utf8'), { allRecords: true });
+  const errors = records.filter(isErrorRecord);
+  assert.deepEqual(errors.map((r) => r.exception?.chain.at(-1)?.type), ['RuntimeError']);
+  const { report } = await analyzePatternFiles([file]);
+  const bars = report.patterns.filter((p) => p.template.startsWith('epoch <num>: <num>%'));
+  assert.equal(bars.reduce((n, p) => n + p.count, 0), 2);
+  // (each bar's last state only: not the states it was rewritten from)
+  for (const p of bars) assert.equal(p.template.split('epoch').length, 2, p.template);
+  for (const p of report.patterns) assert.doesNotMatch(p.template, /\r/);
+});
