@@ -4,6 +4,7 @@
 // the real programs, NOTE.md there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readText } from '../../src/core/logs/reader';
@@ -76,4 +77,49 @@ test("a training job's output under tqdm: a progress bar's line is what the term
   // (each bar's last state only: not the states it was rewritten from)
   for (const p of bars) assert.equal(p.template.split('epoch').length, 2, p.template);
   for (const p of report.patterns) assert.doesNotMatch(p.template, /\r/);
+});
+
+test('property: any mix of crash-report, stack and log lines reads without throwing, every record at a line of its own', () => {
+  const pieces = [
+    'panic: runtime error: x',
+    'fatal error: all goroutines are asleep - deadlock!',
+    'goroutine 1 [running]:',
+    'main.main()',
+    '\t/srv/app/main.go:18 +0x185',
+    "thread 'main' panicked at src/main.rs:3:5:",
+    "thread 'w' (12) panicked at 'boom', src/lib.rs:1:1",
+    'stack backtrace:',
+    '   3: app::lookup',
+    '             at ./src/main.rs:3:5',
+    'Fatal Python error: Aborted',
+    'Current thread 0x00007f0000000002 (most recent call first):',
+    '  File "/srv/app/train.py", line 9 in backward',
+    'TypeError: x',
+    'Error: boom',
+    '    at f (/srv/app/x.js:1:2)',
+    'java.lang.IllegalStateException: x',
+    '\tat a.B.c(B.java:1)',
+    'Caused by: java.io.IOException',
+    '\t... 2 more',
+    'Exception in thread "main" java.lang.Error',
+    'Traceback (most recent call last):',
+    'ValueError: bad',
+    '2026-12-06 16:00:00,123 ERROR app: failed',
+    '26/12/06 16:00:00 WARN X: y',
+    'srun: error: node01: task 1',
+    '',
+    'a\rb\r',
+  ];
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 40 })), { maxLength: 40 }), (lines) => {
+      const text = lines.join('\n');
+      const { records, context } = readText(text, { allRecords: true });
+      const starts = records.map((r) => r.line);
+      for (const n of starts) assert.ok(n >= 1 && n <= lines.length, `line ${n} of ${lines.length}`);
+      assert.equal(new Set(starts).size, starts.length, 'two records at one line');
+      assert.ok(context.stats.records >= records.length);
+      for (const r of records) for (const e of r.exception?.chain ?? []) for (const f of e.frames) assert.equal(typeof f.file, 'string');
+    }),
+    { numRuns: 300 },
+  );
 });
