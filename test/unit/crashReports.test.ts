@@ -1,7 +1,7 @@
-// Go's and Rust's panics and Node.js's uncaught exceptions in a log, as the runtimes print them: each is one
-// error event whose exception has the crashing stack as its frames, outermost first (Python's order), so the
-// Errors view groups and opens them as it does Python's. Fixtures: test/fixtures/logs-panics/ (recorded from
-// the real programs, NOTE.md there).
+// Go's and Rust's panics and Node.js's uncaught exceptions in a log, as the runtimes print them, and zap's
+// stacktrace field: each is one error event whose exception has the crashing stack as its frames, outermost
+// first (Python's order), so the Errors view groups and opens them as it does Python's. Fixtures:
+// test/fixtures/logs-panics/, logs-go/zap/, logs-python/tqdm.log (recorded from the real programs, NOTE.md there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -12,6 +12,7 @@ import { parsePanic } from '../../src/core/logs/panics';
 import { isErrorRecord, type LogRecord } from '../../src/core/logs/types';
 import { isLibraryPath } from '../../src/core/paths/pathMappings';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
+import { analyzeLogFiles } from '../../src/core/errors/load';
 import { isInAppFrame } from '../../src/core/errors/fingerprint';
 import { repoRoot } from './helpers';
 
@@ -31,6 +32,22 @@ test('a Go panic: the runtime error is the exception, the panicking goroutine it
   const [e] = record.exception!.chain;
   assert.deepEqual([e!.type, e!.message], ['runtime error', 'index out of range [3] with length 3']);
   assert.deepEqual(e!.frames.map((f) => `${f.function} ${f.file}:${f.line}`), ['main.main /srv/app/main.go:18', 'main.lookup /srv/app/main.go:10']);
+});
+
+test("a Go service's zap JSON: the stacktrace field is the error's frames, the error field its text", async () => {
+  const file = path.join(repoRoot, 'test/fixtures/logs-go/zap/zap.jsonl');
+  const { records } = readText(readFileSync(file, 'utf8'));
+  const errors = records.filter(isErrorRecord);
+  assert.equal(errors.length, 3);
+  for (const r of errors) {
+    const [e] = r.exception!.chain;
+    assert.equal(r.message, 'payment failed');
+    assert.match(e!.message, /^order \d+: card declined$/);
+    assert.deepEqual(e!.frames.filter(isInAppFrame).map((f) => `${f.function} ${f.file}:${f.line}`), ['main.main /srv/app/main.go:26']);
+    assert.ok(e!.frames.some((f) => f.function === 'runtime.main' && isLibraryPath(f.file)));
+  }
+  const { report } = await analyzeLogFiles([file]);
+  assert.deepEqual(report.clusters.map((c) => [c.count, c.frames.at(-1)?.line]), [[3, 26]]);
 });
 
 test("a Rust panic: the message under it, the backtrace's frames, the panic's place on the program's innermost frame", () => {

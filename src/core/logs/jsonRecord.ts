@@ -5,6 +5,7 @@
  */
 import type { FieldResolver } from './fieldMapping';
 import { parseTraceback, fromStructuredExceptions } from './traceback';
+import { goStackFrames } from './panics';
 import { ERROR_LEVELS, type ExceptionInfo, type LogRecord } from './types';
 import { asText, normaliseId, normaliseLevel, parseTimestamp } from './values';
 
@@ -53,8 +54,16 @@ export function expandJson(value: unknown): Record<string, unknown>[] {
   return out;
 }
 
+/** A Go stack as text: a function line, then its file under it after a tab. */
+const GO_STACK = /^[\w./*()-]+\n\t\S+\.go:\d+/;
+
 function exceptionFrom(v: unknown): ExceptionInfo | undefined {
-  if (typeof v === 'string') return v.includes('File "') || /Traceback|Error|Exception/.test(v) ? parseTraceback(v) : undefined;
+  if (typeof v === 'string') {
+    if (v.includes('File "') || /Traceback|Error|Exception/.test(v)) return parseTraceback(v);
+    // zap's `stacktrace` (a Go service's error lines): the frames of an `error`, whose text is the line's `error`.
+    const frames = GO_STACK.test(v) ? goStackFrames(v.split('\n')) : [];
+    return frames.length ? { chain: [{ type: 'error', message: '', frames }], truncated: false } : undefined;
+  }
   if (Array.isArray(v)) {
     if (v.length > 0 && v.every((x) => typeof x === 'string')) return parseTraceback(v.join(''));
     return fromStructuredExceptions(v);
@@ -103,6 +112,9 @@ export function toRecord(o: Record<string, unknown>, fields: FieldResolver, sour
   if (ts !== undefined) record.timestamp = ts;
   const exc = stackRaw !== undefined ? exceptionFrom(stackRaw) : undefined;
   if (exc) record.exception = exc;
+  // (zap's `zap.Error(err)` writes the error's text under `error`, beside the stack)
+  const goError = exc?.chain[0]!.type === 'error' && exc.chain[0]!.message === '' ? o.error : undefined;
+  if (typeof goError === 'string') exc!.chain[0]!.message = goError;
   const et = asText(typeRaw);
   if (et) record.exceptionType = et;
   const em = asText(fields.get(o, 'exceptionMessage'));

@@ -64,14 +64,21 @@ function goType(kind: string, message: string): { type: string; message: string 
   return message.startsWith('runtime error: ') ? { type: 'runtime error', message: message.slice(15) } : { type: 'panic', message };
 }
 
-/** The first goroutine's frames (the one that panicked), each a function line then its `\tfile:line`. */
+/** The first goroutine's frames (the one that panicked). */
 function goFrames(more: readonly string[]): StackFrame[] {
   const start = more.findIndex((l) => GO_GOROUTINE.test(l));
+  return start === -1 ? [] : goStackFrames(more, start + 1);
+}
+
+/**
+ * A Go stack's frames, outermost first: from `from`, each a function line then its `\tfile:line` (a
+ * goroutine's in a panic, or zap's `stacktrace` field: `main.charge\n\t/srv/app/pay.go:42\n…`).
+ */
+export function goStackFrames(lines: readonly string[], from = 0): StackFrame[] {
   const frames: StackFrame[] = [];
-  if (start === -1) return frames;
-  for (let i = start + 1; i + 1 < more.length; i += 2) {
-    const at = GO_FILE.exec(more[i + 1]!);
-    const fn = more[i]!;
+  for (let i = from; i + 1 < lines.length; i += 2) {
+    const at = GO_FILE.exec(lines[i + 1]!);
+    const fn = lines[i]!;
     if (!at || fn.startsWith('\t') || fn === '') break;
     frames.push({ file: at[1]!, line: Number(at[2]), function: fn.replace(/^created by /, '').replace(/\((?:[^()]|\([^()]*\))*\)$/, '').replace(/ in goroutine \d+$/, '') });
   }
