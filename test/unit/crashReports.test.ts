@@ -140,3 +140,17 @@ test('property: any mix of crash-report, stack and log lines reads without throw
     { numRuns: 300 },
   );
 });
+
+test("Ruby: Logger's error(e) and the interpreter's report of an exception nobody rescued are errors with the backtrace as frames", async () => {
+  const logged = path.join(repoRoot, 'test/fixtures/logs-ruby/logger.log');
+  const arg = readText(readFileSync(logged, 'utf8')).records.find((r) => r.exception)!;
+  assert.deepEqual([arg.exception!.chain[0]!.type, arg.exception!.chain[0]!.message], ['ArgumentError', 'invalid value for Integer(): "12a6"']);
+  assert.deepEqual(arg.exception!.chain[0]!.frames.map((f) => `${f.function} ${f.file}:${f.line}`), ['<main> /srv/app/app.rb:17', 'Integer /srv/app/app.rb:17']);
+  // The Patterns view keeps the backtrace with its log line.
+  for (const p of (await analyzePatternFiles([logged])).report.patterns) assert.doesNotMatch(p.template, /:in `/, p.template);
+  const { record, lines } = crashOf('../logs-ruby/uncaught.log');
+  assert.equal(record.line, lines.findIndex((l) => l.includes('(ArgumentError)')) + 1);
+  assert.equal(record.message, 'ArgumentError: order 3 has no card');
+  assert.deepEqual(record.exception!.chain[0]!.frames.map((f) => `${f.function}:${f.line}`), ['<main>:12', 'each:12', 'block in <main>:13', 'charge:7']);
+  assert.ok(isLibraryPath('/usr/lib/ruby/3.1.0/logger.rb') && isLibraryPath('/usr/share/gems/gems/rack-3.0/lib/rack.rb'));
+});

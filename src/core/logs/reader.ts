@@ -15,6 +15,7 @@ import { parseTextHeader as grammarHeader } from './textHeader';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback, parseV8Exception, v8StackStart } from './traceback';
 import { panicStart, parsePanic } from './panics';
+import { isRubyUncaught, parseRubyException } from './rubyBacktrace';
 import { isFatalErrorLine, parseFatalError } from './fatalError';
 import { isJavaExceptionLine, javaExceptionWithoutFrames, javaStackStart, parseJavaStack } from './javaStack';
 import { ERROR_LEVELS, isErrorRecord, type ExceptionInfo, type LogRecord } from './types';
@@ -458,10 +459,10 @@ export class SourceReader {
       this.ctx.skips.add('binary', this.source, n);
       return;
     }
-    // A runtime's crash report (CPython's faulthandler, a Go or Rust panic), the JVM's report of an exception
-    // nobody caught: a record of its own, whatever header-like first word it has; its stack follows.
+    // A runtime's crash report (CPython's faulthandler, a Go or Rust panic), the JVM's or Ruby's report of an
+    // exception nobody caught: a record of its own, whatever header-like first word it has; its stack follows.
     const crash = isFatalErrorLine(text) ? 'fatal' : panicStart(text) ? 'panic' : undefined;
-    if (crash || text.startsWith('Exception in thread "')) {
+    if (crash || text.startsWith('Exception in thread "') || isRubyUncaught(text)) {
       this.flushPending();
       this.pending = crash ? { line: n, message: text, level: crash === 'fatal' ? 'FATAL' : 'PANIC', raw: text, crash } : { line: n, message: '', raw: text, orphan: true };
       this.pendingEnd = n;
@@ -499,7 +500,7 @@ export class SourceReader {
       if (p.message.length < 4000) p.message += `\n${text}`;
       if ((p.more ??= []).length < MAX_MORE) p.more.push(text);
       this.pendingEnd = n;
-    } else if (isJavaExceptionLine(text) || JS_ERROR_LINE.test(text)) {
+    } else if (isJavaExceptionLine(text) || JS_ERROR_LINE.test(text) || isRubyUncaught(text)) {
       // An exception printed without a log line of its own (Node.js's report of an uncaught one on stderr).
       this.pending = { line: n, message: '', raw: text, orphan: true };
       this.pendingEnd = n;
@@ -583,6 +584,9 @@ export class SourceReader {
     let exception = at === -1 ? undefined : at === jvm ? parseJavaStack(lines, at) : parseV8Exception(lines, at);
     // (right under the header line: further down, a line like it is more likely the message's own text)
     if (!exception && more.length && !p.orphan && (exception = javaExceptionWithoutFrames(more[0]!))) at = 1;
+    // A Ruby exception: Logger's `message (Type)` with the backtrace under it, or the interpreter's report.
+    const ruby = exception ? undefined : parseRubyException(p.orphan ? p.raw! : (p.head ?? p.message), more);
+    if (ruby) return { exception: ruby, message: p.orphan ? `${ruby.chain[0]!.type}: ${ruby.chain[0]!.message}` : (p.head ?? p.message) };
     if (!exception) return { message: p.message };
     const thrown = exception.chain[exception.chain.length - 1]!;
     const own = thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type;

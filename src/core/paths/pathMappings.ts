@@ -100,12 +100,12 @@ export function isLibraryPath(file: string): boolean {
     const f = normalise(file);
     // (and the other runtimes' own: the JVM's packages, as a JVM frame's file is its package path —
     // `java/util/concurrent/FutureTask.java` —, Node.js's `node:internal/…` and node_modules, Rust's standard
-    // library and crates, Go's runtime)
+    // library and crates, Go's runtime, Ruby's standard library and gems)
     hit =
       (f.startsWith('<') && f.endsWith('>')) ||
       f.startsWith('node:') ||
       /^(?:java|javax|jdk|sun|com\/sun|scala|kotlin)\/[\w/$]+\.(?:java|scala|kt)$/.test(f) ||
-      /\/node_modules\/|^\/rustc\/|\/\.cargo\/registry\/|\/src\/runtime\/\w+\.go$/.test(f) ||
+      /\/node_modules\/|^\/rustc\/|\/\.cargo\/registry\/|\/src\/runtime\/\w+\.go$|\/gems\/|\/lib\/ruby\/\d/.test(f) ||
       /\/(?:site|dist)-packages\/|\/lib(?:64)?\/python\d+(?:\.\d+)?\/|\/Lib\/|\/lib\/pypy\d|\/\.pyenv\/versions\/[^/]+\/lib\/|\/python\d+(?:\.\d+)?\/lib\//.test(f);
     if (libraryCache.size > 10_000) libraryCache.clear();
     libraryCache.set(file, hit);
