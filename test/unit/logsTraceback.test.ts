@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseTraceback, isTracebackStart } from '../../src/core/logs/traceback';
+import { readText } from '../../src/core/logs/reader';
+import { analyzePatternFiles } from '../../src/core/patterns/load';
+import { isLibraryPath } from '../../src/core/paths/pathMappings';
 import { repoRoot } from './helpers';
 
 const fixture = (name: string) => readFileSync(path.join(repoRoot, 'test/fixtures/logs/tracebacks', `${name}.txt`), 'utf8');
@@ -126,6 +129,38 @@ test('tracebacks produced now by running failing Python parse to what Python rep
     assert.equal(e.message, message);
     assert.deepEqual(e.frames.map((f) => [f.function, f.line]), frames);
   });
+});
+
+test("IPython's verbose tracebacks (a job run under IPython, a notebook's cells): frames, sources, the chain, in a log", () => {
+  // Recorded from IPython 8.12 (test/fixtures/logs-python/ipython.log, NOTE.md there).
+  const text = readFileSync(path.join(repoRoot, 'test/fixtures/logs-python/ipython.log'), 'utf8');
+  const { records } = readText(text);
+  assert.equal(records.length, 1);
+  const chain = records[0]!.exception!.chain;
+  assert.deepEqual(
+    chain.map((e) => [e.type, e.message, e.linkToNext]),
+    [
+      ['ZeroDivisionError', 'division by zero', 'context'],
+      ['KeyError', "'impressions'", 'cause'],
+      ['ValueError', "no table 'impressions' in the feature store", undefined],
+    ],
+  );
+  assert.deepEqual(chain[0]!.frames.map((f) => `${f.function}:${f.line}`), ['<module>:29', 'normalise:15', '<listcomp>:15']);
+  assert.deepEqual(chain[2]!.frames.map((f) => [f.file, f.line, f.function, f.source]), [
+    ['/srv/app/record_ipython.py', 32, '<module>', 'load("impressions", {})'],
+    ['/srv/app/record_ipython.py', 22, 'load', 'raise ValueError(f"no table {name!r} in the feature store") from e'],
+  ]);
+  // A notebook cell has no file: named as IPython names it, never taken for a workspace path.
+  const cell = parseTraceback(['ZeroDivisionError                         Traceback (most recent call last)', 'Cell In[3], line 2', '      1 x = 0', '----> 2 y = 1 / x', '', 'ZeroDivisionError: division by zero'].join('\n'))!;
+  assert.deepEqual(cell.chain[0]!.frames, [{ file: '<Cell In[3]>', line: 2, function: '<module>', source: 'y = 1 / x' }]);
+  assert.ok(isLibraryPath('<Cell In[3]>'));
+  // Every record: the three log lines, and the traceback (its rule above is not one).
+  assert.deepEqual(readText(text, { allRecords: true }).records.map((r) => r.level ?? ''), ['INFO', 'INFO', 'WARNING', 'ERROR']);
+});
+
+test("IPython's traceback in the Patterns view stays with the log line above it", async () => {
+  const { report } = await analyzePatternFiles([path.join(repoRoot, 'test/fixtures/logs-python/ipython.log')]);
+  assert.deepEqual(report.patterns.map((p) => p.template).sort(), ['all-zero rows; loading the fallback table', 'loading features', 'normalising <num> rows']);
 });
 
 test('isTracebackStart knows plain and group headers', () => {

@@ -454,6 +454,8 @@ export class SourceReader {
       return;
     }
     if (text.trim() === '') return;
+    // (IPython's rule above a traceback: nothing to read)
+    if (text.charCodeAt(0) === 45 /* - */ && /^-{20,}\s*$/.test(text)) return;
     if (CONTROL.test(text)) {
       this.flushPending();
       this.ctx.skips.add('binary', this.source, n);

@@ -15,6 +15,10 @@ export const CHAIN_CONTEXT = 'During handling of the above exception, another ex
 
 const FRAME_RE = /^(\s*)File "(.*)", line (\d+)(?:, in (.*?))?\s*$/;
 const HEADER_RE = /^\s*(?:Exception Group )?Traceback \(most recent call last\):\s*$/;
+/** IPython's and Jupyter's (papermill's jobs, a notebook's output): `ZeroDivisionError      Traceback (most recent call last)`. */
+const IPYTHON_HEADER_RE = /^([A-Za-z_][\w.]*)\s+Traceback \(most recent call last\)\s*$/;
+const IPYTHON_FRAME_RE = /^(?:File (.+?):(\d+)(?:, in (.+?))?|Cell (In\s?\[\d+\]), line (\d+)(?:, in (.+?))?)\s*$/;
+const IPYTHON_ARROW_RE = /^-*> ?\d+\s?(.*)$/;
 const GROUP_HEADER_RE = /^(\s*)[+|] Exception Group Traceback \(most recent call last\):\s*$/;
 const REPEATED_RE = /^\s*\[Previous line repeated (\d+) more times?\]\s*$/;
 const ELIDED_RE = /^\s*\.\.\.<\d+ lines>\.\.\.\s*$/;
@@ -25,7 +29,7 @@ const END_RE = /^\+-+\s*$/;
 
 /** True for the first line of a printed traceback (plain, or an ExceptionGroup's `+ Exception Group…`). */
 export function isTracebackStart(line: string): boolean {
-  return HEADER_RE.test(line) || GROUP_HEADER_RE.test(line);
+  return HEADER_RE.test(line) || GROUP_HEADER_RE.test(line) || IPYTHON_HEADER_RE.test(line);
 }
 
 /** True for the lines that join two tracebacks of a chain. */
@@ -113,7 +117,42 @@ function parseChain(lines: string[]): ParsedException[] {
 function parseSegment(lines: string[]): ParsedException | undefined {
   const g = GROUP_HEADER_RE.exec(lines[0]!);
   if (g) return parseGroup(lines, g[1]!.length);
+  // (IPython rules a line of dashes above each traceback of a chain)
+  const at = /^-{20,}\s*$/.test(lines[0]!) ? 1 : 0;
+  if (at < lines.length && IPYTHON_HEADER_RE.test(lines[at]!)) return parseIPython(lines.slice(at));
   return parsePlain(lines);
+}
+
+/**
+ * IPython's verbose traceback: the type and `Traceback (most recent call last)` on one line, then each frame
+ * as `File /srv/app/job.py:7, in normalise(xs)` (or a notebook cell's `Cell In[3], line 2`) over its numbered
+ * source lines, the current one marked `---->`, and the exception's `Type: message` last.
+ */
+function parseIPython(lines: string[]): ParsedException {
+  const frames: StackFrame[] = [];
+  let i = 1;
+  for (; i < lines.length; i++) {
+    const line = lines[i]!;
+    const f = IPYTHON_FRAME_RE.exec(line);
+    if (f) {
+      // (a cell has no file: named as IPython names it, in brackets, so it is not taken for a workspace path)
+      frames.push(f[1] !== undefined ? { file: f[1], line: Number(f[2]), function: f[3]?.replace(/\(.*\)$/, '') ?? '<module>' } : { file: `<Cell ${f[4]!.replace(/\s/g, '')}>`, line: Number(f[5]), function: f[6]?.replace(/\(.*\)$/, '') ?? '<module>' });
+      continue;
+    }
+    const arrow = IPYTHON_ARROW_RE.exec(line);
+    if (arrow && frames.length) {
+      frames[frames.length - 1]!.source = arrow[1]!.trim();
+      continue;
+    }
+    if (line.trim() === '' || /^\s/.test(line) || /^\.\.\./.test(line)) continue;
+    break;
+  }
+  const last = (lines[i] ?? '').trim();
+  const colon = last.indexOf(':');
+  const head = colon === -1 ? last : last.slice(0, colon);
+  const type = TYPE_RE.test(head) ? head : IPYTHON_HEADER_RE.exec(lines[0]!)![1]!;
+  const message = TYPE_RE.test(head) ? (colon === -1 ? '' : last.slice(colon + 1).replace(/^ /, '')) : last;
+  return { type, message, frames, ...(i >= lines.length ? { truncated: true } : {}) };
 }
 
 function indentOf(line: string): number {

@@ -56,8 +56,10 @@ export class PatternReadCancelled extends Error {
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
 // (and a JVM exception's causes: `Caused by: java.io.IOException: …`, its frames are indented; the threads of
 // CPython's crash report: `Current thread 0x00007f… (most recent call first):`; Go's `goroutine 1 [running]:`
-// and Rust's `stack backtrace:` under a panic; a Ruby backtrace's `/srv/app/app.rb:17:in 'charge'`)
-const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|\S+:\d+:in [`'][^']*'$|\s+File "|During handling of the above exception|The above exception was the direct cause|Caused by: [\w$.]+|(?:Current thread|Thread) 0x[0-9a-fA-F]+ |goroutine \d+ \[|stack backtrace:$|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
+// and Rust's `stack backtrace:` under a panic; a Ruby backtrace's `/srv/app/app.rb:17:in 'charge'`; IPython's
+// rule, `Type   Traceback (most recent call last)`, `File /srv/app/job.py:7, in f(x)`, `Cell In[3], line 2` and
+// `---> 7 …`)
+const TRACEBACK_LINE = /^(?:Traceback \(most recent call last\):|-{20,}\s*$|[\w.]+\s+Traceback \(most recent call last\)|File \S+:\d+(?:, in |$)|Cell In\s?\[\d+\], line \d+|-+> ?\d+|\S+:\d+:in [`'][^']*'$|\s+File "|During handling of the above exception|The above exception was the direct cause|Caused by: [\w$.]+|(?:Current thread|Thread) 0x[0-9a-fA-F]+ |goroutine \d+ \[|stack backtrace:$|[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$))/;
 
 // The logger is not read on the raw path: nothing in the pattern statistics uses it.
 const RAW_FIELDS = ['message', 'level', 'timestamp', 'service', 'version'] as const;
