@@ -19,7 +19,7 @@ const THREAD = /^(Current thread|Thread) 0x[0-9a-fA-F]+ (?:\[[^\]]*\] )?\(most r
 const FRAME = /^\s+File "(.*)", line (\d+) in (.*?)\s*$/;
 
 export function isFatalErrorLine(line: string): boolean {
-  return FATAL.test(line);
+  return line.startsWith('Fatal Python error: ');
 }
 
 /** The crash reported by `head` (its first line) with `more` (the lines under it), or undefined. */

@@ -185,6 +185,8 @@ export class SourceReader {
   private pendingEnd = 0;
   private block: { lines: string[]; start: number; header: TextHeader | undefined; afterException: boolean; extra: number } | undefined;
   private chunkHasReplacement = false;
+  /** Whether the chunk (or the line carried into it) has a carriage return: only then are lines rewritten. */
+  private chunkHasCR = false;
   private fastChecked = false;
   private lastLevelText: string | undefined;
   /** A container runtime's line cut short (see ./containerLogs.ts), waiting for its rest. */
@@ -210,6 +212,7 @@ export class SourceReader {
   push(text: string): void {
     if (this.ctx.signal?.aborted) throw new IngestCancelled();
     this.chunkHasReplacement = text.includes('\uFFFD');
+    this.chunkHasCR = text.includes('\r') || this.carry.includes('\r');
     const max = this.ctx.maxLineLength;
     let start = 0;
     for (;;) {
@@ -265,6 +268,7 @@ export class SourceReader {
     } else if (this.carry.length) {
       const last = this.carry;
       this.carry = '';
+      this.chunkHasCR = last.includes('\r');
       this.line(last.charCodeAt(last.length - 1) === 13 ? last.slice(0, -1) : last);
     }
     this.flushBlock();
@@ -286,7 +290,7 @@ export class SourceReader {
       this.runtimeCarry = '';
       text = withRuntimeTime(whole, inner.time, (t) => !this.block && !isTracebackStart(t) && !isChainLine(t) && parseTextHeader(t, 0) === undefined);
     }
-    if (text.charCodeAt(0) !== 123 /* { */) text = stripWorkerPrefix(stripAnsi(lastRewrite(text)));
+    if (text.charCodeAt(0) !== 123 /* { */) text = stripWorkerPrefix(stripAnsi(this.chunkHasCR ? lastRewrite(text) : text));
     if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (this.block && this.continuesBlock(text)) {
       this.block.lines.push(text);
@@ -574,6 +578,8 @@ export class SourceReader {
    */
   private exceptionOf(p: TextHeader): { exception?: ExceptionInfo; message: string } {
     const more = p.more ?? [];
+    // (a line with nothing under it, most lines of most logs, has no exception)
+    if (!more.length && !p.crash && !p.orphan) return { message: p.message };
     if (p.crash) {
       const exception = p.crash === 'fatal' ? parseFatalError(p.raw!, more) : parsePanic(p.raw!, more);
       const thrown = exception?.chain[0];

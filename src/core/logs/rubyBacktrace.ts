@@ -12,7 +12,9 @@ const UNCAUGHT = /^(\S.*?):(\d+):in [`'](.*?)': (.*) \(([A-Z][\w:]*)\)$/;
 
 /** Whether `line` is the interpreter's report of an exception nobody rescued (its first line). */
 export function isRubyUncaught(line: string): boolean {
-  return UNCAUGHT.test(line);
+  // (a log line's time comes first in most logs: a digit, never a Ruby path's first character here)
+  const c = line.charCodeAt(0);
+  return !(c >= 48 && c <= 57) && line.includes(':in ') && UNCAUGHT.test(line);
 }
 
 /** Whether `line` is a backtrace frame. */
@@ -28,13 +30,14 @@ export function parseRubyException(first: string, more: readonly string[]): Exce
   const frames: StackFrame[] = [];
   let type: string;
   let message: string;
-  const u = UNCAUGHT.exec(first);
+  const u = first.includes(':in ') ? UNCAUGHT.exec(first) : null;
   if (u) {
     frames.push({ file: u[1]!, line: Number(u[2]), function: u[3]! });
     [message, type] = [u[4]!, u[5]!];
   } else {
+    if (!more.length || !FRAME.test(more[0]!)) return undefined;
     const m = MESSAGE.exec(first);
-    if (!m || !more.length || !FRAME.test(more[0]!)) return undefined;
+    if (!m) return undefined;
     [message, type] = [m[1]!, m[2]!];
   }
   for (const line of more) {

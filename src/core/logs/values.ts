@@ -139,16 +139,16 @@ export function parseTimestamp(v: unknown): number | undefined {
     return fromEpoch(ms);
   }
   if (/^\d+(?:\.\d+)?$/.test(v)) return fromEpoch(Number(v));
-  const yy = YY_MM_DD.exec(v);
-  if (yy) {
-    const t = Date.parse(`20${yy[1]}-${yy[2]}-${yy[3]}T${yy[4]}${yy[5] ? `.${yy[5].slice(0, 3).padEnd(3, '0')}` : ''}Z`);
-    return Number.isNaN(t) ? undefined : t;
-  }
   const m = PY_ASCTIME.exec(v);
   if (m) {
     const frac = m[3] ? `.${m[3].slice(0, 3).padEnd(3, '0')}` : '';
     const zone = m[4] ? (m[4] === 'Z' ? 'Z' : m[4].length === 5 ? `${m[4].slice(0, 3)}:${m[4].slice(3)}` : m[4]) : 'Z';
     const t = Date.parse(`${m[1]}T${m[2]}${frac}${zone}`);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const yy = YY_MM_DD.exec(v);
+  if (yy) {
+    const t = Date.parse(`20${yy[1]}-${yy[2]}-${yy[3]}T${yy[4]}${yy[5] ? `.${yy[5].slice(0, 3).padEnd(3, '0')}` : ''}Z`);
     return Number.isNaN(t) ? undefined : t;
   }
   const t = Date.parse(v);

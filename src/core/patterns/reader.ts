@@ -262,6 +262,8 @@ export class PatternSourceReader {
   private lineNo = 0;
   private pending: PatternRecord | undefined;
   private chunkHasReplacement = false;
+  /** Whether the chunk (or the line carried into it) has a carriage return: only then are lines rewritten. */
+  private chunkHasCR = false;
   private readonly raw: Partial<Record<RawField, string | number>> = {};
   /** A container runtime's line cut short (see ../logs/containerLogs.ts), waiting for its rest. */
   private runtimeCarry = '';
@@ -279,6 +281,7 @@ export class PatternSourceReader {
     const ctx = this.ctx;
     if (ctx.signal?.aborted) throw new PatternReadCancelled();
     this.chunkHasReplacement = text.includes('\uFFFD');
+    this.chunkHasCR = text.includes('\r') || this.carry.includes('\r');
     const max = ctx.maxLineLength;
     let start = 0;
     for (;;) {
@@ -319,6 +322,7 @@ export class PatternSourceReader {
     else if (this.carry.length) {
       const last = this.carry;
       this.carry = '';
+      this.chunkHasCR = last.includes('\r');
       this.line(last, 0, last.length);
     }
     this.flush();
@@ -444,7 +448,7 @@ export class PatternSourceReader {
 
   private text(line: string, n: number): void {
     const ctx = this.ctx;
-    line = stripWorkerPrefix(stripAnsi(lastRewrite(line)));
+    line = stripWorkerPrefix(stripAnsi(this.chunkHasCR ? lastRewrite(line) : line));
     if (line.trim() === '') {
       if (ctx.linesMode) this.emit({ source: this.source, line: n, message: '' });
       return;
