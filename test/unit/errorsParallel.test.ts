@@ -199,6 +199,16 @@ test("worker threads: Spark's log4j layout is cut at its header lines, never bet
   assert.deepStrictEqual(parallel, single);
 });
 
+test('worker threads: crash reports without a time of their own take the same time as in one read (never cut before one)', async (t) => {
+  // CPython's faulthandler report, a Go panic, IPython's traceback and Ruby's uncaught report, each under log
+  // lines, many times over: each takes the time of the header line above it, which is in its part.
+  for (const fixture of ['logs-python/crash.log', 'logs-panics/go.log', 'logs-python/ipython.log', 'logs-ruby/uncaught.log']) {
+    const { single, parallel } = await repeatedFixture(t, fixture, 600);
+    assert.ok(single.report.clusters.every((c) => c.firstSeen !== undefined), fixture);
+    assert.deepStrictEqual(parallel, single, fixture);
+  }
+});
+
 test('worker threads: a text log whose lines start with a bracket (Tornado) is cut at its header lines, not inside a traceback', async (t) => {
   // The recorded Tornado log: `[E 261206 …] Uncaught exception …`, the request and an indented traceback under it.
   const { single, parallel } = await repeatedFixture(t, 'logs-python/tornado.log', 60);

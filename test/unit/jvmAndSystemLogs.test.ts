@@ -187,6 +187,10 @@ test("CPython's crash report in a log (faulthandler): one FATAL error whose fram
   assert.equal(crash.level, 'FATAL');
   assert.equal(crash.message, 'Fatal Python error: Segmentation fault');
   assert.equal(crash.line, text.split('\n').indexOf('Fatal Python error: Segmentation fault') + 1);
+  // With no time of its own, it takes the time of the log line above it (the last step logged).
+  const lastLogged = records.filter((r) => r.level === 'INFO').at(-1)!;
+  assert.equal(crash.timestamp, lastLogged.timestamp);
+  assert.ok(crash.timestamp !== undefined);
   const [e] = crash.exception!.chain;
   assert.deepEqual([e!.type, e!.message], ['Fatal Python error', 'Segmentation fault']);
   assert.deepEqual(e!.frames.map((f) => `${f.file}:${f.line} ${f.function}`), ['/srv/app/record_crash.py:29 <module>', '/srv/app/record_crash.py:24 step', '/srv/app/record_crash.py:19 read_batch']);

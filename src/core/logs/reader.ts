@@ -183,7 +183,14 @@ export class SourceReader {
   private pending: TextHeader | undefined;
   /** The last line of the pending record (its header line, or the last line that continued it). */
   private pendingEnd = 0;
-  private block: { lines: string[]; start: number; header: TextHeader | undefined; afterException: boolean; extra: number } | undefined;
+  private block: { lines: string[]; start: number; header: TextHeader | undefined; afterException: boolean; extra: number; time: number | undefined } | undefined;
+  /**
+   * The time of the last header line read (undefined when it had none): a traceback or crash report printed
+   * with no log line of its own (an uncaught exception on stderr) happened then, as near as the log tells.
+   * (A part of a file read apart starts at a header line and is never cut before a crash report, so the
+   * parts see the same times as one read.)
+   */
+  private lastHeaderTime: number | undefined;
   private chunkHasReplacement = false;
   /** Whether the chunk (or the line carried into it) has a carriage return: only then are lines rewritten. */
   private chunkHasCR = false;
@@ -454,7 +461,7 @@ export class SourceReader {
       const header = this.pending && this.pendingEnd === n - 1 ? this.pending : undefined;
       if (header) this.pending = undefined;
       else this.flushPending();
-      this.block = { lines: [text], start: header?.line ?? n, header, afterException: false, extra: 0 };
+      this.block = { lines: [text], start: header?.line ?? n, header, afterException: false, extra: 0, time: this.lastHeaderTime };
       return;
     }
     if (text.trim() === '') return;
@@ -471,6 +478,7 @@ export class SourceReader {
     if (crash || text.startsWith('Exception in thread "') || isRubyUncaught(text)) {
       this.flushPending();
       this.pending = crash ? { line: n, message: text, level: crash === 'fatal' ? 'FATAL' : 'PANIC', raw: text, crash } : { line: n, message: '', raw: text, orphan: true };
+      if (this.lastHeaderTime !== undefined) this.pending.timestamp = this.lastHeaderTime;
       this.pendingEnd = n;
       return;
     }
@@ -478,6 +486,7 @@ export class SourceReader {
     if (jul) {
       this.flushPending();
       this.julLine = { ...jul, line: n };
+      this.lastHeaderTime = jul.timestamp;
       return;
     }
     const header = parseTextHeader(text, n);
@@ -491,6 +500,7 @@ export class SourceReader {
         header.logger ??= first.logger;
       }
       header.raw = text;
+      this.lastHeaderTime = header.timestamp;
       this.pending = header;
       this.pendingEnd = n;
       return;
@@ -508,7 +518,7 @@ export class SourceReader {
       this.pendingEnd = n;
     } else if (isJavaExceptionLine(text) || JS_ERROR_LINE.test(text) || isRubyUncaught(text)) {
       // An exception printed without a log line of its own (Node.js's report of an uncaught one on stderr).
-      this.pending = { line: n, message: '', raw: text, orphan: true };
+      this.pending = { line: n, message: '', raw: text, orphan: true, ...(this.lastHeaderTime !== undefined ? { timestamp: this.lastHeaderTime } : {}) };
       this.pendingEnd = n;
     }
   }
@@ -546,7 +556,8 @@ export class SourceReader {
       level: h?.level ?? 'ERROR',
       message: h?.message ?? (last ? (last.message ? `${last.type}: ${last.message}` : last.type) : ''),
     };
-    if (h?.timestamp !== undefined) record.timestamp = h.timestamp;
+    const time = h?.timestamp ?? b.time;
+    if (time !== undefined) record.timestamp = time;
     if (h?.logger) record.logger = h.logger;
     if (exception) record.exception = exception;
     this.ctx.stats.records++;
@@ -917,6 +928,8 @@ export function startsCleanly(text: string, jsonMode: boolean): boolean {
   }
   if (c === 123 || c === 32 || c === 9 || Number.isNaN(c)) return false;
   if (CONTROL.test(text) || isChainLine(text) || isTracebackStart(text)) return false;
+  // A crash report takes the time of the header line above it: never a place to cut.
+  if (isFatalErrorLine(text) || panicStart(text) || text.startsWith('Exception in thread "') || isRubyUncaught(text)) return false;
   // A java.util.logging record starts at its time line; its `LEVEL: message` line needs the line above.
   if (julFirstLine(text)) return true;
   if (JUL_SECOND.test(text)) return false;
