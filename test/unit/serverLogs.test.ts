@@ -231,6 +231,20 @@ test("a training cluster's own lines: c10's, NCCL's, Slurm's, wandb's and argpar
   );
 });
 
+test("Python's warnings in a training log (FutureWarning, DeprecationWarning): a warning whose place is header, in both readers", async () => {
+  const file = fixture('logs-python', 'warnings.log');
+  const { levels, templates, report } = await patternsOf(file);
+  assert.ok(templates.includes('DeprecationWarning: load_checkpoint(step) is deprecated; pass a path'), templates.join(' | '));
+  assert.equal(report.patterns.find((p) => p.template.startsWith('DeprecationWarning'))?.count, 3);
+  assert.ok(templates.some((t) => t.startsWith('FutureWarning: `resume_download` is deprecated')));
+  assert.equal(levels.WARNING, 4);
+  for (const t of templates) assert.doesNotMatch(t, /^(?:\/srv|<path>)|load_checkpoint\(step\)$/, t);
+  const { records } = readText(readFileSync(file, 'utf8'), { allRecords: true });
+  const warnings = records.filter((r) => r.level === 'WARNING');
+  assert.equal(warnings.length, 4);
+  assert.ok(warnings.every((r) => r.logger === 'record_warnings.py' && !isErrorRecord(r)));
+});
+
 test('torchrun: the [rankN]: prefixes are stripped, so each rank\'s traceback is one error with its frames', async () => {
   const file = fixture('logs-torch', 'torchrun.log');
   const text = readFileSync(file, 'utf8');

@@ -196,6 +196,20 @@ export function programLevelHeader(line: string): KnownHeader | undefined {
 }
 
 /**
+ * Python's warnings as `warnings.showwarning` prints them on stderr (FutureWarning and DeprecationWarning from
+ * torch, transformers and friends fill training logs): `/srv/app/train.py:9: FutureWarning: message`, then the
+ * source line indented. The place is header; the category stays in the message, which it names.
+ */
+const PY_WARNING = /^([^\s:]+\.py):\d+: (?=[A-Z]\w*Warning: )/;
+
+export function pyWarningHeader(line: string): KnownHeader | undefined {
+  const m = PY_WARNING.exec(line);
+  if (!m || m[0].length >= line.length) return undefined;
+  const file = m[1]!;
+  return { start: m[0].length, level: 'WARNING', logger: file.slice(file.lastIndexOf('/') + 1) };
+}
+
+/**
  * Redis: `1234:M 06 Dec 2026 16:00:00.123 * Ready to accept connections` (pid, role, time, then a mark for the
  * level: `.` debug, `-` verbose, `*` notice, `#` warning).
  */
@@ -289,7 +303,8 @@ export function knownHeader(line: string, access: boolean): KnownHeader | undefi
   let h: KnownHeader | undefined;
   if (c === 91 /* [ */) h = tornadoHeader(line) ?? c10Header(line) ?? bracketRunHeader(line) ?? transformersHeader(line) ?? rayHeader(line);
   else if (c >= 65 && c <= 90 /* A-Z */) h = basicConfigHeader(line) ?? rubyLoggerHeader(line) ?? ncclHeader(line);
-  else if (c >= 97 && c <= 122 /* a-z */) h = programLevelHeader(line) ?? ncclHeader(line);
+  else if (c >= 97 && c <= 122 /* a-z */) h = programLevelHeader(line) ?? ncclHeader(line) ?? pyWarningHeader(line);
+  else if (c === 47 /* / */ || c === 46 /* . */) h = pyWarningHeader(line);
   else if (c >= 48 && c <= 57 /* 0-9 */) h = redisHeader(line);
   if (h || !access) return h;
   // (an access line has ` [` before its time: most lines of other logs fail this before the expression runs)
