@@ -9,17 +9,16 @@ import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldM
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
 import { stripWorkerPrefix } from './workerPrefixes';
-import { LEVEL_WORDS, glogHeader, julFirstLine, knownHeader, withGoError, zapMessage } from './headerFormats';
-import { parseLogfmt } from './logfmt';
-import { parseTextHeader as grammarHeader } from './textHeader';
+import { julFirstLine } from './headerFormats';
 import { SkipCounter } from './skips';
-import { isChainLine, isTracebackStart, parseTraceback, parseV8Exception, v8StackStart } from './traceback';
-import { panicStart, parsePanic } from './panics';
-import { isRubyUncaught, parseRubyException } from './rubyBacktrace';
-import { isFatalErrorLine, parseFatalError } from './fatalError';
-import { isJavaExceptionLine, javaExceptionWithoutFrames, javaStackStart, parseJavaStack } from './javaStack';
-import { ERROR_LEVELS, isErrorRecord, type ExceptionInfo, type LogRecord } from './types';
-import { parseTimestamp, lastRewrite, pinoLevelName, stripAnsi } from './values';
+import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
+import { panicStart } from './panics';
+import { isRubyUncaught } from './rubyBacktrace';
+import { isFatalErrorLine } from './fatalError';
+import { isJavaExceptionLine } from './javaStack';
+import { exceptionOf, JS_ERROR_LINE, MAX_MORE, parseTextHeader, type TextHeader } from './textRecord';
+import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
+import { lastRewrite, parseTimestamp, pinoLevelName, stripAnsi } from './values';
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -70,109 +69,9 @@ export class IngestCancelled extends Error {
   }
 }
 
-const TEXT_TS = /^\[?(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\]?\s*/;
-const LEVEL_NEAR_START = new RegExp(`^(.{0,60}?)\\[?\\b(${LEVEL_WORDS})\\b\\]?:?\\s*(.*)$`, 'i');
 // Control characters other than tab, newline, carriage return, form feed and escape: binary data.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
-
-interface TextHeader {
-  line: number;
-  timestamp?: number;
-  level?: string;
-  logger?: string;
-  message: string;
-  /** The header line's own message, once lines continue it (they are appended to `message`, bounded). */
-  head?: string;
-  /** The record's first line as written (an exception's type may be in what the header took as a level). */
-  raw?: string;
-  /**
-   * The lines that continued the header line (at most MAX_MORE): a JVM or JavaScript exception among them is
-   * read at the end.
-   */
-  more?: string[];
-  /** An exception's first line with no header line above it: a record only if frames follow. */
-  orphan?: boolean;
-  /** A runtime's crash report: CPython's (./fatalError.ts), Go's or Rust's (./panics.ts). */
-  crash?: 'fatal' | 'panic';
-}
-
-const MAX_MORE = 1000;
-/** A JavaScript error's first line (`TypeError: cannot read …`): a record when V8's frames follow it. */
-const JS_ERROR_LINE = /^[A-Z][\w$]*(?:Error|Exception)(?::|$)/;
-
-/** A plain-text log line's time, level, logger and message, when it looks like one. */
-export function parseTextHeader(text: string, line: number): TextHeader | undefined {
-  const kv = parseLogfmt(text);
-  if (kv) {
-    const header: TextHeader = { line, message: withGoError(kv.message, kv.error) };
-    const level = kv.level !== undefined ? normaliseLevelCached(kv.level) : undefined;
-    if (level) header.level = level;
-    const t = kv.time !== undefined ? parseTimestamp(kv.time) : undefined;
-    if (t !== undefined) header.timestamp = t;
-    if (kv.logger) header.logger = kv.logger;
-    return header;
-  }
-  const glog = glogHeader(text);
-  if (glog) return { line, level: glog.level, message: text.slice(glog.start), ...(glog.timestamp !== undefined ? { timestamp: glog.timestamp } : {}) };
-  const known = knownHeader(text, false);
-  if (known) {
-    const header: TextHeader = { line, message: text.slice(known.start) };
-    const level = known.level !== undefined ? normaliseLevelCached(known.level) : undefined;
-    if (level) header.level = level;
-    if (known.logger) header.logger = known.logger;
-    if (known.timestamp !== undefined) header.timestamp = known.timestamp;
-    return header;
-  }
-  const ts = TEXT_TS.exec(text);
-  const rest = ts ? text.slice(ts[0].length) : text;
-  const lv = LEVEL_NEAR_START.exec(rest);
-  if (!ts && !(lv && lv[1] === '')) return otherHeader(text, line);
-  const header: TextHeader = { line, message: rest };
-  if (ts) {
-    const t = parseTimestamp(ts[1]);
-    if (t !== undefined) header.timestamp = t;
-  }
-  if (lv) {
-    header.level = normaliseLevelCached(lv[2]!.toUpperCase());
-    let msg = lv[3]!;
-    // (loguru's `| module:function:line - message`)
-    const name = msg.charCodeAt(0) === 124 /* | */ ? /^\|\s*([\w.<>-]+):[\w.<>-]+:\d+ - (.*)$/s.exec(msg) : /^([\w.<>-]+): (.*)$/s.exec(msg);
-    if (name) {
-      header.logger = name[1]!;
-      msg = name[2]!;
-    }
-    header.message = zapMessage(msg.replace(/^[-:|\]]\s*/, ''));
-  }
-  // What the quick reading leaves out, the grammar the Patterns view reads headers with may read: a level
-  // after more than a time (PostgreSQL's `… UTC [3279] LOG:`, TensorFlow's `time: E file.cc:282]`), a time
-  // after a level (vLLM's `ERROR 12-06 16:00:00 [engine.py:123]`). (Only then: it costs more than the rest of
-  // the line's reading.)
-  if (!header.level || header.timestamp === undefined) {
-    const g = otherHeader(text, line);
-    if (g?.level && (!header.level || g.timestamp !== undefined)) return { ...g, message: zapMessage(g.message) };
-  }
-  return header;
-}
-
-/**
- * Headers that neither start with an ISO time nor with a level — syslog, Apache's error log, Spark's and
- * Hadoop's `yy/MM/dd HH:mm:ss LEVEL Component:`, ctime and month-name times, a host before the time — read
- * by the grammar the Patterns view reads them with (./textHeader.ts), so a log gives its error lines to both
- * views. A line that starts with white space continues the one above.
- */
-function otherHeader(text: string, line: number): TextHeader | undefined {
-  const c = text.charCodeAt(0);
-  if (c === 32 || c === 9) return undefined;
-  const h = grammarHeader(text);
-  if (!h || h.start >= text.length) return undefined;
-  const header: TextHeader = { line, message: text.slice(h.start) };
-  const level = h.level !== undefined ? normaliseLevelCached(h.level) : undefined;
-  if (level) header.level = level;
-  if (h.logger) header.logger = h.logger;
-  if (h.timestamp !== undefined) header.timestamp = h.timestamp;
-  return header;
-}
 
 /** Reads one source (file). Feed it text with `push`, then call `end`. */
 export class SourceReader {
@@ -568,7 +467,7 @@ export class SourceReader {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    const { exception, message } = this.exceptionOf(p);
+    const { exception, message } = exceptionOf(p);
     if (p.orphan && !exception) return;
     this.ctx.stats.records++;
     const record: LogRecord = { source: this.source, line: p.line, message };
@@ -580,36 +479,6 @@ export class SourceReader {
     }
     if (p.logger) record.logger = p.logger;
     if (this.ctx.allRecords || isErrorRecord(record)) this.emit(record);
-  }
-
-  /**
-   * A pending record's exception and message. A crash report is read whole; otherwise the first JVM or
-   * JavaScript exception with frames in its lines (the first line included: `Error: boom` is a level to the
-   * header grammar) is the record's exception, and the lines above it the rest of its message.
-   */
-  private exceptionOf(p: TextHeader): { exception?: ExceptionInfo; message: string } {
-    const more = p.more ?? [];
-    // (a line with nothing under it, most lines of most logs, has no exception)
-    if (!more.length && !p.crash && !p.orphan) return { message: p.message };
-    if (p.crash) {
-      const exception = p.crash === 'fatal' ? parseFatalError(p.raw!, more) : parsePanic(p.raw!, more);
-      const thrown = exception?.chain[0];
-      return { exception, message: p.crash === 'fatal' || !thrown ? p.raw! : thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type };
-    }
-    const lines = [p.raw ?? p.message, ...more];
-    const jvm = more.length ? javaStackStart(lines) : -1;
-    const js = more.length ? v8StackStart(lines) : -1;
-    let at = jvm !== -1 && (js === -1 || jvm <= js) ? jvm : js;
-    let exception = at === -1 ? undefined : at === jvm ? parseJavaStack(lines, at) : parseV8Exception(lines, at);
-    // (right under the header line: further down, a line like it is more likely the message's own text)
-    if (!exception && more.length && !p.orphan && (exception = javaExceptionWithoutFrames(more[0]!))) at = 1;
-    // A Ruby exception: Logger's `message (Type)` with the backtrace under it, or the interpreter's report.
-    const ruby = exception ? undefined : parseRubyException(p.orphan ? p.raw! : (p.head ?? p.message), more);
-    if (ruby) return { exception: ruby, message: p.orphan ? `${ruby.chain[0]!.type}: ${ruby.chain[0]!.message}` : (p.head ?? p.message) };
-    if (!exception) return { message: p.message };
-    const thrown = exception.chain[exception.chain.length - 1]!;
-    const own = thrown.message ? `${thrown.type}: ${thrown.message}` : thrown.type;
-    return { exception, message: p.orphan || at === 0 ? own : [p.head ?? p.message, ...more.slice(0, at - 1)].join('\n').slice(0, 4000) };
   }
 
   private emit(record: LogRecord): void {
