@@ -59,14 +59,7 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   const glog = glogHeader(text);
   if (glog) return { line, level: glog.level, message: text.slice(glog.start), ...(glog.timestamp !== undefined ? { timestamp: glog.timestamp } : {}) };
   const known = knownHeader(text, false);
-  if (known) {
-    const header: TextHeader = { line, message: text.slice(known.start) };
-    const level = known.level !== undefined ? normaliseLevelCached(known.level) : undefined;
-    if (level) header.level = level;
-    if (known.logger) header.logger = known.logger;
-    if (known.timestamp !== undefined) header.timestamp = known.timestamp;
-    return header;
-  }
+  if (known) return headerAt(text, line, known);
   const ts = TEXT_TS.exec(text);
   const rest = ts ? text.slice(ts[0].length) : text;
   const lv = LEVEL_NEAR_START.exec(rest);
@@ -108,7 +101,11 @@ function otherHeader(text: string, line: number): TextHeader | undefined {
   const c = text.charCodeAt(0);
   if (c === 32 || c === 9) return undefined;
   const h = grammarHeader(text);
-  if (!h || h.start >= text.length) return undefined;
+  return h && h.start < text.length ? headerAt(text, line, h) : undefined;
+}
+
+/** The record a recogniser read: its message from `start` on, the level named as the Errors view names levels. */
+function headerAt(text: string, line: number, h: { start: number; level?: string; logger?: string; timestamp?: number }): TextHeader {
   const header: TextHeader = { line, message: text.slice(h.start) };
   const level = h.level !== undefined ? normaliseLevelCached(h.level) : undefined;
   if (level) header.level = level;
