@@ -1,7 +1,7 @@
 // A JVM service's log in the real workbench (code-server + Chromium, packaged extension): a user opens a folder
 // with a Spark-layout log recorded from a real JVM and log4j (test/fixtures/logs-java/spark/, NOTE.md there)
 // and the job's source, loads the log from the Errors view, sees the exception's cluster, clicks its raising
-// frame and lands on that line of Job.java.
+// frame and lands on that line of Job.java, where a code lens counts the production errors.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -41,5 +41,8 @@ describe('errors of a JVM log', () => {
     assert.match(await position.textContent(), /Ln 22, Col/);
     const line = readFileSync(join(REPO_ROOT, FIXTURE, 'Job.java'), 'utf8').split('\n')[21].trim();
     await page.locator('.monaco-editor .view-line').filter({ hasText: line.slice(0, 30) }).first().waitFor();
+    // The Java line shows how often it failed in production, as a Python line does.
+    await page.locator('.monaco-editor .codelens-decoration').filter({ hasText: /production errors \(java\.lang\.IllegalStateException/ }).first().waitFor({ timeout: 30000 });
+    await screenshot(page, 'jvm-errors-in-code');
   });
 });
