@@ -154,3 +154,22 @@ test("Ruby: Logger's error(e) and the interpreter's report of an exception nobod
   assert.deepEqual(record.exception!.chain[0]!.frames.map((f) => `${f.function}:${f.line}`), ['<main>:12', 'each:12', 'block in <main>:13', 'charge:7']);
   assert.ok(isLibraryPath('/usr/lib/ruby/3.1.0/logger.rb') && isLibraryPath('/usr/share/gems/gems/rack-3.0/lib/rack.rb'));
 });
+
+test('hostile long lines shaped like stack lines are read in time linear in their length (no catastrophic backtracking)', () => {
+  // Expressions with ambiguous lazy parts take time growing with the square or cube of such a line's length
+  // (Ruby's uncaught-report expression took 15 s on a 20 KB line before it was made unambiguous); here every
+  // line is read in one pass or, past the length of any real stack line, not looked at as one.
+  const long = (unit: string) => unit.repeat(Math.ceil(200_000 / unit.length));
+  const lines = [
+    `/srv/app/x.rb:1:in 'a': ${long("b:1:in 'c': ")}`,
+    `thread 'main' panicked at '${long("a', b:1:2 ")}`,
+    '2026-12-06 16:00:00,123 ERROR app: failed',
+    `    at ${long('f (g ')}`,
+    `  ${long('File "x", line 1 in ')}`,
+    `x.y.Z: ${long('a (B) ')}`,
+    `  from ${long("a:1:in 'b' ")}`,
+    'panic: ' + long('x [recovered] '),
+  ];
+  const { records } = readText(`${lines.join('\n')}\n`, { allRecords: true });
+  assert.ok(records.length >= 1);
+});

@@ -22,13 +22,20 @@ const GO_PANIC = /^(panic|fatal error): (.*?)(?: \[recovered\])?$/;
 const GO_GOROUTINE = /^goroutine \d+ \[[^\]]*\]:$/;
 const GO_FILE = /^\t(.+):(\d+)(?: \+0x[0-9a-f]+)?$/;
 const RUST_PANIC = /^thread '([^']*)'(?: \(\d+\))? panicked at (?:'(.*)', )?(.+?):(\d+):(\d+):?$/;
-const RUST_FRAME = /^\s+\d+: (.+?)\s*$/;
+const RUST_FRAME = /^\s+\d+: (.*\S)\s*$/;
 const RUST_AT = /^\s+at (.+?):(\d+):\d+\s*$/;
 /** The frames of the panic's own machinery, above the program's. */
 const RUST_MACHINERY = /^(?:std|core|alloc|__rustc|rust_begin_unwind)\b/;
 
+/**
+ * The longest first line looked at: Rust's expression has lazy parts whose time would grow with the square of
+ * a hostile line's length; a real report's first line is far shorter.
+ */
+const MAX = 4096;
+
 /** Which runtime's crash report `line` starts, if any. */
 export function panicStart(line: string): 'go' | 'rust' | undefined {
+  if (line.length > MAX) return undefined;
   const c = line.charCodeAt(0);
   if (c === 112 /* p */ || c === 102 /* f */) return GO_PANIC.test(line) ? 'go' : undefined;
   if (c === 116 /* t */) return RUST_PANIC.test(line) ? 'rust' : undefined;

@@ -6,20 +6,23 @@
  */
 import type { ExceptionInfo, StackFrame } from './types';
 
-const FRAME = /^\s*(?:from )?(\S.*?):(\d+):in [`'](.*)'\s*$/;
+// (a path has no colon but a Windows drive's: the expressions split a line in one way only, in one pass)
+const FRAME = /^\s*(?:from )?((?:[A-Za-z]:)?[^:\s][^:]*):(\d+):in [`'](.*)'\s*$/;
+/** The longest line looked at: a real report's lines are far shorter. */
+const MAX = 4096;
 const MESSAGE = /^(.*) \(([A-Z][\w:]*)\)$/s;
-const UNCAUGHT = /^(\S.*?):(\d+):in [`'](.*?)': (.*) \(([A-Z][\w:]*)\)$/;
+const UNCAUGHT = /^((?:[A-Za-z]:)?[^:\s][^:]*):(\d+):in [`']([^']*)': (.*) \(([A-Z][\w:]*)\)$/;
 
 /** Whether `line` is the interpreter's report of an exception nobody rescued (its first line). */
 export function isRubyUncaught(line: string): boolean {
   // (a log line's time comes first in most logs: a digit, never a Ruby path's first character here)
   const c = line.charCodeAt(0);
-  return !(c >= 48 && c <= 57) && line.includes(':in ') && UNCAUGHT.test(line);
+  return !(c >= 48 && c <= 57) && line.length <= MAX && line.includes(':in ') && UNCAUGHT.test(line);
 }
 
 /** Whether `line` is a backtrace frame. */
 export function isRubyFrame(line: string): boolean {
-  return FRAME.test(line);
+  return line.length <= MAX && FRAME.test(line);
 }
 
 /**
@@ -30,18 +33,19 @@ export function parseRubyException(first: string, more: readonly string[]): Exce
   const frames: StackFrame[] = [];
   let type: string;
   let message: string;
+  if (first.length > MAX) return undefined;
   const u = first.includes(':in ') ? UNCAUGHT.exec(first) : null;
   if (u) {
     frames.push({ file: u[1]!, line: Number(u[2]), function: u[3]! });
     [message, type] = [u[4]!, u[5]!];
   } else {
-    if (!more.length || !FRAME.test(more[0]!)) return undefined;
+    if (!more.length || !isRubyFrame(more[0]!)) return undefined;
     const m = MESSAGE.exec(first);
     if (!m) return undefined;
     [message, type] = [m[1]!, m[2]!];
   }
   for (const line of more) {
-    const f = FRAME.exec(line);
+    const f = line.length <= MAX ? FRAME.exec(line) : null;
     if (!f) break;
     frames.push({ file: f[1]!, line: Number(f[2]), function: f[3]! });
   }

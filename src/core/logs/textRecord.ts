@@ -41,6 +41,7 @@ export interface TextHeader {
 }
 
 export const MAX_MORE = 1000;
+const MAX_STACK_LINE = 4096;
 /** A JavaScript error's first line (`TypeError: cannot read …`): a record when V8's frames follow it. */
 export const JS_ERROR_LINE = /^[A-Z][\w$]*(?:Error|Exception)(?::|$)/;
 
@@ -120,9 +121,11 @@ function headerAt(text: string, line: number, h: { start: number; level?: string
  * header grammar) is the record's exception, and the lines above it the rest of its message.
  */
 export function exceptionOf(p: TextHeader): { exception?: ExceptionInfo; message: string } {
-  const more = p.more ?? [];
   // (a line with nothing under it, most lines of most logs, has no exception)
-  if (!more.length && !p.crash && !p.orphan) return { message: p.message };
+  if (!p.more?.length && !p.crash && !p.orphan) return { message: p.message };
+  // No stack's line is this long; the stack expressions' lazy parts would take time growing with the square
+  // of a hostile line's length.
+  const more = (p.more ?? []).map((l) => (l.length > MAX_STACK_LINE ? '' : l));
   if (p.crash) {
     const exception = p.crash === 'fatal' ? parseFatalError(p.raw!, more) : parsePanic(p.raw!, more);
     const thrown = exception?.chain[0];
