@@ -3,7 +3,7 @@
  * mined, so "user 12 failed after 3 retries" and "user 907 failed after 1 retries" read the same.
  *
  * A message is cut into tokens at whitespace (a quoted value counts as one token, even with spaces inside:
- * free text in quotes is one variable). Each token is then looked at alone: a token of letters only (most
+ * free text in quotes is one variable; so does a printed object or data structure, see `dataSpanEnd`). Each token is then looked at alone: a token of letters only (most
  * tokens of most logs) is kept as it is without running any rule; any other token goes through the rules
  * below, in order, and the first rule whose regular expression matches the whole token (after surrounding
  * brackets and punctuation are set aside) replaces it. A token no rule takes keeps its letters and has each
@@ -215,6 +215,77 @@ function wideSpace(c: number): boolean {
 }
 export const MAX_TOKENS = 200;
 
+/** An identifier's first character: `<Task …`, `<bound method …`, `<_UnixSelectorEventLoop …`. */
+function identStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** Longest printed object or data structure read as one value (its brackets are matched up to here). */
+const MAX_SPAN = 4000;
+/** Characters one message may spend looking for spans' ends (many `<a` that never close cost this at most). */
+const SPAN_BUDGET = 4 * MAX_SPAN;
+let spanBudget = SPAN_BUDGET;
+
+/**
+ * Where a printed object or data structure that starts at `i` ends (the offset after its closing bracket),
+ * or -1. What a program prints with `%s`/`%r`/`{}` of an object is one value however many spaces it holds:
+ * Python's `<Task pending name='Task-1' coro=<main() …>>`, `<function f at 0x7f…>`, a dict or list repr
+ * (`{'Bucket': 'data', …}`, `['a', 'b']`), a tuple of them (`('127.0.0.1', 8080)`), a JSON object. Cut at
+ * its spaces, its words would read as the template's (asyncio's `Executing %s took %.3f seconds`, botocore's
+ * `calling handler %s`). Only shapes that are data: `<` then an identifier, `{`/`[`/`(` then a quote, `<`,
+ * `{` or `[` (a `[main]` or `(default)` in words stays words), and `<…>` only with a digit, `=`, a quote or
+ * a bracket inside (`<bottom of call stack>` is a phrase); brackets inside quotes do not count, and the
+ * span must close on the same line within MAX_SPAN characters, with a space or the end after it (and after
+ * any closing punctuation).
+ */
+function dataSpanEnd(s: string, i: number, n: number): number {
+  const c = s.charCodeAt(i);
+  const next = s.charCodeAt(i + 1);
+  if (c === 60 /* < */) {
+    if (!identStart(next)) return -1;
+  } else if (c === 123 /* { */ || c === 91 /* [ */ || c === 40 /* ( */) {
+    if (next !== 39 && next !== 34 && next !== 60 && next !== 123 && next !== 91) return -1;
+  } else return -1;
+  const stack: number[] = [];
+  let space = false;
+  // (an object's fields, address or id: `<bottom of call stack>` in words is a phrase, not an object)
+  let data = c !== 60;
+  const limit = Math.min(n, i + MAX_SPAN, i + spanBudget);
+  let k = i;
+  let end = -1;
+  for (; k < limit; k++) {
+    const ch = s.charCodeAt(k);
+    if (ch === 10 || ch === 13) break;
+    if (ch === 32) space = true;
+    else if ((ch >= 48 && ch <= 57) || ch === 61) data = true;
+    else if (ch === 39 || ch === 34) {
+      data = true;
+      // A quote opens a string only at a value's start (`'a'`, `='a'`, `('a'`, `b'a'`); `don't` is a word.
+      const before = s.charCodeAt(k - 1);
+      if (before !== 32 && before !== 61 && before !== 58 && before !== 40 && before !== 91 && before !== 123 && before !== 44 && !(before === 98 && !identStart(s.charCodeAt(k - 2)))) continue;
+      let q = k + 1;
+      while (q < limit && s.charCodeAt(q) !== ch) q += s.charCodeAt(q) === 92 ? 2 : 1;
+      k = q;
+    } else if (ch === 60 || ch === 123 || ch === 91 || ch === 40) {
+      if (k > i) data = true;
+      stack.push(ch === 60 ? 62 : ch === 123 ? 125 : ch === 91 ? 93 : 41);
+    } else if (ch === 62 || ch === 125 || ch === 93 || ch === 41) {
+      // (an arrow or a comparison inside a printed object: `->`, `a > b`)
+      if (ch === 62 && stack[stack.length - 1] !== 62) continue;
+      if (stack.pop() !== ch) break;
+      if (stack.length === 0) {
+        let after = k + 1;
+        while (after < n && CLOSE.includes(s[after]!)) after++;
+        if ((after === n || s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) && space && data) end = k + 1;
+        break;
+      }
+    }
+  }
+  // (what a message may spend on spans that never close is bounded: see SPAN_BUDGET)
+  spanBudget -= k - i;
+  return end;
+}
+
 /**
  * Masks a message into its tokens. Quoted values become one token: `"<str>"` for free text, except an HTTP
  * request line in quotes (`"GET /a/b HTTP/1.1"`), read as words so that its method stays.
@@ -224,6 +295,7 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
   if (userRules && userRules.length) for (const r of userRules) s = s.replace(r.regex, ` ${r.mask} `);
   const out: string[] = [];
   const n = s.length;
+  spanBudget = SPAN_BUDGET;
   let i = 0;
   while (i < n && out.length < MAX_TOKENS) {
     let c = s.charCodeAt(i);
@@ -250,13 +322,23 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
         }
       }
     }
+    // A printed object or data structure is one value (`<obj>`), alone or as a key's (`params={…}`, below).
+    let objAt = c === 60 || c === 123 || c === 91 || c === 40 ? i : -1;
+    let objEnd = objAt === -1 ? -1 : dataSpanEnd(s, i, n);
     let plain = true;
-    for (; i < n; i++) {
+    for (; objEnd === -1 && i < n; i++) {
       c = s.charCodeAt(i);
       if (c < 128) {
         const k = CLASS[c];
         if (k === C.Space) break;
         if (k !== C.Plain) plain = false;
+        if (c === 61 /* = */) {
+          const v = s.charCodeAt(i + 1);
+          if (v === 60 || v === 123 || v === 91 || v === 40) {
+            objEnd = dataSpanEnd(s, i + 1, n);
+            if (objEnd !== -1) objAt = i + 1;
+          }
+        }
         // key="a quoted value": the value runs to its closing quote, spaces included.
         if (k === C.Quote && i > start && s.charCodeAt(i - 1) === 61 /* = */) {
           const close = s.indexOf(s[i]!, i + 1);
@@ -264,6 +346,13 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
         }
       } else if (wideSpace(c)) break;
       else plain = false;
+    }
+    if (objEnd !== -1) {
+      let after = objEnd;
+      while (after < n && CLOSE.includes(s[after]!)) after++;
+      out.push(`${s.slice(start, objAt)}<obj>${s.slice(objEnd, after)}`);
+      i = after;
+      continue;
     }
     const token = s.slice(start, i);
     const unit = out.length && out[out.length - 1]!.endsWith('<num>') ? UNIT_TOKEN.exec(token) : null;

@@ -2,7 +2,8 @@
  * A pattern as a matcher, for filtering elsewhere (a log store query, issue #20; a grep): the template's
  * tokens with `null` for each variable, and the same as a regular expression over a whole message.
  * Constants are matched literally; a variable token matches one run of non-space characters, except `<str>`
- * (a quoted value, spaces allowed), `<size>` and `<duration>` (a number and its unit) — so the regex accepts
+ * (a quoted value, spaces allowed), `<obj>` (a printed object, spaces allowed), `<size>` and `<duration>` (a
+ * number and its unit) — so the regex accepts
  * every line the pattern was mined from.
  */
 import { hasPlaceholder } from './masking';
@@ -13,6 +14,8 @@ export interface PatternMatcher {
   /** A JavaScript regular expression (no flags) over the whole message. */
   regex: string;
 }
+
+const OBJ = '[<{[(].*?[>}\\])]';
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -29,7 +32,8 @@ function tokenRegex(token: string): string {
     // `<size>` and `<duration>` may be a number and its unit (`512 KB`).
     // `<*>` stands for values of any kind: a quoted one (with spaces) too, and a size or a duration with its unit
     // (a column where `0 ms` and `10.0.0.1` were merged).
-    out += m[0] === '<str>' ? '[^"\']*' : m[0] === '<*>' ? '(?:"[^"]*"|\'[^\']*\'|\\S*?(?:\\s+\\S+?)?)' : m[0] === '<size>' || m[0] === '<duration>' ? '\\S+?(?:\\s+\\S+?)?' : '\\S+?';
+    // `<obj>` is a printed object or data structure, spaces and all, from its opening bracket to its closing one.
+    out += m[0] === '<str>' ? '[^"\']*' : m[0] === '<*>' ? `(?:"[^"]*"|'[^']*'|${OBJ}|\\S*?(?:\\s+\\S+?)?)` : m[0] === '<obj>' ? OBJ : m[0] === '<size>' || m[0] === '<duration>' ? '\\S+?(?:\\s+\\S+?)?' : '\\S+?';
     i = m.index! + m[0].length;
   }
   return out + escape(token.slice(i));
