@@ -262,16 +262,27 @@ test('the miner groups by shared constants: values become <*>, a word that diffe
   assert.deepEqual([...new Set(templates)].sort(), ['connection closed to db', 'connection opened to db', 'retry <num> of <num> for job <num>', 'session opened for user <*>']);
 });
 
-test('a key whose value is a variable in some lines holds a value in all of them; plain state words still split', () => {
+test('a key or quoted value that is a variable in some lines holds a value in all of them; plain state words still split', () => {
   const m = new TemplateMiner();
   const messages = [
     ...['com.android.phone', 'android', 'audioserver', 'android', 'com.android.phone'].map((n, i) => `acquire lock=${i}, name=${n}, uid=${1000 + i}`),
     ...Array.from({ length: 4 }, (_, i) => `worker ${i} state=${i % 2 ? 'ACTIVE' : 'IDLE'}`),
+    // a quoted value: a word in some lines, masked in others (`''` is `'<str>'`), is a value in all of them
+    ...['ann', '', 'bob', 'ann', '', 'bob'].map((u, i) => `failed login for '${u}' from 127.0.0.1 (attempt ${i + 1})`),
+    // (a word beside a value masked in part stays a constant: SOCKS5 is another template than HTTPS)
+    ...['HTTPS', 'SOCKS5', 'HTTPS', 'SOCKS5'].map((p, i) => `open through proxy ${p} port ${i}`),
   ];
   const sigs = messages.map((x) => m.add(x));
   const { patterns, ofSignature } = m.patterns();
   const templates = sigs.map((s) => patterns[ofSignature[s]!]!.tokens.join(' '));
-  assert.deepEqual([...new Set(templates)].sort(), ['acquire lock=<num>, <*> uid=<num>', 'worker <num> state=ACTIVE', 'worker <num> state=IDLE']);
+  assert.deepEqual([...new Set(templates)].sort(), [
+    'acquire lock=<num>, <*> uid=<num>',
+    'failed login for <*> from <ip> (attempt <num>)',
+    'open through proxy HTTPS port <num>',
+    'open through proxy SOCKS<num> port <num>',
+    'worker <num> state=ACTIVE',
+    'worker <num> state=IDLE',
+  ]);
 });
 
 test('grouping accuracy on labelled logs of real programs (their logging calls are the truth)', async () => {

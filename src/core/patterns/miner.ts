@@ -40,6 +40,8 @@ export interface MinedPattern {
 
 const MEMO_MAX = 50_000;
 
+const QUOTED_VALUE = /^(["'])<[a-z*]+>\1[,;:.)\]]*$/;
+
 const BRACKETED_VALUE = /^[([{]<[^<>]+>[)\]}][,;:.]?$/;
 
 /**
@@ -251,7 +253,9 @@ export class TemplateMiner {
       let word = false;
       for (const s of group) {
         const tok = this.tokens[s]![p]!;
-        if (isPlaceholder(tok)) {
+        // (a quoted value masked elsewhere makes the column a value: `for 'ann'` / `for ''` (`'<str>'`). Not
+        // any value masked in part: `HTTPS` / `SOCKS<num>` are two templates' constants.)
+        if (isPlaceholder(tok) || QUOTED_VALUE.test(tok)) {
           placeholder = true;
           break;
         }
