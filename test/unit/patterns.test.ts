@@ -269,6 +269,8 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     ...Array.from({ length: 4 }, (_, i) => `worker ${i} state=${i % 2 ? 'ACTIVE' : 'IDLE'}`),
     // a quoted value: a word in some lines, masked in others (`''` is `'<str>'`), is a value in all of them
     ...['ann', '', 'bob', 'ann', '', 'bob'].map((u, i) => `failed login for '${u}' from 127.0.0.1 (attempt ${i + 1})`),
+    // a comma-separated list of values is one value whatever its length (pip's `Local files found: %s`)
+    ...[1, 2, 1, 3, 2].map((n) => `Local files found: ${Array.from({ length: n }, (_, k) => `/tmp/w/pkg${k}-1.${n}.whl`).join(', ')}`),
     // (a word beside a value masked in part stays a constant: SOCKS5 is another template than HTTPS)
     ...['HTTPS', 'SOCKS5', 'HTTPS', 'SOCKS5'].map((p, i) => `open through proxy ${p} port ${i}`),
   ];
@@ -276,6 +278,7 @@ test('a key or quoted value that is a variable in some lines holds a value in al
   const { patterns, ofSignature } = m.patterns();
   const templates = sigs.map((s) => patterns[ofSignature[s]!]!.tokens.join(' '));
   assert.deepEqual([...new Set(templates)].sort(), [
+    'Local files found: <path>',
     'acquire lock=<num>, <*> uid=<num>',
     'failed login for <*> from <ip> (attempt <num>)',
     'open through proxy HTTPS port <num>',

@@ -51,8 +51,11 @@ const BRACKETED_VALUE = /^[([{]<[^<>]+>[)\]}][,;:.]?$/;
 function looseKey(tokens: string[]): string | undefined {
   const out: string[] = [];
   let words = 0;
-  for (const t of tokens) {
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k]!;
     if (BRACKETED_VALUE.test(t)) continue;
+    // (a comma-separated list of values is one value whatever its length: `found: <path>, <path>` / `found: <path>`)
+    if (t.endsWith(',') && isPlaceholder(t.slice(0, -1)) && k + 1 < tokens.length && hasPlaceholder(tokens[k + 1]!)) continue;
     if (hasPlaceholder(t) || t === VARIABLE) out.push(VARIABLE);
     else {
       out.push(t);
