@@ -289,7 +289,8 @@ test('a key or quoted value that is a variable in some lines holds a value in al
 });
 
 test('grouping accuracy on labelled logs of real programs (their logging calls are the truth)', async () => {
-  for (const [name, floor] of [['multiprocessing', 0.95], ['asyncio', 0.5]] as const) {
+  // (botocore: 0.253 before a printed object was one value; asyncio's one miss is a repr cut short by reprlib)
+  for (const [name, floor] of [['multiprocessing', 0.95], ['asyncio', 0.5], ['botocore', 0.9]] as const) {
     const dir = path.join(repoRoot, 'test/fixtures/patterns');
     const { assignment, report } = await analyzePatternFiles([path.join(dir, `${name}.log`)], { assign: true });
     const truth = readFileSync(path.join(dir, `${name}.labels`), 'utf8').trimEnd().split('\n');
