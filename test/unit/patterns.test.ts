@@ -84,6 +84,10 @@ test('masking: a printed object or data structure is one value, however many spa
     ["retrying with params={'page': 2, 'size': 50} now", 'retrying with params=<obj> now'],
     ['payload {"user": "ada", "items": [1, 2]} rejected', 'payload <obj> rejected'],
     ["queues ['high', 'low'] drained", 'queues <obj> drained'],
+    // a constructor-style repr, alone or quoted as `'%r'` (urllib3's retry warning)
+    ["Retrying (Retry(total=2, connect=None, read=None)) after connection broken by 'RemoteDisconnected('Remote end closed connection without response')': /drop/9889", "Retrying <obj> after connection broken by '<obj>': <path>"],
+    ["created User(id=7, name='Ada Lovelace') ok", 'created <obj> ok'],
+    ['see connect(fd) and f(x, y) below', 'see connect(fd) and f(x, y) below'],
     // brackets and quotes inside strings do not end it; an arrow inside does not either
     ["got {'a': 'x}y', 'b': \"it's\"} ok", 'got <obj> ok'],
     ['calling <function f at 0x1> -> <Result ok=1> done', 'calling <obj> -> <obj> done'],
@@ -330,8 +334,10 @@ test('patterns: counts, levels, first/last, what is new after the release change
 test('property: every message matches the matcher of the pattern it was put in', () => {
   const word = fc.stringMatching(/^[a-z]{2,7}$/);
   const token = fc.oneof(word, fc.nat().map(String), fc.constantFrom('10.0.0.1', '/a/b/c', '"quoted value"', 'k=v1', '0x1f', '250ms'));
+  // (printed objects too: `<obj>` takes spaces, quotes and nested brackets)
+  const printed = fc.constantFrom("<Task pending name='Task-1' coro=<main() running at /app/x.py:3>>", "{'a': 1, 'b': 'x y'}", "('127.0.0.1', 8080)", 'Retry(total=2, connect=None)', "'Error('no such key')'");
   fc.assert(
-    fc.property(fc.array(fc.array(token, { minLength: 1, maxLength: 8 }).map((t) => t.join(' ')), { minLength: 1, maxLength: 40 }), (messages) => {
+    fc.property(fc.array(fc.array(fc.oneof(token, printed), { minLength: 1, maxLength: 8 }).map((t) => t.join(' ')), { minLength: 1, maxLength: 40 }), (messages) => {
       const a = new PatternAnalyzer({ samplesPerPattern: 1000 });
       for (const m of messages) a.add({ source: 's', line: 1, message: m });
       const { report } = a.report({ lines: messages.length, sources: [], skipped: [] });

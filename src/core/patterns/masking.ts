@@ -220,6 +220,27 @@ function identStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
+/**
+ * Where a constructor-style repr starting at `i` opens its arguments (`Retry(total=2, …`, `Point(x=1, …`,
+ * `Error('text', …`): a dotted name, `(`, then a keyword argument or a quoted one; else -1. A call in words
+ * (`connect(fd)`, `see f(x) below`) is not one.
+ */
+function constructorAt(s: string, i: number, n: number): number {
+  let k = i;
+  const max = Math.min(n, i + 80);
+  while (k < max) {
+    const ch = s.charCodeAt(k);
+    if (identStart(ch) || (ch >= 48 && ch <= 57 && k > i) || (ch === 46 && k > i)) k++;
+    else break;
+  }
+  if (k === i || s.charCodeAt(k) !== 40 /* ( */) return -1;
+  const a = s.charCodeAt(k + 1);
+  if (a === 39 || a === 34) return k;
+  let e = k + 1;
+  while (e < max + 40 && e < n && (identStart(s.charCodeAt(e)) || (s.charCodeAt(e) >= 48 && s.charCodeAt(e) <= 57))) e++;
+  return e > k + 1 && s.charCodeAt(e) === 61 /* = */ && s.charCodeAt(e + 1) !== 61 ? k : -1;
+}
+
 /** Longest printed object or data structure read as one value (its brackets are matched up to here). */
 const MAX_SPAN = 4000;
 /** Characters one message may spend looking for spans' ends (many `<a` that never close cost this at most). */
@@ -244,7 +265,11 @@ function dataSpanEnd(s: string, i: number, n: number): number {
   if (c === 60 /* < */) {
     if (!identStart(next)) return -1;
   } else if (c === 123 /* { */ || c === 91 /* [ */ || c === 40 /* ( */) {
-    if (next !== 39 && next !== 34 && next !== 60 && next !== 123 && next !== 91) return -1;
+    if (next !== 39 && next !== 34 && next !== 60 && next !== 123 && next !== 91 && constructorAt(s, i + 1, n) === -1) return -1;
+  } else if (identStart(c)) {
+    // A constructor-style repr: `Retry(total=2, connect=None)`, `User(id=7, name='ann')`.
+    const paren = constructorAt(s, i, n);
+    if (paren === -1) return -1;
   } else return -1;
   const stack: number[] = [];
   let space = false;
@@ -264,7 +289,10 @@ function dataSpanEnd(s: string, i: number, n: number): number {
       const before = s.charCodeAt(k - 1);
       if (before !== 32 && before !== 61 && before !== 58 && before !== 40 && before !== 91 && before !== 123 && before !== 44 && !(before === 98 && !identStart(s.charCodeAt(k - 2)))) continue;
       let q = k + 1;
-      while (q < limit && s.charCodeAt(q) !== ch) q += s.charCodeAt(q) === 92 ? 2 : 1;
+      for (let x = s.charCodeAt(q); q < limit && x !== ch; x = s.charCodeAt(q)) {
+        if (x === 32) space = true;
+        q += x === 92 ? 2 : 1;
+      }
       k = q;
     } else if (ch === 60 || ch === 123 || ch === 91 || ch === 40) {
       if (k > i) data = true;
@@ -304,7 +332,20 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
       continue;
     }
     const start = i;
-    // A quote at the start of a token: the quoted value (up to 200 characters, same line) is one token.
+    // A quote at the start of a token: the quoted value (up to 200 characters, same line) is one token. A
+    // quoted repr (`'%r'` of `Error('text')`) runs to the repr's end, whatever quotes it holds.
+    if ((c === 34 || c === 39) && identStart(s.charCodeAt(i + 1))) {
+      const end = dataSpanEnd(s, i + 1, n);
+      if (end !== -1 && s.charCodeAt(end) === c) {
+        let after = end + 1;
+        while (after < n && CLOSE.includes(s[after]!)) after++;
+        if (after === n || s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) {
+          out.push(`${s[i]}<obj>${s.slice(end, after)}`);
+          i = after;
+          continue;
+        }
+      }
+    }
     if (c === 34 || c === 39) {
       const close = s.indexOf(c === 34 ? '"' : "'", i + 1);
       if (close !== -1 && close - i <= 200) {
@@ -326,12 +367,24 @@ export function maskMessage(message: string, userRules?: readonly CompiledUserMa
     let objAt = c === 60 || c === 123 || c === 91 || c === 40 ? i : -1;
     let objEnd = objAt === -1 ? -1 : dataSpanEnd(s, i, n);
     let plain = true;
+    // (the token so far is a dotted name: `Retry(` may open a constructor-style repr)
+    let name = identStart(c);
     for (; objEnd === -1 && i < n; i++) {
       c = s.charCodeAt(i);
       if (c < 128) {
         const k = CLASS[c];
         if (k === C.Space) break;
-        if (k !== C.Plain) plain = false;
+        if (k !== C.Plain) {
+          plain = false;
+          if (name && c === 40 /* ( */ && i > start) {
+            objEnd = dataSpanEnd(s, start, n);
+            if (objEnd !== -1) {
+              objAt = start;
+              break;
+            }
+          }
+          if (c !== 95 && c !== 46 && (c < 48 || c > 57)) name = false;
+        }
         if (c === 61 /* = */) {
           const v = s.charCodeAt(i + 1);
           if (v === 60 || v === 123 || v === 91 || v === 40) {

@@ -15,7 +15,8 @@ export interface PatternMatcher {
   regex: string;
 }
 
-const OBJ = '[<{[(].*?[>}\\])]';
+// (a quoted one too, in a `<*>` column: `'Error('no such key')'`)
+const OBJ = `['"]?[\\w.]*[<{[(].*?[>}\\])]['"]?`;
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
