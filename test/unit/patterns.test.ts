@@ -273,6 +273,8 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     ...Array.from({ length: 4 }, (_, i) => `worker ${i} state=${i % 2 ? 'ACTIVE' : 'IDLE'}`),
     // a quoted value: a word in some lines, masked in others (`''` is `'<str>'`), is a value in all of them
     ...['ann', '', 'bob', 'ann', '', 'bob'].map((u, i) => `failed login for '${u}' from 127.0.0.1 (attempt ${i + 1})`),
+    // a value with its full stop: a word in some lines, an address in others (urllib3's pool-full warning)
+    ...['localhost', '127.0.0.1', 'localhost', '10.0.0.2'].map((h, i) => `Connection pool is full, discarding connection: ${h}. Connection pool size: ${i}`),
     // a comma-separated list of values is one value whatever its length (pip's `Local files found: %s`)
     ...[1, 2, 1, 3, 2].map((n) => `Local files found: ${Array.from({ length: n }, (_, k) => `/tmp/w/pkg${k}-1.${n}.whl`).join(', ')}`),
     // (a word beside a value masked in part stays a constant: SOCKS5 is another template than HTTPS)
@@ -282,6 +284,7 @@ test('a key or quoted value that is a variable in some lines holds a value in al
   const { patterns, ofSignature } = m.patterns();
   const templates = sigs.map((s) => patterns[ofSignature[s]!]!.tokens.join(' '));
   assert.deepEqual([...new Set(templates)].sort(), [
+    'Connection pool is full, discarding connection: <*> Connection pool size: <num>',
     'Local files found: <path>',
     'acquire lock=<num>, <*> uid=<num>',
     'failed login for <*> from <ip> (attempt <num>)',

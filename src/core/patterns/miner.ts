@@ -41,6 +41,8 @@ export interface MinedPattern {
 const MEMO_MAX = 50_000;
 
 const QUOTED_VALUE = /^(["'])<[a-z*]+>\1[,;:.)\]]*$/;
+/** A value and the punctuation after it: `<ip>.`, `<path>,` (not in brackets: `(<size>)` is an optional part). */
+const PUNCTUATED_VALUE = /^<[a-z*]+>[,;:.]+$/;
 
 const BRACKETED_VALUE = /^[([{]<[^<>]+>[)\]}][,;:.]?$/;
 
@@ -256,9 +258,10 @@ export class TemplateMiner {
       let word = false;
       for (const s of group) {
         const tok = this.tokens[s]![p]!;
-        // (a quoted value masked elsewhere makes the column a value: `for 'ann'` / `for ''` (`'<str>'`). Not
-        // any value masked in part: `HTTPS` / `SOCKS<num>` are two templates' constants.)
-        if (isPlaceholder(tok) || QUOTED_VALUE.test(tok)) {
+        // (a value masked elsewhere makes the column a value, with its punctuation or quotes too: `for 'ann'` /
+        // `for ''` (`'<str>'`), `to localhost.` / `to <ip>.`. Not any value masked in part: `HTTPS` /
+        // `SOCKS<num>` are two templates' constants.)
+        if (isPlaceholder(tok) || QUOTED_VALUE.test(tok) || PUNCTUATED_VALUE.test(tok)) {
           placeholder = true;
           break;
         }
