@@ -87,6 +87,7 @@ test('masking: a printed object or data structure is one value, however many spa
     // a constructor-style repr, alone or quoted as `'%r'` (urllib3's retry warning)
     ["Retrying (Retry(total=2, connect=None, read=None)) after connection broken by 'RemoteDisconnected('Remote end closed connection without response')': /drop/9889", "Retrying <obj> after connection broken by '<obj>': <path>"],
     ["created User(id=7, name='Ada Lovelace') ok", 'created <obj> ok'],
+    ['Making request for OperationModel(name=ListObjectsV2) with params: {}', 'Making request for <obj> with params: {}'],
     ['see connect(fd) and f(x, y) below', 'see connect(fd) and f(x, y) below'],
     // brackets and quotes inside strings do not end it; an arrow inside does not either
     ["got {'a': 'x}y', 'b': \"it's\"} ok", 'got <obj> ok'],

@@ -260,6 +260,7 @@ let spanBudget = SPAN_BUDGET;
  * any closing punctuation).
  */
 function dataSpanEnd(s: string, i: number, n: number): number {
+  let ctor = false;
   const c = s.charCodeAt(i);
   const next = s.charCodeAt(i + 1);
   if (c === 60 /* < */) {
@@ -267,9 +268,11 @@ function dataSpanEnd(s: string, i: number, n: number): number {
   } else if (c === 123 /* { */ || c === 91 /* [ */ || c === 40 /* ( */) {
     if (next !== 39 && next !== 34 && next !== 60 && next !== 123 && next !== 91 && constructorAt(s, i + 1, n) === -1) return -1;
   } else if (identStart(c)) {
-    // A constructor-style repr: `Retry(total=2, connect=None)`, `User(id=7, name='ann')`.
+    // A constructor-style repr: `Retry(total=2, connect=None)`, `User(id=7, name='ann')`; with one keyword
+    // argument it has no space (`OperationModel(name=GetObject)`) and is a value all the same.
     const paren = constructorAt(s, i, n);
     if (paren === -1) return -1;
+    ctor = true;
   } else return -1;
   const stack: number[] = [];
   let space = false;
@@ -304,7 +307,7 @@ function dataSpanEnd(s: string, i: number, n: number): number {
       if (stack.length === 0) {
         let after = k + 1;
         while (after < n && CLOSE.includes(s[after]!)) after++;
-        if ((after === n || s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) && space && data) end = k + 1;
+        if ((after === n || s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) && (space || ctor) && data) end = k + 1;
         break;
       }
     }
