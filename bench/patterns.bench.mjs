@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -121,6 +121,9 @@ function readLabels(system) {
     .map((l) => JSON.parse(l));
 }
 
+/** Logs of Python libraries run for real, labelled by their logging calls (test/fixtures/patterns-python/NOTE.md). */
+const PYTHON_LIBRARY_LOGS = ['requests', 'urllib3', 'concurrent', 'asyncsub', 'tornado', 'flask', 'djangosrv', 'pip', 'cookiejar', 's3transfer'];
+
 async function assignFile(core, file) {
   const { assignment, report } = await core.analyzePatternFiles([file], { assign: true });
   return [...assignment].map((i) => report.patterns[i]?.id ?? '-');
@@ -170,12 +173,19 @@ async function accuracy(core) {
     { name: 'Prometheus 2.42 (Go, logfmt)', file: 'test/fixtures/logs-go/prometheus-debug.log', truth: byCaller('test/fixtures/logs-go/prometheus-debug.log', /\bcaller=(\S+)/) },
     { name: 'Jaeger 2 (Go, zap console)', file: 'test/fixtures/logs-go/jaeger.log', truth: byCaller('test/fixtures/logs-go/jaeger.log', /^\S+\t\w+\t(\S+:\d+)\t/) },
   ];
+  // Python libraries' own logging (test/fixtures/patterns-python/record.py), gzipped: Drain3 reads a copy.
+  const PY = 'test/fixtures/patterns-python';
+  for (const name of PYTHON_LIBRARY_LOGS) {
+    const copy = join(ARTIFACTS, `python-${name}.log`);
+    writeFileSync(copy, gunzipSync(readFileSync(join(REPO_ROOT, PY, `${name}.log.gz`))));
+    labelled.push({ name: `${name} (Python library)`, file: copy, library: true, truth: gunzipSync(readFileSync(join(REPO_ROOT, PY, `${name}.labels.gz`))).toString('utf8').trimEnd().split('\n') });
+  }
   const programs = [];
-  for (const { name, file: rel, truth } of labelled) {
-    const file = join(REPO_ROOT, rel);
+  for (const { name, file: rel, truth, library } of labelled) {
+    const file = isAbsolute(rel) ? rel : join(REPO_ROOT, rel);
     const ours = await assignFile(core, file);
     const d3 = python(DRAIN3_ASSIGN, [file]);
-    programs.push({ name, lines: truth.length, calls: new Set(truth).size, ours: groupingAccuracy(truth, ours), d3default: d3.error ? NaN : groupingAccuracy(truth, d3.default), d3example: d3.error ? NaN : groupingAccuracy(truth, d3.example) });
+    programs.push({ name, library: !!library, lines: truth.length, calls: new Set(truth).size, ours: groupingAccuracy(truth, ours), d3default: d3.error ? NaN : groupingAccuracy(truth, d3.default), d3example: d3.error ? NaN : groupingAccuracy(truth, d3.example) });
   }
   return { rows, programs };
 }
@@ -354,6 +364,8 @@ async function main() {
 
   // 1. Accuracy.
   const { rows, programs } = await accuracy(core);
+  const libraries = programs.filter((p) => p.library);
+  const libraryMean = (k) => libraries.reduce((n, p) => n + p[k], 0) / libraries.length;
   const mean = (k) => rows.reduce((a, r) => a + r[k], 0) / rows.length;
   const errorsRows = await errorsOnLoghub(core);
 
@@ -476,6 +488,14 @@ can tell apart); the whole text line goes to each miner.
 | Program | Lines | Logging calls | Ours | Drain3 default | Drain3 example masking |
 | --- | ---: | ---: | ---: | ---: | ---: |
 ${programs.map((p) => `| ${p.name} | ${p.lines} | ${p.calls} | **${ga(p.ours)}** | ${ga(p.d3default)} | ${ga(p.d3example)} |`).join('\n')}
+| **Mean of the Python libraries' logs** | | | **${ga(libraryMean('ours'))}** | ${ga(libraryMean('d3default'))} | ${ga(libraryMean('d3example'))} |
+
+The Python libraries' logs (\`test/fixtures/patterns-python/\`) were recorded for this table from programs the
+miner was not written for; where it falls short, the reasons are mostly in the labels: one call writes sentences
+of many shapes through \`%s\` (Django's \`Forbidden (%s): %s\`, \`http.server\`'s \`code %d, message %s\`, tornado's
+HTTP errors), or two calls write the same text (cookiejar's \`checking cookie\`, pip's \`Created temporary
+directory\`). The miner's own choices cost the rest: a request line's method is kept (\`GET\`/\`POST\`, as Loghub's
+labels want: OpenStack's are different templates), and a column of two or three words splits a template.
 
 The issue's aim, a mean GA ≥ 0.95 with one configuration, is **${mean('raw') >= 0.95 ? 'met' : 'not met'}** here
 (${ga(mean('raw'))} on raw lines, ${ga(mean('content'))} on content; Drain3's default ${ga(mean('d3default'))}).
@@ -489,9 +509,9 @@ Android's \`visible is <*>\` one), and one configuration must pick one rule: the
 or three different words for different templates, more for a value (and a \`key=word\` column whose value is
 masked elsewhere in the group for a value). A printed object or data structure (\`<Task pending name='Task-1'
 …>\`, \`{'Bucket': 'data', …}\`) is one value, \`<obj>\`, however many spaces it holds: before that rule botocore's
-log scored 0.253 (its event hooks, requests and parameters are printed through \`%s\`). asyncio's one miss is
-\`Executing %s took %.3f seconds\` with a repr reprlib cut short (\`<socket.socke....0.1', 32809)>\`), whose
-brackets no longer pair.
+log scored 0.253 (its event hooks, requests and parameters are printed through \`%s\`) and asyncio's 0.660
+(\`Executing %s took %.3f seconds\` of a Task or a Handle, whose repr reprlib may cut in the middle:
+\`<socket.socke....0.1', 32809)>\`).
 
 ### The Errors view on the same logs
 

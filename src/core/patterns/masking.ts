@@ -241,6 +241,22 @@ function constructorAt(s: string, i: number, n: number): number {
   return e > k + 1 && s.charCodeAt(e) === 61 /* = */ && s.charCodeAt(e + 1) !== 61 ? k : -1;
 }
 
+/** The last `>` in s[from, limit) that no `<` after `from` opens, or `fallback`. */
+function lastUnopened(s: string, from: number, limit: number, fallback: number): number {
+  let depth = 0;
+  let last = fallback;
+  for (let k = from; k < limit; k++) {
+    const ch = s.charCodeAt(k);
+    if (ch === 10 || ch === 13) break;
+    if (ch === 60) depth++;
+    else if (ch === 62) {
+      if (depth > 0) depth--;
+      else last = k;
+    }
+  }
+  return last;
+}
+
 /** Longest printed object or data structure read as one value (its brackets are matched up to here). */
 const MAX_SPAN = 4000;
 /** Characters one message may spend looking for spans' ends (many `<a` that never close cost this at most). */
@@ -276,6 +292,7 @@ function dataSpanEnd(s: string, i: number, n: number): number {
   } else return -1;
   const stack: number[] = [];
   let space = false;
+  let cut = false;
   // (an object's fields, address or id: `<bottom of call stack>` in words is a phrase, not an object)
   let data = c !== 60;
   const limit = Math.min(n, i + MAX_SPAN, i + spanBudget);
@@ -286,6 +303,7 @@ function dataSpanEnd(s: string, i: number, n: number): number {
     if (ch === 10 || ch === 13) break;
     if (ch === 32) space = true;
     else if ((ch >= 48 && ch <= 57) || ch === 61) data = true;
+    else if (ch === 46 && s.charCodeAt(k + 1) === 46 && s.charCodeAt(k + 2) === 46) cut = true;
     else if (ch === 39 || ch === 34) {
       data = true;
       // A quote opens a string only at a value's start (`'a'`, `='a'`, `('a'`, `b'a'`); `don't` is a word.
@@ -303,8 +321,17 @@ function dataSpanEnd(s: string, i: number, n: number): number {
     } else if (ch === 62 || ch === 125 || ch === 93 || ch === 41) {
       // (an arrow or a comparison inside a printed object: `->`, `a > b`)
       if (ch === 62 && stack[stack.length - 1] !== 62) continue;
-      if (stack.pop() !== ch) break;
+      // reprlib cuts long reprs in the middle (`<socket.socke....0.1', 8080)>`): after a `...` a closer may have
+      // lost its opener, and is passed over.
+      if (stack[stack.length - 1] !== ch) {
+        if (cut) continue;
+        break;
+      }
+      stack.pop();
       if (stack.length === 0) {
+        // (and a cut may have taken openers of closers still to come: the object runs to the line's last `>`
+        // that nothing opens, `<Handle f(<Server socke...1', 8080)>,)>, 100) created at …:263> took 0.07 s`)
+        if (cut && c === 60) k = lastUnopened(s, k + 1, limit, k);
         let after = k + 1;
         while (after < n && CLOSE.includes(s[after]!)) after++;
         if ((after === n || s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) && (space || ctor) && data) end = k + 1;
