@@ -279,6 +279,9 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     ...['ann', '', 'bob', 'ann', '', 'bob'].map((u, i) => `failed login for '${u}' from 127.0.0.1 (attempt ${i + 1})`),
     // a value with its full stop: a word in some lines, an address in others (urllib3's pool-full warning)
     ...['localhost', '127.0.0.1', 'localhost', '10.0.0.2'].map((h, i) => `Connection pool is full, discarding connection: ${h}. Connection pool size: ${i}`),
+    // a word with a value's punctuation is a value (a media type); a dotted name is not (Android's intents)
+    ...['text/plain', 'application/json', 'text/plain', 'application/json'].map((t, i) => `cart ${i}: request without sku, content-type ${t}`),
+    ...['SCREEN_ON', 'SCREEN_OFF', 'SCREEN_ON', 'SCREEN_OFF'].map((a) => `onReceive action: android.intent.action.${a}`),
     // a comma-separated list of values is one value whatever its length (pip's `Local files found: %s`)
     ...[1, 2, 1, 3, 2].map((n) => `Local files found: ${Array.from({ length: n }, (_, k) => `/tmp/w/pkg${k}-1.${n}.whl`).join(', ')}`),
     // (a word beside a value masked in part stays a constant: SOCKS5 is another template than HTTPS)
@@ -291,7 +294,10 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     'Connection pool is full, discarding connection: <*> Connection pool size: <num>',
     'Local files found: <path>',
     'acquire lock=<num>, <*> uid=<num>',
+    'cart <num>: request without sku, content-type <*>',
     'failed login for <*> from <ip> (attempt <num>)',
+    'onReceive action: android.intent.action.SCREEN_OFF',
+    'onReceive action: android.intent.action.SCREEN_ON',
     'open through proxy HTTPS port <num>',
     'open through proxy SOCKS<num> port <num>',
     'worker <num> state=ACTIVE',

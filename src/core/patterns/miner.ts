@@ -40,6 +40,12 @@ export interface MinedPattern {
 
 const MEMO_MAX = 50_000;
 
+/**
+ * A word with a value's punctuation: a slash or an at sign inside (`text/plain`, `ops@example`), or a leading
+ * dot (`.com`). Not a dotted name: `android.intent.action.SCREEN_ON` and `org.apache.X` are templates' own words.
+ */
+const VALUE_PUNCTUATION = /^(?:[^<>]*[/@][^<>]*[A-Za-z0-9][^<>]*|\.[A-Za-z][^<>]*)$/;
+
 const QUOTED_VALUE = /^(["'])<[a-z*]+>\1[,;:.)\]]*$/;
 /** A value and the punctuation after it: `<ip>.`, `<path>,` (not in brackets: `(<size>)` is an optional part). */
 const PUNCTUATED_VALUE = /^<[a-z*]+>[,;:.]+$/;
@@ -266,6 +272,11 @@ export class TemplateMiner {
           break;
         }
         if (!word && !hasPlaceholder(tok)) word = true;
+        // (a word with a value's punctuation makes the column a value: `content-type text/plain` / `… application/json`)
+        if (VALUE_PUNCTUATION.test(tok)) {
+          placeholder = true;
+          break;
+        }
         const list = values.get(tok);
         if (list) list.push(s);
         else values.set(tok, [s]);
