@@ -49,6 +49,8 @@ test('masking: each built-in rule, read from its table, masks the values it name
     ['from 10.0.3.17:5432 and fe80::1:2', 'from <ip> and <ip>'],
     ['at 2026-11-20T09:00:01Z ok', 'at <time> ok'],
     ['db.internal.example:5432 unreachable', '<host>:<num> unreachable'],
+    // (a host name under a common top-level domain; a dotted name of code is not one: its first label is the domain)
+    ['expected hostname: api.shop.example. from org.apache.hadoop.Job', 'expected hostname: <host>. from org.apache.hadoop.Job'],
     ['open /var/log/app/service.log', 'open <path>'],
     ['took 250ms then 1.5s', 'took <duration> then <duration>'],
     ['wrote 512KB and 3 MB', 'wrote <size> and <size>'],
