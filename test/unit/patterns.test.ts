@@ -86,6 +86,9 @@ test('masking: a printed object or data structure is one value, however many spa
     ["retrying with params={'page': 2, 'size': 50} now", 'retrying with params=<obj> now'],
     ['payload {"user": "ada", "items": [1, 2]} rejected', 'payload <obj> rejected'],
     ["queues ['high', 'low'] drained", 'queues <obj> drained'],
+    ['shape (32, 128) and weights [0.5, -1, None] ok', 'shape <obj> and weights <obj> ok'],
+    ['[1/3] building (5 retries left)', '[<num>/<num>] building (<num> retries left)'],
+    ['PM response took 2010 ms (54, powerd)', 'PM response took <duration> (<num>, powerd)'],
     // a constructor-style repr, alone or quoted as `'%r'` (urllib3's retry warning)
     ["Retrying (Retry(total=2, connect=None, read=None)) after connection broken by 'RemoteDisconnected('Remote end closed connection without response')': /drop/9889", "Retrying <obj> after connection broken by '<obj>': <path>"],
     ["created User(id=7, name='Ada Lovelace') ok", 'created <obj> ok'],
@@ -107,6 +110,24 @@ test('masking: a printed object or data structure is one value, however many spa
   const open = `${`<a x=${'1'.repeat(50)} `.repeat(60)}end`;
   assert.ok(open.length < 4000);
   assert.deepEqual(maskMessage(open).slice(-3), ['<a', 'x=<num>', 'end']);
+});
+
+test('property: a printed object of any nesting, with brackets, quotes and spaces in its strings, is one <obj>', () => {
+  const text = fc.stringMatching(/^[a-z <>(){}[\],:=.'"-]{0,12}$/);
+  // A Python repr: strings are printed with quotes escaped as Python escapes them.
+  const str = text.map((t) => `'${t.replace(/\\/g, '').replace(/'/g, "\\'")}'`);
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, str, fc.integer().map(String), fc.constantFrom('None', 'True'), tie('dict'), tie('list'), tie('obj')),
+    dict: fc.array(fc.tuple(str, tie('value')), { minLength: 1, maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
+    list: fc.array(tie('value'), { minLength: 2, maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
+    obj: fc.tuple(fc.constantFrom('Task', 'Handle', 'Future'), fc.array(fc.tuple(fc.constantFrom('name', 'cb', 'state'), tie('value')), { minLength: 1, maxLength: 3 })).map(([t, kv]) => `<${t} ${kv.map(([k, v]) => `${k}=${v}`).join(' ')}>`),
+  }));
+  fc.assert(
+    fc.property(value.filter((v) => /^[[{<]/.test(v) && v.includes(' ')), (v) => {
+      assert.deepEqual(maskMessage(`handled ${v} in time`), ['handled', '<obj>', 'in', 'time']);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('property: masking never throws, is bounded, and is the same for messages that differ only in numbers', () => {

@@ -258,6 +258,10 @@ function lastUnopened(s: string, from: number, limit: number, fallback: number):
   return last;
 }
 
+const LITERAL_FIRST = /^(?:None|True|False)[,\])]/;
+/** What comes before an element of a sequence: its opening bracket, or the space after a comma. */
+const ELEMENT_START = new Set([32, 40, 91, 123]);
+
 /** Longest printed object or data structure read as one value (its brackets are matched up to here). */
 const MAX_SPAN = 4000;
 /** Characters one message may spend looking for spans' ends (many `<a` that never close cost this at most). */
@@ -278,12 +282,17 @@ let spanBudget = SPAN_BUDGET;
  */
 function dataSpanEnd(s: string, i: number, n: number): number {
   let ctor = false;
+  let list = false;
+  let comma = false;
   const c = s.charCodeAt(i);
   const next = s.charCodeAt(i + 1);
   if (c === 60 /* < */) {
     if (!identStart(next)) return -1;
   } else if (c === 123 /* { */ || c === 91 /* [ */ || c === 40 /* ( */) {
-    if (next !== 39 && next !== 34 && next !== 60 && next !== 123 && next !== 91 && constructorAt(s, i + 1, n) === -1) return -1;
+    // (a number or None/True/False first: a sequence only with `, ` inside and no bare word, `[1, None]`;
+    // `[1/3] Building` and `(54, powerd)` are words)
+    list = (next >= 48 && next <= 57) || (next === 45 && s.charCodeAt(i + 2) >= 48 && s.charCodeAt(i + 2) <= 57) || LITERAL_FIRST.test(s.slice(i + 1, i + 7));
+    if (next !== 39 && next !== 34 && next !== 60 && next !== 123 && next !== 91 && !list && constructorAt(s, i + 1, n) === -1) return -1;
   } else if (identStart(c)) {
     // A constructor-style repr: `Retry(total=2, connect=None)`, `User(id=7, name='ann')`; with one keyword
     // argument it has no space (`OperationModel(name=GetObject)`) and is a value all the same.
@@ -302,8 +311,12 @@ function dataSpanEnd(s: string, i: number, n: number): number {
   for (; k < limit; k++) {
     const ch = s.charCodeAt(k);
     if (ch === 10 || ch === 13) break;
-    if (ch === 32) space = true;
+    if (ch === 32) {
+      space = true;
+      if (stack.length === 1 && s.charCodeAt(k - 1) === 44 /* , */) comma = true;
+    }
     else if ((ch >= 48 && ch <= 57) || ch === 61) data = true;
+    else if (list && stack.length === 1 && identStart(ch) && ELEMENT_START.has(s.charCodeAt(k - 1)) && !LITERAL_FIRST.test(s.slice(k, k + 6))) break; // (a bare word in it: `(54, powerd)` is words)
     else if (ch === 46 && s.charCodeAt(k + 1) === 46 && s.charCodeAt(k + 2) === 46) cut = true;
     else if (ch === 39 || ch === 34) {
       data = true;
@@ -335,7 +348,7 @@ function dataSpanEnd(s: string, i: number, n: number): number {
         if (cut && c === 60) k = lastUnopened(s, k + 1, limit, k);
         let after = k + 1;
         while (after < n && CLOSE.includes(s[after]!)) after++;
-        if ((after === n || s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) && (space || ctor) && data) end = k + 1;
+        if ((after === n || s.charCodeAt(after) === 32 || s.charCodeAt(after) === 9) && (space || ctor) && data && (!list || comma)) end = k + 1;
         break;
       }
     }
