@@ -239,8 +239,12 @@ export class TemplateMiner {
       let root = Infinity;
       let best = 0;
       for (const [f, n] of histogram) if (n > best || (n === best && f > root)) [root, best] = [f, n];
+      // The key is the root positions alone: a value that happens to be a frequent word elsewhere (`Invalid
+      // user user from …`, where `user` is another template's constant) must not set its signature apart. (A
+      // constant shared with other templates, seen more often, is left to the split below, as any column of
+      // a few words is.)
       let key = '';
-      for (let p = 0; p < length; p++) if (fs[p]! >= root) key += `${p}\u0000${t[p]}\u0001`;
+      for (let p = 0; p < length; p++) if (fs[p]! === root) key += `${p}\u0000${t[p]}\u0001`;
       const list = roots.get(key);
       if (list) list.push(s);
       else roots.set(key, [s]);
