@@ -305,6 +305,8 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     // a word with a value's punctuation is a value (a media type); a dotted name is not (Android's intents)
     ...['text/plain', 'application/json', 'text/plain', 'application/json'].map((t, i) => `cart ${i}: request without sku, content-type ${t}`),
     ...['SCREEN_ON', 'SCREEN_OFF', 'SCREEN_ON', 'SCREEN_OFF'].map((a) => `onReceive action: android.intent.action.${a}`),
+    // a run of three or more of the same value is a list of any length (Thunderbird's `name an14 an15 an16 …`)
+    ...[3, 5, 3, 8].map((n) => `failed to resolve data source name ${Array.from({ length: n }, (_, k) => `an${k + 14}`).join(' ')}`),
     // a comma-separated list of values is one value whatever its length (pip's `Local files found: %s`)
     ...[1, 2, 1, 3, 2].map((n) => `Local files found: ${Array.from({ length: n }, (_, k) => `/tmp/w/pkg${k}-1.${n}.whl`).join(', ')}`),
     // (a word beside a value masked in part stays a constant: SOCKS5 is another template than HTTPS)
@@ -319,6 +321,7 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     'acquire lock=<num>, <*> uid=<num>',
     'cart <num>: request without sku, content-type <*>',
     'failed login for <*> from <ip> (attempt <num>)',
+    'failed to resolve data source name an<num> an<num> an<num>',
     'onReceive action: android.intent.action.SCREEN_OFF',
     'onReceive action: android.intent.action.SCREEN_ON',
     'open through proxy HTTPS port <num>',

@@ -64,8 +64,11 @@ function looseKey(tokens: string[]): string | undefined {
     if (BRACKETED_VALUE.test(t)) continue;
     // (a comma-separated list of values is one value whatever its length: `found: <path>, <path>` / `found: <path>`)
     if (t.endsWith(',') && isPlaceholder(t.slice(0, -1)) && k + 1 < tokens.length && hasPlaceholder(tokens[k + 1]!)) continue;
-    if (hasPlaceholder(t) || t === VARIABLE) out.push(VARIABLE);
-    else {
+    if (hasPlaceholder(t) || t === VARIABLE) {
+      // (a run of three or more of the same value is a list of any length: `channels <num> <num> <num> …`)
+      if (k >= 2 && t === tokens[k - 1] && t === tokens[k - 2]) continue;
+      out.push(VARIABLE);
+    } else {
       out.push(t);
       words++;
     }
