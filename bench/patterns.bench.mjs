@@ -490,8 +490,10 @@ can tell apart); the whole text line goes to each miner.
 ${programs.map((p) => `| ${p.name} | ${p.lines} | ${p.calls} | **${ga(p.ours)}** | ${ga(p.d3default)} | ${ga(p.d3example)} |`).join('\n')}
 | **Mean of the Python libraries' logs** | | | **${ga(libraryMean('ours'))}** | ${ga(libraryMean('d3default'))} | ${ga(libraryMean('d3example'))} |
 
-The Python libraries' logs (\`test/fixtures/patterns-python/\`) were recorded for this table from programs the
-miner was not written for; where it falls short, the reasons are mostly in the labels: one call writes sentences
+The Python libraries' logs (\`test/fixtures/patterns-python/\`) were recorded to find where the miner falls short on
+programs it was not written for; the rules added after them (printed objects as one value, lists of any length,
+columns of values) were kept only where no Loghub system got worse, so these rows are no longer unseen data.
+Before those rules the thirteen Python logs above averaged 0.547. Where it still falls short, the reasons are mostly in the labels: one call writes sentences
 of many shapes through \`%s\` (Django's \`Forbidden (%s): %s\`, \`http.server\`'s \`code %d, message %s\`, tornado's
 HTTP errors), or two calls write the same text (cookiejar's \`checking cookie\`, pip's \`Created temporary
 directory\`). The miner's own choices cost the rest: a request line's method is kept (\`GET\`/\`POST\`, as Loghub's
