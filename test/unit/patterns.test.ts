@@ -116,7 +116,7 @@ test('property: a printed object of any nesting, with brackets, quotes and space
   const text = fc.stringMatching(/^[a-z <>(){}[\],:=.'"-]{0,12}$/);
   // A Python repr: strings are printed with quotes escaped as Python escapes them.
   const str = text.map((t) => `'${t.replace(/\\/g, '').replace(/'/g, "\\'")}'`);
-  const { value } = fc.letrec((tie) => ({
+  const { value } = fc.letrec<{ value: string; dict: string; list: string; obj: string }>((tie) => ({
     value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, str, fc.integer().map(String), fc.constantFrom('None', 'True'), tie('dict'), tie('list'), tie('obj')),
     dict: fc.array(fc.tuple(str, tie('value')), { minLength: 1, maxLength: 3 }).map((kv) => `{${kv.map(([k, v]) => `${k}: ${v}`).join(', ')}}`),
     list: fc.array(tie('value'), { minLength: 2, maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
