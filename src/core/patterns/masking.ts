@@ -3,7 +3,8 @@
  * mined, so "user 12 failed after 3 retries" and "user 907 failed after 1 retries" read the same.
  *
  * A message is cut into tokens at whitespace (a quoted value counts as one token, even with spaces inside:
- * free text in quotes is one variable; so does a printed object or data structure, see `dataSpanEnd`). Each token is then looked at alone: a token of letters only (most
+ * free text in quotes is one variable; so does a printed object or data structure, see `dataSpanEnd`). Each
+ * token is then looked at alone: a token of letters only (most
  * tokens of most logs) is kept as it is without running any rule; any other token goes through the rules
  * below, in order, and the first rule whose regular expression matches the whole token (after surrounding
  * brackets and punctuation are set aside) replaces it. A token no rule takes keeps its letters and has each
@@ -314,9 +315,9 @@ function dataSpanEnd(s: string, i: number, n: number): number {
     if (ch === 32) {
       space = true;
       if (stack.length === 1 && s.charCodeAt(k - 1) === 44 /* , */) comma = true;
-    }
-    else if ((ch >= 48 && ch <= 57) || ch === 61) data = true;
-    else if (list && stack.length === 1 && identStart(ch) && ELEMENT_START.has(s.charCodeAt(k - 1)) && !LITERAL_FIRST.test(s.slice(k, k + 6))) break; // (a bare word in it: `(54, powerd)` is words)
+    } else if ((ch >= 48 && ch <= 57) || ch === 61) data = true;
+    // (a bare word in a sequence: `(54, powerd)` is words)
+    else if (list && stack.length === 1 && identStart(ch) && ELEMENT_START.has(s.charCodeAt(k - 1)) && !LITERAL_FIRST.test(s.slice(k, k + 6))) break;
     else if (ch === 46 && s.charCodeAt(k + 1) === 46 && s.charCodeAt(k + 2) === 46) cut = true;
     else if (ch === 39 || ch === 34) {
       data = true;
