@@ -3,8 +3,7 @@
  * tokens with `null` for each variable, and the same as a regular expression over a whole message.
  * Constants are matched literally; a variable token matches one run of non-space characters, except `<str>`
  * (a quoted value, spaces allowed), `<obj>` (a printed object, spaces allowed), `<size>` and `<duration>` (a
- * number and its unit) — so the regex accepts
- * every line the pattern was mined from.
+ * number and its unit) — so the regex accepts every line the pattern was mined from.
  */
 import { hasPlaceholder } from './masking';
 
@@ -15,7 +14,7 @@ export interface PatternMatcher {
   regex: string;
 }
 
-// (a quoted one too, in a `<*>` column: `'Error('no such key')'`)
+/** A printed object, from its opening bracket to its closing one (quoted too, `'Error('no such key')'`). */
 const OBJ = `['"]?[\\w.]*[<{[(].*?[>}\\])]['"]?`;
 
 function escape(s: string): string {

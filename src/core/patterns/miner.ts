@@ -41,14 +41,13 @@ export interface MinedPattern {
 const MEMO_MAX = 50_000;
 
 /**
- * A word with a value's punctuation: a slash or an at sign inside (`text/plain`, `ops@example`), or a leading
- * dot (`.com`). Not a dotted name: `android.intent.action.SCREEN_ON` and `org.apache.X` are templates' own words.
+ * A token that makes its column a value wherever it stands (see `split`): a placeholder, alone, with the
+ * punctuation after it (`<ip>.`, `<path>,`) or in quotes (`'<str>'`); or a word with a value's punctuation, a
+ * slash or an at sign inside (`text/plain`, `ops@example`) or a leading dot (`.com`). Not a placeholder in
+ * brackets (`(<size>)` is an optional part), not a value masked in part (`HTTPS` / `SOCKS<num>` are two
+ * templates' constants), not a dotted name (`android.intent.action.SCREEN_ON`, `org.apache.X`).
  */
-const VALUE_PUNCTUATION = /^(?:[^<>]*[/@][^<>]*[A-Za-z0-9][^<>]*|\.[A-Za-z][^<>]*)$/;
-
-const QUOTED_VALUE = /^(["'])<[a-z*]+>\1[,;:.)\]]*$/;
-/** A value and the punctuation after it: `<ip>.`, `<path>,` (not in brackets: `(<size>)` is an optional part). */
-const PUNCTUATED_VALUE = /^<[a-z*]+>[,;:.]+$/;
+const COLUMN_VALUE = /^(?:<[a-z*]+>[,;:.]*|(["'])<[a-z*]+>\1[,;:.)\]]*|[^<>]*[/@][^<>]*[A-Za-z0-9][^<>]*|\.[A-Za-z][^<>]*)$/;
 
 const BRACKETED_VALUE = /^[([{]<[^<>]+>[)\]}][,;:.]?$/;
 
@@ -271,19 +270,12 @@ export class TemplateMiner {
       let word = false;
       for (const s of group) {
         const tok = this.tokens[s]![p]!;
-        // (a value masked elsewhere makes the column a value, with its punctuation or quotes too: `for 'ann'` /
-        // `for ''` (`'<str>'`), `to localhost.` / `to <ip>.`. Not any value masked in part: `HTTPS` /
-        // `SOCKS<num>` are two templates' constants.)
-        if (isPlaceholder(tok) || QUOTED_VALUE.test(tok) || PUNCTUATED_VALUE.test(tok)) {
+        // (`for 'ann'` / `for ''`, `to localhost.` / `to <ip>.`, `content-type text/plain` / `… application/json`)
+        if (isPlaceholder(tok) || COLUMN_VALUE.test(tok)) {
           placeholder = true;
           break;
         }
         if (!word && !hasPlaceholder(tok)) word = true;
-        // (a word with a value's punctuation makes the column a value: `content-type text/plain` / `… application/json`)
-        if (VALUE_PUNCTUATION.test(tok)) {
-          placeholder = true;
-          break;
-        }
         const list = values.get(tok);
         if (list) list.push(s);
         else values.set(tok, [s]);
