@@ -8,7 +8,8 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { readText, ReaderContext, IngestCancelled } from '../../src/core/logs/reader';
 import { fileChunks, readLogFiles } from '../../src/core/logs/nodeSource';
-import { FieldResolver, compilePath, parseFieldMapping } from '../../src/core/logs/fieldMapping';
+import { FieldResolver, compilePath, parseFieldMapping, type FieldMapping } from '../../src/core/logs/fieldMapping';
+import { toRecord } from '../../src/core/logs/jsonRecord';
 import { isoUtcIn, parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
 import type { LogRecord } from '../../src/core/logs/types';
 import { repoRoot, tempDir } from './helpers';
@@ -340,6 +341,37 @@ test('property: the fast path gives what the full parse gives on JSON lines of e
       assert.deepEqual([...a.context.releases], [...b.context.releases]);
     }),
     { numRuns: 1000 },
+  );
+});
+
+test('property: field detection reads with its shortcuts what it reads without them', () => {
+  // The settled plan (`readAll`) and the key filter (`mayHave`) only skip work: records, locks, misses and
+  // give-ups must be those of the plain candidate lookups, on records of every shape detection meets
+  // (candidate keys top-level, dotted or nested, present, null or empty; a level scale that changes; a
+  // user's mapping), through detection and after it settles.
+  const key = fc.constantFrom(
+    ...['timestamp', 'ts', 't', '@t', 'level', 'severity', 's', 'levelno', 'message', 'msg', 'event', 'body', 'exception', 'exc_info', 'traceback', 'stack', 'error', 'err', 'exc_type', 'error_type'],
+    ...['trace_id', 'traceId', 'span_id', 'request_id', 'user_id', 'user', 'endpoint', 'path', 'url', 'service', 'app', 'version', 'release', 'logger', 'name', 'attributes', 'resource', 'extra'],
+    ...['service.name', 'error.stack', 'exception.type', 'log.level', 't.$date'],
+  );
+  const scalar = fc.oneof(fc.constantFrom('', 'ERROR', 'info', 'x', '2026-11-20T09:00:00Z', 'E', 'I', 'abc123', '0x1F', '00000000', 'Traceback (most recent call last):\n  File "a.py", line 1, in f\nValueError: x'), fc.constantFrom(null, true, 0, 30, 50, 1763629200000));
+  const nested = fc.dictionary(fc.constantFrom('type', 'message', 'stack', 'stacktrace', 'name', 'version', 'id', 'trace_id', 'service', '$date', 'exception'), fc.oneof(scalar, fc.dictionary(fc.constantFrom('name', 'type', 'version'), scalar, { maxKeys: 2 })), { maxKeys: 3 });
+  const record = fc.dictionary(key, fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 1, arbitrary: nested }), { maxKeys: 8 });
+  const mapping = fc.option(fc.constantFrom<FieldMapping>({ message: 'msg' }, { service: 'resource.service.name' }, { level: 'severity', userId: 'user' }), { nil: undefined });
+  fc.assert(
+    fc.property(fc.array(record, { maxLength: 40 }), fc.integer({ min: 1, max: 6 }), mapping, (records, giveUp, map) => {
+      const fast = new FieldResolver(map, { giveUp });
+      const plain = new FieldResolver(map, { giveUp, shortcuts: false });
+      records.forEach((o, i) => {
+        fast.noteLevelScale(o);
+        plain.noteLevelScale(o);
+        assert.deepEqual(toRecord(o, fast, 'f', i), toRecord(o, plain, 'f', i));
+        assert.deepEqual(fast.state(), plain.state());
+        assert.deepEqual(fast.partState(), plain.partState());
+      });
+      assert.deepEqual(fast.mapping(), plain.mapping());
+    }),
+    { numRuns: 500 },
   );
 });
 

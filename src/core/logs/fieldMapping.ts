@@ -64,6 +64,23 @@ export const FIELD_CANDIDATES: Record<CanonicalField, readonly string[]> = {
 
 type Getter = (o: Record<string, unknown>) => unknown;
 
+const FIELD_BIT = Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, 1 << i])) as Record<CanonicalField, number>;
+
+/**
+ * For each key a candidate path can start with at the top level (`error` and `error.stack` for `error.stack`:
+ * compilePath takes the longest key first), the fields (FIELD_BIT) with such a candidate.
+ */
+const KEY_FIELDS = new Map<string, number>();
+for (const field of CANONICAL_FIELDS) {
+  for (const path of FIELD_CANDIDATES[field]) {
+    const segs = path.split('.');
+    for (let i = 1; i <= segs.length; i++) {
+      const key = segs.slice(0, i).join('.');
+      KEY_FIELDS.set(key, (KEY_FIELDS.get(key) ?? 0) | FIELD_BIT[field]);
+    }
+  }
+}
+
 interface Candidate {
   path: string;
   get: Getter;
@@ -156,7 +173,16 @@ export class FieldResolver {
   /** Fields the user mapped explicitly. */
   readonly explicit: ReadonlySet<CanonicalField>;
 
-  constructor(mapping: FieldMapping = {}) {
+  private readonly giveUp: number;
+  private readonly shortcuts: boolean;
+
+  /**
+   * `tuning` is for tests: `giveUp`, misses before a field is given up (GIVE_UP); `shortcuts: false` reads
+   * without the settled plan and the key filter (`readAll`, `mayHave`), the reference they must agree with.
+   */
+  constructor(mapping: FieldMapping = {}, tuning: { giveUp?: number; shortcuts?: boolean } = {}) {
+    this.giveUp = tuning.giveUp ?? FieldResolver.GIVE_UP;
+    this.shortcuts = tuning.shortcuts ?? true;
     const explicit = new Set<CanonicalField>();
     const state = {} as Record<CanonicalField, FieldState>;
     for (const field of CANONICAL_FIELDS) {
@@ -189,6 +215,9 @@ export class FieldResolver {
   usePinoLevels(): void {
     if (this.pinoLevels) return;
     this.pinoLevels = true;
+    // (the level's getters change: the plan is made again)
+    this.plan = undefined;
+    this.unsettled = true;
     const st = this.state_.level;
     const wrap = (c: Candidate): Candidate => {
       const get = c.get;
@@ -199,6 +228,52 @@ export class FieldResolver {
       st.lock = st.candidates.find((c) => c.path === st.lock!.path) ?? wrap(st.lock);
       this.locked.set('level', st.lock);
     }
+  }
+
+  /**
+   * Once every field is locked or given up, detection changes nothing more: `readAll` then reads a record's
+   * fields by this plan, one getter per field found, without the lookups `get` makes per field.
+   */
+  private plan: { slot: number; get: Getter; others: Getter[] | undefined }[] | undefined;
+  private unsettled = true;
+
+  /**
+   * Every canonical field of `o` into `out` (by CANONICAL_FIELDS index), as `get` reads them; false (and `out`
+   * untouched) while detection is still looking for a field.
+   */
+  readAll(o: Record<string, unknown>, out: unknown[]): boolean {
+    const plan = this.plan ?? (this.unsettled && this.shortcuts ? this.settle() : undefined);
+    if (plan === undefined) return false;
+    for (let i = 0; i < CANONICAL_FIELDS.length; i++) out[i] = undefined;
+    for (let i = 0; i < plan.length; i++) {
+      const step = plan[i]!;
+      let v = step.get(o);
+      if (step.others !== undefined && !present(v)) {
+        // (as `get`: a detected path missing on this record, another candidate may have it)
+        for (const other of step.others) {
+          const w = other(o);
+          if (present(w)) {
+            v = w;
+            break;
+          }
+        }
+      }
+      out[step.slot] = v;
+    }
+    return true;
+  }
+
+  private settle(): typeof this.plan {
+    for (const field of CANONICAL_FIELDS) if (this.searching(field)) return undefined;
+    const plan: NonNullable<typeof this.plan> = [];
+    for (let slot = 0; slot < CANONICAL_FIELDS.length; slot++) {
+      const st = this.state_[CANONICAL_FIELDS[slot]!];
+      const lock = st.lock;
+      if (lock === undefined) continue;
+      plan.push({ slot, get: lock.get, others: st.explicit ? undefined : st.candidates.filter((c) => c.path !== lock.path).map((c) => c.get) });
+    }
+    this.unsettled = false;
+    return (this.plan = plan);
   }
 
   get(o: Record<string, unknown>, field: CanonicalField): unknown {
@@ -218,19 +293,40 @@ export class FieldResolver {
     }
     const list = st.candidates;
     if (list.length === 0) return undefined;
-    for (const c of list) {
-      const v = c.get(o);
-      if (present(v)) {
-        st.missesAtLock = st.misses;
-        st.lock = c;
-        this.locked.set(field, c);
-        return v;
+    if (!this.shortcuts || this.mayHave(o, field)) {
+      for (const c of list) {
+        const v = c.get(o);
+        if (present(v)) {
+          st.missesAtLock = st.misses;
+          st.lock = c;
+          this.locked.set(field, c);
+          return v;
+        }
       }
     }
     // A field absent from the first 5,000 records read for it is not looked for again (a log either has
     // trace ids or it does not); this keeps absent fields from costing a dozen lookups on every line.
-    if (++st.misses >= FieldResolver.GIVE_UP) st.candidates = [];
+    if (++st.misses >= this.giveUp) st.candidates = [];
     return undefined;
+  }
+
+  /** The object `keyFields` was made for, and the fields a candidate of which starts at one of its keys. */
+  private keysOf: object | undefined;
+  private keyFields = 0;
+
+  /**
+   * Whether a candidate of `field` may have a value in `o`: one of its keys starts a candidate's path. A
+   * record's keys are looked at once for every field still looked for, instead of each field's dozen
+   * candidate paths (while detection looks, most of a record's lookups are of fields it does not have).
+   */
+  private mayHave(o: Record<string, unknown>, field: CanonicalField): boolean {
+    if (o !== this.keysOf) {
+      let bits = 0;
+      for (const key in o) bits |= KEY_FIELDS.get(key) ?? 0;
+      this.keysOf = o;
+      this.keyFields = bits;
+    }
+    return (this.keyFields & FIELD_BIT[field]) !== 0;
   }
 
   /** The detection state as data: of a whole read (`state`) or of a part read from its middle (`partState`). */

@@ -3,7 +3,7 @@
  * line (`{"resourceLogs": [...]}`) holds many records, flattened here so the same field mapping applies
  * (`attributes.exception.type`, `resource.service.name`, `traceId`, `severityNumber`, `body`).
  */
-import type { FieldResolver } from './fieldMapping';
+import { CANONICAL_FIELDS, type FieldResolver } from './fieldMapping';
 import { parseTraceback, fromStructuredExceptions } from './traceback';
 import { goStackFrames } from './panics';
 import { ERROR_LEVELS, type ExceptionInfo, type LogRecord } from './types';
@@ -98,42 +98,63 @@ export function quickIsError(o: Record<string, unknown>, fields: FieldResolver):
   return fields.get(o, 'message') === undefined ? 'noFields' : false;
 }
 
+// The indices of the fields in `CANONICAL_FIELDS` (FieldResolver `readAll`).
+const [TIMESTAMP, LEVEL, MESSAGE, EXC_TYPE, EXC_MESSAGE, STACK, TRACE, SPAN, REQUEST, USER, ENDPOINT, SERVICE, VERSION, LOGGER] = CANONICAL_FIELDS.map((_, i) => i) as number[];
+const values: unknown[] = new Array<unknown>(CANONICAL_FIELDS.length);
+
 /** Reads every canonical field of one object. Returns undefined when it has none of the fields we read. */
 export function toRecord(o: Record<string, unknown>, fields: FieldResolver, source: string, line: number): LogRecord | undefined {
-  const levelRaw = fields.get(o, 'level');
-  const messageRaw = fields.get(o, 'message');
-  const stackRaw = fields.get(o, 'stackTrace');
-  const typeRaw = fields.get(o, 'exceptionType');
-  if (levelRaw === undefined && messageRaw === undefined && stackRaw === undefined && typeRaw === undefined) return undefined;
+  const v = values;
+  if (!fields.readAll(o, v)) {
+    // (in this order while detection looks: the first fields decide whether the others are looked up, and
+    // detection counts the lookups)
+    v[LEVEL] = fields.get(o, 'level');
+    v[MESSAGE] = fields.get(o, 'message');
+    v[STACK] = fields.get(o, 'stackTrace');
+    v[EXC_TYPE] = fields.get(o, 'exceptionType');
+    if (v[LEVEL] === undefined && v[MESSAGE] === undefined && v[STACK] === undefined && v[EXC_TYPE] === undefined) return undefined;
+    v[TIMESTAMP] = fields.get(o, 'timestamp');
+    v[EXC_MESSAGE] = fields.get(o, 'exceptionMessage');
+    v[SERVICE] = fields.get(o, 'service');
+    v[VERSION] = fields.get(o, 'version');
+    v[ENDPOINT] = fields.get(o, 'endpoint');
+    v[LOGGER] = fields.get(o, 'logger');
+    v[USER] = fields.get(o, 'userId');
+    v[REQUEST] = fields.get(o, 'requestId');
+    v[TRACE] = fields.get(o, 'traceId');
+    v[SPAN] = fields.get(o, 'spanId');
+  } else if (v[LEVEL] === undefined && v[MESSAGE] === undefined && v[STACK] === undefined && v[EXC_TYPE] === undefined) return undefined;
+  const messageRaw = v[MESSAGE];
+  const stackRaw = v[STACK];
   const record: LogRecord = { source, line, message: asText(messageRaw) ?? '' };
-  const level = normaliseLevelCached(levelRaw);
+  const level = normaliseLevelCached(v[LEVEL]);
   if (level) record.level = level;
-  const ts = parseTimestamp(fields.get(o, 'timestamp'));
+  const ts = parseTimestamp(v[TIMESTAMP]);
   if (ts !== undefined) record.timestamp = ts;
   const exc = stackRaw !== undefined ? exceptionFrom(stackRaw) : undefined;
   if (exc) record.exception = exc;
   // (zap's `zap.Error(err)` writes the error's text under `error`, beside the stack)
   const goError = exc?.chain[0]!.type === 'error' && exc.chain[0]!.message === '' ? o.error : undefined;
   if (typeof goError === 'string') exc!.chain[0]!.message = goError;
-  const et = asText(typeRaw);
+  const et = asText(v[EXC_TYPE]);
   if (et) record.exceptionType = et;
-  const em = asText(fields.get(o, 'exceptionMessage'));
+  const em = asText(v[EXC_MESSAGE]);
   if (em !== undefined) record.exceptionMessage = em;
-  const service = asText(fields.get(o, 'service'), 300);
+  const service = asText(v[SERVICE], 300);
   if (service) record.service = service;
-  const version = asText(fields.get(o, 'version'), 300);
+  const version = asText(v[VERSION], 300);
   if (version) record.version = version;
-  const endpoint = asText(fields.get(o, 'endpoint'), 300);
+  const endpoint = asText(v[ENDPOINT], 300);
   if (endpoint) record.endpoint = endpoint;
-  const logger = asText(fields.get(o, 'logger'), 300);
+  const logger = asText(v[LOGGER], 300);
   if (logger) record.logger = logger;
-  const user = fields.get(o, 'userId');
+  const user = v[USER];
   if (user !== undefined && user !== null && user !== '') record.userId = asText(user, 200)!;
-  const req = normaliseId(fields.get(o, 'requestId'));
+  const req = normaliseId(v[REQUEST]);
   if (req) record.requestId = req;
-  const trace = normaliseId(fields.get(o, 'traceId'));
+  const trace = normaliseId(v[TRACE]);
   if (trace && !/^0+$/.test(trace)) record.traceId = trace;
-  const span = normaliseId(fields.get(o, 'spanId'));
+  const span = normaliseId(v[SPAN]);
   if (span && !/^0+$/.test(span)) record.spanId = span;
   return record;
 }
