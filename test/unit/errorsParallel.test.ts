@@ -158,9 +158,21 @@ test('worker threads: the same report as one read for random logs, whatever the 
 
 test('bounded counters keep the same values and counts whatever the order and split of their input', () => {
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: 0, max: 60 }), { maxLength: 400 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 400 }), (values, max, cut) => {
+    // (values in runs too: a counter counts a run of one value when another comes or it is read)
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 4 })), { maxLength: 200 }).map((runs) => runs.flatMap(([v, n]) => Array<number>(n).fill(v))), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 400 }), (values, max, cut) => {
       const whole = new BoundedCounter(max);
       for (const v of values) whole.add(`v${v}`);
+      const reversed = new BoundedCounter(max);
+      for (const v of [...values].reverse()) reversed.add(`v${v}`);
+      assert.equal(reversed.other, whole.other);
+      assert.deepEqual(reversed.top(100), whole.top(100));
+      // What it keeps: the `max` values of smallest hash (whatever they are), each with all its events.
+      const all = new Map<string, number>();
+      for (const v of values) all.set(`v${v}`, (all.get(`v${v}`) ?? 0) + 1);
+      const kept = whole.top(100);
+      assert.equal(kept.length, Math.min(max, all.size));
+      for (const k of kept) assert.equal(k.count, all.get(k.value));
+      assert.equal(whole.other, values.length - kept.reduce((n, k) => n + k.count, 0));
       const a = new BoundedCounter(max);
       const b = new BoundedCounter(max);
       values.forEach((v, i) => (i < cut ? a : b).add(`v${v}`));

@@ -58,22 +58,48 @@ export class NotMergeable extends Error {}
  * counters of parts of a log read apart merge into the counter of the whole (see `merge`).
  */
 export class BoundedCounter {
-  readonly counts = new Map<string, number>();
-  other = 0;
+  private readonly counts = new Map<string, number>();
+  private rejected = 0;
   /** Values at or above this (hash, value) are not admitted: `max` values below it were seen. */
   private limitHash = Infinity;
   private limitValue = '';
+  /**
+   * The value of the last adds in a row and how many: counted when another value comes or the counter is
+   * read (services, releases and endpoints repeat line after line; the result does not depend on order).
+   */
+  private run: string | undefined;
+  private runCount = 0;
   constructor(private readonly max: number) {}
 
   add(v: string | undefined): void {
     if (v === undefined || v === '') return;
+    if (v === this.run) {
+      this.runCount++;
+      return;
+    }
+    this.flush();
+    this.run = v;
+    this.runCount = 1;
+  }
+
+  /** Values counted into `other`: seen but not among the `max` kept. */
+  get other(): number {
+    this.prune();
+    return this.rejected;
+  }
+
+  private flush(): void {
+    const v = this.run;
+    if (v === undefined) return;
+    this.run = undefined;
+    const n = this.runCount;
     const c = this.counts.get(v);
-    if (c !== undefined) this.counts.set(v, c + 1);
+    if (c !== undefined) this.counts.set(v, c + n);
     else if (this.limitHash === Infinity || this.below(v)) {
-      this.counts.set(v, 1);
+      this.counts.set(v, n);
       // (pruned in batches: between prunes up to twice the cap is held)
       if (this.counts.size >= 2 * this.max) this.prune();
-    } else this.other++;
+    } else this.rejected += n;
   }
 
   private below(v: string): boolean {
@@ -83,11 +109,12 @@ export class BoundedCounter {
 
   /** Keeps the `max` values of smallest (hash, value); the others' counts go to `other`. */
   private prune(): void {
+    this.flush();
     if (this.counts.size <= this.max) return;
     const keyed = [...this.counts].map(([v, n]) => ({ v, n, h: hash32(v) }));
     keyed.sort((a, b) => a.h - b.h || (a.v < b.v ? -1 : a.v > b.v ? 1 : 0));
     for (let i = this.max; i < keyed.length; i++) {
-      this.other += keyed[i]!.n;
+      this.rejected += keyed[i]!.n;
       this.counts.delete(keyed[i]!.v);
     }
     const last = keyed[this.max - 1];
@@ -97,14 +124,15 @@ export class BoundedCounter {
 
   /** Adds a counter of another part of the same input (any order of parts gives the same counter). */
   merge(entries: [string, number][], other: number): void {
+    this.flush();
     for (const [v, n] of entries) this.counts.set(v, (this.counts.get(v) ?? 0) + n);
-    this.other += other;
+    this.rejected += other;
     if (this.counts.size >= 2 * this.max) this.prune();
   }
 
   export(): [[string, number][], number] {
     this.prune();
-    return [[...this.counts], this.other];
+    return [[...this.counts], this.rejected];
   }
 
   top(n: number): Count[] {
@@ -114,7 +142,7 @@ export class BoundedCounter {
 
   get distinct(): number {
     this.prune();
-    return this.counts.size + (this.other > 0 ? 1 : 0);
+    return this.counts.size + (this.rejected > 0 ? 1 : 0);
   }
 }
 

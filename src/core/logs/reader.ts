@@ -555,6 +555,8 @@ export class ReaderContext {
 
   /** `"release":` when the release field is a top-level key, else undefined. */
   private releaseKey(): string | undefined {
+    // (a field's lock never moves once found: only an unlocked field is looked up again)
+    if (this.releaseKeyCache.path !== undefined) return this.releaseKeyCache.key;
     const path = this.fields.lockedPath('version');
     if (path !== this.releaseKeyCache.path) {
       this.releaseKeyCache = { path, key: path && !path.includes('.') && !/["\\]/.test(path) ? `"${path}":` : undefined };
@@ -618,6 +620,8 @@ export class ReaderContext {
 
   /** `"level":` when the level field is a top-level key (for the raw-text fast path), else undefined. */
   levelKey(): string | undefined {
+    // (a field's lock never moves once found: only an unlocked field is looked up again)
+    if (this.levelKeyCache.path !== undefined) return this.levelKeyCache.key;
     const path = this.fields.lockedPath('level');
     if (path !== this.levelKeyCache.path) {
       this.levelKeyCache = { path, key: path && !path.includes('.') && !/["\\]/.test(path) ? `"${path}":` : undefined };
