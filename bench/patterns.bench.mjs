@@ -433,7 +433,8 @@ async function main() {
   const warm = { patterns: runWorker('patterns-single', file), errors: runWorker('errors-single', file) };
   const firstTenth = (r) => r.samples.find((x) => x.at >= 10)?.cpuMs ?? NaN;
   const longFile = await generateJsonl(join(ARTIFACTS, `patterns-${LINES * 5}.jsonl`), { lines: LINES * 5 });
-  const long = { readline: runWorker('readline', longFile), patterns: runWorker('patterns', longFile), errors: runWorker('errors', longFile) };
+  const long = { readline: runWorker('readline', longFile), patterns: runWorker('patterns', longFile), errors: runWorker('errors', longFile), drain3: python(DRAIN3_JSONL, [longFile]) };
+  if (long.drain3.error) throw new Error(`Drain3: ${long.drain3.error}`);
   const load3 = (await import('node:os')).loadavg()[0];
   console.log(`first tenth: patterns ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms, errors ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms; ${LINES * 5} lines CPU: readline ${fmt(long.readline.cpuMs)}, patterns ${fmt(long.patterns.cpuMs)}, errors ${fmt(long.errors.cpuMs)}`);
 
@@ -607,7 +608,9 @@ the loop's work is native from the first line). On the same kind of file five ti
 (${fmt(LINES * 5)} lines, one run each, worker threads at that size; load average ${load3.toFixed(1)} after) the wall / CPU times were:
 readline loop ${fmt(long.readline.ms)} / ${fmt(long.readline.cpuMs)} ms, \`iwb patterns\` ${fmt(long.patterns.ms)} / ${fmt(long.patterns.cpuMs)} ms
 (${(long.readline.ms / long.patterns.ms).toFixed(2)} / ${(long.readline.cpuMs / long.patterns.cpuMs).toFixed(2)} of the loop), errors pipeline ${fmt(long.errors.ms)} / ${fmt(long.errors.cpuMs)} ms
-(${(long.readline.ms / long.errors.ms).toFixed(2)} / ${(long.readline.cpuMs / long.errors.cpuMs).toFixed(2)} of the loop).
+(${(long.readline.ms / long.errors.ms).toFixed(2)} / ${(long.readline.cpuMs / long.errors.cpuMs).toFixed(2)} of the loop), and Drain3 on that file in the same run ${fmt(long.drain3.ms)} ms:
+by wall time \`iwb patterns\` ${(long.drain3.ms / long.patterns.ms).toFixed(1)}× Drain3 and the errors pipeline ${(long.drain3.ms / long.errors.ms).toFixed(1)}× (the aim is
+measured on the issue's file above; this shows how much of the gap is start-up at that size).
 ${
   big
     ? `
