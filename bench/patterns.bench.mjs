@@ -25,6 +25,8 @@ const SYSTEMS = ['Android', 'Apache', 'BGL', 'HDFS', 'HPC', 'Hadoop', 'HealthApp
 const QUICK = !!process.env.IWB_BENCH_PATTERNS_QUICK;
 const LINES = Number(process.env.IWB_BENCH_PATTERNS_LINES ?? 200_000);
 const GIB = 1024 ** 3;
+// Interleaved throughput runs of each program (medians): this shared machine's speed varies within minutes.
+const RUNS = Number(process.env.IWB_BENCH_PATTERNS_RUNS ?? 5);
 
 async function buildCore() {
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -377,7 +379,7 @@ async function main() {
   const runs = { readline: [], patterns: [], errors: [], patterns1: [], errors1: [], patterns2: [], errors2: [], drain3: [], cliPatterns: [], cliErrors: [], pyDrain3: [] };
   const d3file = join(ARTIFACTS, 'patterns-drain3.py');
   writeFileSync(d3file, DRAIN3_JSONL);
-  for (let k = 0; k < 3; k++) {
+  for (let k = 0; k < RUNS; k++) {
     runs.readline.push(runWorker('readline', file));
     runs.patterns.push(runWorker('patterns', file));
     runs.errors.push(runWorker('errors', file));
@@ -530,7 +532,7 @@ ${errorsRows.map((r) => `| ${r.system} | ${fmt(r.records)} | ${fmt(r.events)} | 
 ### Throughput
 
 One JSON Lines file, ${fmt(LINES)} error lines without tracebacks (${(size / 2 ** 20).toFixed(0)} MB, twelve
-message templates with fresh values), the same file for every program, three interleaved runs each, medians.
+message templates with fresh values), the same file for every program, ${RUNS} interleaved runs each, medians.
 "In process" is the time of the work after start-up (reading the file through to the result); "process" is
 the wall time of the command, start-up included.
 
