@@ -397,6 +397,8 @@ async function main() {
   const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v.map((x) => (typeof x === 'number' ? x : x.ms)))]));
   // CPU time (user + system, all threads) of the same runs: on a shared machine the fairer measure of work.
   const cpu = Object.fromEntries(['readline', 'patterns', 'errors', 'patterns1', 'errors1', 'patterns2', 'errors2', 'drain3'].map((k) => [k, median(runs[k].map((x) => x.cpuMs))]));
+  // A round's own ratio, baseline over program (runs of one round are minutes apart at most), median of rounds.
+  const roundRatio = (program, baseline) => median(runs[program].map((r, k) => runs[baseline][k].ms / r.ms));
   const threads = (parallel) => (parallel ? 'worker threads at this size' : 'one thread at this size');
   const rate = (ms) => LINES / (ms / 1000);
   const load1 = (await import('node:os')).loadavg()[0];
@@ -548,6 +550,8 @@ the wall time of the command, start-up included.
 | Drain3 0.9.11, example masking (\`json.loads\` + \`add_log_message\`) | ${fmt(m.drain3)} ms | ${fmt(drainRate)} | 1 | ${(m.readline / m.drain3).toFixed(2)} | ${fmt(cpu.drain3)} ms | 1 | ${(cpu.readline / cpu.drain3).toFixed(2)} | ${fmt(m.pyDrain3)} ms | 1 |
 
 Runs (ms): patterns ${runs.patterns.map((r) => fmt(r.ms)).join(' / ')}; errors ${runs.errors.map((r) => fmt(r.ms)).join(' / ')}; patterns on one thread ${runs.patterns1.map((r) => fmt(r.ms)).join(' / ')}; errors on one thread ${runs.errors1.map((r) => fmt(r.ms)).join(' / ')}; patterns on two workers ${runs.patterns2.map((r) => fmt(r.ms)).join(' / ')}; errors on two workers ${runs.errors2.map((r) => fmt(r.ms)).join(' / ')}; readline ${runs.readline.map((r) => fmt(r.ms)).join(' / ')}; Drain3 ${runs.drain3.map((r) => fmt(r.ms)).join(' / ')}.
+The machine's speed drifts within a run; each round's own ratios (Drain3 of that round over the program's time in it), medians:
+\`iwb patterns\` ${roundRatio('patterns', 'drain3').toFixed(1)}× Drain3 and ${roundRatio('patterns', 'readline').toFixed(2)} of the loop, the errors pipeline ${roundRatio('errors', 'drain3').toFixed(1)}× and ${roundRatio('errors', 'readline').toFixed(2)}, on two workers whatever the size ${roundRatio('errors2', 'drain3').toFixed(1)}× and ${roundRatio('errors2', 'readline').toFixed(2)}.
 Patterns found: ${runs.patterns[0].patterns} (Drain3: ${runs.drain3[0].clusters} clusters). The in-process rows of the commands use two
 worker threads from the pipeline's threshold, as the commands do on an idle machine; the "process" column runs
 the commands as they are, which read on one thread while the load average is at or over the number of cores. 1-minute load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} after the throughput runs (2 shared cores).
@@ -598,11 +602,20 @@ the profile: the level fast path searched the chunk for the level key and the re
 repeated key, error lines included (the key's place in the line before is tried first now, and a repeat is
 looked for only in a line about to be counted without parsing); the analyzer allocated arrays per event for
 grouping rules that were not there; samples, now chosen by a hash of time and message, hash a few characters,
-not the message. Tried and dropped: reading one part on the calling thread beside one worker (one worker fewer
+not the message. Later (2026-12-07; paired runs against the commit before, one thread about 6% less wall time
+and 5% less CPU, two workers within the noise): field detection looked up a dozen candidate paths per field per
+record for the fields a log does not have (a record's keys are now looked at once for all of them: the first
+5,000 records of each part cost about half as much once compiled) and, once settled, made a lookup per field per record (a plan
+of one getter per field found reads them now); counters of services, releases and endpoints count a run of
+one value at once; the message skeleton's hash is a multiply-and-add. Tried and dropped: reading one part on the calling thread beside one worker (one worker fewer
 to start: the same wall time, about 3% less CPU), V8 flags for earlier compiling (\`--always-sparkplug\`,
 \`--maglev\`, \`--max-lazy\`: no difference beyond the noise). Reading error lines in
 place instead of \`JSON.parse\` (a flat-object scanner exact to the parser, property-tested) was measured and
-dropped: no faster, as V8's parser is native code and the scanner is not. Much of each run is start-up: the
+dropped: no faster, as V8's parser is native code and the scanner is not; so were two narrower raw readers of
+the error lines (2026-12-07): searching the line for each field's key (V8's search for a string of several
+characters took about 190 ns a key, eight keys more than \`JSON.parse\` of the line) and walking only the line's
+top-level keys with a search for each next quote (350 ms against 210 ms for \`JSON.parse\` over the 200,000
+lines); and parsing a chunk's lines as one JSON array (no faster). Much of each run is start-up: the
 first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
 patterns and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline on one thread in
 a further run each (JavaScript runs interpreted until V8 has compiled it, and compiling counts as CPU time;
