@@ -375,6 +375,18 @@ test('property: field detection reads with its shortcuts what it reads without t
   );
 });
 
+test('a Rust tracing log (in colour): error events carry the message without the spans, the target as the logger', async () => {
+  const records: LogRecord[] = [];
+  await readLogFiles([path.join(repoRoot, 'test/fixtures/logs-rust/tracing.log')], (r) => records.push(r));
+  assert.equal(records.length, 96);
+  const upstream = records.filter((r) => r.message.startsWith('upstream unavailable after '));
+  assert.equal(upstream.length, 76);
+  assert.ok(upstream.every((r) => r.level === 'ERROR' && r.logger === 'logsample::server' && /^upstream unavailable after \d retries status=503$/.test(r.message)), JSON.stringify(upstream[0]));
+  const refused = records.find((r) => r.logger === 'logsample::db')!;
+  assert.match(refused.message, /^connection refused: db-\d\.internal:5432$/);
+  assert.ok(refused.timestamp! >= Date.parse('2026-12-07T00:00:00Z'));
+});
+
 test('all-records mode keeps trace and span ids for correlation (the demo service traced by the OpenTelemetry SDK)', () => {
   const file = path.join(repoRoot, 'demo/.incidents/INC-2026-001/evidence/logs/recommend-traced.jsonl');
   const text = readFileSync(file, 'utf8');

@@ -343,6 +343,27 @@ test('grouping accuracy on labelled logs of real programs (their logging calls a
   }
 });
 
+test('Rust logs (tracing in colour and plain, env_logger): each logging call is one pattern, its spans and target are header', async () => {
+  // (tracing's lines scored 0.002 before: the spans' fields and the target made every request a pattern)
+  const dir = path.join(repoRoot, 'test/fixtures/logs-rust');
+  for (const name of ['tracing', 'tracing-plain', 'env_logger']) {
+    const { assignment, report } = await analyzePatternFiles([path.join(dir, `${name}.log`)], { assign: true });
+    const truth = readFileSync(path.join(dir, `${name}.labels`), 'utf8').trimEnd().split('\n');
+    assert.equal(assignment!.length, truth.length, name);
+    const ga = groupingAccuracy(truth, [...assignment!].map((i) => report.patterns[i]!.id));
+    assert.equal(ga, 1, `${name}: GA ${ga.toFixed(3)}`);
+  }
+  const { report } = await analyzePatternFiles([path.join(dir, 'tracing.log')]);
+  const templates = report.patterns.map((p) => p.template);
+  assert.ok(templates.includes('slow query took <duration> table="orders"'), templates.join('\n'));
+  assert.ok(templates.every((t) => !t.includes('request{') && !t.includes('logsample::') && !t.includes('\u001b')), templates.join('\n'));
+  assert.deepEqual(report.patterns.find((p) => p.template.startsWith('upstream unavailable'))!.levels, { ERROR: 76 });
+  // The header grammar: the spans are skipped, the target is the logger.
+  const line = '2026-12-07T00:53:01.123456Z  WARN request{method="POST" uri=/api/items/1 id=3}:handler{n=2}: logsample::db: slow query took 812 ms';
+  const h = parseTextHeader(line)!;
+  assert.deepEqual({ level: h.level, logger: h.logger, message: line.slice(h.start) }, { level: 'WARNING', logger: 'logsample::db', message: 'slow query took 812 ms' });
+});
+
 test("grouping accuracy on Python libraries' own logs, recorded for it (test/fixtures/patterns-python)", async () => {
   // Floors a little under what the miner scores (bench/RESULTS.md has the table); the rest is mostly the labels'
   // limits (NOTE.md). concurrent and s3transfer are all printed objects; they scored 0.55 and 0.29 before those.

@@ -60,7 +60,17 @@ const WEEKDAYS = /^(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:da
 const TIMEISH = /^\d{1,4}(?:[-/.:T]\d{1,9}){1,6}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?,?$|^\d{6,8}(?:[-T]\d{6}(?:[.,:]\d{1,9})?)?,?$|^\d{8}[-T]\d{1,2}(?::\d{1,2}){1,2}(?:[.,:]\d{1,9})?$/;
 const NUMBER = /^\d{1,19}[.,]?$/;
 const DASHES = /^[-|:]{1,2}$/;
-const LOGGER_COLON = /^[\w.$@/<>~-]+(?:\([\w.$ -]+\))?(?:\[[\w./: -]*\])?(?:\([^)]*\))?:$/;
+// (and Rust's module paths, `myapp::db:`, as tracing and env_logger name the target)
+const LOGGER_COLON = /^[\w.$@/<>~-]+(?:::[\w.$@/<>~-]+)*(?:\([\w.$ -]+\))?(?:\[[\w./: -]*\])?(?:\([^)]*\))?:$/;
+/** Rust tracing's spans before the target: `request{method=GET uri=/x}:handler{id=7}:` (their fields are values). */
+const TRACING_SPANS = /(?:[A-Za-z_][\w:]*\{[^{}\n]*\}:)+(?=\s)/y;
+
+/** The end of Rust tracing's spans at `from` (see TRACING_SPANS), or -1 when none start there. */
+export function tracingSpansEnd(text: string, from: number): number {
+  if (text.indexOf('{', from) === -1) return -1;
+  TRACING_SPANS.lastIndex = from;
+  return TRACING_SPANS.test(text) ? TRACING_SPANS.lastIndex : -1;
+}
 const DOTTED = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+(?:\[[\w./: -]*\])?:?$/;
 const SYSLOG_PRI = /^<(\d{1,3})>(?:1 )?/;
 const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
@@ -363,6 +373,14 @@ export function parseTextHeader(line: string): TextHeader | undefined {
         continue;
       }
       break;
+    }
+    const spansEnd = level && afterLevel === 0 && t.includes('{') ? tracingSpansEnd(line, tok.start) : -1;
+    if (spansEnd !== -1) {
+      prevEnd = end;
+      end = spansEnd;
+      tok = { text: line.slice(tok.start, end), start: tok.start, end };
+      afterLevel++;
+      continue;
     }
     // Words in the header: a host name, a component, a logger. They count only when the header goes on to
     // a level, a `logger:` token, a bracketed context or a dash; otherwise they are the message's first words.

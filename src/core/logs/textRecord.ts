@@ -7,7 +7,7 @@
 import { glogHeader, knownHeader, LEVEL_WORDS, withGoError, zapMessage } from './headerFormats';
 import { normaliseLevelCached } from './jsonRecord';
 import { parseLogfmt } from './logfmt';
-import { parseTextHeader as grammarHeader } from './textHeader';
+import { parseTextHeader as grammarHeader, tracingSpansEnd } from './textHeader';
 import { parseV8Exception, v8StackStart } from './traceback';
 import { parsePanic } from './panics';
 import { parseRubyException } from './rubyBacktrace';
@@ -73,8 +73,11 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   if (lv) {
     header.level = normaliseLevelCached(lv[2]!.toUpperCase());
     let msg = lv[3]!;
-    // (loguru's `| module:function:line - message`)
-    const name = msg.charCodeAt(0) === 124 /* | */ ? /^\|\s*([\w.<>-]+):[\w.<>-]+:\d+ - (.*)$/s.exec(msg) : /^([\w.<>-]+): (.*)$/s.exec(msg);
+    // (Rust tracing's spans before the target: `request{method=GET}: myapp::db: message`)
+    const spans = tracingSpansEnd(msg, 0);
+    if (spans !== -1) msg = msg.slice(spans).trimStart();
+    // (loguru's `| module:function:line - message`; a Rust module path as tracing and env_logger name targets)
+    const name = msg.charCodeAt(0) === 124 /* | */ ? /^\|\s*([\w.<>-]+):[\w.<>-]+:\d+ - (.*)$/s.exec(msg) : /^([\w.<>-]+(?:::[\w.<>-]+)*): (.*)$/s.exec(msg);
     if (name) {
       header.logger = name[1]!;
       msg = name[2]!;
