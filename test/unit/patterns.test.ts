@@ -14,6 +14,7 @@ import { PatternReaderContext, fastTime, type PatternRecord } from '../../src/co
 import { compilePatternRules } from '../../src/core/patterns/rules';
 import { formatRatio, sparkline } from '../../src/core/patterns/present';
 import { parseTextHeader } from '../../src/core/logs/textHeader';
+import { splitMonologTail } from '../../src/core/logs/headerFormats';
 import { parsePatternFilter, patternRow, visiblePatterns } from '../../src/presenters/patterns';
 import { repoRoot, tempDir, runCli } from './helpers';
 import { pythonParser } from './loggingHelpers';
@@ -362,6 +363,26 @@ test('Rust logs (tracing in colour and plain, env_logger): each logging call is 
   const line = '2026-12-07T00:53:01.123456Z  WARN request{method="POST" uri=/api/items/1 id=3}:handler{n=2}: logsample::db: slow query took 812 ms';
   const h = parseTextHeader(line)!;
   assert.deepEqual({ level: h.level, logger: h.logger, message: line.slice(h.start) }, { level: 'WARNING', logger: 'logsample::db', message: 'slow query took 812 ms' });
+});
+
+test("a PHP log (Monolog): channel.LEVEL is the logger and the level, and the call's context is not the message", async () => {
+  // (it scored 0.880 before, every line without a level: a context value split one call into three patterns)
+  const dir = path.join(repoRoot, 'test/fixtures/logs-php');
+  const { assignment, report } = await analyzePatternFiles([path.join(dir, 'monolog.log')], { assign: true });
+  const truth = readFileSync(path.join(dir, 'monolog.labels'), 'utf8').trimEnd().split('\n');
+  assert.equal(groupingAccuracy(truth, [...assignment!].map((i) => report.patterns[i]!.id)), 1);
+  const declined = report.patterns.find((p) => p.template.startsWith('Payment declined'))!;
+  assert.equal(declined.template, 'Payment declined for order <num>');
+  assert.deepEqual(declined.levels, { ERROR: 48 });
+  assert.ok(report.patterns.every((p) => Object.keys(p.levels).every((l) => l !== 'NONE')));
+  const line = '[2026-12-07T01:06:48.605255+00:00] doctrine.ERROR: Deadlock found {"table":"orders","ms":92} []';
+  const h = parseTextHeader(line)!;
+  assert.deepEqual({ level: h.level, logger: h.logger }, { level: 'ERROR', logger: 'doctrine' });
+  // Only two JSON values at the end are Monolog's context and extra.
+  assert.equal(splitMonologTail('Deadlock found {"table":"orders","ms":92} []'), 'Deadlock found');
+  assert.equal(splitMonologTail('SELECT * FROM t WHERE id = ? [326] []'), 'SELECT * FROM t WHERE id = ?');
+  assert.equal(splitMonologTail('got [1, 2]'), undefined);
+  assert.equal(splitMonologTail('a {"x": [1, {"y": "} ["}]} {}'), 'a');
 });
 
 test("grouping accuracy on Python libraries' own logs, recorded for it (test/fixtures/patterns-python)", async () => {

@@ -77,6 +77,36 @@ export function splitJsonTail(message: string): { head: string; fields: Record<s
 }
 
 /**
+ * Monolog's (PHP) default line ends with the call's context and the processors' extra, each a JSON object or
+ * array (`… Payment declined {"reason":"card_declined"} []`): the message without them, or undefined when the
+ * message does not end with two JSON values.
+ */
+export function splitMonologTail(message: string): string | undefined {
+  const extra = trailingJson(message, message.length);
+  if (extra === undefined) return undefined;
+  const context = trailingJson(message, extra);
+  return context === undefined ? undefined : message.slice(0, context).trimEnd();
+}
+
+/** Where the JSON object or array that ends `message[0, end)` after a space starts (tried at a few places). */
+function trailingJson(message: string, end: number): number | undefined {
+  const last = message.charCodeAt(end - 1);
+  if (last !== 93 /* ] */ && last !== 125 /* } */) return undefined;
+  let at = end;
+  for (let tries = 0; tries < 8; tries++) {
+    at = Math.max(message.lastIndexOf(' {', at - 1), message.lastIndexOf(' [', at - 1));
+    if (at === -1) return undefined;
+    try {
+      const v: unknown = JSON.parse(message.slice(at + 1, end));
+      if (typeof v === 'object' && v !== null) return at;
+    } catch {
+      // not there: an earlier brace may open it
+    }
+  }
+  return undefined;
+}
+
+/**
  * The message of a zap console line after its level (`app/server.go:88\tfailed to flush\t{"error": "…"}`):
  * without the caller and the fields, and with the error field as Go loggers mean it (`failed to flush: …`).
  */

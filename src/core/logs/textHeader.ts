@@ -62,6 +62,8 @@ const NUMBER = /^\d{1,19}[.,]?$/;
 const DASHES = /^[-|:]{1,2}$/;
 // (and Rust's module paths, `myapp::db:`, as tracing and env_logger name the target)
 const LOGGER_COLON = /^[\w.$@/<>~-]+(?:::[\w.$@/<>~-]+)*(?:\([\w.$ -]+\))?(?:\[[\w./: -]*\])?(?:\([^)]*\))?:$/;
+/** Monolog's `channel.LEVEL:` (its level names in capitals). */
+const MONOLOG_CHANNEL = /^([\w.-]+)\.([A-Z]+):$/;
 /** Rust tracing's spans before the target: `request{method=GET uri=/x}:handler{id=7}:` (their fields are values). */
 const TRACING_SPANS = /(?:[A-Za-z_][\w:]*\{[^{}\n]*\}:)+(?=\s)/y;
 
@@ -386,6 +388,13 @@ export function parseTextHeader(line: string): TextHeader | undefined {
     // a level, a `logger:` token, a bracketed context or a dash; otherwise they are the message's first words.
     if (LOGGER_COLON.test(t) && (pendingWords.length <= 1 || level)) {
       logger = t.replace(/(?:\[[^\]]*\])?(?:\([^)]*\))?:$/, '').replace(/\[.*$/, '');
+      // Monolog's (PHP) `channel.LEVEL:`: the level is the name's last part.
+      const channel = !level && time ? MONOLOG_CHANNEL.exec(t) : null;
+      const channelLevel = channel ? levelOf(channel[2]!, false) : undefined;
+      if (channelLevel) {
+        level = channelLevel;
+        logger = channel![1]!;
+      }
       prevEnd = end;
       end = tok.end;
       // `logger: [ERROR] message` (torch.distributed.elastic's agent), syslog's `app[1234]: ERROR message`

@@ -17,7 +17,7 @@ import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
 import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
 import { stripWorkerPrefix } from '../logs/workerPrefixes';
-import { julFirstLine, splitJsonTail } from '../logs/headerFormats';
+import { julFirstLine, splitJsonTail, splitMonologTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
 import { SkipCounter } from '../logs/skips';
 import { asText, isoUtcIn, parseTimestamp, lastRewrite, pinoLevelName, stripAnsi } from '../logs/values';
@@ -248,6 +248,10 @@ function contextFree(r: PatternRecord): void {
   }
   const tail = splitJsonTail(m);
   if (tail) r.message = tail.head;
+  else {
+    const head = m.charCodeAt(m.length - 1) === 93 /* ] */ || m.charCodeAt(m.length - 1) === 125 /* } */ ? splitMonologTail(m) : undefined;
+    if (head !== undefined && head !== '') r.message = head;
+  }
 }
 
 function firstLine(s: string): string {
