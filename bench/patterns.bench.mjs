@@ -180,6 +180,8 @@ async function accuracy(core) {
       ['tracing-plain', 'Rust tracing (NO_COLOR)'],
       ['env_logger', 'Rust env_logger'],
     ].map(([f, name]) => ({ name, file: `test/fixtures/logs-rust/${f}.log`, truth: readFileSync(join(REPO_ROOT, 'test/fixtures/logs-rust', `${f}.labels`), 'utf8').trimEnd().split('\n') })),
+    // PHP (test/fixtures/logs-php/NOTE.md), labelled the same way.
+    { name: 'PHP Monolog (default line format)', file: 'test/fixtures/logs-php/monolog.log', truth: readFileSync(join(REPO_ROOT, 'test/fixtures/logs-php/monolog.labels'), 'utf8').trimEnd().split('\n') },
   ];
   // Python libraries' own logging (test/fixtures/patterns-python/record.py), gzipped: Drain3 reads a copy.
   const PY = 'test/fixtures/patterns-python';
@@ -491,12 +493,13 @@ its default configuration, and its example \`drain3.ini\` masking. Labels: the o
 ${sysRows}
 | **Mean** | **${ga(mean('raw'))}** | ${ga(mean('content'))} | ${ga(mean('d3default'))} | ${ga(mean('d3example'))} | ${ga(mean('rawFixed'))} | ${ga(mean('contentFixed'))} | ${ga(mean('d3defaultFixed'))} | ${ga(mean('d3exampleFixed'))} |
 
-Labelled logs of real programs (\`test/fixtures/patterns/\`, \`test/fixtures/logs-go/\` and \`test/fixtures/logs-rust/\`,
-see their NOTE.md): each line's true group is the logging call that wrote it (for the Go programs, the call site
-each line names: logfmt's \`caller=\`, zap's third column; Jaeger writes three messages from two calls each,
-which no miner can tell apart; the Rust program notes each call's line as it logs); the whole text line goes to
-each miner. The Rust logs were recorded after the rest (2026-12-07): tracing's lines scored 0.002 until its spans
-and target were read as header.
+Labelled logs of real programs (\`test/fixtures/patterns/\`, \`test/fixtures/logs-go/\`, \`test/fixtures/logs-rust/\` and
+\`test/fixtures/logs-php/\`, see their NOTE.md): each line's true group is the logging call that wrote it (for the Go
+programs, the call site each line names: logfmt's \`caller=\`, zap's third column; Jaeger writes three messages
+from two calls each, which no miner can tell apart; the Rust and PHP programs note each call's line as it logs);
+the whole text line goes to each miner. The Rust and PHP logs were recorded after the rest (2026-12-07):
+tracing's lines scored 0.002 until its spans and target were read as header, and Monolog's 0.880 until its
+\`channel.LEVEL\` was read and its trailing context left out of the message.
 
 | Program | Lines | Logging calls | Ours | Drain3 default | Drain3 example masking |
 | --- | ---: | ---: | ---: | ---: | ---: |
