@@ -100,11 +100,10 @@ export function quickIsError(o: Record<string, unknown>, fields: FieldResolver):
 
 // The indices of the fields in `CANONICAL_FIELDS` (FieldResolver `readAll`).
 const [TIMESTAMP, LEVEL, MESSAGE, EXC_TYPE, EXC_MESSAGE, STACK, TRACE, SPAN, REQUEST, USER, ENDPOINT, SERVICE, VERSION, LOGGER] = CANONICAL_FIELDS.map((_, i) => i) as number[];
-const values: unknown[] = new Array<unknown>(CANONICAL_FIELDS.length);
 
 /** Reads every canonical field of one object. Returns undefined when it has none of the fields we read. */
 export function toRecord(o: Record<string, unknown>, fields: FieldResolver, source: string, line: number): LogRecord | undefined {
-  const v = values;
+  const v = new Array<unknown>(CANONICAL_FIELDS.length);
   if (!fields.readAll(o, v)) {
     // (in this order while detection looks: the first fields decide whether the others are looked up, and
     // detection counts the lookups)
@@ -124,50 +123,35 @@ export function toRecord(o: Record<string, unknown>, fields: FieldResolver, sour
     v[TRACE] = fields.get(o, 'traceId');
     v[SPAN] = fields.get(o, 'spanId');
   } else if (v[LEVEL] === undefined && v[MESSAGE] === undefined && v[STACK] === undefined && v[EXC_TYPE] === undefined) return undefined;
-  // (read out before anything else runs: `values` is shared)
-  const timestampRaw = v[TIMESTAMP];
-  const levelRaw = v[LEVEL];
-  const messageRaw = v[MESSAGE];
-  const typeRaw = v[EXC_TYPE];
-  const excMessageRaw = v[EXC_MESSAGE];
-  const stackRaw = v[STACK];
-  const traceRaw = v[TRACE];
-  const spanRaw = v[SPAN];
-  const requestRaw = v[REQUEST];
-  const userRaw = v[USER];
-  const endpointRaw = v[ENDPOINT];
-  const serviceRaw = v[SERVICE];
-  const versionRaw = v[VERSION];
-  const loggerRaw = v[LOGGER];
-  const record: LogRecord = { source, line, message: asText(messageRaw) ?? '' };
-  const level = normaliseLevelCached(levelRaw);
+  const record: LogRecord = { source, line, message: asText(v[MESSAGE]) ?? '' };
+  const level = normaliseLevelCached(v[LEVEL]);
   if (level) record.level = level;
-  const ts = parseTimestamp(timestampRaw);
+  const ts = parseTimestamp(v[TIMESTAMP]);
   if (ts !== undefined) record.timestamp = ts;
-  const exc = stackRaw !== undefined ? exceptionFrom(stackRaw) : undefined;
+  const exc = v[STACK] !== undefined ? exceptionFrom(v[STACK]) : undefined;
   if (exc) record.exception = exc;
   // (zap's `zap.Error(err)` writes the error's text under `error`, beside the stack)
   const goError = exc?.chain[0]!.type === 'error' && exc.chain[0]!.message === '' ? o.error : undefined;
   if (typeof goError === 'string') exc!.chain[0]!.message = goError;
-  const et = asText(typeRaw);
+  const et = asText(v[EXC_TYPE]);
   if (et) record.exceptionType = et;
-  const em = asText(excMessageRaw);
+  const em = asText(v[EXC_MESSAGE]);
   if (em !== undefined) record.exceptionMessage = em;
-  const service = asText(serviceRaw, 300);
+  const service = asText(v[SERVICE], 300);
   if (service) record.service = service;
-  const version = asText(versionRaw, 300);
+  const version = asText(v[VERSION], 300);
   if (version) record.version = version;
-  const endpoint = asText(endpointRaw, 300);
+  const endpoint = asText(v[ENDPOINT], 300);
   if (endpoint) record.endpoint = endpoint;
-  const logger = asText(loggerRaw, 300);
+  const logger = asText(v[LOGGER], 300);
   if (logger) record.logger = logger;
-  const user = userRaw;
+  const user = v[USER];
   if (user !== undefined && user !== null && user !== '') record.userId = asText(user, 200)!;
-  const req = normaliseId(requestRaw);
+  const req = normaliseId(v[REQUEST]);
   if (req) record.requestId = req;
-  const trace = normaliseId(traceRaw);
+  const trace = normaliseId(v[TRACE]);
   if (trace && !/^0+$/.test(trace)) record.traceId = trace;
-  const span = normaliseId(spanRaw);
+  const span = normaliseId(v[SPAN]);
   if (span && !/^0+$/.test(span)) record.spanId = span;
   return record;
 }

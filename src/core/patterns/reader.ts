@@ -249,8 +249,8 @@ function contextFree(r: PatternRecord): void {
   const tail = splitJsonTail(m);
   if (tail) r.message = tail.head;
   else {
-    const head = m.charCodeAt(m.length - 1) === 93 /* ] */ || m.charCodeAt(m.length - 1) === 125 /* } */ ? splitMonologTail(m) : undefined;
-    if (head !== undefined && head !== '') r.message = head;
+    const head = splitMonologTail(m);
+    if (head) r.message = head;
   }
 }
 
