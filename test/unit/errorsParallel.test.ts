@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { BoundedCounter } from '../../src/core/errors/analyzer';
 import { analyzeLogFiles, type LoadOptions } from '../../src/core/errors/load';
 import { analyzeLogFilesParallel } from '../../src/node/errorsParallel';
+import { compareCodeUnits, topCounts } from '../../src/core/util/order';
 import { repoRoot, tempDir } from './helpers';
 
 let script: Promise<string> | undefined;
@@ -183,6 +184,17 @@ test('bounded counters keep the same values and counts whatever the order and sp
       assert.equal(merged.other, whole.other);
     }),
   );
+});
+
+test('the top counts are what sorting every entry by count (then value) and taking the first n gives', () => {
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.string({ maxLength: 4 }), fc.integer({ min: 1, max: 5 })), { maxLength: 80 }), fc.integer({ min: 0, max: 30 }), (pairs, n) => {
+      const entries = new Map(pairs);
+      const sorted = [...entries].sort((a, b) => b[1] - a[1] || compareCodeUnits(a[0], b[0])).slice(0, n);
+      assert.deepEqual(topCounts(entries, n), sorted.map(([value, count]) => ({ value, count })));
+    }),
+  );
+  assert.deepEqual([compareCodeUnits('B', 'a'), compareCodeUnits('a', 'a'), compareCodeUnits('ab', 'a')], [-1, 0, 1]);
 });
 
 /** A recorded fixture many times over, read on one thread and on worker threads (in many parts). */

@@ -14,6 +14,7 @@ import { ruleMatches, type CompiledRule } from './rules';
 import { orderReleases, releaseStatus, type ClusterRelease, type LogRelease } from './releases';
 
 export type { ClusterPattern, ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportPattern, ReportSample } from './report';
+import { compareCodeUnits, topCounts } from '../util/order';
 import type { ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportSample } from './report';
 
 export interface AnalyzerOptions {
@@ -137,7 +138,7 @@ export class BoundedCounter {
 
   top(n: number): Count[] {
     this.prune();
-    return [...this.counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([value, count]) => ({ value, count }));
+    return topCounts(this.counts, n);
   }
 
   get distinct(): number {
@@ -727,7 +728,7 @@ export class ErrorAnalyzer {
       merged.set(summary.fingerprint, summary);
       clusters.push(summary);
     }
-    clusters.sort((a, b) => b.count - a.count || (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') || a.id.localeCompare(b.id));
+    clusters.sort((a, b) => b.count - a.count || compareCodeUnits(a.firstSeen ?? '', b.firstSeen ?? '') || compareCodeUnits(a.id, b.id));
     return {
       events: this.events,
       lines: extra.lines,

@@ -11,6 +11,7 @@
  * Releases are ordered by when the logs first show them (a deploy is when a release starts), not by name.
  */
 import { compareReleaseNames } from '../changes/releases';
+import { compareCodeUnits } from '../util/order';
 
 export type ClusterStatus = 'new' | 'regressed' | 'ongoing' | 'resolved';
 
@@ -33,7 +34,7 @@ export interface ClusterRelease {
 
 export function orderReleases<T extends { name: string; firstSeen?: string }>(releases: readonly T[]): T[] {
   return [...releases].sort((a, b) => {
-    if (a.firstSeen && b.firstSeen && a.firstSeen !== b.firstSeen) return a.firstSeen.localeCompare(b.firstSeen);
+    if (a.firstSeen && b.firstSeen && a.firstSeen !== b.firstSeen) return compareCodeUnits(a.firstSeen, b.firstSeen);
     if (a.firstSeen && !b.firstSeen) return -1;
     if (!a.firstSeen && b.firstSeen) return 1;
     return compareReleaseNames(a.name, b.name);

@@ -16,6 +16,7 @@ import { matcherOf, type PatternMatcher } from './matcher';
 import { detach, TemplateMiner, VARIABLE, type MinerOptions } from './miner';
 import type { PatternRecord } from './reader';
 import type { CompiledPatternRule } from './rules';
+import { compareCodeUnits, topCounts } from '../util/order';
 
 export const JUMP_FACTOR = 3;
 export const JUMP_MIN_AFTER = 5;
@@ -125,10 +126,6 @@ function bump(map: Map<string, number>, key: string, max: number): void {
   const c = map.get(key);
   if (c !== undefined) map.set(key, c + 1);
   else if (map.size < max) map.set(detach(key), 1);
-}
-
-function top(map: Map<string, number>, n: number): PatternCount[] {
-  return [...map].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([value, count]) => ({ value, count }));
 }
 
 export class PatternAnalyzer {
@@ -369,8 +366,8 @@ export class PatternAnalyzer {
         ...(Number.isFinite(first) ? { firstSeen: iso(first)!, lastSeen: iso(last)! } : {}),
         levels: Object.fromEntries([...levels].sort((a, b) => b[1] - a[1])),
         samples,
-        services: top(services, 10),
-        versions: top(versions, 10),
+        services: topCounts(services, 10),
+        versions: topCounts(versions, 10),
         matcher: matcherOf(g.tokens),
         signatures: g.sigs.length,
         isNew: cut !== undefined && Number.isFinite(first) && first >= cut,
@@ -381,7 +378,7 @@ export class PatternAnalyzer {
       if (cut !== undefined && range) summary.change = rateChange(minutes, range, cut, summary.isNew);
       summaries.push({ summary, index });
     });
-    summaries.sort((a, b) => b.summary.count - a.summary.count || a.summary.template.localeCompare(b.summary.template));
+    summaries.sort((a, b) => b.summary.count - a.summary.count || compareCodeUnits(a.summary.template, b.summary.template));
     // Pattern indices follow the sorted order, so `patternOfSignature` indexes `report.patterns`.
     const order = new Int32Array(groups.length).fill(-1);
     summaries.forEach((s, i) => (order[s.index] = i));
