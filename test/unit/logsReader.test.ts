@@ -307,6 +307,34 @@ test('the raw-text fast path for non-error lines changes nothing but speed', () 
   );
 });
 
+test('the fast path pauses through a long run of error lines and takes non-error lines again after it', () => {
+  // A broken non-error line that ends with `}` is a record to the fast path and "not JSON" to the full
+  // parse (see above): which path read each line shows.
+  const errors = Array.from({ length: 3000 }, (_, i) => `{"timestamp":"2026-11-20T09:00:00Z","level":"ERROR","message":"boom ${i}"}`);
+  const broken = Array.from({ length: 3000 }, (_, i) => `{"timestamp":"2026-11-20T09:00:01Z","level":"INFO","message":"cut ${i}}`);
+  const { records, context } = readText([...errors, ...broken].join('\n'));
+  assert.equal(records.length, 3000);
+  const notJson = context.skips.summaries().find((s) => s.reason === 'notJson')?.count ?? 0;
+  assert.ok(notJson > 0, 'some lines after the errors were parsed while the fast path paused');
+  assert.ok(notJson <= 1024, `the pause is at most 1024 lines (${notJson} parsed)`);
+  assert.equal(context.stats.records, 6000 - notJson);
+  // Runs of every length, of errors and of other lines: the same as the full parse.
+  const run = fc.tuple(fc.constantFrom('ERROR', 'INFO', 'WARNING'), fc.integer({ min: 1, max: 400 }));
+  fc.assert(
+    fc.property(fc.array(run, { maxLength: 8 }), (runs) => {
+      let n = 0;
+      const text = runs.flatMap(([level, k]) => Array.from({ length: k }, () => `{"timestamp":"2026-11-20T09:00:${String(n++ % 60).padStart(2, '0')}Z","level":"${level}","message":"m ${n}","service":"s${n % 3}"}`)).join('\n');
+      const a = readText(text);
+      const b = readText(text, { fastPath: false });
+      assert.deepEqual(a.records, b.records);
+      assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
+      assert.deepEqual(a.context.stats, b.context.stats);
+      assert.deepEqual([...a.context.releases], [...b.context.releases]);
+    }),
+    { numRuns: 60 },
+  );
+});
+
 test('property: the fast path gives what the full parse gives on JSON lines of every kind', () => {
   // Keys of several canonical fields (and others), values of every JSON kind, strings with escapes and
   // raw control characters, nested values, duplicate keys, broken error lines: the raw-text fast path must

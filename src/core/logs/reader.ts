@@ -72,6 +72,9 @@ export class IngestCancelled extends Error {
 // Control characters other than tab, newline, carriage return, form feed and escape: binary data.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f]/;
+/** The fast path's looks in a row that took no line before it pauses, and its longest pause (see `push`). */
+const FAST_MISSES = 64;
+const FAST_PAUSE_MAX = 1024;
 
 /** Reads one source (file). Feed it text with `push`, then call `end`. */
 export class SourceReader {
@@ -101,6 +104,14 @@ export class SourceReader {
   private julLine: { line: number; timestamp?: number; logger: string } | undefined;
   private lastLevelNonError = false;
   private levelKeyAt = 0;
+  /**
+   * Lines still to be parsed without the fast path's look (see `push`), the looks in a row that did not take
+   * their line, and the current pause: a log that is all errors (or has no level key) paid the look on every
+   * line for nothing.
+   */
+  private fastPause = 0;
+  private fastMisses = 0;
+  private fastBackoff = 0;
 
   constructor(
     readonly source: string,
@@ -141,15 +152,27 @@ export class SourceReader {
         start = nl + 1;
         continue;
       }
-      // Whether the fast path already looked at this line (an error line: json() need not look again).
+      // Whether the fast path already looked at this line (an error line: json() need not look again), or
+      // was paused: after FAST_MISSES looks in a row that took no line, the next lines are parsed without a
+      // look, for a pause that doubles each time (up to FAST_PAUSE_MAX lines) until a look takes its line.
+      // Either way a line gives what the full parse gives (the fast path only saves work).
       this.fastChecked = this.carry.length === 0 && !this.chunkHasReplacement && nl - start <= max;
-      if (this.fastChecked && this.isCertainNonError(text, start, nl)) {
-        this.lineNo++;
-        this.ctx.stats.lines++;
-        if (this.jsonMode === undefined) this.jsonMode = true;
-        this.countFast(text, start, nl);
-        start = nl + 1;
-        continue;
+      if (this.fastChecked) {
+        if (this.fastPause > 0) this.fastPause--;
+        else if (this.isCertainNonError(text, start, nl)) {
+          this.fastMisses = 0;
+          this.fastBackoff = 0;
+          this.lineNo++;
+          this.ctx.stats.lines++;
+          if (this.jsonMode === undefined) this.jsonMode = true;
+          this.countFast(text, start, nl);
+          start = nl + 1;
+          continue;
+        } else if (++this.fastMisses >= FAST_MISSES) {
+          this.fastMisses = 0;
+          this.fastBackoff = Math.min(FAST_PAUSE_MAX, this.fastBackoff * 2 || FAST_MISSES);
+          this.fastPause = this.fastBackoff;
+        }
       }
       let line = this.carry.length ? this.carry + text.slice(start, nl) : text.slice(start, nl);
       this.carry = '';
