@@ -1,13 +1,13 @@
 /**
  * What `iwb patterns` and `iwb errors` (and their views) share to read big files on several threads: when to
  * (thresholds, cores, load), where to cut a plain file (at line boundaries a reader may start from), how a
- * worker reads its byte range, and the pool that runs one worker per part and collects the parts' results
+ * worker reads its byte range, and the pool of threads that take one part after another and collect the parts' results
  * in input order. The analysis itself, and merging its parts, belong to each pipeline.
  */
 import * as nodeBuffer from 'node:buffer';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { errorMessage } from '../core/util/errors';
 
 /**
@@ -145,10 +145,33 @@ export async function readRange(file: string, start: number, end: number, onText
 /** What a worker posts: progress in bytes, its result, or an error. */
 export type WorkerMessage<R> = { type: 'progress'; bytes: number } | ({ type: 'done' } & R) | { type: 'error'; message: string };
 
+/** What a worker is sent after its first task (in `workerData`): the next task, or that there is none. */
+export type WorkerCommand<T> = { type: 'task'; task: T } | { type: 'exit' };
+
 /**
- * Runs `tasks` on at most `workers` threads of `script` (each gets its task as `workerData`), or on this
- * thread for tasks `here` takes (it resolves to undefined for the others); results come back in task order.
- * The first failure stops every worker and is thrown; `signal` stops them with `cancelled()`.
+ * A worker script's side of `runParts`: runs its first task (`workerData`), then each task it is sent, posting
+ * what `run` returns as `done` (its buffers moved, not copied); ends when told there is none left. A thread that takes several parts starts
+ * (its module, its JIT) once.
+ */
+export function serveParts<T>(port: MessagePort, first: T, run: (task: T) => Promise<{ result: object; transfer?: ArrayBuffer[] }>): void {
+  const runOne = (task: T) =>
+    run(task).then(
+      ({ result, transfer }) => port.postMessage({ type: 'done', ...result }, transfer ?? []),
+      (e: unknown) => port.postMessage({ type: 'error', message: errorMessage(e) }),
+    );
+  port.on('message', (m: WorkerCommand<T>) => {
+    if (m.type === 'task') void runOne(m.task);
+    else port.close();
+  });
+  void runOne(first);
+}
+
+/**
+ * Runs `tasks` on at most `workers` threads of `script`, or on this thread for tasks `here` takes (it resolves
+ * to undefined for the others); results come back in task order. Each thread takes the next task when it
+ * finishes one (the first as `workerData`, the others as messages, see `serveParts`), so a thread slowed by
+ * other work on the machine takes fewer. The first failure stops every worker and is thrown; `signal` stops
+ * them with `cancelled()`.
  */
 export async function runParts<T, R>(
   script: string,
@@ -172,34 +195,46 @@ export async function runParts<T, R>(
   if (options.signal?.aborted) abort();
   let next = 0;
   const runOne = async (): Promise<void> => {
-    while (next < tasks.length && !failure) {
-      const index = next++;
-      const task = tasks[index]!;
-      results[index] = await (options.here ? options.here(task) : Promise.resolve(undefined))
-        .then(
-          (local) =>
-            local ??
-            new Promise<R>((resolve, reject) => {
-              if (failure) return reject(failure);
-              const w = new Worker(script, { workerData: task });
-              running.add(w);
-              w.on('message', (m: WorkerMessage<R>) => {
-                if (m.type === 'progress') options.onBytes?.(m.bytes, task);
-                else if (m.type === 'done') resolve(m);
-                else reject(new Error(m.message));
-              });
-              w.on('error', reject);
-              w.on('exit', (code) => {
-                running.delete(w);
-                if (code !== 0) reject(failure ?? new Error(`a worker thread stopped (exit code ${code})`));
-              });
-            }),
-        )
-        .catch((e: unknown) => {
-        failure ??= e instanceof Error ? e : new Error(errorMessage(e));
-        abort();
-        throw failure;
+    // This runner's thread, started for its first task that is not run here, and what it reports to.
+    let worker: Worker | undefined;
+    let current: { task: T; resolve: (r: R) => void; reject: (e: Error) => void } | undefined;
+    const onThread = (task: T) =>
+      new Promise<R>((resolve, reject) => {
+        if (failure) return reject(failure);
+        current = { task, resolve, reject };
+        if (worker) {
+          worker.postMessage({ type: 'task', task } satisfies WorkerCommand<T>);
+          return;
+        }
+        const w = (worker = new Worker(script, { workerData: task }));
+        running.add(w);
+        w.on('message', (m: WorkerMessage<R>) => {
+          if (!current) return;
+          if (m.type === 'progress') options.onBytes?.(m.bytes, current.task);
+          else if (m.type === 'done') current.resolve(m);
+          else current.reject(new Error(m.message));
+        });
+        w.on('error', (e) => current?.reject(e));
+        w.on('exit', (code) => {
+          running.delete(w);
+          if (code !== 0) current?.reject(failure ?? new Error(`a worker thread stopped (exit code ${code})`));
+        });
       });
+    try {
+      while (next < tasks.length && !failure) {
+        const index = next++;
+        const task = tasks[index]!;
+        results[index] = await (options.here ? options.here(task) : Promise.resolve(undefined))
+          .then((local) => local ?? onThread(task))
+          .catch((e: unknown) => {
+            failure ??= e instanceof Error ? e : new Error(errorMessage(e));
+            abort();
+            throw failure;
+          });
+        current = undefined;
+      }
+    } finally {
+      if (worker && running.has(worker)) worker.postMessage({ type: 'exit' } satisfies WorkerCommand<T>);
     }
   };
   try {

@@ -1,15 +1,14 @@
 /**
- * A worker thread's part of `iwb patterns` (see ./patternsParallel.ts): reads one byte range of one file,
- * counts its records into a PatternAnalyzer, and posts the analyzer's state back. Built to
- * dist/patternsWorker.js; the host and the CLI start it with the range in `workerData`.
+ * A worker thread's parts of `iwb patterns` (see ./patternsParallel.ts): reads each byte range of a file it
+ * is given, counts its records into a PatternAnalyzer, and posts the analyzer's state back. Built to
+ * dist/patternsWorker.js; the host and the CLI start it with its first range in `workerData`.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { PatternAnalyzer } from '../core/patterns/analyzer';
 import { compileUserMasks, type UserMaskRule } from '../core/patterns/masking';
 import { PatternReaderContext } from '../core/patterns/reader';
 import type { FieldMapping } from '../core/logs/fieldMapping';
-import { errorMessage } from '../core/util/errors';
-import { readRange } from './parallel';
+import { readRange, serveParts } from './parallel';
 
 export interface ShardTask {
   file: string;
@@ -25,7 +24,7 @@ export interface ShardTask {
   assign?: boolean;
 }
 
-async function runShard(task: ShardTask): Promise<void> {
+async function runShard(port: MessagePort, task: ShardTask): Promise<{ result: object; transfer: ArrayBuffer[] }> {
   const analyzer = new PatternAnalyzer({ maxSignatures: task.maxSignatures, samplesPerPattern: task.samplesPerPattern, userMasks: compileUserMasks(task.userMasks).rules });
   let lineSigs = task.assign ? new Int32Array(1 << 16) : undefined;
   let n = 0;
@@ -54,20 +53,21 @@ async function runShard(task: ShardTask): Promise<void> {
     (bytes) => {
       read += bytes;
       if (read - reported >= 8 << 20) {
-        parentPort!.postMessage({ type: 'progress', bytes: read - reported });
+        port.postMessage({ type: 'progress', bytes: read - reported });
         reported = read;
       }
     },
   );
   reader.end();
-  parentPort!.postMessage({ type: 'progress', bytes: read - reported });
+  port.postMessage({ type: 'progress', bytes: read - reported });
   const sigs = lineSigs ? lineSigs.slice(0, n) : undefined;
-  parentPort!.postMessage(
-    { type: 'done', state: analyzer.exportState(), lines: ctx.stats.lines, skips: ctx.skips.summaries().map((s) => [s.reason, s.count, s.first.source, s.first.line]), lineSigs: sigs },
-    sigs ? [sigs.buffer] : [],
-  );
+  return {
+    result: { state: analyzer.exportState(), lines: ctx.stats.lines, skips: ctx.skips.summaries().map((s) => [s.reason, s.count, s.first.source, s.first.line]), lineSigs: sigs },
+    transfer: sigs ? [sigs.buffer] : [],
+  };
 }
 
 if (parentPort) {
-  runShard(workerData as ShardTask).catch((e: unknown) => parentPort!.postMessage({ type: 'error', message: errorMessage(e) }));
+  const port = parentPort;
+  serveParts(port, workerData as ShardTask, (task) => runShard(port, task));
 }

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { BoundedCounter } from '../../src/core/errors/analyzer';
 import { analyzeLogFiles, type LoadOptions } from '../../src/core/errors/load';
 import { analyzeLogFilesParallel } from '../../src/node/errorsParallel';
+import { runParts } from '../../src/node/parallel';
 import { compareCodeUnits, topCounts } from '../../src/core/util/order';
 import { repoRoot, tempDir } from './helpers';
 
@@ -195,6 +196,32 @@ test('the top counts are what sorting every entry by count (then value) and taki
     }),
   );
   assert.deepEqual([compareCodeUnits('B', 'a'), compareCodeUnits('a', 'a'), compareCodeUnits('ab', 'a')], [-1, 0, 1]);
+});
+
+test('runParts: each thread takes one part after another (started once), results in part order; a failed part stops them', async (t) => {
+  const esbuild = await import('esbuild');
+  const dir = tempDir(t);
+  const entry = path.join(dir, 'echoWorker.ts');
+  // A worker script on serveParts: each part answers with the thread that read it; part 'fail' throws.
+  writeFileSync(
+    entry,
+    [
+      `import { parentPort, threadId, workerData } from 'node:worker_threads';`,
+      `import { serveParts } from ${JSON.stringify(path.join(repoRoot, 'src/node/parallel'))};`,
+      `if (parentPort) serveParts(parentPort, workerData, async (task: string) => {`,
+      `  if (task === 'fail') throw new Error('part fail could not be read');`,
+      `  await new Promise((r) => setTimeout(r, 5));`,
+      `  return { result: { task, threadId } };`,
+      `});`,
+    ].join('\n'),
+  );
+  const script = path.join(dir, 'echoWorker.js');
+  await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: script, logLevel: 'error' });
+  const tasks = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+  const results = await runParts<string, { task: string; threadId: number }>(script, tasks, { workers: 2, cancelled: () => new Error('cancelled') });
+  assert.deepEqual(results.map((r) => r.task), tasks);
+  assert.equal(new Set(results.map((r) => r.threadId)).size, 2, 'two threads read the seven parts');
+  await assert.rejects(runParts(script, ['a', 'b', 'fail', 'c'], { workers: 2, cancelled: () => new Error('cancelled') }), /part fail could not be read/);
 });
 
 /** A recorded fixture many times over, read on one thread and on worker threads (in many parts). */
