@@ -628,7 +628,16 @@ dropped: no faster, as V8's parser is native code and the scanner is not; so wer
 the error lines (2026-12-07): searching the line for each field's key (V8's search for a string of several
 characters took about 190 ns a key, eight keys more than \`JSON.parse\` of the line) and walking only the line's
 top-level keys with a search for each next quote (350 ms against 210 ms for \`JSON.parse\` over the 200,000
-lines); and parsing a chunk's lines as one JSON array (no faster). Much of each run is start-up: the
+lines); and parsing a chunk's lines as one JSON array (no faster). Later still (2026-12-07, second session):
+the report's ties went by \`localeCompare\`, whose first call on a thread starts ICU's collator (12–20 ms on the
+calling thread after the workers finish; code units now, and the top counts chosen in one pass); the fast path
+for non-error lines looked at every line of a log of errors (it pauses now after 64 looks that took nothing);
+and a worker thread takes one part after another instead of a thread per part (on the 1,000,000-line file,
+four parts on two threads, about 8% less CPU). Tried and dropped then: more, smaller parts so that the thread
+that finishes first takes the rest (each part costs 30–75 ms of CPU of its own: 2, 4, 8 and 15 parts of this
+file took 1,044, 1,122, 1,224 and 1,348 ms); V8's code cache for the bundle (the first MiB read as slowly:
+start-up is the JIT, not the parse); an earlier tier-up (\`--interrupt-budget\`: no difference); the skeleton
+cache keyed by the message with its digits replaced (a native replace and a string key: slower). Much of each run is start-up: the
 first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
 patterns and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline on one thread in
 a further run each (JavaScript runs interpreted until V8 has compiled it, and compiling counts as CPU time;
