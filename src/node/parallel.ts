@@ -1,8 +1,8 @@
 /**
  * What `iwb patterns` and `iwb errors` (and their views) share to read big files on several threads: when to
  * (thresholds, cores, load), where to cut a plain file (at line boundaries a reader may start from), how a
- * worker reads its byte range, and the pool of threads that take one part after another and collect the parts' results
- * in input order. The analysis itself, and merging its parts, belong to each pipeline.
+ * worker reads its byte range, and the pool of threads that take one part after another and collect the
+ * parts' results in input order. The analysis itself, and merging its parts, belong to each pipeline.
  */
 import * as nodeBuffer from 'node:buffer';
 import { createReadStream, promises as fs } from 'node:fs';
@@ -150,8 +150,8 @@ export type WorkerCommand<T> = { type: 'task'; task: T } | { type: 'exit' };
 
 /**
  * A worker script's side of `runParts`: runs its first task (`workerData`), then each task it is sent, posting
- * what `run` returns as `done` (its buffers moved, not copied); ends when told there is none left. A thread that takes several parts starts
- * (its module, its JIT) once.
+ * what `run` returns as `done` (its buffers moved, not copied); ends when told there is none left. A thread
+ * that takes several parts starts (its module, its JIT) once.
  */
 export function serveParts<T>(port: MessagePort, first: T, run: (task: T) => Promise<{ result: object; transfer?: ArrayBuffer[] }>): void {
   const runOne = (task: T) =>
@@ -215,9 +215,10 @@ export async function runParts<T, R>(
           else current.reject(new Error(m.message));
         });
         w.on('error', (e) => current?.reject(e));
+        // (A thread that ends with a part unfinished, whatever its exit code, fails that part.)
         w.on('exit', (code) => {
           running.delete(w);
-          if (code !== 0) current?.reject(failure ?? new Error(`a worker thread stopped (exit code ${code})`));
+          current?.reject(failure ?? new Error(code !== 0 ? `a worker thread stopped (exit code ${code})` : 'a worker thread ended before its part was read'));
         });
       });
     try {

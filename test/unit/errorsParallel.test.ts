@@ -198,7 +198,7 @@ test('the top counts are what sorting every entry by count (then value) and taki
   assert.deepEqual([compareCodeUnits('B', 'a'), compareCodeUnits('a', 'a'), compareCodeUnits('ab', 'a')], [-1, 0, 1]);
 });
 
-test('runParts: each thread takes one part after another (started once), results in part order; a failed part stops them', async (t) => {
+test('runParts: each thread takes one part after another (started once), results in part order; a failed part or a thread that ends stops them', async (t) => {
   const esbuild = await import('esbuild');
   const dir = tempDir(t);
   const entry = path.join(dir, 'echoWorker.ts');
@@ -210,6 +210,7 @@ test('runParts: each thread takes one part after another (started once), results
       `import { serveParts } from ${JSON.stringify(path.join(repoRoot, 'src/node/parallel'))};`,
       `if (parentPort) serveParts(parentPort, workerData, async (task: string) => {`,
       `  if (task === 'fail') throw new Error('part fail could not be read');`,
+      `  if (task === 'quit') process.exit(0);`,
       `  await new Promise((r) => setTimeout(r, 5));`,
       `  return { result: { task, threadId } };`,
       `});`,
@@ -222,6 +223,8 @@ test('runParts: each thread takes one part after another (started once), results
   assert.deepEqual(results.map((r) => r.task), tasks);
   assert.equal(new Set(results.map((r) => r.threadId)).size, 2, 'two threads read the seven parts');
   await assert.rejects(runParts(script, ['a', 'b', 'fail', 'c'], { workers: 2, cancelled: () => new Error('cancelled') }), /part fail could not be read/);
+  // A thread that ends in the middle of a part (exit code 0 too) fails it, and the read does not wait forever.
+  await assert.rejects(runParts(script, ['a', 'quit', 'b'], { workers: 2, cancelled: () => new Error('cancelled') }), /ended before its part was read/);
 });
 
 /** A recorded fixture many times over, read on one thread and on worker threads (in many parts). */

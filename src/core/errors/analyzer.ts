@@ -12,9 +12,9 @@ import { normalizeMessage } from './normalize';
 import { clusterPatterns, correlatedClusters } from './patterns';
 import { ruleMatches, type CompiledRule } from './rules';
 import { orderReleases, releaseStatus, type ClusterRelease, type LogRelease } from './releases';
+import { compareCodeUnits, topCounts } from '../util/order';
 
 export type { ClusterPattern, ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportPattern, ReportSample } from './report';
-import { compareCodeUnits, topCounts } from '../util/order';
 import type { ClusterSummary, Count, ErrorReport, ReportException, ReportFrame, ReportSample } from './report';
 
 export interface AnalyzerOptions {
