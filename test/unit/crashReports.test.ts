@@ -1,14 +1,14 @@
 // Go's and Rust's panics and Node.js's uncaught exceptions in a log, as the runtimes print them, and zap's
 // stacktrace field: each is one error event whose exception has the crashing stack as its frames, outermost
 // first (Python's order), so the Errors view groups and opens them as it does Python's. Fixtures:
-// test/fixtures/logs-panics/, logs-go/zap/, logs-python/tqdm.log (recorded from the real programs, NOTE.md there).
+// test/fixtures/logs-panics/, logs-go/zap/, logs-go/structured/, logs-python/tqdm.log (recorded from the real programs, NOTE.md there).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readText } from '../../src/core/logs/reader';
-import { parsePanic } from '../../src/core/logs/panics';
+import { goStackArrayFrames, parsePanic } from '../../src/core/logs/panics';
 import { isErrorRecord, type LogRecord } from '../../src/core/logs/types';
 import { isLibraryPath } from '../../src/core/paths/pathMappings';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
@@ -48,6 +48,74 @@ test("a Go service's zap JSON: the stacktrace field is the error's frames, the e
   }
   const { report } = await analyzeLogFiles([file]);
   assert.deepEqual(report.clusters.map((c) => [c.count, c.frames.at(-1)?.line]), [[3, 26]]);
+});
+
+test("Go's slog and logrus JSON: the error's text beside the message is read, and one call's two errors are two clusters", async () => {
+  for (const [name, key] of [['slog', 'err'], ['logrus', 'error']] as const) {
+    const file = path.join(repoRoot, `test/fixtures/logs-go/structured/${name}.jsonl`);
+    const { records } = readText(readFileSync(file, 'utf8'));
+    const charge = records.filter((r) => isErrorRecord(r) && r.message === 'charge failed');
+    assert.equal(charge.length, 12, name);
+    assert.ok(charge.every((r) => /^order \d+: (?:card declined|context deadline exceeded)$/.test(r.exceptionMessage ?? '')), name);
+    const { report } = await analyzeLogFiles([file]);
+    assert.equal(report.fieldMapping.exceptionMessage, key, name);
+    const byTemplate = new Map(report.clusters.map((c) => [c.template, c]));
+    assert.equal(report.clusters.length, 5, `${name}: ${[...byTemplate.keys()].join(' | ')}`);
+    assert.equal(byTemplate.get('charge failed: order <num>: card declined')?.count, 6, name);
+    assert.equal(byTemplate.get('charge failed: order <num>: context deadline exceeded')?.category, 'infrastructure', name);
+    const refused = report.clusters.find((c) => c.template.startsWith('fetching inventory failed: '));
+    assert.match(refused?.template ?? '', /connect: connection refused$/, name);
+    assert.equal(refused?.category, 'infrastructure', name);
+    assert.equal(report.clusters.find((c) => c.template.startsWith('parsing quantity failed'))?.category, 'input_validation', name);
+  }
+});
+
+test("Go's zerolog JSON: the stack array is the error's frames, outermost first, the error field its text", async () => {
+  const file = path.join(repoRoot, 'test/fixtures/logs-go/structured/zerolog.jsonl');
+  const { records } = readText(readFileSync(file, 'utf8'));
+  const fetch = records.filter((r) => isErrorRecord(r) && r.message === 'fetching inventory failed');
+  assert.equal(fetch.length, 6);
+  for (const r of fetch) {
+    const [e] = r.exception!.chain;
+    assert.match(e!.message, /^inventory: Get "http:\/\/127\.0\.0\.1:1\/items\/\d+": dial tcp 127\.0\.0\.1:1: connect: connection refused$/);
+    assert.deepEqual(e!.frames.slice(0, 3).map((f) => `${f.function} ${f.file}`), ['goexit asm_amd64.s', 'main proc.go', 'main main.go']);
+    assert.deepEqual(e!.frames.slice(-2).map((f) => f.function), ['serve', 'fetchInventory']);
+    assert.ok(e!.frames.every((f) => Number.isInteger(f.line) && f.line! > 0));
+  }
+  const { report } = await analyzeLogFiles([file]);
+  assert.equal(report.fieldMapping.stackTrace, 'stack');
+  // (grouped by stack, as Sentry groups: the declined card and the deadline come from one place)
+  assert.deepEqual(report.clusters.map((c) => [c.count, c.kind, c.frames.at(-1)?.function]), [[12, 'stack', 'charge'], [6, 'stack', 'fetchInventory'], [6, 'stack', 'loadConfig'], [6, 'stack', 'parseQuantity']]);
+});
+
+test('a Go error field is read only as text: `"error": true` flags a line and is no message', async () => {
+  const lines = [
+    '{"level":"error","msg":"batch failed","error":true,"batch":1}',
+    '{"level":"error","msg":"batch failed","error":false,"batch":2}',
+    '{"level":"error","msg":"batch failed","err":"","batch":3}',
+  ];
+  const { records } = readText(lines.join('\n'));
+  assert.deepEqual(records.map((r) => r.exceptionMessage), [undefined, undefined, undefined]);
+  const errorsOnly = readText('{"level":"error","error":"disk full"}');
+  assert.equal(errorsOnly.records[0]!.exceptionMessage, 'disk full');
+});
+
+test('goStackArrayFrames: frames only from an array of {func, source} objects, outermost first', () => {
+  fc.assert(
+    fc.property(fc.array(fc.record({ func: fc.string(), source: fc.string(), line: fc.oneof(fc.nat().map(String), fc.nat(), fc.constant('x')) }), { minLength: 1, maxLength: 8 }), (stack) => {
+      const frames = goStackArrayFrames(stack)!;
+      assert.equal(frames.length, stack.length);
+      assert.deepEqual(frames.map((f) => f.function), stack.map((f) => f.func).reverse());
+      assert.deepEqual(frames.map((f) => f.line), stack.map((f) => (f.line === 'x' ? undefined : Number(f.line))).reverse());
+    }),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.anything()), (items) => {
+      const frames = goStackArrayFrames(items);
+      const frameLike = items.length > 0 && items.every((x) => typeof x === 'object' && x !== null && typeof (x as { func?: unknown }).func === 'string' && typeof (x as { source?: unknown }).source === 'string');
+      assert.equal(frames !== undefined, frameLike);
+    }),
+  );
 });
 
 test("a Rust panic: the message under it, the backtrace's frames, the panic's place on the program's innermost frame", () => {

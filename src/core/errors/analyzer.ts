@@ -440,6 +440,17 @@ function sampleOf(r: LogRecord): ReportSample {
   return s;
 }
 
+/**
+ * The text an event without an exception is grouped by: its message, and the error's text when the line
+ * carries one apart (Go's loggers: `"msg": "charge failed", "error": "order 7: card declined"`), joined as Go
+ * wraps errors. Two errors logged by one call are two problems: a declined card is not a deadline.
+ */
+export function withErrorText(r: LogRecord): string {
+  const e = r.exceptionMessage;
+  if (e === undefined || e === '') return r.message;
+  return r.message === '' ? e : `${r.message}: ${e}`;
+}
+
 export class ErrorAnalyzer {
   private readonly clusters = new Map<string, Cluster>();
   private readonly drain: Drain;
@@ -473,7 +484,7 @@ export class ErrorAnalyzer {
       if (this.last === undefined || r.timestamp > this.last) this.last = r.timestamp;
     }
     const primary = primaryException(r);
-    const messageText = primary ? primary.message : r.exceptionType ? (r.exceptionMessage ?? r.message) : r.message;
+    const messageText = primary ? primary.message : r.exceptionType ? (r.exceptionMessage ?? r.message) : withErrorText(r);
     const normalized = normalizeMessage(messageText);
     let drainId: number | undefined;
     let fp: Fingerprint | undefined;

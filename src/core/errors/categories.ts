@@ -117,8 +117,9 @@ export function categorise(input: { exceptionType?: string; exceptionMessage?: s
     for (const [category, re] of TYPE_RULES) if (re.test(input.exceptionType)) return { category, ...ADVICE[category] };
   }
   // With an exception, its own message decides (the log line's text is often a generic "Prediction failed");
-  // without one, the log message does, as in the seed.
-  const text = input.exceptionType ? input.exceptionMessage : input.message;
+  // without one, the log message does, as in the seed, with the error's text when the line has it apart (Go's
+  // `"msg": "fetch failed", "error": "dial tcp …: connection refused"`).
+  const text = input.exceptionType ? input.exceptionMessage : [input.message, input.exceptionMessage].filter(Boolean).join(': ');
   if (text) {
     const msg = text.toLowerCase();
     for (const [category, words] of KEYWORDS) if (words.some((w) => msg.includes(w))) return { category, ...ADVICE[category] };

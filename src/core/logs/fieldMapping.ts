@@ -36,7 +36,9 @@ export const FIELD_CANDIDATES: Record<CanonicalField, readonly string[]> = {
   level: ['level', 'levelname', 'severity', 'severityText', 'severity_text', 'log.level', 'lvl', 'loglevel', 'level_name', 'severityNumber', 'severity_number', 'levelno', '@l', 's'],
   message: ['message', 'msg', 'event', 'body', 'log', 'text', 'short_message', '@m', '@mt'],
   exceptionType: ['exception.type', 'error_type', 'exc_type', 'error.type', 'attributes.exception.type', 'exception_type', 'error.kind', 'err.type'],
-  exceptionMessage: ['exception.message', 'error_message', 'exc_value', 'error.message', 'attributes.exception.message', 'exception_message', 'err.message'],
+  // (Go's loggers write an error's text as a string: logrus's and zerolog's `error`, slog's `err` by custom;
+  // those two are read only when they hold a string, see candidateGetter)
+  exceptionMessage: ['exception.message', 'error_message', 'exc_value', 'error.message', 'attributes.exception.message', 'exception_message', 'err.message', 'error', 'err'],
   stackTrace: [
     'exception.traceback',
     'exception.stacktrace',
@@ -120,6 +122,13 @@ function candidateGetter(field: CanonicalField, path: string): Getter {
     return (o) => {
       const v = o.s;
       return typeof v === 'string' && MONGO_SEVERITY.test(v) ? v : undefined;
+    };
+  }
+  // (`"error": true` flags a line in some logs: only an error's text is one)
+  if (field === 'exceptionMessage' && (path === 'error' || path === 'err')) {
+    return (o) => {
+      const v = o[path];
+      return typeof v === 'string' && v !== '' ? v : undefined;
     };
   }
   return compilePath(path);

@@ -5,7 +5,7 @@
  */
 import { CANONICAL_FIELDS, type FieldResolver } from './fieldMapping';
 import { parseTraceback, fromStructuredExceptions } from './traceback';
-import { goStackFrames } from './panics';
+import { goStackArrayFrames, goStackFrames } from './panics';
 import { ERROR_LEVELS, type ExceptionInfo, type LogRecord } from './types';
 import { asText, normaliseId, normaliseLevel, parseTimestamp } from './values';
 
@@ -66,6 +66,9 @@ function exceptionFrom(v: unknown): ExceptionInfo | undefined {
   }
   if (Array.isArray(v)) {
     if (v.length > 0 && v.every((x) => typeof x === 'string')) return parseTraceback(v.join(''));
+    // zerolog's `stack` (a Go service's error lines): the frames of an `error`, whose text is the line's `error`.
+    const frames = goStackArrayFrames(v);
+    if (frames) return { chain: [{ type: 'error', message: '', frames }], truncated: false };
     return fromStructuredExceptions(v);
   }
   if (v && typeof v === 'object') {
@@ -130,7 +133,7 @@ export function toRecord(o: Record<string, unknown>, fields: FieldResolver, sour
   if (ts !== undefined) record.timestamp = ts;
   const exc = v[STACK] !== undefined ? exceptionFrom(v[STACK]) : undefined;
   if (exc) record.exception = exc;
-  // (zap's `zap.Error(err)` writes the error's text under `error`, beside the stack)
+  // (zap's `zap.Error(err)` and zerolog's `Err(err)` write the error's text under `error`, beside the stack)
   const goError = exc?.chain[0]!.type === 'error' && exc.chain[0]!.message === '' ? o.error : undefined;
   if (typeof goError === 'string') exc!.chain[0]!.message = goError;
   const et = asText(v[EXC_TYPE]);

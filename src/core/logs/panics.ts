@@ -92,6 +92,22 @@ export function goStackFrames(lines: readonly string[], from = 0): StackFrame[] 
   return frames.reverse();
 }
 
+/**
+ * A Go stack written as data, outermost first: zerolog's `stack` field (pkgerrors.MarshalStack), innermost
+ * first, each `{"func": "charge", "line": "31", "source": "pay.go"}`; undefined when `value` is not one.
+ */
+export function goStackArrayFrames(value: readonly unknown[]): StackFrame[] | undefined {
+  const frames: StackFrame[] = [];
+  for (const item of value) {
+    if (typeof item !== 'object' || item === null) return undefined;
+    const f = item as Record<string, unknown>;
+    if (typeof f.func !== 'string' || typeof f.source !== 'string') return undefined;
+    const line = typeof f.line === 'number' ? f.line : typeof f.line === 'string' && /^\d+$/.test(f.line) ? Number(f.line) : undefined;
+    frames.push({ file: f.source, function: f.func, ...(line !== undefined ? { line } : {}) });
+  }
+  return frames.length ? frames.reverse() : undefined;
+}
+
 /** RUST_BACKTRACE's frames: `N: path::function`, then `at file:line:col` when the build has debug info. */
 function rustFrames(more: readonly string[]): StackFrame[] {
   const start = more.indexOf('stack backtrace:');
