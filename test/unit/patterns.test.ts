@@ -281,6 +281,41 @@ test('the reader joins tracebacks and indented lines to their log line, and coun
   assert.deepEqual(ctx.skips.summaries().map((s) => s.message), ['1 line skipped: binary data — first at app.log:6']);
 });
 
+test('a line of header words and nothing after is its own message, with its level (HPC\'s `warning`, `Link error`)', async (t) => {
+  // (Loghub's HPC content column: whole messages that are one or two words a header could start with)
+  const lines = ['warning', 'critical', 'Link error', 'warning', 'Component State Change: Component alt0 is in the unavailable state (HWID=3180)', 'Link error', '2026-11-20 09:00:01,000 ERROR payment failed', ''];
+  const out: PatternRecord[] = [];
+  const ctx = new PatternReaderContext((r) => out.push(r), { lines: true });
+  const reader = ctx.source('hpc.log');
+  reader.push(`${lines.join('\n')}\n`);
+  reader.end();
+  assert.deepEqual(out.map((r) => [r.level, r.message]), [
+    ['WARNING', 'warning'],
+    ['CRITICAL', 'critical'],
+    ['ERROR', 'Link error'],
+    ['WARNING', 'warning'],
+    [undefined, 'Component State Change: Component alt0 is in the unavailable state (HWID=3180)'],
+    ['ERROR', 'Link error'],
+    ['ERROR', 'payment failed'],
+    // (a blank line is a blank record in lines mode)
+    [undefined, ''],
+  ]);
+  const dir = tempDir(t);
+  const file = path.join(dir, 'hpc.log');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const res = await runCli(['patterns', '--assign', file]);
+  const ids = res.out.split('\n');
+  assert.equal(ids.length, lines.length);
+  assert.equal(ids[0], ids[3]);
+  assert.equal(ids[2], ids[5]);
+  assert.equal(new Set([ids[0], ids[1], ids[2], ids[4], ids[7]]).size, 5, ids.join(' '));
+  // The Errors view reads them the same way: `critical` is an error event whose message is the word.
+  const errors = await runCli(['errors', '--json', file]);
+  const report = JSON.parse(errors.out) as { clusters: { template: string }[] };
+  assert.ok(report.clusters.some((c) => c.template.startsWith('critical')), errors.out.slice(0, 400));
+  assert.ok(report.clusters.every((c) => c.template !== ''), errors.out.slice(0, 400));
+});
+
 test('the miner groups by shared constants: values become <*>, a word that differs in a few templates splits them', () => {
   const m = new TemplateMiner();
   const messages = [

@@ -422,6 +422,9 @@ export class SourceReader {
         header.logger ??= first.logger;
       }
       header.raw = text;
+      // (a line of words a header could start with and nothing after, `critical`, `Link error`: with no time
+      // in it, the words are the message; read as a header, it would be blank)
+      if (header.timestamp === undefined && header.message.trim() === '') header.message = text.trim();
       this.lastHeaderTime = header.timestamp;
       this.pending = header;
       this.pendingEnd = n;

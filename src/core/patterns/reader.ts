@@ -480,7 +480,10 @@ export class PatternSourceReader {
       }
     }
     const h = parseTextHeader(line);
-    const r: PatternRecord = { source: this.source, line: n, message: h ? line.slice(h.start) : line };
+    // A line of words a header could start with and nothing after (`warning`, `Link error`, `critical`): with
+    // no time in it, the words are the message (its level stays); read as a header, it would be blank.
+    const rest = h ? line.slice(h.start) : line;
+    const r: PatternRecord = { source: this.source, line: n, message: h && h.timestamp === undefined && rest.trim() === '' ? line.trim() : rest };
     if (h?.level) r.level = h.level;
     if (h?.timestamp !== undefined) r.timestamp = h.timestamp;
     if (h?.logger) r.logger = h.logger;
