@@ -329,6 +329,26 @@ test('the miner groups by shared constants: values become <*>, a word that diffe
   assert.deepEqual([...new Set(templates)].sort(), ['connection closed to db', 'connection opened to db', 'retry <num> of <num> for job <num>', 'session opened for user <*>']);
 });
 
+test('the first word splits its group with up to eight different words (events), any other column with up to three', () => {
+  const verbs = ['boot', 'wait', 'halt', 'reboot', 'shutdown', 'run'];
+  const miner = new TemplateMiner();
+  const sigs = new Map<string, number>();
+  for (let i = 0; i < 120; i++) {
+    const verb = verbs[i % verbs.length]!;
+    sigs.set(`${verb} ${i}`, miner.add(`${verb} (command ${1900 + i})`));
+    // (a middle column of six words is a value: the names of the users)
+    miner.add(`session opened for user ${verbs[(i * 7) % verbs.length]} by (uid=${i})`);
+  }
+  const { patterns, ofSignature } = miner.patterns();
+  const templates = patterns.map((p) => p.tokens.join(' ')).sort();
+  assert.deepEqual(templates, [...verbs.map((v) => `${v} (command <num>)`), 'session opened for user <*> by (uid=<num>)'].sort());
+  // Nine or more first words are a value again.
+  const many = new TemplateMiner();
+  for (let i = 0; i < 90; i++) many.add(`w${String.fromCharCode(97 + (i % 9))}x (command ${i})`);
+  assert.equal(many.patterns().patterns.length, 1);
+  assert.equal(ofSignature[sigs.get('boot 0')!], ofSignature[sigs.get('boot 6')!]);
+});
+
 test('a key or quoted value that is a variable in some lines holds a value in all of them; plain state words still split', () => {
   const m = new TemplateMiner();
   const messages = [

@@ -14,7 +14,8 @@
  *    of its positions share are its template's constants (the "root"); positions seen more often are
  *    constants shared with other templates; positions seen less often are variables — unless a position has
  *    only a few distinct values, each well represented, which is two templates differing in one word
- *    ("opened"/"closed"), and the group is split there. Positions that differ within a pattern become `<*>`.
+ *    ("opened"/"closed"), and the group is split there (a few more at the first word: see `splitMaxFirst`).
+ *    Positions that differ within a pattern become `<*>`.
  *
  * Step 2 only reads the signature table, so it can run on a sample (a log store's, issue #20) and be re-run
  * as data arrives; each pattern can be turned back into a matcher (./matcher.ts).
@@ -29,6 +30,12 @@ export interface MinerOptions {
   userMasks?: readonly CompiledUserMask[];
   /** A column with at most this many distinct words, each in ≥ 2 signatures, splits its group (default 3). */
   splitMax?: number;
+  /**
+   * The same for the message's first word (default 8). A message seldom starts with a value (a value follows
+   * the words that name it), so a first word that differs is most often the event itself: HPC's `boot`,
+   * `wait`, `halt` … `(command <*>)`, Zookeeper's and Spark's verbs (Loghub-2k, bench/RESULTS.md).
+   */
+  splitMaxFirst?: number;
 }
 
 export interface MinedPattern {
@@ -111,12 +118,14 @@ export class TemplateMiner {
   readonly maxSignatures: number;
   private readonly userMasks: readonly CompiledUserMask[] | undefined;
   private readonly splitMax: number;
+  private readonly splitMaxFirst: number;
   private byLengthFirst: Map<string, number> | undefined;
 
   constructor(options: MinerOptions = {}) {
     this.maxSignatures = Math.max(1, options.maxSignatures ?? 100_000);
     this.userMasks = options.userMasks?.length ? options.userMasks : undefined;
     this.splitMax = options.splitMax ?? 3;
+    this.splitMaxFirst = options.splitMaxFirst ?? 8;
   }
 
   get size(): number {
@@ -265,6 +274,7 @@ export class TemplateMiner {
     let bestP = -1;
     let bestValues: Map<string, number[]> | undefined;
     for (let p = 0; p < length; p++) {
+      const max = p === 0 ? this.splitMaxFirst : this.splitMax;
       const values = new Map<string, number[]>();
       let placeholder = false;
       let word = false;
@@ -279,9 +289,9 @@ export class TemplateMiner {
         const list = values.get(tok);
         if (list) list.push(s);
         else values.set(tok, [s]);
-        if (values.size > this.splitMax) break;
+        if (values.size > max) break;
       }
-      if (placeholder || !word || values.size < 2 || values.size > this.splitMax) continue;
+      if (placeholder || !word || values.size < 2 || values.size > max) continue;
       // `name=android` / `name=<*>`: a key whose value is a variable elsewhere in the group holds a value here
       // too, not a constant that names another template.
       if (variableKey(values.keys())) continue;
