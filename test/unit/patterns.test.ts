@@ -365,6 +365,10 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     ...[3, 5, 3, 8].map((n) => `failed to resolve data source name ${Array.from({ length: n }, (_, k) => `an${k + 14}`).join(' ')}`),
     // a comma-separated list of values is one value whatever its length (pip's `Local files found: %s`)
     ...[1, 2, 1, 3, 2].map((n) => `Local files found: ${Array.from({ length: n }, (_, k) => `/tmp/w/pkg${k}-1.${n}.whl`).join(', ')}`),
+    // a key that is null in some lines and a value in part in others holds a value (Android's `ws=null` /
+    // `ws=WorkSource{10113}`), and so does one whose quoted value is masked in others (`tag="<str>"`)
+    ...['null', 'WorkSource{10113}', 'null', 'WorkSource{1000}'].map((w, i) => `release wake lock=${i * 97}, ws=${w}, pid=${i}`),
+    ...['RILJ_ACK_WL', 'View Lock', 'AudioMix', 'RILJ_ACK_WL'].map((tag, i) => `release:wake flg=0x${i}, tag="${tag}", uid=${1000 + i}`),
     // (a word beside a value masked in part stays a constant: SOCKS5 is another template than HTTPS)
     ...['HTTPS', 'SOCKS5', 'HTTPS', 'SOCKS5'].map((p, i) => `open through proxy ${p} port ${i}`),
   ];
@@ -382,6 +386,8 @@ test('a key or quoted value that is a variable in some lines holds a value in al
     'onReceive action: android.intent.action.SCREEN_ON',
     'open through proxy HTTPS port <num>',
     'open through proxy SOCKS<num> port <num>',
+    'release wake lock=<num>, <*> pid=<num>',
+    'release:wake flg=<hex>, <*> uid=<num>',
     'worker <num> state=ACTIVE',
     'worker <num> state=IDLE',
   ]);

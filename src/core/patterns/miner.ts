@@ -82,10 +82,18 @@ function looseKey(tokens: string[]): string | undefined {
   return words >= 2 ? out.join(' ') : undefined;
 }
 
-/** True when every token is `key=value` with one key, and the value of one of them is a placeholder. */
+/** A value that says there is none: beside a value elsewhere, the key holds values (`ws=null` / `ws=WorkSource{<num>}`). */
+const NO_VALUE = /^(?:null|nil|None|undefined|NULL|none)$/;
+
+/**
+ * True when every token is `key=value` with one key, and the value of one of them is a placeholder (quoted
+ * too, `tag="<str>"`), or a value in part while another is null (`ws=null` / `ws=WorkSource{<num>}`).
+ */
 function variableKey(tokens: Iterable<string>): boolean {
   let key: string | undefined;
   let variable = false;
+  let masked = false;
+  let none = false;
   for (const t of tokens) {
     const eq = t.indexOf('=');
     // (an empty value, `rhost=`, is a shape of its own)
@@ -94,9 +102,13 @@ function variableKey(tokens: Iterable<string>): boolean {
     if (key === undefined) key = k;
     else if (k !== key) return false;
     if (!/^[A-Za-z_][\w.-]*$/.test(k)) return false;
-    if (!variable && isPlaceholder(t.slice(eq + 1).replace(/[,;]$/, ''))) variable = true;
+    const value = t.slice(eq + 1).replace(/[,;]$/, '');
+    const bare = value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0]!) ? value.slice(1, -1) : value;
+    if (isPlaceholder(bare)) variable = true;
+    else if (hasPlaceholder(bare)) masked = true;
+    else if (NO_VALUE.test(bare)) none = true;
   }
-  return variable;
+  return variable || (masked && none);
 }
 
 /** A copy of a string that shares no memory with the (possibly huge) string it was cut from. */
