@@ -182,6 +182,11 @@ test('text headers of the common families are read; the message is what follows'
   }
   // A count that starts a message is not a compact date; one followed by a time is.
   assert.equal(parseTextHeader('640404 floating point alignment exceptions'), undefined);
+  // … nor one in the range of epoch seconds (BGL's `1365301360 double-hummer alignment exceptions`); an epoch
+  // time before a level, a date or a name is one.
+  assert.equal(parseTextHeader('1365301360 double-hummer alignment exceptions'), undefined);
+  assert.equal(parseTextHeader('1700000000 INFO server started')?.timestamp, 1_700_000_000_000);
+  assert.equal(parseTextHeader('- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected')?.timestamp, 1_117_838_570_000);
   for (const [line, message] of [['081109 203615 148 INFO dfs.DataNode$PacketResponder: Received block', 'Received block']]) {
     const h = parseTextHeader(line);
     assert.ok(h, line);

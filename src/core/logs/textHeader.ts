@@ -58,6 +58,8 @@ const MONTHS = /^(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|J
 const WEEKDAYS = /^(?:Mon(?:day)?|Tue(?:s(?:day)?)?|Wed(?:nesday)?|Thu(?:rs(?:day)?)?|Fri(?:day)?|Sat(?:urday)?|Sun(?:day)?),?$/i;
 /** Date or time pieces: 2026-11-20, 17/06/09, 20171223-22:15:29:606, 09:00:01,123, 2005.06.03, 081109. */
 const TIMEISH = /^\d{1,4}(?:[-/.:T]\d{1,9}){1,6}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?,?$|^\d{6,8}(?:[-T]\d{6}(?:[.,:]\d{1,9})?)?,?$|^\d{8}[-T]\d{1,2}(?::\d{1,2}){1,2}(?:[.,:]\d{1,9})?$/;
+/** A lower-case word after a number: what it counts (`1365301360 double-hummer alignment exceptions`). */
+const COUNTED = /^[a-z][a-z-]*[a-z]$/;
 const NUMBER = /^\d{1,19}[.,]?$/;
 const DASHES = /^[-|:]{1,2}$/;
 // (and Rust's module paths, `myapp::db:`, as tracing and env_logger name the target)
@@ -297,7 +299,9 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       const digits = t.replace(/[.,]$/, '');
       const after = nextToken(line, tok.end)?.text ?? '';
       const n = Number(digits);
-      if ((digits.length === 10 && n >= 946_684_800 && n < 4_102_444_800) || (digits.length === 13 && n >= 946_684_800_000 && n < 4_102_444_800_000)) epoch = true;
+      // (a count in the same range is no time: `1365301360 double-hummer alignment exceptions`, beside BGL's
+      // `63543 double-hummer …`; a bare integer time is followed by more header, a date, a level or a name)
+      if ((digits.length === 10 && n >= 946_684_800 && n < 4_102_444_800) || (digits.length === 13 && n >= 946_684_800_000 && n < 4_102_444_800_000)) epoch = !COUNTED.test(after);
       else if (tagged) epoch = false;
       else if (digits.length >= 6 && digits.length <= 8 && (NUMBER.test(after) || TIMEISH.test(after))) epoch = true;
       else if (count === 0 && /\d/.test(after) && !NUMBER.test(after)) epoch = true;
