@@ -163,6 +163,9 @@ test('text headers of the common families are read; the message is what follows'
     ['20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579', 'onStandStepChanged 3579', undefined],
     ['2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200', 'Notification time out: 3200', 'INFO'],
     ['INFO: plain level first', 'plain level first', 'INFO'],
+    // (a host and port before the level, with a digit in the name or not: Proxifier's content column)
+    ['tcpconn6.tencent.com:443 error : A connection request was canceled before the completion.', 'A connection request was canceled before the completion.', 'ERROR'],
+    ['hm.baidu.com:80 error : A connection request was canceled before the completion.', 'A connection request was canceled before the completion.', 'ERROR'],
   ];
   for (const [line, message, level] of cases) {
     const h = parseTextHeader(line);
