@@ -647,8 +647,9 @@ start-up is the JIT, not the parse); an earlier tier-up (\`--interrupt-budget\`:
 cache keyed by the message with its digits replaced (a native replace and a string key: slower). Tried and dropped
 in a third session (2026-12-07): a strict reader of flat JSON objects in place of JSON.parse for error lines (on
 this file's 200,000 lines JSON.parse took 240–360 ms, the reader as long: V8's parser is native, the reader's
-character loop is not), searching the raw line for the mapped keys only (130–180 ms against 240–350, but a third of
-a run at most, and not exact on a line that gives a key twice), records built in one fixed shape (no difference);
+character loop is not), searching the raw line for the mapped keys only (130–180 ms against 240–350 in a loop of its own:
+about 100 ms of a one-thread run of 850, not the quarter the aim needs, and not exact on a line that gives a key
+twice; not built), records built in one fixed shape (no difference);
 V8's Maglev, \`--always-sparkplug\` and \`--no-lazy-feedback-allocation\` for the start-up (20,000 lines: no difference).
 Much of each run is start-up: the
 first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
