@@ -183,6 +183,11 @@ test('text headers of the common families are read; the message is what follows'
     assert.ok(h, line);
     assert.equal(line.slice(h.start), message, line);
   }
+  // A host name garbled to `#8#` is still a host (Thunderbird's `… 2005.11.09 #8# Nov 9 12:01:02 #8#/#8# crond…`).
+  for (const host of ['dn228', '#8#']) {
+    const line = `- 1131566461 2005.11.09 ${host} Nov 9 12:01:01 ${host}/${host} crond(pam_unix)[2915]: session closed for user root`;
+    assert.equal(line.slice(parseTextHeader(line)!.start), 'session closed for user root', line);
+  }
   // A count that starts a message is not a compact date; one followed by a time is.
   assert.equal(parseTextHeader('640404 floating point alignment exceptions'), undefined);
   // … nor one in the range of epoch seconds (BGL's `1365301360 double-hummer alignment exceptions`); an epoch

@@ -82,7 +82,7 @@ const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NO
 /** RFC 3164's `Dec  6 12:00:10` (a weekday may come first): no year either. */
 const SYSLOG_TIME = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})\s+(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)$/;
 
-const HOSTISH = /^[\w.*@-]*\d[\w./:@-]*$|^[A-Za-z][\w.@-]*(?::\d{1,5})?$|^[\w.$-]+\[\d+\]$/;
+const HOSTISH = /^[\w.*@#-]*\d[\w./:@#-]*$|^[A-Za-z][\w.@-]*(?::\d{1,5})?$|^[\w.$-]+\[\d+\]$/;
 
 function levelOf(word: string, letters: boolean): string | undefined {
   let w = word;
