@@ -13,6 +13,7 @@ import { readText, startsCleanly } from '../../src/core/logs/reader';
 import { isErrorRecord } from '../../src/core/logs/types';
 import { stripAnsi } from '../../src/core/logs/values';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
+import { analyzeLogFiles } from '../../src/core/errors/load';
 import { maskMessage } from '../../src/core/patterns/masking';
 import { parseTextHeader } from '../../src/core/logs/textHeader';
 import { repoRoot } from './helpers';
@@ -321,8 +322,55 @@ test("container runtimes' log files (Docker json-file, containerd/CRI): read as 
   assert.deepEqual(print.map((r) => [r.message, r.timestamp]), [['worker exiting', Date.parse('2026-12-06T12:00:00.5Z')], ['boom', Date.parse('2026-12-06T12:00:01Z')]]);
 });
 
+test("systemd's journal exported as JSON (journalctl -o json): each entry read as the program's own output", async () => {
+  // A real journald and a real Python service under systemd-cat (test/fixtures/logs-journal/NOTE.md): its
+  // stderr one entry a line, its native handler's records one entry each with the traceback inside, a cron
+  // job's lines sent with their priority.
+  const file = path.join(repoRoot, 'test/fixtures/logs-journal/journal.jsonl');
+  const { records } = readText(readFileSync(file, 'utf8'), { allRecords: true });
+  const failed = records.filter((r) => r.message.startsWith('payment failed for order'));
+  // Each failure twice (stderr and the native entry), each with its exception and its frames, at its time.
+  assert.equal(failed.length, 8);
+  for (const r of failed) {
+    assert.equal(r.level, 'ERROR');
+    const e = r.exception?.chain.at(-1);
+    assert.match(`${e?.type}: ${e?.message}`, /^(?:ValueError: card declined for order \d+|KeyError: 'total')$/, r.message);
+    assert.ok(e!.frames.some((f) => f.file.endsWith('service.py') && f.function === 'charge'));
+    assert.ok(Number.isFinite(r.timestamp), r.message);
+  }
+  assert.deepEqual([...new Set(failed.map((r) => r.logger))].sort(), ['checkout-native', 'checkout.pay']);
+  // Lines with no header take the entry's priority and program; a header of the program's own wins.
+  const cron = records.filter((r) => r.logger === 'checkout-cron').map((r) => [r.level, r.message]);
+  assert.deepEqual(cron, [
+    ['ERROR', 'backup of /var/lib/checkout failed: No space left on device'],
+    ['INFO', 'backup of /var/lib/checkout done in 42 s'],
+  ]);
+  assert.ok(records.filter((r) => r.message.startsWith('charged order')).every((r) => r.level === 'INFO' && Number.isFinite(r.timestamp)));
+  // The Errors view: the two exceptions and the cron job's failure, nothing from the info lines.
+  const { report } = await analyzeLogFiles([file]);
+  assert.deepEqual(report.clusters.map((c) => [c.count, c.exceptionType || c.template]).sort(), [
+    [1, 'backup of <path> failed: No space left on device'],
+    [4, 'KeyError'],
+    [4, 'ValueError'],
+  ]);
+  // Patterns: the messages, not the journal's JSON; each physical line one id with --assign.
+  const { report: patterns } = await analyzePatternFiles([file]);
+  assert.deepEqual(patterns.patterns.map((p) => [p.template, p.count]), [
+    ['charged order <num>: <num> EUR', 16],
+    ['payment failed for order <num>', 8],
+    ['queue depth <num> over limit <num>', 2],
+    ['backup of <path> done in <duration>', 1],
+    ['backup of <path> failed: No space left on device', 1],
+  ]);
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n').length;
+  assert.equal((await analyzePatternFiles([file], { assign: true })).assignment!.length, lines);
+  // A source is read as a journal export only when its first JSON line is an entry.
+  const mixed = readText(['{"level":"error","message":"boom"}', readFileSync(file, 'utf8').split('\n')[0]].join('\n'), { allRecords: true }).records;
+  assert.deepEqual(mixed.map((r) => r.message).slice(0, 1), ['boom']);
+});
+
 test('property: container lines, glog and syslog headers of any bytes never throw, and a header starts inside its line', () => {
-  const prefix = fc.constantFrom('', '{"log":"', '2026-12-06T12:00:00.1Z stderr F ', '2026-12-06T12:00:00Z stdout P ', 'I1206 12:00:00.123456 1 a.py:1] ', '<14>', '<165>1 ', 'Dec 06, 2026 12:47:01 PM A b\n');
+  const prefix = fc.constantFrom('', '{"log":"', '{"__REALTIME_TIMESTAMP":"1796620766648688","PRIORITY":"3","MESSAGE":', '2026-12-06T12:00:00.1Z stderr F ', '2026-12-06T12:00:00Z stdout P ', 'I1206 12:00:00.123456 1 a.py:1] ', '<14>', '<165>1 ', 'Dec 06, 2026 12:47:01 PM A b\n');
   fc.assert(
     fc.property(prefix, fc.string({ maxLength: 60 }), fc.string({ maxLength: 20 }), (p, body, tail) => {
       const line = `${p}${body}${tail}`;

@@ -7,7 +7,7 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
-import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
+import { journalStart, looksLikeJournal, mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
 import { stripWorkerPrefix } from './workerPrefixes';
 import { julFirstLine } from './headerFormats';
 import { SkipCounter } from './skips';
@@ -68,6 +68,9 @@ export class IngestCancelled extends Error {
     super('Loading logs was cancelled.');
   }
 }
+
+/** Lines of one journal entry's message read at most (a record and its traceback fit many times over). */
+const MAX_MESSAGE_LINES = 1000;
 
 // Control characters other than tab, newline, carriage return, form feed and escape: binary data.
 // eslint-disable-next-line no-control-regex
@@ -207,7 +210,7 @@ export class SourceReader {
   private line(text: string): void {
     const n = ++this.lineNo;
     this.ctx.stats.lines++;
-    const inner = mayBeContainerLine(text) ? unwrapContainerLine(text) : undefined;
+    const inner = mayBeContainerLine(text) || this.isJournalLine(text) ? unwrapContainerLine(text) : undefined;
     if (inner) {
       // What the program wrote, read as if from its own output (its traceback lines as a block, its time).
       const whole = this.runtimeCarry + inner.text;
@@ -217,8 +220,45 @@ export class SourceReader {
         return;
       }
       this.runtimeCarry = '';
-      text = withRuntimeTime(whole, inner.time, (t) => !this.block && !isTracebackStart(t) && !isChainLine(t) && parseTextHeader(t, 0) === undefined);
+      // A journal entry of several lines is a whole record, and one of another program than the entry before
+      // cannot continue that one's record: what was open ends here.
+      if (inner.program !== undefined) {
+        if (inner.program !== this.lastProgram || whole.includes('\n')) {
+          this.flushBlock();
+          this.flushPending();
+        }
+        this.lastProgram = inner.program;
+      }
+      const starts = (t: string) => {
+        if (this.block || isTracebackStart(t) || isChainLine(t)) return false;
+        const h = parseTextHeader(t, 0);
+        return inner.header !== undefined ? journalStart(h, t) : h === undefined;
+      };
+      if (!whole.includes('\n')) {
+        this.programLine(withRuntimeTime(whole, inner.time, starts, inner.header), n);
+        return;
+      }
+      // A journal entry of several lines (a record sent whole, its traceback under it): each is read in turn.
+      const lines = whole.split(/\r?\n/, MAX_MESSAGE_LINES);
+      lines.forEach((l, k) => this.programLine(k === 0 ? withRuntimeTime(l, inner.time, starts, inner.header) : l, n));
+      return;
     }
+    this.programLine(text, n);
+  }
+
+  /** Whether a source is a journal export (`journalctl -o json`), decided by its first JSON line. */
+  private journal: boolean | undefined;
+  /** The program of the journal entry before. */
+  private lastProgram: string | undefined;
+
+  private isJournalLine(text: string): boolean {
+    if (text.charCodeAt(0) !== 123 /* { */) return false;
+    if (this.journal === undefined) this.journal = looksLikeJournal(text);
+    return this.journal;
+  }
+
+  /** A line as the program wrote it (unwrapped from a container runtime's or the journal's line). */
+  private programLine(text: string, n: number): void {
     if (text.charCodeAt(0) !== 123 /* { */) text = stripWorkerPrefix(stripAnsi(this.chunkHasCR ? lastRewrite(text) : text));
     if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (this.block && this.continuesBlock(text)) {
@@ -380,7 +420,8 @@ export class SourceReader {
   private text(text: string, n: number): void {
     if (isTracebackStart(text)) {
       // (after the header line, or after lines that continued it: Tornado writes the request between them)
-      const header = this.pending && this.pendingEnd === n - 1 ? this.pending : undefined;
+      // (or on the same physical line: the lines of one journal entry's message)
+      const header = this.pending && this.pendingEnd >= n - 1 ? this.pending : undefined;
       if (header) this.pending = undefined;
       else this.flushPending();
       this.block = { lines: [text], start: header?.line ?? n, header, afterException: false, extra: 0, time: this.lastHeaderTime };

@@ -15,7 +15,7 @@
  */
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
-import { mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
+import { journalStart, looksLikeJournal, mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
 import { stripWorkerPrefix } from '../logs/workerPrefixes';
 import { julFirstLine, splitJsonTail, splitMonologTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
@@ -351,8 +351,7 @@ export class PatternSourceReader {
     const n = ++this.lineNo;
     ctx.stats.lines++;
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
-    let c = text.charCodeAt(start);
-    const inner = mayBeContainerLine(text, start) ? unwrapContainerLine(start === 0 && end === text.length ? text : text.slice(start, end)) : undefined;
+    const inner = mayBeContainerLine(text, start) || this.isJournalLine(text, start, end) ? unwrapContainerLine(start === 0 && end === text.length ? text : text.slice(start, end)) : undefined;
     if (inner) {
       // What the program wrote, read as if from its own output (its traceback under its log line, its time).
       const whole = this.runtimeCarry + inner.text;
@@ -362,11 +361,48 @@ export class PatternSourceReader {
         return;
       }
       this.runtimeCarry = '';
-      text = withRuntimeTime(whole, inner.time, (t) => !TRACEBACK_LINE.test(t) && parseTextHeader(t) === undefined);
-      start = 0;
-      end = text.length;
-      c = text.charCodeAt(0);
+      // (a journal entry of several lines, or of another program than the one before, starts afresh)
+      if (inner.program !== undefined) {
+        if (inner.program !== this.lastProgram || whole.includes('\n')) this.flush();
+        this.lastProgram = inner.program;
+      }
+      const starts = (t: string) => {
+        if (TRACEBACK_LINE.test(t)) return false;
+        const h = parseTextHeader(t);
+        return inner.header !== undefined ? journalStart(h, t) : h === undefined;
+      };
+      if (!whole.includes('\n')) {
+        const line = withRuntimeTime(whole, inner.time, starts, inner.header);
+        this.programLine(line, 0, line.length, n);
+        return;
+      }
+      // A journal entry of several lines (a record sent whole, its traceback under it): each is read in turn,
+      // or only the first, where each physical line gives one record.
+      const lines = whole.split(/\r?\n/, ctx.linesMode ? 1 : 1000);
+      lines.forEach((l, k) => {
+        const line = k === 0 ? withRuntimeTime(l, inner.time, starts, inner.header) : l;
+        this.programLine(line, 0, line.length, n);
+      });
+      return;
     }
+    this.programLine(text, start, end, n);
+  }
+
+  /** Whether a source is a journal export (`journalctl -o json`), decided by its first JSON line. */
+  private journal: boolean | undefined;
+  /** The program of the journal entry before. */
+  private lastProgram: string | undefined;
+
+  private isJournalLine(text: string, start: number, end: number): boolean {
+    if (text.charCodeAt(start) !== 123 /* { */) return false;
+    if (this.journal === undefined) this.journal = looksLikeJournal(text, start, end);
+    return this.journal;
+  }
+
+  /** A line as the program wrote it (unwrapped from a container runtime's or the journal's line), `text[start, end)`. */
+  private programLine(text: string, start: number, end: number, n: number): void {
+    const ctx = this.ctx;
+    const c = text.charCodeAt(start);
     if (c === 123 /* { */) {
       // A slice of the chunk (no copy): searches for keys stop at the end of the line.
       const line = start === 0 && end === text.length ? text : text.slice(start, end);
