@@ -12,6 +12,7 @@ import { parseLogfmt } from '../../src/core/logs/logfmt';
 import { readText, startsCleanly } from '../../src/core/logs/reader';
 import { isErrorRecord } from '../../src/core/logs/types';
 import { stripAnsi } from '../../src/core/logs/values';
+import { syslogLine } from '../../src/core/logs/syslogPrefix';
 import { analyzePatternFiles } from '../../src/core/patterns/load';
 import { analyzeLogFiles } from '../../src/core/errors/load';
 import { maskMessage } from '../../src/core/patterns/masking';
@@ -367,6 +368,55 @@ test("systemd's journal exported as JSON (journalctl -o json): each entry read a
   // A source is read as a journal export only when its first JSON line is an entry.
   const mixed = readText(['{"level":"error","message":"boom"}', readFileSync(file, 'utf8').split('\n')[0]].join('\n'), { allRecords: true }).records;
   assert.deepEqual(mixed.map((r) => r.message).slice(0, 1), ['boom']);
+});
+
+test("the journal's text output (journalctl's short and short-iso, as syslog writes): a traceback's prefixed lines join their record", async () => {
+  // The same entries as journal.jsonl (test/fixtures/logs-journal/NOTE.md): each line behind
+  // `Dec 07 05:29:10 vm checkout[9729]: `, a traceback printed to stderr one prefixed line a line.
+  for (const name of ['journal-short.log', 'journal-short-iso.log']) {
+    const file = path.join(repoRoot, 'test/fixtures/logs-journal', name);
+    const { records } = readText(readFileSync(file, 'utf8'), { allRecords: true });
+    const failed = records.filter((r) => r.message === 'payment failed for order 3' || r.message === 'payment failed for order 4');
+    assert.deepEqual(failed.map((r) => [r.logger, r.exception?.chain.at(-1)?.type]), [
+      ['checkout.pay', 'ValueError'],
+      ['checkout-native', 'ValueError'],
+      ['checkout.pay', 'KeyError'],
+      ['checkout-native', 'KeyError'],
+    ], name);
+    // (no line of a traceback is a record of its own)
+    assert.ok(records.every((r) => !/^(?:Traceback|File |ValueError|KeyError)/.test(r.message.trim())), name);
+    const { report } = await analyzeLogFiles([file]);
+    assert.deepEqual(report.clusters.map((c) => [c.count, c.exceptionType]).sort(), [[4, 'KeyError'], [4, 'ValueError']], name);
+    // Patterns: the same templates and counts as from the JSON export (the level is what the line says).
+    const { report: patterns } = await analyzePatternFiles([file]);
+    assert.deepEqual(patterns.patterns.map((p) => [p.template, p.count]), [
+      ['charged order <num>: <num> EUR', 16],
+      ['payment failed for order <num>', 8],
+      ['queue depth <num> over limit <num>', 2],
+      ['backup of <path> done in <duration>', 1],
+      ['backup of <path> failed: No space left on device', 1],
+    ], name);
+  }
+  // Another program's line between a log line and a traceback: the traceback is not its.
+  const text = [
+    'Dec 07 05:29:10 vm api[11]: ERROR api: request failed',
+    'Dec 07 05:29:10 vm cron[12]: Traceback (most recent call last):',
+    'Dec 07 05:29:10 vm cron[12]:   File "/srv/job.py", line 3, in <module>',
+    'Dec 07 05:29:10 vm cron[12]: OSError: disk full',
+  ].join('\n');
+  const rs = readText(text, { allRecords: true }).records;
+  assert.equal(rs.find((r) => r.message === 'request failed')?.exception, undefined);
+});
+
+test('property: syslog prefixes of any text never throw, and what follows one is the rest of its line', () => {
+  fc.assert(
+    fc.property(fc.constantFrom('Dec 07 05:29:10 vm a[1]: ', '2026-12-07T05:29:10+0000 h p: ', 'Dec  7 05:29:10 h x: ', ''), fc.string({ maxLength: 80 }), (prefix, body) => {
+      const line = syslogLine(prefix + body);
+      if (line) assert.ok((prefix + body).endsWith(line.rest));
+      if (prefix && !body.includes('\n')) assert.equal(line?.rest, body);
+    }),
+    { numRuns: 300 },
+  );
 });
 
 test('property: container lines, glog and syslog headers of any bytes never throw, and a header starts inside its line', () => {

@@ -8,6 +8,7 @@
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
 import { journalStart, looksLikeJournal, mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
+import { syslogLine } from './syslogPrefix';
 import { stripWorkerPrefix } from './workerPrefixes';
 import { julFirstLine } from './headerFormats';
 import { SkipCounter } from './skips';
@@ -246,6 +247,33 @@ export class SourceReader {
     this.programLine(text, n);
   }
 
+  /** The program of the last line with a syslog prefix (see `syslogContinuation`). */
+  private syslogProgram: string | undefined;
+
+  /**
+   * What the program wrote, when a line with a syslog prefix (`Dec 07 05:29:10 vm checkout[9729]: …`, syslog's
+   * files and journalctl's text) continues the record above it from the same program: a traceback under its
+   * log line, its frames and its exception line, printed one prefixed line each. Otherwise undefined.
+   */
+  private syslogContinuation(text: string): string | undefined {
+    if (!this.block && !this.pending) {
+      this.syslogProgram = undefined;
+      return undefined;
+    }
+    const line = syslogLine(text);
+    const same = line !== undefined && line.program === this.syslogProgram;
+    this.syslogProgram = line?.program;
+    if (!same) return undefined;
+    const rest = line.rest;
+    const c = rest.charCodeAt(0);
+    if (this.block) {
+      if (c === 32 || c === 9 || isChainLine(rest) || isTracebackStart(rest)) return rest;
+      // (the exception's own line, after the frames)
+      return !this.block.afterException && parseTextHeader(rest, 0) === undefined ? rest : undefined;
+    }
+    return isTracebackStart(rest) ? rest : undefined;
+  }
+
   /** Whether a source is a journal export (`journalctl -o json`), decided by its first JSON line. */
   private journal: boolean | undefined;
   /** The program of the journal entry before. */
@@ -260,6 +288,8 @@ export class SourceReader {
   /** A line as the program wrote it (unwrapped from a container runtime's or the journal's line). */
   private programLine(text: string, n: number): void {
     if (text.charCodeAt(0) !== 123 /* { */) text = stripWorkerPrefix(stripAnsi(this.chunkHasCR ? lastRewrite(text) : text));
+    const rest = this.syslogContinuation(text);
+    if (rest !== undefined) text = rest;
     if (this.chunkHasReplacement && text.includes('\uFFFD')) this.ctx.skips.add('notUtf8', this.source, n);
     if (this.block && this.continuesBlock(text)) {
       this.block.lines.push(text);
@@ -868,6 +898,12 @@ export function startsCleanly(text: string, jsonMode: boolean): boolean {
   }
   if (c === 123 || c === 32 || c === 9 || Number.isNaN(c)) return false;
   if (CONTROL.test(text) || isChainLine(text) || isTracebackStart(text)) return false;
+  // (a traceback's line behind a syslog prefix continues the record above, as the reader joins it)
+  const sys = syslogLine(text);
+  if (sys) {
+    const r = sys.rest.charCodeAt(0);
+    if (r === 32 || r === 9 || isChainLine(sys.rest) || isTracebackStart(sys.rest) || EXCEPTION_LINE.test(sys.rest)) return false;
+  }
   // A crash report takes the time of the header line above it: never a place to cut.
   if (isFatalErrorLine(text) || panicStart(text) || text.startsWith('Exception in thread "') || isRubyUncaught(text)) return false;
   // A java.util.logging record starts at its time line; its `LEVEL: message` line needs the line above.
@@ -875,6 +911,9 @@ export function startsCleanly(text: string, jsonMode: boolean): boolean {
   if (JUL_SECOND.test(text)) return false;
   return parseTextHeader(text, 0) !== undefined;
 }
+
+/** An exception's own line (`ValueError: card declined`, `KeyError: 'total'`). */
+const EXCEPTION_LINE = /^[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$)/;
 
 /** java.util.logging's second line (`SEVERE: message`); Python's basicConfig writes `ERROR:name:message`. */
 const JUL_SECOND = /^(?:SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): /;

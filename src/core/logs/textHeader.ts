@@ -63,6 +63,8 @@ const COUNTED = /^[a-z][a-z-]*[a-z]$/;
 const NUMBER = /^\d{1,19}[.,]?$/;
 const DASHES = /^[-|:]{1,2}$/;
 // (and Rust's module paths, `myapp::db:`, as tracing and env_logger name the target)
+/** A dotted logger name and its colon (`checkout.pay:`, `shop:`), as Python's `%(name)s: ` writes it. */
+const DOTTED_LOGGER_COLON = /^[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*:$/;
 const LOGGER_COLON = /^[\w.$@/<>~-]+(?:::[\w.$@/<>~-]+)*(?:\([\w.$ -]+\))?(?:\[[\w./: -]*\])?(?:\([^)]*\))?:$/;
 /** Monolog's `channel.LEVEL:` (its level names in capitals). */
 const MONOLOG_CHANNEL = /^([\w.-]+)\.([A-Z]+):$/;
@@ -409,6 +411,13 @@ export function parseTextHeader(line: string): TextHeader | undefined {
       if (lvAfter && nextToken(line, after!.end)) {
         level = lvAfter;
         end = after!.end;
+        // (and the program's own logger after its level: a Python service under systemd writes
+        // `checkout[9729]: INFO checkout.pay: charged order 0`)
+        const own = nextToken(line, after!.end);
+        if (own && DOTTED_LOGGER_COLON.test(own.text) && nextToken(line, own.end)) {
+          logger = own.text.slice(0, -1);
+          end = own.end;
+        }
       }
       break;
     }

@@ -65,6 +65,12 @@ export function parseTextHeader(text: string, line: number): TextHeader | undefi
   const rest = ts ? text.slice(ts[0].length) : text;
   const lv = LEVEL_NEAR_START.exec(rest);
   if (!ts && !(lv && lv[1] === '')) return otherHeader(text, line);
+  // (no level after the time: the header grammar reads the fields it may have, a host and a program's
+  // `name[pid]:` as syslog and journalctl's `-o short-iso` write them)
+  if (ts && !lv) {
+    const other = otherHeader(text, line);
+    if (other?.logger !== undefined) return other;
+  }
   const header: TextHeader = { line, message: rest };
   if (ts) {
     const t = parseTimestamp(ts[1]);

@@ -16,6 +16,7 @@
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
 import { journalStart, looksLikeJournal, mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
+import { syslogLine } from '../logs/syslogPrefix';
 import { stripWorkerPrefix } from '../logs/workerPrefixes';
 import { julFirstLine, splitJsonTail, splitMonologTail } from '../logs/headerFormats';
 import { parseLogfmt } from '../logs/logfmt';
@@ -388,6 +389,9 @@ export class PatternSourceReader {
     this.programLine(text, start, end, n);
   }
 
+  /** The program of the last line with a syslog prefix (continuation lines of the same program are skipped). */
+  private syslogProgram: string | undefined;
+
   /** Whether a source is a journal export (`journalctl -o json`), decided by its first JSON line. */
   private journal: boolean | undefined;
   /** The program of the journal entry before. */
@@ -501,9 +505,14 @@ export class PatternSourceReader {
     if (this.chunkHasReplacement && line.includes('\uFFFD')) ctx.skips.add('notUtf8', this.source, n);
     if (!ctx.linesMode && this.pending) {
       const c = line.charCodeAt(0);
-      // Continuation lines (indented, or a traceback under its log line) belong to the record above.
+      // Continuation lines (indented, or a traceback under its log line) belong to the record above; so do
+      // they behind a syslog prefix of the same program (`Dec 07 05:29:10 vm checkout[9729]:   File …`).
       if (c === 32 || c === 9 || TRACEBACK_LINE.test(line)) return;
-    }
+      const sys = syslogLine(line);
+      const same = sys !== undefined && sys.program === this.syslogProgram;
+      this.syslogProgram = sys?.program;
+      if (same && sys.rest !== '' && (sys.rest.charCodeAt(0) === 32 || sys.rest.charCodeAt(0) === 9 || TRACEBACK_LINE.test(sys.rest))) return;
+    } else this.syslogProgram = ctx.linesMode ? undefined : syslogLine(line)?.program;
     const jul = this.jul;
     if (jul) this.jul = undefined;
     if (!ctx.linesMode) {
