@@ -323,6 +323,15 @@ test("container runtimes' log files (Docker json-file, containerd/CRI): read as 
   assert.deepEqual(print.map((r) => [r.message, r.timestamp]), [['worker exiting', Date.parse('2026-12-06T12:00:00.5Z')], ['boom', Date.parse('2026-12-06T12:00:01Z')]]);
 });
 
+/** The patterns of test/fixtures/logs-journal's entries, whichever way journalctl exported them. */
+const JOURNAL_PATTERNS = [
+  ['charged order <num>: <num> EUR', 16],
+  ['payment failed for order <num>', 8],
+  ['queue depth <num> over limit <num>', 2],
+  ['backup of <path> done in <duration>', 1],
+  ['backup of <path> failed: No space left on device', 1],
+];
+
 test("systemd's journal exported as JSON (journalctl -o json): each entry read as the program's own output", async () => {
   // A real journald and a real Python service under systemd-cat (test/fixtures/logs-journal/NOTE.md): its
   // stderr one entry a line, its native handler's records one entry each with the traceback inside, a cron
@@ -356,13 +365,7 @@ test("systemd's journal exported as JSON (journalctl -o json): each entry read a
   ]);
   // Patterns: the messages, not the journal's JSON; each physical line one id with --assign.
   const { report: patterns } = await analyzePatternFiles([file]);
-  assert.deepEqual(patterns.patterns.map((p) => [p.template, p.count]), [
-    ['charged order <num>: <num> EUR', 16],
-    ['payment failed for order <num>', 8],
-    ['queue depth <num> over limit <num>', 2],
-    ['backup of <path> done in <duration>', 1],
-    ['backup of <path> failed: No space left on device', 1],
-  ]);
+  assert.deepEqual(patterns.patterns.map((p) => [p.template, p.count]), JOURNAL_PATTERNS);
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n').length;
   assert.equal((await analyzePatternFiles([file], { assign: true })).assignment!.length, lines);
   // A source is read as a journal export only when its first JSON line is an entry.
@@ -389,13 +392,7 @@ test("the journal's text output (journalctl's short and short-iso, as syslog wri
     assert.deepEqual(report.clusters.map((c) => [c.count, c.exceptionType]).sort(), [[4, 'KeyError'], [4, 'ValueError']], name);
     // Patterns: the same templates and counts as from the JSON export (the level is what the line says).
     const { report: patterns } = await analyzePatternFiles([file]);
-    assert.deepEqual(patterns.patterns.map((p) => [p.template, p.count]), [
-      ['charged order <num>: <num> EUR', 16],
-      ['payment failed for order <num>', 8],
-      ['queue depth <num> over limit <num>', 2],
-      ['backup of <path> done in <duration>', 1],
-      ['backup of <path> failed: No space left on device', 1],
-    ], name);
+    assert.deepEqual(patterns.patterns.map((p) => [p.template, p.count]), JOURNAL_PATTERNS, name);
   }
   // Another program's line between a log line and a traceback: the traceback is not its.
   const text = [
