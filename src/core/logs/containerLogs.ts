@@ -12,6 +12,9 @@
  * service printed to stderr is one entry a line, and is read whole again.
  */
 
+import { JUL_SECOND } from './headerFormats';
+import { SYSLOG_SEVERITIES } from './textHeader';
+
 export interface ContainerLine {
   /** The program's line, without its newline (a journal entry's message may hold several). */
   text: string;
@@ -29,7 +32,6 @@ export interface ContainerLine {
 }
 
 const JOURNAL_TIME = '"__REALTIME_TIMESTAMP":"';
-const SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
 const IDENT = /^[\w.@-]{1,80}$/;
 
 /** Whether the line in `text[start, end)` is an entry of `journalctl -o json` (asked of a source's first JSON line). */
@@ -58,7 +60,7 @@ function unwrapJournalLine(line: string): ContainerLine | undefined {
   if (Number.isNaN(date.getTime())) return undefined;
   // (a message of several lines, a traceback sent whole to the journal, keeps them: the readers split it)
   const text = journalMessage(r.MESSAGE).replace(/\r?\n$/, '');
-  const priority = typeof r.PRIORITY === 'string' && /^[0-7]$/.test(r.PRIORITY) ? SEVERITIES[Number(r.PRIORITY)] : undefined;
+  const priority = typeof r.PRIORITY === 'string' && /^[0-7]$/.test(r.PRIORITY) ? SYSLOG_SEVERITIES[Number(r.PRIORITY)] : undefined;
   const ident = [r.SYSLOG_IDENTIFIER, r._COMM].find((v): v is string => typeof v === 'string' && IDENT.test(v));
   const header = [priority, ident !== undefined ? `${ident}:` : undefined].filter((x) => x !== undefined).join(' ');
   const pid = typeof r._PID === 'string' ? r._PID : '';
@@ -138,4 +140,12 @@ export function journalStart(header: { timestamp?: number } | undefined, text: s
   return header.timestamp === undefined && !JUL_SECOND.test(text) ? 'untimed' : false;
 }
 
-const JUL_SECOND = /^(?:SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): /;
+/**
+ * The lines a reader reads for an unwrapped line (`withRuntimeTime` on the first): one, or those of a journal
+ * entry's message of several (a record sent whole, its traceback under it), at most `max`.
+ */
+export function programLines(inner: ContainerLine, whole: string, starts: (text: string) => boolean | 'untimed', max: number): string[] {
+  const lines = whole.includes('\n') ? whole.split(/\r?\n/, max) : [whole];
+  lines[0] = withRuntimeTime(lines[0]!, inner.time, starts, inner.header);
+  return lines;
+}

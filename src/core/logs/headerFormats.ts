@@ -341,3 +341,6 @@ export function knownHeader(line: string, access: boolean): KnownHeader | undefi
   const bracket = line.indexOf(' [');
   return bracket !== -1 && bracket < 400 ? accessLogHeader(line) : undefined;
 }
+
+/** java.util.logging's second line (`SEVERE: message`); Python's basicConfig writes `ERROR:name:message`. */
+export const JUL_SECOND = /^(?:SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): /;

@@ -7,10 +7,10 @@
  */
 import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
-import { journalStart, looksLikeJournal, mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from './containerLogs';
+import { journalStart, looksLikeJournal, mayBeContainerLine, programLines, unwrapContainerLine } from './containerLogs';
 import { syslogLine } from './syslogPrefix';
 import { stripWorkerPrefix } from './workerPrefixes';
-import { julFirstLine } from './headerFormats';
+import { JUL_SECOND, julFirstLine } from './headerFormats';
 import { SkipCounter } from './skips';
 import { isChainLine, isTracebackStart, parseTraceback } from './traceback';
 import { panicStart } from './panics';
@@ -235,13 +235,8 @@ export class SourceReader {
         const h = parseTextHeader(t, 0);
         return inner.header !== undefined ? journalStart(h, t) : h === undefined;
       };
-      if (!whole.includes('\n')) {
-        this.programLine(withRuntimeTime(whole, inner.time, starts, inner.header), n);
-        return;
-      }
-      // A journal entry of several lines (a record sent whole, its traceback under it): each is read in turn.
-      const lines = whole.split(/\r?\n/, MAX_MESSAGE_LINES);
-      lines.forEach((l, k) => this.programLine(k === 0 ? withRuntimeTime(l, inner.time, starts, inner.header) : l, n));
+      // (a journal entry of several lines, a record sent whole, is read a line at a time)
+      for (const line of programLines(inner, whole, starts, MAX_MESSAGE_LINES)) this.programLine(line, n);
       return;
     }
     this.programLine(text, n);
@@ -915,8 +910,6 @@ export function startsCleanly(text: string, jsonMode: boolean): boolean {
 /** An exception's own line (`ValueError: card declined`, `KeyError: 'total'`). */
 const EXCEPTION_LINE = /^[\w.]+(?:Error|Exception|Warning|Exit|Interrupt)(?::|$)/;
 
-/** java.util.logging's second line (`SEVERE: message`); Python's basicConfig writes `ERROR:name:message`. */
-const JUL_SECOND = /^(?:SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): /;
 
 /**
  * The state of one read of the whole input from the states of its parts read apart, added in input order

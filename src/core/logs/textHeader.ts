@@ -79,7 +79,7 @@ export function tracingSpansEnd(text: string, from: number): number {
 }
 const DOTTED = /^[A-Za-z_$][\w$]*(?:\.[\w$]+)+(?:\[[\w./: -]*\])?:?$/;
 const SYSLOG_PRI = /^<(\d{1,3})>(?:1 )?/;
-const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
+export const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFO', 'DEBUG'];
 
 /** RFC 3164's `Dec  6 12:00:10` (a weekday may come first): no year either. */
 const SYSLOG_TIME = /^(?:[A-Za-z]{3,9},?\s+)?([A-Za-z]{3,9})\.?\s+(\d{1,2})\s+(\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?)$/;

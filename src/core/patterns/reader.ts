@@ -15,7 +15,7 @@
  */
 import { FieldResolver, type FieldMapping } from '../logs/fieldMapping';
 import { expandJson, normaliseLevelCached } from '../logs/jsonRecord';
-import { journalStart, looksLikeJournal, mayBeContainerLine, unwrapContainerLine, withRuntimeTime } from '../logs/containerLogs';
+import { journalStart, looksLikeJournal, mayBeContainerLine, programLines, unwrapContainerLine } from '../logs/containerLogs';
 import { syslogLine } from '../logs/syslogPrefix';
 import { stripWorkerPrefix } from '../logs/workerPrefixes';
 import { julFirstLine, splitJsonTail, splitMonologTail } from '../logs/headerFormats';
@@ -372,18 +372,9 @@ export class PatternSourceReader {
         const h = parseTextHeader(t);
         return inner.header !== undefined ? journalStart(h, t) : h === undefined;
       };
-      if (!whole.includes('\n')) {
-        const line = withRuntimeTime(whole, inner.time, starts, inner.header);
-        this.programLine(line, 0, line.length, n);
-        return;
-      }
-      // A journal entry of several lines (a record sent whole, its traceback under it): each is read in turn,
-      // or only the first, where each physical line gives one record.
-      const lines = whole.split(/\r?\n/, ctx.linesMode ? 1 : 1000);
-      lines.forEach((l, k) => {
-        const line = k === 0 ? withRuntimeTime(l, inner.time, starts, inner.header) : l;
-        this.programLine(line, 0, line.length, n);
-      });
+      // (a journal entry of several lines is read a line at a time, or only its first where each physical line
+      // gives one record)
+      for (const line of programLines(inner, whole, starts, ctx.linesMode ? 1 : 1000)) this.programLine(line, 0, line.length, n);
       return;
     }
     this.programLine(text, start, end, n);
