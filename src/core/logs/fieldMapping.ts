@@ -165,6 +165,27 @@ function present(v: unknown): boolean {
   return v !== undefined && v !== null && v !== '';
 }
 
+/** A step of FieldResolver `readRecord`: the field's slot in CANONICAL_FIELDS and how it is read. */
+interface ReadStep {
+  slot: number;
+  get: Getter;
+  others: Getter[] | undefined;
+}
+
+/**
+ * The order a record's fields are read in while detection looks (it decides which field is locked first
+ * when several are found on one record, the order `mapping` reports): first the fields without which a
+ * record is not one (READ_HEAD), then the others.
+ */
+const READ_HEAD: readonly CanonicalField[] = ['level', 'message', 'stackTrace', 'exceptionType'];
+const READ_ORDER: readonly CanonicalField[] = [...READ_HEAD, 'timestamp', 'exceptionMessage', 'service', 'version', 'endpoint', 'logger', 'userId', 'requestId', 'traceId', 'spanId'];
+const FIELD_SLOT = Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, i])) as Record<CanonicalField, number>;
+const HEAD_SLOTS = READ_HEAD.map((f) => FIELD_SLOT[f]);
+
+function noneOfHead(out: unknown[]): boolean {
+  return out[HEAD_SLOTS[0]!] === undefined && out[HEAD_SLOTS[1]!] === undefined && out[HEAD_SLOTS[2]!] === undefined && out[HEAD_SLOTS[3]!] === undefined;
+}
+
 /**
  * Resolves canonical fields on objects: fixed paths for mapped fields, detection for the rest. Detection
  * picks, for each field, the first candidate that has a value and keeps it ("locks" it) for later records,
@@ -207,6 +228,9 @@ export class FieldResolver {
     }
     this.state_ = state;
     this.explicit = explicit;
+    const detect = {} as Record<CanonicalField, Getter>;
+    for (const field of CANONICAL_FIELDS) detect[field] = (o) => this.get(o, field);
+    this.detect = detect;
   }
 
   /** The level field is on pino's scale (`usePinoLevels`): its numbers are read as pino's names. */
@@ -225,8 +249,7 @@ export class FieldResolver {
     if (this.pinoLevels) return;
     this.pinoLevels = true;
     // (the level's getters change: the plan is made again)
-    this.plan = undefined;
-    this.unsettled = true;
+    this.planStale = true;
     const st = this.state_.level;
     const wrap = (c: Candidate): Candidate => {
       const get = c.get;
@@ -240,21 +263,31 @@ export class FieldResolver {
   }
 
   /**
-   * Once every field is locked or given up, detection changes nothing more: `readAll` then reads a record's
-   * fields by this plan, one getter per field found, without the lookups `get` makes per field.
+   * How `readRecord` reads a record: one step per field, in READ_ORDER. While detection looks, a step is the
+   * field's `get`; once every field is locked or given up (and with shortcuts), a step is the locked path's
+   * getter (and the other candidates, looked at when it has no value), without the lookups `get` makes, and a
+   * field given up has none. Either way a record is read by the same code: a function V8 compiled for the
+   * first plan is not thrown away when the second comes.
    */
-  private plan: { slot: number; get: Getter; others: Getter[] | undefined }[] | undefined;
-  private unsettled = true;
+  private plan: ReadStep[] | undefined;
+  /** Steps of the plan for the fields READ_HEAD names (they come first). */
+  private planHead = 0;
+  /** A field was locked or given up (or the level scale changed) since the plan was made. */
+  private planStale = true;
+  /** Each field's `get`, as a step of the plan while detection looks. */
+  private readonly detect: Record<CanonicalField, Getter>;
 
   /**
-   * Every canonical field of `o` into `out` (by CANONICAL_FIELDS index), as `get` reads them; false (and `out`
-   * untouched) while detection is still looking for a field.
+   * Every canonical field of `o` into `out` (by CANONICAL_FIELDS index), as `get` reads them, in READ_ORDER;
+   * false when `o` has none of the READ_HEAD fields (then the others are not looked up, as detection counts
+   * the lookups it makes).
    */
-  readAll(o: Record<string, unknown>, out: unknown[]): boolean {
-    const plan = this.plan ?? (this.unsettled && this.shortcuts ? this.settle() : undefined);
-    if (plan === undefined) return false;
+  readRecord(o: Record<string, unknown>, out: unknown[]): boolean {
+    const plan = this.plan === undefined || this.planStale ? this.makePlan() : this.plan;
     for (let i = 0; i < CANONICAL_FIELDS.length; i++) out[i] = undefined;
+    const head = this.planHead;
     for (let i = 0; i < plan.length; i++) {
+      if (i === head && noneOfHead(out)) return false;
       const step = plan[i]!;
       let v = step.get(o);
       if (step.others !== undefined && !present(v)) {
@@ -269,19 +302,25 @@ export class FieldResolver {
       }
       out[step.slot] = v;
     }
-    return true;
+    return head < plan.length || !noneOfHead(out);
   }
 
-  private settle(): typeof this.plan {
-    for (const field of CANONICAL_FIELDS) if (this.searching(field)) return undefined;
-    const plan: NonNullable<typeof this.plan> = [];
-    for (let slot = 0; slot < CANONICAL_FIELDS.length; slot++) {
-      const st = this.state_[CANONICAL_FIELDS[slot]!];
+  private makePlan(): ReadStep[] {
+    this.planStale = false;
+    const settled = this.shortcuts && !CANONICAL_FIELDS.some((f) => this.searching(f));
+    const plan: ReadStep[] = [];
+    let head = 0;
+    for (const field of READ_ORDER) {
+      const st = this.state_[field];
       const lock = st.lock;
-      if (lock === undefined) continue;
-      plan.push({ slot, get: lock.get, others: st.explicit ? undefined : st.candidates.filter((c) => c.path !== lock.path).map((c) => c.get) });
+      const slot = FIELD_SLOT[field];
+      // (a field given up: `get` reads nothing and counts nothing)
+      if (lock === undefined && st.candidates.length === 0) continue;
+      if (!settled) plan.push({ slot, get: this.detect[field], others: undefined });
+      else plan.push({ slot, get: lock!.get, others: st.explicit ? undefined : st.candidates.filter((c) => c.path !== lock!.path).map((c) => c.get) });
+      if (READ_HEAD.includes(field)) head = plan.length;
     }
-    this.unsettled = false;
+    this.planHead = head;
     return (this.plan = plan);
   }
 
@@ -309,13 +348,17 @@ export class FieldResolver {
           st.missesAtLock = st.misses;
           st.lock = c;
           this.locked.set(field, c);
+          this.planStale = true;
           return v;
         }
       }
     }
     // A field absent from the first 5,000 records read for it is not looked for again (a log either has
     // trace ids or it does not); this keeps absent fields from costing a dozen lookups on every line.
-    if (++st.misses >= this.giveUp) st.candidates = [];
+    if (++st.misses >= this.giveUp) {
+      st.candidates = [];
+      this.planStale = true;
+    }
     return undefined;
   }
 

@@ -101,31 +101,13 @@ export function quickIsError(o: Record<string, unknown>, fields: FieldResolver):
   return fields.get(o, 'message') === undefined ? 'noFields' : false;
 }
 
-// The indices of the fields in `CANONICAL_FIELDS` (FieldResolver `readAll`).
+// The indices of the fields in `CANONICAL_FIELDS` (FieldResolver `readRecord`).
 const [TIMESTAMP, LEVEL, MESSAGE, EXC_TYPE, EXC_MESSAGE, STACK, TRACE, SPAN, REQUEST, USER, ENDPOINT, SERVICE, VERSION, LOGGER] = CANONICAL_FIELDS.map((_, i) => i) as number[];
 
 /** Reads every canonical field of one object. Returns undefined when it has none of the fields we read. */
 export function toRecord(o: Record<string, unknown>, fields: FieldResolver, source: string, line: number): LogRecord | undefined {
   const v = new Array<unknown>(CANONICAL_FIELDS.length);
-  if (!fields.readAll(o, v)) {
-    // (in this order while detection looks: the first fields decide whether the others are looked up, and
-    // detection counts the lookups)
-    v[LEVEL] = fields.get(o, 'level');
-    v[MESSAGE] = fields.get(o, 'message');
-    v[STACK] = fields.get(o, 'stackTrace');
-    v[EXC_TYPE] = fields.get(o, 'exceptionType');
-    if (v[LEVEL] === undefined && v[MESSAGE] === undefined && v[STACK] === undefined && v[EXC_TYPE] === undefined) return undefined;
-    v[TIMESTAMP] = fields.get(o, 'timestamp');
-    v[EXC_MESSAGE] = fields.get(o, 'exceptionMessage');
-    v[SERVICE] = fields.get(o, 'service');
-    v[VERSION] = fields.get(o, 'version');
-    v[ENDPOINT] = fields.get(o, 'endpoint');
-    v[LOGGER] = fields.get(o, 'logger');
-    v[USER] = fields.get(o, 'userId');
-    v[REQUEST] = fields.get(o, 'requestId');
-    v[TRACE] = fields.get(o, 'traceId');
-    v[SPAN] = fields.get(o, 'spanId');
-  } else if (v[LEVEL] === undefined && v[MESSAGE] === undefined && v[STACK] === undefined && v[EXC_TYPE] === undefined) return undefined;
+  if (!fields.readRecord(o, v)) return undefined;
   const record: LogRecord = { source, line, message: asText(v[MESSAGE]) ?? '' };
   const level = normaliseLevelCached(v[LEVEL]);
   if (level) record.level = level;
