@@ -373,7 +373,7 @@ test('property: the fast path gives what the full parse gives on JSON lines of e
 });
 
 test('property: field detection reads with its shortcuts what it reads without them', () => {
-  // The settled plan (`readAll`) and the key filter (`mayHave`) only skip work: records, locks, misses and
+  // The settled plan (`readRecord`) and the key filter (`mayHave`) only skip work: records, locks, misses and
   // give-ups must be those of the plain candidate lookups, on records of every shape detection meets
   // (candidate keys top-level, dotted or nested, present, null or empty; a level scale that changes; a
   // user's mapping), through detection and after it settles.

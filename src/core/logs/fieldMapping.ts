@@ -208,7 +208,7 @@ export class FieldResolver {
 
   /**
    * `tuning` is for tests: `giveUp`, misses before a field is given up (GIVE_UP); `shortcuts: false` reads
-   * without the settled plan and the key filter (`readAll`, `mayHave`), the reference they must agree with.
+   * without the settled plan and the key filter (`readRecord`, `mayHave`), the reference they must agree with.
    */
   constructor(mapping: FieldMapping = {}, tuning: { giveUp?: number; shortcuts?: boolean } = {}) {
     this.giveUp = tuning.giveUp ?? FieldResolver.GIVE_UP;
