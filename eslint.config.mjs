@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-host/**', '.vscode-test/**', '.run/**', 'demo/**', 'test/e2e/artifacts/**', 'bench/artifacts/**'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-host/**', '.vscode-test/**', '.run/**', 'demo/**', 'test/e2e/artifacts/**', 'bench/artifacts/**', 'wasm/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

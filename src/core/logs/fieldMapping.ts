@@ -64,7 +64,7 @@ export const FIELD_CANDIDATES: Record<CanonicalField, readonly string[]> = {
   logger: ['logger', 'name', 'logger_name', 'scope.name', 'log.logger'],
 };
 
-type Getter = (o: Record<string, unknown>) => unknown;
+export type Getter = (o: Record<string, unknown>) => unknown;
 
 const FIELD_BIT = Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, 1 << i])) as Record<CanonicalField, number>;
 
@@ -117,20 +117,25 @@ export interface FieldsState {
  */
 const MONGO_SEVERITY = /^(?:F|E|W|I|D[1-5]?)$/;
 
+/** The detected paths candidateGetter reads through a filter (see `specialValue`). */
+export type SpecialField = 'mongoSeverity' | 'errorText';
+
+function specialOf(field: CanonicalField, path: string): SpecialField | undefined {
+  if (field === 'level' && path === 's') return 'mongoSeverity';
+  if (field === 'exceptionMessage' && (path === 'error' || path === 'err')) return 'errorText';
+  return undefined;
+}
+
+/** A value as a filtering getter reads it: undefined when it is not one. */
+export function specialValue(special: SpecialField, v: unknown): unknown {
+  // (MongoDB's severity letter; `"error": true` flags a line in some logs: only an error's text is one)
+  if (special === 'mongoSeverity') return typeof v === 'string' && MONGO_SEVERITY.test(v) ? v : undefined;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
 function candidateGetter(field: CanonicalField, path: string): Getter {
-  if (field === 'level' && path === 's') {
-    return (o) => {
-      const v = o.s;
-      return typeof v === 'string' && MONGO_SEVERITY.test(v) ? v : undefined;
-    };
-  }
-  // (`"error": true` flags a line in some logs: only an error's text is one)
-  if (field === 'exceptionMessage' && (path === 'error' || path === 'err')) {
-    return (o) => {
-      const v = o[path];
-      return typeof v === 'string' && v !== '' ? v : undefined;
-    };
-  }
+  const special = specialOf(field, path);
+  if (special !== undefined) return (o) => specialValue(special, o[path]);
   return compilePath(path);
 }
 
@@ -165,11 +170,16 @@ function present(v: unknown): boolean {
   return v !== undefined && v !== null && v !== '';
 }
 
-/** A step of FieldResolver `readRecord`: the field's slot in CANONICAL_FIELDS and how it is read. */
-interface ReadStep {
+/**
+ * A step of FieldResolver `readRecord`: the field's slot in CANONICAL_FIELDS and how it is read; once settled,
+ * the path it is read from (and whether its getter filters the value, `special`).
+ */
+export interface ReadStep {
   slot: number;
   get: Getter;
   others: Getter[] | undefined;
+  path?: string;
+  special?: SpecialField;
 }
 
 /**
@@ -182,7 +192,8 @@ const READ_ORDER: readonly CanonicalField[] = [...READ_HEAD, 'timestamp', 'excep
 const FIELD_SLOT = Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, i])) as Record<CanonicalField, number>;
 const HEAD_SLOTS = READ_HEAD.map((f) => FIELD_SLOT[f]);
 
-function noneOfHead(out: unknown[]): boolean {
+/** None of the READ_HEAD fields has a value in `out` (by CANONICAL_FIELDS index): the record is not one. */
+export function noneOfHead(out: readonly unknown[]): boolean {
   return out[HEAD_SLOTS[0]!] === undefined && out[HEAD_SLOTS[1]!] === undefined && out[HEAD_SLOTS[2]!] === undefined && out[HEAD_SLOTS[3]!] === undefined;
 }
 
@@ -317,11 +328,32 @@ export class FieldResolver {
       // (a field given up: `get` reads nothing and counts nothing)
       if (lock === undefined && st.candidates.length === 0) continue;
       if (!settled) plan.push({ slot, get: this.detect[field], others: undefined });
-      else plan.push({ slot, get: lock!.get, others: st.explicit ? undefined : st.candidates.filter((c) => c.path !== lock!.path).map((c) => c.get) });
+      else {
+        const others = st.explicit ? undefined : st.candidates.filter((c) => c.path !== lock!.path).map((c) => c.get);
+        plan.push({ slot, get: lock!.get, others, path: lock!.path, special: st.explicit ? undefined : specialOf(field, lock!.path) });
+      }
       if (READ_HEAD.includes(field)) head = plan.length;
     }
     this.planHead = head;
+    this.planSettled = settled;
     return (this.plan = plan);
+  }
+
+  /** Whether `plan` is the settled one. */
+  private planSettled = false;
+
+  /**
+   * The settled plan (every step with its `path`), or undefined while detection still looks (or without
+   * shortcuts). The same array until the plan is made again (a new level scale), so a reader built on it can tell.
+   */
+  settledPlan(): readonly ReadStep[] | undefined {
+    if (this.plan === undefined || this.planStale) this.makePlan();
+    return this.planSettled ? this.plan : undefined;
+  }
+
+  /** The level scale is known: the records that decide it (`noteLevelScale`) have all been looked at. */
+  get levelScaleKnown(): boolean {
+    return this.pinoLevels || this.scaleChecks >= 20;
   }
 
   get(o: Record<string, unknown>, field: CanonicalField): unknown {

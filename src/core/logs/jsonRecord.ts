@@ -104,10 +104,26 @@ export function quickIsError(o: Record<string, unknown>, fields: FieldResolver):
 // The indices of the fields in `CANONICAL_FIELDS` (FieldResolver `readRecord`).
 const [TIMESTAMP, LEVEL, MESSAGE, EXC_TYPE, EXC_MESSAGE, STACK, TRACE, SPAN, REQUEST, USER, ENDPOINT, SERVICE, VERSION, LOGGER] = CANONICAL_FIELDS.map((_, i) => i) as number[];
 
+/** `quickIsError` of a record's fields already read (by CANONICAL_FIELDS index). */
+export function quickIsErrorOf(v: readonly unknown[]): boolean | 'noFields' {
+  const level = normaliseLevelCached(v[LEVEL]);
+  if (level !== undefined) return ERROR_LEVELS.has(level);
+  if (v[STACK] !== undefined || v[EXC_TYPE] !== undefined) return true;
+  return v[MESSAGE] === undefined ? 'noFields' : false;
+}
+
 /** Reads every canonical field of one object. Returns undefined when it has none of the fields we read. */
 export function toRecord(o: Record<string, unknown>, fields: FieldResolver, source: string, line: number): LogRecord | undefined {
   const v = new Array<unknown>(CANONICAL_FIELDS.length);
   if (!fields.readRecord(o, v)) return undefined;
+  return recordOf(v, source, line, o.error);
+}
+
+/**
+ * The record of one object's canonical fields as `readRecord` read them (by CANONICAL_FIELDS index; `errorKey`:
+ * the object's top-level `error`).
+ */
+export function recordOf(v: readonly unknown[], source: string, line: number, errorKey: unknown): LogRecord {
   const record: LogRecord = { source, line, message: asText(v[MESSAGE]) ?? '' };
   const level = normaliseLevelCached(v[LEVEL]);
   if (level) record.level = level;
@@ -116,7 +132,7 @@ export function toRecord(o: Record<string, unknown>, fields: FieldResolver, sour
   const exc = v[STACK] !== undefined ? exceptionFrom(v[STACK]) : undefined;
   if (exc) record.exception = exc;
   // (zap's `zap.Error(err)` and zerolog's `Err(err)` write the error's text under `error`, beside the stack)
-  const goError = exc?.chain[0]!.type === 'error' && exc.chain[0]!.message === '' ? o.error : undefined;
+  const goError = exc?.chain[0]!.type === 'error' && exc.chain[0]!.message === '' ? errorKey : undefined;
   if (typeof goError === 'string') exc!.chain[0]!.message = goError;
   const et = asText(v[EXC_TYPE]);
   if (et) record.exceptionType = et;

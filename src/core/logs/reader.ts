@@ -5,8 +5,9 @@
  * with the traceback printed under it. The two can be mixed in one file (stderr tracebacks between JSON
  * lines). Nothing here throws on content: every unusable line is counted in `SkipCounter`.
  */
-import { chainFields, FieldResolver, mappingOf, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState } from './fieldMapping';
-import { expandJson, normaliseLevelCached, quickIsError, toRecord } from './jsonRecord';
+import { CANONICAL_FIELDS, chainFields, FieldResolver, mappingOf, noneOfHead, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState, type ReadStep } from './fieldMapping';
+import { expandJson, normaliseLevelCached, quickIsError, quickIsErrorOf, recordOf, toRecord } from './jsonRecord';
+import { ERROR_KEY_SLOT, RAW_SLOTS, RawRecordFields } from './rawRecord';
 import { journalStart, looksLikeJournal, mayBeContainerLine, programLines, unwrapContainerLine } from './containerLogs';
 import { syslogLine } from './syslogPrefix';
 import { stripWorkerPrefix } from './workerPrefixes';
@@ -20,6 +21,9 @@ import { isJavaExceptionLine } from './javaStack';
 import { exceptionOf, JS_ERROR_LINE, MAX_MORE, parseTextHeader, type TextHeader } from './textRecord';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
 import { lastRewrite, parseTimestamp, pinoLevelName, stripAnsi } from './values';
+
+const TIMESTAMP = CANONICAL_FIELDS.indexOf('timestamp');
+const VERSION = CANONICAL_FIELDS.indexOf('version');
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -178,8 +182,10 @@ export class SourceReader {
           this.fastPause = this.fastBackoff;
         }
       }
-      let line = this.carry.length ? this.carry + text.slice(start, nl) : text.slice(start, nl);
+      const whole = this.carry.length === 0;
+      let line = whole ? text.slice(start, nl) : this.carry + text.slice(start, nl);
       this.carry = '';
+      const lineStart = start;
       start = nl + 1;
       if (line.length > max) {
         this.lineNo++;
@@ -188,8 +194,16 @@ export class SourceReader {
         continue;
       }
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      // (a line all in this chunk may be read from the chunk in place, see rawJson)
+      if (whole) {
+        this.scanChunk = text;
+        this.scanLine = line;
+        this.scanStart = lineStart;
+      }
       this.line(line);
+      this.scanLine = undefined;
     }
+    this.scanChunk = undefined;
   }
 
   end(): void {
@@ -394,6 +408,7 @@ export class SourceReader {
       this.countFast(text, 0, text.length);
       return true;
     }
+    if (this.scanLine === text && this.rawJson(text, n)) return true;
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -439,6 +454,45 @@ export class SourceReader {
       ctx.stats.records++;
       this.emit(record);
     }
+    return true;
+  }
+
+  /** The chunk `push` is reading, and the line it gave `line` when that is `scanChunk[scanStart, …)` whole. */
+  private scanChunk: string | undefined;
+  private scanLine: string | undefined;
+  private scanStart = 0;
+  private readonly rawValues = new Array<unknown>(RAW_SLOTS);
+
+  /**
+   * A JSON line read as `json` reads it, from the chunk's text in place (./rawRecord.ts), once the fields have
+   * settled on top-level keys; false when it is left to JSON.parse.
+   */
+  private rawJson(text: string, n: number): boolean {
+    const ctx = this.ctx;
+    const raw = ctx.rawRecord();
+    const v = this.rawValues;
+    if (raw === undefined || !raw.read(this.scanChunk!, this.scanStart, this.scanStart + text.length, v)) return false;
+    this.flushPending();
+    if (!ctx.allRecords) {
+      const quick = quickIsErrorOf(v);
+      if (quick === 'noFields') {
+        ctx.skips.add('noFields', this.source, n);
+        return true;
+      }
+      if (!quick) {
+        ctx.stats.records++;
+        ctx.noteRawTime(v[TIMESTAMP]);
+        ctx.noteRelease(v[VERSION], undefined, v[TIMESTAMP]);
+        return true;
+      }
+    }
+    if (noneOfHead(v)) {
+      ctx.skips.add('noFields', this.source, n);
+      return true;
+    }
+    ctx.stats.records++;
+    ctx.readInPlace++;
+    this.emit(recordOf(v, this.source, n, v[ERROR_KEY_SLOT]));
     return true;
   }
 
@@ -703,6 +757,19 @@ export class ReaderContext {
     } catch {
       return false; // the fast path checked its shape only; a line that does not parse has no release to offer
     }
+  }
+
+  private rawReader: { plan: readonly ReadStep[]; fields: RawRecordFields | undefined } | undefined;
+  /** Records read whole from their line in place, without JSON.parse (see `rawRecord`). */
+  readInPlace = 0;
+
+  /** The reader of JSON lines in place for the settled fields (see ./rawRecord.ts), or undefined. */
+  rawRecord(): RawRecordFields | undefined {
+    if (!this.fastPath || !this.fields.levelScaleKnown) return undefined;
+    const plan = this.fields.settledPlan();
+    if (plan === undefined) return undefined;
+    if (this.rawReader?.plan !== plan) this.rawReader = { plan, fields: RawRecordFields.of(plan, this.fields.pinoLevels) };
+    return this.rawReader.fields;
   }
 
   private lastRaw: unknown;

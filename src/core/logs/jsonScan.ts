@@ -1,0 +1,154 @@
+/**
+ * JSON lines checked and cut without JSON.parse: the WebAssembly scanner of wasm/jsonScan.ts reads a line once,
+ * checks it as JSON.parse would (an object, every key and value, nested ones too), and gives the kind and place
+ * of the values of the keys asked for; the caller cuts only those out of its string. JSON.parse builds every key
+ * and value of a line to be read a dozen of them, and was a third of the errors reader's time.
+ *
+ * The text is copied into the scanner's memory once per chunk, and only ASCII text is (then a character is a
+ * byte, and the places are the string's). One instance per thread; the keys and the text in its memory are
+ * those of the last scanner that loaded (readers call `load` before scanning, in code that does not yield).
+ */
+import { JSON_SCAN_WASM } from './jsonScanWasm';
+
+/** The kind of a key's value on the line last scanned. */
+export const enum ValueKind {
+  Missing = 0,
+  String = 1,
+  /** A string with escapes: JSON.parse of it alone decodes it. */
+  Escaped = 2,
+  Number = 3,
+  True = 4,
+  False = 5,
+  Null = 6,
+  Object = 7,
+  Array = 8,
+}
+
+/** What `scan` says of a line. */
+export const enum ScanResult {
+  NotJson = 0,
+  Object = 1,
+  /** Not read here (not an object, nested too deep, an escaped key): JSON.parse reads it. */
+  Unread = 2,
+}
+
+// (core's lib is ES2022 without the DOM's or WebAssembly's types: what is used of the global here)
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+interface ScanExports {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  setKeys(n: number): void;
+  scan(start: number, end: number): number;
+  dataStart(): number;
+}
+
+// The tables below the scanner's data (wasm/jsonScan.ts): keys, then each key's value, then the keys' bytes.
+const KEYS_AT = 0;
+const OUT_AT = 1024;
+const KEY_BYTES_AT = 2048;
+const KEY_BYTES_MAX = 6144;
+export const MAX_SCAN_KEYS = 64;
+
+let loaded: ScanExports | null | undefined;
+
+function scanExports(): ScanExports | undefined {
+  if (loaded === undefined) {
+    try {
+      const binary = atob(JSON_SCAN_WASM);
+      const bytes = new Uint8Array(binary.length);
+      for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+        env: {
+          abort: () => {
+            throw new Error('the JSON scanner stopped');
+          },
+        },
+      });
+      loaded = instance.exports as unknown as ScanExports;
+    } catch {
+      // (no WebAssembly, or no SIMD in it: JSON.parse reads every line, as it did)
+      loaded = null;
+    }
+  }
+  return loaded ?? undefined;
+}
+
+/** The scanner whose keys and text the memory holds (by `id`). */
+let owner = 0;
+let scanners = 0;
+const encoder = new TextEncoder();
+
+export class JsonLineScanner {
+  private text: string | undefined;
+  private ascii = false;
+  private u8: Uint8Array | undefined;
+  private i32: Int32Array | undefined;
+  private base = 0;
+  private readonly id = ++scanners;
+
+  private constructor(
+    private readonly exports: ScanExports,
+    /** The keys looked for, ASCII, without quotes or backslashes. */
+    readonly keys: readonly string[],
+  ) {}
+
+  /** A scanner of these keys, or undefined when there is no scanner here or the keys do not fit its tables. */
+  static of(keys: readonly string[]): JsonLineScanner | undefined {
+    if (keys.length > MAX_SCAN_KEYS || keys.reduce((n, k) => n + k.length, 0) > KEY_BYTES_MAX) return undefined;
+    if (keys.some((k) => k === '' || !/^[\x20-\x7e]+$/.test(k) || /["\\]/.test(k))) return undefined;
+    const exports = scanExports();
+    return exports ? new JsonLineScanner(exports, keys) : undefined;
+  }
+
+  /**
+   * Makes `text` the text lines are scanned in (copied into the scanner once, and again only after another
+   * scanner loaded); false when it cannot be scanned (not ASCII).
+   */
+  load(text: string): boolean {
+    if (owner === this.id && this.text === text) return this.ascii;
+    const ex = this.exports;
+    this.base = ex.dataStart();
+    const need = this.base + text.length;
+    if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
+    this.u8 = new Uint8Array(ex.memory.buffer);
+    this.i32 = new Int32Array(ex.memory.buffer);
+    if (owner !== this.id) {
+      let at = 0;
+      this.keys.forEach((key, k) => {
+        this.i32![(KEYS_AT >> 2) + k * 2] = at;
+        this.i32![(KEYS_AT >> 2) + k * 2 + 1] = key.length;
+        for (let m = 0; m < key.length; m++) this.u8![KEY_BYTES_AT + at + m] = key.charCodeAt(m);
+        at += key.length;
+      });
+      ex.setKeys(this.keys.length);
+      owner = this.id;
+    }
+    // (a character that is not ASCII takes more than one byte: the text does not fit, and is not scanned)
+    const r = encoder.encodeInto(text, this.u8.subarray(this.base, this.base + text.length));
+    this.ascii = r.read === text.length && r.written === text.length;
+    this.text = text;
+    return this.ascii;
+  }
+
+  /** Scans `text[start, end)` of the loaded text (one line). */
+  scan(start: number, end: number): ScanResult {
+    return this.exports.scan(this.base + start, this.base + end) as ScanResult;
+  }
+
+  /** The kind of key `k`'s value on the line last scanned. */
+  kind(k: number): ValueKind {
+    return this.i32![(OUT_AT >> 2) + k * 3] as ValueKind;
+  }
+
+  /** Where key `k`'s value is in the loaded text, `[start, end)`: a string's without its quotes. */
+  start(k: number): number {
+    return this.i32![(OUT_AT >> 2) + k * 3 + 1]! - this.base;
+  }
+
+  end(k: number): number {
+    return this.i32![(OUT_AT >> 2) + k * 3 + 2]! - this.base;
+  }
+}

@@ -1,0 +1,191 @@
+// The WebAssembly scanner of JSON lines (src/core/logs/jsonScan.ts, wasm/jsonScan.ts) and the errors reader's
+// read of JSON lines in place through it (src/core/logs/rawRecord.ts): JSON.parse's answer or none.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { JsonLineScanner, ScanResult, ValueKind } from '../../src/core/logs/jsonScan';
+import { readText } from '../../src/core/logs/reader';
+import { CANONICAL_FIELDS, type FieldMapping } from '../../src/core/logs/fieldMapping';
+import { repoRoot } from './helpers';
+
+const KEYS = ['level', 'message', 'msg', 'ts', 'a"b', 'user_id', 'n', 'x'].filter((k) => !k.includes('"'));
+
+/** What the scanner says of `line`, with the values of KEYS as JSON.parse would give them. */
+function scanned(scanner: JsonLineScanner, line: string): { result: ScanResult; values: Record<string, unknown> } {
+  // (the line inside a longer text, as a chunk holds it)
+  const text = `{"before":1}\n${line}\n{"after":2}`;
+  assert.ok(scanner.load(text));
+  const start = 13;
+  const result = scanner.scan(start, start + line.length);
+  const values: Record<string, unknown> = {};
+  if (result === ScanResult.Object) {
+    scanner.keys.forEach((key, k) => {
+      const kind = scanner.kind(k);
+      const a = scanner.start(k);
+      const b = scanner.end(k);
+      if (kind === ValueKind.Missing) return;
+      values[key] =
+        kind === ValueKind.String
+          ? text.slice(a, b)
+          : kind === ValueKind.Escaped
+            ? JSON.parse(text.slice(a - 1, b + 1))
+            : kind === ValueKind.Number
+              ? Number(text.slice(a, b))
+              : kind === ValueKind.True
+                ? true
+                : kind === ValueKind.False
+                  ? false
+                  : kind === ValueKind.Null
+                    ? null
+                    : JSON.parse(text.slice(a, b));
+    });
+  }
+  return { result, values };
+}
+
+/** Only ASCII is scanned (see the test below): other characters replaced. */
+function ascii(s: string): string {
+  return s.replace(/[^\p{ASCII}]/gu, '?');
+}
+
+function parsed(line: string): { ok: boolean; value?: unknown } {
+  try {
+    return { ok: true, value: JSON.parse(line) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function agree(scanner: JsonLineScanner, line: string): void {
+  const { result, values } = scanned(scanner, line);
+  const p = parsed(line);
+  if (result === ScanResult.NotJson) assert.equal(p.ok, false, `scanner refused what JSON.parse reads: ${JSON.stringify(line)}`);
+  if (result === ScanResult.Object) {
+    assert.ok(p.ok && typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value), `scanner read what JSON.parse does not: ${JSON.stringify(line)}`);
+    const o = p.value as Record<string, unknown>;
+    const expected: Record<string, unknown> = {};
+    for (const key of scanner.keys) if (Object.prototype.hasOwnProperty.call(o, key)) expected[key] = o[key];
+    assert.deepEqual(values, expected, JSON.stringify(line));
+  }
+  // (left to JSON.parse: a line that is not an object, or one with an escaped key)
+  if (result === ScanResult.Unread) assert.ok(!/^[ \t\r\n]*\{/.test(line) || line.includes("\\"), JSON.stringify(line));
+}
+
+test('the committed WebAssembly is what wasm/jsonScan.ts compiles to', () => {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build-wasm.mjs'), '--check'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('the scanner reads JSON lines as JSON.parse does, values and all', () => {
+  const scanner = JsonLineScanner.of(KEYS)!;
+  assert.ok(scanner, 'WebAssembly with SIMD runs here');
+  for (const line of [
+    '{"level":"ERROR","message":"boom","n":-1.5e3}',
+    '{ "level" : "INFO" , "msg" : "a\\"b\\u00e9\\n" }  ',
+    '{"message":"a","message":"b"}',
+    '{"x":{"level":"WARN","deep":[1,[2,{"3":null}]]},"level":"ERROR"}',
+    '{}',
+    '\t{"x":true,"n":0,"ts":false,"user_id":null}\r',
+    '{"level":"ERROR","message":"cut',
+    '{"level":"ERROR",}',
+    '{"n":01}',
+    '{"n":1.}',
+    '{"n":-}',
+    '{"message":"tab\there"}',
+    '{"message":"bad \\x escape"}',
+    '{"message":"x"} trailing',
+    '{"mess\\u0061ge":"escaped key"}',
+    '["not","an","object"]',
+    '{"x":[1,2,]}',
+    '{"x":tru}',
+    '{"ts":1763629200000,"msg":"e v"}',
+  ]) {
+    agree(scanner, line);
+  }
+  // Broken and well-formed lines of every kind.
+  const value = fc.jsonValue({ maxDepth: 3 });
+  const object = fc.dictionary(fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })), value, { maxKeys: 8 });
+  const line = fc.oneof(
+    object.map((o) => ascii(JSON.stringify(o))),
+    object.map((o) => ascii(JSON.stringify(o, null, 1)).replace(/\n/g, ' ')),
+    fc.tuple(object, fc.nat(), fc.constantFrom('"', '\\', '{', '}', '[', ']', ',', ':', '1', '-', '.', 'e', ' ', '\t', '\u0001', 'tru', 'nul')).map(([o, at, c]) => {
+      const s = ascii(JSON.stringify(o));
+      const i = at % (s.length + 1);
+      return s.slice(0, i) + c + s.slice(i);
+    }),
+    fc.tuple(object, fc.nat()).map(([o, at]) => {
+      const s = ascii(JSON.stringify(o));
+      const i = at % Math.max(1, s.length);
+      return s.slice(0, i) + s.slice(i + 1);
+    }),
+    fc.string({ unit: fc.constantFrom(...'{}[]":,\\ -.0123456789eEtrufalsn'.split('')), maxLength: 30 }),
+  );
+  fc.assert(fc.property(line, (l) => agree(scanner, l)), { numRuns: 5000 });
+});
+
+test('a text that is not ASCII is not scanned (its characters are not its bytes)', () => {
+  const scanner = JsonLineScanner.of(['message'])!;
+  assert.equal(scanner.load('{"message":"é"}\n'), false);
+  assert.equal(scanner.load('{"message":"e"}\n'), true);
+});
+
+test('property: the errors reader reads JSON lines in place as it reads them with JSON.parse', () => {
+  // A mapping of every field settles detection at once: after the twenty records that decide the level scale,
+  // lines are read in place (./rawRecord.ts). Lines of every kind after them: values of every JSON kind, nested
+  // values, null and empty values, escapes, duplicate keys, broken lines.
+  const all: FieldMapping = Object.fromEntries(CANONICAL_FIELDS.map((f) => [f, f === 'message' ? 'msg' : f === 'level' ? 'lvl' : f]));
+  const head = Array.from({ length: 25 }, (_, i) => `{"lvl":"ERROR","msg":"start ${i}","timestamp":"2026-11-20T09:00:0${i % 10}Z"}`);
+  const key = fc.constantFrom('lvl', 'msg', 'timestamp', 'service', 'version', 'userId', 'requestId', 'traceId', 'stackTrace', 'exceptionType', 'error', 'extra');
+  const str = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('', 'ERROR', 'INFO', 'warning', '2026-11-20T09:00:00Z', '00000000', 'a\\b', 'Traceback (most recent call last):\n  File "a.py", line 1, in f\nValueError: x'));
+  const value = fc.oneof({ weight: 6, arbitrary: str }, { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.constantFrom(40, 50, 1.5, -0)) }, { weight: 1, arbitrary: fc.constantFrom(true, false, null) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) });
+  const jsonLine = fc.array(fc.tuple(key, value), { maxLength: 7 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`.replace(/[^\p{ASCII}]/gu, '?'));
+  // (broken lines are error lines: a broken non-error line may be counted by the fast path for those, see
+  // logsReader.test.ts)
+  const errorLine = jsonLine.map((l) => `{"lvl":"ERROR",${l.slice(1)}`.replace(',}', '}'));
+  const line = fc.oneof(
+    { weight: 8, arbitrary: jsonLine },
+    { weight: 2, arbitrary: fc.tuple(errorLine, fc.nat(), fc.constantFrom('"', '\\', '{', ',', '1', ' ', '\u0001')).map(([l, at, c]) => { const i = 15 + (at % (l.length - 14)); return l.slice(0, i) + c + l.slice(i); }) },
+  );
+  let inPlace = 0;
+  for (const allRecords of [false, true]) {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), (ls) => {
+        const text = `${[...head, ...ls].join('\n')}\n`;
+        const a = readText(text, { fields: all, allRecords });
+        const b = readText(text, { fields: all, allRecords, fastPath: false });
+        assert.deepEqual(a.records, b.records);
+        assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
+        assert.deepEqual(a.context.stats, b.context.stats);
+        assert.deepEqual([...a.context.releases], [...b.context.releases]);
+        inPlace += a.context.readInPlace;
+      }),
+      { numRuns: 400 },
+    );
+  }
+  assert.ok(inPlace > 1000, `lines were read in place (${inPlace})`);
+  // An OTLP export's line is expanded into its records by the parse, whatever else it has.
+  const otlp = `${[...head, '{"lvl":"ERROR","msg":"x","resourceLogs":[]}'].join('\n')}\n`;
+  assert.deepEqual(readText(otlp, { fields: all }).context.stats, readText(otlp, { fields: all, fastPath: false }).context.stats);
+  assert.equal(readText(otlp, { fields: all }).context.skips.summaries()[0]?.reason, 'noFields');
+});
+
+test('after detection settles, JSON lines are read in place as with JSON.parse (a log of 8,000 lines)', () => {
+  // Detection settles when the fields a log lacks are given up (5,000 records); the lines after that, with
+  // a detected key missing, null or empty (another candidate may hold the field), go to JSON.parse.
+  const lines: string[] = [];
+  for (let i = 0; i < 8000; i++) {
+    const level = i % 5 === 0 ? 'INFO' : 'ERROR';
+    const extra = i % 7 === 0 ? ',"msg":"other"' : i % 11 === 0 ? ',"service":null' : i % 13 === 0 ? ',"ctx":{"message":"nested"}' : '';
+    lines.push(`{"timestamp":"2026-11-20T09:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${i % 1000}Z","level":"${level}","message":"job ${i} failed: code ${i % 5}","service":"svc${i % 2}","user_id":"u${i % 97}"${extra}}`);
+  }
+  const text = `${lines.join('\n')}\n`;
+  const a = readText(text);
+  const b = readText(text, { fastPath: false });
+  assert.deepEqual(a.records, b.records);
+  assert.deepEqual(a.context.stats, b.context.stats);
+  assert.deepEqual(a.context.timeRange(), b.context.timeRange());
+  assert.ok(a.context.readInPlace > 1000, `the lines after detection settled were read in place (${a.context.readInPlace})`);
+  assert.equal(b.context.readInPlace, 0);
+});

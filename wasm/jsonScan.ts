@@ -1,0 +1,272 @@
+// One JSON Lines line checked as JSON.parse checks it, and the places of the values of some top-level keys,
+// without building the object: the errors reader's read of JSON lines (src/core/logs/jsonScan.ts). AssemblyScript,
+// compiled to WebAssembly by scripts/build-wasm.mjs into src/core/logs/jsonScanWasm.ts.
+//
+// Memory: below --memoryBase the tables the caller fills and reads (KEYS, OUT, KEY_BYTES); from `dataStart()`
+// the text, one byte per character (the caller gives only ASCII text, so offsets are the string's).
+
+const KEYS: i32 = 0; // the keys looked for: [offset in KEY_BYTES i32, length i32] each, at most 128
+const OUT: i32 = 1024; // per key, after `scan`: [kind i32, start i32, end i32] of its value (kind 0: not on the line); at most 64
+const KEY_BYTES: i32 = 2048; // the keys' bytes, up to 6144
+
+const MAX_DEPTH: i32 = 512;
+
+let nKeys: i32 = 0;
+let escaped: bool = false;
+let vStart: i32 = 0;
+let vEnd: i32 = 0;
+let nextKey: i32 = 0;
+
+export function setKeys(n: i32): void {
+  nKeys = n;
+}
+
+// Result codes of value parsing (negative): not JSON, or not read here (too deep).
+const BAD: i32 = -1;
+const DEEP: i32 = -2;
+
+@inline function ws(i: i32, end: i32): i32 {
+  while (i < end) {
+    const c = load<u8>(i);
+    if (c != 32 && c != 9 && c != 13 && c != 10) break;
+    i++;
+  }
+  return i;
+}
+
+@inline function isHex(c: u32): bool {
+  return (c - 48 < 10) || ((c | 32) - 97 < 6);
+}
+
+// After the opening quote at i-1: the offset of the closing quote, or BAD.
+function stringEnd(i: i32, end: i32): i32 {
+  escaped = false;
+  // 16 bytes at a time to the first quote, backslash or control character.
+  const quote = i8x16.splat(34);
+  const slash = i8x16.splat(92);
+  const space = i8x16.splat(32);
+  while (i + 16 <= end) {
+    const b = v128.load(i);
+    const hit = v128.or(v128.or(i8x16.eq(b, quote), i8x16.eq(b, slash)), i8x16.lt_u(b, space));
+    const mask = i8x16.bitmask(hit);
+    if (mask != 0) {
+      i += ctz(mask);
+      break;
+    }
+    i += 16;
+  }
+  while (i < end) {
+    const c = load<u8>(i);
+    if (c == 34) return i;
+    if (c == 92) {
+      escaped = true;
+      if (i + 1 >= end) return BAD;
+      const e = load<u8>(i + 1);
+      if (e == 117) {
+        if (i + 5 >= end) return BAD;
+        if (!isHex(load<u8>(i + 2)) || !isHex(load<u8>(i + 3)) || !isHex(load<u8>(i + 4)) || !isHex(load<u8>(i + 5))) return BAD;
+        i += 6;
+      } else if (e == 34 || e == 92 || e == 47 || e == 98 || e == 102 || e == 110 || e == 114 || e == 116) i += 2;
+      else return BAD;
+      continue;
+    }
+    if (c < 32) return BAD;
+    i++;
+  }
+  return BAD;
+}
+
+@inline function digit(i: i32, end: i32): bool {
+  return i < end && <u32>load<u8>(i) - 48 < 10;
+}
+
+function numberEnd(i: i32, end: i32): i32 {
+  if (load<u8>(i) == 45) i++;
+  if (i >= end) return BAD;
+  const first = load<u8>(i);
+  if (first == 48) i++;
+  else if (<u32>first - 49 < 9) {
+    i++;
+    while (digit(i, end)) i++;
+  } else return BAD;
+  if (i < end && load<u8>(i) == 46) {
+    i++;
+    if (!digit(i, end)) return BAD;
+    while (digit(i, end)) i++;
+  }
+  if (i < end && (load<u8>(i) | 32) == 101) {
+    i++;
+    if (i < end && (load<u8>(i) == 43 || load<u8>(i) == 45)) i++;
+    if (!digit(i, end)) return BAD;
+    while (digit(i, end)) i++;
+  }
+  return i;
+}
+
+@inline function literal(i: i32, end: i32, a: u32, b: u32, c: u32, d: u32, n: i32): i32 {
+  if (i + n > end) return BAD;
+  if (load<u8>(i + 1) != a || load<u8>(i + 2) != b || load<u8>(i + 3) != c) return BAD;
+  if (n == 5 && load<u8>(i + 4) != d) return BAD;
+  return i + n;
+}
+
+// Kinds of values.
+const STRING: i32 = 1;
+const ESCAPED: i32 = 2;
+const NUMBER: i32 = 3;
+const TRUE: i32 = 4;
+const FALSE: i32 = 5;
+const NULL: i32 = 6;
+const OBJECT: i32 = 7;
+const ARRAY: i32 = 8;
+
+let kind: i32 = 0;
+
+// A value at i (no whitespace before it): the offset after it, or BAD / DEEP; sets kind, vStart, vEnd.
+function value(i: i32, end: i32, depth: i32): i32 {
+  if (i >= end) return BAD;
+  const c = load<u8>(i);
+  if (c == 34) {
+    const q = stringEnd(i + 1, end);
+    if (q < 0) return BAD;
+    kind = escaped ? ESCAPED : STRING;
+    vStart = i + 1;
+    vEnd = q;
+    return q + 1;
+  }
+  if (c == 45 || <u32>c - 48 < 10) {
+    const e = numberEnd(i, end);
+    if (e < 0) return BAD;
+    kind = NUMBER;
+    vStart = i;
+    vEnd = e;
+    return e;
+  }
+  if (c == 116) {
+    kind = TRUE;
+    vStart = i;
+    vEnd = literal(i, end, 114, 117, 101, 0, 4);
+    return vEnd;
+  }
+  if (c == 102) {
+    kind = FALSE;
+    vStart = i;
+    vEnd = literal(i, end, 97, 108, 115, 101, 5);
+    return vEnd;
+  }
+  if (c == 110) {
+    kind = NULL;
+    vStart = i;
+    vEnd = literal(i, end, 117, 108, 108, 0, 4);
+    return vEnd;
+  }
+  if (c == 123 || c == 91) {
+    if (depth >= MAX_DEPTH) return DEEP;
+    const e = c == 123 ? object(i, end, depth + 1, false) : array(i, end, depth + 1);
+    if (e < 0) return e;
+    kind = c == 123 ? OBJECT : ARRAY;
+    vStart = i;
+    vEnd = e;
+    return e;
+  }
+  return BAD;
+}
+
+function array(i: i32, end: i32, depth: i32): i32 {
+  i = ws(i + 1, end);
+  if (i < end && load<u8>(i) == 93) return i + 1;
+  while (true) {
+    i = value(i, end, depth);
+    if (i < 0) return i;
+    i = ws(i, end);
+    if (i >= end) return BAD;
+    const c = load<u8>(i);
+    if (c == 44) {
+      i = ws(i + 1, end);
+      continue;
+    }
+    if (c == 93) return i + 1;
+    return BAD;
+  }
+  return BAD;
+}
+
+// The key of text[s, e) among the keys table (the one expected next first), or -1.
+function keyIndex(s: i32, e: i32): i32 {
+  const len = e - s;
+  for (let t = 0; t < nKeys; t++) {
+    let k = nextKey + t;
+    if (k >= nKeys) k -= nKeys;
+    const at = KEYS + k * 8;
+    if (load<i32>(at + 4) != len) continue;
+    const off = KEY_BYTES + load<i32>(at);
+    let same = true;
+    for (let m = 0; m < len; m++) {
+      if (load<u8>(off + m) != load<u8>(s + m)) {
+        same = false;
+        break;
+      }
+    }
+    if (same) {
+      nextKey = k + 1 == nKeys ? 0 : k + 1;
+      return k;
+    }
+  }
+  return -1;
+}
+
+function object(i: i32, end: i32, depth: i32, top: bool): i32 {
+  i = ws(i + 1, end);
+  if (i < end && load<u8>(i) == 125) return i + 1;
+  while (true) {
+    if (i >= end || load<u8>(i) != 34) return BAD;
+    const q = stringEnd(i + 1, end);
+    if (q < 0) return BAD;
+    let k = -1;
+    if (top) {
+      // (an escaped key may be one of ours once decoded: the line is left to JSON.parse)
+      if (escaped) return DEEP;
+      k = keyIndex(i + 1, q);
+    }
+    i = ws(q + 1, end);
+    if (i >= end || load<u8>(i) != 58) return BAD;
+    i = ws(i + 1, end);
+    i = value(i, end, depth);
+    if (i < 0) return i;
+    if (k >= 0) {
+      const o = OUT + k * 12;
+      store<i32>(o, kind);
+      store<i32>(o + 4, vStart);
+      store<i32>(o + 8, vEnd);
+    }
+    i = ws(i, end);
+    if (i >= end) return BAD;
+    const c = load<u8>(i);
+    if (c == 44) {
+      i = ws(i + 1, end);
+      continue;
+    }
+    if (c == 125) return i + 1;
+    return BAD;
+  }
+  return BAD;
+}
+
+// One line, memory[start, end): 1 when it is one JSON object (the kinds and places of the
+// keys' values are in OUT, kind 0 for a key it does not have), 0 when it is not JSON, 2 when it is left to
+// JSON.parse (not an object, too deep, an escaped key).
+export function scan(start: i32, end: i32): i32 {
+  for (let k = 0; k < nKeys; k++) store<i32>(OUT + k * 12, 0);
+  nextKey = 0;
+  let i = ws(start, end);
+  if (i >= end || load<u8>(i) != 123) return 2;
+  i = object(i, end, 1, true);
+  if (i == DEEP) return 2;
+  if (i < 0) return 0;
+  return ws(i, end) == end ? 1 : 0;
+}
+
+// Where the text may go: after this module's own data (the tables above are below --memoryBase).
+export function dataStart(): i32 {
+  return (<i32>__heap_base + 15) & ~15;
+}
