@@ -608,9 +608,12 @@ mining (about 0.5 µs a message); a bare \`readline\` + \`JSON.parse\` loop is c
 changes from the profile made it about 15% faster: the next MiB of the file is read while the reader works on this
 one (the thread waited for each read, about 4% of the time idle), and the check that no nested object opens before
 the last key read looks for the first \`{\` forward from the line's start (a backward search from the key, a
-runtime call, was a tenth of the time). The errors pipeline parses every error line whole (every line of this
-file is an error; \`JSON.parse\` is about a quarter of its time), then reads fourteen fields, normalises,
-fingerprints and clusters it. From ${MIN_PARALLEL_MB.errors} MiB it can do so on worker threads (src/node/errorsParallel.ts): a plain
+runtime call, was a tenth of the time). The errors pipeline reads every error line whole (every line of this
+file is an error), then reads fourteen fields, normalises, fingerprints and clusters it: while field detection
+looks (the first 5,000 records of a read or a part) with \`JSON.parse\`, then with a scanner compiled to
+WebAssembly (wasm/jsonScan.ts) that checks the line as \`JSON.parse\` would and gives the places of the fields'
+values, which are cut from the chunk (\`JSON.parse\` had been a third of the time; the scanner and the cutting
+take about half of that). From ${MIN_PARALLEL_MB.errors} MiB it can do so on worker threads (src/node/errorsParallel.ts): a plain
 file is cut at lines a reader can start from, each worker reads its parts into a reader and an analyzer of
 its own, which keeps messages without exceptions by their normalised text, and the parts are merged in input
 order: Drain mines each message at its first event, as one read does, and a cluster keeps its first event and
@@ -651,6 +654,17 @@ character loop is not), searching the raw line for the mapped keys only (130–1
 about 100 ms of a one-thread run of 850, not the quarter the aim needs, and not exact on a line that gives a key
 twice; not built), records built in one fixed shape (no difference);
 V8's Maglev, \`--always-sparkplug\` and \`--no-lazy-feedback-allocation\` for the start-up (20,000 lines: no difference).
+A fourth session (2026-12-07; paired runs against the commit before, medians of 8–10 pairs on this file): a
+record's fields are read through one path before and after detection settles, so V8 keeps the code it compiled
+for it (one thread 0.98 of the wall time, two workers 0.97); error lines are read in place by the WebAssembly
+scanner above, with SIMD over strings (one thread 0.83 of the wall time and 0.86 of the CPU, two workers 0.95:
+each worker starts and compiles it too, and reads its first 5,000 records with \`JSON.parse\`). Tried and
+dropped then: the same scanner as a JavaScript character loop again (265 ms against 210 for \`JSON.parse\` over
+the 200,000 lines; the WebAssembly one, cuts included, 115–140 ms); keeping each repeated value's last string to
+hand it on again (5–7% slower: the comparison costs more than the copy); \`--single-threaded-gc\`,
+\`--no-concurrent-recompilation\` and \`--min-semi-space-size=16\` for the start-up and the two workers (within
+the noise); giving up on absent fields after 500 records instead of 5,000 (about 7% less time on one thread, but
+a field that appears later in a log would be missed: not taken).
 Much of each run is start-up: the
 first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
 patterns and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline on one thread in
