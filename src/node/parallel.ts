@@ -15,13 +15,13 @@ import { errorMessage } from '../core/util/errors';
  * 150 ms of CPU before it reads at full speed), and the parts' states are merged, so two workers always cost
  * more CPU than one thread. On the 2 shared cores of the bench machine (bench/patterns.bench.mjs, "When two
  * workers pay" in bench/RESULTS.md, median ratios of paired runs, two workers / one thread, wall time):
- * - the errors pipeline, since it reads error lines in place (src/core/logs/rawRecord.ts), at 87 MB (0.77, 0.79)
- *   and not reliably at 44 MB (1.06, 0.95), where one thread also took about 0.6 of the CPU time: from 64 MiB
- *   (before that, with more work per line, it paid at 44 MB in four runs of five: from 32 MiB);
+ * - the errors pipeline paid at 44 MB in four runs of five (0.78, 0.79, 0.80, 0.82; 1.10 in the fifth), at 87 MB
+ *   in all, at 22 MB in one of four (0.95; 1.01 to 1.22 in the others): from 32 MiB; since it reads error lines
+ *   in place (src/core/logs/rawRecord.ts), at 44 MB in two runs of three (0.92, 0.95; 1.06), at 87 MB in all;
  * - patterns, since its reader got faster, only at 87 MB (0.77, 0.80, 0.80; 1.00 and 1.03 at 44 MB): from 64 MiB.
- * Per pipeline, as they may differ in work per line.
+ * Per pipeline, as they differ in work per line.
  */
-export const MIN_PARALLEL_BYTES = { errors: 64 << 20, patterns: 64 << 20 } as const;
+export const MIN_PARALLEL_BYTES = { errors: 32 << 20, patterns: 64 << 20 } as const;
 
 /** Size of the parts a big file is cut into. */
 export const PART_BYTES = 64 << 20;

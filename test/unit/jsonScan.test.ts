@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { JsonLineScanner, ScanResult, ValueKind } from '../../src/core/logs/jsonScan';
+import { JsonLineScanner, MAX_TEXT, ScanResult, ValueKind } from '../../src/core/logs/jsonScan';
 import { readText } from '../../src/core/logs/reader';
 import { CANONICAL_FIELDS, type FieldMapping } from '../../src/core/logs/fieldMapping';
 import { repoRoot } from './helpers';
@@ -125,10 +125,12 @@ test('the scanner reads JSON lines as JSON.parse does, values and all', () => {
   fc.assert(fc.property(line, (l) => agree(scanner, l)), { numRuns: 5000 });
 });
 
-test('a text that is not ASCII is not scanned (its characters are not its bytes)', () => {
+test('a text that is not ASCII, or longer than a chunk, is not scanned', () => {
   const scanner = JsonLineScanner.of(['message'])!;
+  // (its characters are not its bytes; the scanner's memory would keep the size of the longest text)
   assert.equal(scanner.load('{"message":"é"}\n'), false);
   assert.equal(scanner.load('{"message":"e"}\n'), true);
+  assert.equal(scanner.load(`${'{"message":"e"}\n'.repeat(Math.ceil(MAX_TEXT / 16) + 1)}`), false);
 });
 
 test('property: the errors reader reads JSON lines in place as it reads them with JSON.parse', () => {

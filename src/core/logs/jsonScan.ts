@@ -51,6 +51,8 @@ const OUT_AT = 1024;
 const KEY_BYTES_AT = 2048;
 const KEY_BYTES_MAX = 6144;
 export const MAX_SCAN_KEYS = 64;
+/** The longest text copied into the scanner (files are read in chunks of 1 MiB). */
+export const MAX_TEXT = 8 << 20;
 
 let loaded: ScanExports | null | undefined;
 
@@ -109,6 +111,8 @@ export class JsonLineScanner {
    */
   load(text: string): boolean {
     if (owner === this.id && this.text === text) return this.ascii;
+    // (the memory never shrinks: a text bigger than a reader's chunks is parsed line by line instead)
+    if (text.length > MAX_TEXT) return false;
     const ex = this.exports;
     this.base = ex.dataStart();
     const need = this.base + text.length;
