@@ -178,17 +178,23 @@ function array(i: i32, end: i32, depth: i32): i32 {
   while (true) {
     i = value(i, end, depth);
     if (i < 0) return i;
-    i = ws(i, end);
-    if (i >= end) return BAD;
-    const c = load<u8>(i);
-    if (c == 44) {
-      i = ws(i + 1, end);
-      continue;
-    }
-    if (c == 93) return i + 1;
-    return BAD;
+    i = next(i, end, 93);
+    if (i < 0 || closed) return i;
   }
   return BAD;
+}
+
+let closed: bool = false;
+
+// After a value in an object or an array: the offset after the comma that follows it (and the whitespace after
+// that), or after the closing bracket `close` (then `closed`), or BAD.
+@inline function next(i: i32, end: i32, close: u32): i32 {
+  i = ws(i, end);
+  if (i >= end) return BAD;
+  const c = load<u8>(i);
+  closed = c == close;
+  if (c == 44) return ws(i + 1, end);
+  return closed ? i + 1 : BAD;
 }
 
 // The key of text[s, e) among the keys table (the one expected next first), or -1.
@@ -239,15 +245,8 @@ function object(i: i32, end: i32, depth: i32, top: bool): i32 {
       store<i32>(o + 4, vStart);
       store<i32>(o + 8, vEnd);
     }
-    i = ws(i, end);
-    if (i >= end) return BAD;
-    const c = load<u8>(i);
-    if (c == 44) {
-      i = ws(i + 1, end);
-      continue;
-    }
-    if (c == 125) return i + 1;
-    return BAD;
+    i = next(i, end, 125);
+    if (i < 0 || closed) return i;
   }
   return BAD;
 }
