@@ -189,7 +189,8 @@ export interface ReadStep {
  */
 const READ_HEAD: readonly CanonicalField[] = ['level', 'message', 'stackTrace', 'exceptionType'];
 const READ_ORDER: readonly CanonicalField[] = [...READ_HEAD, 'timestamp', 'exceptionMessage', 'service', 'version', 'endpoint', 'logger', 'userId', 'requestId', 'traceId', 'spanId'];
-const FIELD_SLOT = Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, i])) as Record<CanonicalField, number>;
+/** Each canonical field's index in CANONICAL_FIELDS (its slot in `readRecord`'s output). */
+export const FIELD_SLOT = Object.fromEntries(CANONICAL_FIELDS.map((f, i) => [f, i])) as Record<CanonicalField, number>;
 const HEAD_SLOTS = READ_HEAD.map((f) => FIELD_SLOT[f]);
 
 /** None of the READ_HEAD fields has a value in `out` (by CANONICAL_FIELDS index): the record is not one. */

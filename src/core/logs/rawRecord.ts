@@ -4,7 +4,7 @@
  * for the lines it reads whole. The answer is JSON.parse's or none: a line the scanner does not pass, a field
  * whose value is nested, a detected key missing where another candidate may hold the field, go to JSON.parse.
  */
-import { CANONICAL_FIELDS, specialValue, type ReadStep } from './fieldMapping';
+import { CANONICAL_FIELDS, FIELD_SLOT, specialValue, type ReadStep } from './fieldMapping';
 import { JsonLineScanner, ScanResult, ValueKind } from './jsonScan';
 import { pinoLevelName } from './values';
 
@@ -12,7 +12,6 @@ import { pinoLevelName } from './values';
 export const ERROR_KEY_SLOT = CANONICAL_FIELDS.length;
 export const RAW_SLOTS = CANONICAL_FIELDS.length + 1;
 
-const LEVEL_SLOT = CANONICAL_FIELDS.indexOf('level');
 /** The slot of a key whose presence sends the line to JSON.parse. */
 const OTLP_SLOT = -1;
 
@@ -101,7 +100,7 @@ export class RawRecordFields {
       const step = plan[i]!;
       let v = out[step.slot];
       if (step.special !== undefined) v = specialValue(step.special, v);
-      if (this.pino && step.slot === LEVEL_SLOT) v = pinoLevelName(v);
+      if (this.pino && step.slot === FIELD_SLOT.level) v = pinoLevelName(v);
       // (another candidate, maybe nested, may hold the field on this line: `readRecord` would look)
       if (step.others !== undefined && (v === undefined || v === null || v === '')) return false;
       out[step.slot] = v;

@@ -5,7 +5,7 @@
  * with the traceback printed under it. The two can be mixed in one file (stderr tracebacks between JSON
  * lines). Nothing here throws on content: every unusable line is counted in `SkipCounter`.
  */
-import { CANONICAL_FIELDS, chainFields, FieldResolver, mappingOf, noneOfHead, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState, type ReadStep } from './fieldMapping';
+import { chainFields, FIELD_SLOT, FieldResolver, mappingOf, noneOfHead, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState, type ReadStep } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, quickIsErrorOf, recordOf, toRecord } from './jsonRecord';
 import { ERROR_KEY_SLOT, RAW_SLOTS, RawRecordFields } from './rawRecord';
 import { journalStart, looksLikeJournal, mayBeContainerLine, programLines, unwrapContainerLine } from './containerLogs';
@@ -21,9 +21,6 @@ import { isJavaExceptionLine } from './javaStack';
 import { exceptionOf, JS_ERROR_LINE, MAX_MORE, parseTextHeader, type TextHeader } from './textRecord';
 import { ERROR_LEVELS, isErrorRecord, type LogRecord } from './types';
 import { lastRewrite, parseTimestamp, pinoLevelName, stripAnsi } from './values';
-
-const TIMESTAMP = CANONICAL_FIELDS.indexOf('timestamp');
-const VERSION = CANONICAL_FIELDS.indexOf('version');
 
 export interface ReaderOptions {
   fields?: FieldMapping;
@@ -481,8 +478,8 @@ export class SourceReader {
       }
       if (!quick) {
         ctx.stats.records++;
-        ctx.noteRawTime(v[TIMESTAMP]);
-        ctx.noteRelease(v[VERSION], undefined, v[TIMESTAMP]);
+        ctx.noteRawTime(v[FIELD_SLOT.timestamp]);
+        ctx.noteRelease(v[FIELD_SLOT.version], undefined, v[FIELD_SLOT.timestamp]);
         return true;
       }
     }
