@@ -20,7 +20,7 @@ export function compile() {
     const out = join(dir, 'jsonScan.wasm');
     const asc = join(root, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
     // (the tables of wasm/jsonScan.ts live below --memoryBase; SIMD is in every V8 the extension runs on)
-    const args = [asc, source, '-O3', '--runtime', 'stub', '--memoryBase', '8192', '--noAssert', '--enable', 'simd', '-o', out];
+    const args = [asc, source, '-O3', '--runtime', 'stub', '--memoryBase', '16384', '--noAssert', '--enable', 'simd', '-o', out];
     const r = spawnSync(process.execPath, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`asc failed: ${r.stderr || r.stdout}`);
     const b64 = readFileSync(out).toString('base64');

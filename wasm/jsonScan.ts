@@ -5,9 +5,12 @@
 // Memory: below --memoryBase the tables the caller fills and reads (KEYS, OUT, KEY_BYTES); from `dataStart()`
 // the text, one byte per character (the caller gives only ASCII text, so offsets are the string's).
 
-const KEYS: i32 = 0; // the keys looked for: [offset in KEY_BYTES i32, length i32] each, at most 128
-const OUT: i32 = 1024; // per key, after `scan`: [kind i32, start i32, end i32] of its value (kind 0: not on the line); at most 64
-const KEY_BYTES: i32 = 2048; // the keys' bytes, up to 6144
+const KEYS: i32 = 0; // the keys looked for: [offset in KEY_BYTES i32, length i32] each, at most 256
+const OUT: i32 = 2048; // per key, after `scan`: [kind i32, start i32, end i32] of its value (kind 0: not on the line)
+const FOUND: i32 = 5120; // after `scan`: how many of the keys the line has (i32), then those keys (i32 each), in line order
+const HASH: i32 = 6400; // the keys by `hash` of their bytes: HASH_SIZE i16 slots of key + 1 (0: empty), linear probing
+const HASH_SIZE: i32 = 1024;
+const KEY_BYTES: i32 = 8448; // the keys' bytes, up to 7936
 
 const MAX_DEPTH: i32 = 512;
 
@@ -17,8 +20,23 @@ let vStart: i32 = 0;
 let vEnd: i32 = 0;
 let nextKey: i32 = 0;
 
+@inline function hash(s: i32, len: i32): i32 {
+  let h: u32 = <u32>len;
+  for (let m = 0; m < len; m++) h = h * 31 + <u32>load<u8>(s + m);
+  return <i32>((h ^ (h >> 10)) & <u32>(HASH_SIZE - 1));
+}
+
+// The keys' table is filled (KEYS, KEY_BYTES): the hash of their bytes is made.
 export function setKeys(n: i32): void {
   nKeys = n;
+  store<i32>(FOUND, 0);
+  for (let h = 0; h < HASH_SIZE; h++) store<i16>(HASH + h * 2, 0);
+  for (let k = 0; k < n; k++) {
+    store<i32>(OUT + k * 12, 0);
+    let h = hash(KEY_BYTES + load<i32>(KEYS + k * 8), load<i32>(KEYS + k * 8 + 4));
+    while (load<i16>(HASH + h * 2) != 0) h = (h + 1) & (HASH_SIZE - 1);
+    store<i16>(HASH + h * 2, <i16>(k + 1));
+  }
 }
 
 // Result codes of value parsing (negative): not JSON, or not read here (too deep).
@@ -197,28 +215,32 @@ let closed: bool = false;
   return closed ? i + 1 : BAD;
 }
 
-// The key of text[s, e) among the keys table (the one expected next first), or -1.
+@inline function sameKey(k: i32, s: i32, len: i32): bool {
+  const at = KEYS + k * 8;
+  if (load<i32>(at + 4) != len) return false;
+  const off = KEY_BYTES + load<i32>(at);
+  for (let m = 0; m < len; m++) if (load<u8>(off + m) != load<u8>(s + m)) return false;
+  return true;
+}
+
+// The key of text[s, e) among the keys table (the one after the last found first: lines of a log keep an
+// order), or -1.
 function keyIndex(s: i32, e: i32): i32 {
   const len = e - s;
-  for (let t = 0; t < nKeys; t++) {
-    let k = nextKey + t;
-    if (k >= nKeys) k -= nKeys;
-    const at = KEYS + k * 8;
-    if (load<i32>(at + 4) != len) continue;
-    const off = KEY_BYTES + load<i32>(at);
-    let same = true;
-    for (let m = 0; m < len; m++) {
-      if (load<u8>(off + m) != load<u8>(s + m)) {
-        same = false;
+  let k = nextKey;
+  if (k >= nKeys || !sameKey(k, s, len)) {
+    k = -1;
+    for (let h = hash(s, len); ; h = (h + 1) & (HASH_SIZE - 1)) {
+      const slot = <i32>load<i16>(HASH + h * 2);
+      if (slot == 0) return -1;
+      if (sameKey(slot - 1, s, len)) {
+        k = slot - 1;
         break;
       }
     }
-    if (same) {
-      nextKey = k + 1 == nKeys ? 0 : k + 1;
-      return k;
-    }
   }
-  return -1;
+  nextKey = k + 1;
+  return k;
 }
 
 function object(i: i32, end: i32, depth: i32, top: bool): i32 {
@@ -241,6 +263,11 @@ function object(i: i32, end: i32, depth: i32, top: bool): i32 {
     if (i < 0) return i;
     if (k >= 0) {
       const o = OUT + k * 12;
+      if (load<i32>(o) == 0) {
+        const n = load<i32>(FOUND) + 1;
+        store<i32>(FOUND, n);
+        store<i32>(FOUND + n * 4, k);
+      }
       store<i32>(o, kind);
       store<i32>(o + 4, vStart);
       store<i32>(o + 8, vEnd);
@@ -255,7 +282,10 @@ function object(i: i32, end: i32, depth: i32, top: bool): i32 {
 // keys' values are in OUT, kind 0 for a key it does not have), 0 when it is not JSON, 2 when it is left to
 // JSON.parse (not an object, too deep, an escaped key).
 export function scan(start: i32, end: i32): i32 {
-  for (let k = 0; k < nKeys; k++) store<i32>(OUT + k * 12, 0);
+  // (only the keys the last line had are cleared)
+  const found = load<i32>(FOUND);
+  for (let j = 1; j <= found; j++) store<i32>(OUT + load<i32>(FOUND + j * 4) * 12, 0);
+  store<i32>(FOUND, 0);
   nextKey = 0;
   let i = ws(start, end);
   if (i >= end || load<u8>(i) != 123) return 2;

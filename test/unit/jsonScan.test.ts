@@ -191,3 +191,77 @@ test('after detection settles, JSON lines are read in place as with JSON.parse (
   assert.ok(a.context.readInPlace > 1000, `the lines after detection settled were read in place (${a.context.readInPlace})`);
   assert.equal(b.context.readInPlace, 0);
 });
+
+test('while detection still looks for fields, lines without their keys are read in place, and count as misses', () => {
+  // A log of 6,000 lines that lacks most fields: the level is locked at once, so after the twenty records that
+  // decide the level scale lines are read in place while the others are still looked for (given up at 5,000
+  // misses). A line with a key through which a field could be found goes to JSON.parse, where detection looks:
+  // a trace id first seen at line 3,000, an `exc_type`, an `err` string, a `dd` object (it could hold
+  // `dd.span_id`) beside a `dd` that holds a number.
+  const lines: string[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const level = i % 6 === 0 ? 'INFO' : 'ERROR';
+    const extra =
+      i >= 3000 && i % 3 === 0 ? `,"trace_id":"${(i * 7919).toString(16).padStart(32, '0')}"`
+      : i % 401 === 0 ? ',"exc_type":"ValueError"'
+      : i % 503 === 0 ? ',"err":"boom"'
+      : i % 601 === 0 ? ',"dd":{"env":"prod"}'
+      : i % 17 === 0 ? ',"dd":5'
+      : i % 19 === 0 ? ',"app":"other-service"'
+      : '';
+    // (the service is missing from every 23rd line, where another candidate holds it on every 19th)
+    const service = i % 23 === 0 ? '' : ',"service":"svc"';
+    lines.push(`{"timestamp":"2026-11-20T09:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}Z","level":"${level}","message":"job ${i % 50} failed"${service}${extra}}`);
+  }
+  const text = `${lines.join('\n')}\n`;
+  for (const allRecords of [false, true]) {
+    const a = readText(text, { allRecords });
+    const b = readText(text, { allRecords, fastPath: false });
+    assert.deepEqual(a.records, b.records);
+    assert.deepEqual(a.context.stats, b.context.stats);
+    assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
+    // (the same fields locked, in the same order, with the same misses; the same fields given up)
+    assert.deepEqual(a.context.fields.state(), b.context.fields.state());
+    assert.deepEqual(a.context.fields.partState(), b.context.fields.partState());
+    assert.equal(a.context.fields.lockedPath('traceId'), 'trace_id');
+    assert.equal(a.records.find((r) => r.line === 19 * 23 + 1)?.service, 'other-service');
+    assert.ok(a.context.readInPlace > 2500, `lines were read in place before detection settled (${a.context.readInPlace})`);
+  }
+  // Read up to line 4,000 only: detection has not settled (the misses are below 5,000) and lines were read in place.
+  const part = `${lines.slice(0, 4000).join('\n')}\n`;
+  const a = readText(part);
+  const b = readText(part, { fastPath: false });
+  assert.deepEqual(a.context.fields.state(), b.context.fields.state());
+  assert.ok(a.context.fields.searching('spanId'));
+  assert.ok(a.context.readInPlace > 2500, `${a.context.readInPlace}`);
+});
+
+test('property: while detection looks, lines read in place give the records, misses and locks JSON.parse gives', () => {
+  // No mapping: the level and the message are locked by the head, the other fields are looked for. Keys are
+  // drawn from candidates of every field (whole, dotted, and keys that begin dotted ones, holding objects or
+  // not), with values of every kind; a locked key may be missing where another candidate has the field.
+  const head = Array.from({ length: 25 }, (_, i) => `{"level":"ERROR","message":"start ${i}","service":"api"}`);
+  const key = fc.constantFrom('level', 'message', 'msg', 'service', 'app', 'timestamp', 'time', 'trace_id', 'dd', 'dd.trace_id', 'exc_info', 'exception', 'error', 'err', 'version', 'release', 'user', 'user_id', 'endpoint', 'path', 'logger', 'name', 'extra', 'resource');
+  const scalar = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('', 'ERROR', 'INFO', '2026-11-20T09:00:00Z', 'abc123'), fc.integer(), fc.constantFrom(true, false, null));
+  const value = fc.oneof({ weight: 6, arbitrary: scalar }, { weight: 2, arbitrary: fc.dictionary(fc.constantFrom('trace_id', 'span_id', 'service', 'version', 'id', 'x'), scalar, { maxKeys: 2 }) });
+  const line = fc.array(fc.tuple(key, value), { maxLength: 7 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`.replace(/[^\p{ASCII}]/gu, '?'));
+  const errorLine = line.map((l) => (l === '{}' ? '{"level":"ERROR"}' : `{"level":"ERROR",${l.slice(1)}`));
+  let inPlace = 0;
+  for (const allRecords of [false, true]) {
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: errorLine }, { weight: 1, arbitrary: line }), { maxLength: 40 }), (ls) => {
+        const text = `${[...head, ...ls].join('\n')}\n`;
+        const a = readText(text, { allRecords });
+        const b = readText(text, { allRecords, fastPath: false });
+        assert.deepEqual(a.records, b.records);
+        assert.deepEqual(a.context.stats, b.context.stats);
+        assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
+        assert.deepEqual(a.context.fields.state(), b.context.fields.state());
+        assert.deepEqual(a.context.fields.partState(), b.context.fields.partState());
+        inPlace += a.context.readInPlace;
+      }),
+      { numRuns: 400 },
+    );
+  }
+  assert.ok(inPlace > 500, `lines were read in place (${inPlace})`);
+});

@@ -178,8 +178,40 @@ export interface ReadStep {
   slot: number;
   get: Getter;
   others: Getter[] | undefined;
+  /** The paths `others` read. */
+  otherPaths?: readonly string[];
   path?: string;
   special?: SpecialField;
+}
+
+/** See FieldResolver `inPlacePlan`. */
+export interface InPlacePlan {
+  /** The locked fields' steps, in READ_ORDER, each with its `path`. */
+  steps: readonly ReadStep[];
+  /** The fields still looked for. */
+  searching: readonly CanonicalField[];
+  /** The top-level keys that could hold one of them: whole candidate paths, and keys that begin longer ones. */
+  searchKeys: { whole: readonly string[]; begins: readonly string[] };
+}
+
+/**
+ * The top-level keys through which one of `paths` could be read (compilePath: a dotted path is looked up as a
+ * key whole, or through a key that begins it and holds an object).
+ */
+export function keysThrough(paths: Iterable<string>): { whole: readonly string[]; begins: readonly string[] } {
+  const whole = new Set<string>();
+  const begins = new Set<string>();
+  for (const path of paths) {
+    whole.add(path);
+    const segs = path.split('.');
+    for (let i = 1; i < segs.length; i++) begins.add(segs.slice(0, i).join('.'));
+  }
+  for (const k of whole) begins.delete(k);
+  return { whole: [...whole], begins: [...begins] };
+}
+
+function searchKeysOf(fields: readonly CanonicalField[]): InPlacePlan['searchKeys'] {
+  return keysThrough(fields.flatMap((f) => FIELD_CANDIDATES[f]));
 }
 
 /**
@@ -319,8 +351,10 @@ export class FieldResolver {
 
   private makePlan(): ReadStep[] {
     this.planStale = false;
-    const settled = this.shortcuts && !CANONICAL_FIELDS.some((f) => this.searching(f));
+    const searching = READ_ORDER.filter((f) => this.searching(f));
+    const settled = this.shortcuts && searching.length === 0;
     const plan: ReadStep[] = [];
+    const lockedSteps: ReadStep[] = [];
     let head = 0;
     for (const field of READ_ORDER) {
       const st = this.state_[field];
@@ -328,28 +362,49 @@ export class FieldResolver {
       const slot = FIELD_SLOT[field];
       // (a field given up: `get` reads nothing and counts nothing)
       if (lock === undefined && st.candidates.length === 0) continue;
-      if (!settled) plan.push({ slot, get: this.detect[field], others: undefined });
-      else {
-        const others = st.explicit ? undefined : st.candidates.filter((c) => c.path !== lock!.path).map((c) => c.get);
-        plan.push({ slot, get: lock!.get, others, path: lock!.path, special: st.explicit ? undefined : specialOf(field, lock!.path) });
+      if (lock !== undefined) {
+        const others = st.explicit ? undefined : st.candidates.filter((c) => c.path !== lock.path);
+        lockedSteps.push({ slot, get: lock.get, others: others?.map((c) => c.get), otherPaths: others?.map((c) => c.path), path: lock.path, special: st.explicit ? undefined : specialOf(field, lock.path) });
       }
+      plan.push(settled ? lockedSteps[lockedSteps.length - 1]! : { slot, get: this.detect[field], others: undefined });
       if (READ_HEAD.includes(field)) head = plan.length;
     }
     this.planHead = head;
-    this.planSettled = settled;
+    // (with the level still looked for, no line could be read in place)
+    this.inPlace = this.shortcuts && this.state_.level.lock !== undefined ? { steps: lockedSteps, searching, searchKeys: searchKeysOf(searching) } : undefined;
     return (this.plan = plan);
   }
 
-  /** Whether `plan` is the settled one. */
-  private planSettled = false;
+  private inPlace: InPlacePlan | undefined;
 
   /**
-   * The settled plan (every step with its `path`), or undefined while detection still looks (or without
-   * shortcuts). The same array until the plan is made again (a new level scale), so a reader built on it can tell.
+   * How a record may be read without the parsed object (./rawRecord.ts): the locked fields' steps, and the
+   * fields still looked for, with the top-level keys that could hold them. A record that has none of those keys
+   * misses each of them, as `get` would count (`missedInPlace`). Undefined while the level is not locked (or
+   * without shortcuts). The same object until the plan is made again, so a reader built on it can tell.
    */
-  settledPlan(): readonly ReadStep[] | undefined {
+  inPlacePlan(): InPlacePlan | undefined {
     if (this.plan === undefined || this.planStale) this.makePlan();
-    return this.planSettled ? this.plan : undefined;
+    return this.inPlace;
+  }
+
+  /**
+   * A record read in place had none of the keys of the fields still looked for (`inPlacePlan`): counts the
+   * misses the read of the parsed object would have. Of an error record (or with every record read) every
+   * field is read; of another, only its time and release (see reader.ts `json`).
+   */
+  missedInPlace(wholeRecord: boolean): void {
+    const searching = this.inPlace?.searching;
+    if (searching === undefined) return;
+    for (let i = 0; i < searching.length; i++) {
+      const field = searching[i]!;
+      if (!wholeRecord && field !== 'timestamp' && field !== 'version') continue;
+      const st = this.state_[field];
+      if (++st.misses >= this.giveUp) {
+        st.candidates = [];
+        this.planStale = true;
+      }
+    }
   }
 
   /** The level scale is known: the records that decide it (`noteLevelScale`) have all been looked at. */

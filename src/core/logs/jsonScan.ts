@@ -45,12 +45,15 @@ interface ScanExports {
   dataStart(): number;
 }
 
-// The tables below the scanner's data (wasm/jsonScan.ts): keys, then each key's value, then the keys' bytes.
+// The tables below the scanner's data (wasm/jsonScan.ts): keys, each key's value, the keys a line has, (the
+// keys' hash), the keys' bytes.
 const KEYS_AT = 0;
-const OUT_AT = 1024;
-const KEY_BYTES_AT = 2048;
-const KEY_BYTES_MAX = 6144;
-export const MAX_SCAN_KEYS = 64;
+const OUT_AT = 2048;
+const FOUND_AT = 5120;
+const KEY_BYTES_AT = 8448;
+const KEY_BYTES_MAX = 7936;
+/** (a reader looks for the keys through which the fields not found yet could be read too: over a hundred) */
+export const MAX_SCAN_KEYS = 256;
 /** The longest text copied into the scanner (files are read in chunks of 1 MiB). */
 export const MAX_TEXT = 8 << 20;
 
@@ -140,6 +143,16 @@ export class JsonLineScanner {
   /** Scans `text[start, end)` of the loaded text (one line). */
   scan(start: number, end: number): ScanResult {
     return this.exports.scan(this.base + start, this.base + end) as ScanResult;
+  }
+
+  /** How many of the keys the line last scanned has (each once, however often it has it). */
+  found(): number {
+    return this.i32![FOUND_AT >> 2]!;
+  }
+
+  /** The `j`th key (0 ≤ j < `found()`) the line last scanned has, in the order of the line. */
+  foundKey(j: number): number {
+    return this.i32![(FOUND_AT >> 2) + 1 + j]!;
   }
 
   /** The kind of key `k`'s value on the line last scanned. */

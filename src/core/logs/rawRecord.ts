@@ -1,10 +1,12 @@
 /**
  * A JSON line's canonical fields as FieldResolver `readRecord` reads them from the parsed object, read instead
- * from the line's text (./jsonScan.ts), once detection has settled on top-level keys: the errors reader's path
- * for the lines it reads whole. The answer is JSON.parse's or none: a line the scanner does not pass, a field
- * whose value is nested, a detected key missing where another candidate may hold the field, go to JSON.parse.
+ * from the line's text (./jsonScan.ts), once detection has locked the level and the fields found are top-level
+ * keys: the errors reader's path for the lines it reads whole. The answer is JSON.parse's or none: a line the
+ * scanner does not pass, a field whose value is nested, a detected key missing where the line has a key through
+ * which another candidate could hold the field, a key through which a field still looked for could be found, go
+ * to JSON.parse (where detection looks at it).
  */
-import { CANONICAL_FIELDS, FIELD_SLOT, specialValue, type ReadStep } from './fieldMapping';
+import { CANONICAL_FIELDS, FIELD_SLOT, keysThrough, specialValue, type CanonicalField, type InPlacePlan, type ReadStep } from './fieldMapping';
 import { JsonLineScanner, ScanResult, ValueKind } from './jsonScan';
 import { pinoLevelName } from './values';
 
@@ -12,8 +14,20 @@ import { pinoLevelName } from './values';
 export const ERROR_KEY_SLOT = CANONICAL_FIELDS.length;
 export const RAW_SLOTS = CANONICAL_FIELDS.length + 1;
 
-/** The slot of a key whose presence sends the line to JSON.parse. */
-const OTLP_SLOT = -1;
+/** What a key's presence on a line means beside the fields it holds (`guards`). */
+const enum Guard {
+  None = 0,
+  /** The line goes to JSON.parse (an OTLP export; a whole candidate path of a field still looked for). */
+  Always = 1,
+  /** The line goes to JSON.parse when the value is an object or an array (it begins such a path). */
+  Nested = 2,
+}
+
+/** A locked field's other candidates (ReadStep `otherPaths`): the keys they could be read through. */
+interface OtherKeys {
+  whole: number[];
+  begins: number[];
+}
 
 export class RawRecordFields {
   private constructor(
@@ -21,36 +35,63 @@ export class RawRecordFields {
     private readonly scanner: JsonLineScanner,
     /** For each of the scanner's keys, the slots its value goes to. */
     private readonly slots: number[][],
+    /** For each of the scanner's keys, what its presence means (Guard). */
+    private readonly guards: Guard[],
+    /** For each step of the plan with other candidates, the keys they could be read through. */
+    private readonly otherKeys: (OtherKeys | undefined)[],
     private readonly pino: boolean,
+    /** The fields still looked for (InPlacePlan `searching`): a line read here misses them. */
+    readonly searching: readonly CanonicalField[],
   ) {}
 
   /**
-   * A reader for a settled plan, or undefined when a field's path is not a plain top-level key (or there is no
-   * scanner here). `pino`: the level is on pino's scale (FieldResolver `pinoLevels`).
+   * A reader for a plan, or undefined when a field's path is not a plain top-level key, or the keys do not fit
+   * the scanner (or there is no scanner here). `pino`: the level is on pino's scale (FieldResolver `pinoLevels`).
    */
-  static of(plan: readonly ReadStep[], pino: boolean): RawRecordFields | undefined {
+  static of(inPlace: InPlacePlan, pino: boolean): RawRecordFields | undefined {
     const keys: string[] = [];
     const slots: number[][] = [];
-    const add = (key: string, slot: number) => {
-      const k = keys.indexOf(key);
-      if (k !== -1) slots[k]!.push(slot);
-      else {
-        keys.push(key);
-        slots.push([slot]);
+    const guards: Guard[] = [];
+    const keyIndex = (key: string) => {
+      let k = keys.indexOf(key);
+      if (k === -1) {
+        k = keys.push(key) - 1;
+        slots.push([]);
+        guards.push(Guard.None);
       }
+      return k;
     };
-    for (const step of plan) {
+    // (a dotted path, or a key an object inherits, `constructor`: the getter's answer is not the line's value)
+    const plain = (key: string) => !key.includes('.') && !(key in Object.prototype);
+    for (const step of inPlace.steps) {
       const path = step.path;
-      // (a dotted path, or a key an object inherits, `constructor`: the getter's answer is not the line's value)
-      if (path === undefined || path.includes('.') || path in Object.prototype) return undefined;
-      add(path, step.slot);
+      if (path === undefined || !plain(path)) return undefined;
+      slots[keyIndex(path)]!.push(step.slot);
     }
     // (zap's and zerolog's error text beside a Go stack, see jsonRecord `recordOf`; an OTLP export's records,
     // which the parsed line is expanded into)
-    add('error', ERROR_KEY_SLOT);
-    add('resourceLogs', OTLP_SLOT);
+    slots[keyIndex('error')]!.push(ERROR_KEY_SLOT);
+    guards[keyIndex('resourceLogs')] = Guard.Always;
+    const inherited = (ks: { whole: readonly string[]; begins: readonly string[] }) => [...ks.whole, ...ks.begins].some((key) => key in Object.prototype);
+    const { whole, begins } = inPlace.searchKeys;
+    if (inherited(inPlace.searchKeys)) return undefined;
+    for (const key of whole) guards[keyIndex(key)] = Guard.Always;
+    for (const key of begins) {
+      const k = keyIndex(key);
+      if (guards[k] === Guard.None) guards[k] = Guard.Nested;
+    }
+    const otherKeys: (OtherKeys | undefined)[] = [];
+    for (const step of inPlace.steps) {
+      if (step.others === undefined) {
+        otherKeys.push(undefined);
+        continue;
+      }
+      const through = keysThrough(step.otherPaths ?? []);
+      if (inherited(through)) return undefined;
+      otherKeys.push({ whole: through.whole.map(keyIndex), begins: through.begins.map(keyIndex) });
+    }
     const scanner = JsonLineScanner.of(keys);
-    return scanner ? new RawRecordFields(plan, scanner, slots, pino) : undefined;
+    return scanner ? new RawRecordFields(inPlace.steps, scanner, slots, guards, otherKeys, pino, inPlace.searching) : undefined;
   }
 
   /**
@@ -62,10 +103,15 @@ export class RawRecordFields {
     if (!scanner.load(chunk) || scanner.scan(start, end) !== ScanResult.Object) return false;
     for (let s = 0; s < RAW_SLOTS; s++) out[s] = undefined;
     const slots = this.slots;
-    for (let k = 0; k < slots.length; k++) {
+    const guards = this.guards;
+    const found = scanner.found();
+    for (let j = 0; j < found; j++) {
+      const k = scanner.foundKey(j);
       const kind = scanner.kind(k);
-      if (kind === ValueKind.Missing) continue;
-      if (slots[k]![0] === OTLP_SLOT) return false;
+      const guard = guards[k]!;
+      if (guard !== Guard.None && (guard === Guard.Always || kind >= ValueKind.Object)) return false;
+      const to = slots[k]!;
+      if (to.length === 0) continue;
       let value: unknown;
       switch (kind) {
         case ValueKind.String:
@@ -89,10 +135,9 @@ export class RawRecordFields {
         default:
           // (an object or an array: a field's value is read from the parsed line; beside a Go stack only the
           // error's text, a string, is wanted)
-          if (slots[k]!.length === 1 && slots[k]![0] === ERROR_KEY_SLOT) continue;
+          if (to.length === 1 && to[0] === ERROR_KEY_SLOT) continue;
           return false;
       }
-      const to = slots[k]!;
       for (let i = 0; i < to.length; i++) out[to[i]!] = value;
     }
     const plan = this.plan;
@@ -101,10 +146,19 @@ export class RawRecordFields {
       let v = out[step.slot];
       if (step.special !== undefined) v = specialValue(step.special, v);
       if (this.pino && step.slot === FIELD_SLOT.level) v = pinoLevelName(v);
-      // (another candidate, maybe nested, may hold the field on this line: `readRecord` would look)
-      if (step.others !== undefined && (v === undefined || v === null || v === '')) return false;
+      // (the locked key has no value here: `readRecord` would read another candidate, if the line has one)
+      if (step.others !== undefined && (v === undefined || v === null || v === '') && this.otherOnLine(i)) return false;
       out[step.slot] = v;
     }
     return true;
+  }
+
+  /** The line last scanned has a key through which one of step `i`'s other candidates could be read. */
+  private otherOnLine(i: number): boolean {
+    const keys = this.otherKeys[i]!;
+    const scanner = this.scanner;
+    for (const k of keys.whole) if (scanner.kind(k) !== ValueKind.Missing) return true;
+    for (const k of keys.begins) if (scanner.kind(k) >= ValueKind.Object) return true;
+    return false;
   }
 }

@@ -5,7 +5,7 @@
  * with the traceback printed under it. The two can be mixed in one file (stderr tracebacks between JSON
  * lines). Nothing here throws on content: every unusable line is counted in `SkipCounter`.
  */
-import { chainFields, FIELD_SLOT, FieldResolver, mappingOf, noneOfHead, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState, type ReadStep } from './fieldMapping';
+import { chainFields, FIELD_SLOT, FieldResolver, mappingOf, noneOfHead, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState, type InPlacePlan } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, quickIsErrorOf, recordOf, toRecord } from './jsonRecord';
 import { ERROR_KEY_SLOT, RAW_SLOTS, RawRecordFields } from './rawRecord';
 import { journalStart, looksLikeJournal, mayBeContainerLine, programLines, unwrapContainerLine } from './containerLogs';
@@ -469,7 +469,11 @@ export class SourceReader {
     const raw = ctx.rawRecord();
     const v = this.rawValues;
     if (raw === undefined || !raw.read(this.scanChunk!, this.scanStart, this.scanStart + text.length, v)) return false;
+    // (fields are still looked for: `json` would count this line's misses, which it does by the level)
+    const searchedLevel = raw.searching.length > 0 ? normaliseLevelCached(v[FIELD_SLOT.level]) : undefined;
+    if (raw.searching.length > 0 && searchedLevel === undefined) return false;
     this.flushPending();
+    if (searchedLevel !== undefined) ctx.fields.missedInPlace(ctx.allRecords || ERROR_LEVELS.has(searchedLevel));
     if (!ctx.allRecords) {
       const quick = quickIsErrorOf(v);
       if (quick === 'noFields') {
@@ -756,14 +760,14 @@ export class ReaderContext {
     }
   }
 
-  private rawReader: { plan: readonly ReadStep[]; fields: RawRecordFields | undefined } | undefined;
+  private rawReader: { plan: InPlacePlan; fields: RawRecordFields | undefined } | undefined;
   /** Records read whole from their line in place, without JSON.parse (see `rawRecord`). */
   readInPlace = 0;
 
-  /** The reader of JSON lines in place for the settled fields (see ./rawRecord.ts), or undefined. */
+  /** The reader of JSON lines in place for the fields found so far (see ./rawRecord.ts), or undefined. */
   rawRecord(): RawRecordFields | undefined {
     if (!this.fastPath || !this.fields.levelScaleKnown) return undefined;
-    const plan = this.fields.settledPlan();
+    const plan = this.fields.inPlacePlan();
     if (plan === undefined) return undefined;
     if (this.rawReader?.plan !== plan) this.rawReader = { plan, fields: RawRecordFields.of(plan, this.fields.pinoLevels) };
     return this.rawReader.fields;
