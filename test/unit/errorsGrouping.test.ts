@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { ErrorAnalyzer, type ErrorReport } from '../../src/core/errors/analyzer';
 import { categorise, compileCategoryRules } from '../../src/core/errors/categories';
 import { Drain } from '../../src/core/errors/drain';
-import { normalizeMessage } from '../../src/core/errors/normalize';
+import { normalizeMessage, normalizeUncached } from '../../src/core/errors/normalize';
 import { compileGroupingRules } from '../../src/core/errors/rules';
 import { findSpike } from '../../src/core/errors/patterns';
 import { readText } from '../../src/core/logs/reader';
@@ -116,6 +116,47 @@ test('property: normalisation is idempotent and erases the values it masks', () 
     }),
     { numRuns: 300 },
   );
+});
+
+test('property: a message normalised through the skeleton cache reads as the masks make it', () => {
+  // Messages of one shape with other digits and hex ids (and neighbours of every kind: `0x`, `1x`, quotes,
+  // `=`, `:`, `-`, `.`, `@`, `/`, `://`): the second of a pair is answered from the cache when its skeleton is
+  // the first's, and must read as the masks read it.
+  const hex = fc.stringMatching(/^[0-9a-fA-F]{1,12}$/);
+  const other = fc.oneof(
+    hex,
+    hex.map((h) => `0x${h}`),
+    hex.map((h) => `1x${h}`),
+    fc.integer().map(String),
+    fc.constantFrom('request', 'id', 'from', 'deadbeef', 'failed', 'e5', '1e5', 'a'),
+  );
+  const id = fc.stringMatching(/^[0-9a-fA-F]{8,16}$/).filter((h) => /\d/.test(h) && /[a-fA-F]/.test(h));
+  const part = fc.oneof(other.map((text) => ({ text, id: false })), id.map((text) => ({ text, id: true })));
+  const sep = fc.constantFrom(' ', ' ', '(', ')', ',', ';', '.', '=', ':', '-', '/', '@', "'", '"', 'x', ' 0x', '://', '.b://');
+  const shape = fc.array(fc.tuple(part, sep), { minLength: 1, maxLength: 8 });
+  // The same shape with each digit replaced by another, each hex letter by another of its case, and each id
+  // by another of its length (any hex digit anywhere: the cache may answer only where it is masked whole).
+  const vary = (s: string, seed: number) =>
+    s.replace(/[0-9a-fA-F]/g, (c, at: number) => {
+      const k = (seed + at * 7) % 6;
+      if (/\d/.test(c)) return String((Number(c) + k) % 10);
+      return /[a-f]/.test(c) ? 'abcdef'[k]! : 'ABCDEF'[k]!;
+    });
+  const anyHex = (s: string, seed: number) => s.replace(/[0-9a-fA-F]/g, (_c, at: number) => '0123456789abcdefABCDEF'[(seed + at * 7) % 22]!);
+  fc.assert(
+    fc.property(shape, fc.nat(), (pairs, seed) => {
+      const a = pairs.map(([p, q]) => p.text + q).join('');
+      const b = pairs.map(([p, q], k) => (p.id ? anyHex(p.text, seed + k) : vary(p.text, seed + k)) + q).join('');
+      assert.equal(normalizeMessage(a), normalizeUncached(a));
+      assert.equal(normalizeMessage(b), normalizeUncached(b), JSON.stringify([a, b]));
+    }),
+    { numRuns: 5000 },
+  );
+  // Hex ids between spaces are one skeleton whatever their characters; `0x…` too, and the `0` of `0x` is kept.
+  assert.equal(normalizeMessage('request 8ad3a601 from 10.0.1.2 returned 503'), 'request <hex> from <ip> returned <num>');
+  assert.equal(normalizeMessage('request f00dcafe1 from 10.0.1.2 returned 503'), 'request <hex> from <ip> returned <num>');
+  assert.equal(normalizeMessage('at 0x7f3a2b returned'), 'at <hex> returned');
+  assert.equal(normalizeMessage('at 1x7f3a2b returned'), normalizeUncached('at 1x7f3a2b returned'));
 });
 
 test('Drain: same-length messages with different variables share a template; different shapes do not', () => {
