@@ -99,6 +99,8 @@ test('normalisation masks numbers, hex, UUIDs, IPs, emails, URLs, paths, quoted 
   assert.equal(normalizeMessage('Invalid input shape: expected 16 features, got 8'), 'Invalid input shape: expected <num> features, got <num>');
   assert.equal(normalizeMessage("KeyError: 'sku-123'"), 'KeyError: <str>');
   assert.equal(normalizeMessage('order ord-7219 failed'), 'order ord-<num> failed');
+  // (a number glued to its unit is one number)
+  assert.equal(normalizeMessage('GC pause of 812.3ms exceeded budget, heap 512MB'), 'GC pause of <num>ms exceeded budget, heap <num>MB');
 });
 
 test('property: normalisation is idempotent and erases the values it masks', () => {

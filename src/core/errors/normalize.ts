@@ -2,7 +2,7 @@
  * Message normalisation for grouping, after Sentry's: variable parts are masked so that
  * "Invalid input shape: expected 16 features, got 8" and "…got 256" read the same. Masks, in order:
  * URLs, emails, UUIDs, IP addresses, ISO dates and times, paths, quoted values, `key=value` values, hex
- * (0x…, long hex ids), numbers. Masks are `<url>`, `<email>`, … and `<num>`.
+ * (0x…, long hex ids), numbers (with a unit too: `12.5ms`). Masks are `<url>`, `<email>`, … and `<num>`.
  */
 
 interface Mask {
@@ -25,6 +25,8 @@ const MASKS: Mask[] = [
   { re: /\b([A-Za-z_][\w.-]*)=(?!<)[^\s,;&)\]}]+/g, to: (_m, k) => `${k}=<*>`, needs: '=' },
   { re: /\b0x[0-9a-fA-F]+\b/g, to: '<hex>', needs: '0x' },
   { re: /\b(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{8,}\b/g, to: '<hex>' },
+  // (a number with its unit, `12.5ms`, `8KB`, `3x`: the number alone, not `<num>.5ms`)
+  { re: /(?<![\w<.])[-+]?\d+(?:\.\d+)?(?=[A-Za-zµ]{1,3}(?:[\s,;)\]}'"]|$))/g, to: '<num>' },
   { re: /(?<![\w<])[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w>])/g, to: '<num>' },
   { re: /(?<=[A-Za-z_-])\d+\b/g, to: '<num>' },
 ];
