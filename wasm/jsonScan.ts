@@ -2,12 +2,14 @@
 // without building the object: the errors reader's read of JSON lines (src/core/logs/jsonScan.ts). AssemblyScript,
 // compiled to WebAssembly by scripts/build-wasm.mjs into src/core/logs/jsonScanWasm.ts.
 //
-// Memory: below --memoryBase the tables the caller fills and reads (KEYS, OUT, KEY_BYTES); from `dataStart()`
-// the text, one byte per character (the caller gives only ASCII text, so offsets are the string's).
+// Memory: below --memoryBase the tables the caller fills and reads (KEYS, OUT, FOUND, SHAPE_OUT, KEY_BYTES); from
+// __heap_base the message shapes (`findShape`); from `dataStart()` the text, one byte per character (the caller
+// gives only ASCII text, so offsets are the string's).
 
 const KEYS: i32 = 0; // the keys looked for: [offset in KEY_BYTES i32, length i32] each, at most 256
 const OUT: i32 = 2048; // per key, after `scan`: [kind i32, start i32, end i32] of its value (kind 0: not on the line)
 const FOUND: i32 = 5120; // after `scan`: how many of the keys the line has (i32), then those keys (i32 each), in line order
+const SHAPE_OUT: i32 = 6200; // after `scan`: the shape of the line's message (`findShape`), -1 when not known, -2 none
 const HASH: i32 = 6400; // the keys by `hash` of their bytes: HASH_SIZE i16 slots of key + 1 (0: empty), linear probing
 const HASH_SIZE: i32 = 1024;
 const KEY_BYTES: i32 = 8448; // the keys' bytes, up to 7936
@@ -286,16 +288,113 @@ export function scan(start: i32, end: i32): i32 {
   const found = load<i32>(FOUND);
   for (let j = 1; j <= found; j++) store<i32>(OUT + load<i32>(FOUND + j * 4) * 12, 0);
   store<i32>(FOUND, 0);
+  store<i32>(SHAPE_OUT, -2);
   nextKey = 0;
   let i = ws(start, end);
   if (i >= end || load<u8>(i) != 123) return 2;
   i = object(i, end, 1, true);
   if (i == DEEP) return 2;
-  if (i < 0) return 0;
-  return ws(i, end) == end ? 1 : 0;
+  if (i < 0 || ws(i, end) != end) return 0;
+  if (shapeKey >= 0) {
+    const o = OUT + shapeKey * 12;
+    const len = load<i32>(o + 8) - load<i32>(o + 4);
+    if (load<i32>(o) == STRING && len <= MAX_SHAPE_LEN) {
+      shapeStart = load<i32>(o + 4);
+      shapeLen = len;
+      store<i32>(SHAPE_OUT, findShape(shapeStart, len));
+    }
+  }
+  return 1;
 }
 
-// Where the text may go: after this module's own data (the tables above are below --memoryBase).
-export function dataStart(): i32 {
+// Message shapes: a message's digit skeleton (a digit reads as 0, but for one before an `x`, as `0x` is a hex
+// prefix), so that what the caller computed from one message (its normalised text) is found again for every
+// message of that shape without being computed again. From __heap_base: a hash of SHAPE_SLOTS i32 slots (entry
+// + 1, 0: empty; linear probing), SHAPE_MAX entries [offset in the bytes i32, length i32], SHAPE_BYTES bytes of
+// skeletons. Only unescaped string values of at most MAX_SHAPE_LEN bytes of the key `setShapeKey` names have one.
+const SHAPE_SLOTS: i32 = 65536;
+const SHAPE_MAX: i32 = 16384;
+const SHAPE_BYTES: i32 = 1 << 20;
+const MAX_SHAPE_LEN: i32 = 300;
+
+let shapeKey: i32 = -1;
+let shapes: i32 = 0;
+let shapeBytes: i32 = 0;
+// The message of the line last scanned, and its skeleton's hash.
+let shapeStart: i32 = 0;
+let shapeLen: i32 = 0;
+let shapeHash: i32 = 0;
+
+@inline function shapeSlots(): i32 {
   return (<i32>__heap_base + 15) & ~15;
+}
+
+@inline function shapeEntries(): i32 {
+  return shapeSlots() + SHAPE_SLOTS * 4;
+}
+
+@inline function shapeSkeletons(): i32 {
+  return shapeEntries() + SHAPE_MAX * 8;
+}
+
+// The key whose value is the message (its index in KEYS), or -1.
+export function setShapeKey(k: i32): void {
+  shapeKey = k;
+}
+
+// The skeleton's byte at m of the message at s of length len.
+@inline function skeletonByte(s: i32, m: i32, len: i32): u32 {
+  const c = <u32>load<u8>(s + m);
+  if (c - 48 < 10 && (m + 1 == len || (<u32>load<u8>(s + m + 1) | 32) != 120)) return 48;
+  return c;
+}
+
+// The shape of the message at s of length len, or -1.
+function findShape(s: i32, len: i32): i32 {
+  let h: u32 = <u32>len;
+  for (let m = 0; m < len; m++) h = h * 31 + skeletonByte(s, m, len);
+  shapeHash = <i32>(h ^ (h >> 16));
+  const slots = shapeSlots();
+  const entries = shapeEntries();
+  const skeletons = shapeSkeletons();
+  for (let slot = shapeHash & (SHAPE_SLOTS - 1); ; slot = (slot + 1) & (SHAPE_SLOTS - 1)) {
+    const e = load<i32>(slots + slot * 4);
+    if (e == 0) return -1;
+    const at = entries + (e - 1) * 8;
+    if (load<i32>(at + 4) != len) continue;
+    const off = skeletons + load<i32>(at);
+    let m = 0;
+    while (m < len && <u32>load<u8>(off + m) == skeletonByte(s, m, len)) m++;
+    if (m == len) return e - 1;
+  }
+  return -1;
+}
+
+// Makes the message of the line last scanned a shape (it had none: SHAPE_OUT -1): its number, or -1 when the
+// tables are full (`resetShapes`, and again).
+export function rememberShape(): i32 {
+  if (shapes >= SHAPE_MAX || shapeBytes + shapeLen > SHAPE_BYTES) return -1;
+  const id = shapes++;
+  const at = shapeEntries() + id * 8;
+  store<i32>(at, shapeBytes);
+  store<i32>(at + 4, shapeLen);
+  const off = shapeSkeletons() + shapeBytes;
+  for (let m = 0; m < shapeLen; m++) store<u8>(off + m, <u8>skeletonByte(shapeStart, m, shapeLen));
+  shapeBytes += shapeLen;
+  const slots = shapeSlots();
+  let slot = shapeHash & (SHAPE_SLOTS - 1);
+  while (load<i32>(slots + slot * 4) != 0) slot = (slot + 1) & (SHAPE_SLOTS - 1);
+  store<i32>(slots + slot * 4, id + 1);
+  return id;
+}
+
+export function resetShapes(): void {
+  memory.fill(shapeSlots(), 0, SHAPE_SLOTS * 4);
+  shapes = 0;
+  shapeBytes = 0;
+}
+
+// Where the text may go: after this module's own data and the shapes (the tables above are below --memoryBase).
+export function dataStart(): i32 {
+  return shapeSkeletons() + SHAPE_BYTES;
 }

@@ -39,7 +39,7 @@ export interface ErrorsPartResult {
 /** Reads one part; also used on the calling thread (without `report`, with the caller's `signal`). */
 export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: number) => void, signal?: AbortSignal): Promise<ErrorsPartResult> {
   const analyzer = new ErrorAnalyzer({ partial: true, samplesPerCluster: task.samplesPerCluster, maxDistinct: task.maxDistinct, drain: task.drain });
-  const ctx = new ReaderContext((r) => analyzer.add(r), {
+  const ctx = new ReaderContext((r, shape) => analyzer.add(r, shape), {
     fields: task.fields,
     maxLineLength: task.maxLineLength,
     signal,

@@ -6,7 +6,9 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { JsonLineScanner, MAX_TEXT, ScanResult, ValueKind } from '../../src/core/logs/jsonScan';
-import { readText } from '../../src/core/logs/reader';
+import { ReaderContext, readText } from '../../src/core/logs/reader';
+import { ErrorAnalyzer, type ErrorReport } from '../../src/core/errors/analyzer';
+import { normalizeShaped, normalizeUncached } from '../../src/core/errors/normalize';
 import { CANONICAL_FIELDS, type FieldMapping } from '../../src/core/logs/fieldMapping';
 import { repoRoot } from './helpers';
 
@@ -264,4 +266,62 @@ test('property: while detection looks, lines read in place give the records, mis
     );
   }
   assert.ok(inPlace > 500, `lines were read in place (${inPlace})`);
+});
+
+/** The error report of `text`, each record added with the shape its reader gives (or none: `shapes` false). */
+function reportOf(text: string, shapes: boolean): { report: ErrorReport; known: number } {
+  const analyzer = new ErrorAnalyzer({});
+  let known = 0;
+  const ctx = new ReaderContext((r, shape) => {
+    if (shape?.known !== undefined) known++;
+    // (what the shape gives is what the masks make of this message)
+    if (shape !== undefined) assert.equal(normalizeShaped(r.message, shape), normalizeUncached(r.message), r.message);
+    analyzer.add(r, shapes ? shape : undefined);
+  }, {});
+  const reader = ctx.source('input');
+  reader.push(text);
+  reader.end();
+  const report = analyzer.report({ lines: ctx.stats.lines, records: ctx.stats.records, sources: ['input'], skipped: ctx.skips.summaries(), fieldMapping: ctx.fields.mapping() });
+  return { report, known };
+}
+
+test('property: messages read in place are normalised through their shapes as without them', () => {
+  // Shapes are digit skeletons kept by the scanner: messages of one shape with other digits (next to `x` or not,
+  // hex ids, numbers with units, escapes, over 300 characters, not strings) must group and read as when each
+  // message is normalised alone.
+  const head = Array.from({ length: 25 }, (_, i) => `{"level":"ERROR","message":"start ${i}"}`);
+  const word = fc.constantFrom('request', 'failed', 'after', 'ms', 'id', 'retry', 'GC', 'pause', 'x', 'from');
+  const value = fc.oneof(fc.nat(99999).map(String), fc.stringMatching(/^[0-9a-f]{6,12}$/), fc.nat(255).map((n) => `0x${n.toString(16)}`), fc.nat(255).map((n) => `[0x${n.toString(16)}]`), fc.nat(9).map((n) => `${n}x${n}`), fc.nat(999).map((n) => `${n}.${n % 10}ms`));
+  const shape = fc.array(fc.oneof(word, value), { minLength: 1, maxLength: 6 });
+  const message = fc.oneof(
+    { weight: 8, arbitrary: fc.tuple(shape, fc.nat()).map(([parts, seed]) => JSON.stringify(parts.map((p, k) => p.replace(/\d/g, (d) => String((Number(d) + seed + k) % 10))).join(' '))) },
+    { weight: 1, arbitrary: shape.map((parts) => JSON.stringify(`${parts.join(' ')}\n\t"quoted" ${'long '.repeat(70)}`)) },
+    { weight: 1, arbitrary: fc.nat().map(String) },
+  );
+  let known = 0;
+  fc.assert(
+    fc.property(fc.array(message, { minLength: 1, maxLength: 60 }), (ms) => {
+      const text = `${[...head, ...ms.map((m) => `{"level":"ERROR","message":${m}}`)].join('\n')}\n`;
+      const a = reportOf(text, true);
+      const b = reportOf(text, false);
+      assert.deepEqual(a.report.clusters, b.report.clusters);
+      known += a.known;
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(known > 1000, `messages were normalised from their shapes (${known})`);
+});
+
+test('the scanner keeps at most 16,384 message shapes, and starts again when full', () => {
+  // 20,000 messages of different shapes (no digit in them), then the first ones again: the same report as
+  // without shapes, and the messages after the tables were full were normalised from their shapes.
+  const letters = (i: number) => i.toString(26).replace(/\d/g, (d) => 'qrstuvwxyz'[Number(d)]!).replace(/[a-p]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 10));
+  const lines = Array.from({ length: 25 }, (_, i) => `{"level":"ERROR","message":"start ${i}"}`);
+  for (let i = 0; i < 20000; i++) lines.push(`{"level":"ERROR","message":"event ${letters(i)} happened"}`);
+  for (let i = 0; i < 3000; i++) lines.push(`{"level":"ERROR","message":"event ${letters(19999 - i)} happened"}`);
+  const text = `${lines.join('\n')}\n`;
+  const a = reportOf(text, true);
+  const b = reportOf(text, false);
+  assert.deepEqual(a.report.clusters, b.report.clusters);
+  assert.ok(a.known >= 3000, `${a.known}`);
 });

@@ -8,7 +8,8 @@ import type { FieldMapping } from '../logs/fieldMapping';
 import { categorise, type CompiledCategoryRule } from './categories';
 import { Drain, WILDCARD, type DrainCluster } from './drain';
 import { exceptionMessageOf, exceptionTypeOf, fingerprintOf, frameKey, isInAppFrame, make, primaryException, type Fingerprint } from './fingerprint';
-import { normalizeMessage } from './normalize';
+import { normalizeMessage, normalizeShaped } from './normalize';
+import type { MessageShape } from '../logs/jsonScan';
 import { clusterPatterns, correlatedClusters } from './patterns';
 import { ruleMatches, type CompiledRule } from './rules';
 import { orderReleases, releaseStatus, type ClusterRelease, type LogRelease } from './releases';
@@ -474,8 +475,11 @@ export class ErrorAnalyzer {
     this.samplesPerCluster = options.samplesPerCluster ?? 5;
   }
 
-  /** Adds a record; records that are not errors are ignored. Returns the cluster key (see `fingerprintOfKey`). */
-  add(r: LogRecord): string | undefined {
+  /**
+   * Adds a record; records that are not errors are ignored. Returns the cluster key (see `fingerprintOfKey`).
+   * `shape`: of its message, when the reader knows it (ReaderContext `onRecord`).
+   */
+  add(r: LogRecord, shape?: MessageShape): string | undefined {
     if (!isErrorRecord(r)) return undefined;
     const seq = this.events++;
     if (r.version !== undefined) this.countRelease(r);
@@ -485,7 +489,8 @@ export class ErrorAnalyzer {
     }
     const primary = primaryException(r);
     const messageText = primary ? primary.message : r.exceptionType ? (r.exceptionMessage ?? r.message) : withErrorText(r);
-    const normalized = normalizeMessage(messageText);
+    // (the reader knows the shape of the record's message: see logs/jsonScan.ts)
+    const normalized = shape !== undefined && messageText === r.message ? normalizeShaped(messageText, shape) : normalizeMessage(messageText);
     let drainId: number | undefined;
     let fp: Fingerprint | undefined;
     let key: string;

@@ -22,7 +22,7 @@ export interface LoadResult {
 
 export async function analyzeLogFiles(paths: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const analyzer = new ErrorAnalyzer(options);
-  const { context, files, errors, bytes } = await readLogFiles(paths, (r) => analyzer.add(r), {
+  const { context, files, errors, bytes } = await readLogFiles(paths, (r, shape) => analyzer.add(r, shape), {
     fields: options.fields,
     maxLineLength: options.maxLineLength,
     signal: options.signal,

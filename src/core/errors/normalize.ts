@@ -5,6 +5,8 @@
  * (0x…, long hex ids), numbers (with a unit too: `12.5ms`). Masks are `<url>`, `<email>`, … and `<num>`.
  */
 
+import type { MessageShape } from '../logs/jsonScan';
+
 interface Mask {
   re: RegExp;
   to: string | ((...m: string[]) => string);
@@ -59,7 +61,27 @@ const SKELETON_MAX = 50_000;
 const runs = new Int32Array(300);
 let runCount = 0;
 
+/**
+ * The last `normalizeMessage` gave the result of every message of its digit skeleton (none of its digits is
+ * left, and it has no hex id run, whose characters are not in that skeleton).
+ */
+let skeletonResult = false;
+
+/**
+ * `normalizeMessage` of a message whose shape the reader knows (logs/jsonScan.ts `MessageShape`: its digit
+ * skeleton, as here): a result already attached to the shape, or the result attached to it when it stands for
+ * every message of the shape.
+ */
+export function normalizeShaped(message: string, shape: MessageShape): string {
+  const known = shape.known;
+  if (known !== undefined) return known;
+  const out = normalizeMessage(message);
+  if (skeletonResult) shape.attach(out);
+  return out;
+}
+
 export function normalizeMessage(message: string): string {
+  skeletonResult = false;
   if (message.length > 300) return normalizeUncached(message);
   // The skeleton is hashed and compared in place (no copy of the message is made per call). (A plain
   // multiply-and-add hash: it only picks the bucket, whose messages are compared whole; FNV's multiply
@@ -80,7 +102,12 @@ export function normalizeMessage(message: string): string {
   }
   const bucket = bySkeleton.get(h);
   if (bucket !== undefined) {
-    for (const e of bucket) if (sameSkeleton(e.message, message)) return e.out;
+    for (const e of bucket) {
+      if (sameSkeleton(e.message, message)) {
+        skeletonResult = true;
+        return e.out;
+      }
+    }
   }
   return normalizeNew(message, h, bucket);
 }
@@ -94,6 +121,7 @@ function normalizeNew(message: string, h: number, bucket: Shape[] | undefined): 
   }
   const out = normalizeUncached(message);
   if (!/\d/.test(out)) {
+    skeletonResult = runCount === 0;
     if (skeletons >= SKELETON_MAX) {
       bySkeleton.clear();
       byIdSkeleton.clear();

@@ -41,7 +41,10 @@ declare const WebAssembly: {
 interface ScanExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   setKeys(n: number): void;
+  setShapeKey(k: number): void;
   scan(start: number, end: number): number;
+  rememberShape(): number;
+  resetShapes(): void;
   dataStart(): number;
 }
 
@@ -50,6 +53,7 @@ interface ScanExports {
 const KEYS_AT = 0;
 const OUT_AT = 2048;
 const FOUND_AT = 5120;
+const SHAPE_AT = 6200;
 const KEY_BYTES_AT = 8448;
 const KEY_BYTES_MAX = 7936;
 /** (a reader looks for the keys through which the fields not found yet could be read too: over a hundred) */
@@ -81,12 +85,27 @@ function scanExports(): ScanExports | undefined {
   return loaded ?? undefined;
 }
 
+/**
+ * What the scanner knows of the shape of the message of the line last scanned (see JsonLineScanner `shape`): a
+ * message's digit skeleton, the same for every message that differs from it only in which digits it has (but for
+ * a digit before an `x`). A reader hands it with the record it read from that line (ReaderContext `onRecord`).
+ */
+export interface MessageShape {
+  /** The text attached to the shape (`attach`), if any. */
+  readonly known: string | undefined;
+  /** Attaches `text` to the shape (to every message of it, from now on). */
+  attach(text: string): void;
+}
+
+/** The texts attached to shapes, by the scanner's number of the shape (one scanner module per thread). */
+let shapeTexts: string[] = [];
+
 /** The scanner whose keys and text the memory holds (by `id`). */
 let owner = 0;
 let scanners = 0;
 const encoder = new TextEncoder();
 
-export class JsonLineScanner {
+export class JsonLineScanner implements MessageShape {
   private text: string | undefined;
   private ascii = false;
   private u8: Uint8Array | undefined;
@@ -98,14 +117,19 @@ export class JsonLineScanner {
     private readonly exports: ScanExports,
     /** The keys looked for, ASCII, without quotes or backslashes. */
     readonly keys: readonly string[],
+    /** The key whose values are messages (their `shape`), or -1. */
+    private readonly shapeKey: number,
   ) {}
 
-  /** A scanner of these keys, or undefined when there is no scanner here or the keys do not fit its tables. */
-  static of(keys: readonly string[]): JsonLineScanner | undefined {
+  /**
+   * A scanner of these keys, or undefined when there is no scanner here or the keys do not fit its tables.
+   * `shapeKey`: the index of the key whose values are messages (see `shape`).
+   */
+  static of(keys: readonly string[], shapeKey = -1): JsonLineScanner | undefined {
     if (keys.length > MAX_SCAN_KEYS || keys.reduce((n, k) => n + k.length, 0) > KEY_BYTES_MAX) return undefined;
     if (keys.some((k) => k === '' || !/^[\x20-\x7e]+$/.test(k) || /["\\]/.test(k))) return undefined;
     const exports = scanExports();
-    return exports ? new JsonLineScanner(exports, keys) : undefined;
+    return exports ? new JsonLineScanner(exports, keys, shapeKey) : undefined;
   }
 
   /**
@@ -131,6 +155,7 @@ export class JsonLineScanner {
         at += key.length;
       });
       ex.setKeys(this.keys.length);
+      ex.setShapeKey(this.shapeKey);
       owner = this.id;
     }
     // (a character that is not ASCII takes more than one byte: the text does not fit, and is not scanned)
@@ -143,6 +168,33 @@ export class JsonLineScanner {
   /** Scans `text[start, end)` of the loaded text (one line). */
   scan(start: number, end: number): ScanResult {
     return this.exports.scan(this.base + start, this.base + end) as ScanResult;
+  }
+
+  /**
+   * The shape of the message of the line last scanned (the value of the shape key): its number, -1 when it has
+   * none yet, -2 when the line has no such message (no shape key, or a value not a string of at most 300
+   * characters without escapes).
+   */
+  shape(): number {
+    return this.i32![SHAPE_AT >> 2]!;
+  }
+
+  get known(): string | undefined {
+    const shape = this.shape();
+    return shape >= 0 ? shapeTexts[shape] : undefined;
+  }
+
+  attach(text: string): void {
+    if (this.shape() !== -1) return;
+    let shape = this.exports.rememberShape();
+    if (shape < 0) {
+      // (the tables are full: they start again)
+      this.exports.resetShapes();
+      shapeTexts = [];
+      shape = this.exports.rememberShape();
+    }
+    this.i32![SHAPE_AT >> 2] = shape;
+    shapeTexts[shape] = text;
   }
 
   /** How many of the keys the line last scanned has (each once, however often it has it). */

@@ -7,7 +7,7 @@
  * to JSON.parse (where detection looks at it).
  */
 import { CANONICAL_FIELDS, FIELD_SLOT, keysThrough, specialValue, type CanonicalField, type InPlacePlan, type ReadStep } from './fieldMapping';
-import { JsonLineScanner, ScanResult, ValueKind } from './jsonScan';
+import { JsonLineScanner, ScanResult, ValueKind, type MessageShape } from './jsonScan';
 import { pinoLevelName } from './values';
 
 /** Slots of `read`'s output: the canonical fields (CANONICAL_FIELDS order), then a line's top-level `error`. */
@@ -42,6 +42,8 @@ export class RawRecordFields {
     private readonly pino: boolean,
     /** The fields still looked for (InPlacePlan `searching`): a line read here misses them. */
     readonly searching: readonly CanonicalField[],
+    /** The message's key has shapes (JsonLineScanner `shape`). */
+    private readonly shaped: boolean,
   ) {}
 
   /**
@@ -90,8 +92,11 @@ export class RawRecordFields {
       if (inherited(through)) return undefined;
       otherKeys.push({ whole: through.whole.map(keyIndex), begins: through.begins.map(keyIndex) });
     }
-    const scanner = JsonLineScanner.of(keys);
-    return scanner ? new RawRecordFields(inPlace.steps, scanner, slots, guards, otherKeys, pino, inPlace.searching) : undefined;
+    // (the message read as it is: its shape is the record's message's)
+    const message = inPlace.steps.find((step) => step.slot === FIELD_SLOT.message && step.special === undefined);
+    const shapeKey = message ? keys.indexOf(message.path!) : -1;
+    const scanner = JsonLineScanner.of(keys, shapeKey);
+    return scanner ? new RawRecordFields(inPlace.steps, scanner, slots, guards, otherKeys, pino, inPlace.searching, shapeKey >= 0) : undefined;
   }
 
   /**
@@ -151,6 +156,11 @@ export class RawRecordFields {
       out[step.slot] = v;
     }
     return true;
+  }
+
+  /** The shape of the message of the line last read (its record's `message`), if it has one. */
+  messageShape(): MessageShape | undefined {
+    return this.shaped && this.scanner.shape() !== -2 ? this.scanner : undefined;
   }
 
   /** The line last scanned has a key through which one of step `i`'s other candidates could be read. */

@@ -8,6 +8,7 @@
 import { chainFields, FIELD_SLOT, FieldResolver, mappingOf, noneOfHead, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState, type InPlacePlan } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, quickIsErrorOf, recordOf, toRecord } from './jsonRecord';
 import { ERROR_KEY_SLOT, RAW_SLOTS, RawRecordFields } from './rawRecord';
+import type { MessageShape } from './jsonScan';
 import { journalStart, looksLikeJournal, mayBeContainerLine, programLines, unwrapContainerLine } from './containerLogs';
 import { syslogLine } from './syslogPrefix';
 import { stripWorkerPrefix } from './workerPrefixes';
@@ -493,7 +494,7 @@ export class SourceReader {
     }
     ctx.stats.records++;
     ctx.readInPlace++;
-    this.emit(recordOf(v, this.source, n, v[ERROR_KEY_SLOT]));
+    this.emit(recordOf(v, this.source, n, v[ERROR_KEY_SLOT]), raw.messageShape());
     return true;
   }
 
@@ -628,12 +629,12 @@ export class SourceReader {
     if (this.ctx.allRecords || isErrorRecord(record)) this.emit(record);
   }
 
-  private emit(record: LogRecord): void {
+  private emit(record: LogRecord, shape?: MessageShape): void {
     if (record.timestamp !== undefined) this.ctx.noteTime(record.timestamp);
     if (record.exception?.truncated) this.ctx.skips.add('truncatedTraceback', record.source, record.line);
     if (isErrorRecord(record)) this.ctx.stats.errorRecords++;
     if (record.version !== undefined) this.ctx.noteRelease(record.version, record.timestamp);
-    this.ctx.onRecord(record);
+    this.ctx.onRecord(record, shape);
   }
 }
 
@@ -657,7 +658,8 @@ export class ReaderContext {
   lastSource: SourceReader | undefined;
 
   constructor(
-    readonly onRecord: (record: LogRecord) => void,
+    /** `shape`: of the record's message, when the reader knows it (see ./jsonScan.ts `MessageShape`). */
+    readonly onRecord: (record: LogRecord, shape?: MessageShape) => void,
     options: ReaderOptions = {},
   ) {
     this.initialJsonMode = options.jsonMode;

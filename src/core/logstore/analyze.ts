@@ -105,7 +105,7 @@ export async function errorsFromStore(store: LogStore, options: StoreRunOptions 
   checkMapping(names, user);
   const limit = options.limit ?? 100_000;
   const analyzer = new ErrorAnalyzer(options);
-  const ctx = new ReaderContext((r) => analyzer.add(r), { fields: storeFieldMapping(user), signal: options.signal });
+  const ctx = new ReaderContext((r, shape) => analyzer.add(r, shape), { fields: storeFieldMapping(user), signal: options.signal });
   const query = `(${options.query.trim() || '*'}) ${errorFilter(names, user)}`;
   const { chunks, result } = store.query(query, {
     window: options.window,
