@@ -342,18 +342,33 @@ export function setShapeKey(k: i32): void {
   shapeKey = k;
 }
 
-// The skeleton's byte at m of the message at s of length len.
-@inline function skeletonByte(s: i32, m: i32, len: i32): u32 {
+// The skeleton's byte at m of the message at s of length len (the byte after a message is its closing quote).
+@inline function skeletonByte(s: i32, m: i32): u32 {
   const c = <u32>load<u8>(s + m);
-  if (c - 48 < 10 && (m + 1 == len || (<u32>load<u8>(s + m + 1) | 32) != 120)) return 48;
+  if (c - 48 < 10 && (<u32>load<u8>(s + m + 1) | 32) != 120) return 48;
   return c;
 }
 
-// The shape of the message at s of length len, or -1.
+const LANES: v128 = i8x16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+// The skeleton's 16 bytes at p, those from `left` on zero.
+@inline function skeletonVector(p: i32, left: i32): v128 {
+  const b = v128.load(p);
+  const digit = i8x16.lt_u(i8x16.sub(b, i8x16.splat(48)), i8x16.splat(10));
+  const beforeX = i8x16.eq(v128.or(v128.load(p + 1), i8x16.splat(32)), i8x16.splat(120));
+  const v = v128.bitselect(i8x16.splat(48), b, v128.andnot(digit, beforeX));
+  return left >= 16 ? v : v128.and(v, i8x16.lt_u(LANES, i8x16.splat(<i8>left)));
+}
+
+// The shape of the message at s of length len, or -1. (16 bytes at a time: the text has room after it)
 function findShape(s: i32, len: i32): i32 {
-  let h: u32 = <u32>len;
-  for (let m = 0; m < len; m++) h = h * 31 + skeletonByte(s, m, len);
-  shapeHash = <i32>(h ^ (h >> 16));
+  let h: u64 = <u64>len;
+  for (let m = 0; m < len; m += 16) {
+    const v = skeletonVector(s + m, len - m);
+    h = (h ^ i64x2.extract_lane(v, 0)) * 0x9e3779b97f4a7c15;
+    h = (h ^ i64x2.extract_lane(v, 1)) * 0x9e3779b97f4a7c15;
+  }
+  shapeHash = <i32>(h ^ (h >> 29) ^ (h >> 47));
   const slots = shapeSlots();
   const entries = shapeEntries();
   const skeletons = shapeSkeletons();
@@ -364,8 +379,13 @@ function findShape(s: i32, len: i32): i32 {
     if (load<i32>(at + 4) != len) continue;
     const off = skeletons + load<i32>(at);
     let m = 0;
-    while (m < len && <u32>load<u8>(off + m) == skeletonByte(s, m, len)) m++;
-    if (m == len) return e - 1;
+    for (; m < len; m += 16) {
+      const left = len - m;
+      let d = v128.xor(skeletonVector(s + m, left), v128.load(off + m));
+      if (left < 16) d = v128.and(d, i8x16.lt_u(LANES, i8x16.splat(<i8>left)));
+      if (v128.any_true(d)) break;
+    }
+    if (m >= len) return e - 1;
   }
   return -1;
 }
@@ -379,7 +399,7 @@ export function rememberShape(): i32 {
   store<i32>(at, shapeBytes);
   store<i32>(at + 4, shapeLen);
   const off = shapeSkeletons() + shapeBytes;
-  for (let m = 0; m < shapeLen; m++) store<u8>(off + m, <u8>skeletonByte(shapeStart, m, shapeLen));
+  for (let m = 0; m < shapeLen; m++) store<u8>(off + m, <u8>skeletonByte(shapeStart, m));
   shapeBytes += shapeLen;
   const slots = shapeSlots();
   let slot = shapeHash & (SHAPE_SLOTS - 1);

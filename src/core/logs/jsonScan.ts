@@ -142,7 +142,8 @@ export class JsonLineScanner implements MessageShape {
     if (text.length > MAX_TEXT) return false;
     const ex = this.exports;
     this.base = ex.dataStart();
-    const need = this.base + text.length;
+    // (the scanner reads up to 16 bytes past a line's end)
+    const need = this.base + text.length + 32;
     if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
     this.u8 = new Uint8Array(ex.memory.buffer);
     this.i32 = new Int32Array(ex.memory.buffer);
