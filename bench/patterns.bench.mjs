@@ -609,11 +609,11 @@ changes from the profile made it about 15% faster: the next MiB of the file is r
 one (the thread waited for each read, about 4% of the time idle), and the check that no nested object opens before
 the last key read looks for the first \`{\` forward from the line's start (a backward search from the key, a
 runtime call, was a tenth of the time). The errors pipeline reads every error line whole (every line of this
-file is an error), then reads fourteen fields, normalises, fingerprints and clusters it: while field detection
-looks (the first 5,000 records of a read or a part) with \`JSON.parse\`, then with a scanner compiled to
-WebAssembly (wasm/jsonScan.ts) that checks the line as \`JSON.parse\` would and gives the places of the fields'
-values, which are cut from the chunk (\`JSON.parse\` had been a third of the time; the scanner and the cutting
-take about half of that). From ${MIN_PARALLEL_MB.errors} MiB it can do so on worker threads (src/node/errorsParallel.ts): a plain
+file is an error), then reads fourteen fields, normalises, fingerprints and clusters it: from the 21st record
+with a scanner compiled to WebAssembly (wasm/jsonScan.ts) that checks the line as \`JSON.parse\` would and gives
+the places of the fields' values, which are cut from the chunk (\`JSON.parse\` had been a third of the time; the
+scanner and the cutting take about half of that; a line with a key through which a field not found yet could be
+read is parsed, as field detection looks at it). From ${MIN_PARALLEL_MB.errors} MiB it can do so on worker threads (src/node/errorsParallel.ts): a plain
 file is cut at lines a reader can start from, each worker reads its parts into a reader and an analyzer of
 its own, which keeps messages without exceptions by their normalised text, and the parts are merged in input
 order: Drain mines each message at its first event, as one read does, and a cluster keeps its first event and
@@ -665,6 +665,20 @@ hand it on again (5–7% slower: the comparison costs more than the copy); \`--s
 \`--no-concurrent-recompilation\` and \`--min-semi-space-size=16\` for the start-up and the two workers (within
 the noise); giving up on absent fields after 500 records instead of 5,000 (about 7% less time on one thread, but
 a field that appears later in a log would be missed: not taken).
+A fifth session (2026-12-07; paired runs against the commit before each, medians of 8–12 pairs on this file, on
+a machine quiet at first, Drain3 3.6 s, then noisy): lines are read in place while detection still looks for
+fields (a line with none of the keys they could be read through is their miss, as the read of the parsed line
+counts it; one thread 0.97 of the wall time, two workers 0.98); the message cache knows hex ids, and a number
+glued to its unit is one number (\`812.3ms\` had been \`<num>.3ms\`, a result with a digit, so a twelfth of this
+file's messages were masked again on every line: one thread 0.89, two workers 0.91 and 0.99 in two sets); the
+scanner keeps each message's digit skeleton with the normalised text attached, so a message of a known shape
+is neither hashed nor compared in JavaScript (one thread 0.89, two workers 0.92), 16 bytes at a time (one thread
+0.89, two workers 0.98). A timeline of the two workers on this file: 5 ms to cut it, 28 ms for each thread to
+start, 85 ms for its first MiB (4,580 lines), about 24 ms for each of the next four, then 8 ms a MiB; 10 ms to
+merge and report. Tried and dropped then: the scanner telling when a string value repeats the key's value on
+the line before, so that the string cut then is handed on (1.03–1.05: slower, as in JavaScript before); a larger
+young generation for the workers (\`maxYoungGenerationSizeMb\` 32 and 64: no difference); one part on the calling
+thread beside one worker, halves or 55/45 (0.97–0.99).
 Much of each run is start-up: the
 first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
 patterns and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline on one thread in

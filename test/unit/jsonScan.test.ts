@@ -194,6 +194,21 @@ test('after detection settles, JSON lines are read in place as with JSON.parse (
   assert.equal(b.context.readInPlace, 0);
 });
 
+/**
+ * `text` read with the fast paths and without: the same records, counts and skips, and the same detection state
+ * (the fields locked, in the same order, with the same misses; the same fields given up). The fast read.
+ */
+function readAlike(text: string, allRecords: boolean): ReturnType<typeof readText> {
+  const a = readText(text, { allRecords });
+  const b = readText(text, { allRecords, fastPath: false });
+  assert.deepEqual(a.records, b.records);
+  assert.deepEqual(a.context.stats, b.context.stats);
+  assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
+  assert.deepEqual(a.context.fields.state(), b.context.fields.state());
+  assert.deepEqual(a.context.fields.partState(), b.context.fields.partState());
+  return a;
+}
+
 test('while detection still looks for fields, lines without their keys are read in place, and count as misses', () => {
   // A log of 6,000 lines that lacks most fields: the level is locked at once, so after the twenty records that
   // decide the level scale lines are read in place while the others are still looked for (given up at 5,000
@@ -217,14 +232,7 @@ test('while detection still looks for fields, lines without their keys are read 
   }
   const text = `${lines.join('\n')}\n`;
   for (const allRecords of [false, true]) {
-    const a = readText(text, { allRecords });
-    const b = readText(text, { allRecords, fastPath: false });
-    assert.deepEqual(a.records, b.records);
-    assert.deepEqual(a.context.stats, b.context.stats);
-    assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
-    // (the same fields locked, in the same order, with the same misses; the same fields given up)
-    assert.deepEqual(a.context.fields.state(), b.context.fields.state());
-    assert.deepEqual(a.context.fields.partState(), b.context.fields.partState());
+    const a = readAlike(text, allRecords);
     assert.equal(a.context.fields.lockedPath('traceId'), 'trace_id');
     assert.equal(a.records.find((r) => r.line === 19 * 23 + 1)?.service, 'other-service');
     assert.ok(a.context.readInPlace > 2500, `lines were read in place before detection settled (${a.context.readInPlace})`);
@@ -252,15 +260,7 @@ test('property: while detection looks, lines read in place give the records, mis
   for (const allRecords of [false, true]) {
     fc.assert(
       fc.property(fc.array(fc.oneof({ weight: 3, arbitrary: errorLine }, { weight: 1, arbitrary: line }), { maxLength: 40 }), (ls) => {
-        const text = `${[...head, ...ls].join('\n')}\n`;
-        const a = readText(text, { allRecords });
-        const b = readText(text, { allRecords, fastPath: false });
-        assert.deepEqual(a.records, b.records);
-        assert.deepEqual(a.context.stats, b.context.stats);
-        assert.deepEqual(a.context.skips.summaries(), b.context.skips.summaries());
-        assert.deepEqual(a.context.fields.state(), b.context.fields.state());
-        assert.deepEqual(a.context.fields.partState(), b.context.fields.partState());
-        inPlace += a.context.readInPlace;
+        inPlace += readAlike(`${[...head, ...ls].join('\n')}\n`, allRecords).context.readInPlace;
       }),
       { numRuns: 400 },
     );
