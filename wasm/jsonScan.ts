@@ -10,6 +10,10 @@ const KEYS: i32 = 0; // the keys looked for: [offset in KEY_BYTES i32, length i3
 const OUT: i32 = 2048; // per key, after `scan`: [kind i32, start i32, end i32] of its value (kind 0: not on the line)
 const FOUND: i32 = 5120; // after `scan`: how many of the keys the line has (i32), then those keys (i32 each), in line order
 const SHAPE_OUT: i32 = 6200; // after `scan`: the shape of the line's message (`findShape`), -1 when not known, -2 none
+// after `scan`: the time of the line's time key, when it is `YYYY-MM-DDTHH:MM:SS[.fff…]Z`: [state i32 (0: not in
+// that form; 1: of the minute MINUTE holds; 2: of another), milliseconds in its minute i32]
+const TIME_OUT: i32 = 6208;
+const MINUTE: i32 = 6216; // the 16 bytes of the minute `setMinute` took (`YYYY-MM-DDTHH:MM`), then i32 1 once set
 const HASH: i32 = 6400; // the keys by `hash` of their bytes: HASH_SIZE i16 slots of key + 1 (0: empty), linear probing
 const HASH_SIZE: i32 = 1024;
 const KEY_BYTES: i32 = 8448; // the keys' bytes, up to 7936
@@ -289,12 +293,17 @@ export function scan(start: i32, end: i32): i32 {
   for (let j = 1; j <= found; j++) store<i32>(OUT + load<i32>(FOUND + j * 4) * 12, 0);
   store<i32>(FOUND, 0);
   store<i32>(SHAPE_OUT, -2);
+  store<i32>(TIME_OUT, 0);
   nextKey = 0;
   let i = ws(start, end);
   if (i >= end || load<u8>(i) != 123) return 2;
   i = object(i, end, 1, true);
   if (i == DEEP) return 2;
   if (i < 0 || ws(i, end) != end) return 0;
+  if (timeKey >= 0) {
+    const o = OUT + timeKey * 12;
+    if (load<i32>(o) == STRING) timeOf(load<i32>(o + 4), load<i32>(o + 8));
+  }
   if (shapeKey >= 0) {
     const o = OUT + shapeKey * 12;
     const len = load<i32>(o + 8) - load<i32>(o + 4);
@@ -305,6 +314,45 @@ export function scan(start: i32, end: i32): i32 {
     }
   }
   return 1;
+}
+
+// Times: the form most JSON loggers write, read as src/core/logs/values.ts `isoUtcIn` reads it; the minute is the
+// caller's to check and turn into a time (`setMinute` once it has), the seconds and milliseconds are read here.
+let timeKey: i32 = -1;
+let timeStart: i32 = 0;
+
+// The key whose values are times (its index in KEYS), or -1.
+export function setTimeKey(k: i32): void {
+  timeKey = k;
+}
+
+function timeOf(s: i32, e: i32): void {
+  const n = e - s;
+  if (n < 20 || n > 30 || load<u8>(s + 10) != 84 || load<u8>(e - 1) != 90 || load<u8>(s + 16) != 58) return;
+  const s1 = <u32>load<u8>(s + 17) - 48;
+  const s2 = <u32>load<u8>(s + 18) - 48;
+  if (s1 > 5 || s2 > 9) return;
+  let ms: u32 = 0;
+  if (load<u8>(s + 19) == 46) {
+    // (the first three digits of the fraction count, as milliseconds)
+    let scale: u32 = 100;
+    for (let i = s + 20; i < e - 1; i++) {
+      const d = <u32>load<u8>(i) - 48;
+      if (d > 9) return;
+      ms += d * scale;
+      scale /= 10;
+    }
+  } else if (n != 20) return;
+  timeStart = s;
+  store<i32>(TIME_OUT + 4, <i32>((s1 * 10 + s2) * 1000 + ms));
+  const same = load<i32>(MINUTE + 16) != 0 && !v128.any_true(v128.xor(v128.load(s), v128.load(MINUTE)));
+  store<i32>(TIME_OUT, same ? 1 : 2);
+}
+
+// The minute of the time of the line last scanned is the one the caller knows now.
+export function setMinute(): void {
+  v128.store(MINUTE, v128.load(timeStart));
+  store<i32>(MINUTE + 16, 1);
 }
 
 // Message shapes: a message's digit skeleton (a digit reads as 0, but for one before an `x`, as `0x` is a hex

@@ -325,3 +325,30 @@ test('the scanner keeps at most 16,384 message shapes, and starts again when ful
   assert.deepEqual(a.report.clusters, b.report.clusters);
   assert.ok(a.known >= 3000, `${a.known}`);
 });
+
+test('property: times read by the scanner are the times parseTimestamp reads', () => {
+  // `YYYY-MM-DDTHH:MM:SS[.fff…]Z` and near misses: other lengths, a letter among the digits, a 13th month,
+  // 30 February, 24:00, seconds over 59, fractions of every length; minutes repeating and changing.
+  // (minutes from a few, so that most times repeat the minute before: the scanner reads those itself)
+  const d2 = (max: number) => fc.nat(max).map((n) => String(n).padStart(2, '0'));
+  const minute = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('2026-11-20T09:00', '2026-11-20T09:01', '2026-02-30T10:00', '2026-01-01T24:00', '0000-01-01T00:00') },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('2026', '1999'), d2(13), d2(32), d2(25), d2(60)).map(([y, mo, d, h, mi]) => `${y}-${mo}-${d}T${h}:${mi}`) },
+    { weight: 1, arbitrary: fc.constantFrom('2026-13-01T00:00', '2026-01-01T24:01', '2026-1-01T00:000', '2026-11-20X09:00') },
+  );
+  const iso = fc
+    .tuple(minute, fc.oneof(d2(61), fc.constantFrom('5x', '9', '60', '61')), fc.oneof(fc.constant(''), fc.stringMatching(/^\.[0-9]{0,10}$/), fc.constantFrom('.12a', '.')), fc.constantFrom('Z', 'Z', 'z', '+00:00', ''))
+    .map(([m, s, f, z]) => `${m}:${s}${f}${z}`);
+  const time = fc.oneof({ weight: 3, arbitrary: iso }, { weight: 1, arbitrary: fc.constantFrom('2026-11-20T09:00:00Z', '2026-11-20T09:00:59.999Z', '2026-11-20 09:00:00', 'yesterday') });
+  const head = Array.from({ length: 25 }, (_, i) => `{"timestamp":"2026-11-20T09:00:0${i % 10}Z","level":"ERROR","message":"start ${i}"}`);
+  let timed = 0;
+  fc.assert(
+    fc.property(fc.array(time, { maxLength: 40 }), (ts) => {
+      const lines = ts.map((t, i) => `{"timestamp":${JSON.stringify(t)},"level":"${i % 3 ? 'ERROR' : 'INFO'}","message":"m"}`);
+      const a = readAlike(`${[...head, ...lines].join('\n')}\n`, true);
+      timed += a.records.filter((r) => r.timestamp !== undefined).length;
+    }),
+    { numRuns: 500 },
+  );
+  assert.ok(timed > 5000, `${timed}`);
+});

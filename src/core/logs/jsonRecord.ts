@@ -121,13 +121,13 @@ export function toRecord(o: Record<string, unknown>, fields: FieldResolver, sour
 
 /**
  * The record of one object's canonical fields as `readRecord` read them (by CANONICAL_FIELDS index; `errorKey`:
- * the object's top-level `error`).
+ * the object's top-level `error`; `time`: the timestamp's `parseTimestamp`, when the caller has it).
  */
-export function recordOf(v: readonly unknown[], source: string, line: number, errorKey: unknown): LogRecord {
+export function recordOf(v: readonly unknown[], source: string, line: number, errorKey: unknown, time?: number): LogRecord {
   const record: LogRecord = { source, line, message: asText(v[MESSAGE]) ?? '' };
   const level = normaliseLevelCached(v[LEVEL]);
   if (level) record.level = level;
-  const ts = parseTimestamp(v[TIMESTAMP]);
+  const ts = time ?? parseTimestamp(v[TIMESTAMP]);
   if (ts !== undefined) record.timestamp = ts;
   const exc = v[STACK] !== undefined ? exceptionFrom(v[STACK]) : undefined;
   if (exc) record.exception = exc;

@@ -42,6 +42,8 @@ interface ScanExports {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
   setKeys(n: number): void;
   setShapeKey(k: number): void;
+  setTimeKey(k: number): void;
+  setMinute(): void;
   scan(start: number, end: number): number;
   rememberShape(): number;
   resetShapes(): void;
@@ -54,6 +56,7 @@ const KEYS_AT = 0;
 const OUT_AT = 2048;
 const FOUND_AT = 5120;
 const SHAPE_AT = 6200;
+const TIME_AT = 6208;
 const KEY_BYTES_AT = 8448;
 const KEY_BYTES_MAX = 7936;
 /** (a reader looks for the keys through which the fields not found yet could be read too: over a hundred) */
@@ -97,6 +100,9 @@ export interface MessageShape {
   attach(text: string): void;
 }
 
+/** The start of the minute the scanner's memory holds (JsonLineScanner `minuteIs`). */
+let minuteStart = 0;
+
 /** The texts attached to shapes, by the scanner's number of the shape (one scanner module per thread). */
 let shapeTexts: string[] = [];
 
@@ -119,17 +125,19 @@ export class JsonLineScanner implements MessageShape {
     readonly keys: readonly string[],
     /** The key whose values are messages (their `shape`), or -1. */
     private readonly shapeKey: number,
+    /** The key whose values are times (`time`), or -1. */
+    private readonly timeKey: number,
   ) {}
 
   /**
    * A scanner of these keys, or undefined when there is no scanner here or the keys do not fit its tables.
-   * `shapeKey`: the index of the key whose values are messages (see `shape`).
+   * `shapeKey`: the index of the key whose values are messages (see `shape`); `timeKey`, times (see `time`).
    */
-  static of(keys: readonly string[], shapeKey = -1): JsonLineScanner | undefined {
+  static of(keys: readonly string[], shapeKey = -1, timeKey = -1): JsonLineScanner | undefined {
     if (keys.length > MAX_SCAN_KEYS || keys.reduce((n, k) => n + k.length, 0) > KEY_BYTES_MAX) return undefined;
     if (keys.some((k) => k === '' || !/^[\x20-\x7e]+$/.test(k) || /["\\]/.test(k))) return undefined;
     const exports = scanExports();
-    return exports ? new JsonLineScanner(exports, keys, shapeKey) : undefined;
+    return exports ? new JsonLineScanner(exports, keys, shapeKey, timeKey) : undefined;
   }
 
   /**
@@ -157,6 +165,7 @@ export class JsonLineScanner implements MessageShape {
       });
       ex.setKeys(this.keys.length);
       ex.setShapeKey(this.shapeKey);
+      ex.setTimeKey(this.timeKey);
       owner = this.id;
     }
     // (a character that is not ASCII takes more than one byte: the text does not fit, and is not scanned)
@@ -196,6 +205,27 @@ export class JsonLineScanner implements MessageShape {
     }
     this.i32![SHAPE_AT >> 2] = shape;
     shapeTexts[shape] = text;
+  }
+
+  /**
+   * The time of the line last scanned (the value of the time key) as values.ts `isoUtcIn` reads it, when it is
+   * `YYYY-MM-DDTHH:MM:SS[.fff…]Z` and of the minute of the last time `isoUtcIn` read here (the minute is
+   * parsed once); else undefined, and `timeForm` says whether it has that form.
+   */
+  time(): number | undefined {
+    return this.i32![TIME_AT >> 2] === 1 ? minuteStart + this.i32![(TIME_AT >> 2) + 1]! : undefined;
+  }
+
+  /** The time of the line last scanned has the form `time` reads (see `time`). */
+  get timeForm(): boolean {
+    return this.i32![TIME_AT >> 2] !== 0;
+  }
+
+  /** `isoUtcIn` read `time` from the time of the line last scanned (in the form `time` reads): its minute's start. */
+  minuteIs(time: number): void {
+    minuteStart = time - this.i32![(TIME_AT >> 2) + 1]!;
+    this.exports.setMinute();
+    this.i32![TIME_AT >> 2] = 1;
   }
 
   /** How many of the keys the line last scanned has (each once, however often it has it). */

@@ -8,11 +8,15 @@
  */
 import { CANONICAL_FIELDS, FIELD_SLOT, keysThrough, specialValue, type CanonicalField, type InPlacePlan, type ReadStep } from './fieldMapping';
 import { JsonLineScanner, ScanResult, ValueKind, type MessageShape } from './jsonScan';
-import { pinoLevelName } from './values';
+import { isoUtcIn, pinoLevelName } from './values';
 
-/** Slots of `read`'s output: the canonical fields (CANONICAL_FIELDS order), then a line's top-level `error`. */
+/**
+ * Slots of `read`'s output: the canonical fields (CANONICAL_FIELDS order), then a line's top-level `error`, then
+ * the timestamp's time when the scanner read it (values.ts `parseTimestamp` of the timestamp, or undefined).
+ */
 export const ERROR_KEY_SLOT = CANONICAL_FIELDS.length;
-export const RAW_SLOTS = CANONICAL_FIELDS.length + 1;
+export const TIME_SLOT = CANONICAL_FIELDS.length + 1;
+export const RAW_SLOTS = CANONICAL_FIELDS.length + 2;
 
 /** What a key's presence on a line means beside the fields it holds (`guards`). */
 const enum Guard {
@@ -44,6 +48,8 @@ export class RawRecordFields {
     readonly searching: readonly CanonicalField[],
     /** The message's key has shapes (JsonLineScanner `shape`). */
     private readonly shaped: boolean,
+    /** The timestamp's key (its index), whose times the scanner reads (JsonLineScanner `time`), or -1. */
+    private readonly timeKey: number,
   ) {}
 
   /**
@@ -95,8 +101,10 @@ export class RawRecordFields {
     // (the message read as it is: its shape is the record's message's)
     const message = inPlace.steps.find((step) => step.slot === FIELD_SLOT.message && step.special === undefined);
     const shapeKey = message ? keys.indexOf(message.path!) : -1;
-    const scanner = JsonLineScanner.of(keys, shapeKey);
-    return scanner ? new RawRecordFields(inPlace.steps, scanner, slots, guards, otherKeys, pino, inPlace.searching, shapeKey >= 0) : undefined;
+    const timestamp = inPlace.steps.find((step) => step.slot === FIELD_SLOT.timestamp && step.special === undefined);
+    const timeKey = timestamp ? keys.indexOf(timestamp.path!) : -1;
+    const scanner = JsonLineScanner.of(keys, shapeKey, timeKey);
+    return scanner ? new RawRecordFields(inPlace.steps, scanner, slots, guards, otherKeys, pino, inPlace.searching, shapeKey >= 0, timeKey) : undefined;
   }
 
   /**
@@ -154,6 +162,15 @@ export class RawRecordFields {
       // (the locked key has no value here: `readRecord` would read another candidate, if the line has one)
       if (step.others !== undefined && (v === undefined || v === null || v === '') && this.otherOnLine(i)) return false;
       out[step.slot] = v;
+    }
+    if (this.timeKey >= 0) {
+      // (the minute read once: see values.ts isoUtcIn)
+      let time = scanner.time();
+      if (time === undefined && scanner.timeForm) {
+        time = isoUtcIn(chunk, scanner.start(this.timeKey), scanner.end(this.timeKey));
+        if (time !== undefined) scanner.minuteIs(time);
+      }
+      out[TIME_SLOT] = time;
     }
     return true;
   }

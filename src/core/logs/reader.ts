@@ -7,7 +7,7 @@
  */
 import { chainFields, FIELD_SLOT, FieldResolver, mappingOf, noneOfHead, type CanonicalField, type FieldMapping, type FieldPart, type FieldsState, type InPlacePlan } from './fieldMapping';
 import { expandJson, normaliseLevelCached, quickIsError, quickIsErrorOf, recordOf, toRecord } from './jsonRecord';
-import { ERROR_KEY_SLOT, RAW_SLOTS, RawRecordFields } from './rawRecord';
+import { ERROR_KEY_SLOT, RAW_SLOTS, RawRecordFields, TIME_SLOT } from './rawRecord';
 import type { MessageShape } from './jsonScan';
 import { journalStart, looksLikeJournal, mayBeContainerLine, programLines, unwrapContainerLine } from './containerLogs';
 import { syslogLine } from './syslogPrefix';
@@ -494,7 +494,7 @@ export class SourceReader {
     }
     ctx.stats.records++;
     ctx.readInPlace++;
-    this.emit(recordOf(v, this.source, n, v[ERROR_KEY_SLOT]), raw.messageShape());
+    this.emit(recordOf(v, this.source, n, v[ERROR_KEY_SLOT], v[TIME_SLOT] as number | undefined), raw.messageShape());
     return true;
   }
 
