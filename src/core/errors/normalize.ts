@@ -63,7 +63,7 @@ let runCount = 0;
 
 /**
  * The last `normalizeMessage` gave the result of every message of its digit skeleton (none of its digits is
- * left, and it has no hex id run, whose characters are not in that skeleton).
+ * left; a hex id skeleton's result is its digit skeletons' too).
  */
 let skeletonResult = false;
 
@@ -117,11 +117,16 @@ function normalizeNew(message: string, h: number, bucket: Shape[] | undefined): 
   const idHash = idSkeletonHash(message);
   const idBucket = runCount > 0 ? byIdSkeleton.get(idHash) : undefined;
   if (idBucket !== undefined) {
-    for (const e of idBucket) if (sameIdSkeleton(e, message)) return e.out;
+    for (const e of idBucket) {
+      if (sameIdSkeleton(e, message)) {
+        skeletonResult = true;
+        return e.out;
+      }
+    }
   }
   const out = normalizeUncached(message);
   if (!/\d/.test(out)) {
-    skeletonResult = runCount === 0;
+    skeletonResult = true;
     if (skeletons >= SKELETON_MAX) {
       bySkeleton.clear();
       byIdSkeleton.clear();
