@@ -673,12 +673,16 @@ glued to its unit is one number (\`812.3ms\` had been \`<num>.3ms\`, a result wi
 file's messages were masked again on every line: one thread 0.89, two workers 0.91 and 0.99 in two sets); the
 scanner keeps each message's digit skeleton with the normalised text attached, so a message of a known shape
 is neither hashed nor compared in JavaScript (one thread 0.89, two workers 0.92), 16 bytes at a time (one thread
-0.89, two workers 0.98). A timeline of the two workers on this file: 5 ms to cut it, 28 ms for each thread to
+0.89, two workers 0.98), messages with hex ids too (two workers 0.98; 0.96 with random ids); the scanner reads the
+timestamp when it has the form most loggers write and the minute of the line before (\`isoUtcIn\` still parses
+each new minute once: one thread 0.97, two workers 0.96). A timeline of the two workers on this file: 5 ms to cut it, 28 ms for each thread to
 start, 85 ms for its first MiB (4,580 lines), about 24 ms for each of the next four, then 8 ms a MiB; 10 ms to
 merge and report. Tried and dropped then: the scanner telling when a string value repeats the key's value on
 the line before, so that the string cut then is handed on (1.03–1.05: slower, as in JavaScript before); a larger
 young generation for the workers (\`maxYoungGenerationSizeMb\` 32 and 64: no difference); one part on the calling
-thread beside one worker, halves or 55/45 (0.97–0.99).
+thread beside one worker, halves or 55/45 (0.97–0.99); the level of the line before remembered beside the
+levels' table (1.01, 0.99). After Drain3 has run, the two workers took 400–500 ms where they took 355–390 ms
+run one after another: the rounds below interleave the programs, as a user's machine does other work.
 Much of each run is start-up: the
 first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
 patterns and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline on one thread in
