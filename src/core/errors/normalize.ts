@@ -143,13 +143,18 @@ function normalizeNew(message: string, h: number, bucket: Shape[] | undefined): 
   return out;
 }
 
+/** Characters x and y, at place i of `m` and of another message, are one in a skeleton: digits, not before an `x`. */
+function digitsAlike(x: number, y: number, m: string, i: number): boolean {
+  return x >= 48 && x <= 57 && y >= 48 && y <= 57 && (i + 1 === m.length || (m.charCodeAt(i + 1) | 32) !== 120);
+}
+
 /** Same length, and the same character at every place where either has a non-digit or a digit before an `x`. */
 function sameSkeleton(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y && !(x >= 48 && x <= 57 && y >= 48 && y <= 57 && (i + 1 === b.length || (b.charCodeAt(i + 1) | 32) !== 120))) return false;
+    if (x !== y && !digitsAlike(x, y, b, i)) return false;
   }
   return true;
 }
@@ -197,7 +202,7 @@ function sameIdSkeleton(e: { message: string; runs: Int32Array }, m: string): bo
     }
     const x = a.charCodeAt(i);
     const y = m.charCodeAt(i);
-    if (x !== y && !(x >= 48 && x <= 57 && y >= 48 && y <= 57 && (i + 1 === a.length || (m.charCodeAt(i + 1) | 32) !== 120))) return false;
+    if (x !== y && !digitsAlike(x, y, m, i)) return false;
   }
   return true;
 }
