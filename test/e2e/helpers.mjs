@@ -197,11 +197,13 @@ export async function runCommand(page, title, { timeout = 15000 } = {}) {
 /**
  * Opens a workspace file by name through Quick Open (Go to File), clicking the row of that file. Like
  * `runCommand`, it opens the box and types again when a focus change closed it (a view revealed, a webview
- * taking focus), and waits for the file's own row: under load the file search answers late.
+ * taking focus), and waits for the file's own row: under load the file search answers late. `folder` picks
+ * the row whose path names that folder, when two files share the name.
  */
-export async function openFileByName(page, name, { timeout = 30000 } = {}) {
+export async function openFileByName(page, name, { folder, timeout = 30000 } = {}) {
   const input = quickInput(page);
-  const row = quickRow(page, name, { exact: true }); // test_x.py is not x.py
+  // test_x.py is not x.py; and with `folder`, tests/server.py is not service/server.py (the row's description).
+  const row = quickRow(page, name, { exact: true, folder });
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
     // Ctrl+P can be swallowed by a focused webview: the command palette's Go to File opens the same box.
@@ -222,10 +224,14 @@ export async function openFileByName(page, name, { timeout = 30000 } = {}) {
   await row.click();
 }
 
-/** Locator of the quick-pick row whose label is `label` (exact) or contains it (exact:false). */
-export function quickRow(page, label, { exact = false } = {}) {
+/**
+ * Locator of the quick-pick row whose label is `label` (exact) or contains it (exact:false); with `folder`,
+ * the row must also name that folder (Quick Open shows a file's path beside its name).
+ */
+export function quickRow(page, label, { exact = false, folder } = {}) {
   const text = label instanceof RegExp ? label : exact ? new RegExp(`^\\s*${escapeRe(label)}\\s*$`) : label;
-  return page.locator(QUICK_ROWS).filter({ has: page.locator('.label-name', { hasText: text }) }).first();
+  const rows = page.locator(QUICK_ROWS).filter({ has: page.locator('.label-name', { hasText: text }) });
+  return (folder ? rows.filter({ hasText: folder }) : rows).first();
 }
 
 /**

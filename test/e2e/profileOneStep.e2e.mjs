@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { REPO_ROOT, docsImage, openWorkbench, pickQuickItem, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
+import { REPO_ROOT, docsImage, openFileByName, openWorkbench, pickQuickItem, quickInput, runCommand, screenshot, until, webviewFrame } from './helpers.mjs';
 
 const freePort = () =>
   new Promise((resolve, reject) => {
@@ -26,17 +26,9 @@ async function openFile(page, name, folder = 'service') {
   // Into the first editor group (the flame graph opens beside it), so files open there.
   await page.locator('.split-view-view .editor-group-container').first().locator('.tabs-container').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
   await page.keyboard.press('Control+1');
-  const input = page.locator('.quick-input-widget input');
-  await page.keyboard.press('Control+P');
-  // A focused webview (the flame graph, the memory view) can swallow the key: ask again from the workbench.
-  if (!(await input.waitFor({ state: 'visible', timeout: 3000 }).then(() => true, () => false))) {
-    await page.locator('.part.sidebar .composite.title').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
-    await page.keyboard.press('Control+P');
-  }
-  await input.fill(name);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).filter({ hasText: folder }).first();
-  await row.waitFor();
-  await row.click();
+  // A focused webview (the flame graph, the memory view) can swallow Ctrl+P, and a view taking the focus
+  // closes the box: the helper asks again through the command palette.
+  await openFileByName(page, name, { folder });
   await page.locator('.tabs-container .tab.active').filter({ hasText: name }).first().waitFor({ timeout: 15000 });
   // The note is on the first line: a click on a frame may have left the editor scrolled to it.
   await page.keyboard.press('Control+Home');
@@ -164,8 +156,8 @@ describe('profiling the demo service in one step, with heat that follows the fla
     const { page } = wb;
     await openFile(page, 'test_rank.py', 'tests');
     // Cursor into test_many_items (line 10).
-    await page.keyboard.press('Control+G');
-    await page.locator('.quick-input-widget input').fill(':10');
+    await runCommand(page, 'Go to Line/Column...');
+    await quickInput(page).fill(':10');
     await page.keyboard.press('Enter');
     await runCommand(page, 'Incident Workbench: Profile Test Under Cursor');
     const tab = page.locator('.tabs-container .tab').filter({ hasText: /test_many_items\.speedscope\.json/ });
