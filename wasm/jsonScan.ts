@@ -11,9 +11,10 @@ const OUT: i32 = 2048; // per key, after `scan`: [kind i32, start i32, end i32] 
 const FOUND: i32 = 5120; // after `scan`: how many of the keys the line has (i32), then those keys (i32 each), in line order
 const SHAPE_OUT: i32 = 6200; // after `scan`: the shape of the line's message (`findShape`), -1 when not known, -2 none
 // after `scan`: the time of the line's time key, when it is `YYYY-MM-DDTHH:MM:SS[.fff…]Z`: [state i32 (0: not in
-// that form; 1: of the minute MINUTE holds; 2: of another), milliseconds in its minute i32]
+// that form; 1: of the minute MINUTE holds (now); 2: of a minute left to the caller), milliseconds in its minute i32]
 const TIME_OUT: i32 = 6208;
-const MINUTE: i32 = 6216; // the 16 bytes of the minute `setMinute` took (`YYYY-MM-DDTHH:MM`), then i32 1 once set
+const MINUTE: i32 = 6216; // the 16 bytes of the minute of the last time read (`YYYY-MM-DDTHH:MM`), then i32 1 once set
+const MINUTE_START: i32 = 6240; // f64: the start of that minute, milliseconds since 1970 (UTC)
 const HASH: i32 = 6400; // the keys by `hash` of their bytes: HASH_SIZE i16 slots of key + 1 (0: empty), linear probing
 const HASH_SIZE: i32 = 1024;
 const KEY_BYTES: i32 = 8448; // the keys' bytes, up to 7936
@@ -346,11 +347,47 @@ function timeOf(s: i32, e: i32): void {
   timeStart = s;
   store<i32>(TIME_OUT + 4, <i32>((s1 * 10 + s2) * 1000 + ms));
   const same = load<i32>(MINUTE + 16) != 0 && !v128.any_true(v128.xor(v128.load(s), v128.load(MINUTE)));
-  store<i32>(TIME_OUT, same ? 1 : 2);
+  store<i32>(TIME_OUT, same || newMinute(s) ? 1 : 2);
 }
 
-// The minute of the time of the line last scanned is the one the caller knows now.
-export function setMinute(): void {
+@inline function digits2(at: i32): i32 {
+  const a = <u32>load<u8>(at) - 48;
+  const b = <u32>load<u8>(at + 1) - 48;
+  return a > 9 || b > 9 ? -1 : <i32>(a * 10 + b);
+}
+
+// A minute `YYYY-MM-DDTHH:MM` at `s` that is a date of the calendar (Date.parse, which isoUtcIn asks, also rolls
+// 02-30 or 24:00 over: those are left to the caller) becomes the one MINUTE holds, with its start; false if not.
+// Read here, a new minute does not leave the caller's fast path once a minute (a path it has never run by then).
+function newMinute(s: i32): bool {
+  const y1 = digits2(s);
+  const y2 = digits2(s + 2);
+  const month = digits2(s + 5);
+  const day = digits2(s + 8);
+  const hour = digits2(s + 11);
+  const minute = digits2(s + 14);
+  if (y1 < 0 || y2 < 0 || load<u8>(s + 4) != 45 || load<u8>(s + 7) != 45 || load<u8>(s + 13) != 58) return false;
+  if (month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return false;
+  const year = y1 * 100 + y2;
+  const leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+  const days = month == 2 ? (leap ? 29 : 28) : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+  if (day > days) return false;
+  // days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil, years from March)
+  const y = month <= 2 ? year - 1 : year;
+  const era = (y >= 0 ? y : y - 399) / 400;
+  const yoe = y - era * 400;
+  const doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const since = era * 146097 + doe - 719468;
+  store<f64>(MINUTE_START, <f64>since * 86400000.0 + <f64>(hour * 3600000 + minute * 60000));
+  v128.store(MINUTE, v128.load(s));
+  store<i32>(MINUTE + 16, 1);
+  return true;
+}
+
+// The minute of the time of the line last scanned starts at `start` (the caller read it).
+export function setMinute(start: f64): void {
+  store<f64>(MINUTE_START, start);
   v128.store(MINUTE, v128.load(timeStart));
   store<i32>(MINUTE + 16, 1);
 }

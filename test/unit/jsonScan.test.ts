@@ -127,6 +127,46 @@ test('the scanner reads JSON lines as JSON.parse does, values and all', () => {
   fc.assert(fc.property(line, (l) => agree(scanner, l)), { numRuns: 5000 });
 });
 
+test('the scanner reads the time of a new minute itself when it is a date of the calendar, and leaves the others', () => {
+  const scanner = JsonLineScanner.of(['ts', 'message'], 1, 0)!;
+  const text = [
+    '2026-11-20T09:00:01.5Z', // a first minute
+    '2026-11-20T09:00:59.999Z', // the same
+    '2026-11-20T09:01:00Z', // the next
+    '2024-02-29T23:59:00Z', // a leap day
+    '2000-02-29T00:00:00Z', // a leap day of a century
+    '1900-02-29T00:00:00Z', // none: Date.parse rolls it over to March, the caller's
+    '1969-12-31T23:59:59Z', // before 1970
+    '0000-03-01T00:00:00.000Z', // year 0
+    '2026-02-30T10:00:00Z', // Date.parse rolls it over to March: the caller's
+    '2026-01-01T24:00:00Z', // likewise the next day
+    '2026-13-01T00:00:00Z', // no date
+  ]
+    .map((t) => `{"ts":"${t}","message":"m"}`)
+    .join('\n');
+  assert.ok(scanner.load(text));
+  let at = 0;
+  const times = text.split('\n').map((line) => {
+    scanner.scan(at, at + line.length);
+    at += line.length + 1;
+    return [scanner.time(), scanner.timeForm];
+  });
+  const parsed = (t: string) => Date.parse(t);
+  assert.deepEqual(times, [
+    [parsed('2026-11-20T09:00:01.500Z'), true],
+    [parsed('2026-11-20T09:00:59.999Z'), true],
+    [parsed('2026-11-20T09:01:00Z'), true],
+    [parsed('2024-02-29T23:59:00Z'), true],
+    [parsed('2000-02-29T00:00:00Z'), true],
+    [undefined, true],
+    [parsed('1969-12-31T23:59:59Z'), true],
+    [parsed('0000-03-01T00:00:00Z'), true],
+    [undefined, true],
+    [undefined, true],
+    [undefined, true],
+  ]);
+});
+
 test('a text that is not ASCII, or longer than a chunk, is not scanned', () => {
   const scanner = JsonLineScanner.of(['message'])!;
   // (its characters are not its bytes; the scanner's memory would keep the size of the longest text)
@@ -144,10 +184,12 @@ test('property: the errors reader reads JSON lines in place as it reads them wit
   const key = fc.constantFrom('lvl', 'msg', 'timestamp', 'service', 'version', 'userId', 'requestId', 'traceId', 'stackTrace', 'exceptionType', 'error', 'extra');
   const str = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('', 'ERROR', 'INFO', 'warning', '2026-11-20T09:00:00Z', '00000000', 'a\\b', 'Traceback (most recent call last):\n  File "a.py", line 1, in f\nValueError: x'));
   const value = fc.oneof({ weight: 6, arbitrary: str }, { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.constantFrom(40, 50, 1.5, -0)) }, { weight: 1, arbitrary: fc.constantFrom(true, false, null) }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) });
-  const jsonLine = fc.array(fc.tuple(key, value), { maxLength: 7 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`.replace(/[^\p{ASCII}]/gu, '?'));
+  const pairs = fc.array(fc.tuple(key, value), { maxLength: 7 });
+  const lineOf = (ps: [string, unknown][]) => `{${ps.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`.replace(/[^\p{ASCII}]/gu, '?');
+  const jsonLine = pairs.map(lineOf);
   // (broken lines are error lines: a broken non-error line may be counted by the fast path for those, see
-  // logsReader.test.ts)
-  const errorLine = jsonLine.map((l) => `{"lvl":"ERROR",${l.slice(1)}`.replace(',}', '}'));
+  // logsReader.test.ts; so no second `lvl` key, whose value would be the line's level)
+  const errorLine = pairs.map((ps) => `{"lvl":"ERROR",${lineOf(ps.filter(([k]) => k !== 'lvl')).slice(1)}`.replace(',}', '}'));
   const line = fc.oneof(
     { weight: 8, arbitrary: jsonLine },
     { weight: 2, arbitrary: fc.tuple(errorLine, fc.nat(), fc.constantFrom('"', '\\', '{', ',', '1', ' ', '\u0001')).map(([l, at, c]) => { const i = 15 + (at % (l.length - 14)); return l.slice(0, i) + c + l.slice(i); }) },
@@ -334,6 +376,8 @@ test('property: times read by the scanner are the times parseTimestamp reads', (
   const minute = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('2026-11-20T09:00', '2026-11-20T09:01', '2026-02-30T10:00', '2026-01-01T24:00', '0000-01-01T00:00') },
     { weight: 1, arbitrary: fc.tuple(fc.constantFrom('2026', '1999'), d2(13), d2(32), d2(25), d2(60)).map(([y, mo, d, h, mi]) => `${y}-${mo}-${d}T${h}:${mi}`) },
+    // (leap years and not, centuries, before 1970 and year 0: the scanner reads a new minute's date itself)
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom('2024', '2000', '1900', '2100', '1970', '1969', '0000', '0001', '0400', '9999'), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), d2(23), d2(59)).map(([y, mo, d, h, mi]) => `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}T${h}:${mi}`) },
     { weight: 1, arbitrary: fc.constantFrom('2026-13-01T00:00', '2026-01-01T24:01', '2026-1-01T00:000', '2026-11-20X09:00') },
   );
   const iso = fc

@@ -43,7 +43,7 @@ interface ScanExports {
   setKeys(n: number): void;
   setShapeKey(k: number): void;
   setTimeKey(k: number): void;
-  setMinute(): void;
+  setMinute(start: number): void;
   scan(start: number, end: number): number;
   rememberShape(): number;
   resetShapes(): void;
@@ -57,6 +57,8 @@ const OUT_AT = 2048;
 const FOUND_AT = 5120;
 const SHAPE_AT = 6200;
 const TIME_AT = 6208;
+/** f64: the start of the minute of the last time read (by the scanner, or given to it by `minuteIs`). */
+const MINUTE_START_AT = 6240;
 const KEY_BYTES_AT = 8448;
 const KEY_BYTES_MAX = 7936;
 /** (a reader looks for the keys through which the fields not found yet could be read too: over a hundred) */
@@ -100,9 +102,6 @@ export interface MessageShape {
   attach(text: string): void;
 }
 
-/** The start of the minute the scanner's memory holds (JsonLineScanner `minuteIs`). */
-let minuteStart = 0;
-
 /** The texts attached to shapes, by the scanner's number of the shape (one scanner module per thread). */
 let shapeTexts: string[] = [];
 
@@ -116,6 +115,7 @@ export class JsonLineScanner implements MessageShape {
   private ascii = false;
   private u8: Uint8Array | undefined;
   private i32: Int32Array | undefined;
+  private f64: Float64Array | undefined;
   private base = 0;
   private readonly id = ++scanners;
 
@@ -155,6 +155,7 @@ export class JsonLineScanner implements MessageShape {
     if (ex.memory.buffer.byteLength < need) ex.memory.grow(Math.ceil((need - ex.memory.buffer.byteLength) / 65536));
     this.u8 = new Uint8Array(ex.memory.buffer);
     this.i32 = new Int32Array(ex.memory.buffer);
+    this.f64 = new Float64Array(ex.memory.buffer);
     if (owner !== this.id) {
       let at = 0;
       this.keys.forEach((key, k) => {
@@ -209,11 +210,11 @@ export class JsonLineScanner implements MessageShape {
 
   /**
    * The time of the line last scanned (the value of the time key) as values.ts `isoUtcIn` reads it, when it is
-   * `YYYY-MM-DDTHH:MM:SS[.fff…]Z` and of the minute of the last time `isoUtcIn` read here (the minute is
-   * parsed once); else undefined, and `timeForm` says whether it has that form.
+   * `YYYY-MM-DDTHH:MM:SS[.fff…]Z` of a minute the scanner read (a date of the calendar) or of the minute of the
+   * last time `isoUtcIn` read here (`minuteIs`); else undefined, and `timeForm` says whether it has that form.
    */
   time(): number | undefined {
-    return this.i32![TIME_AT >> 2] === 1 ? minuteStart + this.i32![(TIME_AT >> 2) + 1]! : undefined;
+    return this.i32![TIME_AT >> 2] === 1 ? this.f64![MINUTE_START_AT >> 3]! + this.i32![(TIME_AT >> 2) + 1]! : undefined;
   }
 
   /** The time of the line last scanned has the form `time` reads (see `time`). */
@@ -223,8 +224,7 @@ export class JsonLineScanner implements MessageShape {
 
   /** `isoUtcIn` read `time` from the time of the line last scanned (in the form `time` reads): its minute's start. */
   minuteIs(time: number): void {
-    minuteStart = time - this.i32![(TIME_AT >> 2) + 1]!;
-    this.exports.setMinute();
+    this.exports.setMinute(time - this.i32![(TIME_AT >> 2) + 1]!);
     this.i32![TIME_AT >> 2] = 1;
   }
 
