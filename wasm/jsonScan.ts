@@ -23,6 +23,7 @@ const MAX_DEPTH: i32 = 512;
 
 let nKeys: i32 = 0;
 let escaped: bool = false;
+let unicodeEscaped: bool = false; // (of the last string: it has a \u escape)
 let vStart: i32 = 0;
 let vEnd: i32 = 0;
 let nextKey: i32 = 0;
@@ -66,6 +67,7 @@ const DEEP: i32 = -2;
 // After the opening quote at i-1: the offset of the closing quote, or BAD.
 function stringEnd(i: i32, end: i32): i32 {
   escaped = false;
+  unicodeEscaped = false;
   // 16 bytes at a time to the first quote, backslash or control character.
   const quote = i8x16.splat(34);
   const slash = i8x16.splat(92);
@@ -88,6 +90,7 @@ function stringEnd(i: i32, end: i32): i32 {
       if (i + 1 >= end) return BAD;
       const e = load<u8>(i + 1);
       if (e == 117) {
+        unicodeEscaped = true;
         if (i + 5 >= end) return BAD;
         if (!isHex(load<u8>(i + 2)) || !isHex(load<u8>(i + 3)) || !isHex(load<u8>(i + 4)) || !isHex(load<u8>(i + 5))) return BAD;
         i += 6;
@@ -278,6 +281,7 @@ function object(i: i32, end: i32, depth: i32, top: bool): i32 {
       store<i32>(o, kind);
       store<i32>(o + 4, vStart);
       store<i32>(o + 8, vEnd);
+      if (k == shapeKey) shapeUnicode = kind == ESCAPED && unicodeEscaped;
     }
     i = next(i, end, 125);
     if (i < 0 || closed) return i;
@@ -308,7 +312,8 @@ export function scan(start: i32, end: i32): i32 {
   if (shapeKey >= 0) {
     const o = OUT + shapeKey * 12;
     const len = load<i32>(o + 8) - load<i32>(o + 4);
-    if (load<i32>(o) == STRING && len <= MAX_SHAPE_LEN) {
+    const k = load<i32>(o);
+    if ((k == STRING || (k == ESCAPED && !shapeUnicode)) && len <= MAX_SHAPE_LEN) {
       shapeStart = load<i32>(o + 4);
       shapeLen = len;
       store<i32>(SHAPE_OUT, findShape(shapeStart, len));
@@ -396,7 +401,9 @@ export function setMinute(start: f64): void {
 // prefix), so that what the caller computed from one message (its normalised text) is found again for every
 // message of that shape without being computed again. From __heap_base: a hash of SHAPE_SLOTS i32 slots (entry
 // + 1, 0: empty; linear probing), SHAPE_MAX entries [offset in the bytes i32, length i32], SHAPE_BYTES bytes of
-// skeletons. Only unescaped string values of at most MAX_SHAPE_LEN bytes of the key `setShapeKey` names have one.
+// skeletons. Only string values of at most MAX_SHAPE_LEN bytes of the key `setShapeKey` names have one, and
+// not those with a \u escape: the escapes JSON has but \u hold no digit and make no `x`, so messages of one raw
+// skeleton decode to messages of one skeleton; `\u0041` and `\u0042` share a raw skeleton and decode to letters.
 const SHAPE_SLOTS: i32 = 65536;
 const SHAPE_MAX: i32 = 16384;
 const SHAPE_BYTES: i32 = 1 << 20;
@@ -409,6 +416,7 @@ let shapeBytes: i32 = 0;
 let shapeStart: i32 = 0;
 let shapeLen: i32 = 0;
 let shapeHash: i32 = 0;
+let shapeUnicode: bool = false; // (the message of the line being scanned has a \u escape)
 
 @inline function shapeSlots(): i32 {
   return (<i32>__heap_base + 15) & ~15;

@@ -311,11 +311,13 @@ test('property: while detection looks, lines read in place give the records, mis
 });
 
 /** The error report of `text`, each record added with the shape its reader gives (or none: `shapes` false). */
-function reportOf(text: string, shapes: boolean): { report: ErrorReport; known: number } {
+function reportOf(text: string, shapes: boolean): { report: ErrorReport; known: number; knownEscaped: number } {
   const analyzer = new ErrorAnalyzer({});
   let known = 0;
+  let knownEscaped = 0;
   const ctx = new ReaderContext((r, shape) => {
     if (shape?.known !== undefined) known++;
+    if (shape?.known !== undefined && /["\\\n\t]/.test(r.message)) knownEscaped++;
     // (what the shape gives is what the masks make of this message)
     if (shape !== undefined) assert.equal(normalizeShaped(r.message, shape), normalizeUncached(r.message), r.message);
     analyzer.add(r, shapes ? shape : undefined);
@@ -324,13 +326,13 @@ function reportOf(text: string, shapes: boolean): { report: ErrorReport; known: 
   reader.push(text);
   reader.end();
   const report = analyzer.report({ lines: ctx.stats.lines, records: ctx.stats.records, sources: ['input'], skipped: ctx.skips.summaries(), fieldMapping: ctx.fields.mapping() });
-  return { report, known };
+  return { report, known, knownEscaped };
 }
 
 test('property: messages read in place are normalised through their shapes as without them', () => {
   // Shapes are digit skeletons kept by the scanner: messages of one shape with other digits (next to `x` or not,
-  // hex ids, numbers with units, escapes, over 300 characters, not strings) must group and read as when each
-  // message is normalised alone.
+  // hex ids, numbers with units, escapes, \u escapes, over 300 characters, not strings) must group and read as
+  // when each message is normalised alone.
   const head = Array.from({ length: 25 }, (_, i) => `{"level":"ERROR","message":"start ${i}"}`);
   const word = fc.constantFrom('request', 'failed', 'after', 'ms', 'id', 'retry', 'GC', 'pause', 'x', 'from');
   const value = fc.oneof(fc.nat(99999).map(String), fc.stringMatching(/^[0-9a-f]{6,12}$/), fc.nat(255).map((n) => `0x${n.toString(16)}`), fc.nat(255).map((n) => `[0x${n.toString(16)}]`), fc.nat(9).map((n) => `${n}x${n}`), fc.nat(999).map((n) => `${n}.${n % 10}ms`));
@@ -339,8 +341,16 @@ test('property: messages read in place are normalised through their shapes as wi
     { weight: 8, arbitrary: fc.tuple(shape, fc.nat()).map(([parts, seed]) => JSON.stringify(parts.map((p, k) => p.replace(/\d/g, (d) => String((Number(d) + seed + k) % 10))).join(' '))) },
     { weight: 1, arbitrary: shape.map((parts) => JSON.stringify(`${parts.join(' ')}\n\t"quoted" ${'long '.repeat(70)}`)) },
     { weight: 1, arbitrary: fc.nat().map(String) },
+    // Escapes as they are in the line: `\"`, `\n`… hold no digit; `\u0041` does, and another digit is another letter.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom('\\"POST /recommend HTTP/1.1\\" 500 1234', 'path C:\\\\tmp\\\\12 failed\\n\\tat 3', 'user \\u0041 id 17', 'user \\u0061 id 17 \\"x\\"', 'key \\u004f1 = 0x1f', 'tab\\t12x3 \\/ 45'), fc.nat())
+        .map(([t, seed]) => `"${t.replace(/\d/g, (d) => String((Number(d) + seed) % 10))}"`),
+    },
   );
   let known = 0;
+  let knownEscaped = 0;
   fc.assert(
     fc.property(fc.array(message, { minLength: 1, maxLength: 60 }), (ms) => {
       const text = `${[...head, ...ms.map((m) => `{"level":"ERROR","message":${m}}`)].join('\n')}\n`;
@@ -348,10 +358,12 @@ test('property: messages read in place are normalised through their shapes as wi
       const b = reportOf(text, false);
       assert.deepEqual(a.report.clusters, b.report.clusters);
       known += a.known;
+      knownEscaped += a.knownEscaped;
     }),
     { numRuns: 300 },
   );
   assert.ok(known > 1000, `messages were normalised from their shapes (${known})`);
+  assert.ok(knownEscaped > 60, `messages with escapes were normalised from their shapes (${knownEscaped})`);
 });
 
 test('the scanner keeps at most 16,384 message shapes, and starts again when full', () => {

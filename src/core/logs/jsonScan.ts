@@ -184,7 +184,7 @@ export class JsonLineScanner implements MessageShape {
   /**
    * The shape of the message of the line last scanned (the value of the shape key): its number, -1 when it has
    * none yet, -2 when the line has no such message (no shape key, or a value not a string of at most 300
-   * characters without escapes).
+   * characters in the line without a `\u` escape).
    */
   shape(): number {
     return this.i32![SHAPE_AT >> 2]!;
