@@ -6,7 +6,7 @@
  */
 import { ErrorAnalyzer, NotMergeable, type AnalyzerExport } from '../core/errors/analyzer';
 import type { FieldMapping } from '../core/logs/fieldMapping';
-import { fileChunks, LogReadError, OutputLimitError } from '../core/logs/nodeSource';
+import { fileTextChunks, LogReadError, OutputLimitError } from '../core/logs/nodeSource';
 import { IngestCancelled, ReaderContext, type ReaderPartState } from '../core/logs/reader';
 import { errorMessage } from '../core/util/errors';
 import { readRange } from './parallel';
@@ -49,8 +49,8 @@ export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: numb
   let fileError: string | undefined;
   try {
     if (task.whole) {
-      for await (const chunk of fileChunks(task.file, { onBytes: report ? progress(report) : undefined })) reader.push(chunk);
-    } else await readRange(task.file, task.start, task.end, (text) => reader.push(text), report ?? (() => undefined));
+      for await (const chunk of fileTextChunks(task.file, { onBytes: report ? progress(report) : undefined })) reader.push(chunk.text, chunk.bytes);
+    } else await readRange(task.file, task.start, task.end, (text, bytes) => reader.push(text, bytes), report ?? (() => undefined));
   } catch (e) {
     if (e instanceof NotMergeable) return notMergeable(ctx, e);
     if (!task.whole || e instanceof IngestCancelled) throw e;

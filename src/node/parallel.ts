@@ -4,10 +4,10 @@
  * worker reads its byte range, and the pool of threads that take one part after another and collect the
  * parts' results in input order. The analysis itself, and merging its parts, belong to each pipeline.
  */
-import * as nodeBuffer from 'node:buffer';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import { Worker, type MessagePort } from 'node:worker_threads';
+import { fileTextChunks } from '../core/logs/nodeSource';
 import { errorMessage } from '../core/util/errors';
 
 /**
@@ -124,23 +124,12 @@ async function acceptedLine(h: fs.FileHandle, from: number, to: number, accept: 
 
 /**
  * A worker's byte range of a plain file as text, in 1 MiB chunks (the range starts and ends at line
- * boundaries, so at whole UTF-8 characters); ASCII chunks are copied as latin1, which is the same text.
+ * boundaries, so at whole UTF-8 characters), with each chunk's bytes when they are its text (see TextChunk).
  */
-export async function readRange(file: string, start: number, end: number, onText: (text: string) => void, onBytes: (bytes: number) => void): Promise<void> {
+export async function readRange(file: string, start: number, end: number, onText: (text: string, bytes?: Uint8Array) => void, onBytes: (bytes: number) => void): Promise<void> {
   if (end <= start) return;
-  const isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
-  let ascii = typeof isAscii === 'function';
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of createReadStream(file, { start, end: end - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    if (ascii && isAscii!(chunk)) onText(chunk.toString('latin1'));
-    else {
-      ascii = false;
-      onText(decoder.decode(chunk, { stream: true }));
-    }
-    onBytes(chunk.length);
-  }
-  const tail = decoder.decode();
-  if (tail) onText(tail);
+  let read = 0;
+  for await (const chunk of fileTextChunks(file, { start, end, onBytes: (b) => { onBytes(b - read); read = b; } })) onText(chunk.text, chunk.bytes);
 }
 
 /** What a worker posts: progress in bytes, its result, or an error. */

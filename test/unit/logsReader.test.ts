@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { readText, ReaderContext, IngestCancelled } from '../../src/core/logs/reader';
-import { fileChunks, readLogFiles } from '../../src/core/logs/nodeSource';
+import { fileChunks, fileTextChunks, readLogFiles } from '../../src/core/logs/nodeSource';
 import { FieldResolver, compilePath, parseFieldMapping, type FieldMapping } from '../../src/core/logs/fieldMapping';
 import { toRecord } from '../../src/core/logs/jsonRecord';
 import { isoUtcIn, parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
@@ -507,6 +507,44 @@ test('a plain file reads in chunks whole and in order, the next read under way w
   await assert.rejects(readSize(fileChunks(path.join(dir, 'missing.log'))), /ENOENT|no such file/);
   writeFileSync(path.join(dir, 'empty.log'), '');
   assert.equal(await readSize(fileChunks(path.join(dir, 'empty.log'))), 0);
+});
+
+test('a byte range of a plain file reads as that part of its text, each ASCII chunk with its bytes, and JSON lines read from the bytes as from the text', async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'range.jsonl');
+  // Three chunks and a bit of JSON lines with times, levels and messages that differ, then one line not ASCII.
+  const lines: string[] = [];
+  for (let i = 0, size = 0; size < 3.2 * 1024 * 1024; i++) {
+    const line = `{"timestamp":"2026-11-20T09:${String(Math.floor(i / 600) % 60).padStart(2, '0')}:${String(Math.floor(i / 10) % 60).padStart(2, '0')}.${i % 10}Z","level":"${i % 4 ? 'ERROR' : 'INFO'}","message":"job ${i % 37} failed after ${i} ms: \\"q${i % 5}\\"","user_id":"u${i % 101}"}`;
+    lines.push(line);
+    size += line.length + 1;
+  }
+  lines.push('{"level":"ERROR","message":"café"}');
+  const text = lines.join('\n') + '\n';
+  writeFileSync(file, text);
+  const bytes = Buffer.from(text);
+  // A range that starts and ends at lines, over two chunk boundaries: its text, and bytes that are it.
+  const start = bytes.indexOf(10, 300_000) + 1;
+  const end = bytes.indexOf(10, 2_500_000) + 1;
+  let read = '';
+  let withBytes = 0;
+  let progress = 0;
+  for await (const chunk of fileTextChunks(file, { start, end, onBytes: (b) => (progress = b) })) {
+    if (chunk.bytes) {
+      assert.equal(Buffer.from(chunk.bytes).toString('latin1'), chunk.text);
+      withBytes++;
+    }
+    read += chunk.text;
+  }
+  assert.equal(read, bytes.subarray(start, end).toString('utf8'));
+  assert.equal(progress, end - start);
+  assert.equal(withBytes, 3);
+  // The whole file through the reader (the chunks' bytes go to the JSON scanner) reads as its text does.
+  const records: LogRecord[] = [];
+  const { context } = await readLogFiles([file], (r) => records.push(r));
+  assert.equal(records.length, lines.filter((l) => l.includes('"ERROR"')).length);
+  assert.ok(context.readInPlace > records.length * 0.9, `error lines were read in place (${context.readInPlace})`);
+  assert.deepEqual(records, readText(text, { source: file, fastPath: false }).records);
 });
 
 async function readSize(chunks: AsyncGenerator<string>): Promise<number> {

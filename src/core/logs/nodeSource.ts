@@ -70,7 +70,11 @@ export const MAX_GZIP_OUTPUT_BYTES = 4 * 1024 ** 3;
 
 export interface FileChunkOptions {
   signal?: AbortSignal;
+  /** The bytes read so far (of the range, with `start`). */
   onBytes?: (bytes: number) => void;
+  /** A plain file's bytes [start, end) only (`fileTextChunks`; a range starts and ends at whole characters). */
+  start?: number;
+  end?: number;
   /**
    * Stop with an OutputLimitError after this many bytes of content (decompressed bytes for gzip; the check
    * runs as the data streams, never on the compressed size). Default: MAX_GZIP_OUTPUT_BYTES for gzip.
@@ -95,7 +99,22 @@ function formatMiB(bytes: number): string {
 
 /** Text chunks of one file; `onBytes` gets the bytes read from disk so far (compressed bytes for gzip). */
 export async function* fileChunks(path: string, options: FileChunkOptions = {}): AsyncGenerator<string> {
-  const gz = await isGzip(path);
+  for await (const chunk of fileTextChunks(path, options)) yield chunk.text;
+}
+
+/**
+ * A chunk of a file's text, and its bytes when the text is their one-byte reading (ASCII, as most logs are):
+ * a reader that copies the text into memory of its own copies the bytes instead (the JSON scanner, see
+ * ./jsonScan.ts `load`). The bytes are the reader's buffer: valid until the next chunk is asked for.
+ */
+export interface TextChunk {
+  text: string;
+  bytes?: Uint8Array;
+}
+
+/** `fileChunks`, with each chunk's bytes when they are its text (see TextChunk). */
+export async function* fileTextChunks(path: string, options: FileChunkOptions = {}): AsyncGenerator<TextChunk> {
+  const gz = options.start === undefined && (await isGzip(path));
   if (!gz) {
     yield* plainFileChunks(path, options);
     return;
@@ -115,7 +134,7 @@ export async function* fileChunks(path: string, options: FileChunkOptions = {}):
       yield text.decode(chunk);
     }
     const tail = text.end();
-    if (tail) yield tail;
+    if (tail) yield { text: tail };
   } catch (e) {
     if (e instanceof IngestCancelled || e instanceof OutputLimitError) throw e;
     const msg = errorMessage(e);
@@ -134,20 +153,31 @@ export async function* fileChunks(path: string, options: FileChunkOptions = {}):
  * A plain file read into two reused buffers (a read stream allocates a buffer per chunk and costs about as
  * much CPU again as the reads themselves). The next chunk is read while the caller works on this one: a
  * read waited for in turn left the thread idle for about a tenth of the time. Each chunk is decoded to a
- * string, a copy, before its buffer is read into again.
+ * string, a copy, before its buffer is read into again. With `start`, the bytes [start, end) of the file.
  */
-async function* plainFileChunks(path: string, options: FileChunkOptions): AsyncGenerator<string> {
+async function* plainFileChunks(path: string, options: FileChunkOptions): AsyncGenerator<TextChunk> {
   const limit = options.maxOutputBytes ?? Infinity;
   const text = new ChunkDecoder();
+  // (from the current position, without `start`: a named pipe or /dev/stdin reads as well as a file)
+  let at = options.start ?? null;
+  const end = options.end ?? Infinity;
   let handle: fs.FileHandle | undefined;
   let next: Promise<{ bytesRead: number }> | undefined;
   try {
     handle = await fs.open(path, 'r');
+    const h = handle;
     const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let k = 0;
     let position = 0;
-    // (from the current position: a named pipe or /dev/stdin reads as well as a file)
-    next = handle.read(bufs[0]!, 0, CHUNK, null);
+    const read = (buf: Buffer) => {
+      if (at === null) return h.read(buf, 0, CHUNK, null);
+      const length = Math.min(CHUNK, end - at);
+      if (length <= 0) return Promise.resolve({ bytesRead: 0 });
+      const r = h.read(buf, 0, length, at);
+      at += length;
+      return r;
+    };
+    next = read(bufs[0]!);
     for (;;) {
       if (options.signal?.aborted) throw new IngestCancelled();
       const { bytesRead } = await next;
@@ -157,12 +187,12 @@ async function* plainFileChunks(path: string, options: FileChunkOptions): AsyncG
       k ^= 1;
       position += bytesRead;
       if (position > limit) throw new OutputLimitError(path, limit, false);
-      next = handle.read(bufs[k]!, 0, CHUNK, null);
+      next = read(bufs[k]!);
       options.onBytes?.(position);
       yield text.decode(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead));
     }
     const tail = text.end();
-    if (tail) yield tail;
+    if (tail) yield { text: tail };
   } catch (e) {
     if (e instanceof IngestCancelled || e instanceof OutputLimitError) throw e;
     throw new LogReadError(path, errorMessage(e));
@@ -175,19 +205,19 @@ async function* plainFileChunks(path: string, options: FileChunkOptions): AsyncG
 
 /**
  * Bytes to text as UTF-8 (invalid bytes become U+FFFD). While every chunk so far is plain ASCII (most logs),
- * a latin1 copy is the same text as a UTF-8 decode, several times cheaper; from the first chunk with other
- * bytes on, the streaming decoder takes over (the chunks before it ended on whole characters, so it starts
- * in a clean state).
+ * a latin1 copy is the same text as a UTF-8 decode, several times cheaper (and the bytes go with it, see
+ * TextChunk); from the first chunk with other bytes on, the streaming decoder takes over (the chunks before
+ * it ended on whole characters, so it starts in a clean state).
  */
 class ChunkDecoder {
   private readonly decoder = new TextDecoder('utf-8');
   private readonly isAscii = (nodeBuffer as { isAscii?: (b: Buffer) => boolean }).isAscii;
   private ascii = typeof this.isAscii === 'function';
 
-  decode(chunk: Buffer): string {
-    if (this.ascii && this.isAscii!(chunk)) return chunk.toString('latin1');
+  decode(chunk: Buffer): TextChunk {
+    if (this.ascii && this.isAscii!(chunk)) return { text: chunk.toString('latin1'), bytes: chunk };
     this.ascii = false;
-    return this.decoder.decode(chunk, { stream: true });
+    return { text: this.decoder.decode(chunk, { stream: true }) };
   }
 
   end(): string {
@@ -230,7 +260,7 @@ export async function readLogFiles(
     const label = options.label?.(file) ?? file;
     const reader = context.source(label);
     try {
-      for await (const chunk of fileChunks(file, { signal: options.signal, onBytes: (b) => options.onProgress?.(done + b, total, label) })) reader.push(chunk);
+      for await (const chunk of fileTextChunks(file, { signal: options.signal, onBytes: (b) => options.onProgress?.(done + b, total, label) })) reader.push(chunk.text, chunk.bytes);
     } catch (e) {
       if (e instanceof IngestCancelled) throw e;
       errors.push({ path: file, message: e instanceof LogReadError || e instanceof OutputLimitError ? e.message : errorMessage(e) });

@@ -109,11 +109,12 @@ export class RawRecordFields {
 
   /**
    * Reads line `chunk[start, end)` into `out` (RAW_SLOTS values by slot) as `readRecord` reads the parsed
-   * object; false when the line is left to JSON.parse. (`chunk` is loaded once and kept while its lines are read.)
+   * object; false when the line is left to JSON.parse. (`chunk` is loaded once and kept while its lines are
+   * read; from `bytes`, its bytes, when given: see JsonLineScanner `load`.)
    */
-  read(chunk: string, start: number, end: number, out: unknown[]): boolean {
+  read(chunk: string, start: number, end: number, out: unknown[], bytes?: Uint8Array): boolean {
     const scanner = this.scanner;
-    if (!scanner.load(chunk) || scanner.scan(start, end) !== ScanResult.Object) return false;
+    if (!scanner.load(chunk, bytes) || scanner.scan(start, end) !== ScanResult.Object) return false;
     for (let s = 0; s < RAW_SLOTS; s++) out[s] = undefined;
     const slots = this.slots;
     const guards = this.guards;

@@ -132,8 +132,13 @@ export class SourceReader {
     return this.jsonMode;
   }
 
-  push(text: string): void {
+  /**
+   * The next chunk of the source's text. `bytes`: the chunk's bytes when `text` is their one-byte reading
+   * (ASCII), read only during this call (nodeSource.ts TextChunk): the JSON scanner copies them, not the text.
+   */
+  push(text: string, bytes?: Uint8Array): void {
     if (this.ctx.signal?.aborted) throw new IngestCancelled();
+    this.scanBytes = bytes !== undefined && bytes.length === text.length ? bytes : undefined;
     this.chunkHasReplacement = text.includes('\uFFFD');
     this.chunkHasCR = text.includes('\r') || this.carry.includes('\r');
     const max = this.ctx.maxLineLength;
@@ -202,6 +207,7 @@ export class SourceReader {
       this.scanLine = undefined;
     }
     this.scanChunk = undefined;
+    this.scanBytes = undefined;
   }
 
   end(): void {
@@ -457,6 +463,8 @@ export class SourceReader {
 
   /** The chunk `push` is reading, and the line it gave `line` when that is `scanChunk[scanStart, …)` whole. */
   private scanChunk: string | undefined;
+  /** The bytes of `scanChunk` when `push` was given them. */
+  private scanBytes: Uint8Array | undefined;
   private scanLine: string | undefined;
   private scanStart = 0;
   private readonly rawValues = new Array<unknown>(RAW_SLOTS);
@@ -469,7 +477,7 @@ export class SourceReader {
     const ctx = this.ctx;
     const raw = ctx.rawRecord();
     const v = this.rawValues;
-    if (raw === undefined || !raw.read(this.scanChunk!, this.scanStart, this.scanStart + text.length, v)) return false;
+    if (raw === undefined || !raw.read(this.scanChunk!, this.scanStart, this.scanStart + text.length, v, this.scanBytes)) return false;
     // (fields are still looked for: `json` would count this line's misses, which it does by the level)
     const searchedLevel = raw.searching.length > 0 ? normaliseLevelCached(v[FIELD_SLOT.level]) : undefined;
     if (raw.searching.length > 0 && searchedLevel === undefined) return false;
