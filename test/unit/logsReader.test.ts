@@ -10,7 +10,7 @@ import { readText, ReaderContext, IngestCancelled } from '../../src/core/logs/re
 import { fileChunks, fileTextChunks, readLogFiles } from '../../src/core/logs/nodeSource';
 import { FieldResolver, compilePath, parseFieldMapping, type FieldMapping } from '../../src/core/logs/fieldMapping';
 import { toRecord } from '../../src/core/logs/jsonRecord';
-import { isoUtcIn, parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
+import { isoUtcIn, normaliseId, parseTimestamp, normaliseLevel } from '../../src/core/logs/values';
 import type { LogRecord } from '../../src/core/logs/types';
 import { repoRoot, tempDir } from './helpers';
 
@@ -545,6 +545,18 @@ test('a byte range of a plain file reads as that part of its text, each ASCII ch
   assert.equal(records.length, lines.filter((l) => l.includes('"ERROR"')).length);
   assert.ok(context.readInPlace > records.length * 0.9, `error lines were read in place (${context.readInPlace})`);
   assert.deepEqual(records, readText(text, { source: file, fastPath: false }).records);
+});
+
+test('property: ids read as hex are lower-cased without their 0x, others kept as they are', () => {
+  // (the rule as it reads, against normaliseId's quicker look at the first character)
+  const rule = (v: string) => {
+    const s = v.startsWith('0x') || v.startsWith('0X') ? v.slice(2) : v;
+    return /^[0-9a-fA-F]+$/.test(s) ? s.toLowerCase() : v;
+  };
+  const id = fc.oneof(fc.string({ maxLength: 12 }), fc.stringMatching(/^(0[xX])?[0-9a-fA-F]{1,20}$/), fc.stringMatching(/^[\x00-\x7f][0-9a-fA-F]{0,8}$/), fc.constantFrom('req-8ad3a601', '0x', '0X1F', 'ABC', 'g1'));
+  fc.assert(fc.property(id, (v) => assert.equal(normaliseId(v), v === '' ? undefined : rule(v))), { numRuns: 5000 });
+  assert.equal(normaliseId(42), '42');
+  assert.equal(normaliseId(null), undefined);
 });
 
 async function readSize(chunks: AsyncGenerator<string>): Promise<number> {

@@ -159,6 +159,9 @@ export function parseTimestamp(v: unknown): number | undefined {
 export function normaliseId(v: unknown): string | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   if (typeof v !== 'string' || v.length === 0) return undefined;
+  // (most ids that are not hex, `req-…`, say so at their first character: no slice, no regex, per record)
+  const c = v.charCodeAt(0) | 32;
+  if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return v;
   const s = v.startsWith('0x') || v.startsWith('0X') ? v.slice(2) : v;
   return /^[0-9a-fA-F]+$/.test(s) ? s.toLowerCase() : v;
 }
