@@ -68,8 +68,14 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
 
   let done = 0;
   if (options.signal?.aborted) throw new IngestCancelled();
+  // (the parts are merged as they come, in input order: this thread, idle while the workers read, does the
+  // merge of a part while later ones are still read)
+  const parts = new PartsMerge(tasks, options);
+  // (and what it merges into is made once the workers were started, not before)
+  const prepare = setTimeout(() => parts.prepare(), 0);
   const results = await runParts<ErrorsPartTask & { fileIndex: number }, ErrorsPartResult>(options.workerScript!, tasks, {
     workers,
+    onResult: (index, result) => parts.add(index, result),
     signal: options.signal,
     cancelled: () => new IngestCancelled(),
     onBytes: (bytes, task) => {
@@ -88,9 +94,10 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
     if (e instanceof IngestCancelled) throw e;
     return errorMessage(e);
   });
+  clearTimeout(prepare);
   if (!Array.isArray(results)) return { ...(await analyzeLogFiles(paths, options)), readAgain: `a worker failed: ${results}` };
 
-  const merged = mergeParts(tasks, results, options);
+  const merged = parts.result();
   if (typeof merged === 'string') return { ...(await analyzeLogFiles(paths, options)), readAgain: merged };
   for (let i = 0; i < tasks.length; i++) {
     const message = results[i]!.fileError;
@@ -110,33 +117,68 @@ export async function analyzeLogFilesParallel(paths: string[], options: Parallel
   return { report, files, errors, bytes: total, parallel: true, parts: tasks.length };
 }
 
-/** The parts' states merged in input order, or why they do not stand for one read of the input. */
-function mergeParts(tasks: (ErrorsPartTask & { fileIndex: number })[], results: ErrorsPartResult[], options: ParallelLoadOptions): { analyzer: ErrorAnalyzer; merge: ReaderMerge } | string {
-  const merge = new ReaderMerge(options.fields);
-  const analyzer = new ErrorAnalyzer(options);
-  let fileLines = 0;
-  let lastFile = -1;
-  let lastMode: boolean | undefined;
-  for (let i = 0; i < tasks.length; i++) {
-    const task = tasks[i]!;
-    const r = results[i]!;
+/** The parts' states merged in input order as they come (`add`), or why they do not stand for one read of the input. */
+class PartsMerge {
+  private merging: { merge: ReaderMerge; analyzer: ErrorAnalyzer } | undefined;
+  private readonly arrived: (ErrorsPartResult | undefined)[] = [];
+  private next = 0;
+  private fileLines = 0;
+  private lastFile = -1;
+  private lastMode: boolean | undefined;
+  private failed: string | undefined;
+  private thrown: unknown;
+
+  constructor(
+    private readonly tasks: (ErrorsPartTask & { fileIndex: number })[],
+    private readonly options: ParallelLoadOptions,
+  ) {}
+
+  /** Makes the states the parts are merged into (else the first part's `add` does). */
+  prepare(): { merge: ReaderMerge; analyzer: ErrorAnalyzer } {
+    return (this.merging ??= { merge: new ReaderMerge(this.options.fields), analyzer: new ErrorAnalyzer(this.options) });
+  }
+
+  /** Part `index` was read: it is merged, with the parts after it that came before it. */
+  add(index: number, result: ErrorsPartResult): void {
+    this.arrived[index] = result;
+    while (this.failed === undefined && this.thrown === undefined && this.next < this.tasks.length && this.arrived[this.next] !== undefined) {
+      try {
+        this.failed = this.absorb(this.next, this.arrived[this.next]!);
+      } catch (e) {
+        // (a bug, not a part that cannot be merged: thrown by `result`, as the merge of all parts at the end did)
+        this.thrown = e;
+      }
+      this.next++;
+    }
+  }
+
+  /** The merged states once every part was added, or why they do not stand for one read. */
+  result(): { analyzer: ErrorAnalyzer; merge: ReaderMerge } | string {
+    if (this.thrown !== undefined) throw this.thrown;
+    if (this.failed !== undefined) return this.failed;
+    if (this.next < this.tasks.length) return `part ${this.next + 1} was not read`;
+    return this.prepare();
+  }
+
+  private absorb(i: number, r: ErrorsPartResult): string | undefined {
+    const task = this.tasks[i]!;
     if (r.notMergeable !== undefined) return `part ${i + 1}: ${r.notMergeable}`;
-    const fileStart = task.fileIndex !== lastFile;
-    if (fileStart) fileLines = 0;
+    const fileStart = task.fileIndex !== this.lastFile;
+    if (fileStart) this.fileLines = 0;
     // A part read in the file's JSON mode, which the part before it must have ended in.
-    else if (lastMode !== task.jsonMode) return `part ${i + 1}: the part before it ended in another JSON mode`;
-    merge.absorb(r.reader, fileLines, fileStart);
+    else if (this.lastMode !== task.jsonMode) return `part ${i + 1}: the part before it ended in another JSON mode`;
+    const { merge, analyzer } = this.prepare();
+    merge.absorb(r.reader, this.fileLines, fileStart);
     if (merge.failed) return `part ${i + 1}: ${merge.failed}`;
     try {
-      analyzer.absorb(r.analyzer, fileLines);
+      analyzer.absorb(r.analyzer, this.fileLines);
     } catch (e) {
       if (e instanceof NotMergeable) return `part ${i + 1}: ${e.message}`;
       throw e;
     }
-    lastFile = task.fileIndex;
-    lastMode = r.reader.jsonMode;
-    fileLines += r.reader.lines;
+    this.lastFile = task.fileIndex;
+    this.lastMode = r.reader.jsonMode;
+    this.fileLines += r.reader.lines;
+    return undefined;
   }
-  return { analyzer, merge };
 }
-

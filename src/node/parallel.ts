@@ -172,6 +172,8 @@ export async function runParts<T, R>(
     cancelled: () => Error;
     onBytes?: (bytes: number, task: T) => void;
     here?: (task: T) => Promise<R | undefined>;
+    /** Each result as it comes (in the order the parts end), before the next task is taken. */
+    onResult?: (index: number, result: R) => void;
   },
 ): Promise<R[]> {
   const results: R[] = new Array(tasks.length);
@@ -223,6 +225,7 @@ export async function runParts<T, R>(
             throw failure;
           });
         current = undefined;
+        options.onResult?.(index, results[index]!);
       }
     } finally {
       if (worker && running.has(worker)) worker.postMessage({ type: 'exit' } satisfies WorkerCommand<T>);
