@@ -26,7 +26,12 @@ let escaped: bool = false;
 let unicodeEscaped: bool = false; // (of the last string: it has a \u escape)
 let vStart: i32 = 0;
 let vEnd: i32 = 0;
-let nextKey: i32 = 0;
+// Which key followed which on the line scanned last (by key index, FOLLOW_START for the first key): lines of a log
+// keep one order, so the key at a place is most often the one that followed the key before it there, and is
+// found by one comparison, not a hash (i32 each; 0 until known: a guess that is checked, like any other).
+const FOLLOW_START: i32 = 256;
+const FOLLOWS: usize = memory.data(4 * (FOLLOW_START + 1));
+let lastKey: i32 = FOLLOW_START;
 
 @inline function hash(s: i32, len: i32): i32 {
   let h: u32 = <u32>len;
@@ -233,11 +238,12 @@ let closed: bool = false;
   return true;
 }
 
-// The key of text[s, e) among the keys table (the one after the last found first: lines of a log keep an
-// order), or -1.
+// The key of text[s, e) among the keys table (the one that followed the key before it on the last line
+// first, see FOLLOWS), or -1.
 function keyIndex(s: i32, e: i32): i32 {
   const len = e - s;
-  let k = nextKey;
+  const follow = <i32>FOLLOWS + lastKey * 4;
+  let k = load<i32>(follow);
   if (k >= nKeys || !sameKey(k, s, len)) {
     k = -1;
     for (let h = hash(s, len); ; h = (h + 1) & (HASH_SIZE - 1)) {
@@ -249,7 +255,8 @@ function keyIndex(s: i32, e: i32): i32 {
       }
     }
   }
-  nextKey = k + 1;
+  store<i32>(follow, k);
+  lastKey = k;
   return k;
 }
 
@@ -299,7 +306,7 @@ export function scan(start: i32, end: i32): i32 {
   store<i32>(FOUND, 0);
   store<i32>(SHAPE_OUT, -2);
   store<i32>(TIME_OUT, 0);
-  nextKey = 0;
+  lastKey = FOLLOW_START;
   let i = ws(start, end);
   if (i >= end || load<u8>(i) != 123) return 2;
   i = object(i, end, 1, true);
