@@ -273,3 +273,25 @@ test('spikes are measured over the whole log: a burst after a quiet hour without
   for (const r of records) errorsOnly.add(r);
   assert.equal(errorsOnly.report({ lines: 0, records: 0, sources: [], skipped: [], fieldMapping: {} }).clusters[0]!.patterns.some((p) => p.type === 'spike'), false);
 });
+
+test('property: a cluster counts its events per minute whatever their order (runs of one minute, jumps back)', () => {
+  const base = Date.parse('2026-11-20T09:00:00Z');
+  // (offsets in seconds over two hours: the timeline has one bucket a minute; runs repeat a time, as logs do)
+  const event = fc.tuple(fc.nat(7199), fc.integer({ min: 1, max: 30 }));
+  fc.assert(
+    fc.property(fc.array(event, { minLength: 1, maxLength: 60 }), fc.boolean(), (runs, sorted) => {
+      const times = runs.flatMap(([s, k]) => Array.from({ length: k }, (_, i) => base + s * 1000 + i));
+      if (sorted) times.sort((a, b) => a - b);
+      const analyzer = new ErrorAnalyzer({});
+      for (const t of times) analyzer.add({ source: 'input', line: 1, message: 'connection reset by peer', level: 'ERROR', timestamp: t });
+      const range = { first: Math.min(...times), last: Math.max(...times) };
+      const report = analyzer.report({ lines: 0, records: 0, sources: [], skipped: [], fieldMapping: {}, timeRange: range });
+      const timeline = report.clusters[0]!.timeline!;
+      const expected = new Array<number>(timeline.counts.length).fill(0);
+      for (const t of times) expected[Math.floor((t - timeline.start) / timeline.bucketMs)]!++;
+      assert.equal(timeline.bucketMs, 60_000);
+      assert.deepEqual(timeline.counts, expected);
+    }),
+    { numRuns: 300 },
+  );
+});
