@@ -186,6 +186,21 @@ export class SourceReader {
         }
       }
       const whole = this.carry.length === 0;
+      // A JSON line that `line` would hand as it is to `json`, and `json` to `rawJson`: read in place without
+      // cutting it out of the chunk (rawJson is false, with nothing done, for a line it leaves to the parse).
+      let tried = false;
+      if (whole && this.inPlaceNext(text, start, nl)) {
+        this.scanChunk = text;
+        this.ctx.stats.lines++;
+        if (this.rawJsonAt(start, nl, ++this.lineNo)) {
+          start = nl + 1;
+          continue;
+        }
+        // (`line` counts it)
+        this.lineNo--;
+        this.ctx.stats.lines--;
+        tried = true;
+      }
       let line = whole ? text.slice(start, nl) : this.carry + text.slice(start, nl);
       this.carry = '';
       const lineStart = start;
@@ -197,8 +212,8 @@ export class SourceReader {
         continue;
       }
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      // (a line all in this chunk may be read from the chunk in place, see rawJson)
-      if (whole) {
+      // (a line all in this chunk may be read from the chunk in place, see rawJson, unless it was just tried)
+      if (whole && !tried) {
         this.scanChunk = text;
         this.scanLine = line;
         this.scanStart = lineStart;
@@ -470,14 +485,32 @@ export class SourceReader {
   private readonly rawValues = new Array<unknown>(RAW_SLOTS);
 
   /**
+   * Whether the whole line `text[start, end)` is one that `line`, `programLine` and `json` would hand as it is
+   * to `rawJson`, with nothing else done on the way: a line that starts with `{`, of a JSON source that is not
+   * a journal export, not a container runtime's line, outside any traceback or record still open (then the
+   * syslog program is forgotten, as `syslogContinuation` forgets it), in a chunk without CR or U+FFFD.
+   */
+  private inPlaceNext(text: string, start: number, end: number): boolean {
+    if (this.jsonMode !== true || this.journal !== false || this.block || this.pending || this.chunkHasCR || this.chunkHasReplacement) return false;
+    if (text.charCodeAt(start) !== 123 /* { */ || end - start > this.ctx.maxLineLength || text.startsWith('{"log":', start)) return false;
+    this.syslogProgram = undefined;
+    return true;
+  }
+
+  /**
    * A JSON line read as `json` reads it, from the chunk's text in place (./rawRecord.ts), once the fields have
    * settled on top-level keys; false when it is left to JSON.parse.
    */
   private rawJson(text: string, n: number): boolean {
+    return this.rawJsonAt(this.scanStart, this.scanStart + text.length, n);
+  }
+
+  /** `rawJson` of the line `scanChunk[start, end)`; false, with nothing done, when it is left to JSON.parse. */
+  private rawJsonAt(start: number, end: number, n: number): boolean {
     const ctx = this.ctx;
     const raw = ctx.rawRecord();
     const v = this.rawValues;
-    if (raw === undefined || !raw.read(this.scanChunk!, this.scanStart, this.scanStart + text.length, v, this.scanBytes)) return false;
+    if (raw === undefined || !raw.read(this.scanChunk!, start, end, v, this.scanBytes)) return false;
     // (fields are still looked for: `json` would count this line's misses, which it does by the level)
     const searchedLevel = raw.searching.length > 0 ? normaliseLevelCached(v[FIELD_SLOT.level]) : undefined;
     if (raw.searching.length > 0 && searchedLevel === undefined) return false;
