@@ -683,6 +683,27 @@ young generation for the workers (\`maxYoungGenerationSizeMb\` 32 and 64: no dif
 thread beside one worker, halves or 55/45 (0.97–0.99); the level of the line before remembered beside the
 levels' table (1.01, 0.99). After Drain3 has run, the two workers took 400–500 ms where they took 355–390 ms
 run one after another: the rounds below interleave the programs, as a user's machine does other work.
+A sixth session (2026-12-07, later; paired runs against the commit before each, medians of 10–16 pairs on this
+file, on a machine whose speed moved by ±10% from one minute to the next): the scanner reads a new minute's date
+itself (days from the civil date, for dates of the calendar; \`Date.parse\`'s roll-overs, 30 February or 24:00, stay
+\`isoUtcIn\`'s), so the first new minute no longer sends the optimised reader down a path it had never run, which
+V8 answered by deoptimising it and compiling it again (two workers 0.97, one thread 0.98); messages with escapes
+other than \`\\u\` have shapes (no escape of JSON but \`\\u\` holds a digit or makes an \`x\`, so one raw skeleton decodes to
+one skeleton; a twelfth of this file's messages are a quoted request line: two workers 0.95, one thread 0.98); the
+workers read their ranges with the double-buffered reader of whole files, and the scanner copies a chunk's bytes
+instead of encoding its text (0.97–1.00); an id whose first character is not hex is kept at once (0.99); the
+scanner guesses each key from the key that followed the one before it on the last line, since a log keeps one
+order and the keys' table another (a worker alone 0.90–0.97, two workers 0.97); a JSON line that would go as it
+is to the in-place read is read there without being cut out of its chunk (one thread 0.97); the workers' parts
+are merged as they come, in input order (the report follows the last part by 8–13 ms when the first part ends
+first, 14–20 ms when it does not). Much of two workers' cost on two cores is V8's optimising compiler: by
+\`--trace-opt\`, each thread compiles 45–50 functions in 150–290 ms of CPU, against about 200 ms of reading, and with
+both cores reading, those compiles take turns with it: a worker read its first 8 MiB in 190–220 ms beside the
+other and in 150 ms alone, and 54 ms once compiled. Tried and dropped then: a box per counted value, so that a
+value seen again is counted with one look-up (one thread 1.12: slower); the minutes of a cluster counted by runs
+(1.03 and 0.94 in two sets: no difference); chunks of 256 KiB, 960 KiB (under Node's threshold for external
+strings), 2 and 4 MiB (1.08, 1.08, 1.09, and 0.96 on one thread with 1.08 on two workers); more, smaller parts
+for the two workers (12 and 6 MiB: slower).
 Much of each run is start-up: the
 first tenth of the file took ${fmt(firstTenth(warm.patterns))} of ${fmt(warm.patterns.cpuMs)} ms of CPU for
 patterns and ${fmt(firstTenth(warm.errors))} of ${fmt(warm.errors.cpuMs)} ms for the errors pipeline on one thread in

@@ -18,10 +18,12 @@ import { errorMessage } from '../core/util/errors';
  * - the errors pipeline paid at 44 MB in four runs of five (0.78, 0.79, 0.80, 0.82; 1.10 in the fifth), at 87 MB
  *   in all, at 22 MB in one of four (0.95; 1.01 to 1.22 in the others): from 32 MiB; since it reads error lines
  *   in place (src/core/logs/rawRecord.ts), at 44 MB in two runs of three (0.92, 0.95; 1.06), at 87 MB in all;
+ *   since one thread reads them through the WebAssembly scanner's shapes and times, at 44 MB in none of three
+ *   runs (0.98, 1.14, 1.06), at 87 MB in all (0.80, 0.82, 0.82), with 40–60% more CPU at 44 MB: from 64 MiB;
  * - patterns, since its reader got faster, only at 87 MB (0.77, 0.80, 0.80; 1.00 and 1.03 at 44 MB): from 64 MiB.
  * Per pipeline, as they differ in work per line.
  */
-export const MIN_PARALLEL_BYTES = { errors: 32 << 20, patterns: 64 << 20 } as const;
+export const MIN_PARALLEL_BYTES = { errors: 64 << 20, patterns: 64 << 20 } as const;
 
 /** Size of the parts a big file is cut into. */
 export const PART_BYTES = 64 << 20;
