@@ -169,13 +169,15 @@ async function* plainFileChunks(path: string, options: FileChunkOptions): AsyncG
     const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let k = 0;
     let position = 0;
+    // (a read is asked for once the one before it ended, so `at` has moved by what that one read)
     const read = (buf: Buffer) => {
       if (at === null) return h.read(buf, 0, CHUNK, null);
       const length = Math.min(CHUNK, end - at);
       if (length <= 0) return Promise.resolve({ bytesRead: 0 });
-      const r = h.read(buf, 0, length, at);
-      at += length;
-      return r;
+      return h.read(buf, 0, length, at).then((r) => {
+        at = at! + r.bytesRead;
+        return r;
+      });
     };
     next = read(bufs[0]!);
     for (;;) {
