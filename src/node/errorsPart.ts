@@ -9,7 +9,7 @@ import type { FieldMapping } from '../core/logs/fieldMapping';
 import { fileTextChunks, LogReadError, OutputLimitError } from '../core/logs/nodeSource';
 import { IngestCancelled, ReaderContext, type ReaderPartState } from '../core/logs/reader';
 import { errorMessage } from '../core/util/errors';
-import { readRange } from './parallel';
+import { byteSteps, readRange } from './parallel';
 
 export interface ErrorsPartTask {
   file: string;
@@ -49,7 +49,7 @@ export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: numb
   let fileError: string | undefined;
   try {
     if (task.whole) {
-      for await (const chunk of fileTextChunks(task.file, { onBytes: report ? progress(report) : undefined })) reader.push(chunk.text, chunk.bytes);
+      for await (const chunk of fileTextChunks(task.file, { onBytes: report ? byteSteps(report) : undefined })) reader.push(chunk.text, chunk.bytes);
     } else await readRange(task.file, task.start, task.end, (text, bytes) => reader.push(text, bytes), report ?? (() => undefined));
   } catch (e) {
     if (e instanceof NotMergeable) return notMergeable(ctx, e);
@@ -68,13 +68,3 @@ export async function readErrorsPart(task: ErrorsPartTask, report?: (bytes: numb
 function notMergeable(ctx: ReaderContext, e: Error): ErrorsPartResult {
   return { reader: ctx.partState(), analyzer: { events: 0, releaseErrors: [], capped: true, units: [] }, notMergeable: e.message };
 }
-
-/** Byte progress of a whole file (fileChunks reports the position) as increments. */
-function progress(report: (bytes: number) => void): (position: number) => void {
-  let last = 0;
-  return (position) => {
-    report(position - last);
-    last = position;
-  };
-}
-

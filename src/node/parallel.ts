@@ -130,8 +130,16 @@ async function acceptedLine(h: fs.FileHandle, from: number, to: number, accept: 
  */
 export async function readRange(file: string, start: number, end: number, onText: (text: string, bytes?: Uint8Array) => void, onBytes: (bytes: number) => void): Promise<void> {
   if (end <= start) return;
-  let read = 0;
-  for await (const chunk of fileTextChunks(file, { start, end, onBytes: (b) => { onBytes(b - read); read = b; } })) onText(chunk.text, chunk.bytes);
+  for await (const chunk of fileTextChunks(file, { start, end, onBytes: byteSteps(onBytes) })) onText(chunk.text, chunk.bytes);
+}
+
+/** A reader's bytes read so far (FileChunkOptions `onBytes`) as the bytes of each step, for `report`. */
+export function byteSteps(report: (bytes: number) => void): (position: number) => void {
+  let last = 0;
+  return (position) => {
+    report(position - last);
+    last = position;
+  };
 }
 
 /** What a worker posts: progress in bytes, its result, or an error. */

@@ -138,7 +138,7 @@ export class SourceReader {
    */
   push(text: string, bytes?: Uint8Array): void {
     if (this.ctx.signal?.aborted) throw new IngestCancelled();
-    this.scanBytes = bytes !== undefined && bytes.length === text.length ? bytes : undefined;
+    this.scanBytes = bytes;
     this.chunkHasReplacement = text.includes('\uFFFD');
     this.chunkHasCR = text.includes('\r') || this.carry.includes('\r');
     const max = this.ctx.maxLineLength;
@@ -492,7 +492,7 @@ export class SourceReader {
    */
   private inPlaceNext(text: string, start: number, end: number): boolean {
     if (this.jsonMode !== true || this.journal !== false || this.block || this.pending || this.chunkHasCR || this.chunkHasReplacement) return false;
-    if (text.charCodeAt(start) !== 123 /* { */ || end - start > this.ctx.maxLineLength || text.startsWith('{"log":', start)) return false;
+    if (text.charCodeAt(start) !== 123 /* { */ || end - start > this.ctx.maxLineLength || mayBeContainerLine(text, start)) return false;
     this.syslogProgram = undefined;
     return true;
   }
